@@ -1,0 +1,41 @@
+"""Errors raised by the BTCTurk client.
+
+    BtcTurkError
+    ├── AuthError            401/403, bad key or signature, IP or permission refused (never retried)
+    │   └── StampRejected    "Invalid Nonce": our clock is off; resync and retry once
+    ├── RateLimited          429; `retry_after` in seconds when the exchange said
+    ├── Unavailable          5xx, maintenance, CDN pages, timeouts, connection errors
+    └── BadResponse          not JSON, HTML with 200, `success: false`, missing or malformed fields
+
+Messages never contain the API key, the secret or a signature.
+"""
+
+from __future__ import annotations
+
+
+class BtcTurkError(Exception):
+    """Anything that stopped a BTCTurk request from giving usable data."""
+
+
+class AuthError(BtcTurkError):
+    """The exchange refused our credentials (key, signature, IP, permission or stamp)."""
+
+
+class StampRejected(AuthError):
+    """The exchange refused the request's X-Stamp as too far from its clock."""
+
+
+class RateLimited(BtcTurkError):
+    """The exchange asked us to slow down."""
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class Unavailable(BtcTurkError):
+    """The exchange could not be reached or is down for maintenance."""
+
+
+class BadResponse(BtcTurkError):
+    """The exchange answered with something that is not the data we asked for."""
