@@ -1,0 +1,50 @@
+# Two commands on a fresh machine: `make demo` and `make test`. Everything installs into .venv
+# from the pinned lock files in requirements/.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
+
+.PHONY: demo run test lint unit install install-dev lock clean
+
+demo: $(VENV)/.main ## Run the bot against the built-in simulated exchange and chat
+	@$(BIN)/python bot.py --demo
+
+run: $(VENV)/.main ## Run the real bot with the settings in .env
+	@$(BIN)/python bot.py
+
+test: lint unit ## Install everything, lint, type-check and run the whole suite
+
+unit: $(VENV)/.dev
+	$(BIN)/pytest
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy .
+	$(BIN)/hadolint Dockerfile
+
+install: $(VENV)/.main
+install-dev: $(VENV)/.dev
+
+$(VENV)/.main: requirements/main.lock
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(PIP) -r requirements/main.lock
+	@touch $@
+
+$(VENV)/.dev: $(VENV)/.main requirements/dev.lock
+	@$(PIP) -r requirements/main.lock -r requirements/dev.lock
+	@touch $@
+
+lock: ## Re-resolve requirements/*.in into the pinned lock files (needs the registry)
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/pip install --quiet -r requirements/main.in
+	.lock-venv/bin/pip freeze --all --exclude pip --exclude setuptools > requirements/main.lock
+	.lock-venv/bin/pip install --quiet -r requirements/dev.in
+	.lock-venv/bin/pip freeze --all --exclude pip --exclude setuptools \
+		| grep -vxFf requirements/main.lock > requirements/dev.lock
+	rm -rf .lock-venv
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis

@@ -1,0 +1,95 @@
+"""Build the Telegram Application: handlers, guard, services and their life cycle."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import aiohttp
+from telegram import BotCommand, LinkPreviewOptions
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CommandHandler,
+    Defaults,
+    MessageHandler,
+    filters,
+)
+
+from btcturk.client import BtcTurkClient
+from config import Settings
+from core.messages import COMMANDS
+from handlers import commands
+from handlers.access import AccessGuard, install_guard
+from handlers.errors import on_error
+from services.context import Services, attach
+from services.portfolio import PortfolioService
+
+log = logging.getLogger(__name__)
+
+EXCHANGE_TIMEOUT = aiohttp.ClientTimeout(total=10, connect=5)
+BALANCE_CACHE_S = 5.0
+
+
+def utc_now() -> datetime:
+    """Return the current time, time-zone aware."""
+    return datetime.now(UTC)
+
+
+def build_application(
+    settings: Settings, *, clock: Callable[[], datetime] = utc_now
+) -> Application:  # type: ignore[type-arg]
+    """Return the bot, ready for `initialize()`; services start in post_init."""
+
+    async def post_init(application: Application) -> None:  # type: ignore[type-arg]
+        session = aiohttp.ClientSession(timeout=EXCHANGE_TIMEOUT)
+        client = BtcTurkClient(
+            session,
+            base_url=settings.btcturk_api_url,
+            api_key=settings.btcturk_api_key,
+            api_secret=settings.btcturk_api_secret,
+            timeout=EXCHANGE_TIMEOUT,
+        )
+        portfolio = PortfolioService(
+            client, settings.quote_currency, max_age_s=BALANCE_CACHE_S, wall_clock=clock
+        )
+        attach(application, Services(settings, session, client, portfolio, clock))
+        await application.bot.set_my_commands(
+            [BotCommand(c.name, c.description) for c in COMMANDS]
+        )
+
+    async def post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
+        services = application.bot_data.get("services")
+        if isinstance(services, Services):
+            await services.session.close()
+
+    application = (
+        ApplicationBuilder()
+        .token(settings.telegram_bot_token)
+        .base_url(settings.telegram_base_url)
+        .base_file_url(f"{settings.telegram_api_url}/file/bot")
+        .defaults(
+            Defaults(
+                parse_mode="HTML",
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+                tzinfo=settings.timezone,
+            )
+        )
+        .rate_limiter(AIORateLimiter(max_retries=3))
+        .concurrent_updates(True)
+        .post_init(post_init)
+        .post_shutdown(post_shutdown)
+        .build()
+    )
+    install_guard(application, AccessGuard(settings.allowed_chat_ids))
+    application.add_handler(CommandHandler("start", commands.start))
+    application.add_handler(CommandHandler("help", commands.help_command))
+    application.add_handler(CommandHandler("balance", commands.balance))
+    # In groups other bots may own a command: only private chats hear "I don't know that one".
+    application.add_handler(
+        MessageHandler(filters.ChatType.PRIVATE & (filters.COMMAND | filters.TEXT), commands.unknown)
+    )
+    application.add_error_handler(on_error)
+    return application

@@ -1,0 +1,167 @@
+"""Settings from the environment (and `.env`), checked once at start-up."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import time
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+CREDENTIAL_VARIABLES = ("TELEGRAM_BOT_TOKEN", "BTCTURK_API_KEY", "BTCTURK_API_SECRET")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+_TOKEN = re.compile(r"\d+:[A-Za-z0-9_-]{20,}")
+_CURRENCY = re.compile(r"[A-Z0-9]{2,10}")
+_CLOCK_TIME = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
+
+
+class ConfigError(Exception):
+    """A variable is missing or malformed; the message names it and never shows its value."""
+
+    def __init__(self, variable: str, problem: str) -> None:
+        super().__init__(f"{variable}: {problem}")
+        self.variable = variable
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the bot needs to run. Secrets are left out of repr()."""
+
+    telegram_bot_token: str = field(repr=False)
+    allowed_chat_ids: frozenset[int]
+    btcturk_api_key: str = field(repr=False)
+    btcturk_api_secret: str = field(repr=False)
+    telegram_api_url: str = "https://api.telegram.org"
+    btcturk_api_url: str = "https://api.btcturk.com"
+    quote_currency: str = "TRY"
+    timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/Istanbul"))
+    data_dir: Path = Path("data")
+    log_level: str = "INFO"
+    poll_interval_s: int = 60
+    notify_order_changes: bool = False
+    daily_summary_time: time = time(9, 0)
+
+    @property
+    def telegram_base_url(self) -> str:
+        """Return the Bot API base URL, to which the library appends the token."""
+        return f"{self.telegram_api_url}/bot"
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        """Return the values that must never appear in a log line or a message."""
+        return (self.telegram_bot_token, self.btcturk_api_secret, self.btcturk_api_key)
+
+
+def load_settings(env: Mapping[str, str]) -> Settings:
+    """Build Settings from `env`, raising ConfigError for the first bad variable."""
+    reader = _Reader(env)
+    return Settings(
+        telegram_bot_token=reader.token("TELEGRAM_BOT_TOKEN"),
+        allowed_chat_ids=reader.chat_ids("ALLOWED_CHAT_IDS"),
+        btcturk_api_key=reader.required("BTCTURK_API_KEY"),
+        btcturk_api_secret=reader.base64_secret("BTCTURK_API_SECRET"),
+        telegram_api_url=reader.url("TELEGRAM_API_URL", "https://api.telegram.org"),
+        btcturk_api_url=reader.url("BTCTURK_API_URL", "https://api.btcturk.com"),
+        quote_currency=reader.currency("QUOTE_CURRENCY", "TRY"),
+        timezone=reader.zone("TIMEZONE", "Europe/Istanbul"),
+        data_dir=Path(reader.optional("DATA_DIR", "./data")),
+        log_level=reader.choice("LOG_LEVEL", "INFO", LOG_LEVELS),
+        poll_interval_s=reader.integer("POLL_INTERVAL_SECONDS", 60, minimum=1, maximum=86_400),
+        notify_order_changes=reader.boolean("NOTIFY_ORDER_CHANGES", False),
+        daily_summary_time=reader.clock_time("DAILY_SUMMARY_TIME", "09:00"),
+    )
+
+
+class _Reader:
+    """Read and check one variable at a time."""
+
+    def __init__(self, env: Mapping[str, str]) -> None:
+        self._env = env
+
+    def optional(self, name: str, default: str) -> str:
+        value = self._env.get(name, "").strip()
+        return value or default
+
+    def required(self, name: str) -> str:
+        value = self._env.get(name, "").strip()
+        if not value:
+            raise ConfigError(name, "is not set (see .env.example)")
+        return value
+
+    def token(self, name: str) -> str:
+        value = self.required(name)
+        if not _TOKEN.fullmatch(value):
+            raise ConfigError(name, "does not look like a bot token from @BotFather (123456:ABC…)")
+        return value
+
+    def base64_secret(self, name: str) -> str:
+        value = self.required(name)
+        try:
+            base64.b64decode(value, validate=True)
+        except (binascii.Error, ValueError):
+            raise ConfigError(name, "is not valid base64; copy the private key exactly") from None
+        return value
+
+    def chat_ids(self, name: str) -> frozenset[int]:
+        ids = set()
+        for part in self.required(name).split(","):
+            part = part.strip()
+            if not part:
+                continue
+            if not re.fullmatch(r"-?\d{1,20}", part):
+                raise ConfigError(name, f"{part[:20]!r} is not a chat ID (an integer)")
+            ids.add(int(part))
+        if not ids:
+            raise ConfigError(name, "lists no chat ID")
+        return frozenset(ids)
+
+    def url(self, name: str, default: str) -> str:
+        value = self.optional(name, default).rstrip("/")
+        if not re.fullmatch(r"https?://[^\s/]+(/\S*)?", value):
+            raise ConfigError(name, f"{value[:60]!r} is not an http(s) URL")
+        return value
+
+    def currency(self, name: str, default: str) -> str:
+        value = self.optional(name, default).upper()
+        if not _CURRENCY.fullmatch(value):
+            raise ConfigError(name, f"{value[:20]!r} is not a currency code such as TRY")
+        return value
+
+    def zone(self, name: str, default: str) -> ZoneInfo:
+        value = self.optional(name, default)
+        try:
+            return ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ConfigError(
+                name, f"{value[:40]!r} is not a time zone such as Europe/Istanbul"
+            ) from None
+
+    def choice(self, name: str, default: str, choices: tuple[str, ...]) -> str:
+        value = self.optional(name, default).upper()
+        if value not in choices:
+            raise ConfigError(name, f"must be one of {', '.join(choices)}")
+        return value
+
+    def integer(self, name: str, default: int, *, minimum: int, maximum: int) -> int:
+        value = self.optional(name, str(default))
+        if not re.fullmatch(r"\d{1,9}", value) or not minimum <= int(value) <= maximum:
+            raise ConfigError(name, f"must be a whole number from {minimum} to {maximum}")
+        return int(value)
+
+    def boolean(self, name: str, default: bool) -> bool:
+        value = self.optional(name, "true" if default else "false").lower()
+        if value in ("1", "true", "yes", "on"):
+            return True
+        if value in ("0", "false", "no", "off"):
+            return False
+        raise ConfigError(name, "must be true or false")
+
+    def clock_time(self, name: str, default: str) -> time:
+        value = self.optional(name, default)
+        match = _CLOCK_TIME.fullmatch(value)
+        if not match:
+            raise ConfigError(name, f"{value[:20]!r} is not a time of day such as 09:00")
+        return time(int(match.group(1)), int(match.group(2)))

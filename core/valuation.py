@@ -1,0 +1,109 @@
+"""Value balances in the quote currency: direct pair, else through USDT, else no value."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from btcturk.models import Balance, Ticker
+
+BRIDGE_CURRENCY = "USDT"
+ONE = Decimal(1)
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    """One asset the account holds, with its value in the quote currency when known."""
+
+    asset: str
+    name: str
+    total: Decimal
+    free: Decimal
+    locked: Decimal
+    precision: int
+    price: Decimal | None
+    value: Decimal | None
+
+    @property
+    def is_priced(self) -> bool:
+        """Tell whether the asset could be valued in the quote currency."""
+        return self.value is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Portfolio:
+    """Every non-zero holding, most valuable first, and the total of the valued ones."""
+
+    quote: str
+    positions: tuple[Position, ...]
+    total: Decimal
+    as_of: datetime
+    known_assets: frozenset[str]
+
+    def position(self, asset: str) -> Position | None:
+        """Return the holding of `asset` (any case), or None when it is not held."""
+        wanted = asset.upper()
+        return next((p for p in self.positions if p.asset == wanted), None)
+
+
+def last_prices(tickers: Iterable[Ticker]) -> dict[tuple[str, str], Decimal]:
+    """Index the last traded price of every pair by (numerator, denominator)."""
+    return {(t.numerator, t.denominator): t.last for t in tickers if t.last > 0}
+
+
+def price_in(asset: str, quote: str, last: dict[tuple[str, str], Decimal]) -> Decimal | None:
+    """Return the price of one `asset` in `quote`: direct, inverse, via USDT, or None."""
+    if asset == quote:
+        return ONE
+    return _price(asset, quote, last)
+
+
+def _price(asset: str, quote: str, last: dict[tuple[str, str], Decimal]) -> Decimal | None:
+    direct = last.get((asset, quote))
+    if direct is not None:
+        return direct
+    inverse = last.get((quote, asset))
+    if inverse is not None:
+        return ONE / inverse
+    if BRIDGE_CURRENCY in (asset, quote):
+        return None
+    via_bridge = last.get((asset, BRIDGE_CURRENCY))
+    bridge_price = _price(BRIDGE_CURRENCY, quote, last)
+    if via_bridge is None or bridge_price is None:
+        return None
+    return via_bridge * bridge_price
+
+
+def value_portfolio(
+    balances: Sequence[Balance], tickers: Sequence[Ticker], quote: str, as_of: datetime
+) -> Portfolio:
+    """Combine balances and tickers into a Portfolio valued in `quote`."""
+    last = last_prices(tickers)
+    positions = []
+    for row in balances:
+        if row.balance == 0:
+            continue
+        price = price_in(row.asset, quote, last)
+        positions.append(
+            Position(
+                asset=row.asset,
+                name=row.asset_name,
+                total=row.balance,
+                free=row.free,
+                locked=row.locked,
+                precision=row.precision,
+                price=price,
+                value=None if price is None else row.balance * price,
+            )
+        )
+    positions.sort(key=lambda p: (p.value is None, -(p.value or 0), p.asset))
+    total = sum((p.value for p in positions if p.value is not None), Decimal(0))
+    return Portfolio(
+        quote=quote,
+        positions=tuple(positions),
+        total=total,
+        as_of=as_of,
+        known_assets=frozenset(row.asset for row in balances),
+    )

@@ -1,0 +1,84 @@
+"""A local aiohttp server on 127.0.0.1 and a random free port, started from async code."""
+
+from __future__ import annotations
+
+import asyncio
+from types import TracebackType
+from typing import Self
+
+from aiohttp import web
+
+
+class LocalServer:
+    """Serve an aiohttp application on 127.0.0.1:0 until closed."""
+
+    def __init__(self) -> None:
+        self._runner: web.AppRunner | None = None
+        self._url: str | None = None
+        self._closing = asyncio.Event()
+
+    def build_app(self) -> web.Application:
+        """Return the application to serve."""
+        raise NotImplementedError
+
+    @property
+    def url(self) -> str:
+        """Return the root URL, "http://127.0.0.1:PORT"."""
+        if self._url is None:
+            raise RuntimeError(f"{type(self).__name__} is not started")
+        return self._url
+
+    @property
+    def closing(self) -> bool:
+        """Return whether close() has begun."""
+        return self._closing.is_set()
+
+    async def start(self) -> str:
+        """Bind to a free port, start serving and return the root URL."""
+        if self._runner is not None:
+            raise RuntimeError(f"{type(self).__name__} is already started")
+        self._closing = asyncio.Event()
+        runner = web.AppRunner(
+            self.build_app(), handle_signals=False, access_log=None, shutdown_timeout=2.0
+        )
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        sockets = runner.addresses
+        port = sockets[0][1]
+        self._runner = runner
+        self._url = f"http://127.0.0.1:{port}"
+        return self._url
+
+    async def close(self) -> None:
+        """Release every held request and stop serving; safe to call twice."""
+        self._closing.set()
+        self.on_close()
+        runner, self._runner = self._runner, None
+        if runner is not None:
+            await runner.cleanup()
+
+    def on_close(self) -> None:
+        """Wake whatever waits inside request handlers (override to add more)."""
+
+    async def sleep(self, seconds: float) -> bool:
+        """Sleep up to `seconds`, returning early (False) when the server closes."""
+        if seconds <= 0:
+            return not self.closing
+        try:
+            await asyncio.wait_for(self._closing.wait(), seconds)
+        except TimeoutError:
+            return True
+        return False
+
+    async def __aenter__(self) -> Self:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()

@@ -1,0 +1,327 @@
+"""A fake BTCTurk API: signed balances, tickers, server time, its rate limit and its failures.
+
+    async with FakeBtcTurk() as exchange:
+        client = BtcTurkClient(session, exchange.base_url, DEMO_API_KEY, DEMO_API_SECRET)
+        exchange.inject("maintenance")
+
+Authentication is checked like the real exchange (headers, public key, a stamp within
+5 seconds of the fake's clock, HMAC-SHA256 of key + stamp), independently of the client code.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import collections
+import copy
+import datetime as dt
+import hashlib
+import hmac
+import math
+import time
+from collections.abc import Callable, Sequence
+from decimal import Decimal, InvalidOperation
+from typing import Any, Final, Literal, get_args
+
+from aiohttp import web
+
+from fakes._server import LocalServer
+from fakes.exchange_faults import (
+    FAULTS,
+    Fault,
+    fault_response,
+    json_response,
+    rate_limited,
+)
+from fakes.seed import (
+    DEMO_API_KEY,
+    DEMO_API_SECRET,
+    JsonRow,
+    demo_balances,
+    demo_tickers,
+    ticker_row,
+)
+
+Endpoint = Literal["balances", "ticker", "ticker_currency", "server_time"]
+ENDPOINTS: Final[frozenset[str]] = frozenset(get_args(Endpoint))
+
+STAMP_TOLERANCE_MS: Final = 5000
+RATE_LIMIT: Final = 120
+RATE_WINDOW_S: Final = 60.0
+AUTH_ERROR_CODE: Final = 1037
+
+_AMOUNT_FIELDS: Final = ("balance", "locked", "free", "orderFund", "requestFund")
+_QUOTES: Final = ("USDT", "TRY", "BTC", "EUR", "USD")
+
+
+class FakeBtcTurk(LocalServer):
+    """Serve the BTCTurk endpoints the bot uses, with controllable state and faults."""
+
+    def __init__(
+        self,
+        *,
+        api_key: str = DEMO_API_KEY,
+        api_secret: str = DEMO_API_SECRET,
+        balances: Sequence[JsonRow] | None = None,
+        tickers: Sequence[JsonRow] | None = None,
+        decimal_separator: str = ",",
+        clock_offset_s: float = 0.0,
+        latency_s: float = 0.0,
+        rate_limit: bool = True,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        """Set up the account; `clock` (real time, seconds) is injectable for exact tests."""
+        super().__init__()
+        if decimal_separator not in (",", "."):
+            raise ValueError("decimal_separator must be ',' or '.'")
+        self.api_key = api_key
+        self._secret = base64.b64decode(api_secret, validate=True)
+        self.balances: list[JsonRow] = (
+            copy.deepcopy(list(balances)) if balances is not None else demo_balances()
+        )
+        self.tickers: list[JsonRow] = (
+            copy.deepcopy(list(tickers)) if tickers is not None else demo_tickers()
+        )
+        self.decimal_separator = decimal_separator
+        self.clock_offset_s = clock_offset_s
+        self.latency_s = latency_s
+        self.rate_limit = rate_limit
+        self.calls: collections.Counter[str] = collections.Counter()
+        self.auth_failures = 0
+        self.rate_limit_hits = 0
+        self._clock = clock
+        self._faults: dict[str, collections.deque[Fault]] = collections.defaultdict(
+            collections.deque
+        )
+        self._window_start: float | None = None
+        self._window_count = 0
+
+    @property
+    def base_url(self) -> str:
+        """Return "http://127.0.0.1:PORT", the value for the client's base URL."""
+        return self.url
+
+    def now_ms(self) -> int:
+        """Return the fake exchange's clock in Unix milliseconds (real time + offset)."""
+        return round((self._clock() + self.clock_offset_s) * 1000)
+
+    # State API
+
+    def set_balance(
+        self,
+        asset: str,
+        balance: Decimal | str,
+        *,
+        locked: Decimal | str = "0",
+        precision: int | None = None,
+        assetname: str | None = None,
+    ) -> None:
+        """Set one asset's total and locked amounts (free = balance - locked), adding the row."""
+        total, held = _decimal(balance), _decimal(locked)
+        row = next((r for r in self.balances if r.get("asset") == asset), None)
+        if row is None:
+            row = {"asset": asset, "assetname": assetname or asset, "precision": 8}
+            self.balances.append(row)
+        if assetname is not None:
+            row["assetname"] = assetname
+        if precision is not None:
+            row["precision"] = precision
+        row["balance"] = _amount(total)
+        row["locked"] = _amount(held)
+        row["free"] = _amount(total - held)
+        row["orderFund"] = _amount(held)
+        row["requestFund"] = "0"
+        row["timestamp"] = self.now_ms()
+        # Keep the documented key order whatever the row's history.
+        order = ("asset", "assetname", *_AMOUNT_FIELDS, "precision", "timestamp")
+        rebuilt = {key: row[key] for key in order} | row
+        row.clear()
+        row.update(rebuilt)
+
+    def set_price(self, pair: str, last: Decimal | str | float) -> None:
+        """Set a pair's last price (and a plausible row around it), adding the pair if new."""
+        for index, row in enumerate(self.tickers):
+            if row.get("pair") == pair:
+                numerator = str(row.get("numeratorSymbol"))
+                denominator = str(row.get("denominatorSymbol"))
+                self.tickers[index] = ticker_row(
+                    numerator,
+                    denominator,
+                    last,
+                    digits=_digits(last),
+                    volume=str(row.get("volume", "1000")),
+                    order=int(row.get("order", 1000)),
+                    timestamp=self.now_ms(),
+                )
+                return
+        numerator, denominator = _split_pair(pair)
+        order = max((int(r.get("order", 0)) for r in self.tickers), default=999) + 1
+        self.tickers.append(
+            ticker_row(
+                numerator, denominator, last, digits=_digits(last), order=order,
+                timestamp=self.now_ms(),
+            )
+        )
+
+    def inject(self, fault: Fault, *, times: int = 1, endpoint: Endpoint = "balances") -> None:
+        """Answer the next `times` requests to `endpoint` with `fault` (queued FIFO)."""
+        if fault not in FAULTS:
+            raise ValueError(f"unknown fault {fault!r}; expected one of {sorted(FAULTS)}")
+        if endpoint not in ENDPOINTS:
+            raise ValueError(f"unknown endpoint {endpoint!r}; expected one of {sorted(ENDPOINTS)}")
+        self._faults[endpoint].extend([fault] * times)
+
+    def pending_faults(self, endpoint: Endpoint = "balances") -> list[Fault]:
+        """Return the faults still queued for `endpoint`."""
+        return list(self._faults[endpoint])
+
+    def reset_rate_limit(self) -> None:
+        """Start a fresh rate-limit window at the next request."""
+        self._window_start = None
+        self._window_count = 0
+
+    # Server
+
+    def build_app(self) -> web.Application:
+        """Return the application with the exchange's routes."""
+        app = web.Application()
+        app.router.add_get("/api/v1/users/balances", self._balances)
+        app.router.add_get("/api/v2/ticker", self._ticker)
+        app.router.add_get("/api/v2/ticker/currency", self._ticker_currency)
+        app.router.add_get("/api/v2/server/time", self._server_time)
+        return app
+
+    async def _balances(self, request: web.Request) -> web.StreamResponse:
+        early = await self._begin("balances", request, self._envelope(self._rendered_balances()))
+        if early is not None:
+            return early
+        limited = self._check_rate_limit()
+        if limited is not None:
+            return limited
+        refused = self._check_auth(request)
+        if refused is not None:
+            self.auth_failures += 1
+            return refused
+        return json_response(self._envelope(self._rendered_balances()))
+
+    async def _ticker(self, request: web.Request) -> web.StreamResponse:
+        pair = request.query.get("pairSymbol")
+        rows = [r for r in self.tickers if pair is None or r.get("pair") == pair.upper()]
+        early = await self._begin("ticker", request, self._envelope(rows))
+        return early or json_response(self._envelope(copy.deepcopy(rows)))
+
+    async def _ticker_currency(self, request: web.Request) -> web.StreamResponse:
+        symbol = request.query.get("symbol", "").upper()
+        rows = [
+            r
+            for r in self.tickers
+            if symbol in (r.get("numeratorSymbol"), r.get("denominatorSymbol"))
+        ]
+        early = await self._begin("ticker_currency", request, self._envelope(rows))
+        return early or json_response(self._envelope(copy.deepcopy(rows)))
+
+    async def _server_time(self, request: web.Request) -> web.StreamResponse:
+        body = self._server_time_body()
+        early = await self._begin("server_time", request, body)
+        return early or json_response(self._server_time_body())
+
+    async def _begin(
+        self, endpoint: Endpoint, request: web.Request, body: object
+    ) -> web.StreamResponse | None:
+        """Count the call, apply latency and return the queued fault's answer, if any."""
+        self.calls[endpoint] += 1
+        if self.latency_s > 0 and not await self.sleep(self.latency_s):
+            return web.Response(status=503)
+        queue = self._faults[endpoint]
+        if not queue:
+            return None
+        full_body = json_response(body).body
+        assert isinstance(full_body, bytes)
+        return await fault_response(queue.popleft(), request, self.sleep, full_body)
+
+    def _check_rate_limit(self) -> web.Response | None:
+        """Count the request in the fixed window; return the 429 answer when over quota."""
+        if not self.rate_limit:
+            return None
+        now = self._clock()
+        if self._window_start is None or now - self._window_start >= RATE_WINDOW_S:
+            self._window_start, self._window_count = now, 0
+        self._window_count += 1
+        if self._window_count <= RATE_LIMIT:
+            return None
+        self.rate_limit_hits += 1
+        remaining = self._window_start + RATE_WINDOW_S - now
+        return rate_limited(max(1, math.ceil(remaining)))
+
+    def _check_auth(self, request: web.Request) -> web.Response | None:
+        """Return the exchange's 401 answer when the signed headers are not acceptable."""
+        key = request.headers.get("X-PCK")
+        stamp = request.headers.get("X-Stamp")
+        signature = request.headers.get("X-Signature")
+        if not key or not stamp or not signature:
+            return _unauthorized("Unauthorized - Headers are missing")
+        if key != self.api_key:
+            return _unauthorized("Unauthorized - Invalid Public key")
+        if not stamp.isdigit() or abs(int(stamp) - self.now_ms()) > STAMP_TOLERANCE_MS:
+            return _unauthorized("Unauthorized - Invalid Nonce")
+        digest = hmac.new(self._secret, f"{key}{stamp}".encode(), hashlib.sha256).digest()
+        expected = base64.b64encode(digest).decode()
+        if not hmac.compare_digest(expected.encode(), signature.encode()):
+            return _unauthorized("Invalid Signature")
+        return None
+
+    def _rendered_balances(self) -> list[JsonRow]:
+        """Return the balance rows with amounts in the configured decimal separator."""
+        rows = copy.deepcopy(self.balances)
+        other = "." if self.decimal_separator == "," else ","
+        for row in rows:
+            for field in _AMOUNT_FIELDS:
+                value = row.get(field)
+                if isinstance(value, str):
+                    row[field] = value.replace(other, self.decimal_separator)
+        return rows
+
+    def _server_time_body(self) -> dict[str, Any]:
+        now_ms = self.now_ms()
+        iso = dt.datetime.fromtimestamp(now_ms / 1000, tz=dt.UTC).isoformat(timespec="milliseconds")
+        return {"serverTime": now_ms, "serverTime2": iso}
+
+    @staticmethod
+    def _envelope(data: object) -> dict[str, Any]:
+        return {"data": data, "success": True, "message": None, "code": 0}
+
+
+def _unauthorized(message: str) -> web.Response:
+    return json_response(
+        {"success": True, "message": message, "code": AUTH_ERROR_CODE}, status=401
+    )
+
+
+def _decimal(value: Decimal | str) -> Decimal:
+    """Parse an amount given with a comma or a dot as the decimal separator."""
+    if isinstance(value, Decimal):
+        return value
+    try:
+        return Decimal(value.strip().replace(",", "."))
+    except InvalidOperation:
+        raise ValueError(f"not an amount: {value!r}") from None
+
+
+def _amount(value: Decimal) -> str:
+    """Format an amount like the exchange: plain digits, no exponent, comma decimals."""
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return (text or "0").replace(".", ",")
+
+
+def _digits(last: Decimal | str | float) -> int:
+    exponent = Decimal(str(last)).normalize().as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+def _split_pair(pair: str) -> tuple[str, str]:
+    for quote in _QUOTES:
+        if pair.endswith(quote) and len(pair) > len(quote):
+            return pair[: -len(quote)], quote
+    raise ValueError(f"cannot tell the quote currency of {pair!r}; use one of {_QUOTES}")

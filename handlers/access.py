@@ -1,0 +1,94 @@
+"""The whitelist: one guard in front of every handler, for every kind of update."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+
+from telegram import Update
+from telegram.ext import Application, ApplicationHandlerStop, ContextTypes, TypeHandler
+
+from core.messages import refusal_message
+
+log = logging.getLogger(__name__)
+
+GUARD_GROUP = -100  # lower groups run first: nothing runs before the guard
+REFUSAL_INTERVAL_S = 3600.0
+MAX_REMEMBERED_STRANGERS = 10_000
+
+
+class AccessGuard:
+    """Let updates from whitelisted chats through and stop everything else."""
+
+    def __init__(
+        self,
+        allowed_chat_ids: frozenset[int],
+        *,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.allowed_chat_ids = allowed_chat_ids
+        self._monotonic = monotonic
+        self._last_refusal: dict[int, float] = {}
+
+    def is_allowed(self, update: object) -> bool:
+        """Tell whether `update` comes from a whitelisted chat (deny when there is no chat)."""
+        if not isinstance(update, Update):
+            return False
+        chat = update.effective_chat
+        return chat is not None and chat.id in self.allowed_chat_ids
+
+    async def check(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Stop a stranger's update before any other handler sees it."""
+        if self.is_allowed(update):
+            return
+        chat_id, user_id = _ids(update)
+        log.warning("refused update from chat_id=%s user_id=%s", chat_id, user_id)
+        if isinstance(update, Update):
+            await self._refuse(update, context, chat_id)
+        raise ApplicationHandlerStop
+
+    async def _refuse(
+        self, update: Update, context: ContextTypes.DEFAULT_TYPE, chat_id: int | None
+    ) -> None:
+        """Answer at most once an hour per chat, with no figure, only the chat's own ID."""
+        if update.callback_query is not None:
+            await update.callback_query.answer("⛔ This bot is private.")
+        if chat_id is None or not self._due(chat_id) or not _asks_something(update):
+            return
+        await context.bot.send_message(chat_id, refusal_message(chat_id), parse_mode="HTML")
+
+    def _due(self, chat_id: int) -> bool:
+        now = self._monotonic()
+        last = self._last_refusal.get(chat_id)
+        if last is not None and now - last < REFUSAL_INTERVAL_S:
+            return False
+        if len(self._last_refusal) >= MAX_REMEMBERED_STRANGERS:
+            self._last_refusal = {
+                chat: at
+                for chat, at in self._last_refusal.items()
+                if now - at < REFUSAL_INTERVAL_S
+            }
+        self._last_refusal[chat_id] = now
+        return True
+
+
+def install_guard(application: Application, guard: AccessGuard) -> None:  # type: ignore[type-arg]
+    """Put `guard` in front of every handler of `application`."""
+    application.add_handler(TypeHandler(object, guard.check), group=GUARD_GROUP)
+
+
+def _ids(update: object) -> tuple[int | None, int | None]:
+    if not isinstance(update, Update):
+        return None, None
+    chat, user = update.effective_chat, update.effective_user
+    return (chat.id if chat else None), (user.id if user else None)
+
+
+def _asks_something(update: Update) -> bool:
+    """Tell whether a stranger's update deserves an answer: a command, or any private message."""
+    message = update.effective_message
+    if message is None or update.effective_chat is None:
+        return False
+    text = message.text or ""
+    return update.effective_chat.type == "private" or text.startswith("/")

@@ -1,0 +1,40 @@
+"""The long-lived objects handlers and jobs share, kept in the Application's bot_data."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+import aiohttp
+from telegram.ext import Application, CallbackContext
+
+from btcturk.client import BtcTurkClient
+from config import Settings
+from services.portfolio import PortfolioService
+
+_KEY = "services"
+
+
+@dataclass(slots=True)
+class Services:
+    """Everything a handler may need beyond the update itself."""
+
+    settings: Settings
+    session: aiohttp.ClientSession
+    client: BtcTurkClient
+    portfolio: PortfolioService
+    clock: Callable[[], datetime]
+
+
+def attach(application: Application, services: Services) -> None:  # type: ignore[type-arg]
+    """Make `services` reachable from every handler and job of `application`."""
+    application.bot_data[_KEY] = services
+
+
+def get_services(context: CallbackContext) -> Services:  # type: ignore[type-arg]
+    """Return the Services attached to the running application."""
+    services = context.application.bot_data.get(_KEY)
+    if not isinstance(services, Services):
+        raise RuntimeError("services are not attached yet")
+    return services

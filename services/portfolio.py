@@ -1,0 +1,96 @@
+"""Fetch and value the account, sharing one exchange request among concurrent callers."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from btcturk.client import BtcTurkClient
+from btcturk.errors import BtcTurkError
+from btcturk.models import Balance, Ticker
+from core.valuation import Portfolio, value_portfolio
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Fetch:
+    """One successful read of the account: raw balances, prices and their valuation."""
+
+    balances: tuple[Balance, ...]
+    tickers: tuple[Ticker, ...]
+    portfolio: Portfolio
+    latency_s: float
+
+
+class PortfolioService:
+    """Give every caller a fresh-enough Portfolio at the cost of one exchange call."""
+
+    def __init__(
+        self,
+        client: BtcTurkClient,
+        quote: str,
+        *,
+        max_age_s: float = 5.0,
+        monotonic: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self._client = client
+        self._quote = quote
+        self._max_age_s = max_age_s
+        self._monotonic = monotonic
+        self._wall_clock = wall_clock
+        self._in_flight: asyncio.Future[Fetch] | None = None
+        self._last: Fetch | None = None
+        self._last_at = float("-inf")
+        self.last_error: BtcTurkError | None = None
+        self.last_success_at: datetime | None = None
+
+    @property
+    def last_good(self) -> Fetch | None:
+        """Return the latest successful fetch, however old."""
+        return self._last
+
+    async def fetch(self, max_age_s: float | None = None) -> Fetch:
+        """Return a fetch no older than `max_age_s` (default: the service's cache age)."""
+        limit = self._max_age_s if max_age_s is None else max_age_s
+        if self._last is not None and self._monotonic() - self._last_at <= limit:
+            return self._last
+        if self._in_flight is None:
+            self._in_flight = asyncio.ensure_future(self._fetch_now())
+            self._in_flight.add_done_callback(self._forget_in_flight)
+        return await asyncio.shield(self._in_flight)
+
+    async def portfolio(self, max_age_s: float | None = None) -> Portfolio:
+        """Return the valued portfolio (see `fetch`)."""
+        return (await self.fetch(max_age_s)).portfolio
+
+    def _forget_in_flight(self, future: asyncio.Future[Fetch]) -> None:
+        self._in_flight = None
+        if not future.cancelled():
+            future.exception()  # mark retrieved: a caller may have been cancelled meanwhile
+
+    async def _fetch_now(self) -> Fetch:
+        started = self._monotonic()
+        try:
+            balances, tickers = await asyncio.gather(
+                self._client.get_balances(), self._client.get_tickers()
+            )
+        except BtcTurkError as error:
+            self.last_error = error
+            raise
+        taken_at = self._wall_clock()
+        result = Fetch(
+            balances=tuple(balances),
+            tickers=tuple(tickers),
+            portfolio=value_portfolio(balances, tickers, self._quote, taken_at),
+            latency_s=self._monotonic() - started,
+        )
+        self._last, self._last_at = result, self._monotonic()
+        self.last_error, self.last_success_at = None, taken_at
+        log.debug("fetched %d balances in %.3f s", len(balances), result.latency_s)
+        return result

@@ -1,0 +1,66 @@
+"""What the store hands out and takes in: frozen dataclasses, Decimal money, aware UTC times."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+from core.thresholds import Direction
+
+
+@dataclass(frozen=True, slots=True)
+class AlertRule:
+    """A stored threshold alert of one chat."""
+
+    id: int
+    chat_id: int
+    target: str
+    direction: Direction
+    amount: Decimal
+    triggered: bool
+    urgent: bool
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class NewNotification:
+    """A message owed to a chat, not yet in the outbox."""
+
+    chat_id: int
+    kind: str
+    text: str
+    photo: bytes | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxItem:
+    """A message in the outbox, waiting to be delivered."""
+
+    id: int
+    chat_id: int
+    kind: str
+    text: str
+    created_at: datetime
+    attempts: int
+    next_attempt_at: datetime
+    photo: bytes | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DailyPortfolio:
+    """The portfolio's value on one day: the total and each asset's value, in the quote currency."""
+
+    day: date
+    total: Decimal
+    values: dict[str, Decimal] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class ChatSettings:
+    """One chat's preferences; None means the default."""
+
+    chat_id: int
+    language: str | None = None
+    muted_until: datetime | None = None
+    last_summary_day: date | None = None

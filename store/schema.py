@@ -1,0 +1,115 @@
+"""The database schema, as an ordered list of migrations tracked by `PRAGMA user_version`.
+
+Migration N (1-based) takes a database from user_version N-1 to N. Append new migrations at
+the end; never edit one that has shipped. `PRAGMA application_id` marks the file as ours, so a
+stranger's SQLite file is refused instead of being written into.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+APPLICATION_ID = 0x42_54_4B_42  # "BTKB"
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    (
+        """CREATE TABLE meta (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        )""",
+        """CREATE TABLE snapshot (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            taken_at TEXT NOT NULL
+        )""",
+        """CREATE TABLE holdings (
+            asset TEXT PRIMARY KEY,
+            total TEXT NOT NULL CHECK (typeof(total) = 'text'),
+            free TEXT NOT NULL CHECK (typeof(free) = 'text'),
+            locked TEXT NOT NULL CHECK (typeof(locked) = 'text'),
+            precision INTEGER NOT NULL CHECK (typeof(precision) = 'integer')
+        )""",
+        """CREATE TABLE alerts (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            chat_id INTEGER NOT NULL CHECK (typeof(chat_id) = 'integer'),
+            target TEXT NOT NULL CHECK (target <> ''),
+            direction TEXT NOT NULL CHECK (direction IN ('above', 'below')),
+            amount TEXT NOT NULL CHECK (typeof(amount) = 'text'),
+            triggered INTEGER NOT NULL CHECK (triggered IN (0, 1)),
+            urgent INTEGER NOT NULL CHECK (urgent IN (0, 1)),
+            created_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX alerts_by_chat ON alerts (chat_id, id)",
+        """CREATE TABLE chat_settings (
+            chat_id INTEGER PRIMARY KEY,
+            language TEXT,
+            muted_until TEXT,
+            last_summary_day TEXT
+        )""",
+        """CREATE TABLE daily_portfolio (
+            day TEXT PRIMARY KEY,
+            total TEXT NOT NULL CHECK (typeof(total) = 'text'),
+            asset_values TEXT NOT NULL
+        )""",
+        """CREATE TABLE outbox (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            chat_id INTEGER NOT NULL CHECK (typeof(chat_id) = 'integer'),
+            kind TEXT NOT NULL CHECK (typeof(kind) = 'text' AND kind <> ''),
+            text TEXT NOT NULL CHECK (typeof(text) = 'text'),
+            photo BLOB CHECK (photo IS NULL OR typeof(photo) = 'blob'),
+            created_at TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at TEXT NOT NULL,
+            state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'sent', 'dropped')),
+            finished_at TEXT,
+            last_error TEXT
+        )""",
+        "CREATE INDEX outbox_due ON outbox (state, next_attempt_at)",
+    ),
+)
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class SchemaError(Exception):
+    """The file is not ours or is newer than this code; the message says which."""
+
+
+def _pragma_int(conn: sqlite3.Connection, name: str) -> int:
+    value = conn.execute(f"PRAGMA {name}").fetchone()[0]
+    assert isinstance(value, int)
+    return value
+
+
+def check_identity(conn: sqlite3.Connection) -> int:
+    """Return the schema version of an open database, or raise SchemaError if it is not ours."""
+    app_id = _pragma_int(conn, "application_id")
+    version = _pragma_int(conn, "user_version")
+    if app_id != APPLICATION_ID:
+        tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        if app_id != 0 or version != 0 or tables != 0:
+            raise SchemaError("is not a bot database (it belongs to another application)")
+    if version > SCHEMA_VERSION:
+        raise SchemaError(
+            f"was written by a newer version (schema {version}, this one knows {SCHEMA_VERSION})"
+        )
+    return version
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Apply the missing migrations, each in its own transaction; return the final version."""
+    version = check_identity(conn)
+    while version < SCHEMA_VERSION:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            version = check_identity(conn)  # another process may have migrated meanwhile
+            if version < SCHEMA_VERSION:
+                for statement in MIGRATIONS[version]:
+                    conn.execute(statement)
+                version += 1
+                conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                conn.execute(f"PRAGMA user_version = {version}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    return version
