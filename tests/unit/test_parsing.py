@@ -32,6 +32,9 @@ JSON = "application/json"
 HTML = "text/html"
 CDN_503 = b"<html><head><title>503 Service Temporarily Unavailable</title></head></html>"
 CDN_504 = b"<html><head><title>504 Gateway Time-out</title></head><body></body></html>"
+MAINTENANCE = b'{"success":false,"message":"SYSTEM_UNDER_MAINTENANCE",' + (
+    b'"code":"SYSTEM_UNDER_MAINTENANCE"}'
+)
 CDN_403 = b"<!DOCTYPE html><html><title>Just a moment...</title></html>"
 
 
@@ -130,13 +133,17 @@ def test_429_without_usable_retry_after(header: str | None) -> None:
 
 
 def test_503_maintenance_with_string_code_is_unavailable() -> None:
-    body = b'{"success":false,"message":"SYSTEM_UNDER_MAINTENANCE","code":"SYSTEM_UNDER_MAINTENANCE"}'
+    body = (
+        b'{"success":false,"message":"SYSTEM_UNDER_MAINTENANCE","code":"SYSTEM_UNDER_MAINTENANCE"}'
+    )
     with pytest.raises(Unavailable, match="maintenance"):
         parse_envelope(503, body, JSON)
 
 
 def test_maintenance_with_status_200_is_unavailable() -> None:
-    body = b'{"success":false,"message":"SYSTEM_UNDER_MAINTENANCE","code":"SYSTEM_UNDER_MAINTENANCE"}'
+    body = (
+        b'{"success":false,"message":"SYSTEM_UNDER_MAINTENANCE","code":"SYSTEM_UNDER_MAINTENANCE"}'
+    )
     with pytest.raises(Unavailable, match="maintenance"):
         parse_envelope(200, body, JSON)
 
@@ -241,9 +248,7 @@ def test_comma_and_dot_decimals_give_the_same_amount() -> None:
     assert str(dot) == "27223.7283250757643288"
 
 
-@given(
-    st.decimals(allow_nan=False, allow_infinity=False, min_value=0, max_value=10**12, places=16)
-)
+@given(st.decimals(allow_nan=False, allow_infinity=False, min_value=0, max_value=10**12, places=16))
 def test_comma_and_dot_agree_for_any_amount(amount: Decimal) -> None:
     text = f"{amount:f}"
     rows = [balance_row(free=text), balance_row(free=text.replace(".", ","))]
@@ -353,4 +358,3 @@ def test_server_time_reads_top_level_server_time() -> None:
 def test_malformed_server_time_is_bad_response(body: bytes) -> None:
     with pytest.raises(BadResponse):
         parse_server_time(body)
-

@@ -1,0 +1,159 @@
+"""`python bot.py --demo`: the real bot against the simulated exchange and chat in `fakes/`.
+
+The terminal is the chat: each line typed is sent as a message from a whitelisted chat and
+every message the bot sends is printed. With standard input not a terminal, each line is
+sent in turn, the replies are printed, and the demo exits.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import sys
+import tempfile
+import threading
+from collections.abc import AsyncIterator, Mapping
+from typing import TextIO
+
+from bot import run_bot
+from config import CREDENTIAL_VARIABLES, ConfigError, Settings, load_settings
+from fakes.exchange import FakeBtcTurk
+from fakes.seed import DEMO_API_KEY, DEMO_API_SECRET, DEMO_BOT_TOKEN, DEMO_CHAT_ID
+from fakes.telegram import FakeTelegram, SentMessage
+from logs import configure_logging
+
+BANNER = """\
+BTCTurk balance bot: demo
+The real bot is running against a simulated BTCTurk account and a simulated Telegram
+chat on this machine (no keys, no network). Type a command and press Enter:
+  /balance    /balance btc    /help
+Ctrl-D quits.
+"""
+REPLY_TIMEOUT_S = 15.0
+QUIET_AFTER_S = 0.5
+ENDPOINT_VARIABLES = ("TELEGRAM_API_URL", "BTCTURK_API_URL", "ALLOWED_CHAT_IDS")
+
+
+def run_demo(stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> int:
+    """Run the demo and return the exit code."""
+    return asyncio.run(_demo(stdin, stdout))
+
+
+def demo_environment(
+    env: Mapping[str, str], telegram_url: str, exchange_url: str, data_dir: str
+) -> dict[str, str]:
+    """Return `env` without credentials, pointed at the simulated servers."""
+    kept = {k: v for k, v in env.items() if k not in CREDENTIAL_VARIABLES + ENDPOINT_VARIABLES}
+    return kept | {
+        "TELEGRAM_BOT_TOKEN": DEMO_BOT_TOKEN,
+        "TELEGRAM_API_URL": telegram_url,
+        "BTCTURK_API_URL": exchange_url,
+        "BTCTURK_API_KEY": DEMO_API_KEY,
+        "BTCTURK_API_SECRET": DEMO_API_SECRET,
+        "ALLOWED_CHAT_IDS": str(DEMO_CHAT_ID),
+        "DATA_DIR": env.get("DATA_DIR") or data_dir,
+    }
+
+
+async def _demo(stdin: TextIO, stdout: TextIO) -> int:
+    with tempfile.TemporaryDirectory(prefix="btcturk-bot-demo-") as scratch:
+        async with FakeBtcTurk() as exchange, FakeTelegram() as telegram:
+            env = demo_environment(os.environ, telegram.api_url, exchange.base_url, scratch)
+            try:
+                settings = load_settings(env)
+            except ConfigError as error:
+                print(f"Configuration error: {error}", file=sys.stderr)
+                return 2
+            configure_logging(os.environ.get("LOG_LEVEL", "WARNING").upper(), settings.secrets)
+            async with _running_bot(settings):
+                chat = _TerminalChat(telegram, stdout)
+                if stdin.isatty():
+                    print(BANNER, file=stdout)
+                    await chat.interactive(stdin)
+                else:
+                    await chat.scripted(stdin)
+    return 0
+
+
+@contextlib.asynccontextmanager
+async def _running_bot(settings: Settings) -> AsyncIterator[None]:
+    stop = asyncio.Event()
+    task = asyncio.create_task(run_bot(settings, stop))
+    try:
+        yield
+    finally:
+        stop.set()
+        await task
+
+
+class _TerminalChat:
+    """Type into the simulated chat and print what the bot sends to it."""
+
+    def __init__(self, telegram: FakeTelegram, stdout: TextIO) -> None:
+        self._telegram = telegram
+        self._out = stdout
+        self._printed = 0
+
+    async def scripted(self, stdin: TextIO) -> None:
+        """Send each line of `stdin`, print the replies, and return at the end."""
+        for raw in stdin:
+            line = raw.strip()
+            if not line:
+                continue
+            self._echo(line)
+            self._telegram.send_text(DEMO_CHAT_ID, line)
+            await self._print_replies(first_timeout=REPLY_TIMEOUT_S)
+
+    async def interactive(self, stdin: TextIO) -> None:
+        """Send lines as they are typed and print messages as they arrive, until end of input."""
+        lines: asyncio.Queue[str | None] = asyncio.Queue()
+        loop = asyncio.get_running_loop()
+
+        def read() -> None:
+            for raw in stdin:
+                loop.call_soon_threadsafe(lines.put_nowait, raw.strip())
+            loop.call_soon_threadsafe(lines.put_nowait, None)
+
+        threading.Thread(target=read, daemon=True).start()
+        printer = asyncio.create_task(self._print_forever())
+        try:
+            while (line := await lines.get()) is not None:
+                if line:
+                    self._telegram.send_text(DEMO_CHAT_ID, line)
+        finally:
+            printer.cancel()
+
+    async def _print_forever(self) -> None:
+        while True:
+            await self._print_replies(first_timeout=None)
+
+    async def _print_replies(self, first_timeout: float | None) -> None:
+        """Print the next messages, waiting up to `first_timeout` for one, then until quiet."""
+        timeout = first_timeout
+        while True:
+            try:
+                messages = await self._telegram.wait_for_messages(
+                    count=1, since=self._printed, timeout=timeout or 3600.0
+                )
+            except TimeoutError:
+                if timeout == first_timeout and first_timeout is not None:
+                    print("(no reply)", file=self._out)
+                return
+            for message in messages:
+                self._show(message)
+            self._printed += len(messages)
+            timeout = QUIET_AFTER_S
+
+    def _echo(self, line: str) -> None:
+        print(f"you › {line}", file=self._out)
+
+    def _show(self, message: SentMessage) -> None:
+        if message.photo_size is not None:
+            caption = f" {message.caption}" if message.caption else ""
+            text = f"[photo, {message.photo_size // 1024 + 1} KB]{caption}"
+        else:
+            text = message.plain_text
+        label = "bot (edited) ›" if message.method.startswith("edit") else "bot ›"
+        indent = "\n" + " " * (len(label) + 1)
+        print(f"{label} {indent.join(text.splitlines())}\n", file=self._out, flush=True)

@@ -1,0 +1,86 @@
+"""Queries for threshold alert rules (run inside a transaction)."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from core.thresholds import AlertSpec, Direction
+from store.codec import money_from_db, money_to_db, time_from_db, time_to_db
+from store.models import AlertRule
+
+_SELECT = "SELECT id, chat_id, target, direction, amount, triggered, urgent, created_at FROM alerts"
+
+
+def _rule(row: tuple[Any, ...]) -> AlertRule:
+    alert_id, chat_id, target, direction, amount, triggered, urgent, created_at = row
+    return AlertRule(
+        id=alert_id,
+        chat_id=chat_id,
+        target=target,
+        direction=Direction(direction),
+        amount=money_from_db(amount),
+        triggered=bool(triggered),
+        urgent=bool(urgent),
+        created_at=time_from_db(created_at),
+    )
+
+
+def add_alert(
+    conn: sqlite3.Connection,
+    chat_id: int,
+    spec: AlertSpec,
+    *,
+    triggered: bool,
+    urgent: bool,
+    created_at: datetime,
+) -> AlertRule:
+    """Insert an alert for `chat_id` and return it with its id."""
+    cursor = conn.execute(
+        "INSERT INTO alerts (chat_id, target, direction, amount, triggered, urgent, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (
+            chat_id,
+            spec.target,
+            spec.direction.value,
+            money_to_db(spec.amount),
+            int(triggered),
+            int(urgent),
+            time_to_db(created_at),
+        ),
+    )
+    row = conn.execute(f"{_SELECT} WHERE id = ?", (cursor.lastrowid,)).fetchone()
+    return _rule(row)
+
+
+def alerts_for_chat(conn: sqlite3.Connection, chat_id: int) -> list[AlertRule]:
+    """Return the chat's alerts, oldest first."""
+    rows = conn.execute(f"{_SELECT} WHERE chat_id = ? ORDER BY id", (chat_id,)).fetchall()
+    return [_rule(row) for row in rows]
+
+
+def all_alerts(conn: sqlite3.Connection) -> list[AlertRule]:
+    """Return every chat's alerts, oldest first."""
+    return [_rule(row) for row in conn.execute(f"{_SELECT} ORDER BY id").fetchall()]
+
+
+def remove_alert(conn: sqlite3.Connection, chat_id: int, alert_id: int) -> bool:
+    """Delete the alert if it belongs to `chat_id`; return whether it did."""
+    cursor = conn.execute("DELETE FROM alerts WHERE id = ? AND chat_id = ?", (alert_id, chat_id))
+    return cursor.rowcount > 0
+
+
+def count_alerts(conn: sqlite3.Connection) -> int:
+    """Return how many alerts exist across all chats."""
+    count: int = conn.execute("SELECT count(*) FROM alerts").fetchone()[0]
+    return count
+
+
+def set_triggered(conn: sqlite3.Connection, states: Mapping[int, bool]) -> None:
+    """Store each alert's triggered flag; ids of deleted alerts are ignored."""
+    conn.executemany(
+        "UPDATE alerts SET triggered = ? WHERE id = ?",
+        [(int(triggered), alert_id) for alert_id, triggered in states.items()],
+    )

@@ -1,0 +1,111 @@
+"""Queries for the outbox of owed messages (run inside a transaction).
+
+A row is `pending` until delivered (`sent`) or given up (`dropped`); finished rows are kept a
+while for inspection and then pruned.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from store.codec import time_from_db, time_to_db
+from store.models import NewNotification, OutboxItem
+
+MAX_ERROR_LENGTH = 500
+
+_SELECT = "SELECT id, chat_id, kind, text, created_at, attempts, next_attempt_at, photo FROM outbox"
+
+
+def _item(row: tuple[Any, ...]) -> OutboxItem:
+    item_id, chat_id, kind, text, created_at, attempts, next_attempt_at, photo = row
+    return OutboxItem(
+        id=item_id,
+        chat_id=chat_id,
+        kind=kind,
+        text=text,
+        created_at=time_from_db(created_at),
+        attempts=attempts,
+        next_attempt_at=time_from_db(next_attempt_at),
+        photo=None if photo is None else bytes(photo),
+    )
+
+
+def enqueue(
+    conn: sqlite3.Connection, notifications: Sequence[NewNotification], now: datetime
+) -> list[int]:
+    """Add the notifications, due at `now`; return their ids in order."""
+    moment = time_to_db(now)
+    ids: list[int] = []
+    for n in notifications:
+        cursor = conn.execute(
+            "INSERT INTO outbox (chat_id, kind, text, photo, created_at, next_attempt_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (n.chat_id, n.kind, n.text, n.photo, moment, moment),
+        )
+        assert cursor.lastrowid is not None
+        ids.append(cursor.lastrowid)
+    return ids
+
+
+def due_notifications(conn: sqlite3.Connection, now: datetime, limit: int) -> list[OutboxItem]:
+    """Return pending items due at `now`, oldest first."""
+    rows = conn.execute(
+        f"{_SELECT} WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?",
+        (time_to_db(now), limit),
+    ).fetchall()
+    return [_item(row) for row in rows]
+
+
+def next_due_at(conn: sqlite3.Connection) -> datetime | None:
+    """Return when the earliest pending item is due, or None when nothing is pending."""
+    row = conn.execute("SELECT min(next_attempt_at) FROM outbox WHERE state = 'pending'").fetchone()
+    return None if row[0] is None else time_from_db(row[0])
+
+
+def _finish(
+    conn: sqlite3.Connection, item_id: int, state: str, now: datetime, error: str | None
+) -> None:
+    conn.execute(
+        "UPDATE outbox SET state = ?, finished_at = ?, last_error = coalesce(?, last_error)"
+        " WHERE id = ? AND state = 'pending'",
+        (state, time_to_db(now), None if error is None else error[:MAX_ERROR_LENGTH], item_id),
+    )
+
+
+def mark_sent(conn: sqlite3.Connection, item_id: int, now: datetime) -> None:
+    """Record that the item was delivered."""
+    _finish(conn, item_id, "sent", now, None)
+
+
+def mark_dropped(conn: sqlite3.Connection, item_id: int, reason: str, now: datetime) -> None:
+    """Record that the item will never be delivered, and why."""
+    _finish(conn, item_id, "dropped", now, reason)
+
+
+def mark_retry(
+    conn: sqlite3.Connection, item_id: int, next_attempt_at: datetime, error: str
+) -> None:
+    """Count a failed attempt and schedule the next one."""
+    conn.execute(
+        "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?"
+        " WHERE id = ? AND state = 'pending'",
+        (time_to_db(next_attempt_at), error[:MAX_ERROR_LENGTH], item_id),
+    )
+
+
+def pending_count(conn: sqlite3.Connection) -> int:
+    """Return how many items are still owed."""
+    count: int = conn.execute("SELECT count(*) FROM outbox WHERE state = 'pending'").fetchone()[0]
+    return count
+
+
+def prune(conn: sqlite3.Connection, finished_before: datetime) -> int:
+    """Delete sent and dropped items finished before the given time; return how many."""
+    cursor = conn.execute(
+        "DELETE FROM outbox WHERE state <> 'pending' AND finished_at < ?",
+        (time_to_db(finished_before),),
+    )
+    return cursor.rowcount

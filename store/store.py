@@ -1,0 +1,183 @@
+"""The bot's persistent state behind one async facade; every method is one transaction.
+
+Because a poll's snapshot, its alerts' flags and the messages it owes are written together
+(`record_poll`), a crash at any point either loses the whole poll (it is redone, nothing was
+reported) or keeps all of it (the messages are in the outbox): a change is never reported
+twice and an owed message is never lost.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, date, datetime, timedelta
+
+from core.changes import Holding
+from core.thresholds import AlertSpec
+from store import alerts, chats, outbox, portfolio, snapshots
+from store.database import Database
+from store.models import AlertRule, ChatSettings, DailyPortfolio, NewNotification, OutboxItem
+
+OUTBOX_RETENTION = timedelta(days=7)
+
+
+def utc_now() -> datetime:
+    """Return the current time in UTC."""
+    return datetime.now(UTC)
+
+
+class Store:
+    """Snapshots, alerts, chat settings, daily portfolios, the outbox and meta values."""
+
+    def __init__(self, db: Database, *, clock: Callable[[], datetime] = utc_now) -> None:
+        """Use `db`; `clock` stamps rows whose time the caller does not give."""
+        self.db = db
+        self._clock = clock
+
+    # Snapshots
+
+    async def last_snapshot(self) -> tuple[dict[str, Holding], datetime] | None:
+        """Return the last recorded snapshot and its time, or None before the first poll."""
+        return await self.db.run(snapshots.last_snapshot)
+
+    async def record_poll(
+        self,
+        snapshot: Mapping[str, Holding],
+        taken_at: datetime,
+        notifications: Sequence[NewNotification],
+        alert_states: Mapping[int, bool],
+    ) -> None:
+        """Replace the snapshot, store alerts' flags and enqueue the messages, all or nothing."""
+        now = self._clock()
+        # Copies, so the caller may keep mutating its own while the worker writes.
+        holdings, owed, states = dict(snapshot), list(notifications), dict(alert_states)
+
+        def write(conn: sqlite3.Connection) -> None:
+            snapshots.replace_snapshot(conn, holdings, taken_at)
+            alerts.set_triggered(conn, states)
+            outbox.enqueue(conn, owed, now)
+
+        await self.db.run(write)
+
+    # Alerts
+
+    async def add_alert(
+        self, chat_id: int, spec: AlertSpec, *, triggered: bool, urgent: bool = False
+    ) -> AlertRule:
+        """Store a new alert for the chat and return it with its id."""
+        now = self._clock()
+        return await self.db.run(
+            lambda conn: alerts.add_alert(
+                conn, chat_id, spec, triggered=triggered, urgent=urgent, created_at=now
+            )
+        )
+
+    async def alerts_for_chat(self, chat_id: int) -> list[AlertRule]:
+        """Return the chat's alerts, oldest first."""
+        return await self.db.run(lambda conn: alerts.alerts_for_chat(conn, chat_id))
+
+    async def all_alerts(self) -> list[AlertRule]:
+        """Return every alert, oldest first."""
+        return await self.db.run(alerts.all_alerts)
+
+    async def remove_alert(self, chat_id: int, alert_id: int) -> bool:
+        """Delete the chat's own alert; return False when it has no such alert."""
+        return await self.db.run(lambda conn: alerts.remove_alert(conn, chat_id, alert_id))
+
+    async def count_alerts(self) -> int:
+        """Return how many alerts exist across all chats."""
+        return await self.db.run(alerts.count_alerts)
+
+    # Chat settings and the daily summary
+
+    async def chat_settings(self, chat_id: int) -> ChatSettings:
+        """Return the chat's settings (defaults when none are stored)."""
+        return await self.db.run(lambda conn: chats.chat_settings(conn, chat_id))
+
+    async def set_language(self, chat_id: int, language: str | None) -> None:
+        """Store the chat's language; None restores the default."""
+        await self.db.run(lambda conn: chats.set_language(conn, chat_id, language))
+
+    async def set_muted_until(self, chat_id: int, until: datetime | None) -> None:
+        """Mute the chat until `until`; None unmutes it."""
+        await self.db.run(lambda conn: chats.set_muted_until(conn, chat_id, until))
+
+    async def record_summary(self, chat_id: int, day: date, notification: NewNotification) -> bool:
+        """Enqueue the chat's summary for `day` unless already done; return whether it was."""
+        if notification.chat_id != chat_id:
+            raise ValueError(f"summary for chat {chat_id} addressed to {notification.chat_id}")
+        now = self._clock()
+
+        def write(conn: sqlite3.Connection) -> bool:
+            if chats.chat_settings(conn, chat_id).last_summary_day == day:
+                return False
+            chats.set_last_summary_day(conn, chat_id, day)
+            outbox.enqueue(conn, [notification], now)
+            return True
+
+        return await self.db.run(write)
+
+    # Daily portfolios
+
+    async def save_daily_portfolio(self, daily: DailyPortfolio) -> None:
+        """Store the day's portfolio, replacing any already stored for that day."""
+        await self.db.run(lambda conn: portfolio.save_daily_portfolio(conn, daily))
+
+    async def daily_portfolio(self, day: date) -> DailyPortfolio | None:
+        """Return the portfolio stored for `day`, or None."""
+        return await self.db.run(lambda conn: portfolio.daily_portfolio(conn, day))
+
+    async def portfolio_before(self, day: date) -> DailyPortfolio | None:
+        """Return the latest portfolio stored strictly before `day`, or None."""
+        return await self.db.run(lambda conn: portfolio.portfolio_before(conn, day))
+
+    async def portfolio_history(self, since: date) -> list[DailyPortfolio]:
+        """Return the portfolios from `since` on, oldest first."""
+        return await self.db.run(lambda conn: portfolio.portfolio_history(conn, since))
+
+    # Outbox
+
+    async def enqueue(self, notifications: Sequence[NewNotification]) -> list[int]:
+        """Add messages to the outbox, due now; return their ids."""
+        now, items = self._clock(), list(notifications)
+        return await self.db.run(lambda conn: outbox.enqueue(conn, items, now))
+
+    async def due_notifications(self, now: datetime, limit: int = 50) -> list[OutboxItem]:
+        """Return up to `limit` pending messages due at `now`, oldest first."""
+        return await self.db.run(lambda conn: outbox.due_notifications(conn, now, limit))
+
+    async def next_due_at(self) -> datetime | None:
+        """Return when the earliest pending message is due, or None."""
+        return await self.db.run(outbox.next_due_at)
+
+    async def mark_sent(self, item_id: int) -> None:
+        """Record that the message was delivered."""
+        now = self._clock()
+        await self.db.run(lambda conn: outbox.mark_sent(conn, item_id, now))
+
+    async def mark_retry(self, item_id: int, next_attempt_at: datetime, error: str) -> None:
+        """Count a failed attempt and schedule the next one at `next_attempt_at`."""
+        await self.db.run(lambda conn: outbox.mark_retry(conn, item_id, next_attempt_at, error))
+
+    async def mark_dropped(self, item_id: int, reason: str) -> None:
+        """Give up on the message, keeping the reason."""
+        now = self._clock()
+        await self.db.run(lambda conn: outbox.mark_dropped(conn, item_id, reason, now))
+
+    async def pending_count(self) -> int:
+        """Return how many messages are still owed."""
+        return await self.db.run(outbox.pending_count)
+
+    async def prune(self, now: datetime, keep: timedelta = OUTBOX_RETENTION) -> int:
+        """Delete delivered and dropped messages finished more than `keep` ago; return how many."""
+        return await self.db.run(lambda conn: outbox.prune(conn, now - keep))
+
+    # Meta values
+
+    async def get_meta(self, key: str) -> str | None:
+        """Return the value stored under `key`, or None."""
+        return await self.db.run(lambda conn: snapshots.get_meta(conn, key))
+
+    async def set_meta(self, key: str, value: str | None) -> None:
+        """Store `value` under `key`; None deletes it."""
+        await self.db.run(lambda conn: snapshots.set_meta(conn, key, value))

@@ -1,0 +1,110 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import time
+from pathlib import Path
+
+import pytest
+
+from config import ConfigError, load_settings
+
+ROOT = Path(__file__).resolve().parents[2]
+VALID = {
+    "TELEGRAM_BOT_TOKEN": "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw",
+    "ALLOWED_CHAT_IDS": "111, -1001234567890",
+    "BTCTURK_API_KEY": "public-key-1234",
+    "BTCTURK_API_SECRET": "c2VjcmV0LWtleS1ieXRlcw==",
+}
+
+
+def test_defaults() -> None:
+    settings = load_settings(VALID)
+
+    assert settings.allowed_chat_ids == frozenset({111, -1001234567890})
+    assert settings.telegram_base_url == "https://api.telegram.org/bot"
+    assert settings.btcturk_api_url == "https://api.btcturk.com"
+    assert settings.quote_currency == "TRY"
+    assert settings.timezone.key == "Europe/Istanbul"
+    assert settings.data_dir == Path("data")
+    assert settings.poll_interval_s == 60
+    assert settings.notify_order_changes is False
+    assert settings.daily_summary_time == time(9, 0)
+
+
+def test_overrides() -> None:
+    settings = load_settings(
+        VALID
+        | {
+            "TELEGRAM_API_URL": "http://127.0.0.1:8081/",
+            "QUOTE_CURRENCY": "usdt",
+            "TIMEZONE": "UTC",
+            "POLL_INTERVAL_SECONDS": "1",
+            "NOTIFY_ORDER_CHANGES": "yes",
+            "DAILY_SUMMARY_TIME": "7:30",
+            "LOG_LEVEL": "debug",
+        }
+    )
+
+    assert settings.telegram_base_url == "http://127.0.0.1:8081/bot"
+    assert settings.quote_currency == "USDT"
+    assert settings.poll_interval_s == 1
+    assert settings.notify_order_changes is True
+    assert settings.daily_summary_time == time(7, 30)
+    assert settings.log_level == "DEBUG"
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("TELEGRAM_BOT_TOKEN", ""),
+        ("TELEGRAM_BOT_TOKEN", "not-a-token"),
+        ("ALLOWED_CHAT_IDS", ""),
+        ("ALLOWED_CHAT_IDS", "12,abc"),
+        ("BTCTURK_API_KEY", " "),
+        ("BTCTURK_API_SECRET", "not base64!"),
+        ("TELEGRAM_API_URL", "ftp://x"),
+        ("QUOTE_CURRENCY", "T R Y"),
+        ("TIMEZONE", "Mars/Olympus"),
+        ("LOG_LEVEL", "LOUD"),
+        ("POLL_INTERVAL_SECONDS", "0"),
+        ("POLL_INTERVAL_SECONDS", "1.5"),
+        ("NOTIFY_ORDER_CHANGES", "maybe"),
+        ("DAILY_SUMMARY_TIME", "25:00"),
+    ],
+)
+def test_bad_variable_is_named(name: str, value: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_settings(VALID | {name: value})
+
+    assert caught.value.variable == name
+    assert str(caught.value).startswith(f"{name}: ")
+
+
+def test_secrets_stay_out_of_repr_and_errors() -> None:
+    settings = load_settings(VALID)
+
+    assert VALID["TELEGRAM_BOT_TOKEN"] not in repr(settings)
+    assert VALID["BTCTURK_API_SECRET"] not in repr(settings)
+    with pytest.raises(ConfigError) as caught:
+        load_settings(VALID | {"BTCTURK_API_SECRET": "sekret!!"})
+    assert "sekret" not in str(caught.value)
+
+
+def test_bad_configuration_stops_start_up_with_one_line_and_exit_code_2(tmp_path: Path) -> None:
+    env = {"PATH": "/usr/bin:/bin", **VALID, "ALLOWED_CHAT_IDS": "me"}
+
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bot.py")],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "Configuration error: ALLOWED_CHAT_IDS: 'me' is not a chat ID (an integer)"
+    ]
