@@ -55,7 +55,7 @@ def decode_answer(
         raise Unavailable(f"BTCTurk is unavailable (HTTP {status})")
     ok = 200 <= status < 300
     if not readable:
-        what = "a web page" if html else "an empty answer" if not body.strip() else "not JSON"
+        what = _describe_unreadable(body, html)
         if ok:
             raise UnreadableResponse(f"BTCTurk answered with {what} (HTTP {status})")
         raise Unavailable(f"BTCTurk is unavailable (HTTP {status}, {what})")
@@ -207,6 +207,12 @@ def _field_text(payload: Any, name: str) -> str:
 
 def _looks_like_html(body: bytes, content_type: str | None) -> bool:
     return "html" in (content_type or "").lower() or body.lstrip()[:1] == b"<"
+
+
+def _describe_unreadable(body: bytes, html: bool) -> str:
+    if html:
+        return "a web page"
+    return "an empty answer" if not body.strip() else "something that is not JSON"
 
 
 def _parse_retry_after(header: str | None) -> float | None:

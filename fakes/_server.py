@@ -3,10 +3,47 @@
 from __future__ import annotations
 
 import asyncio
+import json
+from collections.abc import Callable
 from types import TracebackType
 from typing import Self
 
 from aiohttp import web
+
+
+def json_response(
+    body: object, *, status: int = 200, headers: dict[str, str] | None = None
+) -> web.Response:
+    """Return `body` as compact UTF-8 JSON."""
+    return web.Response(
+        status=status,
+        body=json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode(),
+        content_type="application/json",
+        charset="utf-8",
+        headers=headers,
+    )
+
+
+class Signal:
+    """Wake every waiter each time notify() is called (an Event that re-arms itself)."""
+
+    def __init__(self) -> None:
+        self._event = asyncio.Event()
+
+    def notify(self) -> None:
+        """Wake the current waiters."""
+        self._event.set()
+        self._event = asyncio.Event()
+
+    async def wait_until(self, predicate: Callable[[], bool], timeout: float | None) -> bool:
+        """Wait until `predicate()` holds, re-checking at each notify; False on timeout."""
+        try:
+            async with asyncio.timeout(timeout):
+                while not predicate():
+                    await self._event.wait()
+        except TimeoutError:
+            return predicate()
+        return True
 
 
 class LocalServer:
@@ -16,6 +53,7 @@ class LocalServer:
         self._runner: web.AppRunner | None = None
         self._url: str | None = None
         self._closing = asyncio.Event()
+        self.changed = Signal()
 
     def build_app(self) -> web.Application:
         """Return the application to serve."""
@@ -53,13 +91,10 @@ class LocalServer:
     async def close(self) -> None:
         """Release every held request and stop serving; safe to call twice."""
         self._closing.set()
-        self.on_close()
+        self.changed.notify()
         runner, self._runner = self._runner, None
         if runner is not None:
             await runner.cleanup()
-
-    def on_close(self) -> None:
-        """Wake whatever waits inside request handlers (override to add more)."""
 
     async def sleep(self, seconds: float) -> bool:
         """Sleep up to `seconds`, returning early (False) when the server closes."""

@@ -25,14 +25,8 @@ from typing import Any, Final, Literal, get_args
 
 from aiohttp import web
 
-from fakes._server import LocalServer
-from fakes.exchange_faults import (
-    FAULTS,
-    Fault,
-    fault_response,
-    json_response,
-    rate_limited,
-)
+from fakes._server import LocalServer, json_response
+from fakes.exchange_faults import FAULTS, Fault, fault_response, rate_limited
 from fakes.seed import (
     DEMO_API_KEY,
     DEMO_API_SECRET,

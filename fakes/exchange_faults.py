@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Awaitable, Callable
 from typing import Any, Final, Literal, get_args
 
 from aiohttp import web
+
+from fakes._server import json_response
 
 Fault = Literal[
     "500",
@@ -63,19 +64,6 @@ STATUS_PAGE_HTML: Final = """<!DOCTYPE html>
 GARBAGE_BODY: Final = b'{"data":[{"asset":"TRY","assetname":"T\xc3\xbcrk Liras\xc4\xb1","balance":"2722'
 
 Sleeper = Callable[[float], Awaitable[bool]]
-
-
-def json_response(body: object, *, status: int = 200, headers: dict[str, str] | None = None) -> (
-    web.Response
-):
-    """Return `body` as UTF-8 JSON, the way the exchange writes it."""
-    return web.Response(
-        status=status,
-        body=json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode(),
-        content_type="application/json",
-        charset="utf-8",
-        headers=headers,
-    )
 
 
 def html_response(html: str, *, status: int) -> web.Response:

@@ -60,13 +60,13 @@ def environment_error(exc: sqlite3.Error, path: Path) -> StoreError | None:
 
 def _check_access(path: Path) -> None:
     directory = path.parent
+    if directory.exists() and not directory.is_dir():
+        raise StoreError(f"cannot create the directory for database {path}: {directory} is a file")
     try:
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         reason = exc.strerror or str(exc)
-        raise StoreError(
-            f"cannot create the directory {directory} for {path.name}: {reason}"
-        ) from exc
+        raise StoreError(f"cannot create the directory for database {path}: {reason}") from exc
     if path.is_dir():
         raise StoreError(f"database {path} is a directory, not a file")
     if not os.access(directory, os.W_OK | os.X_OK):

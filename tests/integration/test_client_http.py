@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from decimal import Decimal
-from types import SimpleNamespace
 from typing import Any
 
 import aiohttp
 import pytest
-from aioresponses import aioresponses
 from yarl import URL
 
 from btcturk.client import BtcTurkClient
@@ -68,21 +66,6 @@ class RecordedSleep:
 async def session() -> AsyncIterator[aiohttp.ClientSession]:
     async with aiohttp.ClientSession() as client_session:
         yield client_session
-
-
-class CannedResponse(aiohttp.ClientResponse):
-    """A ClientResponse aioresponses 0.7.9 can build under aiohttp 3.14 (`stream_writer` is new)."""
-
-    def __init__(self, method: str, url: URL, **kwargs: Any) -> None:
-        kwargs.setdefault("stream_writer", SimpleNamespace(output_size=0))
-        super().__init__(method, url, **kwargs)
-
-
-@pytest.fixture
-def http(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    monkeypatch.setattr("aioresponses.core.ClientResponse", CannedResponse)
-    with aioresponses() as mocked:
-        yield mocked
 
 
 @pytest.fixture

@@ -100,7 +100,13 @@ def test_data_from_another_day_shows_the_date() -> None:
 
 
 def test_every_exchange_error_has_its_own_explanation() -> None:
-    errors = [AuthError("x"), StampRejected("x"), RateLimited("x", 3), Unavailable("x"), BadResponse("x")]
+    errors = [
+        AuthError("x"),
+        StampRejected("x"),
+        RateLimited("x", 3),
+        Unavailable("x"),
+        BadResponse("x"),
+    ]
 
     texts = {exchange_error_message(e) for e in errors}
 

@@ -32,8 +32,8 @@ JSON = "application/json"
 HTML = "text/html"
 CDN_503 = b"<html><head><title>503 Service Temporarily Unavailable</title></head></html>"
 CDN_504 = b"<html><head><title>504 Gateway Time-out</title></head><body></body></html>"
-MAINTENANCE = b'{"success":false,"message":"SYSTEM_UNDER_MAINTENANCE",' + (
-    b'"code":"SYSTEM_UNDER_MAINTENANCE"}'
+MAINTENANCE = (
+    b'{"success":false,"message":"SYSTEM_UNDER_MAINTENANCE","code":"SYSTEM_UNDER_MAINTENANCE"}'
 )
 CDN_403 = b"<!DOCTYPE html><html><title>Just a moment...</title></html>"
 
@@ -261,6 +261,13 @@ def test_balances_from_a_whole_answer_including_zero_rows() -> None:
     balances = parse_balances(parse_envelope(200, envelope(rows), JSON))
     assert [b.asset for b in balances] == ["TRY", "DOGE"]
     assert balances[1].balance == 0
+
+
+def test_whole_numbers_may_come_as_text_or_integral_decimals() -> None:
+    row = balance_row(precision="8", timestamp=Decimal("1735866257711.0"), balance=12)
+    [balance] = parse_balances([row])
+    assert (balance.precision, balance.balance) == (8, Decimal(12))
+    assert balance.timestamp == datetime(2025, 1, 3, 1, 4, 17, 711000, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(

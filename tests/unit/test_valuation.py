@@ -59,7 +59,11 @@ def test_quote_itself_is_worth_one_and_inverse_pair_is_used() -> None:
 
 
 def test_direct_pair_wins_over_usdt_route() -> None:
-    tickers = [ticker("BTC", "TRY", "3500000"), ticker("BTC", "USDT", "1"), ticker("USDT", "TRY", "1")]
+    tickers = [
+        ticker("BTC", "TRY", "3500000"),
+        ticker("BTC", "USDT", "1"),
+        ticker("USDT", "TRY", "1"),
+    ]
 
     assert price_in("BTC", "TRY", last_prices(tickers)) == Decimal("3500000")
 
