@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -34,13 +34,15 @@ class Position:
 
 @dataclass(frozen=True, slots=True)
 class Portfolio:
-    """Every non-zero holding, most valuable first, and the total of the valued ones."""
+    """Every non-zero holding, most valuable first, the total of the valued ones, and the
+    price of every listed asset that has one."""
 
     quote: str
     positions: tuple[Position, ...]
     total: Decimal
     as_of: datetime
     known_assets: frozenset[str]
+    prices: Mapping[str, Decimal]
 
     def position(self, asset: str) -> Position | None:
         """Return the holding of `asset` (any case), or None when it is not held."""
@@ -81,11 +83,16 @@ def value_portfolio(
 ) -> Portfolio:
     """Combine balances and tickers into a Portfolio valued in `quote`."""
     last = last_prices(tickers)
+    prices = {
+        row.asset: price
+        for row in balances
+        if (price := price_in(row.asset, quote, last)) is not None
+    }
     positions = []
     for row in balances:
         if row.balance == 0:
             continue
-        price = price_in(row.asset, quote, last)
+        price = prices.get(row.asset)
         positions.append(
             Position(
                 asset=row.asset,
@@ -106,4 +113,5 @@ def value_portfolio(
         total=total,
         as_of=as_of,
         known_assets=frozenset(row.asset for row in balances),
+        prices=prices,
     )

@@ -35,10 +35,10 @@ class Signal:
         self._event.set()
         self._event = asyncio.Event()
 
-    async def wait_until(self, predicate: Callable[[], bool], timeout: float | None) -> bool:
+    async def wait_until(self, predicate: Callable[[], bool], within: float | None) -> bool:
         """Wait until `predicate()` holds, re-checking at each notify; False on timeout."""
         try:
-            async with asyncio.timeout(timeout):
+            async with asyncio.timeout(within):
                 while not predicate():
                     await self._event.wait()
         except TimeoutError:

@@ -11,7 +11,6 @@ Authentication is checked like the real exchange (headers, public key, a stamp w
 from __future__ import annotations
 
 import base64
-import binascii
 import collections
 import copy
 import datetime as dt
@@ -152,7 +151,11 @@ class FakeBtcTurk(LocalServer):
         order = max((int(r.get("order", 0)) for r in self.tickers), default=999) + 1
         self.tickers.append(
             ticker_row(
-                numerator, denominator, last, digits=_digits(last), order=order,
+                numerator,
+                denominator,
+                last,
+                digits=_digits(last),
+                order=order,
                 timestamp=self.now_ms(),
             )
         )
@@ -286,9 +289,7 @@ class FakeBtcTurk(LocalServer):
 
 
 def _unauthorized(message: str) -> web.Response:
-    return json_response(
-        {"success": True, "message": message, "code": AUTH_ERROR_CODE}, status=401
-    )
+    return json_response({"success": True, "message": message, "code": AUTH_ERROR_CODE}, status=401)
 
 
 def _decimal(value: Decimal | str) -> Decimal:

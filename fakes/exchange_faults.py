@@ -61,7 +61,9 @@ STATUS_PAGE_HTML: Final = """<!DOCTYPE html>
 </html>
 """
 
-GARBAGE_BODY: Final = b'{"data":[{"asset":"TRY","assetname":"T\xc3\xbcrk Liras\xc4\xb1","balance":"2722'
+GARBAGE_BODY: Final = (
+    b'{"data":[{"asset":"TRY","assetname":"T\xc3\xbcrk Liras\xc4\xb1","balance":"2722'
+)
 
 Sleeper = Callable[[float], Awaitable[bool]]
 

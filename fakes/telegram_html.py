@@ -93,9 +93,7 @@ def parse_html(text: str) -> FormattedText:
                 stack[-1].language = opened.argument
             stack.append(opened)
     if stack:
-        raise EntityParseError(
-            f'Can\'t find end tag corresponding to start tag "{stack[-1].tag}"'
-        )
+        raise EntityParseError(f'Can\'t find end tag corresponding to start tag "{stack[-1].tag}"')
     entities.sort(key=lambda e: (e["offset"], -e["length"]))
     return FormattedText("".join(out), entities)
 
@@ -223,7 +221,9 @@ def _close_tag(
             f'Unmatched end tag at byte offset {byte_offset}, expected "</{opened.tag}>", '
             f'found "</{name}>"'
         )
-    entity = _entity(opened, out_len - opened.offset, inside_pre=bool(stack) and stack[-1].tag == "pre")
+    entity = _entity(
+        opened, out_len - opened.offset, inside_pre=bool(stack) and stack[-1].tag == "pre"
+    )
     if entity is not None:
         entities.append(entity)
     return i + 1

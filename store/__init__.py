@@ -1,21 +1,4 @@
-"""The bot's SQLite store: one file, one worker thread, one transaction per call.
+"""The bot's SQLite store: `database.Database` (one file, one worker thread), `store.Store`.
 
-StoreError          the file cannot be used (path, permissions, disk full, corrupt, foreign)
+Kept empty of imports so that `store.models` can be imported without loading sqlite3.
 """
-
-from __future__ import annotations
-
-from store.database import Database, StoreError
-from store.models import AlertRule, ChatSettings, DailyPortfolio, NewNotification, OutboxItem
-from store.store import Store
-
-__all__ = [
-    "AlertRule",
-    "ChatSettings",
-    "DailyPortfolio",
-    "Database",
-    "NewNotification",
-    "OutboxItem",
-    "Store",
-    "StoreError",
-]

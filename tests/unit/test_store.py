@@ -18,16 +18,10 @@ import pytest
 
 from core.changes import Holding
 from core.thresholds import AlertSpec, Direction
-from store import (
-    ChatSettings,
-    DailyPortfolio,
-    Database,
-    NewNotification,
-    Store,
-    StoreError,
-)
-from store.database import environment_error
+from store.database import Database, StoreError, environment_error
+from store.models import ChatSettings, DailyPortfolio, NewNotification
 from store.schema import APPLICATION_ID, SCHEMA_VERSION
+from store.store import Store
 
 D = Decimal
 ROOT = Path(__file__).resolve().parents[2]
@@ -192,6 +186,42 @@ async def test_read_only_directory(db_path: Path) -> None:
             await Database.open(db_path)
     finally:
         db_path.parent.chmod(0o755)
+
+
+@pytest.mark.parametrize("denied", ["directory", "file"])
+async def test_unwritable_directory_or_file(
+    db_path: Path, denied: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with await Database.open(db_path):
+        pass
+    target = db_path.parent if denied == "directory" else db_path
+    real_access = os.access
+    monkeypatch.setattr(
+        "store.database.os.access", lambda p, mode: Path(p) != target and real_access(p, mode)
+    )
+    with pytest.raises(StoreError, match=rf"^database {db_path} (cannot be written|is read-only)"):
+        await Database.open(db_path)
+
+
+async def test_write_refused_by_sqlite_is_a_store_error(store: Store, clock: Clock) -> None:
+    await store.db.run(lambda c: c.execute("PRAGMA query_only = ON"))
+    with pytest.raises(StoreError, match=rf"^database {store.db.path} is read-only"):
+        await store.set_meta("k", "v")
+    store = await reopen(store, clock)  # query_only belongs to the connection
+    await store.set_meta("k", "v")
+    assert await store.get_meta("k") == "v"
+    await store.db.close()
+
+
+async def test_disk_full_is_a_store_error_and_rolls_back(store: Store) -> None:
+    await store.db.run(
+        lambda c: c.execute(
+            f"PRAGMA max_page_count = {c.execute('PRAGMA page_count').fetchone()[0]}"
+        )
+    )
+    with pytest.raises(StoreError, match=rf"^database {store.db.path} cannot be written: the disk"):
+        await store.enqueue([note(text="x" * 100_000)])
+    assert await store.pending_count() == 0
 
 
 @pytest.mark.parametrize(
@@ -480,8 +510,10 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from core.changes import Holding
-from store import Database, NewNotification, Store
 from store import snapshots
+from store.database import Database
+from store.models import NewNotification
+from store.store import Store
 
 async def main() -> None:
     store = Store(await Database.open(Path(sys.argv[1])))
@@ -503,7 +535,7 @@ asyncio.run(main())
 async def test_kill_9_keeps_committed_polls_and_drops_half_written_ones(
     db_path: Path, clock: Clock
 ) -> None:
-    child = subprocess.run(  # noqa: ASYNC221, S603 - a short child process we wrote
+    child = subprocess.run(
         [sys.executable, "-c", KILLED_CHILD, str(db_path)],
         cwd=ROOT,
         env={**os.environ, "PYTHONPATH": str(ROOT)},

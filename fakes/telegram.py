@@ -1,0 +1,412 @@
+"""A fake Telegram Bot API that python-telegram-bot cannot tell from the real one.
+
+    async with FakeTelegram() as telegram:
+        app = ApplicationBuilder().token(DEMO_BOT_TOKEN).base_url(f"{telegram.api_url}/bot").build()
+        telegram.send_text(DEMO_CHAT_ID, "/balance")
+        [reply] = await telegram.wait_for_messages(DEMO_CHAT_ID)
+
+Requests arrive at /bot{token}/{method} as query, form, multipart or JSON parameters, like
+Telegram accepts them. Answers follow the Bot API: {"ok": true, "result": ...} or
+{"ok": false, "error_code": ..., "description": ...}, with Telegram's own error texts.
+"""
+
+from __future__ import annotations
+
+import collections
+import copy
+import re
+from collections.abc import Awaitable, Callable
+from typing import Final
+
+from aiohttp import web
+
+from fakes._server import LocalServer, json_response
+from fakes.seed import DEMO_BOT_TOKEN, DEMO_CHAT_ID
+from fakes.telegram_methods import MessageMethods
+from fakes.telegram_types import (
+    ApiError,
+    ChatType,
+    JsonDict,
+    Params,
+    SentMessage,
+    bad_request,
+    command_entities,
+    user_object,
+)
+
+__all__ = ["ApiError", "FakeTelegram", "SentMessage"]
+
+BAD_GATEWAY_HTML: Final = (
+    "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
+    "<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx/1.18.0</center>\r\n"
+    "</body>\r\n</html>\r\n"
+)
+CONFLICT: Final = (
+    "Conflict: terminated by other getUpdates request; "
+    "make sure that only one bot instance is running"
+)
+_DEFAULT_EXCLUDED_UPDATES: Final = frozenset(
+    {"chat_member", "message_reaction", "message_reaction_count"}
+)
+_PATH_RE: Final = re.compile(r"/bot([^/]*)/([^/]*)")
+
+Handler = Callable[[Params], Awaitable[object]]
+
+
+class _Down(Exception):
+    """The fake was set down while a request waited."""
+
+
+class FakeTelegram(MessageMethods, LocalServer):
+    """Serve the Bot API methods the bot uses; feed it updates and record what it sends."""
+
+    def __init__(
+        self,
+        *,
+        token: str = DEMO_BOT_TOKEN,
+        bot_id: int | None = None,
+        bot_username: str = "btcturk_demo_bot",
+        enforce_limits: bool = False,
+    ) -> None:
+        """Set up a bot; `bot_id` defaults to the number before the token's colon."""
+        LocalServer.__init__(self)
+        MessageMethods.__init__(self, enforce_limits=enforce_limits)
+        self.token = token
+        self.bot_id = bot_id if bot_id is not None else int(token.split(":", 1)[0])
+        self.bot_username = bot_username
+        self.calls: collections.Counter[str] = collections.Counter()
+        self._down = False
+        self._failures: dict[str, collections.deque[ApiError]] = collections.defaultdict(
+            collections.deque
+        )
+        self._updates: list[JsonDict] = []
+        self._next_update_id = 700_000_001
+        self._allowed_updates: frozenset[str] | None = None
+        self._poll_generation = 0
+        self._next_callback = 4_238_100_000_000_000_001
+        self._commands: dict[tuple[str, str], list[JsonDict]] = {}
+        handlers: dict[str, Handler] = {
+            "getMe": self._get_me,
+            "getUpdates": self._get_updates,
+            "deleteWebhook": self._delete_webhook,
+            "getWebhookInfo": self._get_webhook_info,
+            "setMyCommands": self._set_my_commands,
+            "getMyCommands": self._get_my_commands,
+            "deleteMyCommands": self._delete_my_commands,
+            "sendMessage": self._send_message,
+            "editMessageText": self._edit_message_text,
+            "editMessageReplyMarkup": self._edit_message_reply_markup,
+            "answerCallbackQuery": self._answer_callback_query,
+            "sendPhoto": self._send_photo,
+            "sendChatAction": self._send_chat_action,
+            "close": self._true,
+            "logOut": self._true,
+        }
+        self._handlers = {name.lower(): (name, handler) for name, handler in handlers.items()}
+
+    @property
+    def api_url(self) -> str:
+        """Return the API root; configure the bot with base_url f"{api_url}/bot"."""
+        return self.url
+
+    @property
+    def bot_user(self) -> JsonDict:
+        """Return the bot's User object."""
+        return {
+            "id": self.bot_id,
+            "is_bot": True,
+            "first_name": "BTCTurk Demo",
+            "username": self.bot_username,
+        }
+
+    # Inputs: what users do
+
+    def send_text(
+        self,
+        chat_id: int,
+        text: str,
+        *,
+        user_id: int | None = None,
+        chat_type: ChatType = "private",
+        edited: bool = False,
+    ) -> int:
+        """Deliver a user's text message (or its edit); commands carry bot_command entities."""
+        if chat_type == "channel" or (chat_type == "private") != (chat_id > 0):
+            raise ValueError(f"chat {chat_id} cannot be of type {chat_type!r}")
+        chat = self._register_chat(chat_id, chat_type)
+        sender = user_id if user_id is not None else (chat_id if chat_id > 0 else DEMO_CHAT_ID)
+        message = self._new_message(chat, sender=user_object(sender), text=text)
+        entities = command_entities(text)
+        if entities:
+            message["entities"] = entities
+        if edited:
+            message["edit_date"] = message["date"]
+        return self.push_update({"edited_message" if edited else "message": message})
+
+    def send_callback(
+        self, chat_id: int, data: str, *, message_id: int, user_id: int | None = None
+    ) -> int:
+        """Deliver a press on an inline button of message `message_id`."""
+        chat = self._chats.get(chat_id) or self._register_chat(chat_id)
+        stored = self._messages.get((chat_id, message_id))
+        message = copy.deepcopy(stored) if stored else {"message_id": message_id, "chat": chat}
+        message.setdefault("date", 0)  # date 0: an inaccessible message
+        query_id = str(self._next_callback)
+        self._next_callback += 1
+        self._callbacks[query_id] = (chat_id, data)
+        sender = user_id if user_id is not None else (chat_id if chat_id > 0 else DEMO_CHAT_ID)
+        query = {
+            "id": query_id,
+            "from": user_object(sender),
+            "message": message,
+            "chat_instance": str(-7_000_000_000_000_000 - chat_id),
+            "data": data,
+        }
+        return self.push_update({"callback_query": query})
+
+    def post_channel(self, chat_id: int, text: str) -> int:
+        """Deliver a post in a channel the bot is a member of."""
+        chat = self._register_chat(chat_id, "channel")
+        message = self._new_message(chat, sender=None, text=text)
+        return self.push_update({"channel_post": message})
+
+    def push_update(self, raw: JsonDict) -> int:
+        """Queue a raw Update (update_id assigned when absent) and wake getUpdates."""
+        update = copy.deepcopy(raw)
+        update_id = int(update.get("update_id", self._next_update_id))
+        update["update_id"] = update_id
+        self._next_update_id = max(self._next_update_id, update_id + 1)
+        self._updates.append(update)
+        self.changed.notify()
+        return update_id
+
+    # Faults and state
+
+    def fail_next(
+        self,
+        method: str,
+        *,
+        status: int,
+        description: str,
+        retry_after: int | None = None,
+        times: int = 1,
+    ) -> None:
+        """Answer the next `times` calls of `method` with this error."""
+        error = ApiError(status, description, retry_after=retry_after)
+        self._failures[method.lower()].extend([error] * times)
+
+    def block_chat(self, chat_id: int) -> None:
+        """Make sends to `chat_id` fail with 403, as after the user blocked the bot."""
+        self._blocked.add(chat_id)
+
+    def unblock_chat(self, chat_id: int) -> None:
+        """Undo block_chat()."""
+        self._blocked.discard(chat_id)
+
+    def forget_chat(self, chat_id: int) -> None:
+        """Make sends to `chat_id` fail with 400 "chat not found"."""
+        self._forgotten.add(chat_id)
+
+    def set_down(self, down: bool = True) -> None:
+        """Answer every request with 502 Bad Gateway, like an unreachable Bot API."""
+        self._down = down
+        self.changed.notify()
+
+    def message(self, chat_id: int, message_id: int) -> JsonDict | None:
+        """Return the current state of a message, as Telegram would return it."""
+        stored = self._messages.get((chat_id, message_id))
+        return copy.deepcopy(stored) if stored is not None else None
+
+    def commands(self, scope: JsonDict | None = None, language_code: str = "") -> list[JsonDict]:
+        """Return the commands set for a scope (default scope when None) and language."""
+        return copy.deepcopy(self._commands.get(_commands_key(scope, language_code), []))
+
+    @property
+    def pending_updates(self) -> int:
+        """Return how many updates the bot has not confirmed yet."""
+        return len(self._updates)
+
+    async def wait_for_messages(
+        self,
+        chat_id: int | None = None,
+        count: int = 1,
+        timeout: float = 5.0,  # noqa: ASYNC109 - a deadline for tests, not a network timeout
+        since: int = 0,
+    ) -> list[SentMessage]:
+        """Wait until `sent[since:]` holds `count` messages (to `chat_id`); return them all."""
+
+        def matching() -> list[SentMessage]:
+            return [m for m in self.sent[since:] if chat_id is None or m.chat_id == chat_id]
+
+        target = "any chat" if chat_id is None else f"chat {chat_id}"
+        await self.wait_until(
+            lambda: len(matching()) >= count,
+            timeout=timeout,
+            what=f"{count} message(s) to {target} after sent[{since}]",
+        )
+        return matching()
+
+    async def wait_until(
+        self,
+        predicate: Callable[[], bool],
+        *,
+        timeout: float = 5.0,  # noqa: ASYNC109 - a deadline for tests, not a network timeout
+        what: str = "condition",
+    ) -> None:
+        """Wait until `predicate()` holds, re-checked after every request and input."""
+        if await self.changed.wait_until(predicate, timeout):
+            return
+        lines = [
+            f"#{i} {m.method} -> {m.chat_id}: {m.plain_text[:80]!r}"
+            for i, m in enumerate(self.sent)
+        ]
+        raise TimeoutError(
+            f"timed out after {timeout}s waiting for {what}; calls: {dict(self.calls)}; "
+            f"sent so far ({len(self.sent)}):\n" + ("\n".join(lines) or "(nothing)")
+        )
+
+    # Server
+
+    def build_app(self) -> web.Application:
+        """Return the application answering every path."""
+        app = web.Application(client_max_size=60 * 1024 * 1024)
+        app.router.add_route("*", "/{tail:.*}", self._dispatch)
+        return app
+
+    async def _dispatch(self, request: web.Request) -> web.StreamResponse:
+        try:
+            return await self._answer(request)
+        finally:
+            self.changed.notify()
+
+    async def _answer(self, request: web.Request) -> web.StreamResponse:
+        match = _PATH_RE.fullmatch(request.path)
+        if match:
+            name, handler = self._handlers.get(match[2].lower(), (match[2], None))
+            self.calls[name] += 1
+        if self._down:
+            return _bad_gateway()
+        try:
+            if not match:
+                raise ApiError(404, "Not Found")
+            if match[1] != self.token:
+                raise ApiError(401, "Unauthorized")
+            failures = self._failures.get(name.lower())
+            if failures:
+                raise failures.popleft()
+            if handler is None:
+                raise ApiError(404, "Not Found")
+            result = await handler(await Params.read(request))
+        except ApiError as error:
+            return json_response(error.body(), status=error.status)
+        except _Down:
+            return _bad_gateway()
+        return json_response({"ok": True, "result": result})
+
+    # Methods other than messages
+
+    async def _true(self, params: Params) -> object:
+        return True
+
+    async def _get_me(self, params: Params) -> object:
+        return self.bot_user | {
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+            "can_connect_to_business": False,
+            "has_main_web_app": False,
+        }
+
+    async def _get_updates(self, params: Params) -> object:
+        offset = params.integer("offset")
+        limit = min(max(params.integer("limit") or 100, 1), 100)
+        timeout = params.number("timeout") or 0.0
+        allowed = params.json("allowed_updates")
+        if isinstance(allowed, list):
+            self._allowed_updates = frozenset(map(str, allowed)) or None
+        if offset is not None:
+            self._confirm(offset)
+        self._poll_generation += 1
+        generation = self._poll_generation
+
+        def ready() -> bool:
+            return bool(
+                self._deliverable()
+                or self.closing
+                or self._down
+                or generation != self._poll_generation
+            )
+
+        if timeout > 0:
+            await self.changed.wait_until(ready, timeout)
+        if generation != self._poll_generation:
+            raise ApiError(409, CONFLICT)
+        if self._down:
+            raise _Down
+        return copy.deepcopy(self._deliverable()[:limit])
+
+    def _confirm(self, offset: int) -> None:
+        """Forget updates below `offset`; a negative offset keeps only the last -offset."""
+        if offset < 0:
+            self._updates = self._updates[offset:]
+        else:
+            self._updates = [u for u in self._updates if u["update_id"] >= offset]
+
+    def _deliverable(self) -> list[JsonDict]:
+        """Drop updates of types the bot did not ask for and return the rest."""
+        allowed = self._allowed_updates
+
+        def wanted(update: JsonDict) -> bool:
+            kind = next((key for key in update if key != "update_id"), "")
+            return kind in allowed if allowed is not None else kind not in _DEFAULT_EXCLUDED_UPDATES
+
+        self._updates = [u for u in self._updates if wanted(u)]
+        return self._updates
+
+    async def _delete_webhook(self, params: Params) -> object:
+        if params.flag("drop_pending_updates"):
+            self._updates.clear()
+        return True
+
+    async def _get_webhook_info(self, params: Params) -> object:
+        return {"url": "", "has_custom_certificate": False, "pending_update_count": 0}
+
+    async def _set_my_commands(self, params: Params) -> object:
+        commands = params.json("commands")
+        if not isinstance(commands, list) or len(commands) > 100:
+            raise bad_request("can't parse commands JSON object")
+        cleaned: list[JsonDict] = []
+        for item in commands:
+            if not isinstance(item, dict):
+                raise bad_request("can't parse BotCommand JSON object")
+            command, description = str(item.get("command", "")), str(item.get("description", ""))
+            if not re.fullmatch(r"[a-z0-9_]{1,32}", command):
+                raise bad_request("BOT_COMMAND_INVALID")
+            if not 1 <= len(description) <= 256:
+                raise bad_request("command description must be non-empty")
+            cleaned.append({"command": command, "description": description})
+        self._commands[self._commands_key(params)] = cleaned
+        return True
+
+    async def _get_my_commands(self, params: Params) -> object:
+        return copy.deepcopy(self._commands.get(self._commands_key(params), []))
+
+    async def _delete_my_commands(self, params: Params) -> object:
+        self._commands.pop(self._commands_key(params), None)
+        return True
+
+    def _commands_key(self, params: Params) -> tuple[str, str]:
+        scope = params.json("scope")
+        if scope is not None and not isinstance(scope, dict):
+            raise bad_request("can't parse BotCommandScope JSON object")
+        return _commands_key(scope, params.text("language_code") or "")
+
+
+def _commands_key(scope: JsonDict | None, language_code: str) -> tuple[str, str]:
+    scope = scope or {"type": "default"}
+    key = ",".join(f"{k}={scope[k]}" for k in sorted(scope))
+    return key, language_code
+
+
+def _bad_gateway() -> web.Response:
+    return web.Response(status=502, text=BAD_GATEWAY_HTML, content_type="text/html")
