@@ -284,6 +284,7 @@ class FakeTelegram(MessageMethods, LocalServer):
         if match:
             name, handler = self._handlers.get(match[2].lower(), (match[2], None))
             self.calls[name] += 1
+            self.changed.notify()
         if self._down:
             return _bad_gateway()
         try:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
+from core.summary import DailyPortfolio
 from core.thresholds import Direction
+
+__all__ = ["AlertRule", "ChatSettings", "DailyPortfolio", "NewNotification", "OutboxItem"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,15 +48,6 @@ class OutboxItem:
     attempts: int
     next_attempt_at: datetime
     photo: bytes | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class DailyPortfolio:
-    """The portfolio's value on one day: the total and each asset's value, in the quote currency."""
-
-    day: date
-    total: Decimal
-    values: dict[str, Decimal] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
