@@ -26,17 +26,22 @@ EXIT_CONFIG = 2
 async def run_bot(settings: Settings, stop: asyncio.Event) -> None:
     """Run the bot until `stop` is set, then shut it down cleanly."""
     application = build_application(settings)
-    async with application:
-        await application.start()
-        assert application.updater is not None
-        await application.updater.start_polling(
-            allowed_updates=Update.ALL_TYPES, error_callback=on_polling_error
-        )
-        log.info("bot started; %d chat(s) allowed", len(settings.allowed_chat_ids))
-        await stop.wait()
-        log.info("stopping")
-        await application.updater.stop()
-        await application.stop()
+    assert application.post_init is not None and application.post_shutdown is not None
+    async with application:  # initialize() and shutdown()
+        await application.post_init(application)
+        try:
+            await application.start()
+            assert application.updater is not None
+            await application.updater.start_polling(
+                allowed_updates=Update.ALL_TYPES, error_callback=on_polling_error
+            )
+            log.info("bot started; %d chat(s) allowed", len(settings.allowed_chat_ids))
+            await stop.wait()
+            log.info("stopping")
+            await application.updater.stop()
+            await application.stop()
+        finally:
+            await application.post_shutdown(application)
 
 
 async def run_until_signal(main: Callable[[asyncio.Event], Awaitable[None]]) -> None:

@@ -106,6 +106,21 @@ class LocalServer:
             return True
         return False
 
+    async def wait_until(
+        self,
+        predicate: Callable[[], bool],
+        *,
+        timeout: float = 5.0,  # noqa: ASYNC109 - a deadline for tests, not a network timeout
+        what: str = "condition",
+    ) -> None:
+        """Wait until `predicate()` holds, re-checked after every request and state change."""
+        if not await self.changed.wait_until(predicate, timeout):
+            raise TimeoutError(f"timed out after {timeout}s waiting for {what}; {self.describe()}")
+
+    def describe(self) -> str:
+        """Summarize the server's state for a timeout message."""
+        return f"{type(self).__name__} at {self._url}"
+
     async def __aenter__(self) -> Self:
         await self.start()
         return self

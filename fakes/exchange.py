@@ -94,6 +94,11 @@ class FakeBtcTurk(LocalServer):
         """Return "http://127.0.0.1:PORT", the value for the client's base URL."""
         return self.url
 
+    def describe(self) -> str:
+        """Summarize calls and queued faults for a timeout message."""
+        queued = {name: list(queue) for name, queue in self._faults.items() if queue}
+        return f"calls: {dict(self.calls)}; queued faults: {queued}"
+
     def now_ms(self) -> int:
         """Return the fake exchange's clock in Unix milliseconds (real time + offset)."""
         return round((self._clock() + self.clock_offset_s) * 1000)
@@ -227,6 +232,7 @@ class FakeBtcTurk(LocalServer):
     ) -> web.StreamResponse | None:
         """Count the call, apply latency and return the queued fault's answer, if any."""
         self.calls[endpoint] += 1
+        self.changed.notify()
         if self.latency_s > 0 and not await self.sleep(self.latency_s):
             return web.Response(status=503)
         queue = self._faults[endpoint]

@@ -246,23 +246,14 @@ class FakeTelegram(MessageMethods, LocalServer):
         )
         return matching()
 
-    async def wait_until(
-        self,
-        predicate: Callable[[], bool],
-        *,
-        timeout: float = 5.0,  # noqa: ASYNC109 - a deadline for tests, not a network timeout
-        what: str = "condition",
-    ) -> None:
-        """Wait until `predicate()` holds, re-checked after every request and input."""
-        if await self.changed.wait_until(predicate, timeout):
-            return
+    def describe(self) -> str:
+        """List the calls and every message sent so far."""
         lines = [
             f"#{i} {m.method} -> {m.chat_id}: {m.plain_text[:80]!r}"
             for i, m in enumerate(self.sent)
         ]
-        raise TimeoutError(
-            f"timed out after {timeout}s waiting for {what}; calls: {dict(self.calls)}; "
-            f"sent so far ({len(self.sent)}):\n" + ("\n".join(lines) or "(nothing)")
+        return f"calls: {dict(self.calls)}; sent so far ({len(self.sent)}):\n" + (
+            "\n".join(lines) or "(nothing)"
         )
 
     # Server

@@ -65,9 +65,7 @@ class AccessGuard:
             return False
         if len(self._last_refusal) >= MAX_REMEMBERED_STRANGERS:
             self._last_refusal = {
-                chat: at
-                for chat, at in self._last_refusal.items()
-                if now - at < REFUSAL_INTERVAL_S
+                chat: at for chat, at in self._last_refusal.items() if now - at < REFUSAL_INTERVAL_S
             }
         self._last_refusal[chat_id] = now
         return True

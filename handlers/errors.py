@@ -9,7 +9,7 @@ from telegram.error import NetworkError, TelegramError
 from telegram.ext import ContextTypes
 
 from core.messages import internal_error_message
-from services.context import get_services
+from services.context import Services
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +23,11 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.error("unhandled error", exc_info=error)
     if not isinstance(update, Update) or update.effective_chat is None:
         return
-    if update.effective_chat.id not in get_services(context).settings.allowed_chat_ids:
+    allowed = context.application.bot_data.get("services")
+    if (
+        not isinstance(allowed, Services)
+        or update.effective_chat.id not in allowed.settings.allowed_chat_ids
+    ):
         return
     try:
         await context.bot.send_message(update.effective_chat.id, internal_error_message())
