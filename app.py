@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 
 import aiohttp
-from telegram import BotCommand, LinkPreviewOptions
+from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -23,7 +24,7 @@ from config import Settings
 from core.messages import COMMANDS
 from handlers import commands
 from handlers.access import AccessGuard, install_guard
-from handlers.errors import on_error
+from handlers.errors import on_error, on_polling_error
 from services.context import Services, attach
 from services.portfolio import PortfolioService
 
@@ -36,6 +37,26 @@ BALANCE_CACHE_S = 5.0
 def utc_now() -> datetime:
     """Return the current time, time-zone aware."""
     return datetime.now(UTC)
+
+
+@contextlib.asynccontextmanager
+async def running(application: Application) -> AsyncIterator[Application]:  # type: ignore[type-arg]
+    """Start services, handlers and polling; on exit stop them all in reverse order."""
+    assert application.post_init is not None
+    assert application.post_shutdown is not None
+    async with application:  # initialize() and shutdown()
+        await application.post_init(application)
+        try:
+            await application.start()
+            assert application.updater is not None
+            await application.updater.start_polling(
+                allowed_updates=Update.ALL_TYPES, error_callback=on_polling_error
+            )
+            yield application
+            await application.updater.stop()
+            await application.stop()
+        finally:
+            await application.post_shutdown(application)
 
 
 def build_application(
@@ -56,9 +77,7 @@ def build_application(
             client, settings.quote_currency, max_age_s=BALANCE_CACHE_S, wall_clock=clock
         )
         attach(application, Services(settings, session, client, portfolio, clock))
-        await application.bot.set_my_commands(
-            [BotCommand(c.name, c.description) for c in COMMANDS]
-        )
+        await application.bot.set_my_commands([BotCommand(c.name, c.description) for c in COMMANDS])
 
     async def post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
         services = application.bot_data.get("services")
@@ -89,7 +108,9 @@ def build_application(
     application.add_handler(CommandHandler("balance", commands.balance))
     # In groups other bots may own a command: only private chats hear "I don't know that one".
     application.add_handler(
-        MessageHandler(filters.ChatType.PRIVATE & (filters.COMMAND | filters.TEXT), commands.unknown)
+        MessageHandler(
+            filters.ChatType.PRIVATE & (filters.COMMAND | filters.TEXT), commands.unknown
+        )
     )
     application.add_error_handler(on_error)
     return application

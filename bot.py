@@ -1,4 +1,4 @@
-"""Entry point: `python bot.py` runs the bot; `python bot.py --demo` runs it on simulated servers."""
+"""Entry point: `python bot.py` runs the bot; `--demo` runs it on simulated servers."""
 
 from __future__ import annotations
 
@@ -11,11 +11,9 @@ import sys
 from collections.abc import Awaitable, Callable
 
 from dotenv import load_dotenv
-from telegram import Update
 
-from app import build_application
+from app import build_application, running
 from config import ConfigError, Settings, load_settings
-from handlers.errors import on_polling_error
 from logs import configure_logging
 
 log = logging.getLogger("bot")
@@ -25,23 +23,10 @@ EXIT_CONFIG = 2
 
 async def run_bot(settings: Settings, stop: asyncio.Event) -> None:
     """Run the bot until `stop` is set, then shut it down cleanly."""
-    application = build_application(settings)
-    assert application.post_init is not None and application.post_shutdown is not None
-    async with application:  # initialize() and shutdown()
-        await application.post_init(application)
-        try:
-            await application.start()
-            assert application.updater is not None
-            await application.updater.start_polling(
-                allowed_updates=Update.ALL_TYPES, error_callback=on_polling_error
-            )
-            log.info("bot started; %d chat(s) allowed", len(settings.allowed_chat_ids))
-            await stop.wait()
-            log.info("stopping")
-            await application.updater.stop()
-            await application.stop()
-        finally:
-            await application.post_shutdown(application)
+    async with running(build_application(settings)):
+        log.info("bot started; %d chat(s) allowed", len(settings.allowed_chat_ids))
+        await stop.wait()
+        log.info("stopping")
 
 
 async def run_until_signal(main: Callable[[asyncio.Event], Awaitable[None]]) -> None:
