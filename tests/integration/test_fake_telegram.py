@@ -15,6 +15,9 @@ from fakes.seed import DEMO_BOT_TOKEN, DEMO_CHAT_ID
 from fakes.telegram import FakeTelegram
 from fakes.telegram_limits import FloodControl
 
+# PTB itself warns when building RetryAfter's message; that is not ours to fix.
+pytestmark = pytest.mark.filterwarnings("ignore:.*retry_after.*:DeprecationWarning")
+
 GROUP_ID = -4_001_234
 OTHER_CHAT_ID = 555_000_111
 # A 2x3 PNG: signature, then the IHDR chunk with width and height.
@@ -54,15 +57,17 @@ async def test_get_me(fake: FakeTelegram, bot: Bot) -> None:
 async def test_send_html_message_with_keyboard(fake: FakeTelegram, bot: Bot) -> None:
     text = "<b>Total</b> &lt;1 &amp; 🚀 <i>x</i> <code>BTC</code>"
 
-    first = await bot.send_message(DEMO_CHAT_ID, text, parse_mode=ParseMode.HTML, reply_markup=KEYBOARD)
+    first = await bot.send_message(
+        DEMO_CHAT_ID, text, parse_mode=ParseMode.HTML, reply_markup=KEYBOARD
+    )
     second = await bot.send_message(DEMO_CHAT_ID, "again")
     elsewhere = await bot.send_message(OTHER_CHAT_ID, "hello")
 
     assert first.text == "Total <1 & 🚀 x BTC"
     assert [(e.type, e.offset, e.length) for e in first.entities] == [
         (MessageEntityType.BOLD, 0, 5),
-        (MessageEntityType.ITALIC, 17, 1),  # the rocket counts as two UTF-16 units
-        (MessageEntityType.CODE, 19, 3),
+        (MessageEntityType.ITALIC, 14, 1),  # the rocket counts as two UTF-16 units
+        (MessageEntityType.CODE, 16, 3),
     ]
     assert first.reply_markup == KEYBOARD
     assert first.from_user is not None and first.from_user.id == bot.id
@@ -81,7 +86,9 @@ async def test_send_html_message_with_keyboard(fake: FakeTelegram, bot: Bot) -> 
 
 
 async def test_edit_message_text(fake: FakeTelegram, bot: Bot) -> None:
-    sent = await bot.send_message(DEMO_CHAT_ID, "<b>1</b>", parse_mode="HTML", reply_markup=KEYBOARD)
+    sent = await bot.send_message(
+        DEMO_CHAT_ID, "<b>1</b>", parse_mode="HTML", reply_markup=KEYBOARD
+    )
 
     edited = await bot.edit_message_text(
         "<b>2</b>", DEMO_CHAT_ID, sent.message_id, parse_mode="HTML", reply_markup=KEYBOARD
@@ -91,7 +98,9 @@ async def test_edit_message_text(fake: FakeTelegram, bot: Bot) -> None:
             "<strong>2</strong>", DEMO_CHAT_ID, sent.message_id, parse_mode="HTML",
             reply_markup=KEYBOARD,
         )  # fmt: skip
-    without_keyboard = await bot.edit_message_text("<b>2</b>", DEMO_CHAT_ID, sent.message_id, parse_mode="HTML")
+    without_keyboard = await bot.edit_message_text(
+        "<b>2</b>", DEMO_CHAT_ID, sent.message_id, parse_mode="HTML"
+    )
     with pytest.raises(BadRequest, match="Message to edit not found"):
         await bot.edit_message_text("x", DEMO_CHAT_ID, 999)
 
@@ -110,11 +119,10 @@ async def test_edit_reply_markup(fake: FakeTelegram, bot: Bot) -> None:
         await bot.edit_message_reply_markup(DEMO_CHAT_ID, sent.message_id)
 
     assert not isinstance(removed, bool) and removed.reply_markup is None
-    assert fake.message(DEMO_CHAT_ID, sent.message_id) == removed.to_dict() | {
-        "from": fake.bot_user,
-        "date": fake.message(DEMO_CHAT_ID, sent.message_id)["date"],  # type: ignore[index]
-        "edit_date": fake.message(DEMO_CHAT_ID, sent.message_id)["edit_date"],  # type: ignore[index]
-    } or True
+    stored = fake.message(DEMO_CHAT_ID, sent.message_id)
+    assert stored is not None and "reply_markup" not in stored
+    assert [m.method for m in fake.sent] == ["sendMessage", "editMessageReplyMarkup"]
+    assert fake.sent[-1].plain_text == "prices"
 
 
 async def test_send_photo_bytes(fake: FakeTelegram, bot: Bot) -> None:
@@ -124,7 +132,11 @@ async def test_send_photo_bytes(fake: FakeTelegram, bot: Bot) -> None:
     assert (message.photo[-1].width, message.photo[-1].height) == (2, 3)
     assert message.photo[-1].file_size == len(PNG)
     record = fake.sent[-1]
-    assert (record.method, record.photo_size, record.caption) == ("sendPhoto", len(PNG), "<b>Chart</b>")
+    assert (record.method, record.photo_size, record.caption) == (
+        "sendPhoto",
+        len(PNG),
+        "<b>Chart</b>",
+    )
     assert record.plain_text == "Chart"
     with pytest.raises(BadRequest, match="Image_process_failed"):
         await bot.send_photo(DEMO_CHAT_ID, b"not an image at all")
@@ -205,11 +217,14 @@ def type_of(update: Update) -> str:
     ("text", "reason"),
     [
         ("<b>bold", 'Can\'t find end tag corresponding to start tag "b"'),
-        ("<b><i>x</b></i>", 'Unmatched end tag at byte offset 9, expected "</i>", found "</b>"'),
+        ("<b><i>x</b></i>", 'Unmatched end tag at byte offset 7, expected "</i>", found "</b>"'),
         ("line<br>break", 'Unsupported start tag "br" at byte offset 4'),
         ("1 < 2", 'Unsupported start tag "" at byte offset 2'),
         ("x</b>", "Unexpected end tag at byte offset 1"),
-        ('<span class="red">x</span>', 'Tag "span" must have class "tg-spoiler"'),
+        (
+            '<span class="red">x</span>',
+            'Tag "span" must have class "tg-spoiler" at byte offset 0',
+        ),
     ],
 )
 async def test_bad_html_is_rejected(bot: Bot, text: str, reason: str) -> None:
@@ -247,7 +262,9 @@ async def test_length_limit_counts_text_after_parsing(bot: Bot) -> None:
 
 
 async def test_fail_next_retry_after(fake: FakeTelegram, bot: Bot) -> None:
-    fake.fail_next("sendMessage", status=429, description="Too Many Requests: retry after 3", retry_after=3)
+    fake.fail_next(
+        "sendMessage", status=429, description="Too Many Requests: retry after 3", retry_after=3
+    )
 
     with pytest.raises(RetryAfter, match="Retry in 3"):
         await bot.send_message(DEMO_CHAT_ID, "first")
@@ -261,7 +278,7 @@ async def test_blocked_forgotten_and_down(fake: FakeTelegram, bot: Bot) -> None:
     fake.block_chat(DEMO_CHAT_ID)
     fake.forget_chat(OTHER_CHAT_ID)
 
-    with pytest.raises(Forbidden, match="Bot was blocked by the user"):
+    with pytest.raises(Forbidden, match="Forbidden: bot was blocked by the user"):
         await bot.send_message(DEMO_CHAT_ID, "hi")
     with pytest.raises(BadRequest, match="Chat not found"):
         await bot.send_message(OTHER_CHAT_ID, "hi")
@@ -316,9 +333,13 @@ async def test_flood_limits_with_the_real_clock() -> None:
         FakeTelegram(enforce_limits=True) as fake,
         Bot(DEMO_BOT_TOKEN, base_url=f"{fake.api_url}/bot") as bot,
     ):
-        with pytest.raises(RetryAfter):
+
+        async def spam() -> None:
             for _ in range(30):
                 await bot.send_message(DEMO_CHAT_ID, "spam")
+
+        with pytest.raises(RetryAfter):
+            await spam()
 
         assert fake.rate_limit_hits == 1
 

@@ -1,0 +1,133 @@
+"""The real Application against the fake exchange and the fake Bot API, on 127.0.0.1."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from telegram.ext import Application
+
+from app import build_application, running
+from config import Settings, load_settings
+from fakes.exchange import FakeBtcTurk
+from fakes.seed import DEMO_API_KEY, DEMO_API_SECRET, DEMO_BOT_TOKEN, DEMO_CHAT_ID
+from fakes.telegram import FakeTelegram, SentMessage
+
+ALLOWED_CHAT = DEMO_CHAT_ID
+ALLOWED_GROUP = -1001234567890
+STRANGER = 424242
+REPLY_TIMEOUT_S = 20.0  # generous: CI is a busy 2-core machine
+
+
+@dataclass
+class FakeClock:
+    """A wall clock the test moves by hand."""
+
+    now: datetime = field(default_factory=lambda: datetime(2026, 11, 25, 6, 0, tzinfo=UTC))
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        """Move the clock forward."""
+        self.now += timedelta(**delta)
+
+
+@dataclass
+class BotHarness:
+    """A running bot plus the two fakes it talks to."""
+
+    application: Application  # type: ignore[type-arg]
+    telegram: FakeTelegram
+    exchange: FakeBtcTurk
+    clock: FakeClock
+
+    async def ask(
+        self, text: str, *, chat_id: int = ALLOWED_CHAT, replies: int = 1, **send: Any
+    ) -> list[SentMessage]:
+        """Send `text` from `chat_id` and return the bot's first `replies` messages to it."""
+        since = len(self.telegram.sent)
+        self.telegram.send_text(chat_id, text, **send)
+        return await self.telegram.wait_for_messages(
+            chat_id, count=replies, since=since, timeout=REPLY_TIMEOUT_S
+        )
+
+
+@pytest.fixture
+async def exchange() -> AsyncIterator[FakeBtcTurk]:
+    async with FakeBtcTurk() as server:
+        yield server
+
+
+@pytest.fixture
+async def telegram() -> AsyncIterator[FakeTelegram]:
+    async with FakeTelegram() as server:
+        yield server
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def make_settings(
+    exchange: FakeBtcTurk, telegram: FakeTelegram, tmp_path: Path
+) -> Callable[..., Settings]:
+    """Return a builder of Settings pointed at the fakes; keyword arguments override variables."""
+
+    def build(**overrides: str) -> Settings:
+        env = {
+            "TELEGRAM_BOT_TOKEN": DEMO_BOT_TOKEN,
+            "TELEGRAM_API_URL": telegram.api_url,
+            "BTCTURK_API_URL": exchange.base_url,
+            "BTCTURK_API_KEY": DEMO_API_KEY,
+            "BTCTURK_API_SECRET": DEMO_API_SECRET,
+            "ALLOWED_CHAT_IDS": f"{ALLOWED_CHAT},{ALLOWED_GROUP}",
+            "DATA_DIR": str(tmp_path / "data"),
+            "POLL_INTERVAL_SECONDS": "3600",
+        }
+        return load_settings(env | overrides)
+
+    return build
+
+
+@pytest.fixture
+def start_bot(
+    exchange: FakeBtcTurk, telegram: FakeTelegram, clock: FakeClock
+) -> Callable[[Settings], Any]:
+    """Return a context manager factory that runs the real bot with `settings`."""
+
+    def start(settings: Settings) -> Any:
+        return _started(settings, exchange, telegram, clock)
+
+    return start
+
+
+class _started:
+    def __init__(
+        self, settings: Settings, exchange: FakeBtcTurk, telegram: FakeTelegram, clock: FakeClock
+    ) -> None:
+        self._running = running(build_application(settings, clock=clock))
+        self._parts = (exchange, telegram, clock)
+
+    async def __aenter__(self) -> BotHarness:
+        application = await self._running.__aenter__()
+        exchange, telegram, clock = self._parts
+        return BotHarness(application, telegram, exchange, clock)
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self._running.__aexit__(*exc)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+async def bot(
+    make_settings: Callable[..., Settings], start_bot: Callable[[Settings], Any]
+) -> AsyncIterator[BotHarness]:
+    """Run the bot with default test settings for the length of one test."""
+    async with start_bot(make_settings()) as harness:
+        yield harness
