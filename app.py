@@ -22,16 +22,23 @@ from telegram.ext import (
 from btcturk.client import BtcTurkClient
 from config import Settings
 from core.messages import COMMANDS
-from handlers import commands
+from handlers import alerts, commands
 from handlers.access import AccessGuard, install_guard
 from handlers.errors import on_error, on_polling_error
+from handlers.jobs import schedule_jobs
 from services.context import Services, attach
+from services.delivery import Deliverer
+from services.monitor import Monitor
 from services.portfolio import PortfolioService
+from services.summaries import Summaries
+from store.database import Database
+from store.store import Store
 
 log = logging.getLogger(__name__)
 
 EXCHANGE_TIMEOUT = aiohttp.ClientTimeout(total=10, connect=5)
 BALANCE_CACHE_S = 5.0
+DATABASE_NAME = "bot.sqlite3"
 
 
 def utc_now() -> datetime:
@@ -65,6 +72,8 @@ def build_application(
     """Return the bot, ready for `initialize()`; services start in post_init."""
 
     async def post_init(application: Application) -> None:  # type: ignore[type-arg]
+        database = await Database.open(settings.data_dir / DATABASE_NAME)
+        store = Store(database, clock=clock)
         session = aiohttp.ClientSession(timeout=EXCHANGE_TIMEOUT)
         client = BtcTurkClient(
             session,
@@ -76,13 +85,27 @@ def build_application(
         portfolio = PortfolioService(
             client, settings.quote_currency, max_age_s=BALANCE_CACHE_S, wall_clock=clock
         )
-        attach(application, Services(settings, session, client, portfolio, clock))
+        services = Services(
+            settings=settings,
+            session=session,
+            client=client,
+            portfolio=portfolio,
+            clock=clock,
+            store=store,
+            monitor=Monitor(settings, portfolio, store, clock),
+            summaries=Summaries(settings, portfolio, store, clock),
+            deliverer=Deliverer(store, application.bot, clock),
+        )
+        attach(application, services)
         await application.bot.set_my_commands([BotCommand(c.name, c.description) for c in COMMANDS])
+        assert application.job_queue is not None
+        schedule_jobs(application.job_queue, settings.poll_interval_s)
 
     async def post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
         services = application.bot_data.get("services")
         if isinstance(services, Services):
             await services.session.close()
+            await services.store.db.close()
 
     application = (
         ApplicationBuilder()
@@ -106,6 +129,11 @@ def build_application(
     application.add_handler(CommandHandler("start", commands.start))
     application.add_handler(CommandHandler("help", commands.help_command))
     application.add_handler(CommandHandler("balance", commands.balance))
+    application.add_handler(CommandHandler("summary", commands.summary))
+    application.add_handler(CommandHandler("status", commands.status))
+    application.add_handler(CommandHandler("alert", alerts.set_alert))
+    application.add_handler(CommandHandler("alerts", alerts.list_alerts))
+    application.add_handler(CommandHandler("unalert", alerts.remove_alert))
     # In groups other bots may own a command: only private chats hear "I don't know that one".
     application.add_handler(
         MessageHandler(

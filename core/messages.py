@@ -22,6 +22,11 @@ class Command:
 
 COMMANDS: tuple[Command, ...] = (
     Command("balance", "[ASSET]", "Balances and their value, or one asset in detail"),
+    Command("summary", "", "The daily summary, now"),
+    Command("alert", "<ASSET|total> <above|below> <amount>", "Tell me when a balance crosses"),
+    Command("alerts", "", "Your alerts and the values they watch"),
+    Command("unalert", "<id>", "Remove an alert"),
+    Command("status", "", "Is BTCTurk answering, when was the last check"),
     Command("help", "", "What the bot does and every command"),
 )
 
@@ -35,11 +40,12 @@ def help_message(quote: str) -> str:
     """Describe the bot and list every command with its syntax."""
     lines = [
         "👋 <b>BTCTurk balance bot</b>",
-        f"Your BTCTurk balances and their value in {escape(quote)}, on demand.",
+        f"Your BTCTurk balances and their value in {escape(quote)}. I tell you when a balance",
+        "changes, when an alert you set is crossed, and send a summary every morning.",
         "",
     ]
     lines += [f"{escape(c.usage)} — {escape(c.description)}" for c in COMMANDS]
-    lines += ["", "Examples: /balance · /balance btc"]
+    lines += ["", "Examples: /balance btc · /alert BTC below 5 · /alert total above 40000000"]
     return "\n".join(lines)
 
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 from html import escape
 
 from core import numbers
+from core.alert_messages import plain_amount
 from core.changes import BalanceChange
 from core.format import data_time
 from core.thresholds import TOTAL, AlertSpec, Direction
@@ -53,14 +54,14 @@ def threshold_alert(
     if rule.target == TOTAL:
         subject, unit = "Your portfolio", quote
         now_line = f"Now {numbers.money(value)} {quote}"
-        limit = f"{_plain(rule.amount)} {quote}"
+        limit = f"{plain_amount(rule.amount)} {quote}"
         again = f"the portfolio {back} {limit}"
     else:
         subject = unit = escape(rule.target)
         price = portfolio.prices.get(rule.target)
         worth = "" if price is None else f" (≈ {numbers.money(value * price)} {quote})"
         now_line = f"Now {numbers.amount(value, precision)} {unit}{worth}"
-        limit = _plain(rule.amount)
+        limit = plain_amount(rule.amount)
         again = f"{subject} {back} {limit}"
     return (
         f"⚠️ <b>Alert #{alert_id}: {subject} {verb} {limit}</b>\n"
@@ -85,10 +86,3 @@ def exchange_back(since: datetime, tz: tzinfo, now: datetime) -> str:
 def _value(difference: Decimal, asset: str, portfolio: Portfolio) -> Decimal | None:
     price = portfolio.prices.get(asset)
     return None if price is None else difference * price
-
-
-def _plain(amount: Decimal) -> str:
-    """Return an alert amount as the user typed it, thousands grouped: 1,500.5."""
-    exponent = amount.as_tuple().exponent
-    places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
-    return numbers.amount(amount, places)

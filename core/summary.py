@@ -12,6 +12,7 @@ from core.format import DUST_LIMIT, data_time
 from core.valuation import Portfolio
 
 HUNDRED = Decimal(100)
+MORNING_ENDS_HOUR = 12
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,12 +63,18 @@ def summary_message(
     tz: tzinfo,
     now: datetime,
     *,
-    morning: bool,
+    scheduled: bool,
 ) -> str:
-    """Render the summary; `morning` for the scheduled one, which greets."""
+    """Render the summary; the `scheduled` one greets (good morning, before noon)."""
     quote = escape(portfolio.quote)
-    today = now.astimezone(tz).strftime("%A %d %B").replace(" 0", " ")
-    title = f"☀️ <b>Good morning — {today}</b>" if morning else f"📊 <b>Summary — {today}</b>"
+    local = now.astimezone(tz)
+    today = local.strftime("%A %d %B").replace(" 0", " ")
+    if not scheduled:
+        title = f"📊 <b>Summary — {today}</b>"
+    elif local.hour < MORNING_ENDS_HOUR:
+        title = f"☀️ <b>Good morning — {today}</b>"
+    else:
+        title = f"📊 <b>Daily summary — {today}</b>"
     lines = [title, f"Portfolio: <b>{numbers.money(portfolio.total)} {quote}</b>"]
     if previous is None:
         lines.append("No earlier summary to compare with yet.")

@@ -52,6 +52,7 @@ class LocalServer:
     def __init__(self) -> None:
         self._runner: web.AppRunner | None = None
         self._url: str | None = None
+        self._port = 0
         self._closing = asyncio.Event()
         self.changed = Signal()
 
@@ -72,7 +73,7 @@ class LocalServer:
         return self._closing.is_set()
 
     async def start(self) -> str:
-        """Bind to a free port, start serving and return the root URL."""
+        """Bind to a free port (the same one on a restart), serve and return the root URL."""
         if self._runner is not None:
             raise RuntimeError(f"{type(self).__name__} is already started")
         self._closing = asyncio.Event()
@@ -80,12 +81,16 @@ class LocalServer:
             self.build_app(), handle_signals=False, access_log=None, shutdown_timeout=2.0
         )
         await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        await site.start()
-        sockets = runner.addresses
-        port = sockets[0][1]
+        # A restart after close() binds the same port, so clients find the server again.
+        site = web.TCPSite(runner, "127.0.0.1", self._port)
+        try:
+            await site.start()
+        except OSError:
+            await runner.cleanup()
+            raise
+        self._port = int(runner.addresses[0][1])
         self._runner = runner
-        self._url = f"http://127.0.0.1:{port}"
+        self._url = f"http://127.0.0.1:{self._port}"
         return self._url
 
     async def close(self) -> None:

@@ -132,7 +132,7 @@ class FakeBtcTurk(LocalServer):
         row["timestamp"] = self.now_ms()
         # Keep the documented key order whatever the row's history.
         order = ("asset", "assetname", *_AMOUNT_FIELDS, "precision", "timestamp")
-        rebuilt = {key: row[key] for key in order} | row
+        rebuilt = {key: row[key] for key in order if key in row} | row
         row.clear()
         row.update(rebuilt)
 
@@ -194,7 +194,10 @@ class FakeBtcTurk(LocalServer):
         return app
 
     async def _balances(self, request: web.Request) -> web.StreamResponse:
-        early = await self._begin("balances", request, self._envelope(self._rendered_balances()))
+        def body() -> object:
+            return self._envelope(self._rendered_balances())
+
+        early = await self._begin("balances", request, body)
         if early is not None:
             return early
         limited = self._check_rate_limit()
@@ -204,31 +207,33 @@ class FakeBtcTurk(LocalServer):
         if refused is not None:
             self.auth_failures += 1
             return refused
-        return json_response(self._envelope(self._rendered_balances()))
+        return json_response(body())
 
     async def _ticker(self, request: web.Request) -> web.StreamResponse:
-        pair = request.query.get("pairSymbol")
-        rows = [r for r in self.tickers if pair is None or r.get("pair") == pair.upper()]
-        early = await self._begin("ticker", request, self._envelope(rows))
-        return early or json_response(self._envelope(copy.deepcopy(rows)))
+        pair = request.query.get("pairSymbol", "").upper()
+
+        def body() -> object:
+            return self._envelope([r for r in self.tickers if not pair or r.get("pair") == pair])
+
+        early = await self._begin("ticker", request, body)
+        return early if early is not None else json_response(body())
 
     async def _ticker_currency(self, request: web.Request) -> web.StreamResponse:
         symbol = request.query.get("symbol", "").upper()
-        rows = [
-            r
-            for r in self.tickers
-            if symbol in (r.get("numeratorSymbol"), r.get("denominatorSymbol"))
-        ]
-        early = await self._begin("ticker_currency", request, self._envelope(rows))
-        return early or json_response(self._envelope(copy.deepcopy(rows)))
+
+        def body() -> object:
+            sides = ("numeratorSymbol", "denominatorSymbol")
+            return self._envelope([r for r in self.tickers if symbol in (r.get(s) for s in sides)])
+
+        early = await self._begin("ticker_currency", request, body)
+        return early if early is not None else json_response(body())
 
     async def _server_time(self, request: web.Request) -> web.StreamResponse:
-        body = self._server_time_body()
-        early = await self._begin("server_time", request, body)
-        return early or json_response(self._server_time_body())
+        early = await self._begin("server_time", request, self._server_time_body)
+        return early if early is not None else json_response(self._server_time_body())
 
     async def _begin(
-        self, endpoint: Endpoint, request: web.Request, body: object
+        self, endpoint: Endpoint, request: web.Request, body: Callable[[], object]
     ) -> web.StreamResponse | None:
         """Count the call, apply latency and return the queued fault's answer, if any."""
         self.calls[endpoint] += 1
@@ -238,7 +243,7 @@ class FakeBtcTurk(LocalServer):
         queue = self._faults[endpoint]
         if not queue:
             return None
-        full_body = json_response(body).body
+        full_body = json_response(body()).body
         assert isinstance(full_body, bytes)
         return await fault_response(queue.popleft(), request, self.sleep, full_body)
 

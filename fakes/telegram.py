@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import collections
 import copy
+import logging
 import re
 from collections.abc import Awaitable, Callable
 from typing import Final
@@ -51,6 +52,8 @@ _DEFAULT_EXCLUDED_UPDATES: Final = frozenset(
 _PATH_RE: Final = re.compile(r"/bot([^/]*)/([^/]*)")
 
 Handler = Callable[[Params], Awaitable[object]]
+
+_LOGGER = logging.getLogger(__name__)
 
 
 class _Down(Exception):
@@ -99,6 +102,7 @@ class FakeTelegram(MessageMethods, LocalServer):
             "answerCallbackQuery": self._answer_callback_query,
             "sendPhoto": self._send_photo,
             "sendChatAction": self._send_chat_action,
+            "deleteMessage": self._delete_message,
             "close": self._true,
             "logOut": self._true,
         }
@@ -272,8 +276,9 @@ class FakeTelegram(MessageMethods, LocalServer):
 
     async def _answer(self, request: web.Request) -> web.StreamResponse:
         match = _PATH_RE.fullmatch(request.path)
+        token, asked = match.groups() if match else ("", "")
+        name, handler = self._handlers.get(asked.lower(), (asked, None))
         if match:
-            name, handler = self._handlers.get(match[2].lower(), (match[2], None))
             self.calls[name] += 1
             self.changed.notify()
         if self._down:
@@ -281,12 +286,13 @@ class FakeTelegram(MessageMethods, LocalServer):
         try:
             if not match:
                 raise ApiError(404, "Not Found")
-            if match[1] != self.token:
+            if token != self.token:
                 raise ApiError(401, "Unauthorized")
             failures = self._failures.get(name.lower())
             if failures:
                 raise failures.popleft()
             if handler is None:
+                _LOGGER.warning("FakeTelegram has no method %r; answering 404 Not Found", asked)
                 raise ApiError(404, "Not Found")
             result = await handler(await Params.read(request))
         except ApiError as error:
@@ -361,7 +367,11 @@ class FakeTelegram(MessageMethods, LocalServer):
         return True
 
     async def _get_webhook_info(self, params: Params) -> object:
-        return {"url": "", "has_custom_certificate": False, "pending_update_count": 0}
+        return {
+            "url": "",
+            "has_custom_certificate": False,
+            "pending_update_count": len(self._updates),
+        }
 
     async def _set_my_commands(self, params: Params) -> object:
         commands = params.json("commands")

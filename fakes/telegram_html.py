@@ -264,11 +264,3 @@ def strip_formatted(formatted: FormattedText) -> FormattedText:
         if end > start:
             entities.append(entity | {"offset": start, "length": end - start})
     return FormattedText(stripped, entities)
-
-
-def strip_tags(text: str) -> str:
-    """Return the plain text of an HTML message, or `text` itself when it does not parse."""
-    try:
-        return parse_html(text).text
-    except EntityParseError:
-        return text

@@ -71,6 +71,7 @@ class MessageMethods:
         self.sent: list[SentMessage] = []
         self.answered_callbacks: list[AnsweredCallback] = []
         self.chat_actions: list[tuple[int, str]] = []
+        self.deleted: list[tuple[int, int]] = []
         self._chats: dict[int, JsonDict] = {}
         self._messages: dict[tuple[int, int], JsonDict] = {}
         self._bot_messages: set[tuple[int, int]] = set()
@@ -207,6 +208,18 @@ class MessageMethods:
         if action not in CHAT_ACTIONS:
             raise bad_request("wrong parameter action in request")
         self.chat_actions.append((chat["id"], action))
+        return True
+
+    async def _delete_message(self, params: Params) -> object:
+        chat = self._reachable_chat(params)
+        message_id = params.integer("message_id")
+        if message_id is None:
+            raise bad_request("message identifier is not specified")
+        key = (int(chat["id"]), message_id)
+        if self._messages.pop(key, None) is None:
+            raise bad_request("message to delete not found")
+        self._bot_messages.discard(key)
+        self.deleted.append(key)
         return True
 
     async def _answer_callback_query(self, params: Params) -> object:

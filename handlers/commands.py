@@ -9,6 +9,7 @@ from btcturk.errors import BtcTurkError
 from core.balance_reply import balance_reply, parse_balance_args
 from core.format import exchange_error_message, stale_notice
 from core.messages import help_message, unknown_command_message, usage_message
+from core.status import StatusFacts, status_message
 from handlers.replies import reply_html
 from services.context import get_services
 
@@ -50,3 +51,34 @@ async def balance(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def unknown(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Point the user to /help when a command or text means nothing to the bot."""
     await reply_html(update, unknown_command_message())
+
+
+async def summary(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Send the daily summary now."""
+    services = get_services(context)
+    try:
+        text = await services.summaries.on_demand()
+    except BtcTurkError as error:
+        text = exchange_error_message(error)
+    await reply_html(update, text)
+
+
+async def status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Report whether BTCTurk answers, how fresh the data is and what is scheduled."""
+    services, chat = get_services(context), update.effective_chat
+    assert chat is not None
+    portfolio, store = services.portfolio, services.store
+    error = portfolio.last_error
+    facts = StatusFacts(
+        reachable=error is None and services.monitor.failures == 0,
+        last_success_at=portfolio.last_success_at,
+        last_latency_s=services.client.last_latency_s,
+        last_error=None if error is None else exchange_error_message(error),
+        clock_offset_ms=services.client.clock_offset_ms,
+        poll_interval_s=services.settings.poll_interval_s,
+        chat_alerts=len(await store.alerts_for_chat(chat.id)),
+        all_alerts=await store.count_alerts(),
+        next_summary_at=services.summaries.next_time(),
+        pending_notifications=await store.pending_count(),
+    )
+    await reply_html(update, status_message(facts, services.settings.timezone, services.clock()))

@@ -11,7 +11,11 @@ from telegram.ext import Application, CallbackContext
 
 from btcturk.client import BtcTurkClient
 from config import Settings
+from services.delivery import Deliverer
+from services.monitor import Monitor
 from services.portfolio import PortfolioService
+from services.summaries import Summaries
+from store.store import Store
 
 _KEY = "services"
 
@@ -25,6 +29,10 @@ class Services:
     client: BtcTurkClient
     portfolio: PortfolioService
     clock: Callable[[], datetime]
+    store: Store
+    monitor: Monitor
+    summaries: Summaries
+    deliverer: Deliverer
 
 
 def attach(application: Application, services: Services) -> None:  # type: ignore[type-arg]

@@ -102,17 +102,19 @@ class Store:
         """Mute the chat until `until`; None unmutes it."""
         await self.db.run(lambda conn: chats.set_muted_until(conn, chat_id, until))
 
-    async def record_summary(self, chat_id: int, day: date, notification: NewNotification) -> bool:
-        """Enqueue the chat's summary for `day` unless already done; return whether it was."""
-        if notification.chat_id != chat_id:
-            raise ValueError(f"summary for chat {chat_id} addressed to {notification.chat_id}")
-        now = self._clock()
+    async def record_summary(
+        self, chat_id: int, day: date, notifications: Sequence[NewNotification]
+    ) -> bool:
+        """Enqueue the chat's summary (one or more messages) for `day` unless already done."""
+        if any(n.chat_id != chat_id for n in notifications):
+            raise ValueError(f"summary for chat {chat_id} addressed to another chat")
+        now, items = self._clock(), list(notifications)
 
         def write(conn: sqlite3.Connection) -> bool:
             if chats.chat_settings(conn, chat_id).last_summary_day == day:
                 return False
             chats.set_last_summary_day(conn, chat_id, day)
-            outbox.enqueue(conn, [notification], now)
+            outbox.enqueue(conn, items, now)
             return True
 
         return await self.db.run(write)

@@ -432,3 +432,29 @@ async def test_latency_is_applied_and_settable(
     status, _ = await get(session, exchange.base_url + "/api/v2/ticker")
 
     assert status == 200
+
+
+async def test_restart_keeps_the_port_and_the_state(
+    exchange: FakeBtcTurk, session: aiohttp.ClientSession
+) -> None:
+    url = exchange.base_url + BALANCES
+    exchange.set_balance("ETH", "2")
+    await exchange.close()
+
+    with pytest.raises(aiohttp.ClientConnectionError):
+        await get(session, url, signed_headers(FROZEN_MS))
+    await exchange.start()
+    status, body = await get(session, url, signed_headers(FROZEN_MS))
+
+    assert exchange.base_url + BALANCES == url
+    assert status == 200
+    assert rows_by_asset(body)["ETH"]["balance"] == "2"
+
+
+async def test_ticker_for_one_currency(
+    exchange: FakeBtcTurk, session: aiohttp.ClientSession
+) -> None:
+    status, body = await get(session, exchange.base_url + "/api/v2/ticker/currency?symbol=USDT")
+
+    assert status == 200
+    assert {row["pair"] for row in body["data"]} == {"USDTTRY", "BTCUSDT", "ETHUSDT", "GLMRUSDT"}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 
+import aiohttp
 import pytest
 from telegram import Bot, BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatAction, MessageEntityType, ParseMode
@@ -295,8 +296,51 @@ async def test_blocked_forgotten_and_down(fake: FakeTelegram, bot: Bot) -> None:
 async def test_wrong_token_is_unauthorized(fake: FakeTelegram) -> None:
     other = Bot("987654321:AAWrongTokenWrongTokenWrongToken00", base_url=f"{fake.api_url}/bot")
 
-    with pytest.raises(InvalidToken):
-        await other.get_me()
+    with pytest.raises(InvalidToken, match="rejected by the server"):
+        async with other:
+            pass
+
+
+async def test_set_down_ends_a_waiting_long_poll(fake: FakeTelegram, bot: Bot) -> None:
+    poll = asyncio.create_task(bot.get_updates(timeout=60))
+    await fake.wait_until(lambda: fake.calls["getUpdates"] == 1, timeout=30)
+
+    fake.set_down(True)
+
+    with pytest.raises(NetworkError, match="Bad Gateway"):
+        await asyncio.wait_for(poll, timeout=30)
+
+
+async def test_delete_message(fake: FakeTelegram, bot: Bot) -> None:
+    sent = await bot.send_message(DEMO_CHAT_ID, "temporary")
+
+    assert await bot.delete_message(DEMO_CHAT_ID, sent.message_id)
+    with pytest.raises(BadRequest, match="Message to delete not found"):
+        await bot.delete_message(DEMO_CHAT_ID, sent.message_id)
+    assert fake.deleted == [(DEMO_CHAT_ID, sent.message_id)]
+
+
+async def test_raw_http_answers(fake: FakeTelegram) -> None:
+    root = f"{fake.api_url}/bot{DEMO_BOT_TOKEN}"
+    async with aiohttp.ClientSession() as session:
+        async with session.post(f"{root}/sendMessage", json={"chat_id": 7, "text": "hi"}) as resp:
+            sent = (resp.status, await resp.json())
+        async with session.get(f"{root}/getMe") as resp:
+            me = (resp.status, await resp.json())
+        async with session.post(f"{fake.api_url}/botWRONG/getMe") as resp:
+            wrong_token = (resp.status, await resp.json())
+        async with session.post(f"{root}/noSuchMethod") as resp:
+            unknown = (resp.status, await resp.json())
+        async with session.get(f"{fake.api_url}/file/bot{DEMO_BOT_TOKEN}/photos/x.jpg") as resp:
+            file_status = resp.status
+
+    assert sent[0] == 200
+    assert sent[1]["ok"] is True
+    assert sent[1]["result"]["text"] == "hi"
+    assert me[1]["result"]["username"] == "btcturk_demo_bot"
+    assert wrong_token == (401, {"ok": False, "error_code": 401, "description": "Unauthorized"})
+    assert unknown == (404, {"ok": False, "error_code": 404, "description": "Not Found"})
+    assert file_status == 404
 
 
 async def test_flood_limits_per_chat_group_and_overall() -> None:

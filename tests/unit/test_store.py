@@ -391,15 +391,15 @@ async def test_chat_settings(store: Store) -> None:
 
 async def test_record_summary_once_per_day(store: Store) -> None:
     day = date(2025, 1, 3)
-    assert await store.record_summary(1, day, note(1, "summary", "summary"))
-    assert not await store.record_summary(1, day, note(1, "again", "summary"))
-    assert await store.record_summary(2, day, note(2, "other chat", "summary"))
-    assert await store.record_summary(1, day + timedelta(days=1), note(1, "next day", "summary"))
+    assert await store.record_summary(1, day, [note(1, "summary", "summary")])
+    assert not await store.record_summary(1, day, [note(1, "again", "summary")])
+    assert await store.record_summary(2, day, [note(2, "other chat", "summary")])
+    assert await store.record_summary(1, day + timedelta(days=1), [note(1, "next day", "summary")])
     texts = [i.text for i in await store.due_notifications(T0)]
     assert texts == ["summary", "other chat", "next day"]
     assert (await store.chat_settings(1)).last_summary_day == day + timedelta(days=1)
-    with pytest.raises(ValueError, match="addressed to 2"):
-        await store.record_summary(1, day, note(2))
+    with pytest.raises(ValueError, match="addressed to another chat"):
+        await store.record_summary(1, day, [note(2)])
 
 
 # Daily portfolios
@@ -490,14 +490,14 @@ async def test_reopen_keeps_everything(store: Store, clock: Clock) -> None:
     rule = await store.add_alert(5, AlertSpec("BTC", Direction.BELOW, D(5)), triggered=False)
     await store.record_poll(snap, T0, [note(5, "changed")], {rule.id: True})
     await store.set_language(5, "tr")
-    await store.record_summary(5, date(2025, 1, 3), note(5, "summary"))
+    await store.record_summary(5, date(2025, 1, 3), [note(5, "summary")])
     await store.save_daily_portfolio(DailyPortfolio(date(2025, 1, 3), D("1.5"), {"BTC": D(1)}))
     await store.set_meta("k", "v")
     store = await reopen(store, clock)
     assert await store.last_snapshot() == (snap, T0)
     assert await store.all_alerts() == [replace(rule, triggered=True)]
     assert (await store.chat_settings(5)).language == "tr"
-    assert not await store.record_summary(5, date(2025, 1, 3), note(5, "again"))
+    assert not await store.record_summary(5, date(2025, 1, 3), [note(5, "again")])
     assert [i.text for i in await store.due_notifications(T0)] == ["changed", "summary"]
     assert await store.daily_portfolio(date(2025, 1, 3)) is not None
     assert await store.get_meta("k") == "v"

@@ -1,0 +1,97 @@
+"""/alert, /alerts and /unalert: threshold alerts of the chat that sets them."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from btcturk.errors import BtcTurkError
+from core.alert_messages import (
+    alert_created,
+    alert_not_found,
+    alert_removed,
+    alert_usage,
+    alerts_list,
+    current_text,
+    unalert_usage,
+)
+from core.changes import snapshot_from_balances
+from core.format import exchange_error_message
+from core.thresholds import AlertSpec, AlertUsageError, initial_triggered, parse_alert_args
+from handlers.replies import reply_html
+from services.context import get_services
+from services.monitor import DEFAULT_PRECISION, observed_value
+from services.portfolio import Fetch
+
+
+async def set_alert(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Create an alert: /alert <ASSET|total> <above|below> <amount>."""
+    services, chat = get_services(context), update.effective_chat
+    assert chat is not None
+    fetch = await _fetch_or_explain(update, context)
+    if fetch is None:
+        return
+    try:
+        spec = parse_alert_args(context.args or [], fetch.portfolio.known_assets)
+    except AlertUsageError as error:
+        await reply_html(update, alert_usage(error))
+        return
+    value, precision = _current(spec, fetch)
+    rule = await services.store.add_alert(chat.id, spec, triggered=initial_triggered(spec, value))
+    quote = services.settings.quote_currency
+    await reply_html(update, alert_created(rule.id, spec, value, precision, quote))
+
+
+async def list_alerts(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """List this chat's alerts with their IDs and the watched values now."""
+    services, chat = get_services(context), update.effective_chat
+    assert chat is not None
+    rules = await services.store.alerts_for_chat(chat.id)
+    fetch = None
+    if rules:
+        try:
+            fetch = await services.portfolio.fetch()
+        except BtcTurkError:
+            fetch = services.portfolio.last_good
+    quote = services.settings.quote_currency
+    rows = []
+    for rule in rules:
+        spec = AlertSpec(rule.target, rule.direction, rule.amount)
+        value, precision = _current(spec, fetch) if fetch else (None, DEFAULT_PRECISION)
+        rows.append((rule.id, spec, current_text(spec, value, precision, quote)))
+    await reply_html(update, alerts_list(rows, quote))
+
+
+async def remove_alert(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Delete one of this chat's alerts: /unalert <id>."""
+    services, chat = get_services(context), update.effective_chat
+    assert chat is not None
+    args = context.args or []
+    if len(args) != 1 or not re.fullmatch(r"#?\d{1,9}", args[0]):
+        await reply_html(update, unalert_usage())
+        return
+    alert_id = int(args[0].lstrip("#"))
+    removed = await services.store.remove_alert(chat.id, alert_id)
+    await reply_html(update, alert_removed(alert_id) if removed else alert_not_found(alert_id))
+
+
+async def _fetch_or_explain(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Fetch | None:
+    services = get_services(context)
+    try:
+        return await services.portfolio.fetch()
+    except BtcTurkError as error:
+        if services.portfolio.last_good is not None:
+            return services.portfolio.last_good
+        await reply_html(update, exchange_error_message(error))
+        return None
+
+
+def _current(spec: AlertSpec, fetch: Fetch) -> tuple[Decimal | None, int]:
+    """Return the value the alert watches now and the precision to show it with."""
+    current = snapshot_from_balances(b for b in fetch.balances if b.balance != 0)
+    precision = next((b.precision for b in fetch.balances if b.asset == spec.target), None)
+    value = observed_value(spec.target, current, fetch.portfolio)
+    return value, DEFAULT_PRECISION if precision is None else precision

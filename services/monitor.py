@@ -1,0 +1,158 @@
+"""The poll: read balances, compare with the stored snapshot, decide what is owed to whom.
+
+A fetch that failed or looks wrong (an empty list where the account held something) is never
+compared: no alert ever claims money vanished because the exchange hiccupped. A poll's new
+snapshot, its alerts' states and the messages it owes are written in one transaction.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from btcturk.errors import BadResponse, BtcTurkError
+from btcturk.models import Balance
+from config import Settings
+from core.changes import Holding, detect_changes, is_suspicious, snapshot_from_balances
+from core.notices import change_alert, exchange_back, exchange_down, threshold_alert
+from core.thresholds import TOTAL, AlertSpec, evaluate
+from core.valuation import Portfolio
+from services.notifications import notifications_for
+from services.portfolio import PortfolioService
+from store.models import AlertRule, NewNotification
+from store.store import Store
+
+log = logging.getLogger(__name__)
+
+DOWN_KEY = "exchange_down_since"
+DOWN_AFTER_FAILURES = 3
+DOWN_AFTER = timedelta(minutes=2)
+DEFAULT_PRECISION = 8
+
+
+@dataclass(frozen=True, slots=True)
+class PollOutcome:
+    """What one poll did: whether it read the account, and how many messages it queued."""
+
+    succeeded: bool
+    queued: int
+
+
+class Monitor:
+    """Poll the account and queue change, threshold and reachability notifications."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        portfolio: PortfolioService,
+        store: Store,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self._settings = settings
+        self._portfolio = portfolio
+        self._store = store
+        self._clock = clock
+        self.failures = 0
+        self._failing_since: datetime | None = None
+
+    async def poll(self) -> PollOutcome:
+        """Poll once; never raises for an exchange failure."""
+        now = self._clock()
+        try:
+            fetch = await self._portfolio.fetch(max_age_s=0)
+        except BtcTurkError as error:
+            return await self._failed(now, error)
+        current = snapshot_from_balances(b for b in fetch.balances if b.balance != 0)
+        stored = await self._store.last_snapshot()
+        previous = stored[0] if stored is not None else None
+        if previous is not None and is_suspicious(previous, current):
+            return await self._failed(now, BadResponse("an empty balance list"))
+        self.failures, self._failing_since = 0, None
+        down_since = await self._store.get_meta(DOWN_KEY)
+        owed = self._back_notice(down_since, now)
+        if previous is not None:
+            owed += self._change_notifications(previous, current, fetch.portfolio, now)
+        states, alerts_owed = self._threshold_notifications(
+            await self._store.all_alerts(), current, fetch.balances, fetch.portfolio
+        )
+        owed += alerts_owed
+        await self._store.record_poll(current, now, owed, states)
+        if down_since is not None:  # after the notice is safely queued: repeat rather than lose
+            await self._store.set_meta(DOWN_KEY, None)
+        if owed:
+            log.info("poll queued %d notification(s)", len(owed))
+        return PollOutcome(succeeded=True, queued=len(owed))
+
+    def _change_notifications(
+        self,
+        previous: Mapping[str, Holding],
+        current: Mapping[str, Holding],
+        portfolio: Portfolio,
+        now: datetime,
+    ) -> list[NewNotification]:
+        changes = detect_changes(
+            previous, current, include_order_moves=self._settings.notify_order_changes
+        )
+        if not changes:
+            return []
+        text = change_alert(changes, portfolio, self._settings.timezone, now)
+        return notifications_for(sorted(self._settings.allowed_chat_ids), "change", text)
+
+    def _threshold_notifications(
+        self,
+        rules: list[AlertRule],
+        current: Mapping[str, Holding],
+        balances: tuple[Balance, ...],
+        portfolio: Portfolio,
+    ) -> tuple[dict[int, bool], list[NewNotification]]:
+        precisions = {b.asset: b.precision for b in balances}
+        states: dict[int, bool] = {}
+        owed: list[NewNotification] = []
+        for rule in rules:
+            value = observed_value(rule.target, current, portfolio)
+            fire, triggered = evaluate(rule.triggered, rule.direction, value, rule.amount)
+            if triggered != rule.triggered:
+                states[rule.id] = triggered
+            if fire and value is not None:
+                spec = AlertSpec(rule.target, rule.direction, rule.amount)
+                precision = precisions.get(rule.target, DEFAULT_PRECISION)
+                text = threshold_alert(rule.id, spec, value, precision, portfolio)
+                owed += notifications_for([rule.chat_id], "threshold", text)
+        return states, owed
+
+    async def _failed(self, now: datetime, error: BtcTurkError) -> PollOutcome:
+        self.failures += 1
+        self._failing_since = self._failing_since or now
+        log.warning("poll failed (%d in a row): %s", self.failures, error)
+        long_enough = now - self._failing_since >= DOWN_AFTER
+        if self.failures < DOWN_AFTER_FAILURES or not long_enough:
+            return PollOutcome(succeeded=False, queued=0)
+        if await self._store.get_meta(DOWN_KEY) is not None:
+            return PollOutcome(succeeded=False, queued=0)
+        text = exchange_down(self._failing_since, self._settings.timezone, now)
+        owed = notifications_for(sorted(self._settings.allowed_chat_ids), "status", text)
+        await self._store.enqueue(owed)
+        await self._store.set_meta(DOWN_KEY, self._failing_since.isoformat())
+        return PollOutcome(succeeded=False, queued=len(owed))
+
+    def _back_notice(self, down_since: str | None, now: datetime) -> list[NewNotification]:
+        """Return the 'reachable again' notice when the chats were told BTCTurk was down."""
+        if down_since is None:
+            return []
+        text = exchange_back(datetime.fromisoformat(down_since), self._settings.timezone, now)
+        return notifications_for(sorted(self._settings.allowed_chat_ids), "status", text)
+
+
+def observed_value(
+    target: str, current: Mapping[str, Holding], portfolio: Portfolio
+) -> Decimal | None:
+    """Return what an alert on `target` compares: the asset's total, or the portfolio value."""
+    if target == TOTAL:
+        return portfolio.total
+    holding = current.get(target)
+    if holding is not None:
+        return holding.total
+    return Decimal(0) if target in portfolio.known_assets else None

@@ -1,0 +1,84 @@
+"""The daily summary: due once per chat per day at DAILY_SUMMARY_TIME, also on demand."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from btcturk.errors import BtcTurkError
+from config import Settings
+from core.summary import day_values, summary_message
+from services.notifications import notifications_for
+from services.portfolio import PortfolioService
+from store.store import Store
+
+log = logging.getLogger(__name__)
+
+SUMMARY_DATA_MAX_AGE_S = 30.0
+
+
+class Summaries:
+    """Build the summary and queue it for every chat that has not had today's."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        portfolio: PortfolioService,
+        store: Store,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self._settings = settings
+        self._portfolio = portfolio
+        self._store = store
+        self._clock = clock
+
+    def next_time(self) -> datetime:
+        """Return when the next scheduled summary is due (aware, in the bot's time zone)."""
+        local = self._clock().astimezone(self._settings.timezone)
+        today = datetime.combine(local.date(), self._settings.daily_summary_time, local.tzinfo)
+        return today if local < today else today + timedelta(days=1)
+
+    async def send_due(self) -> int:
+        """Queue today's summary for each chat that is owed it; return how many chats."""
+        now = self._clock()
+        local = now.astimezone(self._settings.timezone)
+        if local.time() < self._settings.daily_summary_time:
+            return 0
+        day = local.date()
+        owed = [
+            chat_id
+            for chat_id in sorted(self._settings.allowed_chat_ids)
+            if (await self._store.chat_settings(chat_id)).last_summary_day != day
+        ]
+        if not owed:
+            return 0
+        try:
+            portfolio = await self._portfolio.portfolio(max_age_s=SUMMARY_DATA_MAX_AGE_S)
+        except BtcTurkError as error:
+            log.warning("daily summary postponed, BTCTurk failed: %s", error)
+            return 0
+        previous = await self._store.portfolio_before(day)
+        await self._store.save_daily_portfolio(day_values(portfolio, day))
+        text = summary_message(
+            portfolio,
+            previous,
+            self._settings.timezone,
+            now,
+            scheduled=True,
+        )
+        sent = 0
+        for chat_id in owed:
+            parts = notifications_for([chat_id], "summary", text)
+            if await self._store.record_summary(chat_id, day, parts):
+                sent += 1
+        log.info("daily summary queued for %d chat(s)", sent)
+        return sent
+
+    async def on_demand(self) -> str:
+        """Return the summary text now, compared with the last daily summary before today."""
+        now = self._clock()
+        portfolio = await self._portfolio.portfolio()
+        day = now.astimezone(self._settings.timezone).date()
+        previous = await self._store.portfolio_before(day)
+        return summary_message(portfolio, previous, self._settings.timezone, now, scheduled=False)
