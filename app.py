@@ -36,7 +36,6 @@ from store.store import Store
 
 log = logging.getLogger(__name__)
 
-EXCHANGE_TIMEOUT = aiohttp.ClientTimeout(total=10, connect=5)
 BALANCE_CACHE_S = 5.0
 DATABASE_NAME = "bot.sqlite3"
 
@@ -74,13 +73,16 @@ def build_application(
     async def post_init(application: Application) -> None:  # type: ignore[type-arg]
         database = await Database.open(settings.data_dir / DATABASE_NAME)
         store = Store(database, clock=clock)
-        session = aiohttp.ClientSession(timeout=EXCHANGE_TIMEOUT)
+        timeout = aiohttp.ClientTimeout(
+            total=settings.btcturk_timeout_s, connect=min(5.0, settings.btcturk_timeout_s)
+        )
+        session = aiohttp.ClientSession(timeout=timeout)
         client = BtcTurkClient(
             session,
             base_url=settings.btcturk_api_url,
             api_key=settings.btcturk_api_key,
             api_secret=settings.btcturk_api_secret,
-            timeout=EXCHANGE_TIMEOUT,
+            timeout=timeout,
         )
         portfolio = PortfolioService(
             client, settings.quote_currency, max_age_s=BALANCE_CACHE_S, wall_clock=clock

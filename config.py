@@ -43,6 +43,7 @@ class Settings:
     poll_interval_s: int = 60
     notify_order_changes: bool = False
     daily_summary_time: time = time(9, 0)
+    btcturk_timeout_s: float = 10.0
 
     @property
     def telegram_base_url(self) -> str:
@@ -72,6 +73,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         poll_interval_s=reader.integer("POLL_INTERVAL_SECONDS", 60, minimum=1, maximum=86_400),
         notify_order_changes=reader.boolean("NOTIFY_ORDER_CHANGES", False),
         daily_summary_time=reader.clock_time("DAILY_SUMMARY_TIME", "09:00"),
+        btcturk_timeout_s=reader.integer("BTCTURK_TIMEOUT_SECONDS", 10, minimum=1, maximum=120),
     )
 
 

@@ -7,6 +7,7 @@ snapshot, its alerts' states and the messages it owes are written in one transac
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -57,9 +58,14 @@ class Monitor:
         self._clock = clock
         self.failures = 0
         self._failing_since: datetime | None = None
+        self._lock = asyncio.Lock()
 
     async def poll(self) -> PollOutcome:
-        """Poll once; never raises for an exchange failure."""
+        """Poll once (one poll at a time); never raises for an exchange failure."""
+        async with self._lock:
+            return await self._poll()
+
+    async def _poll(self) -> PollOutcome:
         now = self._clock()
         try:
             fetch = await self._portfolio.fetch(max_age_s=0)

@@ -15,7 +15,7 @@ from store.store import Store
 
 log = logging.getLogger(__name__)
 
-SUMMARY_DATA_MAX_AGE_S = 30.0
+SUMMARY_DATA_MAX_AGE_S = 0.0  # once a day: always fresh figures
 
 
 class Summaries:

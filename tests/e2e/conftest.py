@@ -27,7 +27,8 @@ REPLY_TIMEOUT_S = 20.0  # generous: CI is a busy 2-core machine
 class FakeClock:
     """A wall clock the test moves by hand."""
 
-    now: datetime = field(default_factory=lambda: datetime(2026, 11, 25, 6, 0, tzinfo=UTC))
+    # 08:00 in Istanbul: before the default summary time, so no summary is due by surprise.
+    now: datetime = field(default_factory=lambda: datetime(2026, 11, 25, 5, 0, tzinfo=UTC))
 
     def __call__(self) -> datetime:
         return self.now

@@ -1,0 +1,1 @@
+"""`python -m bench`: the bot's performance figures against the local fakes, as one table."""

@@ -1,0 +1,9 @@
+"""Run the benchmark: `python -m bench [--only NAME,...]`."""
+
+from __future__ import annotations
+
+import sys
+
+from bench.run import main
+
+sys.exit(main())
