@@ -8,11 +8,12 @@ from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 
 import aiohttp
-from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram import Bot, BotCommand, LinkPreviewOptions, Update
 from telegram.ext import (
     AIORateLimiter,
     Application,
     ApplicationBuilder,
+    CallbackQueryHandler,
     CommandHandler,
     Defaults,
     MessageHandler,
@@ -21,15 +22,19 @@ from telegram.ext import (
 
 from btcturk.client import BtcTurkClient
 from config import Settings
+from core.i18n import LANGUAGES, get_lang
 from core.messages import COMMANDS
-from handlers import alerts, commands
+from handlers import alerts, callbacks, commands
+from handlers import settings as chat_settings
 from handlers.access import AccessGuard, install_guard
 from handlers.errors import on_error, on_polling_error
 from handlers.jobs import schedule_jobs
+from services.chats import ChatViews
 from services.context import Services, attach
 from services.delivery import Deliverer
 from services.monitor import Monitor
 from services.portfolio import PortfolioService
+from services.quiet import QuietPolicy
 from services.summaries import Summaries
 from store.database import Database
 from store.store import Store
@@ -65,6 +70,14 @@ async def running(application: Application) -> AsyncIterator[Application]:  # ty
             await application.post_shutdown(application)
 
 
+async def register_commands(bot: Bot, default_language: str) -> None:
+    """Publish the command menu in every language, the default one for everyone else."""
+    for code in (None, *LANGUAGES):
+        lang = get_lang(code or default_language)
+        menu = [BotCommand(c.name, c.description(lang)) for c in COMMANDS]
+        await bot.set_my_commands(menu, language_code=code)
+
+
 def build_application(
     settings: Settings, *, clock: Callable[[], datetime] = utc_now
 ) -> Application:  # type: ignore[type-arg]
@@ -87,6 +100,8 @@ def build_application(
         portfolio = PortfolioService(
             client, settings.quote_currency, max_age_s=BALANCE_CACHE_S, wall_clock=clock
         )
+        views = ChatViews(store, settings.language, settings.timezone, clock)
+        quiet = QuietPolicy(store, settings.quiet_hours, settings.timezone)
         services = Services(
             settings=settings,
             session=session,
@@ -94,12 +109,13 @@ def build_application(
             portfolio=portfolio,
             clock=clock,
             store=store,
-            monitor=Monitor(settings, portfolio, store, clock),
-            summaries=Summaries(settings, portfolio, store, clock),
-            deliverer=Deliverer(store, application.bot, clock),
+            monitor=Monitor(settings, portfolio, store, views, clock),
+            summaries=Summaries(settings, portfolio, store, views, clock),
+            deliverer=Deliverer(store, application.bot, clock, quiet, views),
+            views=views,
         )
         attach(application, services)
-        await application.bot.set_my_commands([BotCommand(c.name, c.description) for c in COMMANDS])
+        await register_commands(application.bot, settings.language)
         assert application.job_queue is not None
         schedule_jobs(application.job_queue, settings.poll_interval_s)
 
@@ -127,7 +143,8 @@ def build_application(
         .post_shutdown(post_shutdown)
         .build()
     )
-    install_guard(application, AccessGuard(settings.allowed_chat_ids))
+    guard = AccessGuard(settings.allowed_chat_ids, default_language=settings.language)
+    install_guard(application, guard)
     application.add_handler(CommandHandler("start", commands.start))
     application.add_handler(CommandHandler("help", commands.help_command))
     application.add_handler(CommandHandler("balance", commands.balance))
@@ -136,6 +153,13 @@ def build_application(
     application.add_handler(CommandHandler("alert", alerts.set_alert))
     application.add_handler(CommandHandler("alerts", alerts.list_alerts))
     application.add_handler(CommandHandler("unalert", alerts.remove_alert))
+    application.add_handler(CommandHandler("settings", chat_settings.show_settings))
+    application.add_handler(CommandHandler("lang", chat_settings.set_language))
+    application.add_handler(CommandHandler("mute", chat_settings.mute))
+    application.add_handler(CommandHandler("unmute", chat_settings.unmute))
+    application.add_handler(
+        CallbackQueryHandler(callbacks.refresh_balance, pattern=f"^{commands.REFRESH_PREFIX}")
+    )
     # In groups other bots may own a command: only private chats hear "I don't know that one".
     application.add_handler(
         MessageHandler(

@@ -11,6 +11,8 @@ from datetime import time
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from core.quiet import QuietHours
+
 CREDENTIAL_VARIABLES = ("TELEGRAM_BOT_TOKEN", "BTCTURK_API_KEY", "BTCTURK_API_SECRET")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 _TOKEN = re.compile(r"\d+:[A-Za-z0-9_-]{20,}")
@@ -43,7 +45,10 @@ class Settings:
     poll_interval_s: int = 60
     notify_order_changes: bool = False
     daily_summary_time: time = time(9, 0)
+    summary_chart: bool = False
     btcturk_timeout_s: float = 10.0
+    language: str = "tr"
+    quiet_hours: QuietHours | None = None
 
     @property
     def telegram_base_url(self) -> str:
@@ -73,7 +78,10 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         poll_interval_s=reader.integer("POLL_INTERVAL_SECONDS", 60, minimum=1, maximum=86_400),
         notify_order_changes=reader.boolean("NOTIFY_ORDER_CHANGES", False),
         daily_summary_time=reader.clock_time("DAILY_SUMMARY_TIME", "09:00"),
+        summary_chart=reader.boolean("SUMMARY_CHART", False),
         btcturk_timeout_s=reader.integer("BTCTURK_TIMEOUT_SECONDS", 10, minimum=1, maximum=120),
+        language=reader.choice("LANGUAGE", "tr", ("TR", "EN")).lower(),
+        quiet_hours=reader.quiet_hours("QUIET_HOURS"),
     )
 
 
@@ -160,6 +168,15 @@ class _Reader:
         if value in ("0", "false", "no", "off"):
             return False
         raise ConfigError(name, "must be true or false")
+
+    def quiet_hours(self, name: str) -> QuietHours | None:
+        value = self.optional(name, "")
+        if not value:
+            return None
+        try:
+            return QuietHours.parse(value)
+        except ValueError:
+            raise ConfigError(name, f"{value[:20]!r} is not a span such as 23:00-08:00") from None
 
     def clock_time(self, name: str, default: str) -> time:
         value = self.optional(name, default)

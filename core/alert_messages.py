@@ -6,79 +6,85 @@ from collections.abc import Sequence
 from decimal import Decimal
 from html import escape
 
-from core import numbers
+from core.i18n import View
 from core.thresholds import TOTAL, AlertSpec, AlertUsageError, Direction, Problem, is_met
 
-USAGE = escape("Usage: /alert <ASSET|total> <above|below> <amount>   e.g. /alert BTC below 5")
+# The argument each refusal quotes back to the user: /alert <target> <direction> <amount>.
+_QUOTED_ARGUMENT = {Problem.UNKNOWN_ASSET: 0, Problem.DIRECTION: 1, Problem.NOT_A_NUMBER: 2}
 
 
-def plain_amount(amount: Decimal) -> str:
-    """Return an alert amount as the user typed it, thousands grouped: 1,500.5."""
-    exponent = amount.as_tuple().exponent
-    places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
-    return numbers.amount(amount, places)
-
-
-def describe(spec: AlertSpec, quote: str) -> str:
-    """Return an alert in words: BTC below 5, total above 40,000,000 TRY."""
+def describe(spec: AlertSpec, quote: str, view: View) -> str:
+    """Return an alert as typed: BTC below 5, total above 40,000,000 TRY."""
     unit = f" {escape(quote)}" if spec.target == TOTAL else ""
-    return f"{escape(spec.target)} {spec.direction.value} {plain_amount(spec.amount)}{unit}"
+    return f"{escape(spec.target)} {spec.direction.value} {view.lang.plain(spec.amount)}{unit}"
 
 
-def current_text(spec: AlertSpec, value: Decimal | None, precision: int, quote: str) -> str:
+def current_text(
+    spec: AlertSpec, value: Decimal | None, precision: int, quote: str, view: View
+) -> str:
     """Return the watched value now: 9.75021866 BTC, or 34,215,249.83 TRY for the total."""
     if value is None:
-        return "unknown"
+        return view.t("alert.unknown_value")
     if spec.target == TOTAL:
-        return f"{numbers.money(value)} {escape(quote)}"
-    return f"{numbers.amount(value, precision)} {escape(spec.target)}"
+        return f"{view.lang.money(value)} {escape(quote)}"
+    return f"{view.lang.amount(value, precision)} {escape(spec.target)}"
 
 
 def alert_created(
-    alert_id: int, spec: AlertSpec, value: Decimal | None, precision: int, quote: str
+    alert_id: int,
+    spec: AlertSpec,
+    value: Decimal | None,
+    precision: int,
+    quote: str,
+    view: View,
+    *,
+    urgent: bool = False,
 ) -> str:
     """Confirm a new alert, echoing what was understood, and say if it is already met."""
     lines = [
-        f"✅ Alert #{alert_id} set: {describe(spec, quote)}",
-        f"Now: {current_text(spec, value, precision, quote)}",
+        view.t("alert.created", id=alert_id, alert=describe(spec, quote, view)),
+        view.t("alert.now", value=current_text(spec, value, precision, quote, view)),
     ]
     if value is not None and is_met(spec.direction, value, spec.amount):
-        other = "below" if spec.direction is Direction.ABOVE else "above"
-        lines.append(
-            f"It is already {spec.direction.value} that, so it will fire after it goes {other} "
-            "and crosses again."
-        )
+        above = spec.direction is Direction.ABOVE
+        lines.append(view.t("alert.already_above" if above else "alert.already_below"))
+    if urgent:
+        lines.append(view.t("alert.urgent"))
     return "\n".join(lines)
 
 
-def alert_usage(error: AlertUsageError) -> str:
-    """Explain why /alert was refused, then show its syntax."""
-    if error.problem is Problem.USAGE:
-        return USAGE
-    reason = error.reason[:1].upper() + error.reason[1:]
-    return f"⚠️ {escape(reason)}.\n{USAGE}"
+def alert_usage(error: AlertUsageError | None, args: Sequence[str], view: View) -> str:
+    """Explain why /alert was refused (when there is more to say than the syntax)."""
+    if error is None or error.problem is Problem.USAGE:
+        return view.t("alert.usage")
+    position = _QUOTED_ARGUMENT.get(error.problem)
+    text = escape(args[position][:20]) if position is not None and position < len(args) else ""
+    return f"{view.t(f'alert.problem.{error.problem.value}', text=text)}\n{view.t('alert.usage')}"
 
 
-def alerts_list(rows: Sequence[tuple[int, AlertSpec, str]], quote: str) -> str:
-    """List a chat's alerts: (id, spec, current value text) each."""
+def alerts_list(rows: Sequence[tuple[int, AlertSpec, str, bool]], quote: str, view: View) -> str:
+    """List a chat's alerts: (id, spec, current value text, urgent) each."""
     if not rows:
-        return "You have no alerts. Set one with /alert, e.g. /alert BTC below 5"
-    lines = ["🔔 <b>Your alerts</b>"]
-    lines += [f"#{i} {describe(spec, quote)} · now {now}" for i, spec, now in rows]
-    lines.append("Remove one with /unalert &lt;id&gt;")
+        return view.t("alerts.none")
+    lines = [view.t("alerts.title")]
+    for alert_id, spec, now, urgent in rows:
+        mark = view.t("alerts.urgent_mark") if urgent else ""
+        row = view.t("alerts.row", id=alert_id, alert=describe(spec, quote, view), value=now)
+        lines.append(row + mark)
+    lines.append(view.t("alerts.remove_hint"))
     return "\n".join(lines)
 
 
-def alert_removed(alert_id: int) -> str:
+def alert_removed(alert_id: int, view: View) -> str:
     """Confirm a removal."""
-    return f"🗑 Alert #{alert_id} removed."
+    return view.t("alert.removed", id=alert_id)
 
 
-def alert_not_found(alert_id: int) -> str:
+def alert_not_found(alert_id: int, view: View) -> str:
     """Say the chat has no such alert."""
-    return f"You have no alert #{alert_id}. /alerts lists yours."
+    return view.t("alert.not_found", id=alert_id)
 
 
-def unalert_usage() -> str:
+def unalert_usage(view: View) -> str:
     """Show /unalert's syntax."""
-    return "Usage: /unalert &lt;id&gt;   e.g. /unalert 3 (see /alerts for the IDs)"
+    return view.t("unalert.usage")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import datetime, tzinfo
 
 from core.format import asset_message, balance_message, not_held_message, unknown_asset_message
+from core.i18n import View
 from core.messages import usage_message
 from core.valuation import Portfolio
 
@@ -22,18 +22,18 @@ def parse_balance_args(args: Sequence[str]) -> str | None:
     return args[0].upper()
 
 
-def balance_reply(args: Sequence[str], portfolio: Portfolio, tz: tzinfo, now: datetime) -> str:
+def balance_reply(args: Sequence[str], portfolio: Portfolio, view: View) -> str:
     """Return the /balance answer for `args`."""
     try:
         asset = parse_balance_args(args)
     except ValueError:
-        return usage_message("balance", "/balance btc")
+        return usage_message("balance", "/balance btc", view)
     if asset is None:
-        return balance_message(portfolio, tz, now)
+        return balance_message(portfolio, view)
     position = portfolio.position(asset)
     held = [p.asset for p in portfolio.positions]
     if position is not None:
-        return asset_message(position, portfolio.quote, portfolio.as_of, tz, now)
+        return asset_message(position, portfolio, view)
     if asset in portfolio.known_assets:
-        return not_held_message(asset, held)
-    return unknown_asset_message(asset, held)
+        return not_held_message(asset, held, view)
+    return unknown_asset_message(asset, held, view)

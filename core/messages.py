@@ -3,31 +3,42 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from html import escape
+
+from core.i18n import Lang, View
 
 
 @dataclass(frozen=True, slots=True)
 class Command:
-    """One command as the user types it and as the menu shows it."""
+    """One command as the user types it; its description is looked up per language."""
 
     name: str
-    arguments: str
-    description: str
+    arguments: str = ""
 
     @property
     def usage(self) -> str:
         """Return the command with its argument syntax: /balance [ASSET]."""
         return f"/{self.name} {self.arguments}".rstrip()
 
+    def description(self, lang: Lang) -> str:
+        """Return what the command does, in `lang`."""
+        return lang.t(f"command.{self.name}")
+
 
 COMMANDS: tuple[Command, ...] = (
-    Command("balance", "[ASSET]", "Balances and their value, or one asset in detail"),
-    Command("summary", "", "The daily summary, now"),
-    Command("alert", "<ASSET|total> <above|below> <amount>", "Tell me when a balance crosses"),
-    Command("alerts", "", "Your alerts and the values they watch"),
-    Command("unalert", "<id>", "Remove an alert"),
-    Command("status", "", "Is BTCTurk answering, when was the last check"),
-    Command("help", "", "What the bot does and every command"),
+    Command("balance", "[ASSET]"),
+    Command("summary"),
+    Command("chart"),
+    Command("alert", "<ASSET|total> <above|below> <amount> [urgent]"),
+    Command("alerts"),
+    Command("unalert", "<id>"),
+    Command("mute", "[30m|2h|1d]"),
+    Command("unmute"),
+    Command("settings"),
+    Command("lang", "<en|tr>"),
+    Command("status"),
+    Command("help"),
 )
 
 
@@ -36,37 +47,65 @@ def command(name: str) -> Command:
     return next(c for c in COMMANDS if c.name == name)
 
 
-def help_message(quote: str) -> str:
+def help_message(quote: str, view: View) -> str:
     """Describe the bot and list every command with its syntax."""
-    lines = [
-        "👋 <b>BTCTurk balance bot</b>",
-        f"Your BTCTurk balances and their value in {escape(quote)}. I tell you when a balance",
-        "changes, when an alert you set is crossed, and send a summary every morning.",
-        "",
-    ]
-    lines += [f"{escape(c.usage)} — {escape(c.description)}" for c in COMMANDS]
-    lines += ["", "Examples: /balance btc · /alert BTC below 5 · /alert total above 40000000"]
+    lines = [view.t("help.title"), view.t("help.intro", quote=escape(quote)), ""]
+    lines += [f"{escape(c.usage)} — {escape(c.description(view.lang))}" for c in COMMANDS]
+    lines += ["", view.t("help.examples")]
     return "\n".join(lines)
 
 
-def usage_message(name: str, example: str) -> str:
+def usage_message(name: str, example: str, view: View) -> str:
     """Return the one-line usage answer to a malformed command."""
-    return f"Usage: {escape(command(name).usage)}   e.g. {escape(example)}"
+    return view.t("usage", usage=escape(command(name).usage), example=escape(example))
 
 
-def unknown_command_message() -> str:
+def unknown_command_message(view: View) -> str:
     """Answer a command or text the bot does not know."""
-    return "I don't know that one. /help lists what I can do."
+    return view.t("unknown_command")
 
 
-def refusal_message(chat_id: int) -> str:
+def refusal_message(chat_id: int, lang: Lang) -> str:
     """Refuse a stranger, telling them only their own chat ID."""
-    return (
-        "⛔ This bot is private.\n"
-        f"Your chat ID is <code>{chat_id}</code>: its owner can add it to ALLOWED_CHAT_IDS."
-    )
+    return lang.t("refusal", chat_id=chat_id)
 
 
-def internal_error_message() -> str:
+def internal_error_message(lang: Lang) -> str:
     """Apologise for an unexpected failure without details."""
-    return "⚠️ Something went wrong while answering. It has been logged; please try again."
+    return lang.t("error.internal")
+
+
+@dataclass(frozen=True, slots=True)
+class ChatSettingsView:
+    """What /settings shows: the bot's configuration as it applies to one chat."""
+
+    quote: str
+    summary_time: str
+    summary_chart: bool
+    poll_interval: str
+    order_changes: bool
+    quiet_hours: str | None
+    muted_until: datetime | None
+
+
+def settings_message(facts: ChatSettingsView, view: View) -> str:
+    """Render /settings."""
+    chart = view.t("settings.summary_chart") if facts.summary_chart else ""
+    lines = [
+        view.t("settings.title"),
+        view.t("settings.language", language=view.t("language.name")),
+        view.t("settings.quote", quote=escape(facts.quote)),
+        view.t("settings.timezone", zone=escape(view.place())),
+        view.t("settings.summary", time=facts.summary_time, chart=chart),
+        view.t("settings.poll", interval=facts.poll_interval),
+        view.t(
+            "settings.orders",
+            state=view.t("settings.on" if facts.order_changes else "settings.off"),
+        ),
+        view.t("settings.quiet", hours=facts.quiet_hours or view.t("settings.quiet_none")),
+    ]
+    if facts.muted_until is not None and facts.muted_until > view.now:
+        lines.append(view.t("settings.muted", when=view.when(facts.muted_until)))
+    else:
+        lines.append(view.t("settings.unmuted"))
+    return "\n".join(lines)

@@ -3,84 +3,80 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, tzinfo
+from datetime import datetime
 from decimal import Decimal
 from html import escape
 
-from core import numbers
-from core.alert_messages import plain_amount
 from core.changes import BalanceChange
-from core.format import data_time
+from core.i18n import View
 from core.thresholds import TOTAL, AlertSpec, Direction
 from core.valuation import Portfolio
 
 
-def change_alert(
-    changes: Sequence[BalanceChange], portfolio: Portfolio, tz: tzinfo, now: datetime
-) -> str:
+def change_alert(changes: Sequence[BalanceChange], portfolio: Portfolio, view: View) -> str:
     """Describe every asset that changed in one poll, biggest value change first."""
-    quote = escape(portfolio.quote)
+    lang, quote = view.lang, escape(portfolio.quote)
     moves = [c for c in changes if c.difference != 0]
     order_moves = [c for c in changes if c.difference == 0]
     moves.sort(key=lambda c: -abs(_value(c.difference, c.asset, portfolio) or Decimal(0)))
-    lines = ["🔔 <b>Balance changed</b>"] if moves else ["🔒 <b>Orders changed</b>"]
+    lines = [view.t("change.title" if moves else "change.orders_title")]
     for change in moves:
         asset, p = escape(change.asset), change.precision
-        lines.append(
-            f"<b>{asset}</b> {numbers.amount(change.old_total, p)} → "
-            f"{numbers.amount(change.new_total, p)}"
-        )
+        old, new = lang.amount(change.old_total, p), lang.amount(change.new_total, p)
+        lines.append(f"<b>{asset}</b> {old} → {new}")
         value = _value(change.difference, change.asset, portfolio)
-        worth = "" if value is None else f"  ≈ {numbers.signed(value, 2)} {quote}"
-        lines.append(f"    {numbers.signed(change.difference, p)} {asset}{worth}")
+        worth = "" if value is None else f"  ≈ {lang.signed(value, 2)} {quote}"
+        lines.append(f"    {lang.signed(change.difference, p)} {asset}{worth}")
     for change in order_moves:
-        asset, p = escape(change.asset), change.precision
+        p = change.precision
         lines.append(
-            f"🔒 {asset} in orders: {numbers.amount(change.old_locked, p)} → "
-            f"{numbers.amount(change.new_locked, p)}"
+            view.t(
+                "change.order_move",
+                asset=escape(change.asset),
+                old=lang.amount(change.old_locked, p),
+                new=lang.amount(change.new_locked, p),
+            )
         )
-    lines.append(f"Portfolio: {numbers.money(portfolio.total)} {quote}")
-    lines.append(data_time(portfolio.as_of, tz, now))
+    lines.append(view.t("change.portfolio", total=lang.money(portfolio.total), quote=quote))
+    lines.append(view.when(portfolio.as_of))
     return "\n".join(lines)
 
 
 def threshold_alert(
-    alert_id: int, rule: AlertSpec, value: Decimal, precision: int, portfolio: Portfolio
+    alert_id: int, rule: AlertSpec, value: Decimal, precision: int, portfolio: Portfolio, view: View
 ) -> str:
     """Announce that an alert's condition has just become true (`precision` of its asset)."""
-    quote = escape(portfolio.quote)
-    verb = "rose above" if rule.direction is Direction.ABOVE else "fell below"
-    back = "falls back below" if rule.direction is Direction.ABOVE else "rises back above"
+    lang, quote = view.lang, escape(portfolio.quote)
+    above = rule.direction is Direction.ABOVE
     if rule.target == TOTAL:
-        subject, unit = "Your portfolio", quote
-        now_line = f"Now {numbers.money(value)} {quote}"
-        limit = f"{plain_amount(rule.amount)} {quote}"
-        again = f"the portfolio {back} {limit}"
+        subject, again_subject = view.t("threshold.portfolio"), view.t("threshold.the_portfolio")
+        limit = f"{lang.plain(rule.amount)} {quote}"
+        now_value = f"{lang.money(value)} {quote}"
     else:
-        subject = unit = escape(rule.target)
+        subject = again_subject = escape(rule.target)
+        limit = lang.plain(rule.amount)
         price = portfolio.prices.get(rule.target)
-        worth = "" if price is None else f" (≈ {numbers.money(value * price)} {quote})"
-        now_line = f"Now {numbers.amount(value, precision)} {unit}{worth}"
-        limit = plain_amount(rule.amount)
-        again = f"{subject} {back} {limit}"
-    return (
-        f"⚠️ <b>Alert #{alert_id}: {subject} {verb} {limit}</b>\n"
-        f"{now_line}\n"
-        f"It will fire again after {again}.   /unalert {alert_id}"
+        worth = "" if price is None else f" (≈ {lang.money(value * price)} {quote})"
+        now_value = f"{lang.amount(value, precision)} {subject}{worth}"
+    title = view.t(
+        "threshold.rose" if above else "threshold.fell", id=alert_id, subject=subject, limit=limit
     )
+    again = view.t(
+        "threshold.again_below" if above else "threshold.again_above",
+        subject=again_subject,
+        limit=limit,
+    )
+    return f"{title}\n{view.t('threshold.now', value=now_value)}\n{again}   /unalert {alert_id}"
 
 
-def exchange_down(since: datetime, tz: tzinfo, now: datetime) -> str:
+def exchange_down(since: datetime, view: View) -> str:
     """Tell the chats BTCTurk has not answered for a while."""
-    return (
-        f"⏳ Cannot reach BTCTurk since {data_time(since, tz, now)}. "
-        "Change alerts resume when it answers again; nothing is lost."
-    )
+    return view.t("outage.down", when=view.when(since))
 
 
-def exchange_back(since: datetime, tz: tzinfo, now: datetime) -> str:
+def exchange_back(since: datetime, view: View) -> str:
     """Tell the chats BTCTurk answers again."""
-    return f"✅ BTCTurk is reachable again (it was not since {data_time(since, tz, now)})."
+    return view.t("outage.back", when=view.when(since))
 
 
 def _value(difference: Decimal, asset: str, portfolio: Portfolio) -> Decimal | None:

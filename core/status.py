@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import datetime
+from decimal import Decimal
 
-from core.format import data_time
+from core.i18n import View
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,34 +25,42 @@ class StatusFacts:
     pending_notifications: int
 
 
-def status_message(facts: StatusFacts, tz: tzinfo, now: datetime) -> str:
+def status_message(facts: StatusFacts, view: View) -> str:
     """Render /status for the account owner."""
-    if facts.reachable:
-        exchange = "✅ BTCTurk is answering"
-    else:
-        exchange = facts.last_error or "⏳ BTCTurk is not answering"
-    lines = ["🩺 <b>Status</b>", exchange]
+    down = facts.last_error or view.t("status.down")
+    lines = [view.t("status.title"), view.t("status.ok") if facts.reachable else down]
     if facts.last_success_at is not None:
-        latency = "" if facts.last_latency_s is None else f" in {facts.last_latency_s:.2f} s"
-        lines.append(f"Last balances read {data_time(facts.last_success_at, tz, now)}{latency}")
+        latency = ""
+        if facts.last_latency_s is not None:
+            latency = view.t("status.latency", duration=_duration(facts.last_latency_s, view))
+        lines.append(view.t("status.last_read", when=view.when(facts.last_success_at)) + latency)
     else:
-        lines.append("No balances read yet")
+        lines.append(view.t("status.never_read"))
     if abs(facts.clock_offset_ms) >= 1000:
-        side = "behind" if facts.clock_offset_ms > 0 else "ahead of"
-        lines.append(
-            f"🕒 This server's clock is {abs(facts.clock_offset_ms) / 1000:.1f} s {side} "
-            "BTCTurk's; the bot corrects for it."
-        )
-    lines.append(f"Checking balances every {_interval(facts.poll_interval_s)}")
-    lines.append(f"Alerts: {facts.chat_alerts} in this chat ({facts.all_alerts} in all)")
-    lines.append(f"Next daily summary {data_time(facts.next_summary_at, tz, now)}")
+        seconds = view.lang.amount(Decimal(abs(facts.clock_offset_ms)) / 1000, 1)
+        key = "status.clock_behind" if facts.clock_offset_ms > 0 else "status.clock_ahead"
+        lines.append(view.t(key, seconds=seconds))
+    lines.append(view.t("status.interval", interval=interval(facts.poll_interval_s, view)))
+    lines.append(view.t("status.alerts", chat=facts.chat_alerts, all=facts.all_alerts))
+    lines.append(view.t("status.next_summary", when=view.when(facts.next_summary_at)))
     if facts.pending_notifications:
-        lines.append(f"Notifications waiting to be delivered: {facts.pending_notifications}")
+        lines.append(view.t("status.pending", count=facts.pending_notifications))
     return "\n".join(lines)
 
 
-def _interval(seconds: int) -> str:
-    if seconds % 60 == 0:
-        minutes = seconds // 60
-        return "minute" if minutes == 1 else f"{minutes} minutes"
-    return "second" if seconds == 1 else f"{seconds} s"
+def interval(seconds: int, view: View) -> str:
+    """Return a poll interval in words: minute, 5 minutes, 30 s."""
+    for unit, size in (("hour", 3600), ("minute", 60)):
+        if seconds % size == 0:
+            count = seconds // size
+            return (
+                view.t(f"interval.{unit}") if count == 1 else view.t(f"interval.{unit}s", n=count)
+            )
+    return view.t("interval.second") if seconds == 1 else view.t("interval.seconds", n=seconds)
+
+
+def _duration(seconds: float, view: View) -> str:
+    """Return a short duration: 12 ms, 1.25 s."""
+    if seconds < 1:
+        return f"{round(seconds * 1000)} ms"
+    return f"{view.lang.amount(Decimal(repr(seconds)), 2)} s"

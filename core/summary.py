@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime, time
 from decimal import Decimal
 from html import escape
 
-from core import numbers
-from core.format import DUST_LIMIT, data_time
+from core.format import DUST_LIMIT
+from core.i18n import Lang, View
+from core.numbers import quantize
 from core.valuation import Portfolio
 
 HUNDRED = Decimal(100)
@@ -58,79 +59,68 @@ def asset_moves(portfolio: Portfolio, previous: DailyPortfolio | None) -> list[A
 
 
 def summary_message(
-    portfolio: Portfolio,
-    previous: DailyPortfolio | None,
-    tz: tzinfo,
-    now: datetime,
-    *,
-    scheduled: bool,
+    portfolio: Portfolio, previous: DailyPortfolio | None, view: View, *, scheduled: bool
 ) -> str:
     """Render the summary; the `scheduled` one greets (good morning, before noon)."""
-    quote = escape(portfolio.quote)
-    local = now.astimezone(tz)
-    today = local.strftime("%A %d %B").replace(" 0", " ")
+    lang, quote = view.lang, escape(portfolio.quote)
+    today = view.long_date()
     if not scheduled:
-        title = f"📊 <b>Summary — {today}</b>"
-    elif local.hour < MORNING_ENDS_HOUR:
-        title = f"☀️ <b>Good morning — {today}</b>"
+        title = view.t("summary.title", date=today)
+    elif view.now.astimezone(view.tz).hour < MORNING_ENDS_HOUR:
+        title = view.t("summary.morning", date=today)
     else:
-        title = f"📊 <b>Daily summary — {today}</b>"
-    lines = [title, f"Portfolio: <b>{numbers.money(portfolio.total)} {quote}</b>"]
+        title = view.t("summary.daily", date=today)
+    lines = [title, view.t("summary.total", total=lang.money(portfolio.total), quote=quote)]
     if previous is None:
-        lines.append("No earlier summary to compare with yet.")
+        lines.append(view.t("summary.first"))
     else:
         change = portfolio.total - previous.total
-        since = _since(previous.day, now.astimezone(tz).date())
-        percent = _percent(change, previous.total)
-        lines.append(
-            f"Since {since}: {_arrow(change)} {numbers.signed(change, 2)} {quote}{percent}"
-        )
+        percent = _percent(change, previous.total, lang)
+        text = f"{_arrow(change)} {lang.signed(change, 2)} {quote}{percent}"
+        lines.append(_since(previous.day, view, text))
     moves = asset_moves(portfolio, previous)
     if moves:
-        lines.append(_table(moves, compare=previous is not None))
-    unpriced = [p.asset for p in portfolio.positions if p.value is None]
+        lines.append(_table(moves, view, compare=previous is not None))
+    unpriced = [escape(p.asset) for p in portfolio.positions if p.value is None]
     if unpriced:
-        lines.append(f"ℹ️ No {quote} price for {', '.join(escape(a) for a in unpriced)}.")
-    lines.append(f"Updated {data_time(portfolio.as_of, tz, now)}")
+        lines.append(view.t("summary.unpriced", quote=quote, assets=", ".join(unpriced)))
+    lines.append(view.t("balance.updated", when=view.when(portfolio.as_of)))
     return "\n".join(lines)
 
 
-def _since(previous: date, today: date) -> str:
-    days = (today - previous).days
+def _since(previous: date, view: View, change: str) -> str:
+    days = (view.now.astimezone(view.tz).date() - previous).days
     if days <= 1:
-        return "yesterday"
-    if days < 7:
-        return previous.strftime("%A")
-    return previous.strftime("%d %b").lstrip("0")
+        return view.t("summary.since_yesterday", change=change)
+    moment = datetime.combine(previous, time(12), view.tz)
+    day = view.weekday(moment) if days < 7 else view.short_date(moment)
+    return view.t("summary.since_day", day=day, change=change)
 
 
 def _arrow(change: Decimal) -> str:
-    if numbers.quantize(change, 2) == 0:
+    if quantize(change, 2) == 0:
         return "="
     return "▲" if change > 0 else "▼"
 
 
-def _percent(change: Decimal, base: Decimal) -> str:
+def _percent(change: Decimal, base: Decimal, lang: Lang) -> str:
     if base == 0:
         return ""
-    return f" ({numbers.percent(change / base * HUNDRED)})"
+    return f" ({lang.percent(change / base * HUNDRED)})"
 
 
-def _table(moves: list[AssetMove], *, compare: bool) -> str:
+def _table(moves: list[AssetMove], view: View, *, compare: bool) -> str:
     rows = []
     for move in moves:
         if not compare:
             trend = ""
         elif move.before is None or move.before == 0:
-            trend = "new"
+            trend = view.t("summary.new")
         else:
             ratio = move.change / move.before * HUNDRED
-            trend = (
-                "="
-                if numbers.quantize(ratio, 2) == 0
-                else f"{_arrow(ratio)} {numbers.percent(ratio)}"
-            )
-        rows.append((escape(move.asset), trend, numbers.money(move.now)))
+            same = quantize(ratio, 2) == 0
+            trend = "=" if same else f"{_arrow(ratio)} {view.lang.percent(ratio)}"
+        rows.append((escape(move.asset), trend, view.lang.money(move.now)))
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
     body = "\n".join(f"{a:<{widths[0]}}  {b:<{widths[1]}}  {c:>{widths[2]}}" for a, b, c in rows)
     return f"<pre>{body}</pre>"

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from telegram import Update
 from telegram.ext import Application, ApplicationHandlerStop, ContextTypes, TypeHandler
 
+from core.i18n import DEFAULT_LANGUAGE, LANGUAGES, get_lang
 from core.messages import refusal_message
 
 log = logging.getLogger(__name__)
@@ -25,9 +26,11 @@ class AccessGuard:
         self,
         allowed_chat_ids: frozenset[int],
         *,
+        default_language: str = DEFAULT_LANGUAGE,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.allowed_chat_ids = allowed_chat_ids
+        self._default_language = default_language
         self._monotonic = monotonic
         self._last_refusal: dict[int, float] = {}
 
@@ -52,11 +55,14 @@ class AccessGuard:
         self, update: Update, context: ContextTypes.DEFAULT_TYPE, chat_id: int | None
     ) -> None:
         """Answer at most once an hour per chat, with no figure, only the chat's own ID."""
+        user = update.effective_user
+        spoken = (user.language_code or "")[:2] if user else ""
+        lang = get_lang(spoken if spoken in LANGUAGES else self._default_language)
         if update.callback_query is not None:
-            await update.callback_query.answer("⛔ This bot is private.")
+            await update.callback_query.answer(lang.t("refusal.short"))
         if chat_id is None or not self._due(chat_id) or not _asks_something(update):
             return
-        await context.bot.send_message(chat_id, refusal_message(chat_id), parse_mode="HTML")
+        await context.bot.send_message(chat_id, refusal_message(chat_id, lang), parse_mode="HTML")
 
     def _due(self, chat_id: int) -> bool:
         now = self._monotonic()

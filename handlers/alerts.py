@@ -21,34 +21,54 @@ from core.alert_messages import (
 from core.changes import snapshot_from_balances
 from core.format import exchange_error_message
 from core.thresholds import AlertSpec, AlertUsageError, initial_triggered, parse_alert_args
+from handlers.commands import chat_view
 from handlers.replies import reply_html
 from services.context import get_services
 from services.monitor import DEFAULT_PRECISION, observed_value
 from services.portfolio import Fetch
 
+URGENT_WORDS = ("urgent", "acil")
+
 
 async def set_alert(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Create an alert: /alert <ASSET|total> <above|below> <amount>."""
+    """Create an alert: /alert <ASSET|total> <above|below> <amount> [urgent]."""
     services, chat = get_services(context), update.effective_chat
     assert chat is not None
-    fetch = await _fetch_or_explain(update, context)
-    if fetch is None:
+    view = await chat_view(update, services)
+    args = list(context.args or [])
+    urgent = len(args) == 4 and args[3].lower() in URGENT_WORDS
+    if urgent:
+        args = args[:3]
+    if len(args) != 3:
+        await reply_html(update, alert_usage(None, args, view))
         return
     try:
-        spec = parse_alert_args(context.args or [], fetch.portfolio.known_assets)
+        fetch = await services.portfolio.fetch()
+    except BtcTurkError as error:
+        if services.portfolio.last_good is None:
+            await reply_html(update, exchange_error_message(error, view))
+            return
+        fetch = services.portfolio.last_good
+    try:
+        spec = parse_alert_args(args, fetch.portfolio.known_assets)
     except AlertUsageError as error:
-        await reply_html(update, alert_usage(error))
+        await reply_html(update, alert_usage(error, args, view))
         return
     value, precision = _current(spec, fetch)
-    rule = await services.store.add_alert(chat.id, spec, triggered=initial_triggered(spec, value))
+    rule = await services.store.add_alert(
+        chat.id, spec, triggered=initial_triggered(spec, value), urgent=urgent
+    )
     quote = services.settings.quote_currency
-    await reply_html(update, alert_created(rule.id, spec, value, precision, quote))
+    await reply_html(
+        update, alert_created(rule.id, spec, value, precision, quote, view, urgent=urgent)
+    )
 
 
 async def list_alerts(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """List this chat's alerts with their IDs and the watched values now."""
     services, chat = get_services(context), update.effective_chat
     assert chat is not None
+    view = await chat_view(update, services)
     rules = await services.store.alerts_for_chat(chat.id)
     fetch = None
     if rules:
@@ -61,32 +81,24 @@ async def list_alerts(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     for rule in rules:
         spec = AlertSpec(rule.target, rule.direction, rule.amount)
         value, precision = _current(spec, fetch) if fetch else (None, DEFAULT_PRECISION)
-        rows.append((rule.id, spec, current_text(spec, value, precision, quote)))
-    await reply_html(update, alerts_list(rows, quote))
+        now = current_text(spec, value, precision, quote, view)
+        rows.append((rule.id, spec, now, rule.urgent))
+    await reply_html(update, alerts_list(rows, quote, view))
 
 
 async def remove_alert(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Delete one of this chat's alerts: /unalert <id>."""
     services, chat = get_services(context), update.effective_chat
     assert chat is not None
+    view = await chat_view(update, services)
     args = context.args or []
     if len(args) != 1 or not re.fullmatch(r"#?\d{1,9}", args[0]):
-        await reply_html(update, unalert_usage())
+        await reply_html(update, unalert_usage(view))
         return
     alert_id = int(args[0].lstrip("#"))
     removed = await services.store.remove_alert(chat.id, alert_id)
-    await reply_html(update, alert_removed(alert_id) if removed else alert_not_found(alert_id))
-
-
-async def _fetch_or_explain(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Fetch | None:
-    services = get_services(context)
-    try:
-        return await services.portfolio.fetch()
-    except BtcTurkError as error:
-        if services.portfolio.last_good is not None:
-            return services.portfolio.last_good
-        await reply_html(update, exchange_error_message(error))
-        return None
+    text = alert_removed(alert_id, view) if removed else alert_not_found(alert_id, view)
+    await reply_html(update, text)
 
 
 def _current(spec: AlertSpec, fetch: Fetch) -> tuple[Decimal | None, int]:

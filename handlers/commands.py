@@ -2,16 +2,37 @@
 
 from __future__ import annotations
 
-from telegram import Update
+import asyncio
+import logging
+from collections.abc import Awaitable
+from typing import TypeVar
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ChatAction
+from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from btcturk.errors import BtcTurkError
 from core.balance_reply import balance_reply, parse_balance_args
 from core.format import exchange_error_message, stale_notice
+from core.i18n import View
 from core.messages import help_message, unknown_command_message, usage_message
 from core.status import StatusFacts, status_message
 from handlers.replies import reply_html
-from services.context import get_services
+from services.context import Services, get_services
+
+REFRESH_PREFIX = "refresh:"
+TYPING_AFTER_S = 0.5
+T = TypeVar("T")
+log = logging.getLogger(__name__)
+
+
+async def chat_view(update: Update, services: Services) -> View:
+    """Return how the chat of `update` reads messages."""
+    chat = update.effective_chat
+    if chat is None:
+        return services.views.default_view()
+    return await services.views.view(chat.id)
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -21,45 +42,63 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """List every command with its syntax."""
-    settings = get_services(context).settings
-    await reply_html(update, help_message(settings.quote_currency))
+    services = get_services(context)
+    view = await chat_view(update, services)
+    await reply_html(update, help_message(services.settings.quote_currency, view))
 
 
 async def balance(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Show the portfolio, or one asset with `/balance BTC`."""
+    """Show the portfolio, or one asset with `/balance BTC`, with a Refresh button."""
     services = get_services(context)
+    view = await chat_view(update, services)
     args = context.args or []
     try:
-        parse_balance_args(args)
+        asset = parse_balance_args(args)
     except ValueError:
-        await reply_html(update, usage_message("balance", "/balance btc"))
+        await reply_html(update, usage_message("balance", "/balance btc", view))
         return
-    tz, now = services.settings.timezone, services.clock()
+    text = await with_typing(update, context, balance_text(services, args, view))
+    await reply_html(update, text, keyboard=refresh_keyboard(asset, view))
+
+
+async def balance_text(
+    services: Services, args: list[str], view: View, *, max_age_s: float | None = None
+) -> str:
+    """Return the /balance answer: fresh figures, else the last ones with a notice, else why."""
     notice = ""
     try:
-        portfolio = await services.portfolio.portfolio()
+        portfolio = await services.portfolio.portfolio(max_age_s)
     except BtcTurkError as error:
         last = services.portfolio.last_good
         if last is None:
-            await reply_html(update, exchange_error_message(error))
-            return
+            return exchange_error_message(error, view)
         portfolio = last.portfolio
-        notice = stale_notice(error, portfolio.as_of, tz, now) + "\n\n"
-    await reply_html(update, notice + balance_reply(args, portfolio, tz, now))
+        notice = stale_notice(error, portfolio, view) + "\n\n"
+    return notice + balance_reply(args, portfolio, view)
+
+
+def refresh_keyboard(asset: str | None, view: View) -> InlineKeyboardMarkup:
+    """Return the Refresh button of a /balance reply (for one asset or all)."""
+    button = InlineKeyboardButton(
+        view.t("balance.refresh"), callback_data=REFRESH_PREFIX + (asset or "")
+    )
+    return InlineKeyboardMarkup([[button]])
 
 
 async def unknown(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Point the user to /help when a command or text means nothing to the bot."""
-    await reply_html(update, unknown_command_message())
+    view = await chat_view(update, get_services(context))
+    await reply_html(update, unknown_command_message(view))
 
 
 async def summary(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Send the daily summary now."""
     services = get_services(context)
+    view = await chat_view(update, services)
     try:
-        text = await services.summaries.on_demand()
+        text = await with_typing(update, context, services.summaries.on_demand(view))
     except BtcTurkError as error:
-        text = exchange_error_message(error)
+        text = exchange_error_message(error, view)
     await reply_html(update, text)
 
 
@@ -67,13 +106,14 @@ async def status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Report whether BTCTurk answers, how fresh the data is and what is scheduled."""
     services, chat = get_services(context), update.effective_chat
     assert chat is not None
+    view = await chat_view(update, services)
     portfolio, store = services.portfolio, services.store
     error = portfolio.last_error
     facts = StatusFacts(
         reachable=error is None and services.monitor.failures == 0,
         last_success_at=portfolio.last_success_at,
         last_latency_s=services.client.last_latency_s,
-        last_error=None if error is None else exchange_error_message(error),
+        last_error=None if error is None else exchange_error_message(error, view, advice=False),
         clock_offset_ms=services.client.clock_offset_ms,
         poll_interval_s=services.settings.poll_interval_s,
         chat_alerts=len(await store.alerts_for_chat(chat.id)),
@@ -81,4 +121,17 @@ async def status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         next_summary_at=services.summaries.next_time(),
         pending_notifications=await store.pending_count(),
     )
-    await reply_html(update, status_message(facts, services.settings.timezone, services.clock()))
+    await reply_html(update, status_message(facts, view))
+
+
+async def with_typing(update: Update, context: ContextTypes.DEFAULT_TYPE, work: Awaitable[T]) -> T:
+    """Await `work`; if it takes a moment, show "typing…" in the chat meanwhile."""
+    task = asyncio.ensure_future(work)
+    done, _ = await asyncio.wait({task}, timeout=TYPING_AFTER_S)
+    chat = update.effective_chat
+    if not done and chat is not None:
+        try:
+            await context.bot.send_chat_action(chat.id, ChatAction.TYPING)
+        except TelegramError as error:  # cosmetic: never costs the answer
+            log.debug("chat action failed: %s", error)
+    return await task

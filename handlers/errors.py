@@ -29,8 +29,9 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         or update.effective_chat.id not in allowed.settings.allowed_chat_ids
     ):
         return
+    view = await allowed.views.view(update.effective_chat.id)
     try:
-        await context.bot.send_message(update.effective_chat.id, internal_error_message())
+        await context.bot.send_message(update.effective_chat.id, internal_error_message(view.lang))
     except TelegramError as send_error:
         log.warning("could not report the error to the chat: %s", send_error)
 

@@ -11,6 +11,7 @@ from telegram.ext import Application, CallbackContext
 
 from btcturk.client import BtcTurkClient
 from config import Settings
+from services.chats import ChatViews
 from services.delivery import Deliverer
 from services.monitor import Monitor
 from services.portfolio import PortfolioService
@@ -33,6 +34,7 @@ class Services:
     monitor: Monitor
     summaries: Summaries
     deliverer: Deliverer
+    views: ChatViews
 
 
 def attach(application: Application, services: Services) -> None:  # type: ignore[type-arg]

@@ -21,6 +21,7 @@ from core.changes import Holding, detect_changes, is_suspicious, snapshot_from_b
 from core.notices import change_alert, exchange_back, exchange_down, threshold_alert
 from core.thresholds import TOTAL, AlertSpec, evaluate
 from core.valuation import Portfolio
+from services.chats import ChatViews
 from services.notifications import notifications_for
 from services.portfolio import PortfolioService
 from store.models import AlertRule, NewNotification
@@ -50,9 +51,11 @@ class Monitor:
         settings: Settings,
         portfolio: PortfolioService,
         store: Store,
+        views: ChatViews,
         clock: Callable[[], datetime],
     ) -> None:
         self._settings = settings
+        self._views = views
         self._portfolio = portfolio
         self._store = store
         self._clock = clock
@@ -78,10 +81,10 @@ class Monitor:
             return await self._failed(now, BadResponse("an empty balance list"))
         self.failures, self._failing_since = 0, None
         down_since = await self._store.get_meta(DOWN_KEY)
-        owed = self._back_notice(down_since, now)
+        owed = await self._back_notice(down_since)
         if previous is not None:
-            owed += self._change_notifications(previous, current, fetch.portfolio, now)
-        states, alerts_owed = self._threshold_notifications(
+            owed += await self._change_notifications(previous, current, fetch.portfolio)
+        states, alerts_owed = await self._threshold_notifications(
             await self._store.all_alerts(), current, fetch.balances, fetch.portfolio
         )
         owed += alerts_owed
@@ -92,22 +95,26 @@ class Monitor:
             log.info("poll queued %d notification(s)", len(owed))
         return PollOutcome(succeeded=True, queued=len(owed))
 
-    def _change_notifications(
+    async def _change_notifications(
         self,
         previous: Mapping[str, Holding],
         current: Mapping[str, Holding],
         portfolio: Portfolio,
-        now: datetime,
     ) -> list[NewNotification]:
         changes = detect_changes(
             previous, current, include_order_moves=self._settings.notify_order_changes
         )
         if not changes:
             return []
-        text = change_alert(changes, portfolio, self._settings.timezone, now)
-        return notifications_for(sorted(self._settings.allowed_chat_ids), "change", text)
+        return await self._views.notifications(
+            self._chats, "change", lambda view: change_alert(changes, portfolio, view)
+        )
 
-    def _threshold_notifications(
+    @property
+    def _chats(self) -> list[int]:
+        return sorted(self._settings.allowed_chat_ids)
+
+    async def _threshold_notifications(
         self,
         rules: list[AlertRule],
         current: Mapping[str, Holding],
@@ -125,8 +132,9 @@ class Monitor:
             if fire and value is not None:
                 spec = AlertSpec(rule.target, rule.direction, rule.amount)
                 precision = precisions.get(rule.target, DEFAULT_PRECISION)
-                text = threshold_alert(rule.id, spec, value, precision, portfolio)
-                owed += notifications_for([rule.chat_id], "threshold", text)
+                view = await self._views.view(rule.chat_id)
+                text = threshold_alert(rule.id, spec, value, precision, portfolio, view)
+                owed += notifications_for([rule.chat_id], _threshold_kind(rule), text)
         return states, owed
 
     async def _failed(self, now: datetime, error: BtcTurkError) -> PollOutcome:
@@ -138,18 +146,27 @@ class Monitor:
             return PollOutcome(succeeded=False, queued=0)
         if await self._store.get_meta(DOWN_KEY) is not None:
             return PollOutcome(succeeded=False, queued=0)
-        text = exchange_down(self._failing_since, self._settings.timezone, now)
-        owed = notifications_for(sorted(self._settings.allowed_chat_ids), "status", text)
+        since = self._failing_since
+        owed = await self._views.notifications(
+            self._chats, "status", lambda view: exchange_down(since, view)
+        )
         await self._store.enqueue(owed)
         await self._store.set_meta(DOWN_KEY, self._failing_since.isoformat())
         return PollOutcome(succeeded=False, queued=len(owed))
 
-    def _back_notice(self, down_since: str | None, now: datetime) -> list[NewNotification]:
+    async def _back_notice(self, down_since: str | None) -> list[NewNotification]:
         """Return the 'reachable again' notice when the chats were told BTCTurk was down."""
         if down_since is None:
             return []
-        text = exchange_back(datetime.fromisoformat(down_since), self._settings.timezone, now)
-        return notifications_for(sorted(self._settings.allowed_chat_ids), "status", text)
+        since = datetime.fromisoformat(down_since)
+        return await self._views.notifications(
+            self._chats, "status", lambda view: exchange_back(since, view)
+        )
+
+
+def _threshold_kind(rule: AlertRule) -> str:
+    """Return the outbox kind of a threshold alert: urgent ones pass quiet hours."""
+    return "urgent" if rule.urgent else "threshold"
 
 
 def observed_value(

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from btcturk.errors import BtcTurkError
 from config import Settings
+from core.chart_data import chart_caption, history_since
+from core.i18n import View
 from core.summary import day_values, summary_message
+from core.valuation import Portfolio
+from services.charts import chart_png
+from services.chats import ChatViews
 from services.notifications import notifications_for
 from services.portfolio import PortfolioService
+from store.models import NewNotification
 from store.store import Store
 
 log = logging.getLogger(__name__)
@@ -26,9 +32,11 @@ class Summaries:
         settings: Settings,
         portfolio: PortfolioService,
         store: Store,
+        views: ChatViews,
         clock: Callable[[], datetime],
     ) -> None:
         self._settings = settings
+        self._views = views
         self._portfolio = portfolio
         self._store = store
         self._clock = clock
@@ -60,25 +68,44 @@ class Summaries:
             return 0
         previous = await self._store.portfolio_before(day)
         await self._store.save_daily_portfolio(day_values(portfolio, day))
-        text = summary_message(
-            portfolio,
-            previous,
-            self._settings.timezone,
-            now,
-            scheduled=True,
-        )
         sent = 0
+        charts: dict[str, bytes | None] = {}  # one drawing per language
         for chat_id in owed:
+            view = await self._views.view(chat_id)
+            text = summary_message(portfolio, previous, view, scheduled=True)
             parts = notifications_for([chat_id], "summary", text)
+            if self._settings.summary_chart:
+                parts += await self._chart(chat_id, portfolio, day, view, charts)
             if await self._store.record_summary(chat_id, day, parts):
                 sent += 1
         log.info("daily summary queued for %d chat(s)", sent)
         return sent
 
-    async def on_demand(self) -> str:
+    async def _chart(
+        self,
+        chat_id: int,
+        portfolio: Portfolio,
+        day: date,
+        view: View,
+        drawn: dict[str, bytes | None],
+    ) -> list[NewNotification]:
+        """Return the chart that follows the summary, or nothing when it cannot be drawn."""
+        code = view.lang.code
+        if code not in drawn:
+            try:
+                history = await self._store.portfolio_history(history_since(day))
+                drawn[code] = await chart_png(portfolio, history, view)
+            except Exception:
+                log.exception("summary chart could not be drawn; the text goes alone")
+                drawn[code] = None
+        photo = drawn[code]
+        if photo is None:
+            return []
+        return [NewNotification(chat_id, "summary_chart", chart_caption(portfolio, view), photo)]
+
+    async def on_demand(self, view: View) -> str:
         """Return the summary text now, compared with the last daily summary before today."""
-        now = self._clock()
         portfolio = await self._portfolio.portfolio()
-        day = now.astimezone(self._settings.timezone).date()
+        day = view.now.astimezone(view.tz).date()
         previous = await self._store.portfolio_before(day)
-        return summary_message(portfolio, previous, self._settings.timezone, now, scheduled=False)
+        return summary_message(portfolio, previous, view, scheduled=False)

@@ -48,6 +48,7 @@ class OutboxItem:
     attempts: int
     next_attempt_at: datetime
     photo: bytes | None = None
+    held: bool = False  # postponed by quiet hours or a mute, not by a failure
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,12 +15,16 @@ from store.codec import time_from_db, time_to_db
 from store.models import NewNotification, OutboxItem
 
 MAX_ERROR_LENGTH = 500
+HELD = "held"  # last_error of an item postponed on purpose, not after a failure
 
-_SELECT = "SELECT id, chat_id, kind, text, created_at, attempts, next_attempt_at, photo FROM outbox"
+_SELECT = (
+    "SELECT id, chat_id, kind, text, created_at, attempts, next_attempt_at, photo,"
+    " last_error IS ? FROM outbox"
+)
 
 
 def _item(row: tuple[Any, ...]) -> OutboxItem:
-    item_id, chat_id, kind, text, created_at, attempts, next_attempt_at, photo = row
+    item_id, chat_id, kind, text, created_at, attempts, next_attempt_at, photo, held = row
     return OutboxItem(
         id=item_id,
         chat_id=chat_id,
@@ -30,6 +34,7 @@ def _item(row: tuple[Any, ...]) -> OutboxItem:
         attempts=attempts,
         next_attempt_at=time_from_db(next_attempt_at),
         photo=None if photo is None else bytes(photo),
+        held=bool(held),
     )
 
 
@@ -54,7 +59,7 @@ def due_notifications(conn: sqlite3.Connection, now: datetime, limit: int) -> li
     """Return pending items due at `now`, oldest first."""
     rows = conn.execute(
         f"{_SELECT} WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?",
-        (time_to_db(now), limit),
+        (HELD, time_to_db(now), limit),
     ).fetchall()
     return [_item(row) for row in rows]
 
@@ -94,6 +99,24 @@ def mark_retry(
         " WHERE id = ? AND state = 'pending'",
         (time_to_db(next_attempt_at), error[:MAX_ERROR_LENGTH], item_id),
     )
+
+
+def hold(conn: sqlite3.Connection, item_ids: list[int], until: datetime) -> None:
+    """Postpone items (quiet hours, mute) to `until` without counting an attempt."""
+    conn.executemany(
+        "UPDATE outbox SET next_attempt_at = ?, last_error = ? WHERE id = ? AND state = 'pending'",
+        [(time_to_db(until), HELD, item_id) for item_id in item_ids],
+    )
+
+
+def release_held(conn: sqlite3.Connection, chat_id: int, now: datetime) -> int:
+    """Make a chat's held items due now; return how many."""
+    cursor = conn.execute(
+        "UPDATE outbox SET next_attempt_at = ? WHERE chat_id = ? AND state = 'pending'"
+        " AND last_error = ? AND next_attempt_at > ?",
+        (time_to_db(now), chat_id, HELD, time_to_db(now)),
+    )
+    return cursor.rowcount
 
 
 def pending_count(conn: sqlite3.Connection) -> int:

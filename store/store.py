@@ -166,6 +166,15 @@ class Store:
         now = self._clock()
         await self.db.run(lambda conn: outbox.mark_dropped(conn, item_id, reason, now))
 
+    async def hold(self, item_ids: list[int], until: datetime) -> None:
+        """Postpone outbox items to `until` (quiet hours, mute) without counting an attempt."""
+        await self.db.run(lambda conn: outbox.hold(conn, item_ids, until))
+
+    async def release_held(self, chat_id: int) -> int:
+        """Make the chat's held items due now; return how many."""
+        now = self._clock()
+        return await self.db.run(lambda conn: outbox.release_held(conn, chat_id, now))
+
     async def pending_count(self) -> int:
         """Return how many messages are still owed."""
         return await self.db.run(outbox.pending_count)

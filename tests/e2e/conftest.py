@@ -91,6 +91,7 @@ def make_settings(
             "ALLOWED_CHAT_IDS": f"{ALLOWED_CHAT},{ALLOWED_GROUP}",
             "DATA_DIR": str(tmp_path / "data"),
             "POLL_INTERVAL_SECONDS": "3600",
+            "LANGUAGE": "en",
         }
         return load_settings(env | overrides)
 

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from config import Settings
+from core.messages import COMMANDS
 from fakes.exchange_faults import Fault
 from fakes.telegram import SentMessage
 from services.context import Services
@@ -283,7 +284,11 @@ async def test_status_reports_the_exchange_and_the_schedule(bot: BotHarness) -> 
     assert "Next daily summary 09:00 (Istanbul)" in reply.plain_text
 
 
-async def test_commands_menu_is_registered(bot: BotHarness) -> None:
-    names = [c["command"] for c in bot.telegram.commands()]
+async def test_commands_menu_is_registered_in_both_languages(bot: BotHarness) -> None:
+    default = bot.telegram.commands()
+    turkish = bot.telegram.commands(language_code="tr")
 
-    assert names == ["balance", "summary", "alert", "alerts", "unalert", "status", "help"]
+    assert [c["command"] for c in default] == [c.name for c in COMMANDS]
+    assert [c["command"] for c in turkish] == [c.name for c in COMMANDS]
+    assert default[0]["description"].startswith("Balances and their value")
+    assert turkish[0]["description"].startswith("Bakiyeler ve değerleri")

@@ -6,15 +6,21 @@ from zoneinfo import ZoneInfo
 from btcturk.errors import AuthError, BadResponse, RateLimited, StampRejected, Unavailable
 from core.balance_reply import balance_reply
 from core.format import exchange_error_message, stale_notice
-from core.valuation import value_portfolio
+from core.i18n import Lang, View
+from core.valuation import Portfolio, value_portfolio
 from tests.factories import AS_OF, balance, documented_balances, documented_tickers, ticker
 
 ISTANBUL = ZoneInfo("Europe/Istanbul")
+VIEW = View(Lang("en"), ISTANBUL, AS_OF)
+
+
+def _portfolio() -> Portfolio:
+    return value_portfolio(documented_balances(), documented_tickers(), "TRY", AS_OF)
 
 
 def _reply(*args: str) -> str:
-    portfolio = value_portfolio(documented_balances(), documented_tickers(), "TRY", AS_OF)
-    return balance_reply(list(args), portfolio, ISTANBUL, AS_OF)
+    portfolio = _portfolio()
+    return balance_reply(list(args), portfolio, VIEW)
 
 
 def test_balance_shows_total_first_then_each_asset_to_its_precision() -> None:
@@ -70,7 +76,7 @@ def test_outside_text_is_escaped() -> None:
     rows = [balance("A<B", "5", precision=0)]
     portfolio = value_portfolio(rows, [ticker("A<B", "TRY", "2")], "TRY", AS_OF)
 
-    text = balance_reply([], portfolio, ISTANBUL, AS_OF)
+    text = balance_reply([], portfolio, VIEW)
 
     assert "A&lt;B" in text
     assert "A<B" not in text
@@ -79,13 +85,13 @@ def test_outside_text_is_escaped() -> None:
 def test_empty_account() -> None:
     portfolio = value_portfolio([balance("TRY", "0", precision=2)], [], "TRY", AS_OF)
 
-    assert balance_reply([], portfolio, ISTANBUL, AS_OF).startswith("💼 Your BTCTurk account holds")
+    assert balance_reply([], portfolio, VIEW).startswith("💼 Your BTCTurk account holds")
 
 
 def test_unpriced_asset_shows_a_dash_and_a_note() -> None:
     portfolio = value_portfolio([balance("FOO", "5", precision=3)], [], "TRY", AS_OF)
 
-    text = balance_reply([], portfolio, ISTANBUL, AS_OF)
+    text = balance_reply([], portfolio, VIEW)
 
     assert "FOO  5.000  —" in text
     assert "No TRY price for FOO: not in the total." in text
@@ -94,7 +100,7 @@ def test_unpriced_asset_shows_a_dash_and_a_note() -> None:
 def test_data_from_another_day_shows_the_date() -> None:
     portfolio = value_portfolio(documented_balances(), documented_tickers(), "TRY", AS_OF)
 
-    text = balance_reply([], portfolio, ISTANBUL, AS_OF + timedelta(days=1))
+    text = balance_reply([], portfolio, View(Lang("en"), ISTANBUL, AS_OF + timedelta(days=1)))
 
     assert text.endswith("Updated 25 Nov 14:32 (Istanbul)")
 
@@ -108,15 +114,15 @@ def test_every_exchange_error_has_its_own_explanation() -> None:
         BadResponse("x"),
     ]
 
-    texts = {exchange_error_message(e) for e in errors}
+    texts = {exchange_error_message(e, VIEW) for e in errors}
 
     assert len(texts) == len(errors)
-    assert "API key" in exchange_error_message(AuthError("x"))
-    assert "maintenance" in exchange_error_message(Unavailable("x"))
+    assert "API key" in exchange_error_message(AuthError("x"), VIEW)
+    assert "maintenance" in exchange_error_message(Unavailable("x"), VIEW)
 
 
 def test_stale_notice_says_why_and_from_when() -> None:
-    text = stale_notice(Unavailable("x"), AS_OF, ISTANBUL, AS_OF)
+    text = stale_notice(Unavailable("x"), _portfolio(), VIEW)
 
     assert text == (
         "⏳ BTCTurk is not answering (maintenance or network). Showing data from 14:32 (Istanbul)."

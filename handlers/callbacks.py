@@ -1,0 +1,30 @@
+"""Inline buttons: Refresh on a /balance reply edits it in place with fresh figures."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.error import BadRequest
+from telegram.ext import ContextTypes
+
+from core.split import split_message
+from handlers.commands import REFRESH_PREFIX, balance_text, chat_view, refresh_keyboard
+from services.context import get_services
+
+FRESH_ENOUGH_S = 1.0
+
+
+async def refresh_balance(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Re-read the balances and rewrite the message the button belongs to."""
+    query = update.callback_query
+    assert query is not None
+    services = get_services(context)
+    view = await chat_view(update, services)
+    asset = (query.data or "").removeprefix(REFRESH_PREFIX) or None
+    args = [asset] if asset else []
+    text = split_message(await balance_text(services, args, view, max_age_s=FRESH_ENOUGH_S))[0]
+    try:
+        await query.edit_message_text(text, reply_markup=refresh_keyboard(asset, view))
+    except BadRequest as error:
+        if "not modified" not in error.message.lower():
+            raise
+    await query.answer(view.t("balance.refreshed"))
