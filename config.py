@@ -49,6 +49,7 @@ class Settings:
     btcturk_timeout_s: float = 10.0
     language: str = "tr"
     quiet_hours: QuietHours | None = None
+    log_format: str = "text"
 
     @property
     def telegram_base_url(self) -> str:
@@ -82,6 +83,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         btcturk_timeout_s=reader.integer("BTCTURK_TIMEOUT_SECONDS", 10, minimum=1, maximum=120),
         language=reader.choice("LANGUAGE", "tr", ("TR", "EN")).lower(),
         quiet_hours=reader.quiet_hours("QUIET_HOURS"),
+        log_format=reader.choice("LOG_FORMAT", "TEXT", ("TEXT", "JSON")).lower(),
     )
 
 

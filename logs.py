@@ -1,13 +1,17 @@
-"""Logging set-up: one line per event, third parties quiet, secrets masked everywhere."""
+"""Logging set-up: one line per event (text or JSON), third parties quiet, secrets masked."""
 
 from __future__ import annotations
 
+import json
 import logging
 import sys
 from collections.abc import Iterable
+from datetime import UTC, datetime
 
 MASK = "[redacted]"
-QUIET_LIBRARIES = ("httpx", "httpcore", "apscheduler", "aiohttp.access")
+QUIET_LIBRARIES = ("httpx", "httpcore", "aiohttp.access")
+SILENT_LIBRARIES = ("apscheduler",)  # "skipped: maximum number of running instances" each poll
+TEXT_FORMAT = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 
 class RedactSecrets(logging.Filter):
@@ -34,13 +38,36 @@ class RedactSecrets(logging.Filter):
         return text
 
 
-def configure_logging(level: str, secrets: Iterable[str]) -> None:
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: time, level, logger, message and any traceback."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        """Return the record as one line of JSON."""
+        event = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self.formatException(record.exc_info)
+        if record.exc_text:
+            event["exception"] = record.exc_text
+        return json.dumps(event, ensure_ascii=False)
+
+
+def configure_logging(level: str, secrets: Iterable[str], log_format: str = "text") -> None:
     """Send logs to stderr at `level`, with secrets masked and noisy libraries quiet."""
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    if log_format == "json":
+        handler.setFormatter(JsonFormatter())
+    else:
+        handler.setFormatter(TEXT_FORMAT)
     handler.addFilter(RedactSecrets(secrets))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
     for name in QUIET_LIBRARIES:
         logging.getLogger(name).setLevel(max(logging.WARNING, root.level))
+    for name in SILENT_LIBRARIES:
+        logging.getLogger(name).setLevel(logging.ERROR)

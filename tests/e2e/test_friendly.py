@@ -1,0 +1,172 @@
+"""Turkish and English, the Refresh button, /settings, /mute, quiet hours and urgent alerts."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+import app
+from config import Settings
+from services.portfolio import PortfolioService
+from tests.e2e.conftest import ALLOWED_CHAT, REPLY_TIMEOUT_S, STRANGER, BotHarness
+from tests.e2e.test_balance import ManualMonotonic
+from tests.e2e.test_notifications import poll, sent_to, services_of
+
+StartBot = Callable[[Settings], Any]
+
+
+async def test_turkish_by_default_with_turkish_numbers(
+    make_settings: Callable[..., Settings], start_bot: StartBot
+) -> None:
+    async with start_bot(make_settings(LANGUAGE="tr")) as bot:
+        [reply] = await bot.ask("/balance")
+        [detail] = await bot.ask("/balance btc")
+
+    assert reply.plain_text.startswith("💼 Portföy: 34.216.101,93 TRY")
+    assert "BTC   9,75021866  34.125.765,33" in reply.plain_text
+    assert "🔒 Emirlerde: 3,31097720 BTC, 4.874,36 TRY" in reply.plain_text
+    assert reply.plain_text.splitlines()[-1].startswith("Güncelleme ")
+    assert "(İstanbul)" in reply.plain_text
+    assert "Değer: 34.125.765,33 TRY (1 BTC = 3.500.000,00 TRY)" in detail.plain_text
+
+
+async def test_lang_switches_one_chat_and_survives_a_restart(
+    make_settings: Callable[..., Settings], start_bot: StartBot
+) -> None:
+    settings = make_settings(LANGUAGE="tr")
+    async with start_bot(settings) as bot:
+        [changed] = await bot.ask("/lang en")
+        [usage] = await bot.ask("/lang de")
+    async with start_bot(settings) as bot:
+        [reply] = await bot.ask("/balance")
+
+    assert changed.plain_text == "✅ Language: English."
+    assert usage.plain_text == "Usage: /lang en · /lang tr"
+    assert reply.plain_text.startswith("💼 Portfolio: 34,216,101.93 TRY")
+
+
+async def test_change_alert_follows_each_chats_language(
+    make_settings: Callable[..., Settings], start_bot: StartBot
+) -> None:
+    async with start_bot(make_settings(LANGUAGE="tr")) as bot:
+        await bot.ask("/lang en")
+        await poll(bot)
+        bot.exchange.set_balance("USDT", "2000")
+        await poll(bot)
+
+    assert len(sent_to(bot, ALLOWED_CHAT, "🔔 Balance changed")) == 1
+    assert len(sent_to(bot, -1001234567890, "🔔 Bakiye değişti")) == 1
+
+
+async def test_refresh_button_edits_the_reply_in_place(
+    make_settings: Callable[..., Settings], start_bot: StartBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache_clock = ManualMonotonic()
+    monkeypatch.setattr(
+        app, "PortfolioService", functools.partial(PortfolioService, monotonic=cache_clock)
+    )
+    async with start_bot(make_settings()) as bot:
+        await _refresh_in_place(bot, cache_clock)
+
+
+async def _refresh_in_place(bot: BotHarness, cache_clock: ManualMonotonic) -> None:
+    [reply] = await bot.ask("/balance")
+    keyboard = reply.reply_markup
+    assert keyboard is not None
+    [[button]] = keyboard["inline_keyboard"]
+    assert button["text"] == "🔄 Refresh"
+
+    bot.exchange.set_balance("USDT", "2000")
+    bot.clock.advance(minutes=3)
+    cache_clock.now += 180
+    since = len(bot.telegram.sent)
+    bot.telegram.send_callback(ALLOWED_CHAT, button["callback_data"], message_id=reply.message_id)
+    [edited] = await bot.telegram.wait_for_messages(
+        ALLOWED_CHAT, since=since, timeout=REPLY_TIMEOUT_S
+    )
+    await bot.telegram.wait_until(
+        lambda: bool(bot.telegram.answered_callbacks), timeout=REPLY_TIMEOUT_S, what="an answer"
+    )
+
+    assert edited.method == "editMessageText"
+    assert edited.message_id == reply.message_id
+    assert "USDT    2,000.00      83,000.00" in edited.plain_text
+    assert edited.plain_text.splitlines()[-1] == "Updated 08:03 (Istanbul)"
+    assert edited.reply_markup == keyboard
+
+
+async def test_a_strangers_refresh_gets_no_figure(bot: BotHarness) -> None:
+    bot.telegram.send_callback(STRANGER, "refresh:", message_id=1)
+    await bot.telegram.wait_until(
+        lambda: bool(bot.telegram.answered_callbacks), timeout=REPLY_TIMEOUT_S, what="an answer"
+    )
+
+    assert [m for m in bot.telegram.sent if m.method == "editMessageText"] == []
+    assert bot.exchange.calls["balances"] == 0
+
+
+async def test_mute_holds_change_alerts_and_unmute_delivers_one_digest(bot: BotHarness) -> None:
+    await poll(bot)
+    [muted] = await bot.ask("/mute 2h")
+    for amount in ("2000", "2500"):
+        bot.exchange.set_balance("USDT", amount)
+        await poll(bot)
+    held = sent_to(bot, ALLOWED_CHAT, "🔔")
+    [settings] = await bot.ask("/settings")
+    [unmuted, digest] = await bot.ask("/unmute", replies=2)
+
+    assert muted.plain_text.startswith("🔕 Change alerts held until 10:00 (Istanbul).")
+    assert held == []
+    assert "🔕 Muted until 10:00 (Istanbul)" in settings.plain_text
+    assert unmuted.plain_text == "🔔 Alerts are on again; 2 held message(s) follow."
+    assert digest.plain_text.startswith("🌙 While alerts were held (2)")
+    assert digest.plain_text.count("🔔 Balance changed") == 2
+    assert len(sent_to(bot, -1001234567890, "🔔")) == 2  # the group was not muted
+
+
+async def test_quiet_hours_hold_alerts_until_morning_but_not_urgent_ones(
+    make_settings: Callable[..., Settings], start_bot: StartBot
+) -> None:
+    async with start_bot(make_settings(QUIET_HOURS="23:00-08:00")) as bot:
+        bot.clock.now = datetime(2026, 11, 25, 21, 0, tzinfo=UTC)  # 00:00 in Istanbul
+        await bot.ask("/alert btc below 5 urgent")
+        await poll(bot)
+        bot.exchange.set_balance("BTC", "4")
+        await poll(bot)
+        at_night = [m.plain_text.splitlines()[0] for m in bot.telegram.sent]
+        bot.clock.now = datetime(2026, 11, 26, 5, 0, tzinfo=UTC)  # 08:00 in Istanbul
+        await services_of(bot).deliverer.deliver_due()
+
+    assert "⚠️ Alert #1: BTC fell below 5" in at_night
+    assert "🔔 Balance changed" not in at_night
+    [morning] = sent_to(bot, ALLOWED_CHAT, "🔔 Balance changed")
+    assert "BTC 9.75021866 → 4.00000000" in morning.plain_text
+
+
+async def test_settings_show_what_applies_to_the_chat(
+    make_settings: Callable[..., Settings], start_bot: StartBot
+) -> None:
+    async with start_bot(make_settings(QUIET_HOURS="23:00-08:00")) as bot:
+        [reply] = await bot.ask("/settings")
+
+    assert reply.plain_text.splitlines() == [
+        "⚙️ Settings of this chat",
+        "Language: English (/lang en · /lang tr)",
+        "Values in: TRY",
+        "Time zone: Istanbul",
+        "Daily summary: 09:00",
+        "Balances checked every hour",
+        "Orders placed or cancelled: not reported",
+        "Quiet hours: 23:00-08:00",
+        "🔔 Not muted",
+    ]
+
+
+async def test_mute_with_a_bad_duration_gets_the_usage_line(bot: BotHarness) -> None:
+    [reply] = await bot.ask("/mute forever")
+
+    assert reply.plain_text.startswith("Usage: /mute [duration]")
