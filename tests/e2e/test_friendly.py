@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -13,10 +14,19 @@ import app
 from config import Settings
 from services.portfolio import PortfolioService
 from tests.e2e.conftest import ALLOWED_CHAT, REPLY_TIMEOUT_S, STRANGER, BotHarness
-from tests.e2e.test_balance import ManualMonotonic
 from tests.e2e.test_notifications import poll, sent_to, services_of
 
 StartBot = Callable[[Settings], Any]
+
+
+@dataclass
+class ManualMonotonic:
+    """A monotonic clock the test moves by hand, for the 5 s balance cache."""
+
+    now: float = 1_000.0
+
+    def __call__(self) -> float:
+        return self.now
 
 
 async def test_turkish_by_default_with_turkish_numbers(
