@@ -78,13 +78,22 @@ async def register_commands(bot: Bot, default_language: str) -> None:
         await bot.set_my_commands(menu, language_code=code)
 
 
+async def open_database(settings: Settings) -> Database:
+    """Open (or create) the bot's database; StoreError names the file when it cannot."""
+    return await Database.open(settings.data_dir / DATABASE_NAME)
+
+
 def build_application(
-    settings: Settings, *, clock: Callable[[], datetime] = utc_now
+    settings: Settings,
+    *,
+    clock: Callable[[], datetime] = utc_now,
+    database: Database | None = None,
 ) -> Application:  # type: ignore[type-arg]
     """Return the bot, ready for `initialize()`; services start in post_init."""
 
     async def post_init(application: Application) -> None:  # type: ignore[type-arg]
-        database = await Database.open(settings.data_dir / DATABASE_NAME)
+        nonlocal database
+        database = database or await open_database(settings)
         store = Store(database, clock=clock)
         timeout = aiohttp.ClientTimeout(
             total=settings.btcturk_timeout_s, connect=min(5.0, settings.btcturk_timeout_s)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import os
 import signal
@@ -11,22 +12,55 @@ import sys
 from collections.abc import Awaitable, Callable
 
 from dotenv import load_dotenv
+from telegram.error import InvalidToken, NetworkError
+from telegram.ext import Application
 
-from app import build_application, running
+from app import build_application, open_database, running
 from config import ConfigError, Settings, load_settings
 from logs import configure_logging
+from store.database import StoreError
 
 log = logging.getLogger("bot")
 
 EXIT_CONFIG = 2
+EXIT_STORAGE = 1
+MAX_CONNECT_DELAY_S = 60.0
+BOTFATHER_HINT = "Telegram refused it; check it with @BotFather"
 
 
 async def run_bot(settings: Settings, stop: asyncio.Event) -> None:
     """Run the bot until `stop` is set, then shut it down cleanly."""
-    async with running(build_application(settings)):
+    database = await open_database(settings)  # before anything else: a bad disk fails fast
+    application = build_application(settings, database=database)
+    try:
+        if not await connect_to_telegram(application, stop):
+            return
+    except BaseException:
+        await database.close()
+        raise
+    async with running(application):
         log.info("bot started; %d chat(s) allowed", len(settings.allowed_chat_ids))
         await stop.wait()
         log.info("stopping")
+    log.info("stopped")
+
+
+async def connect_to_telegram(application: Application, stop: asyncio.Event) -> bool:  # type: ignore[type-arg]
+    """Initialise the bot, retrying while Telegram is unreachable; False if stopped first."""
+    delay = 1.0
+    while not stop.is_set():
+        try:
+            await application.initialize()
+        except InvalidToken:
+            raise
+        except NetworkError as error:
+            log.warning("cannot reach Telegram (%s); retrying in %.0f s", error, delay)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), delay)
+            delay = min(delay * 2, MAX_CONNECT_DELAY_S)
+        else:
+            return True
+    return False
 
 
 async def run_until_signal(main: Callable[[asyncio.Event], Awaitable[None]]) -> None:
@@ -63,7 +97,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Configuration error: {error}", file=sys.stderr)
         return EXIT_CONFIG
     configure_logging(settings.log_level, settings.secrets, settings.log_format)
-    asyncio.run(run_until_signal(lambda stop: run_bot(settings, stop)))
+    try:
+        asyncio.run(run_until_signal(lambda stop: run_bot(settings, stop)))
+    except StoreError as error:
+        print(f"Storage error: {error}", file=sys.stderr)
+        return EXIT_STORAGE
+    except InvalidToken:
+        print(f"Configuration error: TELEGRAM_BOT_TOKEN: {BOTFATHER_HINT}", file=sys.stderr)
+        return EXIT_CONFIG
     return 0
 
 
