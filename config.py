@@ -64,7 +64,7 @@ class Settings:
 
 def load_settings(env: Mapping[str, str]) -> Settings:
     """Build Settings from `env`, raising ConfigError for the first bad variable."""
-    reader = _Reader(env)
+    reader = EnvReader(env)
     return Settings(
         telegram_bot_token=reader.token("TELEGRAM_BOT_TOKEN"),
         allowed_chat_ids=reader.chat_ids("ALLOWED_CHAT_IDS"),
@@ -74,9 +74,9 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         btcturk_api_url=reader.url("BTCTURK_API_URL", "https://api.btcturk.com"),
         quote_currency=reader.currency("QUOTE_CURRENCY", "TRY"),
         timezone=reader.zone("TIMEZONE", "Europe/Istanbul"),
-        data_dir=Path(reader.optional("DATA_DIR", "./data")),
+        data_dir=reader.data_dir(),
         log_level=reader.choice("LOG_LEVEL", "INFO", LOG_LEVELS),
-        poll_interval_s=reader.integer("POLL_INTERVAL_SECONDS", 60, minimum=1, maximum=86_400),
+        poll_interval_s=reader.poll_interval(),
         notify_order_changes=reader.boolean("NOTIFY_ORDER_CHANGES", False),
         daily_summary_time=reader.clock_time("DAILY_SUMMARY_TIME", "09:00"),
         summary_chart=reader.boolean("SUMMARY_CHART", False),
@@ -87,11 +87,19 @@ def load_settings(env: Mapping[str, str]) -> Settings:
     )
 
 
-class _Reader:
+class EnvReader:
     """Read and check one variable at a time."""
 
     def __init__(self, env: Mapping[str, str]) -> None:
         self._env = env
+
+    def data_dir(self) -> Path:
+        """Return DATA_DIR (shared with the health check, which needs nothing else)."""
+        return Path(self.optional("DATA_DIR", "./data"))
+
+    def poll_interval(self) -> int:
+        """Return POLL_INTERVAL_SECONDS (shared with the health check)."""
+        return self.integer("POLL_INTERVAL_SECONDS", 60, minimum=1, maximum=86_400)
 
     def optional(self, name: str, default: str) -> str:
         value = self._env.get(name, "").strip()

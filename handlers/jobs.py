@@ -7,6 +7,7 @@ from datetime import timedelta
 from telegram.ext import ContextTypes, JobQueue
 
 from services.context import get_services
+from services.heartbeat import write_heartbeat
 
 DELIVERY_INTERVAL_S = 2.0
 SUMMARY_CHECK_INTERVAL_S = 30.0
@@ -15,9 +16,10 @@ JOB_OPTIONS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": None}
 
 
 async def poll_balances(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Compare balances with the last snapshot and deliver what that owes at once."""
+    """Compare balances with the last snapshot, write the heartbeat, deliver what is owed."""
     services = get_services(context)
     outcome = await services.monitor.poll()
+    write_heartbeat(services.settings.data_dir, services.clock(), outcome.succeeded)
     if outcome.queued:
         await services.deliverer.deliver_due()
 

@@ -1,0 +1,54 @@
+"""Health check: `python healthcheck.py` exits 0 while the bot's poll keeps running, else 1.
+
+It reads the heartbeat the poll writes to DATA_DIR and needs no credentials: only DATA_DIR and
+POLL_INTERVAL_SECONDS, read like the bot reads them (same defaults, same checks). It prints
+one line saying why, which `docker inspect` shows in the container's health log.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+
+from dotenv import load_dotenv
+
+from config import ConfigError, EnvReader
+from services.heartbeat import assess, read_heartbeat
+
+EXIT_HEALTHY = 0
+EXIT_UNHEALTHY = 1
+
+
+def read_settings(env: Mapping[str, str]) -> tuple[Path, int]:
+    """Return DATA_DIR and POLL_INTERVAL_SECONDS from `env`, as load_settings reads them."""
+    reader = EnvReader(env)
+    return reader.data_dir(), reader.poll_interval()
+
+
+def check(env: Mapping[str, str], now: datetime) -> tuple[int, str]:
+    """Return the exit code and the line to print."""
+    try:
+        data_dir, poll_interval_s = read_settings(env)
+    except ConfigError as error:
+        return EXIT_UNHEALTHY, f"unhealthy: configuration error: {error}"
+    try:
+        heartbeat = read_heartbeat(data_dir)
+    except (OSError, ValueError) as error:
+        return EXIT_UNHEALTHY, f"unhealthy: cannot read the heartbeat: {error}"
+    health = assess(heartbeat, now, poll_interval_s)
+    return (EXIT_HEALTHY if health.healthy else EXIT_UNHEALTHY), health.reason
+
+
+def main() -> int:
+    """Check the heartbeat, print why, and return the exit code."""
+    load_dotenv()
+    code, line = check(os.environ, datetime.now(UTC))
+    print(line, file=sys.stdout if code == EXIT_HEALTHY else sys.stderr)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

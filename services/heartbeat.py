@@ -1,0 +1,97 @@
+"""The heartbeat: a small file the poll rewrites each time, read by the container's health check.
+
+`DATA_DIR/heartbeat.json` holds the time of the last poll and whether that poll read the
+account. A fresh heartbeat means the bot process is alive and its poll keeps running; a poll
+that failed because BTCTurk is down still writes one (with `exchange_reachable: false`): the
+bot is healthy, the exchange is not, and restarting the bot would not fix the exchange.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+HEARTBEAT_FILE = "heartbeat.json"
+STALE_AFTER_POLLS = 3
+MIN_MAX_AGE = timedelta(seconds=120)
+
+
+@dataclass(frozen=True, slots=True)
+class Heartbeat:
+    """The last poll: when it ran and whether it reached the exchange."""
+
+    at: datetime
+    ok: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Health:
+    """The health check's answer and the one line that explains it."""
+
+    healthy: bool
+    reason: str
+
+
+def heartbeat_path(data_dir: Path) -> Path:
+    """Return where the heartbeat lives in `data_dir`."""
+    return data_dir / HEARTBEAT_FILE
+
+
+def write_heartbeat(data_dir: Path, at: datetime, ok: bool) -> None:
+    """Record a poll at `at` (time-zone aware); readers see the old file or the new, never half."""
+    if at.tzinfo is None or at.utcoffset() is None:
+        raise ValueError("the heartbeat time must be time-zone aware")
+    body = json.dumps({"last_poll": at.isoformat(), "exchange_reachable": ok})
+    data_dir.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=".heartbeat.", suffix=".tmp", dir=data_dir)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            file.write(body + "\n")
+        os.replace(temporary, heartbeat_path(data_dir))
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
+def read_heartbeat(data_dir: Path) -> Heartbeat | None:
+    """Return the last heartbeat, None when there is none yet; ValueError when it is garbled."""
+    path = heartbeat_path(data_dir)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    try:
+        raw = json.loads(text)
+        at = datetime.fromisoformat(raw["last_poll"])
+        ok = raw["exchange_reachable"]
+    except (ValueError, TypeError, KeyError) as error:
+        raise ValueError(f"{path} is not a heartbeat ({error})") from None
+    if not isinstance(ok, bool) or at.utcoffset() is None:
+        raise ValueError(f"{path} is not a heartbeat (bad values)")
+    return Heartbeat(at=at, ok=ok)
+
+
+def max_age(poll_interval_s: int) -> timedelta:
+    """Return how old the heartbeat may be: three polls, but never under two minutes."""
+    return max(STALE_AFTER_POLLS * timedelta(seconds=poll_interval_s), MIN_MAX_AGE)
+
+
+def assess(heartbeat: Heartbeat | None, now: datetime, poll_interval_s: int) -> Health:
+    """Judge the bot healthy when its last poll is fresher than max_age(poll_interval_s)."""
+    if heartbeat is None:
+        return Health(False, "unhealthy: no heartbeat yet, the bot has not finished a poll")
+    limit = max_age(poll_interval_s)
+    age = now - heartbeat.at
+    seconds, limit_s = round(age.total_seconds()), round(limit.total_seconds())
+    if age >= limit:
+        return Health(False, f"unhealthy: the last poll was {seconds} s ago (limit {limit_s} s)")
+    if -age >= limit:
+        return Health(False, f"unhealthy: the last poll is dated {-seconds} s in the future")
+    exchange = "BTCTurk answered" if heartbeat.ok else "BTCTurk could not be read"
+    return Health(True, f"healthy: the last poll was {max(seconds, 0)} s ago; {exchange}")

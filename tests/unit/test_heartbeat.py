@@ -1,0 +1,182 @@
+"""Tests for services/heartbeat.py and the health check's verdict (healthcheck.check)."""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from config import load_settings
+from fakes.seed import DEMO_API_KEY, DEMO_API_SECRET, DEMO_BOT_TOKEN, DEMO_CHAT_ID
+from healthcheck import EXIT_HEALTHY, EXIT_UNHEALTHY, check, read_settings
+from services.heartbeat import (
+    HEARTBEAT_FILE,
+    Heartbeat,
+    assess,
+    heartbeat_path,
+    max_age,
+    read_heartbeat,
+    write_heartbeat,
+)
+
+T0 = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+CREDENTIALS = {
+    "TELEGRAM_BOT_TOKEN": DEMO_BOT_TOKEN,
+    "ALLOWED_CHAT_IDS": str(DEMO_CHAT_ID),
+    "BTCTURK_API_KEY": DEMO_API_KEY,
+    "BTCTURK_API_SECRET": DEMO_API_SECRET,
+}
+
+
+def test_write_then_read_round_trips(tmp_path: Path) -> None:
+    write_heartbeat(tmp_path, T0, ok=True)
+    assert read_heartbeat(tmp_path) == Heartbeat(at=T0, ok=True)
+    assert heartbeat_path(tmp_path) == tmp_path / HEARTBEAT_FILE
+
+
+def test_the_file_says_what_it_is(tmp_path: Path) -> None:
+    write_heartbeat(tmp_path, T0, ok=False)
+    raw = json.loads((tmp_path / HEARTBEAT_FILE).read_text(encoding="utf-8"))
+    assert raw == {"last_poll": "2026-11-25T09:00:00+00:00", "exchange_reachable": False}
+
+
+def test_a_new_heartbeat_replaces_the_old_and_leaves_no_temporary_file(tmp_path: Path) -> None:
+    write_heartbeat(tmp_path, T0, ok=True)
+    write_heartbeat(tmp_path, T0 + timedelta(minutes=1), ok=False)
+    assert read_heartbeat(tmp_path) == Heartbeat(at=T0 + timedelta(minutes=1), ok=False)
+    assert os.listdir(tmp_path) == [HEARTBEAT_FILE]
+
+
+def test_the_offset_of_a_non_utc_clock_is_kept(tmp_path: Path) -> None:
+    istanbul = timezone(timedelta(hours=3))
+    write_heartbeat(tmp_path, T0.astimezone(istanbul), ok=True)
+    heartbeat = read_heartbeat(tmp_path)
+    assert heartbeat is not None
+    assert heartbeat.at == T0
+    assert heartbeat.at.utcoffset() == timedelta(hours=3)
+
+
+def test_the_data_directory_is_created(tmp_path: Path) -> None:
+    data_dir = tmp_path / "not" / "yet"
+    write_heartbeat(data_dir, T0, ok=True)
+    assert read_heartbeat(data_dir) == Heartbeat(at=T0, ok=True)
+
+
+def test_a_naive_time_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="time-zone aware"):
+        write_heartbeat(tmp_path, datetime(2026, 11, 25, 9, 0), ok=True)
+    assert not heartbeat_path(tmp_path).exists()
+
+
+def test_a_failed_write_leaves_the_previous_heartbeat_and_no_temporary_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_heartbeat(tmp_path, T0, ok=True)
+
+    def refuse(source: str, target: str) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", refuse)
+    with pytest.raises(OSError, match="No space left"):
+        write_heartbeat(tmp_path, T0 + timedelta(minutes=1), ok=True)
+    assert read_heartbeat(tmp_path) == Heartbeat(at=T0, ok=True)
+    assert os.listdir(tmp_path) == [HEARTBEAT_FILE]
+
+
+def test_no_file_reads_as_no_heartbeat(tmp_path: Path) -> None:
+    assert read_heartbeat(tmp_path) is None
+    assert read_heartbeat(tmp_path / "missing") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "not json",
+        "[]",
+        '{"last_poll": "2026-11-25T09:00:00+00:00"}',
+        '{"last_poll": "yesterday", "exchange_reachable": true}',
+        '{"last_poll": 12, "exchange_reachable": true}',
+        '{"last_poll": "2026-11-25T09:00:00", "exchange_reachable": true}',
+        '{"last_poll": "2026-11-25T09:00:00+00:00", "exchange_reachable": "yes"}',
+    ],
+)
+def test_a_garbled_file_is_an_error_naming_it(tmp_path: Path, text: str) -> None:
+    heartbeat_path(tmp_path).write_text(text, encoding="utf-8")
+    with pytest.raises(ValueError, match=r"heartbeat\.json is not a heartbeat"):
+        read_heartbeat(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("interval_s", "limit_s"), [(1, 120), (40, 120), (41, 123), (60, 180), (3600, 10800)]
+)
+def test_max_age_is_three_polls_but_at_least_two_minutes(interval_s: int, limit_s: int) -> None:
+    assert max_age(interval_s) == timedelta(seconds=limit_s)
+
+
+def test_no_heartbeat_is_unhealthy() -> None:
+    health = assess(None, T0, 60)
+    assert not health.healthy
+    assert health.reason == "unhealthy: no heartbeat yet, the bot has not finished a poll"
+
+
+def test_a_fresh_heartbeat_is_healthy_even_when_the_exchange_was_down() -> None:
+    up = assess(Heartbeat(T0, ok=True), T0 + timedelta(seconds=59), 60)
+    down = assess(Heartbeat(T0, ok=False), T0 + timedelta(seconds=59), 60)
+    assert up.healthy
+    assert up.reason == "healthy: the last poll was 59 s ago; BTCTurk answered"
+    assert down.healthy
+    assert down.reason == "healthy: the last poll was 59 s ago; BTCTurk could not be read"
+
+
+def test_the_heartbeat_goes_stale_at_max_age() -> None:
+    just_fresh = assess(Heartbeat(T0, ok=True), T0 + timedelta(seconds=179.9), 60)
+    stale = assess(Heartbeat(T0, ok=True), T0 + timedelta(seconds=180), 60)
+    assert just_fresh.healthy
+    assert not stale.healthy
+    assert stale.reason == "unhealthy: the last poll was 180 s ago (limit 180 s)"
+
+
+def test_a_clock_a_little_behind_is_tolerated_a_heartbeat_far_in_the_future_is_not() -> None:
+    slightly = assess(Heartbeat(T0, ok=True), T0 - timedelta(seconds=5), 60)
+    far = assess(Heartbeat(T0, ok=True), T0 - timedelta(hours=1), 60)
+    assert slightly.healthy
+    assert slightly.reason == "healthy: the last poll was 0 s ago; BTCTurk answered"
+    assert not far.healthy
+    assert far.reason == "unhealthy: the last poll is dated 3600 s in the future"
+
+
+def test_the_health_check_reads_the_settings_like_the_bot() -> None:
+    for env in ({}, {"DATA_DIR": "/data", "POLL_INTERVAL_SECONDS": "5"}, {"DATA_DIR": "  "}):
+        settings = load_settings(CREDENTIALS | env)
+        assert read_settings(env) == (settings.data_dir, settings.poll_interval_s)
+
+
+def test_the_health_check_needs_no_credentials(tmp_path: Path) -> None:
+    write_heartbeat(tmp_path, T0, ok=True)
+    env = {"DATA_DIR": str(tmp_path), "POLL_INTERVAL_SECONDS": "1"}
+    assert check(env, T0 + timedelta(seconds=3)) == (
+        EXIT_HEALTHY,
+        "healthy: the last poll was 3 s ago; BTCTurk answered",
+    )
+    assert check(env, T0 + timedelta(minutes=5)) == (
+        EXIT_UNHEALTHY,
+        "unhealthy: the last poll was 300 s ago (limit 120 s)",
+    )
+
+
+def test_a_bad_setting_or_file_is_unhealthy_with_the_reason(tmp_path: Path) -> None:
+    code, line = check({"DATA_DIR": str(tmp_path), "POLL_INTERVAL_SECONDS": "0"}, T0)
+    assert code == EXIT_UNHEALTHY
+    assert line == (
+        "unhealthy: configuration error: "
+        "POLL_INTERVAL_SECONDS: must be a whole number from 1 to 86400"
+    )
+    heartbeat_path(tmp_path).write_text("{", encoding="utf-8")
+    code, line = check({"DATA_DIR": str(tmp_path)}, T0)
+    assert code == EXIT_UNHEALTHY
+    assert line.startswith("unhealthy: cannot read the heartbeat: ")
+    assert "heartbeat.json is not a heartbeat" in line
