@@ -27,6 +27,7 @@ from core.messages import COMMANDS
 from handlers import alerts, callbacks, commands
 from handlers import settings as chat_settings
 from handlers.access import AccessGuard, install_guard
+from handlers.chart import chart
 from handlers.errors import on_error, on_polling_error
 from handlers.jobs import schedule_jobs
 from services.chats import ChatViews
@@ -64,9 +65,11 @@ async def running(application: Application) -> AsyncIterator[Application]:  # ty
                 allowed_updates=Update.ALL_TYPES, error_callback=on_polling_error
             )
             yield application
-            await application.updater.stop()
-            await application.stop()
         finally:
+            if application.updater is not None and application.updater.running:
+                await application.updater.stop()
+            if application.running:
+                await application.stop()
             await application.post_shutdown(application)
 
 
@@ -158,6 +161,7 @@ def build_application(
     application.add_handler(CommandHandler("help", commands.help_command))
     application.add_handler(CommandHandler("balance", commands.balance))
     application.add_handler(CommandHandler("summary", commands.summary))
+    application.add_handler(CommandHandler("chart", chart))
     application.add_handler(CommandHandler("status", commands.status))
     application.add_handler(CommandHandler("alert", alerts.set_alert))
     application.add_handler(CommandHandler("alerts", alerts.list_alerts))

@@ -18,18 +18,22 @@ from typing import TextIO
 
 from bot import run_bot
 from config import CREDENTIAL_VARIABLES, ConfigError, Settings, load_settings
+from fakes.console import HELP, run_console_command
 from fakes.exchange import FakeBtcTurk
 from fakes.seed import DEMO_API_KEY, DEMO_API_SECRET, DEMO_BOT_TOKEN, DEMO_CHAT_ID
 from fakes.telegram import FakeTelegram, SentMessage
 from logs import configure_logging
+from services.heartbeat import heartbeat_path
 
-BANNER = """\
+BANNER = f"""\
 BTCTurk balance bot: demo
 The real bot is running against a simulated BTCTurk account and a simulated Telegram
 chat on this machine (no keys, no network). Type a command and press Enter:
-  /balance    /balance btc    /help
-Ctrl-D quits.
+  /balance   /balance btc   /summary   /alert btc below 9   /status   /lang en   /help
+{HELP}
+(balances are checked every {{interval}} s, so alerts follow within that). Ctrl-D quits.
 """
+DEMO_POLL_INTERVAL_S = "5"
 REPLY_TIMEOUT_S = 15.0
 QUIET_AFTER_S = 0.5
 ENDPOINT_VARIABLES = ("TELEGRAM_API_URL", "BTCTURK_API_URL", "ALLOWED_CHAT_IDS")
@@ -53,6 +57,7 @@ def demo_environment(
         "BTCTURK_API_SECRET": DEMO_API_SECRET,
         "ALLOWED_CHAT_IDS": str(DEMO_CHAT_ID),
         "DATA_DIR": env.get("DATA_DIR") or data_dir,
+        "POLL_INTERVAL_SECONDS": env.get("POLL_INTERVAL_SECONDS") or DEMO_POLL_INTERVAL_S,
     }
 
 
@@ -67,13 +72,23 @@ async def _demo(stdin: TextIO, stdout: TextIO) -> int:
                 return 2
             configure_logging(os.environ.get("LOG_LEVEL", "WARNING").upper(), settings.secrets)
             async with _running_bot(settings):
-                chat = _TerminalChat(telegram, stdout)
+                await _first_poll(settings)
+                chat = _TerminalChat(telegram, exchange, settings.poll_interval_s, stdout)
                 if stdin.isatty():
-                    print(BANNER, file=stdout)
+                    print(BANNER.format(interval=settings.poll_interval_s), file=stdout)
                     await chat.interactive(stdin)
                 else:
                     await chat.scripted(stdin)
     return 0
+
+
+async def _first_poll(settings: Settings) -> None:
+    """Wait (briefly) for the bot's first poll, so the account's changes are seen from now on."""
+    deadline = asyncio.get_running_loop().time() + REPLY_TIMEOUT_S
+    while not heartbeat_path(settings.data_dir).exists():
+        if asyncio.get_running_loop().time() > deadline:
+            return
+        await asyncio.sleep(0.05)
 
 
 @contextlib.asynccontextmanager
@@ -90,8 +105,12 @@ async def _running_bot(settings: Settings) -> AsyncIterator[None]:
 class _TerminalChat:
     """Type into the simulated chat and print what the bot sends to it."""
 
-    def __init__(self, telegram: FakeTelegram, stdout: TextIO) -> None:
+    def __init__(
+        self, telegram: FakeTelegram, exchange: FakeBtcTurk, poll_interval_s: int, stdout: TextIO
+    ) -> None:
         self._telegram = telegram
+        self._exchange = exchange
+        self._poll_interval_s = poll_interval_s
         self._out = stdout
         self._printed = 0
 
@@ -102,6 +121,9 @@ class _TerminalChat:
             if not line:
                 continue
             self._echo(line)
+            if line.startswith("!"):
+                await self._simulate(line, wait_for_poll=True)
+                continue
             self._telegram.send_text(DEMO_CHAT_ID, line)
             await self._print_replies(first_timeout=REPLY_TIMEOUT_S)
 
@@ -119,7 +141,9 @@ class _TerminalChat:
         printer = asyncio.create_task(self._print_forever())
         try:
             while (line := await lines.get()) is not None:
-                if line:
+                if line.startswith("!"):
+                    await self._simulate(line, wait_for_poll=False)
+                elif line:
                     self._telegram.send_text(DEMO_CHAT_ID, line)
         finally:
             printer.cancel()
@@ -128,7 +152,7 @@ class _TerminalChat:
         while True:
             await self._print_replies(first_timeout=None)
 
-    async def _print_replies(self, first_timeout: float | None) -> None:
+    async def _print_replies(self, first_timeout: float | None, *, silent: bool = False) -> None:
         """Print the next messages, waiting up to `first_timeout` for one, then until quiet."""
         timeout = first_timeout
         while True:
@@ -137,13 +161,19 @@ class _TerminalChat:
                     count=1, since=self._printed, timeout=timeout or 3600.0
                 )
             except TimeoutError:
-                if timeout == first_timeout and first_timeout is not None:
+                if timeout == first_timeout and first_timeout is not None and not silent:
                     print("(no reply)", file=self._out)
                 return
             for message in messages:
                 self._show(message)
             self._printed += len(messages)
             timeout = QUIET_AFTER_S
+
+    async def _simulate(self, line: str, *, wait_for_poll: bool) -> None:
+        """Change the simulated exchange; from a script, also print what the next poll says."""
+        print(f"exchange › {run_console_command(self._exchange, line)}\n", file=self._out)
+        if wait_for_poll:
+            await self._print_replies(first_timeout=self._poll_interval_s + 2.0, silent=True)
 
     def _echo(self, line: str) -> None:
         print(f"you › {line}", file=self._out)

@@ -165,6 +165,10 @@ class FakeBtcTurk(LocalServer):
             )
         )
 
+    def clear_faults(self) -> None:
+        """Forget every queued fault: the exchange answers normally again."""
+        self._faults.clear()
+
     def inject(self, fault: Fault, *, times: int = 1, endpoint: Endpoint = "balances") -> None:
         """Answer the next `times` requests to `endpoint` with `fault` (queued FIFO)."""
         if fault not in FAULTS:

@@ -10,6 +10,7 @@ from services.context import get_services
 from services.heartbeat import write_heartbeat
 
 DELIVERY_INTERVAL_S = 2.0
+FIRST_RUN_S = 1.0
 SUMMARY_CHECK_INTERVAL_S = 30.0
 PRUNE_INTERVAL = timedelta(hours=6)
 JOB_OPTIONS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": None}
@@ -43,17 +44,25 @@ async def prune_outbox(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 def schedule_jobs(job_queue: JobQueue, poll_interval_s: float) -> None:  # type: ignore[type-arg]
-    """Start every repeating job; the first poll and delivery run at once."""
+    """Start every repeating job; the first poll and delivery run right after start-up.
+
+    `first` is a small delay rather than 0: a job whose start time has passed by the time the
+    scheduler starts would otherwise wait a whole interval for its first run.
+    """
     job_queue.run_repeating(
-        poll_balances, poll_interval_s, first=0, name="poll", job_kwargs=JOB_OPTIONS
+        poll_balances, poll_interval_s, first=FIRST_RUN_S, name="poll", job_kwargs=JOB_OPTIONS
     )
     job_queue.run_repeating(
-        deliver_outbox, DELIVERY_INTERVAL_S, first=0, name="deliver", job_kwargs=JOB_OPTIONS
+        deliver_outbox,
+        DELIVERY_INTERVAL_S,
+        first=FIRST_RUN_S,
+        name="deliver",
+        job_kwargs=JOB_OPTIONS,
     )
     job_queue.run_repeating(
         daily_summary,
         SUMMARY_CHECK_INTERVAL_S,
-        first=1,
+        first=2 * FIRST_RUN_S,
         name="daily_summary",
         job_kwargs=JOB_OPTIONS,
     )

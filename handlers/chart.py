@@ -1,0 +1,36 @@
+"""/chart: a picture of the portfolio, its allocation and the last 30 days of its total."""
+
+from __future__ import annotations
+
+import contextlib
+
+from telegram import Update
+from telegram.constants import ChatAction
+from telegram.error import TelegramError
+from telegram.ext import ContextTypes
+
+from btcturk.errors import BtcTurkError
+from core.chart_data import chart_caption, history_since
+from core.format import exchange_error_message
+from handlers.replies import reply_html
+from services.charts import chart_png
+from services.context import get_services
+
+
+async def chart(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Send the portfolio chart as a photo, with the total and the time of the data."""
+    services, chat, message = get_services(context), update.effective_chat, update.effective_message
+    if chat is None or message is None:
+        return
+    view = await services.views.view(chat.id)
+    try:
+        portfolio = await services.portfolio.portfolio()
+    except BtcTurkError as error:
+        await reply_html(update, exchange_error_message(error, view))
+        return
+    with contextlib.suppress(TelegramError):  # only a hint while drawing: never worth the answer
+        await context.bot.send_chat_action(chat.id, ChatAction.UPLOAD_PHOTO)
+    today = view.now.astimezone(view.tz).date()
+    history = await services.store.portfolio_history(history_since(today))
+    photo = await chart_png(portfolio, history, view)
+    await message.reply_photo(photo, caption=chart_caption(portfolio, view), do_quote=False)

@@ -1,0 +1,144 @@
+"""/chart and the chart after the daily summary, end to end on the fakes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from telegram import Update
+from telegram.ext import ApplicationHandlerStop, CommandHandler, ContextTypes
+
+from config import Settings
+from core.summary import DailyPortfolio
+from fakes.exchange import FakeBtcTurk
+from fakes.exchange_faults import Fault
+from fakes.telegram import SentMessage
+from handlers.chart import chart
+from services.context import Services
+from tests.e2e.conftest import ALLOWED_CHAT, ALLOWED_GROUP, REPLY_TIMEOUT_S, BotHarness
+
+StartBot = Callable[[Settings], Any]
+MAX_PNG_BYTES = 150 * 1024
+TODAY = date(2026, 11, 25)  # the harness clock's day in Istanbul
+
+
+def services_of(harness: BotHarness) -> Services:
+    services = harness.application.bot_data["services"]
+    assert isinstance(services, Services)
+    return services
+
+
+async def chart_alone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Answer /chart and stop there, as if registered before the catch-all handler."""
+    await chart(update, context)
+    raise ApplicationHandlerStop
+
+
+def with_chart_command(harness: BotHarness) -> BotHarness:
+    """Add /chart to the running bot (app.py registers it beside the other commands)."""
+    harness.application.add_handler(CommandHandler("chart", chart_alone), group=-1)
+    return harness
+
+
+async def queue_and_deliver_the_summary(harness: BotHarness) -> None:
+    """Queue the due summary and send what it owes, as the summary job does.
+
+    The job itself may run meanwhile (it checks every 30 s): each chat's summary is queued
+    once whoever gets there first, and once this delivery round ends all of it was sent.
+    """
+    services = services_of(harness)
+    await services.summaries.send_due()
+    await services.deliverer.deliver_due()
+    for chat_id in (ALLOWED_CHAT, ALLOWED_GROUP):
+        await harness.telegram.wait_for_messages(chat_id, timeout=REPLY_TIMEOUT_S)
+
+
+def assert_is_the_chart(harness: BotHarness, message: SentMessage) -> None:
+    assert message.method == "sendPhoto"
+    assert message.photo_size is not None
+    assert 0 < message.photo_size < MAX_PNG_BYTES
+    stored = harness.telegram.message(message.chat_id, message.message_id)
+    assert stored is not None
+    [photo] = stored["photo"]
+    assert (photo["width"], photo["height"]) == (800, 1000)  # read from the PNG's header
+
+
+async def test_chart_command_sends_a_png_with_the_total(
+    make_settings: Callable[..., Settings], start_bot: StartBot
+) -> None:
+    async with start_bot(make_settings(LANGUAGE="en")) as bot:
+        with_chart_command(bot)
+        store = services_of(bot).store
+        for days_ago in range(5):
+            day = TODAY - timedelta(days=days_ago)
+            await store.save_daily_portfolio(
+                DailyPortfolio(day, Decimal(34_000_000 + days_ago), {})
+            )
+
+        [photo] = await bot.ask("/chart")
+
+    assert_is_the_chart(bot, photo)
+    assert photo.plain_text.splitlines() == [
+        "📊 Portfolio: 34,216,101.93 TRY · 08:00 (Istanbul)",
+        "ℹ️ No TRY price for ETHW.",
+    ]
+    assert (ALLOWED_CHAT, "upload_photo") in bot.telegram.chat_actions
+
+
+async def test_chart_command_explains_an_exchange_failure(
+    exchange: FakeBtcTurk, make_settings: Callable[..., Settings], start_bot: StartBot
+) -> None:
+    refused: Fault = "401"
+    exchange.inject(refused, times=1000)  # every read fails, the start-up poll's too
+    async with start_bot(make_settings(LANGUAGE="en")) as bot:
+        with_chart_command(bot)
+
+        [reply] = await bot.ask("/chart")
+
+    assert reply.method == "sendMessage"
+    assert reply.plain_text.startswith("🔑 BTCTurk refused the API key")
+    assert (ALLOWED_CHAT, "upload_photo") not in bot.telegram.chat_actions
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+async def test_daily_summary_carries_the_chart_when_asked(
+    make_settings: Callable[..., Settings], start_bot: StartBot, enabled: bool
+) -> None:
+    settings = make_settings(LANGUAGE="en", SUMMARY_CHART=str(enabled).lower())
+    async with start_bot(settings) as bot:
+        bot.clock.now = datetime(2026, 11, 25, 6, 0, tzinfo=UTC)  # 09:00 in Istanbul
+        await queue_and_deliver_the_summary(bot)
+
+    for chat_id in (ALLOWED_CHAT, ALLOWED_GROUP):
+        sent = [m for m in bot.telegram.sent if m.chat_id == chat_id]
+        assert sent[0].method == "sendMessage"
+        assert sent[0].plain_text.startswith("☀️ Good morning")
+        if enabled:
+            assert len(sent) == 2
+            assert_is_the_chart(bot, sent[1])
+            assert sent[1].plain_text.startswith("📊 Portfolio: 34,216,101.93 TRY · 09:00")
+        else:
+            assert len(sent) == 1
+
+
+async def test_daily_summary_goes_without_the_chart_when_drawing_fails(
+    make_settings: Callable[..., Settings],
+    start_bot: StartBot,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    def broken(*args: object, **kwargs: object) -> bytes:
+        raise RuntimeError("no fonts today")
+
+    monkeypatch.setattr("services.charts.render_portfolio_chart", broken)
+    async with start_bot(make_settings(LANGUAGE="en", SUMMARY_CHART="true")) as bot:
+        bot.clock.now = datetime(2026, 11, 25, 6, 0, tzinfo=UTC)
+        await queue_and_deliver_the_summary(bot)
+
+    sent = [m for m in bot.telegram.sent if m.chat_id == ALLOWED_CHAT]
+    assert [m.method for m in sent] == ["sendMessage"]
+    assert sent[0].plain_text.startswith("☀️ Good morning")
+    assert "summary chart could not be drawn" in caplog.text

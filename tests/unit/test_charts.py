@@ -1,0 +1,136 @@
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+import threading
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from PIL import Image
+
+from core.chart_data import OTHER, HistoryPoint, Slice, allocation
+from core.i18n import View, get_lang
+from core.summary import DailyPortfolio
+from core.valuation import value_portfolio
+from services import charts
+from services.charts import chart_png, render_portfolio_chart
+from tests.factories import AS_OF, balance, documented_balances, documented_tickers, ticker
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+MAX_BYTES = 150 * 1024
+TODAY = date(2026, 11, 25)
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def documented_slices() -> list[Slice]:
+    return allocation(value_portfolio(documented_balances(), documented_tickers(), "TRY", AS_OF))
+
+
+def days_of_history(count: int) -> list[HistoryPoint]:
+    return [
+        HistoryPoint(TODAY - timedelta(days=n), Decimal("34216101.93") + Decimal(n * 150_000.5))
+        for n in reversed(range(count))
+    ]
+
+
+def chunks(png: bytes) -> list[bytes]:
+    """Return the PNG's chunk types in order."""
+    found, offset = [], len(PNG_SIGNATURE)
+    while offset < len(png):
+        length = int.from_bytes(png[offset : offset + 4], "big")
+        found.append(png[offset + 4 : offset + 8])
+        offset += 12 + length
+    return found
+
+
+def assert_is_phone_sized_png(png: bytes) -> None:
+    assert png.startswith(PNG_SIGNATURE)
+    assert len(png) < MAX_BYTES
+    with Image.open(io.BytesIO(png)) as image:
+        image.load()
+        width, height = image.size
+    assert abs(width - 800) <= 8
+    assert abs(height - 1000) <= 10
+
+
+@pytest.mark.parametrize("points", [0, 1, 2, 30])
+def test_chart_renders_with_any_length_of_history(points: int) -> None:
+    png = render_portfolio_chart(documented_slices(), days_of_history(points), "TRY")
+
+    assert_is_phone_sized_png(png)
+
+
+def test_chart_renders_with_forty_assets() -> None:
+    balances = [balance(f"C{i:02}", str(140 - i)) for i in range(40)]  # each over 1%
+    tickers = [ticker(f"C{i:02}", "TRY", "1000") for i in range(40)]
+    portfolio = value_portfolio(balances, tickers, "TRY", AS_OF)
+    capped = allocation(portfolio)
+    every_one = allocation(portfolio, max_slices=40)
+
+    assert capped[-1].label == OTHER
+    assert len(every_one) == 40
+    for slices in (capped, every_one):
+        assert_is_phone_sized_png(render_portfolio_chart(slices, days_of_history(30), "TRY"))
+
+
+def test_chart_of_an_empty_account_still_renders() -> None:
+    assert_is_phone_sized_png(render_portfolio_chart([], [], "TRY"))
+
+
+def test_chart_is_deterministic_and_carries_no_metadata() -> None:
+    first = render_portfolio_chart(documented_slices(), days_of_history(5), "TRY")
+    second = render_portfolio_chart(documented_slices(), days_of_history(5), "TRY")
+
+    assert first == second
+    assert not {b"tEXt", b"iTXt", b"zTXt", b"tIME"} & set(chunks(first))
+    assert b"matplotlib" not in first
+
+
+def test_turkish_chart_differs_only_by_how_numbers_are_written() -> None:
+    english = render_portfolio_chart(documented_slices(), days_of_history(5), "TRY")
+    turkish = render_portfolio_chart(
+        documented_slices(), days_of_history(5), "TRY", lang=get_lang("tr")
+    )
+
+    assert english != turkish
+    assert_is_phone_sized_png(turkish)
+
+
+async def test_chart_png_draws_off_the_event_loop(monkeypatch: pytest.MonkeyPatch) -> None:
+    threads: list[int] = []
+
+    def spy(*args: object, **kwargs: object) -> bytes:
+        threads.append(threading.get_ident())
+        return render_portfolio_chart(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(charts, "render_portfolio_chart", spy)
+    portfolio = value_portfolio(documented_balances(), documented_tickers(), "TRY", AS_OF)
+    history = [
+        DailyPortfolio(TODAY - timedelta(days=n), Decimal(34_000_000 + n), {}) for n in range(3)
+    ]
+    view = View(
+        get_lang("en"), ZoneInfo("Europe/Istanbul"), datetime(2026, 11, 25, 11, 40, tzinfo=UTC)
+    )
+
+    png = await chart_png(portfolio, history, view)
+
+    assert_is_phone_sized_png(png)
+    assert threads
+    assert threads[0] != threading.get_ident()
+
+
+def test_start_up_does_not_import_matplotlib() -> None:
+    code = (
+        "import sys, bot, app, handlers.chart, services.charts, services.summaries\n"
+        "loaded = sorted(m for m in sys.modules if m.split('.')[0] in ('matplotlib', 'numpy'))\n"
+        "assert not loaded, loaded\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+
+    assert result.returncode == 0, result.stderr
