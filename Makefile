@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 
-.PHONY: demo run test lint unit install install-dev lock clean
+.PHONY: demo run test lint unit bench install install-dev lock clean
 
 demo: $(VENV)/.main ## Run the bot against the built-in simulated exchange and chat
 	@$(BIN)/python bot.py --demo
@@ -18,6 +18,9 @@ test: lint unit ## Install everything, lint, type-check and run the whole suite
 
 unit: $(VENV)/.dev
 	$(BIN)/pytest
+
+bench: $(VENV)/.bench ## Measure the bot against the local fakes and print the targets table
+	$(BIN)/python -m bench
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
@@ -35,6 +38,10 @@ $(VENV)/.main: requirements/main.lock
 
 $(VENV)/.dev: $(VENV)/.main requirements/dev.lock
 	@$(PIP) -r requirements/main.lock -r requirements/dev.lock
+	@touch $@
+
+$(VENV)/.bench: $(VENV)/.dev requirements/bench.lock
+	@$(PIP) -r requirements/main.lock -r requirements/dev.lock -r requirements/bench.lock
 	@touch $@
 
 lock: ## Re-resolve requirements/*.in into the pinned lock files (needs the registry)

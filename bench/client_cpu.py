@@ -22,15 +22,15 @@ import aiohttp
 
 from bench.floor_bot import BALANCES_PATH, signed_get
 from bench.harness import ROOT
-from bench.table import Row, us
+from bench.table import Row, percentile, us
 from btcturk.client import BtcTurkClient
 from fakes.seed import DEMO_API_KEY, DEMO_API_SECRET
 
 Call = Callable[[], Awaitable[object]]
 
 WARMUP = 50
-ROUNDS = 10
-PER_ROUND = 60
+ROUNDS = 25
+PER_ROUND = 40
 BARE_FACTOR = 1.3
 SERVER_START_TIMEOUT_S = 20.0
 
@@ -47,7 +47,8 @@ async def exchange_process(*args: str) -> AsyncIterator[str]:
         stdin=asyncio.subprocess.PIPE,
         stdout=asyncio.subprocess.PIPE,
     )
-    assert process.stdout is not None and process.stdin is not None
+    assert process.stdout is not None
+    assert process.stdin is not None
     try:
         line = await asyncio.wait_for(process.stdout.readline(), SERVER_START_TIMEOUT_S)
         url = line.decode().strip()
@@ -64,18 +65,18 @@ async def exchange_process(*args: str) -> AsyncIterator[str]:
 
 
 async def cpu_per_call(contenders: dict[str, Call]) -> dict[str, float]:
-    """Return each contender's process CPU seconds per call, after a warm-up."""
+    """Return each contender's process CPU seconds per call: the median over the rounds."""
     for call in contenders.values():
         for _ in range(WARMUP):
             await call()
-    spent = dict.fromkeys(contenders, 0.0)
+    per_call: dict[str, list[float]] = {name: [] for name in contenders}
     for _ in range(ROUNDS):
         for name, call in contenders.items():
             started = time.process_time()
             for _ in range(PER_ROUND):
                 await call()
-            spent[name] += time.process_time() - started
-    return {name: total / (ROUNDS * PER_ROUND) for name, total in spent.items()}
+            per_call[name].append((time.process_time() - started) / PER_ROUND)
+    return {name: percentile(values, 50) for name, values in per_call.items()}
 
 
 def ccxt_btcturk(url: str) -> Any:
@@ -108,7 +109,9 @@ async def measure() -> dict[str, float]:
                 async def bare() -> object:
                     return await signed_get(session, balances_url, DEMO_API_KEY, secret)
 
-                if len(await ours.get_balances()) != len((await ccxt.fetch_balance())["info"]["data"]):
+                if len(await ours.get_balances()) != len(
+                    (await ccxt.fetch_balance())["info"]["data"]
+                ):
                     raise RuntimeError("ours and ccxt read different accounts")
                 return await cpu_per_call(
                     {"ours": ours.get_balances, "ccxt": ccxt.fetch_balance, "bare": bare}

@@ -76,6 +76,8 @@ def bot_env(
         DAILY_SUMMARY_TIME=QUIET_SUMMARY_TIME,
         LOG_LEVEL="INFO",
         NOTIFY_ORDER_CHANGES="false",
+        SUMMARY_CHART="false",
+        QUIET_HOURS="",
         PYTHONUNBUFFERED="1",
     )
     env.update(overrides)
@@ -84,8 +86,11 @@ def bot_env(
 
 @contextlib.asynccontextmanager
 async def fakes(
-    *, enforce_limits: bool = False, latency_s: float = 0.0, balances: Sequence[dict[str, object]]
-    | None = None, tickers: Sequence[dict[str, object]] | None = None
+    *,
+    enforce_limits: bool = False,
+    latency_s: float = 0.0,
+    balances: Sequence[dict[str, object]] | None = None,
+    tickers: Sequence[dict[str, object]] | None = None,
 ) -> AsyncIterator[tuple[FakeTelegram, FakeBtcTurk]]:
     """Run a fake Bot API and a fake exchange (its rate limit off: the bench asks a lot)."""
     async with (
@@ -168,10 +173,14 @@ async def wait_replies(
     *,
     since: int,
     per_chat: int = 1,
-    prefix: str = "",
+    prefix: str | tuple[str, ...] = "",
     timeout: float = 20.0,  # noqa: ASYNC109 - a deadline for the bench, not a network timeout
 ) -> list[SentMessage]:
-    """Wait until each chat in `chat_ids` has `per_chat` messages after `sent[since]`."""
+    """Wait until each chat in `chat_ids` has `per_chat` messages after `sent[since]`.
+
+    Only messages whose plain text starts with `prefix` (or one of them) count. Return the
+    matching messages, all of them in time or not.
+    """
     wanted = set(chat_ids)
 
     def matching() -> list[SentMessage]:
@@ -189,6 +198,12 @@ async def wait_replies(
     return matching()
 
 
-def temp_dir() -> tempfile.TemporaryDirectory[str]:
-    """Return a temporary directory for one figure's data and logs."""
-    return tempfile.TemporaryDirectory(prefix="bench-")
+KEEP_DIR: Path | None = None  # set by `python -m bench --keep DIR`
+
+
+def temp_dir() -> contextlib.AbstractContextManager[str]:
+    """Return a directory for one figure's data and logs: temporary, or kept under KEEP_DIR."""
+    if KEEP_DIR is None:
+        return tempfile.TemporaryDirectory(prefix="bench-")
+    KEEP_DIR.mkdir(parents=True, exist_ok=True)
+    return contextlib.nullcontext(tempfile.mkdtemp(prefix="bench-", dir=KEEP_DIR))

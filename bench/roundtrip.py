@@ -1,17 +1,19 @@
 """`/balance` round trip: update pushed into the fake Bot API -> the bot's sendMessage recorded.
 
-Ours (`python bot.py`) and the floor (`python -m bench.floor_bot`) are measured the same way,
-one after the other: a fresh pair of fakes, the bot in its own process, warm-up requests, then
-requests one at a time from two private chats, each sent only once the bot's next getUpdates
-is waiting. Requests are spaced so that they stay under the 30 messages/s that the bot's own
-rate limiter allows: the figure is the latency of one request, not throughput.
+Ours (`python bot.py`) and the floor (`python -m bench.floor_bot`) are measured the same way
+and in turns, so that whatever else the machine does weighs on both alike: each bot in its own
+process with its own pair of fakes, warm-up requests, then requests one at a time from two
+private chats, each sent only once the bot's next getUpdates is waiting. Requests are spaced
+so that they stay under the 30 messages/s that the bot's own rate limiter allows: the figure
+is the latency of one request, not throughput.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from bench.harness import BOT, FLOOR_BOT, bot_env, bot_process, fakes, temp_dir, wait_polling
@@ -28,20 +30,27 @@ P95_TARGET_S = 0.012
 FLOOR_FACTOR = 3.0
 
 
-async def round_trips(argv: Sequence[str], *, requests: int = REQUESTS) -> list[float]:
-    """Return the round trip of each measured request, in seconds."""
+async def round_trips(
+    bots: Mapping[str, Sequence[str]], *, requests: int = REQUESTS
+) -> dict[str, list[float]]:
+    """Return each bot's round trips in seconds, its requests taking turns with the others'."""
+    samples: dict[str, list[float]] = {name: [] for name in bots}
     with temp_dir() as tmp:
-        async with fakes() as (telegram, exchange):
-            env = bot_env(telegram, exchange, Path(tmp) / "data", CHATS)
-            async with bot_process(argv, env, Path(tmp)) as bot:
+        async with contextlib.AsyncExitStack() as stack:
+            telegrams = {}
+            for name, argv in bots.items():
+                telegram, exchange = await stack.enter_async_context(fakes())
+                env = bot_env(telegram, exchange, Path(tmp) / f"data-{name}", CHATS)
+                bot = await stack.enter_async_context(bot_process(argv, env, Path(tmp)))
                 await wait_polling(telegram, bot)
-                for i in range(WARMUP):
-                    await one_round_trip(telegram, CHATS[i % len(CHATS)])
-                samples = []
-                for i in range(requests):
+                telegrams[name] = telegram
+            for i in range(WARMUP + requests):
+                for name, telegram in telegrams.items():
                     await asyncio.sleep(GAP_S)
-                    samples.append(await one_round_trip(telegram, CHATS[i % len(CHATS)]))
-                return samples
+                    took = await one_round_trip(telegram, CHATS[i % len(CHATS)])
+                    if i >= WARMUP:
+                        samples[name].append(took)
+    return samples
 
 
 async def one_round_trip(telegram: FakeTelegram, chat_id: int) -> float:
@@ -55,27 +64,35 @@ async def one_round_trip(telegram: FakeTelegram, chat_id: int) -> float:
     since = len(telegram.sent)
     asked_at = time.monotonic()
     telegram.send_text(chat_id, "/balance")
-    [reply, *_] = await telegram.wait_for_messages(
-        chat_id, since=since, timeout=REPLY_TIMEOUT_S
-    )
+    [reply, *_] = await telegram.wait_for_messages(chat_id, since=since, timeout=REPLY_TIMEOUT_S)
     # The next request waits for the long poll that follows this update's confirmation.
-    await telegram.wait_until(
-        lambda: telegram.calls["getUpdates"] > polls, timeout=REPLY_TIMEOUT_S
-    )
+    await telegram.wait_until(lambda: telegram.calls["getUpdates"] > polls, timeout=REPLY_TIMEOUT_S)
     return reply.at - asked_at
 
 
 async def run() -> list[Row]:
     """Measure ours and the floor; return their rows and the ratio at p50."""
-    floor = await round_trips(FLOOR_BOT)
-    ours = await round_trips(BOT)
+    samples = await round_trips({"ours": BOT, "floor": FLOOR_BOT})
+    ours, floor = samples["ours"], samples["floor"]
     ours50, ours95 = percentile(ours, 50), percentile(ours, 95)
     floor50, floor95 = percentile(floor, 50), percentile(floor, 95)
     ratio = ours50 / floor50
     n = f"{len(ours)} req"
     return [
-        Row(f"/balance round trip p50 ({n})", ms(ours50), f"≤ {ms(P50_TARGET_S)}", ours50 <= P50_TARGET_S),
-        Row(f"/balance round trip p95 ({n})", ms(ours95), f"≤ {ms(P95_TARGET_S)}", ours95 <= P95_TARGET_S),
+        Row(
+            f"/balance round trip p50 ({n})",
+            ms(ours50),
+            f"≤ {ms(P50_TARGET_S)}",
+            ours50 <= P50_TARGET_S,
+        ),
+        Row(
+            f"/balance round trip p95 ({n})",
+            ms(ours95),
+            f"≤ {ms(P95_TARGET_S)}",
+            ours95 <= P95_TARGET_S,
+        ),
         Row("floor round trip p50 / p95 (bare PTB + signed GET)", f"{ms(floor50)} / {ms(floor95)}"),
-        Row("ours ÷ floor at p50", f"{ratio:.2f}×", f"≤ {FLOOR_FACTOR:.0f}×", ratio <= FLOOR_FACTOR),
+        Row(
+            "ours ÷ floor at p50", f"{ratio:.2f}×", f"≤ {FLOOR_FACTOR:.0f}×", ratio <= FLOOR_FACTOR
+        ),
     ]

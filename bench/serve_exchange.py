@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import signal
 import sys
@@ -33,7 +34,10 @@ class BenchExchange(FakeBtcTurk):
 
     async def _exchange_info(self, request: web.Request) -> web.StreamResponse:
         return json_response(
-            {"data": {"timeZone": "UTC", "symbols": exchange_symbols(self.tickers)}, "success": True}
+            {
+                "data": {"timeZone": "UTC", "symbols": exchange_symbols(self.tickers)},
+                "success": True,
+            }
         )
 
 
@@ -96,13 +100,16 @@ async def serve(args: argparse.Namespace) -> None:
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
     stdin = sys.stdin.fileno()
-    loop.add_reader(stdin, lambda: os.read(stdin, 4096) or stop.set())
+
+    def on_stdin() -> None:
+        if not os.read(stdin, 4096):
+            stop.set()
+
+    loop.add_reader(stdin, on_stdin)
     async with exchange:
         print(exchange.base_url, flush=True)
-        try:
+        with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), args.max_seconds)
-        except TimeoutError:
-            pass
 
 
 def main(argv: list[str] | None = None) -> int:

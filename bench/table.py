@@ -41,7 +41,9 @@ def percentile(values: Sequence[float], p: float) -> float:
 def ms(seconds: float) -> str:
     """Format a duration in milliseconds, with a precision that suits its size."""
     value = seconds * 1000
-    return f"{value:.2f} ms" if value < 10 else f"{value:.1f} ms" if value < 100 else f"{value:.0f} ms"
+    return (
+        f"{value:.2f} ms" if value < 10 else f"{value:.1f} ms" if value < 100 else f"{value:.0f} ms"
+    )
 
 
 def us(seconds: float) -> str:
