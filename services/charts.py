@@ -64,11 +64,13 @@ async def chart_png(portfolio: Portfolio, history: Sequence[DailyPortfolio], vie
 
 
 def _draw_allocation(axes: Axes, slices: Sequence[Slice], quote: str, lang: Lang) -> None:
-    axes.set_title(f"Allocation by value ({quote})", fontsize=10, loc="left")
+    axes.set_title(lang.t("chart.allocation", quote=quote), fontsize=10, loc="left")
     if not slices:
-        _empty(axes, "No holding has a value yet.")
+        _empty(axes, lang.t("chart.no_value"))
         return
-    labels = [f"other ({s.assets})" if s.label == OTHER else s.label for s in slices]
+    labels = [
+        lang.t("chart.other", count=s.assets) if s.label == OTHER else s.label for s in slices
+    ]
     shares = [float(s.percent) for s in slices]
     colors = [OTHER_COLOR if s.label == OTHER else BAR_COLOR for s in slices]
     size = _row_font(len(slices))
@@ -96,10 +98,9 @@ def _draw_allocation(axes: Axes, slices: Sequence[Slice], quote: str, lang: Lang
 def _draw_history(axes: Axes, history: Sequence[HistoryPoint], quote: str, lang: Lang) -> None:
     from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-    axes.set_title(f"Total value, last {HISTORY_DAYS} days", fontsize=10, loc="left")
+    axes.set_title(lang.t("chart.history", days=HISTORY_DAYS), fontsize=10, loc="left")
     if len(history) < 2:
-        stored = "1 day" if len(history) == 1 else "none"
-        _empty(axes, f"The line starts once two daily summaries\nare stored ({stored} so far).")
+        _empty(axes, lang.t("chart.history_soon", stored=len(history)))
         return
     days = [point.day.toordinal() for point in history]  # x in whole days
     totals = [float(point.total) for point in history]

@@ -133,6 +133,12 @@ TEXTS: dict[str, str] = {
     "interval.minutes": "{n} minutes",
     "interval.hour": "hour",
     "interval.hours": "{n} hours",
+    # chart
+    "chart.allocation": "Allocation by value ({quote})",
+    "chart.no_value": "No holding has a value yet.",
+    "chart.other": "other ({count})",
+    "chart.history": "Total value, last {days} days",
+    "chart.history_soon": "The line starts once two daily summaries\nare stored ({stored} so far).",
     # settings, language, mute
     "settings.title": "⚙️ <b>Settings of this chat</b>",
     "settings.language": "Language: {language} (/lang en · /lang tr)",

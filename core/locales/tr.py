@@ -133,6 +133,12 @@ TEXTS: dict[str, str] = {
     "interval.minutes": "{n} dakikada bir",
     "interval.hour": "saat",
     "interval.hours": "{n} saatte bir",
+    # chart
+    "chart.allocation": "Değere göre dağılım ({quote})",
+    "chart.no_value": "Henüz değeri olan bir varlık yok.",
+    "chart.other": "diğer ({count})",
+    "chart.history": "Toplam değer, son {days} gün",
+    "chart.history_soon": "Çizgi, iki günlük özet kaydedildikten sonra\nbaşlar (şimdiye kadar {stored}).",
     # settings, language, mute
     "settings.title": "⚙️ <b>Bu sohbetin ayarları</b>",
     "settings.language": "Dil: {language} (/lang en · /lang tr)",
