@@ -14,12 +14,12 @@ class Command:
     """One command as the user types it; its description is looked up per language."""
 
     name: str
-    arguments: str = ""
+    arguments: bool = False  # its syntax is the text "args.<name>" of each language
 
-    @property
-    def usage(self) -> str:
-        """Return the command with its argument syntax: /balance [ASSET]."""
-        return f"/{self.name} {self.arguments}".rstrip()
+    def usage(self, lang: Lang) -> str:
+        """Return the command with its argument syntax in `lang`: /balance [ASSET]."""
+        arguments = lang.t(f"args.{self.name}") if self.arguments else ""
+        return f"/{self.name} {arguments}".rstrip()
 
     def description(self, lang: Lang) -> str:
         """Return what the command does, in `lang`."""
@@ -27,16 +27,16 @@ class Command:
 
 
 COMMANDS: tuple[Command, ...] = (
-    Command("balance", "[ASSET]"),
+    Command("balance", True),
     Command("summary"),
     Command("chart"),
-    Command("alert", "<ASSET|total> <above|below> <amount> [urgent]"),
+    Command("alert", True),
     Command("alerts"),
-    Command("unalert", "<id>"),
-    Command("mute", "[30m|2h|1d]"),
+    Command("unalert", True),
+    Command("mute", True),
     Command("unmute"),
     Command("settings"),
-    Command("lang", "<en|tr>"),
+    Command("lang", True),
     Command("status"),
     Command("help"),
 )
@@ -50,14 +50,16 @@ def command(name: str) -> Command:
 def help_message(quote: str, view: View) -> str:
     """Describe the bot and list every command with its syntax."""
     lines = [view.t("help.title"), view.t("help.intro", quote=escape(quote)), ""]
-    lines += [f"{escape(c.usage)} — {escape(c.description(view.lang))}" for c in COMMANDS]
+    lines += [
+        f"{escape(c.usage(view.lang))} — {escape(c.description(view.lang))}" for c in COMMANDS
+    ]
     lines += ["", view.t("help.examples")]
     return "\n".join(lines)
 
 
 def usage_message(name: str, example: str, view: View) -> str:
     """Return the one-line usage answer to a malformed command."""
-    return view.t("usage", usage=escape(command(name).usage), example=escape(example))
+    return view.t("usage", usage=escape(command(name).usage(view.lang)), example=escape(example))
 
 
 def unknown_command_message(view: View) -> str:

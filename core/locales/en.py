@@ -48,6 +48,12 @@ TEXTS: dict[str, str] = {
         "Your chat ID is <code>{chat_id}</code>: its owner can add it to ALLOWED_CHAT_IDS."
     ),
     "refusal.short": "⛔ This bot is private.",
+    # argument syntax of the commands (the command words stay the same in every language)
+    "args.balance": "[ASSET]",
+    "args.alert": "<ASSET|total> <above|below> <amount> [urgent]",
+    "args.unalert": "<id>",
+    "args.mute": "[30m|2h|1d]",
+    "args.lang": "<en|tr>",
     # command menu
     "command.balance": "Balances and their value, or one asset in detail",
     "command.summary": "The daily summary, now",

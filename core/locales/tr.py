@@ -48,6 +48,12 @@ TEXTS: dict[str, str] = {
         "Sohbet kimliğiniz <code>{chat_id}</code>: sahibi bunu ALLOWED_CHAT_IDS listesine ekleyebilir."
     ),
     "refusal.short": "⛔ Bu bot özeldir.",
+    # argument syntax of the commands (the command words stay the same in every language)
+    "args.balance": "[VARLIK]",
+    "args.alert": "<VARLIK|total> <above|below> <tutar> [urgent]",
+    "args.unalert": "<no>",
+    "args.mute": "[30m|2h|1d]",
+    "args.lang": "<en|tr>",
     # command menu
     "command.balance": "Bakiyeler ve değerleri, ya da tek bir varlığın ayrıntısı",
     "command.summary": "Günlük özet, şimdi",
