@@ -2,7 +2,8 @@
 
 No whitelist, rate limiter, store or parsing: the reply is the exchange's raw text. Run with
 the bot's own variables (TELEGRAM_BOT_TOKEN, TELEGRAM_API_URL, BTCTURK_API_URL,
-BTCTURK_API_KEY, BTCTURK_API_SECRET): `python -m bench.floor_bot`.
+BTCTURK_API_KEY, BTCTURK_API_SECRET): `python -m bench.floor_bot`. With `--bare` it opens no
+aiohttp session (and never imports aiohttp): a bare python-telegram-bot app, for start-up.
 """
 
 from __future__ import annotations
@@ -11,11 +12,15 @@ import base64
 import hashlib
 import hmac
 import os
+import sys
 import time
+from typing import TYPE_CHECKING
 
-import aiohttp
 from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, CommandHandler, ContextTypes
+
+if TYPE_CHECKING:
+    import aiohttp
 
 BALANCES_PATH = "/api/v1/users/balances"
 MAX_TEXT = 4096
@@ -51,26 +56,31 @@ async def balance(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def open_session(application: Application) -> None:  # type: ignore[type-arg]
     """Open the aiohttp session the handler uses."""
+    import aiohttp
+
     application.bot_data["session"] = aiohttp.ClientSession()
 
 
 async def close_session(application: Application) -> None:  # type: ignore[type-arg]
-    """Close the aiohttp session."""
-    await application.bot_data["session"].close()
+    """Close the aiohttp session, if one was opened."""
+    if "session" in application.bot_data:
+        await application.bot_data["session"].close()
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     """Poll the Bot API until SIGTERM."""
+    bare = "--bare" in (sys.argv[1:] if argv is None else argv)
     api_url = os.environ["TELEGRAM_API_URL"].rstrip("/")
-    application = (
+    builder = (
         ApplicationBuilder()
         .token(os.environ["TELEGRAM_BOT_TOKEN"])
         .base_url(f"{api_url}/bot")
         .concurrent_updates(True)
-        .post_init(open_session)
         .post_shutdown(close_session)
-        .build()
     )
+    if not bare:
+        builder = builder.post_init(open_session)
+    application = builder.build()
     application.add_handler(CommandHandler("balance", balance))
     application.run_polling(allowed_updates=Update.ALL_TYPES)
 

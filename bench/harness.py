@@ -26,6 +26,8 @@ from fakes.telegram import FakeTelegram, SentMessage
 ROOT = Path(__file__).resolve().parent.parent
 BOT = ("bot.py",)
 FLOOR_BOT = ("-m", "bench.floor_bot")
+BARE_APP = ("-m", "bench.floor_bot", "--bare")
+ECHO_BOT = ("-m", "bench.echo_bot")
 START_TIMEOUT_S = 20.0
 STOP_TIMEOUT_S = 10.0
 QUIET_SUMMARY_TIME = "23:59"

@@ -5,7 +5,8 @@ and in turns, so that whatever else the machine does weighs on both alike: each 
 process with its own pair of fakes, warm-up requests, then requests one at a time from two
 private chats, each sent only once the bot's next getUpdates is waiting. Requests are spaced
 so that they stay under the 30 messages/s that the bot's own rate limiter allows: the figure
-is the latency of one request, not throughput.
+is the latency of one request, not throughput. A raw aiohttp echo loop (`bench.echo_bot`) is
+measured alongside: its round trip is the share of the fake Bot API and the loopback.
 """
 
 from __future__ import annotations
@@ -16,7 +17,16 @@ import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from bench.harness import BOT, FLOOR_BOT, bot_env, bot_process, fakes, temp_dir, wait_polling
+from bench.harness import (
+    BOT,
+    ECHO_BOT,
+    FLOOR_BOT,
+    bot_env,
+    bot_process,
+    fakes,
+    temp_dir,
+    wait_polling,
+)
 from bench.table import Row, ms, percentile
 from fakes.telegram import FakeTelegram
 
@@ -72,8 +82,8 @@ async def one_round_trip(telegram: FakeTelegram, chat_id: int) -> float:
 
 async def run() -> list[Row]:
     """Measure ours and the floor; return their rows and the ratio at p50."""
-    samples = await round_trips({"ours": BOT, "floor": FLOOR_BOT})
-    ours, floor = samples["ours"], samples["floor"]
+    samples = await round_trips({"ours": BOT, "floor": FLOOR_BOT, "harness": ECHO_BOT})
+    ours, floor, harness = samples["ours"], samples["floor"], samples["harness"]
     ours50, ours95 = percentile(ours, 50), percentile(ours, 95)
     floor50, floor95 = percentile(floor, 50), percentile(floor, 95)
     ratio = ours50 / floor50
@@ -92,6 +102,10 @@ async def run() -> list[Row]:
             ours95 <= P95_TARGET_S,
         ),
         Row("floor round trip p50 / p95 (bare PTB + signed GET)", f"{ms(floor50)} / {ms(floor95)}"),
+        Row(
+            "  harness alone p50 / p95 (raw aiohttp echo loop)",
+            f"{ms(percentile(harness, 50))} / {ms(percentile(harness, 95))}",
+        ),
         Row(
             "ours ÷ floor at p50", f"{ratio:.2f}×", f"≤ {FLOOR_FACTOR:.0f}×", ratio <= FLOOR_FACTOR
         ),
