@@ -44,6 +44,7 @@ log = logging.getLogger(__name__)
 
 BALANCE_CACHE_S = 5.0
 DATABASE_NAME = "bot.sqlite3"
+OVERALL_MESSAGES_PER_S = 29  # Telegram: about 30 a second in all
 
 
 def utc_now() -> datetime:
@@ -84,6 +85,18 @@ async def register_commands(bot: Bot, default_language: str) -> None:
 async def open_database(settings: Settings) -> Database:
     """Open (or create) the bot's database; StoreError names the file when it cannot."""
     return await Database.open(settings.data_dir / DATABASE_NAME)
+
+
+def telegram_rate_limiter() -> AIORateLimiter:
+    """Keep under Telegram's limit of about 30 messages a second, at an even pace.
+
+    The library's default allows a burst of 30 at once and then one per 33 ms, which puts 31
+    messages in some one-second windows; one message every 1/29 s never does. Groups keep the
+    default of 20 a minute, bursts allowed, so a few quick replies in a group are not slowed.
+    """
+    return AIORateLimiter(
+        overall_max_rate=1, overall_time_period=1 / OVERALL_MESSAGES_PER_S, max_retries=3
+    )
 
 
 def build_application(
@@ -149,7 +162,7 @@ def build_application(
                 tzinfo=settings.timezone,
             )
         )
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        .rate_limiter(telegram_rate_limiter())
         .concurrent_updates(True)
         .post_init(post_init)
         .post_shutdown(post_shutdown)
