@@ -114,7 +114,13 @@ def _quick_balance(row: dict[str, Any]) -> Balance | None:
         and 0 <= stamp < _MAX_MS
     ):
         return None
-    return Balance(asset, name, *amounts, precision, _EPOCH + timedelta(milliseconds=stamp))
+    return Balance(asset, name, *amounts, precision, _moment(stamp))
+
+
+@functools.lru_cache(maxsize=64)
+def _moment(milliseconds: int) -> datetime:
+    """Return the UTC time of a stamp; the rows of one answer share theirs."""
+    return _EPOCH + timedelta(milliseconds=milliseconds)
 
 
 @functools.lru_cache(maxsize=4096)
