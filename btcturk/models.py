@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import NamedTuple
 from datetime import datetime
 from decimal import Decimal
+from typing import NamedTuple
 
 
 class Balance(NamedTuple):
