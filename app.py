@@ -37,6 +37,7 @@ from services.monitor import Monitor
 from services.portfolio import PortfolioService
 from services.quiet import QuietPolicy
 from services.summaries import Summaries
+from services.telegram_request import AiohttpRequest
 from store.database import Database
 from store.store import Store
 
@@ -44,6 +45,7 @@ log = logging.getLogger(__name__)
 
 BALANCE_CACHE_S = 5.0
 DATABASE_NAME = "bot.sqlite3"
+TELEGRAM_CONNECTIONS = 32
 OVERALL_MESSAGES_PER_S = 29  # Telegram: about 30 a second in all
 
 
@@ -153,6 +155,8 @@ def build_application(
     application = (
         ApplicationBuilder()
         .token(settings.telegram_bot_token)
+        .request(AiohttpRequest(connection_pool_size=TELEGRAM_CONNECTIONS))
+        .get_updates_request(AiohttpRequest(connection_pool_size=1))
         .base_url(settings.telegram_base_url)
         .base_file_url(f"{settings.telegram_api_url}/file/bot")
         .defaults(

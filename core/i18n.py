@@ -36,11 +36,7 @@ class Lang:
 
     def amount(self, value: Decimal, precision: int) -> str:
         """Return `value` rounded to `precision` decimals, thousands grouped: 27,223.73."""
-        places = min(max(precision, 0), MAX_PRECISION)
-        rounded = quantize(value, places)
-        if rounded == 0:
-            rounded = abs(rounded)
-        return str(_pattern(places).apply(rounded, _locale(self.code)))
+        return _amount(self.code, value, min(max(precision, 0), MAX_PRECISION))
 
     def signed(self, value: Decimal, precision: int) -> str:
         """Return `value` like `amount`, always with its sign: +0.50000000."""
@@ -126,6 +122,15 @@ class View:
 def get_lang(code: str | None) -> Lang:
     """Return the language `code`, or the default one when it is unknown or None."""
     return Lang(code if code in LANGUAGES else DEFAULT_LANGUAGE)
+
+
+@functools.lru_cache(maxsize=8192)
+def _amount(code: str, value: Decimal, places: int) -> str:
+    """Format one amount (remembered: a portfolio's figures repeat from reply to reply)."""
+    rounded = quantize(value, places)
+    if rounded == 0:
+        rounded = abs(rounded)
+    return str(_pattern(places).apply(rounded, _locale(code)))
 
 
 @functools.cache
