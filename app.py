@@ -142,9 +142,12 @@ def build_application(
             views=views,
         )
         attach(application, services)
-        await register_commands(application.bot, settings.language)
         assert application.job_queue is not None
         schedule_jobs(application.job_queue, settings.poll_interval_s)
+        # The command menu is cosmetic: publish it once running, off the start-up path.
+        application.job_queue.run_once(
+            lambda _: register_commands(application.bot, settings.language), when=0.1
+        )
 
     async def post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
         services = application.bot_data.get("services")

@@ -285,6 +285,9 @@ async def test_status_reports_the_exchange_and_the_schedule(bot: BotHarness) -> 
 
 
 async def test_commands_menu_is_registered_in_both_languages(bot: BotHarness) -> None:
+    await bot.telegram.wait_until(
+        lambda: bot.telegram.calls["setMyCommands"] >= 3, timeout=REPLY_TIMEOUT_S, what="menus"
+    )
     default = bot.telegram.commands()
     turkish = bot.telegram.commands(language_code="tr")
 
