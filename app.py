@@ -71,6 +71,9 @@ async def running(application: Application) -> AsyncIterator[Application]:  # ty
         finally:
             if application.updater is not None and application.updater.running:
                 await application.updater.stop()
+            services = application.bot_data.get("services")
+            if isinstance(services, Services):
+                services.portfolio.cancel()  # a hung exchange request must not hold up the stop
             if application.running:
                 await application.stop()
             await application.post_shutdown(application)

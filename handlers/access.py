@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable
 
 from telegram import Update
+from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationHandlerStop, ContextTypes, TypeHandler
 
 from core.i18n import DEFAULT_LANGUAGE, LANGUAGES, get_lang
@@ -47,9 +48,13 @@ class AccessGuard:
             return
         chat_id, user_id = _ids(update)
         log.warning("refused update from chat_id=%s user_id=%s", chat_id, user_id)
-        if isinstance(update, Update):
-            await self._refuse(update, context, chat_id)
-        raise ApplicationHandlerStop
+        try:
+            if isinstance(update, Update):
+                await self._refuse(update, context, chat_id)
+        except TelegramError as error:  # the refusal is a courtesy; the stop is not optional
+            log.warning("could not send the refusal to chat %s: %s", chat_id, error)
+        finally:
+            raise ApplicationHandlerStop
 
     async def _refuse(
         self, update: Update, context: ContextTypes.DEFAULT_TYPE, chat_id: int | None

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import warnings
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from enum import Enum
@@ -24,6 +25,7 @@ from telegram.error import (
     RetryAfter,
     TelegramError,
 )
+from telegram.warnings import PTBDeprecationWarning
 
 from core.quiet import HELD_KINDS
 from core.split import split_message
@@ -159,7 +161,9 @@ class Deliverer:
 
     async def _retry(self, item: OutboxItem, error: TelegramError | None) -> None:
         if isinstance(error, RetryAfter):
-            delay_s = _seconds(error.retry_after)
+            with warnings.catch_warnings():  # int seconds are deprecated in favour of timedelta
+                warnings.simplefilter("ignore", PTBDeprecationWarning)
+                delay_s = _seconds(error.retry_after)
         else:
             delay_s = retry_delay(item.attempts)
         log.warning(

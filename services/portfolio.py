@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from btcturk.client import BtcTurkClient
-from btcturk.errors import BtcTurkError
+from btcturk.errors import BadResponse, BtcTurkError, Unavailable
 from btcturk.models import Balance, Ticker
 from core.valuation import Portfolio, value_portfolio
 
@@ -63,11 +63,22 @@ class PortfolioService:
         if self._in_flight is None:
             self._in_flight = asyncio.ensure_future(self._fetch_now())
             self._in_flight.add_done_callback(self._forget_in_flight)
-        return await asyncio.shield(self._in_flight)
+        try:
+            return await asyncio.shield(self._in_flight)
+        except asyncio.CancelledError:
+            task = asyncio.current_task()
+            if task is not None and task.cancelling():
+                raise  # the caller itself is being cancelled
+            raise Unavailable("the request to BTCTurk was abandoned (shutting down)") from None
 
     async def portfolio(self, max_age_s: float | None = None) -> Portfolio:
         """Return the valued portfolio (see `fetch`)."""
         return (await self.fetch(max_age_s)).portfolio
+
+    def cancel(self) -> None:
+        """Abandon the request in flight (at shutdown: a hung exchange must not delay it)."""
+        if self._in_flight is not None:
+            self._in_flight.cancel()
 
     def _forget_in_flight(self, future: asyncio.Future[Fetch]) -> None:
         self._in_flight = None
@@ -80,6 +91,8 @@ class PortfolioService:
             balances, tickers = await asyncio.gather(
                 self._client.get_balances(), self._client.get_tickers()
             )
+            if not balances:  # BTCTurk lists every asset, zero ones included: never empty
+                raise BadResponse("BTCTurk sent an empty balance list")
         except BtcTurkError as error:
             self.last_error = error
             raise

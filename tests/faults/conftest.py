@@ -1,0 +1,291 @@
+"""The fault suite's harness: the e2e bot with deterministic polls, and the bot as a process.
+
+In-process tests reuse the e2e harness (the real Application against both fakes on 127.0.0.1)
+with the scheduled jobs switched off, so a test runs each poll and delivery round itself and
+moves the FakeClock between them. Process tests run `python bot.py` against fakes served by
+the test's own event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import os
+import signal
+import sys
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pytest
+from telegram import Update
+from telegram.ext import Application, ApplicationHandlerStop, CallbackContext, TypeHandler
+
+import app
+from btcturk.client import BtcTurkClient
+from config import Settings, load_settings
+from fakes.exchange import FakeBtcTurk
+from fakes.seed import DEMO_API_KEY, DEMO_API_SECRET, DEMO_BOT_TOKEN
+from fakes.telegram import FakeTelegram, SentMessage
+from handlers.access import GUARD_GROUP
+from services.context import Services
+from services.monitor import PollOutcome
+from services.portfolio import PortfolioService
+from tests.e2e import conftest as e2e
+from tests.e2e.conftest import ALLOWED_CHAT, ALLOWED_GROUP, REPLY_TIMEOUT_S, BotHarness
+
+# The e2e suite's fixtures: the two fakes, the FakeClock and the running bot.
+exchange = e2e.exchange
+telegram = e2e.telegram
+clock = e2e.clock
+start_bot = e2e.start_bot
+bot = e2e.bot
+
+ROOT = Path(__file__).resolve().parents[2]
+START_TIMEOUT_S = 60.0  # a cold interpreter on a busy 2-core machine
+Context = CallbackContext[Any, Any, Any, Any]
+T = TypeVar("T")
+
+
+# --- the bot in this process ------------------------------------------------------------------
+
+
+def base_env(exchange: FakeBtcTurk, telegram: FakeTelegram, data_dir: Path) -> dict[str, str]:
+    """Return the variables that point the bot at the fakes, in English, with short timeouts."""
+    return {
+        "TELEGRAM_BOT_TOKEN": DEMO_BOT_TOKEN,
+        "TELEGRAM_API_URL": telegram.api_url,
+        "BTCTURK_API_URL": exchange.base_url,
+        "BTCTURK_API_KEY": DEMO_API_KEY,
+        "BTCTURK_API_SECRET": DEMO_API_SECRET,
+        "ALLOWED_CHAT_IDS": f"{ALLOWED_CHAT},{ALLOWED_GROUP}",
+        "DATA_DIR": str(data_dir),
+        "LANGUAGE": "en",
+        "POLL_INTERVAL_SECONDS": "3600",
+        "BTCTURK_TIMEOUT_SECONDS": "1",
+    }
+
+
+@pytest.fixture
+def make_settings(
+    exchange: FakeBtcTurk, telegram: FakeTelegram, tmp_path: Path
+) -> Callable[..., Settings]:
+    """Return a builder of Settings pointed at the fakes; keyword arguments override variables."""
+
+    def build(**overrides: str) -> Settings:
+        return load_settings(base_env(exchange, telegram, tmp_path / "data") | overrides)
+
+    return build
+
+
+@pytest.fixture
+def without_jobs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run the bot without its scheduled jobs: each test polls and delivers by itself."""
+    monkeypatch.setattr(app, "schedule_jobs", lambda job_queue, poll_interval_s: None)
+
+
+class RecordedBackoff:
+    """Stand in for asyncio.sleep in the exchange client's backoff: record, do not wait."""
+
+    def __init__(self) -> None:
+        self.delays: list[float] = []
+
+    async def __call__(self, delay: float) -> None:
+        self.delays.append(delay)
+
+
+@pytest.fixture
+def backoff(monkeypatch: pytest.MonkeyPatch) -> RecordedBackoff:
+    """Build the bot's exchange client with a backoff that records its delays instantly."""
+    sleep = RecordedBackoff()
+    monkeypatch.setattr(app, "BtcTurkClient", functools.partial(BtcTurkClient, sleep=sleep))
+    return sleep
+
+
+@dataclass
+class ManualMonotonic:
+    """A monotonic clock for the 5 s balance cache: it ticks 1 ms per reading, and the test
+    moves it further by hand."""
+
+    now: float = 1_000.0
+
+    def __call__(self) -> float:
+        self.now += 0.001
+        return self.now
+
+
+@pytest.fixture
+def cache_clock(monkeypatch: pytest.MonkeyPatch) -> ManualMonotonic:
+    """Build the bot's portfolio service on a monotonic clock the test controls."""
+    clock = ManualMonotonic()
+    monkeypatch.setattr(
+        app, "PortfolioService", functools.partial(PortfolioService, monotonic=clock)
+    )
+    return clock
+
+
+def expire_cache(clock: ManualMonotonic) -> None:
+    """Make the next command read the exchange again instead of the cached balances."""
+    clock.now += app.BALANCE_CACHE_S + 1
+
+
+def services_of(harness: BotHarness) -> Services:
+    """Return the services the running bot shares between handlers and jobs."""
+    services = harness.application.bot_data["services"]
+    assert isinstance(services, Services)
+    return services
+
+
+async def poll(harness: BotHarness) -> PollOutcome:
+    """Run one poll and one delivery round, as the poll job does."""
+    services = services_of(harness)
+    outcome = await services.monitor.poll()
+    await services.deliverer.deliver_due()
+    return outcome
+
+
+def sent_to(harness: BotHarness, chat_id: int, prefix: str = "") -> list[SentMessage]:
+    """Return the messages sent to `chat_id` whose visible text starts with `prefix`."""
+    return [
+        m for m in harness.telegram.sent if m.chat_id == chat_id and m.plain_text.startswith(prefix)
+    ]
+
+
+class UpdateTracker:
+    """Tell when the bot is done with an update: stopped by the guard, or past every handler.
+
+    The guard's callback is wrapped to record the updates it stops; a spy in a group after
+    every other records the updates that went through all of them (PTB runs the groups of one
+    update in order and awaits each blocking handler, replies included).
+    """
+
+    def __init__(self, application: Application) -> None:  # type: ignore[type-arg]
+        self.stopped: list[int] = []
+        self.passed: list[int] = []
+        self._changed = asyncio.Condition()
+        [guard] = application.handlers[GUARD_GROUP]
+        check = guard.callback
+
+        async def check_then_record(update: object, context: Context) -> Any:
+            try:
+                return await check(update, context)
+            except ApplicationHandlerStop:
+                await self._record(self.stopped, update)
+                raise
+
+        guard.callback = check_then_record
+        last_group = max(application.handlers) + 1
+        application.add_handler(TypeHandler(object, self._spy), group=last_group)
+
+    async def _spy(self, update: object, context: Context) -> None:
+        await self._record(self.passed, update)
+
+    async def _record(self, where: list[int], update: object) -> None:
+        async with self._changed:
+            where.append(update.update_id if isinstance(update, Update) else -1)
+            self._changed.notify_all()
+
+    async def wait_done(
+        self,
+        update_ids: Iterable[int],
+        timeout: float = REPLY_TIMEOUT_S,  # noqa: ASYNC109 - a deadline for the test
+    ) -> None:
+        """Wait until the bot is done with every one of `update_ids`."""
+        wanted = set(update_ids)
+        async with asyncio.timeout(timeout), self._changed:
+            await self._changed.wait_for(lambda: wanted <= {*self.stopped, *self.passed})
+
+
+# --- the bot as a process ---------------------------------------------------------------------
+
+
+@dataclass
+class BotProcess:
+    """`python bot.py` started by a test; its stderr goes to a file (DEBUG logs can be long)."""
+
+    process: asyncio.subprocess.Process
+    stderr_path: Path
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    @property
+    def running(self) -> bool:
+        return self.process.returncode is None
+
+    def send(self, signum: signal.Signals) -> None:
+        """Send `signum` to the bot."""
+        self.process.send_signal(signum)
+
+    async def wait_exit(self, within: float) -> int:
+        """Wait for the bot to exit and return its exit code; TimeoutError after `within` s."""
+        return await asyncio.wait_for(self.process.wait(), within)
+
+    async def kill(self) -> None:
+        """SIGKILL the bot and reap it."""
+        if self.running:
+            self.process.kill()
+        await self.process.wait()
+
+    def stderr(self) -> str:
+        """Return what the bot wrote to stderr so far."""
+        return self.stderr_path.read_text(encoding="utf-8", errors="replace")
+
+
+async def wait_while_running(bot: BotProcess, waiting: Awaitable[T]) -> T:
+    """Await `waiting`, but fail at once, showing the bot's stderr, if the bot exits first."""
+    waiter = asyncio.ensure_future(waiting)
+    exited = asyncio.ensure_future(bot.process.wait())
+    try:
+        await asyncio.wait({waiter, exited}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        exited.cancel()
+    if not waiter.done():
+        waiter.cancel()
+        pytest.fail(f"bot.py exited with {bot.process.returncode}:\n{bot.stderr()[-4000:]}")
+    return waiter.result()
+
+
+@dataclass
+class Launcher:
+    """Start bot processes and make sure none outlives the test."""
+
+    workdir: Path
+    started: list[BotProcess] = field(default_factory=list)
+
+    async def start(self, env: dict[str, str]) -> BotProcess:
+        """Run `python bot.py` with exactly `env` (plus PATH) in the test's directory."""
+        log = self.workdir / f"bot-{len(self.started) + 1}.stderr"
+        with log.open("wb") as stderr:
+            process = await asyncio.create_subprocess_exec(
+                sys.executable,
+                str(ROOT / "bot.py"),
+                cwd=self.workdir,
+                env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), **env},
+                stdin=asyncio.subprocess.DEVNULL,
+                stdout=asyncio.subprocess.DEVNULL,
+                stderr=stderr,
+            )
+        started = BotProcess(process, log)
+        self.started.append(started)
+        return started
+
+    async def stop_all(self) -> None:
+        for started in self.started:
+            with contextlib.suppress(ProcessLookupError):
+                await started.kill()
+
+
+@pytest.fixture
+async def launcher(tmp_path: Path) -> AsyncIterator[Launcher]:
+    """Start bots as processes; any still running at the end of the test is killed."""
+    workdir = tmp_path / "run"
+    workdir.mkdir()
+    spawner = Launcher(workdir)
+    try:
+        yield spawner
+    finally:
+        await spawner.stop_all()
