@@ -28,7 +28,8 @@ from services.heartbeat import heartbeat_path
 BANNER = f"""\
 BTCTurk balance bot: demo
 The real bot is running against a simulated BTCTurk account and a simulated Telegram
-chat on this machine (no keys, no network). Type a command and press Enter:
+chat on this machine (no keys, no network). The bot speaks Turkish until you send /lang en.
+Type a command and press Enter:
   /balance   /balance btc   /summary   /alert btc below 9   /status   /lang en   /help
 {HELP}
 (balances are checked every {{interval}} s, so alerts follow within that). Ctrl-D quits.
@@ -185,5 +186,12 @@ class _TerminalChat:
         else:
             text = message.plain_text
         label = "bot (edited) ›" if message.method.startswith("edit") else "bot ›"
+        buttons = [
+            f"[ {button.get('text', '')} ]"
+            for row in (message.reply_markup or {}).get("inline_keyboard", [])
+            for button in row
+        ]
+        if buttons:
+            text = f"{text}\n{' '.join(buttons)}"
         indent = "\n" + " " * (len(label) + 1)
         print(f"{label} {indent.join(text.splitlines())}\n", file=self._out, flush=True)
