@@ -16,6 +16,8 @@ from config import Settings, load_settings
 from fakes.exchange import FakeBtcTurk
 from fakes.seed import DEMO_API_KEY, DEMO_API_SECRET, DEMO_BOT_TOKEN, DEMO_CHAT_ID
 from fakes.telegram import FakeTelegram, SentMessage
+from services.context import Services
+from services.monitor import PollOutcome
 
 ALLOWED_CHAT = DEMO_CHAT_ID
 ALLOWED_GROUP = -1001234567890
@@ -133,3 +135,25 @@ async def bot(
     """Run the bot with default test settings for the length of one test."""
     async with start_bot(make_settings()) as harness:
         yield harness
+
+
+def services_of(harness: BotHarness) -> Services:
+    """Return the services the running bot shares between handlers and jobs."""
+    services = harness.application.bot_data["services"]
+    assert isinstance(services, Services)
+    return services
+
+
+async def poll(harness: BotHarness) -> PollOutcome:
+    """Run one poll and one delivery round, as the poll job does."""
+    services = services_of(harness)
+    outcome = await services.monitor.poll()
+    await services.deliverer.deliver_due()
+    return outcome
+
+
+def sent_to(harness: BotHarness, chat_id: int, prefix: str = "") -> list[SentMessage]:
+    """Return the messages sent to `chat_id` whose visible text starts with `prefix`."""
+    return [
+        m for m in harness.telegram.sent if m.chat_id == chat_id and m.plain_text.startswith(prefix)
+    ]

@@ -13,8 +13,15 @@ import pytest
 import app
 from config import Settings
 from services.portfolio import PortfolioService
-from tests.e2e.conftest import ALLOWED_CHAT, REPLY_TIMEOUT_S, STRANGER, BotHarness
-from tests.e2e.test_notifications import poll, sent_to, services_of
+from tests.e2e.conftest import (
+    ALLOWED_CHAT,
+    REPLY_TIMEOUT_S,
+    STRANGER,
+    BotHarness,
+    poll,
+    sent_to,
+    services_of,
+)
 
 StartBot = Callable[[Settings], Any]
 

@@ -11,35 +11,21 @@ import pytest
 from config import Settings
 from core.messages import COMMANDS
 from fakes.exchange_faults import Fault
-from fakes.telegram import SentMessage
-from services.context import Services
 from services.monitor import PollOutcome
-from tests.e2e.conftest import ALLOWED_CHAT, ALLOWED_GROUP, REPLY_TIMEOUT_S, BotHarness
+from tests.e2e.conftest import (
+    ALLOWED_CHAT,
+    ALLOWED_GROUP,
+    REPLY_TIMEOUT_S,
+    BotHarness,
+    poll,
+    sent_to,
+    services_of,
+)
 
 BTC_TOTAL = "9,7502186644553258"
 BTC_LOCKED = "3,3109771999999998"
 
 StartBot = Callable[[Settings], Any]
-
-
-def services_of(harness: BotHarness) -> Services:
-    services = harness.application.bot_data["services"]
-    assert isinstance(services, Services)
-    return services
-
-
-async def poll(harness: BotHarness) -> PollOutcome:
-    """Run one poll and deliver what it queued, as the poll job does."""
-    services = services_of(harness)
-    outcome = await services.monitor.poll()
-    await services.deliverer.deliver_due()
-    return outcome
-
-
-def sent_to(harness: BotHarness, chat_id: int, prefix: str) -> list[SentMessage]:
-    return [
-        m for m in harness.telegram.sent if m.chat_id == chat_id and m.plain_text.startswith(prefix)
-    ]
 
 
 async def test_change_alert_arrives_once_with_a_short_poll_interval(

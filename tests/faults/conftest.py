@@ -28,13 +28,15 @@ from btcturk.client import BtcTurkClient
 from config import Settings, load_settings
 from fakes.exchange import FakeBtcTurk
 from fakes.seed import DEMO_API_KEY, DEMO_API_SECRET, DEMO_BOT_TOKEN
-from fakes.telegram import FakeTelegram, SentMessage
+from fakes.telegram import FakeTelegram
 from handlers.access import GUARD_GROUP
-from services.context import Services
-from services.monitor import PollOutcome
 from services.portfolio import PortfolioService
 from tests.e2e import conftest as e2e
-from tests.e2e.conftest import ALLOWED_CHAT, ALLOWED_GROUP, REPLY_TIMEOUT_S, BotHarness
+from tests.e2e.conftest import (
+    ALLOWED_CHAT,
+    ALLOWED_GROUP,
+    REPLY_TIMEOUT_S,
+)
 
 # The e2e suite's fixtures: the two fakes, the FakeClock and the running bot.
 exchange = e2e.exchange
@@ -129,28 +131,6 @@ def cache_clock(monkeypatch: pytest.MonkeyPatch) -> ManualMonotonic:
 def expire_cache(clock: ManualMonotonic) -> None:
     """Make the next command read the exchange again instead of the cached balances."""
     clock.now += app.BALANCE_CACHE_S + 1
-
-
-def services_of(harness: BotHarness) -> Services:
-    """Return the services the running bot shares between handlers and jobs."""
-    services = harness.application.bot_data["services"]
-    assert isinstance(services, Services)
-    return services
-
-
-async def poll(harness: BotHarness) -> PollOutcome:
-    """Run one poll and one delivery round, as the poll job does."""
-    services = services_of(harness)
-    outcome = await services.monitor.poll()
-    await services.deliverer.deliver_due()
-    return outcome
-
-
-def sent_to(harness: BotHarness, chat_id: int, prefix: str = "") -> list[SentMessage]:
-    """Return the messages sent to `chat_id` whose visible text starts with `prefix`."""
-    return [
-        m for m in harness.telegram.sent if m.chat_id == chat_id and m.plain_text.startswith(prefix)
-    ]
 
 
 class UpdateTracker:

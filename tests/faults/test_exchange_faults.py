@@ -13,13 +13,11 @@ from config import Settings
 from fakes.exchange import FakeBtcTurk
 from fakes.exchange_faults import Fault
 from services.monitor import PollOutcome
-from tests.e2e.conftest import ALLOWED_CHAT, REPLY_TIMEOUT_S, BotHarness
+from tests.e2e.conftest import ALLOWED_CHAT, REPLY_TIMEOUT_S, BotHarness, poll, services_of
 from tests.faults.conftest import (
     ManualMonotonic,
     RecordedBackoff,
     expire_cache,
-    poll,
-    services_of,
 )
 
 pytestmark = [pytest.mark.faults, pytest.mark.usefixtures("without_jobs")]

@@ -23,11 +23,10 @@ from fakes.exchange import FakeBtcTurk
 from fakes.seed import demo_balances, demo_tickers
 from fakes.telegram import SentMessage
 from fakes.telegram_types import ChatType
-from tests.e2e.conftest import ALLOWED_CHAT, ALLOWED_GROUP, BotHarness
+from tests.e2e.conftest import ALLOWED_CHAT, ALLOWED_GROUP, BotHarness, services_of
 from tests.faults.conftest import (
     RecordedBackoff,
     UpdateTracker,
-    services_of,
 )
 
 pytestmark = [pytest.mark.faults, pytest.mark.usefixtures("without_jobs")]

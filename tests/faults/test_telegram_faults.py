@@ -15,12 +15,17 @@ from fakes.exchange import FakeBtcTurk
 from fakes.seed import JsonRow, ticker_row
 from fakes.telegram import FakeTelegram
 from services.monitor import PollOutcome
-from tests.e2e.conftest import ALLOWED_CHAT, ALLOWED_GROUP, REPLY_TIMEOUT_S, BotHarness
-from tests.faults.conftest import (
-    UpdateTracker,
+from tests.e2e.conftest import (
+    ALLOWED_CHAT,
+    ALLOWED_GROUP,
+    REPLY_TIMEOUT_S,
+    BotHarness,
     poll,
     sent_to,
     services_of,
+)
+from tests.faults.conftest import (
+    UpdateTracker,
 )
 
 pytestmark = [pytest.mark.faults, pytest.mark.usefixtures("without_jobs")]
