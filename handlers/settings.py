@@ -23,7 +23,7 @@ async def show_settings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     facts = ChatSettingsView(
         quote=settings.quote_currency,
         summary_time=f"{settings.daily_summary_time:%H:%M}",
-        summary_chart=getattr(settings, "summary_chart", False),
+        summary_chart=settings.summary_chart,
         poll_interval=interval(settings.poll_interval_s, view),
         order_changes=settings.notify_order_changes,
         quiet_hours=None if settings.quiet_hours is None else str(settings.quiet_hours),
