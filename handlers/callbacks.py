@@ -6,8 +6,9 @@ from telegram import Update
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
+from core.balance_reply import parse_balance_args
 from core.split import split_message
-from handlers.commands import REFRESH_PREFIX, balance_text, chat_view, refresh_keyboard
+from handlers.commands import REFRESH_PREFIX, balance_answer, chat_view, refresh_keyboard
 from services.context import get_services
 
 FRESH_ENOUGH_S = 1.0
@@ -20,8 +21,13 @@ async def refresh_balance(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     services = get_services(context)
     view = await chat_view(update, services)
     asset = (query.data or "").removeprefix(REFRESH_PREFIX) or None
+    try:
+        parse_balance_args([asset] if asset else [])
+    except ValueError:  # not data this bot ever put on a button: refresh the whole portfolio
+        asset = None
     args = [asset] if asset else []
-    text = split_message(await balance_text(services, args, view, max_age_s=FRESH_ENOUGH_S))[0]
+    answer = await balance_answer(services, args, view, max_age_s=FRESH_ENOUGH_S)
+    text = split_message(answer.text)[0]
     try:
         await query.edit_message_text(text, reply_markup=refresh_keyboard(asset, view))
     except BadRequest as error:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatAction
@@ -57,13 +57,21 @@ async def balance(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     except ValueError:
         await reply_html(update, usage_message("balance", "/balance btc", view))
         return
-    text = await with_typing(update, context, balance_text(services, args, view))
-    await reply_html(update, text, keyboard=refresh_keyboard(asset, view))
+    answer = await with_typing(update, context, balance_answer(services, args, view))
+    keyboard = refresh_keyboard(asset, view) if answer.refreshable else None
+    await reply_html(update, answer.text, keyboard=keyboard)
 
 
-async def balance_text(
+class BalanceAnswer(NamedTuple):
+    """The text of a /balance reply, and whether a Refresh button makes sense under it."""
+
+    text: str
+    refreshable: bool
+
+
+async def balance_answer(
     services: Services, args: list[str], view: View, *, max_age_s: float | None = None
-) -> str:
+) -> BalanceAnswer:
     """Return the /balance answer: fresh figures, else the last ones with a notice, else why."""
     notice = ""
     try:
@@ -71,10 +79,12 @@ async def balance_text(
     except BtcTurkError as error:
         last = services.portfolio.last_good
         if last is None:
-            return exchange_error_message(error, view)
+            return BalanceAnswer(exchange_error_message(error, view), refreshable=True)
         portfolio = last.portfolio
         notice = stale_notice(error, portfolio, view) + "\n\n"
-    return notice + balance_reply(args, portfolio, view)
+    asset = parse_balance_args(args)
+    listed = asset is None or asset in portfolio.known_assets  # no button under "no such asset"
+    return BalanceAnswer(notice + balance_reply(args, portfolio, view), refreshable=listed)
 
 
 def refresh_keyboard(asset: str | None, view: View) -> InlineKeyboardMarkup:

@@ -187,3 +187,25 @@ async def test_mute_with_a_bad_duration_gets_the_usage_line(bot: BotHarness) -> 
     [reply] = await bot.ask("/mute forever")
 
     assert reply.plain_text.startswith("Usage: /mute [duration]")
+
+
+async def test_no_refresh_button_under_an_unknown_asset(bot: BotHarness) -> None:
+    [unknown] = await bot.ask("/balance nope")
+    [held] = await bot.ask("/balance btc")
+
+    assert unknown.reply_markup is None
+    assert held.reply_markup is not None
+
+
+async def test_a_forged_refresh_button_refreshes_the_whole_portfolio(bot: BotHarness) -> None:
+    [reply] = await bot.ask("/balance")
+    since = len(bot.telegram.sent)
+
+    bot.telegram.send_callback(ALLOWED_CHAT, "refresh:<b>", message_id=reply.message_id)
+    await bot.telegram.wait_until(
+        lambda: bool(bot.telegram.answered_callbacks), timeout=REPLY_TIMEOUT_S, what="an answer"
+    )
+
+    [answer] = bot.telegram.answered_callbacks
+    assert answer.text == "Up to date"  # the whole portfolio, unchanged: nothing to rewrite
+    assert bot.telegram.sent[since:] == []  # no error message either
