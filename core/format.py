@@ -102,18 +102,32 @@ def stale_notice(error: BtcTurkError, portfolio: Portfolio, view: View) -> str:
     return f"{exchange_error_message(error, view, advice=False)} {stale}"
 
 
+def pre_table(rows: Sequence[tuple[str, ...]], align: str) -> str:
+    """Lay plain-text cells out in a <pre> block, one `align` letter ("<" or ">") a column.
+
+    Widths are measured on the text as shown, before escaping, so an asset called A<B lines up.
+    """
+    widths = [max(len(row[i]) for row in rows) for i in range(len(align))]
+    lines = [
+        "  ".join(
+            f"{cell:{side}{width}}" for cell, side, width in zip(row, align, widths, strict=True)
+        )
+        for row in rows
+    ]
+    body = "\n".join(lines)
+    return f"<pre>{escape(body)}</pre>"
+
+
 def _table(positions: Sequence[Position], view: View) -> str:
     rows = [
         (
-            escape(p.asset),
+            p.asset,
             view.lang.amount(p.total, p.precision),
             NO_VALUE if p.value is None else view.lang.money(p.value),
         )
         for p in positions
     ]
-    widths = [max(len(row[i]) for row in rows) for i in range(3)]
-    body = "\n".join(f"{a:<{widths[0]}}  {b:>{widths[1]}}  {c:>{widths[2]}}" for a, b, c in rows)
-    return f"<pre>{body}</pre>"
+    return pre_table(rows, "<>>")
 
 
 def _amount_list(positions: Iterable[Position], field: str, view: View) -> str:

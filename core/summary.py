@@ -7,7 +7,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from html import escape
 
-from core.format import DUST_LIMIT
+from core.format import DUST_LIMIT, pre_table
 from core.i18n import Lang, View
 from core.numbers import quantize
 from core.valuation import Portfolio
@@ -120,7 +120,5 @@ def _table(moves: list[AssetMove], view: View, *, compare: bool) -> str:
             ratio = move.change / move.before * HUNDRED
             same = quantize(ratio, 2) == 0
             trend = "=" if same else f"{_arrow(ratio)} {view.lang.percent(ratio)}"
-        rows.append((escape(move.asset), trend, view.lang.money(move.now)))
-    widths = [max(len(row[i]) for row in rows) for i in range(3)]
-    body = "\n".join(f"{a:<{widths[0]}}  {b:<{widths[1]}}  {c:>{widths[2]}}" for a, b, c in rows)
-    return f"<pre>{body}</pre>"
+        rows.append((move.asset, trend, view.lang.money(move.now)))
+    return pre_table(rows, "<<>")

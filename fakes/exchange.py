@@ -181,11 +181,6 @@ class FakeBtcTurk(LocalServer):
         """Return the faults still queued for `endpoint`."""
         return list(self._faults[endpoint])
 
-    def reset_rate_limit(self) -> None:
-        """Start a fresh rate-limit window at the next request."""
-        self._window_start = None
-        self._window_count = 0
-
     # Server
 
     def build_app(self) -> web.Application:

@@ -12,6 +12,7 @@ from telegram.ext import ContextTypes
 from btcturk.errors import BtcTurkError
 from core.chart_data import chart_caption, history_since
 from core.format import exchange_error_message
+from handlers.commands import chat_view
 from handlers.replies import reply_html
 from services.charts import chart_png
 from services.context import get_services
@@ -22,7 +23,7 @@ async def chart(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     services, chat, message = get_services(context), update.effective_chat, update.effective_message
     if chat is None or message is None:
         return
-    view = await services.views.view(chat.id)
+    view = await chat_view(update, services)
     try:
         portfolio = await services.portfolio.portfolio()
     except BtcTurkError as error:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from core.i18n import LANGUAGES, View, get_lang
+from core.i18n import LANGUAGES
 from core.messages import ChatSettingsView, settings_message
 from core.quiet import parse_mute_duration
 from core.status import interval
@@ -42,8 +42,7 @@ async def set_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         await reply_html(update, (await chat_view(update, services)).t("lang.usage"))
         return
     await services.views.set_language(chat.id, code)
-    view = View(get_lang(code), services.settings.timezone, services.clock())
-    await reply_html(update, view.t("lang.changed"))
+    await reply_html(update, services.views.view_in(code).t("lang.changed"))
 
 
 async def mute(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

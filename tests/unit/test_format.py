@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from html import unescape
 from zoneinfo import ZoneInfo
 
 from btcturk.errors import AuthError, BadResponse, RateLimited, StampRejected, Unavailable
 from core.balance_reply import balance_reply
-from core.format import exchange_error_message, stale_notice
+from core.format import exchange_error_message, pre_table, stale_notice
 from core.i18n import Lang, View
 from core.valuation import Portfolio, value_portfolio
 from tests.factories import AS_OF, balance, documented_balances, documented_tickers, ticker
@@ -127,3 +128,11 @@ def test_stale_notice_says_why_and_from_when() -> None:
     assert text == (
         "⏳ BTCTurk is not answering (maintenance or network). Showing data from 14:32 (Istanbul)."
     )
+
+
+def test_table_columns_line_up_as_shown_even_with_escaped_names() -> None:
+    text = pre_table([("A<B", "5", "10.00"), ("BTCX", "12", "1.00")], "<>>")
+
+    assert text.startswith("<pre>")
+    shown = unescape(text.removeprefix("<pre>").removesuffix("</pre>")).splitlines()
+    assert shown == ["A<B    5  10.00", "BTCX  12   1.00"]
