@@ -62,25 +62,37 @@ class Monitor:
         self.failures = 0
         self._failing_since: datetime | None = None
         self._lock = asyncio.Lock()
+        # The monitor is the only writer of the snapshot and of the outage flag: after the
+        # first poll reads them from the store, it keeps them here and writes only changes.
+        self._loaded = False
+        self._snapshot: dict[str, Holding] | None = None
+        self._down_since: str | None = None
 
     async def poll(self) -> PollOutcome:
         """Poll once (one poll at a time); never raises for an exchange failure."""
         async with self._lock:
             return await self._poll()
 
+    async def _load(self) -> None:
+        if not self._loaded:
+            stored = await self._store.last_snapshot()
+            self._snapshot = stored[0] if stored is not None else None
+            self._down_since = await self._store.get_meta(DOWN_KEY)
+            self._loaded = True
+
     async def _poll(self) -> PollOutcome:
+        await self._load()
         now = self._clock()
         try:
             fetch = await self._portfolio.fetch(max_age_s=0)
         except BtcTurkError as error:
             return await self._failed(now, error)
         current = snapshot_from_balances(b for b in fetch.balances if b.balance != 0)
-        stored = await self._store.last_snapshot()
-        previous = stored[0] if stored is not None else None
+        previous = self._snapshot
         if previous is not None and is_suspicious(previous, current):
             return await self._failed(now, BadResponse("an empty balance list"))
         self.failures, self._failing_since = 0, None
-        down_since = await self._store.get_meta(DOWN_KEY)
+        down_since = self._down_since
         owed = await self._back_notice(down_since)
         if previous is not None:
             owed += await self._change_notifications(previous, current, fetch.portfolio)
@@ -88,9 +100,12 @@ class Monitor:
             await self._store.all_alerts(), current, fetch.balances, fetch.portfolio
         )
         owed += alerts_owed
-        await self._store.record_poll(current, now, owed, states)
+        if owed or states or current != previous:  # an unchanged account costs no disk write
+            await self._store.record_poll(current, now, owed, states)
+            self._snapshot = current
         if down_since is not None:  # after the notice is safely queued: repeat rather than lose
             await self._store.set_meta(DOWN_KEY, None)
+            self._down_since = None
         if owed:
             log.info("poll queued %d notification(s)", len(owed))
         return PollOutcome(succeeded=True, queued=len(owed))
@@ -144,14 +159,15 @@ class Monitor:
         long_enough = now - self._failing_since >= DOWN_AFTER
         if self.failures < DOWN_AFTER_FAILURES or not long_enough:
             return PollOutcome(succeeded=False, queued=0)
-        if await self._store.get_meta(DOWN_KEY) is not None:
+        if self._down_since is not None:
             return PollOutcome(succeeded=False, queued=0)
         since = self._failing_since
         owed = await self._views.notifications(
             self._chats, "status", lambda view: exchange_down(since, view)
         )
         await self._store.enqueue(owed)
-        await self._store.set_meta(DOWN_KEY, self._failing_since.isoformat())
+        self._down_since = since.isoformat()
+        await self._store.set_meta(DOWN_KEY, self._down_since)
         return PollOutcome(succeeded=False, queued=len(owed))
 
     async def _back_notice(self, down_since: str | None) -> list[NewNotification]:

@@ -59,6 +59,24 @@ async def test_nothing_is_sent_when_nothing_changed(bot: BotHarness) -> None:
     assert sent_to(bot, ALLOWED_CHAT, "🔔") == []
 
 
+async def test_an_unchanged_account_is_not_written_again(bot: BotHarness) -> None:
+    store = services_of(bot).store
+    await poll(bot)
+    first = await store.last_snapshot()
+    bot.clock.advance(minutes=5)
+    await poll(bot)
+    unchanged = await store.last_snapshot()
+    bot.exchange.set_balance("USDT", "2000")
+    bot.clock.advance(minutes=5)
+    await poll(bot)
+    changed = await store.last_snapshot()
+
+    assert first is not None
+    assert unchanged == first
+    assert changed is not None
+    assert changed[1] == bot.clock.now
+
+
 async def test_order_moves_are_quiet_by_default(bot: BotHarness) -> None:
     await poll(bot)
     bot.exchange.set_balance("BTC", BTC_TOTAL, locked="1")
