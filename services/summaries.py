@@ -37,6 +37,7 @@ class Summaries:
     ) -> None:
         self._settings = settings
         self._views = views
+        self._all_sent_on: date | None = None
         self._portfolio = portfolio
         self._store = store
         self._clock = clock
@@ -54,12 +55,15 @@ class Summaries:
         if local.time() < self._settings.daily_summary_time:
             return 0
         day = local.date()
+        if day == self._all_sent_on:  # checked every 30 s: once the day is done, ask nothing
+            return 0
         owed = [
             chat_id
             for chat_id in sorted(self._settings.allowed_chat_ids)
             if (await self._store.chat_settings(chat_id)).last_summary_day != day
         ]
         if not owed:
+            self._all_sent_on = day
             return 0
         try:
             portfolio = await self._portfolio.portfolio(max_age_s=SUMMARY_DATA_MAX_AGE_S)
