@@ -102,14 +102,21 @@ class MessageMethods:
         fields: JsonDict = {"text": formatted.text}
         if formatted.entities:
             fields["entities"] = formatted.entities
+        message = self._bot_message(chat, fields, reply_to, markup)
+        self._record(params, "sendMessage", message, text, formatted.text, sent_markup)
+        return copy.deepcopy(message)
+
+    def _bot_message(
+        self, chat: JsonDict, fields: JsonDict, reply_to: JsonDict | None, markup: JsonDict | None
+    ) -> JsonDict:
+        """Store a new message from the bot with its reply and keyboard, if any."""
         if reply_to is not None:
             fields["reply_to_message"] = reply_to
         if markup is not None:
             fields["reply_markup"] = markup
         message = self._new_message(chat, sender=self.bot_user, **fields)
         self._bot_messages.add((chat["id"], message["message_id"]))
-        self._record(params, "sendMessage", message, text, formatted.text, sent_markup)
-        return copy.deepcopy(message)
+        return message
 
     async def _edit_message_text(self, params: Params) -> object:
         _, stored = self._editable(params)
@@ -184,12 +191,7 @@ class MessageMethods:
             fields["caption"] = formatted.text
         if formatted.entities:
             fields["caption_entities"] = formatted.entities
-        if reply_to is not None:
-            fields["reply_to_message"] = reply_to
-        if markup is not None:
-            fields["reply_markup"] = markup
-        message = self._new_message(chat, sender=self.bot_user, **fields)
-        self._bot_messages.add((chat["id"], message["message_id"]))
+        message = self._bot_message(chat, fields, reply_to, markup)
         self._record(
             params,
             "sendPhoto",
