@@ -119,9 +119,12 @@ class View:
         return _place(self.tz, self.lang.code)
 
 
-def get_lang(code: str | None) -> Lang:
-    """Return the language `code`, or the default one when it is unknown or None."""
-    return Lang(code if code in LANGUAGES else DEFAULT_LANGUAGE)
+def get_lang(code: str | None, fallback: str = DEFAULT_LANGUAGE) -> Lang:
+    """Return the language `code`, or `fallback` (else the default) when it is not spoken."""
+    for candidate in (code, fallback):
+        if candidate in LANGUAGES:
+            return Lang(candidate)
+    return Lang(DEFAULT_LANGUAGE)
 
 
 @functools.lru_cache(maxsize=8192)

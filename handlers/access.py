@@ -10,7 +10,7 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationHandlerStop, ContextTypes, TypeHandler
 
-from core.i18n import DEFAULT_LANGUAGE, LANGUAGES, get_lang
+from core.i18n import DEFAULT_LANGUAGE, get_lang
 from core.messages import refusal_message
 
 log = logging.getLogger(__name__)
@@ -62,7 +62,7 @@ class AccessGuard:
         """Answer at most once an hour per chat, with no figure, only the chat's own ID."""
         user = update.effective_user
         spoken = (user.language_code or "")[:2] if user else ""
-        lang = get_lang(spoken if spoken in LANGUAGES else self._default_language)
+        lang = get_lang(spoken, self._default_language)
         if update.callback_query is not None:
             await update.callback_query.answer(lang.t("refusal.short"))
         if chat_id is None or not self._due(chat_id) or not _asks_something(update):

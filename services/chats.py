@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import datetime, tzinfo
 
-from core.i18n import LANGUAGES, View, get_lang
+from core.i18n import View, get_lang
 from services.notifications import notifications_for
 from store.models import NewNotification
 from store.store import Store
@@ -25,12 +25,11 @@ class ChatViews:
 
     def default_view(self) -> View:
         """Return the view of a chat with no preference (the configured language)."""
-        return View(get_lang(self._default), self._tz, self._clock())
+        return self.view_in(None)
 
     def view_in(self, language: str | None) -> View:
         """Return a view in `language` when the bot speaks it, else in the default one."""
-        code = language if language in LANGUAGES else self._default
-        return View(get_lang(code), self._tz, self._clock())
+        return View(get_lang(language, self._default), self._tz, self._clock())
 
     async def view(self, chat_id: int) -> View:
         """Return how `chat_id` reads messages now."""
@@ -38,7 +37,7 @@ class ChatViews:
         if code is None:
             code = (await self._store.chat_settings(chat_id)).language or self._default
             self._languages[chat_id] = code
-        return View(get_lang(code), self._tz, self._clock())
+        return self.view_in(code)
 
     async def set_language(self, chat_id: int, code: str) -> None:
         """Remember the chat's language."""

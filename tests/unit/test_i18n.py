@@ -72,3 +72,10 @@ def test_unknown_language_falls_back_to_turkish() -> None:
     assert get_lang("de") == TR
     assert get_lang(None) == TR
     assert get_lang("en") == EN
+
+
+def test_a_fallback_language_is_used_when_the_asked_one_is_not_spoken() -> None:
+    assert get_lang("de", "en") == EN
+    assert get_lang(None, "en") == EN
+    assert get_lang("tr", "en") == TR
+    assert get_lang("de", "xx") == TR
