@@ -24,8 +24,17 @@ from typing import TypeVar
 
 import aiohttp
 
-from btcturk.errors import AuthError, BtcTurkError, RateLimited, StampRejected, Unavailable
-from btcturk.models import Balance, Ticker
+from btcturk.auth_backoff import AuthBackoff
+from btcturk.errors import (
+    AuthError,
+    BtcTurkError,
+    KeyPaused,
+    RateLimited,
+    StampRejected,
+    Unavailable,
+)
+from btcturk.models import Balance, DataNote, Ticker
+from btcturk.notes import DataNotes
 from btcturk.parsing import (
     UnreadableResponse,
     decode_answer,
@@ -82,6 +91,7 @@ class BtcTurkClient:
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         random: Callable[[], float] = random.random,
         time_source: Callable[[], float] = time.time,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         if bool(api_key) != bool(api_secret):
             raise ValueError("the BTCTurk API key and secret must be given together")
@@ -99,6 +109,8 @@ class BtcTurkClient:
         self._random = random
         self._time_source = time_source
         self._clock = StampClock(time_source)
+        self.auth_backoff = AuthBackoff(monotonic)
+        self.data_notes = DataNotes(monotonic)
         self.last_latency_s: float | None = None
         self.requests_sent = 0
         self.retries = 0
@@ -112,16 +124,24 @@ class BtcTurkClient:
         return self._clock.offset_ms
 
     async def get_balances(self) -> list[Balance]:
-        """Return every balance row of the account, zero rows included."""
+        """Return every usable balance row of the account, zero rows included."""
         if not self._api_key:
             raise AuthError("no BTCTurk API key is configured")
-        return await self._call(
-            BALANCES_PATH, lambda answer: parse_balances(answer.envelope_data()), signed=True
+        notes: list[DataNote] = []
+        balances = await self._signed_call(
+            BALANCES_PATH, lambda answer: parse_balances(answer.envelope_data(), notes)
         )
+        self.data_notes.record(notes)
+        return balances
 
     async def get_tickers(self) -> list[Ticker]:
-        """Return the tickers of all pairs."""
-        return await self._call(TICKER_PATH, lambda answer: parse_tickers(answer.envelope_data()))
+        """Return the tickers of all pairs that have a usable price."""
+        notes: list[DataNote] = []
+        tickers = await self._call(
+            TICKER_PATH, lambda answer: parse_tickers(answer.envelope_data(), notes)
+        )
+        self.data_notes.record(notes)
+        return tickers
 
     async def server_time_ms(self) -> int:
         """Return the exchange's clock in milliseconds."""
@@ -135,6 +155,27 @@ class BtcTurkClient:
         self._clock.offset_ms = offset
         logger.debug("clock offset to BTCTurk: %d ms", offset)
         return offset
+
+    async def _signed_call(self, path: str, parse: Callable[[_Answer], T]) -> T:
+        """Request a signed `path`, unless the key was refused lately: then wait, growing."""
+        wait_s = self.auth_backoff.wait_s()
+        if wait_s > 0:
+            raise KeyPaused(
+                f"BTCTurk refused the API key; next signed request in {wait_s:.0f} s", wait_s
+            )
+        try:
+            result = await self._call(path, parse, signed=True)
+        except StampRejected:
+            raise  # our clock, not the key: the stamp is resynced at each refusal
+        except AuthError:
+            self.auth_backoff.refused()
+            logger.warning(
+                "BTCTurk refused the API key; signed requests pause for %.0f s",
+                self.auth_backoff.wait_s(),
+            )
+            raise
+        self.auth_backoff.accepted()
+        return result
 
     async def _call(self, path: str, parse: Callable[[_Answer], T], *, signed: bool = False) -> T:
         """Request `path` and parse it, retrying transient errors and one rejected stamp."""

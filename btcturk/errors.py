@@ -2,7 +2,8 @@
 
     BtcTurkError
     ├── AuthError            401/403, bad key or signature, IP or permission refused (never retried)
-    │   └── StampRejected    "Invalid Nonce": our clock is off; resync and retry once
+    │   ├── StampRejected    "Invalid Nonce": our clock is off; resync and retry once
+    │   └── KeyPaused        refused lately: no signed request until `retry_in_s` has passed
     ├── RateLimited          429; `retry_after` in seconds when the exchange said
     ├── Unavailable          5xx, maintenance, CDN pages, timeouts, connection errors
     └── BadResponse          not JSON, HTML with 200, `success: false`, missing or malformed fields
@@ -23,6 +24,14 @@ class AuthError(BtcTurkError):
 
 class StampRejected(AuthError):
     """The exchange refused the request's X-Stamp as too far from its clock."""
+
+
+class KeyPaused(AuthError):
+    """The key was refused lately; signed requests wait (2 minutes, growing to an hour)."""
+
+    def __init__(self, message: str, retry_in_s: float) -> None:
+        super().__init__(message)
+        self.retry_in_s = retry_in_s
 
 
 class RateLimited(BtcTurkError):

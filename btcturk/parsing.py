@@ -13,10 +13,10 @@ import json
 import math
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from btcturk.errors import AuthError, BadResponse, RateLimited, StampRejected, Unavailable
-from btcturk.models import Balance, Ticker
+from btcturk.models import Balance, DataNote, NoteKind, Ticker
 from core.amounts import AmountError, parse_decimal
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -28,6 +28,12 @@ _AUTH_PREFIXES = ("unauthorized", "invalid signature")
 _AUTH_HINT = "check the API key, its permissions, its IP restriction and the clock"
 _MAX_SHOWN = 120
 _MAX_MS = 10**14  # year 5138: any stamp beyond is garbage
+Endpoint = Literal["balances", "tickers"]
+_BAD = object()  # an amount that is present but not a number
+_ZERO = Decimal(0)
+FIAT_ASSETS = frozenset({"TRY", "USD", "EUR", "GBP"})
+FIAT_PRECISION = 2
+CRYPTO_PRECISION = 8
 
 
 class UnreadableResponse(BadResponse):
@@ -85,56 +91,35 @@ def parse_envelope(
     return payload["data"]
 
 
-def parse_balances(data: Any) -> list[Balance]:
-    """Return the balances of `GET /api/v1/users/balances` data."""
-    return [_quick_balance(row) or _balance(row) for row in _rows(data, "balances")]
+def parse_balances(data: Any, notes: list[DataNote] | None = None) -> list[Balance]:
+    """Return the usable balances of `GET /api/v1/users/balances` data.
 
-
-def _quick_balance(row: dict[str, Any]) -> Balance | None:
-    """Parse a well-formed row fast; None sends anything unusual to the checking parser.
-
-    A poll reads the same amounts again and again, so their Decimals are remembered by text.
+    A row needs an asset and a balance; whatever else it lacks is derived, defaulted or left
+    out, and said in `notes`. A row without them is skipped and noted. Only an answer with no
+    usable row at all is a `BadResponse`.
     """
-    try:
-        asset, name = row["asset"], row["assetname"]
-        precision, stamp = row["precision"], row["timestamp"]
-        amounts = _amounts(
-            row["balance"], row["locked"], row["free"], row["orderFund"], row["requestFund"]
-        )
-    except (KeyError, TypeError, AmountError):
-        return None
-    if not (
-        type(asset) is str
-        and asset
-        and type(name) is str
-        and name
-        and type(precision) is int
-        and 0 <= precision <= _MAX_PRECISION
-        and type(stamp) is int
-        and 0 <= stamp < _MAX_MS
-    ):
-        return None
-    return Balance(asset, name, *amounts, precision, _moment(stamp))
+    sink: list[DataNote] = [] if notes is None else notes
+    rows = [_balance(row, sink) for row in _listed(data, "balances", sink)]
+    usable = [row for row in rows if row is not None]
+    if rows and not usable:
+        raise BadResponse("BTCTurk balances held no usable row")
+    return usable
+
+
+def parse_tickers(data: Any, notes: list[DataNote] | None = None) -> list[Ticker]:
+    """Return the usable tickers of `GET /api/v2/ticker` data; a row without a price is skipped."""
+    sink: list[DataNote] = [] if notes is None else notes
+    rows = [_ticker(row, sink) for row in _listed(data, "tickers", sink)]
+    usable = [row for row in rows if row is not None]
+    if not usable:
+        raise BadResponse("BTCTurk tickers held no usable price")
+    return usable
 
 
 @functools.lru_cache(maxsize=64)
 def _moment(milliseconds: int) -> datetime:
     """Return the UTC time of a stamp; the rows of one answer share theirs."""
     return _EPOCH + timedelta(milliseconds=milliseconds)
-
-
-@functools.lru_cache(maxsize=4096)
-def _amounts(*texts: object) -> tuple[Decimal, Decimal, Decimal, Decimal, Decimal]:
-    """Return the Decimals of a row's five amount strings (AmountError/TypeError otherwise)."""
-    if not all(type(text) is str for text in texts):
-        raise TypeError("amounts are not strings")
-    balance, locked, free, order_fund, request_fund = (parse_decimal(str(t)) for t in texts)
-    return balance, locked, free, order_fund, request_fund
-
-
-def parse_tickers(data: Any) -> list[Ticker]:
-    """Return the tickers of `GET /api/v2/ticker` data."""
-    return [_ticker(row) for row in _rows(data, "tickers")]
 
 
 def parse_server_time(body: bytes) -> int:
@@ -148,62 +133,191 @@ def parse_server_time(body: bytes) -> int:
     return milliseconds
 
 
-def _balance(row: dict[str, Any]) -> Balance:
-    asset = _text(row, "asset", "balance row")
-    where = f"balance of {asset}"
+def _balance(row: dict[str, Any], notes: list[DataNote]) -> Balance | None:
+    asset = row.get("asset")
+    if type(asset) is not str or not asset:
+        notes.append(DataNote("balances", "skipped", "asset", ""))
+        return None
+    balance = _amount(row, "balance", asset, notes)
+    locked = _amount(row, "locked", asset, notes)
+    free = _amount(row, "free", asset, notes)
+    amounts = {"balance": balance, "locked": locked, "free": free}
+    unusable = next((name for name, value in amounts.items() if value is _BAD), None)
+    if balance is None:
+        unusable = "balance"
+    if unusable is not None:
+        notes.append(DataNote("balances", "skipped", unusable, asset))
+        return None
+    locked, free = _locked_and_free(balance, locked, free, asset, notes)
+    order_fund = _optional_amount(row, "orderFund", asset, notes)
+    request_fund = _optional_amount(row, "requestFund", asset, notes)
+    name = row.get("assetname")
+    if type(name) is not str or not name:
+        notes.append(DataNote("balances", "missing", "assetname", asset))
+        name = asset
     return Balance(
-        asset=asset,
-        asset_name=_text(row, "assetname", where),
-        balance=_decimal(row, "balance", where),
-        locked=_decimal(row, "locked", where),
-        free=_decimal(row, "free", where),
-        order_fund=_decimal(row, "orderFund", where),
-        request_fund=_decimal(row, "requestFund", where),
-        precision=_precision(row, where),
-        timestamp=_timestamp(row, where),
+        asset,
+        name,
+        balance,
+        locked,
+        free,
+        order_fund,
+        request_fund,
+        _precision(row, asset, notes),
+        _timestamp(row, "balances", asset, notes),
     )
 
 
-def _ticker(row: dict[str, Any]) -> Ticker:
-    pair = _text(row, "pair", "ticker")
-    where = f"ticker {pair}"
-    return Ticker(
-        pair=pair,
-        numerator=_text(row, "numeratorSymbol", where),
-        denominator=_text(row, "denominatorSymbol", where),
-        last=_decimal(row, "last", where),
-        daily_percent=_decimal(row, "dailyPercent", where),
-        timestamp=_timestamp(row, where),
-    )
+def _locked_and_free(
+    balance: Decimal,
+    locked: Decimal | None,
+    free: Decimal | None,
+    asset: str,
+    notes: list[DataNote],
+) -> tuple[Decimal, Decimal]:
+    """Return (locked, free), deriving a missing one from the balance and the other."""
+    if locked is not None and free is not None:
+        return locked, free
+    if free is not None:
+        notes.append(DataNote("balances", "derived", "locked", asset))
+        return balance - free, free
+    if locked is not None:
+        notes.append(DataNote("balances", "derived", "free", asset))
+        return locked, balance - locked
+    notes.append(DataNote("balances", "defaulted", "locked", asset))
+    return _ZERO, balance
 
 
-def _rows(data: Any, what: str) -> list[dict[str, Any]]:
-    if not isinstance(data, list) or not all(isinstance(row, dict) for row in data):
-        raise BadResponse(f"BTCTurk {what} are not a list of objects")
-    return data
+def _amount(row: dict[str, Any], name: str, asset: str, notes: list[DataNote]) -> Any:
+    """Return a row's amount: a Decimal, None when absent, `_BAD` when it is not a number.
+
+    Amounts are strings with a dot or a comma; a JSON number is accepted too, and noted.
+    """
+    value = row.get(name)
+    if value is None:
+        return None
+    if type(value) is str:
+        try:
+            return _text_amount(value)
+        except AmountError:
+            return _BAD
+    if type(value) in (int, Decimal):
+        notes.append(DataNote("balances", "type", name, asset))
+        return _number(value)
+    return _BAD
 
 
-def _field(row: dict[str, Any], name: str, where: str) -> Any:
-    if row.get(name) is None:
-        raise BadResponse(f"{where}: field {name!r} is missing")
-    return row[name]
-
-
-def _text(row: dict[str, Any], name: str, where: str) -> str:
-    value = _field(row, name, where)
-    if not isinstance(value, str) or not value:
-        raise BadResponse(f"{where}: field {name!r} is not a name")
+def _optional_amount(
+    row: dict[str, Any], name: str, asset: str, notes: list[DataNote]
+) -> Decimal | None:
+    value = _amount(row, name, asset, notes)
+    if value is None:
+        notes.append(DataNote("balances", "missing", name, asset))
+        return None
+    if value is _BAD:
+        notes.append(DataNote("balances", "type", name, asset))
+        return None
+    assert isinstance(value, Decimal)
     return value
 
 
-def _decimal(row: dict[str, Any], name: str, where: str) -> Decimal:
-    value = _field(row, name, where)
-    if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
-        raise BadResponse(f"{where}: field {name!r} is not a number")
+@functools.lru_cache(maxsize=4096)
+def _text_amount(text: str) -> Decimal:
+    """Return the Decimal of an amount string (remembered: a poll reads the same ones again)."""
+    return parse_decimal(text)
+
+
+def _number(value: int | Decimal) -> Decimal | object:
+    """Return a JSON number as a finite Decimal, or `_BAD`."""
     try:
         return parse_decimal(str(value))
     except AmountError:
-        raise BadResponse(f"{where}: field {name!r} is not a number") from None
+        return _BAD
+
+
+def _precision(row: dict[str, Any], asset: str, notes: list[DataNote]) -> int:
+    """Return the row's precision; without a usable one, 2 for fiat money and 8 otherwise."""
+    value = row.get("precision")
+    if type(value) is int and 0 <= value <= _MAX_PRECISION:
+        return value
+    try:
+        precision = _integer(value, "", "precision") if value is not None else None
+    except BadResponse:
+        precision = None
+    if precision is not None and 0 <= precision <= _MAX_PRECISION:
+        notes.append(DataNote("balances", "type", "precision", asset))
+        return precision
+    notes.append(DataNote("balances", "defaulted", "precision", asset))
+    return FIAT_PRECISION if asset in FIAT_ASSETS else CRYPTO_PRECISION
+
+
+def _ticker(row: dict[str, Any], notes: list[DataNote]) -> Ticker | None:
+    sides = _sides(row, notes)
+    if sides is None:
+        return None
+    numerator, denominator = sides
+    pair = row.get("pair")
+    if type(pair) is not str or not pair:
+        pair = numerator + denominator
+    last = _price(row.get("last"))
+    if last is None:
+        notes.append(DataNote("tickers", "skipped", "last", pair))
+        return None
+    daily = row.get("dailyPercent")
+    daily_percent = _price(daily)
+    if daily_percent is None:
+        kind: NoteKind = "missing" if daily is None else "type"
+        notes.append(DataNote("tickers", kind, "dailyPercent", pair))
+    return Ticker(
+        pair=pair,
+        numerator=numerator,
+        denominator=denominator,
+        last=last,
+        daily_percent=daily_percent,
+        timestamp=_timestamp(row, "tickers", pair, notes),
+    )
+
+
+def _sides(row: dict[str, Any], notes: list[DataNote]) -> tuple[str, str] | None:
+    """Return a pair's (numerator, denominator), from `pairNormalized` when the row lacks them."""
+    numerator, denominator = row.get("numeratorSymbol"), row.get("denominatorSymbol")
+    if type(numerator) is str and numerator and type(denominator) is str and denominator:
+        return numerator, denominator
+    subject = str(row.get("pair") or row.get("pairNormalized") or "")
+    normalized = row.get("pairNormalized")
+    if type(normalized) is str and normalized.count("_") == 1:
+        numerator, denominator = normalized.split("_")
+        if numerator and denominator:
+            notes.append(DataNote("tickers", "derived", "numeratorSymbol", subject))
+            return numerator, denominator
+    notes.append(DataNote("tickers", "skipped", "numeratorSymbol", subject))
+    return None
+
+
+def _price(value: Any) -> Decimal | None:
+    """Return a ticker number (JSON number, or text with a dot or comma) or None."""
+    if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
+        return None
+    try:
+        return parse_decimal(str(value))
+    except AmountError:
+        return None
+
+
+def _listed(data: Any, what: str, notes: list[DataNote]) -> list[dict[str, Any]]:
+    """Return the objects of a list answer; a non-object item is skipped and noted."""
+    if not isinstance(data, list):
+        raise BadResponse(f"BTCTurk {what} are not a list")
+    endpoint: Endpoint = "balances" if what == "balances" else "tickers"
+    rows = []
+    for row in data:
+        if isinstance(row, dict):
+            rows.append(row)
+        else:
+            notes.append(DataNote(endpoint, "skipped", "row", ""))
+    if data and not rows:
+        raise BadResponse(f"BTCTurk {what} are not a list of objects")
+    return rows
 
 
 def _integer(value: Any, where: str, name: str) -> int:
@@ -216,19 +330,24 @@ def _integer(value: Any, where: str, name: str) -> int:
     raise BadResponse(f"{where}: field {name!r} is not a whole number")
 
 
-def _precision(row: dict[str, Any], where: str) -> int:
-    precision = _integer(_field(row, "precision", where), where, "precision")
-    if not 0 <= precision <= _MAX_PRECISION:
-        raise BadResponse(f"{where}: field 'precision' is out of range")
-    return precision
-
-
-def _timestamp(row: dict[str, Any], where: str) -> datetime:
-    milliseconds = _integer(_field(row, "timestamp", where), where, "timestamp")
+def _timestamp(
+    row: dict[str, Any], endpoint: Endpoint, subject: str, notes: list[DataNote]
+) -> datetime | None:
+    """Return a row's `timestamp` (ms) as UTC time; None, and noted, when absent or unusable."""
+    value = row.get("timestamp")
+    if type(value) is int and 0 <= value < _MAX_MS:
+        return _moment(value)
+    if value is None:
+        notes.append(DataNote(endpoint, "missing", "timestamp", subject))
+        return None
     try:
-        return _EPOCH + timedelta(milliseconds=milliseconds)
-    except OverflowError:
-        raise BadResponse(f"{where}: field 'timestamp' is out of range") from None
+        milliseconds = _integer(value, subject, "timestamp")
+    except BadResponse:
+        milliseconds = -1
+    if not 0 <= milliseconds < _MAX_MS:
+        notes.append(DataNote(endpoint, "type", "timestamp", subject))
+        return None
+    return _moment(milliseconds)
 
 
 def _load_json(body: bytes) -> Any:

@@ -16,21 +16,20 @@ NO_VALUE = "—"
 
 
 def is_dust(position: Position) -> bool:
-    """Tell whether a holding is too small to deserve its own line."""
+    """Tell whether a holding is too small to deserve its own line (a negative one never is)."""
     if position.value is not None:
-        return position.value < DUST_LIMIT
+        return 0 <= position.value < DUST_LIMIT
     return quantize(position.total, position.precision) == 0
 
 
 def balance_message(portfolio: Portfolio, view: View) -> str:
     """Render the whole portfolio: total first, one line per asset, dust folded."""
-    quote = escape(portfolio.quote)
     updated = view.t("balance.updated", when=view.when(portfolio.as_of))
     if not portfolio.positions:
         return f"{view.t('balance.empty')}\n{updated}"
     shown = [p for p in portfolio.positions if not is_dust(p)]
     dust = [p for p in portfolio.positions if is_dust(p)]
-    lines = [view.t("balance.title", total=view.lang.money(portfolio.total), quote=quote)]
+    lines = [_title(portfolio, view)]
     if shown:
         lines.append(_table(shown, view))
     locked = [p for p in shown if p.locked != 0]
@@ -39,11 +38,34 @@ def balance_message(portfolio: Portfolio, view: View) -> str:
         lines.append(view.t("balance.free", amounts=_amount_list(locked, "free", view)))
     if dust:
         lines.append(_dust_line(dust, portfolio.quote, view))
-    unpriced = [escape(p.asset) for p in shown if not p.is_priced]
-    if unpriced:
-        lines.append(view.t("balance.unpriced", quote=quote, assets=", ".join(unpriced)))
+    lines += _price_notes(portfolio, shown, view)
     lines.append(updated)
     return "\n".join(lines)
+
+
+def _title(portfolio: Portfolio, view: View) -> str:
+    """Return the total first; without prices there is no total to show."""
+    if not portfolio.prices_available:
+        return view.t("balance.title_amounts")
+    quote = escape(portfolio.quote)
+    return view.t("balance.title", total=view.lang.money(portfolio.total), quote=quote)
+
+
+def _price_notes(portfolio: Portfolio, shown: Sequence[Position], view: View) -> list[str]:
+    """Say what the values and the total lack: all prices, or some assets' prices."""
+    if not portfolio.prices_available:
+        return [view.t("balance.no_prices")]
+    notes = []
+    lost = set(portfolio.unpriced)
+    if lost:
+        notes.append(
+            view.t("balance.lost_price", assets=", ".join(escape(a) for a in sorted(lost)))
+        )
+    never = [escape(p.asset) for p in shown if not p.is_priced and p.asset not in lost]
+    if never:
+        quote = escape(portfolio.quote)
+        notes.append(view.t("balance.unpriced", quote=quote, assets=", ".join(never)))
+    return notes
 
 
 def asset_message(position: Position, portfolio: Portfolio, view: View) -> str:
@@ -65,6 +87,8 @@ def asset_message(position: Position, portfolio: Portfolio, view: View) -> str:
                 price=lang.price(position.price),
             )
         )
+    elif not portfolio.prices_available:
+        lines.append(view.t("asset.no_prices"))
     else:
         lines.append(view.t("asset.no_value", quote=quote))
     lines.append(view.t("balance.updated", when=view.when(portfolio.as_of)))

@@ -37,7 +37,7 @@ def change_alert(changes: Sequence[BalanceChange], portfolio: Portfolio, view: V
                 new=lang.amount(change.new_locked, p),
             )
         )
-    lines.append(view.t("change.portfolio", total=lang.money(portfolio.total), quote=quote))
+    lines.append(_portfolio_line(portfolio, view))
     lines.append(view.when(portfolio.as_of))
     return "\n".join(lines)
 
@@ -77,6 +77,27 @@ def exchange_down(since: datetime, view: View) -> str:
 def exchange_back(since: datetime, view: View) -> str:
     """Tell the chats BTCTurk answers again."""
     return view.t("outage.back", when=view.when(since))
+
+
+def _portfolio_line(portfolio: Portfolio, view: View) -> str:
+    """Return the total after a change, saying what it lacks; no total without prices."""
+    if not portfolio.prices_available:
+        return view.t("change.no_prices")
+    total, quote = view.lang.money(portfolio.total), escape(portfolio.quote)
+    if portfolio.unpriced:
+        assets = ", ".join(escape(a) for a in portfolio.unpriced)
+        return view.t("change.portfolio_partial", total=total, quote=quote, assets=assets)
+    return view.t("change.portfolio", total=total, quote=quote)
+
+
+def exchange_refuses_key(since: datetime, view: View) -> str:
+    """Tell the chats BTCTurk refuses the API key, and what to check."""
+    return view.t("outage.auth", when=view.when(since))
+
+
+def exchange_accepts_key(since: datetime, view: View) -> str:
+    """Tell the chats BTCTurk accepts the API key again."""
+    return view.t("outage.auth_back", when=view.when(since))
 
 
 def _value(difference: Decimal, asset: str, portfolio: Portfolio) -> Decimal | None:

@@ -2,11 +2,29 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from html import escape
+from typing import Protocol
 
 from core.i18n import View
+
+SHOWN_SUBJECTS = 3
+
+
+class DataNoteKind(Protocol):
+    """One kind of surprise in the exchange's answers (btcturk.notes.NoteSummary)."""
+
+    @property
+    def endpoint(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def field(self) -> str: ...
+    @property
+    def subjects(self) -> tuple[str, ...]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,12 +41,19 @@ class StatusFacts:
     all_alerts: int
     next_summary_at: datetime
     pending_notifications: int
+    prices_available: bool = True
+    key_retry_at: datetime | None = None  # signed requests paused after a key refusal
+    data_notes: Sequence[DataNoteKind] = field(default_factory=tuple)
 
 
 def status_message(facts: StatusFacts, view: View) -> str:
     """Render /status for the account owner."""
     down = facts.last_error or view.t("status.down")
     lines = [view.t("status.title"), view.t("status.ok") if facts.reachable else down]
+    if facts.key_retry_at is not None:
+        lines.append(view.t("status.key_paused", when=view.when(facts.key_retry_at)))
+    if not facts.prices_available:
+        lines.append(view.t("status.prices_down"))
     if facts.last_success_at is not None:
         latency = ""
         if facts.last_latency_s is not None:
@@ -45,7 +70,22 @@ def status_message(facts: StatusFacts, view: View) -> str:
     lines.append(view.t("status.next_summary", when=view.when(facts.next_summary_at)))
     if facts.pending_notifications:
         lines.append(view.t("status.pending", count=facts.pending_notifications))
+    if facts.data_notes:
+        notes = "; ".join(_data_note(note, view) for note in facts.data_notes)
+        lines.append(view.t("status.data_notes", notes=notes))
     return "\n".join(lines)
+
+
+def _data_note(note: DataNoteKind, view: View) -> str:
+    """Return one kind of surprise: "balances without timestamp (BTC, TRY and 14 more)"."""
+    names = [escape(s or "?") for s in note.subjects]
+    subjects = ", ".join(names[:SHOWN_SUBJECTS])
+    if len(names) > SHOWN_SUBJECTS:
+        subjects = view.t("note.more", shown=subjects, count=len(names) - SHOWN_SUBJECTS)
+    endpoint = view.t(f"note.{note.endpoint}")
+    return view.t(
+        f"note.{note.kind}", endpoint=endpoint, field=escape(note.field), subjects=subjects
+    )
 
 
 def interval(seconds: int, view: View) -> str:

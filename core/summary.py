@@ -70,18 +70,28 @@ def summary_message(
         title = view.t("summary.morning", date=today)
     else:
         title = view.t("summary.daily", date=today)
+    if not portfolio.prices_available:
+        updated = view.t("balance.updated", when=view.when(portfolio.as_of))
+        return "\n".join([title, view.t("balance.no_prices"), updated])
     lines = [title, view.t("summary.total", total=lang.money(portfolio.total), quote=quote)]
-    if previous is None:
+    if portfolio.unpriced:  # a total without an asset it had yesterday compares falsely
+        assets = ", ".join(escape(a) for a in portfolio.unpriced)
+        lines.append(view.t("balance.lost_price", assets=assets))
+    elif previous is None:
         lines.append(view.t("summary.first"))
     else:
         change = portfolio.total - previous.total
         percent = _percent(change, previous.total, lang)
         text = f"{_arrow(change)} {lang.signed(change, 2)} {quote}{percent}"
         lines.append(_since(previous.day, view, text))
-    moves = asset_moves(portfolio, previous)
+    compared = None if portfolio.unpriced else previous
+    moves = asset_moves(portfolio, compared)
     if moves:
-        lines.append(_table(moves, view, compare=previous is not None))
-    unpriced = [escape(p.asset) for p in portfolio.positions if p.value is None]
+        lines.append(_table(moves, view, compare=compared is not None))
+    lost = set(portfolio.unpriced)
+    unpriced = [
+        escape(p.asset) for p in portfolio.positions if p.value is None and p.asset not in lost
+    ]
     if unpriced:
         lines.append(view.t("summary.unpriced", quote=quote, assets=", ".join(unpriced)))
     lines.append(view.t("balance.updated", when=view.when(portfolio.as_of)))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -35,7 +35,12 @@ class Position:
 @dataclass(frozen=True, slots=True)
 class Portfolio:
     """Every non-zero holding, most valuable first, the total of the valued ones, and the
-    price of every listed asset that has one."""
+    price of every listed asset that has one.
+
+    `prices_available` is False when the prices could not be read at all: amounts only.
+    `unpriced` names the held assets that had a price in the last read with prices and have
+    none now (a pair left out of the ticker list): the total lacks them.
+    """
 
     quote: str
     positions: tuple[Position, ...]
@@ -43,6 +48,13 @@ class Portfolio:
     as_of: datetime
     known_assets: frozenset[str]
     prices: Mapping[str, Decimal]
+    prices_available: bool = True
+    unpriced: tuple[str, ...] = ()
+
+    @property
+    def total_complete(self) -> bool:
+        """Tell whether `total` values everything that can be valued: safe to compare."""
+        return self.prices_available and not self.unpriced
 
     def position(self, asset: str) -> Position | None:
         """Return the holding of `asset` (any case), or None when it is not held."""
@@ -79,10 +91,18 @@ def _price(asset: str, quote: str, last: dict[tuple[str, str], Decimal]) -> Deci
 
 
 def value_portfolio(
-    balances: Sequence[Balance], tickers: Sequence[Ticker], quote: str, as_of: datetime
+    balances: Sequence[Balance],
+    tickers: Sequence[Ticker] | None,
+    quote: str,
+    as_of: datetime,
+    *,
+    priced_before: Collection[str] = frozenset(),
 ) -> Portfolio:
-    """Combine balances and tickers into a Portfolio valued in `quote`."""
-    last = last_prices(tickers)
+    """Combine balances and tickers (None: unavailable) into a Portfolio valued in `quote`.
+
+    `priced_before`: the assets that had a price in the last read with prices.
+    """
+    last = last_prices(tickers or ())
     prices = {
         row.asset: price
         for row in balances
@@ -107,6 +127,7 @@ def value_portfolio(
         )
     positions.sort(key=lambda p: (p.value is None, -(p.value or 0), p.asset))
     total = sum((p.value for p in positions if p.value is not None), Decimal(0))
+    available = tickers is not None
     return Portfolio(
         quote=quote,
         positions=tuple(positions),
@@ -114,4 +135,8 @@ def value_portfolio(
         as_of=as_of,
         known_assets=frozenset(row.asset for row in balances),
         prices=prices,
+        prices_available=available,
+        unpriced=tuple(
+            p.asset for p in positions if available and p.price is None and p.asset in priced_before
+        ),
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable
+from datetime import datetime, timedelta
 from typing import NamedTuple, TypeVar
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -130,8 +131,17 @@ async def status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         all_alerts=await store.count_alerts(),
         next_summary_at=services.summaries.next_time(),
         pending_notifications=await store.pending_count(),
+        prices_available=portfolio.prices_error is None,
+        key_retry_at=key_retry_at(services),
+        data_notes=services.client.data_notes.summary(),
     )
     await reply_html(update, status_message(facts, view))
+
+
+def key_retry_at(services: Services) -> datetime | None:
+    """Return when the next signed request may go out, if a key refusal paused them."""
+    wait_s = services.client.auth_backoff.wait_s()
+    return services.clock() + timedelta(seconds=wait_s) if wait_s > 0 else None
 
 
 async def with_typing(update: Update, context: ContextTypes.DEFAULT_TYPE, work: Awaitable[T]) -> T:

@@ -14,11 +14,18 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from btcturk.errors import BadResponse, BtcTurkError
+from btcturk.errors import AuthError, BadResponse, BtcTurkError, KeyPaused, StampRejected
 from btcturk.models import Balance
 from config import Settings
 from core.changes import Holding, detect_changes, is_suspicious, snapshot_from_balances
-from core.notices import change_alert, exchange_back, exchange_down, threshold_alert
+from core.notices import (
+    change_alert,
+    exchange_accepts_key,
+    exchange_back,
+    exchange_down,
+    exchange_refuses_key,
+    threshold_alert,
+)
 from core.thresholds import TOTAL, AlertSpec, evaluate
 from core.valuation import Portfolio
 from services.chats import ChatViews
@@ -30,6 +37,7 @@ from store.store import Store
 log = logging.getLogger(__name__)
 
 DOWN_KEY = "exchange_down_since"
+DOWN_REASON_KEY = "exchange_down_reason"  # "auth" when BTCTurk refuses the key, else unset
 DOWN_AFTER_FAILURES = 3
 DOWN_AFTER = timedelta(minutes=2)
 DEFAULT_PRECISION = 8
@@ -67,6 +75,7 @@ class Monitor:
         self._loaded = False
         self._snapshot: dict[str, Holding] | None = None
         self._down_since: str | None = None
+        self._down_reason: str | None = None
 
     async def poll(self) -> PollOutcome:
         """Poll once (one poll at a time); never raises for an exchange failure."""
@@ -78,6 +87,7 @@ class Monitor:
             stored = await self._store.last_snapshot()
             self._snapshot = stored[0] if stored is not None else None
             self._down_since = await self._store.get_meta(DOWN_KEY)
+            self._down_reason = await self._store.get_meta(DOWN_REASON_KEY)
             self._loaded = True
 
     async def _poll(self) -> PollOutcome:
@@ -105,7 +115,8 @@ class Monitor:
             self._snapshot = current
         if down_since is not None:  # after the notice is safely queued: repeat rather than lose
             await self._store.set_meta(DOWN_KEY, None)
-            self._down_since = None
+            await self._store.set_meta(DOWN_REASON_KEY, None)
+            self._down_since = self._down_reason = None
         if owed:
             log.info("poll queued %d notification(s)", len(owed))
         return PollOutcome(succeeded=True, queued=len(owed))
@@ -155,19 +166,25 @@ class Monitor:
     async def _failed(self, now: datetime, error: BtcTurkError) -> PollOutcome:
         self.failures += 1
         self._failing_since = self._failing_since or now
-        log.warning("poll failed (%d in a row): %s", self.failures, error)
+        if isinstance(error, KeyPaused):  # said once, when the pause began
+            log.debug("poll skipped (%d in a row): %s", self.failures, error)
+        else:
+            log.warning("poll failed (%d in a row): %s", self.failures, error)
         long_enough = now - self._failing_since >= DOWN_AFTER
         if self.failures < DOWN_AFTER_FAILURES or not long_enough:
             return PollOutcome(succeeded=False, queued=0)
         if self._down_since is not None:
             return PollOutcome(succeeded=False, queued=0)
         since = self._failing_since
+        refused = isinstance(error, AuthError) and not isinstance(error, StampRejected)
+        notice = exchange_refuses_key if refused else exchange_down
         owed = await self._views.notifications(
-            self._chats, "status", lambda view: exchange_down(since, view)
+            self._chats, "status", lambda view: notice(since, view)
         )
         await self._store.enqueue(owed)
-        self._down_since = since.isoformat()
+        self._down_since, self._down_reason = since.isoformat(), "auth" if refused else None
         await self._store.set_meta(DOWN_KEY, self._down_since)
+        await self._store.set_meta(DOWN_REASON_KEY, self._down_reason)
         return PollOutcome(succeeded=False, queued=len(owed))
 
     async def _back_notice(self, down_since: str | None) -> list[NewNotification]:
@@ -175,8 +192,9 @@ class Monitor:
         if down_since is None:
             return []
         since = datetime.fromisoformat(down_since)
+        notice = exchange_accepts_key if self._down_reason == "auth" else exchange_back
         return await self._views.notifications(
-            self._chats, "status", lambda view: exchange_back(since, view)
+            self._chats, "status", lambda view: notice(since, view)
         )
 
 
@@ -188,9 +206,13 @@ def _threshold_kind(rule: AlertRule) -> str:
 def observed_value(
     target: str, current: Mapping[str, Holding], portfolio: Portfolio
 ) -> Decimal | None:
-    """Return what an alert on `target` compares: the asset's total, or the portfolio value."""
+    """Return what an alert on `target` compares: the asset's total, or the portfolio value.
+
+    A total without prices, or without an asset that had a price before, is no true total:
+    None, so the alert is not evaluated on it.
+    """
     if target == TOTAL:
-        return portfolio.total
+        return portfolio.total if portfolio.total_complete else None
     holding = current.get(target)
     if holding is not None:
         return holding.total

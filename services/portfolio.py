@@ -48,6 +48,8 @@ class PortfolioService:
         self._last: Fetch | None = None
         self._last_at = float("-inf")
         self.last_error: BtcTurkError | None = None
+        self.prices_error: BtcTurkError | None = None
+        self._priced_before: frozenset[str] = frozenset()
         self.last_success_at: datetime | None = None
 
     @property
@@ -86,21 +88,38 @@ class PortfolioService:
             future.exception()  # mark retrieved: a caller may have been cancelled meanwhile
 
     async def _fetch_now(self) -> Fetch:
+        """Read balances and prices independently: prices failing leaves the amounts usable."""
         started = self._monotonic()
+        balances, tickers = await asyncio.gather(
+            self._client.get_balances(), self._client.get_tickers(), return_exceptions=True
+        )
         try:
-            balances, tickers = await asyncio.gather(
-                self._client.get_balances(), self._client.get_tickers()
-            )
+            if isinstance(balances, BaseException):
+                raise balances
             if not balances:  # BTCTurk lists every asset, zero ones included: never empty
                 raise BadResponse("BTCTurk sent an empty balance list")
         except BtcTurkError as error:
             self.last_error = error
             raise
+        prices: list[Ticker] | None = None
+        if isinstance(tickers, BtcTurkError):
+            log.warning("prices unavailable, showing amounts only: %s", tickers)
+            self.prices_error = tickers
+        elif isinstance(tickers, BaseException):
+            raise tickers
+        else:
+            self.prices_error, prices = None, tickers
         taken_at = self._wall_clock()
+        portfolio = value_portfolio(
+            balances, prices, self._quote, taken_at, priced_before=self._priced_before
+        )
+        if portfolio.prices_available:  # remember what had a price, while it is held
+            held = {p.asset for p in portfolio.positions}
+            self._priced_before = frozenset((self._priced_before | set(portfolio.prices)) & held)
         result = Fetch(
             balances=tuple(balances),
-            tickers=tuple(tickers),
-            portfolio=value_portfolio(balances, tickers, self._quote, taken_at),
+            tickers=() if prices is None else tuple(prices),
+            portfolio=portfolio,
             latency_s=self._monotonic() - started,
         )
         self._last, self._last_at = result, self._monotonic()

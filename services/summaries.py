@@ -70,8 +70,12 @@ class Summaries:
         except BtcTurkError as error:
             log.warning("daily summary postponed, BTCTurk failed: %s", error)
             return 0
+        if not portfolio.prices_available:
+            log.warning("daily summary postponed: prices unavailable")
+            return 0
         previous = await self._store.portfolio_before(day)
-        await self._store.save_daily_portfolio(day_values(portfolio, day))
+        if portfolio.total_complete:  # tomorrow compares with it: only a true total is kept
+            await self._store.save_daily_portfolio(day_values(portfolio, day))
         sent = 0
         charts: dict[str, bytes | None] = {}  # one drawing per language
         for chat_id in owed:

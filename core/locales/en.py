@@ -11,6 +11,9 @@ TEXTS: dict[str, str] = {
     "balance.dust.one": "+ 1 small balance under {limit} {quote} (together {worth} {quote})",
     "balance.dust.many": "+ {count} small balances under {limit} {quote} (together {worth} {quote})",
     "balance.unpriced": "ℹ️ No {quote} price for {assets}: not in the total.",
+    "balance.title_amounts": "💼 <b>Portfolio</b>",
+    "balance.no_prices": "⚠️ Prices unavailable: values and total not shown.",
+    "balance.lost_price": "⚠️ BTCTurk gives no price for {assets} right now: the total leaves it out.",
     "balance.updated": "Updated {when}",
     "balance.refresh": "🔄 Refresh",
     "balance.refreshed": "Up to date",
@@ -19,6 +22,7 @@ TEXTS: dict[str, str] = {
     "asset.in_orders": "In orders: {amount} {asset}",
     "asset.value": "Value: {value} {quote} (1 {asset} = {price} {quote})",
     "asset.no_value": "Value: no {quote} price on BTCTurk",
+    "asset.no_prices": "Value: prices unavailable right now",
     "asset.not_held": "You hold no {asset} right now.",
     "asset.unknown": "BTCTurk lists no asset called “{asset}”.",
     "asset.you_hold": " You hold: {assets}.",
@@ -72,6 +76,8 @@ TEXTS: dict[str, str] = {
     "change.orders_title": "🔒 <b>Orders changed</b>",
     "change.order_move": "🔒 {asset} in orders: {old} → {new}",
     "change.portfolio": "Portfolio: {total} {quote}",
+    "change.no_prices": "Prices unavailable: values not shown.",
+    "change.portfolio_partial": "Portfolio: {total} {quote}, without {assets} (no price right now)",
     "threshold.rose": "⚠️ <b>Alert #{id}: {subject} rose above {limit}</b>",
     "threshold.fell": "⚠️ <b>Alert #{id}: {subject} fell below {limit}</b>",
     "threshold.portfolio": "Your portfolio",
@@ -84,6 +90,12 @@ TEXTS: dict[str, str] = {
         "Change alerts resume when it answers again; nothing is lost."
     ),
     "outage.back": "✅ BTCTurk is reachable again (it was not since {when}).",
+    "outage.auth": (
+        "🔑 BTCTurk refuses the API key since {when}: check that it is correct, has read "
+        "permission, and allows this server's IP. The bot tries again by itself, a few times an "
+        "hour at most."
+    ),
+    "outage.auth_back": "✅ BTCTurk accepts the API key again (it refused it since {when}).",
     "digest.title": "🌙 <b>While alerts were held ({count})</b>",
     # daily summary
     "summary.title": "📊 <b>Summary — {date}</b>",
@@ -133,6 +145,17 @@ TEXTS: dict[str, str] = {
     "status.alerts": "Alerts: {chat} in this chat ({all} in all)",
     "status.next_summary": "Next daily summary {when}",
     "status.pending": "Notifications waiting to be delivered: {count}",
+    "status.prices_down": "⚠️ Prices unavailable: values and totals wait for them.",
+    "status.key_paused": "🔑 Next try with the API key {when}.",
+    "status.data_notes": "📝 Data notes: {notes}",
+    "note.balances": "balances",
+    "note.tickers": "prices",
+    "note.missing": "{endpoint} without {field} ({subjects})",
+    "note.defaulted": "{endpoint}: default {field} for {subjects}",
+    "note.derived": "{endpoint}: {field} derived for {subjects}",
+    "note.type": "{endpoint}: {field} of an unexpected type ({subjects})",
+    "note.skipped": "{endpoint}: rows skipped, no usable {field} ({subjects})",
+    "note.more": "{shown} and {count} more",
     "interval.second": "second",
     "interval.seconds": "{n} s",
     "interval.minute": "minute",

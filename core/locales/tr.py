@@ -11,6 +11,9 @@ TEXTS: dict[str, str] = {
     "balance.dust.one": "+ {limit} {quote} altında 1 küçük bakiye (toplam {worth} {quote})",
     "balance.dust.many": "+ {limit} {quote} altında {count} küçük bakiye (toplam {worth} {quote})",
     "balance.unpriced": "ℹ️ {assets} için {quote} fiyatı yok: toplama dahil değil.",
+    "balance.title_amounts": "💼 <b>Portföy</b>",
+    "balance.no_prices": "⚠️ Fiyatlar alınamadı: değerler ve toplam gösterilmiyor.",
+    "balance.lost_price": "⚠️ BTCTurk şu an {assets} için fiyat vermiyor: toplama dahil değil.",
     "balance.updated": "Güncelleme {when}",
     "balance.refresh": "🔄 Yenile",
     "balance.refreshed": "Güncel",
@@ -19,6 +22,7 @@ TEXTS: dict[str, str] = {
     "asset.in_orders": "Emirlerde: {amount} {asset}",
     "asset.value": "Değer: {value} {quote} (1 {asset} = {price} {quote})",
     "asset.no_value": "Değer: BTCTurk'te {quote} fiyatı yok",
+    "asset.no_prices": "Değer: fiyatlar şu an alınamıyor",
     "asset.not_held": "Şu anda hiç {asset} bakiyeniz yok.",
     "asset.unknown": "BTCTurk'te “{asset}” adında bir varlık yok.",
     "asset.you_hold": " Bakiyeleriniz: {assets}.",
@@ -72,6 +76,8 @@ TEXTS: dict[str, str] = {
     "change.orders_title": "🔒 <b>Emirler değişti</b>",
     "change.order_move": "🔒 Emirlerdeki {asset}: {old} → {new}",
     "change.portfolio": "Portföy: {total} {quote}",
+    "change.no_prices": "Fiyatlar alınamadı: değerler gösterilmiyor.",
+    "change.portfolio_partial": "Portföy: {total} {quote}, {assets} hariç (şu an fiyatı yok)",
     "threshold.rose": "⚠️ <b>Alarm #{id}: {subject} {limit} üzerine çıktı</b>",
     "threshold.fell": "⚠️ <b>Alarm #{id}: {subject} {limit} altına düştü</b>",
     "threshold.portfolio": "Portföyünüz",
@@ -84,6 +90,12 @@ TEXTS: dict[str, str] = {
         "Yeniden yanıt verdiğinde değişim bildirimleri devam eder; hiçbir şey kaybolmaz."
     ),
     "outage.back": "✅ BTCTurk'e yeniden ulaşılıyor ({when} saatinden beri ulaşılamıyordu).",
+    "outage.auth": (
+        "🔑 BTCTurk {when} saatinden beri API anahtarını reddediyor: anahtarın doğru olduğunu, "
+        "okuma izni bulunduğunu ve bu sunucunun IP adresine izin verdiğini kontrol edin. Bot "
+        "kendiliğinden yeniden dener, saatte en fazla birkaç kez."
+    ),
+    "outage.auth_back": "✅ BTCTurk API anahtarını yeniden kabul ediyor ({when} saatinden beri reddediyordu).",
     "digest.title": "🌙 <b>Bekletilen bildirimler ({count})</b>",
     # daily summary
     "summary.title": "📊 <b>Özet — {date}</b>",
@@ -133,6 +145,17 @@ TEXTS: dict[str, str] = {
     "status.alerts": "Alarmlar: bu sohbette {chat} (toplam {all})",
     "status.next_summary": "Sonraki günlük özet {when}",
     "status.pending": "Gönderilmeyi bekleyen bildirim: {count}",
+    "status.prices_down": "⚠️ Fiyatlar alınamıyor: değerler ve toplamlar fiyatları bekliyor.",
+    "status.key_paused": "🔑 API anahtarıyla bir sonraki deneme {when}.",
+    "status.data_notes": "📝 Veri notları: {notes}",
+    "note.balances": "bakiyeler",
+    "note.tickers": "fiyatlar",
+    "note.missing": "{endpoint}: {field} alanı yok ({subjects})",
+    "note.defaulted": "{endpoint}: {subjects} için varsayılan {field}",
+    "note.derived": "{endpoint}: {subjects} için {field} hesaplandı",
+    "note.type": "{endpoint}: {field} beklenmeyen türde ({subjects})",
+    "note.skipped": "{endpoint}: kullanılabilir {field} olmayan satırlar atlandı ({subjects})",
+    "note.more": "{shown} ve {count} tane daha",
     "interval.second": "saniye",
     "interval.seconds": "{n} saniyede bir",
     "interval.minute": "dakika",

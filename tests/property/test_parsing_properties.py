@@ -81,11 +81,13 @@ def check_balances(balances: list[Balance]) -> None:
     for row in balances:
         assert isinstance(row, Balance)
         assert row.asset
-        for amount in (row.balance, row.locked, row.free, row.order_fund, row.request_fund):
+        for amount in (row.balance, row.locked, row.free):
             assert type(amount) is Decimal
             assert amount.is_finite()
+        for optional in (row.order_fund, row.request_fund):
+            assert optional is None or (type(optional) is Decimal and optional.is_finite())
         assert 0 <= row.precision <= 40
-        assert isinstance(row.timestamp, datetime)
+        assert row.timestamp is None or isinstance(row.timestamp, datetime)
 
 
 @settings(max_examples=200, deadline=None)

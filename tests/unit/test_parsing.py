@@ -18,7 +18,7 @@ from btcturk.errors import (
     StampRejected,
     Unavailable,
 )
-from btcturk.models import Balance, Ticker
+from btcturk.models import Balance, DataNote, Ticker
 from btcturk.parsing import (
     UnreadableResponse,
     decode_answer,
@@ -238,6 +238,7 @@ def test_balances_parse_every_field() -> None:
         precision=2,
         timestamp=datetime(2025, 1, 3, 1, 4, 17, 711000, tzinfo=UTC),
     )
+    assert balance.timestamp is not None
     assert balance.timestamp.tzinfo is UTC
 
 
@@ -270,15 +271,63 @@ def test_whole_numbers_may_come_as_text_or_integral_decimals() -> None:
     assert balance.timestamp == datetime(2025, 1, 3, 1, 4, 17, 711000, tzinfo=UTC)
 
 
-@pytest.mark.parametrize(
-    "field", ["asset", "assetname", "balance", "locked", "free", "orderFund", "requestFund",
-              "precision", "timestamp"],
-)  # fmt: skip
-def test_missing_balance_field_is_bad_response(field: str) -> None:
+def notes_of(rows: list[dict[str, Any]]) -> tuple[list[Balance], set[tuple[str, str, str]]]:
+    """Parse balance rows; return them and their notes as (kind, field, subject)."""
+    notes: list[DataNote] = []
+    balances = parse_balances(rows, notes)
+    return balances, {(n.kind, n.field, n.subject) for n in notes}
+
+
+@pytest.mark.parametrize("field", ["assetname", "orderFund", "requestFund", "timestamp"])
+def test_a_missing_optional_balance_field_is_noted_not_fatal(field: str) -> None:
     row = balance_row()
     del row[field]
-    with pytest.raises(BadResponse, match=field):
-        parse_balances([row])
+    [balance], notes = notes_of([row])
+    assert balance.balance == Decimal("27223.7283250757643288")
+    assert notes == {("missing", field, "TRY")}
+
+
+def test_rows_of_the_oldest_shape_keep_every_figure() -> None:
+    row = {"asset": "BTC", "assetname": "Bitcoin", "balance": "29.6027353000000000",
+           "locked": "0.0010000000000000", "free": "29.6017353000000000"}  # fmt: skip
+    [balance], notes = notes_of([row])
+    assert (balance.balance, balance.locked, balance.free) == (
+        Decimal("29.6027353"),
+        Decimal("0.001"),
+        Decimal("29.6017353"),
+    )
+    assert (balance.order_fund, balance.request_fund, balance.timestamp) == (None, None, None)
+    assert balance.precision == 8
+    assert ("defaulted", "precision", "BTC") in notes
+
+
+@pytest.mark.parametrize(("asset", "precision"), [("TRY", 2), ("USD", 2), ("BTC", 8), ("SHIB", 8)])
+def test_a_missing_precision_defaults_to_two_for_fiat_and_eight_otherwise(
+    asset: str, precision: int
+) -> None:
+    row = balance_row(asset=asset)
+    del row["precision"]
+    [balance], notes = notes_of([row])
+    assert balance.precision == precision
+    assert ("defaulted", "precision", asset) in notes
+
+
+def test_a_missing_locked_or_free_is_derived_from_the_balance() -> None:
+    no_locked, no_free, neither = balance_row(), balance_row(), balance_row()
+    del no_locked["locked"], no_free["free"], neither["locked"], neither["free"]
+    rows, notes = notes_of([no_locked, no_free, neither])
+    total = Decimal("27223.7283250757643288")
+    assert (rows[0].locked, rows[0].free) == (Decimal("4874.3628685722294523"), rows[0].free)
+    assert rows[1].free == total - Decimal("4874.3628685722294523")
+    assert (rows[2].locked, rows[2].free) == (0, total)
+    assert {("derived", "locked", "TRY"), ("derived", "free", "TRY")} <= notes
+    assert ("defaulted", "locked", "TRY") in notes
+
+
+def test_a_negative_balance_is_kept_as_it_is() -> None:
+    [balance], _ = notes_of([balance_row(asset="USDT", balance="-1.12826071", free="-1.12826071",
+                                         locked="0")])  # fmt: skip
+    assert balance.balance == Decimal("-1.12826071")
 
 
 @pytest.mark.parametrize(
@@ -286,29 +335,65 @@ def test_missing_balance_field_is_bad_response(field: str) -> None:
     [
         {"balance": "1.500,5"},
         {"free": "abc"},
-        {"locked": None},
         {"locked": True},
-        {"orderFund": ["1"]},
         {"balance": "1e999"},
-        {"precision": "two"},
-        {"precision": -1},
-        {"precision": 2.5},
-        {"timestamp": "yesterday"},
-        {"timestamp": 10**30},
+        {"balance": None},
+        {"balance": ["1"]},
         {"asset": 7},
         {"asset": ""},
+        {"asset": None},
     ],
 )
-def test_malformed_balance_field_is_bad_response(overrides: dict[str, Any]) -> None:
-    row = json.loads(json.dumps(balance_row(**overrides)), parse_float=Decimal)
-    with pytest.raises(BadResponse):
-        parse_balances([row])
+def test_an_unusable_balance_row_is_skipped_and_the_others_kept(overrides: dict[str, Any]) -> None:
+    bad = json.loads(json.dumps(balance_row(**overrides)), parse_float=Decimal)
+    good = balance_row(asset="BTC")
+    balances, notes = notes_of([bad, good])
+    assert [b.asset for b in balances] == ["BTC"]
+    assert any(kind == "skipped" for kind, _, _ in notes)
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"orderFund": ["1"]},
+        {"requestFund": "abc"},
+        {"precision": "two"},
+        {"precision": -1},
+        {"precision": Decimal("2.5")},
+        {"timestamp": "yesterday"},
+        {"timestamp": 10**30},
+        {"assetname": 5},
+    ],
+)
+def test_an_unusable_optional_field_is_noted_and_left_out(overrides: dict[str, Any]) -> None:
+    [balance], notes = notes_of([balance_row(**overrides)])
+    assert balance.balance == Decimal("27223.7283250757643288")
+    [(field, _)] = overrides.items()
+    assert any(f == field for _, f, _ in notes)
+
+
+def test_amounts_sent_as_json_numbers_are_exact_and_noted() -> None:
+    row = balance_row(balance=Decimal("0.1000000000000000055511151231257827"), locked=0, free=0)
+    [balance], notes = notes_of([row])
+    assert balance.balance == Decimal("0.1000000000000000055511151231257827")
+    assert ("type", "balance", "TRY") in notes
+
+
+def test_an_answer_with_no_usable_row_is_bad_response() -> None:
+    with pytest.raises(BadResponse, match="no usable row"):
+        parse_balances([{"asset": "TRY"}, {"balance": "1"}])
 
 
 @pytest.mark.parametrize("data", [None, {}, "rows", [1], [[]], {"asset": "TRY"}])
 def test_balances_not_a_list_of_objects_is_bad_response(data: Any) -> None:
     with pytest.raises(BadResponse):
         parse_balances(data)
+
+
+def test_a_non_object_row_among_good_ones_is_skipped() -> None:
+    balances, notes = notes_of([1, balance_row()])  # type: ignore[list-item]
+    assert [b.asset for b in balances] == ["TRY"]
+    assert ("skipped", "row", "") in notes
 
 
 # --- tickers and server time ----------------------------------------------------------------
@@ -337,18 +422,53 @@ def test_integer_ticker_price_is_exact() -> None:
     assert parse_tickers([row])[0].last == Decimal(3600000)
 
 
-@pytest.mark.parametrize("field", ["pair", "numeratorSymbol", "denominatorSymbol", "last"])
-def test_missing_ticker_field_is_bad_response(field: str) -> None:
+def ticker_notes(rows: list[dict[str, Any]]) -> tuple[list[Ticker], set[tuple[str, str, str]]]:
+    """Parse ticker rows; return them and their notes as (kind, field, subject)."""
+    notes: list[DataNote] = []
+    tickers = parse_tickers(rows, notes)
+    return tickers, {(n.kind, n.field, n.subject) for n in notes}
+
+
+@pytest.mark.parametrize("last", ["missing", None, "n/a", True, [1]])
+def test_a_ticker_row_without_a_usable_price_is_skipped_alone(last: Any) -> None:
     data = parse_envelope(200, TICKERS_BODY, JSON)
-    del data[0][field]
-    with pytest.raises(BadResponse, match=field):
-        parse_tickers(data)
+    if last == "missing":
+        del data[0]["last"]
+    else:
+        data[0]["last"] = last
+    tickers, notes = ticker_notes(data)
+    assert [t.pair for t in tickers] == ["XRPUSDT"]
+    assert notes == {("skipped", "last", "BTCTRY")}
 
 
-def test_float_ticker_price_is_refused() -> None:
+@pytest.mark.parametrize("field", ["dailyPercent", "timestamp", "high", "volume", "order"])
+def test_a_ticker_field_the_bot_can_do_without_is_never_required(field: str) -> None:
+    data = parse_envelope(200, TICKERS_BODY, JSON)
+    data[0][field] = None
+    [btc, _], notes = ticker_notes(data)
+    assert btc.last == Decimal("3512345.12")
+    assert notes <= {("missing", field, "BTCTRY")}
+
+
+def test_ticker_sides_come_from_pair_normalized_when_missing() -> None:
+    row = {"pair": "BTCTRY", "pairNormalized": "BTC_TRY", "last": 5}
+    [ticker], notes = ticker_notes([row])
+    assert (ticker.numerator, ticker.denominator) == ("BTC", "TRY")
+    assert ("derived", "numeratorSymbol", "BTCTRY") in notes
+
+
+def test_a_ticker_without_any_side_is_skipped() -> None:
+    [good], notes = ticker_notes(
+        [{"pair": "ABCTRY", "last": 5}, parse_envelope(200, TICKERS_BODY, JSON)[0]]
+    )
+    assert good.pair == "BTCTRY"
+    assert ("skipped", "numeratorSymbol", "ABCTRY") in notes
+
+
+def test_a_float_ticker_price_is_refused() -> None:
     row = {"pair": "BTCTRY", "numeratorSymbol": "BTC", "denominatorSymbol": "TRY",
            "last": 1.5, "dailyPercent": 0, "timestamp": 1}  # fmt: skip
-    with pytest.raises(BadResponse, match="last"):
+    with pytest.raises(BadResponse, match="no usable price"):
         parse_tickers([row])
 
 
