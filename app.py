@@ -126,6 +126,7 @@ def build_application(
             api_key=settings.btcturk_api_key,
             api_secret=settings.btcturk_api_secret,
             timeout=timeout,
+            key_retry_s=settings.key_retry_s,
         )
         portfolio = PortfolioService(
             client, settings.quote_currency, max_age_s=BALANCE_CACHE_S, wall_clock=clock

@@ -12,8 +12,14 @@ LONGEST_PAUSE_S = 3600.0
 class AuthBackoff:
     """Allow a signed request now, or say how long to wait after refusals (2 min … 1 h)."""
 
-    def __init__(self, monotonic: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        monotonic: Callable[[], float] = time.monotonic,
+        *,
+        first_pause_s: float = FIRST_PAUSE_S,
+    ) -> None:
         self.monotonic = monotonic
+        self.first_pause_s = first_pause_s
         self.refusals = 0
         self._until = float("-inf")
 
@@ -23,7 +29,7 @@ class AuthBackoff:
 
     def refused(self) -> None:
         """Count a refusal and pause for twice as long as the last time, at most an hour."""
-        pause = min(LONGEST_PAUSE_S, FIRST_PAUSE_S * 2.0**self.refusals)
+        pause = min(LONGEST_PAUSE_S, self.first_pause_s * 2.0**self.refusals)
         self.refusals += 1
         self._until = self.monotonic() + pause
 

@@ -24,7 +24,7 @@ from typing import TypeVar
 
 import aiohttp
 
-from btcturk.auth_backoff import AuthBackoff
+from btcturk.auth_backoff import FIRST_PAUSE_S, AuthBackoff
 from btcturk.errors import (
     AuthError,
     BtcTurkError,
@@ -92,6 +92,7 @@ class BtcTurkClient:
         random: Callable[[], float] = random.random,
         time_source: Callable[[], float] = time.time,
         monotonic: Callable[[], float] = time.monotonic,
+        key_retry_s: float = FIRST_PAUSE_S,
     ) -> None:
         if bool(api_key) != bool(api_secret):
             raise ValueError("the BTCTurk API key and secret must be given together")
@@ -109,7 +110,7 @@ class BtcTurkClient:
         self._random = random
         self._time_source = time_source
         self._clock = StampClock(time_source)
-        self.auth_backoff = AuthBackoff(monotonic)
+        self.auth_backoff = AuthBackoff(monotonic, first_pause_s=key_retry_s)
         self.data_notes = DataNotes(monotonic)
         self.last_latency_s: float | None = None
         self.requests_sent = 0

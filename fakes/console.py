@@ -5,11 +5,13 @@ from __future__ import annotations
 from decimal import Decimal
 
 from core.amounts import AmountError, parse_decimal
-from fakes.exchange import FakeBtcTurk
+from fakes.exchange import ROW_SHAPES, FakeBtcTurk
 
 HELP = (
     "Simulate the exchange: !deposit 0.5 BTC · !withdraw 100 USDT · !order 1 BTC (lock) · "
-    "!cancel 1 BTC (unlock) · !price BTC 3600000 · !down · !up"
+    "!cancel 1 BTC (unlock) · !price BTC 3600000 · !down · !up · "
+    "!prices down|up (prices fail, balances answer) · !unlist AVAX (its pair leaves the list) · "
+    "!nullprice BTC (a ticker row without a price) · !shape 2019|2020|documented (balance rows)"
 )
 OUTAGE_REQUESTS = 1_000_000
 
@@ -30,6 +32,21 @@ def run_console_command(exchange: FakeBtcTurk, line: str) -> str:
             return f"{pair} is now {args[1]}"
     except (AmountError, ValueError) as error:
         return f"{error}. {HELP}"
+    if name == "prices" and args in (["down"], ["up"]):
+        exchange.ticker_failing = "500" if args == ["down"] else None
+        if args == ["down"]:
+            return "BTCTurk's prices fail, its balances still answer (!prices up to end it)"
+        return "BTCTurk's prices answer again"
+    if name in ("unlist", "nullprice") and len(args) == 1:
+        pair = args[0].upper()
+        pair = pair if len(pair) > 5 else f"{pair}TRY"
+        done = exchange.unlist_pair(pair) if name == "unlist" else exchange.blank_price(pair)
+        if not done:
+            return f"no pair {pair} in the ticker list"
+        return f"{pair} left the ticker list" if name == "unlist" else f"{pair} now has last: null"
+    if name == "shape" and len(args) == 1 and args[0] in ROW_SHAPES:
+        exchange.row_shape = args[0]  # type: ignore[assignment]
+        return f"balance rows now come in the {args[0]} shape"
     if name == "down":
         exchange.inject("maintenance", times=OUTAGE_REQUESTS)
         return "BTCTurk is now down for maintenance (!up to end it)"

@@ -38,6 +38,17 @@ from fakes.seed import (
 Endpoint = Literal["balances", "ticker", "ticker_currency", "server_time"]
 ENDPOINTS: Final[frozenset[str]] = frozenset(get_args(Endpoint))
 
+RowShape = Literal["documented", "2020", "2019"]
+"""Balance rows as the documentation shows them today (with `timestamp`), as users published
+them in 2020-2025 (no `timestamp`), or as the first v1 documentation showed them (only
+`asset`, `assetname`, `balance`, `locked` and `free`)."""
+ROW_SHAPES: Final[frozenset[str]] = frozenset(get_args(RowShape))
+_DROPPED: Final[dict[str, tuple[str, ...]]] = {
+    "documented": (),
+    "2020": ("timestamp",),
+    "2019": ("timestamp", "orderFund", "requestFund", "precision"),
+}
+
 STAMP_TOLERANCE_MS: Final = 5000
 RATE_LIMIT: Final = 120
 RATE_WINDOW_S: Final = 60.0
@@ -57,7 +68,8 @@ class FakeBtcTurk(LocalServer):
         api_secret: str = DEMO_API_SECRET,
         balances: Sequence[JsonRow] | None = None,
         tickers: Sequence[JsonRow] | None = None,
-        decimal_separator: str = ",",
+        decimal_separator: str = ".",
+        row_shape: RowShape = "documented",
         clock_offset_s: float = 0.0,
         latency_s: float = 0.0,
         rate_limit: bool = True,
@@ -76,6 +88,10 @@ class FakeBtcTurk(LocalServer):
             copy.deepcopy(list(tickers)) if tickers is not None else demo_tickers()
         )
         self.decimal_separator = decimal_separator
+        if row_shape not in ROW_SHAPES:
+            raise ValueError(f"row_shape must be one of {sorted(ROW_SHAPES)}")
+        self.row_shape: RowShape = row_shape
+        self.ticker_failing: Fault | None = None  # every ticker request answers this
         self.clock_offset_s = clock_offset_s
         self.latency_s = latency_s
         self.rate_limit = rate_limit
@@ -165,6 +181,20 @@ class FakeBtcTurk(LocalServer):
             )
         )
 
+    def unlist_pair(self, pair: str) -> bool:
+        """Leave `pair` out of the ticker list, as BTCTurk does after 24 h without a trade."""
+        kept = [row for row in self.tickers if row.get("pair") != pair]
+        removed = len(kept) != len(self.tickers)
+        self.tickers[:] = kept
+        return removed
+
+    def blank_price(self, pair: str) -> bool:
+        """Send `pair` with `"last": null`, the odd row a real list may carry."""
+        row = next((r for r in self.tickers if r.get("pair") == pair), None)
+        if row is not None:
+            row["last"] = None
+        return row is not None
+
     def clear_faults(self) -> None:
         """Forget every queued fault: the exchange answers normally again."""
         self._faults.clear()
@@ -215,6 +245,10 @@ class FakeBtcTurk(LocalServer):
             return self._envelope([r for r in self.tickers if not pair or r.get("pair") == pair])
 
         early = await self._begin("ticker", request, body)
+        if early is None and self.ticker_failing is not None:
+            full_body = json_response(body()).body
+            assert isinstance(full_body, bytes)
+            return await fault_response(self.ticker_failing, request, self.sleep, full_body)
         return early if early is not None else json_response(body())
 
     async def _ticker_currency(self, request: web.Request) -> web.StreamResponse:
@@ -278,10 +312,12 @@ class FakeBtcTurk(LocalServer):
         return None
 
     def _rendered_balances(self) -> list[JsonRow]:
-        """Return the balance rows with amounts in the configured decimal separator."""
+        """Return the balance rows in the configured shape and decimal separator."""
         rows = copy.deepcopy(self.balances)
         other = "." if self.decimal_separator == "," else ","
         for row in rows:
+            for field in _DROPPED[self.row_shape]:
+                row.pop(field, None)
             for field in _AMOUNT_FIELDS:
                 value = row.get(field)
                 if isinstance(value, str):

@@ -1,12 +1,15 @@
 """The demo account: raw balance and ticker rows shaped exactly like the BTCTurk API's.
 
-Amounts in balance rows are JSON strings with comma decimals (as on the reference page);
-ticker prices are JSON numbers. Every function returns a fresh deep copy.
+Amounts in balance rows are JSON strings (stored with the reference page's comma decimals; the
+fake serves them with dots, as every published live answer has them); ticker prices are JSON
+numbers. The market has about as many pairs as BTCTurk lists today (365), some of them without
+a trade in the last 24 hours. Every function returns a fresh deep copy.
 """
 
 from __future__ import annotations
 
 import copy
+import hashlib
 from decimal import Decimal
 from typing import Any, Final
 
@@ -124,11 +127,47 @@ _TICKERS: Final[list[JsonRow]] = [
 ]
 
 
+MARKET_PAIRS: Final = 365
+# Other coins of the market, none held by the demo account (GLMR and ETHW must keep their
+# routes: through USDT only, and none at all).
+_MARKET_COIN_NAMES: Final = (
+    "AAVE ALGO ANKR APE API3 ARB ATOM AUDIO AXS BAL BAND BAT BCH BNB CHZ COMP CRV CVC DASH "
+    "EGLD ENJ EOS ETC FET FIL FLOKI FTM GALA GRT HBAR HOT ICP IMX INJ IOTA JASMY KAVA KSM LDO "
+    "LPT LRC MANA MASK MATIC MINA MKR NEAR NEO OCEAN OMG ONE OP PEPE QNT RAD RNDR RUNE SAND "
+    "SNX STORJ STX SUI SUSHI THETA TRX UMA UNI VET WAVES XTZ YFI ZIL ZRX BONK WIF JUP PYTH "
+    "TIA SEI STRK MEME ORDI BLUR CFX CELO CKB DYDX ENS FLOW GMT GNO HNT ICX IOST KNC LUNA "
+    "MAGIC MOVR NMR OGN PENDLE POL RSR SKL SLP SSV SXP T TRB TURBO W WLD XEC XEM ZEC"
+)
+_MARKET_COINS: Final = tuple(_MARKET_COIN_NAMES.split())
+_MARKET_QUOTES: Final = ("TRY", "USDT", "BTC", "EUR")
+
+
+def _market_fillers(count: int) -> list[JsonRow]:
+    """Return `count` plausible pairs of other coins; every seventh has no trade in 24 h."""
+    rows = []
+    for index in range(count):
+        coin = _MARKET_COINS[index % len(_MARKET_COINS)]
+        quote = _MARKET_QUOTES[index // len(_MARKET_COINS)]
+        price = Decimal(int(hashlib.sha256(coin.encode()).hexdigest()[:6], 16) % 90_000 + 100)
+        price = price / 100 if quote == "TRY" else price / 10_000
+        volume = "0" if index % 7 == 3 else str(index * 37 + 11)
+        rows.append(ticker_row(coin, quote, price, digits=4, volume=volume, order=3000 + index))
+    return rows
+
+
 def demo_balances() -> list[JsonRow]:
     """Return the demo account's raw balance rows."""
     return copy.deepcopy(_BALANCES)
 
 
+_MARKET: Final[list[JsonRow]] = _TICKERS + _market_fillers(MARKET_PAIRS - len(_TICKERS))
+
+
 def demo_tickers() -> list[JsonRow]:
-    """Return the demo market's raw ticker rows."""
+    """Return the demo market's raw ticker rows: the account's pairs and the rest, 365 in all."""
+    return copy.deepcopy(_MARKET)
+
+
+def account_tickers() -> list[JsonRow]:
+    """Return only the pairs that value the demo account (for tests that list every row)."""
     return copy.deepcopy(_TICKERS)

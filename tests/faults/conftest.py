@@ -67,6 +67,7 @@ def base_env(exchange: FakeBtcTurk, telegram: FakeTelegram, data_dir: Path) -> d
         "LANGUAGE": "en",
         "POLL_INTERVAL_SECONDS": "3600",
         "BTCTURK_TIMEOUT_SECONDS": "1",
+        "BTCTURK_KEY_RETRY_SECONDS": "1",
     }
 
 

@@ -15,7 +15,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from fakes.exchange import FakeBtcTurk
+from fakes.exchange import FakeBtcTurk, RowShape
 from fakes.exchange_faults import Fault
 from fakes.seed import DEMO_API_KEY, DEMO_API_SECRET
 
@@ -89,25 +89,80 @@ async def test_signed_request_returns_documented_rows(
     assert rows["TRY"] == {
         "asset": "TRY",
         "assetname": "Türk Lirası",
-        "balance": "27223,7283250757643288",
-        "locked": "4874,3628685722294523",
-        "free": "22349,3654565035348765",
-        "orderFund": "4874,3628685722294523",
+        "balance": "27223.7283250757643288",
+        "locked": "4874.3628685722294523",
+        "free": "22349.3654565035348765",
+        "orderFund": "4874.3628685722294523",
         "requestFund": "0",
         "precision": 2,
         "timestamp": 1735866257711,
     }
-    assert rows["BTC"]["free"] == "6,439241464455326"
+    assert rows["BTC"]["free"] == "6.439241464455326"
     assert sum(row["balance"] == "0" for row in body["data"]) >= 5
     assert exchange.calls["balances"] == 1
     assert exchange.auth_failures == 0
 
 
-async def test_dot_decimal_separator(clock: FrozenClock, session: aiohttp.ClientSession) -> None:
-    async with FakeBtcTurk(clock=clock, decimal_separator=".") as exchange:
+async def test_comma_decimal_separator_of_the_reference_page(
+    clock: FrozenClock, session: aiohttp.ClientSession
+) -> None:
+    async with FakeBtcTurk(clock=clock, decimal_separator=",") as exchange:
         _, body = await get(session, exchange.base_url + BALANCES, signed_headers(FROZEN_MS))
 
-    assert rows_by_asset(body)["TRY"]["balance"] == "27223.7283250757643288"
+    assert rows_by_asset(body)["TRY"]["balance"] == "27223,7283250757643288"
+
+
+@pytest.mark.parametrize(
+    ("shape", "fields"),
+    [
+        ("documented", {"asset", "assetname", "balance", "locked", "free", "orderFund",
+                        "requestFund", "precision", "timestamp"}),
+        ("2020", {"asset", "assetname", "balance", "locked", "free", "orderFund", "requestFund",
+                  "precision"}),
+        ("2019", {"asset", "assetname", "balance", "locked", "free"}),
+    ],
+)  # fmt: skip
+async def test_older_row_shapes_leave_out_their_fields(
+    clock: FrozenClock, session: aiohttp.ClientSession, shape: RowShape, fields: set[str]
+) -> None:
+    async with FakeBtcTurk(clock=clock, row_shape=shape) as exchange:
+        _, body = await get(session, exchange.base_url + BALANCES, signed_headers(FROZEN_MS))
+
+    assert {frozenset(row) for row in body["data"]} == {frozenset(fields)}
+
+
+async def test_the_default_market_has_as_many_pairs_as_btcturk_some_without_trades(
+    exchange: FakeBtcTurk, session: aiohttp.ClientSession
+) -> None:
+    _, body = await get(session, exchange.base_url + "/api/v2/ticker")
+
+    assert len(body["data"]) == 365
+    assert sum(row["volume"] == 0 for row in body["data"]) >= 40
+
+
+async def test_a_pair_can_leave_the_list_or_lose_its_price(
+    exchange: FakeBtcTurk, session: aiohttp.ClientSession
+) -> None:
+    assert exchange.unlist_pair("AVAXTRY")
+    assert exchange.blank_price("BTCTRY")
+    assert not exchange.unlist_pair("NOSUCHTRY")
+
+    _, body = await get(session, exchange.base_url + "/api/v2/ticker")
+
+    rows = {row["pair"]: row for row in body["data"]}
+    assert "AVAXTRY" not in rows
+    assert rows["BTCTRY"]["last"] is None
+
+
+async def test_prices_can_fail_while_balances_answer(
+    exchange: FakeBtcTurk, session: aiohttp.ClientSession
+) -> None:
+    exchange.ticker_failing = "500"
+
+    ticker_status, _ = await get(session, exchange.base_url + "/api/v2/ticker")
+    balance_status, _ = await get(session, exchange.base_url + BALANCES, signed_headers(FROZEN_MS))
+
+    assert (ticker_status, balance_status) == (500, 200)
 
 
 @pytest.mark.parametrize("missing", ["X-PCK", "X-Stamp", "X-Signature"])
@@ -209,10 +264,10 @@ async def test_set_balance_is_visible_in_the_next_call(
 
     rows = rows_by_asset(body)
     assert {k: rows["ETH"][k] for k in ("balance", "locked", "free", "orderFund")} == {
-        "balance": "1,5",
-        "locked": "0,25",
-        "free": "1,25",
-        "orderFund": "0,25",
+        "balance": "1.5",
+        "locked": "0.25",
+        "free": "1.25",
+        "orderFund": "0.25",
     }
     assert rows["ETH"]["precision"] == 8
     assert rows["ETH"]["timestamp"] == FROZEN_MS
@@ -457,4 +512,6 @@ async def test_ticker_for_one_currency(
     status, body = await get(session, exchange.base_url + "/api/v2/ticker/currency?symbol=USDT")
 
     assert status == 200
-    assert {row["pair"] for row in body["data"]} == {"USDTTRY", "BTCUSDT", "ETHUSDT", "GLMRUSDT"}
+    pairs = {row["pair"] for row in body["data"]}
+    assert {"USDTTRY", "BTCUSDT", "ETHUSDT", "GLMRUSDT"} <= pairs
+    assert all("USDT" in (r["numeratorSymbol"], r["denominatorSymbol"]) for r in body["data"])
