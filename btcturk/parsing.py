@@ -80,7 +80,7 @@ def parse_envelope(
     payload = decode_answer(status, body, content_type, retry_after=retry_after)
     if not isinstance(payload, dict):
         raise BadResponse("BTCTurk answered without its usual envelope")
-    if payload.get("success") is not True:
+    if payload.get("success", "data" in payload) is not True:  # data alone is an answer too
         reason = _field_text(payload, "message") or _field_text(payload, "code") or "no reason"
         raise BadResponse(f"BTCTurk refused the request: {_clip(reason)}")
     code = _field_text(payload, "code")

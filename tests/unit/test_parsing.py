@@ -197,11 +197,17 @@ def test_unknown_code_is_bad_response(code: Any) -> None:
 
 @pytest.mark.parametrize(
     "body",
-    [b"[1, 2]", b'"ok"', b'{"success": true, "code": 0}', b'{"data": [], "code": 0}'],
-)
+    [b"[1, 2]", b'"ok"', b'{"success": true, "code": 0}', b'{"data": [], "code": 7}',
+     b'{"data": [], "success": null}'],
+)  # fmt: skip
 def test_answer_without_envelope_or_data_is_bad_response(body: bytes) -> None:
     with pytest.raises(BadResponse):
         parse_envelope(200, body, JSON)
+
+
+def test_data_without_success_is_an_answer() -> None:
+    assert parse_envelope(200, b'{"data": [1], "code": 0}', JSON) == [1]
+    assert parse_envelope(200, b'{"data": [2]}', JSON) == [2]
 
 
 @pytest.mark.parametrize("status", [400, 405, 422])
@@ -319,7 +325,7 @@ def test_a_missing_locked_or_free_is_derived_from_the_balance() -> None:
     total = Decimal("27223.7283250757643288")
     assert (rows[0].locked, rows[0].free) == (Decimal("4874.3628685722294523"), rows[0].free)
     assert rows[1].free == total - Decimal("4874.3628685722294523")
-    assert (rows[2].locked, rows[2].free) == (0, total)
+    assert (rows[2].locked, rows[2].free) == (Decimal(0), total)
     assert {("derived", "locked", "TRY"), ("derived", "free", "TRY")} <= notes
     assert ("defaulted", "locked", "TRY") in notes
 
