@@ -71,21 +71,35 @@ def status_message(facts: StatusFacts, view: View) -> str:
     if facts.pending_notifications:
         lines.append(view.t("status.pending", count=facts.pending_notifications))
     if facts.data_notes:
-        notes = "; ".join(_data_note(note, view) for note in facts.data_notes)
+        notes = "; ".join(_data_notes(facts.data_notes, view))
         lines.append(view.t("status.data_notes", notes=notes))
     return "\n".join(lines)
 
 
-def _data_note(note: DataNoteKind, view: View) -> str:
-    """Return one kind of surprise: "balances without timestamp (BTC, TRY and 14 more)"."""
-    names = [escape(s or "?") for s in note.subjects]
-    subjects = ", ".join(names[:SHOWN_SUBJECTS])
-    if len(names) > SHOWN_SUBJECTS:
-        subjects = view.t("note.more", shown=subjects, count=len(names) - SHOWN_SUBJECTS)
-    endpoint = view.t(f"note.{note.endpoint}")
-    return view.t(
-        f"note.{note.kind}", endpoint=endpoint, field=escape(note.field), subjects=subjects
-    )
+def _data_notes(notes: Sequence[DataNoteKind], view: View) -> list[str]:
+    """Return one phrase per kind: "balances without orderFund, timestamp (16 assets)"."""
+    grouped: dict[tuple[str, str], tuple[list[str], set[str]]] = {}
+    for note in notes:
+        fields, subjects = grouped.setdefault((note.endpoint, note.kind), ([], set()))
+        fields.append(escape(note.field))
+        subjects.update(note.subjects)
+    phrases = []
+    for (endpoint, kind), (fields, subjects) in grouped.items():
+        names = sorted(escape(s or "?") for s in subjects)
+        listed = (
+            ", ".join(names)
+            if len(names) <= SHOWN_SUBJECTS
+            else view.t(f"note.count.{endpoint}", count=len(names))
+        )
+        phrases.append(
+            view.t(
+                f"note.{kind}",
+                endpoint=view.t(f"note.{endpoint}"),
+                field=", ".join(fields),
+                subjects=listed,
+            )
+        )
+    return phrases
 
 
 def interval(seconds: int, view: View) -> str:
