@@ -28,6 +28,7 @@ from handlers import alerts, callbacks, commands
 from handlers import settings as chat_settings
 from handlers.access import AccessGuard, install_guard
 from handlers.chart import chart
+from handlers.edits import install_edit_stop
 from handlers.errors import on_error, on_polling_error
 from handlers.jobs import schedule_jobs
 from services.chats import ChatViews
@@ -180,6 +181,7 @@ def build_application(
     )
     guard = AccessGuard(settings.allowed_chat_ids, default_language=settings.language)
     install_guard(application, guard)
+    install_edit_stop(application)
     application.add_handler(CommandHandler("start", commands.start))
     application.add_handler(CommandHandler("help", commands.help_command))
     application.add_handler(CommandHandler("balance", commands.balance))

@@ -6,7 +6,7 @@ import logging
 import time
 from collections.abc import Callable
 
-from telegram import Update
+from telegram import Message, MessageEntity, Update
 from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationHandlerStop, ContextTypes, TypeHandler
 
@@ -65,7 +65,8 @@ class AccessGuard:
         lang = get_lang(spoken, self._default_language)
         if update.callback_query is not None:
             await update.callback_query.answer(lang.t("refusal.short"))
-        if chat_id is None or not self._due(chat_id) or not _asks_something(update):
+        asks = _asks_something(update, context.bot.username)
+        if chat_id is None or not asks or not self._due(chat_id):
             return
         await context.bot.send_message(chat_id, refusal_message(chat_id, lang), parse_mode="HTML")
 
@@ -94,10 +95,20 @@ def _ids(update: object) -> tuple[int | None, int | None]:
     return (chat.id if chat else None), (user.id if user else None)
 
 
-def _asks_something(update: Update) -> bool:
-    """Tell whether a stranger's update deserves an answer: a command, or any private message."""
-    message = update.effective_message
-    if message is None or update.effective_chat is None:
+def _asks_something(update: Update, bot_username: str) -> bool:
+    """Tell whether a stranger's update deserves an answer: a new private message, or a command
+    addressed to this bot in a group (joins, edits and other bots' commands do not)."""
+    message = update.message
+    return message is not None and addressed_to_bot(message, bot_username)
+
+
+def addressed_to_bot(message: Message, bot_username: str) -> bool:
+    """Tell whether `message` speaks to this bot: any private message, or in a group a command
+    without a bot's name or with this bot's."""
+    if message.chat.type == "private":
+        return True
+    command = next(iter(message.parse_entities([MessageEntity.BOT_COMMAND]).values()), "")
+    if not command or not (message.text or "").startswith(command):
         return False
-    text = message.text or ""
-    return update.effective_chat.type == "private" or text.startswith("/")
+    _, _, addressee = command.partition("@")
+    return not addressee or addressee.lower() == bot_username.lower()
