@@ -39,6 +39,8 @@ from services.portfolio import PortfolioService
 from services.quiet import QuietPolicy
 from services.summaries import Summaries
 from services.telegram_request import AiohttpRequest
+from services.updates_health import UpdatesHealth
+from services.updates_request import UpdatesRequest
 from store.database import Database
 from store.store import Store
 
@@ -163,7 +165,11 @@ def build_application(
         ApplicationBuilder()
         .token(settings.telegram_bot_token)
         .request(AiohttpRequest(connection_pool_size=TELEGRAM_CONNECTIONS))
-        .get_updates_request(AiohttpRequest(connection_pool_size=1))
+        .get_updates_request(
+            UpdatesRequest(
+                AiohttpRequest(connection_pool_size=1), UpdatesHealth(settings.data_dir, clock)
+            )
+        )
         .base_url(settings.telegram_base_url)
         .base_file_url(f"{settings.telegram_api_url}/file/bot")
         .defaults(

@@ -47,6 +47,9 @@ class AccessGuard:
         if self.is_allowed(update):
             return
         chat_id, user_id = _ids(update)
+        if chat_id is None and user_id is None:  # nobody sent it, e.g. an update emptied on receipt
+            log.debug("stopped an update from no chat and no user")
+            raise ApplicationHandlerStop
         log.warning("refused update from chat_id=%s user_id=%s", chat_id, user_id)
         try:
             if isinstance(update, Update):

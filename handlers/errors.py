@@ -5,11 +5,12 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.error import NetworkError, TelegramError
+from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import ContextTypes
 
 from core.messages import internal_error_message
 from services.context import Services
+from services.updates_request import TokenRefused
 
 log = logging.getLogger(__name__)
 
@@ -17,7 +18,9 @@ log = logging.getLogger(__name__)
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log an exception raised by a handler or job and apologise to the chat."""
     error = context.error
-    if isinstance(error, NetworkError):
+    if isinstance(error, InvalidToken):  # polling says so once per retry; the job runs again
+        log.debug("Telegram refused the bot token: %s", error)
+    elif isinstance(error, NetworkError):
         log.warning("Telegram network error: %s", error)
     else:
         log.error("unhandled error", exc_info=error)
@@ -38,4 +41,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 def on_polling_error(error: TelegramError) -> None:
     """Log a failed getUpdates as one warning line; the updater retries by itself."""
-    log.warning("polling Telegram failed, retrying: %s", error)
+    if isinstance(error, TokenRefused):
+        log.warning("polling Telegram failed, retrying: %s; check TELEGRAM_BOT_TOKEN", error)
+    else:
+        log.warning("polling Telegram failed, retrying: %s", error)

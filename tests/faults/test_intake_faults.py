@@ -4,16 +4,22 @@ refusals from ever delaying the chats it serves."""
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 
 from core.locales import tr
-from tests.e2e.conftest import ALLOWED_CHAT, BotHarness, services_of
+from fakes.seed import DEMO_BOT_TOKEN
+from healthcheck import EXIT_HEALTHY, EXIT_UNHEALTHY, check
+from services.heartbeat import write_heartbeat
+from tests.e2e.conftest import ALLOWED_CHAT, REPLY_TIMEOUT_S, BotHarness, services_of
 from tests.faults.conftest import UpdateTracker
 
 pytestmark = [pytest.mark.faults, pytest.mark.usefixtures("without_jobs")]
 
 STRANGE_GROUP = -1009876543210
 BOT_USERNAME = "btcturk_demo_bot"
+HELP_START = "👋 BTCTurk balance bot"
 EDITED_NOTICE = "Edited commands are not run again: send it as a new message."
 
 
@@ -69,3 +75,64 @@ async def test_the_edit_notice_is_said_once_per_message_in_the_chat_language(
     await tracker.wait_done([again])
 
     assert len(bot.telegram.sent) == since + 1
+
+
+def warnings_naming(caplog: pytest.LogCaptureFixture, text: str) -> list[logging.LogRecord]:
+    """Return the log records at WARNING or above whose message contains `text`."""
+    return [r for r in caplog.records if r.levelno >= logging.WARNING and text in r.getMessage()]
+
+
+@pytest.mark.parametrize("where", ["alone", "before a command"])
+async def test_an_unreadable_update_is_skipped_and_logged_once(
+    bot: BotHarness, caplog: pytest.LogCaptureFixture, where: str
+) -> None:
+    caplog.set_level(logging.INFO)
+    before = bot.telegram.calls["getUpdates"]
+    unreadable = bot.telegram.send_unreadable(ALLOWED_CHAT)
+    if where == "alone":
+        await bot.telegram.wait_until(
+            lambda: bot.telegram.pending_updates == 0,
+            timeout=REPLY_TIMEOUT_S,
+            what="the unreadable update confirmed",
+        )
+
+    [reply] = await bot.ask("/help")
+
+    assert reply.plain_text.startswith(HELP_START)
+    assert bot.telegram.calls["getUpdates"] - before <= 5  # not fetched again and again
+    [logged] = warnings_naming(caplog, str(unreadable))
+    assert logged.exc_info is None
+    assert "cannot read" in logged.getMessage()
+
+
+async def test_a_refused_token_keeps_polling_reports_unhealthy_and_recovers(
+    bot: BotHarness, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    data_dir = services_of(bot).settings.data_dir
+    health_env = {"DATA_DIR": str(data_dir), "POLL_INTERVAL_SECONDS": "3600"}
+    write_heartbeat(data_dir, bot.clock(), ok=True)
+    await bot.ask("/help")
+    assert check(health_env, bot.clock())[0] == EXIT_HEALTHY
+
+    before = bot.telegram.calls["getUpdates"]
+    bot.telegram.refuse_token()  # the long poll waiting now is answered 401, then the retries
+    await bot.telegram.wait_until(
+        lambda: bot.telegram.calls["getUpdates"] >= before + 2,
+        timeout=REPLY_TIMEOUT_S,
+        what="getUpdates tried again after a 401",
+    )
+    while_refused = check(health_env, bot.clock())
+    bot.telegram.refuse_token(False)
+    refused_calls = bot.telegram.calls["getUpdates"] - before + 1  # and the one waiting
+    [reply] = await bot.ask("/help")
+
+    assert reply.plain_text.startswith(HELP_START)
+    assert while_refused[0] == EXIT_UNHEALTHY
+    assert "refused the bot token" in while_refused[1]
+    assert check(health_env, bot.clock())[0] == EXIT_HEALTHY
+    told = warnings_naming(caplog, "refused the bot token")
+    assert 1 <= len(told) <= refused_calls  # once per try, each after a longer wait
+    tracebacks = [r.getMessage() for r in caplog.records if r.exc_info is not None]
+    assert tracebacks == []
+    assert DEMO_BOT_TOKEN not in caplog.text

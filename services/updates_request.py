@@ -1,0 +1,112 @@
+"""The request behind getUpdates: it keeps polling through a refused token and past updates
+python-telegram-bot cannot read.
+
+The library's Updater stops polling for good when getUpdates raises InvalidToken (401, or
+404 for a wrong token), even though a token hiccup passes and a revoked one can be replaced.
+Here those answers raise TokenRefused instead, a plain TelegramError, which the Updater logs
+through its error callback and retries with its own backoff (1 s, 1.5 s … 30 s).
+
+An update whose JSON `Update.de_json` cannot parse makes the whole batch fail, and the Updater
+asks for the same batch again at once, forever. Each such update is replaced here by an empty
+one with the same update_id, so the offset moves past it, and logged once.
+
+Every answer also tells `UpdatesHealth` whether updates arrive, for the health check.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from http import HTTPStatus
+
+from telegram import Update
+from telegram._utils.types import ODVInput
+from telegram.error import TelegramError
+from telegram.request import BaseRequest, RequestData
+
+from services.updates_health import UpdatesHealth
+
+log = logging.getLogger(__name__)
+
+TOKEN_REFUSED = (HTTPStatus.UNAUTHORIZED, HTTPStatus.NOT_FOUND)
+
+
+class TokenRefused(TelegramError):
+    """Telegram refused the bot token on getUpdates; polling goes on and tries again."""
+
+
+class UpdatesRequest(BaseRequest):
+    """Send getUpdates through `inner`, as the bot's get_updates_request."""
+
+    def __init__(self, inner: BaseRequest, health: UpdatesHealth) -> None:
+        self._inner = inner
+        self._health = health
+
+    @property
+    def read_timeout(self) -> float | None:
+        """Return the inner request's read timeout."""
+        return self._inner.read_timeout
+
+    async def initialize(self) -> None:
+        """Initialize the inner request."""
+        await self._inner.initialize()
+
+    async def shutdown(self) -> None:
+        """Shut the inner request down."""
+        await self._inner.shutdown()
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        write_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        connect_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        pool_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+    ) -> tuple[int, bytes]:
+        """Ask for updates; a refused token raises TokenRefused, unreadable updates are emptied."""
+        try:
+            status, payload = await self._inner.do_request(
+                url, method, request_data, read_timeout, write_timeout, connect_timeout,
+                pool_timeout,
+            )  # fmt: skip
+        except TelegramError as error:
+            self._health.failed(f"Telegram is not answering ({error})")
+            raise
+        if status in TOKEN_REFUSED:
+            reason = f"Telegram refused the bot token ({status} {HTTPStatus(status).phrase})"
+            self._health.failed(reason)
+            raise TokenRefused(reason)
+        if not HTTPStatus.OK <= status < HTTPStatus.MULTIPLE_CHOICES:
+            self._health.failed(f"Telegram answered getUpdates with {status}")
+            return status, payload
+        self._health.received()
+        return status, readable_updates(payload)
+
+
+def readable_updates(payload: bytes) -> bytes:
+    """Return `payload` with every update python-telegram-bot cannot parse emptied."""
+    try:
+        body = json.loads(payload)
+        updates = body["result"]
+    except (ValueError, TypeError, KeyError):
+        return payload  # not a list of updates: python-telegram-bot reports it
+    if not isinstance(updates, list):
+        return payload
+    emptied = False
+    for index, raw in enumerate(updates):
+        try:
+            Update.de_json(raw, None)
+        except Exception as error:  # whatever the parser raises, the update is skipped
+            update_id = raw.get("update_id") if isinstance(raw, dict) else None
+            log.error(
+                "skipped update %s: python-telegram-bot cannot read it (%s: %s)",
+                update_id, type(error).__name__, error,
+            )  # fmt: skip
+            updates[index] = {"update_id": update_id} if isinstance(update_id, int) else None
+            emptied = True
+    if not emptied:
+        return payload
+    body["result"] = [raw for raw in updates if raw is not None]
+    return json.dumps(body).encode()
