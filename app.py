@@ -185,7 +185,16 @@ def build_application(
         .post_shutdown(post_shutdown)
         .build()
     )
-    guard = AccessGuard(settings.allowed_chat_ids, default_language=settings.language)
+    # Refusals leave through a bot of their own, beside the rate limiter, on the same connections.
+    refusal_bot = Bot(
+        settings.telegram_bot_token,
+        base_url=settings.telegram_base_url,
+        request=application.bot.request,
+        get_updates_request=application.bot.request,
+    )
+    guard = AccessGuard(
+        settings.allowed_chat_ids, default_language=settings.language, refusal_bot=refusal_bot
+    )
     install_guard(application, guard)
     install_edit_stop(application)
     application.add_handler(CommandHandler("start", commands.start))

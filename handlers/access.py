@@ -6,12 +6,13 @@ import logging
 import time
 from collections.abc import Callable
 
-from telegram import Message, MessageEntity, Update
+from telegram import Bot, Message, MessageEntity, Update
 from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationHandlerStop, ContextTypes, TypeHandler
 
 from core.i18n import DEFAULT_LANGUAGE, get_lang
 from core.messages import refusal_message
+from handlers.refusals import RefusalBudget
 
 log = logging.getLogger(__name__)
 
@@ -28,12 +29,16 @@ class AccessGuard:
         allowed_chat_ids: frozenset[int],
         *,
         default_language: str = DEFAULT_LANGUAGE,
+        refusal_bot: Bot | None = None,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
+        """Guard `allowed_chat_ids`; refusals go through `refusal_bot`, one with no rate limiter."""
         self.allowed_chat_ids = allowed_chat_ids
         self._default_language = default_language
+        self._refusal_bot = refusal_bot
         self._monotonic = monotonic
         self._last_refusal: dict[int, float] = {}
+        self._budget = RefusalBudget(monotonic=monotonic)
 
     def is_allowed(self, update: object) -> bool:
         """Tell whether `update` comes from a whitelisted chat (deny when there is no chat)."""
@@ -69,21 +74,25 @@ class AccessGuard:
         if update.callback_query is not None:
             await update.callback_query.answer(lang.t("refusal.short"))
         asks = _asks_something(update, context.bot.username)
-        if chat_id is None or not asks or not self._due(chat_id):
+        if chat_id is None or not asks or not self._due(chat_id) or not self._budget.take():
             return
-        await context.bot.send_message(chat_id, refusal_message(chat_id, lang), parse_mode="HTML")
+        self._remember(chat_id)
+        bot = self._refusal_bot or context.bot
+        await bot.send_message(chat_id, refusal_message(chat_id, lang), parse_mode="HTML")
 
     def _due(self, chat_id: int) -> bool:
-        now = self._monotonic()
+        """Tell whether `chat_id` had no refusal in the last hour."""
         last = self._last_refusal.get(chat_id)
-        if last is not None and now - last < REFUSAL_INTERVAL_S:
-            return False
+        return last is None or self._monotonic() - last >= REFUSAL_INTERVAL_S
+
+    def _remember(self, chat_id: int) -> None:
+        """Record a refusal to `chat_id` now, forgetting old ones when there are many."""
+        now = self._monotonic()
         if len(self._last_refusal) >= MAX_REMEMBERED_STRANGERS:
             self._last_refusal = {
                 chat: at for chat, at in self._last_refusal.items() if now - at < REFUSAL_INTERVAL_S
             }
         self._last_refusal[chat_id] = now
-        return True
 
 
 def install_guard(application: Application, guard: AccessGuard) -> None:  # type: ignore[type-arg]

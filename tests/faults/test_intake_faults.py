@@ -4,21 +4,29 @@ refusals from ever delaying the chats it serves."""
 
 from __future__ import annotations
 
+import functools
 import logging
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 
+import app
+from config import Settings
 from core.locales import tr
 from fakes.seed import DEMO_BOT_TOKEN
+from handlers.access import AccessGuard
 from healthcheck import EXIT_HEALTHY, EXIT_UNHEALTHY, check
 from services.heartbeat import write_heartbeat
 from tests.e2e.conftest import ALLOWED_CHAT, REPLY_TIMEOUT_S, BotHarness, services_of
-from tests.faults.conftest import UpdateTracker
+from tests.faults.conftest import ManualMonotonic, UpdateTracker
 
 pytestmark = [pytest.mark.faults, pytest.mark.usefixtures("without_jobs")]
 
 STRANGE_GROUP = -1009876543210
 BOT_USERNAME = "btcturk_demo_bot"
+FIRST_STRANGER = 500_000_001
+STRANGERS = 500
 HELP_START = "👋 BTCTurk balance bot"
 EDITED_NOTICE = "Edited commands are not run again: send it as a new message."
 
@@ -136,3 +144,31 @@ async def test_a_refused_token_keeps_polling_reports_unhealthy_and_recovers(
     tracebacks = [r.getMessage() for r in caplog.records if r.exc_info is not None]
     assert tracebacks == []
     assert DEMO_BOT_TOKEN not in caplog.text
+
+
+async def test_a_flood_of_strangers_takes_a_small_budget_and_never_delays_the_owner(
+    monkeypatch: pytest.MonkeyPatch,
+    make_settings: Callable[..., Settings],
+    start_bot: Callable[[Settings], Any],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO)
+    # 1 ms per reading: the whole flood lasts about a second on the guard's clock.
+    monkeypatch.setattr(
+        app, "AccessGuard", functools.partial(AccessGuard, monotonic=ManualMonotonic())
+    )
+    async with start_bot(make_settings()) as bot:
+        tracker = UpdateTracker(bot.application)
+        flood = [bot.telegram.send_text(FIRST_STRANGER + n, "/start") for n in range(STRANGERS)]
+        [reply] = await bot.ask("/help")
+        await tracker.wait_done(flood, timeout=60)
+
+    refusals = [m for m in bot.telegram.sent if m.chat_id != ALLOWED_CHAT]
+    owner_turn = bot.telegram.sent.index(
+        next(m for m in bot.telegram.sent if m.chat_id == ALLOWED_CHAT)
+    )
+    assert reply.plain_text.startswith(HELP_START)
+    assert 1 <= len(refusals) <= 3  # one a second, out of a budget of their own
+    assert owner_turn <= len(refusals)  # the owner's reply waited behind none of the others
+    summaries = warnings_naming(caplog, "refusals to strangers")
+    assert len(summaries) == 1  # one summary line, not one per stranger
