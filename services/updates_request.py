@@ -6,9 +6,11 @@ The library's Updater stops polling for good when getUpdates raises InvalidToken
 Here those answers raise TokenRefused instead, a plain TelegramError, which the Updater logs
 through its error callback and retries with its own backoff (1 s, 1.5 s … 30 s).
 
-An update whose JSON `Update.de_json` cannot parse makes the whole batch fail, and the Updater
-asks for the same batch again at once, forever. Each such update is replaced here by an empty
-one with the same update_id, so the offset moves past it, and logged once.
+An update whose JSON `Update.de_json` cannot parse makes the whole batch fail (the library
+logs that), and the Updater asks for the same batch again at once, forever. When the same
+offset is asked for again after a batch that held updates, each update of that batch the
+library cannot parse is replaced here by an empty one with the same update_id, so the offset
+moves past it, and logged once. Batches the library read are never parsed twice.
 
 Every answer also tells `UpdatesHealth` whether updates arrive, for the health check.
 """
@@ -41,6 +43,7 @@ class UpdatesRequest(BaseRequest):
     def __init__(self, inner: BaseRequest, health: UpdatesHealth) -> None:
         self._inner = inner
         self._health = health
+        self._unconfirmed: object = None  # the offset of the last batch that held updates
 
     @property
     def read_timeout(self) -> float | None:
@@ -82,7 +85,19 @@ class UpdatesRequest(BaseRequest):
             self._health.failed(f"Telegram answered getUpdates with {status}")
             return status, payload
         self._health.received()
-        return status, readable_updates(payload)
+        offset = request_data.parameters.get("offset") if request_data is not None else None
+        if offset is not None and offset == self._unconfirmed:  # the library could not read it
+            payload = readable_updates(payload)
+        self._unconfirmed = offset if _holds_updates(payload) else None
+        return status, payload
+
+
+def _holds_updates(payload: bytes) -> bool:
+    """Tell whether a getUpdates answer holds at least one update."""
+    try:
+        return bool(json.loads(payload)["result"])
+    except (ValueError, TypeError, KeyError):
+        return False
 
 
 def readable_updates(payload: bytes) -> bytes:
