@@ -44,7 +44,7 @@ class UpdatesHealth:
 
     def failed(self, reason: str) -> None:
         """Record a failed getUpdates (the first failure's time is kept)."""
-        if self._known and self._failing is not None and self._failing.reason == reason:
+        if self._failing is not None and self._failing.reason == reason:
             return
         since = self._failing.since if self._failing is not None else self._clock()
         self._failing, self._known = UpdatesFailing(since, reason), True
