@@ -10,7 +10,6 @@ from telegram.ext import ContextTypes
 
 from core.messages import internal_error_message
 from services.context import Services
-from services.updates_request import TokenRefused
 
 log = logging.getLogger(__name__)
 
@@ -18,7 +17,7 @@ log = logging.getLogger(__name__)
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log an exception raised by a handler or job and apologise to the chat."""
     error = context.error
-    if isinstance(error, InvalidToken):  # polling says so once per retry; the job runs again
+    if isinstance(error, InvalidToken):  # polling says so once per try; the job runs again
         log.debug("Telegram refused the bot token: %s", error)
     elif isinstance(error, NetworkError):
         log.warning("Telegram network error: %s", error)
@@ -41,7 +40,4 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 def on_polling_error(error: TelegramError) -> None:
     """Log a failed getUpdates as one warning line; the updater retries by itself."""
-    if isinstance(error, TokenRefused):
-        log.warning("polling Telegram failed, retrying: %s; check TELEGRAM_BOT_TOKEN", error)
-    else:
-        log.warning("polling Telegram failed, retrying: %s", error)
+    log.warning("polling Telegram failed, retrying: %s", error)

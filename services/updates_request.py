@@ -3,8 +3,10 @@ python-telegram-bot cannot read.
 
 The library's Updater stops polling for good when getUpdates raises InvalidToken (401, or
 404 for a wrong token), even though a token hiccup passes and a revoked one can be replaced.
-Here those answers raise TokenRefused instead, a plain TelegramError, which the Updater logs
-through its error callback and retries with its own backoff (1 s, 1.5 s … 30 s).
+Here a long poll that gets such an answer waits and asks again (1 s, 1.5 s … 30 s, the
+Updater's own backoff), logging one line per try, until the token works. The wait is part of
+the request, so stopping the Updater cancels it at once. A short poll (timeout 0, the one the
+Updater sends when it stops) raises TokenRefused, a plain TelegramError, instead.
 
 An update whose JSON `Update.de_json` cannot parse makes the whole batch fail (the library
 logs that), and the Updater asks for the same batch again at once, forever. When the same
@@ -17,6 +19,7 @@ Every answer also tells `UpdatesHealth` whether updates arrive, for the health c
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from http import HTTPStatus
@@ -31,10 +34,13 @@ from services.updates_health import UpdatesHealth
 log = logging.getLogger(__name__)
 
 TOKEN_REFUSED = (HTTPStatus.UNAUTHORIZED, HTTPStatus.NOT_FOUND)
+FIRST_RETRY_S = 1.0
+RETRY_FACTOR = 1.5
+MAX_RETRY_S = 30.0
 
 
 class TokenRefused(TelegramError):
-    """Telegram refused the bot token on getUpdates; polling goes on and tries again."""
+    """Telegram refused the bot token on a short poll."""
 
 
 class UpdatesRequest(BaseRequest):
@@ -68,19 +74,27 @@ class UpdatesRequest(BaseRequest):
         connect_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
         pool_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
     ) -> tuple[int, bytes]:
-        """Ask for updates; a refused token raises TokenRefused, unreadable updates are emptied."""
-        try:
-            status, payload = await self._inner.do_request(
-                url, method, request_data, read_timeout, write_timeout, connect_timeout,
-                pool_timeout,
-            )  # fmt: skip
-        except TelegramError as error:
-            self._health.failed(f"Telegram is not answering ({error})")
-            raise
-        if status in TOKEN_REFUSED:
+        """Ask for updates, again while the token is refused; unreadable updates are emptied."""
+        long_poll = bool(request_data and request_data.parameters.get("timeout"))
+        delay = FIRST_RETRY_S
+        while True:
+            try:
+                status, payload = await self._inner.do_request(
+                    url, method, request_data, read_timeout, write_timeout, connect_timeout,
+                    pool_timeout,
+                )  # fmt: skip
+            except TelegramError as error:
+                self._health.failed(f"Telegram is not answering ({error})")
+                raise
+            if status not in TOKEN_REFUSED:
+                break
             reason = f"Telegram refused the bot token ({status} {HTTPStatus(status).phrase})"
             self._health.failed(reason)
-            raise TokenRefused(reason)
+            if not long_poll:
+                raise TokenRefused(reason)
+            log.warning("%s: check TELEGRAM_BOT_TOKEN; asking again in %.1f s", reason, delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * RETRY_FACTOR, MAX_RETRY_S)
         if not HTTPStatus.OK <= status < HTTPStatus.MULTIPLE_CHOICES:
             self._health.failed(f"Telegram answered getUpdates with {status}")
             return status, payload

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import functools
 import logging
+import signal
 from collections.abc import Callable, Coroutine
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,13 +17,22 @@ from telegram.ext import BaseRateLimiter
 import app
 from config import Settings
 from core.locales import tr
+from fakes.exchange import FakeBtcTurk
 from fakes.seed import DEMO_BOT_TOKEN
+from fakes.telegram import FakeTelegram
 from fakes.telegram_types import JsonDict
 from handlers.access import AccessGuard
 from healthcheck import EXIT_HEALTHY, EXIT_UNHEALTHY, check
 from services.heartbeat import write_heartbeat
 from tests.e2e.conftest import ALLOWED_CHAT, REPLY_TIMEOUT_S, BotHarness, services_of
-from tests.faults.conftest import ManualMonotonic, UpdateTracker
+from tests.faults.conftest import (
+    START_TIMEOUT_S,
+    Launcher,
+    ManualMonotonic,
+    UpdateTracker,
+    base_env,
+    wait_while_running,
+)
 
 pytestmark = [pytest.mark.faults, pytest.mark.usefixtures("without_jobs")]
 
@@ -29,6 +40,8 @@ STRANGE_GROUP = -1009876543210
 BOT_USERNAME = "btcturk_demo_bot"
 FIRST_STRANGER = 500_000_001
 STRANGERS = 500
+REFUSED_TRIES = 6
+STOP_WITHIN_S = 10.0
 HELP_START = "👋 BTCTurk balance bot"
 EDITED_NOTICE = "Edited commands are not run again: send it as a new message."
 
@@ -204,3 +217,33 @@ class RecordingLimiter(BaseRateLimiter[int]):
         return await self.inner.process_request(
             callback, args, kwargs, endpoint, data, rate_limit_args
         )
+
+
+async def test_sigterm_while_the_token_is_refused_exits_0_within_10_s(
+    exchange: FakeBtcTurk, telegram: FakeTelegram, launcher: Launcher, tmp_path: Path
+) -> None:
+    bot = await launcher.start(base_env(exchange, telegram, tmp_path / "data"))
+    await wait_while_running(
+        bot,
+        telegram.wait_until(
+            lambda: telegram.calls["getUpdates"] >= 1, timeout=START_TIMEOUT_S, what="polling"
+        ),
+    )
+    before = telegram.calls["getUpdates"]
+    telegram.refuse_token()
+    # After six refused tries the wait before the next is over 10 s (1 s, 1.5 s … 11.4 s).
+    await wait_while_running(
+        bot,
+        telegram.wait_until(
+            lambda: telegram.calls["getUpdates"] >= before + REFUSED_TRIES,
+            timeout=START_TIMEOUT_S,
+            what=f"{REFUSED_TRIES} refused getUpdates",
+        ),
+    )
+
+    bot.send(signal.SIGTERM)
+
+    assert await bot.wait_exit(within=STOP_WITHIN_S) == 0
+    told = [line for line in bot.stderr().splitlines() if "refused the bot token" in line]
+    assert len(told) >= REFUSED_TRIES - 1  # one line per try
+    assert DEMO_BOT_TOKEN not in bot.stderr()
