@@ -28,6 +28,7 @@ from handlers import alerts, callbacks, commands
 from handlers import settings as chat_settings
 from handlers.access import AccessGuard, install_guard
 from handlers.chart import chart
+from handlers.edits import install_edit_stop
 from handlers.errors import on_error, on_polling_error
 from handlers.jobs import schedule_jobs
 from services.chats import ChatViews
@@ -38,6 +39,8 @@ from services.portfolio import PortfolioService
 from services.quiet import QuietPolicy
 from services.summaries import Summaries
 from services.telegram_request import AiohttpRequest
+from services.updates_health import UpdatesHealth
+from services.updates_request import UpdatesRequest
 from store.database import Database
 from store.store import Store
 
@@ -163,7 +166,11 @@ def build_application(
         ApplicationBuilder()
         .token(settings.telegram_bot_token)
         .request(AiohttpRequest(connection_pool_size=TELEGRAM_CONNECTIONS))
-        .get_updates_request(AiohttpRequest(connection_pool_size=1))
+        .get_updates_request(
+            UpdatesRequest(
+                AiohttpRequest(connection_pool_size=1), UpdatesHealth(settings.data_dir, clock)
+            )
+        )
         .base_url(settings.telegram_base_url)
         .base_file_url(f"{settings.telegram_api_url}/file/bot")
         .defaults(
@@ -179,8 +186,18 @@ def build_application(
         .post_shutdown(post_shutdown)
         .build()
     )
-    guard = AccessGuard(settings.allowed_chat_ids, default_language=settings.language)
+    # Refusals leave through a bot of their own, beside the rate limiter, on the same connections.
+    refusal_bot = Bot(
+        settings.telegram_bot_token,
+        base_url=settings.telegram_base_url,
+        request=application.bot.request,
+        get_updates_request=application.bot.request,
+    )
+    guard = AccessGuard(
+        settings.allowed_chat_ids, default_language=settings.language, refusal_bot=refusal_bot
+    )
     install_guard(application, guard)
+    install_edit_stop(application)
     application.add_handler(CommandHandler("start", commands.start))
     application.add_handler(CommandHandler("help", commands.help_command))
     application.add_handler(CommandHandler("balance", commands.balance))

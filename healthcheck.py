@@ -1,8 +1,10 @@
-"""Health check: `python healthcheck.py` exits 0 while the bot's poll keeps running, else 1.
+"""Health check: `python healthcheck.py` exits 0 while the bot's poll keeps running and
+Telegram's getUpdates works, else 1.
 
-It reads the heartbeat the poll writes to DATA_DIR and needs no credentials: only DATA_DIR and
-POLL_INTERVAL_SECONDS, read like the bot reads them (same defaults, same checks). It prints
-one line saying why, which `docker inspect` shows in the container's health log.
+It reads the heartbeat the poll writes to DATA_DIR, and the getUpdates state beside it, and
+needs no credentials: only DATA_DIR and POLL_INTERVAL_SECONDS, read like the bot reads them
+(same defaults, same checks). It prints one line saying why, which `docker inspect` shows in
+the container's health log.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from dotenv import load_dotenv
 
 from config import ConfigError, EnvReader
 from services.heartbeat import assess, read_heartbeat
+from services.updates_health import assess_updates, read_updates_failing
 
 EXIT_HEALTHY = 0
 EXIT_UNHEALTHY = 1
@@ -39,6 +42,11 @@ def check(env: Mapping[str, str], now: datetime) -> tuple[int, str]:
     except (OSError, ValueError) as error:
         return EXIT_UNHEALTHY, f"unhealthy: cannot read the heartbeat: {error}"
     health = assess(heartbeat, now, poll_interval_s)
+    if health.healthy:
+        try:
+            health = assess_updates(read_updates_failing(data_dir), now) or health
+        except (OSError, ValueError) as error:
+            return EXIT_UNHEALTHY, f"unhealthy: cannot read the getUpdates state: {error}"
     return (EXIT_HEALTHY if health.healthy else EXIT_UNHEALTHY), health.reason
 
 

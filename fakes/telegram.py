@@ -16,6 +16,7 @@ import collections
 import copy
 import logging
 import re
+import time
 from collections.abc import Awaitable, Callable
 from typing import Final
 
@@ -32,6 +33,7 @@ from fakes.telegram_types import (
     SentMessage,
     bad_request,
     command_entities,
+    default_chat_type,
     user_object,
 )
 
@@ -79,6 +81,7 @@ class FakeTelegram(MessageMethods, LocalServer):
         self.bot_username = bot_username
         self.calls: collections.Counter[str] = collections.Counter()
         self._down = False
+        self._token_refused = False
         self._failures: dict[str, collections.deque[ApiError]] = collections.defaultdict(
             collections.deque
         )
@@ -184,6 +187,41 @@ class FakeTelegram(MessageMethods, LocalServer):
         self.changed.notify()
         return update_id
 
+    def edit_text(self, chat_id: int, text: str, *, message_id: int | None = None) -> int:
+        """Deliver the edit of a user's message (by default their last one in `chat_id`)."""
+        if message_id is None:
+            message_id = max(
+                m for c, m in self._messages if c == chat_id and (c, m) not in self._bot_messages
+            )
+        message = self._messages[(chat_id, message_id)]
+        message["text"] = text
+        message.pop("entities", None)
+        if command_entities(text):
+            message["entities"] = command_entities(text)
+        message["edit_date"] = message["date"] + 1
+        return self.push_update({"edited_message": message})
+
+    def add_to_group(self, chat_id: int, *, user_id: int = DEMO_CHAT_ID) -> list[int]:
+        """Have `user_id` add the bot to a group: my_chat_member, then the service message."""
+        chat = self._register_chat(chat_id, default_chat_type(chat_id))
+        adder = user_object(user_id)
+        member = {
+            "chat": chat,
+            "from": adder,
+            "date": int(time.time()),
+            "old_chat_member": {"status": "left", "user": self.bot_user},
+            "new_chat_member": {"status": "member", "user": self.bot_user},
+        }
+        joined = self._new_message(chat, sender=adder, new_chat_members=[self.bot_user])
+        return [self.push_update({"my_chat_member": member}), self.push_update({"message": joined})]
+
+    def send_unreadable(self, chat_id: int, text: str = "/help") -> int:
+        """Deliver a message python-telegram-bot cannot parse: an entity without its offset."""
+        chat = self._register_chat(chat_id)
+        message = self._new_message(chat, sender=user_object(chat_id), text=text)
+        message["entities"] = [{"type": "bot_command"}]
+        return self.push_update({"message": message})
+
     # Faults and state
 
     def fail_next(
@@ -210,6 +248,11 @@ class FakeTelegram(MessageMethods, LocalServer):
     def forget_chat(self, chat_id: int) -> None:
         """Make sends to `chat_id` fail with 400 "chat not found"."""
         self._forgotten.add(chat_id)
+
+    def refuse_token(self, refused: bool = True) -> None:
+        """Answer every request with 401 Unauthorized, as after the token was revoked."""
+        self._token_refused = refused
+        self.changed.notify()
 
     def set_down(self, down: bool = True) -> None:
         """Answer every request with 502 Bad Gateway, like an unreachable Bot API."""
@@ -286,7 +329,7 @@ class FakeTelegram(MessageMethods, LocalServer):
         try:
             if not match:
                 raise ApiError(404, "Not Found")
-            if token != self.token:
+            if token != self.token or self._token_refused:
                 raise ApiError(401, "Unauthorized")
             failures = self._failures.get(name.lower())
             if failures:
@@ -332,6 +375,7 @@ class FakeTelegram(MessageMethods, LocalServer):
                 self._deliverable()
                 or self.closing
                 or self._down
+                or self._token_refused
                 or generation != self._poll_generation
             )
 
@@ -341,6 +385,8 @@ class FakeTelegram(MessageMethods, LocalServer):
             raise ApiError(409, CONFLICT)
         if self._down:
             raise _Down
+        if self._token_refused:
+            raise ApiError(401, "Unauthorized")
         return copy.deepcopy(self._deliverable()[:limit])
 
     def _confirm(self, offset: int) -> None:

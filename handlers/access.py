@@ -6,12 +6,13 @@ import logging
 import time
 from collections.abc import Callable
 
-from telegram import Update
+from telegram import Bot, Message, MessageEntity, Update
 from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationHandlerStop, ContextTypes, TypeHandler
 
 from core.i18n import DEFAULT_LANGUAGE, get_lang
 from core.messages import refusal_message
+from handlers.refusals import RefusalBudget
 
 log = logging.getLogger(__name__)
 
@@ -28,12 +29,16 @@ class AccessGuard:
         allowed_chat_ids: frozenset[int],
         *,
         default_language: str = DEFAULT_LANGUAGE,
+        refusal_bot: Bot | None = None,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
+        """Guard `allowed_chat_ids`; refusals go through `refusal_bot`, one with no rate limiter."""
         self.allowed_chat_ids = allowed_chat_ids
         self._default_language = default_language
+        self._refusal_bot = refusal_bot
         self._monotonic = monotonic
         self._last_refusal: dict[int, float] = {}
+        self._budget = RefusalBudget(monotonic=monotonic)
 
     def is_allowed(self, update: object) -> bool:
         """Tell whether `update` comes from a whitelisted chat (deny when there is no chat)."""
@@ -47,6 +52,9 @@ class AccessGuard:
         if self.is_allowed(update):
             return
         chat_id, user_id = _ids(update)
+        if chat_id is None and user_id is None:  # nobody sent it, e.g. an update emptied on receipt
+            log.debug("stopped an update from no chat and no user")
+            raise ApplicationHandlerStop
         log.warning("refused update from chat_id=%s user_id=%s", chat_id, user_id)
         try:
             if isinstance(update, Update):
@@ -65,21 +73,26 @@ class AccessGuard:
         lang = get_lang(spoken, self._default_language)
         if update.callback_query is not None:
             await update.callback_query.answer(lang.t("refusal.short"))
-        if chat_id is None or not self._due(chat_id) or not _asks_something(update):
+        asks = _asks_something(update, context.bot.username)
+        if chat_id is None or not asks or not self._due(chat_id) or not self._budget.take():
             return
-        await context.bot.send_message(chat_id, refusal_message(chat_id, lang), parse_mode="HTML")
+        self._remember(chat_id)
+        bot = self._refusal_bot or context.bot
+        await bot.send_message(chat_id, refusal_message(chat_id, lang), parse_mode="HTML")
 
     def _due(self, chat_id: int) -> bool:
-        now = self._monotonic()
+        """Tell whether `chat_id` had no refusal in the last hour."""
         last = self._last_refusal.get(chat_id)
-        if last is not None and now - last < REFUSAL_INTERVAL_S:
-            return False
+        return last is None or self._monotonic() - last >= REFUSAL_INTERVAL_S
+
+    def _remember(self, chat_id: int) -> None:
+        """Record a refusal to `chat_id` now, forgetting old ones when there are many."""
+        now = self._monotonic()
         if len(self._last_refusal) >= MAX_REMEMBERED_STRANGERS:
             self._last_refusal = {
                 chat: at for chat, at in self._last_refusal.items() if now - at < REFUSAL_INTERVAL_S
             }
         self._last_refusal[chat_id] = now
-        return True
 
 
 def install_guard(application: Application, guard: AccessGuard) -> None:  # type: ignore[type-arg]
@@ -94,10 +107,20 @@ def _ids(update: object) -> tuple[int | None, int | None]:
     return (chat.id if chat else None), (user.id if user else None)
 
 
-def _asks_something(update: Update) -> bool:
-    """Tell whether a stranger's update deserves an answer: a command, or any private message."""
-    message = update.effective_message
-    if message is None or update.effective_chat is None:
+def _asks_something(update: Update, bot_username: str) -> bool:
+    """Tell whether a stranger's update deserves an answer: a new private message, or a command
+    addressed to this bot in a group (joins, edits and other bots' commands do not)."""
+    message = update.message
+    return message is not None and addressed_to_bot(message, bot_username)
+
+
+def addressed_to_bot(message: Message, bot_username: str) -> bool:
+    """Tell whether `message` speaks to this bot: any private message, or in a group a command
+    without a bot's name or with this bot's."""
+    if message.chat.type == "private":
+        return True
+    command = next(iter(message.parse_entities([MessageEntity.BOT_COMMAND]).values()), "")
+    if not command or not (message.text or "").startswith(command):
         return False
-    text = message.text or ""
-    return update.effective_chat.type == "private" or text.startswith("/")
+    _, _, addressee = command.partition("@")
+    return not addressee or addressee.lower() == bot_username.lower()

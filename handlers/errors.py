@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.error import NetworkError, TelegramError
+from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import ContextTypes
 
 from core.messages import internal_error_message
@@ -17,7 +17,9 @@ log = logging.getLogger(__name__)
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log an exception raised by a handler or job and apologise to the chat."""
     error = context.error
-    if isinstance(error, NetworkError):
+    if isinstance(error, InvalidToken):  # polling says so once per try; the job runs again
+        log.debug("Telegram refused the bot token: %s", error)
+    elif isinstance(error, NetworkError):
         log.warning("Telegram network error: %s", error)
     else:
         log.error("unhandled error", exc_info=error)

@@ -47,6 +47,7 @@ TEXTS: dict[str, str] = {
     "help.examples": "Examples: /balance btc · /alert BTC below 5 · /alert total above 40000000",
     "usage": "Usage: {usage}   e.g. {example}",
     "unknown_command": "I don't know that one. /help lists what I can do.",
+    "edited_command": "Edited commands are not run again: send it as a new message.",
     "refusal": (
         "⛔ This bot is private.\n"
         "Your chat ID is <code>{chat_id}</code>: its owner can add it to ALLOWED_CHAT_IDS."

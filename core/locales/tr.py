@@ -47,6 +47,7 @@ TEXTS: dict[str, str] = {
     "help.examples": "Örnekler: /balance btc · /alert BTC below 5 · /alert total above 40000000",
     "usage": "Kullanım: {usage}   örn. {example}",
     "unknown_command": "Bunu bilmiyorum. /help yapabildiklerimi listeler.",
+    "edited_command": "Düzenlenen komutlar yeniden çalıştırılmaz: yeni bir mesaj olarak gönderin.",
     "refusal": (
         "⛔ Bu bot özeldir.\n"
         "Sohbet kimliğiniz <code>{chat_id}</code>: sahibi bunu ALLOWED_CHAT_IDS listesine ekleyebilir."
