@@ -31,6 +31,7 @@ FIGURES: dict[str, str] = {
     "roundtrip": "bench.roundtrip",
     "coalescing": "bench.coalescing",
     "client_cpu": "bench.client_cpu",
+    "ticker_parse": "bench.ticker_parse",
     "alert": "bench.alert_latency",
     "fanout": "bench.fanout",
     "memory": "bench.memory",

@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from btcturk.errors import AuthError, BadResponse, RateLimited, StampRejected, Unavailable
 from btcturk.models import Balance, DataNote, NoteKind, Ticker
-from core.amounts import AmountError, parse_decimal
+from core.amounts import MAX_DIGITS, AmountError, parse_decimal
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MAX_PRECISION = 40
@@ -296,7 +296,11 @@ def _sides(row: dict[str, Any], notes: list[DataNote]) -> tuple[str, str] | None
 
 def _price(value: Any) -> Decimal | None:
     """Return a ticker number (JSON number, or text with a dot or comma) or None."""
-    if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
+    if type(value) is Decimal:  # a JSON number with a point: already exact, the common case
+        return value if value.is_finite() and abs(value.adjusted()) <= MAX_DIGITS else None
+    if type(value) is int:
+        return Decimal(value) if abs(value) < 10**MAX_DIGITS else None
+    if type(value) is not str:
         return None
     try:
         return parse_decimal(str(value))
