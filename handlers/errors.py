@@ -10,6 +10,7 @@ from telegram.ext import ContextTypes
 
 from core.messages import internal_error_message
 from services.context import Services
+from store.database import StoreError
 
 log = logging.getLogger(__name__)
 
@@ -19,6 +20,8 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     error = context.error
     if isinstance(error, NetworkError):
         log.warning("Telegram network error: %s", error)
+    elif isinstance(error, StoreError):
+        log.error("storage error: %s", error)
     else:
         log.error("unhandled error", exc_info=error)
     if not isinstance(update, Update) or update.effective_chat is None:
@@ -31,7 +34,12 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     view = await allowed.views.view(update.effective_chat.id)
     try:
-        await context.bot.send_message(update.effective_chat.id, internal_error_message(view.lang))
+        text = (
+            view.t("error.storage")
+            if isinstance(error, StoreError)
+            else internal_error_message(view.lang)
+        )
+        await context.bot.send_message(update.effective_chat.id, text)
     except TelegramError as send_error:
         log.warning("could not report the error to the chat: %s", send_error)
 

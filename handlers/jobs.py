@@ -20,6 +20,7 @@ async def poll_balances(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Compare balances with the last snapshot, write the heartbeat, deliver what is owed."""
     services = get_services(context)
     outcome = await services.monitor.poll()
+    services.store.db.check_present()  # a deleted DATA_DIR gets no heartbeat: unhealthy
     write_heartbeat(services.settings.data_dir, services.clock(), outcome.succeeded)
     if outcome.queued:
         await services.deliverer.deliver_due()

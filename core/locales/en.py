@@ -34,6 +34,7 @@ TEXTS: dict[str, str] = {
     "error.try_later": "Try again in a few minutes.",
     "error.stale": "Showing data from {when}.",
     "error.internal": "⚠️ Something went wrong while answering. It has been logged; please try again.",
+    "error.storage": "💾 The bot cannot save changes right now: its storage is unavailable. Nothing was changed; the problem is in the bot's log.",
     # general
     "help.title": "👋 <b>BTCTurk balance bot</b>",
     "help.intro": (
@@ -97,6 +98,7 @@ TEXTS: dict[str, str] = {
     "summary.unpriced": "ℹ️ No {quote} price for {assets}.",
     # alerts
     "alert.created": "✅ Alert #{id} set: {alert}",
+    "alert.not_saved": "💾 The alert could not be saved: the bot's storage is unavailable. No alert was set; the problem is in the bot's log.",
     "alert.urgent": "It is urgent: it also reaches you in quiet hours and while muted.",
     "alert.now": "Now: {value}",
     "alert.already_above": "It is already above that, so it will fire after it goes below and crosses again.",

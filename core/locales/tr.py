@@ -34,6 +34,7 @@ TEXTS: dict[str, str] = {
     "error.try_later": "Birkaç dakika sonra tekrar deneyin.",
     "error.stale": "{when} tarihli veriler gösteriliyor.",
     "error.internal": "⚠️ Yanıt verirken bir sorun oluştu. Kaydedildi; lütfen tekrar deneyin.",
+    "error.storage": "💾 Bot şu anda değişiklikleri kaydedemiyor: depolama alanına erişilemiyor. Hiçbir şey değiştirilmedi; sorun botun günlüğüne yazıldı.",
     # general
     "help.title": "👋 <b>BTCTurk bakiye botu</b>",
     "help.intro": (
@@ -97,6 +98,7 @@ TEXTS: dict[str, str] = {
     "summary.unpriced": "ℹ️ {assets} için {quote} fiyatı yok.",
     # alerts
     "alert.created": "✅ Alarm #{id} kuruldu: {alert}",
+    "alert.not_saved": "💾 Alarm kaydedilemedi: botun depolama alanına erişilemiyor. Alarm kurulmadı; sorun botun günlüğüne yazıldı.",
     "alert.urgent": "Acil: sessiz saatlerde ve sessize alınmışken de ulaşır.",
     "alert.now": "Şimdi: {value}",
     "alert.already_above": "Değer şu anda zaten bunun üzerinde; önce altına inip yeniden geçince tetiklenir.",

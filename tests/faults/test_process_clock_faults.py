@@ -3,19 +3,26 @@ deleted DATA_DIR, a wall clock that steps, and a Refresh button whose message ca
 
 from __future__ import annotations
 
+import logging
+import shutil
 import signal
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from types import SimpleNamespace
+from typing import Any, cast
 
 import pytest
+from telegram.ext import ContextTypes
 
+import healthcheck
 from config import Settings
 from fakes.exchange import FakeBtcTurk
 from fakes.telegram import FakeTelegram, SentMessage
 from fakes.telegram_types import AnsweredCallback
-from tests.e2e.conftest import ALLOWED_CHAT, REPLY_TIMEOUT_S, BotHarness, sent_to
+from handlers import jobs
+from store.database import StoreError
+from tests.e2e.conftest import ALLOWED_CHAT, REPLY_TIMEOUT_S, BotHarness, sent_to, services_of
 from tests.faults.conftest import (
     START_TIMEOUT_S,
     Launcher,
@@ -192,3 +199,38 @@ async def test_refresh_on_a_message_that_cannot_be_edited_sends_the_figures_anew
     assert fresh.plain_text.splitlines()[-1] == "Updated 08:03 (Istanbul)"
     assert fresh.reply_markup == reply.reply_markup
     assert bot.telegram.sent[since:] == [fresh]  # no "Something went wrong"
+
+
+# --- DATA_DIR deleted while the bot runs --------------------------------------------------------
+
+
+async def run_poll_job(bot: BotHarness) -> None:
+    """Run the scheduled poll job once, as the job queue would."""
+    context = SimpleNamespace(application=bot.application)
+    await jobs.poll_balances(cast(ContextTypes.DEFAULT_TYPE, context))
+
+
+@pytest.mark.usefixtures("without_jobs")
+async def test_a_deleted_data_dir_is_reported_and_no_write_is_confirmed(
+    bot: BotHarness, caplog: pytest.LogCaptureFixture
+) -> None:
+    data_dir = services_of(bot).settings.data_dir
+    [created] = await bot.ask("/alert btc below 5")
+    assert created.plain_text.startswith("✅ Alert #1")
+    await run_poll_job(bot)
+    assert healthcheck.check({"DATA_DIR": str(data_dir)}, bot.clock())[0] == 0
+
+    shutil.rmtree(data_dir)
+    with caplog.at_level(logging.ERROR):
+        [refused] = await bot.ask("/alert btc above 20")
+        with pytest.raises(StoreError):
+            await run_poll_job(bot)
+
+    assert not refused.plain_text.startswith("✅"), refused.plain_text
+    assert "could not be saved" in refused.plain_text
+    errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert any(str(data_dir / "bot.sqlite3") in line and "deleted" in line for line in errors)
+    assert not data_dir.exists()  # the heartbeat did not recreate it
+    code, reason = healthcheck.check({"DATA_DIR": str(data_dir)}, bot.clock())
+    assert code == 1, reason
+    assert str(data_dir) in reason
