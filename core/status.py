@@ -23,6 +23,7 @@ class StatusFacts:
     all_alerts: int
     next_summary_at: datetime
     pending_notifications: int
+    clock_stepped_s: float | None = None  # our clock stepped since the offset was measured
 
 
 def status_message(facts: StatusFacts, view: View) -> str:
@@ -36,7 +37,10 @@ def status_message(facts: StatusFacts, view: View) -> str:
         lines.append(view.t("status.last_read", when=view.when(facts.last_success_at)) + latency)
     else:
         lines.append(view.t("status.never_read"))
-    if abs(facts.clock_offset_ms) >= 1000:
+    if facts.clock_stepped_s is not None:
+        seconds = view.lang.amount(Decimal(repr(abs(facts.clock_stepped_s))), 1)
+        lines.append(view.t("status.clock_stepped", seconds=seconds))
+    elif abs(facts.clock_offset_ms) >= 1000:
         seconds = view.lang.amount(Decimal(abs(facts.clock_offset_ms)) / 1000, 1)
         key = "status.clock_behind" if facts.clock_offset_ms > 0 else "status.clock_ahead"
         lines.append(view.t(key, seconds=seconds))

@@ -130,6 +130,7 @@ async def status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         last_latency_s=services.client.last_latency_s,
         last_error=None if error is None else exchange_error_message(error, view, advice=False),
         clock_offset_ms=services.client.clock_offset_ms,
+        clock_stepped_s=services.client.clock_stepped_s,
         poll_interval_s=services.settings.poll_interval_s,
         chat_alerts=len(await store.alerts_for_chat(chat.id)),
         all_alerts=await store.count_alerts(),

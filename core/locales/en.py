@@ -131,6 +131,7 @@ TEXTS: dict[str, str] = {
     "status.never_read": "No balances read yet",
     "status.clock_behind": "🕒 This server's clock is {seconds} s behind BTCTurk's; the bot corrects for it.",
     "status.clock_ahead": "🕒 This server's clock is {seconds} s ahead of BTCTurk's; the bot corrects for it.",
+    "status.clock_stepped": "🕒 This server's clock stepped by {seconds} s since its offset to BTCTurk's was measured; the next request measures it again.",
     "status.interval": "Checking balances every {interval}",
     "status.alerts": "Alerts: {chat} in this chat ({all} in all)",
     "status.next_summary": "Next daily summary {when}",

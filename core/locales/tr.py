@@ -131,6 +131,7 @@ TEXTS: dict[str, str] = {
     "status.never_read": "Henüz bakiye okunmadı",
     "status.clock_behind": "🕒 Bu sunucunun saati BTCTurk'ünkinden {seconds} sn geride; bot bunu düzeltiyor.",
     "status.clock_ahead": "🕒 Bu sunucunun saati BTCTurk'ünkinden {seconds} sn ileride; bot bunu düzeltiyor.",
+    "status.clock_stepped": "🕒 Bu sunucunun saati, BTCTurk'ünkiyle arasındaki fark ölçüldükten sonra {seconds} sn atladı; fark bir sonraki istekte yeniden ölçülecek.",
     "status.interval": "Bakiyeler her {interval} kontrol ediliyor",
     "status.alerts": "Alarmlar: bu sohbette {chat} (toplam {all})",
     "status.next_summary": "Sonraki günlük özet {when}",

@@ -3,26 +3,41 @@ deleted DATA_DIR, a wall clock that steps, and a Refresh button whose message ca
 
 from __future__ import annotations
 
+import functools
 import logging
 import shutil
 import signal
+import time
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta, tzinfo
 from decimal import Decimal
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, cast
 
+import apscheduler.schedulers.base  # type: ignore[import-untyped]
 import pytest
 from telegram.ext import ContextTypes
 
+import app
 import healthcheck
+from btcturk.client import BtcTurkClient
 from config import Settings
 from fakes.exchange import FakeBtcTurk
 from fakes.telegram import FakeTelegram, SentMessage
 from fakes.telegram_types import AnsweredCallback
 from handlers import jobs
 from store.database import StoreError
-from tests.e2e.conftest import ALLOWED_CHAT, REPLY_TIMEOUT_S, BotHarness, sent_to, services_of
+from tests.e2e.conftest import (
+    ALLOWED_CHAT,
+    REPLY_TIMEOUT_S,
+    BootClock,
+    BotHarness,
+    poll,
+    sent_to,
+    services_of,
+)
 from tests.faults.conftest import (
     START_TIMEOUT_S,
     Launcher,
@@ -234,3 +249,187 @@ async def test_a_deleted_data_dir_is_reported_and_no_write_is_confirmed(
     code, reason = healthcheck.check({"DATA_DIR": str(data_dir)}, bot.clock())
     assert code == 1, reason
     assert str(data_dir) in reason
+
+
+# --- the wall clock steps -------------------------------------------------------------------
+
+
+class SteppedDatetime(datetime):
+    """datetime whose now() is off by `step`, as after a step of the system clock."""
+
+    step = timedelta(0)
+
+    @classmethod
+    def now(cls, tz: tzinfo | None = None) -> SteppedDatetime:
+        real = datetime.now(tz) + cls.step
+        return cls.fromtimestamp(real.timestamp(), tz)
+
+
+@dataclass
+class SteppedTime:
+    """time.time() off by `step_s`, for the exchange client's stamps."""
+
+    step_s: float = 0.0
+
+    def __call__(self) -> float:
+        return time.time() + self.step_s
+
+
+@pytest.fixture
+def stepped_client_clock(monkeypatch: pytest.MonkeyPatch) -> SteppedTime:
+    """Build the bot's exchange client on a wall clock the test can step."""
+    wall = SteppedTime()
+    monkeypatch.setattr(app, "BtcTurkClient", functools.partial(BtcTurkClient, time_source=wall))
+    return wall
+
+
+async def polls_after(bot: BotHarness, count: int) -> None:
+    """Wait until the scheduled poll has run `count` more times."""
+    target = bot.exchange.calls["balances"] + count
+    await bot.exchange.wait_until(
+        lambda: bot.exchange.calls["balances"] >= target,
+        timeout=REPLY_TIMEOUT_S,
+        what=f"{count} more scheduled polls",
+    )
+
+
+async def test_scheduled_polls_keep_their_pace_when_the_wall_clock_steps_back(
+    make_settings: Callable[..., Settings], start_bot: StartBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The job scheduler reads the wall clock through datetime.now(): step it as the system would.
+    monkeypatch.setattr(apscheduler.schedulers.base, "datetime", SteppedDatetime)
+    async with start_bot(make_settings(POLL_INTERVAL_SECONDS="1")) as bot:
+        await polls_after(bot, 2)
+
+        SteppedDatetime.step = -timedelta(hours=1)
+        bot.clock.advance(hours=-1)
+
+        await polls_after(bot, 3)  # within seconds, not after an hour
+        assert bot.application.running
+
+
+def elapse(bot: BotHarness, boot: BootClock, **delta: float) -> None:
+    """Let real time pass: the wall clock and the boot clock move together."""
+    bot.clock.advance(**delta)
+    boot.now += timedelta(**delta).total_seconds()
+
+
+async def summaries_now(bot: BotHarness) -> int:
+    """Run the daily summary check once; return how many chats it queued a summary for."""
+    return await services_of(bot).summaries.send_due()
+
+
+@pytest.mark.usefixtures("without_jobs")
+async def test_a_step_back_across_midnight_repeats_no_summary(
+    boot_clock: BootClock, bot: BotHarness
+) -> None:
+    elapse(bot, boot_clock, hours=1, seconds=1)  # 09:00:01
+    assert await summaries_now(bot) == 2
+
+    bot.clock.advance(hours=-10)  # yesterday 23:00:01, after yesterday's summary time
+    elapse(bot, boot_clock, minutes=5)
+    stepped_back = await summaries_now(bot)
+    bot.clock.advance(hours=10)  # corrected
+    elapse(bot, boot_clock, minutes=5)
+    corrected = await summaries_now(bot)
+    elapse(bot, boot_clock, days=1)  # the next day's summary still comes
+    next_day = await summaries_now(bot)
+
+    assert (stepped_back, corrected, next_day) == (0, 0, 2)
+
+
+@pytest.mark.usefixtures("without_jobs")
+async def test_a_day_ahead_then_corrected_neither_repeats_nor_skips_a_summary(
+    boot_clock: BootClock, bot: BotHarness
+) -> None:
+    elapse(bot, boot_clock, hours=1, seconds=1)  # 09:00:01
+    assert await summaries_now(bot) == 2
+    elapse(bot, boot_clock, hours=1)
+
+    bot.clock.advance(days=1)  # a wrong clock: tomorrow 10:00
+    ahead = await summaries_now(bot)
+    elapse(bot, boot_clock, minutes=10)
+    bot.clock.advance(days=-1)  # corrected: today 10:10
+    corrected = await summaries_now(bot)
+    elapse(bot, boot_clock, hours=22, minutes=50)  # tomorrow 09:00:01
+    next_day = await summaries_now(bot)
+
+    assert (ahead, corrected, next_day) == (0, 0, 2)
+
+
+@pytest.mark.usefixtures("without_jobs")
+async def test_a_step_back_of_an_hour_after_the_summary_repeats_none(
+    boot_clock: BootClock, bot: BotHarness
+) -> None:
+    elapse(bot, boot_clock, hours=1, seconds=1)  # 09:00:01
+    assert await summaries_now(bot) == 2
+
+    bot.clock.advance(hours=-1)
+    elapse(bot, boot_clock, hours=1, minutes=1)  # 09:01:01 again
+
+    assert await summaries_now(bot) == 0
+    await poll(bot)
+    assert len(sent_to(bot, ALLOWED_CHAT, "☀️ Good morning")) == 1
+
+
+async def test_the_summary_goes_out_seconds_after_its_time_not_half_a_minute(
+    make_settings: Callable[..., Settings], start_bot: StartBot
+) -> None:
+    async with start_bot(make_settings(POLL_INTERVAL_SECONDS="1")) as bot:
+        await polls_after(bot, 3)  # every job has run at least once
+        since = len(bot.telegram.sent)
+
+        bot.clock.advance(hours=1)  # 09:00:00, the summary time
+
+        # Well under the 30 s the check once waited between two looks at the clock.
+        [summary] = await bot.telegram.wait_for_messages(
+            ALLOWED_CHAT, since=since, timeout=REPLY_TIMEOUT_S
+        )
+    assert summary.plain_text.startswith("☀️ Good morning")
+
+
+@pytest.mark.usefixtures("without_jobs")
+async def test_status_does_not_show_a_clock_offset_measured_before_the_clock_stepped(
+    make_settings: Callable[..., Settings],
+    start_bot: StartBot,
+    stepped_client_clock: SteppedTime,
+) -> None:
+    async with (
+        FakeBtcTurk(clock_offset_s=120.0) as skewed,
+        start_bot(make_settings(BTCTURK_API_URL=skewed.base_url)) as bot,
+    ):
+        assert (await poll(bot)).succeeded  # "Invalid Nonce", measured: 120 s behind
+        [before] = await bot.ask("/status")
+        stepped_client_clock.step_s = 120.0  # NTP corrects this server's clock
+        [stepped] = await bot.ask("/status")
+        assert (await poll(bot)).succeeded
+        [after] = await bot.ask("/status")
+
+    assert "120.0 s behind" in before.plain_text
+    assert "120.0 s behind" not in stepped.plain_text
+    assert "stepped" in stepped.plain_text
+    assert "🕒" not in after.plain_text  # measured again: the clocks agree now
+    assert skewed.auth_failures == 1  # the new offset was measured before a stamp was refused
+
+
+@pytest.mark.usefixtures("without_jobs")
+async def test_signed_requests_pass_after_the_clock_steps_back_an_hour(
+    make_settings: Callable[..., Settings],
+    start_bot: StartBot,
+    stepped_client_clock: SteppedTime,
+) -> None:
+    passed = SteppedTime()  # real time, plus the seconds the test lets pass
+    async with (
+        FakeBtcTurk(clock=passed) as exchange,
+        start_bot(make_settings(BTCTURK_API_URL=exchange.base_url)) as bot,
+    ):
+        assert (await poll(bot)).succeeded
+
+        stepped_client_clock.step_s = -3600.0
+        first = await poll(bot)
+        passed.step_s = stepped_client_clock.step_s = 10.0  # ten seconds later
+        stepped_client_clock.step_s -= 3600.0
+        later = await poll(bot)
+
+    assert first.succeeded
+    assert later.succeeded
