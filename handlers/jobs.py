@@ -17,7 +17,7 @@ SUMMARY_CHECK_INTERVAL_S = 1.0  # cheap until the summary is due: it goes out wi
 PRUNE_INTERVAL = timedelta(hours=6)
 _PERIODIC = "periodic"
 
-Job = Callable[[ContextTypes.DEFAULT_TYPE], Awaitable[None]]
+JobCallback = Callable[[ContextTypes.DEFAULT_TYPE], Awaitable[None]]
 
 
 async def poll_balances(context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -55,7 +55,7 @@ def schedule_jobs(application: Application, poll_interval_s: float) -> None:  # 
     of the system clock would stop the jobs (an hour back: an hour without polls) or bunch them.
     """
 
-    async def run(job: Job) -> None:
+    async def run(job: JobCallback) -> None:
         await job(CallbackContext(application))
 
     async def report(error: Exception) -> None:

@@ -573,3 +573,18 @@ async def test_a_deleted_database_refuses_writes_and_still_answers_reads(
     assert [r.levelname for r in caplog.records if "deleted or replaced" in r.getMessage()] == [
         "ERROR"
     ]
+
+
+async def test_no_summary_for_a_day_before_the_last_and_later_days_can_be_taken_back(
+    store: Store,
+) -> None:
+    day = date(2025, 1, 3)
+    assert await store.record_summary(1, day + timedelta(days=1), [note(1, "ahead", "summary")])
+    assert await store.record_summary(2, day, [note(2, "today", "summary")])
+    assert not await store.record_summary(1, day, [note(1, "earlier day", "summary")])
+
+    assert await store.forget_summaries_after(day) == 1
+
+    assert (await store.chat_settings(1)).last_summary_day == day
+    assert (await store.chat_settings(2)).last_summary_day == day
+    assert await store.record_summary(1, day + timedelta(days=1), [note(1, "next", "summary")])
