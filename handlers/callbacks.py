@@ -3,39 +3,60 @@
 from __future__ import annotations
 
 from telegram import Message, Update
+from telegram.constants import ChatType
 from telegram.ext import ContextTypes
 
+from core.i18n import View
 from core.refresh_button import parse_button_data
 from handlers.commands import balance_answer, chat_view, refresh_keyboard
-from handlers.replies import delete_messages, edit_html, send_html
+from handlers.replies import KeyboardFor, delete_messages, edit_html, mark_replaced, send_html
 from services.context import get_services
 
 FRESH_ENOUGH_S = 1.0
 
 
 async def refresh_balance(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Re-read the balances and rewrite every part of the reply the button belongs to.
-
-    The parts are edited in place; when the new answer takes another number of messages, or
-    Telegram refuses an edit (the message was deleted or is too old), the answer is sent anew
-    and the old parts are deleted where Telegram still allows it.
-    """
-    query, chat = update.callback_query, update.effective_chat
+    """Re-read the balances and rewrite every part of the reply the button belongs to."""
+    query = update.callback_query
     assert query is not None
-    assert chat is not None
     services = get_services(context)
     view = await chat_view(update, services)
     target = parse_button_data(query.data or "")
     args = [target.asset] if target.asset else []
     answer = await balance_answer(services, args, view, max_age_s=FRESH_ENOUGH_S)
-    keyboard = refresh_keyboard(target.asset, view)
-    old = list(target.earlier_parts)
+    parts = list(target.earlier_parts)
     if query.message is not None:
-        old.append(query.message.message_id)
+        parts.append(query.message.message_id)
     editable = isinstance(query.message, Message)  # else deleted, or too old to be shown
-    if not (
-        editable and await edit_html(context.bot, chat.id, old, answer.text, keyboard=keyboard)
-    ):
-        await send_html(context.bot, chat.id, answer.text, keyboard=keyboard)
-        await delete_messages(context.bot, chat.id, old)
+    keyboard = refresh_keyboard(target.asset, view)
+    await rewrite(update, context, parts, answer.text, keyboard, view, editable=editable)
     await query.answer(view.t("balance.refreshed"))
+
+
+async def rewrite(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    parts: list[int],
+    text: str,
+    keyboard: KeyboardFor,
+    view: View,
+    *,
+    editable: bool,
+) -> None:
+    """Edit the reply's messages in place, or send `text` anew and retire the old ones.
+
+    Anew when the text takes another number of messages, or Telegram refuses an edit (the
+    message was deleted, or is too old). The old parts are then deleted in a private chat; in
+    a group they only point below, since a forged button must not make the bot delete other
+    members' messages.
+    """
+    chat = update.effective_chat
+    assert chat is not None
+    bot = context.bot
+    if editable and await edit_html(bot, chat.id, parts, text, keyboard=keyboard):
+        return
+    await send_html(bot, chat.id, text, keyboard=keyboard)
+    if chat.type == ChatType.PRIVATE:
+        await delete_messages(bot, chat.id, parts)
+    else:
+        await mark_replaced(bot, chat.id, parts, view.t("balance.replaced"))

@@ -82,6 +82,15 @@ async def delete_messages(bot: Bot, chat_id: int, message_ids: Sequence[int]) ->
             log.info("message %d in chat %d cannot be deleted: %s", message_id, chat_id, error)
 
 
+async def mark_replaced(bot: Bot, chat_id: int, message_ids: Sequence[int], text: str) -> None:
+    """Rewrite the bot's own messages of an earlier reply into `text`, without buttons."""
+    for message_id in message_ids:
+        try:
+            await bot.edit_message_text(text, chat_id=chat_id, message_id=message_id)
+        except BadRequest as error:
+            log.info("message %d in chat %d cannot be edited: %s", message_id, chat_id, error)
+
+
 async def _send_parts(send: SendPart, parts: list[str], keyboard: Keyboard | None) -> list[Message]:
     sent: list[Message] = []
     for index, part in enumerate(parts):

@@ -14,6 +14,7 @@ TEXTS: dict[str, str] = {
     "balance.updated": "Updated {when}",
     "balance.refresh": "🔄 Refresh",
     "balance.refreshed": "Up to date",
+    "balance.replaced": "🔄 Updated figures below.",
     "asset.total": "Total: <b>{amount} {asset}</b>",
     "asset.free": "Free: {amount} {asset}",
     "asset.in_orders": "In orders: {amount} {asset}",

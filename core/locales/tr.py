@@ -14,6 +14,7 @@ TEXTS: dict[str, str] = {
     "balance.updated": "Güncelleme {when}",
     "balance.refresh": "🔄 Yenile",
     "balance.refreshed": "Güncel",
+    "balance.replaced": "🔄 Güncel rakamlar aşağıda.",
     "asset.total": "Toplam: <b>{amount} {asset}</b>",
     "asset.free": "Kullanılabilir: {amount} {asset}",
     "asset.in_orders": "Emirlerde: {amount} {asset}",

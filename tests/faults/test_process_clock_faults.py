@@ -31,7 +31,9 @@ from handlers import jobs
 from store.database import StoreError
 from tests.e2e.conftest import (
     ALLOWED_CHAT,
+    ALLOWED_GROUP,
     REPLY_TIMEOUT_S,
+    STRANGER,
     BootClock,
     BotHarness,
     poll,
@@ -121,12 +123,16 @@ async def balance_reply(bot: BotHarness) -> list[SentMessage]:
     return [m for m in bot.telegram.sent[since:] if m.chat_id == ALLOWED_CHAT]
 
 
-async def press_refresh(bot: BotHarness, message: SentMessage) -> AnsweredCallback:
-    """Press the Refresh button under `message` and return the bot's answer to the press."""
+async def press_refresh(
+    bot: BotHarness, message: SentMessage, *, data: str | None = None
+) -> AnsweredCallback:
+    """Press the Refresh button under `message` (or one with forged `data`); return the answer."""
     assert message.reply_markup is not None
     [[button]] = message.reply_markup["inline_keyboard"]
     answered = len(bot.telegram.answered_callbacks)
-    bot.telegram.send_callback(ALLOWED_CHAT, button["callback_data"], message_id=message.message_id)
+    bot.telegram.send_callback(
+        message.chat_id, data or button["callback_data"], message_id=message.message_id
+    )
     await bot.telegram.wait_until(
         lambda: len(bot.telegram.answered_callbacks) > answered,
         timeout=REPLY_TIMEOUT_S,
@@ -186,6 +192,25 @@ async def test_refresh_under_a_multi_part_balance_shows_the_new_answer_in_every_
         index == len(refreshed) - 1 for index in range(len(refreshed))
     ]
     assert "went wrong" not in " ".join(m.plain_text for m in sent_to(bot, ALLOWED_CHAT))
+
+
+@pytest.mark.usefixtures("without_jobs")
+async def test_a_forged_refresh_in_a_group_deletes_no_members_message(bot: BotHarness) -> None:
+    [reply] = await bot.ask("/balance", chat_id=ALLOWED_GROUP, chat_type="supergroup")
+    member_says = bot.telegram.send_text(
+        ALLOWED_GROUP, "hello", user_id=STRANGER, chat_type="supergroup"
+    )
+    await UpdateTracker(bot.application).wait_done([member_says])
+    member_message = reply.message_id + 1
+    assert (bot.telegram.message(ALLOWED_GROUP, member_message) or {}).get("text") == "hello"
+
+    await press_refresh(bot, reply, data=f"refresh:@{member_message}")
+
+    assert bot.telegram.deleted == []
+    assert bot.telegram.message(ALLOWED_GROUP, member_message) is not None
+    [marker, fresh] = bot.telegram.bot_messages(ALLOWED_GROUP)
+    assert marker["text"] == "🔄 Updated figures below."
+    assert str(fresh["text"]).startswith("💼 Portfolio")
 
 
 @pytest.mark.usefixtures("without_jobs")
