@@ -79,6 +79,8 @@ async def run_until_signal(main: Callable[[asyncio.Event], Awaitable[None]]) -> 
         stop.set()
 
     for signum in STOP_SIGNALS:
+        if signum == signal.SIGHUP and signal.getsignal(signum) is signal.SIG_IGN:
+            continue  # started with nohup: the terminal may close, the bot runs on
         loop.add_signal_handler(signum, on_signal, signum)
     await main(stop)
 
