@@ -135,19 +135,19 @@ class Database:
         self._conn = conn
         self._closed = False
         self._identity = file_identity(path)
-        self._lost: StoreError | None = None
+        self._lost: str | None = None  # why nothing can be written any more
 
     def check_present(self) -> None:
         """Raise StoreError (logged once, as an error) if the file was deleted or replaced."""
         if self._lost is None and file_identity(self.path) == self._identity:
             return
         if self._lost is None:
-            self._lost = StoreError(
+            self._lost = (
                 f"database {self.path} was deleted or replaced while the bot ran: nothing can "
                 "be saved any more; restore DATA_DIR from a backup and restart the bot"
             )
             log.error("%s", self._lost)
-        raise self._lost
+        raise StoreError(self._lost)
 
     @classmethod
     async def open(cls, path: Path) -> Database:
