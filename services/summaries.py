@@ -6,7 +6,7 @@ per calendar day through that:
   hour, or past midnight, repeats none;
 - a chat's last summary dated after today (the clock was ahead when it went out) counts as
   today's, so the next day's is not skipped once the clock is right again;
-- a scheduled summary follows the previous one by at least MIN_SUMMARY_GAP on the boot
+- a scheduled summary follows the previous one by at least MIN_SUMMARY_GAP_S on the boot
   clock (which counts real time, suspend included), so a clock a day ahead sends no second
   summary in one real day.
 """
