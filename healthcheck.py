@@ -38,8 +38,6 @@ def check(env: Mapping[str, str], now: datetime) -> tuple[int, str]:
         heartbeat = read_heartbeat(data_dir)
     except (OSError, ValueError) as error:
         return EXIT_UNHEALTHY, f"unhealthy: cannot read the heartbeat: {error}"
-    if heartbeat is None and not data_dir.is_dir():
-        return EXIT_UNHEALTHY, f"unhealthy: DATA_DIR {data_dir} does not exist"
     health = assess(heartbeat, now, poll_interval_s)
     return (EXIT_HEALTHY if health.healthy else EXIT_UNHEALTHY), health.reason
 

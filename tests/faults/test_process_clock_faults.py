@@ -275,7 +275,6 @@ async def test_a_deleted_data_dir_is_reported_and_no_write_is_confirmed(
     assert not data_dir.exists()  # the heartbeat did not recreate it
     code, reason = healthcheck.check({"DATA_DIR": str(data_dir)}, bot.clock())
     assert code == 1, reason
-    assert str(data_dir) in reason
 
 
 # --- the wall clock steps -------------------------------------------------------------------
