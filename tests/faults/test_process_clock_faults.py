@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 import shutil
 import signal
 import time
@@ -247,7 +248,7 @@ async def test_refresh_on_a_message_that_cannot_be_edited_sends_the_figures_anew
 
 
 async def run_poll_job(bot: BotHarness) -> None:
-    """Run the scheduled poll job once, as the job queue would."""
+    """Run the scheduled poll job once, as its periodic task does."""
     context = SimpleNamespace(application=bot.application)
     await jobs.poll_balances(cast(ContextTypes.DEFAULT_TYPE, context))
 
@@ -327,7 +328,7 @@ async def test_scheduled_polls_keep_their_pace_when_the_wall_clock_steps_back(
     async with start_bot(make_settings(POLL_INTERVAL_SECONDS="1")) as bot:
         await polls_after(bot, 2)
 
-        SteppedDatetime.step = -timedelta(hours=1)
+        monkeypatch.setattr(SteppedDatetime, "step", -timedelta(hours=1))
         bot.clock.advance(hours=-1)
 
         await polls_after(bot, 3)  # within seconds, not after an hour
@@ -431,8 +432,9 @@ async def test_status_does_not_show_a_clock_offset_measured_before_the_clock_ste
         assert (await poll(bot)).succeeded
         [after] = await bot.ask("/status")
 
-    assert "120.0 s behind" in before.plain_text
-    assert "120.0 s behind" not in stepped.plain_text
+    behind = re.compile(r"1(19\.9|20\.0|20\.1) s behind")
+    assert behind.search(before.plain_text), before.plain_text
+    assert not behind.search(stepped.plain_text), stepped.plain_text
     assert "stepped" in stepped.plain_text
     assert "🕒" not in after.plain_text  # measured again: the clocks agree now
     assert skewed.auth_failures == 1  # the new offset was measured before a stamp was refused
@@ -453,8 +455,8 @@ async def test_signed_requests_pass_after_the_clock_steps_back_an_hour(
 
         stepped_client_clock.step_s = -3600.0
         first = await poll(bot)
-        passed.step_s = stepped_client_clock.step_s = 10.0  # ten seconds later
-        stepped_client_clock.step_s -= 3600.0
+        passed.step_s = 10.0  # ten seconds later, on both sides
+        stepped_client_clock.step_s = 10.0 - 3600.0
         later = await poll(bot)
 
     assert first.succeeded
