@@ -21,7 +21,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     if isinstance(error, NetworkError):
         log.warning("Telegram network error: %s", error)
     elif isinstance(error, StoreError):
-        log.error("storage error: %s", error)
+        _log_storage_error(error, context)
     else:
         log.error("unhandled error", exc_info=error)
     if not isinstance(update, Update) or update.effective_chat is None:
@@ -47,3 +47,13 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
 def on_polling_error(error: TelegramError) -> None:
     """Log a failed getUpdates as one warning line; the updater retries by itself."""
     log.warning("polling Telegram failed, retrying: %s", error)
+
+
+def _log_storage_error(error: StoreError, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log a storage error as an error the first time, then quietly: jobs repeat it each run."""
+    key = "last_storage_error"
+    if context.application.bot_data.get(key) == str(error):
+        log.debug("storage error again: %s", error)
+        return
+    context.application.bot_data[key] = str(error)
+    log.error("storage error: %s", error)

@@ -13,8 +13,9 @@ Settings, chosen for messages the bot owes its users:
 
 The file is checked at open (`PRAGMA quick_check` and the application id) and is never
 recreated or deleted: a problem raises StoreError naming the file. A file deleted or replaced
-while the bot runs (DATA_DIR removed) would take every later write with it, so each
-transaction that writes checks the file is still the one opened, and refuses to commit if not.
+while the bot runs (DATA_DIR removed) would take every later write with it, and what the bot
+read from it would no longer be kept; so each transaction first checks the file is still the
+one opened (one stat), and from the first time it is not, every call raises StoreError.
 """
 
 from __future__ import annotations
@@ -135,7 +136,7 @@ class Database:
         self._conn = conn
         self._closed = False
         self._identity = file_identity(path)
-        self._lost: str | None = None  # why nothing can be written any more
+        self._lost: str | None = None  # why the database cannot be used any more
 
     def check_present(self) -> None:
         """Raise StoreError (logged once, as an error) if the file was deleted or replaced."""
@@ -144,7 +145,7 @@ class Database:
         if self._lost is None:
             self._lost = (
                 f"database {self.path} was deleted or replaced while the bot ran: nothing can "
-                "be saved any more; restore DATA_DIR from a backup and restart the bot"
+                "be read or saved any more; restore DATA_DIR from a backup and restart the bot"
             )
             log.error("%s", self._lost)
         raise StoreError(self._lost)
@@ -171,11 +172,9 @@ class Database:
     def _transaction(self, fn: Callable[[sqlite3.Connection], T]) -> T:
         conn = self._conn
         try:
+            self.check_present()
             conn.execute("BEGIN IMMEDIATE")
-            changes = conn.total_changes
             result = fn(conn)
-            if conn.total_changes != changes:
-                self.check_present()  # a write into a deleted file would be lost at exit
             conn.execute("COMMIT")
         except BaseException as exc:
             if conn.in_transaction:

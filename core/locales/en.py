@@ -35,7 +35,7 @@ TEXTS: dict[str, str] = {
     "error.try_later": "Try again in a few minutes.",
     "error.stale": "Showing data from {when}.",
     "error.internal": "⚠️ Something went wrong while answering. It has been logged; please try again.",
-    "error.storage": "💾 The bot cannot save changes right now: its storage is unavailable. Nothing was changed; the problem is in the bot's log.",
+    "error.storage": "💾 The bot cannot use its storage (was its data directory deleted?): nothing could be saved. The problem is in the bot's log.",
     # general
     "help.title": "👋 <b>BTCTurk balance bot</b>",
     "help.intro": (

@@ -35,7 +35,7 @@ TEXTS: dict[str, str] = {
     "error.try_later": "Birkaç dakika sonra tekrar deneyin.",
     "error.stale": "{when} tarihli veriler gösteriliyor.",
     "error.internal": "⚠️ Yanıt verirken bir sorun oluştu. Kaydedildi; lütfen tekrar deneyin.",
-    "error.storage": "💾 Bot şu anda değişiklikleri kaydedemiyor: depolama alanına erişilemiyor. Hiçbir şey değiştirilmedi; sorun botun günlüğüne yazıldı.",
+    "error.storage": "💾 Bot depolama alanını kullanamıyor (veri klasörü silinmiş olabilir): hiçbir şey kaydedilemedi. Sorun botun günlüğüne yazıldı.",
     # general
     "help.title": "👋 <b>BTCTurk bakiye botu</b>",
     "help.intro": (

@@ -554,20 +554,21 @@ async def test_kill_9_keeps_committed_polls_and_drops_half_written_ones(
         ]
 
 
-async def test_a_deleted_database_refuses_writes_and_still_answers_reads(
+async def test_a_deleted_database_refuses_every_call_and_says_so_once(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     path = tmp_path / "data" / "bot.sqlite3"
     async with await Database.open(path) as db:
         store = Store(db)
         await store.set_meta("kept", "yes")
+        assert await store.get_meta("kept") == "yes"
         for name in os.listdir(path.parent):
             os.unlink(path.parent / name)
 
-        assert await store.get_meta("kept") == "yes"
-        for _ in range(2):
-            with pytest.raises(StoreError, match="deleted or replaced"):
-                await store.set_meta("lost", "no")
+        with pytest.raises(StoreError, match="deleted or replaced"):
+            await store.get_meta("kept")
+        with pytest.raises(StoreError, match="deleted or replaced"):
+            await store.set_meta("lost", "no")
 
     assert not path.exists()
     assert [r.levelname for r in caplog.records if "deleted or replaced" in r.getMessage()] == [
