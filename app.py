@@ -30,7 +30,7 @@ from handlers.access import AccessGuard, install_guard
 from handlers.chart import chart
 from handlers.edits import install_edit_stop
 from handlers.errors import on_error, on_polling_error
-from handlers.jobs import schedule_jobs
+from handlers.jobs import schedule_jobs, stop_jobs
 from services.chats import ChatViews
 from services.context import Services, attach
 from services.delivery import Deliverer
@@ -74,6 +74,7 @@ async def running(application: Application) -> AsyncIterator[Application]:  # ty
         finally:
             if application.updater is not None and application.updater.running:
                 await application.updater.stop()
+            await stop_jobs(application)
             services = application.bot_data.get("services")
             if isinstance(services, Services):
                 services.portfolio.cancel()  # a hung exchange request must not hold up the stop
@@ -149,8 +150,8 @@ def build_application(
             views=views,
         )
         attach(application, services)
+        schedule_jobs(application, settings.poll_interval_s)
         assert application.job_queue is not None
-        schedule_jobs(application.job_queue, settings.poll_interval_s)
         # The command menu is cosmetic: publish it once running, off the start-up path.
         application.job_queue.run_once(
             lambda _: register_commands(application.bot, settings.language), when=0.1

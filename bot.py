@@ -19,6 +19,7 @@ from app import build_application, open_database, running
 from config import ConfigError, Settings, load_settings
 from logs import configure_logging
 from store.database import StoreError
+from store.lock import data_dir_lock
 
 log = logging.getLogger("bot")
 
@@ -26,23 +27,28 @@ EXIT_CONFIG = 2
 EXIT_STORAGE = 1
 MAX_CONNECT_DELAY_S = 60.0
 BOTFATHER_HINT = "Telegram refused it; check it with @BotFather"
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 
 async def run_bot(settings: Settings, stop: asyncio.Event) -> None:
     """Run the bot until `stop` is set, then shut it down cleanly."""
     database = await open_database(settings)  # before anything else: a bad disk fails fast
-    application = build_application(settings, database=database)
-    try:
-        if not await connect_to_telegram(application, stop):
+    with contextlib.ExitStack() as held:
+        try:
+            held.enter_context(data_dir_lock(settings.data_dir))  # one bot per DATA_DIR
+            application = build_application(settings, database=database)
+            connected = await connect_to_telegram(application, stop)
+        except BaseException:
+            await database.close()
+            raise
+        if not connected:
+            await database.close()
             return
-    except BaseException:
-        await database.close()
-        raise
-    async with running(application):
-        log.info("bot started; %d chat(s) allowed", len(settings.allowed_chat_ids))
-        await stop.wait()
-        log.info("stopping")
-    log.info("stopped")
+        async with running(application):
+            log.info("bot started; %d chat(s) allowed", len(settings.allowed_chat_ids))
+            await stop.wait()
+            log.info("stopping")
+        log.info("stopped")
 
 
 async def connect_to_telegram(application: Application, stop: asyncio.Event) -> bool:  # type: ignore[type-arg]
@@ -64,11 +70,18 @@ async def connect_to_telegram(application: Application, stop: asyncio.Event) -> 
 
 
 async def run_until_signal(main: Callable[[asyncio.Event], Awaitable[None]]) -> None:
-    """Run `main(stop)` and set `stop` on SIGINT or SIGTERM."""
+    """Run `main(stop)` and set `stop` on SIGINT, SIGTERM or SIGHUP (a closed terminal)."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, stop.set)
+
+    def on_signal(signum: signal.Signals) -> None:
+        log.info("received %s", signum.name)
+        stop.set()
+
+    for signum in STOP_SIGNALS:
+        if signum == signal.SIGHUP and signal.getsignal(signum) is signal.SIG_IGN:
+            continue  # started with nohup: the terminal may close, the bot runs on
+        loop.add_signal_handler(signum, on_signal, signum)
     await main(stop)
 
 

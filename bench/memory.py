@@ -34,23 +34,20 @@ TARGET = "≤ 80 MiB, no growth in 2nd half"
 async def worker(polls: int) -> None:
     """Run the bot, call its poll job `polls` times, print RSS samples as JSON lines."""
     import psutil
+    from telegram.ext import CallbackContext
 
     from app import build_application, running
     from config import load_settings
+    from handlers.jobs import poll_balances
     from logs import configure_logging
 
     settings = load_settings(os.environ)
     configure_logging(settings.log_level, settings.secrets)
     process = psutil.Process()
     async with running(build_application(settings)) as application:
-        assert application.job_queue is not None
-        jobs = application.job_queue.get_jobs_by_name("poll")
-        if not jobs:
-            print(json.dumps({"error": "the bot has no job named 'poll'"}), flush=True)
-            return
-        [poll] = jobs
+        context = CallbackContext(application)
         for done in range(1, polls + 1):
-            await poll.run(application)
+            await poll_balances(context)
             if done % SAMPLE_EVERY == 0:
                 print(json.dumps({"polls": done, "rss": process.memory_info().rss}), flush=True)
 

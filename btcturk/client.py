@@ -54,6 +54,7 @@ TICKER_PATH = "/api/v2/ticker"
 SERVER_TIME_PATH = "/api/v2/server/time"
 DEFAULT_TIMEOUT = aiohttp.ClientTimeout(total=10, connect=5)
 _TRANSIENT = (Unavailable, RateLimited, UnreadableResponse)
+CLOCK_STEP_S = 1.0  # a step of our clock this large makes the measured offset wrong
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +125,12 @@ class BtcTurkClient:
         """Return the exchange's clock minus ours, as last measured (0 before any sync)."""
         return self._clock.offset_ms
 
+    @property
+    def clock_stepped_s(self) -> float | None:
+        """Return how far our clock stepped since the offset was measured; None under 1 s."""
+        step = self._clock.stepped_s()
+        return step if abs(step) >= CLOCK_STEP_S else None
+
     async def get_balances(self) -> list[Balance]:
         """Return every usable balance row of the account, zero rows included."""
         if not self._api_key:
@@ -178,6 +185,16 @@ class BtcTurkClient:
         self.auth_backoff.accepted()
         return result
 
+    async def _resync_after_step(self, step_s: float) -> None:
+        """Measure the offset again, before the exchange refuses a stamp made with the old one."""
+        logger.info(
+            "this server's clock stepped by %+.1f s; measuring BTCTurk's clock again", step_s
+        )
+        try:
+            await self.sync_clock()
+        except BtcTurkError as error:  # the request itself will say what is wrong
+            logger.info("could not measure BTCTurk's clock: %s", error)
+
     async def _call(self, path: str, parse: Callable[[_Answer], T], *, signed: bool = False) -> T:
         """Request `path` and parse it, retrying transient errors and one rejected stamp."""
         attempt = 1
@@ -214,7 +231,11 @@ class BtcTurkClient:
         """Send one GET, stamped and signed once if asked; map transport failures to Unavailable."""
         headers = None
         if signed:
-            headers = auth_headers(self._api_key, self._secret, self._clock.stamp())
+            stamp = self._clock.stamp()
+            if abs(self._clock.step_s) >= CLOCK_STEP_S:
+                await self._resync_after_step(self._clock.step_s)
+                stamp = self._clock.stamp()
+            headers = auth_headers(self._api_key, self._secret, stamp)
         self.requests_sent += 1
         started = time.perf_counter()
         sent_at = self._time_source()

@@ -44,6 +44,7 @@ class StatusFacts:
     prices_available: bool = True
     key_retry_at: datetime | None = None  # signed requests paused after a key refusal
     data_notes: Sequence[DataNoteKind] = field(default_factory=tuple)
+    clock_stepped_s: float | None = None  # our clock stepped since the offset was measured
 
 
 def status_message(facts: StatusFacts, view: View) -> str:
@@ -61,7 +62,10 @@ def status_message(facts: StatusFacts, view: View) -> str:
         lines.append(view.t("status.last_read", when=view.when(facts.last_success_at)) + latency)
     else:
         lines.append(view.t("status.never_read"))
-    if abs(facts.clock_offset_ms) >= 1000:
+    if facts.clock_stepped_s is not None:
+        seconds = view.lang.amount(Decimal(repr(abs(facts.clock_stepped_s))), 1)
+        lines.append(view.t("status.clock_stepped", seconds=seconds))
+    elif abs(facts.clock_offset_ms) >= 1000:
         seconds = view.lang.amount(Decimal(abs(facts.clock_offset_ms)) / 1000, 1)
         key = "status.clock_behind" if facts.clock_offset_ms > 0 else "status.clock_ahead"
         lines.append(view.t(key, seconds=seconds))

@@ -264,6 +264,20 @@ class FakeTelegram(MessageMethods, LocalServer):
         stored = self._messages.get((chat_id, message_id))
         return copy.deepcopy(stored) if stored is not None else None
 
+    def freeze_message(self, chat_id: int, message_id: int) -> None:
+        """Make edits of a message fail with 400, as Telegram does once it is too old."""
+        self._frozen.add((chat_id, message_id))
+
+    def remove_message(self, chat_id: int, message_id: int) -> None:
+        """Delete a message as a user would; a button press on it then names no message."""
+        self._messages.pop((chat_id, message_id), None)
+        self._bot_messages.discard((chat_id, message_id))
+
+    def bot_messages(self, chat_id: int) -> list[JsonDict]:
+        """Return the bot's messages in a chat as the chat shows them now, oldest first."""
+        keys = sorted(key for key in self._bot_messages if key[0] == chat_id)
+        return [copy.deepcopy(self._messages[key]) for key in keys]
+
     def commands(self, scope: JsonDict | None = None, language_code: str = "") -> list[JsonDict]:
         """Return the commands set for a scope (default scope when None) and language."""
         return copy.deepcopy(self._commands.get(_commands_key(scope, language_code), []))

@@ -80,6 +80,7 @@ class MessageMethods:
         self._forgotten: set[int] = set()
         self._callbacks: dict[str, tuple[int, str]] = {}
         self._next_file = 1
+        self._frozen: set[tuple[int, int]] = set()
 
     @property
     def bot_user(self) -> JsonDict:
@@ -276,7 +277,7 @@ class MessageMethods:
         stored = self._messages.get(key)
         if stored is None:
             raise bad_request("message to edit not found")
-        if key not in self._bot_messages:
+        if key not in self._bot_messages or key in self._frozen:
             raise bad_request("message can't be edited")
         return chat, stored
 

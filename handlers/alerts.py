@@ -26,6 +26,7 @@ from handlers.replies import reply_html
 from services.context import get_services
 from services.monitor import DEFAULT_PRECISION, observed_value
 from services.portfolio import Fetch
+from store.database import StoreError
 
 URGENT_WORDS = ("urgent", "acil")
 
@@ -55,9 +56,13 @@ async def set_alert(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await reply_html(update, alert_usage(error, args, view))
         return
     value, precision = _current(spec, fetch)
-    rule = await services.store.add_alert(
-        chat.id, spec, triggered=initial_triggered(spec, value), urgent=urgent
-    )
+    try:
+        rule = await services.store.add_alert(
+            chat.id, spec, triggered=initial_triggered(spec, value), urgent=urgent
+        )
+    except StoreError:  # logged by the database; never confirm an alert that is not kept
+        await reply_html(update, view.t("alert.not_saved"))
+        return
     quote = services.settings.quote_currency
     await reply_html(
         update, alert_created(rule.id, spec, value, precision, quote, view, urgent=urgent)

@@ -1,36 +1,62 @@
-"""Inline buttons: Refresh on a /balance reply edits it in place with fresh figures."""
+"""Inline buttons: Refresh on a /balance reply rewrites it with fresh figures."""
 
 from __future__ import annotations
 
-from telegram import Update
-from telegram.error import BadRequest
+from telegram import Message, Update
+from telegram.constants import ChatType
 from telegram.ext import ContextTypes
 
-from core.balance_reply import parse_balance_args
-from core.split import split_message
-from handlers.commands import REFRESH_PREFIX, balance_answer, chat_view, refresh_keyboard
+from core.i18n import View
+from core.refresh_button import parse_button_data
+from handlers.commands import balance_answer, chat_view, refresh_keyboard
+from handlers.replies import KeyboardFor, delete_messages, edit_html, mark_replaced, send_html
 from services.context import get_services
 
 FRESH_ENOUGH_S = 1.0
 
 
 async def refresh_balance(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Re-read the balances and rewrite the message the button belongs to."""
+    """Re-read the balances and rewrite every part of the reply the button belongs to."""
     query = update.callback_query
     assert query is not None
     services = get_services(context)
     view = await chat_view(update, services)
-    asset = (query.data or "").removeprefix(REFRESH_PREFIX) or None
-    try:
-        parse_balance_args([asset] if asset else [])
-    except ValueError:  # not data this bot ever put on a button: refresh the whole portfolio
-        asset = None
-    args = [asset] if asset else []
+    target = parse_button_data(query.data or "")
+    args = [target.asset] if target.asset else []
     answer = await balance_answer(services, args, view, max_age_s=FRESH_ENOUGH_S)
-    text = split_message(answer.text)[0]
-    try:
-        await query.edit_message_text(text, reply_markup=refresh_keyboard(asset, view))
-    except BadRequest as error:
-        if "not modified" not in error.message.lower():
-            raise
+    parts = list(target.earlier_parts)
+    if query.message is not None:
+        parts.append(query.message.message_id)
+    editable = isinstance(query.message, Message)  # else deleted, or too old to be shown
+    keyboard = refresh_keyboard(target.asset, view)
+    await rewrite(update, context, parts, answer.text, keyboard, view, editable=editable)
     await query.answer(view.t("balance.refreshed"))
+
+
+async def rewrite(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    parts: list[int],
+    text: str,
+    keyboard: KeyboardFor,
+    view: View,
+    *,
+    editable: bool,
+) -> None:
+    """Edit the reply's messages in place, or send `text` anew and retire the old ones.
+
+    Anew when the text takes another number of messages, or Telegram refuses an edit (the
+    message was deleted, or is too old). The old parts are then deleted in a private chat; in
+    a group they only point below, since a forged button must not make the bot delete other
+    members' messages.
+    """
+    chat = update.effective_chat
+    assert chat is not None
+    bot = context.bot
+    if editable and await edit_html(bot, chat.id, parts, text, keyboard=keyboard):
+        return
+    await send_html(bot, chat.id, text, keyboard=keyboard)
+    if chat.type == ChatType.PRIVATE:
+        await delete_messages(bot, chat.id, parts)
+    else:
+        await mark_replaced(bot, chat.id, parts, view.t("balance.replaced"))

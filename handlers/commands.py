@@ -18,11 +18,12 @@ from core.balance_reply import balance_reply, parse_balance_args
 from core.format import exchange_error_message, stale_notice
 from core.i18n import View
 from core.messages import help_message, unknown_command_message, usage_message
+from core.refresh_button import REFRESH_PREFIX as REFRESH_PREFIX
+from core.refresh_button import button_data
 from core.status import StatusFacts, status_message
-from handlers.replies import reply_html
+from handlers.replies import KeyboardFor, reply_html
 from services.context import Services, get_services
 
-REFRESH_PREFIX = "refresh:"
 TYPING_AFTER_S = 0.5
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -88,12 +89,16 @@ async def balance_answer(
     return BalanceAnswer(notice + balance_reply(args, portfolio, view), refreshable=listed)
 
 
-def refresh_keyboard(asset: str | None, view: View) -> InlineKeyboardMarkup:
-    """Return the Refresh button of a /balance reply (for one asset or all)."""
-    button = InlineKeyboardButton(
-        view.t("balance.refresh"), callback_data=REFRESH_PREFIX + (asset or "")
-    )
-    return InlineKeyboardMarkup([[button]])
+def refresh_keyboard(asset: str | None, view: View) -> KeyboardFor:
+    """Return the Refresh button of a /balance reply (for one asset or all) and its parts."""
+
+    def keyboard(earlier_parts: list[int]) -> InlineKeyboardMarkup:
+        data = button_data(asset, earlier_parts)
+        return InlineKeyboardMarkup(
+            [[InlineKeyboardButton(view.t("balance.refresh"), callback_data=data)]]
+        )
+
+    return keyboard
 
 
 async def unknown(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -126,6 +131,7 @@ async def status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         last_latency_s=services.client.last_latency_s,
         last_error=None if error is None else exchange_error_message(error, view, advice=False),
         clock_offset_ms=services.client.clock_offset_ms,
+        clock_stepped_s=services.client.clock_stepped_s,
         poll_interval_s=services.settings.poll_interval_s,
         chat_alerts=len(await store.alerts_for_chat(chat.id)),
         all_alerts=await store.count_alerts(),

@@ -10,6 +10,7 @@ from telegram.ext import ContextTypes
 
 from core.messages import internal_error_message
 from services.context import Services
+from store.database import StoreError
 
 log = logging.getLogger(__name__)
 
@@ -21,6 +22,8 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.debug("Telegram refused the bot token: %s", error)
     elif isinstance(error, NetworkError):
         log.warning("Telegram network error: %s", error)
+    elif isinstance(error, StoreError):
+        _log_storage_error(error, context)
     else:
         log.error("unhandled error", exc_info=error)
     if not isinstance(update, Update) or update.effective_chat is None:
@@ -33,7 +36,12 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     view = await allowed.views.view(update.effective_chat.id)
     try:
-        await context.bot.send_message(update.effective_chat.id, internal_error_message(view.lang))
+        text = (
+            view.t("error.storage")
+            if isinstance(error, StoreError)
+            else internal_error_message(view.lang)
+        )
+        await context.bot.send_message(update.effective_chat.id, text)
     except TelegramError as send_error:
         log.warning("could not report the error to the chat: %s", send_error)
 
@@ -41,3 +49,13 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
 def on_polling_error(error: TelegramError) -> None:
     """Log a failed getUpdates as one warning line; the updater retries by itself."""
     log.warning("polling Telegram failed, retrying: %s", error)
+
+
+def _log_storage_error(error: StoreError, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log a storage error as an error the first time, then quietly: jobs repeat it each run."""
+    key = "last_storage_error"
+    if context.application.bot_data.get(key) == str(error):
+        log.debug("storage error again: %s", error)
+        return
+    context.application.bot_data[key] = str(error)
+    log.error("storage error: %s", error)

@@ -2,24 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
-from telegram.ext import ContextTypes, JobQueue
+from telegram.ext import Application, CallbackContext, ContextTypes
 
 from services.context import get_services
 from services.heartbeat import write_heartbeat
+from services.periodic import Periodic
 
 DELIVERY_INTERVAL_S = 2.0
 FIRST_RUN_S = 1.0
-SUMMARY_CHECK_INTERVAL_S = 30.0
+SUMMARY_CHECK_INTERVAL_S = 1.0  # cheap until the summary is due: it goes out within a second
 PRUNE_INTERVAL = timedelta(hours=6)
-JOB_OPTIONS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": None}
+_PERIODIC = "periodic"
+
+JobCallback = Callable[[ContextTypes.DEFAULT_TYPE], Awaitable[None]]
 
 
 async def poll_balances(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Compare balances with the last snapshot, write the heartbeat, deliver what is owed."""
     services = get_services(context)
     outcome = await services.monitor.poll()
+    services.store.db.check_present()  # a deleted DATA_DIR gets no heartbeat: unhealthy
     write_heartbeat(services.settings.data_dir, services.clock(), outcome.succeeded)
     if outcome.queued:
         await services.deliverer.deliver_due()
@@ -43,29 +48,41 @@ async def prune_outbox(context: ContextTypes.DEFAULT_TYPE) -> None:
     await services.store.prune(services.clock())
 
 
-def schedule_jobs(job_queue: JobQueue, poll_interval_s: float) -> None:  # type: ignore[type-arg]
-    """Start every repeating job; the first poll and delivery run right after start-up.
+def schedule_jobs(application: Application, poll_interval_s: float) -> None:  # type: ignore[type-arg]
+    """Start every repeating job on the monotonic clock; the first poll runs right after start-up.
 
-    `first` is a small delay rather than 0: a job whose start time has passed by the time the
-    scheduler starts would otherwise wait a whole interval for its first run.
+    Not python-telegram-bot's JobQueue: its scheduler times runs by the wall clock, so a step
+    of the system clock would stop the jobs (an hour back: an hour without polls) or bunch them.
     """
-    job_queue.run_repeating(
-        poll_balances, poll_interval_s, first=FIRST_RUN_S, name="poll", job_kwargs=JOB_OPTIONS
+
+    async def run(job: JobCallback) -> None:
+        await job(CallbackContext(application))
+
+    async def report(error: Exception) -> None:
+        await application.process_error(None, error)
+
+    periodic = Periodic(report)
+    application.bot_data[_PERIODIC] = periodic
+    periodic.every(poll_interval_s, lambda: run(poll_balances), first_s=FIRST_RUN_S, name="poll")
+    periodic.every(
+        DELIVERY_INTERVAL_S, lambda: run(deliver_outbox), first_s=FIRST_RUN_S, name="deliver"
     )
-    job_queue.run_repeating(
-        deliver_outbox,
-        DELIVERY_INTERVAL_S,
-        first=FIRST_RUN_S,
-        name="deliver",
-        job_kwargs=JOB_OPTIONS,
-    )
-    job_queue.run_repeating(
-        daily_summary,
+    periodic.every(
         SUMMARY_CHECK_INTERVAL_S,
-        first=2 * FIRST_RUN_S,
+        lambda: run(daily_summary),
+        first_s=2 * FIRST_RUN_S,
         name="daily_summary",
-        job_kwargs=JOB_OPTIONS,
     )
-    job_queue.run_repeating(
-        prune_outbox, PRUNE_INTERVAL, first=PRUNE_INTERVAL, name="prune", job_kwargs=JOB_OPTIONS
+    periodic.every(
+        PRUNE_INTERVAL.total_seconds(),
+        lambda: run(prune_outbox),
+        first_s=PRUNE_INTERVAL.total_seconds(),
+        name="prune",
     )
+
+
+async def stop_jobs(application: Application) -> None:  # type: ignore[type-arg]
+    """Stop the repeating jobs started by schedule_jobs, if any."""
+    periodic = application.bot_data.pop(_PERIODIC, None)
+    if isinstance(periodic, Periodic):
+        await periodic.stop()

@@ -43,11 +43,14 @@ def heartbeat_path(data_dir: Path) -> Path:
 
 
 def write_heartbeat(data_dir: Path, at: datetime, ok: bool) -> None:
-    """Record a poll at `at` (time-zone aware); readers see the old file or the new, never half."""
+    """Record a poll at `at` (time-zone aware); readers see the old file or the new, never half.
+
+    A missing `data_dir` is not recreated (FileNotFoundError): it was there when the bot
+    opened its database, so it was deleted since, and the health check must see that.
+    """
     if at.tzinfo is None or at.utcoffset() is None:
         raise ValueError("the heartbeat time must be time-zone aware")
     body = json.dumps({"last_poll": at.isoformat(), "exchange_reachable": ok})
-    data_dir.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=".heartbeat.", suffix=".tmp", dir=data_dir)
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as file:

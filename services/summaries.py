@@ -1,8 +1,20 @@
-"""The daily summary: due once per chat per day at DAILY_SUMMARY_TIME, also on demand."""
+"""The daily summary: due once per chat per day at DAILY_SUMMARY_TIME, also on demand.
+
+The wall clock can step (an NTP correction, a restored VM); the rules that keep one summary
+per calendar day through that:
+- a summary is owed only for a day later than the chat's last one, so a clock gone back an
+  hour, or past midnight, repeats none;
+- a chat's last summary dated after today (the clock was ahead when it went out) counts as
+  today's, so the next day's is not skipped once the clock is right again;
+- a scheduled summary follows the previous one by at least MIN_SUMMARY_GAP_S on the boot
+  clock (which counts real time, suspend included), so a clock a day ahead sends no second
+  summary in one real day.
+"""
 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
@@ -22,6 +34,15 @@ from store.store import Store
 log = logging.getLogger(__name__)
 
 SUMMARY_DATA_MAX_AGE_S = 0.0  # once a day: always fresh figures
+MIN_SUMMARY_GAP_S = 12 * 3600.0  # a day, less any daylight-saving change, with a margin
+RETRY_AFTER_S = 30.0  # after BTCTurk failed: checked every second, asked every 30 s
+
+
+def boot_time() -> float:
+    """Return seconds on a clock that never steps and counts time spent suspended."""
+    if hasattr(time, "CLOCK_BOOTTIME"):
+        return time.clock_gettime(time.CLOCK_BOOTTIME)
+    return time.monotonic()
 
 
 class Summaries:
@@ -34,10 +55,16 @@ class Summaries:
         store: Store,
         views: ChatViews,
         clock: Callable[[], datetime],
+        *,
+        boot_clock: Callable[[], float] = boot_time,
     ) -> None:
         self._settings = settings
         self._views = views
         self._all_sent_on: date | None = None
+        self._boot_clock = boot_clock
+        self._seen_day: date | None = None  # the local day at the last check
+        self._last_sent_at: float | None = None  # boot clock, last scheduled summary queued
+        self._retry_at = float("-inf")  # boot clock, after BTCTurk failed
         self._portfolio = portfolio
         self._store = store
         self._clock = clock
@@ -50,18 +77,25 @@ class Summaries:
 
     async def send_due(self) -> int:
         """Queue today's summary for each chat that is owed it; return how many chats."""
-        now = self._clock()
-        local = now.astimezone(self._settings.timezone)
+        local = self._clock().astimezone(self._settings.timezone)
+        day = local.date()
+        if self._seen_day is None or day < self._seen_day:  # start-up, or the clock went back
+            await self._count_later_days_as(day)
+        self._seen_day = day
         if local.time() < self._settings.daily_summary_time:
             return 0
-        day = local.date()
-        if day == self._all_sent_on:  # checked every 30 s: once the day is done, ask nothing
+        if day == self._all_sent_on:  # checked every second: once the day is done, ask nothing
             return 0
-        owed = [
-            chat_id
-            for chat_id in sorted(self._settings.allowed_chat_ids)
-            if (await self._store.chat_settings(chat_id)).last_summary_day != day
-        ]
+        booted = self._boot_clock()
+        if booted < self._retry_at or (
+            self._last_sent_at is not None and booted - self._last_sent_at < MIN_SUMMARY_GAP_S
+        ):
+            return 0
+        owed = []
+        for chat_id in sorted(self._settings.allowed_chat_ids):
+            last = (await self._store.chat_settings(chat_id)).last_summary_day
+            if last is None or last < day:
+                owed.append(chat_id)
         if not owed:
             self._all_sent_on = day
             return 0
@@ -69,6 +103,7 @@ class Summaries:
             portfolio = await self._portfolio.portfolio(max_age_s=SUMMARY_DATA_MAX_AGE_S)
         except BtcTurkError as error:
             log.warning("daily summary postponed, BTCTurk failed: %s", error)
+            self._retry_at = booted + RETRY_AFTER_S
             return 0
         if not portfolio.prices_available:
             log.warning("daily summary postponed: prices unavailable")
@@ -87,7 +122,21 @@ class Summaries:
             if await self._store.record_summary(chat_id, day, parts):
                 sent += 1
         log.info("daily summary queued for %d chat(s)", sent)
+        if sent:
+            self._last_sent_at = booted
         return sent
+
+    async def _count_later_days_as(self, day: date) -> None:
+        """Take summaries dated after `day` (sent while the clock was ahead) as `day`'s."""
+        moved = await self._store.forget_summaries_after(day)
+        if moved:
+            self._all_sent_on = None
+            log.warning(
+                "%d chat(s) had a summary dated after %s: the clock was ahead; it counts as "
+                "today's",
+                moved,
+                day,
+            )
 
     async def _chart(
         self,

@@ -50,3 +50,12 @@ def set_muted_until(conn: sqlite3.Connection, chat_id: int, until: datetime | No
 def set_last_summary_day(conn: sqlite3.Connection, chat_id: int, day: date) -> None:
     """Store the day of the chat's last daily summary."""
     _set(conn, chat_id, "last_summary_day", day_to_db(day))
+
+
+def cap_last_summary_day(conn: sqlite3.Connection, day: date) -> int:
+    """Move every summary marker later than `day` back to `day`; return how many moved."""
+    cursor = conn.execute(
+        "UPDATE chat_settings SET last_summary_day = ? WHERE last_summary_day > ?",
+        (day_to_db(day), day_to_db(day)),
+    )
+    return cursor.rowcount

@@ -12,13 +12,17 @@ Settings, chosen for messages the bot owes its users:
 - `foreign_keys=ON` and a 5 s busy timeout, in case an operator opens the file meanwhile.
 
 The file is checked at open (`PRAGMA quick_check` and the application id) and is never
-recreated or deleted: a problem raises StoreError naming the file.
+recreated or deleted: a problem raises StoreError naming the file. A file deleted or replaced
+while the bot runs (DATA_DIR removed) would take every later write with it, and what the bot
+read from it would no longer be kept; so each transaction first checks the file is still the
+one opened (one stat), and from the first time it is not, every call raises StoreError.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import os
 import sqlite3
 from collections.abc import Callable
@@ -30,6 +34,8 @@ from typing import TypeVar
 from store.schema import SchemaError, check_identity, migrate
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
+FileIdentity = tuple[int, int]  # (device, inode)
 
 BUSY_TIMEOUT_SECONDS = 5.0
 
@@ -56,6 +62,15 @@ def environment_error(exc: sqlite3.Error, path: Path) -> StoreError | None:
     code = getattr(exc, "sqlite_errorcode", None)
     reason = None if code is None else _REASONS.get(code & 0xFF)
     return None if reason is None else StoreError(f"database {path} {reason} ({exc})")
+
+
+def file_identity(path: Path) -> FileIdentity | None:
+    """Return the file's device and inode, None when there is no file at `path`."""
+    try:
+        status = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return status.st_dev, status.st_ino
 
 
 def _check_access(path: Path) -> None:
@@ -120,6 +135,20 @@ class Database:
         self._executor = executor
         self._conn = conn
         self._closed = False
+        self._identity = file_identity(path)
+        self._lost: str | None = None  # why the database cannot be used any more
+
+    def check_present(self) -> None:
+        """Raise StoreError (logged once, as an error) if the file was deleted or replaced."""
+        if self._lost is None and file_identity(self.path) == self._identity:
+            return
+        if self._lost is None:
+            self._lost = (
+                f"database {self.path} was deleted or replaced while the bot ran: nothing can "
+                "be read or saved any more; restore DATA_DIR from a backup and restart the bot"
+            )
+            log.error("%s", self._lost)
+        raise StoreError(self._lost)
 
     @classmethod
     async def open(cls, path: Path) -> Database:
@@ -143,6 +172,7 @@ class Database:
     def _transaction(self, fn: Callable[[sqlite3.Connection], T]) -> T:
         conn = self._conn
         try:
+            self.check_present()
             conn.execute("BEGIN IMMEDIATE")
             result = fn(conn)
             conn.execute("COMMIT")

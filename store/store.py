@@ -105,19 +105,24 @@ class Store:
     async def record_summary(
         self, chat_id: int, day: date, notifications: Sequence[NewNotification]
     ) -> bool:
-        """Enqueue the chat's summary (one or more messages) for `day` unless already done."""
+        """Enqueue the chat's summary for `day` (one or more messages) unless it had one as late."""
         if any(n.chat_id != chat_id for n in notifications):
             raise ValueError(f"summary for chat {chat_id} addressed to another chat")
         now, items = self._clock(), list(notifications)
 
         def write(conn: sqlite3.Connection) -> bool:
-            if chats.chat_settings(conn, chat_id).last_summary_day == day:
+            last = chats.chat_settings(conn, chat_id).last_summary_day
+            if last is not None and last >= day:
                 return False
             chats.set_last_summary_day(conn, chat_id, day)
             outbox.enqueue(conn, items, now)
             return True
 
         return await self.db.run(write)
+
+    async def forget_summaries_after(self, day: date) -> int:
+        """Count summaries recorded for days after `day` as `day`'s; return how many chats."""
+        return await self.db.run(lambda conn: chats.cap_last_summary_day(conn, day))
 
     # Daily portfolios
 

@@ -17,6 +17,7 @@ TEXTS: dict[str, str] = {
     "balance.updated": "Updated {when}",
     "balance.refresh": "🔄 Refresh",
     "balance.refreshed": "Up to date",
+    "balance.replaced": "🔄 Updated figures below.",
     "asset.total": "Total: <b>{amount} {asset}</b>",
     "asset.free": "Free: {amount} {asset}",
     "asset.in_orders": "In orders: {amount} {asset}",
@@ -38,6 +39,7 @@ TEXTS: dict[str, str] = {
     "error.try_later": "Try again in a few minutes.",
     "error.stale": "Showing data from {when}.",
     "error.internal": "⚠️ Something went wrong while answering. It has been logged; please try again.",
+    "error.storage": "💾 The bot cannot use its storage (was its data directory deleted?): nothing could be saved. The problem is in the bot's log.",
     # general
     "help.title": "👋 <b>BTCTurk balance bot</b>",
     "help.intro": (
@@ -110,6 +112,7 @@ TEXTS: dict[str, str] = {
     "summary.unpriced": "ℹ️ No {quote} price for {assets}.",
     # alerts
     "alert.created": "✅ Alert #{id} set: {alert}",
+    "alert.not_saved": "💾 The alert could not be saved: the bot's storage is unavailable. No alert was set; the problem is in the bot's log.",
     "alert.urgent": "It is urgent: it also reaches you in quiet hours and while muted.",
     "alert.now": "Now: {value}",
     "alert.already_above": "It is already above that, so it will fire after it goes below and crosses again.",
@@ -142,6 +145,7 @@ TEXTS: dict[str, str] = {
     "status.never_read": "No balances read yet",
     "status.clock_behind": "🕒 This server's clock is {seconds} s behind BTCTurk's; the bot corrects for it.",
     "status.clock_ahead": "🕒 This server's clock is {seconds} s ahead of BTCTurk's; the bot corrects for it.",
+    "status.clock_stepped": "🕒 This server's clock stepped by {seconds} s since its offset to BTCTurk's was measured; the next request measures it again.",
     "status.interval": "Checking balances every {interval}",
     "status.alerts": "Alerts: {chat} in this chat ({all} in all)",
     "status.next_summary": "Next daily summary {when}",

@@ -17,6 +17,7 @@ TEXTS: dict[str, str] = {
     "balance.updated": "Güncelleme {when}",
     "balance.refresh": "🔄 Yenile",
     "balance.refreshed": "Güncel",
+    "balance.replaced": "🔄 Güncel rakamlar aşağıda.",
     "asset.total": "Toplam: <b>{amount} {asset}</b>",
     "asset.free": "Kullanılabilir: {amount} {asset}",
     "asset.in_orders": "Emirlerde: {amount} {asset}",
@@ -38,6 +39,7 @@ TEXTS: dict[str, str] = {
     "error.try_later": "Birkaç dakika sonra tekrar deneyin.",
     "error.stale": "{when} tarihli veriler gösteriliyor.",
     "error.internal": "⚠️ Yanıt verirken bir sorun oluştu. Kaydedildi; lütfen tekrar deneyin.",
+    "error.storage": "💾 Bot depolama alanını kullanamıyor (veri klasörü silinmiş olabilir): hiçbir şey kaydedilemedi. Sorun botun günlüğüne yazıldı.",
     # general
     "help.title": "👋 <b>BTCTurk bakiye botu</b>",
     "help.intro": (
@@ -110,6 +112,7 @@ TEXTS: dict[str, str] = {
     "summary.unpriced": "ℹ️ {assets} için {quote} fiyatı yok.",
     # alerts
     "alert.created": "✅ Alarm #{id} kuruldu: {alert}",
+    "alert.not_saved": "💾 Alarm kaydedilemedi: botun depolama alanına erişilemiyor. Alarm kurulmadı; sorun botun günlüğüne yazıldı.",
     "alert.urgent": "Acil: sessiz saatlerde ve sessize alınmışken de ulaşır.",
     "alert.now": "Şimdi: {value}",
     "alert.already_above": "Değer şu anda zaten bunun üzerinde; önce altına inip yeniden geçince tetiklenir.",
@@ -142,6 +145,7 @@ TEXTS: dict[str, str] = {
     "status.never_read": "Henüz bakiye okunmadı",
     "status.clock_behind": "🕒 Bu sunucunun saati BTCTurk'ünkinden {seconds} sn geride; bot bunu düzeltiyor.",
     "status.clock_ahead": "🕒 Bu sunucunun saati BTCTurk'ünkinden {seconds} sn ileride; bot bunu düzeltiyor.",
+    "status.clock_stepped": "🕒 Bu sunucunun saati, BTCTurk'ünkiyle arasındaki fark ölçüldükten sonra {seconds} sn atladı; fark bir sonraki istekte yeniden ölçülecek.",
     "status.interval": "Bakiyeler her {interval} kontrol ediliyor",
     "status.alerts": "Alarmlar: bu sohbette {chat} (toplam {all})",
     "status.next_summary": "Sonraki günlük özet {when}",

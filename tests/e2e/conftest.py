@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -11,6 +12,7 @@ from typing import Any
 import pytest
 from telegram.ext import Application
 
+import app
 from app import build_application, running
 from config import Settings, load_settings
 from fakes.exchange import FakeBtcTurk
@@ -18,6 +20,7 @@ from fakes.seed import DEMO_API_KEY, DEMO_API_SECRET, DEMO_BOT_TOKEN, DEMO_CHAT_
 from fakes.telegram import FakeTelegram, SentMessage
 from services.context import Services
 from services.monitor import PollOutcome
+from services.summaries import Summaries
 
 ALLOWED_CHAT = DEMO_CHAT_ID
 ALLOWED_GROUP = -1001234567890
@@ -157,3 +160,21 @@ def sent_to(harness: BotHarness, chat_id: int, prefix: str = "") -> list[SentMes
     return [
         m for m in harness.telegram.sent if m.chat_id == chat_id and m.plain_text.startswith(prefix)
     ]
+
+
+@dataclass
+class BootClock:
+    """The daily summaries' boot clock (real time, never stepped), moved by the test."""
+
+    now: float = 50_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def boot_clock(monkeypatch: pytest.MonkeyPatch) -> BootClock:
+    """Build the bot's daily summaries on a boot clock the test moves (request before `bot`)."""
+    boot = BootClock()
+    monkeypatch.setattr(app, "Summaries", functools.partial(Summaries, boot_clock=boot))
+    return boot

@@ -16,6 +16,7 @@ from tests.e2e.conftest import (
     ALLOWED_CHAT,
     ALLOWED_GROUP,
     REPLY_TIMEOUT_S,
+    BootClock,
     BotHarness,
     poll,
     sent_to,
@@ -251,11 +252,14 @@ async def test_daily_summary_at_the_configured_time_and_not_resent_after_restart
     assert len(sent_to(bot, ALLOWED_GROUP, "☀️")) == 1
 
 
-async def test_next_day_summary_compares_with_the_previous_one(bot: BotHarness) -> None:
+async def test_next_day_summary_compares_with_the_previous_one(
+    boot_clock: BootClock, bot: BotHarness
+) -> None:
     summaries = services_of(bot).summaries
     bot.clock.advance(hours=1)
     assert await summaries.send_due() == 2
     bot.clock.advance(days=1)
+    boot_clock.now += 86_400  # a real day, not a clock step
     bot.exchange.set_price("BTCTRY", "3600000")
 
     await summaries.send_due()

@@ -44,6 +44,7 @@ telegram = e2e.telegram
 clock = e2e.clock
 start_bot = e2e.start_bot
 bot = e2e.bot
+boot_clock = e2e.boot_clock
 
 ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT_S = 60.0  # a cold interpreter on a busy 2-core machine

@@ -59,10 +59,11 @@ def test_the_offset_of_a_non_utc_clock_is_kept(tmp_path: Path) -> None:
     assert heartbeat.at.utcoffset() == timedelta(hours=3)
 
 
-def test_the_data_directory_is_created(tmp_path: Path) -> None:
-    data_dir = tmp_path / "not" / "yet"
-    write_heartbeat(data_dir, T0, ok=True)
-    assert read_heartbeat(data_dir) == Heartbeat(at=T0, ok=True)
+def test_a_missing_data_directory_is_not_recreated(tmp_path: Path) -> None:
+    data_dir = tmp_path / "deleted"
+    with pytest.raises(FileNotFoundError):
+        write_heartbeat(data_dir, T0, ok=True)
+    assert not data_dir.exists()
 
 
 def test_a_naive_time_is_refused(tmp_path: Path) -> None:

@@ -93,3 +93,20 @@ def test_stamps_strictly_increase_for_any_clock(times: list[float]) -> None:
     clock = StampClock(lambda: next(readings), offset_ms=-7)
     stamps = [clock.stamp() for _ in times]
     assert all(later > earlier for earlier, later in itertools.pairwise(stamps))
+
+
+def test_a_step_of_the_local_clock_is_seen_and_a_new_offset_follows_it() -> None:
+    wall, mono = [1_700_000_000.0], [500.0]
+    clock = StampClock(lambda: wall[0], monotonic=lambda: mono[0])
+    first = clock.stamp()
+    wall[0] -= 3600.0  # stepped back an hour; no real time passed
+    assert clock.stepped_s() == -3600.0
+    assert clock.stamp() == first + 1  # held: never below the last stamp
+
+    clock.offset_ms = 3_600_000  # measured again
+    assert clock.stepped_s() == 0.0
+    assert clock.stamp() == first + 2  # the new offset, not an hour ahead of it
+    wall[0] += 1.0
+    mono[0] += 1.0
+    assert clock.stamp() == first + 1000
+    assert clock.stepped_s() == 0.0

@@ -552,3 +552,40 @@ async def test_kill_9_keeps_committed_polls_and_drops_half_written_ones(
         assert [i.text for i in await store.due_notifications(T0 + timedelta(days=9999))] == [
             "owed"
         ]
+
+
+async def test_a_deleted_database_refuses_every_call_and_says_so_once(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = tmp_path / "data" / "bot.sqlite3"
+    async with await Database.open(path) as db:
+        store = Store(db)
+        await store.set_meta("kept", "yes")
+        assert await store.get_meta("kept") == "yes"
+        for name in os.listdir(path.parent):
+            os.unlink(path.parent / name)
+
+        with pytest.raises(StoreError, match="deleted or replaced"):
+            await store.get_meta("kept")
+        with pytest.raises(StoreError, match="deleted or replaced"):
+            await store.set_meta("lost", "no")
+
+    assert not path.exists()
+    assert [r.levelname for r in caplog.records if "deleted or replaced" in r.getMessage()] == [
+        "ERROR"
+    ]
+
+
+async def test_no_summary_for_a_day_before_the_last_and_later_days_can_be_taken_back(
+    store: Store,
+) -> None:
+    day = date(2025, 1, 3)
+    assert await store.record_summary(1, day + timedelta(days=1), [note(1, "ahead", "summary")])
+    assert await store.record_summary(2, day, [note(2, "today", "summary")])
+    assert not await store.record_summary(1, day, [note(1, "earlier day", "summary")])
+
+    assert await store.forget_summaries_after(day) == 1
+
+    assert (await store.chat_settings(1)).last_summary_day == day
+    assert (await store.chat_settings(2)).last_summary_day == day
+    assert await store.record_summary(1, day + timedelta(days=1), [note(1, "next", "summary")])

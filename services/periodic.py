@@ -1,0 +1,55 @@
+"""Repeating work on the event loop's monotonic clock.
+
+A wall-clock step (an NTP correction, a restored VM) changes nothing here: each run is due
+`interval_s` after the previous one was due, as the loop's monotonic clock counts, so an hour
+back stops nothing and a day ahead bunches nothing. A run that overruns its slot delays the
+next instead of queueing a backlog; runs never overlap.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+
+log = logging.getLogger(__name__)
+
+Work = Callable[[], Awaitable[object]]
+OnError = Callable[[Exception], Awaitable[object]]
+
+
+class Periodic:
+    """Tasks that each run one piece of work every so many seconds until stopped."""
+
+    def __init__(self, on_error: OnError) -> None:
+        """Report every failed run to `on_error`; the next run comes all the same."""
+        self._on_error = on_error
+        self._tasks: list[asyncio.Task[None]] = []
+
+    def every(self, interval_s: float, work: Work, *, first_s: float, name: str) -> None:
+        """Run `work` `first_s` seconds from now, then every `interval_s` seconds."""
+        task = asyncio.get_running_loop().create_task(
+            self._repeat(interval_s, work, first_s), name=f"periodic:{name}"
+        )
+        self._tasks.append(task)
+
+    async def stop(self) -> None:
+        """Cancel every task and wait until they are done."""
+        tasks, self._tasks = self._tasks, []
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    async def _repeat(self, interval_s: float, work: Work, first_s: float) -> None:
+        loop = asyncio.get_running_loop()
+        due = loop.time() + first_s
+        while True:
+            await asyncio.sleep(max(due - loop.time(), 0.0))
+            try:
+                await work()
+            except Exception as error:
+                await self._on_error(error)
+            due = max(due + interval_s, loop.time())
