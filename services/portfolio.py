@@ -103,11 +103,14 @@ class PortfolioService:
             raise
         prices: list[Ticker] | None = None
         if isinstance(tickers, BtcTurkError):
-            log.warning("prices unavailable, showing amounts only: %s", tickers)
+            said = log.debug if self.prices_error is not None else log.warning  # once an outage
+            said("prices unavailable, showing amounts only: %s", tickers)
             self.prices_error = tickers
         elif isinstance(tickers, BaseException):
             raise tickers
         else:
+            if self.prices_error is not None:
+                log.info("prices available again")
             self.prices_error, prices = None, tickers
         taken_at = self._wall_clock()
         portfolio = value_portfolio(

@@ -38,7 +38,7 @@ def without_time(text: str) -> list[str]:
 
 
 async def test_prices_down_shows_amounts_alerts_on_amounts_and_guesses_no_total(
-    bot: BotHarness, cache_clock: ManualMonotonic
+    bot: BotHarness, cache_clock: ManualMonotonic, caplog: pytest.LogCaptureFixture
 ) -> None:
     assert await poll(bot) == QUIET_SUCCESS
     await bot.ask("/alert total below 1000000")  # the account is worth about 34 million
@@ -47,10 +47,13 @@ async def test_prices_down_shows_amounts_alerts_on_amounts_and_guesses_no_total(
     expire_cache(cache_clock)
 
     outcome = await poll(bot)
+    assert (await poll(bot)).succeeded
     [reply] = await bot.ask("/balance")
     [status] = await bot.ask("/status")
 
     assert outcome.succeeded
+    warned = [r for r in caplog.records if r.getMessage().startswith("prices unavailable")]
+    assert sum(r.levelname == "WARNING" for r in warned) == 1  # once an outage, not per poll
     [alert] = texts(bot, "🔔")
     assert alert.splitlines()[1:4] == [
         "BTC 9.75021866 → 10.25021866",
