@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import aiohttp
 from telegram import Bot, BotCommand, LinkPreviewOptions, Update
@@ -135,6 +135,9 @@ def build_application(
         portfolio = PortfolioService(
             client, settings.quote_currency, max_age_s=BALANCE_CACHE_S, wall_clock=clock
         )
+        last_day = await store.portfolio_before(date.max)  # what had a value before a restart
+        if last_day is not None:
+            portfolio.remember_priced(last_day.values)
         views = ChatViews(store, settings.language, settings.timezone, clock)
         quiet = QuietPolicy(store, settings.quiet_hours, settings.timezone)
         services = Services(

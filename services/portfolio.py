@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -51,6 +51,10 @@ class PortfolioService:
         self.prices_error: BtcTurkError | None = None
         self._priced_before: frozenset[str] = frozenset()
         self.last_success_at: datetime | None = None
+
+    def remember_priced(self, assets: Iterable[str]) -> None:
+        """Take `assets` as priced in an earlier read (from before a restart)."""
+        self._priced_before = self._priced_before | frozenset(assets)
 
     @property
     def last_good(self) -> Fetch | None:

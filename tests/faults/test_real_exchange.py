@@ -208,3 +208,21 @@ async def test_a_revoked_key_pauses_signed_requests_says_so_once_and_resumes(
     assert "🔑 BTCTurk refused the API key" in status.plain_text
     assert "🔑 Next try with the API key" in status.plain_text
     assert answer.plain_text.startswith("🔑 BTCTurk refused the API key")
+
+
+async def test_after_a_restart_a_pair_gone_meanwhile_is_still_no_total(
+    make_settings: Callable[..., Settings], start_bot: StartBot
+) -> None:
+    """What had a value in the last stored summary counts as priced before, across restarts."""
+    settings = make_settings()
+    async with start_bot(settings) as bot:
+        bot.clock.advance(hours=2)  # past the summary time: the day's values are stored
+        assert await services_of(bot).summaries.send_due() == 2
+    bot.exchange.unlist_pair("GLMRUSDT")
+    async with start_bot(settings) as restarted:
+        await restarted.ask("/alert total below 34215500")
+        assert await poll(restarted) == QUIET_SUCCESS
+        [reply] = await restarted.ask("/balance")
+
+    assert texts(restarted, "⚠️ Alert") == []
+    assert "⚠️ BTCTurk gives no price for GLMR right now" in reply.plain_text
