@@ -218,9 +218,9 @@ async def test_after_a_restart_a_pair_gone_meanwhile_is_still_no_total(
     async with start_bot(settings) as bot:
         bot.clock.advance(hours=2)  # past the summary time: the day's values are stored
         assert await services_of(bot).summaries.send_due() == 2
+        await bot.ask("/alert total below 34215500")
     bot.exchange.unlist_pair("GLMRUSDT")
     async with start_bot(settings) as restarted:
-        await restarted.ask("/alert total below 34215500")
         assert await poll(restarted) == QUIET_SUCCESS
         [reply] = await restarted.ask("/balance")
 
