@@ -15,9 +15,9 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Literal
 
+from btcturk.amounts import MAX_DIGITS, AmountError, parse_decimal
 from btcturk.errors import AuthError, BadResponse, RateLimited, StampRejected, Unavailable
 from btcturk.models import Balance, DataNote, NoteKind, Ticker
-from core.amounts import MAX_DIGITS, AmountError, parse_decimal
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MAX_PRECISION = 40

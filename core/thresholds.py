@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from decimal import Context, Decimal
 from enum import StrEnum
 
-from core.amounts import AmountError, parse_decimal
+from btcturk.amounts import AmountError, parse_decimal
 
 TOTAL = "total"
 MAX_AMOUNT = Decimal("1e15")

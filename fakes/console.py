@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from core.amounts import AmountError, parse_decimal
+from btcturk.amounts import AmountError, parse_decimal
 from fakes.exchange import ROW_SHAPES, FakeBtcTurk
 
 HELP = (

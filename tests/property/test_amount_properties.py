@@ -1,4 +1,4 @@
-"""Properties of core.amounts.parse_decimal: any text gives a Decimal or AmountError, exactly."""
+"""Properties of btcturk.amounts.parse_decimal: any text gives a Decimal or AmountError, exactly."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from decimal import Decimal
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from core.amounts import AmountError, parse_decimal
+from btcturk.amounts import AmountError, parse_decimal
 
 NUMBER_LIKE = st.from_regex(
     r"\A[ \t]{0,2}[+-]?[0-9]{0,45}([.,][0-9]{0,45})?([eE][+-]?[0-9]{1,7})?[ \t]{0,2}\Z"
