@@ -27,7 +27,7 @@ def balance_reply(args: Sequence[str], portfolio: Portfolio, view: View) -> str:
     try:
         asset = parse_balance_args(args)
     except ValueError:
-        return usage_message("balance", "/balance btc", view)
+        return usage_message("balance", view)
     if asset is None:
         return balance_message(portfolio, view)
     position = portfolio.position(asset)

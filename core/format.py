@@ -12,7 +12,6 @@ from core.numbers import quantize
 from core.valuation import Portfolio, Position
 
 DUST_LIMIT = Decimal(1)  # in the quote currency
-NO_VALUE = "—"
 
 
 def is_dust(position: Position) -> bool:
@@ -34,8 +33,11 @@ def balance_message(portfolio: Portfolio, view: View) -> str:
         lines.append(_table(shown, view))
     locked = [p for p in shown if p.locked != 0]
     if locked:
-        lines.append(view.t("balance.in_orders", amounts=_amount_list(locked, "locked", view)))
-        lines.append(view.t("balance.free", amounts=_amount_list(locked, "free", view)))
+        in_orders = _amount_list([(p.locked, p) for p in locked], view)
+        lines.append(view.t("balance.in_orders", amounts=in_orders))
+        lines.append(
+            view.t("balance.free", amounts=_amount_list([(p.free, p) for p in locked], view))
+        )
     if dust:
         lines.append(_dust_line(dust, portfolio.quote, view))
     lines += _price_notes(portfolio, shown, view)
@@ -72,7 +74,7 @@ def asset_message(position: Position, portfolio: Portfolio, view: View) -> str:
     """Render one holding in detail."""
     asset, p, quote = escape(position.asset), position.precision, escape(portfolio.quote)
     lang = view.lang
-    lines = [f"<b>{asset}</b> · {escape(position.name)}"]
+    lines = [view.t("asset.title", asset=asset, name=escape(position.name))]
     lines.append(view.t("asset.total", amount=lang.amount(position.total, p), asset=asset))
     if position.locked != 0:
         lines.append(view.t("asset.free", amount=lang.amount(position.free, p), asset=asset))
@@ -117,13 +119,13 @@ def exchange_error_message(error: BtcTurkError, view: View, *, advice: bool = Tr
         key = "error.unavailable"
     else:
         key = "error.bad_response"
-    return f"{view.t(key)} {view.t('error.try_later')}" if advice else view.t(key)
+    return view.t("error.with_advice", problem=view.t(key)) if advice else view.t(key)
 
 
 def stale_notice(error: BtcTurkError, portfolio: Portfolio, view: View) -> str:
     """Say that the figures below are older than asked, and why."""
-    stale = view.t("error.stale", when=view.when(portfolio.as_of))
-    return f"{exchange_error_message(error, view, advice=False)} {stale}"
+    problem = exchange_error_message(error, view, advice=False)
+    return view.t("error.stale", problem=problem, when=view.when(portfolio.as_of))
 
 
 def pre_table(rows: Sequence[tuple[str, ...]], align: str) -> str:
@@ -147,16 +149,17 @@ def _table(positions: Sequence[Position], view: View) -> str:
         (
             p.asset,
             view.lang.amount(p.total, p.precision),
-            NO_VALUE if p.value is None else view.lang.money(p.value),
+            view.t("balance.no_value") if p.value is None else view.lang.money(p.value),
         )
         for p in positions
     ]
     return pre_table(rows, "<>>")
 
 
-def _amount_list(positions: Iterable[Position], field: str, view: View) -> str:
+def _amount_list(amounts: Iterable[tuple[Decimal, Position]], view: View) -> str:
     return ", ".join(
-        f"{view.lang.amount(getattr(p, field), p.precision)} {escape(p.asset)}" for p in positions
+        view.t("amount", amount=view.lang.amount(amount, p.precision), unit=escape(p.asset))
+        for amount, p in amounts
     )
 
 

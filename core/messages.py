@@ -57,9 +57,10 @@ def help_message(quote: str, view: View) -> str:
     return "\n".join(lines)
 
 
-def usage_message(name: str, example: str, view: View) -> str:
-    """Return the one-line usage answer to a malformed command."""
-    return view.t("usage", usage=escape(command(name).usage(view.lang)), example=escape(example))
+def usage_message(name: str, view: View) -> str:
+    """Return the one-line usage answer to a malformed command, with its example."""
+    usage = escape(command(name).usage(view.lang))
+    return view.t("usage", usage=usage, example=view.t(f"example.{name}"))
 
 
 def unknown_command_message(view: View) -> str:

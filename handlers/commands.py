@@ -57,7 +57,7 @@ async def balance(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     try:
         asset = parse_balance_args(args)
     except ValueError:
-        await reply_html(update, usage_message("balance", "/balance btc", view))
+        await reply_html(update, usage_message("balance", view))
         return
     answer = await with_typing(update, context, balance_answer(services, args, view))
     keyboard = refresh_keyboard(asset, view) if answer.refreshable else None

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 TEXTS: dict[str, str] = {
+    # layouts shared by many messages
+    "amount": "{amount} {unit}",
+    "when": "{time} ({place})",
     # /balance
     "balance.title": "💼 <b>Portfolio: {total} {quote}</b>",
     "balance.empty": "💼 Your BTCTurk account holds nothing yet.",
@@ -12,12 +15,14 @@ TEXTS: dict[str, str] = {
     "balance.dust.many": "+ {count} small balances under {limit} {quote} (together {worth} {quote})",
     "balance.unpriced": "ℹ️ No {quote} price for {assets}: not in the total.",
     "balance.title_amounts": "💼 <b>Portfolio</b>",
+    "balance.no_value": "—",
     "balance.no_prices": "⚠️ Prices unavailable: values and total not shown.",
     "balance.lost_price": "⚠️ BTCTurk gives no price for {assets} right now: the total leaves it out.",
     "balance.updated": "Updated {when}",
     "balance.refresh": "🔄 Refresh",
     "balance.refreshed": "Up to date",
     "balance.replaced": "🔄 Updated figures below.",
+    "asset.title": "<b>{asset}</b> · {name}",
     "asset.total": "Total: <b>{amount} {asset}</b>",
     "asset.free": "Free: {amount} {asset}",
     "asset.in_orders": "In orders: {amount} {asset}",
@@ -36,8 +41,8 @@ TEXTS: dict[str, str] = {
     "error.rate_limited": "⏳ BTCTurk asked the bot to slow down.",
     "error.unavailable": "⏳ BTCTurk is not answering (maintenance or network).",
     "error.bad_response": "⚠️ BTCTurk sent an answer the bot could not read.",
-    "error.try_later": "Try again in a few minutes.",
-    "error.stale": "Showing data from {when}.",
+    "error.with_advice": "{problem} Try again in a few minutes.",
+    "error.stale": "{problem} Showing data from {when}.",
     "error.internal": "⚠️ Something went wrong while answering. It has been logged; please try again.",
     "error.storage": "💾 The bot cannot use its storage (was its data directory deleted?): nothing could be saved. The problem is in the bot's log.",
     # general
@@ -48,6 +53,7 @@ TEXTS: dict[str, str] = {
     ),
     "help.examples": "Examples: /balance btc · /alert BTC below 5 · /alert total above 40000000",
     "usage": "Usage: {usage}   e.g. {example}",
+    "example.balance": "/balance btc",
     "unknown_command": "I don't know that one. /help lists what I can do.",
     "edited_command": "Edited commands are not run again: send it as a new message.",
     "refusal": (

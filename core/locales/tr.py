@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 TEXTS: dict[str, str] = {
+    # layouts shared by many messages
+    "amount": "{amount} {unit}",
+    "when": "{time} ({place})",
     # /balance
     "balance.title": "💼 <b>Portföy: {total} {quote}</b>",
     "balance.empty": "💼 BTCTurk hesabınızda henüz varlık yok.",
@@ -12,12 +15,14 @@ TEXTS: dict[str, str] = {
     "balance.dust.many": "+ {limit} {quote} altında {count} küçük bakiye (toplam {worth} {quote})",
     "balance.unpriced": "ℹ️ {assets} için {quote} fiyatı yok: toplama dahil değil.",
     "balance.title_amounts": "💼 <b>Portföy</b>",
+    "balance.no_value": "—",
     "balance.no_prices": "⚠️ Fiyatlar alınamadı: değerler ve toplam gösterilmiyor.",
     "balance.lost_price": "⚠️ BTCTurk şu an {assets} için fiyat vermiyor: toplama dahil değil.",
     "balance.updated": "Güncelleme {when}",
     "balance.refresh": "🔄 Yenile",
     "balance.refreshed": "Güncel",
     "balance.replaced": "🔄 Güncel rakamlar aşağıda.",
+    "asset.title": "<b>{asset}</b> · {name}",
     "asset.total": "Toplam: <b>{amount} {asset}</b>",
     "asset.free": "Kullanılabilir: {amount} {asset}",
     "asset.in_orders": "Emirlerde: {amount} {asset}",
@@ -36,8 +41,8 @@ TEXTS: dict[str, str] = {
     "error.rate_limited": "⏳ BTCTurk botun yavaşlamasını istedi.",
     "error.unavailable": "⏳ BTCTurk yanıt vermiyor (bakım veya ağ sorunu).",
     "error.bad_response": "⚠️ BTCTurk'ten okunamayan bir yanıt geldi.",
-    "error.try_later": "Birkaç dakika sonra tekrar deneyin.",
-    "error.stale": "{when} tarihli veriler gösteriliyor.",
+    "error.with_advice": "{problem} Birkaç dakika sonra tekrar deneyin.",
+    "error.stale": "{problem} {when} tarihli veriler gösteriliyor.",
     "error.internal": "⚠️ Yanıt verirken bir sorun oluştu. Kaydedildi; lütfen tekrar deneyin.",
     "error.storage": "💾 Bot depolama alanını kullanamıyor (veri klasörü silinmiş olabilir): hiçbir şey kaydedilemedi. Sorun botun günlüğüne yazıldı.",
     # general
@@ -48,6 +53,7 @@ TEXTS: dict[str, str] = {
     ),
     "help.examples": "Örnekler: /balance btc · /alert BTC below 5 · /alert total above 40000000",
     "usage": "Kullanım: {usage}   örn. {example}",
+    "example.balance": "/balance btc",
     "unknown_command": "Bunu bilmiyorum. /help yapabildiklerimi listeler.",
     "edited_command": "Düzenlenen komutlar yeniden çalıştırılmaz: yeni bir mesaj olarak gönderin.",
     "refusal": (
