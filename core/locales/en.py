@@ -83,6 +83,9 @@ TEXTS: dict[str, str] = {
     # change and threshold alerts
     "change.title": "🔔 <b>Balance changed</b>",
     "change.orders_title": "🔒 <b>Orders changed</b>",
+    "change.move": "<b>{asset}</b> {old} → {new}",
+    "change.difference": "    {difference} {asset}",
+    "change.difference_worth": "    {difference} {asset}  ≈ {value} {quote}",
     "change.order_move": "🔒 {asset} in orders: {old} → {new}",
     "change.portfolio": "Portfolio: {total} {quote}",
     "change.no_prices": "Prices unavailable: values not shown.",
@@ -91,8 +94,9 @@ TEXTS: dict[str, str] = {
     "threshold.fell": "⚠️ <b>Alert #{id}: {subject} fell below {limit}</b>",
     "threshold.portfolio": "Your portfolio",
     "threshold.now": "Now {value}",
-    "threshold.again_below": "It will fire again after {subject} falls back below {limit}.",
-    "threshold.again_above": "It will fire again after {subject} rises back above {limit}.",
+    "threshold.value_worth": "{amount} {asset} (≈ {value} {quote})",
+    "threshold.again_below": "It will fire again after {subject} falls back below {limit}.   /unalert {id}",
+    "threshold.again_above": "It will fire again after {subject} rises back above {limit}.   /unalert {id}",
     "threshold.the_portfolio": "the portfolio",
     "outage.down": (
         "⏳ Cannot reach BTCTurk since {when}. "

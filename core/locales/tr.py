@@ -83,6 +83,9 @@ TEXTS: dict[str, str] = {
     # change and threshold alerts
     "change.title": "🔔 <b>Bakiye değişti</b>",
     "change.orders_title": "🔒 <b>Emirler değişti</b>",
+    "change.move": "<b>{asset}</b> {old} → {new}",
+    "change.difference": "    {difference} {asset}",
+    "change.difference_worth": "    {difference} {asset}  ≈ {value} {quote}",
     "change.order_move": "🔒 Emirlerdeki {asset}: {old} → {new}",
     "change.portfolio": "Portföy: {total} {quote}",
     "change.no_prices": "Fiyatlar alınamadı: değerler gösterilmiyor.",
@@ -91,8 +94,9 @@ TEXTS: dict[str, str] = {
     "threshold.fell": "⚠️ <b>Alarm #{id}: {subject} {limit} altına düştü</b>",
     "threshold.portfolio": "Portföyünüz",
     "threshold.now": "Şimdi {value}",
-    "threshold.again_below": "{subject} yeniden {limit} altına indikten sonra tekrar tetiklenir.",
-    "threshold.again_above": "{subject} yeniden {limit} üzerine çıktıktan sonra tekrar tetiklenir.",
+    "threshold.value_worth": "{amount} {asset} (≈ {value} {quote})",
+    "threshold.again_below": "{subject} yeniden {limit} altına indikten sonra tekrar tetiklenir.   /unalert {id}",
+    "threshold.again_above": "{subject} yeniden {limit} üzerine çıktıktan sonra tekrar tetiklenir.   /unalert {id}",
     "threshold.the_portfolio": "portföy",
     "outage.down": (
         "⏳ {when} saatinden beri BTCTurk'e ulaşılamıyor. "
