@@ -122,6 +122,7 @@ TEXTS: dict[str, str] = {
     "summary.unpriced": "ℹ️ No {quote} price for {assets}.",
     # alerts
     "alert.created": "✅ Alert #{id} set: {alert}",
+    "alert.spec": "{target} {direction} {amount}",
     "alert.not_saved": "💾 The alert could not be saved: the bot's storage is unavailable. No alert was set; the problem is in the bot's log.",
     "alert.urgent": "It is urgent: it also reaches you in quiet hours and while muted.",
     "alert.now": "Now: {value}",
@@ -139,7 +140,7 @@ TEXTS: dict[str, str] = {
     "alerts.none": "You have no alerts. Set one with /alert, e.g. /alert BTC below 5",
     "alerts.title": "🔔 <b>Your alerts</b>",
     "alerts.row": "#{id} {alert} · now {value}",
-    "alerts.urgent_mark": " ⚡",
+    "alerts.row_urgent": "#{id} {alert} · now {value} ⚡",
     "alerts.remove_hint": "Remove one with /unalert &lt;id&gt;",
     "alert.removed": "🗑 Alert #{id} removed.",
     "alert.not_found": "You have no alert #{id}. /alerts lists yours.",

@@ -122,6 +122,7 @@ TEXTS: dict[str, str] = {
     "summary.unpriced": "ℹ️ {assets} için {quote} fiyatı yok.",
     # alerts
     "alert.created": "✅ Alarm #{id} kuruldu: {alert}",
+    "alert.spec": "{target} {direction} {amount}",
     "alert.not_saved": "💾 Alarm kaydedilemedi: botun depolama alanına erişilemiyor. Alarm kurulmadı; sorun botun günlüğüne yazıldı.",
     "alert.urgent": "Acil: sessiz saatlerde ve sessize alınmışken de ulaşır.",
     "alert.now": "Şimdi: {value}",
@@ -139,7 +140,7 @@ TEXTS: dict[str, str] = {
     "alerts.none": "Hiç alarmınız yok. /alert ile kurabilirsiniz, örn. /alert BTC below 5",
     "alerts.title": "🔔 <b>Alarmlarınız</b>",
     "alerts.row": "#{id} {alert} · şimdi {value}",
-    "alerts.urgent_mark": " ⚡",
+    "alerts.row_urgent": "#{id} {alert} · şimdi {value} ⚡",
     "alerts.remove_hint": "Silmek için /unalert &lt;no&gt;",
     "alert.removed": "🗑 Alarm #{id} silindi.",
     "alert.not_found": "#{id} numaralı bir alarmınız yok. /alerts alarmlarınızı listeler.",
