@@ -152,7 +152,7 @@ TEXTS: dict[str, str] = {
     "status.ok": "✅ BTCTurk is answering",
     "status.down": "⏳ BTCTurk is not answering",
     "status.last_read": "Last balances read {when}",
-    "status.latency": ", took {duration}",
+    "status.last_read_took": "Last balances read {when}, took {duration}",
     "status.never_read": "No balances read yet",
     "status.clock_behind": "🕒 This server's clock is {seconds} s behind BTCTurk's; the bot corrects for it.",
     "status.clock_ahead": "🕒 This server's clock is {seconds} s ahead of BTCTurk's; the bot corrects for it.",
@@ -179,6 +179,8 @@ TEXTS: dict[str, str] = {
     "interval.minutes": "{n} minutes",
     "interval.hour": "hour",
     "interval.hours": "{n} hours",
+    "duration.ms": "{n} ms",
+    "duration.seconds": "{n} s",
     # chart
     "chart.allocation": "Allocation by value ({quote})",
     "chart.no_value": "No holding has a value yet.",

@@ -152,7 +152,7 @@ TEXTS: dict[str, str] = {
     "status.ok": "✅ BTCTurk yanıt veriyor",
     "status.down": "⏳ BTCTurk yanıt vermiyor",
     "status.last_read": "Bakiyeler en son {when} okundu",
-    "status.latency": ", {duration} sürdü",
+    "status.last_read_took": "Bakiyeler en son {when} okundu, {duration} sürdü",
     "status.never_read": "Henüz bakiye okunmadı",
     "status.clock_behind": "🕒 Bu sunucunun saati BTCTurk'ünkinden {seconds} sn geride; bot bunu düzeltiyor.",
     "status.clock_ahead": "🕒 Bu sunucunun saati BTCTurk'ünkinden {seconds} sn ileride; bot bunu düzeltiyor.",
@@ -179,6 +179,8 @@ TEXTS: dict[str, str] = {
     "interval.minutes": "{n} dakikada bir",
     "interval.hour": "saat",
     "interval.hours": "{n} saatte bir",
+    "duration.ms": "{n} ms",
+    "duration.seconds": "{n} s",
     # chart
     "chart.allocation": "Değere göre dağılım ({quote})",
     "chart.no_value": "Henüz değeri olan bir varlık yok.",
