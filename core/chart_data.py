@@ -97,8 +97,8 @@ def history_since(today: date, days: int = HISTORY_DAYS) -> date:
 def chart_caption(portfolio: Portfolio, view: View) -> str:
     """Return the photo's caption: the total and the time of the data, in the reader's words."""
     quote = escape(portfolio.quote)
-    total = view.t("summary.total", total=view.lang.money(portfolio.total), quote=quote)
-    lines = [f"📊 {total} · {view.when(portfolio.as_of)}"]
+    total, when = view.lang.money(portfolio.total), view.when(portfolio.as_of)
+    lines = [view.t("chart.caption", total=total, quote=quote, when=when)]
     unpriced = [escape(p.asset) for p in portfolio.positions if p.value is None]
     if unpriced:
         note = view.t("summary.unpriced", quote=quote, assets=", ".join(unpriced))

@@ -8,7 +8,7 @@ from decimal import Decimal
 from html import escape
 
 from core.format import DUST_LIMIT, pre_table
-from core.i18n import Lang, View
+from core.i18n import View
 from core.numbers import quantize
 from core.valuation import Portfolio
 
@@ -80,10 +80,8 @@ def summary_message(
     elif previous is None:
         lines.append(view.t("summary.first"))
     else:
-        change = portfolio.total - previous.total
-        percent = _percent(change, previous.total, lang)
-        text = f"{_arrow(change)} {lang.signed(change, 2)} {quote}{percent}"
-        lines.append(_since(previous.day, view, text))
+        change = _change(portfolio.total - previous.total, previous.total, quote, view)
+        lines.append(_since(previous.day, view, change))
     compared = None if portfolio.unpriced else previous
     moves = asset_moves(portfolio, compared)
     if moves:
@@ -107,16 +105,21 @@ def _since(previous: date, view: View, change: str) -> str:
     return view.t("summary.since_day", day=day, change=change)
 
 
-def _arrow(change: Decimal) -> str:
-    if quantize(change, 2) == 0:
-        return "="
-    return "▲" if change > 0 else "▼"
-
-
-def _percent(change: Decimal, base: Decimal, lang: Lang) -> str:
+def _change(change: Decimal, base: Decimal, quote: str, view: View) -> str:
+    """Return the total's change, with its percentage of `base` unless that is zero."""
+    amount, arrow = view.lang.signed(change, 2), _arrow(change, view)
     if base == 0:
-        return ""
-    return f" ({lang.percent(change / base * HUNDRED)})"
+        return view.t("summary.change", arrow=arrow, amount=amount, quote=quote)
+    percent = view.lang.percent(change / base * HUNDRED)
+    return view.t(
+        "summary.change_percent", arrow=arrow, amount=amount, quote=quote, percent=percent
+    )
+
+
+def _arrow(change: Decimal, view: View) -> str:
+    if quantize(change, 2) == 0:
+        return view.t("trend.same")
+    return view.t("trend.up" if change > 0 else "trend.down")
 
 
 def _table(moves: list[AssetMove], view: View, *, compare: bool) -> str:
@@ -129,6 +132,12 @@ def _table(moves: list[AssetMove], view: View, *, compare: bool) -> str:
         else:
             ratio = move.change / move.before * HUNDRED
             same = quantize(ratio, 2) == 0
-            trend = "=" if same else f"{_arrow(ratio)} {view.lang.percent(ratio)}"
+            trend = (
+                view.t("trend.same")
+                if same
+                else view.t(
+                    "summary.trend", arrow=_arrow(ratio, view), percent=view.lang.percent(ratio)
+                )
+            )
         rows.append((move.asset, trend, view.lang.money(move.now)))
     return pre_table(rows, "<<>")

@@ -118,8 +118,14 @@ TEXTS: dict[str, str] = {
     "summary.first": "No earlier summary to compare with yet.",
     "summary.since_yesterday": "Since yesterday: {change}",
     "summary.since_day": "Since {day}: {change}",
+    "summary.change": "{arrow} {amount} {quote}",
+    "summary.change_percent": "{arrow} {amount} {quote} ({percent})",
+    "summary.trend": "{arrow} {percent}",
     "summary.new": "new",
     "summary.unpriced": "ℹ️ No {quote} price for {assets}.",
+    "trend.up": "▲",
+    "trend.down": "▼",
+    "trend.same": "=",
     # alerts
     "alert.created": "✅ Alert #{id} set: {alert}",
     "alert.spec": "{target} {direction} {amount}",
@@ -183,6 +189,7 @@ TEXTS: dict[str, str] = {
     "duration.seconds": "{n} s",
     # chart
     "chart.allocation": "Allocation by value ({quote})",
+    "chart.caption": "📊 Portfolio: <b>{total} {quote}</b> · {when}",
     "chart.no_value": "No holding has a value yet.",
     "chart.other": "other ({count})",
     "chart.history": "Total value, last {days} days",

@@ -118,8 +118,14 @@ TEXTS: dict[str, str] = {
     "summary.first": "Karşılaştırılacak önceki bir özet henüz yok.",
     "summary.since_yesterday": "Dünden bu yana: {change}",
     "summary.since_day": "{day} özetinden bu yana: {change}",
+    "summary.change": "{arrow} {amount} {quote}",
+    "summary.change_percent": "{arrow} {amount} {quote} ({percent})",
+    "summary.trend": "{arrow} {percent}",
     "summary.new": "yeni",
     "summary.unpriced": "ℹ️ {assets} için {quote} fiyatı yok.",
+    "trend.up": "▲",
+    "trend.down": "▼",
+    "trend.same": "=",
     # alerts
     "alert.created": "✅ Alarm #{id} kuruldu: {alert}",
     "alert.spec": "{target} {direction} {amount}",
@@ -183,6 +189,7 @@ TEXTS: dict[str, str] = {
     "duration.seconds": "{n} s",
     # chart
     "chart.allocation": "Değere göre dağılım ({quote})",
+    "chart.caption": "📊 Portföy: <b>{total} {quote}</b> · {when}",
     "chart.no_value": "Henüz değeri olan bir varlık yok.",
     "chart.other": "diğer ({count})",
     "chart.history": "Toplam değer, son {days} gün",
