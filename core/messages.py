@@ -51,7 +51,12 @@ def help_message(quote: str, view: View) -> str:
     """Describe the bot and list every command with its syntax."""
     lines = [view.t("help.title"), view.t("help.intro", quote=escape(quote)), ""]
     lines += [
-        f"{escape(c.usage(view.lang))} — {escape(c.description(view.lang))}" for c in COMMANDS
+        view.t(
+            "help.command",
+            usage=escape(c.usage(view.lang)),
+            description=escape(c.description(view.lang)),
+        )
+        for c in COMMANDS
     ]
     lines += ["", view.t("help.examples")]
     return "\n".join(lines)
@@ -93,13 +98,15 @@ class ChatSettingsView:
 
 def settings_message(facts: ChatSettingsView, view: View) -> str:
     """Render /settings."""
-    chart = view.t("settings.summary_chart") if facts.summary_chart else ""
     lines = [
         view.t("settings.title"),
         view.t("settings.language", language=view.t("language.name")),
         view.t("settings.quote", quote=escape(facts.quote)),
         view.t("settings.timezone", zone=escape(view.place())),
-        view.t("settings.summary", time=facts.summary_time, chart=chart),
+        view.t(
+            "settings.summary_with_chart" if facts.summary_chart else "settings.summary",
+            time=facts.summary_time,
+        ),
         view.t("settings.poll", interval=facts.poll_interval),
         view.t(
             "settings.orders",

@@ -51,6 +51,7 @@ TEXTS: dict[str, str] = {
         "Your BTCTurk balances and their value in {quote}. I tell you when a balance changes, "
         "when an alert you set is crossed, and send a summary every morning."
     ),
+    "help.command": "{usage} — {description}",
     "help.examples": "Examples: /balance btc · /alert BTC below 5 · /alert total above 40000000",
     "usage": "Usage: {usage}   e.g. {example}",
     "example.balance": "/balance btc",
@@ -192,6 +193,7 @@ TEXTS: dict[str, str] = {
     "chart.caption": "📊 Portfolio: <b>{total} {quote}</b> · {when}",
     "chart.no_value": "No holding has a value yet.",
     "chart.other": "other ({count})",
+    "chart.bar": "{share} · {value}",
     "chart.history": "Total value, last {days} days",
     "chart.history_soon": "The line starts once two daily summaries\nare stored ({stored} so far).",
     # settings, language, mute
@@ -199,8 +201,8 @@ TEXTS: dict[str, str] = {
     "settings.language": "Language: {language} (/lang en · /lang tr)",
     "settings.quote": "Values in: {quote}",
     "settings.timezone": "Time zone: {zone}",
-    "settings.summary": "Daily summary: {time}{chart}",
-    "settings.summary_chart": ", with a chart",
+    "settings.summary": "Daily summary: {time}",
+    "settings.summary_with_chart": "Daily summary: {time}, with a chart",
     "settings.poll": "Balances checked every {interval}",
     "settings.orders": "Orders placed or cancelled: {state}",
     "settings.quiet": "Quiet hours: {hours}",

@@ -51,6 +51,7 @@ TEXTS: dict[str, str] = {
         "BTCTurk bakiyeleriniz ve {quote} değerleri. Bir bakiye değiştiğinde, kurduğunuz bir "
         "alarm tetiklendiğinde haber veririm ve her sabah bir özet gönderirim."
     ),
+    "help.command": "{usage} — {description}",
     "help.examples": "Örnekler: /balance btc · /alert BTC below 5 · /alert total above 40000000",
     "usage": "Kullanım: {usage}   örn. {example}",
     "example.balance": "/balance btc",
@@ -192,6 +193,7 @@ TEXTS: dict[str, str] = {
     "chart.caption": "📊 Portföy: <b>{total} {quote}</b> · {when}",
     "chart.no_value": "Henüz değeri olan bir varlık yok.",
     "chart.other": "diğer ({count})",
+    "chart.bar": "{share} · {value}",
     "chart.history": "Toplam değer, son {days} gün",
     "chart.history_soon": "Çizgi, iki günlük özet kaydedildikten sonra\nbaşlar (şimdiye kadar {stored}).",
     # settings, language, mute
@@ -199,8 +201,8 @@ TEXTS: dict[str, str] = {
     "settings.language": "Dil: {language} (/lang en · /lang tr)",
     "settings.quote": "Değer birimi: {quote}",
     "settings.timezone": "Saat dilimi: {zone}",
-    "settings.summary": "Günlük özet: {time}{chart}",
-    "settings.summary_chart": ", grafikli",
+    "settings.summary": "Günlük özet: {time}",
+    "settings.summary_with_chart": "Günlük özet: {time}, grafikli",
     "settings.poll": "Bakiyeler her {interval} kontrol ediliyor",
     "settings.orders": "Verilen veya iptal edilen emirler: {state}",
     "settings.quiet": "Sessiz saatler: {hours}",
