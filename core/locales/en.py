@@ -31,7 +31,7 @@ TEXTS: dict[str, str] = {
     "asset.no_prices": "Value: prices unavailable right now",
     "asset.not_held": "You hold no {asset} right now.",
     "asset.unknown": "BTCTurk lists no asset called “{asset}”.",
-    "asset.you_hold": " You hold: {assets}.",
+    "asset.you_hold": "{message} You hold: {assets}.",
     # exchange errors
     "error.stamp": "🕒 BTCTurk refused the request's time stamp: check this server's clock.",
     "error.auth": (

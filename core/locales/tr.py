@@ -31,7 +31,7 @@ TEXTS: dict[str, str] = {
     "asset.no_prices": "Değer: fiyatlar şu an alınamıyor",
     "asset.not_held": "Şu anda hiç {asset} bakiyeniz yok.",
     "asset.unknown": "BTCTurk'te “{asset}” adında bir varlık yok.",
-    "asset.you_hold": " Bakiyeleriniz: {assets}.",
+    "asset.you_hold": "{message} Bakiyeleriniz: {assets}.",
     # exchange errors
     "error.stamp": "🕒 BTCTurk isteğin zaman damgasını reddetti: sunucunun saatini kontrol edin.",
     "error.auth": (

@@ -39,7 +39,7 @@ class StatusFacts:
     reachable: bool
     last_success_at: datetime | None
     last_latency_s: float | None
-    last_error: str | None  # an explanation from core.format.exchange_error_message
+    last_error: str | None  # an explanation from core.texts.errors.exchange_error_message
     clock_offset_ms: int
     poll_interval_s: int
     chat_alerts: int
