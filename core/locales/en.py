@@ -1,11 +1,14 @@
-"""English texts. Placeholders are filled with values already escaped for Telegram HTML."""
+"""English texts, each a whole line or layout named by what the user sees.
+
+Placeholders are filled with values already escaped for Telegram HTML.
+"""
 
 from __future__ import annotations
 
 TEXTS: dict[str, str] = {
     # layouts shared by many messages
-    "amount": "{amount} {unit}",
-    "when": "{time} ({place})",
+    "amount.with_unit": "{amount} {unit}",
+    "time.in_zone": "{time} ({place})",
     # /balance
     "balance.title": "💼 <b>Portfolio: {total} {quote}</b>",
     "balance.empty": "💼 Your BTCTurk account holds nothing yet.",
@@ -124,12 +127,12 @@ TEXTS: dict[str, str] = {
     "summary.trend": "{arrow} {percent}",
     "summary.new": "new",
     "summary.unpriced": "ℹ️ No {quote} price for {assets}.",
-    "trend.up": "▲",
-    "trend.down": "▼",
-    "trend.same": "=",
+    "summary.up": "▲",
+    "summary.down": "▼",
+    "summary.same": "=",
     # alerts
     "alert.created": "✅ Alert #{id} set: {alert}",
-    "alert.spec": "{target} {direction} {amount}",
+    "alert.as_typed": "{target} {direction} {amount}",
     "alert.not_saved": "💾 The alert could not be saved: the bot's storage is unavailable. No alert was set; the problem is in the bot's log.",
     "alert.urgent": "It is urgent: it also reaches you in quiet hours and while muted.",
     "alert.now": "Now: {value}",

@@ -1,11 +1,14 @@
-"""Türkçe metinler. Yer tutucular Telegram HTML için kaçışlanmış değerlerle doldurulur."""
+"""Türkçe metinler: her biri, kullanıcının gördüğüne göre adlandırılmış bütün bir satır ya da düzen.
+
+Yer tutucular Telegram HTML için kaçışlanmış değerlerle doldurulur.
+"""
 
 from __future__ import annotations
 
 TEXTS: dict[str, str] = {
     # layouts shared by many messages
-    "amount": "{amount} {unit}",
-    "when": "{time} ({place})",
+    "amount.with_unit": "{amount} {unit}",
+    "time.in_zone": "{time} ({place})",
     # /balance
     "balance.title": "💼 <b>Portföy: {total} {quote}</b>",
     "balance.empty": "💼 BTCTurk hesabınızda henüz varlık yok.",
@@ -124,12 +127,12 @@ TEXTS: dict[str, str] = {
     "summary.trend": "{arrow} {percent}",
     "summary.new": "yeni",
     "summary.unpriced": "ℹ️ {assets} için {quote} fiyatı yok.",
-    "trend.up": "▲",
-    "trend.down": "▼",
-    "trend.same": "=",
+    "summary.up": "▲",
+    "summary.down": "▼",
+    "summary.same": "=",
     # alerts
     "alert.created": "✅ Alarm #{id} kuruldu: {alert}",
-    "alert.spec": "{target} {direction} {amount}",
+    "alert.as_typed": "{target} {direction} {amount}",
     "alert.not_saved": "💾 Alarm kaydedilemedi: botun depolama alanına erişilemiyor. Alarm kurulmadı; sorun botun günlüğüne yazıldı.",
     "alert.urgent": "Acil: sessiz saatlerde ve sessize alınmışken de ulaşır.",
     "alert.now": "Şimdi: {value}",

@@ -17,9 +17,9 @@ def describe(spec: AlertSpec, quote: str, view: View) -> str:
     """Return an alert as typed: BTC below 5, total above 40,000,000 TRY."""
     amount = view.lang.plain(spec.amount)
     if spec.target == TOTAL:
-        amount = view.t("amount", amount=amount, unit=escape(quote))
+        amount = view.t("amount.with_unit", amount=amount, unit=escape(quote))
     return view.t(
-        "alert.spec", target=escape(spec.target), direction=spec.direction.value, amount=amount
+        "alert.as_typed", target=escape(spec.target), direction=spec.direction.value, amount=amount
     )
 
 
@@ -30,8 +30,10 @@ def current_text(
     if value is None:
         return view.t("alert.unknown_value")
     if spec.target == TOTAL:
-        return view.t("amount", amount=view.lang.money(value), unit=escape(quote))
-    return view.t("amount", amount=view.lang.amount(value, precision), unit=escape(spec.target))
+        return view.t("amount.with_unit", amount=view.lang.money(value), unit=escape(quote))
+    return view.t(
+        "amount.with_unit", amount=view.lang.amount(value, precision), unit=escape(spec.target)
+    )
 
 
 def alert_created(

@@ -130,7 +130,9 @@ def _table(positions: Sequence[Position], view: View) -> str:
 
 def _amount_list(amounts: Iterable[tuple[Decimal, Position]], view: View) -> str:
     return ", ".join(
-        view.t("amount", amount=view.lang.amount(amount, p.precision), unit=escape(p.asset))
+        view.t(
+            "amount.with_unit", amount=view.lang.amount(amount, p.precision), unit=escape(p.asset)
+        )
         for amount, p in amounts
     )
 

@@ -62,14 +62,14 @@ def threshold_alert(
     above = rule.direction is Direction.ABOVE
     if rule.target == TOTAL:
         subject, again_subject = view.t("threshold.portfolio"), view.t("threshold.the_portfolio")
-        limit = view.t("amount", amount=lang.plain(rule.amount), unit=quote)
-        now_value = view.t("amount", amount=lang.money(value), unit=quote)
+        limit = view.t("amount.with_unit", amount=lang.plain(rule.amount), unit=quote)
+        now_value = view.t("amount.with_unit", amount=lang.money(value), unit=quote)
     else:
         subject = again_subject = escape(rule.target)
         limit = lang.plain(rule.amount)
         amount, price = lang.amount(value, precision), portfolio.prices.get(rule.target)
         if price is None:
-            now_value = view.t("amount", amount=amount, unit=subject)
+            now_value = view.t("amount.with_unit", amount=amount, unit=subject)
         else:
             worth = lang.money(value * price)
             now_value = view.t(

@@ -76,8 +76,8 @@ def _change(change: Decimal, base: Decimal, quote: str, view: View) -> str:
 
 def _arrow(change: Decimal, view: View) -> str:
     if quantize(change, 2) == 0:
-        return view.t("trend.same")
-    return view.t("trend.up" if change > 0 else "trend.down")
+        return view.t("summary.same")
+    return view.t("summary.up" if change > 0 else "summary.down")
 
 
 def _table(moves: list[AssetMove], view: View, *, compare: bool) -> str:
@@ -91,7 +91,7 @@ def _table(moves: list[AssetMove], view: View, *, compare: bool) -> str:
             ratio = move.change / move.before * HUNDRED
             same = quantize(ratio, 2) == 0
             trend = (
-                view.t("trend.same")
+                view.t("summary.same")
                 if same
                 else view.t(
                     "summary.trend", arrow=_arrow(ratio, view), percent=view.lang.percent(ratio)
