@@ -1,4 +1,4 @@
-"""What the portfolio chart shows: allocation slices, the history line and the caption.
+"""What the portfolio chart shows: allocation slices and the history line.
 
 Pure and exact: values stay Decimal here; the drawing code converts them at the last moment.
 """
@@ -9,9 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_FLOOR, Decimal
-from html import escape
 
-from core.i18n import View
 from core.summary import DailyPortfolio
 from core.valuation import Portfolio
 
@@ -21,7 +19,6 @@ MAX_SLICES = 12  # a phone shows about this many bars readably; the rest join "o
 HISTORY_DAYS = 30
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
-MAX_CAPTION = 1024  # Telegram's limit for a photo's caption
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,16 +89,3 @@ def history_points(
 def history_since(today: date, days: int = HISTORY_DAYS) -> date:
     """Return the first day the chart's history line covers."""
     return today - timedelta(days=days - 1)
-
-
-def chart_caption(portfolio: Portfolio, view: View) -> str:
-    """Return the photo's caption: the total and the time of the data, in the reader's words."""
-    quote = escape(portfolio.quote)
-    total = view.t("summary.total", total=view.lang.money(portfolio.total), quote=quote)
-    lines = [f"📊 {total} · {view.when(portfolio.as_of)}"]
-    unpriced = [escape(p.asset) for p in portfolio.positions if p.value is None]
-    if unpriced:
-        note = view.t("summary.unpriced", quote=quote, assets=", ".join(unpriced))
-        if len(lines[0]) + len(note) < MAX_CAPTION:
-            lines.append(note)
-    return "\n".join(lines)

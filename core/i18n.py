@@ -92,7 +92,7 @@ class View:
         same_day = local.date() == self.now.astimezone(self.tz).date()
         pattern = "HH:mm" if same_day else "d MMM HH:mm"
         stamp = format_datetime(local, pattern, locale=_locale(self.lang.code))
-        return f"{stamp} ({self.place()})"
+        return self.t("time.in_zone", time=stamp, place=self.place())
 
     def long_date(self) -> str:
         """Return today's date in words: Wednesday 25 November."""

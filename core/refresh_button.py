@@ -12,7 +12,7 @@ import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from core.balance_reply import parse_balance_args
+from core.commands import parse_balance_args
 
 REFRESH_PREFIX = "refresh:"
 MAX_DATA_BYTES = 64  # Telegram's limit for callback_data

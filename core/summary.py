@@ -1,19 +1,12 @@
-"""The daily summary: the portfolio now, and how it moved since the previous summary."""
+"""The daily summary's figures: what is stored each day, and how each asset moved."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date
 from decimal import Decimal
-from html import escape
 
-from core.format import DUST_LIMIT, pre_table
-from core.i18n import Lang, View
-from core.numbers import quantize
-from core.valuation import Portfolio
-
-HUNDRED = Decimal(100)
-MORNING_ENDS_HOUR = 12
+from core.valuation import DUST_LIMIT, Portfolio
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,79 +49,3 @@ def asset_moves(portfolio: Portfolio, previous: DailyPortfolio | None) -> list[A
     moves = [m for m in moves if m.now >= DUST_LIMIT or (m.before or 0) >= DUST_LIMIT]
     moves.sort(key=lambda m: (-abs(m.change) if previous else -m.now, m.asset))
     return moves
-
-
-def summary_message(
-    portfolio: Portfolio, previous: DailyPortfolio | None, view: View, *, scheduled: bool
-) -> str:
-    """Render the summary; the `scheduled` one greets (good morning, before noon)."""
-    lang, quote = view.lang, escape(portfolio.quote)
-    today = view.long_date()
-    if not scheduled:
-        title = view.t("summary.title", date=today)
-    elif view.now.astimezone(view.tz).hour < MORNING_ENDS_HOUR:
-        title = view.t("summary.morning", date=today)
-    else:
-        title = view.t("summary.daily", date=today)
-    if not portfolio.prices_available:
-        updated = view.t("balance.updated", when=view.when(portfolio.as_of))
-        return "\n".join([title, view.t("balance.no_prices"), updated])
-    lines = [title, view.t("summary.total", total=lang.money(portfolio.total), quote=quote)]
-    if portfolio.unpriced:  # a total without an asset it had yesterday compares falsely
-        assets = ", ".join(escape(a) for a in portfolio.unpriced)
-        lines.append(view.t("balance.lost_price", assets=assets))
-    elif previous is None:
-        lines.append(view.t("summary.first"))
-    else:
-        change = portfolio.total - previous.total
-        percent = _percent(change, previous.total, lang)
-        text = f"{_arrow(change)} {lang.signed(change, 2)} {quote}{percent}"
-        lines.append(_since(previous.day, view, text))
-    compared = None if portfolio.unpriced else previous
-    moves = asset_moves(portfolio, compared)
-    if moves:
-        lines.append(_table(moves, view, compare=compared is not None))
-    lost = set(portfolio.unpriced)
-    unpriced = [
-        escape(p.asset) for p in portfolio.positions if p.value is None and p.asset not in lost
-    ]
-    if unpriced:
-        lines.append(view.t("summary.unpriced", quote=quote, assets=", ".join(unpriced)))
-    lines.append(view.t("balance.updated", when=view.when(portfolio.as_of)))
-    return "\n".join(lines)
-
-
-def _since(previous: date, view: View, change: str) -> str:
-    days = (view.now.astimezone(view.tz).date() - previous).days
-    if days <= 1:
-        return view.t("summary.since_yesterday", change=change)
-    moment = datetime.combine(previous, time(12), view.tz)
-    day = view.weekday(moment) if days < 7 else view.short_date(moment)
-    return view.t("summary.since_day", day=day, change=change)
-
-
-def _arrow(change: Decimal) -> str:
-    if quantize(change, 2) == 0:
-        return "="
-    return "▲" if change > 0 else "▼"
-
-
-def _percent(change: Decimal, base: Decimal, lang: Lang) -> str:
-    if base == 0:
-        return ""
-    return f" ({lang.percent(change / base * HUNDRED)})"
-
-
-def _table(moves: list[AssetMove], view: View, *, compare: bool) -> str:
-    rows = []
-    for move in moves:
-        if not compare:
-            trend = ""
-        elif move.before is None or move.before == 0:
-            trend = view.t("summary.new")
-        else:
-            ratio = move.change / move.before * HUNDRED
-            same = quantize(ratio, 2) == 0
-            trend = "=" if same else f"{_arrow(ratio)} {view.lang.percent(ratio)}"
-        rows.append((move.asset, trend, view.lang.money(move.now)))
-    return pre_table(rows, "<<>")

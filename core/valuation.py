@@ -8,9 +8,11 @@ from datetime import datetime
 from decimal import Decimal
 
 from btcturk.models import Balance, Ticker
+from core.numbers import quantize
 
 BRIDGE_CURRENCY = "USDT"
 ONE = Decimal(1)
+DUST_LIMIT = Decimal(1)  # in the quote currency: less is folded into one line
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,3 +142,10 @@ def value_portfolio(
             p.asset for p in positions if available and p.price is None and p.asset in priced_before
         ),
     )
+
+
+def is_dust(position: Position) -> bool:
+    """Tell whether a holding is too small to deserve its own line (a negative one never is)."""
+    if position.value is not None:
+        return 0 <= position.value < DUST_LIMIT
+    return quantize(position.total, position.precision) == 0

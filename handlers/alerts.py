@@ -9,7 +9,8 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from btcturk.errors import BtcTurkError
-from core.alert_messages import (
+from core.changes import snapshot_from_balances
+from core.texts.alerts import (
     alert_created,
     alert_not_found,
     alert_removed,
@@ -18,8 +19,7 @@ from core.alert_messages import (
     current_text,
     unalert_usage,
 )
-from core.changes import snapshot_from_balances
-from core.format import exchange_error_message
+from core.texts.errors import exchange_error_message
 from core.thresholds import AlertSpec, AlertUsageError, initial_triggered, parse_alert_args
 from handlers.commands import chat_view
 from handlers.replies import reply_html

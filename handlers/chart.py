@@ -10,8 +10,9 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from btcturk.errors import BtcTurkError
-from core.chart_data import chart_caption, history_since
-from core.format import exchange_error_message
+from core.chart_data import history_since
+from core.texts.chart import chart_caption
+from core.texts.errors import exchange_error_message
 from handlers.commands import chat_view
 from handlers.replies import reply_html
 from services.charts import chart_png

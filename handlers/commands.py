@@ -14,13 +14,14 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from btcturk.errors import BtcTurkError
-from core.balance_reply import balance_reply, parse_balance_args
-from core.format import exchange_error_message, stale_notice
+from core.commands import BALANCE, parse_balance_args
 from core.i18n import View
-from core.messages import help_message, unknown_command_message, usage_message
 from core.refresh_button import REFRESH_PREFIX as REFRESH_PREFIX
 from core.refresh_button import button_data
-from core.status import StatusFacts, status_message
+from core.texts.balance import balance_reply
+from core.texts.errors import exchange_error_message, stale_notice
+from core.texts.general import help_message, unknown_command_message, usage_message
+from core.texts.status import StatusFacts, status_message
 from handlers.replies import KeyboardFor, reply_html
 from services.context import Services, get_services
 
@@ -57,7 +58,7 @@ async def balance(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     try:
         asset = parse_balance_args(args)
     except ValueError:
-        await reply_html(update, usage_message("balance", "/balance btc", view))
+        await reply_html(update, usage_message(BALANCE, view))
         return
     answer = await with_typing(update, context, balance_answer(services, args, view))
     keyboard = refresh_keyboard(asset, view) if answer.refreshable else None

@@ -8,7 +8,7 @@ from telegram import Update
 from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import ContextTypes
 
-from core.messages import internal_error_message
+from core.texts.errors import internal_error_message
 from services.context import Services
 from store.database import StoreError
 

@@ -6,9 +6,9 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from core.i18n import LANGUAGES
-from core.messages import ChatSettingsView, settings_message
 from core.quiet import parse_mute_duration
-from core.status import interval
+from core.texts.settings import ChatSettingsView, settings_message
+from core.texts.status import interval
 from handlers.commands import chat_view
 from handlers.replies import reply_html
 from services.context import get_services

@@ -86,7 +86,9 @@ def _draw_allocation(axes: Axes, slices: Sequence[Slice], quote: str, lang: Lang
     for side in ("top", "right", "bottom", "left"):
         axes.spines[side].set_visible(False)
     for row, (item, share) in enumerate(zip(slices, shares, strict=True)):
-        text = f"{_share(item.percent, lang)} · {lang.amount(item.value, 0)}"
+        text = lang.t(
+            "chart.bar", share=_share(item.percent, lang), value=lang.amount(item.value, 0)
+        )
         if share >= widest * INSIDE_LABEL_SHARE:
             axes.text(share, row, f"{text} ", ha="right", va="center", color="white",
                       fontsize=size, fontweight="bold")  # fmt: skip

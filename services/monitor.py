@@ -18,7 +18,7 @@ from btcturk.errors import AuthError, BadResponse, BtcTurkError, KeyPaused, Stam
 from btcturk.models import Balance
 from config import Settings
 from core.changes import Holding, detect_changes, is_suspicious, snapshot_from_balances
-from core.notices import (
+from core.texts.notices import (
     change_alert,
     exchange_accepts_key,
     exchange_back,

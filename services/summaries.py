@@ -20,9 +20,11 @@ from datetime import date, datetime, timedelta
 
 from btcturk.errors import BtcTurkError
 from config import Settings
-from core.chart_data import chart_caption, history_since
+from core.chart_data import history_since
 from core.i18n import View
-from core.summary import day_values, summary_message
+from core.summary import day_values
+from core.texts.chart import chart_caption
+from core.texts.summary import summary_message
 from core.valuation import Portfolio
 from services.charts import chart_png
 from services.chats import ChatViews

@@ -1,8 +1,14 @@
-"""English texts. Placeholders are filled with values already escaped for Telegram HTML."""
+"""English texts, each a whole line or layout named by what the user sees.
+
+Placeholders are filled with values already escaped for Telegram HTML.
+"""
 
 from __future__ import annotations
 
 TEXTS: dict[str, str] = {
+    # layouts shared by many messages
+    "amount.with_unit": "{amount} {unit}",
+    "time.in_zone": "{time} ({place})",
     # /balance
     "balance.title": "💼 <b>Portfolio: {total} {quote}</b>",
     "balance.empty": "💼 Your BTCTurk account holds nothing yet.",
@@ -12,12 +18,14 @@ TEXTS: dict[str, str] = {
     "balance.dust.many": "+ {count} small balances under {limit} {quote} (together {worth} {quote})",
     "balance.unpriced": "ℹ️ No {quote} price for {assets}: not in the total.",
     "balance.title_amounts": "💼 <b>Portfolio</b>",
+    "balance.no_value": "—",
     "balance.no_prices": "⚠️ Prices unavailable: values and total not shown.",
     "balance.lost_price": "⚠️ BTCTurk gives no price for {assets} right now: the total leaves it out.",
     "balance.updated": "Updated {when}",
     "balance.refresh": "🔄 Refresh",
     "balance.refreshed": "Up to date",
     "balance.replaced": "🔄 Updated figures below.",
+    "asset.title": "<b>{asset}</b> · {name}",
     "asset.total": "Total: <b>{amount} {asset}</b>",
     "asset.free": "Free: {amount} {asset}",
     "asset.in_orders": "In orders: {amount} {asset}",
@@ -26,7 +34,7 @@ TEXTS: dict[str, str] = {
     "asset.no_prices": "Value: prices unavailable right now",
     "asset.not_held": "You hold no {asset} right now.",
     "asset.unknown": "BTCTurk lists no asset called “{asset}”.",
-    "asset.you_hold": " You hold: {assets}.",
+    "asset.you_hold": "{message} You hold: {assets}.",
     # exchange errors
     "error.stamp": "🕒 BTCTurk refused the request's time stamp: check this server's clock.",
     "error.auth": (
@@ -36,8 +44,8 @@ TEXTS: dict[str, str] = {
     "error.rate_limited": "⏳ BTCTurk asked the bot to slow down.",
     "error.unavailable": "⏳ BTCTurk is not answering (maintenance or network).",
     "error.bad_response": "⚠️ BTCTurk sent an answer the bot could not read.",
-    "error.try_later": "Try again in a few minutes.",
-    "error.stale": "Showing data from {when}.",
+    "error.with_advice": "{problem} Try again in a few minutes.",
+    "error.stale": "{problem} Showing data from {when}.",
     "error.internal": "⚠️ Something went wrong while answering. It has been logged; please try again.",
     "error.storage": "💾 The bot cannot use its storage (was its data directory deleted?): nothing could be saved. The problem is in the bot's log.",
     # general
@@ -46,8 +54,10 @@ TEXTS: dict[str, str] = {
         "Your BTCTurk balances and their value in {quote}. I tell you when a balance changes, "
         "when an alert you set is crossed, and send a summary every morning."
     ),
+    "help.command": "{usage} — {description}",
     "help.examples": "Examples: /balance btc · /alert BTC below 5 · /alert total above 40000000",
     "usage": "Usage: {usage}   e.g. {example}",
+    "example.balance": "/balance btc",
     "unknown_command": "I don't know that one. /help lists what I can do.",
     "edited_command": "Edited commands are not run again: send it as a new message.",
     "refusal": (
@@ -77,6 +87,9 @@ TEXTS: dict[str, str] = {
     # change and threshold alerts
     "change.title": "🔔 <b>Balance changed</b>",
     "change.orders_title": "🔒 <b>Orders changed</b>",
+    "change.move": "<b>{asset}</b> {old} → {new}",
+    "change.difference": "    {difference} {asset}",
+    "change.difference_worth": "    {difference} {asset}  ≈ {value} {quote}",
     "change.order_move": "🔒 {asset} in orders: {old} → {new}",
     "change.portfolio": "Portfolio: {total} {quote}",
     "change.no_prices": "Prices unavailable: values not shown.",
@@ -85,8 +98,9 @@ TEXTS: dict[str, str] = {
     "threshold.fell": "⚠️ <b>Alert #{id}: {subject} fell below {limit}</b>",
     "threshold.portfolio": "Your portfolio",
     "threshold.now": "Now {value}",
-    "threshold.again_below": "It will fire again after {subject} falls back below {limit}.",
-    "threshold.again_above": "It will fire again after {subject} rises back above {limit}.",
+    "threshold.value_worth": "{amount} {asset} (≈ {value} {quote})",
+    "threshold.again_below": "It will fire again after {subject} falls back below {limit}.   /unalert {id}",
+    "threshold.again_above": "It will fire again after {subject} rises back above {limit}.   /unalert {id}",
     "threshold.the_portfolio": "the portfolio",
     "outage.down": (
         "⏳ Cannot reach BTCTurk since {when}. "
@@ -108,10 +122,17 @@ TEXTS: dict[str, str] = {
     "summary.first": "No earlier summary to compare with yet.",
     "summary.since_yesterday": "Since yesterday: {change}",
     "summary.since_day": "Since {day}: {change}",
+    "summary.change": "{arrow} {amount} {quote}",
+    "summary.change_percent": "{arrow} {amount} {quote} ({percent})",
+    "summary.trend": "{arrow} {percent}",
     "summary.new": "new",
     "summary.unpriced": "ℹ️ No {quote} price for {assets}.",
+    "summary.up": "▲",
+    "summary.down": "▼",
+    "summary.same": "=",
     # alerts
     "alert.created": "✅ Alert #{id} set: {alert}",
+    "alert.as_typed": "{target} {direction} {amount}",
     "alert.not_saved": "💾 The alert could not be saved: the bot's storage is unavailable. No alert was set; the problem is in the bot's log.",
     "alert.urgent": "It is urgent: it also reaches you in quiet hours and while muted.",
     "alert.now": "Now: {value}",
@@ -129,7 +150,7 @@ TEXTS: dict[str, str] = {
     "alerts.none": "You have no alerts. Set one with /alert, e.g. /alert BTC below 5",
     "alerts.title": "🔔 <b>Your alerts</b>",
     "alerts.row": "#{id} {alert} · now {value}",
-    "alerts.urgent_mark": " ⚡",
+    "alerts.row_urgent": "#{id} {alert} · now {value} ⚡",
     "alerts.remove_hint": "Remove one with /unalert &lt;id&gt;",
     "alert.removed": "🗑 Alert #{id} removed.",
     "alert.not_found": "You have no alert #{id}. /alerts lists yours.",
@@ -141,7 +162,7 @@ TEXTS: dict[str, str] = {
     "status.ok": "✅ BTCTurk is answering",
     "status.down": "⏳ BTCTurk is not answering",
     "status.last_read": "Last balances read {when}",
-    "status.latency": ", took {duration}",
+    "status.last_read_took": "Last balances read {when}, took {duration}",
     "status.never_read": "No balances read yet",
     "status.clock_behind": "🕒 This server's clock is {seconds} s behind BTCTurk's; the bot corrects for it.",
     "status.clock_ahead": "🕒 This server's clock is {seconds} s ahead of BTCTurk's; the bot corrects for it.",
@@ -168,10 +189,14 @@ TEXTS: dict[str, str] = {
     "interval.minutes": "{n} minutes",
     "interval.hour": "hour",
     "interval.hours": "{n} hours",
+    "duration.ms": "{n} ms",
+    "duration.seconds": "{n} s",
     # chart
     "chart.allocation": "Allocation by value ({quote})",
+    "chart.caption": "📊 Portfolio: <b>{total} {quote}</b> · {when}",
     "chart.no_value": "No holding has a value yet.",
     "chart.other": "other ({count})",
+    "chart.bar": "{share} · {value}",
     "chart.history": "Total value, last {days} days",
     "chart.history_soon": "The line starts once two daily summaries\nare stored ({stored} so far).",
     # settings, language, mute
@@ -179,8 +204,8 @@ TEXTS: dict[str, str] = {
     "settings.language": "Language: {language} (/lang en · /lang tr)",
     "settings.quote": "Values in: {quote}",
     "settings.timezone": "Time zone: {zone}",
-    "settings.summary": "Daily summary: {time}{chart}",
-    "settings.summary_chart": ", with a chart",
+    "settings.summary": "Daily summary: {time}",
+    "settings.summary_with_chart": "Daily summary: {time}, with a chart",
     "settings.poll": "Balances checked every {interval}",
     "settings.orders": "Orders placed or cancelled: {state}",
     "settings.quiet": "Quiet hours: {hours}",

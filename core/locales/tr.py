@@ -1,8 +1,14 @@
-"""Türkçe metinler. Yer tutucular Telegram HTML için kaçışlanmış değerlerle doldurulur."""
+"""Türkçe metinler: her biri, kullanıcının gördüğüne göre adlandırılmış bütün bir satır ya da düzen.
+
+Yer tutucular Telegram HTML için kaçışlanmış değerlerle doldurulur.
+"""
 
 from __future__ import annotations
 
 TEXTS: dict[str, str] = {
+    # layouts shared by many messages
+    "amount.with_unit": "{amount} {unit}",
+    "time.in_zone": "{time} ({place})",
     # /balance
     "balance.title": "💼 <b>Portföy: {total} {quote}</b>",
     "balance.empty": "💼 BTCTurk hesabınızda henüz varlık yok.",
@@ -12,12 +18,14 @@ TEXTS: dict[str, str] = {
     "balance.dust.many": "+ {limit} {quote} altında {count} küçük bakiye (toplam {worth} {quote})",
     "balance.unpriced": "ℹ️ {assets} için {quote} fiyatı yok: toplama dahil değil.",
     "balance.title_amounts": "💼 <b>Portföy</b>",
+    "balance.no_value": "—",
     "balance.no_prices": "⚠️ Fiyatlar alınamadı: değerler ve toplam gösterilmiyor.",
     "balance.lost_price": "⚠️ BTCTurk şu an {assets} için fiyat vermiyor: toplama dahil değil.",
     "balance.updated": "Güncelleme {when}",
     "balance.refresh": "🔄 Yenile",
     "balance.refreshed": "Güncel",
     "balance.replaced": "🔄 Güncel rakamlar aşağıda.",
+    "asset.title": "<b>{asset}</b> · {name}",
     "asset.total": "Toplam: <b>{amount} {asset}</b>",
     "asset.free": "Kullanılabilir: {amount} {asset}",
     "asset.in_orders": "Emirlerde: {amount} {asset}",
@@ -26,7 +34,7 @@ TEXTS: dict[str, str] = {
     "asset.no_prices": "Değer: fiyatlar şu an alınamıyor",
     "asset.not_held": "Şu anda hiç {asset} bakiyeniz yok.",
     "asset.unknown": "BTCTurk'te “{asset}” adında bir varlık yok.",
-    "asset.you_hold": " Bakiyeleriniz: {assets}.",
+    "asset.you_hold": "{message} Bakiyeleriniz: {assets}.",
     # exchange errors
     "error.stamp": "🕒 BTCTurk isteğin zaman damgasını reddetti: sunucunun saatini kontrol edin.",
     "error.auth": (
@@ -36,8 +44,8 @@ TEXTS: dict[str, str] = {
     "error.rate_limited": "⏳ BTCTurk botun yavaşlamasını istedi.",
     "error.unavailable": "⏳ BTCTurk yanıt vermiyor (bakım veya ağ sorunu).",
     "error.bad_response": "⚠️ BTCTurk'ten okunamayan bir yanıt geldi.",
-    "error.try_later": "Birkaç dakika sonra tekrar deneyin.",
-    "error.stale": "{when} tarihli veriler gösteriliyor.",
+    "error.with_advice": "{problem} Birkaç dakika sonra tekrar deneyin.",
+    "error.stale": "{problem} {when} tarihli veriler gösteriliyor.",
     "error.internal": "⚠️ Yanıt verirken bir sorun oluştu. Kaydedildi; lütfen tekrar deneyin.",
     "error.storage": "💾 Bot depolama alanını kullanamıyor (veri klasörü silinmiş olabilir): hiçbir şey kaydedilemedi. Sorun botun günlüğüne yazıldı.",
     # general
@@ -46,8 +54,10 @@ TEXTS: dict[str, str] = {
         "BTCTurk bakiyeleriniz ve {quote} değerleri. Bir bakiye değiştiğinde, kurduğunuz bir "
         "alarm tetiklendiğinde haber veririm ve her sabah bir özet gönderirim."
     ),
+    "help.command": "{usage} — {description}",
     "help.examples": "Örnekler: /balance btc · /alert BTC below 5 · /alert total above 40000000",
     "usage": "Kullanım: {usage}   örn. {example}",
+    "example.balance": "/balance btc",
     "unknown_command": "Bunu bilmiyorum. /help yapabildiklerimi listeler.",
     "edited_command": "Düzenlenen komutlar yeniden çalıştırılmaz: yeni bir mesaj olarak gönderin.",
     "refusal": (
@@ -77,6 +87,9 @@ TEXTS: dict[str, str] = {
     # change and threshold alerts
     "change.title": "🔔 <b>Bakiye değişti</b>",
     "change.orders_title": "🔒 <b>Emirler değişti</b>",
+    "change.move": "<b>{asset}</b> {old} → {new}",
+    "change.difference": "    {difference} {asset}",
+    "change.difference_worth": "    {difference} {asset}  ≈ {value} {quote}",
     "change.order_move": "🔒 Emirlerdeki {asset}: {old} → {new}",
     "change.portfolio": "Portföy: {total} {quote}",
     "change.no_prices": "Fiyatlar alınamadı: değerler gösterilmiyor.",
@@ -85,8 +98,9 @@ TEXTS: dict[str, str] = {
     "threshold.fell": "⚠️ <b>Alarm #{id}: {subject} {limit} altına düştü</b>",
     "threshold.portfolio": "Portföyünüz",
     "threshold.now": "Şimdi {value}",
-    "threshold.again_below": "{subject} yeniden {limit} altına indikten sonra tekrar tetiklenir.",
-    "threshold.again_above": "{subject} yeniden {limit} üzerine çıktıktan sonra tekrar tetiklenir.",
+    "threshold.value_worth": "{amount} {asset} (≈ {value} {quote})",
+    "threshold.again_below": "{subject} yeniden {limit} altına indikten sonra tekrar tetiklenir.   /unalert {id}",
+    "threshold.again_above": "{subject} yeniden {limit} üzerine çıktıktan sonra tekrar tetiklenir.   /unalert {id}",
     "threshold.the_portfolio": "portföy",
     "outage.down": (
         "⏳ {when} saatinden beri BTCTurk'e ulaşılamıyor. "
@@ -108,10 +122,17 @@ TEXTS: dict[str, str] = {
     "summary.first": "Karşılaştırılacak önceki bir özet henüz yok.",
     "summary.since_yesterday": "Dünden bu yana: {change}",
     "summary.since_day": "{day} özetinden bu yana: {change}",
+    "summary.change": "{arrow} {amount} {quote}",
+    "summary.change_percent": "{arrow} {amount} {quote} ({percent})",
+    "summary.trend": "{arrow} {percent}",
     "summary.new": "yeni",
     "summary.unpriced": "ℹ️ {assets} için {quote} fiyatı yok.",
+    "summary.up": "▲",
+    "summary.down": "▼",
+    "summary.same": "=",
     # alerts
     "alert.created": "✅ Alarm #{id} kuruldu: {alert}",
+    "alert.as_typed": "{target} {direction} {amount}",
     "alert.not_saved": "💾 Alarm kaydedilemedi: botun depolama alanına erişilemiyor. Alarm kurulmadı; sorun botun günlüğüne yazıldı.",
     "alert.urgent": "Acil: sessiz saatlerde ve sessize alınmışken de ulaşır.",
     "alert.now": "Şimdi: {value}",
@@ -129,7 +150,7 @@ TEXTS: dict[str, str] = {
     "alerts.none": "Hiç alarmınız yok. /alert ile kurabilirsiniz, örn. /alert BTC below 5",
     "alerts.title": "🔔 <b>Alarmlarınız</b>",
     "alerts.row": "#{id} {alert} · şimdi {value}",
-    "alerts.urgent_mark": " ⚡",
+    "alerts.row_urgent": "#{id} {alert} · şimdi {value} ⚡",
     "alerts.remove_hint": "Silmek için /unalert &lt;no&gt;",
     "alert.removed": "🗑 Alarm #{id} silindi.",
     "alert.not_found": "#{id} numaralı bir alarmınız yok. /alerts alarmlarınızı listeler.",
@@ -141,7 +162,7 @@ TEXTS: dict[str, str] = {
     "status.ok": "✅ BTCTurk yanıt veriyor",
     "status.down": "⏳ BTCTurk yanıt vermiyor",
     "status.last_read": "Bakiyeler en son {when} okundu",
-    "status.latency": ", {duration} sürdü",
+    "status.last_read_took": "Bakiyeler en son {when} okundu, {duration} sürdü",
     "status.never_read": "Henüz bakiye okunmadı",
     "status.clock_behind": "🕒 Bu sunucunun saati BTCTurk'ünkinden {seconds} sn geride; bot bunu düzeltiyor.",
     "status.clock_ahead": "🕒 Bu sunucunun saati BTCTurk'ünkinden {seconds} sn ileride; bot bunu düzeltiyor.",
@@ -168,10 +189,14 @@ TEXTS: dict[str, str] = {
     "interval.minutes": "{n} dakikada bir",
     "interval.hour": "saat",
     "interval.hours": "{n} saatte bir",
+    "duration.ms": "{n} ms",
+    "duration.seconds": "{n} s",
     # chart
     "chart.allocation": "Değere göre dağılım ({quote})",
+    "chart.caption": "📊 Portföy: <b>{total} {quote}</b> · {when}",
     "chart.no_value": "Henüz değeri olan bir varlık yok.",
     "chart.other": "diğer ({count})",
+    "chart.bar": "{share} · {value}",
     "chart.history": "Toplam değer, son {days} gün",
     "chart.history_soon": "Çizgi, iki günlük özet kaydedildikten sonra\nbaşlar (şimdiye kadar {stored}).",
     # settings, language, mute
@@ -179,8 +204,8 @@ TEXTS: dict[str, str] = {
     "settings.language": "Dil: {language} (/lang en · /lang tr)",
     "settings.quote": "Değer birimi: {quote}",
     "settings.timezone": "Saat dilimi: {zone}",
-    "settings.summary": "Günlük özet: {time}{chart}",
-    "settings.summary_chart": ", grafikli",
+    "settings.summary": "Günlük özet: {time}",
+    "settings.summary_with_chart": "Günlük özet: {time}, grafikli",
     "settings.poll": "Bakiyeler her {interval} kontrol ediliyor",
     "settings.orders": "Verilen veya iptal edilen emirler: {state}",
     "settings.quiet": "Sessiz saatler: {hours}",

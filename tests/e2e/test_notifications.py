@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from config import Settings
-from core.messages import COMMANDS
+from core.commands import COMMANDS
 from fakes.exchange_faults import Fault
 from services.monitor import PollOutcome
 from tests.e2e.conftest import (

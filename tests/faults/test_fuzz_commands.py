@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from config import Settings
-from core.messages import COMMANDS
+from core.commands import COMMANDS
 from fakes.exchange import FakeBtcTurk
 from fakes.seed import demo_balances, demo_tickers
 from fakes.telegram import SentMessage

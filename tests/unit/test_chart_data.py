@@ -6,17 +6,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from core.chart_data import (
-    MAX_CAPTION,
-    OTHER,
-    Slice,
-    allocation,
-    chart_caption,
-    history_points,
-    history_since,
-)
+from core.chart_data import OTHER, Slice, allocation, history_points, history_since
 from core.i18n import View, get_lang
 from core.summary import DailyPortfolio
+from core.texts.chart import MAX_CAPTION, chart_caption
 from core.valuation import Portfolio, Position, value_portfolio
 from tests.factories import AS_OF, documented_balances, documented_tickers
 

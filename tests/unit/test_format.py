@@ -5,9 +5,10 @@ from html import unescape
 from zoneinfo import ZoneInfo
 
 from btcturk.errors import AuthError, BadResponse, RateLimited, StampRejected, Unavailable
-from core.balance_reply import balance_reply
-from core.format import exchange_error_message, pre_table, stale_notice
 from core.i18n import Lang, View
+from core.texts.balance import balance_reply
+from core.texts.errors import exchange_error_message, stale_notice
+from core.texts.table import pre_table
 from core.valuation import Portfolio, value_portfolio
 from tests.factories import AS_OF, balance, documented_balances, documented_tickers, ticker
 

@@ -1,4 +1,4 @@
-"""Every text the bot shows about balances, as Telegram HTML with outside text escaped."""
+"""The /balance answers: the whole portfolio, one asset in detail, or why neither."""
 
 from __future__ import annotations
 
@@ -6,20 +6,28 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from html import escape
 
-from btcturk.errors import AuthError, BtcTurkError, RateLimited, StampRejected, Unavailable
+from core.commands import BALANCE, parse_balance_args
 from core.i18n import View
-from core.numbers import quantize
-from core.valuation import Portfolio, Position
-
-DUST_LIMIT = Decimal(1)  # in the quote currency
-NO_VALUE = "—"
+from core.texts.general import usage_message
+from core.texts.table import pre_table
+from core.valuation import DUST_LIMIT, Portfolio, Position, is_dust
 
 
-def is_dust(position: Position) -> bool:
-    """Tell whether a holding is too small to deserve its own line (a negative one never is)."""
-    if position.value is not None:
-        return 0 <= position.value < DUST_LIMIT
-    return quantize(position.total, position.precision) == 0
+def balance_reply(args: Sequence[str], portfolio: Portfolio, view: View) -> str:
+    """Return the /balance answer for `args`."""
+    try:
+        asset = parse_balance_args(args)
+    except ValueError:
+        return usage_message(BALANCE, view)
+    if asset is None:
+        return balance_message(portfolio, view)
+    position = portfolio.position(asset)
+    held = [p.asset for p in portfolio.positions]
+    if position is not None:
+        return asset_message(position, portfolio, view)
+    if asset in portfolio.known_assets:
+        return not_held_message(asset, held, view)
+    return unknown_asset_message(asset, held, view)
 
 
 def balance_message(portfolio: Portfolio, view: View) -> str:
@@ -34,8 +42,11 @@ def balance_message(portfolio: Portfolio, view: View) -> str:
         lines.append(_table(shown, view))
     locked = [p for p in shown if p.locked != 0]
     if locked:
-        lines.append(view.t("balance.in_orders", amounts=_amount_list(locked, "locked", view)))
-        lines.append(view.t("balance.free", amounts=_amount_list(locked, "free", view)))
+        in_orders = _amount_list([(p.locked, p) for p in locked], view)
+        lines.append(view.t("balance.in_orders", amounts=in_orders))
+        lines.append(
+            view.t("balance.free", amounts=_amount_list([(p.free, p) for p in locked], view))
+        )
     if dust:
         lines.append(_dust_line(dust, portfolio.quote, view))
     lines += _price_notes(portfolio, shown, view)
@@ -72,7 +83,7 @@ def asset_message(position: Position, portfolio: Portfolio, view: View) -> str:
     """Render one holding in detail."""
     asset, p, quote = escape(position.asset), position.precision, escape(portfolio.quote)
     lang = view.lang
-    lines = [f"<b>{asset}</b> · {escape(position.name)}"]
+    lines = [view.t("asset.title", asset=asset, name=escape(position.name))]
     lines.append(view.t("asset.total", amount=lang.amount(position.total, p), asset=asset))
     if position.locked != 0:
         lines.append(view.t("asset.free", amount=lang.amount(position.free, p), asset=asset))
@@ -97,49 +108,12 @@ def asset_message(position: Position, portfolio: Portfolio, view: View) -> str:
 
 def not_held_message(asset: str, held: Sequence[str], view: View) -> str:
     """Tell the user they hold none of a listed asset."""
-    return view.t("asset.not_held", asset=escape(asset)) + _held_hint(held, view)
+    return _with_held(view.t("asset.not_held", asset=escape(asset)), held, view)
 
 
 def unknown_asset_message(asset: str, held: Sequence[str], view: View) -> str:
     """Tell the user an asset is not listed on BTCTurk."""
-    return view.t("asset.unknown", asset=escape(asset[:20])) + _held_hint(held, view)
-
-
-def exchange_error_message(error: BtcTurkError, view: View, *, advice: bool = True) -> str:
-    """Explain an exchange failure in words the account owner can act on."""
-    if isinstance(error, StampRejected):
-        return view.t("error.stamp")
-    if isinstance(error, AuthError):
-        return view.t("error.auth")
-    if isinstance(error, RateLimited):
-        key = "error.rate_limited"
-    elif isinstance(error, Unavailable):
-        key = "error.unavailable"
-    else:
-        key = "error.bad_response"
-    return f"{view.t(key)} {view.t('error.try_later')}" if advice else view.t(key)
-
-
-def stale_notice(error: BtcTurkError, portfolio: Portfolio, view: View) -> str:
-    """Say that the figures below are older than asked, and why."""
-    stale = view.t("error.stale", when=view.when(portfolio.as_of))
-    return f"{exchange_error_message(error, view, advice=False)} {stale}"
-
-
-def pre_table(rows: Sequence[tuple[str, ...]], align: str) -> str:
-    """Lay plain-text cells out in a <pre> block, one `align` letter ("<" or ">") a column.
-
-    Widths are measured on the text as shown, before escaping, so an asset called A<B lines up.
-    """
-    widths = [max(len(row[i]) for row in rows) for i in range(len(align))]
-    lines = [
-        "  ".join(
-            f"{cell:{side}{width}}" for cell, side, width in zip(row, align, widths, strict=True)
-        )
-        for row in rows
-    ]
-    body = "\n".join(lines)
-    return f"<pre>{escape(body)}</pre>"
+    return _with_held(view.t("asset.unknown", asset=escape(asset[:20])), held, view)
 
 
 def _table(positions: Sequence[Position], view: View) -> str:
@@ -147,16 +121,19 @@ def _table(positions: Sequence[Position], view: View) -> str:
         (
             p.asset,
             view.lang.amount(p.total, p.precision),
-            NO_VALUE if p.value is None else view.lang.money(p.value),
+            view.t("balance.no_value") if p.value is None else view.lang.money(p.value),
         )
         for p in positions
     ]
     return pre_table(rows, "<>>")
 
 
-def _amount_list(positions: Iterable[Position], field: str, view: View) -> str:
+def _amount_list(amounts: Iterable[tuple[Decimal, Position]], view: View) -> str:
     return ", ".join(
-        f"{view.lang.amount(getattr(p, field), p.precision)} {escape(p.asset)}" for p in positions
+        view.t(
+            "amount.with_unit", amount=view.lang.amount(amount, p.precision), unit=escape(p.asset)
+        )
+        for amount, p in amounts
     )
 
 
@@ -171,7 +148,9 @@ def _dust_line(dust: Sequence[Position], quote: str, view: View) -> str:
     )
 
 
-def _held_hint(held: Sequence[str], view: View) -> str:
+def _with_held(message: str, held: Sequence[str], view: View) -> str:
+    """Add to `message` the assets the user does hold, when there are any."""
     if not held:
-        return ""
-    return view.t("asset.you_hold", assets=", ".join(escape(a) for a in held))
+        return message
+    assets = ", ".join(escape(a) for a in held)
+    return view.t("asset.you_hold", message=message, assets=assets)

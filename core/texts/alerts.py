@@ -15,8 +15,12 @@ _QUOTED_ARGUMENT = {Problem.UNKNOWN_ASSET: 0, Problem.DIRECTION: 1, Problem.NOT_
 
 def describe(spec: AlertSpec, quote: str, view: View) -> str:
     """Return an alert as typed: BTC below 5, total above 40,000,000 TRY."""
-    unit = f" {escape(quote)}" if spec.target == TOTAL else ""
-    return f"{escape(spec.target)} {spec.direction.value} {view.lang.plain(spec.amount)}{unit}"
+    amount = view.lang.plain(spec.amount)
+    if spec.target == TOTAL:
+        amount = view.t("amount.with_unit", amount=amount, unit=escape(quote))
+    return view.t(
+        "alert.as_typed", target=escape(spec.target), direction=spec.direction.value, amount=amount
+    )
 
 
 def current_text(
@@ -26,8 +30,10 @@ def current_text(
     if value is None:
         return view.t("alert.unknown_value")
     if spec.target == TOTAL:
-        return f"{view.lang.money(value)} {escape(quote)}"
-    return f"{view.lang.amount(value, precision)} {escape(spec.target)}"
+        return view.t("amount.with_unit", amount=view.lang.money(value), unit=escape(quote))
+    return view.t(
+        "amount.with_unit", amount=view.lang.amount(value, precision), unit=escape(spec.target)
+    )
 
 
 def alert_created(
@@ -59,7 +65,9 @@ def alert_usage(error: AlertUsageError | None, args: Sequence[str], view: View) 
         return view.t("alert.usage")
     position = _QUOTED_ARGUMENT.get(error.problem)
     text = escape(args[position][:20]) if position is not None and position < len(args) else ""
-    return f"{view.t(f'alert.problem.{error.problem.value}', text=text)}\n{view.t('alert.usage')}"
+    return "\n".join(
+        [view.t(f"alert.problem.{error.problem.value}", text=text), view.t("alert.usage")]
+    )
 
 
 def alerts_list(rows: Sequence[tuple[int, AlertSpec, str, bool]], quote: str, view: View) -> str:
@@ -68,9 +76,8 @@ def alerts_list(rows: Sequence[tuple[int, AlertSpec, str, bool]], quote: str, vi
         return view.t("alerts.none")
     lines = [view.t("alerts.title")]
     for alert_id, spec, now, urgent in rows:
-        mark = view.t("alerts.urgent_mark") if urgent else ""
-        row = view.t("alerts.row", id=alert_id, alert=describe(spec, quote, view), value=now)
-        lines.append(row + mark)
+        key = "alerts.row_urgent" if urgent else "alerts.row"
+        lines.append(view.t(key, id=alert_id, alert=describe(spec, quote, view), value=now))
     lines.append(view.t("alerts.remove_hint"))
     return "\n".join(lines)
 

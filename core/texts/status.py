@@ -12,6 +12,11 @@ from typing import Protocol
 from core.i18n import View
 
 SHOWN_SUBJECTS = 3
+_INTERVAL_UNITS = (  # the text of one unit, of several, and its length in seconds
+    ("interval.hour", "interval.hours", 3600),
+    ("interval.minute", "interval.minutes", 60),
+    ("interval.second", "interval.seconds", 1),
+)
 
 
 class DataNoteKind(Protocol):
@@ -34,7 +39,7 @@ class StatusFacts:
     reachable: bool
     last_success_at: datetime | None
     last_latency_s: float | None
-    last_error: str | None  # an explanation from core.format.exchange_error_message
+    last_error: str | None  # an explanation from core.texts.errors.exchange_error_message
     clock_offset_ms: int
     poll_interval_s: int
     chat_alerts: int
@@ -56,10 +61,12 @@ def status_message(facts: StatusFacts, view: View) -> str:
     if not facts.prices_available:
         lines.append(view.t("status.prices_down"))
     if facts.last_success_at is not None:
-        latency = ""
-        if facts.last_latency_s is not None:
-            latency = view.t("status.latency", duration=_duration(facts.last_latency_s, view))
-        lines.append(view.t("status.last_read", when=view.when(facts.last_success_at)) + latency)
+        when = view.when(facts.last_success_at)
+        if facts.last_latency_s is None:
+            lines.append(view.t("status.last_read", when=when))
+        else:
+            duration = _duration(facts.last_latency_s, view)
+            lines.append(view.t("status.last_read_took", when=when, duration=duration))
     else:
         lines.append(view.t("status.never_read"))
     if facts.clock_stepped_s is not None:
@@ -108,17 +115,13 @@ def _data_notes(notes: Sequence[DataNoteKind], view: View) -> list[str]:
 
 def interval(seconds: int, view: View) -> str:
     """Return a poll interval in words: minute, 5 minutes, 30 s."""
-    for unit, size in (("hour", 3600), ("minute", 60)):
-        if seconds % size == 0:
-            count = seconds // size
-            return (
-                view.t(f"interval.{unit}") if count == 1 else view.t(f"interval.{unit}s", n=count)
-            )
-    return view.t("interval.second") if seconds == 1 else view.t("interval.seconds", n=seconds)
+    one, many, size = next(unit for unit in _INTERVAL_UNITS if seconds % unit[2] == 0)
+    count = seconds // size
+    return view.t(one) if count == 1 else view.t(many, n=count)
 
 
 def _duration(seconds: float, view: View) -> str:
     """Return a short duration: 12 ms, 1.25 s."""
     if seconds < 1:
-        return f"{round(seconds * 1000)} ms"
-    return f"{view.lang.amount(Decimal(repr(seconds)), 2)} s"
+        return view.t("duration.ms", n=round(seconds * 1000))
+    return view.t("duration.seconds", n=view.lang.amount(Decimal(repr(seconds)), 2))

@@ -23,10 +23,22 @@ def change_alert(changes: Sequence[BalanceChange], portfolio: Portfolio, view: V
     for change in moves:
         asset, p = escape(change.asset), change.precision
         old, new = lang.amount(change.old_total, p), lang.amount(change.new_total, p)
-        lines.append(f"<b>{asset}</b> {old} → {new}")
+        lines.append(view.t("change.move", asset=asset, old=old, new=new))
+        difference = lang.signed(change.difference, p)
         value = _value(change.difference, change.asset, portfolio)
-        worth = "" if value is None else f"  ≈ {lang.signed(value, 2)} {quote}"
-        lines.append(f"    {lang.signed(change.difference, p)} {asset}{worth}")
+        if value is None:
+            lines.append(view.t("change.difference", difference=difference, asset=asset))
+        else:
+            worth = lang.signed(value, 2)
+            lines.append(
+                view.t(
+                    "change.difference_worth",
+                    difference=difference,
+                    asset=asset,
+                    value=worth,
+                    quote=quote,
+                )
+            )
     for change in order_moves:
         p = change.precision
         lines.append(
@@ -50,14 +62,19 @@ def threshold_alert(
     above = rule.direction is Direction.ABOVE
     if rule.target == TOTAL:
         subject, again_subject = view.t("threshold.portfolio"), view.t("threshold.the_portfolio")
-        limit = f"{lang.plain(rule.amount)} {quote}"
-        now_value = f"{lang.money(value)} {quote}"
+        limit = view.t("amount.with_unit", amount=lang.plain(rule.amount), unit=quote)
+        now_value = view.t("amount.with_unit", amount=lang.money(value), unit=quote)
     else:
         subject = again_subject = escape(rule.target)
         limit = lang.plain(rule.amount)
-        price = portfolio.prices.get(rule.target)
-        worth = "" if price is None else f" (≈ {lang.money(value * price)} {quote})"
-        now_value = f"{lang.amount(value, precision)} {subject}{worth}"
+        amount, price = lang.amount(value, precision), portfolio.prices.get(rule.target)
+        if price is None:
+            now_value = view.t("amount.with_unit", amount=amount, unit=subject)
+        else:
+            worth = lang.money(value * price)
+            now_value = view.t(
+                "threshold.value_worth", amount=amount, asset=subject, value=worth, quote=quote
+            )
     title = view.t(
         "threshold.rose" if above else "threshold.fell", id=alert_id, subject=subject, limit=limit
     )
@@ -65,8 +82,9 @@ def threshold_alert(
         "threshold.again_below" if above else "threshold.again_above",
         subject=again_subject,
         limit=limit,
+        id=alert_id,
     )
-    return f"{title}\n{view.t('threshold.now', value=now_value)}\n{again}   /unalert {alert_id}"
+    return "\n".join([title, view.t("threshold.now", value=now_value), again])
 
 
 def exchange_down(since: datetime, view: View) -> str:

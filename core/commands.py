@@ -1,0 +1,61 @@
+"""The bot's commands as the user types them, and the argument of /balance."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from core.i18n import Lang
+
+_ASSET = re.compile(r"[A-Za-z0-9]{1,15}")
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """One command as the user types it; its description is looked up per language."""
+
+    name: str
+    arguments: bool = False  # its syntax is the text "args.<name>" of each language
+
+    def usage(self, lang: Lang) -> str:
+        """Return the command with its argument syntax in `lang`: /balance [ASSET]."""
+        arguments = lang.t(f"args.{self.name}") if self.arguments else ""
+        return f"/{self.name} {arguments}".rstrip()
+
+    def description(self, lang: Lang) -> str:
+        """Return what the command does, in `lang`."""
+        return lang.t(f"command.{self.name}")
+
+
+COMMANDS: tuple[Command, ...] = (
+    Command("balance", True),
+    Command("summary"),
+    Command("chart"),
+    Command("alert", True),
+    Command("alerts"),
+    Command("unalert", True),
+    Command("mute", True),
+    Command("unmute"),
+    Command("settings"),
+    Command("lang", True),
+    Command("status"),
+    Command("help"),
+)
+
+
+def command(name: str) -> Command:
+    """Return the command called `name`."""
+    return next(c for c in COMMANDS if c.name == name)
+
+
+BALANCE = command("balance")
+
+
+def parse_balance_args(args: Sequence[str]) -> str | None:
+    """Return the asset asked for (upper-case), None for all; ValueError when malformed."""
+    if not args:
+        return None
+    if len(args) > 1 or not _ASSET.fullmatch(args[0]):
+        raise ValueError("malformed /balance arguments")
+    return args[0].upper()

@@ -1,0 +1,47 @@
+"""The /settings text: the bot's configuration as it applies to one chat."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from html import escape
+
+from core.i18n import View
+
+
+@dataclass(frozen=True, slots=True)
+class ChatSettingsView:
+    """What /settings shows: the bot's configuration as it applies to one chat."""
+
+    quote: str
+    summary_time: str
+    summary_chart: bool
+    poll_interval: str
+    order_changes: bool
+    quiet_hours: str | None
+    muted_until: datetime | None
+
+
+def settings_message(facts: ChatSettingsView, view: View) -> str:
+    """Render /settings."""
+    lines = [
+        view.t("settings.title"),
+        view.t("settings.language", language=view.t("language.name")),
+        view.t("settings.quote", quote=escape(facts.quote)),
+        view.t("settings.timezone", zone=escape(view.place())),
+        view.t(
+            "settings.summary_with_chart" if facts.summary_chart else "settings.summary",
+            time=facts.summary_time,
+        ),
+        view.t("settings.poll", interval=facts.poll_interval),
+        view.t(
+            "settings.orders",
+            state=view.t("settings.on" if facts.order_changes else "settings.off"),
+        ),
+        view.t("settings.quiet", hours=facts.quiet_hours or view.t("settings.quiet_none")),
+    ]
+    if facts.muted_until is not None and facts.muted_until > view.now:
+        lines.append(view.t("settings.muted", when=view.when(facts.muted_until)))
+    else:
+        lines.append(view.t("settings.unmuted"))
+    return "\n".join(lines)

@@ -1,0 +1,101 @@
+"""The daily summary's text: the portfolio now, and how it moved since the previous summary."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from decimal import Decimal
+from html import escape
+
+from core.i18n import View
+from core.numbers import quantize
+from core.summary import AssetMove, DailyPortfolio, asset_moves
+from core.texts.table import pre_table
+from core.valuation import Portfolio
+
+HUNDRED = Decimal(100)
+MORNING_ENDS_HOUR = 12
+
+
+def summary_message(
+    portfolio: Portfolio, previous: DailyPortfolio | None, view: View, *, scheduled: bool
+) -> str:
+    """Render the summary; the `scheduled` one greets (good morning, before noon)."""
+    lang, quote = view.lang, escape(portfolio.quote)
+    today = view.long_date()
+    if not scheduled:
+        title = view.t("summary.title", date=today)
+    elif view.now.astimezone(view.tz).hour < MORNING_ENDS_HOUR:
+        title = view.t("summary.morning", date=today)
+    else:
+        title = view.t("summary.daily", date=today)
+    if not portfolio.prices_available:
+        updated = view.t("balance.updated", when=view.when(portfolio.as_of))
+        return "\n".join([title, view.t("balance.no_prices"), updated])
+    lines = [title, view.t("summary.total", total=lang.money(portfolio.total), quote=quote)]
+    if portfolio.unpriced:  # a total without an asset it had yesterday compares falsely
+        assets = ", ".join(escape(a) for a in portfolio.unpriced)
+        lines.append(view.t("balance.lost_price", assets=assets))
+    elif previous is None:
+        lines.append(view.t("summary.first"))
+    else:
+        change = _change(portfolio.total - previous.total, previous.total, quote, view)
+        lines.append(_since(previous.day, view, change))
+    compared = None if portfolio.unpriced else previous
+    moves = asset_moves(portfolio, compared)
+    if moves:
+        lines.append(_table(moves, view, compare=compared is not None))
+    lost = set(portfolio.unpriced)
+    unpriced = [
+        escape(p.asset) for p in portfolio.positions if p.value is None and p.asset not in lost
+    ]
+    if unpriced:
+        lines.append(view.t("summary.unpriced", quote=quote, assets=", ".join(unpriced)))
+    lines.append(view.t("balance.updated", when=view.when(portfolio.as_of)))
+    return "\n".join(lines)
+
+
+def _since(previous: date, view: View, change: str) -> str:
+    days = (view.now.astimezone(view.tz).date() - previous).days
+    if days <= 1:
+        return view.t("summary.since_yesterday", change=change)
+    moment = datetime.combine(previous, time(12), view.tz)
+    day = view.weekday(moment) if days < 7 else view.short_date(moment)
+    return view.t("summary.since_day", day=day, change=change)
+
+
+def _change(change: Decimal, base: Decimal, quote: str, view: View) -> str:
+    """Return the total's change, with its percentage of `base` unless that is zero."""
+    amount, arrow = view.lang.signed(change, 2), _arrow(change, view)
+    if base == 0:
+        return view.t("summary.change", arrow=arrow, amount=amount, quote=quote)
+    percent = view.lang.percent(change / base * HUNDRED)
+    return view.t(
+        "summary.change_percent", arrow=arrow, amount=amount, quote=quote, percent=percent
+    )
+
+
+def _arrow(change: Decimal, view: View) -> str:
+    if quantize(change, 2) == 0:
+        return view.t("summary.same")
+    return view.t("summary.up" if change > 0 else "summary.down")
+
+
+def _table(moves: list[AssetMove], view: View, *, compare: bool) -> str:
+    rows = []
+    for move in moves:
+        if not compare:
+            trend = ""
+        elif move.before is None or move.before == 0:
+            trend = view.t("summary.new")
+        else:
+            ratio = move.change / move.before * HUNDRED
+            same = quantize(ratio, 2) == 0
+            trend = (
+                view.t("summary.same")
+                if same
+                else view.t(
+                    "summary.trend", arrow=_arrow(ratio, view), percent=view.lang.percent(ratio)
+                )
+            )
+        rows.append((move.asset, trend, view.lang.money(move.now)))
+    return pre_table(rows, "<<>")
