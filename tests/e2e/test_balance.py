@@ -6,7 +6,6 @@ import asyncio
 import functools
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -29,6 +28,7 @@ from tests.e2e.conftest import (
     BotHarness,
     FakeClock,
 )
+from tests.kit.clocks import ManualMonotonic, RecordedSleep
 
 THIRD_CHAT = 555_000_111
 OTHER_SECRET = "c29tZS1vdGhlci1zZWNyZXQtdGhhdC1pcy12YWxpZC1iYXNlNjQ="  # valid base64
@@ -44,26 +44,6 @@ SEEDED_TOTAL = "34,216,101.93"
 ISTANBUL = ZoneInfo("Europe/Istanbul")
 
 
-class NoWait:
-    """Stand in for asyncio.sleep in the client's backoff: record each delay, wait for nothing."""
-
-    def __init__(self) -> None:
-        self.delays: list[float] = []
-
-    async def __call__(self, delay: float) -> None:
-        self.delays.append(delay)
-
-
-@dataclass
-class ManualMonotonic:
-    """A monotonic clock the test moves by hand, for the portfolio cache."""
-
-    now: float = 1_000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 @pytest.fixture(autouse=True)
 def without_scheduled_jobs(monkeypatch: pytest.MonkeyPatch) -> None:
     """Run the bot without its scheduled jobs (poll, summary, delivery).
@@ -75,9 +55,9 @@ def without_scheduled_jobs(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def backoff(monkeypatch: pytest.MonkeyPatch) -> NoWait:
+def backoff(monkeypatch: pytest.MonkeyPatch) -> RecordedSleep:
     """Build the bot's exchange client with a backoff that does not really wait."""
-    sleep = NoWait()
+    sleep = RecordedSleep()
     monkeypatch.setattr(app, "BtcTurkClient", functools.partial(BtcTurkClient, sleep=sleep))
     return sleep
 

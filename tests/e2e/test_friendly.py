@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -22,18 +21,9 @@ from tests.e2e.conftest import (
     sent_to,
     services_of,
 )
+from tests.kit.clocks import ManualMonotonic
 
 StartBot = Callable[[Settings], Any]
-
-
-@dataclass
-class ManualMonotonic:
-    """A monotonic clock the test moves by hand, for the 5 s balance cache."""
-
-    now: float = 1_000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 async def test_turkish_by_default_with_turkish_numbers(

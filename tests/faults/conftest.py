@@ -27,16 +27,16 @@ import app
 from btcturk.client import BtcTurkClient
 from config import Settings, load_settings
 from fakes.exchange import FakeBtcTurk
-from fakes.seed import DEMO_API_KEY, DEMO_API_SECRET, DEMO_BOT_TOKEN
 from fakes.telegram import FakeTelegram
 from handlers.access import GUARD_GROUP
 from services.portfolio import PortfolioService
 from tests.e2e import conftest as e2e
-from tests.e2e.conftest import (
-    ALLOWED_CHAT,
-    ALLOWED_GROUP,
-    REPLY_TIMEOUT_S,
-)
+from tests.e2e.conftest import REPLY_TIMEOUT_S
+from tests.kit.clocks import ManualMonotonic, RecordedSleep
+from tests.kit.env import environment_on_fakes
+
+RecordedBackoff = RecordedSleep  # the kit's names, for tests that import them from here
+__all__ = ["ManualMonotonic", "RecordedBackoff"]
 
 # The e2e suite's fixtures: the two fakes, the FakeClock and the running bot.
 exchange = e2e.exchange
@@ -57,19 +57,13 @@ T = TypeVar("T")
 
 def base_env(exchange: FakeBtcTurk, telegram: FakeTelegram, data_dir: Path) -> dict[str, str]:
     """Return the variables that point the bot at the fakes, in English, with short timeouts."""
-    return {
-        "TELEGRAM_BOT_TOKEN": DEMO_BOT_TOKEN,
-        "TELEGRAM_API_URL": telegram.api_url,
-        "BTCTURK_API_URL": exchange.base_url,
-        "BTCTURK_API_KEY": DEMO_API_KEY,
-        "BTCTURK_API_SECRET": DEMO_API_SECRET,
-        "ALLOWED_CHAT_IDS": f"{ALLOWED_CHAT},{ALLOWED_GROUP}",
-        "DATA_DIR": str(data_dir),
-        "LANGUAGE": "en",
-        "POLL_INTERVAL_SECONDS": "3600",
-        "BTCTURK_TIMEOUT_SECONDS": "1",
-        "BTCTURK_KEY_RETRY_SECONDS": "1",
-    }
+    return environment_on_fakes(
+        exchange,
+        telegram,
+        data_dir,
+        BTCTURK_TIMEOUT_SECONDS="1",
+        BTCTURK_KEY_RETRY_SECONDS="1",
+    )
 
 
 @pytest.fixture
@@ -90,40 +84,18 @@ def without_jobs(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(app, "schedule_jobs", lambda job_queue, poll_interval_s: None)
 
 
-class RecordedBackoff:
-    """Stand in for asyncio.sleep in the exchange client's backoff: record, do not wait."""
-
-    def __init__(self) -> None:
-        self.delays: list[float] = []
-
-    async def __call__(self, delay: float) -> None:
-        self.delays.append(delay)
-
-
 @pytest.fixture
-def backoff(monkeypatch: pytest.MonkeyPatch) -> RecordedBackoff:
+def backoff(monkeypatch: pytest.MonkeyPatch) -> RecordedSleep:
     """Build the bot's exchange client with a backoff that records its delays instantly."""
-    sleep = RecordedBackoff()
+    sleep = RecordedSleep()
     monkeypatch.setattr(app, "BtcTurkClient", functools.partial(BtcTurkClient, sleep=sleep))
     return sleep
-
-
-@dataclass
-class ManualMonotonic:
-    """A monotonic clock for the 5 s balance cache: it ticks 1 ms per reading, and the test
-    moves it further by hand."""
-
-    now: float = 1_000.0
-
-    def __call__(self) -> float:
-        self.now += 0.001
-        return self.now
 
 
 @pytest.fixture
 def cache_clock(monkeypatch: pytest.MonkeyPatch) -> ManualMonotonic:
     """Build the bot's portfolio service on a monotonic clock the test controls."""
-    clock = ManualMonotonic()
+    clock = ManualMonotonic(tick=0.001)  # 1 ms per reading; the test moves it further
     monkeypatch.setattr(
         app, "PortfolioService", functools.partial(PortfolioService, monotonic=clock)
     )

@@ -28,11 +28,11 @@ from tests.e2e.conftest import ALLOWED_CHAT, REPLY_TIMEOUT_S, BotHarness, servic
 from tests.faults.conftest import (
     START_TIMEOUT_S,
     Launcher,
-    ManualMonotonic,
     UpdateTracker,
     base_env,
     wait_while_running,
 )
+from tests.kit.clocks import ManualMonotonic
 
 pytestmark = [pytest.mark.faults, pytest.mark.usefixtures("without_jobs")]
 

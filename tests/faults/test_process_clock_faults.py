@@ -35,22 +35,15 @@ from tests.e2e.conftest import (
     ALLOWED_GROUP,
     REPLY_TIMEOUT_S,
     STRANGER,
-    BootClock,
     BotHarness,
     poll,
     sent_to,
     services_of,
 )
-from tests.faults.conftest import (
-    START_TIMEOUT_S,
-    Launcher,
-    ManualMonotonic,
-    UpdateTracker,
-    base_env,
-    expire_cache,
-)
+from tests.faults.conftest import START_TIMEOUT_S, Launcher, UpdateTracker, base_env, expire_cache
 from tests.faults.test_process_faults import STOP_WITHIN_S, started_polling, until
 from tests.faults.test_telegram_faults import large_account
+from tests.kit.clocks import ManualMonotonic
 
 StartBot = Callable[[Settings], Any]
 
@@ -335,7 +328,7 @@ async def test_scheduled_polls_keep_their_pace_when_the_wall_clock_steps_back(
         assert bot.application.running
 
 
-def elapse(bot: BotHarness, boot: BootClock, **delta: float) -> None:
+def elapse(bot: BotHarness, boot: ManualMonotonic, **delta: float) -> None:
     """Let real time pass: the wall clock and the boot clock move together."""
     bot.clock.advance(**delta)
     boot.now += timedelta(**delta).total_seconds()
@@ -348,7 +341,7 @@ async def summaries_now(bot: BotHarness) -> int:
 
 @pytest.mark.usefixtures("without_jobs")
 async def test_a_step_back_across_midnight_repeats_no_summary(
-    boot_clock: BootClock, bot: BotHarness
+    boot_clock: ManualMonotonic, bot: BotHarness
 ) -> None:
     elapse(bot, boot_clock, hours=1, seconds=1)  # 09:00:01
     assert await summaries_now(bot) == 2
@@ -367,7 +360,7 @@ async def test_a_step_back_across_midnight_repeats_no_summary(
 
 @pytest.mark.usefixtures("without_jobs")
 async def test_a_day_ahead_then_corrected_neither_repeats_nor_skips_a_summary(
-    boot_clock: BootClock, bot: BotHarness
+    boot_clock: ManualMonotonic, bot: BotHarness
 ) -> None:
     elapse(bot, boot_clock, hours=1, seconds=1)  # 09:00:01
     assert await summaries_now(bot) == 2
@@ -386,7 +379,7 @@ async def test_a_day_ahead_then_corrected_neither_repeats_nor_skips_a_summary(
 
 @pytest.mark.usefixtures("without_jobs")
 async def test_a_step_back_of_an_hour_after_the_summary_repeats_none(
-    boot_clock: BootClock, bot: BotHarness
+    boot_clock: ManualMonotonic, bot: BotHarness
 ) -> None:
     elapse(bot, boot_clock, hours=1, seconds=1)  # 09:00:01
     assert await summaries_now(bot) == 2
