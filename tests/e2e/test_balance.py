@@ -28,19 +28,12 @@ from tests.e2e.conftest import (
     BotHarness,
     FakeClock,
 )
+from tests.kit.account import SEEDED_TOTAL
 from tests.kit.clocks import ManualMonotonic, RecordedSleep
 
 THIRD_CHAT = 555_000_111
 OTHER_SECRET = "c29tZS1vdGhlci1zZWNyZXQtdGhhdC1pcy12YWxpZC1iYXNlNjQ="  # valid base64
 TELEGRAM_LIMIT = 4096
-# The seeded account at the seeded prices (BTCTRY 3,500,000, USDTTRY 41.5, GLMRUSDT 0.0821):
-#   BTC   9.7502186644553258 x 3,500,000            = 34,125,765.3255936
-#   TRY   27,223.7283250757643288                    =     27,223.7283250757643288
-#   USDT  1,500.25 x 41.5                            =     62,260.375
-#   GLMR  250 x 0.0821 x 41.5                        =        851.7875
-#   dust  SHIB 0.1102575 + XRP 0.390361 + AVAX 0.2101 =          0.7107185
-#   ETHW  no price, not in the total
-SEEDED_TOTAL = "34,216,101.93"
 ISTANBUL = ZoneInfo("Europe/Istanbul")
 
 

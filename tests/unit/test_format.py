@@ -9,7 +9,7 @@ from core.balance_reply import balance_reply
 from core.format import exchange_error_message, pre_table, stale_notice
 from core.i18n import Lang, View
 from core.valuation import Portfolio, value_portfolio
-from tests.factories import AS_OF, balance, documented_balances, documented_tickers, ticker
+from tests.kit.account import AS_OF, balance, documented_balances, documented_tickers, ticker
 
 ISTANBUL = ZoneInfo("Europe/Istanbul")
 VIEW = View(Lang("en"), ISTANBUL, AS_OF)
