@@ -219,6 +219,7 @@ class RecordingLimiter(BaseRateLimiter[int]):
         )
 
 
+@pytest.mark.slow
 async def test_sigterm_while_the_token_is_refused_exits_0_within_10_s(
     exchange: FakeBtcTurk, telegram: FakeTelegram, launcher: Launcher, tmp_path: Path
 ) -> None:

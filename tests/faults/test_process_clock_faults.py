@@ -50,6 +50,7 @@ StartBot = Callable[[Settings], Any]
 pytestmark = pytest.mark.faults
 
 
+@pytest.mark.slow
 async def test_sighup_stops_the_bot_in_order_and_exits_0(
     exchange: FakeBtcTurk, telegram: FakeTelegram, launcher: Launcher, tmp_path: Path
 ) -> None:
@@ -67,6 +68,7 @@ async def test_sighup_stops_the_bot_in_order_and_exits_0(
     assert "Traceback" not in stderr
 
 
+@pytest.mark.slow
 async def test_second_bot_on_the_same_data_dir_exits_1_naming_the_first(
     exchange: FakeBtcTurk, telegram: FakeTelegram, launcher: Launcher, tmp_path: Path
 ) -> None:
@@ -86,6 +88,7 @@ async def test_second_bot_on_the_same_data_dir_exits_1_naming_the_first(
     assert await first.wait_exit(within=STOP_WITHIN_S) == 0
 
 
+@pytest.mark.slow
 async def test_the_data_dir_is_free_again_once_the_first_bot_stopped(
     exchange: FakeBtcTurk, telegram: FakeTelegram, launcher: Launcher, tmp_path: Path
 ) -> None:

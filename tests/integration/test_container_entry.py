@@ -267,6 +267,7 @@ IMPORT_CHECK = textwrap.dedent(
 )
 
 
+@pytest.mark.slow
 def test_every_import_of_the_shipped_code_resolves_in_the_image(
     image: Image, venv_bin: Path, app_dir: Path, tmp_path: Path
 ) -> None:
@@ -351,6 +352,7 @@ async def start_bot(tmp_path: Path) -> AsyncIterator[StartBot]:
             await process.wait()
 
 
+@pytest.mark.slow
 async def test_the_bot_beats_the_health_check_passes_and_sigterm_stops_it(
     image: Image,
     venv_bin: Path,

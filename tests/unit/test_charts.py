@@ -123,6 +123,7 @@ async def test_chart_png_draws_off_the_event_loop(monkeypatch: pytest.MonkeyPatc
     assert threads[0] != threading.get_ident()
 
 
+@pytest.mark.slow
 def test_start_up_does_not_import_matplotlib() -> None:
     code = (
         "import sys, bot, app, handlers.chart, services.charts, services.summaries\n"

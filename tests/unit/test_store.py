@@ -523,6 +523,7 @@ asyncio.run(main())
 """
 
 
+@pytest.mark.slow
 async def test_kill_9_keeps_committed_polls_and_drops_half_written_ones(
     db_path: Path, clock: FakeClock
 ) -> None:
