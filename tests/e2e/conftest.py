@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,16 +10,15 @@ from typing import Any
 import pytest
 from telegram.ext import Application
 
-import app
 from app import build_application, running
 from config import Settings, load_settings
 from fakes.exchange import FakeBtcTurk
 from fakes.telegram import FakeTelegram, SentMessage
 from services.context import Services
 from services.monitor import PollOutcome
-from services.summaries import Summaries
-from tests.kit.clocks import FakeClock, ManualMonotonic
+from tests.kit.clocks import FakeClock, ManualMonotonic, RecordedSleep
 from tests.kit.env import ALLOWED_CHAT, ALLOWED_GROUP, environment_on_fakes
+from tests.kit.wiring import hand_boot_clock, hand_cache_clock, record_backoff
 
 __all__ = ["ALLOWED_CHAT", "ALLOWED_GROUP", "FakeClock"]  # imported from here by the e2e tests
 STRANGER = 424242
@@ -138,8 +136,18 @@ def sent_to(harness: BotHarness, chat_id: int, prefix: str = "") -> list[SentMes
 
 
 @pytest.fixture
+def backoff(monkeypatch: pytest.MonkeyPatch) -> RecordedSleep:
+    """Build the bot's exchange client with a backoff that records its delays instantly."""
+    return record_backoff(monkeypatch)
+
+
+@pytest.fixture
+def cache_clock(monkeypatch: pytest.MonkeyPatch) -> ManualMonotonic:
+    """Build the bot's portfolio service on a monotonic clock the test moves by hand."""
+    return hand_cache_clock(monkeypatch)
+
+
+@pytest.fixture
 def boot_clock(monkeypatch: pytest.MonkeyPatch) -> ManualMonotonic:
     """Build the bot's daily summaries on a boot clock the test moves (request before `bot`)."""
-    boot = ManualMonotonic(now=50_000.0)  # real time, never stepped
-    monkeypatch.setattr(app, "Summaries", functools.partial(Summaries, boot_clock=boot))
-    return boot
+    return hand_boot_clock(monkeypatch)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import functools
 import re
 from collections.abc import Callable
 from decimal import Decimal
@@ -14,13 +13,11 @@ import pytest
 from telegram.ext import CallbackContext, TypeHandler
 
 import app
-from btcturk.client import BtcTurkClient
 from config import Settings
 from fakes.exchange import FakeBtcTurk
 from fakes.exchange_faults import Fault
 from fakes.seed import JsonRow, ticker_row
 from fakes.telegram import SentMessage
-from services.portfolio import PortfolioService
 from tests.e2e.conftest import (
     ALLOWED_CHAT,
     ALLOWED_GROUP,
@@ -29,7 +26,7 @@ from tests.e2e.conftest import (
     FakeClock,
 )
 from tests.kit.account import SEEDED_TOTAL
-from tests.kit.clocks import ManualMonotonic, RecordedSleep
+from tests.kit.clocks import ManualMonotonic
 
 THIRD_CHAT = 555_000_111
 OTHER_SECRET = "c29tZS1vdGhlci1zZWNyZXQtdGhhdC1pcy12YWxpZC1iYXNlNjQ="  # valid base64
@@ -45,28 +42,6 @@ def without_scheduled_jobs(monkeypatch: pytest.MonkeyPatch) -> None:
     both would add exchange calls or messages at moments these tests do not control.
     """
     monkeypatch.setattr(app, "schedule_jobs", lambda job_queue, poll_interval_s: None)
-
-
-@pytest.fixture
-def backoff(monkeypatch: pytest.MonkeyPatch) -> RecordedSleep:
-    """Build the bot's exchange client with a backoff that does not really wait."""
-    sleep = RecordedSleep()
-    monkeypatch.setattr(app, "BtcTurkClient", functools.partial(BtcTurkClient, sleep=sleep))
-    return sleep
-
-
-@pytest.fixture
-def cache_clock(monkeypatch: pytest.MonkeyPatch) -> ManualMonotonic:
-    """Build the bot's portfolio service on a monotonic clock the test controls.
-
-    build_application() offers no way to age the 5 s balance cache, so the service class it
-    instantiates in post_init is given the test's clock; everything else is the app's wiring.
-    """
-    clock = ManualMonotonic()
-    monkeypatch.setattr(
-        app, "PortfolioService", functools.partial(PortfolioService, monotonic=clock)
-    )
-    return clock
 
 
 def local_time(clock: FakeClock) -> str:

@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-import pytest
-
-import app
 from config import Settings
-from services.portfolio import PortfolioService
 from tests.e2e.conftest import (
     ALLOWED_CHAT,
     REPLY_TIMEOUT_S,
@@ -70,12 +65,8 @@ async def test_change_alert_follows_each_chats_language(
 
 
 async def test_refresh_button_edits_the_reply_in_place(
-    make_settings: Callable[..., Settings], start_bot: StartBot, monkeypatch: pytest.MonkeyPatch
+    make_settings: Callable[..., Settings], start_bot: StartBot, cache_clock: ManualMonotonic
 ) -> None:
-    cache_clock = ManualMonotonic()
-    monkeypatch.setattr(
-        app, "PortfolioService", functools.partial(PortfolioService, monotonic=cache_clock)
-    )
     async with start_bot(make_settings()) as bot:
         await _refresh_in_place(bot, cache_clock)
 

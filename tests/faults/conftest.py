@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import os
 import signal
 import sys
@@ -24,16 +23,15 @@ from telegram import Update
 from telegram.ext import Application, ApplicationHandlerStop, CallbackContext, TypeHandler
 
 import app
-from btcturk.client import BtcTurkClient
 from config import Settings, load_settings
 from fakes.exchange import FakeBtcTurk
 from fakes.telegram import FakeTelegram
 from handlers.access import GUARD_GROUP
-from services.portfolio import PortfolioService
 from tests.e2e import conftest as e2e
 from tests.e2e.conftest import REPLY_TIMEOUT_S
 from tests.kit.clocks import ManualMonotonic, RecordedSleep
 from tests.kit.env import environment_on_fakes
+from tests.kit.wiring import hand_cache_clock
 
 RecordedBackoff = RecordedSleep  # the kit's names, for tests that import them from here
 __all__ = ["ManualMonotonic", "RecordedBackoff"]
@@ -45,6 +43,7 @@ clock = e2e.clock
 start_bot = e2e.start_bot
 bot = e2e.bot
 boot_clock = e2e.boot_clock
+backoff = e2e.backoff
 
 ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT_S = 60.0  # a cold interpreter on a busy 2-core machine
@@ -85,21 +84,9 @@ def without_jobs(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def backoff(monkeypatch: pytest.MonkeyPatch) -> RecordedSleep:
-    """Build the bot's exchange client with a backoff that records its delays instantly."""
-    sleep = RecordedSleep()
-    monkeypatch.setattr(app, "BtcTurkClient", functools.partial(BtcTurkClient, sleep=sleep))
-    return sleep
-
-
-@pytest.fixture
 def cache_clock(monkeypatch: pytest.MonkeyPatch) -> ManualMonotonic:
     """Build the bot's portfolio service on a monotonic clock the test controls."""
-    clock = ManualMonotonic(tick=0.001)  # 1 ms per reading; the test moves it further
-    monkeypatch.setattr(
-        app, "PortfolioService", functools.partial(PortfolioService, monotonic=clock)
-    )
-    return clock
+    return hand_cache_clock(monkeypatch, tick=0.001)  # 1 ms a reading; the test moves it further
 
 
 def expire_cache(clock: ManualMonotonic) -> None:
