@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 
-.PHONY: demo run test lint unit faults bench install install-dev lock clean
+.PHONY: demo run test lint unit fast faults bench install install-dev lock clean
 
 demo: $(VENV)/.main ## Run the bot against the built-in simulated exchange and chat
 	@$(BIN)/python bot.py --demo
@@ -18,6 +18,9 @@ test: lint unit ## Install everything, lint, type-check and run the whole suite
 
 unit: $(VENV)/.dev
 	$(BIN)/pytest
+
+fast: $(VENV)/.dev ## Run the suite without the tests that start processes: the quick loop
+	$(BIN)/pytest -m "not slow"
 
 faults: $(VENV)/.dev ## Run the fault suite: exchange, Telegram, process and disk faults
 	$(BIN)/pytest -m faults

@@ -19,8 +19,9 @@ from typing import TextIO
 from bot import run_bot
 from config import CREDENTIAL_VARIABLES, ConfigError, Settings, load_settings
 from fakes.console import HELP, run_console_command
+from fakes.environment import bot_environment
 from fakes.exchange import FakeBtcTurk
-from fakes.seed import DEMO_API_KEY, DEMO_API_SECRET, DEMO_BOT_TOKEN, DEMO_CHAT_ID
+from fakes.seed import DEMO_CHAT_ID
 from fakes.telegram import FakeTelegram, SentMessage
 from logs import configure_logging
 from services.heartbeat import heartbeat_path
@@ -50,16 +51,12 @@ def demo_environment(
 ) -> dict[str, str]:
     """Return `env` without credentials, pointed at the simulated servers."""
     kept = {k: v for k, v in env.items() if k not in CREDENTIAL_VARIABLES + ENDPOINT_VARIABLES}
-    return kept | {
-        "TELEGRAM_BOT_TOKEN": DEMO_BOT_TOKEN,
-        "TELEGRAM_API_URL": telegram_url,
-        "BTCTURK_API_URL": exchange_url,
-        "BTCTURK_API_KEY": DEMO_API_KEY,
-        "BTCTURK_API_SECRET": DEMO_API_SECRET,
-        "ALLOWED_CHAT_IDS": str(DEMO_CHAT_ID),
-        "DATA_DIR": env.get("DATA_DIR") or data_dir,
-        "POLL_INTERVAL_SECONDS": env.get("POLL_INTERVAL_SECONDS") or DEMO_POLL_INTERVAL_S,
-    }
+    return kept | bot_environment(
+        telegram_url,
+        exchange_url,
+        env.get("DATA_DIR") or data_dir,
+        POLL_INTERVAL_SECONDS=env.get("POLL_INTERVAL_SECONDS") or DEMO_POLL_INTERVAL_S,
+    )
 
 
 async def _demo(stdin: TextIO, stdout: TextIO) -> int:

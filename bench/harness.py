@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from fakes.environment import bot_environment
 from fakes.exchange import FakeBtcTurk
-from fakes.seed import DEMO_API_KEY, DEMO_API_SECRET, DEMO_BOT_TOKEN
 from fakes.telegram import FakeTelegram, SentMessage
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,14 +64,8 @@ def bot_env(
     set to a time hours away unless `overrides` say otherwise.
     """
     env = dict(os.environ)
+    env.update(bot_environment(telegram.api_url, exchange.base_url, data_dir, chat_ids))
     env.update(
-        TELEGRAM_BOT_TOKEN=DEMO_BOT_TOKEN,
-        TELEGRAM_API_URL=telegram.api_url,
-        BTCTURK_API_URL=exchange.base_url,
-        BTCTURK_API_KEY=DEMO_API_KEY,
-        BTCTURK_API_SECRET=DEMO_API_SECRET,
-        ALLOWED_CHAT_IDS=",".join(str(c) for c in chat_ids),
-        DATA_DIR=str(data_dir),
         POLL_INTERVAL_SECONDS="3600",
         QUOTE_CURRENCY="TRY",
         TIMEZONE=quiet_summary_zone(),

@@ -2,45 +2,27 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 from telegram.ext import Application
 
-import app
 from app import build_application, running
 from config import Settings, load_settings
 from fakes.exchange import FakeBtcTurk
-from fakes.seed import DEMO_API_KEY, DEMO_API_SECRET, DEMO_BOT_TOKEN, DEMO_CHAT_ID
 from fakes.telegram import FakeTelegram, SentMessage
 from services.context import Services
 from services.monitor import PollOutcome
-from services.summaries import Summaries
+from tests.kit.clocks import FakeClock, ManualMonotonic, RecordedSleep
+from tests.kit.env import ALLOWED_CHAT, ALLOWED_GROUP, environment_on_fakes
+from tests.kit.wiring import hand_boot_clock, hand_cache_clock, record_backoff
 
-ALLOWED_CHAT = DEMO_CHAT_ID
-ALLOWED_GROUP = -1001234567890
+__all__ = ["ALLOWED_CHAT", "ALLOWED_GROUP", "FakeClock"]  # imported from here by the e2e tests
 STRANGER = 424242
 REPLY_TIMEOUT_S = 20.0  # generous: CI is a busy 2-core machine
-
-
-@dataclass
-class FakeClock:
-    """A wall clock the test moves by hand."""
-
-    # 08:00 in Istanbul: before the default summary time, so no summary is due by surprise.
-    now: datetime = field(default_factory=lambda: datetime(2026, 11, 25, 5, 0, tzinfo=UTC))
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        """Move the clock forward."""
-        self.now += timedelta(**delta)
 
 
 @dataclass
@@ -87,18 +69,9 @@ def make_settings(
     """Return a builder of Settings pointed at the fakes; keyword arguments override variables."""
 
     def build(**overrides: str) -> Settings:
-        env = {
-            "TELEGRAM_BOT_TOKEN": DEMO_BOT_TOKEN,
-            "TELEGRAM_API_URL": telegram.api_url,
-            "BTCTURK_API_URL": exchange.base_url,
-            "BTCTURK_API_KEY": DEMO_API_KEY,
-            "BTCTURK_API_SECRET": DEMO_API_SECRET,
-            "ALLOWED_CHAT_IDS": f"{ALLOWED_CHAT},{ALLOWED_GROUP}",
-            "DATA_DIR": str(tmp_path / "data"),
-            "POLL_INTERVAL_SECONDS": "3600",
-            "LANGUAGE": "en",
-        }
-        return load_settings(env | overrides)
+        return load_settings(
+            environment_on_fakes(exchange, telegram, tmp_path / "data", **overrides)
+        )
 
     return build
 
@@ -162,19 +135,19 @@ def sent_to(harness: BotHarness, chat_id: int, prefix: str = "") -> list[SentMes
     ]
 
 
-@dataclass
-class BootClock:
-    """The daily summaries' boot clock (real time, never stepped), moved by the test."""
-
-    now: float = 50_000.0
-
-    def __call__(self) -> float:
-        return self.now
+@pytest.fixture
+def backoff(monkeypatch: pytest.MonkeyPatch) -> RecordedSleep:
+    """Build the bot's exchange client with a backoff that records its delays instantly."""
+    return record_backoff(monkeypatch)
 
 
 @pytest.fixture
-def boot_clock(monkeypatch: pytest.MonkeyPatch) -> BootClock:
+def cache_clock(monkeypatch: pytest.MonkeyPatch) -> ManualMonotonic:
+    """Build the bot's portfolio service on a monotonic clock the test moves by hand."""
+    return hand_cache_clock(monkeypatch)
+
+
+@pytest.fixture
+def boot_clock(monkeypatch: pytest.MonkeyPatch) -> ManualMonotonic:
     """Build the bot's daily summaries on a boot clock the test moves (request before `bot`)."""
-    boot = BootClock()
-    monkeypatch.setattr(app, "Summaries", functools.partial(Summaries, boot_clock=boot))
-    return boot
+    return hand_boot_clock(monkeypatch)

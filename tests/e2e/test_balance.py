@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import functools
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -15,13 +13,11 @@ import pytest
 from telegram.ext import CallbackContext, TypeHandler
 
 import app
-from btcturk.client import BtcTurkClient
 from config import Settings
 from fakes.exchange import FakeBtcTurk
 from fakes.exchange_faults import Fault
 from fakes.seed import JsonRow, ticker_row
 from fakes.telegram import SentMessage
-from services.portfolio import PortfolioService
 from tests.e2e.conftest import (
     ALLOWED_CHAT,
     ALLOWED_GROUP,
@@ -29,39 +25,13 @@ from tests.e2e.conftest import (
     BotHarness,
     FakeClock,
 )
+from tests.kit.account import SEEDED_TOTAL
+from tests.kit.clocks import ManualMonotonic
 
 THIRD_CHAT = 555_000_111
 OTHER_SECRET = "c29tZS1vdGhlci1zZWNyZXQtdGhhdC1pcy12YWxpZC1iYXNlNjQ="  # valid base64
 TELEGRAM_LIMIT = 4096
-# The seeded account at the seeded prices (BTCTRY 3,500,000, USDTTRY 41.5, GLMRUSDT 0.0821):
-#   BTC   9.7502186644553258 x 3,500,000            = 34,125,765.3255936
-#   TRY   27,223.7283250757643288                    =     27,223.7283250757643288
-#   USDT  1,500.25 x 41.5                            =     62,260.375
-#   GLMR  250 x 0.0821 x 41.5                        =        851.7875
-#   dust  SHIB 0.1102575 + XRP 0.390361 + AVAX 0.2101 =          0.7107185
-#   ETHW  no price, not in the total
-SEEDED_TOTAL = "34,216,101.93"
 ISTANBUL = ZoneInfo("Europe/Istanbul")
-
-
-class NoWait:
-    """Stand in for asyncio.sleep in the client's backoff: record each delay, wait for nothing."""
-
-    def __init__(self) -> None:
-        self.delays: list[float] = []
-
-    async def __call__(self, delay: float) -> None:
-        self.delays.append(delay)
-
-
-@dataclass
-class ManualMonotonic:
-    """A monotonic clock the test moves by hand, for the portfolio cache."""
-
-    now: float = 1_000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @pytest.fixture(autouse=True)
@@ -72,28 +42,6 @@ def without_scheduled_jobs(monkeypatch: pytest.MonkeyPatch) -> None:
     both would add exchange calls or messages at moments these tests do not control.
     """
     monkeypatch.setattr(app, "schedule_jobs", lambda job_queue, poll_interval_s: None)
-
-
-@pytest.fixture
-def backoff(monkeypatch: pytest.MonkeyPatch) -> NoWait:
-    """Build the bot's exchange client with a backoff that does not really wait."""
-    sleep = NoWait()
-    monkeypatch.setattr(app, "BtcTurkClient", functools.partial(BtcTurkClient, sleep=sleep))
-    return sleep
-
-
-@pytest.fixture
-def cache_clock(monkeypatch: pytest.MonkeyPatch) -> ManualMonotonic:
-    """Build the bot's portfolio service on a monotonic clock the test controls.
-
-    build_application() offers no way to age the 5 s balance cache, so the service class it
-    instantiates in post_init is given the test's clock; everything else is the app's wiring.
-    """
-    clock = ManualMonotonic()
-    monkeypatch.setattr(
-        app, "PortfolioService", functools.partial(PortfolioService, monotonic=clock)
-    )
-    return clock
 
 
 def local_time(clock: FakeClock) -> str:

@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-import pytest
-
-import app
 from config import Settings
-from services.portfolio import PortfolioService
 from tests.e2e.conftest import (
     ALLOWED_CHAT,
     REPLY_TIMEOUT_S,
@@ -22,18 +16,9 @@ from tests.e2e.conftest import (
     sent_to,
     services_of,
 )
+from tests.kit.clocks import ManualMonotonic
 
 StartBot = Callable[[Settings], Any]
-
-
-@dataclass
-class ManualMonotonic:
-    """A monotonic clock the test moves by hand, for the 5 s balance cache."""
-
-    now: float = 1_000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 async def test_turkish_by_default_with_turkish_numbers(
@@ -80,12 +65,8 @@ async def test_change_alert_follows_each_chats_language(
 
 
 async def test_refresh_button_edits_the_reply_in_place(
-    make_settings: Callable[..., Settings], start_bot: StartBot, monkeypatch: pytest.MonkeyPatch
+    make_settings: Callable[..., Settings], start_bot: StartBot, cache_clock: ManualMonotonic
 ) -> None:
-    cache_clock = ManualMonotonic()
-    monkeypatch.setattr(
-        app, "PortfolioService", functools.partial(PortfolioService, monotonic=cache_clock)
-    )
     async with start_bot(make_settings()) as bot:
         await _refresh_in_place(bot, cache_clock)
 

@@ -16,12 +16,12 @@ from tests.e2e.conftest import (
     ALLOWED_CHAT,
     ALLOWED_GROUP,
     REPLY_TIMEOUT_S,
-    BootClock,
     BotHarness,
     poll,
     sent_to,
     services_of,
 )
+from tests.kit.clocks import ManualMonotonic
 
 BTC_TOTAL = "9,7502186644553258"
 BTC_LOCKED = "3,3109771999999998"
@@ -253,7 +253,7 @@ async def test_daily_summary_at_the_configured_time_and_not_resent_after_restart
 
 
 async def test_next_day_summary_compares_with_the_previous_one(
-    boot_clock: BootClock, bot: BotHarness
+    boot_clock: ManualMonotonic, bot: BotHarness
 ) -> None:
     summaries = services_of(bot).summaries
     bot.clock.advance(hours=1)

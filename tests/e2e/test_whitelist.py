@@ -14,7 +14,7 @@ from telegram.ext import BaseHandler, CallbackContext, TypeHandler
 import app
 from app import build_application
 from config import load_settings
-from fakes.seed import DEMO_API_KEY, DEMO_API_SECRET, DEMO_BOT_TOKEN
+from fakes.environment import demo_credentials
 from fakes.telegram import SentMessage
 from handlers.access import GUARD_GROUP, AccessGuard
 from handlers.commands import REFRESH_PREFIX
@@ -173,15 +173,7 @@ async def test_allowed_group_is_still_answered(bot: BotHarness, watch: GuardWatc
 
 
 def test_the_guard_alone_runs_first_for_every_update(tmp_path: Any) -> None:
-    settings = load_settings(
-        {
-            "TELEGRAM_BOT_TOKEN": DEMO_BOT_TOKEN,
-            "BTCTURK_API_KEY": DEMO_API_KEY,
-            "BTCTURK_API_SECRET": DEMO_API_SECRET,
-            "ALLOWED_CHAT_IDS": str(ALLOWED_CHAT),
-            "DATA_DIR": str(tmp_path),
-        }
-    )
+    settings = load_settings(demo_credentials((ALLOWED_CHAT,)) | {"DATA_DIR": str(tmp_path)})
     application = build_application(settings)
 
     groups = application.handlers

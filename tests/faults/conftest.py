@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import os
 import signal
 import sys
@@ -24,19 +23,18 @@ from telegram import Update
 from telegram.ext import Application, ApplicationHandlerStop, CallbackContext, TypeHandler
 
 import app
-from btcturk.client import BtcTurkClient
 from config import Settings, load_settings
 from fakes.exchange import FakeBtcTurk
-from fakes.seed import DEMO_API_KEY, DEMO_API_SECRET, DEMO_BOT_TOKEN
 from fakes.telegram import FakeTelegram
 from handlers.access import GUARD_GROUP
-from services.portfolio import PortfolioService
 from tests.e2e import conftest as e2e
-from tests.e2e.conftest import (
-    ALLOWED_CHAT,
-    ALLOWED_GROUP,
-    REPLY_TIMEOUT_S,
-)
+from tests.e2e.conftest import REPLY_TIMEOUT_S
+from tests.kit.clocks import ManualMonotonic, RecordedSleep
+from tests.kit.env import environment_on_fakes
+from tests.kit.wiring import hand_cache_clock
+
+RecordedBackoff = RecordedSleep  # the kit's names, for tests that import them from here
+__all__ = ["ManualMonotonic", "RecordedBackoff"]
 
 # The e2e suite's fixtures: the two fakes, the FakeClock and the running bot.
 exchange = e2e.exchange
@@ -45,6 +43,7 @@ clock = e2e.clock
 start_bot = e2e.start_bot
 bot = e2e.bot
 boot_clock = e2e.boot_clock
+backoff = e2e.backoff
 
 ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT_S = 60.0  # a cold interpreter on a busy 2-core machine
@@ -57,19 +56,13 @@ T = TypeVar("T")
 
 def base_env(exchange: FakeBtcTurk, telegram: FakeTelegram, data_dir: Path) -> dict[str, str]:
     """Return the variables that point the bot at the fakes, in English, with short timeouts."""
-    return {
-        "TELEGRAM_BOT_TOKEN": DEMO_BOT_TOKEN,
-        "TELEGRAM_API_URL": telegram.api_url,
-        "BTCTURK_API_URL": exchange.base_url,
-        "BTCTURK_API_KEY": DEMO_API_KEY,
-        "BTCTURK_API_SECRET": DEMO_API_SECRET,
-        "ALLOWED_CHAT_IDS": f"{ALLOWED_CHAT},{ALLOWED_GROUP}",
-        "DATA_DIR": str(data_dir),
-        "LANGUAGE": "en",
-        "POLL_INTERVAL_SECONDS": "3600",
-        "BTCTURK_TIMEOUT_SECONDS": "1",
-        "BTCTURK_KEY_RETRY_SECONDS": "1",
-    }
+    return environment_on_fakes(
+        exchange,
+        telegram,
+        data_dir,
+        BTCTURK_TIMEOUT_SECONDS="1",
+        BTCTURK_KEY_RETRY_SECONDS="1",
+    )
 
 
 @pytest.fixture
@@ -90,44 +83,10 @@ def without_jobs(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(app, "schedule_jobs", lambda job_queue, poll_interval_s: None)
 
 
-class RecordedBackoff:
-    """Stand in for asyncio.sleep in the exchange client's backoff: record, do not wait."""
-
-    def __init__(self) -> None:
-        self.delays: list[float] = []
-
-    async def __call__(self, delay: float) -> None:
-        self.delays.append(delay)
-
-
-@pytest.fixture
-def backoff(monkeypatch: pytest.MonkeyPatch) -> RecordedBackoff:
-    """Build the bot's exchange client with a backoff that records its delays instantly."""
-    sleep = RecordedBackoff()
-    monkeypatch.setattr(app, "BtcTurkClient", functools.partial(BtcTurkClient, sleep=sleep))
-    return sleep
-
-
-@dataclass
-class ManualMonotonic:
-    """A monotonic clock for the 5 s balance cache: it ticks 1 ms per reading, and the test
-    moves it further by hand."""
-
-    now: float = 1_000.0
-
-    def __call__(self) -> float:
-        self.now += 0.001
-        return self.now
-
-
 @pytest.fixture
 def cache_clock(monkeypatch: pytest.MonkeyPatch) -> ManualMonotonic:
     """Build the bot's portfolio service on a monotonic clock the test controls."""
-    clock = ManualMonotonic()
-    monkeypatch.setattr(
-        app, "PortfolioService", functools.partial(PortfolioService, monotonic=clock)
-    )
-    return clock
+    return hand_cache_clock(monkeypatch, tick=0.001)  # 1 ms a reading; the test moves it further
 
 
 def expire_cache(clock: ManualMonotonic) -> None:

@@ -80,6 +80,7 @@ async def run_each(
     return outcomes
 
 
+@pytest.mark.slow
 async def test_unusable_data_dir_stops_start_up_in_one_line_and_touches_nothing(
     exchange: FakeBtcTurk, telegram: FakeTelegram, launcher: Launcher, tmp_path: Path
 ) -> None:

@@ -14,11 +14,8 @@ from fakes.exchange import FakeBtcTurk
 from fakes.exchange_faults import Fault
 from services.monitor import PollOutcome
 from tests.e2e.conftest import ALLOWED_CHAT, REPLY_TIMEOUT_S, BotHarness, poll, services_of
-from tests.faults.conftest import (
-    ManualMonotonic,
-    RecordedBackoff,
-    expire_cache,
-)
+from tests.faults.conftest import expire_cache
+from tests.kit.clocks import ManualMonotonic, RecordedSleep
 
 pytestmark = [pytest.mark.faults, pytest.mark.usefixtures("without_jobs")]
 
@@ -60,7 +57,7 @@ def not_portfolios(harness: BotHarness) -> list[str]:
 
 @pytest.mark.parametrize(("fault", "explanation", "attempts"), FAULTS, ids=[f[0] for f in FAULTS])
 async def test_exchange_fault_is_explained_survived_and_forgotten(
-    backoff: RecordedBackoff,
+    backoff: RecordedSleep,
     bot: BotHarness,
     fault: Fault,
     explanation: str,
@@ -96,7 +93,7 @@ async def test_exchange_fault_is_explained_survived_and_forgotten(
 
 
 async def test_empty_balance_list_is_not_an_emptied_account(
-    backoff: RecordedBackoff, bot: BotHarness
+    backoff: RecordedSleep, bot: BotHarness
 ) -> None:
     assert await poll(bot) == QUIET_SUCCESS
     bot.exchange.inject("empty")
@@ -108,7 +105,7 @@ async def test_empty_balance_list_is_not_an_emptied_account(
 
 
 async def test_balance_does_not_claim_the_account_is_empty_on_an_empty_answer(
-    backoff: RecordedBackoff, cache_clock: ManualMonotonic, bot: BotHarness
+    backoff: RecordedSleep, cache_clock: ManualMonotonic, bot: BotHarness
 ) -> None:
     assert await poll(bot) == QUIET_SUCCESS
     bot.exchange.inject("empty", times=1)
@@ -123,7 +120,7 @@ async def test_balance_does_not_claim_the_account_is_empty_on_an_empty_answer(
 
 
 async def test_connection_refused_then_the_exchange_comes_back(
-    backoff: RecordedBackoff, cache_clock: ManualMonotonic, bot: BotHarness
+    backoff: RecordedSleep, cache_clock: ManualMonotonic, bot: BotHarness
 ) -> None:
     client = services_of(bot).client
     assert await poll(bot) == QUIET_SUCCESS
@@ -148,7 +145,7 @@ async def test_connection_refused_then_the_exchange_comes_back(
 
 
 async def test_exchange_url_on_a_closed_port_is_explained(
-    backoff: RecordedBackoff,
+    backoff: RecordedSleep,
     make_settings: Callable[..., Settings],
     start_bot: StartBot,
     unused_tcp_port: int,
@@ -166,7 +163,7 @@ async def test_exchange_url_on_a_closed_port_is_explained(
 
 
 async def test_slow_exchange_is_explained_then_recovers(
-    backoff: RecordedBackoff, cache_clock: ManualMonotonic, bot: BotHarness
+    backoff: RecordedSleep, cache_clock: ManualMonotonic, bot: BotHarness
 ) -> None:
     assert await poll(bot) == QUIET_SUCCESS
     bot.exchange.latency_s = 3.0  # every endpoint, past BTCTURK_TIMEOUT_SECONDS=1

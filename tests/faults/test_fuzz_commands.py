@@ -24,10 +24,8 @@ from fakes.seed import demo_balances, demo_tickers
 from fakes.telegram import SentMessage
 from fakes.telegram_types import ChatType
 from tests.e2e.conftest import ALLOWED_CHAT, ALLOWED_GROUP, BotHarness, services_of
-from tests.faults.conftest import (
-    RecordedBackoff,
-    UpdateTracker,
-)
+from tests.faults.conftest import UpdateTracker
+from tests.kit.clocks import RecordedSleep
 
 pytestmark = [pytest.mark.faults, pytest.mark.usefixtures("without_jobs")]
 
@@ -125,7 +123,7 @@ def assert_refusal_only(message: SentMessage) -> None:
 
 
 async def test_fuzzed_commands_from_everyone(
-    backoff: RecordedBackoff, bot: BotHarness, caplog: pytest.LogCaptureFixture
+    backoff: RecordedSleep, bot: BotHarness, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.WARNING)
     rng = random.Random(SEED)
@@ -184,7 +182,7 @@ def hostile_row(asset: str, name: str, balance: str) -> dict[str, Any]:
 
 
 async def test_html_from_the_exchange_and_from_users_is_escaped(
-    backoff: RecordedBackoff,
+    backoff: RecordedSleep,
     make_settings: Callable[..., Settings],
     start_bot: Callable[[Settings], Any],
 ) -> None:

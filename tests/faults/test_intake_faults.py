@@ -28,11 +28,11 @@ from tests.e2e.conftest import ALLOWED_CHAT, REPLY_TIMEOUT_S, BotHarness, servic
 from tests.faults.conftest import (
     START_TIMEOUT_S,
     Launcher,
-    ManualMonotonic,
     UpdateTracker,
     base_env,
     wait_while_running,
 )
+from tests.kit.clocks import ManualMonotonic
 
 pytestmark = [pytest.mark.faults, pytest.mark.usefixtures("without_jobs")]
 
@@ -219,6 +219,7 @@ class RecordingLimiter(BaseRateLimiter[int]):
         )
 
 
+@pytest.mark.slow
 async def test_sigterm_while_the_token_is_refused_exits_0_within_10_s(
     exchange: FakeBtcTurk, telegram: FakeTelegram, launcher: Launcher, tmp_path: Path
 ) -> None:

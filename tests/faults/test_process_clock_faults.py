@@ -35,28 +35,22 @@ from tests.e2e.conftest import (
     ALLOWED_GROUP,
     REPLY_TIMEOUT_S,
     STRANGER,
-    BootClock,
     BotHarness,
     poll,
     sent_to,
     services_of,
 )
-from tests.faults.conftest import (
-    START_TIMEOUT_S,
-    Launcher,
-    ManualMonotonic,
-    UpdateTracker,
-    base_env,
-    expire_cache,
-)
+from tests.faults.conftest import START_TIMEOUT_S, Launcher, UpdateTracker, base_env, expire_cache
 from tests.faults.test_process_faults import STOP_WITHIN_S, started_polling, until
 from tests.faults.test_telegram_faults import large_account
+from tests.kit.clocks import ManualMonotonic
 
 StartBot = Callable[[Settings], Any]
 
 pytestmark = pytest.mark.faults
 
 
+@pytest.mark.slow
 async def test_sighup_stops_the_bot_in_order_and_exits_0(
     exchange: FakeBtcTurk, telegram: FakeTelegram, launcher: Launcher, tmp_path: Path
 ) -> None:
@@ -74,6 +68,7 @@ async def test_sighup_stops_the_bot_in_order_and_exits_0(
     assert "Traceback" not in stderr
 
 
+@pytest.mark.slow
 async def test_second_bot_on_the_same_data_dir_exits_1_naming_the_first(
     exchange: FakeBtcTurk, telegram: FakeTelegram, launcher: Launcher, tmp_path: Path
 ) -> None:
@@ -93,6 +88,7 @@ async def test_second_bot_on_the_same_data_dir_exits_1_naming_the_first(
     assert await first.wait_exit(within=STOP_WITHIN_S) == 0
 
 
+@pytest.mark.slow
 async def test_the_data_dir_is_free_again_once_the_first_bot_stopped(
     exchange: FakeBtcTurk, telegram: FakeTelegram, launcher: Launcher, tmp_path: Path
 ) -> None:
@@ -335,7 +331,7 @@ async def test_scheduled_polls_keep_their_pace_when_the_wall_clock_steps_back(
         assert bot.application.running
 
 
-def elapse(bot: BotHarness, boot: BootClock, **delta: float) -> None:
+def elapse(bot: BotHarness, boot: ManualMonotonic, **delta: float) -> None:
     """Let real time pass: the wall clock and the boot clock move together."""
     bot.clock.advance(**delta)
     boot.now += timedelta(**delta).total_seconds()
@@ -348,7 +344,7 @@ async def summaries_now(bot: BotHarness) -> int:
 
 @pytest.mark.usefixtures("without_jobs")
 async def test_a_step_back_across_midnight_repeats_no_summary(
-    boot_clock: BootClock, bot: BotHarness
+    boot_clock: ManualMonotonic, bot: BotHarness
 ) -> None:
     elapse(bot, boot_clock, hours=1, seconds=1)  # 09:00:01
     assert await summaries_now(bot) == 2
@@ -367,7 +363,7 @@ async def test_a_step_back_across_midnight_repeats_no_summary(
 
 @pytest.mark.usefixtures("without_jobs")
 async def test_a_day_ahead_then_corrected_neither_repeats_nor_skips_a_summary(
-    boot_clock: BootClock, bot: BotHarness
+    boot_clock: ManualMonotonic, bot: BotHarness
 ) -> None:
     elapse(bot, boot_clock, hours=1, seconds=1)  # 09:00:01
     assert await summaries_now(bot) == 2
@@ -386,7 +382,7 @@ async def test_a_day_ahead_then_corrected_neither_repeats_nor_skips_a_summary(
 
 @pytest.mark.usefixtures("without_jobs")
 async def test_a_step_back_of_an_hour_after_the_summary_repeats_none(
-    boot_clock: BootClock, bot: BotHarness
+    boot_clock: ManualMonotonic, bot: BotHarness
 ) -> None:
     elapse(bot, boot_clock, hours=1, seconds=1)  # 09:00:01
     assert await summaries_now(bot) == 2

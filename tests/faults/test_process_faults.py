@@ -62,6 +62,7 @@ def started_polling(telegram: FakeTelegram) -> Awaitable[None]:
     )
 
 
+@pytest.mark.slow
 async def test_sigterm_exits_0_within_10_s(
     exchange: FakeBtcTurk, telegram: FakeTelegram, launcher: Launcher, tmp_path: Path
 ) -> None:
@@ -74,6 +75,7 @@ async def test_sigterm_exits_0_within_10_s(
     assert "Traceback" not in bot.stderr()
 
 
+@pytest.mark.slow
 async def test_sigterm_during_a_hung_exchange_request_exits_0_within_10_s(
     exchange: FakeBtcTurk, telegram: FakeTelegram, launcher: Launcher, tmp_path: Path
 ) -> None:
@@ -94,6 +96,7 @@ async def test_sigterm_during_a_hung_exchange_request_exits_0_within_10_s(
     assert "Traceback" not in bot.stderr()
 
 
+@pytest.mark.slow
 async def test_unreachable_telegram_at_start_up_is_waited_for(
     exchange: FakeBtcTurk, telegram: FakeTelegram, launcher: Launcher, tmp_path: Path
 ) -> None:
@@ -115,6 +118,7 @@ async def test_unreachable_telegram_at_start_up_is_waited_for(
     assert "cannot reach Telegram" in bot.stderr()
 
 
+@pytest.mark.slow
 async def test_sigterm_while_telegram_is_unreachable_at_start_up_exits_0(
     exchange: FakeBtcTurk, telegram: FakeTelegram, launcher: Launcher, tmp_path: Path
 ) -> None:
@@ -180,6 +184,7 @@ async def assert_alert_kept(bot: BotProcess, telegram: FakeTelegram) -> None:
     assert "#2" not in listing.plain_text
 
 
+@pytest.mark.slow
 async def test_kill_9_loses_nothing_and_repeats_nothing(
     exchange: FakeBtcTurk, telegram: FakeTelegram, launcher: Launcher, tmp_path: Path
 ) -> None:

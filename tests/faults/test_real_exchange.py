@@ -17,7 +17,8 @@ import pytest
 from config import Settings
 from services.monitor import PollOutcome
 from tests.e2e.conftest import ALLOWED_CHAT, ALLOWED_GROUP, BotHarness, poll, sent_to, services_of
-from tests.faults.conftest import ManualMonotonic, expire_cache
+from tests.faults.conftest import expire_cache
+from tests.kit.clocks import ManualMonotonic
 
 pytestmark = [pytest.mark.faults, pytest.mark.usefixtures("without_jobs", "backoff")]
 

@@ -122,6 +122,7 @@ async def run_fault_sequence(
     return statuses
 
 
+@pytest.mark.slow
 async def test_no_secret_in_debug_logs_messages_or_status(
     telegram: FakeTelegram, launcher: Launcher, tmp_path: Path
 ) -> None:

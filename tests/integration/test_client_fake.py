@@ -24,20 +24,11 @@ from btcturk.parsing import UnreadableResponse
 from fakes.exchange import FakeBtcTurk
 from fakes.exchange_faults import Fault
 from fakes.seed import DEMO_API_KEY, DEMO_API_SECRET, SEED_TIMESTAMP_MS
+from tests.kit.clocks import RecordedSleep
 
 OTHER_SECRET = "c29tZS1vdGhlci1zZWNyZXQtdGhhdC1pcy12YWxpZC1iYXNlNjQ="  # valid base64
 SEED_TIME = datetime.fromtimestamp(SEED_TIMESTAMP_MS / 1000, tz=UTC)
 ZERO = Decimal(0)
-
-
-class RecordedSleep:
-    """Stand in for asyncio.sleep: record each delay, wait for nothing."""
-
-    def __init__(self) -> None:
-        self.delays: list[float] = []
-
-    async def __call__(self, delay: float) -> None:
-        self.delays.append(delay)
 
 
 @pytest.fixture

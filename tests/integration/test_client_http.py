@@ -15,6 +15,7 @@ from btcturk.client import BtcTurkClient
 from btcturk.errors import AuthError, BadResponse, RateLimited, StampRejected, Unavailable
 from btcturk.parsing import UnreadableResponse
 from btcturk.signing import signature
+from tests.kit.clocks import RecordedSleep
 
 BASE = "http://127.0.0.1:8999"
 BALANCES = f"{BASE}/api/v1/users/balances"
@@ -50,16 +51,6 @@ MAINTENANCE = {
     "message": "SYSTEM_UNDER_MAINTENANCE",
     "code": "SYSTEM_UNDER_MAINTENANCE",
 }
-
-
-class RecordedSleep:
-    """Stand in for asyncio.sleep: record each delay, wait for nothing."""
-
-    def __init__(self) -> None:
-        self.delays: list[float] = []
-
-    async def __call__(self, delay: float) -> None:
-        self.delays.append(delay)
 
 
 @pytest.fixture

@@ -28,8 +28,9 @@ from pathlib import Path
 
 import pytest
 
+from fakes.environment import bot_environment
 from fakes.exchange import FakeBtcTurk
-from fakes.seed import DEMO_API_KEY, DEMO_API_SECRET, DEMO_BOT_TOKEN, DEMO_CHAT_ID
+from fakes.seed import DEMO_API_KEY, DEMO_API_SECRET, DEMO_BOT_TOKEN
 from fakes.telegram import FakeTelegram
 from services.heartbeat import Heartbeat, read_heartbeat, write_heartbeat
 
@@ -266,6 +267,7 @@ IMPORT_CHECK = textwrap.dedent(
 )
 
 
+@pytest.mark.slow
 def test_every_import_of_the_shipped_code_resolves_in_the_image(
     image: Image, venv_bin: Path, app_dir: Path, tmp_path: Path
 ) -> None:
@@ -350,6 +352,7 @@ async def start_bot(tmp_path: Path) -> AsyncIterator[StartBot]:
             await process.wait()
 
 
+@pytest.mark.slow
 async def test_the_bot_beats_the_health_check_passes_and_sigterm_stops_it(
     image: Image,
     venv_bin: Path,
@@ -362,14 +365,7 @@ async def test_the_bot_beats_the_health_check_passes_and_sigterm_stops_it(
         image, venv_bin, tmp_path, DATA_DIR=str(data_dir), POLL_INTERVAL_SECONDS="1"
     )
     async with FakeBtcTurk() as exchange, FakeTelegram() as telegram:
-        full = minimal | {
-            "TELEGRAM_BOT_TOKEN": DEMO_BOT_TOKEN,
-            "TELEGRAM_API_URL": telegram.api_url,
-            "BTCTURK_API_URL": exchange.base_url,
-            "BTCTURK_API_KEY": DEMO_API_KEY,
-            "BTCTURK_API_SECRET": DEMO_API_SECRET,
-            "ALLOWED_CHAT_IDS": str(DEMO_CHAT_ID),
-        }
+        full = minimal | bot_environment(telegram.api_url, exchange.base_url, data_dir)
 
         # (1) Before the first poll there is no heartbeat: unhealthy.
         code, output = await run(image.healthcheck, app_dir, full)

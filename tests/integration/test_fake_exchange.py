@@ -18,6 +18,7 @@ import pytest
 from fakes.exchange import FakeBtcTurk, RowShape
 from fakes.exchange_faults import Fault
 from fakes.seed import DEMO_API_KEY, DEMO_API_SECRET
+from tests.kit.clocks import ManualMonotonic
 
 FROZEN_S = 1_750_000_000.0
 FROZEN_MS = 1_750_000_000_000
@@ -39,23 +40,13 @@ def signed_headers(
     }
 
 
-class FrozenClock:
-    """A settable wall clock in seconds."""
-
-    def __init__(self, now: float = FROZEN_S) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
+@pytest.fixture
+def clock() -> ManualMonotonic:
+    return ManualMonotonic(FROZEN_S)
 
 
 @pytest.fixture
-def clock() -> FrozenClock:
-    return FrozenClock()
-
-
-@pytest.fixture
-async def exchange(clock: FrozenClock) -> AsyncIterator[FakeBtcTurk]:
+async def exchange(clock: ManualMonotonic) -> AsyncIterator[FakeBtcTurk]:
     async with FakeBtcTurk(clock=clock) as fake:
         yield fake
 
@@ -104,7 +95,7 @@ async def test_signed_request_returns_documented_rows(
 
 
 async def test_comma_decimal_separator_of_the_reference_page(
-    clock: FrozenClock, session: aiohttp.ClientSession
+    clock: ManualMonotonic, session: aiohttp.ClientSession
 ) -> None:
     async with FakeBtcTurk(clock=clock, decimal_separator=",") as exchange:
         _, body = await get(session, exchange.base_url + BALANCES, signed_headers(FROZEN_MS))
@@ -123,7 +114,7 @@ async def test_comma_decimal_separator_of_the_reference_page(
     ],
 )  # fmt: skip
 async def test_older_row_shapes_leave_out_their_fields(
-    clock: FrozenClock, session: aiohttp.ClientSession, shape: RowShape, fields: set[str]
+    clock: ManualMonotonic, session: aiohttp.ClientSession, shape: RowShape, fields: set[str]
 ) -> None:
     async with FakeBtcTurk(clock=clock, row_shape=shape) as exchange:
         _, body = await get(session, exchange.base_url + BALANCES, signed_headers(FROZEN_MS))
@@ -227,7 +218,7 @@ async def test_stamp_must_be_within_five_seconds(
 
 
 async def test_clock_offset_shows_in_server_time_and_stamp_check(
-    clock: FrozenClock, session: aiohttp.ClientSession
+    clock: ManualMonotonic, session: aiohttp.ClientSession
 ) -> None:
     async with FakeBtcTurk(clock=clock, clock_offset_s=-30.0) as exchange:
         status, body = await get(session, exchange.base_url + "/api/v2/server/time")
@@ -442,7 +433,7 @@ async def test_reset_fault_breaks_the_body(
 
 
 async def test_rate_limit_after_120_calls_in_a_window(
-    clock: FrozenClock, exchange: FakeBtcTurk, session: aiohttp.ClientSession
+    clock: ManualMonotonic, exchange: FakeBtcTurk, session: aiohttp.ClientSession
 ) -> None:
     url = exchange.base_url + BALANCES
     statuses = [(await get(session, url, signed_headers(FROZEN_MS)))[0] for _ in range(120)]
@@ -470,7 +461,7 @@ async def test_rate_limit_after_120_calls_in_a_window(
 
 
 async def test_rate_limit_can_be_switched_off(
-    clock: FrozenClock, session: aiohttp.ClientSession
+    clock: ManualMonotonic, session: aiohttp.ClientSession
 ) -> None:
     async with FakeBtcTurk(clock=clock, rate_limit=False) as exchange:
         url = exchange.base_url + BALANCES

@@ -15,6 +15,7 @@ from telegram.ext import ApplicationBuilder, CommandHandler, ContextTypes
 from fakes.seed import DEMO_BOT_TOKEN, DEMO_CHAT_ID
 from fakes.telegram import FakeTelegram
 from fakes.telegram_limits import FloodControl
+from tests.kit.clocks import ManualMonotonic
 
 # PTB itself warns when building RetryAfter's message; that is not ours to fix.
 pytestmark = pytest.mark.filterwarnings("ignore:.*retry_after.*:DeprecationWarning")
@@ -24,16 +25,6 @@ OTHER_CHAT_ID = 555_000_111
 # A 2x3 PNG: signature, then the IHDR chunk with width and height.
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x02\x00\x00\x00\x03" + b"\x08\x02" * 40
 KEYBOARD = InlineKeyboardMarkup([[InlineKeyboardButton("Refresh", callback_data="refresh")]])
-
-
-class StepClock:
-    """A monotonic clock the test moves by hand."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @pytest.fixture
@@ -344,7 +335,7 @@ async def test_raw_http_answers(fake: FakeTelegram) -> None:
 
 
 async def test_flood_limits_per_chat_group_and_overall() -> None:
-    clock = StepClock()
+    clock = ManualMonotonic()
     async with (
         FakeTelegram(enforce_limits=True) as fake,
         Bot(DEMO_BOT_TOKEN, base_url=f"{fake.api_url}/bot") as bot,

@@ -11,7 +11,7 @@ from core.i18n import View, get_lang
 from core.summary import DailyPortfolio
 from core.texts.chart import MAX_CAPTION, chart_caption
 from core.valuation import Portfolio, Position, value_portfolio
-from tests.factories import AS_OF, documented_balances, documented_tickers
+from tests.kit.account import AS_OF, documented_balances, documented_tickers
 
 ISTANBUL = ZoneInfo("Europe/Istanbul")
 NOW = datetime(2026, 11, 25, 11, 40, tzinfo=UTC)

@@ -18,7 +18,7 @@ from core.summary import DailyPortfolio
 from core.valuation import value_portfolio
 from services import charts
 from services.charts import chart_png, render_portfolio_chart
-from tests.factories import AS_OF, balance, documented_balances, documented_tickers, ticker
+from tests.kit.account import AS_OF, balance, documented_balances, documented_tickers, ticker
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 MAX_BYTES = 150 * 1024
@@ -123,6 +123,7 @@ async def test_chart_png_draws_off_the_event_loop(monkeypatch: pytest.MonkeyPatc
     assert threads[0] != threading.get_ident()
 
 
+@pytest.mark.slow
 def test_start_up_does_not_import_matplotlib() -> None:
     code = (
         "import sys, bot, app, handlers.chart, services.charts, services.summaries\n"

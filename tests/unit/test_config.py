@@ -91,6 +91,7 @@ def test_secrets_stay_out_of_repr_and_errors() -> None:
     assert "sekret" not in str(caught.value)
 
 
+@pytest.mark.slow
 def test_bad_configuration_stops_start_up_with_one_line_and_exit_code_2(tmp_path: Path) -> None:
     env = {"PATH": "/usr/bin:/bin", **VALID, "ALLOWED_CHAT_IDS": "me"}
 

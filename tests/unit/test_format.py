@@ -10,7 +10,7 @@ from core.texts.balance import balance_reply
 from core.texts.errors import exchange_error_message, stale_notice
 from core.texts.table import pre_table
 from core.valuation import Portfolio, value_portfolio
-from tests.factories import AS_OF, balance, documented_balances, documented_tickers, ticker
+from tests.kit.account import AS_OF, balance, documented_balances, documented_tickers, ticker
 
 ISTANBUL = ZoneInfo("Europe/Istanbul")
 VIEW = View(Lang("en"), ISTANBUL, AS_OF)

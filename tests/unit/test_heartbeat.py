@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from config import load_settings
-from fakes.seed import DEMO_API_KEY, DEMO_API_SECRET, DEMO_BOT_TOKEN, DEMO_CHAT_ID
+from fakes.environment import demo_credentials
 from healthcheck import EXIT_HEALTHY, EXIT_UNHEALTHY, check, read_settings
 from services.heartbeat import (
     HEARTBEAT_FILE,
@@ -23,12 +23,7 @@ from services.heartbeat import (
 )
 
 T0 = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
-CREDENTIALS = {
-    "TELEGRAM_BOT_TOKEN": DEMO_BOT_TOKEN,
-    "ALLOWED_CHAT_IDS": str(DEMO_CHAT_ID),
-    "BTCTURK_API_KEY": DEMO_API_KEY,
-    "BTCTURK_API_SECRET": DEMO_API_SECRET,
-}
+CREDENTIALS = demo_credentials()
 
 
 def test_write_then_read_round_trips(tmp_path: Path) -> None:

@@ -22,6 +22,7 @@ from store.database import Database, StoreError, environment_error
 from store.models import ChatSettings, DailyPortfolio, NewNotification
 from store.schema import APPLICATION_ID, SCHEMA_VERSION
 from store.store import Store
+from tests.kit.clocks import FakeClock
 
 D = Decimal
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,16 +35,6 @@ PRECISE = [
     D("0E-8"),
     D("-4.10"),
 ]
-
-
-class Clock:
-    """A clock the test moves by hand."""
-
-    def __init__(self, now: datetime = T0) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 def holding(asset: str, total: str, precision: int = 8) -> Holding:
@@ -60,18 +51,18 @@ def db_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
+def clock() -> FakeClock:
+    return FakeClock(T0)
 
 
 @pytest.fixture
-async def store(db_path: Path, clock: Clock) -> AsyncIterator[Store]:
+async def store(db_path: Path, clock: FakeClock) -> AsyncIterator[Store]:
     db = await Database.open(db_path)
     yield Store(db, clock=clock)
     await db.close()
 
 
-async def reopen(store: Store, clock: Clock) -> Store:
+async def reopen(store: Store, clock: FakeClock) -> Store:
     await store.db.close()
     return Store(await Database.open(store.db.path), clock=clock)
 
@@ -203,7 +194,7 @@ async def test_unwritable_directory_or_file(
         await Database.open(db_path)
 
 
-async def test_write_refused_by_sqlite_is_a_store_error(store: Store, clock: Clock) -> None:
+async def test_write_refused_by_sqlite_is_a_store_error(store: Store, clock: FakeClock) -> None:
     await store.db.run(lambda c: c.execute("PRAGMA query_only = ON"))
     with pytest.raises(StoreError, match=rf"^database {store.db.path} is read-only"):
         await store.set_meta("k", "v")
@@ -284,7 +275,7 @@ async def test_closed_database_refuses_work(store: Store) -> None:
 # Snapshots and polls
 
 
-async def test_snapshot_round_trip_and_replace(store: Store, clock: Clock) -> None:
+async def test_snapshot_round_trip_and_replace(store: Store, clock: FakeClock) -> None:
     assert await store.last_snapshot() is None
     first = {"BTC": holding("BTC", "9.7502186644553258"), "TRY": holding("TRY", "100", 2)}
     await store.record_poll(first, T0, [], {})
@@ -327,7 +318,7 @@ async def test_naive_times_are_refused_without_writing(store: Store) -> None:
     assert await store.pending_count() == 0
 
 
-async def test_decimals_round_trip_exactly(store: Store, clock: Clock) -> None:
+async def test_decimals_round_trip_exactly(store: Store, clock: FakeClock) -> None:
     snap = {f"A{i}": Holding(f"A{i}", d, d, d, 18) for i, d in enumerate(PRECISE)}
     await store.record_poll(snap, T0, [], {})
     for i, d in enumerate(PRECISE):
@@ -349,7 +340,7 @@ async def test_decimals_round_trip_exactly(store: Store, clock: Clock) -> None:
 # Alerts
 
 
-async def test_alerts_per_chat(store: Store, clock: Clock) -> None:
+async def test_alerts_per_chat(store: Store, clock: FakeClock) -> None:
     spec = AlertSpec("total", Direction.ABOVE, D("35000000.5"))
     first = await store.add_alert(1, spec, triggered=True, urgent=True)
     assert (first.chat_id, first.target, first.direction, first.amount) == (
@@ -424,7 +415,7 @@ async def test_daily_portfolios(store: Store) -> None:
 # Outbox
 
 
-async def test_outbox_order_and_limit(store: Store, clock: Clock) -> None:
+async def test_outbox_order_and_limit(store: Store, clock: FakeClock) -> None:
     ids = await store.enqueue([note(1, "a"), note(2, "b"), note(1, "c")])
     assert ids == sorted(ids)
     photo = bytes(range(256))
@@ -439,7 +430,7 @@ async def test_outbox_order_and_limit(store: Store, clock: Clock) -> None:
     assert photo_id == ids[-1] + 1
 
 
-async def test_outbox_retry_scheduling(store: Store, clock: Clock) -> None:
+async def test_outbox_retry_scheduling(store: Store, clock: FakeClock) -> None:
     assert await store.next_due_at() is None
     first, second = await store.enqueue([note(text="first"), note(text="second")])
     retry_at = T0 + timedelta(seconds=30)
@@ -460,7 +451,7 @@ async def test_outbox_retry_scheduling(store: Store, clock: Clock) -> None:
     assert await store.due_notifications(retry_at + timedelta(days=1)) == []
 
 
-async def test_outbox_prune_keeps_pending_and_recent(store: Store, clock: Clock) -> None:
+async def test_outbox_prune_keeps_pending_and_recent(store: Store, clock: FakeClock) -> None:
     old_sent, old_dropped, pending, recent = await store.enqueue([note() for _ in range(4)])
     await store.mark_sent(old_sent)
     await store.mark_dropped(old_dropped, "blocked by user")
@@ -485,7 +476,7 @@ async def test_meta(store: Store) -> None:
     assert await store.get_meta("exchange_unreachable_since") is None
 
 
-async def test_reopen_keeps_everything(store: Store, clock: Clock) -> None:
+async def test_reopen_keeps_everything(store: Store, clock: FakeClock) -> None:
     snap = {"BTC": holding("BTC", "9.7502186644553258")}
     rule = await store.add_alert(5, AlertSpec("BTC", Direction.BELOW, D(5)), triggered=False)
     await store.record_poll(snap, T0, [note(5, "changed")], {rule.id: True})
@@ -532,8 +523,9 @@ asyncio.run(main())
 """
 
 
+@pytest.mark.slow
 async def test_kill_9_keeps_committed_polls_and_drops_half_written_ones(
-    db_path: Path, clock: Clock
+    db_path: Path, clock: FakeClock
 ) -> None:
     child = subprocess.run(
         [sys.executable, "-c", KILLED_CHILD, str(db_path)],

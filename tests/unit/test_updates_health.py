@@ -15,22 +15,13 @@ from services.updates_health import (
     UpdatesHealth,
     read_updates_failing,
 )
+from tests.kit.clocks import FakeClock
 
 T0 = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 
 
-class Clock:
-    """A wall clock moved by hand."""
-
-    def __init__(self) -> None:
-        self.now = T0
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
 def test_failures_keep_the_first_time_and_a_success_clears_them(tmp_path: Path) -> None:
-    clock = Clock()
+    clock = FakeClock(T0)
     health = UpdatesHealth(tmp_path, clock)
     health.failed("Telegram is not answering (NetworkError)")
     clock.now += timedelta(seconds=30)
@@ -44,9 +35,9 @@ def test_failures_keep_the_first_time_and_a_success_clears_them(tmp_path: Path) 
 
 
 def test_a_success_clears_what_a_previous_run_left(tmp_path: Path) -> None:
-    UpdatesHealth(tmp_path, Clock()).failed("Telegram is not answering (TimedOut)")
+    UpdatesHealth(tmp_path, FakeClock(T0)).failed("Telegram is not answering (TimedOut)")
 
-    UpdatesHealth(tmp_path, Clock()).received()
+    UpdatesHealth(tmp_path, FakeClock(T0)).received()
 
     assert not (tmp_path / UPDATES_FAILING_FILE).exists()
 
@@ -60,7 +51,7 @@ def test_a_garbled_file_is_an_error(tmp_path: Path) -> None:
 def test_the_health_check_is_unhealthy_while_getupdates_fails(tmp_path: Path) -> None:
     env = {"DATA_DIR": str(tmp_path), "POLL_INTERVAL_SECONDS": "60"}
     write_heartbeat(tmp_path, T0, ok=True)
-    health = UpdatesHealth(tmp_path, Clock())
+    health = UpdatesHealth(tmp_path, FakeClock(T0))
     assert check(env, T0)[0] == EXIT_HEALTHY
 
     health.failed("Telegram refused the bot token (401 Unauthorized)")

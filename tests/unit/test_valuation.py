@@ -3,7 +3,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from core.valuation import last_prices, price_in, value_portfolio
-from tests.factories import AS_OF, balance, documented_balances, documented_tickers, ticker
+from tests.kit.account import AS_OF, balance, documented_balances, documented_tickers, ticker
 
 
 def test_documented_portfolio_is_valued_exactly() -> None:

@@ -1,0 +1,8 @@
+"""The shared test kit, imported by every kind of test instead of copied into each.
+
+- clocks.py: a wall clock and a clock in seconds the test moves by hand, a recording sleep
+- env.py: the environment of a bot on the fakes (built on fakes/environment.py)
+- account.py: the documented account, with both totals and the sums behind them
+- services.py: a Store on disk, settings and a stub exchange, for services' unit tests
+- wiring.py: the real bot built with the kit's clocks and sleep
+"""

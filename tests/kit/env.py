@@ -1,0 +1,28 @@
+"""The environment of the bot under test: both fakes, two allowed chats, English."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fakes.environment import bot_environment
+from fakes.exchange import FakeBtcTurk
+from fakes.seed import DEMO_CHAT_ID
+from fakes.telegram import FakeTelegram
+
+ALLOWED_CHAT = DEMO_CHAT_ID
+ALLOWED_GROUP = -1001234567890
+
+
+def environment_on_fakes(
+    exchange: FakeBtcTurk, telegram: FakeTelegram, data_dir: Path, **overrides: str
+) -> dict[str, str]:
+    """Return the variables of a bot on the fakes; no scheduled poll for an hour."""
+    env = bot_environment(
+        telegram.api_url,
+        exchange.base_url,
+        data_dir,
+        (ALLOWED_CHAT, ALLOWED_GROUP),
+        POLL_INTERVAL_SECONDS="3600",
+        LANGUAGE="en",
+    )
+    return env | overrides
