@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from decimal import Decimal
 
@@ -26,8 +27,10 @@ from handlers.replies import reply_html
 from services.context import get_services
 from services.monitor import DEFAULT_PRECISION, observed_value
 from services.portfolio import Fetch
+from store.database import StoreError
 
 URGENT_WORDS = ("urgent", "acil")
+log = logging.getLogger(__name__)
 
 
 async def set_alert(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -55,9 +58,14 @@ async def set_alert(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await reply_html(update, alert_usage(error, args, view))
         return
     value, precision = _current(spec, fetch)
-    rule = await services.store.add_alert(
-        chat.id, spec, triggered=initial_triggered(spec, value), urgent=urgent
-    )
+    try:
+        rule = await services.store.add_alert(
+            chat.id, spec, triggered=initial_triggered(spec, value), urgent=urgent
+        )
+    except StoreError as error:
+        log.error("could not save an alert of chat %d: %s", chat.id, error)
+        await reply_html(update, view.t("store.save_failed"))
+        return
     quote = services.settings.quote_currency
     await reply_html(
         update, alert_created(rule.id, spec, value, precision, quote, view, urgent=urgent)

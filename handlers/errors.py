@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.error import NetworkError, TelegramError
+from telegram.error import BadRequest, NetworkError, TelegramError
 from telegram.ext import ContextTypes
 
 from core.messages import internal_error_message
@@ -17,17 +17,14 @@ log = logging.getLogger(__name__)
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log an exception raised by a handler or job and apologise to the chat."""
     error = context.error
-    if isinstance(error, NetworkError):
-        log.warning("Telegram network error: %s", error)
+    if isinstance(error, NetworkError) and not isinstance(error, BadRequest):
+        log.warning("Telegram network error: %s", error)  # passing: no traceback needed
     else:
         log.error("unhandled error", exc_info=error)
     if not isinstance(update, Update) or update.effective_chat is None:
         return
     allowed = context.application.bot_data.get("services")
-    if (
-        not isinstance(allowed, Services)
-        or update.effective_chat.id not in allowed.settings.allowed_chat_ids
-    ):
+    if not isinstance(allowed, Services) or not allowed.roster.serves(update.effective_chat.id):
         return
     view = await allowed.views.view(update.effective_chat.id)
     try:

@@ -16,6 +16,7 @@ from services.charts import chart_png
 from services.chats import ChatViews
 from services.notifications import notifications_for
 from services.portfolio import PortfolioService
+from services.roster import Roster
 from store.models import NewNotification
 from store.store import Store
 
@@ -34,8 +35,10 @@ class Summaries:
         store: Store,
         views: ChatViews,
         clock: Callable[[], datetime],
+        roster: Roster | None = None,
     ) -> None:
         self._settings = settings
+        self._roster = roster or Roster(settings.allowed_chat_ids)
         self._views = views
         self._all_sent_on: date | None = None
         self._portfolio = portfolio
@@ -59,7 +62,7 @@ class Summaries:
             return 0
         owed = [
             chat_id
-            for chat_id in sorted(self._settings.allowed_chat_ids)
+            for chat_id in self._roster.chat_ids()
             if (await self._store.chat_settings(chat_id)).last_summary_day != day
         ]
         if not owed:

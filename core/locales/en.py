@@ -34,6 +34,14 @@ TEXTS: dict[str, str] = {
     "error.try_later": "Try again in a few minutes.",
     "error.stale": "Showing data from {when}.",
     "error.internal": "⚠️ Something went wrong while answering. It has been logged; please try again.",
+    "store.save_failed": (
+        "⚠️ The bot could not save this: its disk is full or cannot be written. "
+        "Nothing was changed; please try again later."
+    ),
+    "backlog.slow_down": (
+        "🐢 Too many commands at once: I answer the ones already waiting and skip the rest. "
+        "Please send them again a little later."
+    ),
     # general
     "help.title": "👋 <b>BTCTurk balance bot</b>",
     "help.intro": (

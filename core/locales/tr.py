@@ -34,6 +34,14 @@ TEXTS: dict[str, str] = {
     "error.try_later": "Birkaç dakika sonra tekrar deneyin.",
     "error.stale": "{when} tarihli veriler gösteriliyor.",
     "error.internal": "⚠️ Yanıt verirken bir sorun oluştu. Kaydedildi; lütfen tekrar deneyin.",
+    "store.save_failed": (
+        "⚠️ Bot bunu kaydedemedi: diski dolu ya da yazılamıyor. "
+        "Hiçbir şey değişmedi; lütfen daha sonra tekrar deneyin."
+    ),
+    "backlog.slow_down": (
+        "🐢 Aynı anda çok fazla komut geldi: bekleyenleri yanıtlıyorum, gerisini atlıyorum. "
+        "Lütfen biraz sonra yeniden gönderin."
+    ),
     # general
     "help.title": "👋 <b>BTCTurk bakiye botu</b>",
     "help.intro": (
