@@ -323,6 +323,7 @@ async def test_a_full_disk_stops_sending_instead_of_repeating(
         pending = await services.store.pending_count()
 
     assert len(sent_to(bot, ALLOWED_CHAT, CHANGED)) == 1
+    assert len(sent_to(bot, ALLOWED_GROUP, CHANGED)) == 1
     assert "could not save" in refused.plain_text
     assert pending == 0
     assert any(r.levelno == logging.ERROR and "record" in r.getMessage() for r in caplog.records)
