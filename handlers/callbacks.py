@@ -12,6 +12,7 @@ from handlers.commands import REFRESH_PREFIX, balance_answer, chat_view, refresh
 from services.context import get_services
 
 FRESH_ENOUGH_S = 1.0
+NOT_EDITABLE_HINTS = ("not modified", "can't be edited", "no text in the message", "not found")
 
 
 async def refresh_balance(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -30,7 +31,7 @@ async def refresh_balance(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     text = split_message(answer.text)[0]
     try:
         await query.edit_message_text(text, reply_markup=refresh_keyboard(asset, view))
-    except BadRequest as error:
-        if "not modified" not in error.message.lower():
+    except BadRequest as error:  # unchanged, or a press on a message the bot cannot edit
+        if not any(hint in error.message.lower() for hint in NOT_EDITABLE_HINTS):
             raise
     await query.answer(view.t("balance.refreshed"))
