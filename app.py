@@ -9,8 +9,8 @@ from datetime import UTC, date, datetime
 
 import aiohttp
 from telegram import Bot, BotCommand, LinkPreviewOptions, Update
+from telegram.error import TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -27,16 +27,20 @@ from core.messages import COMMANDS
 from handlers import alerts, callbacks, commands
 from handlers import settings as chat_settings
 from handlers.access import AccessGuard, install_guard
+from handlers.backlog import ChatBacklog
 from handlers.chart import chart
 from handlers.edits import install_edit_stop
 from handlers.errors import on_error, on_polling_error
 from handlers.jobs import schedule_jobs, stop_jobs
+from handlers.migration import chat_migrated
 from services.chats import ChatViews
 from services.context import Services, attach
 from services.delivery import Deliverer
 from services.monitor import Monitor
 from services.portfolio import PortfolioService
 from services.quiet import QuietPolicy
+from services.rate_limit import ChatRateLimiter
+from services.roster import Roster
 from services.summaries import Summaries
 from services.telegram_request import AiohttpRequest
 from services.updates_health import UpdatesHealth
@@ -49,7 +53,7 @@ log = logging.getLogger(__name__)
 BALANCE_CACHE_S = 5.0
 DATABASE_NAME = "bot.sqlite3"
 TELEGRAM_CONNECTIONS = 32
-OVERALL_MESSAGES_PER_S = 29  # Telegram: about 30 a second in all
+TELEGRAM_READ_TIMEOUT_S = 20.0  # a slow answer is waited for rather than sent again
 
 
 def utc_now() -> datetime:
@@ -78,6 +82,9 @@ async def running(application: Application) -> AsyncIterator[Application]:  # ty
             services = application.bot_data.get("services")
             if isinstance(services, Services):
                 services.portfolio.cancel()  # a hung exchange request must not hold up the stop
+                services.deliverer.stop()  # what is not sent yet stays in the outbox
+            if isinstance(application.bot.rate_limiter, ChatRateLimiter):
+                application.bot.rate_limiter.close()  # replies still waiting their turn
             if application.running:
                 await application.stop()
             await application.post_shutdown(application)
@@ -96,16 +103,21 @@ async def open_database(settings: Settings) -> Database:
     return await Database.open(settings.data_dir / DATABASE_NAME)
 
 
-def telegram_rate_limiter() -> AIORateLimiter:
-    """Keep under Telegram's limit of about 30 messages a second, at an even pace.
+def telegram_rate_limiter() -> ChatRateLimiter:
+    """Keep Telegram's limits (29 a second at an even pace, 20 a minute per group) per chat."""
+    return ChatRateLimiter()
 
-    The library's default allows a burst of 30 at once and then one per 33 ms, which puts 31
-    messages in some one-second windows; one message every 1/29 s never does. Groups keep the
-    default of 20 a minute, bursts allowed, so a few quick replies in a group are not slowed.
-    """
-    return AIORateLimiter(
-        overall_max_rate=1, overall_time_period=1 / OVERALL_MESSAGES_PER_S, max_retries=3
-    )
+
+async def ask_to_slow_down(application: Application, chat_id: int) -> None:  # type: ignore[type-arg]
+    """Tell a chat that floods the bot with commands that the excess was skipped."""
+    services = application.bot_data.get("services")
+    if not isinstance(services, Services):
+        return
+    view = await services.views.view(chat_id)
+    try:
+        await application.bot.send_message(chat_id, view.t("backlog.slow_down"))
+    except TelegramError as error:
+        log.warning("could not ask chat %d to slow down: %s", chat_id, error)
 
 
 def build_application(
@@ -115,11 +127,14 @@ def build_application(
     database: Database | None = None,
 ) -> Application:  # type: ignore[type-arg]
     """Return the bot, ready for `initialize()`; services start in post_init."""
+    roster = Roster(settings.allowed_chat_ids)
+    limiter = telegram_rate_limiter()
 
     async def post_init(application: Application) -> None:  # type: ignore[type-arg]
         nonlocal database
         database = database or await open_database(settings)
         store = Store(database, clock=clock)
+        await roster.load(store)
         timeout = aiohttp.ClientTimeout(
             total=settings.btcturk_timeout_s, connect=min(5.0, settings.btcturk_timeout_s)
         )
@@ -147,10 +162,19 @@ def build_application(
             portfolio=portfolio,
             clock=clock,
             store=store,
-            monitor=Monitor(settings, portfolio, store, views, clock),
-            summaries=Summaries(settings, portfolio, store, views, clock),
-            deliverer=Deliverer(store, application.bot, clock, quiet, views),
+            monitor=Monitor(settings, portfolio, store, views, clock, roster),
+            summaries=Summaries(settings, portfolio, store, views, clock, roster),
+            deliverer=Deliverer(
+                store,
+                application.bot,
+                clock,
+                quiet,
+                views,
+                congested=limiter.congested,
+                migrate=roster.migrate,
+            ),
             views=views,
+            roster=roster,
         )
         attach(application, services)
         schedule_jobs(application, settings.poll_interval_s)
@@ -166,10 +190,31 @@ def build_application(
             await services.session.close()
             await services.store.db.close()
 
+    telegram_request = AiohttpRequest(
+        connection_pool_size=TELEGRAM_CONNECTIONS, read_timeout=TELEGRAM_READ_TIMEOUT_S
+    )
+    # Refusals leave through a bot of their own, beside the rate limiter, on the same connections.
+    refusal_bot = Bot(
+        settings.telegram_bot_token,
+        base_url=settings.telegram_base_url,
+        request=telegram_request,
+        get_updates_request=telegram_request,
+    )
+    guard = AccessGuard(
+        settings.allowed_chat_ids,
+        default_language=settings.language,
+        refusal_bot=refusal_bot,
+        migrated_chat_ids=roster.migrated,
+    )
+    backlog = ChatBacklog(
+        guard.is_allowed,
+        lambda chat_id: ask_to_slow_down(application, chat_id),
+        congested=limiter.congested,
+    )
     application = (
         ApplicationBuilder()
         .token(settings.telegram_bot_token)
-        .request(AiohttpRequest(connection_pool_size=TELEGRAM_CONNECTIONS))
+        .request(telegram_request)
         .get_updates_request(
             UpdatesRequest(
                 AiohttpRequest(connection_pool_size=1), UpdatesHealth(settings.data_dir, clock)
@@ -184,24 +229,15 @@ def build_application(
                 tzinfo=settings.timezone,
             )
         )
-        .rate_limiter(telegram_rate_limiter())
-        .concurrent_updates(True)
+        .rate_limiter(limiter)
+        .concurrent_updates(backlog)
         .post_init(post_init)
         .post_shutdown(post_shutdown)
         .build()
     )
-    # Refusals leave through a bot of their own, beside the rate limiter, on the same connections.
-    refusal_bot = Bot(
-        settings.telegram_bot_token,
-        base_url=settings.telegram_base_url,
-        request=application.bot.request,
-        get_updates_request=application.bot.request,
-    )
-    guard = AccessGuard(
-        settings.allowed_chat_ids, default_language=settings.language, refusal_bot=refusal_bot
-    )
     install_guard(application, guard)
     install_edit_stop(application)
+    application.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, chat_migrated))
     application.add_handler(CommandHandler("start", commands.start))
     application.add_handler(CommandHandler("help", commands.help_command))
     application.add_handler(CommandHandler("balance", commands.balance))

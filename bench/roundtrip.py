@@ -33,7 +33,7 @@ from fakes.telegram import FakeTelegram
 CHATS = (100200300, 100200301)
 REQUESTS = 200
 WARMUP = 20
-GAP_S = 0.05  # 20 requests/s: under the 30/s of the bot's AIORateLimiter
+GAP_S = 0.05  # 20 requests/s: under the 30/s of the bot's rate limiter
 REPLY_TIMEOUT_S = 10.0
 P50_TARGET_S = 0.005
 P95_TARGET_S = 0.012

@@ -91,6 +91,11 @@ class FakeTelegram(MessageMethods, LocalServer):
         self._poll_generation = 0
         self._next_callback = 4_238_100_000_000_000_001
         self._commands: dict[tuple[str, str], list[JsonDict]] = {}
+        self._chat_failures: dict[int, collections.deque[ApiError]] = collections.defaultdict(
+            collections.deque
+        )
+        self._migrated: dict[int, int] = {}
+        self._slow: dict[str, collections.deque[float]] = collections.defaultdict(collections.deque)
         handlers: dict[str, Handler] = {
             "getMe": self._get_me,
             "getUpdates": self._get_updates,
@@ -237,6 +242,42 @@ class FakeTelegram(MessageMethods, LocalServer):
         error = ApiError(status, description, retry_after=retry_after)
         self._failures[method.lower()].extend([error] * times)
 
+    def fail_chat_next(
+        self,
+        chat_id: int,
+        *,
+        status: int,
+        description: str,
+        retry_after: int | None = None,
+        times: int = 1,
+    ) -> None:
+        """Answer the next `times` requests naming `chat_id` (any method) with this error."""
+        error = ApiError(status, description, retry_after=retry_after)
+        self._chat_failures[chat_id].extend([error] * times)
+
+    def migrate_chat(
+        self, old_chat_id: int, new_chat_id: int, *, announce: bool = False
+    ) -> list[int]:
+        """Upgrade a group to a supergroup: sends to the old ID fail with migrate_to_chat_id.
+
+        With `announce`, both chats also get the service messages Telegram sends: the old
+        group one with `migrate_to_chat_id`, the new supergroup one with `migrate_from_chat_id`.
+        Return the IDs of the updates pushed.
+        """
+        self._migrated[old_chat_id] = new_chat_id
+        if not announce:
+            return []
+        old = self._register_chat(old_chat_id, "group")
+        new = self._register_chat(new_chat_id, "supergroup")
+        sender = user_object(DEMO_CHAT_ID)
+        to_new = self._new_message(old, sender=sender, migrate_to_chat_id=new_chat_id)
+        from_old = self._new_message(new, sender=sender, migrate_from_chat_id=old_chat_id)
+        return [self.push_update({"message": to_new}), self.push_update({"message": from_old})]
+
+    def slow_next(self, method: str, seconds: float, *, times: int = 1) -> None:
+        """Carry out the next `times` calls of `method` at once but answer `seconds` later."""
+        self._slow[method.lower()].extend([seconds] * times)
+
     def block_chat(self, chat_id: int) -> None:
         """Make sends to `chat_id` fail with 403, as after the user blocked the bot."""
         self._blocked.add(chat_id)
@@ -351,12 +392,41 @@ class FakeTelegram(MessageMethods, LocalServer):
             if handler is None:
                 _LOGGER.warning("FakeTelegram has no method %r; answering 404 Not Found", asked)
                 raise ApiError(404, "Not Found")
-            result = await handler(await Params.read(request))
+            params = await Params.read(request)
+            self._chat_fault(name, params)
+            result = await handler(params)
+            await self._slow_answer(name)
         except ApiError as error:
             return json_response(error.body(), status=error.status)
         except _Down:
             return _bad_gateway()
         return json_response({"ok": True, "result": result})
+
+    def _chat_fault(self, method: str, params: Params) -> None:
+        """Raise the error queued for the request's chat, or the upgrade of its group."""
+        raw = params.values.get("chat_id")
+        if raw is None or method in ("getUpdates", "getMe"):
+            return
+        try:
+            chat_id = int(str(raw))
+        except ValueError:
+            return
+        if chat_id in self._migrated:
+            raise ApiError(
+                400,
+                "Bad Request: group chat was upgraded to a supergroup chat",
+                migrate_to_chat_id=self._migrated[chat_id],
+            )
+        failures = self._chat_failures.get(chat_id)
+        if failures:
+            raise failures.popleft()
+
+    async def _slow_answer(self, method: str) -> None:
+        """Hold the answer of a call slow_next() made slow (its work is already done)."""
+        delays = self._slow.get(method.lower())
+        if delays:
+            self.changed.notify()
+            await self.sleep(delays.popleft())
 
     # Methods other than messages
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 from telegram import Bot, Message, MessageEntity, Update
 from telegram.error import TelegramError
@@ -31,9 +31,11 @@ class AccessGuard:
         default_language: str = DEFAULT_LANGUAGE,
         refusal_bot: Bot | None = None,
         monotonic: Callable[[], float] = time.monotonic,
+        migrated_chat_ids: Collection[int] = frozenset(),
     ) -> None:
         """Guard `allowed_chat_ids`; refusals go through `refusal_bot`, one with no rate limiter."""
         self.allowed_chat_ids = allowed_chat_ids
+        self.migrated_chat_ids = migrated_chat_ids  # upgraded allowed groups, kept up to date
         self._default_language = default_language
         self._refusal_bot = refusal_bot
         self._monotonic = monotonic
@@ -44,8 +46,14 @@ class AccessGuard:
         """Tell whether `update` comes from a whitelisted chat (deny when there is no chat)."""
         if not isinstance(update, Update):
             return False
-        chat = update.effective_chat
-        return chat is not None and chat.id in self.allowed_chat_ids
+        chat, message = update.effective_chat, update.effective_message
+        # Telegram's own notice in a supergroup that an allowed group became: let it through.
+        origin = message.migrate_from_chat_id if message is not None else None
+        return chat is not None and any(
+            chat_id in self.allowed_chat_ids or chat_id in self.migrated_chat_ids
+            for chat_id in (chat.id, origin)
+            if chat_id is not None
+        )
 
     async def check(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Stop a stranger's update before any other handler sees it."""

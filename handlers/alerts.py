@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from decimal import Decimal
 
@@ -29,6 +30,7 @@ from services.portfolio import Fetch
 from store.database import StoreError
 
 URGENT_WORDS = ("urgent", "acil")
+log = logging.getLogger(__name__)
 
 
 async def set_alert(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -60,7 +62,8 @@ async def set_alert(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         rule = await services.store.add_alert(
             chat.id, spec, triggered=initial_triggered(spec, value), urgent=urgent
         )
-    except StoreError:  # logged by the database; never confirm an alert that is not kept
+    except StoreError as error:
+        log.error("could not save an alert of chat %d: %s", chat.id, error)
         await reply_html(update, view.t("alert.not_saved"))
         return
     quote = services.settings.quote_currency

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.error import InvalidToken, NetworkError, TelegramError
+from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError
 from telegram.ext import ContextTypes
 
 from core.texts.errors import internal_error_message
@@ -20,8 +20,8 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     error = context.error
     if isinstance(error, InvalidToken):  # polling says so once per try; the job runs again
         log.debug("Telegram refused the bot token: %s", error)
-    elif isinstance(error, NetworkError):
-        log.warning("Telegram network error: %s", error)
+    elif isinstance(error, NetworkError) and not isinstance(error, BadRequest):
+        log.warning("Telegram network error: %s", error)  # passing: no traceback needed
     elif isinstance(error, StoreError):
         _log_storage_error(error, context)
     else:
@@ -29,10 +29,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not isinstance(update, Update) or update.effective_chat is None:
         return
     allowed = context.application.bot_data.get("services")
-    if (
-        not isinstance(allowed, Services)
-        or update.effective_chat.id not in allowed.settings.allowed_chat_ids
-    ):
+    if not isinstance(allowed, Services) or not allowed.roster.serves(update.effective_chat.id):
         return
     view = await allowed.views.view(update.effective_chat.id)
     try:

@@ -1,4 +1,7 @@
-"""Send HTML text to a chat, split to Telegram's limit, or rewrite a reply sent that way."""
+"""Send HTML text to a chat, split to Telegram's limit, or rewrite a reply sent that way.
+
+A part Telegram cannot parse is sent again as plain text, so the answer is never lost.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from telegram import Bot, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 
+from core.plain import cannot_parse, plain_text
 from core.split import split_message
 
 log = logging.getLogger(__name__)
@@ -15,7 +19,9 @@ log = logging.getLogger(__name__)
 # The keyboard of the last part, given the ids of the parts before it.
 KeyboardFor = Callable[[list[int]], InlineKeyboardMarkup]
 Keyboard = InlineKeyboardMarkup | KeyboardFor
-SendPart = Callable[[str, InlineKeyboardMarkup | None], Awaitable[Message]]
+# Send one part: its text, the keyboard it carries, and its parse mode (None: plain text).
+Markup = InlineKeyboardMarkup | None
+SendPart = Callable[[str, Markup, str | None], Awaitable[Message]]
 
 
 async def reply_html(
@@ -26,10 +32,12 @@ async def reply_html(
     if message is None:
         return []
 
-    def send(part: str, markup: InlineKeyboardMarkup | None) -> Awaitable[Message]:
-        return message.reply_text(part, parse_mode="HTML", do_quote=False, reply_markup=markup)
+    def send(
+        part: str, markup: InlineKeyboardMarkup | None, mode: str | None
+    ) -> Awaitable[Message]:
+        return message.reply_text(part, parse_mode=mode, do_quote=False, reply_markup=markup)
 
-    return await _send_parts(send, split_message(text), keyboard)
+    return await _send_parts(send, message.chat_id, split_message(text), keyboard)
 
 
 async def send_html(
@@ -37,10 +45,12 @@ async def send_html(
 ) -> list[Message]:
     """Send `text` to `chat_id` in as many messages as needed; `keyboard` goes on the last one."""
 
-    def send(part: str, markup: InlineKeyboardMarkup | None) -> Awaitable[Message]:
-        return bot.send_message(chat_id, part, parse_mode="HTML", reply_markup=markup)
+    def send(
+        part: str, markup: InlineKeyboardMarkup | None, mode: str | None
+    ) -> Awaitable[Message]:
+        return bot.send_message(chat_id, part, parse_mode=mode, reply_markup=markup)
 
-    return await _send_parts(send, split_message(text), keyboard)
+    return await _send_parts(send, chat_id, split_message(text), keyboard)
 
 
 async def edit_html(
@@ -91,12 +101,22 @@ async def mark_replaced(bot: Bot, chat_id: int, message_ids: Sequence[int], text
             log.info("message %d in chat %d cannot be edited: %s", message_id, chat_id, error)
 
 
-async def _send_parts(send: SendPart, parts: list[str], keyboard: Keyboard | None) -> list[Message]:
+async def _send_parts(
+    send: SendPart, chat_id: int, parts: list[str], keyboard: Keyboard | None
+) -> list[Message]:
     sent: list[Message] = []
     for index, part in enumerate(parts):
         last = index == len(parts) - 1
         markup = _markup(keyboard, [m.message_id for m in sent]) if last else None
-        sent.append(await send(part, markup))
+        try:
+            sent.append(await send(part, markup, "HTML"))
+        except BadRequest as error:
+            if not cannot_parse(error.message):
+                raise
+            log.error(
+                "Telegram cannot parse a reply to chat %d (%s); sent as plain text", chat_id, error
+            )
+            sent.append(await send(plain_text(part), markup, None))
     return sent
 
 

@@ -15,6 +15,7 @@ from services.chats import ChatViews
 from services.delivery import Deliverer
 from services.monitor import Monitor
 from services.portfolio import PortfolioService
+from services.roster import Roster
 from services.summaries import Summaries
 from store.store import Store
 
@@ -35,6 +36,7 @@ class Services:
     summaries: Summaries
     deliverer: Deliverer
     views: ChatViews
+    roster: Roster
 
 
 def attach(application: Application, services: Services) -> None:  # type: ignore[type-arg]

@@ -3,6 +3,11 @@
 A message is marked sent only after Telegram accepted it. Network errors, 5xx and 429 are
 retried with backoff; a chat that blocked the bot or no longer exists is logged and skipped.
 Messages to one chat keep their order: after a failure, that chat's later messages wait.
+Each chat is delivered on its own, so a chat that must wait (a group's 20 a minute, a 429)
+never holds up the others. A send Telegram did not answer in time may have arrived: it is
+sent once more, waiting longer for the answer, and never a third time. A message Telegram
+cannot parse goes out as plain text. When the database cannot record a send, nothing more is
+sent until it can; an upgraded group is followed to its new ID.
 During a chat's mute or the quiet hours, change and threshold alerts wait; when the hold
 ends they go out as one digest. Urgent threshold alerts and summaries are never held.
 """
@@ -11,8 +16,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import warnings
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import Enum
 
@@ -24,20 +29,26 @@ from telegram.error import (
     NetworkError,
     RetryAfter,
     TelegramError,
+    TimedOut,
 )
-from telegram.warnings import PTBDeprecationWarning
 
+from core.plain import cannot_parse, plain_text
 from core.quiet import HELD_KINDS
 from core.split import split_message
 from services.chats import ChatViews
 from services.quiet import QuietPolicy
+from services.telegram_request import NotSent
+from store.database import StoreError
 from store.models import OutboxItem
+from store.outbox import UNCONFIRMED
 from store.store import Store
 
 log = logging.getLogger(__name__)
 
 BATCH = 50
 MAX_BACKOFF_S = 300.0
+SEND_TIMEOUT_S = 20.0  # how long a send waits for Telegram's answer
+PATIENT_TIMEOUT_S = 120.0  # the same, for the one retry of a send that was not answered
 GONE_CHAT_HINTS = ("chat not found", "user not found", "peer_id_invalid", "group chat was")
 
 
@@ -46,8 +57,16 @@ def retry_delay(attempts: int) -> float:
     return float(min(MAX_BACKOFF_S, 2 ** min(attempts + 1, 16)))
 
 
+@dataclass
+class _Worker:
+    """One chat's delivery; `parked` is set once it waits for Telegram's pacing of that chat."""
+
+    task: asyncio.Task[int] | None = None
+    parked: asyncio.Event = field(default_factory=asyncio.Event)
+
+
 class Deliverer:
-    """Send due outbox messages through the bot, one delivery round at a time."""
+    """Send due outbox messages through the bot, each chat's in its own task."""
 
     def __init__(
         self,
@@ -56,31 +75,98 @@ class Deliverer:
         clock: Callable[[], datetime],
         quiet: QuietPolicy | None = None,
         views: ChatViews | None = None,
+        *,
+        congested: Callable[[int], bool] = lambda chat_id: False,
+        migrate: Callable[[int, int], Awaitable[bool]] | None = None,
     ) -> None:
+        """`congested` tells when a chat must wait its turn; `migrate` follows upgraded groups."""
         self._store = store
         self._bot = bot
         self._clock = clock
         self._quiet = quiet
         self._views = views
-        self._lock = asyncio.Lock()
+        self._congested = congested
+        self._migrate = migrate
+        self._workers: dict[int, _Worker] = {}
+        self._unrecorded: dict[int, str | None] = {}  # sent (None) or dropped (why), not saved
+        self._stopped = False
 
     async def deliver_due(self) -> int:
-        """Send every due message; return how many Telegram accepted."""
-        async with self._lock:
-            delivered = 0
-            while True:
-                items = await self._store.due_notifications(self._clock(), limit=BATCH)
-                stalled = False
-                for chat_items in _by_chat(items).values():
-                    sent, finished = await self._deliver_chat(await self._release(chat_items))
-                    delivered += sent
-                    stalled = stalled or not finished
-                if len(items) < BATCH or stalled:
-                    return delivered
+        """Send what is due; wait for each chat's delivery unless it waits for its turn."""
+        if self._stopped or not await self._record_unrecorded():
+            return 0
+        delivered, started = 0, set[int]()
+        while not self._stopped:
+            chats = [c for c in await self._store.due_chats(self._clock()) if c not in started]
+            workers = [self._start(chat_id) for chat_id in chats if chat_id not in self._workers]
+            if not workers:
+                return delivered
+            started.update(chats)
+            for count in await asyncio.gather(*(_settled(worker) for worker in workers)):
+                delivered += count
+        return delivered
+
+    def stop(self) -> None:
+        """Stop sending: what is not sent yet stays in the outbox for the next start."""
+        self._stopped = True
+        for worker in self._workers.values():
+            if worker.task is not None:
+                worker.task.cancel()
+
+    def _start(self, chat_id: int) -> _Worker:
+        worker = self._workers[chat_id] = _Worker()
+        worker.task = asyncio.create_task(self._deliver_chat_due(chat_id, worker))
+        return worker
+
+    async def _deliver_chat_due(self, chat_id: int, worker: _Worker) -> int:
+        """Send the chat's due messages, batch by batch, until done or one must be retried."""
+        sent = 0
+        try:
+            while not self._stopped and not self._unrecorded:
+                due = await self._store.due_notifications(self._clock(), BATCH, chat_id)
+                count, finished = await self._deliver_chat(await self._release(due), worker)
+                sent += count
+                if len(due) < BATCH or not finished:
+                    break
+        finally:
+            del self._workers[chat_id]
+        return sent
+
+    async def _record_unrecorded(self) -> bool:
+        """Record the sends the database refused before; False while it still refuses."""
+        for item_id, reason in list(self._unrecorded.items()):
+            try:
+                await self._mark(item_id, reason)
+            except StoreError as error:
+                log.error("the database still cannot record sent messages (%s)", error)
+                return False
+            del self._unrecorded[item_id]
+        return True
+
+    async def _mark(self, item_id: int, dropped_reason: str | None) -> None:
+        if dropped_reason is None:
+            await self._store.mark_sent(item_id)
+        else:
+            await self._store.mark_dropped(item_id, dropped_reason)
+
+    async def _finish(self, items: list[OutboxItem], dropped_reason: str | None) -> bool:
+        """Record that the items are done; on a database error, stop sending (False)."""
+        for index, item in enumerate(items):
+            try:
+                await self._mark(item.id, dropped_reason)
+            except StoreError as error:
+                log.error(
+                    "message %d to chat %d was handled but the database cannot record it (%s);"
+                    " sending nothing until it can, so that it is not sent again",
+                    item.id, item.chat_id, error,
+                )  # fmt: skip
+                self._unrecorded.update((i.id, dropped_reason) for i in items[index:])
+                return False
+        return True
 
     async def _release(self, items: list[OutboxItem]) -> list[OutboxItem]:
         """Hold what waits for the end of a mute or quiet hours; return what goes now."""
-        if self._quiet is None:
+        if self._quiet is None or not items:
             return items
         until = await self._quiet.held_until(items[0].chat_id, self._clock())
         if until is None:
@@ -90,63 +176,93 @@ class Deliverer:
             await self._store.hold([i.id for i in held], until)
         return [i for i in items if i.kind not in HELD_KINDS]
 
-    async def _deliver_chat(self, items: list[OutboxItem]) -> tuple[int, bool]:
+    async def _deliver_chat(self, items: list[OutboxItem], worker: _Worker) -> tuple[int, bool]:
         """Send one chat's messages in order; stop at the first one that must be retried."""
         held = [i for i in items if i.held and i.kind in HELD_KINDS and i.photo is None]
         if len(held) > 1 and self._views is not None:
-            if not await self._deliver_digest(held):
+            if not await self._deliver_digest(held, worker):
                 return 0, False
             items = [i for i in items if i not in held]
             sent = 1
         else:
             sent = 0
         for item in items:
-            if not await self._deliver(item):
+            if self._stopped or self._unrecorded or not await self._deliver(item, worker):
                 return sent, False
             sent += 1
         return sent, True
 
-    async def _deliver_digest(self, held: list[OutboxItem]) -> bool:
+    async def _deliver_digest(self, held: list[OutboxItem], worker: _Worker) -> bool:
         """Send alerts held by quiet hours or a mute as one message (split only if too long)."""
         assert self._views is not None
         first = held[0]
         view = await self._views.view(first.chat_id)
         text = "\n\n".join([view.t("digest.title", count=len(held)), *(i.text for i in held)])
         for part in split_message(text):
-            outcome, error = await self._send(first.chat_id, part, None)
-            if outcome is Outcome.RETRY:
-                await self._retry(first, error)
-                return False
+            outcome, error = await self._send(first, part, None, worker)
             if outcome is Outcome.DROPPED:
-                for item in held:
-                    await self._store.mark_dropped(item.id, str(error))
-                return True
-        for item in held:
-            await self._store.mark_sent(item.id)
-        return True
+                return await self._finish(held, str(error))
+            if outcome is not Outcome.SENT:
+                return await self._failed(first, outcome, error)
+        return await self._finish(held, None)
 
-    async def _deliver(self, item: OutboxItem) -> bool:
+    async def _deliver(self, item: OutboxItem, worker: _Worker) -> bool:
         """Try one message; return True when it is finished (sent or dropped for good)."""
-        outcome, error = await self._send(item.chat_id, item.text, item.photo)
-        if outcome is Outcome.RETRY:
-            await self._retry(item, error)
-            return False
+        outcome, error = await self._send(item, item.text, item.photo, worker)
+        if outcome is Outcome.SENT:
+            return await self._finish([item], None)
         if outcome is Outcome.DROPPED:
-            await self._store.mark_dropped(item.id, str(error))
-        else:
-            await self._store.mark_sent(item.id)
-        return True
+            return await self._finish([item], str(error))
+        return await self._failed(item, outcome, error)
+
+    async def _failed(
+        self, item: OutboxItem, outcome: Outcome, error: TelegramError | None
+    ) -> bool:
+        """Deal with a send that did not go through; return True if the item is finished."""
+        if isinstance(error, ChatMigrated) and self._migrate is not None:
+            if await self._migrate(item.chat_id, error.new_chat_id):
+                return False  # the chat's messages are now owed to the new ID
+            log.warning(
+                "chat %d moved to %d, which it does not serve; skipped",
+                item.chat_id,
+                error.new_chat_id,
+            )
+            return await self._finish([item], str(error))
+        if outcome is Outcome.UNCONFIRMED and item.unconfirmed:
+            log.error(
+                "Telegram did not confirm %s message %d to chat %d twice (%s); it probably"
+                " arrived, so it is not sent a third time (unconfirmed)",
+                item.kind, item.id, item.chat_id, error,
+            )  # fmt: skip
+            return await self._finish([item], f"{UNCONFIRMED}{error}")
+        await self._retry(item, outcome, error)
+        return False
 
     async def _send(
-        self, chat_id: int, text: str, photo: bytes | None
+        self, item: OutboxItem, text: str, photo: bytes | None, worker: _Worker
     ) -> tuple[Outcome, TelegramError | None]:
-        """Send one message and classify the result."""
+        """Send one message (as plain text if Telegram cannot parse it) and classify the result."""
+        chat_id = item.chat_id
+        if self._congested(chat_id):
+            worker.parked.set()  # the round goes on without waiting for this chat
+        wait_s = PATIENT_TIMEOUT_S if item.unconfirmed else SEND_TIMEOUT_S
         try:
-            if photo is not None:
-                await self._bot.send_photo(chat_id, photo, caption=text)
-            else:
-                await self._bot.send_message(chat_id, text)
-        except (Forbidden, ChatMigrated) as error:
+            try:
+                await self._post(chat_id, text, photo, "HTML", wait_s)
+            except BadRequest as error:
+                if not cannot_parse(error.message):
+                    raise
+                log.error(
+                    "Telegram cannot parse %s message %d to chat %d (%s); sent as plain text",
+                    item.kind, item.id, chat_id, error,
+                )  # fmt: skip
+                await self._post(chat_id, plain_text(text), photo, None, wait_s)
+        except ChatMigrated as error:
+            if self._migrate is not None:
+                return Outcome.RETRY, error
+            log.warning("chat %d cannot receive messages (%s); skipped", chat_id, error)
+            return Outcome.DROPPED, error
+        except Forbidden as error:
             log.warning("chat %d cannot receive messages (%s); skipped", chat_id, error)
             return Outcome.DROPPED, error
         except BadRequest as error:  # retrying the same request cannot help
@@ -155,23 +271,53 @@ class Deliverer:
             else:
                 log.error("Telegram refused a message to chat %d: %s", chat_id, error)
             return Outcome.DROPPED, error
-        except (RetryAfter, NetworkError) as error:  # NetworkError: TimedOut and 5xx too
+        except TimedOut as error:
+            return (Outcome.RETRY if isinstance(error, NotSent) else Outcome.UNCONFIRMED), error
+        except (RetryAfter, NetworkError) as error:  # NetworkError: 5xx too
             return Outcome.RETRY, error
         return Outcome.SENT, None
 
-    async def _retry(self, item: OutboxItem, error: TelegramError | None) -> None:
+    async def _post(
+        self, chat_id: int, text: str, photo: bytes | None, parse_mode: str | None, wait_s: float
+    ) -> None:
+        if photo is not None:
+            await self._bot.send_photo(
+                chat_id, photo, caption=text, parse_mode=parse_mode, read_timeout=wait_s
+            )
+        else:
+            await self._bot.send_message(chat_id, text, parse_mode=parse_mode, read_timeout=wait_s)
+
+    async def _retry(self, item: OutboxItem, outcome: Outcome, error: TelegramError | None) -> None:
         if isinstance(error, RetryAfter):
-            with warnings.catch_warnings():  # int seconds are deprecated in favour of timedelta
-                warnings.simplefilter("ignore", PTBDeprecationWarning)
-                delay_s = _seconds(error.retry_after)
+            delay_s = error._retry_after.total_seconds()
         else:
             delay_s = retry_delay(item.attempts)
+        unconfirmed = outcome is Outcome.UNCONFIRMED
         log.warning(
-            "delivery of %s message %d to chat %d failed (%s); retrying in %.0f s",
+            "delivery of %s message %d to chat %d failed (%s); retrying in %.0f s%s",
             item.kind, item.id, item.chat_id, error, delay_s,
+            ", waiting longer for the answer" if unconfirmed else "",
         )  # fmt: skip
         when = self._clock() + timedelta(seconds=delay_s)
-        await self._store.mark_retry(item.id, when, str(error))
+        reason = f"{UNCONFIRMED if unconfirmed else ''}{error}"
+        await self._store.mark_retry(item.id, when, reason)
+
+
+async def _settled(worker: _Worker) -> int:
+    """Wait until the worker is done or waits for its chat's turn; return what it sent."""
+    assert worker.task is not None
+    parked = asyncio.create_task(worker.parked.wait())
+    try:
+        await asyncio.wait({worker.task, parked}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        parked.cancel()
+    if not worker.task.done() or worker.task.cancelled():
+        return 0
+    error = worker.task.exception()
+    if error is not None:
+        log.error("delivering the outbox failed", exc_info=error)
+        return 0
+    return worker.task.result()
 
 
 class Outcome(Enum):
@@ -180,15 +326,4 @@ class Outcome(Enum):
     SENT = "sent"
     DROPPED = "dropped"
     RETRY = "retry"
-
-
-def _by_chat(items: list[OutboxItem]) -> dict[int, list[OutboxItem]]:
-    """Group items by chat, keeping each chat's order."""
-    groups: dict[int, list[OutboxItem]] = {}
-    for item in items:
-        groups.setdefault(item.chat_id, []).append(item)
-    return groups
-
-
-def _seconds(value: int | timedelta) -> float:
-    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+    UNCONFIRMED = "unconfirmed"  # timed out after it was sent: Telegram may have it

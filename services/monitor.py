@@ -31,6 +31,7 @@ from core.valuation import Portfolio
 from services.chats import ChatViews
 from services.notifications import notifications_for
 from services.portfolio import PortfolioService
+from services.roster import Roster
 from store.models import AlertRule, NewNotification
 from store.store import Store
 
@@ -61,8 +62,10 @@ class Monitor:
         store: Store,
         views: ChatViews,
         clock: Callable[[], datetime],
+        roster: Roster | None = None,
     ) -> None:
         self._settings = settings
+        self._roster = roster or Roster(settings.allowed_chat_ids)
         self._views = views
         self._portfolio = portfolio
         self._store = store
@@ -138,7 +141,7 @@ class Monitor:
 
     @property
     def _chats(self) -> list[int]:
-        return sorted(self._settings.allowed_chat_ids)
+        return self._roster.chat_ids()
 
     async def _threshold_notifications(
         self,

@@ -30,6 +30,7 @@ from services.charts import chart_png
 from services.chats import ChatViews
 from services.notifications import notifications_for
 from services.portfolio import PortfolioService
+from services.roster import Roster
 from store.models import NewNotification
 from store.store import Store
 
@@ -57,10 +58,12 @@ class Summaries:
         store: Store,
         views: ChatViews,
         clock: Callable[[], datetime],
+        roster: Roster | None = None,
         *,
         boot_clock: Callable[[], float] = boot_time,
     ) -> None:
         self._settings = settings
+        self._roster = roster or Roster(settings.allowed_chat_ids)
         self._views = views
         self._all_sent_on: date | None = None
         self._boot_clock = boot_clock
@@ -94,7 +97,7 @@ class Summaries:
         ):
             return 0
         owed = []
-        for chat_id in sorted(self._settings.allowed_chat_ids):
+        for chat_id in self._roster.chat_ids():
             last = (await self._store.chat_settings(chat_id)).last_summary_day
             if last is None or last < day:
                 owed.append(chat_id)

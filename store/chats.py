@@ -1,4 +1,4 @@
-"""Queries for per-chat settings and the daily summary marker (run inside a transaction)."""
+"""Queries for chat settings, the daily summary marker and upgraded groups (in a transaction)."""
 
 from __future__ import annotations
 
@@ -59,3 +59,25 @@ def cap_last_summary_day(conn: sqlite3.Connection, day: date) -> int:
         (day_to_db(day), day_to_db(day)),
     )
     return cursor.rowcount
+
+
+def migrate_chat(conn: sqlite3.Connection, old_id: int, new_id: int, now: datetime) -> None:
+    """Record that `old_id` became `new_id`; move its alerts, settings and owed messages."""
+    conn.execute(
+        "INSERT OR REPLACE INTO chat_migrations (old_id, new_id, migrated_at) VALUES (?, ?, ?)",
+        (old_id, new_id, time_to_db(now)),
+    )
+    conn.execute("UPDATE alerts SET chat_id = ? WHERE chat_id = ?", (new_id, old_id))
+    conn.execute(
+        "UPDATE OR IGNORE chat_settings SET chat_id = ? WHERE chat_id = ?", (new_id, old_id)
+    )
+    conn.execute("DELETE FROM chat_settings WHERE chat_id = ?", (old_id,))
+    conn.execute(
+        "UPDATE outbox SET chat_id = ? WHERE chat_id = ? AND state = 'pending'", (new_id, old_id)
+    )
+
+
+def chat_migrations(conn: sqlite3.Connection) -> dict[int, int]:
+    """Return every recorded migration, old chat ID to new."""
+    rows = conn.execute("SELECT old_id, new_id FROM chat_migrations").fetchall()
+    return {old_id: new_id for old_id, new_id in rows}

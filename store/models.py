@@ -49,6 +49,7 @@ class OutboxItem:
     next_attempt_at: datetime
     photo: bytes | None = None
     held: bool = False  # postponed by quiet hours or a mute, not by a failure
+    unconfirmed: bool = False  # the last send timed out: Telegram may have it already
 
 
 @dataclass(frozen=True, slots=True)

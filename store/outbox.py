@@ -16,15 +16,16 @@ from store.models import NewNotification, OutboxItem
 
 MAX_ERROR_LENGTH = 500
 HELD = "held"  # last_error of an item postponed on purpose, not after a failure
+UNCONFIRMED = "unconfirmed: "  # last_error's start after a send Telegram did not answer
 
 _SELECT = (
     "SELECT id, chat_id, kind, text, created_at, attempts, next_attempt_at, photo,"
-    " last_error IS ? FROM outbox"
+    " last_error IS ?, coalesce(last_error LIKE ?, 0) FROM outbox"
 )
 
 
 def _item(row: tuple[Any, ...]) -> OutboxItem:
-    item_id, chat_id, kind, text, created_at, attempts, next_attempt_at, photo, held = row
+    item_id, chat_id, kind, text, created_at, attempts, next_attempt_at, photo, held, unsure = row
     return OutboxItem(
         id=item_id,
         chat_id=chat_id,
@@ -35,6 +36,7 @@ def _item(row: tuple[Any, ...]) -> OutboxItem:
         next_attempt_at=time_from_db(next_attempt_at),
         photo=None if photo is None else bytes(photo),
         held=bool(held),
+        unconfirmed=bool(unsure),
     )
 
 
@@ -55,13 +57,26 @@ def enqueue(
     return ids
 
 
-def due_notifications(conn: sqlite3.Connection, now: datetime, limit: int) -> list[OutboxItem]:
-    """Return pending items due at `now`, oldest first."""
+def due_notifications(
+    conn: sqlite3.Connection, now: datetime, limit: int, chat_id: int | None = None
+) -> list[OutboxItem]:
+    """Return pending items due at `now` (for one chat, or all), oldest first."""
     rows = conn.execute(
-        f"{_SELECT} WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?",
-        (HELD, time_to_db(now), limit),
+        f"{_SELECT} WHERE state = 'pending' AND next_attempt_at <= ?"
+        " AND (? IS NULL OR chat_id = ?) ORDER BY id LIMIT ?",
+        (HELD, f"{UNCONFIRMED}%", time_to_db(now), chat_id, chat_id, limit),
     ).fetchall()
     return [_item(row) for row in rows]
+
+
+def due_chats(conn: sqlite3.Connection, now: datetime) -> list[int]:
+    """Return the chats that have pending items due at `now`, the longest waiting first."""
+    rows = conn.execute(
+        "SELECT chat_id FROM outbox WHERE state = 'pending' AND next_attempt_at <= ?"
+        " GROUP BY chat_id ORDER BY min(id)",
+        (time_to_db(now),),
+    ).fetchall()
+    return [chat_id for (chat_id,) in rows]
 
 
 def next_due_at(conn: sqlite3.Connection) -> datetime | None:

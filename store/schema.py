@@ -65,6 +65,13 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         )""",
         "CREATE INDEX outbox_due ON outbox (state, next_attempt_at)",
     ),
+    (
+        """CREATE TABLE chat_migrations (
+            old_id INTEGER PRIMARY KEY,
+            new_id INTEGER NOT NULL CHECK (typeof(new_id) = 'integer'),
+            migrated_at TEXT NOT NULL
+        )""",
+    ),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -124,6 +124,15 @@ class Store:
         """Count summaries recorded for days after `day` as `day`'s; return how many chats."""
         return await self.db.run(lambda conn: chats.cap_last_summary_day(conn, day))
 
+    async def migrate_chat(self, old_id: int, new_id: int) -> None:
+        """Move a chat's alerts, settings and owed messages to its new ID, and remember it."""
+        now = self._clock()
+        await self.db.run(lambda conn: chats.migrate_chat(conn, old_id, new_id, now))
+
+    async def chat_migrations(self) -> dict[int, int]:
+        """Return the recorded chat migrations, old ID to new."""
+        return await self.db.run(chats.chat_migrations)
+
     # Daily portfolios
 
     async def save_daily_portfolio(self, daily: DailyPortfolio) -> None:
@@ -149,9 +158,15 @@ class Store:
         now, items = self._clock(), list(notifications)
         return await self.db.run(lambda conn: outbox.enqueue(conn, items, now))
 
-    async def due_notifications(self, now: datetime, limit: int = 50) -> list[OutboxItem]:
-        """Return up to `limit` pending messages due at `now`, oldest first."""
-        return await self.db.run(lambda conn: outbox.due_notifications(conn, now, limit))
+    async def due_notifications(
+        self, now: datetime, limit: int = 50, chat_id: int | None = None
+    ) -> list[OutboxItem]:
+        """Return up to `limit` messages due at `now` (to one chat, or all), oldest first."""
+        return await self.db.run(lambda conn: outbox.due_notifications(conn, now, limit, chat_id))
+
+    async def due_chats(self, now: datetime) -> list[int]:
+        """Return the chats owed messages due at `now`, the longest waiting first."""
+        return await self.db.run(lambda conn: outbox.due_chats(conn, now))
 
     async def next_due_at(self) -> datetime | None:
         """Return when the earliest pending message is due, or None."""

@@ -48,6 +48,10 @@ TEXTS: dict[str, str] = {
     "error.stale": "{problem} Showing data from {when}.",
     "error.internal": "⚠️ Something went wrong while answering. It has been logged; please try again.",
     "error.storage": "💾 The bot cannot use its storage (was its data directory deleted?): nothing could be saved. The problem is in the bot's log.",
+    "backlog.slow_down": (
+        "🐢 Too many commands at once: I answer the ones already waiting and skip the rest. "
+        "Please send them again a little later."
+    ),
     # general
     "help.title": "👋 <b>BTCTurk balance bot</b>",
     "help.intro": (
@@ -133,7 +137,7 @@ TEXTS: dict[str, str] = {
     # alerts
     "alert.created": "✅ Alert #{id} set: {alert}",
     "alert.as_typed": "{target} {direction} {amount}",
-    "alert.not_saved": "💾 The alert could not be saved: the bot's storage is unavailable. No alert was set; the problem is in the bot's log.",
+    "alert.not_saved": "💾 The alert could not be saved: the bot cannot write its storage (disk full, or its data directory gone). No alert was set; please try again later.",
     "alert.urgent": "It is urgent: it also reaches you in quiet hours and while muted.",
     "alert.now": "Now: {value}",
     "alert.already_above": "It is already above that, so it will fire after it goes below and crosses again.",

@@ -48,6 +48,10 @@ TEXTS: dict[str, str] = {
     "error.stale": "{problem} {when} tarihli veriler gösteriliyor.",
     "error.internal": "⚠️ Yanıt verirken bir sorun oluştu. Kaydedildi; lütfen tekrar deneyin.",
     "error.storage": "💾 Bot depolama alanını kullanamıyor (veri klasörü silinmiş olabilir): hiçbir şey kaydedilemedi. Sorun botun günlüğüne yazıldı.",
+    "backlog.slow_down": (
+        "🐢 Aynı anda çok fazla komut geldi: bekleyenleri yanıtlıyorum, gerisini atlıyorum. "
+        "Lütfen biraz sonra yeniden gönderin."
+    ),
     # general
     "help.title": "👋 <b>BTCTurk bakiye botu</b>",
     "help.intro": (
@@ -133,7 +137,7 @@ TEXTS: dict[str, str] = {
     # alerts
     "alert.created": "✅ Alarm #{id} kuruldu: {alert}",
     "alert.as_typed": "{target} {direction} {amount}",
-    "alert.not_saved": "💾 Alarm kaydedilemedi: botun depolama alanına erişilemiyor. Alarm kurulmadı; sorun botun günlüğüne yazıldı.",
+    "alert.not_saved": "💾 Alarm kaydedilemedi: bot depolama alanına yazamıyor (disk dolu veya veri klasörü silinmiş). Alarm kurulmadı; lütfen daha sonra tekrar deneyin.",
     "alert.urgent": "Acil: sessiz saatlerde ve sessize alınmışken de ulaşır.",
     "alert.now": "Şimdi: {value}",
     "alert.already_above": "Değer şu anda zaten bunun üzerinde; önce altına inip yeniden geçince tetiklenir.",

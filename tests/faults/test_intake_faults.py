@@ -24,6 +24,7 @@ from fakes.telegram_types import JsonDict
 from handlers.access import AccessGuard
 from healthcheck import EXIT_HEALTHY, EXIT_UNHEALTHY, check
 from services.heartbeat import write_heartbeat
+from services.rate_limit import ChatRateLimiter
 from tests.e2e.conftest import ALLOWED_CHAT, REPLY_TIMEOUT_S, BotHarness, services_of
 from tests.faults.conftest import (
     START_TIMEOUT_S,
@@ -193,9 +194,12 @@ async def test_a_flood_of_strangers_takes_a_small_budget_and_never_delays_the_ow
 class RecordingLimiter(BaseRateLimiter[int]):
     """The bot's rate limiter, recording the chats of the messages that go through it."""
 
-    def __init__(self, inner: BaseRateLimiter[int]) -> None:
+    def __init__(self, inner: ChatRateLimiter) -> None:
         self.inner = inner
         self.chats: set[object] = set()
+
+    def congested(self, chat_id: int) -> bool:
+        return self.inner.congested(chat_id)
 
     async def initialize(self) -> None:
         await self.inner.initialize()

@@ -87,9 +87,9 @@ async def test_rate_limited_notification_waits_for_retry_after_then_arrives_once
 ) -> None:
     services = services_of(bot)
     await poll(bot)
-    # More 429s in a row than python-telegram-bot's rate limiter retries (3) by itself.
-    bot.telegram.fail_next(
-        "sendMessage", status=429, description="Too Many Requests: retry after 1", retry_after=1,
+    # More 429s in a row than the bot's rate limiter retries (3) by itself.
+    bot.telegram.fail_chat_next(
+        ALLOWED_GROUP, status=429, description="Too Many Requests: retry after 1", retry_after=1,
         times=4,
     )  # fmt: skip
     bot.exchange.set_balance("USDT", "2000")

@@ -106,7 +106,8 @@ def make_directory(path: Path) -> None:
 async def test_migrates_an_empty_existing_file(db_path: Path) -> None:
     write_file(db_path, b"")
     async with await Database.open(db_path) as db:
-        assert await db.run(lambda c: c.execute("PRAGMA user_version").fetchone()[0]) == 1
+        version = await db.run(lambda c: c.execute("PRAGMA user_version").fetchone()[0])
+        assert version == SCHEMA_VERSION
 
 
 async def test_refuses_a_newer_schema(db_path: Path) -> None:
@@ -581,3 +582,28 @@ async def test_no_summary_for_a_day_before_the_last_and_later_days_can_be_taken_
     assert (await store.chat_settings(1)).last_summary_day == day
     assert (await store.chat_settings(2)).last_summary_day == day
     assert await store.record_summary(1, day + timedelta(days=1), [note(1, "next", "summary")])
+
+
+async def test_a_chat_migration_moves_alerts_settings_and_what_is_owed(store: Store) -> None:
+    spec = AlertSpec("BTC", Direction.BELOW, D(5))
+    alert = await store.add_alert(-4, spec, triggered=False)
+    await store.set_language(-4, "tr")
+    sent, owed = await store.enqueue([note(-4, "sent"), note(-4, "owed")])
+    await store.mark_sent(sent)
+
+    await store.migrate_chat(-4, -1004)
+
+    assert [a.id for a in await store.alerts_for_chat(-1004)] == [alert.id]
+    assert (await store.chat_settings(-1004)).language == "tr"
+    assert (await store.chat_settings(-4)).language is None
+    assert [i.id for i in await store.due_notifications(T0, chat_id=-1004)] == [owed]
+    assert await store.chat_migrations() == {-4: -1004}
+
+
+async def test_due_chats_lists_each_chat_once_longest_waiting_first(store: Store) -> None:
+    await store.enqueue([note(2), note(1), note(2), note(3)])
+    (first,) = await store.due_notifications(T0, limit=1, chat_id=3)
+    await store.mark_retry(first.id, T0 + timedelta(minutes=1), "boom")
+
+    assert await store.due_chats(T0) == [2, 1]
+    assert [i.chat_id for i in await store.due_notifications(T0, chat_id=2)] == [2, 2]
