@@ -22,8 +22,8 @@ from telegram.ext import (
 
 from btcturk.client import BtcTurkClient
 from config import Settings
+from core.commands import COMMANDS
 from core.i18n import LANGUAGES, get_lang
-from core.messages import COMMANDS
 from handlers import alerts, callbacks, commands
 from handlers import settings as chat_settings
 from handlers.access import AccessGuard, install_guard

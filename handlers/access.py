@@ -11,7 +11,7 @@ from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationHandlerStop, ContextTypes, TypeHandler
 
 from core.i18n import DEFAULT_LANGUAGE, get_lang
-from core.messages import refusal_message
+from core.texts.general import refusal_message
 from handlers.refusals import RefusalBudget
 
 log = logging.getLogger(__name__)
