@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import logging
 import os
 import signal
@@ -12,61 +11,19 @@ import sys
 from collections.abc import Awaitable, Callable
 
 from dotenv import load_dotenv
-from telegram.error import InvalidToken, NetworkError
-from telegram.ext import Application
+from telegram.error import InvalidToken
 
-from app import build_application, open_database, running
-from config import ConfigError, Settings, load_settings
+from config import ConfigError, load_settings
+from lifecycle import run_bot
 from logs import configure_logging
 from store.database import StoreError
-from store.lock import data_dir_lock
 
 log = logging.getLogger("bot")
 
 EXIT_CONFIG = 2
 EXIT_STORAGE = 1
-MAX_CONNECT_DELAY_S = 60.0
 BOTFATHER_HINT = "Telegram refused it; check it with @BotFather"
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
-
-
-async def run_bot(settings: Settings, stop: asyncio.Event) -> None:
-    """Run the bot until `stop` is set, then shut it down cleanly."""
-    database = await open_database(settings)  # before anything else: a bad disk fails fast
-    with contextlib.ExitStack() as held:
-        try:
-            held.enter_context(data_dir_lock(settings.data_dir))  # one bot per DATA_DIR
-            application = build_application(settings, database=database)
-            connected = await connect_to_telegram(application, stop)
-        except BaseException:
-            await database.close()
-            raise
-        if not connected:
-            await database.close()
-            return
-        async with running(application):
-            log.info("bot started; %d chat(s) allowed", len(settings.allowed_chat_ids))
-            await stop.wait()
-            log.info("stopping")
-        log.info("stopped")
-
-
-async def connect_to_telegram(application: Application, stop: asyncio.Event) -> bool:  # type: ignore[type-arg]
-    """Initialise the bot, retrying while Telegram is unreachable; False if stopped first."""
-    delay = 1.0
-    while not stop.is_set():
-        try:
-            await application.initialize()
-        except InvalidToken:
-            raise
-        except NetworkError as error:
-            log.warning("cannot reach Telegram (%s); retrying in %.0f s", error, delay)
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), delay)
-            delay = min(delay * 2, MAX_CONNECT_DELAY_S)
-        else:
-            return True
-    return False
 
 
 async def run_until_signal(main: Callable[[asyncio.Event], Awaitable[None]]) -> None:

@@ -1,4 +1,7 @@
-"""Settings from the environment (and `.env`), checked once at start-up."""
+"""Settings from the environment (and `.env`), checked once at start-up.
+
+`Settings` itself lives in `core.settings`, so the services below can take it.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +9,12 @@ import base64
 import binascii
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import time
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from core.quiet import QuietHours
+from core.settings import Settings as Settings
 
 CREDENTIAL_VARIABLES = ("TELEGRAM_BOT_TOKEN", "BTCTURK_API_KEY", "BTCTURK_API_SECRET")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
@@ -26,41 +29,6 @@ class ConfigError(Exception):
     def __init__(self, variable: str, problem: str) -> None:
         super().__init__(f"{variable}: {problem}")
         self.variable = variable
-
-
-@dataclass(frozen=True)
-class Settings:
-    """Everything the bot needs to run. Secrets are left out of repr()."""
-
-    telegram_bot_token: str = field(repr=False)
-    allowed_chat_ids: frozenset[int]
-    btcturk_api_key: str = field(repr=False)
-    btcturk_api_secret: str = field(repr=False)
-    telegram_api_url: str = "https://api.telegram.org"
-    btcturk_api_url: str = "https://api.btcturk.com"
-    quote_currency: str = "TRY"
-    timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/Istanbul"))
-    data_dir: Path = Path("data")
-    log_level: str = "INFO"
-    poll_interval_s: int = 60
-    notify_order_changes: bool = False
-    daily_summary_time: time = time(9, 0)
-    summary_chart: bool = False
-    btcturk_timeout_s: float = 10.0
-    key_retry_s: int = 120
-    language: str = "tr"
-    quiet_hours: QuietHours | None = None
-    log_format: str = "text"
-
-    @property
-    def telegram_base_url(self) -> str:
-        """Return the Bot API base URL, to which the library appends the token."""
-        return f"{self.telegram_api_url}/bot"
-
-    @property
-    def secrets(self) -> tuple[str, ...]:
-        """Return the values that must never appear in a log line or a message."""
-        return (self.telegram_bot_token, self.btcturk_api_secret, self.btcturk_api_key)
 
 
 def load_settings(env: Mapping[str, str]) -> Settings:

@@ -16,13 +16,13 @@ import threading
 from collections.abc import AsyncIterator, Mapping
 from typing import TextIO
 
-from bot import run_bot
 from config import CREDENTIAL_VARIABLES, ConfigError, Settings, load_settings
 from fakes.console import HELP, run_console_command
 from fakes.environment import bot_environment
 from fakes.exchange import FakeBtcTurk
 from fakes.seed import DEMO_CHAT_ID
 from fakes.telegram import FakeTelegram, SentMessage
+from lifecycle import run_bot
 from logs import configure_logging
 from services.heartbeat import heartbeat_path
 

@@ -12,12 +12,17 @@ failed) changes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Context, Decimal
 from enum import StrEnum
 
 from btcturk.amounts import AmountError, parse_decimal
+from btcturk.parsing import CRYPTO_PRECISION
+from core.changes import Holding
+from core.valuation import Portfolio
+
+DEFAULT_PRECISION = CRYPTO_PRECISION  # an asset the account does not list: as crypto
 
 TOTAL = "total"
 MAX_AMOUNT = Decimal("1e15")
@@ -142,3 +147,19 @@ def evaluate(
 def initial_triggered(spec: AlertSpec, value: Decimal | None) -> bool:
     """Return the triggered flag for a new alert: True when it is already met, so it stays quiet."""
     return value is not None and is_met(spec.direction, value, spec.amount)
+
+
+def observed_value(
+    target: str, current: Mapping[str, Holding], portfolio: Portfolio
+) -> Decimal | None:
+    """Return what an alert on `target` compares: the asset's total, or the portfolio value.
+
+    A total without prices, or without an asset that had a price before, is no true total:
+    None, so the alert is not evaluated on it.
+    """
+    if target == TOTAL:
+        return portfolio.total if portfolio.total_complete else None
+    holding = current.get(target)
+    if holding is not None:
+        return holding.total
+    return Decimal(0) if target in portfolio.known_assets else None

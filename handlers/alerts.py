@@ -21,11 +21,17 @@ from core.texts.alerts import (
     unalert_usage,
 )
 from core.texts.errors import exchange_error_message
-from core.thresholds import AlertSpec, AlertUsageError, initial_triggered, parse_alert_args
+from core.thresholds import (
+    DEFAULT_PRECISION,
+    AlertSpec,
+    AlertUsageError,
+    initial_triggered,
+    observed_value,
+    parse_alert_args,
+)
 from handlers.commands import chat_view
 from handlers.replies import reply_html
 from services.context import get_services
-from services.monitor import DEFAULT_PRECISION, observed_value
 from services.portfolio import Fetch
 from store.database import StoreError
 

@@ -10,7 +10,7 @@ import aiohttp
 from telegram.ext import Application, CallbackContext
 
 from btcturk.client import BtcTurkClient
-from config import Settings
+from core.settings import Settings
 from services.chats import ChatViews
 from services.delivery import Deliverer
 from services.monitor import Monitor

@@ -12,12 +12,11 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from decimal import Decimal
 
 from btcturk.errors import AuthError, BadResponse, BtcTurkError, KeyPaused, StampRejected
 from btcturk.models import Balance
-from config import Settings
 from core.changes import Holding, detect_changes, is_suspicious, snapshot_from_balances
+from core.settings import Settings
 from core.texts.notices import (
     change_alert,
     exchange_accepts_key,
@@ -26,7 +25,7 @@ from core.texts.notices import (
     exchange_refuses_key,
     threshold_alert,
 )
-from core.thresholds import TOTAL, AlertSpec, evaluate
+from core.thresholds import DEFAULT_PRECISION, AlertSpec, evaluate, observed_value
 from core.valuation import Portfolio
 from services.chats import ChatViews
 from services.notifications import notifications_for
@@ -41,7 +40,6 @@ DOWN_KEY = "exchange_down_since"
 DOWN_REASON_KEY = "exchange_down_reason"  # "auth" when BTCTurk refuses the key, else unset
 DOWN_AFTER_FAILURES = 3
 DOWN_AFTER = timedelta(minutes=2)
-DEFAULT_PRECISION = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,19 +202,3 @@ class Monitor:
 def _threshold_kind(rule: AlertRule) -> str:
     """Return the outbox kind of a threshold alert: urgent ones pass quiet hours."""
     return "urgent" if rule.urgent else "threshold"
-
-
-def observed_value(
-    target: str, current: Mapping[str, Holding], portfolio: Portfolio
-) -> Decimal | None:
-    """Return what an alert on `target` compares: the asset's total, or the portfolio value.
-
-    A total without prices, or without an asset that had a price before, is no true total:
-    None, so the alert is not evaluated on it.
-    """
-    if target == TOTAL:
-        return portfolio.total if portfolio.total_complete else None
-    holding = current.get(target)
-    if holding is not None:
-        return holding.total
-    return Decimal(0) if target in portfolio.known_assets else None

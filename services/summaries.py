@@ -19,9 +19,9 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
 from btcturk.errors import BtcTurkError
-from config import Settings
 from core.chart_data import history_since
 from core.i18n import View
+from core.settings import Settings
 from core.summary import day_values
 from core.texts.chart import chart_caption
 from core.texts.summary import summary_message

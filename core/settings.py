@@ -1,0 +1,45 @@
+"""What the bot runs with: one frozen Settings, read from the environment by `config.py`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import time
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from core.quiet import QuietHours
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the bot needs to run. Secrets are left out of repr()."""
+
+    telegram_bot_token: str = field(repr=False)
+    allowed_chat_ids: frozenset[int]
+    btcturk_api_key: str = field(repr=False)
+    btcturk_api_secret: str = field(repr=False)
+    telegram_api_url: str = "https://api.telegram.org"
+    btcturk_api_url: str = "https://api.btcturk.com"
+    quote_currency: str = "TRY"
+    timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/Istanbul"))
+    data_dir: Path = Path("data")
+    log_level: str = "INFO"
+    poll_interval_s: int = 60
+    notify_order_changes: bool = False
+    daily_summary_time: time = time(9, 0)
+    summary_chart: bool = False
+    btcturk_timeout_s: float = 10.0
+    key_retry_s: int = 120
+    language: str = "tr"
+    quiet_hours: QuietHours | None = None
+    log_format: str = "text"
+
+    @property
+    def telegram_base_url(self) -> str:
+        """Return the Bot API base URL, to which the library appends the token."""
+        return f"{self.telegram_api_url}/bot"
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        """Return the values that must never appear in a log line or a message."""
+        return (self.telegram_bot_token, self.btcturk_api_secret, self.btcturk_api_key)
