@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, date, datetime
 
@@ -49,6 +50,10 @@ from store.database import Database
 from store.store import Store
 
 log = logging.getLogger(__name__)
+
+# python-telegram-bot's documented switch: durations such as RetryAfter.retry_after come as
+# timedelta (the coming behaviour) instead of deprecated int seconds.
+os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 BALANCE_CACHE_S = 5.0
 DATABASE_NAME = "bot.sqlite3"

@@ -37,6 +37,7 @@ from core.quiet import HELD_KINDS
 from core.split import split_message
 from services.chats import ChatViews
 from services.quiet import QuietPolicy
+from services.rate_limit import retry_after_s
 from services.telegram_request import NotSent
 from store.database import StoreError
 from store.models import OutboxItem
@@ -289,7 +290,7 @@ class Deliverer:
 
     async def _retry(self, item: OutboxItem, outcome: Outcome, error: TelegramError | None) -> None:
         if isinstance(error, RetryAfter):
-            delay_s = error._retry_after.total_seconds()
+            delay_s = retry_after_s(error)
         else:
             delay_s = retry_delay(item.attempts)
         unconfirmed = outcome is Outcome.UNCONFIRMED

@@ -108,7 +108,7 @@ class ChatRateLimiter(BaseRateLimiter[int]):
                 except RetryAfter as error:
                     if attempt == retries:
                         raise  # the caller retries, when it sees fit
-                    delay_s = _seconds(error) + RETRY_MARGIN_S
+                    delay_s = retry_after_s(error) + RETRY_MARGIN_S
                     lane.held_until = self._monotonic() + delay_s
                     log.info("Telegram asked to wait %.1f s before chat %s", delay_s, chat)
                 finally:
@@ -183,7 +183,7 @@ def _counted(chat: int | str, endpoint: str) -> bool:
     return is_group and endpoint not in UNCOUNTED
 
 
-def _seconds(error: RetryAfter) -> float:
-    """Return a 429's retry_after in seconds (the public property warns about int seconds)."""
-    value: timedelta = error._retry_after
-    return value.total_seconds()
+def retry_after_s(error: RetryAfter) -> float:
+    """Return a 429's retry_after in seconds (a timedelta under PTB_TIMEDELTA=1, set by app)."""
+    value = error.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)

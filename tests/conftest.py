@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from types import SimpleNamespace
 from typing import Any
@@ -10,6 +11,8 @@ import aiohttp
 import pytest
 from aioresponses import aioresponses
 from yarl import URL
+
+os.environ.setdefault("PTB_TIMEDELTA", "1")  # as app.py sets it for the bot: durations as timedelta
 
 
 class CannedResponse(aiohttp.ClientResponse):
