@@ -242,6 +242,10 @@ class FakeTelegram(MessageMethods, LocalServer):
         error = ApiError(status, description, retry_after=retry_after)
         self._failures[method.lower()].extend([error] * times)
 
+    def pending_chat_failures(self, chat_id: int) -> int:
+        """Return how many of the failures queued for `chat_id` no request has met yet."""
+        return len(self._chat_failures.get(chat_id, ()))
+
     def fail_chat_next(
         self,
         chat_id: int,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError
+from telegram.error import BadRequest, InvalidToken, NetworkError, RetryAfter, TelegramError
 from telegram.ext import ContextTypes
 
 from core.texts.errors import internal_error_message
@@ -16,7 +16,8 @@ log = logging.getLogger(__name__)
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Log an exception raised by a handler or job and apologise to the chat."""
+    """Log an exception raised by a handler or job and apologise to the chat (unless it is
+    rate limited: Telegram answered 429 even after the rate limiter's retries)."""
     error = context.error
     if isinstance(error, InvalidToken):  # polling says so once per try; the job runs again
         log.debug("Telegram refused the bot token: %s", error)
@@ -27,6 +28,8 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     else:
         log.error("unhandled error", exc_info=error)
     if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    if isinstance(error, RetryAfter):  # the chat is rate limited: an apology would queue too
         return
     allowed = context.application.bot_data.get("services")
     if not isinstance(allowed, Services) or not allowed.roster.serves(update.effective_chat.id):
