@@ -6,16 +6,15 @@ import logging
 
 from telegram import Update
 from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError
-from telegram.ext import ContextTypes
 
 from core.texts.errors import internal_error_message
-from services.context import Services
+from handlers.context import BotContext
 from store.database import StoreError
 
 log = logging.getLogger(__name__)
 
 
-async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_error(update: object, context: BotContext) -> None:
     """Log an exception raised by a handler or job and apologise to the chat."""
     error = context.error
     if isinstance(error, InvalidToken):  # polling says so once per try; the job runs again
@@ -28,8 +27,8 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.error("unhandled error", exc_info=error)
     if not isinstance(update, Update) or update.effective_chat is None:
         return
-    allowed = context.application.bot_data.get("services")
-    if not isinstance(allowed, Services) or not allowed.roster.serves(update.effective_chat.id):
+    allowed = context.bot_data.services
+    if allowed is None or not allowed.roster.serves(update.effective_chat.id):
         return
     view = await allowed.views.view(update.effective_chat.id)
     try:
@@ -48,7 +47,7 @@ def on_polling_error(error: TelegramError) -> None:
     log.warning("polling Telegram failed, retrying: %s", error)
 
 
-def _log_storage_error(error: StoreError, context: ContextTypes.DEFAULT_TYPE) -> None:
+def _log_storage_error(error: StoreError, context: BotContext) -> None:
     """Log a storage error as an error the first time, then quietly: jobs repeat it each run."""
     key = "last_storage_error"
     if context.application.bot_data.get(key) == str(error):
