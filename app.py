@@ -181,6 +181,7 @@ def build_application(
             UpdatesRequest(
                 AiohttpRequest(connection_pool_size=1),
                 UpdatesHealth(settings.data_dir, clocks.wall),
+                sleep=clocks.token_retry,
             )
         )
         .base_url(settings.telegram_base_url)

@@ -38,6 +38,7 @@ class Clocks:
     exchange_time: Callable[[], float] = time.time  # the exchange requests' stamps
     backoff: Callable[[float], Awaitable[None]] = asyncio.sleep  # between exchange retries
     guard: Callable[[], float] = time.monotonic  # the strangers' refusal budget
+    token_retry: Callable[[float], Awaitable[None]] = asyncio.sleep  # a refused token, again
 
 
 SYSTEM_CLOCKS: Final = Clocks()  # the host's clocks, and a sleep that waits

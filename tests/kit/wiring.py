@@ -1,7 +1,8 @@
 """Give the real bot the kit's clocks and sleep: what a test builds it from, as parameters.
 
 A test's fixtures fill one BotWiring (a clock the test moves, a sleep that records, jobs off);
-the bot is built from it when it starts, so each fixture is requested before `bot`.
+the bot is built from it when it starts, so each fixture is requested before `bot`. The
+exchange client's backoff never waits in a test: it records its delays, asked for or not.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from telegram.ext import Application
 
@@ -29,8 +30,9 @@ class BotWiring:
     cache: Callable[[], float] = time.monotonic
     boot: Callable[[], float] = boot_time
     exchange_time: Callable[[], float] = time.time
-    backoff: Callable[[float], Awaitable[None]] = asyncio.sleep
+    backoff: Callable[[float], Awaitable[None]] = field(default_factory=RecordedSleep)
     guard: Callable[[], float] = time.monotonic
+    token_retry: Callable[[float], Awaitable[None]] = asyncio.sleep  # tests count the tries
     jobs: bool = True
     rate_limiter: ChatRateLimiter | None = None
 
@@ -61,6 +63,7 @@ class BotWiring:
             exchange_time=self.exchange_time,
             backoff=self.backoff,
             guard=self.guard,
+            token_retry=self.token_retry,
         )
 
     def build(self, settings: Settings) -> Application:  # type: ignore[type-arg]
