@@ -5,10 +5,8 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-from collections.abc import AsyncIterator, Callable
-from datetime import UTC, date, datetime
+from collections.abc import AsyncIterator
 
-import aiohttp
 from telegram import Bot, BotCommand, LinkPreviewOptions, Update
 from telegram.error import TelegramError
 from telegram.ext import (
@@ -21,7 +19,6 @@ from telegram.ext import (
     filters,
 )
 
-from btcturk.client import BtcTurkClient
 from config import Settings
 from core.commands import COMMANDS
 from core.i18n import LANGUAGES, get_lang
@@ -30,24 +27,20 @@ from handlers import settings as chat_settings
 from handlers.access import AccessGuard, install_guard
 from handlers.backlog import ChatBacklog
 from handlers.chart import chart
+from handlers.context import CONTEXT_TYPES
 from handlers.edits import install_edit_stop
 from handlers.errors import on_error, on_polling_error
 from handlers.jobs import schedule_jobs, stop_jobs
 from handlers.migration import chat_migrated
-from services.chats import ChatViews
-from services.context import Services, attach
-from services.delivery import Deliverer
-from services.monitor import Monitor
-from services.portfolio import PortfolioService
-from services.quiet import QuietPolicy
 from services.rate_limit import ChatRateLimiter
 from services.roster import Roster
-from services.summaries import Summaries
 from services.telegram_request import AiohttpRequest
 from services.updates_health import UpdatesHealth
 from services.updates_request import UpdatesRequest
+from services.wiring import BALANCE_CACHE_S, SYSTEM_CLOCKS, Clocks, build_services
 from store.database import Database
-from store.store import Store
+
+__all__ = ["BALANCE_CACHE_S", "Clocks", "build_application", "open_database", "running"]
 
 log = logging.getLogger(__name__)
 
@@ -55,15 +48,9 @@ log = logging.getLogger(__name__)
 # timedelta (the coming behaviour) instead of deprecated int seconds.
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
-BALANCE_CACHE_S = 5.0
 DATABASE_NAME = "bot.sqlite3"
 TELEGRAM_CONNECTIONS = 32
 TELEGRAM_READ_TIMEOUT_S = 20.0  # a slow answer is waited for rather than sent again
-
-
-def utc_now() -> datetime:
-    """Return the current time, time-zone aware."""
-    return datetime.now(UTC)
 
 
 @contextlib.asynccontextmanager
@@ -84,8 +71,8 @@ async def running(application: Application) -> AsyncIterator[Application]:  # ty
             if application.updater is not None and application.updater.running:
                 await application.updater.stop()
             await stop_jobs(application)
-            services = application.bot_data.get("services")
-            if isinstance(services, Services):
+            services = application.bot_data.services
+            if services is not None:
                 services.portfolio.cancel()  # a hung exchange request must not hold up the stop
                 services.deliverer.stop()  # what is not sent yet stays in the outbox
             if isinstance(application.bot.rate_limiter, ChatRateLimiter):
@@ -115,8 +102,8 @@ def telegram_rate_limiter() -> ChatRateLimiter:
 
 async def ask_to_slow_down(application: Application, chat_id: int) -> None:  # type: ignore[type-arg]
     """Tell a chat that floods the bot with commands that the excess was skipped."""
-    services = application.bot_data.get("services")
-    if not isinstance(services, Services):
+    services = application.bot_data.services
+    if services is None:
         return
     view = await services.views.view(chat_id)
     try:
@@ -128,61 +115,30 @@ async def ask_to_slow_down(application: Application, chat_id: int) -> None:  # t
 def build_application(
     settings: Settings,
     *,
-    clock: Callable[[], datetime] = utc_now,
+    clocks: Clocks = SYSTEM_CLOCKS,
     database: Database | None = None,
+    jobs: bool = True,
+    rate_limiter: ChatRateLimiter | None = None,
 ) -> Application:  # type: ignore[type-arg]
-    """Return the bot, ready for `initialize()`; services start in post_init."""
+    """Return the bot, ready for `initialize()`; its services are built in post_init.
+
+    `jobs=False` leaves the scheduled jobs off, for a caller that runs each round itself.
+    """
     roster = Roster(settings.allowed_chat_ids)
-    limiter = telegram_rate_limiter()
+    limiter = rate_limiter or telegram_rate_limiter()
 
     async def post_init(application: Application) -> None:  # type: ignore[type-arg]
-        nonlocal database
-        database = database or await open_database(settings)
-        store = Store(database, clock=clock)
-        await roster.load(store)
-        timeout = aiohttp.ClientTimeout(
-            total=settings.btcturk_timeout_s, connect=min(5.0, settings.btcturk_timeout_s)
+        services = await build_services(
+            settings,
+            application.bot,
+            database or await open_database(settings),
+            roster,
+            clocks=clocks,
+            congested=limiter.congested,
         )
-        session = aiohttp.ClientSession(timeout=timeout)
-        client = BtcTurkClient(
-            session,
-            base_url=settings.btcturk_api_url,
-            api_key=settings.btcturk_api_key,
-            api_secret=settings.btcturk_api_secret,
-            timeout=timeout,
-            key_retry_s=settings.key_retry_s,
-        )
-        portfolio = PortfolioService(
-            client, settings.quote_currency, max_age_s=BALANCE_CACHE_S, wall_clock=clock
-        )
-        last_day = await store.portfolio_before(date.max)  # what had a value before a restart
-        if last_day is not None:
-            portfolio.remember_priced(last_day.values)
-        views = ChatViews(store, settings.language, settings.timezone, clock)
-        quiet = QuietPolicy(store, settings.quiet_hours, settings.timezone)
-        services = Services(
-            settings=settings,
-            session=session,
-            client=client,
-            portfolio=portfolio,
-            clock=clock,
-            store=store,
-            monitor=Monitor(settings, portfolio, store, views, clock, roster),
-            summaries=Summaries(settings, portfolio, store, views, clock, roster),
-            deliverer=Deliverer(
-                store,
-                application.bot,
-                clock,
-                quiet,
-                views,
-                congested=limiter.congested,
-                migrate=roster.migrate,
-            ),
-            views=views,
-            roster=roster,
-        )
-        attach(application, services)
-        schedule_jobs(application, settings.poll_interval_s)
+        application.bot_data.services = services
+        if jobs:
+            schedule_jobs(application, settings.poll_interval_s)
         assert application.job_queue is not None
         # The command menu is cosmetic: publish it once running, off the start-up path.
         application.job_queue.run_once(
@@ -190,8 +146,8 @@ def build_application(
         )
 
     async def post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
-        services = application.bot_data.get("services")
-        if isinstance(services, Services):
+        services = application.bot_data.services
+        if services is not None:
             await services.session.close()
             await services.store.db.close()
 
@@ -209,6 +165,7 @@ def build_application(
         settings.allowed_chat_ids,
         default_language=settings.language,
         refusal_bot=refusal_bot,
+        monotonic=clocks.guard,
         migrated_chat_ids=roster.migrated,
     )
     backlog = ChatBacklog(
@@ -222,7 +179,9 @@ def build_application(
         .request(telegram_request)
         .get_updates_request(
             UpdatesRequest(
-                AiohttpRequest(connection_pool_size=1), UpdatesHealth(settings.data_dir, clock)
+                AiohttpRequest(connection_pool_size=1),
+                UpdatesHealth(settings.data_dir, clocks.wall),
+                sleep=clocks.token_retry,
             )
         )
         .base_url(settings.telegram_base_url)
@@ -234,6 +193,7 @@ def build_application(
                 tzinfo=settings.timezone,
             )
         )
+        .context_types(CONTEXT_TYPES)
         .rate_limiter(limiter)
         .concurrent_updates(backlog)
         .post_init(post_init)

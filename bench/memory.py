@@ -34,10 +34,10 @@ TARGET = "≤ 80 MiB, no growth in 2nd half"
 async def worker(polls: int) -> None:
     """Run the bot, call its poll job `polls` times, print RSS samples as JSON lines."""
     import psutil
-    from telegram.ext import CallbackContext
 
     from app import build_application, running
     from config import load_settings
+    from handlers.context import BotContext
     from handlers.jobs import poll_balances
     from logs import configure_logging
 
@@ -45,7 +45,7 @@ async def worker(polls: int) -> None:
     configure_logging(settings.log_level, settings.secrets)
     process = psutil.Process()
     async with running(build_application(settings)) as application:
-        context = CallbackContext(application)
+        context = BotContext(application)
         for done in range(1, polls + 1):
             await poll_balances(context)
             if done % SAMPLE_EVERY == 0:

@@ -7,7 +7,6 @@ import re
 from decimal import Decimal
 
 from telegram import Update
-from telegram.ext import ContextTypes
 
 from btcturk.errors import BtcTurkError
 from core.changes import snapshot_from_balances
@@ -30,8 +29,8 @@ from core.thresholds import (
     parse_alert_args,
 )
 from handlers.commands import chat_view
+from handlers.context import BotContext
 from handlers.replies import reply_html
-from services.context import get_services
 from services.portfolio import Fetch
 from store.database import StoreError
 
@@ -39,9 +38,9 @@ URGENT_WORDS = ("urgent", "acil")
 log = logging.getLogger(__name__)
 
 
-async def set_alert(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def set_alert(update: Update, context: BotContext) -> None:
     """Create an alert: /alert <ASSET|total> <above|below> <amount> [urgent]."""
-    services, chat = get_services(context), update.effective_chat
+    services, chat = context.services, update.effective_chat
     assert chat is not None
     view = await chat_view(update, services)
     args = list(context.args or [])
@@ -78,9 +77,9 @@ async def set_alert(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     )
 
 
-async def list_alerts(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def list_alerts(update: Update, context: BotContext) -> None:
     """List this chat's alerts with their IDs and the watched values now."""
-    services, chat = get_services(context), update.effective_chat
+    services, chat = context.services, update.effective_chat
     assert chat is not None
     view = await chat_view(update, services)
     rules = await services.store.alerts_for_chat(chat.id)
@@ -100,9 +99,9 @@ async def list_alerts(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     await reply_html(update, alerts_list(rows, quote, view))
 
 
-async def remove_alert(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def remove_alert(update: Update, context: BotContext) -> None:
     """Delete one of this chat's alerts: /unalert <id>."""
-    services, chat = get_services(context), update.effective_chat
+    services, chat = context.services, update.effective_chat
     assert chat is not None
     view = await chat_view(update, services)
     args = context.args or []

@@ -4,22 +4,21 @@ from __future__ import annotations
 
 from telegram import Message, Update
 from telegram.constants import ChatType
-from telegram.ext import ContextTypes
 
 from core.i18n import View
 from core.refresh_button import parse_button_data
 from handlers.commands import balance_answer, chat_view, refresh_keyboard
+from handlers.context import BotContext
 from handlers.replies import KeyboardFor, delete_messages, edit_html, mark_replaced, send_html
-from services.context import get_services
 
 FRESH_ENOUGH_S = 1.0
 
 
-async def refresh_balance(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def refresh_balance(update: Update, context: BotContext) -> None:
     """Re-read the balances and rewrite every part of the reply the button belongs to."""
     query = update.callback_query
     assert query is not None
-    services = get_services(context)
+    services = context.services
     view = await chat_view(update, services)
     target = parse_button_data(query.data or "")
     args = [target.asset] if target.asset else []
@@ -35,7 +34,7 @@ async def refresh_balance(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 async def rewrite(
     update: Update,
-    context: ContextTypes.DEFAULT_TYPE,
+    context: BotContext,
     parts: list[int],
     text: str,
     keyboard: KeyboardFor,

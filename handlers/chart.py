@@ -7,21 +7,20 @@ import contextlib
 from telegram import Update
 from telegram.constants import ChatAction
 from telegram.error import TelegramError
-from telegram.ext import ContextTypes
 
 from btcturk.errors import BtcTurkError
 from core.chart_data import history_since
 from core.texts.chart import chart_caption
 from core.texts.errors import exchange_error_message
 from handlers.commands import chat_view
+from handlers.context import BotContext
 from handlers.replies import reply_html
 from services.charts import chart_png
-from services.context import get_services
 
 
-async def chart(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def chart(update: Update, context: BotContext) -> None:
     """Send the portfolio chart as a photo, with the total and the time of the data."""
-    services, chat, message = get_services(context), update.effective_chat, update.effective_message
+    services, chat, message = context.services, update.effective_chat, update.effective_message
     if chat is None or message is None:
         return
     view = await chat_view(update, services)

@@ -11,7 +11,6 @@ from typing import NamedTuple, TypeVar
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatAction
 from telegram.error import TelegramError
-from telegram.ext import ContextTypes
 
 from btcturk.errors import BtcTurkError
 from core.commands import BALANCE, parse_balance_args
@@ -22,8 +21,9 @@ from core.texts.balance import balance_reply
 from core.texts.errors import exchange_error_message, stale_notice
 from core.texts.general import help_message, unknown_command_message, usage_message
 from core.texts.status import StatusFacts, status_message
+from handlers.context import BotContext
 from handlers.replies import KeyboardFor, reply_html
-from services.context import Services, get_services
+from services.context import Services
 
 TYPING_AFTER_S = 0.5
 T = TypeVar("T")
@@ -38,21 +38,21 @@ async def chat_view(update: Update, services: Services) -> View:
     return await services.views.view(chat.id)
 
 
-async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def start(update: Update, context: BotContext) -> None:
     """Greet the user with what the bot does and how to use it."""
     await help_command(update, context)
 
 
-async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def help_command(update: Update, context: BotContext) -> None:
     """List every command with its syntax."""
-    services = get_services(context)
+    services = context.services
     view = await chat_view(update, services)
     await reply_html(update, help_message(services.settings.quote_currency, view))
 
 
-async def balance(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def balance(update: Update, context: BotContext) -> None:
     """Show the portfolio, or one asset with `/balance BTC`, with a Refresh button."""
-    services = get_services(context)
+    services = context.services
     view = await chat_view(update, services)
     args = context.args or []
     try:
@@ -102,15 +102,15 @@ def refresh_keyboard(asset: str | None, view: View) -> KeyboardFor:
     return keyboard
 
 
-async def unknown(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def unknown(update: Update, context: BotContext) -> None:
     """Point the user to /help when a command or text means nothing to the bot."""
-    view = await chat_view(update, get_services(context))
+    view = await chat_view(update, context.services)
     await reply_html(update, unknown_command_message(view))
 
 
-async def summary(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def summary(update: Update, context: BotContext) -> None:
     """Send the daily summary now."""
-    services = get_services(context)
+    services = context.services
     view = await chat_view(update, services)
     try:
         text = await with_typing(update, context, services.summaries.on_demand(view))
@@ -119,9 +119,9 @@ async def summary(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await reply_html(update, text)
 
 
-async def status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def status(update: Update, context: BotContext) -> None:
     """Report whether BTCTurk answers, how fresh the data is and what is scheduled."""
-    services, chat = get_services(context), update.effective_chat
+    services, chat = context.services, update.effective_chat
     assert chat is not None
     view = await chat_view(update, services)
     portfolio, store = services.portfolio, services.store
@@ -151,7 +151,7 @@ def key_retry_at(services: Services) -> datetime | None:
     return services.clock() + timedelta(seconds=wait_s) if wait_s > 0 else None
 
 
-async def with_typing(update: Update, context: ContextTypes.DEFAULT_TYPE, work: Awaitable[T]) -> T:
+async def with_typing(update: Update, context: BotContext, work: Awaitable[T]) -> T:
     """Await `work`; if it takes a moment, show "typing…" in the chat meanwhile."""
     task = asyncio.ensure_future(work)
     done, _ = await asyncio.wait({task}, timeout=TYPING_AFTER_S)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections import OrderedDict
 
 from telegram import Update
-from telegram.ext import Application, ContextTypes, MessageHandler, filters
+from telegram.ext import Application, MessageHandler, filters
 
 from handlers.access import addressed_to_bot
+from handlers.context import BotContext
 from handlers.replies import reply_html
-from services.context import get_services
 
 MAX_REMEMBERED_EDITS = 1_000
 
@@ -20,7 +20,7 @@ class EditedCommands:
     def __init__(self) -> None:
         self._told: OrderedDict[tuple[int, int], None] = OrderedDict()
 
-    async def notice(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    async def notice(self, update: Update, context: BotContext) -> None:
         """Tell the chat, the first time a message is edited, that its command is not run again."""
         message = update.effective_message
         if (
@@ -28,7 +28,7 @@ class EditedCommands:
             and addressed_to_bot(message, context.bot.username)
             and self._first_edit(message.chat_id, message.message_id)
         ):
-            view = await get_services(context).views.view(message.chat_id)
+            view = await context.services.views.view(message.chat_id)
             await reply_html(update, view.t("edited_command"))
 
     def _first_edit(self, chat_id: int, message_id: int) -> bool:
@@ -52,5 +52,5 @@ def install_edit_stop(application: Application) -> None:  # type: ignore[type-ar
     application.add_handler(MessageHandler(edited, _ignore))
 
 
-async def _ignore(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def _ignore(update: Update, context: BotContext) -> None:
     """Let an edited message that is not a command pass without a word."""

@@ -6,16 +6,15 @@ import logging
 
 from telegram import Update
 from telegram.error import BadRequest, InvalidToken, NetworkError, RetryAfter, TelegramError
-from telegram.ext import ContextTypes
 
 from core.texts.errors import internal_error_message
-from services.context import Services
+from handlers.context import BotContext
 from store.database import StoreError
 
 log = logging.getLogger(__name__)
 
 
-async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_error(update: object, context: BotContext) -> None:
     """Log an exception raised by a handler or job and apologise to the chat (unless it is
     rate limited: Telegram answered 429 even after the rate limiter's retries)."""
     error = context.error
@@ -31,8 +30,8 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     if isinstance(error, RetryAfter):  # the chat is rate limited: an apology would queue too
         return
-    allowed = context.application.bot_data.get("services")
-    if not isinstance(allowed, Services) or not allowed.roster.serves(update.effective_chat.id):
+    allowed = context.bot_data.services
+    if allowed is None or not allowed.roster.serves(update.effective_chat.id):
         return
     view = await allowed.views.view(update.effective_chat.id)
     try:
@@ -51,7 +50,7 @@ def on_polling_error(error: TelegramError) -> None:
     log.warning("polling Telegram failed, retrying: %s", error)
 
 
-def _log_storage_error(error: StoreError, context: ContextTypes.DEFAULT_TYPE) -> None:
+def _log_storage_error(error: StoreError, context: BotContext) -> None:
     """Log a storage error as an error the first time, then quietly: jobs repeat it each run."""
     key = "last_storage_error"
     if context.application.bot_data.get(key) == str(error):

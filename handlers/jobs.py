@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
-from telegram.ext import Application, CallbackContext, ContextTypes
+from telegram.ext import Application
 
-from services.context import get_services
+from handlers.context import BotContext
 from services.heartbeat import write_heartbeat
 from services.periodic import Periodic
 
@@ -17,12 +17,12 @@ SUMMARY_CHECK_INTERVAL_S = 1.0  # cheap until the summary is due: it goes out wi
 PRUNE_INTERVAL = timedelta(hours=6)
 _PERIODIC = "periodic"
 
-JobCallback = Callable[[ContextTypes.DEFAULT_TYPE], Awaitable[None]]
+JobCallback = Callable[[BotContext], Awaitable[None]]
 
 
-async def poll_balances(context: ContextTypes.DEFAULT_TYPE) -> None:
+async def poll_balances(context: BotContext) -> None:
     """Compare balances with the last snapshot, write the heartbeat, deliver what is owed."""
-    services = get_services(context)
+    services = context.services
     outcome = await services.monitor.poll()
     services.store.db.check_present()  # a deleted DATA_DIR gets no heartbeat: unhealthy
     write_heartbeat(services.settings.data_dir, services.clock(), outcome.succeeded)
@@ -30,21 +30,21 @@ async def poll_balances(context: ContextTypes.DEFAULT_TYPE) -> None:
         await services.deliverer.deliver_due()
 
 
-async def daily_summary(context: ContextTypes.DEFAULT_TYPE) -> None:
+async def daily_summary(context: BotContext) -> None:
     """Queue and deliver today's summary for the chats that are owed it."""
-    services = get_services(context)
+    services = context.services
     if await services.summaries.send_due():
         await services.deliverer.deliver_due()
 
 
-async def deliver_outbox(context: ContextTypes.DEFAULT_TYPE) -> None:
+async def deliver_outbox(context: BotContext) -> None:
     """Send what is due in the outbox (retries and anything left from before a restart)."""
-    await get_services(context).deliverer.deliver_due()
+    await context.services.deliverer.deliver_due()
 
 
-async def prune_outbox(context: ContextTypes.DEFAULT_TYPE) -> None:
+async def prune_outbox(context: BotContext) -> None:
     """Forget delivered messages after a week."""
-    services = get_services(context)
+    services = context.services
     await services.store.prune(services.clock())
 
 
@@ -56,7 +56,7 @@ def schedule_jobs(application: Application, poll_interval_s: float) -> None:  # 
     """
 
     async def run(job: JobCallback) -> None:
-        await job(CallbackContext(application))
+        await job(BotContext(application))
 
     async def report(error: Exception) -> None:
         await application.process_error(None, error)

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import ContextTypes
 
-from services.context import get_services
+from handlers.context import BotContext
 
 
-async def chat_migrated(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def chat_migrated(update: Update, context: BotContext) -> None:
     """Move the group's alerts, settings and owed messages to the supergroup's ID."""
     message = update.effective_message
     if message is None:
@@ -19,4 +18,4 @@ async def chat_migrated(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         old_id, new_id = message.migrate_from_chat_id, message.chat.id
     else:
         return
-    await get_services(context).roster.migrate(old_id, new_id)
+    await context.services.roster.migrate(old_id, new_id)

@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import ContextTypes
 
 from core.i18n import LANGUAGES
 from core.quiet import parse_mute_duration
 from core.texts.settings import ChatSettingsView, settings_message
 from core.texts.status import interval
 from handlers.commands import chat_view
+from handlers.context import BotContext
 from handlers.replies import reply_html
-from services.context import get_services
 
 
-async def show_settings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def show_settings(update: Update, context: BotContext) -> None:
     """Show the chat's language, schedule, quiet hours and mute."""
-    services, chat = get_services(context), update.effective_chat
+    services, chat = context.services, update.effective_chat
     assert chat is not None
     view = await chat_view(update, services)
     settings = services.settings
@@ -32,9 +31,9 @@ async def show_settings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     await reply_html(update, settings_message(facts, view))
 
 
-async def set_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def set_language(update: Update, context: BotContext) -> None:
     """Change the chat's language: /lang en or /lang tr."""
-    services, chat = get_services(context), update.effective_chat
+    services, chat = context.services, update.effective_chat
     assert chat is not None
     args = context.args or []
     code = args[0].lower() if len(args) == 1 else ""
@@ -45,9 +44,9 @@ async def set_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     await reply_html(update, services.views.view_in(code).t("lang.changed"))
 
 
-async def mute(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def mute(update: Update, context: BotContext) -> None:
     """Hold change alerts for a while: /mute, /mute 30m, /mute 2h, /mute 1d."""
-    services, chat = get_services(context), update.effective_chat
+    services, chat = context.services, update.effective_chat
     assert chat is not None
     view = await chat_view(update, services)
     try:
@@ -60,9 +59,9 @@ async def mute(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await reply_html(update, view.t("mute.done", when=view.when(until)))
 
 
-async def unmute(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def unmute(update: Update, context: BotContext) -> None:
     """End the chat's mute and deliver what it held."""
-    services, chat = get_services(context), update.effective_chat
+    services, chat = context.services, update.effective_chat
     assert chat is not None
     view = await chat_view(update, services)
     muted_until = (await services.store.chat_settings(chat.id)).muted_until

@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from collections.abc import Awaitable, Callable
 from http import HTTPStatus
 
 from telegram import Update
@@ -46,9 +47,17 @@ class TokenRefused(TelegramError):
 class UpdatesRequest(BaseRequest):
     """Send getUpdates through `inner`, as the bot's get_updates_request."""
 
-    def __init__(self, inner: BaseRequest, health: UpdatesHealth) -> None:
+    def __init__(
+        self,
+        inner: BaseRequest,
+        health: UpdatesHealth,
+        *,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        """Ask through `inner`, report to `health`; `sleep` waits between refused tries."""
         self._inner = inner
         self._health = health
+        self._sleep = sleep
         self._unconfirmed: object = None  # the offset of the last batch that held updates
 
     @property
@@ -93,7 +102,7 @@ class UpdatesRequest(BaseRequest):
             if not long_poll:
                 raise TokenRefused(reason)
             log.warning("%s: check TELEGRAM_BOT_TOKEN; asking again in %.1f s", reason, delay)
-            await asyncio.sleep(delay)
+            await self._sleep(delay)
             delay = min(delay * RETRY_FACTOR, MAX_RETRY_S)
         if not HTTPStatus.OK <= status < HTTPStatus.MULTIPLE_CHOICES:
             self._health.failed(f"Telegram answered getUpdates with {status}")

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from telegram.ext import Application
 
-from app import build_application, running
+from app import running
 from config import Settings, load_settings
 from fakes.exchange import FakeBtcTurk
 from fakes.telegram import FakeTelegram, SentMessage
@@ -18,7 +18,7 @@ from services.context import Services
 from services.monitor import PollOutcome
 from tests.kit.clocks import FakeClock, ManualMonotonic, RecordedSleep
 from tests.kit.env import ALLOWED_CHAT, ALLOWED_GROUP, environment_on_fakes
-from tests.kit.wiring import hand_boot_clock, hand_cache_clock, record_backoff
+from tests.kit.wiring import BotWiring
 
 __all__ = ["ALLOWED_CHAT", "ALLOWED_GROUP", "FakeClock"]  # imported from here by the e2e tests
 STRANGER = 424242
@@ -63,6 +63,12 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
+def wiring(clock: FakeClock) -> BotWiring:
+    """Return what the bot is built with: the test's clock; fixtures add their clocks and sleep."""
+    return BotWiring(clock)
+
+
+@pytest.fixture
 def make_settings(
     exchange: FakeBtcTurk, telegram: FakeTelegram, tmp_path: Path
 ) -> Callable[..., Settings]:
@@ -78,22 +84,22 @@ def make_settings(
 
 @pytest.fixture
 def start_bot(
-    exchange: FakeBtcTurk, telegram: FakeTelegram, clock: FakeClock
+    exchange: FakeBtcTurk, telegram: FakeTelegram, wiring: BotWiring
 ) -> Callable[[Settings], Any]:
     """Return a context manager factory that runs the real bot with `settings`."""
 
     def start(settings: Settings) -> Any:
-        return _started(settings, exchange, telegram, clock)
+        return _started(settings, exchange, telegram, wiring)
 
     return start
 
 
 class _started:
     def __init__(
-        self, settings: Settings, exchange: FakeBtcTurk, telegram: FakeTelegram, clock: FakeClock
+        self, settings: Settings, exchange: FakeBtcTurk, telegram: FakeTelegram, wiring: BotWiring
     ) -> None:
-        self._running = running(build_application(settings, clock=clock))
-        self._parts = (exchange, telegram, clock)
+        self._running = running(wiring.build(settings))
+        self._parts = (exchange, telegram, wiring.clock)
 
     async def __aenter__(self) -> BotHarness:
         application = await self._running.__aenter__()
@@ -115,7 +121,8 @@ async def bot(
 
 def services_of(harness: BotHarness) -> Services:
     """Return the services the running bot shares between handlers and jobs."""
-    services = harness.application.bot_data["services"]
+    services = harness.application.bot_data.services
+    assert services is not None, "the bot's services are built once it runs"
     assert isinstance(services, Services)
     return services
 
@@ -136,18 +143,18 @@ def sent_to(harness: BotHarness, chat_id: int, prefix: str = "") -> list[SentMes
 
 
 @pytest.fixture
-def backoff(monkeypatch: pytest.MonkeyPatch) -> RecordedSleep:
+def backoff(wiring: BotWiring) -> RecordedSleep:
     """Build the bot's exchange client with a backoff that records its delays instantly."""
-    return record_backoff(monkeypatch)
+    return wiring.record_backoff()
 
 
 @pytest.fixture
-def cache_clock(monkeypatch: pytest.MonkeyPatch) -> ManualMonotonic:
+def cache_clock(wiring: BotWiring) -> ManualMonotonic:
     """Build the bot's portfolio service on a monotonic clock the test moves by hand."""
-    return hand_cache_clock(monkeypatch)
+    return wiring.hand_cache_clock()
 
 
 @pytest.fixture
-def boot_clock(monkeypatch: pytest.MonkeyPatch) -> ManualMonotonic:
+def boot_clock(wiring: BotWiring) -> ManualMonotonic:
     """Build the bot's daily summaries on a boot clock the test moves (request before `bot`)."""
-    return hand_boot_clock(monkeypatch)
+    return wiring.hand_boot_clock()

@@ -27,6 +27,7 @@ from tests.e2e.conftest import (
 )
 from tests.kit.account import SEEDED_TOTAL
 from tests.kit.clocks import ManualMonotonic
+from tests.kit.wiring import BotWiring
 
 THIRD_CHAT = 555_000_111
 OTHER_SECRET = "c29tZS1vdGhlci1zZWNyZXQtdGhhdC1pcy12YWxpZC1iYXNlNjQ="  # valid base64
@@ -35,13 +36,13 @@ ISTANBUL = ZoneInfo("Europe/Istanbul")
 
 
 @pytest.fixture(autouse=True)
-def without_scheduled_jobs(monkeypatch: pytest.MonkeyPatch) -> None:
+def without_scheduled_jobs(wiring: BotWiring) -> None:
     """Run the bot without its scheduled jobs (poll, summary, delivery).
 
     The first poll runs at start-up and the daily summary may fall due while a test runs:
     both would add exchange calls or messages at moments these tests do not control.
     """
-    monkeypatch.setattr(app, "schedule_jobs", lambda job_queue, poll_interval_s: None)
+    wiring.jobs = False
 
 
 def local_time(clock: FakeClock) -> str:

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from telegram import Update
-from telegram.ext import ApplicationHandlerStop, CommandHandler, ContextTypes
+from telegram.ext import ApplicationHandlerStop, CommandHandler
 
 from config import Settings
 from core.summary import DailyPortfolio
@@ -17,21 +17,15 @@ from fakes.exchange import FakeBtcTurk
 from fakes.exchange_faults import Fault
 from fakes.telegram import SentMessage
 from handlers.chart import chart
-from services.context import Services
-from tests.e2e.conftest import ALLOWED_CHAT, ALLOWED_GROUP, REPLY_TIMEOUT_S, BotHarness
+from handlers.context import BotContext
+from tests.e2e.conftest import ALLOWED_CHAT, ALLOWED_GROUP, REPLY_TIMEOUT_S, BotHarness, services_of
 
 StartBot = Callable[[Settings], Any]
 MAX_PNG_BYTES = 150 * 1024
 TODAY = date(2026, 11, 25)  # the harness clock's day in Istanbul
 
 
-def services_of(harness: BotHarness) -> Services:
-    services = harness.application.bot_data["services"]
-    assert isinstance(services, Services)
-    return services
-
-
-async def chart_alone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def chart_alone(update: Update, context: BotContext) -> None:
     """Answer /chart and stop there, as if registered before the catch-all handler."""
     await chart(update, context)
     raise ApplicationHandlerStop

@@ -11,7 +11,6 @@ import pytest
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackContext, TypeHandler
 
-import app
 from app import build_application
 from config import load_settings
 from fakes.environment import demo_credentials
@@ -19,6 +18,7 @@ from fakes.telegram import SentMessage
 from handlers.access import GUARD_GROUP, AccessGuard
 from handlers.commands import REFRESH_PREFIX
 from tests.e2e.conftest import ALLOWED_CHAT, ALLOWED_GROUP, REPLY_TIMEOUT_S, STRANGER, BotHarness
+from tests.kit.wiring import BotWiring
 
 STRANGE_GROUP = -1009876543210
 STRANGE_CHANNEL = -1005555555555
@@ -28,9 +28,9 @@ Context = CallbackContext[Any, Any, Any, Any]
 
 
 @pytest.fixture(autouse=True)
-def without_scheduled_jobs(monkeypatch: pytest.MonkeyPatch) -> None:
+def without_scheduled_jobs(wiring: BotWiring) -> None:
     """Run the bot without its scheduled jobs, so every exchange call comes from an update."""
-    monkeypatch.setattr(app, "schedule_jobs", lambda job_queue, poll_interval_s: None)
+    wiring.jobs = False
 
 
 class GuardWatch:

@@ -31,7 +31,7 @@ from tests.e2e import conftest as e2e
 from tests.e2e.conftest import REPLY_TIMEOUT_S
 from tests.kit.clocks import ManualMonotonic, RecordedSleep
 from tests.kit.env import environment_on_fakes
-from tests.kit.wiring import hand_cache_clock
+from tests.kit.wiring import BotWiring
 
 RecordedBackoff = RecordedSleep  # the kit's names, for tests that import them from here
 __all__ = ["ManualMonotonic", "RecordedBackoff"]
@@ -44,6 +44,7 @@ start_bot = e2e.start_bot
 bot = e2e.bot
 boot_clock = e2e.boot_clock
 backoff = e2e.backoff
+wiring = e2e.wiring
 
 ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT_S = 60.0  # a cold interpreter on a busy 2-core machine
@@ -78,15 +79,15 @@ def make_settings(
 
 
 @pytest.fixture
-def without_jobs(monkeypatch: pytest.MonkeyPatch) -> None:
+def without_jobs(wiring: BotWiring) -> None:
     """Run the bot without its scheduled jobs: each test polls and delivers by itself."""
-    monkeypatch.setattr(app, "schedule_jobs", lambda job_queue, poll_interval_s: None)
+    wiring.jobs = False
 
 
 @pytest.fixture
-def cache_clock(monkeypatch: pytest.MonkeyPatch) -> ManualMonotonic:
+def cache_clock(wiring: BotWiring) -> ManualMonotonic:
     """Build the bot's portfolio service on a monotonic clock the test controls."""
-    return hand_cache_clock(monkeypatch, tick=0.001)  # 1 ms a reading; the test moves it further
+    return wiring.hand_cache_clock(tick=0.001)  # 1 ms a reading; the test moves it further
 
 
 def expire_cache(clock: ManualMonotonic) -> None:

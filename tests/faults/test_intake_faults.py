@@ -4,7 +4,6 @@ refusals from ever delaying the chats it serves."""
 
 from __future__ import annotations
 
-import functools
 import logging
 import signal
 from collections.abc import Callable, Coroutine
@@ -12,16 +11,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from telegram.ext import BaseRateLimiter
 
-import app
 from config import Settings
 from core.locales import tr
 from fakes.exchange import FakeBtcTurk
 from fakes.seed import DEMO_BOT_TOKEN
 from fakes.telegram import FakeTelegram
 from fakes.telegram_types import JsonDict
-from handlers.access import AccessGuard
 from healthcheck import EXIT_HEALTHY, EXIT_UNHEALTHY, check
 from services.heartbeat import write_heartbeat
 from services.rate_limit import ChatRateLimiter
@@ -34,6 +30,7 @@ from tests.faults.conftest import (
     wait_while_running,
 )
 from tests.kit.clocks import ManualMonotonic
+from tests.kit.wiring import BotWiring
 
 pytestmark = [pytest.mark.faults, pytest.mark.usefixtures("without_jobs")]
 
@@ -165,17 +162,16 @@ async def test_a_refused_token_keeps_polling_reports_unhealthy_and_recovers(
 
 
 async def test_a_flood_of_strangers_takes_a_small_budget_and_never_delays_the_owner(
-    monkeypatch: pytest.MonkeyPatch,
+    wiring: BotWiring,
     make_settings: Callable[..., Settings],
     start_bot: Callable[[Settings], Any],
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     caplog.set_level(logging.INFO)
     # 1 ms per reading: the whole flood lasts about a second on the guard's clock.
-    guard = functools.partial(AccessGuard, monotonic=ManualMonotonic())
-    monkeypatch.setattr(app, "AccessGuard", guard)
-    limiter = RecordingLimiter(app.telegram_rate_limiter())
-    monkeypatch.setattr(app, "telegram_rate_limiter", lambda: limiter)
+    wiring.guard = ManualMonotonic()
+    limiter = RecordingLimiter()
+    wiring.rate_limiter = limiter
     async with start_bot(make_settings()) as bot:
         tracker = UpdateTracker(bot.application)
         flood = [bot.telegram.send_text(FIRST_STRANGER + n, "/start") for n in range(STRANGERS)]
@@ -191,21 +187,12 @@ async def test_a_flood_of_strangers_takes_a_small_budget_and_never_delays_the_ow
     assert len(summaries) == 1  # one summary line, not one per stranger
 
 
-class RecordingLimiter(BaseRateLimiter[int]):
+class RecordingLimiter(ChatRateLimiter):
     """The bot's rate limiter, recording the chats of the messages that go through it."""
 
-    def __init__(self, inner: ChatRateLimiter) -> None:
-        self.inner = inner
+    def __init__(self) -> None:
+        super().__init__()
         self.chats: set[object] = set()
-
-    def congested(self, chat_id: int) -> bool:
-        return self.inner.congested(chat_id)
-
-    async def initialize(self) -> None:
-        await self.inner.initialize()
-
-    async def shutdown(self) -> None:
-        await self.inner.shutdown()
 
     async def process_request(
         self,
@@ -218,7 +205,7 @@ class RecordingLimiter(BaseRateLimiter[int]):
     ) -> bool | JsonDict | list[JsonDict]:
         if "chat_id" in data:
             self.chats.add(data["chat_id"])
-        return await self.inner.process_request(
+        return await super().process_request(
             callback, args, kwargs, endpoint, data, rate_limit_args
         )
 

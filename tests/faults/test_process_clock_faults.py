@@ -3,7 +3,6 @@ deleted DATA_DIR, a wall clock that steps, and a Refresh button whose message ca
 
 from __future__ import annotations
 
-import functools
 import logging
 import re
 import shutil
@@ -14,21 +13,18 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from decimal import Decimal
 from pathlib import Path
-from types import SimpleNamespace
-from typing import Any, cast
+from typing import Any
 
 import apscheduler.schedulers.base  # type: ignore[import-untyped]
 import pytest
-from telegram.ext import ContextTypes
 
-import app
 import healthcheck
-from btcturk.client import BtcTurkClient
 from config import Settings
 from fakes.exchange import FakeBtcTurk
 from fakes.telegram import FakeTelegram, SentMessage
 from fakes.telegram_types import AnsweredCallback
 from handlers import jobs
+from handlers.context import BotContext
 from store.database import StoreError
 from tests.e2e.conftest import (
     ALLOWED_CHAT,
@@ -44,6 +40,7 @@ from tests.faults.conftest import START_TIMEOUT_S, Launcher, UpdateTracker, base
 from tests.faults.test_process_faults import STOP_WITHIN_S, started_polling, until
 from tests.faults.test_telegram_faults import large_account
 from tests.kit.clocks import ManualMonotonic
+from tests.kit.wiring import BotWiring
 
 StartBot = Callable[[Settings], Any]
 
@@ -245,8 +242,7 @@ async def test_refresh_on_a_message_that_cannot_be_edited_sends_the_figures_anew
 
 async def run_poll_job(bot: BotHarness) -> None:
     """Run the scheduled poll job once, as its periodic task does."""
-    context = SimpleNamespace(application=bot.application)
-    await jobs.poll_balances(cast(ContextTypes.DEFAULT_TYPE, context))
+    await jobs.poll_balances(BotContext(bot.application))
 
 
 @pytest.mark.usefixtures("without_jobs")
@@ -299,10 +295,10 @@ class SteppedTime:
 
 
 @pytest.fixture
-def stepped_client_clock(monkeypatch: pytest.MonkeyPatch) -> SteppedTime:
+def stepped_client_clock(wiring: BotWiring) -> SteppedTime:
     """Build the bot's exchange client on a wall clock the test can step."""
     wall = SteppedTime()
-    monkeypatch.setattr(app, "BtcTurkClient", functools.partial(BtcTurkClient, time_source=wall))
+    wiring.exchange_time = wall
     return wall
 
 

@@ -4,5 +4,5 @@
 - env.py: the environment of a bot on the fakes (built on fakes/environment.py)
 - account.py: the documented account, with both totals and the sums behind them
 - services.py: a Store on disk, settings and a stub exchange, for services' unit tests
-- wiring.py: the real bot built with the kit's clocks and sleep
+- wiring.py: BotWiring, what the real bot is built with: the kit's clocks, sleep and switches
 """

@@ -1,40 +1,73 @@
-"""Give the real bot the kit's clocks and sleep: the classes app.py builds, given ours.
+"""Give the real bot the kit's clocks and sleep: what a test builds it from, as parameters.
 
-build_application() offers no way to pass a clock to the services it builds in post_init, so
-the class it instantiates is replaced by the same class with the test's clock bound.
+A test's fixtures fill one BotWiring (a clock the test moves, a sleep that records, jobs off);
+the bot is built from it when it starts, so each fixture is requested before `bot`. The
+exchange client's backoff never waits in a test: it records its delays, asked for or not.
 """
 
 from __future__ import annotations
 
-import functools
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 
-import pytest
+from telegram.ext import Application
 
-import app
-from btcturk.client import BtcTurkClient
-from services.portfolio import PortfolioService
-from services.summaries import Summaries
-from tests.kit.clocks import ManualMonotonic, RecordedSleep
-
-
-def record_backoff(monkeypatch: pytest.MonkeyPatch) -> RecordedSleep:
-    """Build the bot's exchange client with a backoff that records its delays instantly."""
-    sleep = RecordedSleep()
-    monkeypatch.setattr(app, "BtcTurkClient", functools.partial(BtcTurkClient, sleep=sleep))
-    return sleep
+from app import build_application
+from config import Settings
+from services.rate_limit import ChatRateLimiter
+from services.summaries import boot_time
+from services.wiring import Clocks
+from tests.kit.clocks import FakeClock, ManualMonotonic, RecordedSleep
 
 
-def hand_cache_clock(monkeypatch: pytest.MonkeyPatch, *, tick: float = 0.0) -> ManualMonotonic:
-    """Build the bot's portfolio service (its 5 s balance cache) on a clock the test moves."""
-    clock = ManualMonotonic(tick=tick)
-    monkeypatch.setattr(
-        app, "PortfolioService", functools.partial(PortfolioService, monotonic=clock)
-    )
-    return clock
+@dataclass
+class BotWiring:
+    """The clocks, the sleep and the switches the real bot is built with in a test."""
 
+    clock: FakeClock
+    cache: Callable[[], float] = time.monotonic
+    boot: Callable[[], float] = boot_time
+    exchange_time: Callable[[], float] = time.time
+    backoff: Callable[[float], Awaitable[None]] = field(default_factory=RecordedSleep)
+    guard: Callable[[], float] = time.monotonic
+    token_retry: Callable[[float], Awaitable[None]] = asyncio.sleep  # tests count the tries
+    jobs: bool = True
+    rate_limiter: ChatRateLimiter | None = None
 
-def hand_boot_clock(monkeypatch: pytest.MonkeyPatch) -> ManualMonotonic:
-    """Build the bot's daily summaries on a boot clock (real time, never stepped) the test moves."""
-    boot = ManualMonotonic(now=50_000.0)
-    monkeypatch.setattr(app, "Summaries", functools.partial(Summaries, boot_clock=boot))
-    return boot
+    def record_backoff(self) -> RecordedSleep:
+        """Build the bot's exchange client with a backoff that records its delays instantly."""
+        sleep = RecordedSleep()
+        self.backoff = sleep
+        return sleep
+
+    def hand_cache_clock(self, *, tick: float = 0.0) -> ManualMonotonic:
+        """Build the bot's portfolio service (its 5 s balance cache) on a clock the test moves."""
+        clock = ManualMonotonic(tick=tick)
+        self.cache = clock
+        return clock
+
+    def hand_boot_clock(self) -> ManualMonotonic:
+        """Build the bot's daily summaries on a boot clock (real time, never stepped) to move."""
+        boot = ManualMonotonic(now=50_000.0)
+        self.boot = boot
+        return boot
+
+    def clocks(self) -> Clocks:
+        """Return the clocks and the sleep the bot's services are built on."""
+        return Clocks(
+            wall=self.clock,
+            cache=self.cache,
+            boot=self.boot,
+            exchange_time=self.exchange_time,
+            backoff=self.backoff,
+            guard=self.guard,
+            token_retry=self.token_retry,
+        )
+
+    def build(self, settings: Settings) -> Application:  # type: ignore[type-arg]
+        """Return the real bot with `settings`, built on this wiring."""
+        return build_application(
+            settings, clocks=self.clocks(), jobs=self.jobs, rate_limiter=self.rate_limiter
+        )

@@ -1,0 +1,107 @@
+"""Build the bot's services from its settings: one function, every clock and sleep a parameter."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Final
+
+import aiohttp
+from telegram import Bot
+
+from btcturk.client import BtcTurkClient
+from core.settings import Settings
+from services.chats import ChatViews
+from services.context import Services
+from services.delivery import Deliverer
+from services.monitor import Monitor
+from services.portfolio import PortfolioService
+from services.quiet import QuietPolicy
+from services.roster import Roster
+from services.summaries import Summaries, boot_time
+from store.database import Database
+from store.store import Store, utc_now
+
+BALANCE_CACHE_S = 5.0
+
+
+@dataclass(frozen=True, slots=True)
+class Clocks:
+    """Where the bot reads the time and waits; a test passes its own."""
+
+    wall: Callable[[], datetime] = utc_now  # stamps, the day of a summary, quiet hours
+    cache: Callable[[], float] = time.monotonic  # the age of the cached balances
+    boot: Callable[[], float] = boot_time  # a day that passed, suspended or not
+    exchange_time: Callable[[], float] = time.time  # the exchange requests' stamps
+    backoff: Callable[[float], Awaitable[None]] = asyncio.sleep  # between exchange retries
+    guard: Callable[[], float] = time.monotonic  # the strangers' refusal budget
+    token_retry: Callable[[float], Awaitable[None]] = asyncio.sleep  # a refused token, again
+
+
+SYSTEM_CLOCKS: Final = Clocks()  # the host's clocks, and a sleep that waits
+
+
+async def build_services(
+    settings: Settings,
+    bot: Bot,
+    database: Database,
+    roster: Roster,
+    *,
+    clocks: Clocks = SYSTEM_CLOCKS,
+    congested: Callable[[int], bool] = lambda chat_id: False,
+) -> Services:
+    """Return the services the bot's handlers and jobs share, built on `clocks`."""
+    store = Store(database, clock=clocks.wall)
+    await roster.load(store)
+    timeout = aiohttp.ClientTimeout(
+        total=settings.btcturk_timeout_s, connect=min(5.0, settings.btcturk_timeout_s)
+    )
+    session = aiohttp.ClientSession(timeout=timeout)
+    client = BtcTurkClient(
+        session,
+        base_url=settings.btcturk_api_url,
+        api_key=settings.btcturk_api_key,
+        api_secret=settings.btcturk_api_secret,
+        timeout=timeout,
+        key_retry_s=settings.key_retry_s,
+        sleep=clocks.backoff,
+        time_source=clocks.exchange_time,
+    )
+    portfolio = PortfolioService(
+        client,
+        settings.quote_currency,
+        max_age_s=BALANCE_CACHE_S,
+        monotonic=clocks.cache,
+        wall_clock=clocks.wall,
+    )
+    last_day = await store.portfolio_before(date.max)  # what had a value before a restart
+    if last_day is not None:
+        portfolio.remember_priced(last_day.values)
+    views = ChatViews(store, settings.language, settings.timezone, clocks.wall)
+    quiet = QuietPolicy(store, settings.quiet_hours, settings.timezone)
+    return Services(
+        settings=settings,
+        session=session,
+        client=client,
+        portfolio=portfolio,
+        clock=clocks.wall,
+        store=store,
+        monitor=Monitor(settings, portfolio, store, views, clocks.wall, roster),
+        summaries=Summaries(
+            settings, portfolio, store, views, clocks.wall, roster, boot_clock=clocks.boot
+        ),
+        deliverer=Deliverer(
+            store,
+            bot,
+            clocks.wall,
+            quiet,
+            views,
+            congested=congested,
+            migrate=roster.migrate,
+        ),
+        views=views,
+        roster=roster,
+    )
