@@ -122,9 +122,8 @@ def _moment(milliseconds: int) -> datetime:
     return _EPOCH + timedelta(milliseconds=milliseconds)
 
 
-def parse_server_time(body: bytes) -> int:
-    """Return `serverTime` (ms) from the body of `GET /api/v2/server/time`."""
-    payload = _load_json(body)
+def parse_server_time(payload: Any) -> int:
+    """Return `serverTime` (ms) from the decoded answer of `GET /api/v2/server/time`."""
     if not isinstance(payload, dict) or "serverTime" not in payload:
         raise BadResponse("BTCTurk server time answer has no serverTime")
     milliseconds = _integer(payload["serverTime"], "server time", "serverTime")

@@ -483,7 +483,7 @@ def test_a_float_ticker_price_is_refused() -> None:
 
 def test_server_time_reads_top_level_server_time() -> None:
     body = b'{"serverTime":1735866257711,"serverTime2":"2025-01-03T01:04:17.711+00:00"}'
-    assert parse_server_time(body) == 1735866257711
+    assert parse_server_time(decode_answer(200, body, JSON)) == 1735866257711
 
 
 @pytest.mark.parametrize(
@@ -493,4 +493,4 @@ def test_server_time_reads_top_level_server_time() -> None:
 )  # fmt: skip
 def test_malformed_server_time_is_bad_response(body: bytes) -> None:
     with pytest.raises(BadResponse):
-        parse_server_time(body)
+        parse_server_time(decode_answer(200, body, None))
