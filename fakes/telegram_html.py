@@ -127,10 +127,21 @@ class _Checker(HTMLParser):
             )
         self._emit(chr(code))
 
-    def _refuse(self, _: str) -> None:
-        raise EntityParseError(f'Unsupported start tag "" at byte offset {self._byte_offset()}')
+    def handle_comment(self, data: str) -> None:
+        self._refuse()
 
-    handle_comment = handle_decl = handle_pi = unknown_decl = _refuse
+    def handle_decl(self, decl: str) -> None:
+        self._refuse()
+
+    def handle_pi(self, data: str) -> None:
+        self._refuse()
+
+    def unknown_decl(self, data: str) -> None:
+        self._refuse()
+
+    def _refuse(self) -> None:
+        """Refuse a comment, declaration or processing instruction: Telegram has none."""
+        raise EntityParseError(f'Unsupported start tag "" at byte offset {self._byte_offset()}')
 
 
 def strip_formatted(formatted: FormattedText) -> FormattedText:
