@@ -307,6 +307,14 @@ def test_rows_of_the_oldest_shape_keep_every_figure() -> None:
     assert ("defaulted", "precision", "BTC") in notes
 
 
+def test_a_precision_beyond_the_display_cap_is_defaulted() -> None:
+    [kept, beyond], notes = notes_of(
+        [balance_row(asset="ETH", precision=18), balance_row(asset="SHIB", precision=19)]
+    )
+    assert (kept.precision, beyond.precision) == (18, 8)
+    assert notes == {("defaulted", "precision", "SHIB")}
+
+
 @pytest.mark.parametrize(("asset", "precision"), [("TRY", 2), ("USD", 2), ("BTC", 8), ("SHIB", 8)])
 def test_a_missing_precision_defaults_to_two_for_fiat_and_eight_otherwise(
     asset: str, precision: int
