@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 
 _PLAIN_NUMBER = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?")
 MAX_DIGITS = 40
+MAX_PRECISION = 18  # the most decimals of an asset the bot reads, compares and shows
 
 
 class AmountError(ValueError):

@@ -151,11 +151,6 @@ class BtcTurkClient:
         self.data_notes.record(notes)
         return tickers
 
-    async def server_time_ms(self) -> int:
-        """Return the exchange's clock in milliseconds."""
-        server_ms, _ = await self._call(SERVER_TIME_PATH, _server_time)
-        return server_ms
-
     async def sync_clock(self) -> int:
         """Measure the exchange's clock minus ours, use it for every stamp, and return it."""
         server_ms, local_midpoint_ms = await self._call(SERVER_TIME_PATH, _server_time)
@@ -259,6 +254,8 @@ class BtcTurkClient:
 
 def _server_time(answer: _Answer) -> tuple[int, int]:
     """Return the server time and our clock's midpoint of the request, both in ms."""
-    decode_answer(answer.status, answer.body, answer.content_type, retry_after=answer.retry_after)
+    payload = decode_answer(
+        answer.status, answer.body, answer.content_type, retry_after=answer.retry_after
+    )
     midpoint_ms = round((answer.sent_at + answer.received_at) * 500)
-    return parse_server_time(answer.body), midpoint_ms
+    return parse_server_time(payload), midpoint_ms

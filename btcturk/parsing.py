@@ -15,12 +15,11 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Literal
 
-from btcturk.amounts import MAX_DIGITS, AmountError, parse_decimal
+from btcturk.amounts import MAX_DIGITS, MAX_PRECISION, AmountError, parse_decimal
 from btcturk.errors import AuthError, BadResponse, RateLimited, StampRejected, Unavailable
 from btcturk.models import Balance, DataNote, NoteKind, Ticker
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_MAX_PRECISION = 40
 _UNREADABLE = object()
 _SUCCESS_CODES = frozenset({"0", "SUCCESS"})
 _DOWN_MARKERS = frozenset({"INTERNAL_ERROR", "500", "502", "503", "504"})
@@ -122,9 +121,8 @@ def _moment(milliseconds: int) -> datetime:
     return _EPOCH + timedelta(milliseconds=milliseconds)
 
 
-def parse_server_time(body: bytes) -> int:
-    """Return `serverTime` (ms) from the body of `GET /api/v2/server/time`."""
-    payload = _load_json(body)
+def parse_server_time(payload: Any) -> int:
+    """Return `serverTime` (ms) from the decoded answer of `GET /api/v2/server/time`."""
     if not isinstance(payload, dict) or "serverTime" not in payload:
         raise BadResponse("BTCTurk server time answer has no serverTime")
     milliseconds = _integer(payload["serverTime"], "server time", "serverTime")
@@ -238,13 +236,13 @@ def _number(value: int | Decimal) -> Decimal | object:
 def _precision(row: dict[str, Any], asset: str, notes: list[DataNote]) -> int:
     """Return the row's precision; without a usable one, 2 for fiat money and 8 otherwise."""
     value = row.get("precision")
-    if type(value) is int and 0 <= value <= _MAX_PRECISION:
+    if type(value) is int and 0 <= value <= MAX_PRECISION:
         return value
     try:
         precision = _integer(value, "", "precision") if value is not None else None
     except BadResponse:
         precision = None
-    if precision is not None and 0 <= precision <= _MAX_PRECISION:
+    if precision is not None and 0 <= precision <= MAX_PRECISION:
         notes.append(DataNote("balances", "type", "precision", asset))
         return precision
     notes.append(DataNote("balances", "defaulted", "precision", asset))

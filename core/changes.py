@@ -1,8 +1,8 @@
 """Compare two balance snapshots and report what a user would see change.
 
-Totals are compared at each asset's display precision, rounded half-even (the same rule
-`Decimal.quantize` uses by default and the one the display follows: "3.3109771999999998"
-shows as "3.31097720", which truncation would get wrong). Sub-precision noise between two
+Totals are compared at each asset's display precision with the display's own rule,
+`core.numbers.quantize` (half-even: "3.3109771999999998" shows as "3.31097720", which
+truncation would get wrong). Sub-precision noise between two
 polls is therefore never reported, and a change is reported as the difference between the
 two amounts the user sees.
 """
@@ -11,19 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from decimal import ROUND_HALF_EVEN, Context, Decimal
+from decimal import Decimal
 
 from btcturk.models import Balance
+from core.numbers import quantize
 
 _ZERO = Decimal(0)
-# Wide enough for any amount `parse_decimal` accepts at any sensible precision.
-_CONTEXT = Context(prec=120, rounding=ROUND_HALF_EVEN, Emax=999_999, Emin=-999_999)
-
-
-def at_precision(value: Decimal, precision: int) -> Decimal:
-    """Return `value` rounded half-even to `precision` fractional digits (negative means 0)."""
-    exponent = Decimal(1).scaleb(-max(precision, 0))
-    return value.quantize(exponent, rounding=ROUND_HALF_EVEN, context=_CONTEXT)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,16 +64,14 @@ class BalanceChange:
     @property
     def difference(self) -> Decimal:
         """Return new minus old total, both at display precision."""
-        return at_precision(self.new_total, self.precision) - at_precision(
-            self.old_total, self.precision
-        )
+        return quantize(self.new_total, self.precision) - quantize(self.old_total, self.precision)
 
     @property
     def is_order_move(self) -> bool:
         """Return True when only the locked part changed (an order placed or cancelled)."""
         same_total = self.difference == 0
-        old_locked = at_precision(self.old_locked, self.precision)
-        return same_total and old_locked != at_precision(self.new_locked, self.precision)
+        old_locked = quantize(self.old_locked, self.precision)
+        return same_total and old_locked != quantize(self.new_locked, self.precision)
 
 
 def _zero(asset: str, precision: int) -> Holding:

@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from core.locales import en, tr
-from core.numbers import MAX_PRECISION, QUOTE_PRECISION, SIGNIFICANT_PRICE_DIGITS, quantize
+from core.numbers import QUOTE_PRECISION, SIGNIFICANT_PRICE_DIGITS, places, quantize
 
 if TYPE_CHECKING:
     from babel import Locale
@@ -36,7 +36,7 @@ class Lang:
 
     def amount(self, value: Decimal, precision: int) -> str:
         """Return `value` rounded to `precision` decimals, thousands grouped: 27,223.73."""
-        return _amount(self.code, value, min(max(precision, 0), MAX_PRECISION))
+        return _amount(self.code, value, places(precision))
 
     def signed(self, value: Decimal, precision: int) -> str:
         """Return `value` like `amount`, always with its sign: +0.50000000."""

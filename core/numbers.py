@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import ROUND_HALF_EVEN, Context, Decimal
 
-MAX_PRECISION = 18
+from btcturk.amounts import MAX_PRECISION
+
 QUOTE_PRECISION = 2
 SIGNIFICANT_PRICE_DIGITS = 4
+# Wide enough for any amount `parse_decimal` accepts at any precision up to the cap.
+_CONTEXT = Context(prec=120, rounding=ROUND_HALF_EVEN, Emax=999_999, Emin=-999_999)
+
+
+def places(precision: int) -> int:
+    """Return the decimals `precision` stands for: 0 to MAX_PRECISION."""
+    return min(max(precision, 0), MAX_PRECISION)
 
 
 def quantize(value: Decimal, precision: int) -> Decimal:
     """Round `value` to `precision` decimals, half to even (display and change detection)."""
-    places = min(max(precision, 0), MAX_PRECISION)
-    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN)
+    return value.quantize(Decimal(1).scaleb(-places(precision)), context=_CONTEXT)

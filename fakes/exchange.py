@@ -35,7 +35,7 @@ from fakes.seed import (
     ticker_row,
 )
 
-Endpoint = Literal["balances", "ticker", "ticker_currency", "server_time"]
+Endpoint = Literal["balances", "ticker", "server_time"]
 ENDPOINTS: Final[frozenset[str]] = frozenset(get_args(Endpoint))
 
 RowShape = Literal["documented", "2020", "2019"]
@@ -218,7 +218,6 @@ class FakeBtcTurk(LocalServer):
         app = web.Application()
         app.router.add_get("/api/v1/users/balances", self._balances)
         app.router.add_get("/api/v2/ticker", self._ticker)
-        app.router.add_get("/api/v2/ticker/currency", self._ticker_currency)
         app.router.add_get("/api/v2/server/time", self._server_time)
         return app
 
@@ -249,16 +248,6 @@ class FakeBtcTurk(LocalServer):
             full_body = json_response(body()).body
             assert isinstance(full_body, bytes)
             return await fault_response(self.ticker_failing, request, self.sleep, full_body)
-        return early if early is not None else json_response(body())
-
-    async def _ticker_currency(self, request: web.Request) -> web.StreamResponse:
-        symbol = request.query.get("symbol", "").upper()
-
-        def body() -> object:
-            sides = ("numeratorSymbol", "denominatorSymbol")
-            return self._envelope([r for r in self.tickers if symbol in (r.get(s) for s in sides)])
-
-        early = await self._begin("ticker_currency", request, body)
         return early if early is not None else json_response(body())
 
     async def _server_time(self, request: web.Request) -> web.StreamResponse:

@@ -100,19 +100,13 @@ class FakeTelegram(MessageMethods, LocalServer):
             "getMe": self._get_me,
             "getUpdates": self._get_updates,
             "deleteWebhook": self._delete_webhook,
-            "getWebhookInfo": self._get_webhook_info,
             "setMyCommands": self._set_my_commands,
-            "getMyCommands": self._get_my_commands,
-            "deleteMyCommands": self._delete_my_commands,
             "sendMessage": self._send_message,
             "editMessageText": self._edit_message_text,
-            "editMessageReplyMarkup": self._edit_message_reply_markup,
             "answerCallbackQuery": self._answer_callback_query,
             "sendPhoto": self._send_photo,
             "sendChatAction": self._send_chat_action,
             "deleteMessage": self._delete_message,
-            "close": self._true,
-            "logOut": self._true,
         }
         self._handlers = {name.lower(): (name, handler) for name, handler in handlers.items()}
 
@@ -434,9 +428,6 @@ class FakeTelegram(MessageMethods, LocalServer):
 
     # Methods other than messages
 
-    async def _true(self, params: Params) -> object:
-        return True
-
     async def _get_me(self, params: Params) -> object:
         return self.bot_user | {
             "can_join_groups": True,
@@ -500,13 +491,6 @@ class FakeTelegram(MessageMethods, LocalServer):
             self._updates.clear()
         return True
 
-    async def _get_webhook_info(self, params: Params) -> object:
-        return {
-            "url": "",
-            "has_custom_certificate": False,
-            "pending_update_count": len(self._updates),
-        }
-
     async def _set_my_commands(self, params: Params) -> object:
         commands = params.json("commands")
         if not isinstance(commands, list) or len(commands) > 100:
@@ -522,13 +506,6 @@ class FakeTelegram(MessageMethods, LocalServer):
                 raise bad_request("command description must be non-empty")
             cleaned.append({"command": command, "description": description})
         self._commands[self._commands_key(params)] = cleaned
-        return True
-
-    async def _get_my_commands(self, params: Params) -> object:
-        return copy.deepcopy(self._commands.get(self._commands_key(params), []))
-
-    async def _delete_my_commands(self, params: Params) -> object:
-        self._commands.pop(self._commands_key(params), None)
         return True
 
     def _commands_key(self, params: Params) -> tuple[str, str]:

@@ -1,37 +1,24 @@
-"""Telegram's HTML parse mode: tags and entities to plain text plus message entities.
+"""Check Telegram HTML as the Bot API would for the tags the bot sends; yield what users read.
 
-Follows the Bot API's parser: only the documented tags, the four named entities and numeric
-ones (an unknown "&name;" stays as text, as on Telegram), every "<" must start a known tag,
-errors quote the UTF-8 byte offset. Entity offsets and lengths are in UTF-16 code units.
+A small `html.parser.HTMLParser`: only the whitelisted tags, balanced; "<" only as a tag; the
+four named entities and numeric ones. Anything else fails with Telegram's "can't parse
+entities" reasons and UTF-8 byte offsets. Entity offsets and lengths are in UTF-16 code units.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from typing import Any, Final
 
 TAG_ENTITY_TYPES: Final[dict[str, str]] = {
     "b": "bold",
-    "strong": "bold",
     "i": "italic",
-    "em": "italic",
-    "u": "underline",
-    "ins": "underline",
-    "s": "strikethrough",
-    "strike": "strikethrough",
-    "del": "strikethrough",
-    "a": "text_link",
     "code": "code",
     "pre": "pre",
-    "span": "spoiler",
-    "tg-spoiler": "spoiler",
-    "blockquote": "blockquote",
-    "tg-emoji": "custom_emoji",
+    "a": "text_link",
 }
 _NAMED_ENTITIES: Final = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
-_ENTITY_RE: Final = re.compile(r"&(?:(lt|gt|amp|quot)|#(\d{1,8})|#[xX]([0-9a-fA-F]{1,8}));")
-_SPACE: Final = " \t\n\r\f\v"
 
 
 class EntityParseError(ValueError):
@@ -46,15 +33,6 @@ class FormattedText:
     entities: list[dict[str, Any]] = field(default_factory=list)
 
 
-@dataclass
-class _Open:
-    tag: str
-    argument: str
-    offset: int
-    byte_offset: int
-    language: str = ""
-
-
 def utf16_len(text: str) -> int:
     """Return the length of `text` in UTF-16 code units, the unit of entity offsets."""
     return len(text.encode("utf-16-le")) // 2
@@ -62,192 +40,108 @@ def utf16_len(text: str) -> int:
 
 def parse_html(text: str) -> FormattedText:
     """Parse `text` in HTML parse mode or raise EntityParseError with Telegram's message."""
-    out: list[str] = []
-    out_len = 0  # in UTF-16 units
-    entities: list[dict[str, Any]] = []
-    stack: list[_Open] = []
-    i, n = 0, len(text)
-    while i < n:
-        ch = text[i]
-        if ch == "&":
-            match = _ENTITY_RE.match(text, i)
-            decoded = _decode_entity(match) if match else None
-            if match and decoded is not None:
-                out.append(decoded)
-                out_len += utf16_len(decoded)
-                i = match.end()
-                continue
-        if ch != "<":
-            out.append(ch)
-            out_len += utf16_len(ch)
-            i += 1
-            continue
-        begin = i
-        byte_offset = len(text[:begin].encode())
-        if i + 1 < n and text[i + 1] == "/":
-            i = _close_tag(text, begin, byte_offset, stack, entities, out_len)
-        else:
-            i, opened = _open_tag(text, begin, byte_offset, out_len)
-            if opened.tag == "code" and stack and stack[-1].tag == "pre" and opened.argument:
-                # <pre><code class="language-x"> gives the pre entity its language.
-                stack[-1].language = opened.argument
-            stack.append(opened)
-    if stack:
-        raise EntityParseError(f'Can\'t find end tag corresponding to start tag "{stack[-1].tag}"')
-    entities.sort(key=lambda e: (e["offset"], -e["length"]))
-    return FormattedText("".join(out), entities)
+    checker = _Checker(text)
+    checker.feed(text)
+    checker.close()
+    if checker.stack:
+        tag = checker.stack[-1][0]
+        raise EntityParseError(f'Can\'t find end tag corresponding to start tag "{tag}"')
+    checker.entities.sort(key=lambda e: (e["offset"], -e["length"]))
+    return FormattedText("".join(checker.out), checker.entities)
 
 
-def _decode_entity(match: re.Match[str]) -> str | None:
-    name, decimal, hexadecimal = match.groups()
-    if name:
-        return _NAMED_ENTITIES[name]
-    code = int(decimal) if decimal else int(hexadecimal, 16)
-    if code == 0 or code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
-        return None
-    return chr(code)
+class _Checker(HTMLParser):
+    """Collect the plain text and entities of whitelisted, balanced tags; raise on the rest."""
 
+    def __init__(self, text: str) -> None:
+        super().__init__(convert_charrefs=False)
+        self._text = text
+        self._line_starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+        self.out: list[str] = []
+        self.out_len = 0  # in UTF-16 units
+        self.stack: list[tuple[str, int, str]] = []  # tag, offset, href
+        self.entities: list[dict[str, Any]] = []
 
-def _open_tag(text: str, begin: int, byte_offset: int, out_len: int) -> tuple[int, _Open]:
-    """Parse a start tag at `begin`; return the index after it and the opened tag."""
-    n = len(text)
-    i = begin + 1
-    while i < n and text[i] not in _SPACE and text[i] != ">":
-        i += 1
-    if i >= n:
-        raise EntityParseError(f"Unclosed start tag at byte offset {byte_offset}")
-    tag = text[begin + 1 : i].lower()
-    if tag not in TAG_ENTITY_TYPES:
-        raise EntityParseError(f'Unsupported start tag "{tag}" at byte offset {byte_offset}')
-    argument = ""
-    while True:
-        while i < n and text[i] in _SPACE:
-            i += 1
-        if i >= n:
-            raise EntityParseError(f"Unclosed start tag at byte offset {byte_offset}")
-        if text[i] == ">":
-            break
-        name_begin = i
-        while i < n and text[i] not in _SPACE and text[i] not in "=>":
-            i += 1
-        name = text[name_begin:i].lower()
-        while i < n and text[i] in _SPACE:
-            i += 1
-        if i < n and text[i] != "=" and tag == "blockquote" and name == "expandable":
-            argument = "expandable"
-            continue
-        if i >= n or text[i] != "=":
+    def _byte_offset(self, extra: int = 0) -> int:
+        """Return the UTF-8 byte offset of the parser's position (plus `extra` characters)."""
+        line, column = self.getpos()
+        return len(self._text[: self._line_starts[line - 1] + column + extra].encode())
+
+    def _emit(self, text: str) -> None:
+        self.out.append(text)
+        self.out_len += utf16_len(text)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in TAG_ENTITY_TYPES:
             raise EntityParseError(
-                f'Expected equal sign in declaration of an attribute of the tag "{tag}" '
-                f"at byte offset {byte_offset}"
+                f'Unsupported start tag "{tag}" at byte offset {self._byte_offset()}'
             )
-        i += 1
-        while i < n and text[i] in _SPACE:
-            i += 1
-        if i >= n:
-            raise EntityParseError(f"Unclosed start tag at byte offset {byte_offset}")
-        value, i = _attribute_value(text, i, byte_offset)
-        argument = _tag_argument(tag, name, value, argument)
-    if tag == "span" and argument != "spoiler":
+        href = next((value or "" for name, value in attrs if name == "href"), "")
+        self.stack.append((tag, self.out_len, href))
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         raise EntityParseError(
-            f'Tag "span" must have class "tg-spoiler" at byte offset {byte_offset}'
+            f'Unsupported start tag "{tag}" at byte offset {self._byte_offset()}'
         )
-    return i + 1, _Open(tag, argument, out_len, byte_offset)
 
+    def handle_endtag(self, tag: str) -> None:
+        if not self.stack:
+            raise EntityParseError(f"Unexpected end tag at byte offset {self._byte_offset()}")
+        opened, offset, href = self.stack.pop()
+        if tag != opened:
+            raise EntityParseError(
+                f"Unmatched end tag at byte offset {self._byte_offset()}, "
+                f'expected "</{opened}>", found "</{tag}>"'
+            )
+        length = self.out_len - offset
+        kind = TAG_ENTITY_TYPES[opened]
+        if length > 0 and (kind != "text_link" or href):
+            entity: dict[str, Any] = {"type": kind, "offset": offset, "length": length}
+            if href:
+                entity["url"] = href
+            self.entities.append(entity)
 
-def _attribute_value(text: str, i: int, byte_offset: int) -> tuple[str, int]:
-    """Parse a quoted or bare attribute value at `i`; return it and the index after it."""
-    n = len(text)
-    if text[i] not in "'\"":
-        begin = i
-        while i < n and (text[i].isalnum() or text[i] in ".-"):
-            i += 1
-        if i >= n or (text[i] not in _SPACE and text[i] != ">"):
-            token_offset = len(text[:begin].encode())
-            raise EntityParseError(f"Unexpected end of name token at byte offset {token_offset}")
-        return text[begin:i].lower(), i
-    quote = text[i]
-    i += 1
-    value: list[str] = []
-    while i < n and text[i] != quote:
-        match = _ENTITY_RE.match(text, i) if text[i] == "&" else None
-        decoded = _decode_entity(match) if match else None
-        if match and decoded is not None:
-            value.append(decoded)
-            i = match.end()
-        else:
-            value.append(text[i])
-            i += 1
-    if i >= n:
-        raise EntityParseError(f"Unclosed start tag at byte offset {byte_offset}")
-    return "".join(value), i + 1
+    def handle_data(self, data: str) -> None:
+        if "<" in data:
+            at = self._byte_offset(data.index("<"))
+            raise EntityParseError(f'Unsupported start tag "" at byte offset {at}')
+        self._emit(data)
 
+    def handle_entityref(self, name: str) -> None:
+        if name not in _NAMED_ENTITIES:
+            raise EntityParseError(
+                f'Unsupported entity "&{name};" at byte offset {self._byte_offset()}'
+            )
+        self._emit(_NAMED_ENTITIES[name])
 
-def _tag_argument(tag: str, name: str, value: str, current: str) -> str:
-    if tag == "a" and name == "href":
-        return value
-    if tag == "code" and name == "class" and value.startswith("language-"):
-        return value.removeprefix("language-")
-    if tag == "span" and name == "class" and value.startswith("tg-"):
-        return value.removeprefix("tg-")
-    if tag == "tg-emoji" and name == "emoji-id":
-        return value
-    return current
+    def handle_charref(self, name: str) -> None:
+        digits = name[1:] if name[:1] in "xX" else name
+        base = 16 if digits is not name else 10
+        try:
+            code = int(digits, base)
+        except ValueError:
+            code = 0
+        if code == 0 or code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+            raise EntityParseError(
+                f'Unsupported entity "&#{name};" at byte offset {self._byte_offset()}'
+            )
+        self._emit(chr(code))
 
+    def handle_comment(self, data: str) -> None:
+        self._refuse()
 
-def _close_tag(
-    text: str,
-    begin: int,
-    byte_offset: int,
-    stack: list[_Open],
-    entities: list[dict[str, Any]],
-    out_len: int,
-) -> int:
-    """Parse an end tag at `begin`, close the innermost tag and return the index after it."""
-    n = len(text)
-    if not stack:
-        raise EntityParseError(f"Unexpected end tag at byte offset {byte_offset}")
-    i = begin + 2
-    while i < n and text[i] not in _SPACE and text[i] != ">":
-        i += 1
-    name = text[begin + 2 : i].lower()
-    while i < n and text[i] in _SPACE:
-        i += 1
-    if i >= n or text[i] != ">":
-        raise EntityParseError(f"Unclosed end tag at byte offset {byte_offset}")
-    opened = stack.pop()
-    if name and name != opened.tag:
-        raise EntityParseError(
-            f'Unmatched end tag at byte offset {byte_offset}, expected "</{opened.tag}>", '
-            f'found "</{name}>"'
-        )
-    entity = _entity(
-        opened, out_len - opened.offset, inside_pre=bool(stack) and stack[-1].tag == "pre"
-    )
-    if entity is not None:
-        entities.append(entity)
-    return i + 1
+    def handle_decl(self, decl: str) -> None:
+        self._refuse()
 
+    def handle_pi(self, data: str) -> None:
+        self._refuse()
 
-def _entity(opened: _Open, length: int, *, inside_pre: bool) -> dict[str, Any] | None:
-    """Return the message entity for a closed tag, or None when Telegram would drop it."""
-    if length <= 0 or (opened.tag == "code" and inside_pre):
-        return None
-    kind = TAG_ENTITY_TYPES[opened.tag]
-    entity: dict[str, Any] = {"type": kind, "offset": opened.offset, "length": length}
-    if kind == "text_link":
-        if not opened.argument:
-            return None
-        entity["url"] = opened.argument
-    elif kind == "pre" and opened.language:
-        entity["language"] = opened.language
-    elif kind == "custom_emoji":
-        if not opened.argument:
-            return None
-        entity["custom_emoji_id"] = opened.argument
-    elif kind == "blockquote" and opened.argument == "expandable":
-        entity["type"] = "expandable_blockquote"
-    return entity
+    def unknown_decl(self, data: str) -> None:
+        self._refuse()
+
+    def _refuse(self) -> None:
+        """Refuse a comment, declaration or processing instruction: Telegram has none."""
+        raise EntityParseError(f'Unsupported start tag "" at byte offset {self._byte_offset()}')
 
 
 def strip_formatted(formatted: FormattedText) -> FormattedText:

@@ -144,17 +144,6 @@ class MessageMethods:
         self._record(params, "editMessageText", stored, text, formatted.text, sent_markup)
         return copy.deepcopy(stored)
 
-    async def _edit_message_reply_markup(self, params: Params) -> object:
-        _, stored = self._editable(params)
-        sent_markup, markup = self._markup(params)
-        if stored.get("reply_markup") == markup:
-            raise bad_request(NOT_MODIFIED)
-        _set_or_drop(stored, "reply_markup", markup)
-        stored["edit_date"] = int(time.time())
-        text = str(stored.get("text", stored.get("caption", "")))
-        self._record(params, "editMessageReplyMarkup", stored, text, text, sent_markup)
-        return copy.deepcopy(stored)
-
     async def _send_photo(self, params: Params) -> object:
         chat = self._reachable_chat(params)
         upload = self._photo_upload(params)

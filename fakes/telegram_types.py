@@ -23,8 +23,7 @@ class SentMessage:
     """One message the bot sent or edited.
 
     `text` is the raw text as sent (the caption for sendPhoto is in `caption`); `plain_text`
-    is what the user reads: tags stripped, entities unescaped (for sendPhoto, the caption's;
-    for editMessageReplyMarkup, the message's current text).
+    is what the user reads: tags stripped, entities unescaped (for sendPhoto, the caption's).
     """
 
     method: str

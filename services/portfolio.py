@@ -19,12 +19,10 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True, slots=True)
 class Fetch:
-    """One successful read of the account: raw balances, prices and their valuation."""
+    """One successful read of the account: raw balances and their valuation."""
 
     balances: tuple[Balance, ...]
-    tickers: tuple[Ticker, ...]
     portfolio: Portfolio
-    latency_s: float
 
 
 class PortfolioService:
@@ -93,7 +91,6 @@ class PortfolioService:
 
     async def _fetch_now(self) -> Fetch:
         """Read balances and prices independently: prices failing leaves the amounts usable."""
-        started = self._monotonic()
         balances, tickers = await asyncio.gather(
             self._client.get_balances(), self._client.get_tickers(), return_exceptions=True
         )
@@ -123,13 +120,8 @@ class PortfolioService:
         if portfolio.prices_available:  # remember what had a price, while it is held
             held = {p.asset for p in portfolio.positions}
             self._priced_before = frozenset((self._priced_before | set(portfolio.prices)) & held)
-        result = Fetch(
-            balances=tuple(balances),
-            tickers=() if prices is None else tuple(prices),
-            portfolio=portfolio,
-            latency_s=self._monotonic() - started,
-        )
+        result = Fetch(balances=tuple(balances), portfolio=portfolio)
         self._last, self._last_at = result, self._monotonic()
         self.last_error, self.last_success_at = None, taken_at
-        log.debug("fetched %d balances in %.3f s", len(balances), result.latency_s)
+        log.debug("fetched %d balances", len(balances))
         return result

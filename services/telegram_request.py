@@ -33,13 +33,11 @@ class AiohttpRequest(BaseRequest):
         connection_pool_size: int = 8,
         read_timeout: float | None = DEFAULT_TIMEOUT_S,
         connect_timeout: float | None = DEFAULT_TIMEOUT_S,
-        write_timeout: float | None = DEFAULT_TIMEOUT_S,
         pool_timeout: float | None = 1.0,
     ) -> None:
         self._pool_size = connection_pool_size
         self._read_timeout = read_timeout
         self._connect_timeout = connect_timeout
-        self._write_timeout = write_timeout
         self._pool_timeout = pool_timeout
         self._session: aiohttp.ClientSession | None = None
 
@@ -67,7 +65,7 @@ class AiohttpRequest(BaseRequest):
         method: str,
         request_data: RequestData | None = None,
         read_timeout: object = BaseRequest.DEFAULT_NONE,
-        write_timeout: object = BaseRequest.DEFAULT_NONE,
+        write_timeout: object = BaseRequest.DEFAULT_NONE,  # aiohttp has none: the read covers it
         connect_timeout: object = BaseRequest.DEFAULT_NONE,
         pool_timeout: object = BaseRequest.DEFAULT_NONE,
     ) -> tuple[int, bytes]:

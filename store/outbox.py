@@ -79,12 +79,6 @@ def due_chats(conn: sqlite3.Connection, now: datetime) -> list[int]:
     return [chat_id for (chat_id,) in rows]
 
 
-def next_due_at(conn: sqlite3.Connection) -> datetime | None:
-    """Return when the earliest pending item is due, or None when nothing is pending."""
-    row = conn.execute("SELECT min(next_attempt_at) FROM outbox WHERE state = 'pending'").fetchone()
-    return None if row[0] is None else time_from_db(row[0])
-
-
 def _finish(
     conn: sqlite3.Connection, item_id: int, state: str, now: datetime, error: str | None
 ) -> None:

@@ -37,12 +37,6 @@ def save_daily_portfolio(conn: sqlite3.Connection, portfolio: DailyPortfolio) ->
     )
 
 
-def daily_portfolio(conn: sqlite3.Connection, day: date) -> DailyPortfolio | None:
-    """Return the portfolio stored for `day`, or None."""
-    row = conn.execute(f"{_SELECT} WHERE day = ?", (day_to_db(day),)).fetchone()
-    return None if row is None else _portfolio(row)
-
-
 def portfolio_before(conn: sqlite3.Connection, day: date) -> DailyPortfolio | None:
     """Return the latest portfolio stored strictly before `day`, or None."""
     row = conn.execute(

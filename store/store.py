@@ -139,10 +139,6 @@ class Store:
         """Store the day's portfolio, replacing any already stored for that day."""
         await self.db.run(lambda conn: portfolio.save_daily_portfolio(conn, daily))
 
-    async def daily_portfolio(self, day: date) -> DailyPortfolio | None:
-        """Return the portfolio stored for `day`, or None."""
-        return await self.db.run(lambda conn: portfolio.daily_portfolio(conn, day))
-
     async def portfolio_before(self, day: date) -> DailyPortfolio | None:
         """Return the latest portfolio stored strictly before `day`, or None."""
         return await self.db.run(lambda conn: portfolio.portfolio_before(conn, day))
@@ -167,10 +163,6 @@ class Store:
     async def due_chats(self, now: datetime) -> list[int]:
         """Return the chats owed messages due at `now`, the longest waiting first."""
         return await self.db.run(lambda conn: outbox.due_chats(conn, now))
-
-    async def next_due_at(self) -> datetime | None:
-        """Return when the earliest pending message is due, or None."""
-        return await self.db.run(outbox.next_due_at)
 
     async def mark_sent(self, item_id: int) -> None:
         """Record that the message was delivered."""

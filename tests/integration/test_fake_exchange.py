@@ -495,14 +495,3 @@ async def test_restart_keeps_the_port_and_the_state(
     assert exchange.base_url + BALANCES == url
     assert status == 200
     assert rows_by_asset(body)["ETH"]["balance"] == "2"
-
-
-async def test_ticker_for_one_currency(
-    exchange: FakeBtcTurk, session: aiohttp.ClientSession
-) -> None:
-    status, body = await get(session, exchange.base_url + "/api/v2/ticker/currency?symbol=USDT")
-
-    assert status == 200
-    pairs = {row["pair"] for row in body["data"]}
-    assert {"USDTTRY", "BTCUSDT", "ETHUSDT", "GLMRUSDT"} <= pairs
-    assert all("USDT" in (r["numeratorSymbol"], r["denominatorSymbol"]) for r in body["data"])

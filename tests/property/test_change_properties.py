@@ -14,7 +14,8 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.changes import Holding, at_precision, detect_changes
+from core.changes import Holding, detect_changes
+from core.numbers import quantize
 
 PRECISIONS = {"BTC": 8, "ETH": 8, "XRP": 4, "TRY": 2, "USDT": 2, "SHIB": 0}
 AMOUNTS = st.decimals(min_value=0, max_value=10**9, places=16, allow_nan=False)
@@ -34,7 +35,7 @@ def snapshots(draw: st.DrawFn) -> dict[str, Holding]:
 
 def shown(snapshot: dict[str, Holding], asset: str) -> Decimal:
     holding = snapshot.get(asset)
-    return Decimal(0) if holding is None else at_precision(holding.total, PRECISIONS[asset])
+    return Decimal(0) if holding is None else quantize(holding.total, PRECISIONS[asset])
 
 
 @settings(max_examples=200, deadline=None)

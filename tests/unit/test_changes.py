@@ -12,11 +12,11 @@ from btcturk.models import Balance
 from core.changes import (
     BalanceChange,
     Holding,
-    at_precision,
     detect_changes,
     is_suspicious,
     snapshot_from_balances,
 )
+from core.numbers import quantize
 
 D = Decimal
 
@@ -32,21 +32,27 @@ def holding(asset: str, total: str, locked: str = "0", precision: int = 8) -> Ho
     )
 
 
-def test_at_precision_rounds_half_even() -> None:
-    assert at_precision(D("3.3109771999999998"), 8) == D("3.31097720")
-    assert at_precision(D("27223.7283250757643288"), 2) == D("27223.73")
-    assert at_precision(D("0.125"), 2) == D("0.12")
-    assert at_precision(D("0.135"), 2) == D("0.14")
-    assert at_precision(D("7.9"), 0) == D("8")
+def test_quantize_rounds_half_even() -> None:
+    assert quantize(D("3.3109771999999998"), 8) == D("3.31097720")
+    assert quantize(D("27223.7283250757643288"), 2) == D("27223.73")
+    assert quantize(D("0.125"), 2) == D("0.12")
+    assert quantize(D("0.135"), 2) == D("0.14")
+    assert quantize(D("7.9"), 0) == D("8")
 
 
-def test_at_precision_treats_negative_precision_as_zero() -> None:
-    assert at_precision(D("12.5"), -3) == D("12")
+def test_quantize_treats_negative_precision_as_zero() -> None:
+    assert quantize(D("12.5"), -3) == D("12")
 
 
-def test_at_precision_handles_large_values_at_high_precision() -> None:
+def test_quantize_stops_at_the_display_cap() -> None:
+    assert quantize(D("0." + "1" * 30), 30) == D("0." + "1" * 18)
+    a, b = holding("X", "1." + "0" * 20 + "1", precision=30), holding("X", "1", precision=30)
+    assert detect_changes({"X": b}, {"X": a}) == []  # the same figure on screen
+
+
+def test_quantize_handles_large_values_at_high_precision() -> None:
     value = D("123456789012345678901234567890.1234567890123456789")
-    assert at_precision(value, 18) == D("123456789012345678901234567890.123456789012345679")
+    assert quantize(value, 18) == D("123456789012345678901234567890.123456789012345679")
 
 
 def test_from_balance_and_snapshot_from_balances() -> None:
@@ -72,7 +78,7 @@ def test_identical_snapshots_report_nothing() -> None:
     assert detect_changes({}, {}) == []
 
 
-def test_reports_change_with_difference_at_precision() -> None:
+def test_reports_change_with_difference_quantize() -> None:
     before = {"BTC": holding("BTC", "9.7502186644553258")}
     after = {"BTC": holding("BTC", "10.2502186644553258")}
     [change] = detect_changes(before, after)
@@ -189,7 +195,7 @@ def test_property_every_real_change_reported_once(
 ) -> None:
     def shown(snap: dict[str, Holding], asset: str, precision: int) -> Decimal:
         h = snap.get(asset)
-        return D(0) if h is None else at_precision(h.total, precision)
+        return D(0) if h is None else quantize(h.total, precision)
 
     expected = []
     for asset in sorted(set(before) | set(after)):

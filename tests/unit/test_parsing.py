@@ -307,6 +307,14 @@ def test_rows_of_the_oldest_shape_keep_every_figure() -> None:
     assert ("defaulted", "precision", "BTC") in notes
 
 
+def test_a_precision_beyond_the_display_cap_is_defaulted() -> None:
+    [kept, beyond], notes = notes_of(
+        [balance_row(asset="ETH", precision=18), balance_row(asset="SHIB", precision=19)]
+    )
+    assert (kept.precision, beyond.precision) == (18, 8)
+    assert notes == {("defaulted", "precision", "SHIB")}
+
+
 @pytest.mark.parametrize(("asset", "precision"), [("TRY", 2), ("USD", 2), ("BTC", 8), ("SHIB", 8)])
 def test_a_missing_precision_defaults_to_two_for_fiat_and_eight_otherwise(
     asset: str, precision: int
@@ -483,7 +491,7 @@ def test_a_float_ticker_price_is_refused() -> None:
 
 def test_server_time_reads_top_level_server_time() -> None:
     body = b'{"serverTime":1735866257711,"serverTime2":"2025-01-03T01:04:17.711+00:00"}'
-    assert parse_server_time(body) == 1735866257711
+    assert parse_server_time(decode_answer(200, body, JSON)) == 1735866257711
 
 
 @pytest.mark.parametrize(
@@ -493,4 +501,4 @@ def test_server_time_reads_top_level_server_time() -> None:
 )  # fmt: skip
 def test_malformed_server_time_is_bad_response(body: bytes) -> None:
     with pytest.raises(BadResponse):
-        parse_server_time(body)
+        parse_server_time(decode_answer(200, body, None))

@@ -13,7 +13,13 @@ import pytest
 
 from btcturk import errors
 from btcturk.models import DataNote
-from btcturk.parsing import parse_balances, parse_envelope, parse_server_time, parse_tickers
+from btcturk.parsing import (
+    decode_answer,
+    parse_balances,
+    parse_envelope,
+    parse_server_time,
+    parse_tickers,
+)
 
 FIXTURES = sorted((Path(__file__).parents[1] / "fixtures" / "btcturk").glob("*.json"))
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -28,7 +34,7 @@ def parse(fixture: dict[str, Any], notes: list[DataNote]) -> Any:
     """Parse the fixture's body as the client does for its endpoint."""
     body = fixture["body"].encode()
     if fixture["endpoint"] == "server_time":
-        return parse_server_time(body)
+        return parse_server_time(decode_answer(fixture["status"], body, fixture["content_type"]))
     data = parse_envelope(fixture["status"], body, fixture["content_type"])
     if fixture["endpoint"] == "balances":
         return {row.asset: row for row in parse_balances(data, notes)}

@@ -328,11 +328,12 @@ async def test_decimals_round_trip_exactly(store: Store, clock: FakeClock) -> No
     store = await reopen(store, clock)
     stored = await store.last_snapshot()
     assert stored is not None
+    history = await store.portfolio_history(date(2025, 1, 1))
     for i, d in enumerate(PRECISE):
         h = stored[0][f"A{i}"]
         assert (str(h.total), str(h.free), str(h.locked)) == (str(d),) * 3
-        daily = await store.daily_portfolio(date(2025, 1, 1 + i))
-        assert daily is not None
+        daily = history[i]
+        assert daily.day == date(2025, 1, 1 + i)
         assert (str(daily.total), str(daily.values["BTC"])) == (str(d), str(d))
     assert [str(a.amount) for a in await store.all_alerts()] == [str(d) for d in PRECISE]
     await store.db.close()
@@ -403,8 +404,10 @@ async def test_daily_portfolios(store: Store) -> None:
         await store.save_daily_portfolio(DailyPortfolio(day, D(i), {"BTC": D(i), "TRY": D("0.5")}))
     replaced = DailyPortfolio(days[1], D("99.99"), {"USDT": D("1500.25")})
     await store.save_daily_portfolio(replaced)
-    assert await store.daily_portfolio(days[1]) == replaced
-    assert await store.daily_portfolio(date(2025, 1, 3)) is None
+    assert await store.portfolio_history(days[1]) == [
+        replaced,
+        DailyPortfolio(days[2], D(2), {"BTC": D(2), "TRY": D("0.5")}),
+    ]
     before = await store.portfolio_before(days[2])
     assert before is not None
     assert before.day == days[1]
@@ -432,13 +435,11 @@ async def test_outbox_order_and_limit(store: Store, clock: FakeClock) -> None:
 
 
 async def test_outbox_retry_scheduling(store: Store, clock: FakeClock) -> None:
-    assert await store.next_due_at() is None
     first, second = await store.enqueue([note(text="first"), note(text="second")])
     retry_at = T0 + timedelta(seconds=30)
     await store.mark_retry(first, retry_at, "429 Too Many Requests")
     assert [i.id for i in await store.due_notifications(T0)] == [second]
     await store.mark_sent(second)
-    assert await store.next_due_at() == retry_at
     assert await store.due_notifications(retry_at - timedelta(microseconds=1)) == []
     [item] = await store.due_notifications(retry_at)
     assert (item.id, item.attempts, item.next_attempt_at) == (first, 1, retry_at)
@@ -446,7 +447,6 @@ async def test_outbox_retry_scheduling(store: Store, clock: FakeClock) -> None:
     assert (await store.due_notifications(retry_at + timedelta(hours=1)))[0].attempts == 2
     await store.mark_dropped(first, "chat not found")
     assert await store.pending_count() == 0
-    assert await store.next_due_at() is None
     await store.mark_sent(first)  # finished rows stay finished
     await store.mark_retry(first, retry_at, "late")
     assert await store.due_notifications(retry_at + timedelta(days=1)) == []
@@ -491,7 +491,7 @@ async def test_reopen_keeps_everything(store: Store, clock: FakeClock) -> None:
     assert (await store.chat_settings(5)).language == "tr"
     assert not await store.record_summary(5, date(2025, 1, 3), [note(5, "again")])
     assert [i.text for i in await store.due_notifications(T0)] == ["changed", "summary"]
-    assert await store.daily_portfolio(date(2025, 1, 3)) is not None
+    assert [p.day for p in await store.portfolio_history(date(2025, 1, 3))] == [date(2025, 1, 3)]
     assert await store.get_meta("k") == "v"
     await store.db.close()
 
