@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 from decimal import Decimal
@@ -51,12 +52,10 @@ async def set_alert(update: Update, context: BotContext) -> None:
         await reply_html(update, alert_usage(None, args, view))
         return
     try:
-        fetch = await services.portfolio.fetch()
-    except BtcTurkError as error:
-        if services.portfolio.last_good is None:
-            await reply_html(update, exchange_error_message(error, view))
-            return
-        fetch = services.portfolio.last_good
+        fetch, _ = await services.portfolio.fetch_or_last()
+    except BtcTurkError as never_read:
+        await reply_html(update, exchange_error_message(never_read, view))
+        return
     try:
         spec = parse_alert_args(args, fetch.portfolio.known_assets)
     except AlertUsageError as error:
@@ -85,10 +84,8 @@ async def list_alerts(update: Update, context: BotContext) -> None:
     rules = await services.store.alerts_for_chat(chat.id)
     fetch = None
     if rules:
-        try:
-            fetch = await services.portfolio.fetch()
-        except BtcTurkError:
-            fetch = services.portfolio.last_good
+        with contextlib.suppress(BtcTurkError):  # never read: the values are unknown
+            fetch, _ = await services.portfolio.fetch_or_last()
     quote = services.settings.quote_currency
     rows = []
     for rule in rules:

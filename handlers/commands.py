@@ -76,15 +76,12 @@ async def balance_answer(
     services: Services, args: list[str], view: View, *, max_age_s: float | None = None
 ) -> BalanceAnswer:
     """Return the /balance answer: fresh figures, else the last ones with a notice, else why."""
-    notice = ""
     try:
-        portfolio = await services.portfolio.portfolio(max_age_s)
-    except BtcTurkError as error:
-        last = services.portfolio.last_good
-        if last is None:
-            return BalanceAnswer(exchange_error_message(error, view), refreshable=True)
-        portfolio = last.portfolio
-        notice = stale_notice(error, portfolio, view) + "\n\n"
+        fetch, error = await services.portfolio.fetch_or_last(max_age_s)
+    except BtcTurkError as never_read:
+        return BalanceAnswer(exchange_error_message(never_read, view), refreshable=True)
+    portfolio = fetch.portfolio
+    notice = "" if error is None else stale_notice(error, portfolio, view) + "\n\n"
     asset = parse_balance_args(args)
     listed = asset is None or asset in portfolio.known_assets  # no button under "no such asset"
     return BalanceAnswer(notice + balance_reply(args, portfolio, view), refreshable=listed)

@@ -54,11 +54,6 @@ class PortfolioService:
         """Take `assets` as priced in an earlier read (from before a restart)."""
         self._priced_before = self._priced_before | frozenset(assets)
 
-    @property
-    def last_good(self) -> Fetch | None:
-        """Return the latest successful fetch, however old."""
-        return self._last
-
     async def fetch(self, max_age_s: float | None = None) -> Fetch:
         """Return a fetch no older than `max_age_s` (default: the service's cache age)."""
         limit = self._max_age_s if max_age_s is None else max_age_s
@@ -74,6 +69,20 @@ class PortfolioService:
             if task is not None and task.cancelling():
                 raise  # the caller itself is being cancelled
             raise Unavailable("the request to BTCTurk was abandoned (shutting down)") from None
+
+    async def fetch_or_last(
+        self, max_age_s: float | None = None
+    ) -> tuple[Fetch, BtcTurkError | None]:
+        """Return a fresh fetch, else the last good one with the error that stopped a fresh one.
+
+        Raises that error when the account was never read.
+        """
+        try:
+            return await self.fetch(max_age_s), None
+        except BtcTurkError as error:
+            if self._last is None:
+                raise
+            return self._last, error
 
     async def portfolio(self, max_age_s: float | None = None) -> Portfolio:
         """Return the valued portfolio (see `fetch`)."""
