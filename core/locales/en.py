@@ -159,8 +159,6 @@ TEXTS: dict[str, str] = {
     "alert.removed": "🗑 Alert #{id} removed.",
     "alert.not_found": "You have no alert #{id}. /alerts lists yours.",
     "unalert.usage": "Usage: /unalert &lt;id&gt;   e.g. /unalert 3 (see /alerts for the IDs)",
-    "direction.above": "above",
-    "direction.below": "below",
     # status
     "status.title": "🩺 <b>Status</b>",
     "status.ok": "✅ BTCTurk is answering",

@@ -159,8 +159,6 @@ TEXTS: dict[str, str] = {
     "alert.removed": "🗑 Alarm #{id} silindi.",
     "alert.not_found": "#{id} numaralı bir alarmınız yok. /alerts alarmlarınızı listeler.",
     "unalert.usage": "Kullanım: /unalert &lt;no&gt;   örn. /unalert 3 (numaralar için /alerts)",
-    "direction.above": "üzerinde",
-    "direction.below": "altında",
     # status
     "status.title": "🩺 <b>Durum</b>",
     "status.ok": "✅ BTCTurk yanıt veriyor",
