@@ -49,7 +49,58 @@ class DataNote:
     others, a field came in another JSON type, or the whole row was skipped.
     """
 
-    endpoint: Literal["balances", "tickers"]
+    endpoint: Literal["balances", "tickers", "trades", "crypto", "fiat"]
     kind: NoteKind
     field: str
     subject: str  # the asset or pair, "" when the row did not say
+
+
+Side = Literal["buy", "sell"]
+TransferKind = Literal["deposit", "withdrawal"]
+
+
+@dataclass(frozen=True, slots=True)
+class Fill:
+    """One row of `GET /api/v1/users/transactions/trade`: an order filled, wholly or in part.
+
+    Amounts are magnitudes: the exchange's signs (a negative amount for a sell, negative fee
+    and tax) are carried by `side` and by the fact that a fee is always paid.
+    """
+
+    id: str
+    order_id: str
+    at_ms: int
+    numerator: str
+    denominator: str
+    side: Side
+    price: Decimal
+    amount: Decimal  # units of `numerator` bought or sold
+    fee: Decimal  # paid, in `fee_currency`
+    tax: Decimal  # paid, in `fee_currency`
+    fee_currency: str  # the denominator on ordinary pairs
+
+
+@dataclass(frozen=True, slots=True)
+class Transfer:
+    """One row of `GET /api/v1/users/transactions/crypto` or `/fiat`: money in or out.
+
+    `amount` is a magnitude (the exchange sends withdrawals negative); `fee` and `tax` are
+    what the transfer cost, in `asset`.
+    """
+
+    id: str
+    kind: TransferKind
+    asset: str
+    at_ms: int
+    amount: Decimal
+    fee: Decimal
+    tax: Decimal
+    fiat: bool  # from `/fiat` (TRY), else `/crypto`
+
+
+@dataclass(frozen=True, slots=True)
+class History:
+    """The fills and transfers of one time window, each once, oldest first."""
+
+    fills: tuple[Fill, ...] = ()
+    transfers: tuple[Transfer, ...] = ()
