@@ -9,11 +9,10 @@ two amounts the user sees.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from btcturk.models import Balance
 from core.numbers import quantize
 
 _ZERO = Decimal(0)
@@ -29,25 +28,9 @@ class Holding:
     locked: Decimal
     precision: int
 
-    @classmethod
-    def from_balance(cls, balance: Balance) -> Holding:
-        """Build a holding from an exchange balance row."""
-        return cls(
-            asset=balance.asset,
-            total=balance.balance,
-            free=balance.free,
-            locked=balance.locked,
-            precision=balance.precision,
-        )
-
 
 Snapshot = Mapping[str, Holding]
 """Asset code -> holding, as of one poll."""
-
-
-def snapshot_from_balances(balances: Iterable[Balance]) -> dict[str, Holding]:
-    """Return the snapshot for a list of exchange balance rows."""
-    return {b.asset: Holding.from_balance(b) for b in balances}
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,14 +12,13 @@ failed) changes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from decimal import Context, Decimal
 from enum import StrEnum
 
 from btcturk.amounts import AmountError, parse_decimal
 from btcturk.parsing import CRYPTO_PRECISION
-from core.changes import Holding
 from core.valuation import Portfolio
 
 DEFAULT_PRECISION = CRYPTO_PRECISION  # an asset the account does not list: as crypto
@@ -149,9 +148,7 @@ def initial_triggered(spec: AlertSpec, value: Decimal | None) -> bool:
     return value is not None and is_met(spec.direction, value, spec.amount)
 
 
-def observed_value(
-    target: str, current: Mapping[str, Holding], portfolio: Portfolio
-) -> Decimal | None:
+def observed_value(target: str, portfolio: Portfolio) -> Decimal | None:
     """Return what an alert on `target` compares: the asset's total, or the portfolio value.
 
     A total without prices, or without an asset that had a price before, is no true total:
@@ -159,7 +156,7 @@ def observed_value(
     """
     if target == TOTAL:
         return portfolio.total if portfolio.total_complete else None
-    holding = current.get(target)
-    if holding is not None:
-        return holding.total
+    position = portfolio.position(target)
+    if position is not None:
+        return position.total
     return Decimal(0) if target in portfolio.known_assets else None

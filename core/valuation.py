@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
 from btcturk.models import Balance, Ticker
+from core.changes import Holding
 from core.numbers import quantize
 
 BRIDGE_CURRENCY = "USDT"
@@ -17,7 +18,11 @@ DUST_LIMIT = Decimal(1)  # in the quote currency: less is folded into one line
 
 @dataclass(frozen=True, slots=True)
 class Position:
-    """One asset the account holds, with its value in the quote currency when known."""
+    """One asset the account holds, with its value in the quote currency when known.
+
+    The one record of a holding every consumer reads: amounts, display precision, price,
+    value, and what waits for a withdrawal (`request_fund`, when the exchange said).
+    """
 
     asset: str
     name: str
@@ -27,6 +32,12 @@ class Position:
     precision: int
     price: Decimal | None
     value: Decimal | None
+    request_fund: Decimal | None = None
+
+    @property
+    def holding(self) -> Holding:
+        """Return the amounts alone, as a snapshot stores and compares them."""
+        return Holding(self.asset, self.total, self.free, self.locked, self.precision)
 
     @property
     def is_priced(self) -> bool:
@@ -48,10 +59,27 @@ class Portfolio:
     positions: tuple[Position, ...]
     total: Decimal
     as_of: datetime
-    known_assets: frozenset[str]
+    precisions: Mapping[str, int]  # every asset the exchange lists, held or not
     prices: Mapping[str, Decimal]
     prices_available: bool = True
     unpriced: tuple[str, ...] = ()
+    _by_asset: Mapping[str, Position] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_asset", {p.asset: p for p in self.positions})
+
+    @property
+    def known_assets(self) -> Collection[str]:
+        """Return every asset the exchange lists for the account, zero ones included."""
+        return self.precisions.keys()
+
+    def holdings(self) -> dict[str, Holding]:
+        """Return the snapshot of the held assets: asset -> amounts."""
+        return {p.asset: p.holding for p in self.positions}
+
+    def precision(self, asset: str) -> int | None:
+        """Return the display precision of a listed asset, or None when it is not listed."""
+        return self.precisions.get(asset)
 
     @property
     def total_complete(self) -> bool:
@@ -60,8 +88,7 @@ class Portfolio:
 
     def position(self, asset: str) -> Position | None:
         """Return the holding of `asset` (any case), or None when it is not held."""
-        wanted = asset.upper()
-        return next((p for p in self.positions if p.asset == wanted), None)
+        return self._by_asset.get(asset.upper())
 
 
 def last_prices(tickers: Iterable[Ticker]) -> dict[tuple[str, str], Decimal]:
@@ -125,6 +152,7 @@ def value_portfolio(
                 precision=row.precision,
                 price=price,
                 value=None if price is None else row.balance * price,
+                request_fund=row.request_fund,
             )
         )
     positions.sort(key=lambda p: (p.value is None, -(p.value or 0), p.asset))
@@ -135,7 +163,7 @@ def value_portfolio(
         positions=tuple(positions),
         total=total,
         as_of=as_of,
-        known_assets=frozenset(row.asset for row in balances),
+        precisions={row.asset: row.precision for row in balances},
         prices=prices,
         prices_available=available,
         unpriced=tuple(

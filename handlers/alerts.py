@@ -10,7 +10,6 @@ from decimal import Decimal
 from telegram import Update
 
 from btcturk.errors import BtcTurkError
-from core.changes import snapshot_from_balances
 from core.texts.alerts import (
     alert_created,
     alert_not_found,
@@ -113,7 +112,6 @@ async def remove_alert(update: Update, context: BotContext) -> None:
 
 def _current(spec: AlertSpec, fetch: Fetch) -> tuple[Decimal | None, int]:
     """Return the value the alert watches now and the precision to show it with."""
-    current = snapshot_from_balances(b for b in fetch.balances if b.balance != 0)
-    precision = next((b.precision for b in fetch.balances if b.asset == spec.target), None)
-    value = observed_value(spec.target, current, fetch.portfolio)
+    precision = fetch.portfolio.precision(spec.target)
+    value = observed_value(spec.target, fetch.portfolio)
     return value, DEFAULT_PRECISION if precision is None else precision

@@ -21,8 +21,7 @@ async def refresh_balance(update: Update, context: BotContext) -> None:
     services = context.services
     view = await chat_view(update, services)
     target = parse_button_data(query.data or "")
-    args = [target.asset] if target.asset else []
-    answer = await balance_answer(services, args, view, max_age_s=FRESH_ENOUGH_S)
+    answer = await balance_answer(services, target.asset, view, max_age_s=FRESH_ENOUGH_S)
     parts = list(target.earlier_parts)
     if query.message is not None:
         parts.append(query.message.message_id)

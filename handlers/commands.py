@@ -60,7 +60,7 @@ async def balance(update: Update, context: BotContext) -> None:
     except ValueError:
         await reply_html(update, usage_message(BALANCE, view))
         return
-    answer = await with_typing(update, context, balance_answer(services, args, view))
+    answer = await with_typing(update, context, balance_answer(services, asset, view))
     keyboard = refresh_keyboard(asset, view) if answer.refreshable else None
     await reply_html(update, answer.text, keyboard=keyboard)
 
@@ -73,7 +73,7 @@ class BalanceAnswer(NamedTuple):
 
 
 async def balance_answer(
-    services: Services, args: list[str], view: View, *, max_age_s: float | None = None
+    services: Services, asset: str | None, view: View, *, max_age_s: float | None = None
 ) -> BalanceAnswer:
     """Return the /balance answer: fresh figures, else the last ones with a notice, else why."""
     try:
@@ -82,9 +82,8 @@ async def balance_answer(
         return BalanceAnswer(exchange_error_message(never_read, view), refreshable=True)
     portfolio = fetch.portfolio
     notice = "" if error is None else stale_notice(error, portfolio, view) + "\n\n"
-    asset = parse_balance_args(args)
     listed = asset is None or asset in portfolio.known_assets  # no button under "no such asset"
-    return BalanceAnswer(notice + balance_reply(args, portfolio, view), refreshable=listed)
+    return BalanceAnswer(notice + balance_reply(asset, portfolio, view), refreshable=listed)
 
 
 def refresh_keyboard(asset: str | None, view: View) -> KeyboardFor:

@@ -14,8 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from btcturk.errors import AuthError, BadResponse, BtcTurkError, KeyPaused, StampRejected
-from btcturk.models import Balance
-from core.changes import Holding, detect_changes, is_suspicious, snapshot_from_balances
+from core.changes import Holding, detect_changes, is_suspicious
 from core.settings import Settings
 from core.texts.notices import (
     change_alert,
@@ -98,7 +97,7 @@ class Monitor:
             fetch = await self._portfolio.fetch(max_age_s=0)
         except BtcTurkError as error:
             return await self._failed(now, error)
-        current = snapshot_from_balances(b for b in fetch.balances if b.balance != 0)
+        current = fetch.portfolio.holdings()
         previous = self._snapshot
         if previous is not None and is_suspicious(previous, current):
             return await self._failed(now, BadResponse("an empty balance list"))
@@ -108,7 +107,7 @@ class Monitor:
         if previous is not None:
             owed += await self._change_notifications(previous, current, fetch.portfolio)
         states, alerts_owed = await self._threshold_notifications(
-            await self._store.all_alerts(), current, fetch.balances, fetch.portfolio
+            await self._store.all_alerts(), fetch.portfolio
         )
         owed += alerts_owed
         if owed or states or current != previous:  # an unchanged account costs no disk write
@@ -144,21 +143,19 @@ class Monitor:
     async def _threshold_notifications(
         self,
         rules: list[AlertRule],
-        current: Mapping[str, Holding],
-        balances: tuple[Balance, ...],
         portfolio: Portfolio,
     ) -> tuple[dict[int, bool], list[NewNotification]]:
-        precisions = {b.asset: b.precision for b in balances}
         states: dict[int, bool] = {}
         owed: list[NewNotification] = []
         for rule in rules:
-            value = observed_value(rule.target, current, portfolio)
+            value = observed_value(rule.target, portfolio)
             fire, triggered = evaluate(rule.triggered, rule.direction, value, rule.amount)
             if triggered != rule.triggered:
                 states[rule.id] = triggered
             if fire and value is not None:
                 spec = AlertSpec(rule.target, rule.direction, rule.amount)
-                precision = precisions.get(rule.target, DEFAULT_PRECISION)
+                precision = portfolio.precision(rule.target)
+                precision = DEFAULT_PRECISION if precision is None else precision
                 view = await self._views.view(rule.chat_id)
                 text = threshold_alert(rule.id, spec, value, precision, portfolio, view)
                 owed += notifications_for([rule.chat_id], _threshold_kind(rule), text)

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 from btcturk.client import BtcTurkClient
 from btcturk.errors import BadResponse, BtcTurkError, Unavailable
-from btcturk.models import Balance, Ticker
+from btcturk.models import Ticker
 from core.valuation import Portfolio, value_portfolio
 
 log = logging.getLogger(__name__)
@@ -19,9 +19,8 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True, slots=True)
 class Fetch:
-    """One successful read of the account: raw balances and their valuation."""
+    """One successful read of the account, valued: every consumer reads its positions."""
 
-    balances: tuple[Balance, ...]
     portfolio: Portfolio
 
 
@@ -129,7 +128,7 @@ class PortfolioService:
         if portfolio.prices_available:  # remember what had a price, while it is held
             held = {p.asset for p in portfolio.positions}
             self._priced_before = frozenset((self._priced_before | set(portfolio.prices)) & held)
-        result = Fetch(balances=tuple(balances), portfolio=portfolio)
+        result = Fetch(portfolio=portfolio)
         self._last, self._last_at = result, self._monotonic()
         self.last_error, self.last_success_at = None, taken_at
         log.debug("fetched %d balances", len(balances))

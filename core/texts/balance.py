@@ -6,19 +6,13 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from html import escape
 
-from core.commands import BALANCE, parse_balance_args
 from core.i18n import View
-from core.texts.general import usage_message
 from core.texts.table import pre_table
 from core.valuation import DUST_LIMIT, Portfolio, Position, is_dust
 
 
-def balance_reply(args: Sequence[str], portfolio: Portfolio, view: View) -> str:
-    """Return the /balance answer for `args`."""
-    try:
-        asset = parse_balance_args(args)
-    except ValueError:
-        return usage_message(BALANCE, view)
+def balance_reply(asset: str | None, portfolio: Portfolio, view: View) -> str:
+    """Return the /balance answer for one asset (upper-case), or for all with None."""
     if asset is None:
         return balance_message(portfolio, view)
     position = portfolio.position(asset)

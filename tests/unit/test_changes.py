@@ -14,9 +14,9 @@ from core.changes import (
     Holding,
     detect_changes,
     is_suspicious,
-    snapshot_from_balances,
 )
 from core.numbers import quantize
+from core.valuation import value_portfolio
 
 D = Decimal
 
@@ -55,7 +55,7 @@ def test_quantize_handles_large_values_at_high_precision() -> None:
     assert quantize(value, 18) == D("123456789012345678901234567890.123456789012345679")
 
 
-def test_from_balance_and_snapshot_from_balances() -> None:
+def test_a_portfolio_snapshot_holds_each_held_rows_amounts() -> None:
     row = Balance(
         asset="BTC",
         asset_name="Bitcoin",
@@ -68,8 +68,10 @@ def test_from_balance_and_snapshot_from_balances() -> None:
         timestamp=datetime(2025, 1, 3, tzinfo=UTC),
     )
     expected = Holding("BTC", D("9.7502186644553258"), D("6.439241464455326"), row.locked, 8)
-    assert Holding.from_balance(row) == expected
-    assert snapshot_from_balances([row]) == {"BTC": expected}
+    empty = row._replace(asset="ETH", balance=D(0), locked=D(0), free=D(0))
+    portfolio = value_portfolio([row, empty], None, "TRY", datetime(2025, 1, 3, tzinfo=UTC))
+    assert portfolio.holdings() == {"BTC": expected}
+    assert portfolio.precision("ETH") == 8
 
 
 def test_identical_snapshots_report_nothing() -> None:

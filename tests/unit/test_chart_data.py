@@ -26,7 +26,7 @@ def holding(asset: str, value: str | None) -> Position:
 def portfolio_of(**values: str | None) -> Portfolio:
     positions = tuple(holding(asset, value) for asset, value in values.items())
     total = sum((p.value for p in positions if p.value is not None), Decimal(0))
-    return Portfolio("TRY", positions, total, AS_OF, frozenset(values), {})
+    return Portfolio("TRY", positions, total, AS_OF, dict.fromkeys(values, 8), {})
 
 
 def view(language: str = "en") -> View:

@@ -4,10 +4,14 @@ from datetime import timedelta
 from html import unescape
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from btcturk.errors import AuthError, BadResponse, RateLimited, StampRejected, Unavailable
+from core.commands import BALANCE, parse_balance_args
 from core.i18n import Lang, View
 from core.texts.balance import balance_reply
 from core.texts.errors import exchange_error_message, stale_notice
+from core.texts.general import usage_message
 from core.texts.table import pre_table
 from core.valuation import Portfolio, value_portfolio
 from tests.kit.account import AS_OF, balance, documented_balances, documented_tickers, ticker
@@ -21,8 +25,7 @@ def _portfolio() -> Portfolio:
 
 
 def _reply(*args: str) -> str:
-    portfolio = _portfolio()
-    return balance_reply(list(args), portfolio, VIEW)
+    return balance_reply(parse_balance_args(args), _portfolio(), VIEW)
 
 
 def test_balance_shows_total_first_then_each_asset_to_its_precision() -> None:
@@ -70,15 +73,17 @@ def test_listed_asset_not_held_and_unknown_asset_get_clear_answers() -> None:
 
 
 def test_malformed_arguments_get_the_usage_line() -> None:
-    assert _reply("btc", "eth").startswith("Usage: /balance [ASSET]")
-    assert _reply("<b>").startswith("Usage: /balance [ASSET]")
+    for malformed in (("btc", "eth"), ("<b>",)):
+        with pytest.raises(ValueError, match="malformed"):
+            _reply(*malformed)
+    assert usage_message(BALANCE, VIEW).startswith("Usage: /balance [ASSET]")
 
 
 def test_outside_text_is_escaped() -> None:
     rows = [balance("A<B", "5", precision=0)]
     portfolio = value_portfolio(rows, [ticker("A<B", "TRY", "2")], "TRY", AS_OF)
 
-    text = balance_reply([], portfolio, VIEW)
+    text = balance_reply(None, portfolio, VIEW)
 
     assert "A&lt;B" in text
     assert "A<B" not in text
@@ -87,13 +92,13 @@ def test_outside_text_is_escaped() -> None:
 def test_empty_account() -> None:
     portfolio = value_portfolio([balance("TRY", "0", precision=2)], [], "TRY", AS_OF)
 
-    assert balance_reply([], portfolio, VIEW).startswith("💼 Your BTCTurk account holds")
+    assert balance_reply(None, portfolio, VIEW).startswith("💼 Your BTCTurk account holds")
 
 
 def test_unpriced_asset_shows_a_dash_and_a_note() -> None:
     portfolio = value_portfolio([balance("FOO", "5", precision=3)], [], "TRY", AS_OF)
 
-    text = balance_reply([], portfolio, VIEW)
+    text = balance_reply(None, portfolio, VIEW)
 
     assert "FOO  5.000  —" in text
     assert "No TRY price for FOO: not in the total." in text
@@ -102,7 +107,7 @@ def test_unpriced_asset_shows_a_dash_and_a_note() -> None:
 def test_data_from_another_day_shows_the_date() -> None:
     portfolio = value_portfolio(documented_balances(), documented_tickers(), "TRY", AS_OF)
 
-    text = balance_reply([], portfolio, View(Lang("en"), ISTANBUL, AS_OF + timedelta(days=1)))
+    text = balance_reply(None, portfolio, View(Lang("en"), ISTANBUL, AS_OF + timedelta(days=1)))
 
     assert text.endswith("Updated 25 Nov 14:32 (Istanbul)")
 
