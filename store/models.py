@@ -5,11 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Literal
 
 from core.summary import DailyPortfolio
 from core.thresholds import Direction
 
-__all__ = ["AlertRule", "ChatSettings", "DailyPortfolio", "NewNotification", "OutboxItem"]
+__all__ = [
+    "AlertRule",
+    "ChatSettings",
+    "DailyPortfolio",
+    "MoneyFlow",
+    "NewNotification",
+    "OutboxItem",
+    "TransactionKey",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,3 +69,22 @@ class ChatSettings:
     language: str | None = None
     muted_until: datetime | None = None
     last_summary_day: date | None = None
+
+
+TransactionKey = tuple[Literal["fill", "transfer"], str]
+"""A history row's identity: its kind and the exchange's id."""
+
+
+@dataclass(frozen=True, slots=True)
+class MoneyFlow:
+    """Money that entered or left the account (or a fee it paid), valued when it happened.
+
+    `amount` is a magnitude in `asset`; `value` is in the quote currency, None when the asset
+    had no price then.
+    """
+
+    at: datetime
+    kind: Literal["deposit", "withdrawal", "fee"]
+    asset: str
+    amount: Decimal
+    value: Decimal | None

@@ -72,6 +72,23 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             migrated_at TEXT NOT NULL
         )""",
     ),
+    (
+        """CREATE TABLE explained (
+            kind TEXT NOT NULL CHECK (kind IN ('fill', 'transfer')),
+            id TEXT NOT NULL CHECK (id <> ''),
+            explained_at TEXT NOT NULL,
+            PRIMARY KEY (kind, id)
+        ) WITHOUT ROWID""",
+        """CREATE TABLE money_flows (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            at TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('deposit', 'withdrawal', 'fee')),
+            asset TEXT NOT NULL CHECK (asset <> ''),
+            amount TEXT NOT NULL CHECK (typeof(amount) = 'text'),
+            value TEXT CHECK (value IS NULL OR typeof(value) = 'text')
+        )""",
+        "CREATE INDEX money_flows_by_time ON money_flows (at)",
+    ),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

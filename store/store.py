@@ -9,14 +9,22 @@ twice and an owed message is never lost.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 
 from core.changes import Holding
 from core.thresholds import AlertSpec
-from store import alerts, chats, outbox, portfolio, snapshots
+from store import alerts, chats, history, outbox, portfolio, snapshots
 from store.database import Database
-from store.models import AlertRule, ChatSettings, DailyPortfolio, NewNotification, OutboxItem
+from store.models import (
+    AlertRule,
+    ChatSettings,
+    DailyPortfolio,
+    MoneyFlow,
+    NewNotification,
+    OutboxItem,
+    TransactionKey,
+)
 
 OUTBOX_RETENTION = timedelta(days=7)
 
@@ -46,18 +54,40 @@ class Store:
         taken_at: datetime,
         notifications: Sequence[NewNotification],
         alert_states: Mapping[int, bool],
+        *,
+        explained: Iterable[TransactionKey] = (),
+        flows: Sequence[MoneyFlow] = (),
     ) -> None:
-        """Replace the snapshot, store alerts' flags and enqueue the messages, all or nothing."""
+        """Replace the snapshot, store alerts' flags, the history rows it explained and the
+        money they moved, and enqueue the messages: all or nothing."""
         now = self._clock()
         # Copies, so the caller may keep mutating its own while the worker writes.
         holdings, owed, states = dict(snapshot), list(notifications), dict(alert_states)
+        keys, moved = list(explained), list(flows)
 
         def write(conn: sqlite3.Connection) -> None:
             snapshots.replace_snapshot(conn, holdings, taken_at)
             alerts.set_triggered(conn, states)
+            history.mark_explained(conn, keys, now)
+            history.add_flows(conn, moved)
             outbox.enqueue(conn, owed, now)
 
         await self.db.run(write)
+
+    # History
+
+    async def explained_among(self, keys: Iterable[TransactionKey]) -> set[TransactionKey]:
+        """Return which of `keys` an earlier poll explained."""
+        wanted = list(keys)
+        return await self.db.run(lambda conn: history.explained_among(conn, wanted))
+
+    async def flows_between(self, start: datetime, end: datetime) -> list[MoneyFlow]:
+        """Return the money moved in or out (and fees) with `start` < time <= `end`."""
+        return await self.db.run(lambda conn: history.flows_between(conn, start, end))
+
+    async def prune_history(self, before: datetime) -> int:
+        """Forget explained ids and money flows older than `before`."""
+        return await self.db.run(lambda conn: history.prune_history(conn, before))
 
     # Alerts
 
