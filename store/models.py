@@ -71,8 +71,8 @@ class ChatSettings:
     last_summary_day: date | None = None
 
 
-TransactionKey = tuple[Literal["fill", "transfer"], str]
-"""A history row's identity: its kind and the exchange's id."""
+TransactionKey = tuple[str, str]
+"""A history row's identity: its kind ("fill", "order", "crypto", "fiat") and the exchange's id."""
 
 
 @dataclass(frozen=True, slots=True)

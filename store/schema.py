@@ -74,7 +74,7 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     ),
     (
         """CREATE TABLE explained (
-            kind TEXT NOT NULL CHECK (kind IN ('fill', 'transfer')),
+            kind TEXT NOT NULL CHECK (kind IN ('fill', 'order', 'crypto', 'fiat')),
             id TEXT NOT NULL CHECK (id <> ''),
             explained_at TEXT NOT NULL,
             PRIMARY KEY (kind, id)

@@ -38,10 +38,10 @@ async def test_explained_ids_and_flows_are_written_with_the_poll(store: Store) -
     owed = [NewNotification(chat_id=1, kind="change", text="x")]
     flows = [flow(1), flow(2, "fee", value=None)]
     await store.record_poll(
-        {}, T0, owed, {}, explained=[("fill", "7"), ("transfer", "7")], flows=flows
+        {}, T0, owed, {}, explained=[("fill", "7"), ("crypto", "7")], flows=flows
     )
-    found = await store.explained_among([("fill", "7"), ("transfer", "7"), ("fill", "8")])
-    assert found == {("fill", "7"), ("transfer", "7")}
+    found = await store.explained_among([("fill", "7"), ("crypto", "7"), ("fill", "8")])
+    assert found == {("fill", "7"), ("crypto", "7")}
     assert await store.flows_between(T0, T0 + timedelta(hours=1)) == flows
     assert await store.flows_between(T0 + timedelta(minutes=1), T0 + timedelta(hours=1)) == [
         flows[1]
