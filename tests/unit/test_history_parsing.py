@@ -239,7 +239,7 @@ def test_windows_split_at_thirty_days_without_gaps_or_overlaps() -> None:
         (2 * MAX_WINDOW_MS, 2 * MAX_WINDOW_MS + 5),
     ]
     assert windows(7, 7) == [(7, 7)]
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="ends before"):
         windows(8, 7)
 
 

@@ -71,5 +71,5 @@ async def test_under_the_quota_nothing_waits_and_other_paths_are_free() -> None:
 
 
 def test_a_quota_must_be_positive() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="positive"):
         RateBudget({PATH: Quota(0, 60.0)})
