@@ -15,6 +15,7 @@ Nothing here logs the API key, the secret, headers or signatures.
 from __future__ import annotations
 
 import asyncio
+import collections
 import logging
 import random
 import time
@@ -28,12 +29,14 @@ from btcturk.auth_backoff import FIRST_PAUSE_S, AuthBackoff
 from btcturk.errors import (
     AuthError,
     BtcTurkError,
+    HistoryRefused,
     KeyPaused,
     RateLimited,
     StampRejected,
     Unavailable,
 )
-from btcturk.models import Balance, DataNote, Ticker
+from btcturk.history import PAGE_CAP, history_of, page_span, parse_fills, parse_transfers, windows
+from btcturk.models import Balance, DataNote, Fill, History, Ticker, Transfer
 from btcturk.notes import DataNotes
 from btcturk.parsing import (
     UnreadableResponse,
@@ -43,15 +46,26 @@ from btcturk.parsing import (
     parse_server_time,
     parse_tickers,
 )
+from btcturk.rate import Quota, RateBudget
 from btcturk.signing import StampClock, auth_headers, decode_secret
 
 logger = logging.getLogger("btcturk")
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 BALANCES_PATH = "/api/v1/users/balances"
 TICKER_PATH = "/api/v2/ticker"
 SERVER_TIME_PATH = "/api/v2/server/time"
+TRADES_PATH = "/api/v1/users/transactions/trade"
+CRYPTO_PATH = "/api/v1/users/transactions/crypto"
+FIAT_PATH = "/api/v1/users/transactions/fiat"
+HISTORY_QUOTAS = {  # per IP, from the exchange's rate-limit page
+    TRADES_PATH: Quota(120, 60.0),
+    CRYPTO_PATH: Quota(90, 60.0),
+    FIAT_PATH: Quota(90, 60.0),
+}
+HISTORY_RECHECK_S = 6 * 3600.0  # a key refused the history is asked again after this long
 DEFAULT_TIMEOUT = aiohttp.ClientTimeout(total=10, connect=5)
 _TRANSIENT = (Unavailable, RateLimited, UnreadableResponse)
 CLOCK_STEP_S = 1.0  # a step of our clock this large makes the measured offset wrong
@@ -94,6 +108,7 @@ class BtcTurkClient:
         time_source: Callable[[], float] = time.time,
         monotonic: Callable[[], float] = time.monotonic,
         key_retry_s: float = FIRST_PAUSE_S,
+        history_recheck_s: float = HISTORY_RECHECK_S,
     ) -> None:
         if bool(api_key) != bool(api_secret):
             raise ValueError("the BTCTurk API key and secret must be given together")
@@ -115,7 +130,13 @@ class BtcTurkClient:
         self.data_notes = DataNotes(monotonic)
         self.last_latency_s: float | None = None
         self.requests_sent = 0
+        self.requests_by_path: collections.Counter[str] = collections.Counter()
         self.retries = 0
+        self.budget = RateBudget(HISTORY_QUOTAS, monotonic=monotonic, sleep=sleep)
+        self._monotonic = monotonic
+        self._history_recheck_s = history_recheck_s
+        self._history_closed_until = float("-inf")
+        self.history_refused = False  # the last history request was refused: no Account permission
 
     def __repr__(self) -> str:
         return f"BtcTurkClient(base_url={self._base_url!r}, signed={bool(self._api_key)})"
@@ -159,6 +180,95 @@ class BtcTurkClient:
         logger.debug("clock offset to BTCTurk: %d ms", offset)
         return offset
 
+    async def get_history(self, start_ms: int, end_ms: int) -> History:
+        """Return the fills and transfers in [start_ms, end_ms], each once, oldest first.
+
+        Raises `HistoryRefused` (no Account permission; latched, see `history_wait_s`),
+        `KeyPaused` while the key is refused altogether, and the client's other errors.
+        """
+        fills = await self.get_fills(start_ms, end_ms)
+        transfers = await self.get_transfers(start_ms, end_ms)
+        return history_of(fills, transfers, start_ms, end_ms)
+
+    async def get_fills(self, start_ms: int, end_ms: int) -> list[Fill]:
+        """Return the fills in [start_ms, end_ms] (unordered, maybe repeated across pages)."""
+        found: list[Fill] = []
+        for low, high in windows(start_ms, end_ms):
+            found += await self._pages(TRADES_PATH, low, high, parse_fills)
+        return found
+
+    async def get_transfers(self, start_ms: int, end_ms: int) -> list[Transfer]:
+        """Return the crypto and fiat deposits and withdrawals in [start_ms, end_ms]."""
+        found: list[Transfer] = []
+        for low, high in windows(start_ms, end_ms):
+            found += await self._pages(CRYPTO_PATH, low, high, _crypto_rows)
+        for low, high in windows(start_ms, end_ms):
+            found += await self._pages(FIAT_PATH, low, high, _fiat_rows)
+        return found
+
+    def history_wait_s(self) -> float:
+        """Return the seconds before a refused history is asked again (0: it may be asked now)."""
+        return max(0.0, self._history_closed_until - self._monotonic())
+
+    async def _pages(
+        self,
+        path: str,
+        low: int,
+        high: int,
+        parse: Callable[[object, list[DataNote]], list[R]],
+    ) -> list[R]:
+        """Read one window of one history endpoint, narrowing it while answers come full.
+
+        An answer holds the newest 200 rows of its window, so while one is full the window ends
+        again at its oldest row's time (rows at that ms come twice; ids de-duplicate).
+        """
+        end = high
+        found: list[R] = []
+        while True:
+            data = await self._history_call(path, {"startDate": str(low), "endDate": str(end)})
+            notes: list[DataNote] = []
+            found += parse(data, notes)
+            self.data_notes.record(notes)
+            count, oldest = page_span(data)
+            if count < PAGE_CAP or oldest is None:
+                return found
+            narrowed = oldest if oldest < end else oldest - 1
+            if narrowed == oldest - 1:  # 200 rows in one ms: the rest of that ms cannot be read
+                logger.warning(
+                    "BTCTurk %s: %d rows at one moment; some may be missing", path, count
+                )
+            if narrowed < low:
+                return found
+            end = narrowed
+
+    async def _history_call(self, path: str, params: dict[str, str]) -> object:
+        """Request a history page, unless the history or the key was refused lately."""
+        if not self._api_key:
+            raise AuthError("no BTCTurk API key is configured")
+        wait_s = self.history_wait_s()
+        if wait_s > 0:
+            raise HistoryRefused(_HISTORY_REFUSED, wait_s)
+        key_wait_s = self.auth_backoff.wait_s()
+        if key_wait_s > 0:
+            raise KeyPaused(
+                f"BTCTurk refused the API key; next signed request in {key_wait_s:.0f} s",
+                key_wait_s,
+            )
+        try:
+            data = await self._call(path, _Answer.envelope_data, signed=True, params=params)
+        except StampRejected:
+            raise  # our clock, not the permission
+        except AuthError:
+            self.history_refused = True
+            self._history_closed_until = self._monotonic() + self._history_recheck_s
+            logger.warning(
+                "BTCTurk refused the history (no Account permission?); asking again in %.0f s",
+                self._history_recheck_s,
+            )
+            raise HistoryRefused(_HISTORY_REFUSED, self._history_recheck_s) from None
+        self.history_refused = False
+        return data
+
     async def _signed_call(self, path: str, parse: Callable[[_Answer], T]) -> T:
         """Request a signed `path`, unless the key was refused lately: then wait, growing."""
         wait_s = self.auth_backoff.wait_s()
@@ -190,13 +300,20 @@ class BtcTurkClient:
         except BtcTurkError as error:  # the request itself will say what is wrong
             logger.info("could not measure BTCTurk's clock: %s", error)
 
-    async def _call(self, path: str, parse: Callable[[_Answer], T], *, signed: bool = False) -> T:
+    async def _call(
+        self,
+        path: str,
+        parse: Callable[[_Answer], T],
+        *,
+        signed: bool = False,
+        params: dict[str, str] | None = None,
+    ) -> T:
         """Request `path` and parse it, retrying transient errors and one rejected stamp."""
         attempt = 1
         resynced = False
         while True:
             try:
-                return parse(await self._get(path, signed=signed))
+                return parse(await self._get(path, signed=signed, params=params))
             except StampRejected:
                 if resynced or not signed:
                     raise
@@ -222,8 +339,11 @@ class BtcTurkClient:
         ceiling = min(self._backoff_cap, self._backoff_base * 2.0 ** (attempt - 1))
         return ceiling * self._random()
 
-    async def _get(self, path: str, *, signed: bool) -> _Answer:
+    async def _get(
+        self, path: str, *, signed: bool, params: dict[str, str] | None = None
+    ) -> _Answer:
         """Send one GET, stamped and signed once if asked; map transport failures to Unavailable."""
+        await self.budget.acquire(path)
         headers = None
         if signed:
             stamp = self._clock.stamp()
@@ -232,11 +352,12 @@ class BtcTurkClient:
                 stamp = self._clock.stamp()
             headers = auth_headers(self._api_key, self._secret, stamp)
         self.requests_sent += 1
+        self.requests_by_path[path] += 1
         started = time.perf_counter()
         sent_at = self._time_source()
         try:
             async with self._session.get(
-                self._base_url + path, headers=headers, timeout=self._timeout
+                self._base_url + path, params=params, headers=headers, timeout=self._timeout
             ) as response:
                 body = await response.read()
                 status = response.status
@@ -250,6 +371,19 @@ class BtcTurkClient:
         self.last_latency_s = time.perf_counter() - started
         logger.debug("GET %s -> %d in %.3f s", path, status, self.last_latency_s)
         return _Answer(status, body, content_type, retry_after, sent_at, received_at)
+
+
+_HISTORY_REFUSED = (
+    "BTCTurk refused the history to this API key: give the key the Account permission"
+)
+
+
+def _crypto_rows(data: object, notes: list[DataNote]) -> list[Transfer]:
+    return parse_transfers(data, "crypto", notes)
+
+
+def _fiat_rows(data: object, notes: list[DataNote]) -> list[Transfer]:
+    return parse_transfers(data, "fiat", notes)
 
 
 def _server_time(answer: _Answer) -> tuple[int, int]:

@@ -4,6 +4,8 @@
     ├── AuthError            401/403, bad key or signature, IP or permission refused (never retried)
     │   ├── StampRejected    "Invalid Nonce": our clock is off; resync and retry once
     │   └── KeyPaused        refused lately: no signed request until `retry_in_s` has passed
+    ├── HistoryRefused       the history endpoints refused the key (no Account permission); no
+    │                        history request until `retry_in_s` has passed
     ├── RateLimited          429; `retry_after` in seconds when the exchange said
     ├── Unavailable          5xx, maintenance, CDN pages, timeouts, connection errors
     └── BadResponse          not JSON, HTML with 200, `success: false`, missing or malformed fields
@@ -28,6 +30,18 @@ class StampRejected(AuthError):
 
 class KeyPaused(AuthError):
     """The key was refused lately; signed requests wait (2 minutes, growing to an hour)."""
+
+    def __init__(self, message: str, retry_in_s: float) -> None:
+        super().__init__(message)
+        self.retry_in_s = retry_in_s
+
+
+class HistoryRefused(BtcTurkError):
+    """The key may read balances but not the history: it lacks the Account permission.
+
+    Not an `AuthError`: the key itself works. No history request goes out until `retry_in_s`
+    has passed, so a key without the permission never costs a stream of refusals.
+    """
 
     def __init__(self, message: str, retry_in_s: float) -> None:
         super().__init__(message)

@@ -1,4 +1,4 @@
-"""A fake BTCTurk API: signed balances, tickers, server time, its rate limit and its failures.
+"""A fake BTCTurk API: signed balances, history, tickers, server time, rate limits and failures.
 
     async with FakeBtcTurk() as exchange:
         client = BtcTurkClient(session, exchange.base_url, DEMO_API_KEY, DEMO_API_SECRET)
@@ -6,6 +6,15 @@
 
 Authentication is checked like the real exchange (headers, public key, a stamp within
 5 seconds of the fake's clock, HMAC-SHA256 of key + stamp), independently of the client code.
+
+History (`/api/v1/users/transactions/trade`, `/crypto`, `/fiat`; rows from `ledger`): the
+`startDate`/`endDate` window in ms, inclusive, the last 30 days when absent; at most 200 rows
+per answer, the newest of the window, newest first (users report the newest 200 and nothing
+older, BTCTrader/broker-api-docs#189); a window over 30 days is refused with HTTP 400 (the
+documentation says longer ranges may be refused; no answer to one is published, so the fake
+takes the strict reading). A key without the Account permission (`account_permission = False`)
+gets HTTP 401 with an empty body, as users saw it on these endpoints (broker-api-docs#422).
+Each endpoint has its own quota per minute (trade 120, crypto and fiat 90), like balances.
 """
 
 from __future__ import annotations
@@ -18,7 +27,7 @@ import hashlib
 import hmac
 import math
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any, Final, Literal, get_args
 
@@ -26,6 +35,7 @@ from aiohttp import web
 
 from fakes._server import LocalServer, json_response
 from fakes.exchange_faults import FAULTS, Fault, fault_response, rate_limited
+from fakes.ledger import Book, Ledger
 from fakes.seed import (
     DEMO_API_KEY,
     DEMO_API_SECRET,
@@ -35,7 +45,7 @@ from fakes.seed import (
     ticker_row,
 )
 
-Endpoint = Literal["balances", "ticker", "server_time"]
+Endpoint = Literal["balances", "ticker", "server_time", "trades", "crypto", "fiat"]
 ENDPOINTS: Final[frozenset[str]] = frozenset(get_args(Endpoint))
 
 RowShape = Literal["documented", "2020", "2019"]
@@ -53,6 +63,14 @@ STAMP_TOLERANCE_MS: Final = 5000
 RATE_LIMIT: Final = 120
 RATE_WINDOW_S: Final = 60.0
 AUTH_ERROR_CODE: Final = 1037
+HISTORY_PATHS: Final[dict[Book, str]] = {
+    "trades": "/api/v1/users/transactions/trade",
+    "crypto": "/api/v1/users/transactions/crypto",
+    "fiat": "/api/v1/users/transactions/fiat",
+}
+QUOTAS: Final[dict[str, int]] = {"balances": 120, "trades": 120, "crypto": 90, "fiat": 90}
+PAGE_CAP: Final = 200
+MAX_WINDOW_MS: Final = 30 * 86_400_000
 
 _AMOUNT_FIELDS: Final = ("balance", "locked", "free", "orderFund", "requestFund")
 _QUOTES: Final = ("USDT", "TRY", "BTC", "EUR", "USD")
@@ -102,8 +120,10 @@ class FakeBtcTurk(LocalServer):
         self._faults: dict[str, collections.deque[Fault]] = collections.defaultdict(
             collections.deque
         )
-        self._window_start: float | None = None
-        self._window_count = 0
+        self._windows: dict[str, tuple[float, int]] = {}  # endpoint -> (opened, count)
+        self.ledger = Ledger(self)
+        self.account_permission = True  # False: the key lacks "Account", history is refused
+        self.history_refusals = 0
 
     @property
     def base_url(self) -> str:
@@ -127,10 +147,15 @@ class FakeBtcTurk(LocalServer):
         balance: Decimal | str,
         *,
         locked: Decimal | str = "0",
+        request_fund: Decimal | str | None = None,
         precision: int | None = None,
         assetname: str | None = None,
     ) -> None:
-        """Set one asset's total and locked amounts (free = balance - locked), adding the row."""
+        """Set one asset's total and locked amounts (free = balance - locked), adding the row.
+
+        `request_fund` is the part of `locked` held by withdrawal requests (kept when None);
+        the rest of `locked` is in orders.
+        """
         total, held = _decimal(balance), _decimal(locked)
         row = next((r for r in self.balances if r.get("asset") == asset), None)
         if row is None:
@@ -143,8 +168,14 @@ class FakeBtcTurk(LocalServer):
         row["balance"] = _amount(total)
         row["locked"] = _amount(held)
         row["free"] = _amount(total - held)
-        row["orderFund"] = _amount(held)
-        row["requestFund"] = "0"
+        requested = (
+            _decimal(str(row.get("requestFund") or "0"))
+            if request_fund is None
+            else _decimal(request_fund)
+        )
+        requested = min(requested, held)
+        row["orderFund"] = _amount(held - requested)
+        row["requestFund"] = _amount(requested)
         row["timestamp"] = self.now_ms()
         # Keep the documented key order whatever the row's history.
         order = ("asset", "assetname", *_AMOUNT_FIELDS, "precision", "timestamp")
@@ -219,6 +250,8 @@ class FakeBtcTurk(LocalServer):
         app.router.add_get("/api/v1/users/balances", self._balances)
         app.router.add_get("/api/v2/ticker", self._ticker)
         app.router.add_get("/api/v2/server/time", self._server_time)
+        for book, path in HISTORY_PATHS.items():
+            app.router.add_get(path, self._history_handler(book))
         return app
 
     async def _balances(self, request: web.Request) -> web.StreamResponse:
@@ -228,13 +261,46 @@ class FakeBtcTurk(LocalServer):
         early = await self._begin("balances", request, body)
         if early is not None:
             return early
-        limited = self._check_rate_limit()
+        limited = self._check_rate_limit("balances")
         if limited is not None:
             return limited
         refused = self._check_auth(request)
         if refused is not None:
             self.auth_failures += 1
             return refused
+        return json_response(body())
+
+    def _history_handler(
+        self, book: Book
+    ) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+        async def handle(request: web.Request) -> web.StreamResponse:
+            return await self._history(book, request)
+
+        return handle
+
+    async def _history(self, book: Book, request: web.Request) -> web.StreamResponse:
+        window = _window(request, self.now_ms())
+
+        def body() -> object:
+            if window is None:
+                return self._envelope([])
+            return self._envelope(self.ledger.answer(book, window[0], window[1], PAGE_CAP))
+
+        early = await self._begin(book, request, body)
+        if early is not None:
+            return early
+        limited = self._check_rate_limit(book)
+        if limited is not None:
+            return limited
+        refused = self._check_auth(request)
+        if refused is not None:
+            self.auth_failures += 1
+            return refused
+        if not self.account_permission:
+            self.history_refusals += 1
+            return web.Response(status=401)
+        if window is None:
+            return _bad_window()
         return json_response(body())
 
     async def _ticker(self, request: web.Request) -> web.StreamResponse:
@@ -269,19 +335,21 @@ class FakeBtcTurk(LocalServer):
         assert isinstance(full_body, bytes)
         return await fault_response(queue.popleft(), request, self.sleep, full_body)
 
-    def _check_rate_limit(self) -> web.Response | None:
-        """Count the request in the fixed window; return the 429 answer when over quota."""
+    def _check_rate_limit(self, endpoint: str) -> web.Response | None:
+        """Count the request in its endpoint's fixed window; the 429 answer when over quota."""
         if not self.rate_limit:
             return None
         now = self._clock()
-        if self._window_start is None or now - self._window_start >= RATE_WINDOW_S:
-            self._window_start, self._window_count = now, 0
-        self._window_count += 1
-        if self._window_count <= RATE_LIMIT:
+        opened, count = self._windows.get(endpoint, (now, 0))
+        if now - opened >= RATE_WINDOW_S:
+            opened, count = now, 0
+        self._windows[endpoint] = (opened, count + 1)
+        limit = QUOTAS.get(endpoint, RATE_LIMIT)
+        if count + 1 <= limit:
             return None
         self.rate_limit_hits += 1
-        remaining = self._window_start + RATE_WINDOW_S - now
-        return rate_limited(max(1, math.ceil(remaining)))
+        remaining = opened + RATE_WINDOW_S - now
+        return rate_limited(max(1, math.ceil(remaining)), limit=limit)
 
     def _check_auth(self, request: web.Request) -> web.Response | None:
         """Return the exchange's 401 answer when the signed headers are not acceptable."""
@@ -321,6 +389,29 @@ class FakeBtcTurk(LocalServer):
     @staticmethod
     def _envelope(data: object) -> dict[str, Any]:
         return {"data": data, "success": True, "message": None, "code": 0}
+
+
+def _window(request: web.Request, now_ms: int) -> tuple[int, int] | None:
+    """Return the asked [start, end] in ms (the last 30 days by default); None when refused."""
+    try:
+        end = int(request.query.get("endDate", now_ms))
+        start = int(request.query.get("startDate", end - MAX_WINDOW_MS))
+    except ValueError:
+        return None
+    if end - start > MAX_WINDOW_MS:
+        return None
+    return start, end
+
+
+def _bad_window() -> web.Response:
+    return json_response(
+        {
+            "success": False,
+            "message": "startDate and endDate must be at most 30 days apart",
+            "code": 400,
+        },
+        status=400,
+    )
 
 
 def _unauthorized(message: str) -> web.Response:

@@ -73,10 +73,14 @@ def html_response(html: str, *, status: int) -> web.Response:
     return web.Response(status=status, text=html, content_type="text/html", charset="utf-8")
 
 
-def rate_limited(retry_after_s: int | None) -> web.Response:
-    """Return the exchange's 429 answer, with Retry-After when given."""
+def rate_limited(retry_after_s: int | None, *, limit: int = 120) -> web.Response:
+    """Return the exchange's 429 answer for a quota of `limit` a minute, with Retry-After."""
     headers = {"Retry-After": str(retry_after_s)} if retry_after_s is not None else None
-    return json_response(RATE_LIMIT_BODY, status=429, headers=headers)
+    body = RATE_LIMIT_BODY | {
+        "details": f"Quota exceeded. Maximum allowed: {limit} per 1m.",
+        "limit": str(limit),
+    }
+    return json_response(body, status=429, headers=headers)
 
 
 async def fault_response(
