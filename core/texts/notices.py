@@ -97,6 +97,11 @@ def exchange_back(since: datetime, view: View) -> str:
     return view.t("outage.back", when=view.when(since))
 
 
+def portfolio_line(portfolio: Portfolio, view: View) -> str:
+    """Return the total after a change, as the change alert ends with it."""
+    return _portfolio_line(portfolio, view)
+
+
 def _portfolio_line(portfolio: Portfolio, view: View) -> str:
     """Return the total after a change, saying what it lacks; no total without prices."""
     if not portfolio.prices_available:

@@ -1,0 +1,155 @@
+"""Change alerts that say why: trades, transfers, requests and what the history lacks."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from decimal import Decimal
+from html import escape
+
+from btcturk.models import Transfer
+from core.changes import BalanceChange
+from core.explain import AssetAccount, Explanation, Trade, is_deposit
+from core.i18n import View
+from core.texts.notices import portfolio_line
+from core.valuation import Portfolio
+
+
+def explained_change_alert(
+    changes: Sequence[BalanceChange], explanation: Explanation, portfolio: Portfolio, view: View
+) -> str:
+    """Describe one poll's changes with their explanation: why first, then what is left."""
+    moved = [c for c in changes if c.difference != 0]
+    lines = [view.t("change.title" if moved else "change.orders_title")]
+    lines += item_lines(explanation, view)
+    lines += [_pending(p.asset, p.amount, explanation, view) for p in explanation.pending]
+    lines += open_lines(explanation, portfolio, view)
+    for move in explanation.order_moves:
+        key = "explain.order_placed" if move.placed else "explain.order_cancelled"
+        amount = view.lang.amount(abs(move.new_locked - move.old_locked), move.precision)
+        lines.append(view.t(key, amount=amount, asset=escape(move.asset)))
+    if moved:
+        amounts = ", ".join(
+            view.t(
+                "amount.with_unit",
+                amount=view.lang.amount(c.new_total, c.precision),
+                unit=escape(c.asset),
+            )
+            for c in moved
+        )
+        lines.append(view.t("explain.now", amounts=amounts))
+    lines.append(portfolio_line(portfolio, view))
+    lines.append(view.when(portfolio.as_of))
+    return "\n".join(lines)
+
+
+def follow_up_message(
+    explanation: Explanation, sent_at: datetime, view: View, portfolio: Portfolio | None = None
+) -> str:
+    """Tell what history that arrived late explains of the alert sent at `sent_at`."""
+    lines = [view.t("explain.follow_up", when=view.when(sent_at))]
+    lines += item_lines(explanation, view)
+    lines += open_lines(explanation, portfolio, view)
+    return "\n".join(lines)
+
+
+def item_lines(explanation: Explanation, view: View) -> list[str]:
+    """Return one or two lines per trade and one per transfer, oldest first."""
+    lines: list[str] = []
+    for item in explanation.items:
+        if isinstance(item, Trade):
+            lines += _trade(item, explanation, view)
+        else:
+            lines.append(_transfer(item, explanation, view))
+    return lines
+
+
+def open_lines(explanation: Explanation, portfolio: Portfolio | None, view: View) -> list[str]:
+    """Return what the history does not explain, biggest value first, said plainly."""
+    accounts = sorted(explanation.open, key=lambda a: -abs(_worth(a, portfolio) or Decimal(0)))
+    lines = []
+    for account in accounts:
+        amount = view.lang.signed(account.unexplained, account.precision)
+        asset, worth = escape(account.asset), _worth(account, portfolio)
+        if worth is None or portfolio is None:
+            lines.append(view.t("explain.unexplained", amount=amount, asset=asset))
+        else:
+            value, quote = view.lang.signed(worth, 2), escape(portfolio.quote)
+            lines.append(
+                view.t(
+                    "explain.unexplained_worth",
+                    amount=amount,
+                    asset=asset,
+                    value=value,
+                    quote=quote,
+                )
+            )
+    return lines
+
+
+def fills_text(fills: int, view: View, *, more: bool = False) -> str:
+    """Return "3 fills", "1 fill", or "2 more fills" for the rest of an order."""
+    if more:
+        key = "explain.fills.one_more" if fills == 1 else "explain.fills.many_more"
+    else:
+        key = "explain.fills.one" if fills == 1 else "explain.fills.many"
+    return view.t(key, count=fills)
+
+
+def costs_text(fee: Decimal, tax: Decimal, currency: str, precision: int, view: View) -> str:
+    """Return "fee 1,404.80 + tax 252.86 TRY", "fee 1.00 USDT", or "no fee"."""
+    lang, unit = view.lang, escape(currency)
+    if tax != 0:
+        return view.t(
+            "explain.fee_tax",
+            fee=lang.amount(fee, precision),
+            tax=lang.amount(tax, precision),
+            currency=unit,
+        )
+    if fee != 0:
+        return view.t("explain.fee", fee=lang.amount(fee, precision), currency=unit)
+    return view.t("explain.no_fee")
+
+
+def _trade(trade: Trade, explanation: Explanation, view: View) -> list[str]:
+    lang = view.lang
+    average = trade.average
+    title = view.t(
+        "explain.bought" if trade.is_buy else "explain.sold",
+        amount=lang.amount(trade.amount, explanation.precision(trade.base)),
+        base=escape(trade.base),
+        price=lang.price(average if average is not None else Decimal(0)),
+        quote=escape(trade.quote),
+        fills=fills_text(trade.fills, view, more=trade.continued),
+    )
+    costs = costs_text(
+        trade.fee, trade.tax, trade.fee_currency, explanation.precision(trade.fee_currency), view
+    )
+    detail = view.t(
+        "explain.spent" if trade.is_buy else "explain.received",
+        costs=costs,
+        total=lang.amount(trade.net, explanation.precision(trade.quote)),
+        quote=escape(trade.quote),
+    )
+    return [title, detail]
+
+
+def _transfer(transfer: Transfer, explanation: Explanation, view: View) -> str:
+    p = explanation.precision(transfer.asset)
+    amount, asset = view.lang.amount(transfer.amount, p), escape(transfer.asset)
+    if transfer.fee == 0 and transfer.tax == 0:
+        key = "explain.deposit" if is_deposit(transfer) else "explain.withdrawal"
+        return view.t(key, amount=amount, asset=asset)
+    costs = costs_text(transfer.fee, transfer.tax, transfer.asset, p, view)
+    key = "explain.deposit_costs" if is_deposit(transfer) else "explain.withdrawal_costs"
+    return view.t(key, amount=amount, asset=asset, costs=costs)
+
+
+def _pending(asset: str, amount: Decimal, explanation: Explanation, view: View) -> str:
+    text = view.lang.amount(amount, explanation.precision(asset))
+    return view.t("explain.pending", amount=text, asset=escape(asset))
+
+
+def _worth(account: AssetAccount, portfolio: Portfolio | None) -> Decimal | None:
+    price = None if portfolio is None else portfolio.prices.get(account.asset)
+    return None if price is None else account.unexplained * price
