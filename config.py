@@ -47,6 +47,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         log_level=reader.choice("LOG_LEVEL", "INFO", LOG_LEVELS),
         poll_interval_s=reader.poll_interval(),
         notify_order_changes=reader.boolean("NOTIFY_ORDER_CHANGES", False),
+        explain_changes=reader.boolean("EXPLAIN_CHANGES", True),
         daily_summary_time=reader.clock_time("DAILY_SUMMARY_TIME", "09:00"),
         summary_chart=reader.boolean("SUMMARY_CHART", False),
         btcturk_timeout_s=reader.integer("BTCTURK_TIMEOUT_SECONDS", 10, minimum=1, maximum=120),

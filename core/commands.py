@@ -32,6 +32,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("balance", True),
     Command("summary"),
     Command("chart"),
+    Command("history", True),
     Command("alert", True),
     Command("alerts"),
     Command("unalert", True),

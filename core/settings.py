@@ -26,6 +26,7 @@ class Settings:
     log_level: str = "INFO"
     poll_interval_s: int = 60
     notify_order_changes: bool = False
+    explain_changes: bool = True  # read the history to say why a balance changed
     daily_summary_time: time = time(9, 0)
     summary_chart: bool = False
     btcturk_timeout_s: float = 10.0

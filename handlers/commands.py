@@ -137,6 +137,7 @@ async def status(update: Update, context: BotContext) -> None:
         prices_available=portfolio.prices_error is None,
         key_retry_at=key_retry_at(services),
         data_notes=services.client.data_notes.summary(),
+        history_refused=services.history.refused,
     )
     await reply_html(update, status_message(facts, view))
 

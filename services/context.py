@@ -12,6 +12,7 @@ from btcturk.client import BtcTurkClient
 from core.settings import Settings
 from services.chats import ChatViews
 from services.delivery import Deliverer
+from services.history import HistoryAccess
 from services.monitor import Monitor
 from services.portfolio import PortfolioService
 from services.roster import Roster
@@ -27,6 +28,7 @@ class Services:
     session: aiohttp.ClientSession
     client: BtcTurkClient
     portfolio: PortfolioService
+    history: HistoryAccess
     clock: Callable[[], datetime]
     store: Store
     monitor: Monitor

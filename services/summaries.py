@@ -20,6 +20,7 @@ from datetime import date, datetime, timedelta
 
 from btcturk.errors import BtcTurkError
 from core.chart_data import history_since
+from core.flows import FlowSplit, SplitUnavailable, split_flows
 from core.i18n import View
 from core.settings import Settings
 from core.summary import day_values
@@ -28,10 +29,11 @@ from core.texts.summary import summary_message
 from core.valuation import Portfolio
 from services.charts import chart_png
 from services.chats import ChatViews
+from services.history import SLACK, HistoryAccess, to_ms
 from services.notifications import notifications_for
 from services.portfolio import PortfolioService
 from services.roster import Roster
-from store.models import NewNotification
+from store.models import DailyPortfolio, NewNotification
 from store.store import Store
 
 log = logging.getLogger(__name__)
@@ -61,7 +63,9 @@ class Summaries:
         roster: Roster | None = None,
         *,
         boot_clock: Callable[[], float] = boot_time,
+        history: HistoryAccess | None = None,
     ) -> None:
+        self._history = history
         self._settings = settings
         self._roster = roster or Roster(settings.allowed_chat_ids)
         self._views = views
@@ -114,13 +118,14 @@ class Summaries:
             log.warning("daily summary postponed: prices unavailable")
             return 0
         previous = await self._store.portfolio_before(day)
+        split = await self._split(previous, portfolio)
         if portfolio.total_complete:  # tomorrow compares with it: only a true total is kept
             await self._store.save_daily_portfolio(day_values(portfolio, day))
         sent = 0
         charts: dict[str, bytes | None] = {}  # one drawing per language
         for chat_id in owed:
             view = await self._views.view(chat_id)
-            text = summary_message(portfolio, previous, view, scheduled=True)
+            text = summary_message(portfolio, previous, view, scheduled=True, split=split)
             parts = notifications_for([chat_id], "summary", text)
             if self._settings.summary_chart:
                 parts += await self._chart(chat_id, portfolio, day, view, charts)
@@ -170,4 +175,33 @@ class Summaries:
         portfolio = await self._portfolio.portfolio()
         day = view.now.astimezone(view.tz).date()
         previous = await self._store.portfolio_before(day)
-        return summary_message(portfolio, previous, view, scheduled=False)
+        split = await self._split(previous, portfolio)
+        return summary_message(portfolio, previous, view, scheduled=False, split=split)
+
+    async def _split(
+        self, previous: DailyPortfolio | None, portfolio: Portfolio
+    ) -> FlowSplit | SplitUnavailable | None:
+        """Split the change since the previous summary into money moved and the market."""
+        if self._history is None or previous is None or not portfolio.total_complete:
+            return None
+        start = datetime.combine(
+            previous.day, self._settings.daily_summary_time, self._settings.timezone
+        )
+        now = self._clock()
+        try:
+            history = await self._history.read(start, now, slack=timedelta(0))
+        except BtcTurkError as error:
+            log.info("summary without the market/deposits split: %s", error)
+            return SplitUnavailable("unread")
+        if history is None:
+            return SplitUnavailable("permission")
+        seen = await self._store.flows_between(start - SLACK, now + SLACK)
+        then = {(f.asset, to_ms(f.at)): f.value / f.amount for f in seen if f.value and f.amount}
+        return split_flows(
+            previous.total,
+            portfolio.total,
+            history,
+            portfolio.quote,
+            portfolio.prices,
+            lambda asset, at_ms: then.get((asset, at_ms)),
+        )

@@ -17,6 +17,7 @@ from core.settings import Settings
 from services.chats import ChatViews
 from services.context import Services
 from services.delivery import Deliverer
+from services.history import HistoryAccess
 from services.monitor import Monitor
 from services.portfolio import PortfolioService
 from services.quiet import QuietPolicy
@@ -81,17 +82,27 @@ async def build_services(
     if last_day is not None:
         portfolio.remember_priced(last_day.values)
     views = ChatViews(store, settings.language, settings.timezone, clocks.wall)
+    history = HistoryAccess(client, store)
+    explainer = history if settings.explain_changes else None
     quiet = QuietPolicy(store, settings.quiet_hours, settings.timezone)
     return Services(
         settings=settings,
         session=session,
         client=client,
         portfolio=portfolio,
+        history=history,
         clock=clocks.wall,
         store=store,
-        monitor=Monitor(settings, portfolio, store, views, clocks.wall, roster),
+        monitor=Monitor(settings, portfolio, store, views, clocks.wall, roster, explainer),
         summaries=Summaries(
-            settings, portfolio, store, views, clocks.wall, roster, boot_clock=clocks.boot
+            settings,
+            portfolio,
+            store,
+            views,
+            clocks.wall,
+            roster,
+            boot_clock=clocks.boot,
+            history=explainer,
         ),
         deliverer=Deliverer(
             store,

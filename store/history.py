@@ -1,8 +1,8 @@
 """Queries for what the history explained: transaction ids, and the money moved in or out.
 
 A transaction's id is stored in the poll's own transaction when it is explained, so none is
-explained twice, across restarts. Deposits, withdrawals and fees are kept with their value in
-the quote currency at the time, for the summary's split of market movement from money moved.
+explained twice, across restarts. Deposits and withdrawals are kept with their value in the
+quote currency at the time, for the summary's split of market movement from money moved.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ def mark_explained(conn: sqlite3.Connection, keys: Iterable[TransactionKey], now
 
 
 def add_flows(conn: sqlite3.Connection, flows: Sequence[MoneyFlow]) -> None:
-    """Store deposits, withdrawals and fees the history explained."""
+    """Store the deposits and withdrawals the history explained."""
     conn.executemany(
         "INSERT INTO money_flows (at, kind, asset, amount, value) VALUES (?, ?, ?, ?, ?)",
         [

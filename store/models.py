@@ -77,14 +77,14 @@ TransactionKey = tuple[str, str]
 
 @dataclass(frozen=True, slots=True)
 class MoneyFlow:
-    """Money that entered or left the account (or a fee it paid), valued when it happened.
+    """Money that entered or left the account, valued when the poll saw it.
 
     `amount` is a magnitude in `asset`; `value` is in the quote currency, None when the asset
     had no price then.
     """
 
     at: datetime
-    kind: Literal["deposit", "withdrawal", "fee"]
+    kind: Literal["deposit", "withdrawal"]
     asset: str
     amount: Decimal
     value: Decimal | None

@@ -82,7 +82,7 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         """CREATE TABLE money_flows (
             id INTEGER PRIMARY KEY AUTOINCREMENT,
             at TEXT NOT NULL,
-            kind TEXT NOT NULL CHECK (kind IN ('deposit', 'withdrawal', 'fee')),
+            kind TEXT NOT NULL CHECK (kind IN ('deposit', 'withdrawal')),
             asset TEXT NOT NULL CHECK (asset <> ''),
             amount TEXT NOT NULL CHECK (typeof(amount) = 'text'),
             value TEXT CHECK (value IS NULL OR typeof(value) = 'text')

@@ -71,6 +71,7 @@ TEXTS: dict[str, str] = {
     "refusal.short": "⛔ This bot is private.",
     # argument syntax of the commands (the command words stay the same in every language)
     "args.balance": "[ASSET]",
+    "args.history": "[N]",
     "args.alert": "<ASSET|total> <above|below> <amount> [urgent]",
     "args.unalert": "<id>",
     "args.mute": "[30m|2h|1d]",
@@ -79,6 +80,7 @@ TEXTS: dict[str, str] = {
     "command.balance": "Balances and their value, or one asset in detail",
     "command.summary": "The daily summary, now",
     "command.chart": "A picture of your portfolio and its last 30 days",
+    "command.history": "Your last trades, deposits and withdrawals",
     "command.alert": "Tell me when a balance crosses an amount",
     "command.alerts": "Your alerts and the values they watch",
     "command.unalert": "Remove an alert",

@@ -71,6 +71,7 @@ TEXTS: dict[str, str] = {
     "refusal.short": "⛔ Bu bot özeldir.",
     # argument syntax of the commands (the command words stay the same in every language)
     "args.balance": "[VARLIK]",
+    "args.history": "[N]",
     "args.alert": "<VARLIK|total> <above|below> <tutar> [urgent]",
     "args.unalert": "<no>",
     "args.mute": "[30m|2h|1d]",
@@ -79,6 +80,7 @@ TEXTS: dict[str, str] = {
     "command.balance": "Bakiyeler ve değerleri, ya da tek bir varlığın ayrıntısı",
     "command.summary": "Günlük özet, şimdi",
     "command.chart": "Portföyünüzün ve son 30 gününün grafiği",
+    "command.history": "Son alım-satım, yatırma ve çekimleriniz",
     "command.alert": "Bir bakiye bir tutarı geçince haber ver",
     "command.alerts": "Alarmlarınız ve izledikleri değerler",
     "command.unalert": "Bir alarmı sil",

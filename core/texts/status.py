@@ -50,6 +50,7 @@ class StatusFacts:
     key_retry_at: datetime | None = None  # signed requests paused after a key refusal
     data_notes: Sequence[DataNoteKind] = field(default_factory=tuple)
     clock_stepped_s: float | None = None  # our clock stepped since the offset was measured
+    history_refused: bool = False  # the key lacks the Account permission: changes unexplained
 
 
 def status_message(facts: StatusFacts, view: View) -> str:
@@ -60,6 +61,8 @@ def status_message(facts: StatusFacts, view: View) -> str:
         lines.append(view.t("status.key_paused", when=view.when(facts.key_retry_at)))
     if not facts.prices_available:
         lines.append(view.t("status.prices_down"))
+    if facts.history_refused:
+        lines.append(view.t("history.status_no_permission"))
     if facts.last_success_at is not None:
         when = view.when(facts.last_success_at)
         if facts.last_latency_s is None:

@@ -6,9 +6,11 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from html import escape
 
+from core.flows import FlowSplit, SplitUnavailable
 from core.i18n import View
 from core.numbers import quantize
 from core.summary import AssetMove, DailyPortfolio, asset_moves
+from core.texts.history import split_lines
 from core.texts.table import pre_table
 from core.valuation import Portfolio
 
@@ -17,9 +19,17 @@ MORNING_ENDS_HOUR = 12
 
 
 def summary_message(
-    portfolio: Portfolio, previous: DailyPortfolio | None, view: View, *, scheduled: bool
+    portfolio: Portfolio,
+    previous: DailyPortfolio | None,
+    view: View,
+    *,
+    scheduled: bool,
+    split: FlowSplit | SplitUnavailable | None = None,
 ) -> str:
-    """Render the summary; the `scheduled` one greets (good morning, before noon)."""
+    """Render the summary; the `scheduled` one greets (good morning, before noon).
+
+    `split` tells the change since `previous` apart: money moved in or out, and the market.
+    """
     lang, quote = view.lang, escape(portfolio.quote)
     today = view.long_date()
     if not scheduled:
@@ -40,6 +50,8 @@ def summary_message(
     else:
         change = _change(portfolio.total - previous.total, previous.total, quote, view)
         lines.append(_since(previous.day, view, change))
+        if split is not None:
+            lines += split_lines(split, portfolio.quote, view)
     compared = None if portfolio.unpriced else previous
     moves = asset_moves(portfolio, compared)
     if moves:

@@ -16,7 +16,11 @@ ALLOWED_GROUP = -1001234567890
 def environment_on_fakes(
     exchange: FakeBtcTurk, telegram: FakeTelegram, data_dir: Path, **overrides: str
 ) -> dict[str, str]:
-    """Return the variables of a bot on the fakes; no scheduled poll for an hour."""
+    """Return the variables of a bot on the fakes; no scheduled poll for an hour.
+
+    Changes go unexplained (EXPLAIN_CHANGES=false): most tests move balances by hand, with no
+    history behind them; the history's own tests turn it on.
+    """
     env = bot_environment(
         telegram.api_url,
         exchange.base_url,
@@ -24,5 +28,6 @@ def environment_on_fakes(
         (ALLOWED_CHAT, ALLOWED_GROUP),
         POLL_INTERVAL_SECONDS="3600",
         LANGUAGE="en",
+        EXPLAIN_CHANGES="false",
     )
     return env | overrides

@@ -1,0 +1,50 @@
+"""/history [N]: the last trades, deposits and withdrawals, newest first."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from telegram import Update
+
+from btcturk.errors import BtcTurkError
+from core.i18n import View
+from core.texts.errors import exchange_error_message
+from core.texts.history import (
+    HISTORY_DAYS,
+    history_count,
+    history_message,
+    history_needs_permission,
+    history_usage,
+)
+from handlers.commands import chat_view, with_typing
+from handlers.context import BotContext
+from handlers.replies import reply_html
+from services.context import Services
+
+
+async def history(update: Update, context: BotContext) -> None:
+    """List the last N (default 10) transactions of the last 30 days in the chat's language."""
+    services = context.services
+    view = await chat_view(update, services)
+    count = history_count(context.args or [])
+    if count is None:
+        await reply_html(update, history_usage(view))
+        return
+    try:
+        text = await with_typing(update, context, _history_text(services, count, view))
+    except BtcTurkError as error:
+        text = exchange_error_message(error, view)
+    await reply_html(update, text)
+
+
+async def _history_text(services: Services, count: int, view: View) -> str:
+    now = services.clock()
+    read = await services.history.read(now - timedelta(days=HISTORY_DAYS), now)
+    if read is None:
+        return history_needs_permission(view)
+    try:
+        fetch, _ = await services.portfolio.fetch_or_last()
+        precisions = dict(fetch.portfolio.precisions)
+    except BtcTurkError:
+        precisions = {}  # the list still reads well at each asset's usual precision
+    return history_message(read, view, count=count, precisions=precisions)

@@ -1,0 +1,95 @@
+"""The exchange's history as the poll, the summary and /history read it.
+
+A key without the Account permission is normal: `read` answers None (the client asks again
+only hours later), and `refusal_news` tells the monitor once, across restarts, that changes
+go unexplained, and once more after the permission came and went again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+from btcturk.client import BtcTurkClient
+from btcturk.errors import HistoryRefused
+from btcturk.models import History, Transfer
+from core.explain import Explanation, TxId, transfer_id
+from store.models import MoneyFlow
+from store.store import Store
+
+SLACK = timedelta(minutes=2)  # either side of a window: our clock and the exchange's differ
+TOLD_KEY = "history_refused_told"
+ONE = Decimal(1)
+
+
+def to_ms(moment: datetime) -> int:
+    """Return a moment in ms since the epoch, as the exchange counts."""
+    return int(moment.timestamp() * 1000)
+
+
+def from_ms(at_ms: int) -> datetime:
+    """Return the aware UTC moment of an exchange timestamp."""
+    return datetime.fromtimestamp(at_ms // 1000, UTC) + timedelta(milliseconds=at_ms % 1000)
+
+
+def candidate_ids(history: History) -> set[TxId]:
+    """Return every id an explanation of `history` could consume."""
+    ids: set[TxId] = {("fill", f.id) for f in history.fills}
+    ids |= {("order", f.order_id) for f in history.fills}
+    return ids | {transfer_id(t) for t in history.transfers}
+
+
+def flows_of(
+    explanation: Explanation, quote: str, prices: Mapping[str, Decimal]
+) -> list[MoneyFlow]:
+    """Return the deposits and withdrawals an explanation used, valued at `prices`."""
+    flows = []
+    for transfer in (item for item in explanation.items if isinstance(item, Transfer)):
+        unit = ONE if transfer.asset == quote else prices.get(transfer.asset)
+        flows.append(
+            MoneyFlow(
+                at=from_ms(transfer.at_ms),
+                kind=transfer.kind,
+                asset=transfer.asset,
+                amount=transfer.amount,
+                value=None if unit is None else transfer.amount * unit,
+            )
+        )
+    return flows
+
+
+class HistoryAccess:
+    """Read history windows, and keep track of whether the key may read them at all."""
+
+    def __init__(self, client: BtcTurkClient, store: Store) -> None:
+        self._client = client
+        self._store = store
+        self._read_since_start = False  # a stored "told" is cleared only by a read that worked
+
+    @property
+    def refused(self) -> bool:
+        """Tell whether the exchange refused the history last time it was asked."""
+        return self._client.history_refused
+
+    async def read(
+        self, start: datetime, end: datetime, *, slack: timedelta = SLACK
+    ) -> History | None:
+        """Return the fills and transfers from `start` to `end` (widened by `slack` either
+        side); None when the key lacks the Account permission. Other exchange errors raise."""
+        try:
+            history = await self._client.get_history(to_ms(start - slack), to_ms(end + slack))
+        except HistoryRefused:
+            return None
+        self._read_since_start = True
+        return history
+
+    async def refusal_news(self) -> bool:
+        """Return True once when the history became refused (the chats are to be told)."""
+        told = await self._store.get_meta(TOLD_KEY) is not None
+        if self.refused and not told:
+            await self._store.set_meta(TOLD_KEY, "1")
+            return True
+        if told and self._read_since_start and not self.refused:
+            await self._store.set_meta(TOLD_KEY, None)
+        return False
