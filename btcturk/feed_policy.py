@@ -16,6 +16,7 @@ EXCHANGE_LIMIT = 15  # connection attempts a minute, then blocked for 60 s
 BUDGET = 12
 WINDOW_S = 60.0
 BLOCKED_S = 60.0
+MARGIN_S = 1.0  # past the window's end, so no closed 60 s window holds more than the budget
 
 
 class ReconnectPolicy:
@@ -72,5 +73,5 @@ class ReconnectPolicy:
             wait = max(wait, self.blocked_s)
         if len(self._attempts) >= self.budget:
             # The oldest of the last `budget` attempts must leave the window first.
-            wait = max(wait, self._attempts[0] + self.window_s - now)
+            wait = max(wait, self._attempts[0] + self.window_s + MARGIN_S - now)
         return max(0.0, wait)
