@@ -71,7 +71,8 @@ class FeedState:
     reconnects: int = 0  # logins after the first
     events: int = 0
     garbage_frames: int = 0
-    last_error: str | None = None
+    last_error: str | None = None  # kept after a reconnect, with when it happened
+    last_error_at: float | None = None
     refused: bool = False
     refusal: str | None = None  # the exchange's words, without any credential
     stopped: bool = False  # gave up for good (a refusal with no re-check)
@@ -201,7 +202,7 @@ class PrivateFeed:
         state = self.state
         state.logins += 1
         state.connected, state.connected_since = True, self._time()
-        state.refused, state.refusal, state.last_error = False, None, None
+        state.refused, state.refusal = False, None
         if state.logins == 1:
             logger.info("BTCTurk feed: logged in")
             await self._deliver(Connected())
@@ -261,7 +262,7 @@ class PrivateFeed:
 
     def _failed(self, reason: str) -> None:
         self.policy.failed()
-        self.state.last_error = self._clean(reason)
+        self.state.last_error, self.state.last_error_at = self._clean(reason), self._time()
         logger.warning("BTCTurk feed: %s", self.state.last_error)
 
     def _refused(self, refusal: str) -> None:
@@ -269,7 +270,7 @@ class PrivateFeed:
         if not self.state.refused:
             logger.warning("BTCTurk feed: login refused: %s", refusal)
         self.state.refused, self.state.refusal = True, refusal
-        self.state.last_error = f"login refused: {refusal}"
+        self.state.last_error, self.state.last_error_at = f"login refused: {refusal}", self._time()
 
     def _clean(self, text: str) -> str:
         """Return `text` shortened, without the key, the secret or a signature."""
