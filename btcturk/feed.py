@@ -48,6 +48,7 @@ DEFAULT_URL = "wss://ws-feed-pro.btcturk.com"
 SILENCE_S = 30.0
 REFUSAL_RECHECK_S = 3600.0
 STABLE_S = 60.0  # a connection up this long resets the backoff
+_WS_TIMEOUT = aiohttp.ClientWSTimeout(ws_receive=None, ws_close=2.0)  # silence is watched here
 _MAX_SHOWN = 120
 _DAY_S = 86_400.0
 
@@ -158,7 +159,7 @@ class PrivateFeed:
         started: float | None = None
         try:
             async with asyncio.timeout(self._connect_timeout_s):
-                ws = await self._session.ws_connect(self._url, autoping=True)
+                ws = await self._session.ws_connect(self._url, autoping=True, timeout=_WS_TIMEOUT)
         except aiohttp.WSServerHandshakeError as exc:
             self._failed(f"handshake refused (HTTP {exc.status})")
             return _End.BLOCKED if exc.status == 429 else _End.LOST
@@ -175,7 +176,13 @@ class PrivateFeed:
             await ws.send_str(_dump([SUBSCRIBE, self._subscription()]))
             self._failed(await self._read(ws))
             return _End.LOST
-        except (aiohttp.ClientError, OSError, TimeoutError) as exc:
+        except _Closed as closed:
+            self._failed(f"{closed} before the login was answered")
+            return _End.LOST
+        except TimeoutError:
+            self._failed("no answer to the login" if started is None else "connection timed out")
+            return _End.LOST
+        except (aiohttp.ClientError, OSError) as exc:
             self._failed(f"connection failed ({type(exc).__name__})")
             return _End.LOST
         finally:

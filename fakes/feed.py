@@ -13,7 +13,8 @@ connection (dropped, like the real feed's, while none is: the catch-up poll's jo
 subscribed ticker gets a heartbeat every `heartbeat_s`.
 
 Faults, queued with `inject()` and used by the next connections: "503" and "429" answer the
-handshake with HTTP; "refuse" refuses the next login; "stall" goes silent after login with the
+handshake with HTTP; "kick" drops the connection right after the handshake; "mute" leaves the
+login unanswered; "refuse" refuses the next login; "stall" goes silent after login with the
 socket open (nothing more is sent, heartbeats included); "close" drops the connection abruptly
 after login. `stall_now()` and `drop_now()` do the same to the open connections at once.
 """
@@ -36,7 +37,7 @@ from fakes._server import LocalServer, json_response
 from fakes.exchange_faults import CDN_503_HTML, RATE_LIMIT_BODY
 from fakes.seed import DEMO_API_KEY, DEMO_API_SECRET
 
-FeedFault = Literal["503", "429", "refuse", "stall", "close"]
+FeedFault = Literal["503", "429", "kick", "mute", "refuse", "stall", "close"]
 FEED_FAULTS: Final[frozenset[str]] = frozenset(get_args(FeedFault))
 _HANDSHAKE_FAULTS: Final = frozenset({"503", "429"})
 INVALID_KEY: Final = "Unauthorized - Invalid Public key"
@@ -189,6 +190,10 @@ class FakeFeed(LocalServer):
         ws = web.WebSocketResponse(autoping=True)
         await ws.prepare(request)
         conn = _Connection(ws, request)
+        if fault == "kick":
+            self._faults.popleft()
+            _abort(conn)
+            return ws
         self.connections += 1
         self._open.add(conn)
         self.changed.notify()
@@ -222,6 +227,9 @@ class FakeFeed(LocalServer):
 
     async def _login(self, conn: _Connection, body: dict[str, Any]) -> None:
         self.last_login = dict(body)
+        if self._faults and self._faults[0] == "mute":
+            self._faults.popleft()
+            return
         refusal = self._refusal(body)
         if refusal is None and self._faults and self._faults[0] == "refuse":
             self._faults.popleft()

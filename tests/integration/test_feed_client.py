@@ -13,7 +13,7 @@ import json
 import logging
 from collections.abc import AsyncIterator, Callable, Iterator
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 import aiohttp
 import pytest
@@ -304,6 +304,30 @@ async def test_an_abrupt_close_reconnects(
     assert sleep.delays == [0.75]  # one failure: between half and all of the 1 s step
     assert feed.state.last_error is not None
     assert "closed" in feed.state.last_error
+
+
+@pytest.mark.parametrize(
+    ("fault", "error"),
+    [
+        ("kick", "before the login was answered"),
+        ("mute", "no answer to the login"),
+    ],
+)
+async def test_a_connection_lost_before_the_login_answer_is_retried(
+    make_feed: Callable[..., PrivateFeed],
+    server: FakeFeed,
+    recorder: Recorder,
+    sleep: RecordedSleep,
+    fault: Literal["kick", "mute"],
+    error: str,
+) -> None:
+    server.inject(fault)
+    feed = make_feed(login_timeout_s=0.2)
+    async with running(feed):
+        await recorder.wait_for(Connected)
+    assert feed.state.last_error is not None
+    assert error in feed.state.last_error
+    assert (server.attempts, server.logins, len(sleep.delays)) == (2, 1, 1)
 
 
 async def test_503_and_429_handshakes_are_retried_with_backoff(
