@@ -29,6 +29,7 @@ import hashlib
 import hmac
 import json
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any, Final, Literal, get_args
 
 from aiohttp import WSMsgType, web
@@ -279,6 +280,37 @@ class FakeFeed(LocalServer):
             for pair in sorted(conn.channels):
                 last = _PRICES.get(pair, "1")
                 await _send(conn.ws, _dump([402, {"type": 402, "PS": pair, "LA": last}]))
+
+
+def trade_row(
+    pair: tuple[str, str],
+    side: Literal["buy", "sell"],
+    amount: Decimal,
+    price: Decimal,
+    *,
+    at_ms: int,
+    trade_id: int,
+    order_id: int,
+    fee_rate: Decimal = Decimal("0.002"),
+) -> dict[str, Any]:
+    """Return a fill shaped like a REST trade row: sells negative, fee and tax negative."""
+    numerator, denominator = pair
+    fee = (amount * price * fee_rate).quantize(Decimal("0.0001"))
+    tax = (fee * Decimal("0.18")).quantize(Decimal("0.0001"))
+    signed = -amount if side == "sell" else amount
+    return {
+        "price": str(price),
+        "numeratorSymbol": numerator,
+        "denominatorSymbol": denominator,
+        "orderType": side,
+        "orderId": order_id,
+        "id": trade_id,
+        "timestamp": at_ms,
+        "amount": str(signed),
+        "fee": str(-fee),
+        "tax": str(-tax),
+        "orderClientId": None,
+    }
 
 
 async def _send(ws: web.WebSocketResponse, text: str) -> None:

@@ -30,7 +30,7 @@ from btcturk.feed_messages import (
 )
 from btcturk.signing import decode_secret
 from fakes._server import Signal
-from fakes.feed import INVALID_KEY, INVALID_SIGNATURE, FakeFeed
+from fakes.feed import INVALID_KEY, INVALID_SIGNATURE, FakeFeed, trade_row
 from fakes.seed import DEMO_API_KEY, DEMO_API_SECRET
 from tests.kit.clocks import RecordedSleep
 
@@ -399,3 +399,24 @@ async def test_fake_drops_events_while_offline_unless_told_to_hold(
     async with running(make_feed()):
         await recorder.wait_for(UserTrade)
     assert [type(e) for e in recorder.events] == [Connected, UserTrade]
+
+
+async def test_fake_trade_rows_read_as_fills(
+    make_feed: Callable[..., PrivateFeed], server: FakeFeed, recorder: Recorder
+) -> None:
+    row = trade_row(
+        ("ETH", "TRY"), "sell", Decimal("0.5"), Decimal("151200"), at_ms=1, trade_id=2, order_id=3
+    )
+    assert (row["amount"], row["fee"], row["tax"]) == ("-0.5", "-151.2000", "-27.2160")
+    async with running(make_feed()):
+        await recorder.wait_for(Connected)
+        server.publish_trade(row)
+        await recorder.wait_for(UserTrade)
+    trade = recorder.of(UserTrade)[0]
+    assert isinstance(trade, UserTrade)
+    assert trade.fill is not None
+    assert (trade.fill.side, trade.fill.amount, trade.fill.fee) == (
+        "sell",
+        Decimal("0.5"),
+        Decimal("151.2000"),
+    )
