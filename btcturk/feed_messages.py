@@ -1,0 +1,184 @@
+"""Read the frames of BTCTurk's private WebSocket feed into events. Pure, no I/O.
+
+Every frame is a two-element JSON array `[type, {"type": type, ...}]`. A frame that is not
+one (garbage, a bare object, a binary frame) is skipped by the caller and counted; a type
+this module does not know is ignored. JSON numbers become `Decimal`, so no float touches an
+amount.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Literal
+
+from btcturk.amounts import AmountError, parse_decimal
+from btcturk.models import Fill
+
+VERSION = 991
+LOGIN = 114
+RESULT = 100
+SUBSCRIBE = 151
+TICKER = 402
+BALANCE_UPDATED = 201
+USER_TRADE = 423
+ORDER_MATCH = 441
+ORDER_INSERTED = 451
+ORDER_DELETED = 452
+ORDER_UPDATED = 453
+OrderKind = Literal["match", "inserted", "deleted", "updated"]
+ORDER_KINDS: dict[int, OrderKind] = {
+    ORDER_MATCH: "match",
+    ORDER_INSERTED: "inserted",
+    ORDER_DELETED: "deleted",
+    ORDER_UPDATED: "updated",
+}
+_MAX_FRAME = 1_000_000  # characters: a private event is a few hundred
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    """One well-formed frame: its type and its body."""
+
+    type: int
+    body: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Connected:
+    """The feed logged in for the first time: poll once, events follow from now on."""
+
+
+@dataclass(frozen=True, slots=True)
+class Reconnected:
+    """The feed logged in again after a gap: poll once to cover what it may have missed."""
+
+
+@dataclass(frozen=True, slots=True)
+class BalanceUpdated:
+    """Something changed the balances (201); the event does not say what: read them over REST."""
+
+    body: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class UserTrade:
+    """An order of the account filled (423): the raw row and, when it reads, the `Fill`."""
+
+    row: dict[str, Any]
+    fill: Fill | None
+
+
+@dataclass(frozen=True, slots=True)
+class OrderEvent:
+    """An order of the account matched (441), was inserted (451), deleted (452) or updated (453)."""
+
+    kind: OrderKind
+    body: dict[str, Any]
+
+
+FeedEvent = Connected | Reconnected | BalanceUpdated | UserTrade | OrderEvent
+
+
+def parse_frame(text: str) -> Frame | None:
+    """Return the frame `text` holds, or None when it is not `[type, {...}]`."""
+    if len(text) > _MAX_FRAME:
+        return None
+    try:
+        payload = json.loads(text, parse_float=Decimal)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(payload, list) or len(payload) != 2 or not isinstance(payload[1], dict):
+        return None
+    kind = _integer(payload[0])
+    return None if kind is None else Frame(kind, payload[1])
+
+
+def login_result(frame: Frame) -> tuple[bool, str] | None:
+    """Return (ok, message) of a login answer, or None when `frame` is not one."""
+    if frame.type != LOGIN or "ok" not in frame.body:
+        return None
+    message = frame.body.get("message")
+    return frame.body["ok"] is True, message if isinstance(message, str) else ""
+
+
+def event_of(frame: Frame) -> FeedEvent | None:
+    """Return the private event `frame` carries, or None for any other frame."""
+    if frame.type == BALANCE_UPDATED:
+        return BalanceUpdated(frame.body)
+    if frame.type == USER_TRADE:
+        return UserTrade(frame.body, parse_fill(frame.body))
+    kind = ORDER_KINDS.get(frame.type)
+    return None if kind is None else OrderEvent(kind, frame.body)
+
+
+def parse_fill(row: dict[str, Any]) -> Fill | None:
+    """Return the `Fill` of a trade row (REST or 423 event), or None when it lacks a field.
+
+    Amounts are made magnitudes, as in `Fill`; numbers and strings, comma or dot, are read.
+    """
+    side = row.get("orderType")
+    numerator, denominator = row.get("numeratorSymbol"), row.get("denominatorSymbol")
+    ident, order_id, at_ms = _ident(row.get("id")), _ident(row.get("orderId")), None
+    if not isinstance(row.get("timestamp"), bool):
+        at_ms = _integer(row.get("timestamp"))
+    amounts = [_amount(row.get(name)) for name in ("price", "amount", "fee", "tax")]
+    if (
+        side not in ("buy", "sell")
+        or not (isinstance(numerator, str) and numerator)
+        or not (isinstance(denominator, str) and denominator)
+        or ident is None
+        or order_id is None
+        or at_ms is None
+        or amounts[0] is None
+        or amounts[1] is None
+    ):
+        return None
+    price, amount, fee, tax = (abs(value) if value is not None else Decimal(0) for value in amounts)
+    return Fill(
+        id=ident,
+        order_id=order_id,
+        at_ms=at_ms,
+        numerator=numerator.upper(),
+        denominator=denominator.upper(),
+        side="buy" if side == "buy" else "sell",
+        price=price,
+        amount=amount,
+        fee=fee,
+        tax=tax,
+        fee_currency=denominator.upper(),
+    )
+
+
+def _integer(value: object) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().isdigit() and len(value) < 20:
+        return int(value)
+    if isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
+        return int(value)
+    return None
+
+
+def _ident(value: object) -> str | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | str) and str(value).strip():
+        return str(value).strip()
+    return None
+
+
+def _amount(value: object) -> Decimal | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int | Decimal):
+        return Decimal(value) if Decimal(value).is_finite() else None
+    if isinstance(value, str):
+        try:
+            return parse_decimal(value)
+        except AmountError:
+            return None
+    return None
