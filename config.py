@@ -41,6 +41,11 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         btcturk_api_secret=reader.base64_secret("BTCTURK_API_SECRET"),
         telegram_api_url=reader.url("TELEGRAM_API_URL", "https://api.telegram.org"),
         btcturk_api_url=reader.url("BTCTURK_API_URL", "https://api.btcturk.com"),
+        btcturk_ws_url=reader.url("BTCTURK_WS_URL", "wss://ws-feed-pro.btcturk.com", scheme="wss?"),
+        websocket=reader.choice("WEBSOCKET", "auto", ("AUTO", "OFF")).lower() == "auto",
+        feed_poll_interval_s=reader.integer(
+            "FEED_POLL_INTERVAL_SECONDS", 300, minimum=1, maximum=86_400
+        ),
         quote_currency=reader.currency("QUOTE_CURRENCY", "TRY"),
         timezone=reader.zone("TIMEZONE", "Europe/Istanbul"),
         data_dir=reader.data_dir(),
@@ -109,10 +114,11 @@ class EnvReader:
             raise ConfigError(name, "lists no chat ID")
         return frozenset(ids)
 
-    def url(self, name: str, default: str) -> str:
+    def url(self, name: str, default: str, *, scheme: str = "https?") -> str:
         value = self.optional(name, default).rstrip("/")
-        if not re.fullmatch(r"https?://[^\s/]+(/\S*)?", value):
-            raise ConfigError(name, f"{value[:60]!r} is not an http(s) URL")
+        if not re.fullmatch(scheme + r"://[^\s/]+(/\S*)?", value):
+            kind = "an http(s)" if scheme == "https?" else "a ws(s)"
+            raise ConfigError(name, f"{value[:60]!r} is not {kind} URL")
         return value
 
     def currency(self, name: str, default: str) -> str:

@@ -20,6 +20,9 @@ class Settings:
     btcturk_api_secret: str = field(repr=False)
     telegram_api_url: str = "https://api.telegram.org"
     btcturk_api_url: str = "https://api.btcturk.com"
+    btcturk_ws_url: str = "wss://ws-feed-pro.btcturk.com"
+    websocket: bool = True  # WEBSOCKET=auto: use the private feed when the key may
+    feed_poll_interval_s: int = 300  # the safety poll while the feed is healthy
     quote_currency: str = "TRY"
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/Istanbul"))
     data_dir: Path = Path("data")

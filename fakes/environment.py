@@ -27,9 +27,14 @@ def bot_environment(
     exchange_url: str,
     data_dir: str | Path,
     chat_ids: Iterable[int] = (DEMO_CHAT_ID,),
+    feed_url: str | None = None,
     **overrides: str,
 ) -> dict[str, str]:
-    """Return the variables that point the bot at the fakes; `overrides` are added last."""
+    """Return the variables that point the bot at the fakes; `overrides` are added last.
+
+    Without a fake feed's `feed_url` the WebSocket feed is off: never the real one.
+    """
+    feed = {"BTCTURK_WS_URL": feed_url} if feed_url else {"WEBSOCKET": "off"}
     return (
         demo_credentials(chat_ids)
         | {
@@ -37,5 +42,6 @@ def bot_environment(
             "BTCTURK_API_URL": exchange_url,
             "DATA_DIR": str(data_dir),
         }
+        | feed
         | overrides
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import NamedTuple, TypeVar
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -20,7 +20,7 @@ from core.refresh_button import button_data
 from core.texts.balance import balance_reply
 from core.texts.errors import exchange_error_message, stale_notice
 from core.texts.general import help_message, unknown_command_message, usage_message
-from core.texts.status import StatusFacts, status_message
+from core.texts.status import FeedFacts, StatusFacts, status_message
 from handlers.context import BotContext
 from handlers.replies import KeyboardFor, reply_html
 from services.context import Services
@@ -138,8 +138,31 @@ async def status(update: Update, context: BotContext) -> None:
         key_retry_at=key_retry_at(services),
         data_notes=services.client.data_notes.summary(),
         history_refused=services.history.refused,
+        feed=feed_facts(services),
     )
     await reply_html(update, status_message(facts, view))
+
+
+def feed_facts(services: Services) -> FeedFacts | None:
+    """Return what /status shows of the live feed, None when it is off."""
+    if services.feed is None:
+        return None
+    state = services.feed.state
+    now = services.clock()
+    midnight = now.astimezone(services.settings.timezone).replace(
+        hour=0, minute=0, second=0, microsecond=0
+    )
+    return FeedFacts(
+        connected_since=_moment(state.connected_since) if services.feed.healthy else None,
+        last_event_at=_moment(state.last_event_at),
+        reconnects_today=state.reconnects_since(midnight.timestamp()),
+        refused=state.refused,
+        safety_poll_s=services.settings.feed_poll_interval_s,
+    )
+
+
+def _moment(unix_s: float | None) -> datetime | None:
+    return None if unix_s is None else datetime.fromtimestamp(unix_s, UTC)
 
 
 def key_retry_at(services: Services) -> datetime | None:

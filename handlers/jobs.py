@@ -10,6 +10,7 @@ from telegram.ext import Application
 from handlers.context import BotContext
 from services.heartbeat import write_heartbeat
 from services.periodic import Periodic
+from store.models import NewNotification
 
 DELIVERY_INTERVAL_S = 2.0
 FIRST_RUN_S = 1.0
@@ -20,13 +21,30 @@ _PERIODIC = "periodic"
 JobCallback = Callable[[BotContext], Awaitable[None]]
 
 
-async def poll_balances(context: BotContext) -> None:
-    """Compare balances with the last snapshot, write the heartbeat, deliver what is owed."""
+async def poll_balances(context: BotContext, *, woken: bool = False) -> None:
+    """Compare balances with the last snapshot, write the heartbeat, deliver what is owed.
+
+    A scheduled poll is skipped while the private feed is healthy and a poll ran within the
+    safety interval (the feed `woken` it), unless a change waits for its explanation.
+    """
     services = context.services
+    feed = services.feed
+    told: list[NewNotification] = []
+    if feed is not None:
+        if not woken and not feed.scheduled_poll_due() and not services.monitor.waiting:
+            services.store.db.check_present()
+            write_heartbeat(services.settings.data_dir, services.clock(), True)
+            return
+        feed.polled()
+        chats = services.roster.chat_ids()
+        interval_s = services.settings.poll_interval_s
+        told = await feed.refusal_notices(services.store, services.views, chats, interval_s)
+        if told:
+            await services.store.enqueue(told)
     outcome = await services.monitor.poll()
     services.store.db.check_present()  # a deleted DATA_DIR gets no heartbeat: unhealthy
     write_heartbeat(services.settings.data_dir, services.clock(), outcome.succeeded)
-    if outcome.queued:
+    if outcome.queued or told:
         await services.deliverer.deliver_due()
 
 
@@ -63,6 +81,9 @@ def schedule_jobs(application: Application, poll_interval_s: float) -> None:  # 
 
     periodic = Periodic(report)
     application.bot_data[_PERIODIC] = periodic
+    services = application.bot_data.services
+    if services is not None and services.feed is not None:
+        services.feed.start(lambda: poll_balances(BotContext(application), woken=True))
     periodic.every(poll_interval_s, lambda: run(poll_balances), first_s=FIRST_RUN_S, name="poll")
     periodic.every(
         DELIVERY_INTERVAL_S, lambda: run(deliver_outbox), first_s=FIRST_RUN_S, name="deliver"
@@ -86,3 +107,6 @@ async def stop_jobs(application: Application) -> None:  # type: ignore[type-arg]
     periodic = application.bot_data.pop(_PERIODIC, None)
     if isinstance(periodic, Periodic):
         await periodic.stop()
+    services = application.bot_data.services
+    if services is not None and services.feed is not None:
+        await services.feed.stop()

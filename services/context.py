@@ -12,6 +12,7 @@ from btcturk.client import BtcTurkClient
 from core.settings import Settings
 from services.chats import ChatViews
 from services.delivery import Deliverer
+from services.feed import FeedWatch
 from services.history import HistoryAccess
 from services.monitor import Monitor
 from services.portfolio import PortfolioService
@@ -36,3 +37,4 @@ class Services:
     deliverer: Deliverer
     views: ChatViews
     roster: Roster
+    feed: FeedWatch | None = None  # the private WebSocket feed, unless WEBSOCKET=off

@@ -118,6 +118,11 @@ class Monitor:
         self._down_since: str | None = None
         self._down_reason: str | None = None
 
+    @property
+    def waiting(self) -> bool:
+        """Tell whether a change waits for its explanation (held, or an open remainder)."""
+        return self._held_polls > 0 or self._open is not None
+
     async def poll(self) -> PollOutcome:
         """Poll once (one poll at a time); never raises for an exchange failure."""
         async with self._lock:

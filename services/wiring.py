@@ -17,6 +17,7 @@ from core.settings import Settings
 from services.chats import ChatViews
 from services.context import Services
 from services.delivery import Deliverer
+from services.feed import FeedWatch
 from services.history import HistoryAccess
 from services.monitor import Monitor
 from services.portfolio import PortfolioService
@@ -85,6 +86,17 @@ async def build_services(
     history = HistoryAccess(client, store)
     explainer = history if settings.explain_changes else None
     quiet = QuietPolicy(store, settings.quiet_hours, settings.timezone)
+    feed = None
+    if settings.websocket:
+        feed = FeedWatch(
+            session,
+            client,
+            settings.btcturk_ws_url,
+            settings.btcturk_api_key,
+            settings.btcturk_api_secret,
+            safety_poll_s=settings.feed_poll_interval_s,
+            time_source=clocks.exchange_time,
+        )
     return Services(
         settings=settings,
         session=session,
@@ -115,4 +127,5 @@ async def build_services(
         ),
         views=views,
         roster=roster,
+        feed=feed,
     )

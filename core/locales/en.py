@@ -273,4 +273,13 @@ TEXTS: dict[str, str] = {
     "history.withdrawal": "{when} ⬆️ Withdrawal {amount} {asset}",
     "history.withdrawal_costs": "{when} ⬆️ Withdrawal {amount} {asset} · {costs}",
     "history.usage": "Usage: /history [N]   e.g. /history 20 (N from 1 to {most})",
+    # the private WebSocket feed
+    "status.feed_live": "⚡ Live feed connected since {since}",
+    "status.feed_last_event": "⚡ Last live event {when}",
+    "status.feed_reconnects": "⚡ Live feed reconnects today: {count}",
+    "status.feed_safety": "Checking balances every {interval} while the live feed is up",
+    "status.feed_down": "⚡ Live feed reconnecting; balances are checked every {interval} meanwhile",
+    "status.feed_refused": "⚡ Live feed refused: the API key lacks the WebSocket permission (or is bound to another IP). Balances are checked every {interval}.",
+    "status.feed_off": "⚡ Live feed off (WEBSOCKET=off)",
+    "feed.refused": "⚡ Live alerts are off: BTCTurk refused the API key on its WebSocket feed (give the key the WebSocket permission, and check its IP restriction). Changes still come with the regular check every {interval}.",
 }

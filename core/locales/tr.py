@@ -273,4 +273,13 @@ TEXTS: dict[str, str] = {
     "history.withdrawal": "{when} ⬆️ Çekme {amount} {asset}",
     "history.withdrawal_costs": "{when} ⬆️ Çekme {amount} {asset} · {costs}",
     "history.usage": "Kullanım: /history [N]   örn. /history 20 (N 1 ile {most} arası)",
+    # the private WebSocket feed
+    "status.feed_live": "⚡ Canlı akış bağlı (bağlantı: {since})",
+    "status.feed_last_event": "⚡ Son canlı olay {when}",
+    "status.feed_reconnects": "⚡ Canlı akış bugün yeniden bağlanma: {count}",
+    "status.feed_safety": "Canlı akış açıkken bakiyeler her {interval} kontrol ediliyor",
+    "status.feed_down": "⚡ Canlı akış yeniden bağlanıyor; bu arada bakiyeler her {interval} kontrol ediliyor",
+    "status.feed_refused": "⚡ Canlı akış reddedildi: API anahtarında WebSocket izni yok (ya da anahtar başka bir IP'ye bağlı). Bakiyeler her {interval} kontrol ediliyor.",
+    "status.feed_off": "⚡ Canlı akış kapalı (WEBSOCKET=off)",
+    "feed.refused": "⚡ Canlı bildirimler kapalı: BTCTurk, WebSocket akışında API anahtarını reddetti (anahtara WebSocket izni verin ve IP kısıtlamasını kontrol edin). Değişiklikler her {interval} yapılan düzenli kontrolle gelmeye devam eder.",
 }

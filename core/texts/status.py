@@ -33,6 +33,17 @@ class DataNoteKind(Protocol):
 
 
 @dataclass(frozen=True, slots=True)
+class FeedFacts:
+    """What /status shows of the private WebSocket feed."""
+
+    connected_since: datetime | None  # None: not connected now
+    last_event_at: datetime | None
+    reconnects_today: int
+    refused: bool
+    safety_poll_s: int
+
+
+@dataclass(frozen=True, slots=True)
 class StatusFacts:
     """Everything /status reports, gathered by the caller."""
 
@@ -51,6 +62,7 @@ class StatusFacts:
     data_notes: Sequence[DataNoteKind] = field(default_factory=tuple)
     clock_stepped_s: float | None = None  # our clock stepped since the offset was measured
     history_refused: bool = False  # the key lacks the Account permission: changes unexplained
+    feed: FeedFacts | None = None  # None: WEBSOCKET=off
 
 
 def status_message(facts: StatusFacts, view: View) -> str:
@@ -79,7 +91,7 @@ def status_message(facts: StatusFacts, view: View) -> str:
         seconds = view.lang.amount(Decimal(abs(facts.clock_offset_ms)) / 1000, 1)
         key = "status.clock_behind" if facts.clock_offset_ms > 0 else "status.clock_ahead"
         lines.append(view.t(key, seconds=seconds))
-    lines.append(view.t("status.interval", interval=interval(facts.poll_interval_s, view)))
+    lines += _feed_lines(facts, view)
     lines.append(view.t("status.alerts", chat=facts.chat_alerts, all=facts.all_alerts))
     lines.append(view.t("status.next_summary", when=view.when(facts.next_summary_at)))
     if facts.pending_notifications:
@@ -128,3 +140,31 @@ def _duration(seconds: float, view: View) -> str:
     if seconds < 1:
         return view.t("duration.ms", n=round(seconds * 1000))
     return view.t("duration.seconds", n=view.lang.amount(Decimal(repr(seconds)), 2))
+
+
+def _feed_lines(facts: StatusFacts, view: View) -> list[str]:
+    """Return how balances are watched: the live feed's state and the poll's interval."""
+    every = interval(facts.poll_interval_s, view)
+    feed = facts.feed
+    if feed is None:
+        return [view.t("status.feed_off"), view.t("status.interval", interval=every)]
+    if feed.refused:
+        return [view.t("status.feed_refused", interval=every)]
+    if feed.connected_since is None:
+        lines = [view.t("status.feed_down", interval=every)]
+    else:
+        safety = interval(feed.safety_poll_s, view)
+        lines = [
+            view.t("status.feed_live", since=view.when(feed.connected_since)),
+            view.t("status.feed_safety", interval=safety),
+        ]
+    if feed.last_event_at is not None:
+        lines.append(view.t("status.feed_last_event", when=view.when(feed.last_event_at)))
+    if feed.reconnects_today:
+        lines.append(view.t("status.feed_reconnects", count=feed.reconnects_today))
+    return lines
+
+
+def feed_refused_notice(poll_interval_s: int, view: View) -> str:
+    """Say once that BTCTurk refused the live feed, and that the regular check goes on."""
+    return view.t("feed.refused", interval=interval(poll_interval_s, view))

@@ -1,0 +1,138 @@
+"""The private feed as the bot uses it: an event wakes the poll, and the poll does the rest.
+
+A fill or a balance update on BTCTurk's WebSocket feed starts a poll at once, so change
+detection, explanations, thresholds and the outbox work as for any poll: one path for every
+alert, whatever woke it. After every login (the first, and each reconnect) the bot polls once,
+to cover what happened while the feed was down. While the feed is healthy the scheduled poll
+runs only every FEED_POLL_INTERVAL_SECONDS, as a safety net.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Awaitable, Callable
+
+import aiohttp
+
+from btcturk.client import BtcTurkClient
+from btcturk.feed import SILENCE_S, FeedState, PrivateFeed
+from btcturk.feed_messages import BalanceUpdated, Connected, FeedEvent, Reconnected, UserTrade
+from core.texts.status import feed_refused_notice
+from services.chats import ChatViews
+from store.models import NewNotification
+from store.store import Store
+
+log = logging.getLogger(__name__)
+TOLD_KEY = "feed_refused_told"
+
+Poll = Callable[[], Awaitable[object]]
+_WAKING = (Connected, Reconnected, BalanceUpdated, UserTrade)
+
+
+class FeedWatch:
+    """Run the private feed and poll whenever it says something changed."""
+
+    def __init__(
+        self,
+        session: aiohttp.ClientSession,
+        client: BtcTurkClient,
+        url: str,
+        api_key: str,
+        api_secret: str,
+        *,
+        safety_poll_s: float,
+        time_source: Callable[[], float] = time.time,
+        monotonic: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self._feed = PrivateFeed(
+            session,
+            url,
+            api_key,
+            api_secret,
+            on_event=self._on_event,
+            stamp=lambda: int(time_source() * 1000) + client.clock_offset_ms,
+            time_source=time_source,
+            monotonic=monotonic,
+            sleep=sleep,
+        )
+        self._time = time_source
+        self._monotonic = monotonic
+        self._safety_poll_s = safety_poll_s
+        self._wake = asyncio.Event()
+        self._tasks: list[asyncio.Task[None]] = []
+        self._last_poll: float | None = None
+        self.woken_polls = 0
+
+    @property
+    def state(self) -> FeedState:
+        """Return what /status shows of the feed."""
+        return self._feed.state
+
+    @property
+    def healthy(self) -> bool:
+        """Tell whether the feed is logged in and heard from within its silence limit."""
+        state = self._feed.state
+        heard = state.last_message_at
+        return state.connected and heard is not None and self._time() - heard < SILENCE_S
+
+    def start(self, poll: Poll) -> None:
+        """Start the feed, and the task that runs `poll` each time the feed wakes it."""
+        loop = asyncio.get_running_loop()
+        self._tasks = [
+            loop.create_task(self._feed.run(), name="feed"),
+            loop.create_task(self._poll_when_woken(poll), name="feed:poll"),
+        ]
+
+    async def stop(self) -> None:
+        """Stop the feed and its polls."""
+        tasks, self._tasks = self._tasks, []
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    def polled(self) -> None:
+        """Note that a poll ran, whatever started it."""
+        self._last_poll = self._monotonic()
+
+    def scheduled_poll_due(self) -> bool:
+        """Tell whether the scheduled poll should run: always, unless the feed is healthy and
+        a poll ran within the safety interval."""
+        if not self.healthy or self._last_poll is None:
+            return True
+        return self._monotonic() - self._last_poll >= self._safety_poll_s
+
+    async def refusal_notices(
+        self, store: Store, views: ChatViews, chats: list[int], poll_interval_s: int
+    ) -> list[NewNotification]:
+        """Return the chats' notice when the feed was refused, once (across restarts too);
+        after a login that worked, a later refusal is told again."""
+        told = await store.get_meta(TOLD_KEY) is not None
+        state = self._feed.state
+        if state.refused and not told:
+            await store.set_meta(TOLD_KEY, "1")
+            return await views.notifications(
+                chats, "status", lambda view: feed_refused_notice(poll_interval_s, view)
+            )
+        if told and state.logins and not state.refused:
+            await store.set_meta(TOLD_KEY, None)
+        return []
+
+    async def _on_event(self, event: FeedEvent) -> None:
+        if isinstance(event, _WAKING):
+            self._wake.set()  # events that come while a poll runs wake one more poll
+
+    async def _poll_when_woken(self, poll: Poll) -> None:
+        while True:
+            await self._wake.wait()
+            self._wake.clear()
+            self.woken_polls += 1
+            try:
+                await poll()
+            except Exception:
+                log.exception("the poll the feed woke failed")
