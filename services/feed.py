@@ -65,7 +65,6 @@ class FeedWatch:
         self._wake = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
         self._last_poll: float | None = None
-        self.woken_polls = 0
 
     @property
     def state(self) -> FeedState:
@@ -131,7 +130,6 @@ class FeedWatch:
         while True:
             await self._wake.wait()
             self._wake.clear()
-            self.woken_polls += 1
             try:
                 await poll()
             except Exception:

@@ -189,9 +189,7 @@ class Monitor:
     ) -> _Report:
         report = _Report()
         await self._follow_up(portfolio, now, report)
-        changes = detect_changes(
-            previous, current, include_order_moves=self._settings.notify_order_changes
-        )
+        changes = self._changes(previous, current, portfolio)
         if not changes:
             self._held_polls = 0
             return report
@@ -211,6 +209,24 @@ class Monitor:
         text = _change_text(changes, explanation, portfolio)
         report.owed += await self._views.notifications(self._chats, "change", text)
         return report
+
+    def _changes(
+        self, previous: Mapping[str, Holding], current: Mapping[str, Holding], portfolio: Portfolio
+    ) -> list[BalanceChange]:
+        """Return the changes to report: totals, order moves when asked, and (when the history
+        explains changes) a withdrawal request, which only moves money into locked."""
+        changes = detect_changes(
+            previous, current, include_order_moves=self._settings.notify_order_changes
+        )
+        if self._history is None:
+            return changes
+        now = _requested(portfolio)
+        grown = {a for a, amount in now.items() if amount > self._requested.get(a, 0)}
+        grown -= {c.asset for c in changes}
+        if not grown:
+            return changes
+        moves = detect_changes(previous, current, include_order_moves=True)
+        return sorted(changes + [c for c in moves if c.asset in grown], key=lambda c: c.asset)
 
     async def _explain(
         self,

@@ -1,0 +1,198 @@
+"""Change alerts that say why, from the fake exchange's history, end to end.
+
+The fake exchange runs on the test's clock here, so its history rows fall inside the windows
+the bot asks for, and the bot's request stamps match the fake's clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from config import Settings
+from fakes.exchange import FakeBtcTurk
+from tests.e2e.conftest import ALLOWED_CHAT, BotHarness, FakeClock, poll, sent_to, services_of
+from tests.kit.wiring import BotWiring
+
+StartBot = Callable[[Settings], Any]
+HISTORY_PATHS = (
+    "/api/v1/users/transactions/trade",
+    "/api/v1/users/transactions/crypto",
+    "/api/v1/users/transactions/fiat",
+)
+
+
+@pytest.fixture
+async def exchange(clock: FakeClock) -> AsyncIterator[FakeBtcTurk]:
+    async with FakeBtcTurk(clock=lambda: clock().timestamp()) as server:
+        yield server
+
+
+@pytest.fixture(autouse=True)
+def stamps_on_the_test_clock(wiring: BotWiring, clock: FakeClock) -> None:
+    wiring.exchange_time = lambda: clock().timestamp()
+
+
+@pytest.fixture
+async def bot(
+    make_settings: Callable[..., Settings], start_bot: StartBot
+) -> AsyncIterator[BotHarness]:
+    async with start_bot(make_settings(EXPLAIN_CHANGES="true")) as harness:
+        await poll(harness)  # the baseline snapshot
+        yield harness
+
+
+def alerts(bot: BotHarness) -> list[list[str]]:
+    return [m.plain_text.splitlines() for m in sent_to(bot, ALLOWED_CHAT, "🔔")]
+
+
+def history_requests(exchange: FakeBtcTurk) -> int:
+    return sum(exchange.calls[path] for path in HISTORY_PATHS)
+
+
+async def test_a_buy_in_three_fills_is_one_line_with_its_average_fee_and_tax(
+    bot: BotHarness,
+) -> None:
+    bot.clock.advance(seconds=30)
+    bot.exchange.ledger.buy("BTCTRY", "0.005", "3512000", fills=3)
+    await poll(bot)
+
+    [alert] = alerts(bot)
+    print("\n".join(alert))
+    assert alert[0] == "🔔 Balance changed"
+    assert alert[1] == "🟢 Bought 0.00500000 BTC at avg 3,512,000.00 TRY (3 fills)"
+    assert alert[2].startswith("    fee 21.07 + tax 3.79 TRY · ")
+    assert not any("not in the history" in line for line in alert)
+
+
+async def test_a_sell_a_deposit_and_a_withdrawal_with_fee(bot: BotHarness) -> None:
+    bot.clock.advance(seconds=30)
+    bot.exchange.ledger.sell("USDTTRY", "100", "41.5")
+    bot.exchange.ledger.deposit("BTC", "0.01")
+    bot.exchange.ledger.withdraw("TRY", "1000", fee="3.5")
+    await poll(bot)
+
+    [alert] = alerts(bot)
+    print("\n".join(alert))
+    text = "\n".join(alert)
+    assert "🔴 Sold 100.00 USDT at avg 41.50 TRY (1 fill)" in text
+    assert "📥 Deposit 0.01000000 BTC" in text
+    assert "📤 Withdrawal 1,000.00 TRY · fee 3.50 TRY" in text
+    assert "not in the history" not in text
+    assert history_requests(bot.exchange) == 3  # one per history endpoint
+
+
+async def test_a_pending_withdrawal_is_told_as_requested(bot: BotHarness) -> None:
+    bot.exchange.ledger.withdraw("USDT", "100", fee="1", pending=True)
+    await poll(bot)
+
+    texts = ["\n".join(a) for a in alerts(bot)]
+    print([m.plain_text for m in bot.telegram.sent], bot.exchange.balances)
+    assert len(texts) == 1
+    assert "⏳ Withdrawal of 101.00 USDT requested (pending)" in texts[0]
+
+
+async def test_nothing_changed_costs_no_history_request(bot: BotHarness) -> None:
+    before = history_requests(bot.exchange)
+    await poll(bot)
+    await poll(bot)
+    assert history_requests(bot.exchange) == before == 0
+    assert alerts(bot) == []
+
+
+async def test_history_lagging_one_poll_holds_the_alert_then_explains_it(bot: BotHarness) -> None:
+    bot.exchange.ledger.deposit("BTC", "0.25", lag=1)  # listed from the second answer on
+    await poll(bot)
+    assert alerts(bot) == []  # held: the history may list it at the next poll
+    await poll(bot)
+
+    [alert] = alerts(bot)
+    print("\n".join(alert))
+    assert "📥 Deposit 0.25000000 BTC" in alert
+    assert not any("not in the history" in line for line in alert)
+
+
+async def test_a_change_the_history_never_lists_goes_out_after_two_polls(bot: BotHarness) -> None:
+    bot.exchange.set_balance("USDT", "1600.25")  # no history row behind it
+    await poll(bot)
+    await poll(bot)
+    assert alerts(bot) == []
+    await poll(bot)
+
+    [alert] = alerts(bot)
+    print("\n".join(alert))
+    assert any(line.startswith("❔ +100.00 USDT") for line in alert)
+
+
+async def test_a_key_without_the_account_permission_alerts_as_before_and_says_so_once(
+    bot: BotHarness,
+) -> None:
+    bot.exchange.account_permission = False
+    bot.exchange.set_balance("USDT", "1600.25")
+    await poll(bot)
+    bot.exchange.set_balance("USDT", "1700.25")
+    await poll(bot)
+
+    first, second = alerts(bot)
+    assert first[1:3] == ["USDT 1,500.25 → 1,600.25", "    +100.00 USDT  ≈ +4,150.00 TRY"]
+    assert second[1] == "USDT 1,600.25 → 1,700.25"
+    notices = sent_to(bot, ALLOWED_CHAT, "🔑")
+    assert len(notices) == 1
+    assert "Account permission" in notices[0].plain_text
+    assert history_requests(bot.exchange) == 1  # refused once, then not asked again
+    [status] = await bot.ask("/status")
+    assert "lacks the Account permission" in status.plain_text
+
+
+async def test_a_restart_explains_nothing_twice(
+    make_settings: Callable[..., Settings], start_bot: StartBot, clock: FakeClock
+) -> None:
+    settings = make_settings(EXPLAIN_CHANGES="true")
+    async with start_bot(settings) as first:
+        await poll(first)
+        first.exchange.ledger.buy("BTCTRY", "0.001", "3500000")
+        await poll(first)
+        sent_before = len(alerts(first))
+    clock.advance(seconds=20)
+    async with start_bot(settings) as second:
+        second.exchange.ledger.buy("BTCTRY", "0.002", "3500000")
+        await poll(second)
+        later = alerts(second)[sent_before:]
+
+    assert sent_before == 1
+    [alert] = later
+    print("\n".join(alert))
+    assert alert[1] == "🟢 Bought 0.00200000 BTC at avg 3,500,000.00 TRY (1 fill)"
+
+
+async def test_history_lists_the_last_transactions_newest_first(bot: BotHarness) -> None:
+    bot.exchange.ledger.buy("BTCTRY", "0.005", "3512000", fills=2)
+    bot.clock.advance(minutes=5)
+    bot.exchange.ledger.deposit("TRY", "10000")
+    [reply] = await bot.ask("/history")
+    lines = reply.plain_text.splitlines()
+    print("\n".join(lines))
+    assert lines[0].startswith("📜 Last 2 transactions")
+    assert "Deposit 10,000.00 TRY" in lines[1]
+    assert "Buy 0.00500000 BTC at avg 3,512,000.00 TRY (2 fills)" in lines[2]
+    [usage] = await bot.ask("/history lots")
+    assert usage.plain_text.startswith("Usage: /history [N]")
+
+
+async def test_the_summary_tells_a_deposit_from_the_market(bot: BotHarness) -> None:
+    services = services_of(bot)
+    yesterday = bot.clock().astimezone(services.settings.timezone).date() - timedelta(days=1)
+    from store.models import DailyPortfolio
+
+    portfolio = await services.portfolio.portfolio(max_age_s=0)
+    await services.store.save_daily_portfolio(DailyPortfolio(yesterday, portfolio.total, {}))
+    bot.exchange.ledger.deposit("TRY", "10000")
+    await poll(bot)
+    [summary] = await bot.ask("/summary")
+    lines = summary.plain_text.splitlines()
+    print("\n".join(lines))
+    assert lines[2] == "Since yesterday: ▲ +10,000.00 TRY (+0.03%)"
+    assert any(line.startswith("Net deposits: +10,000.00 TRY") for line in lines)
