@@ -114,9 +114,9 @@ def level_for(outbox_kind: str, levels: Mapping[str, Level]) -> Level:
     return Level.ON if setting is None else levels.get(setting, Level.ON)
 
 
-def is_order_moves_only(changes: Sequence[BalanceChange]) -> bool:
-    """Tell whether every change is an order placed or cancelled (no balance moved)."""
-    return bool(changes) and all(change.is_order_move for change in changes)
+def change_kind(changes: Sequence[BalanceChange]) -> str:
+    """Return the outbox kind of a change alert: "order" when only orders moved, else "change"."""
+    return "order" if changes and all(c.is_order_move for c in changes) else "change"
 
 
 def levels_to_db(levels: Mapping[str, Level]) -> str | None:

@@ -36,6 +36,12 @@ class SentMessage:
     photo_size: int | None
     caption: str | None
     at: float
+    disable_notification: bool = False  # sent without sound
+
+    @property
+    def silent(self) -> bool:
+        """Tell whether the message arrived without sound."""
+        return self.disable_notification
 
 
 @dataclass(frozen=True)
@@ -125,6 +131,11 @@ class Params:
         if value is None or isinstance(value, str):
             return value
         return json.dumps(value)
+
+    def flag(self, name: str) -> bool:
+        """Return a boolean parameter (JSON true, or "true" in a form); absent is False."""
+        value = self.values.get(name)
+        return value is True or (isinstance(value, str) and value.lower() == "true")
 
     def integer(self, name: str) -> int | None:
         """Return an integer parameter or raise 400 when it is not one."""

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 
 from btcturk.errors import AuthError, BadResponse, BtcTurkError, KeyPaused, StampRejected
 from core.changes import Holding, detect_changes, is_suspicious
+from core.notify import Level, change_kind
 from core.settings import Settings
 from core.texts.notices import (
     change_alert,
@@ -128,13 +129,22 @@ class Monitor:
         portfolio: Portfolio,
     ) -> list[NewNotification]:
         changes = detect_changes(
-            previous, current, include_order_moves=self._settings.notify_order_changes
+            previous, current, include_order_moves=await self._order_moves_wanted()
         )
         if not changes:
             return []
         return await self._views.notifications(
-            self._chats, "change", lambda view: change_alert(changes, portfolio, view)
+            self._chats, change_kind(changes), lambda view: change_alert(changes, portfolio, view)
         )
+
+    async def _order_moves_wanted(self) -> bool:
+        """Tell whether any chat hears of orders placed or cancelled (/notify orders)."""
+        default = self._settings.notify_order_changes
+        for chat_id in self._chats:
+            level = (await self._store.chat_settings(chat_id)).notify.get("orders")
+            if default if level is None else level is not Level.OFF:
+                return True
+        return False
 
     @property
     def _chats(self) -> list[int]:

@@ -81,7 +81,9 @@ async def build_services(
     if last_day is not None:
         portfolio.remember_priced(last_day.values)
     views = ChatViews(store, settings.language, settings.timezone, clocks.wall)
-    quiet = QuietPolicy(store, settings.quiet_hours, settings.timezone)
+    quiet = QuietPolicy(
+        store, settings.quiet_hours, settings.timezone, order_changes=settings.notify_order_changes
+    )
     return Services(
         settings=settings,
         session=session,
