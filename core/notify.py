@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from enum import Enum
 
 from core.changes import BalanceChange
+from core.quiet import QuietHours
 
 
 class Level(Enum):
@@ -92,6 +93,28 @@ def parse_switch(args: Sequence[str]) -> bool:
     if level is Level.OFF:
         return False
     raise ValueError("expected on or off")
+
+
+class QuietChoice(Enum):
+    """A /quiet answer that is not a span: no quiet hours, or the bot's default ones."""
+
+    OFF = "off"
+    DEFAULT = "default"
+
+
+_QUIET_WORDS = {
+    "off": QuietChoice.OFF,
+    "kapalı": QuietChoice.OFF,
+    "default": QuietChoice.DEFAULT,
+    "varsayılan": QuietChoice.DEFAULT,
+}
+
+
+def parse_quiet(args: Sequence[str]) -> QuietHours | QuietChoice:
+    """Read `/quiet 23:00-07:00`, `/quiet off` or `/quiet default`; ValueError otherwise."""
+    text = " ".join(args).strip()
+    choice = _QUIET_WORDS.get(text.casefold())
+    return choice if choice is not None else QuietHours.parse(text)
 
 
 def default_levels(*, order_changes: bool) -> dict[str, Level]:

@@ -132,11 +132,6 @@ class Params:
             return value
         return json.dumps(value)
 
-    def flag(self, name: str) -> bool:
-        """Return a boolean parameter (JSON true, or "true" in a form); absent is False."""
-        value = self.values.get(name)
-        return value is True or (isinstance(value, str) and value.lower() == "true")
-
     def integer(self, name: str) -> int | None:
         """Return an integer parameter or raise 400 when it is not one."""
         value = self.values.get(name)
