@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from config import Settings
+from handlers.commands import REFRESH_PREFIX
 from tests.e2e.conftest import ALLOWED_CHAT, ALLOWED_GROUP, BotHarness, services_of
 from tests.e2e.test_whitelist import GuardWatch
 from tests.kit.wiring import BotWiring
@@ -108,3 +109,23 @@ async def test_a_member_may_read_the_settings_but_not_change_them(
     assert settings.plain_text.startswith("⚙️ Settings of this chat")
     assert refusal.plain_text.startswith(REFUSED)
     assert stored.notify == {}
+
+
+async def test_with_group_members_none_a_member_s_button_press_is_answered_briefly(
+    make_settings: Callable[..., Settings], start_bot: StartBot
+) -> None:
+    settings = make_settings(ALLOWED_USER_IDS=str(OWNER), GROUP_MEMBERS="none")
+    async with start_bot(settings) as bot:
+        watch = GuardWatch(bot)
+        [answer] = await bot.ask(
+            "/balance", chat_id=ALLOWED_GROUP, chat_type="supergroup", user_id=OWNER
+        )
+        reads = bot.exchange.calls["balances"]
+        pressed = bot.telegram.send_callback(
+            ALLOWED_GROUP, REFRESH_PREFIX, message_id=answer.message_id, user_id=MEMBER
+        )
+        await watch.wait_guarded([pressed])
+
+    [callback] = bot.telegram.answered_callbacks
+    assert callback.text == "🔒 Only the bot's owners can do that here."
+    assert bot.exchange.calls["balances"] == reads
