@@ -168,6 +168,8 @@ def build_application(
         refusal_bot=refusal_bot,
         monotonic=clocks.guard,
         migrated_chat_ids=roster.migrated,
+        allowed_user_ids=settings.allowed_user_ids,
+        group_members=settings.group_members,
     )
     backlog = ChatBacklog(
         guard.is_allowed,
@@ -218,6 +220,9 @@ def build_application(
     application.add_handler(CommandHandler("lang", chat_settings.set_language))
     application.add_handler(CommandHandler("mute", chat_settings.mute))
     application.add_handler(CommandHandler("unmute", chat_settings.unmute))
+    application.add_handler(CommandHandler("notify", chat_settings.notify))
+    application.add_handler(CommandHandler("quiet", chat_settings.quiet))
+    application.add_handler(CommandHandler("chart_in_summary", chat_settings.chart_in_summary))
     application.add_handler(
         CallbackQueryHandler(callbacks.refresh_balance, pattern=f"^{commands.REFRESH_PREFIX}")
     )

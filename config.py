@@ -18,6 +18,7 @@ from core.settings import Settings as Settings
 
 CREDENTIAL_VARIABLES = ("TELEGRAM_BOT_TOKEN", "BTCTURK_API_KEY", "BTCTURK_API_SECRET")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+REPORT_KINDS = ("daily", "weekly", "monthly")
 _TOKEN = re.compile(r"\d+:[A-Za-z0-9_-]{20,}")
 _CURRENCY = re.compile(r"[A-Z0-9]{2,10}")
 _CLOCK_TIME = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
@@ -60,6 +61,9 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         language=reader.choice("LANGUAGE", "tr", ("TR", "EN")).lower(),
         quiet_hours=reader.quiet_hours("QUIET_HOURS"),
         log_format=reader.choice("LOG_FORMAT", "TEXT", ("TEXT", "JSON")).lower(),
+        allowed_user_ids=reader.user_ids("ALLOWED_USER_IDS"),
+        group_members=reader.choice("GROUP_MEMBERS", "READ", ("READ", "NONE")).lower(),
+        reports=reader.reports("REPORTS"),
     )
 
 
@@ -113,6 +117,25 @@ class EnvReader:
         if not ids:
             raise ConfigError(name, "lists no chat ID")
         return frozenset(ids)
+
+    def user_ids(self, name: str) -> frozenset[int]:
+        """Return optional comma-separated Telegram user IDs (positive integers)."""
+        ids = set()
+        for part in self.optional(name, "").split(","):
+            part = part.strip()
+            if not part:
+                continue
+            if not re.fullmatch(r"\d{1,20}", part):
+                raise ConfigError(name, f"{part[:20]!r} is not a user ID (a positive integer)")
+            ids.add(int(part))
+        return frozenset(ids)
+
+    def reports(self, name: str) -> frozenset[str]:
+        """Return the reports to send: some of daily, weekly and monthly."""
+        parts = {p.strip().lower() for p in self.optional(name, "daily").split(",") if p.strip()}
+        if not parts or not parts <= set(REPORT_KINDS):
+            raise ConfigError(name, f"must list some of {', '.join(REPORT_KINDS)}")
+        return frozenset(parts)
 
     def url(self, name: str, default: str, *, scheme: str = "https?") -> str:
         value = self.optional(name, default).rstrip("/")

@@ -40,6 +40,9 @@ COMMANDS: tuple[Command, ...] = (
     Command("unmute"),
     Command("settings"),
     Command("lang", True),
+    Command("notify", True),
+    Command("quiet", True),
+    Command("chart_in_summary", True),
     Command("status"),
     Command("help"),
 )

@@ -37,6 +37,9 @@ class Settings:
     language: str = "tr"
     quiet_hours: QuietHours | None = None
     log_format: str = "text"
+    allowed_user_ids: frozenset[int] = frozenset()  # empty: every member of an allowed group acts
+    group_members: str = "read"  # what other members of an allowed group may do: read or none
+    reports: frozenset[str] = frozenset({"daily"})  # daily, weekly, monthly
 
     @property
     def telegram_base_url(self) -> str:

@@ -309,6 +309,7 @@ class MessageMethods:
                 photo_size=photo_size,
                 caption=caption,
                 at=time.monotonic(),
+                disable_notification=params.flag("disable_notification"),
             )
         )
 

@@ -36,6 +36,12 @@ class SentMessage:
     photo_size: int | None
     caption: str | None
     at: float
+    disable_notification: bool = False  # sent without sound
+
+    @property
+    def silent(self) -> bool:
+        """Tell whether the message arrived without sound."""
+        return self.disable_notification
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,9 @@
-"""The whitelist: one guard in front of every handler, for every kind of update."""
+"""The whitelist: one guard in front of every handler, for every kind of update.
+
+In an allowed group with ALLOWED_USER_IDS set, only those users may run the commands that
+change something (WRITE_COMMANDS); the other members may read, or do nothing when
+GROUP_MEMBERS is `none`. A refused member gets one short reply an hour at most, with no figure.
+"""
 
 from __future__ import annotations
 
@@ -19,6 +24,11 @@ log = logging.getLogger(__name__)
 GUARD_GROUP = -100  # lower groups run first: nothing runs before the guard
 REFUSAL_INTERVAL_S = 3600.0
 MAX_REMEMBERED_STRANGERS = 10_000
+GROUP_TYPES = frozenset({"group", "supergroup"})
+# Commands that change what the bot does for the whole group.
+WRITE_COMMANDS = frozenset(
+    {"alert", "unalert", "mute", "unmute", "lang", "notify", "quiet", "chart_in_summary"}
+)
 
 
 class AccessGuard:
@@ -32,6 +42,8 @@ class AccessGuard:
         refusal_bot: Bot | None = None,
         monotonic: Callable[[], float] = time.monotonic,
         migrated_chat_ids: Collection[int] = frozenset(),
+        allowed_user_ids: frozenset[int] = frozenset(),
+        group_members: str = "read",
     ) -> None:
         """Guard `allowed_chat_ids`; refusals go through `refusal_bot`, one with no rate limiter."""
         self.allowed_chat_ids = allowed_chat_ids
@@ -41,6 +53,9 @@ class AccessGuard:
         self._monotonic = monotonic
         self._last_refusal: dict[int, float] = {}
         self._budget = RefusalBudget(monotonic=monotonic)
+        self.allowed_user_ids = allowed_user_ids  # empty: every group member may act
+        self.group_members = group_members  # "read" or "none"
+        self._last_member_refusal: dict[tuple[int, int], float] = {}
 
     def is_allowed(self, update: object) -> bool:
         """Tell whether `update` comes from a whitelisted chat (deny when there is no chat)."""
@@ -58,6 +73,8 @@ class AccessGuard:
     async def check(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Stop a stranger's update before any other handler sees it."""
         if self.is_allowed(update):
+            assert isinstance(update, Update)
+            await self._check_member(update, context)
             return
         chat_id, user_id = _ids(update)
         if chat_id is None and user_id is None:  # nobody sent it, e.g. an update emptied on receipt
@@ -102,6 +119,65 @@ class AccessGuard:
             }
         self._last_refusal[chat_id] = now
 
+    def member_may(self, update: Update, bot_username: str) -> bool:
+        """Tell whether the sender of `update` may do what it asks in this chat."""
+        chat, user = update.effective_chat, update.effective_user
+        if not self.allowed_user_ids or chat is None or chat.type not in GROUP_TYPES:
+            return True
+        if user is not None and user.id in self.allowed_user_ids:
+            return True
+        if update.callback_query is not None:  # the Refresh button: a read
+            return self.group_members == "read"
+        message = update.message
+        if message is None or not addressed_to_bot(message, bot_username):
+            return True  # not a command to this bot: service messages, chatter, edits
+        if self.group_members != "read":
+            return False
+        return command_name(message) not in WRITE_COMMANDS
+
+    async def _check_member(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Stop a group member's command that needs rights the member lacks, answering politely."""
+        if self.member_may(update, context.bot.username):
+            return
+        chat_id, user_id = _ids(update)
+        log.info("refused a command from user_id=%s in group %s: no rights", user_id, chat_id)
+        try:
+            await self._refuse_member(update, context, chat_id, user_id)
+        except TelegramError as error:
+            log.warning("could not send the refusal to chat %s: %s", chat_id, error)
+        finally:
+            raise ApplicationHandlerStop
+
+    async def _refuse_member(
+        self,
+        update: Update,
+        context: ContextTypes.DEFAULT_TYPE,
+        chat_id: int | None,
+        user_id: int | None,
+    ) -> None:
+        """Answer a member at most once an hour per group, with no figure."""
+        user = update.effective_user
+        lang = get_lang((user.language_code or "")[:2] if user else "", self._default_language)
+        if update.callback_query is not None:
+            await update.callback_query.answer(lang.t("member.refused_short"))
+            return
+        if chat_id is None or user_id is None:
+            return
+        key, now = (chat_id, user_id), self._monotonic()
+        last = self._last_member_refusal.get(key)
+        if last is not None and now - last < REFUSAL_INTERVAL_S:
+            return
+        if not self._budget.take():
+            return
+        if len(self._last_member_refusal) >= MAX_REMEMBERED_STRANGERS:
+            self._last_member_refusal.clear()
+        self._last_member_refusal[key] = now
+        text = lang.t("member.refused" if self.group_members == "read" else "member.refused_none")
+        bot = self._refusal_bot or context.bot
+        message = update.message
+        reply_to = message.message_id if message is not None else None
+        await bot.send_message(chat_id, text, parse_mode="HTML", reply_to_message_id=reply_to)
+
 
 def install_guard(application: Application, guard: AccessGuard) -> None:  # type: ignore[type-arg]
     """Put `guard` in front of every handler of `application`."""
@@ -120,6 +196,12 @@ def _asks_something(update: Update, bot_username: str) -> bool:
     addressed to this bot in a group (joins, edits and other bots' commands do not)."""
     message = update.message
     return message is not None and addressed_to_bot(message, bot_username)
+
+
+def command_name(message: Message) -> str:
+    """Return the command `message` starts with, without / and bot name: "alert"."""
+    command = next(iter(message.parse_entities([MessageEntity.BOT_COMMAND]).values()), "")
+    return command.lstrip("/").partition("@")[0].lower()
 
 
 def addressed_to_bot(message: Message, bot_username: str) -> bool:

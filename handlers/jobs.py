@@ -49,9 +49,11 @@ async def poll_balances(context: BotContext, *, woken: bool = False) -> None:
 
 
 async def daily_summary(context: BotContext) -> None:
-    """Queue and deliver today's summary for the chats that are owed it."""
+    """Queue and deliver today's summary, then the weekly and monthly reports owed."""
     services = context.services
-    if await services.summaries.send_due():
+    queued = await services.summaries.send_due()
+    queued += await services.summaries.reports.send_due()
+    if queued:
         await services.deliverer.deliver_due()
 
 

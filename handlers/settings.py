@@ -1,16 +1,27 @@
-"""/settings, /lang, /mute and /unmute: how this chat hears from the bot."""
+"""/settings, /lang, /mute, /unmute, /notify, /quiet, /chart_in_summary: how a chat hears."""
 
 from __future__ import annotations
 
 from telegram import Update
 
 from core.i18n import LANGUAGES
+from core.notify import (
+    Level,
+    QuietChoice,
+    default_levels,
+    effective_levels,
+    parse_notify,
+    parse_quiet,
+    parse_switch,
+)
 from core.quiet import parse_mute_duration
+from core.texts.notify import notify_changed, notify_message
 from core.texts.settings import ChatSettingsView, settings_message
 from core.texts.status import interval
 from handlers.commands import chat_view
 from handlers.context import BotContext
 from handlers.replies import reply_html
+from services.context import Services
 
 
 async def show_settings(update: Update, context: BotContext) -> None:
@@ -19,14 +30,17 @@ async def show_settings(update: Update, context: BotContext) -> None:
     assert chat is not None
     view = await chat_view(update, services)
     settings = services.settings
+    chat_settings = await services.store.chat_settings(chat.id)
+    quiet_hours = chat_settings.quiet_hours_or(settings.quiet_hours)
     facts = ChatSettingsView(
         quote=settings.quote_currency,
         summary_time=f"{settings.daily_summary_time:%H:%M}",
-        summary_chart=settings.summary_chart,
+        summary_chart=chat_settings.summary_chart_or(settings.summary_chart),
         poll_interval=interval(settings.poll_interval_s, view),
         order_changes=settings.notify_order_changes,
-        quiet_hours=None if settings.quiet_hours is None else str(settings.quiet_hours),
-        muted_until=(await services.store.chat_settings(chat.id)).muted_until,
+        quiet_hours=None if quiet_hours is None else str(quiet_hours),
+        muted_until=chat_settings.muted_until,
+        notify=await _levels(services, chat.id),
     )
     await reply_html(update, settings_message(facts, view))
 
@@ -74,3 +88,67 @@ async def unmute(update: Update, context: BotContext) -> None:
     await reply_html(update, text)
     if released:
         await services.deliverer.deliver_due()
+
+
+async def _levels(services: Services, chat_id: int) -> dict[str, Level]:
+    """Return how the chat hears each kind now."""
+    defaults = default_levels(order_changes=services.settings.notify_order_changes)
+    return effective_levels((await services.store.chat_settings(chat_id)).notify, defaults)
+
+
+async def notify(update: Update, context: BotContext) -> None:
+    """Show or set how this chat hears each kind: /notify changes silent."""
+    services, chat = context.services, update.effective_chat
+    assert chat is not None
+    view = await chat_view(update, services)
+    args = context.args or []
+    if not args:
+        await reply_html(update, notify_message(await _levels(services, chat.id), view))
+        return
+    try:
+        kinds, level = parse_notify(args)
+    except ValueError:
+        await reply_html(update, view.t("notify.usage"))
+        return
+    chosen = dict((await services.store.chat_settings(chat.id)).notify)
+    chosen.update(dict.fromkeys(kinds, level))
+    await services.store.set_notify(chat.id, chosen)
+    await reply_html(update, notify_changed(kinds, level, view))
+
+
+async def quiet(update: Update, context: BotContext) -> None:
+    """Set this chat's quiet hours: /quiet 23:00-07:00, /quiet off, /quiet default."""
+    services, chat = context.services, update.effective_chat
+    assert chat is not None
+    view = await chat_view(update, services)
+    default = services.settings.quiet_hours
+    try:
+        span = parse_quiet(context.args or [])
+    except ValueError:
+        await reply_html(update, view.t("quiet.usage"))
+        return
+    if span is QuietChoice.OFF:
+        await services.store.set_quiet_hours(chat.id, None, off=True)
+        await reply_html(update, view.t("quiet.off"))
+        return
+    if span is QuietChoice.DEFAULT:
+        await services.store.set_quiet_hours(chat.id, None)
+        hours = str(default) if default is not None else view.t("settings.quiet_none")
+        await reply_html(update, view.t("quiet.default", hours=hours))
+        return
+    await services.store.set_quiet_hours(chat.id, span)
+    await reply_html(update, view.t("quiet.set", hours=str(span)))
+
+
+async def chart_in_summary(update: Update, context: BotContext) -> None:
+    """Choose whether this chat's summary comes with a chart: /chart_in_summary on|off."""
+    services, chat = context.services, update.effective_chat
+    assert chat is not None
+    view = await chat_view(update, services)
+    try:
+        wanted = parse_switch(context.args or [])
+    except ValueError:
+        await reply_html(update, view.t("chart_in_summary.usage"))
+        return
+    await services.store.set_summary_chart(chat.id, wanted)
+    await reply_html(update, view.t("chart_in_summary.on" if wanted else "chart_in_summary.off"))

@@ -10,6 +10,8 @@ cannot parse goes out as plain text. When the database cannot record a send, not
 sent until it can; an upgraded group is followed to its new ID.
 During a chat's mute or the quiet hours, change and threshold alerts wait; when the hold
 ends they go out as one digest. Urgent threshold alerts and summaries are never held.
+Each chat's notification levels (/notify) apply here: a kind set `off` is dropped unsent, one
+set `silent` goes with Telegram's disable_notification (urgent alerts always ring).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from telegram.error import (
     TimedOut,
 )
 
+from core.notify import Level, level_for
 from core.plain import cannot_parse, plain_text
 from core.quiet import HELD_KINDS
 from core.split import split_message
@@ -51,6 +54,7 @@ MAX_BACKOFF_S = 300.0
 SEND_TIMEOUT_S = 20.0  # how long a send waits for Telegram's answer
 PATIENT_TIMEOUT_S = 120.0  # the same, for the one retry of a send that was not answered
 GONE_CHAT_HINTS = ("chat not found", "user not found", "peer_id_invalid", "group chat was")
+OFF_REASON = "off in this chat's notification settings"
 
 
 def retry_delay(attempts: int) -> float:
@@ -125,7 +129,12 @@ class Deliverer:
         try:
             while not self._stopped and not self._unrecorded:
                 due = await self._store.due_notifications(self._clock(), BATCH, chat_id)
-                count, finished = await self._deliver_chat(await self._release(due), worker)
+                kept = await self._drop_unwanted(due)
+                if kept is None:
+                    break
+                wanted, silent = kept
+                released = await self._release(wanted)
+                count, finished = await self._deliver_chat(released, worker, silent)
                 sent += count
                 if len(due) < BATCH or not finished:
                     break
@@ -165,6 +174,34 @@ class Deliverer:
                 return False
         return True
 
+    async def _drop_unwanted(
+        self, items: list[OutboxItem]
+    ) -> tuple[list[OutboxItem], frozenset[int]] | None:
+        """Drop the kinds the chat turned off; return the rest and the ids that go silently.
+
+        None when the database cannot record the drop.
+        """
+        if self._quiet is None or not items:
+            return items, frozenset()
+        chat_id = items[0].chat_id
+        levels = await self._quiet.levels(chat_id)
+        kept: list[OutboxItem] = []
+        off: list[OutboxItem] = []
+        silent: set[int] = set()
+        for item in items:
+            level = level_for(item.kind, levels)
+            if level is Level.OFF:
+                off.append(item)
+                continue
+            if level is Level.SILENT and item.kind != "urgent":
+                silent.add(item.id)
+            kept.append(item)
+        if off:
+            log.debug("chat %d turned off %d queued message(s): dropped", chat_id, len(off))
+            if not await self._finish(off, OFF_REASON):
+                return None
+        return kept, frozenset(silent)
+
     async def _release(self, items: list[OutboxItem]) -> list[OutboxItem]:
         """Hold what waits for the end of a mute or quiet hours; return what goes now."""
         if self._quiet is None or not items:
@@ -177,39 +214,46 @@ class Deliverer:
             await self._store.hold([i.id for i in held], until)
         return [i for i in items if i.kind not in HELD_KINDS]
 
-    async def _deliver_chat(self, items: list[OutboxItem], worker: _Worker) -> tuple[int, bool]:
+    async def _deliver_chat(
+        self, items: list[OutboxItem], worker: _Worker, silent: frozenset[int] = frozenset()
+    ) -> tuple[int, bool]:
         """Send one chat's messages in order; stop at the first one that must be retried."""
         held = [i for i in items if i.held and i.kind in HELD_KINDS and i.photo is None]
         if len(held) > 1 and self._views is not None:
-            if not await self._deliver_digest(held, worker):
+            quietly = all(i.id in silent for i in held)
+            if not await self._deliver_digest(held, worker, quietly):
                 return 0, False
             items = [i for i in items if i not in held]
             sent = 1
         else:
             sent = 0
         for item in items:
-            if self._stopped or self._unrecorded or not await self._deliver(item, worker):
+            if self._stopped or self._unrecorded:
+                return sent, False
+            if not await self._deliver(item, worker, item.id in silent):
                 return sent, False
             sent += 1
         return sent, True
 
-    async def _deliver_digest(self, held: list[OutboxItem], worker: _Worker) -> bool:
+    async def _deliver_digest(
+        self, held: list[OutboxItem], worker: _Worker, silent: bool = False
+    ) -> bool:
         """Send alerts held by quiet hours or a mute as one message (split only if too long)."""
         assert self._views is not None
         first = held[0]
         view = await self._views.view(first.chat_id)
         text = "\n\n".join([view.t("digest.title", count=len(held)), *(i.text for i in held)])
         for part in split_message(text):
-            outcome, error = await self._send(first, part, None, worker)
+            outcome, error = await self._send(first, part, None, worker, silent)
             if outcome is Outcome.DROPPED:
                 return await self._finish(held, str(error))
             if outcome is not Outcome.SENT:
                 return await self._failed(first, outcome, error)
         return await self._finish(held, None)
 
-    async def _deliver(self, item: OutboxItem, worker: _Worker) -> bool:
+    async def _deliver(self, item: OutboxItem, worker: _Worker, silent: bool = False) -> bool:
         """Try one message; return True when it is finished (sent or dropped for good)."""
-        outcome, error = await self._send(item, item.text, item.photo, worker)
+        outcome, error = await self._send(item, item.text, item.photo, worker, silent)
         if outcome is Outcome.SENT:
             return await self._finish([item], None)
         if outcome is Outcome.DROPPED:
@@ -240,7 +284,12 @@ class Deliverer:
         return False
 
     async def _send(
-        self, item: OutboxItem, text: str, photo: bytes | None, worker: _Worker
+        self,
+        item: OutboxItem,
+        text: str,
+        photo: bytes | None,
+        worker: _Worker,
+        silent: bool = False,
     ) -> tuple[Outcome, TelegramError | None]:
         """Send one message (as plain text if Telegram cannot parse it) and classify the result."""
         chat_id = item.chat_id
@@ -249,7 +298,7 @@ class Deliverer:
         wait_s = PATIENT_TIMEOUT_S if item.unconfirmed else SEND_TIMEOUT_S
         try:
             try:
-                await self._post(chat_id, text, photo, "HTML", wait_s)
+                await self._post(chat_id, text, photo, "HTML", wait_s, silent)
             except BadRequest as error:
                 if not cannot_parse(error.message):
                     raise
@@ -257,7 +306,7 @@ class Deliverer:
                     "Telegram cannot parse %s message %d to chat %d (%s); sent as plain text",
                     item.kind, item.id, chat_id, error,
                 )  # fmt: skip
-                await self._post(chat_id, plain_text(text), photo, None, wait_s)
+                await self._post(chat_id, plain_text(text), photo, None, wait_s, silent)
         except ChatMigrated as error:
             if self._migrate is not None:
                 return Outcome.RETRY, error
@@ -279,14 +328,31 @@ class Deliverer:
         return Outcome.SENT, None
 
     async def _post(
-        self, chat_id: int, text: str, photo: bytes | None, parse_mode: str | None, wait_s: float
+        self,
+        chat_id: int,
+        text: str,
+        photo: bytes | None,
+        parse_mode: str | None,
+        wait_s: float,
+        silent: bool = False,
     ) -> None:
         if photo is not None:
             await self._bot.send_photo(
-                chat_id, photo, caption=text, parse_mode=parse_mode, read_timeout=wait_s
+                chat_id,
+                photo,
+                caption=text,
+                parse_mode=parse_mode,
+                read_timeout=wait_s,
+                disable_notification=silent,
             )
         else:
-            await self._bot.send_message(chat_id, text, parse_mode=parse_mode, read_timeout=wait_s)
+            await self._bot.send_message(
+                chat_id,
+                text,
+                parse_mode=parse_mode,
+                read_timeout=wait_s,
+                disable_notification=silent,
+            )
 
     async def _retry(self, item: OutboxItem, outcome: Outcome, error: TelegramError | None) -> None:
         if isinstance(error, RetryAfter):

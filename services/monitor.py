@@ -25,6 +25,7 @@ from btcturk.models import History
 from core.changes import BalanceChange, Holding, detect_changes, is_suspicious
 from core.explain import Explanation, Remainder, explain, explain_remainders
 from core.i18n import View
+from core.notify import Level, change_kind
 from core.settings import Settings
 from core.texts.explain import explained_change_alert, follow_up_message
 from core.texts.history import history_permission_notice
@@ -189,7 +190,7 @@ class Monitor:
     ) -> _Report:
         report = _Report()
         await self._follow_up(portfolio, now, report)
-        changes = self._changes(previous, current, portfolio)
+        changes = await self._changes(previous, current, portfolio)
         if not changes:
             self._held_polls = 0
             return report
@@ -207,16 +208,16 @@ class Monitor:
             remainders = explanation.remainders()
             self._open = _OpenChange(remainders, since, now) if remainders else None
         text = _change_text(changes, explanation, portfolio)
-        report.owed += await self._views.notifications(self._chats, "change", text)
+        report.owed += await self._views.notifications(self._chats, change_kind(changes), text)
         return report
 
-    def _changes(
+    async def _changes(
         self, previous: Mapping[str, Holding], current: Mapping[str, Holding], portfolio: Portfolio
     ) -> list[BalanceChange]:
         """Return the changes to report: totals, order moves when asked, and (when the history
         explains changes) a withdrawal request, which only moves money into locked."""
         changes = detect_changes(
-            previous, current, include_order_moves=self._settings.notify_order_changes
+            previous, current, include_order_moves=await self._order_moves_wanted()
         )
         if self._history is None:
             return changes
@@ -297,6 +298,15 @@ class Monitor:
         self._open = _OpenChange(remainders, still.since, still.sent_at, still.polls_left)
         if not remainders or still.polls_left <= 0:
             self._open = None
+
+    async def _order_moves_wanted(self) -> bool:
+        """Tell whether any chat hears of orders placed or cancelled (/notify orders)."""
+        default = self._settings.notify_order_changes
+        for chat_id in self._chats:
+            level = (await self._store.chat_settings(chat_id)).notify.get("orders")
+            if default if level is None else level is not Level.OFF:
+                return True
+        return False
 
     @property
     def _chats(self) -> list[int]:

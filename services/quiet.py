@@ -1,29 +1,50 @@
-"""Whether a chat's alerts wait right now: its mute, or the bot's quiet hours."""
+"""How a chat hears its messages right now: its mute, its quiet hours, its notification levels."""
 
 from __future__ import annotations
 
 from datetime import datetime, tzinfo
 
+from core.notify import Level, default_levels, effective_levels
 from core.quiet import QuietHours
 from store.store import Store
 
 
 class QuietPolicy:
-    """Tell until when a chat's change and threshold alerts are held."""
+    """Tell until when a chat's change and threshold alerts are held, and which kinds it hears."""
 
-    def __init__(self, store: Store, quiet_hours: QuietHours | None, tz: tzinfo) -> None:
+    def __init__(
+        self,
+        store: Store,
+        quiet_hours: QuietHours | None,
+        tz: tzinfo,
+        *,
+        order_changes: bool = False,
+    ) -> None:
+        """`quiet_hours` and `order_changes` are the defaults of a chat that set nothing."""
         self._store = store
         self._quiet_hours = quiet_hours
         self._tz = tz
+        self._defaults = default_levels(order_changes=order_changes)
 
     async def held_until(self, chat_id: int, now: datetime) -> datetime | None:
         """Return when the chat's hold ends, or None when alerts go out now."""
         ends: list[datetime] = []
-        muted_until = (await self._store.chat_settings(chat_id)).muted_until
+        settings = await self._store.chat_settings(chat_id)
+        muted_until = settings.muted_until
         if muted_until is not None and muted_until > now:
             ends.append(muted_until)
-        if self._quiet_hours is not None:
-            end = self._quiet_hours.end_after(now.astimezone(self._tz))
+        quiet_hours = settings.quiet_hours_or(self._quiet_hours)
+        if quiet_hours is not None:
+            end = quiet_hours.end_after(now.astimezone(self._tz))
             if end is not None:
                 ends.append(end)
         return max(ends) if ends else None
+
+    async def levels(self, chat_id: int) -> dict[str, Level]:
+        """Return how the chat hears each kind: its own choice, else the default."""
+        chosen = (await self._store.chat_settings(chat_id)).notify
+        return effective_levels(chosen, self._defaults)
+
+    def default_levels(self) -> dict[str, Level]:
+        """Return the levels of a chat that set nothing."""
+        return dict(self._defaults)

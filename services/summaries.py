@@ -32,6 +32,7 @@ from services.chats import ChatViews
 from services.history import SLACK, HistoryAccess, to_ms
 from services.notifications import notifications_for
 from services.portfolio import PortfolioService
+from services.reports import Reports
 from services.roster import Roster
 from store.models import DailyPortfolio, NewNotification
 from store.store import Store
@@ -77,6 +78,7 @@ class Summaries:
         self._portfolio = portfolio
         self._store = store
         self._clock = clock
+        self.reports = Reports(settings, store, views, clock, self._roster)
 
     def next_time(self) -> datetime:
         """Return when the next scheduled summary is due (aware, in the bot's time zone)."""
@@ -127,14 +129,21 @@ class Summaries:
             view = await self._views.view(chat_id)
             text = summary_message(portfolio, previous, view, scheduled=True, split=split)
             parts = notifications_for([chat_id], "summary", text)
-            if self._settings.summary_chart:
+            if await self._chart_wanted(chat_id):
                 parts += await self._chart(chat_id, portfolio, day, view, charts)
+            if "daily" not in self._settings.reports:  # the day's value is still kept
+                parts = []
             if await self._store.record_summary(chat_id, day, parts):
                 sent += 1
         log.info("daily summary queued for %d chat(s)", sent)
         if sent:
             self._last_sent_at = booted
         return sent
+
+    async def _chart_wanted(self, chat_id: int) -> bool:
+        """Tell whether the chat's summary comes with a chart (its choice, else SUMMARY_CHART)."""
+        chat = await self._store.chat_settings(chat_id)
+        return chat.summary_chart_or(self._settings.summary_chart)
 
     async def _count_later_days_as(self, day: date) -> None:
         """Take summaries dated after `day` (sent while the clock was ahead) as `day`'s."""

@@ -85,7 +85,9 @@ async def build_services(
     views = ChatViews(store, settings.language, settings.timezone, clocks.wall)
     history = HistoryAccess(client, store)
     explainer = history if settings.explain_changes else None
-    quiet = QuietPolicy(store, settings.quiet_hours, settings.timezone)
+    quiet = QuietPolicy(
+        store, settings.quiet_hours, settings.timezone, order_changes=settings.notify_order_changes
+    )
     feed = None
     if settings.websocket:
         feed = FeedWatch(

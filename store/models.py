@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
 
+from core.notify import Level
+from core.quiet import QuietHours
 from core.summary import DailyPortfolio
 from core.thresholds import Direction
 
@@ -69,6 +72,23 @@ class ChatSettings:
     language: str | None = None
     muted_until: datetime | None = None
     last_summary_day: date | None = None
+
+    notify: Mapping[str, Level] = field(default_factory=dict)  # the kinds the chat set itself
+    quiet_hours: QuietHours | None = None  # its own quiet hours, unless `quiet_off`
+    quiet_off: bool = False  # the chat turned quiet hours off (the default has some)
+    summary_chart: bool | None = None
+    last_weekly_report: date | None = None  # the Monday that began the week last reported
+    last_monthly_report: date | None = None  # the 1st of the month last reported
+
+    def quiet_hours_or(self, default: QuietHours | None) -> QuietHours | None:
+        """Return the chat's quiet hours: its own, none if it turned them off, else `default`."""
+        if self.quiet_off:
+            return None
+        return self.quiet_hours if self.quiet_hours is not None else default
+
+    def summary_chart_or(self, default: bool) -> bool:
+        """Tell whether the chat's summary comes with a chart (its choice, else `default`)."""
+        return default if self.summary_chart is None else self.summary_chart
 
 
 TransactionKey = tuple[str, str]

@@ -89,6 +89,13 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         )""",
         "CREATE INDEX money_flows_by_time ON money_flows (at)",
     ),
+    (  # per-chat notification settings, quiet hours, summary chart and report markers
+        "ALTER TABLE chat_settings ADD COLUMN notify TEXT",
+        "ALTER TABLE chat_settings ADD COLUMN quiet_hours TEXT",
+        "ALTER TABLE chat_settings ADD COLUMN summary_chart INTEGER",
+        "ALTER TABLE chat_settings ADD COLUMN last_weekly_report TEXT",
+        "ALTER TABLE chat_settings ADD COLUMN last_monthly_report TEXT",
+    ),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 
 from core.changes import Holding
+from core.notify import Level
+from core.quiet import QuietHours
 from core.thresholds import AlertSpec
 from store import alerts, chats, history, outbox, portfolio, snapshots
 from store.database import Database
@@ -145,6 +147,40 @@ class Store:
             if last is not None and last >= day:
                 return False
             chats.set_last_summary_day(conn, chat_id, day)
+            outbox.enqueue(conn, items, now)
+            return True
+
+        return await self.db.run(write)
+
+    async def set_notify(self, chat_id: int, levels: Mapping[str, Level]) -> None:
+        """Store the notification levels the chat chose itself."""
+        chosen = dict(levels)
+        await self.db.run(lambda conn: chats.set_notify(conn, chat_id, chosen))
+
+    async def set_quiet_hours(
+        self, chat_id: int, hours: QuietHours | None, *, off: bool = False
+    ) -> None:
+        """Store the chat's quiet hours (`off`: none; neither: the default)."""
+        await self.db.run(lambda conn: chats.set_quiet_hours(conn, chat_id, hours, off=off))
+
+    async def set_summary_chart(self, chat_id: int, chart: bool | None) -> None:
+        """Store whether the chat's summary comes with a chart; None: the default."""
+        await self.db.run(lambda conn: chats.set_summary_chart(conn, chat_id, chart))
+
+    async def record_report(
+        self, chat_id: int, kind: str, period: date, notifications: Sequence[NewNotification]
+    ) -> bool:
+        """Enqueue the chat's `kind` report for the period starting `period`, once per period."""
+        if any(n.chat_id != chat_id for n in notifications):
+            raise ValueError(f"report for chat {chat_id} addressed to another chat")
+        now, items = self._clock(), list(notifications)
+
+        def write(conn: sqlite3.Connection) -> bool:
+            settings = chats.chat_settings(conn, chat_id)
+            last = settings.last_weekly_report if kind == "weekly" else settings.last_monthly_report
+            if last is not None and last >= period:
+                return False
+            chats.set_last_report(conn, chat_id, kind, period)
             outbox.enqueue(conn, items, now)
             return True
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from html import escape
 
 from core.i18n import View
+from core.notify import Level
+from core.texts.notify import notify_rows
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,6 +23,7 @@ class ChatSettingsView:
     order_changes: bool
     quiet_hours: str | None
     muted_until: datetime | None
+    notify: Mapping[str, Level] = field(default_factory=dict)  # every kind, when given
 
 
 def settings_message(facts: ChatSettingsView, view: View) -> str:
@@ -34,10 +38,7 @@ def settings_message(facts: ChatSettingsView, view: View) -> str:
             time=facts.summary_time,
         ),
         view.t("settings.poll", interval=facts.poll_interval),
-        view.t(
-            "settings.orders",
-            state=view.t("settings.on" if facts.order_changes else "settings.off"),
-        ),
+        *_orders_or_levels(facts, view),
         view.t("settings.quiet", hours=facts.quiet_hours or view.t("settings.quiet_none")),
     ]
     if facts.muted_until is not None and facts.muted_until > view.now:
@@ -45,3 +46,11 @@ def settings_message(facts: ChatSettingsView, view: View) -> str:
     else:
         lines.append(view.t("settings.unmuted"))
     return "\n".join(lines)
+
+
+def _orders_or_levels(facts: ChatSettingsView, view: View) -> list[str]:
+    """Return the notification levels, or (without them) whether order moves are reported."""
+    if facts.notify:
+        return [view.t("settings.notify"), *notify_rows(facts.notify, view)]
+    state = view.t("settings.on" if facts.order_changes else "settings.off")
+    return [view.t("settings.orders", state=state)]

@@ -158,7 +158,12 @@ async def test_settings_show_what_applies_to_the_chat(
         "Time zone: Istanbul",
         "Daily summary: 09:00",
         "Balances checked every hour",
-        "Orders placed or cancelled: not reported",
+        "Notifications (/notify):",
+        "Balance changes: on",
+        "Orders placed or cancelled: off",
+        "Threshold alerts: on",
+        "Summaries and reports: on",
+        "BTCTurk outages: on",
         "Quiet hours: 23:00-08:00",
         "🔔 Not muted",
     ]
