@@ -20,6 +20,7 @@ from config import CREDENTIAL_VARIABLES, ConfigError, Settings, load_settings
 from fakes.console import HELP, run_console_command
 from fakes.environment import bot_environment
 from fakes.exchange import FakeBtcTurk
+from fakes.feed import FakeFeed
 from fakes.seed import DEMO_CHAT_ID
 from fakes.telegram import FakeTelegram, SentMessage
 from lifecycle import run_bot
@@ -38,7 +39,8 @@ Type a command and press Enter:
 DEMO_POLL_INTERVAL_S = "5"
 REPLY_TIMEOUT_S = 15.0
 QUIET_AFTER_S = 0.5
-ENDPOINT_VARIABLES = ("TELEGRAM_API_URL", "BTCTURK_API_URL", "ALLOWED_CHAT_IDS")
+ENDPOINT_VARIABLES = ("TELEGRAM_API_URL", "BTCTURK_API_URL", "BTCTURK_WS_URL", "ALLOWED_CHAT_IDS")
+MOVES = frozenset({"deposit", "withdraw", "buy", "sell", "order", "cancel", "release"})
 
 
 def run_demo(stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> int:
@@ -47,7 +49,11 @@ def run_demo(stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> int:
 
 
 def demo_environment(
-    env: Mapping[str, str], telegram_url: str, exchange_url: str, data_dir: str
+    env: Mapping[str, str],
+    telegram_url: str,
+    exchange_url: str,
+    data_dir: str,
+    feed_url: str | None = None,
 ) -> dict[str, str]:
     """Return `env` without credentials, pointed at the simulated servers."""
     kept = {k: v for k, v in env.items() if k not in CREDENTIAL_VARIABLES + ENDPOINT_VARIABLES}
@@ -55,14 +61,17 @@ def demo_environment(
         telegram_url,
         exchange_url,
         env.get("DATA_DIR") or data_dir,
+        feed_url=feed_url,
         POLL_INTERVAL_SECONDS=env.get("POLL_INTERVAL_SECONDS") or DEMO_POLL_INTERVAL_S,
     )
 
 
 async def _demo(stdin: TextIO, stdout: TextIO) -> int:
     with tempfile.TemporaryDirectory(prefix="btcturk-bot-demo-") as scratch:
-        async with FakeBtcTurk() as exchange, FakeTelegram() as telegram:
-            env = demo_environment(os.environ, telegram.api_url, exchange.base_url, scratch)
+        async with FakeBtcTurk() as exchange, FakeTelegram() as telegram, FakeFeed() as feed:
+            env = demo_environment(
+                os.environ, telegram.api_url, exchange.base_url, scratch, feed.ws_url
+            )
             try:
                 settings = load_settings(env)
             except ConfigError as error:
@@ -71,7 +80,7 @@ async def _demo(stdin: TextIO, stdout: TextIO) -> int:
             configure_logging(os.environ.get("LOG_LEVEL", "WARNING").upper(), settings.secrets)
             async with _running_bot(settings):
                 await _first_poll(settings)
-                chat = _TerminalChat(telegram, exchange, settings.poll_interval_s, stdout)
+                chat = _TerminalChat(telegram, exchange, feed, settings.poll_interval_s, stdout)
                 if stdin.isatty():
                     print(BANNER.format(interval=settings.poll_interval_s), file=stdout)
                     await chat.interactive(stdin)
@@ -104,10 +113,16 @@ class _TerminalChat:
     """Type into the simulated chat and print what the bot sends to it."""
 
     def __init__(
-        self, telegram: FakeTelegram, exchange: FakeBtcTurk, poll_interval_s: int, stdout: TextIO
+        self,
+        telegram: FakeTelegram,
+        exchange: FakeBtcTurk,
+        feed: FakeFeed,
+        poll_interval_s: int,
+        stdout: TextIO,
     ) -> None:
         self._telegram = telegram
         self._exchange = exchange
+        self._feed = feed
         self._poll_interval_s = poll_interval_s
         self._out = stdout
         self._printed = 0
@@ -170,6 +185,9 @@ class _TerminalChat:
     async def _simulate(self, line: str, *, wait_for_poll: bool) -> None:
         """Change the simulated exchange; from a script, also print what the next poll says."""
         print(f"exchange › {run_console_command(self._exchange, line)}\n", file=self._out)
+        words = line.lstrip("!").split()
+        if words and words[0].lower() in MOVES:
+            self._feed.publish_balance_update()  # BTCTurk's live feed says "something changed"
         if wait_for_poll:
             await self._print_replies(first_timeout=self._poll_interval_s + 2.0, silent=True)
 

@@ -25,13 +25,19 @@ async def poll_balances(context: BotContext, *, woken: bool = False) -> None:
     """Compare balances with the last snapshot, write the heartbeat, deliver what is owed.
 
     A scheduled poll is skipped while the private feed is healthy and a poll ran within the
-    safety interval (the feed `woken` it), unless a change waits for its explanation.
+    safety interval (the feed `woken` it), unless a change waits for its explanation or an
+    alert watches values that move with prices (the feed does not tell of those).
     """
     services = context.services
     feed = services.feed
     told: list[NewNotification] = []
     if feed is not None:
-        if not woken and not feed.scheduled_poll_due() and not services.monitor.waiting:
+        if (
+            not woken
+            and not feed.scheduled_poll_due()
+            and not services.monitor.waiting
+            and not await services.store.count_alerts()  # alerts watch prices: poll as usual
+        ):
             services.store.db.check_present()
             write_heartbeat(services.settings.data_dir, services.clock(), True)
             return
