@@ -12,19 +12,21 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from btcturk.errors import AuthError, BadResponse, BtcTurkError, KeyPaused, StampRejected
 from core.changes import Holding, detect_changes, is_suspicious
+from core.samples import sample_due, sample_values
 from core.settings import Settings
+from core.texts.alerts import alert_fired
 from core.texts.notices import (
     change_alert,
     exchange_accepts_key,
     exchange_back,
     exchange_down,
     exchange_refuses_key,
-    threshold_alert,
 )
-from core.thresholds import DEFAULT_PRECISION, AlertSpec, evaluate, observed_value
+from core.thresholds import DEFAULT_PRECISION, Kind, decide, observe
 from core.valuation import Portfolio
 from services.chats import ChatViews
 from services.notifications import notifications_for
@@ -76,6 +78,8 @@ class Monitor:
         self._snapshot: dict[str, Holding] | None = None
         self._down_since: str | None = None
         self._down_reason: str | None = None
+        self._sampled_at: datetime | None = None  # the last value sample (move alerts)
+        self._samples_loaded = False
 
     async def poll(self) -> PollOutcome:
         """Poll once (one poll at a time); never raises for an exchange failure."""
@@ -106,13 +110,18 @@ class Monitor:
         owed = await self._back_notice(down_since)
         if previous is not None:
             owed += await self._change_notifications(previous, current, fetch.portfolio)
-        states, alerts_owed = await self._threshold_notifications(
-            await self._store.all_alerts(), fetch.portfolio
+        states, alerts_owed, fired = await self._threshold_notifications(
+            await self._store.all_alerts(), fetch.portfolio, now
         )
         owed += alerts_owed
+        values = await self._due_values(fetch.portfolio, now)
         if owed or states or current != previous:  # an unchanged account costs no disk write
-            await self._store.record_poll(current, now, owed, states)
+            await self._store.record_poll(current, now, owed, states, fired=fired, values=values)
             self._snapshot = current
+        elif values is not None:
+            await self._store.record_values(values, now)
+        if values is not None:
+            self._sampled_at = now
         if down_since is not None:  # after the notice is safely queued: repeat rather than lose
             await self._store.set_meta(DOWN_KEY, None)
             await self._store.set_meta(DOWN_REASON_KEY, None)
@@ -144,22 +153,41 @@ class Monitor:
         self,
         rules: list[AlertRule],
         portfolio: Portfolio,
-    ) -> tuple[dict[int, bool], list[NewNotification]]:
+        now: datetime,
+    ) -> tuple[dict[int, bool], list[NewNotification], list[int]]:
+        """Return the alerts' changed flags, the messages they owe and the ids that fired."""
         states: dict[int, bool] = {}
         owed: list[NewNotification] = []
+        fired: list[int] = []
+        moves = {(r.target, r.spec.move_window) for r in rules if r.kind is Kind.MOVE}
+        starts = await self._store.window_starts(moves, now) if moves else {}
         for rule in rules:
-            value = observed_value(rule.target, portfolio)
-            fire, triggered = evaluate(rule.triggered, rule.direction, value, rule.amount)
+            spec = rule.spec
+            start = starts.get((rule.target, spec.move_window))
+            value, move = observe(spec, portfolio, start)
+            fire, triggered = decide(
+                spec, rule.triggered, value, last_fired_at=rule.last_fired_at, now=now
+            )
             if triggered != rule.triggered:
                 states[rule.id] = triggered
             if fire and value is not None:
-                spec = AlertSpec(rule.target, rule.direction, rule.amount)
+                fired.append(rule.id)
                 precision = portfolio.precision(rule.target)
                 precision = DEFAULT_PRECISION if precision is None else precision
                 view = await self._views.view(rule.chat_id)
-                text = threshold_alert(rule.id, spec, value, precision, portfolio, view)
+                text = alert_fired(rule.id, spec, value, move, precision, portfolio, view)
                 owed += notifications_for([rule.chat_id], _threshold_kind(rule), text)
-        return states, owed
+        return states, owed, fired
+
+    async def _due_values(self, portfolio: Portfolio, now: datetime) -> dict[str, Decimal] | None:
+        """Return the value sample this poll stores, or None when one was taken lately."""
+        if not self._samples_loaded:
+            self._sampled_at = await self._store.last_values_time()
+            self._samples_loaded = True
+        if not sample_due(self._sampled_at, now):
+            return None
+        values = sample_values(portfolio)
+        return values or None
 
     async def _failed(self, now: datetime, error: BtcTurkError) -> PollOutcome:
         self.failures += 1

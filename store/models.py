@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from core.summary import DailyPortfolio
-from core.thresholds import Direction
+from core.thresholds import DEFAULT_COOLDOWN, AlertSpec, Direction, Kind
 
 __all__ = ["AlertRule", "ChatSettings", "DailyPortfolio", "NewNotification", "OutboxItem"]
 
@@ -24,6 +24,17 @@ class AlertRule:
     triggered: bool
     urgent: bool
     created_at: datetime
+    kind: Kind = Kind.AMOUNT
+    window: timedelta | None = None
+    cooldown: timedelta = DEFAULT_COOLDOWN
+    last_fired_at: datetime | None = None
+
+    @property
+    def spec(self) -> AlertSpec:
+        """Return what the alert watches."""
+        return AlertSpec(
+            self.target, self.direction, self.amount, self.kind, self.window, self.cooldown
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,12 +9,14 @@ twice and an owed message is never lost.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 
 from core.changes import Holding
+from core.samples import SAMPLE_RETENTION, start_of_window, window_start
 from core.thresholds import AlertSpec
-from store import alerts, chats, outbox, portfolio, snapshots
+from store import alerts, chats, outbox, portfolio, samples, snapshots
 from store.database import Database
 from store.models import AlertRule, ChatSettings, DailyPortfolio, NewNotification, OutboxItem
 
@@ -46,18 +48,62 @@ class Store:
         taken_at: datetime,
         notifications: Sequence[NewNotification],
         alert_states: Mapping[int, bool],
+        *,
+        fired: Collection[int] = (),
+        values: Mapping[str, Decimal] | None = None,
     ) -> None:
-        """Replace the snapshot, store alerts' flags and enqueue the messages, all or nothing."""
+        """Replace the snapshot, store alerts' flags and enqueue the messages, all or nothing.
+
+        `fired`: the alerts that fired in this poll (their cooldown starts at `taken_at`);
+        `values`: a value sample to store at `taken_at` (see `record_values`).
+        """
         now = self._clock()
         # Copies, so the caller may keep mutating its own while the worker writes.
         holdings, owed, states = dict(snapshot), list(notifications), dict(alert_states)
+        fired_ids, sample = list(fired), None if values is None else dict(values)
 
         def write(conn: sqlite3.Connection) -> None:
             snapshots.replace_snapshot(conn, holdings, taken_at)
             alerts.set_triggered(conn, states)
+            alerts.set_fired(conn, fired_ids, taken_at)
+            if sample is not None:
+                _write_sample(conn, sample, taken_at)
             outbox.enqueue(conn, owed, now)
 
         await self.db.run(write)
+
+    # Value samples
+
+    async def record_values(self, values: Mapping[str, Decimal], taken_at: datetime) -> None:
+        """Store a value sample at `taken_at` and drop those older than SAMPLE_RETENTION."""
+        sample = dict(values)
+        await self.db.run(lambda conn: _write_sample(conn, sample, taken_at))
+
+    async def window_starts(
+        self, moves: Collection[tuple[str, timedelta]], now: datetime
+    ) -> dict[tuple[str, timedelta], tuple[datetime, Decimal] | None]:
+        """Return, per (target, window) ending at `now`, the sample a move is measured from.
+
+        None where there is none close enough (see core.samples.start_of_window).
+        """
+        wanted = list(moves)
+
+        def read(
+            conn: sqlite3.Connection,
+        ) -> dict[tuple[str, timedelta], tuple[datetime, Decimal] | None]:
+            starts = {}
+            for target, window in wanted:
+                found = samples.sample_at_or_before(conn, target, window_start(now, window))
+                starts[target, window] = start_of_window(
+                    [] if found is None else [found], now, window
+                )
+            return starts
+
+        return await self.db.run(read)
+
+    async def last_values_time(self) -> datetime | None:
+        """Return when the newest value sample was taken, or None before the first."""
+        return await self.db.run(samples.last_sample_time)
 
     # Alerts
 
@@ -204,3 +250,8 @@ class Store:
     async def set_meta(self, key: str, value: str | None) -> None:
         """Store `value` under `key`; None deletes it."""
         await self.db.run(lambda conn: snapshots.set_meta(conn, key, value))
+
+
+def _write_sample(conn: sqlite3.Connection, values: Mapping[str, Decimal], at: datetime) -> None:
+    samples.add_samples(conn, values, at)
+    samples.prune_samples(conn, at - SAMPLE_RETENTION)
