@@ -3,6 +3,7 @@ window with gaps in the samples, cooldowns and re-arming."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -85,7 +86,7 @@ def test_without_prices_only_amounts_are_known() -> None:
 # Crossing, cooldown and re-arming
 
 
-def run(alert: AlertSpec, values: list[str | None], step: timedelta) -> list[bool]:
+def run(alert: AlertSpec, values: Sequence[str | None], step: timedelta) -> list[bool]:
     """Observe `values` one `step` apart from T0; return which observations fired."""
     triggered, last_fired, fired = False, None, []
     for index, text in enumerate(values):
