@@ -71,7 +71,7 @@ TEXTS: dict[str, str] = {
     "refusal.short": "⛔ This bot is private.",
     # argument syntax of the commands (the command words stay the same in every language)
     "args.balance": "[ASSET]",
-    "args.alert": "<ASSET|total> <above|below> <amount> [urgent]",
+    "args.alert": "<ASSET|total> [price|value] <above|below> <amount> | move <percent>% [24h] · [cooldown 1h] [urgent]",
     "args.unalert": "<id>",
     "args.mute": "[30m|2h|1d]",
     "args.lang": "<en|tr>",
@@ -79,7 +79,7 @@ TEXTS: dict[str, str] = {
     "command.balance": "Balances and their value, or one asset in detail",
     "command.summary": "The daily summary, now",
     "command.chart": "A picture of your portfolio and its last 30 days",
-    "command.alert": "Tell me when a balance crosses an amount",
+    "command.alert": "Tell me when an amount, price, value or move crosses a line",
     "command.alerts": "Your alerts and the values they watch",
     "command.unalert": "Remove an alert",
     "command.mute": "Hold change alerts for a while (default 1 hour)",

@@ -71,7 +71,7 @@ TEXTS: dict[str, str] = {
     "refusal.short": "⛔ Bu bot özeldir.",
     # argument syntax of the commands (the command words stay the same in every language)
     "args.balance": "[VARLIK]",
-    "args.alert": "<VARLIK|total> <above|below> <tutar> [urgent]",
+    "args.alert": "<VARLIK|total> [price|value] <above|below> <tutar> | move <yüzde>% [24h] · [cooldown 1h] [urgent]",
     "args.unalert": "<no>",
     "args.mute": "[30m|2h|1d]",
     "args.lang": "<en|tr>",
@@ -79,7 +79,7 @@ TEXTS: dict[str, str] = {
     "command.balance": "Bakiyeler ve değerleri, ya da tek bir varlığın ayrıntısı",
     "command.summary": "Günlük özet, şimdi",
     "command.chart": "Portföyünüzün ve son 30 gününün grafiği",
-    "command.alert": "Bir bakiye bir tutarı geçince haber ver",
+    "command.alert": "Bir miktar, fiyat, değer ya da değişim bir sınırı geçince haber ver",
     "command.alerts": "Alarmlarınız ve izledikleri değerler",
     "command.unalert": "Bir alarmı sil",
     "command.mute": "Değişim bildirimlerini bir süre beklet (varsayılan 1 saat)",

@@ -3,6 +3,7 @@ messages, and every suggestion for a refused /alert is itself a valid alert."""
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -43,7 +44,7 @@ def test_a_move_never_fires_on_an_unchanged_value(
         taken -= timedelta(minutes=gap)
         samples.append((taken, value_now))
     start = start_of_window(samples, T0, window)
-    value, move = observe(alert, portfolio, start)
+    value, _ = observe(alert, portfolio, start)
     assert value is None or value == 0
     assert decide(alert, False, value, last_fired_at=None, now=T0) == (False, False)
 
@@ -66,7 +67,7 @@ def test_a_cooldown_spaces_the_messages(
         if fire:
             fired_at.append(now)
             last = now
-    assert all(b - a >= cooldown for a, b in zip(fired_at, fired_at[1:], strict=False))
+    assert all(b - a >= cooldown for a, b in itertools.pairwise(fired_at))
 
 
 WORDS = st.sampled_from(
