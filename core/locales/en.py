@@ -142,7 +142,7 @@ TEXTS: dict[str, str] = {
     "alert.now": "Now: {value}",
     "alert.already_above": "It is already above that, so it will fire after it goes below and crosses again.",
     "alert.already_below": "It is already below that, so it will fire after it goes above and crosses again.",
-    "alert.usage": "Usage: /alert &lt;ASSET|total&gt; &lt;above|below&gt; &lt;amount&gt; [urgent]   e.g. /alert BTC below 5",
+    "alert.usage": "Usage: /alert &lt;ASSET|total&gt; &lt;above|below&gt; &lt;amount&gt; [cooldown 6h] [urgent]   e.g. /alert BTC below 5",
     "alert.problem.unknown_asset": "⚠️ BTCTurk lists no asset called “{text}”.",
     "alert.problem.direction": "⚠️ Say above or below, not “{text}”.",
     "alert.problem.not_a_number": "⚠️ “{text}” is not a number.",

@@ -142,7 +142,7 @@ TEXTS: dict[str, str] = {
     "alert.now": "Şimdi: {value}",
     "alert.already_above": "Değer şu anda zaten bunun üzerinde; önce altına inip yeniden geçince tetiklenir.",
     "alert.already_below": "Değer şu anda zaten bunun altında; önce üzerine çıkıp yeniden geçince tetiklenir.",
-    "alert.usage": "Kullanım: /alert &lt;VARLIK|total&gt; &lt;above|below&gt; &lt;tutar&gt; [urgent]   örn. /alert BTC below 5",
+    "alert.usage": "Kullanım: /alert &lt;VARLIK|total&gt; &lt;above|below&gt; &lt;tutar&gt; [cooldown 6h] [urgent]   örn. /alert BTC below 5",
     "alert.problem.unknown_asset": "⚠️ BTCTurk'te “{text}” adında bir varlık yok.",
     "alert.problem.direction": "⚠️ “{text}” değil, above (üzerine) ya da below (altına) yazın.",
     "alert.problem.not_a_number": "⚠️ “{text}” bir sayı değil.",

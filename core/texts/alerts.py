@@ -129,6 +129,8 @@ def alert_usage(
 ) -> str:
     """Explain why /alert was refused, offer the nearest valid form, and show the syntax."""
     kind = _KIND_WORDS.get(args[1].strip().lower()) if len(args) > 1 else None
+    if error is not None and error.problem is Problem.TOTAL_KIND:
+        kind = Kind.VALUE
     usage = view.t(f"alert.usage.{kind.value}" if kind else "alert.usage")
     problem = None
     if error is not None and error.problem is not Problem.USAGE:
