@@ -1,41 +1,55 @@
-"""Threshold alerts: parse `/alert <ASSET|total> <above|below> <amount>` and fire on crossings.
+"""Threshold alerts: what each kind watches, and when it fires.
 
-An alert on an asset compares the quantity held; an alert on "total" compares the portfolio's
-value in the quote currency. Both comparisons are strict: "above 5" is met by 5.01, not by 5,
-and "below 5" by 4.99, not by 5. That is what the words say, it lets "above 0" mean "as soon as
-I hold any", and it makes "below 0" impossible (so it is refused).
+Kinds (`Kind`), each on an asset or on the portfolio ("total"):
+- amount: the quantity of an asset held (`/alert BTC below 5`);
+- price: an asset's price in the quote currency, through USDT when it has no direct pair;
+- value: a holding's value, amount x price (`/alert total above ...` is the portfolio's value);
+- move: how much that value moved, up or down, over a window (default 24 h), in percent.
+
+Level comparisons are strict: "above 5" is met by 5.01, not by 5, and "below 5" by 4.99, not
+by 5, so "above 0" means "as soon as I hold any" and "below 0" is impossible (refused). A move
+is met when it is at least the percentage, either way.
 
 Alerts are edge-triggered: one message when the condition becomes true, silence while it stays
-true, and the alert re-arms once it is false again. An unknown value (asset not priced, fetch
-failed) changes nothing.
+true, and the alert re-arms once it is false again. After firing, an alert stays quiet for its
+cooldown (default 1 h) even if it re-arms and crosses again meanwhile: such a crossing counts
+as told. An unknown value (asset not priced, fetch failed, no sample from the window's start)
+changes nothing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from decimal import Context, Decimal
+from datetime import datetime, timedelta
+from decimal import Decimal
 from enum import StrEnum
 
-from btcturk.amounts import AmountError, parse_decimal
 from btcturk.parsing import CRYPTO_PRECISION
 from core.valuation import Portfolio
 
 DEFAULT_PRECISION = CRYPTO_PRECISION  # an asset the account does not list: as crypto
 
 TOTAL = "total"
-MAX_AMOUNT = Decimal("1e15")
-MAX_FRACTION_DIGITS = 16
 USAGE = "/alert <ASSET|total> <above|below> <amount>"
-
-_CONTEXT = Context(prec=100)
+DEFAULT_COOLDOWN = timedelta(hours=1)
+DEFAULT_WINDOW = timedelta(hours=24)
+HUNDRED = Decimal(100)
 
 
 class Direction(StrEnum):
-    """Which side of the amount fires the alert."""
+    """Which side of the amount fires the alert (a move fires either way: stored as above)."""
 
     ABOVE = "above"
     BELOW = "below"
+
+
+class Kind(StrEnum):
+    """What an alert watches."""
+
+    AMOUNT = "amount"
+    PRICE = "price"
+    VALUE = "value"
+    MOVE = "move"
 
 
 class Problem(StrEnum):
@@ -49,81 +63,85 @@ class Problem(StrEnum):
     ZERO_BELOW = "zero_below"
     TOO_LARGE = "too_large"
     TOO_PRECISE = "too_precise"
+    KIND = "kind"
+    TOTAL_KIND = "total_kind"
+    PERCENT = "percent"
+    WINDOW = "window"
+    COOLDOWN = "cooldown"
 
 
 class AlertUsageError(ValueError):
-    """The arguments of `/alert` do not describe an alert."""
+    """The arguments of `/alert` do not describe an alert.
 
-    def __init__(self, problem: Problem, reason: str) -> None:
+    `position` is the index of the argument at fault (None: the form as a whole) and `fix` the
+    argument(s) that would replace it in the nearest valid form, when one is obvious.
+    """
+
+    def __init__(
+        self,
+        problem: Problem,
+        reason: str,
+        *,
+        position: int | None = None,
+        fix: tuple[str, ...] | None = None,
+    ) -> None:
         super().__init__(reason)
         self.problem = problem
         self.reason = reason
+        self.position = position
+        self.fix = fix
 
 
 @dataclass(frozen=True, slots=True)
 class AlertSpec:
-    """What to watch: an upper-case asset code or TOTAL, a direction and an amount."""
+    """What to watch: an upper-case asset code or TOTAL, a direction, an amount, and how.
+
+    For a move, `amount` is the percentage and `window` the span it is measured over. The
+    total's amount is its value: `AlertSpec(TOTAL, ...)` is a value alert.
+    """
 
     target: str
     direction: Direction
     amount: Decimal
+    kind: Kind = Kind.AMOUNT
+    window: timedelta | None = None
+    cooldown: timedelta = DEFAULT_COOLDOWN
+
+    def __post_init__(self) -> None:
+        if self.target == TOTAL and self.kind is Kind.AMOUNT:
+            object.__setattr__(self, "kind", Kind.VALUE)
+        if self.kind is Kind.MOVE:
+            object.__setattr__(self, "direction", Direction.ABOVE)
+            if self.window is None:
+                object.__setattr__(self, "window", DEFAULT_WINDOW)
+        elif self.window is not None:
+            raise ValueError("only a move alert has a window")
+        if self.target == TOTAL and self.kind is Kind.PRICE:
+            raise ValueError("the portfolio has no price")
+
+    @property
+    def move_window(self) -> timedelta:
+        """Return a move alert's window (DEFAULT_WINDOW for the other kinds)."""
+        return self.window or DEFAULT_WINDOW
 
 
-def _exponent(amount: Decimal) -> int:
-    exponent = amount.as_tuple().exponent
-    assert isinstance(exponent, int)  # finite numbers have an int exponent
-    return exponent
+@dataclass(frozen=True, slots=True)
+class Move:
+    """How a value moved: from `start` (at `started_at`) to `end`."""
 
+    start: Decimal
+    end: Decimal
+    started_at: datetime
 
-def _canonical(amount: Decimal) -> Decimal:
-    """Return `amount` without sign on zero, trailing zeros or a positive exponent."""
-    if amount.is_zero():
-        return Decimal(0)
-    reduced = amount.normalize(_CONTEXT)
-    if _exponent(reduced) > 0:
-        reduced = reduced.quantize(Decimal(1), context=_CONTEXT)
-    return reduced
+    @property
+    def percent(self) -> Decimal:
+        """Return the signed change in percent of `start` (which is positive)."""
+        return (self.end - self.start) / self.start * HUNDRED
 
-
-def parse_amount(text: str, direction: Direction) -> Decimal:
-    """Return the alert amount written in `text` or raise AlertUsageError."""
-    try:
-        amount = parse_decimal(text)
-    except AmountError:
-        raise AlertUsageError(Problem.NOT_A_NUMBER, f"not a number: {text[:20]}") from None
-    if amount < 0:
-        raise AlertUsageError(Problem.NEGATIVE, "the amount must not be negative")
-    if amount.is_zero() and direction is Direction.BELOW:
-        raise AlertUsageError(Problem.ZERO_BELOW, "nothing can fall below zero")
-    if amount > MAX_AMOUNT:
-        raise AlertUsageError(Problem.TOO_LARGE, "the amount is too large")
-    amount = _canonical(amount)
-    if -_exponent(amount) > MAX_FRACTION_DIGITS:
-        raise AlertUsageError(
-            Problem.TOO_PRECISE, f"at most {MAX_FRACTION_DIGITS} digits after the decimal point"
-        )
-    return amount
-
-
-def parse_alert_args(args: Sequence[str], known_assets: Collection[str]) -> AlertSpec:
-    """Return the alert described by `args` or raise AlertUsageError with a short reason."""
-    if len(args) != 3:
-        raise AlertUsageError(Problem.USAGE, f"usage: {USAGE}")
-    target_text, direction_text, amount_text = (arg.strip() for arg in args)
-    if target_text.lower() == TOTAL:
-        target = TOTAL
-    else:
-        target = target_text.upper()
-        if target not in {asset.upper() for asset in known_assets}:
-            raise AlertUsageError(Problem.UNKNOWN_ASSET, f"unknown asset: {target_text[:20]}")
-    try:
-        direction = Direction(direction_text.lower())
-    except ValueError:
-        raise AlertUsageError(
-            Problem.DIRECTION, f"say above or below, not {direction_text[:20]}"
-        ) from None
-    amount = parse_amount(amount_text, direction)
-    return AlertSpec(target=target, direction=direction, amount=amount)
+    @property
+    def rose(self) -> bool:
+        """Tell whether the value went up (or stayed)."""
+        return self.end >= self.start
 
 
 def is_met(direction: Direction, value: Decimal, amount: Decimal) -> bool:
@@ -131,6 +149,13 @@ def is_met(direction: Direction, value: Decimal, amount: Decimal) -> bool:
     if direction is Direction.ABOVE:
         return value > amount
     return value < amount
+
+
+def condition_met(spec: AlertSpec, value: Decimal) -> bool:
+    """Return whether the observed `value` meets `spec` (for a move, `value` is in percent)."""
+    if spec.kind is Kind.MOVE:
+        return abs(value) >= spec.amount
+    return is_met(spec.direction, value, spec.amount)
 
 
 def evaluate(
@@ -143,20 +168,63 @@ def evaluate(
     return met and not triggered, met
 
 
+def decide(
+    spec: AlertSpec,
+    triggered: bool,
+    value: Decimal | None,
+    *,
+    last_fired_at: datetime | None,
+    now: datetime,
+) -> tuple[bool, bool]:
+    """Return (fire_now, new_triggered): edge-triggered, and quiet within the cooldown."""
+    if value is None:
+        return False, triggered
+    met = condition_met(spec, value)
+    if not met or triggered:
+        return False, met
+    cooling = last_fired_at is not None and now - last_fired_at < spec.cooldown
+    return not cooling, True
+
+
 def initial_triggered(spec: AlertSpec, value: Decimal | None) -> bool:
     """Return the triggered flag for a new alert: True when it is already met, so it stays quiet."""
-    return value is not None and is_met(spec.direction, value, spec.amount)
+    return value is not None and condition_met(spec, value)
+
+
+def watched_value(spec: AlertSpec, portfolio: Portfolio) -> Decimal | None:
+    """Return the level `spec` watches now (for a move: the value that moves), or None.
+
+    A total without prices, or without an asset that had a price before, is no true total:
+    None, so the alert is not evaluated on it. An asset listed but not held has amount and
+    value 0.
+    """
+    if spec.target == TOTAL:
+        return portfolio.total if portfolio.total_complete else None
+    if spec.kind is Kind.PRICE:
+        return portfolio.prices.get(spec.target) if portfolio.prices_available else None
+    position = portfolio.position(spec.target)
+    if position is not None:
+        return position.total if spec.kind is Kind.AMOUNT else position.value
+    return Decimal(0) if spec.target in portfolio.known_assets else None
+
+
+def observe(
+    spec: AlertSpec, portfolio: Portfolio, start: tuple[datetime, Decimal] | None
+) -> tuple[Decimal | None, Move | None]:
+    """Return what `spec` compares now (a move: its percent) and, for a move, the move.
+
+    `start` is the stored value a move is measured from (see core.samples.start_of_window);
+    without one, or from a value that is not positive, a move is unknown.
+    """
+    value = watched_value(spec, portfolio)
+    if spec.kind is not Kind.MOVE:
+        return value, None
+    if value is None or start is None or start[1] <= 0:
+        return None, None
+    move = Move(start=start[1], end=value, started_at=start[0])
+    return move.percent, move
 
 
 def observed_value(target: str, portfolio: Portfolio) -> Decimal | None:
-    """Return what an alert on `target` compares: the asset's total, or the portfolio value.
-
-    A total without prices, or without an asset that had a price before, is no true total:
-    None, so the alert is not evaluated on it.
-    """
-    if target == TOTAL:
-        return portfolio.total if portfolio.total_complete else None
-    position = portfolio.position(target)
-    if position is not None:
-        return position.total
-    return Decimal(0) if target in portfolio.known_assets else None
+    """Return what a classic alert on `target` compares: the amount held, or the total."""
+    return watched_value(AlertSpec(target, Direction.ABOVE, Decimal(0)), portfolio)

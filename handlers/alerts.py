@@ -5,11 +5,14 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
+from collections.abc import Sequence
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from telegram import Update
 
 from btcturk.errors import BtcTurkError
+from core.alert_parse import parse_alert, suggest
 from core.texts.alerts import (
     alert_created,
     alert_not_found,
@@ -24,30 +27,27 @@ from core.thresholds import (
     DEFAULT_PRECISION,
     AlertSpec,
     AlertUsageError,
+    Kind,
     initial_triggered,
-    observed_value,
-    parse_alert_args,
+    observe,
 )
+from core.valuation import Portfolio
 from handlers.commands import chat_view
 from handlers.context import BotContext
 from handlers.replies import reply_html
-from services.portfolio import Fetch
+from services.context import Services
 from store.database import StoreError
 
-URGENT_WORDS = ("urgent", "acil")
 log = logging.getLogger(__name__)
 
 
 async def set_alert(update: Update, context: BotContext) -> None:
-    """Create an alert: /alert <ASSET|total> <above|below> <amount> [urgent]."""
+    """Create an alert: /alert <ASSET|total> [price|value|move] ... [cooldown 6h] [urgent]."""
     services, chat = context.services, update.effective_chat
     assert chat is not None
     view = await chat_view(update, services)
     args = list(context.args or [])
-    urgent = len(args) == 4 and args[3].lower() in URGENT_WORDS
-    if urgent:
-        args = args[:3]
-    if len(args) != 3:
+    if len(args) < 3:
         await reply_html(update, alert_usage(None, args, view))
         return
     try:
@@ -55,15 +55,17 @@ async def set_alert(update: Update, context: BotContext) -> None:
     except BtcTurkError as never_read:
         await reply_html(update, exchange_error_message(never_read, view))
         return
+    known = fetch.portfolio.known_assets
     try:
-        spec = parse_alert_args(args, fetch.portfolio.known_assets)
+        request = parse_alert(args, known)
     except AlertUsageError as error:
-        await reply_html(update, alert_usage(error, args, view))
+        await reply_html(update, alert_usage(error, args, view, suggest(args, known)))
         return
-    value, precision = _current(spec, fetch)
+    spec = request.spec
+    [(value, precision)] = await _current(services, [spec], fetch.portfolio)
     try:
         rule = await services.store.add_alert(
-            chat.id, spec, triggered=initial_triggered(spec, value), urgent=urgent
+            chat.id, spec, triggered=initial_triggered(spec, value), urgent=request.urgent
         )
     except StoreError as error:
         log.error("could not save an alert of chat %d: %s", chat.id, error)
@@ -71,25 +73,29 @@ async def set_alert(update: Update, context: BotContext) -> None:
         return
     quote = services.settings.quote_currency
     await reply_html(
-        update, alert_created(rule.id, spec, value, precision, quote, view, urgent=urgent)
+        update, alert_created(rule.id, spec, value, precision, quote, view, urgent=request.urgent)
     )
 
 
 async def list_alerts(update: Update, context: BotContext) -> None:
-    """List this chat's alerts with their IDs and the watched values now."""
+    """List this chat's alerts with their IDs, kinds and the watched values now."""
     services, chat = context.services, update.effective_chat
     assert chat is not None
     view = await chat_view(update, services)
     rules = await services.store.alerts_for_chat(chat.id)
-    fetch = None
+    portfolio = None
     if rules:
         with contextlib.suppress(BtcTurkError):  # never read: the values are unknown
-            fetch, _ = await services.portfolio.fetch_or_last()
+            portfolio = (await services.portfolio.fetch_or_last())[0].portfolio
     quote = services.settings.quote_currency
+    specs = [rule.spec for rule in rules]
+    currents: list[tuple[Decimal | None, int]]
+    if portfolio is None:
+        currents = [(None, DEFAULT_PRECISION)] * len(specs)
+    else:
+        currents = await _current(services, specs, portfolio)
     rows = []
-    for rule in rules:
-        spec = AlertSpec(rule.target, rule.direction, rule.amount)
-        value, precision = _current(spec, fetch) if fetch else (None, DEFAULT_PRECISION)
+    for rule, spec, (value, precision) in zip(rules, specs, currents, strict=True):
         now = current_text(spec, value, precision, quote, view)
         rows.append((rule.id, spec, now, rule.urgent))
     await reply_html(update, alerts_list(rows, quote, view))
@@ -110,8 +116,18 @@ async def remove_alert(update: Update, context: BotContext) -> None:
     await reply_html(update, text)
 
 
-def _current(spec: AlertSpec, fetch: Fetch) -> tuple[Decimal | None, int]:
-    """Return the value the alert watches now and the precision to show it with."""
-    precision = fetch.portfolio.precision(spec.target)
-    value = observed_value(spec.target, fetch.portfolio)
-    return value, DEFAULT_PRECISION if precision is None else precision
+async def _current(
+    services: Services, specs: Sequence[AlertSpec], portfolio: Portfolio
+) -> list[tuple[Decimal | None, int]]:
+    """Return what each alert watches now and the precision to show it with."""
+    moves = {(s.target, s.move_window) for s in specs if s.kind is Kind.MOVE}
+    starts: dict[tuple[str, timedelta], tuple[datetime, Decimal] | None] = {}
+    if moves:
+        with contextlib.suppress(StoreError):  # unreadable: the moves stay unknown
+            starts = await services.store.window_starts(moves, portfolio.as_of)
+    currents = []
+    for spec in specs:
+        precision = portfolio.precision(spec.target)
+        value, _ = observe(spec, portfolio, starts.get((spec.target, spec.move_window)))
+        currents.append((value, DEFAULT_PRECISION if precision is None else precision))
+    return currents

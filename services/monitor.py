@@ -26,7 +26,9 @@ from core.changes import BalanceChange, Holding, detect_changes, is_suspicious
 from core.explain import Explanation, Remainder, explain, explain_remainders
 from core.i18n import View
 from core.notify import Level, change_kind
+from core.samples import sample_due, sample_values
 from core.settings import Settings
+from core.texts.alerts import alert_fired
 from core.texts.explain import explained_change_alert, follow_up_message
 from core.texts.history import history_permission_notice
 from core.texts.notices import (
@@ -35,9 +37,8 @@ from core.texts.notices import (
     exchange_back,
     exchange_down,
     exchange_refuses_key,
-    threshold_alert,
 )
-from core.thresholds import DEFAULT_PRECISION, AlertSpec, evaluate, observed_value
+from core.thresholds import DEFAULT_PRECISION, Kind, decide, observe
 from core.valuation import Portfolio
 from services.chats import ChatViews
 from services.history import HistoryAccess, candidate_ids, flows_of
@@ -118,6 +119,8 @@ class Monitor:
         self._open: _OpenChange | None = None
         self._down_since: str | None = None
         self._down_reason: str | None = None
+        self._sampled_at: datetime | None = None  # the last value sample (move alerts)
+        self._samples_loaded = False
 
     @property
     def waiting(self) -> bool:
@@ -156,22 +159,29 @@ class Monitor:
         if previous is not None:
             report = await self._change_notifications(previous, current, fetch.portfolio, now)
             owed += report.owed
-        states, alerts_owed = await self._threshold_notifications(
-            await self._store.all_alerts(), fetch.portfolio
+        states, alerts_owed, fired = await self._threshold_notifications(
+            await self._store.all_alerts(), fetch.portfolio, now
         )
         owed += alerts_owed
+        values = await self._due_values(fetch.portfolio, now)
         moved = current != previous and not report.held
         if owed or states or moved or report.explained:  # unchanged: no disk write
             await self._store.record_poll(
-                current if not report.held else previous or current,
-                now if not report.held else self._snapshot_at or now,
+                None if report.held else current,  # held: the next poll compares from before
+                now,
                 owed,
                 states,
                 explained=report.explained,
                 flows=report.flows,
+                fired=fired,
+                values=values,
             )
             if not report.held:
                 self._snapshot, self._snapshot_at = current, now
+        elif values is not None:
+            await self._store.record_values(values, now)
+        if values is not None:
+            self._sampled_at = now
         self._requested = _requested(fetch.portfolio)
         if down_since is not None:  # after the notice is safely queued: repeat rather than lose
             await self._store.set_meta(DOWN_KEY, None)
@@ -316,22 +326,41 @@ class Monitor:
         self,
         rules: list[AlertRule],
         portfolio: Portfolio,
-    ) -> tuple[dict[int, bool], list[NewNotification]]:
+        now: datetime,
+    ) -> tuple[dict[int, bool], list[NewNotification], list[int]]:
+        """Return the alerts' changed flags, the messages they owe and the ids that fired."""
         states: dict[int, bool] = {}
         owed: list[NewNotification] = []
+        fired: list[int] = []
+        moves = {(r.target, r.spec.move_window) for r in rules if r.kind is Kind.MOVE}
+        starts = await self._store.window_starts(moves, now) if moves else {}
         for rule in rules:
-            value = observed_value(rule.target, portfolio)
-            fire, triggered = evaluate(rule.triggered, rule.direction, value, rule.amount)
+            spec = rule.spec
+            start = starts.get((rule.target, spec.move_window))
+            value, move = observe(spec, portfolio, start)
+            fire, triggered = decide(
+                spec, rule.triggered, value, last_fired_at=rule.last_fired_at, now=now
+            )
             if triggered != rule.triggered:
                 states[rule.id] = triggered
             if fire and value is not None:
-                spec = AlertSpec(rule.target, rule.direction, rule.amount)
+                fired.append(rule.id)
                 precision = portfolio.precision(rule.target)
                 precision = DEFAULT_PRECISION if precision is None else precision
                 view = await self._views.view(rule.chat_id)
-                text = threshold_alert(rule.id, spec, value, precision, portfolio, view)
+                text = alert_fired(rule.id, spec, value, move, precision, portfolio, view)
                 owed += notifications_for([rule.chat_id], _threshold_kind(rule), text)
-        return states, owed
+        return states, owed, fired
+
+    async def _due_values(self, portfolio: Portfolio, now: datetime) -> dict[str, Decimal] | None:
+        """Return the value sample this poll stores, or None when one was taken lately."""
+        if not self._samples_loaded:
+            self._sampled_at = await self._store.last_values_time()
+            self._samples_loaded = True
+        if not sample_due(self._sampled_at, now):
+            return None
+        values = sample_values(portfolio)
+        return values or None
 
     async def _failed(self, now: datetime, error: BtcTurkError) -> PollOutcome:
         self.failures += 1

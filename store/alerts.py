@@ -3,19 +3,29 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Mapping
-from datetime import datetime
+from collections.abc import Collection, Mapping
+from datetime import datetime, timedelta
 from typing import Any
 
-from core.thresholds import AlertSpec, Direction
-from store.codec import money_from_db, money_to_db, time_from_db, time_to_db
+from core.thresholds import AlertSpec, Direction, Kind
+from store.codec import (
+    money_from_db,
+    money_to_db,
+    optional_time_from_db,
+    time_from_db,
+    time_to_db,
+)
 from store.models import AlertRule
 
-_SELECT = "SELECT id, chat_id, target, direction, amount, triggered, urgent, created_at FROM alerts"
+_SELECT = (
+    "SELECT id, chat_id, target, direction, amount, triggered, urgent, created_at,"
+    " kind, window_s, cooldown_s, last_fired_at FROM alerts"
+)
 
 
 def _rule(row: tuple[Any, ...]) -> AlertRule:
-    alert_id, chat_id, target, direction, amount, triggered, urgent, created_at = row
+    alert_id, chat_id, target, direction, amount, triggered, urgent, created_at = row[:8]
+    kind, window_s, cooldown_s, last_fired_at = row[8:]
     return AlertRule(
         id=alert_id,
         chat_id=chat_id,
@@ -25,7 +35,15 @@ def _rule(row: tuple[Any, ...]) -> AlertRule:
         triggered=bool(triggered),
         urgent=bool(urgent),
         created_at=time_from_db(created_at),
+        kind=Kind(kind),
+        window=None if window_s is None else timedelta(seconds=window_s),
+        cooldown=timedelta(seconds=cooldown_s),
+        last_fired_at=optional_time_from_db(last_fired_at),
     )
+
+
+def _seconds(span: timedelta) -> int:
+    return int(span.total_seconds())
 
 
 def add_alert(
@@ -39,8 +57,8 @@ def add_alert(
 ) -> AlertRule:
     """Insert an alert for `chat_id` and return it with its id."""
     cursor = conn.execute(
-        "INSERT INTO alerts (chat_id, target, direction, amount, triggered, urgent, created_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO alerts (chat_id, target, direction, amount, triggered, urgent, created_at,"
+        " kind, window_s, cooldown_s) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             chat_id,
             spec.target,
@@ -49,6 +67,9 @@ def add_alert(
             int(triggered),
             int(urgent),
             time_to_db(created_at),
+            spec.kind.value,
+            None if spec.window is None else _seconds(spec.window),
+            _seconds(spec.cooldown),
         ),
     )
     row = conn.execute(f"{_SELECT} WHERE id = ?", (cursor.lastrowid,)).fetchone()
@@ -83,4 +104,13 @@ def set_triggered(conn: sqlite3.Connection, states: Mapping[int, bool]) -> None:
     conn.executemany(
         "UPDATE alerts SET triggered = ? WHERE id = ?",
         [(int(triggered), alert_id) for alert_id, triggered in states.items()],
+    )
+
+
+def set_fired(conn: sqlite3.Connection, alert_ids: Collection[int], fired_at: datetime) -> None:
+    """Record that the alerts fired at `fired_at` (their cooldown starts); ignore deleted ones."""
+    stamp = time_to_db(fired_at)
+    conn.executemany(
+        "UPDATE alerts SET last_fired_at = ? WHERE id = ?",
+        [(stamp, alert_id) for alert_id in alert_ids],
     )

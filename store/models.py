@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Literal
 
 from core.notify import Level
 from core.quiet import QuietHours
 from core.summary import DailyPortfolio
-from core.thresholds import Direction
+from core.thresholds import DEFAULT_COOLDOWN, AlertSpec, Direction, Kind
 
 __all__ = [
     "AlertRule",
@@ -36,6 +36,17 @@ class AlertRule:
     triggered: bool
     urgent: bool
     created_at: datetime
+    kind: Kind = Kind.AMOUNT
+    window: timedelta | None = None
+    cooldown: timedelta = DEFAULT_COOLDOWN
+    last_fired_at: datetime | None = None
+
+    @property
+    def spec(self) -> AlertSpec:
+        """Return what the alert watches."""
+        return AlertSpec(
+            self.target, self.direction, self.amount, self.kind, self.window, self.cooldown
+        )
 
 
 @dataclass(frozen=True, slots=True)

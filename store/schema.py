@@ -96,6 +96,22 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "ALTER TABLE chat_settings ADD COLUMN last_weekly_report TEXT",
         "ALTER TABLE chat_settings ADD COLUMN last_monthly_report TEXT",
     ),
+    (  # alert kinds, cooldowns, and the value samples move alerts compare with
+        "ALTER TABLE alerts ADD COLUMN kind TEXT NOT NULL DEFAULT 'amount'"
+        " CHECK (kind IN ('amount', 'price', 'value', 'move'))",
+        "ALTER TABLE alerts ADD COLUMN window_s INTEGER"
+        " CHECK (window_s IS NULL OR (typeof(window_s) = 'integer' AND window_s > 0))",
+        "ALTER TABLE alerts ADD COLUMN cooldown_s INTEGER NOT NULL DEFAULT 3600"
+        " CHECK (typeof(cooldown_s) = 'integer' AND cooldown_s >= 0)",
+        "ALTER TABLE alerts ADD COLUMN last_fired_at TEXT",
+        "UPDATE alerts SET kind = 'value' WHERE target = 'total'",
+        """CREATE TABLE value_samples (
+            target TEXT NOT NULL CHECK (target <> ''),
+            taken_at TEXT NOT NULL,
+            value TEXT NOT NULL CHECK (typeof(value) = 'text'),
+            PRIMARY KEY (target, taken_at)
+        ) WITHOUT ROWID""",
+    ),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

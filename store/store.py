@@ -9,14 +9,16 @@ twice and an owed message is never lost.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 
 from core.changes import Holding
 from core.notify import Level
 from core.quiet import QuietHours
+from core.samples import SAMPLE_RETENTION, start_of_window, window_start
 from core.thresholds import AlertSpec
-from store import alerts, chats, history, outbox, portfolio, snapshots
+from store import alerts, chats, history, outbox, portfolio, samples, snapshots
 from store.database import Database
 from store.models import (
     AlertRule,
@@ -52,26 +54,38 @@ class Store:
 
     async def record_poll(
         self,
-        snapshot: Mapping[str, Holding],
+        snapshot: Mapping[str, Holding] | None,
         taken_at: datetime,
         notifications: Sequence[NewNotification],
         alert_states: Mapping[int, bool],
         *,
         explained: Iterable[TransactionKey] = (),
         flows: Sequence[MoneyFlow] = (),
+        fired: Collection[int] = (),
+        values: Mapping[str, Decimal] | None = None,
     ) -> None:
         """Replace the snapshot, store alerts' flags, the history rows it explained and the
-        money they moved, and enqueue the messages: all or nothing."""
+        money they moved, and enqueue the messages: all or nothing.
+
+        `fired`: the alerts that fired in this poll (their cooldown starts at `taken_at`);
+        `values`: a value sample to store at `taken_at` (see `record_values`).
+        """
         now = self._clock()
         # Copies, so the caller may keep mutating its own while the worker writes.
-        holdings, owed, states = dict(snapshot), list(notifications), dict(alert_states)
+        holdings = None if snapshot is None else dict(snapshot)
+        owed, states = list(notifications), dict(alert_states)
         keys, moved = list(explained), list(flows)
+        fired_ids, sample = list(fired), None if values is None else dict(values)
 
         def write(conn: sqlite3.Connection) -> None:
-            snapshots.replace_snapshot(conn, holdings, taken_at)
+            if holdings is not None:  # None: keep the stored one (a change waits to be explained)
+                snapshots.replace_snapshot(conn, holdings, taken_at)
             alerts.set_triggered(conn, states)
             history.mark_explained(conn, keys, now)
             history.add_flows(conn, moved)
+            alerts.set_fired(conn, fired_ids, taken_at)
+            if sample is not None:
+                _write_sample(conn, sample, taken_at)
             outbox.enqueue(conn, owed, now)
 
         await self.db.run(write)
@@ -90,6 +104,39 @@ class Store:
     async def prune_history(self, before: datetime) -> int:
         """Forget explained ids and money flows older than `before`."""
         return await self.db.run(lambda conn: history.prune_history(conn, before))
+
+    # Value samples
+
+    async def record_values(self, values: Mapping[str, Decimal], taken_at: datetime) -> None:
+        """Store a value sample at `taken_at` and drop those older than SAMPLE_RETENTION."""
+        sample = dict(values)
+        await self.db.run(lambda conn: _write_sample(conn, sample, taken_at))
+
+    async def window_starts(
+        self, moves: Collection[tuple[str, timedelta]], now: datetime
+    ) -> dict[tuple[str, timedelta], tuple[datetime, Decimal] | None]:
+        """Return, per (target, window) ending at `now`, the sample a move is measured from.
+
+        None where there is none close enough (see core.samples.start_of_window).
+        """
+        wanted = list(moves)
+
+        def read(
+            conn: sqlite3.Connection,
+        ) -> dict[tuple[str, timedelta], tuple[datetime, Decimal] | None]:
+            starts = {}
+            for target, window in wanted:
+                found = samples.sample_at_or_before(conn, target, window_start(now, window))
+                starts[target, window] = start_of_window(
+                    [] if found is None else [found], now, window
+                )
+            return starts
+
+        return await self.db.run(read)
+
+    async def last_values_time(self) -> datetime | None:
+        """Return when the newest value sample was taken, or None before the first."""
+        return await self.db.run(samples.last_sample_time)
 
     # Alerts
 
@@ -270,3 +317,8 @@ class Store:
     async def set_meta(self, key: str, value: str | None) -> None:
         """Store `value` under `key`; None deletes it."""
         await self.db.run(lambda conn: snapshots.set_meta(conn, key, value))
+
+
+def _write_sample(conn: sqlite3.Connection, values: Mapping[str, Decimal], at: datetime) -> None:
+    samples.add_samples(conn, values, at)
+    samples.prune_samples(conn, at - SAMPLE_RETENTION)

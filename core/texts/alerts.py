@@ -1,35 +1,92 @@
-"""Texts of /alert, /alerts and /unalert."""
+"""Texts of /alert, /alerts and /unalert, and of price, value and move alerts firing."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import timedelta
 from decimal import Decimal
 from html import escape
 
+from core.alert_parse import typed_duration
 from core.i18n import View
-from core.thresholds import TOTAL, AlertSpec, AlertUsageError, Direction, Problem, is_met
+from core.texts.notices import threshold_alert
+from core.thresholds import (
+    DEFAULT_COOLDOWN,
+    TOTAL,
+    AlertSpec,
+    AlertUsageError,
+    Direction,
+    Kind,
+    Move,
+    Problem,
+    condition_met,
+)
+from core.valuation import Portfolio
 
-# The argument each refusal quotes back to the user: /alert <target> <direction> <amount>.
+# Where each refusal's quoted argument is when the error does not say: the classic form.
 _QUOTED_ARGUMENT = {Problem.UNKNOWN_ASSET: 0, Problem.DIRECTION: 1, Problem.NOT_A_NUMBER: 2}
+_KIND_WORDS = {kind.value: kind for kind in Kind}
+DAY = timedelta(days=1)
+_SPANS = (
+    (timedelta(days=1), "alert.span_days"),
+    (timedelta(hours=1), "alert.span_hours"),
+    (timedelta(minutes=1), "alert.span_minutes"),
+)
+
+
+def span_words(span: timedelta, view: View) -> str:
+    """Return a duration to read: 24 h, 7 d (Turkish 24 sa, 7 gün), 30 min."""
+    for size, key in _SPANS:
+        if span and span % size == timedelta(0) and (size < DAY or span > 2 * DAY):
+            return view.t(key, n=span // size)
+    return view.t("alert.span_minutes", n=int(span.total_seconds() // 60))
+
+
+def _percent(value: Decimal, view: View) -> str:
+    """Return a percentage's number without its sign, one decimal: 10.4 (Turkish 10,4)."""
+    return view.lang.amount(abs(value), 1)
 
 
 def describe(spec: AlertSpec, quote: str, view: View) -> str:
-    """Return an alert as typed: BTC below 5, total above 40,000,000 TRY."""
+    """Return an alert as typed: BTC below 5, BTC price above 4,000,000 TRY, BTC move 10% 24h."""
+    target = escape(spec.target)
+    if spec.kind is Kind.MOVE:
+        return view.t(
+            "alert.as_typed_move",
+            target=target,
+            percent=view.lang.plain(spec.amount),
+            window=typed_duration(spec.move_window),
+        )
     amount = view.lang.plain(spec.amount)
-    if spec.target == TOTAL:
+    if spec.kind is not Kind.AMOUNT:
         amount = view.t("amount.with_unit", amount=amount, unit=escape(quote))
+    if spec.kind is Kind.AMOUNT or spec.target == TOTAL:
+        return view.t(
+            "alert.as_typed", target=target, direction=spec.direction.value, amount=amount
+        )
     return view.t(
-        "alert.as_typed", target=escape(spec.target), direction=spec.direction.value, amount=amount
+        "alert.as_typed_kind",
+        target=target,
+        kind=spec.kind.value,
+        direction=spec.direction.value,
+        amount=amount,
     )
 
 
 def current_text(
     spec: AlertSpec, value: Decimal | None, precision: int, quote: str, view: View
 ) -> str:
-    """Return the watched value now: 9.75021866 BTC, or 34,215,249.83 TRY for the total."""
+    """Return the watched value now: 9.75021866 BTC, 34,215,249.83 TRY, +3.2% in 24 h."""
+    window = span_words(spec.move_window, view)
     if value is None:
+        if spec.kind is Kind.MOVE:
+            return view.t("alert.move_unknown", window=window)
         return view.t("alert.unknown_value")
-    if spec.target == TOTAL:
+    if spec.kind is Kind.MOVE:
+        return view.t("alert.move_now", percent=view.lang.percent(value), window=window)
+    if spec.kind is Kind.PRICE:
+        return view.t("amount.with_unit", amount=view.lang.price(value), unit=escape(quote))
+    if spec.kind is Kind.VALUE:
         return view.t("amount.with_unit", amount=view.lang.money(value), unit=escape(quote))
     return view.t(
         "amount.with_unit", amount=view.lang.amount(value, precision), unit=escape(spec.target)
@@ -51,23 +108,44 @@ def alert_created(
         view.t("alert.created", id=alert_id, alert=describe(spec, quote, view)),
         view.t("alert.now", value=current_text(spec, value, precision, quote, view)),
     ]
-    if value is not None and is_met(spec.direction, value, spec.amount):
-        above = spec.direction is Direction.ABOVE
-        lines.append(view.t("alert.already_above" if above else "alert.already_below"))
+    if value is not None and condition_met(spec, value):
+        if spec.kind is Kind.MOVE:
+            lines.append(view.t("alert.already_moved", percent=view.lang.plain(spec.amount)))
+        else:
+            above = spec.direction is Direction.ABOVE
+            lines.append(view.t("alert.already_above" if above else "alert.already_below"))
+    if spec.cooldown != DEFAULT_COOLDOWN:
+        lines.append(view.t("alert.cooldown_note", cooldown=span_words(spec.cooldown, view)))
     if urgent:
         lines.append(view.t("alert.urgent"))
     return "\n".join(lines)
 
 
-def alert_usage(error: AlertUsageError | None, args: Sequence[str], view: View) -> str:
-    """Explain why /alert was refused (when there is more to say than the syntax)."""
-    if error is None or error.problem is Problem.USAGE:
-        return view.t("alert.usage")
-    position = _QUOTED_ARGUMENT.get(error.problem)
-    text = escape(args[position][:20]) if position is not None and position < len(args) else ""
-    return "\n".join(
-        [view.t(f"alert.problem.{error.problem.value}", text=text), view.t("alert.usage")]
-    )
+def alert_usage(
+    error: AlertUsageError | None,
+    args: Sequence[str],
+    view: View,
+    suggestion: Sequence[str] | None = None,
+) -> str:
+    """Explain why /alert was refused, offer the nearest valid form, and show the syntax."""
+    kind = _KIND_WORDS.get(args[1].strip().lower()) if len(args) > 1 else None
+    if error is not None and error.problem is Problem.TOTAL_KIND:
+        kind = Kind.VALUE
+    usage = view.t(f"alert.usage.{kind.value}" if kind else "alert.usage")
+    problem = None
+    if error is not None and error.problem is not Problem.USAGE:
+        position = error.position
+        if position is None:
+            position = _QUOTED_ARGUMENT.get(error.problem)
+        text = escape(args[position][:20]) if position is not None and position < len(args) else ""
+        problem = view.t(f"alert.problem.{error.problem.value}", text=text)
+    if suggestion:
+        mean = view.t("alert.did_you_mean", args=escape(" ".join(suggestion)))
+        problem = mean if problem is None else f"{problem} {mean}"
+    if problem is None:
+        more = [] if kind else [view.t("alert.usage_more")]
+        return "\n".join([usage, *more])
+    return "\n".join([problem, usage])
 
 
 def alerts_list(rows: Sequence[tuple[int, AlertSpec, str, bool]], quote: str, view: View) -> str:
@@ -77,9 +155,80 @@ def alerts_list(rows: Sequence[tuple[int, AlertSpec, str, bool]], quote: str, vi
     lines = [view.t("alerts.title")]
     for alert_id, spec, now, urgent in rows:
         key = "alerts.row_urgent" if urgent else "alerts.row"
-        lines.append(view.t(key, id=alert_id, alert=describe(spec, quote, view), value=now))
+        alert = describe(spec, quote, view)
+        if spec.cooldown != DEFAULT_COOLDOWN:
+            alert += view.t("alerts.cooldown", cooldown=typed_duration(spec.cooldown))
+        lines.append(view.t(key, id=alert_id, alert=alert, value=now))
     lines.append(view.t("alerts.remove_hint"))
     return "\n".join(lines)
+
+
+def alert_fired(
+    alert_id: int,
+    spec: AlertSpec,
+    value: Decimal,
+    move: Move | None,
+    precision: int,
+    portfolio: Portfolio,
+    view: View,
+) -> str:
+    """Announce that an alert's condition has just become true, in the words of its kind."""
+    if spec.kind is Kind.MOVE and move is not None:
+        return _move_fired(alert_id, spec, move, portfolio, view)
+    if spec.kind is Kind.AMOUNT or spec.target == TOTAL:
+        return threshold_alert(alert_id, spec, value, precision, portfolio, view)
+    lang, quote, asset = view.lang, escape(portfolio.quote), escape(spec.target)
+    above = spec.direction is Direction.ABOVE
+    limit = view.t("amount.with_unit", amount=lang.plain(spec.amount), unit=quote)
+    if spec.kind is Kind.PRICE:
+        subject = view.t("alert.price_subject", asset=asset)
+        again_subject = view.t("alert.the_price", asset=asset)
+        now = view.t("amount.with_unit", amount=lang.price(value), unit=quote)
+    else:
+        subject = view.t("alert.value_subject", asset=asset)
+        again_subject = view.t("alert.the_value", asset=asset)
+        position = portfolio.position(spec.target)
+        held = Decimal(0) if position is None else position.total
+        now = view.t(
+            "alert.value_now",
+            value=lang.money(value),
+            quote=quote,
+            amount=lang.amount(held, precision),
+            asset=asset,
+        )
+    title = view.t(
+        "threshold.rose" if above else "threshold.fell", id=alert_id, subject=subject, limit=limit
+    )
+    again = view.t(
+        "threshold.again_below" if above else "threshold.again_above",
+        subject=again_subject,
+        limit=limit,
+        id=alert_id,
+    )
+    return "\n".join([title, view.t("threshold.now", value=now), again])
+
+
+def _move_fired(
+    alert_id: int, spec: AlertSpec, move: Move, portfolio: Portfolio, view: View
+) -> str:
+    lang, quote = view.lang, escape(portfolio.quote)
+    subject = view.t("threshold.portfolio") if spec.target == TOTAL else escape(spec.target)
+    title = view.t(
+        "alert.moved_up" if move.rose else "alert.moved_down",
+        id=alert_id,
+        subject=subject,
+        percent=_percent(move.percent, view),
+        window=span_words(spec.move_window, view),
+    )
+    values = view.t(
+        "alert.move_values",
+        start=lang.money(move.start),
+        end=lang.money(move.end),
+        quote=quote,
+        when=view.when(move.started_at),
+    )
+    again = view.t("alert.move_again", percent=lang.plain(spec.amount), id=alert_id)
+    return "\n".join([title, values, again])
 
 
 def alert_removed(alert_id: int, view: View) -> str:

@@ -106,6 +106,7 @@ async def test_threshold_alert_fires_once_per_crossing(bot: BotHarness) -> None:
     await poll(bot)
 
     for total in ("4", "3", "6", "4,5"):
+        bot.clock.advance(minutes=30)  # the second crossing comes after the 1 h cooldown
         bot.exchange.set_balance("BTC", total)
         await poll(bot)
 

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from core.alert_parse import parse_alert_args
 from core.thresholds import (
     TOTAL,
     AlertSpec,
@@ -17,7 +18,6 @@ from core.thresholds import (
     evaluate,
     initial_triggered,
     is_met,
-    parse_alert_args,
 )
 
 D = Decimal

@@ -1,0 +1,300 @@
+"""Read `/alert` arguments into an AlertSpec, and find the nearest valid form of a bad one.
+
+    /alert <ASSET|total> <above|below> <amount>        BTC amount held; total: its value
+    /alert <ASSET> amount|price <above|below> <amount>
+    /alert <ASSET|total> value <above|below> <amount>
+    /alert <ASSET|total> move <percent>% [<window>]    window 1h..7d, default 24h
+    ... [cooldown <duration>] [urgent]                 cooldown 0..7d, default 1h
+
+Keywords are English and case-insensitive, as the commands are. A refusal carries the
+position of the argument at fault and, when it is obvious (a misspelt keyword, a percentage
+without its %, a duration without its unit), what would fix it: `suggest` applies such fixes
+until the arguments parse.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Context, Decimal
+
+from btcturk.amounts import AmountError, parse_decimal
+from core.thresholds import (
+    DEFAULT_COOLDOWN,
+    DEFAULT_WINDOW,
+    TOTAL,
+    USAGE,
+    AlertSpec,
+    AlertUsageError,
+    Direction,
+    Kind,
+    Problem,
+)
+
+MAX_AMOUNT = Decimal("1e15")
+MAX_FRACTION_DIGITS = 16
+MAX_PERCENT = Decimal(1000)
+MIN_WINDOW, MAX_WINDOW = timedelta(hours=1), timedelta(days=7)
+MAX_COOLDOWN = timedelta(days=7)
+COOLDOWN_WORD = "cooldown"
+URGENT_WORDS = ("urgent", "acil")
+_DIRECTIONS = tuple(d.value for d in Direction)
+_KINDS = tuple(k.value for k in Kind)
+_OPTIONS = (COOLDOWN_WORD, *URGENT_WORDS)
+_UNITS = {"m": timedelta(minutes=1), "min": timedelta(minutes=1), "h": timedelta(hours=1)}
+_UNITS |= {"d": timedelta(days=1), "w": timedelta(weeks=1)}
+_DURATION = re.compile(r"([0-9]{1,5})(m|min|h|d|w)")
+_CONTEXT = Context(prec=100)
+
+
+@dataclass(frozen=True, slots=True)
+class AlertRequest:
+    """A parsed `/alert`: what to watch, and whether it passes quiet hours and mutes."""
+
+    spec: AlertSpec
+    urgent: bool = False
+
+
+def _exponent(amount: Decimal) -> int:
+    exponent = amount.as_tuple().exponent
+    assert isinstance(exponent, int)  # finite numbers have an int exponent
+    return exponent
+
+
+def _canonical(amount: Decimal) -> Decimal:
+    """Return `amount` without sign on zero, trailing zeros or a positive exponent."""
+    if amount.is_zero():
+        return Decimal(0)
+    reduced = amount.normalize(_CONTEXT)
+    if _exponent(reduced) > 0:
+        reduced = reduced.quantize(Decimal(1), context=_CONTEXT)
+    return reduced
+
+
+def _closest(word: str, choices: Sequence[str]) -> str | None:
+    """Return the choice `word` most likely misspells, or None."""
+    found = difflib.get_close_matches(word.lower(), choices, n=1, cutoff=0.6)
+    return found[0] if found else None
+
+
+def parse_amount(text: str, direction: Direction, position: int = 2) -> Decimal:
+    """Return the alert amount written in `text` or raise AlertUsageError."""
+    try:
+        amount = parse_decimal(text)
+    except AmountError:
+        raise AlertUsageError(
+            Problem.NOT_A_NUMBER, f"not a number: {text[:20]}", position=position
+        ) from None
+    if amount < 0:
+        raise AlertUsageError(Problem.NEGATIVE, "the amount must not be negative")
+    if amount.is_zero() and direction is Direction.BELOW:
+        raise AlertUsageError(Problem.ZERO_BELOW, "nothing can fall below zero")
+    if amount > MAX_AMOUNT:
+        raise AlertUsageError(Problem.TOO_LARGE, "the amount is too large")
+    amount = _canonical(amount)
+    if -_exponent(amount) > MAX_FRACTION_DIGITS:
+        raise AlertUsageError(
+            Problem.TOO_PRECISE, f"at most {MAX_FRACTION_DIGITS} digits after the decimal point"
+        )
+    return amount
+
+
+def parse_percent(text: str, position: int) -> Decimal:
+    """Return a percentage written 5%, %5 or 5,5% (0 < p <= 1000) or raise AlertUsageError."""
+    number = text.strip().removesuffix("%") if text.strip().endswith("%") else None
+    if number is None and text.strip().startswith("%"):
+        number = text.strip()[1:]
+    try:
+        value = parse_decimal(text if number is None else number)
+    except AmountError:
+        value = None
+    if number is None:
+        fix = (f"{text.strip()}%",) if value is not None and value > 0 else None
+        reason = f"a percentage, like 5%, not {text[:20]}"
+        raise AlertUsageError(Problem.PERCENT, reason, position=position, fix=fix)
+    if value is None or not 0 < value <= MAX_PERCENT:
+        raise AlertUsageError(
+            Problem.PERCENT, f"a percentage above 0 and at most {MAX_PERCENT}%", position=position
+        )
+    value = _canonical(value)
+    if -_exponent(value) > 4:
+        raise AlertUsageError(Problem.PERCENT, "at most 4 digits after the decimal point")
+    return value
+
+
+def parse_duration(text: str) -> timedelta | None:
+    """Return a duration written 30m, 6h, 1d or 1w (or 0), or None."""
+    cleaned = text.strip().lower()
+    if cleaned == "0":
+        return timedelta(0)
+    match = _DURATION.fullmatch(cleaned)
+    if match is None:
+        return None
+    return int(match.group(1)) * _UNITS[match.group(2)]
+
+
+def typed_duration(span: timedelta) -> str:
+    """Return a duration as the command takes it: 24h (up to two days), 7d, 30m, 0."""
+    minutes = int(span.total_seconds() // 60)
+    if minutes <= 0:
+        return "0"
+    if minutes % (24 * 60) == 0 and minutes > 48 * 60:
+        return f"{minutes // (24 * 60)}d"
+    if minutes % 60 == 0:
+        return f"{minutes // 60}h"
+    return f"{minutes}m"
+
+
+def _duration_fix(text: str) -> tuple[str, ...] | None:
+    """Return a duration written as a bare number of hours, with its unit."""
+    cleaned = text.strip()
+    hours = cleaned.isascii() and cleaned.isdigit() and 0 < int(cleaned) <= 168
+    return (f"{cleaned}h",) if hours else None
+
+
+def _window(text: str, position: int) -> timedelta:
+    window = parse_duration(text)
+    if window is None or not MIN_WINDOW <= window <= MAX_WINDOW:
+        fix = _duration_fix(text) if window is None else None
+        reason = f"a window from 1h to 7d, like 24h, not {text[:20]}"
+        raise AlertUsageError(Problem.WINDOW, reason, position=position, fix=fix)
+    return window
+
+
+def _target(text: str, known_assets: Collection[str]) -> str:
+    if text.lower() == TOTAL:
+        return TOTAL
+    target = text.upper()
+    known = {asset.upper() for asset in known_assets}
+    if target not in known:
+        close = _closest(text, [TOTAL, *sorted(a.lower() for a in known)])
+        raise AlertUsageError(
+            Problem.UNKNOWN_ASSET,
+            f"unknown asset: {text[:20]}",
+            position=0,
+            fix=None if close is None else (close if close == TOTAL else close.upper(),),
+        )
+    return target
+
+
+def _direction(text: str, position: int) -> Direction:
+    try:
+        return Direction(text.lower())
+    except ValueError:
+        close = _closest(text, _DIRECTIONS)
+        raise AlertUsageError(
+            Problem.DIRECTION,
+            f"say above or below, not {text[:20]}",
+            position=position,
+            fix=None if close is None else (close,),
+        ) from None
+
+
+def _kind(text: str, args: Sequence[str]) -> Kind | None:
+    """Return the kind named by the second argument, None for a direction (the classic form)."""
+    word = text.lower()
+    if word in _DIRECTIONS:
+        return None
+    if word in _KINDS:
+        return Kind(word)
+    close = _closest(text, (*_DIRECTIONS, *_KINDS))
+    fix = None if close is None else (close,)
+    if len(args) == 3 and (close is None or close in _DIRECTIONS):
+        raise AlertUsageError(
+            Problem.DIRECTION, f"say above or below, not {text[:20]}", position=1, fix=fix
+        )
+    raise AlertUsageError(
+        Problem.KIND, f"say price, value, amount or move, not {text[:20]}", position=1, fix=fix
+    )
+
+
+def _usage(position: int | None = None, fix: tuple[str, ...] | None = None) -> AlertUsageError:
+    return AlertUsageError(Problem.USAGE, f"usage: {USAGE}", position=position, fix=fix)
+
+
+def _options(args: Sequence[str], start: int) -> tuple[timedelta, bool]:
+    """Read `cooldown <duration>` and `urgent` from `args[start:]`."""
+    cooldown, urgent, index = DEFAULT_COOLDOWN, False, start
+    while index < len(args):
+        word = args[index].strip().lower()
+        if word in URGENT_WORDS:
+            urgent, index = True, index + 1
+            continue
+        if word == COOLDOWN_WORD:
+            if index + 1 >= len(args):
+                raise AlertUsageError(
+                    Problem.COOLDOWN, "say how long, like cooldown 6h", position=index
+                )
+            text = args[index + 1]
+            duration = parse_duration(text)
+            if duration is None or duration > MAX_COOLDOWN:
+                fix = _duration_fix(text) if duration is None else None
+                raise AlertUsageError(
+                    Problem.COOLDOWN,
+                    f"a cooldown from 0 to 7d, like 6h, not {text[:20]}",
+                    position=index + 1,
+                    fix=fix,
+                )
+            cooldown, index = duration, index + 2
+            continue
+        if parse_duration(word) is not None:
+            raise _usage(index, (COOLDOWN_WORD, args[index].strip()))
+        close = _closest(word, _OPTIONS)
+        raise _usage(index, None if close is None else (close,))
+    return cooldown, urgent
+
+
+def parse_alert(args: Sequence[str], known_assets: Collection[str]) -> AlertRequest:
+    """Return the alert described by `args` or raise AlertUsageError with a short reason."""
+    args = [arg.strip() for arg in args]
+    if len(args) < 3:
+        raise _usage()
+    kind = _kind(args[1], args)
+    target = _target(args[0], known_assets)
+    if kind is None:
+        direction = _direction(args[1], 1)
+        amount = parse_amount(args[2], direction)
+        cooldown, urgent = _options(args, 3)
+        return AlertRequest(AlertSpec(target, direction, amount, cooldown=cooldown), urgent)
+    if kind is Kind.MOVE:
+        percent = parse_percent(args[2], 2)
+        window, rest = DEFAULT_WINDOW, 3
+        if len(args) > 3 and args[3].lower() not in _OPTIONS:
+            window, rest = _window(args[3], 3), 4
+        cooldown, urgent = _options(args, rest)
+        spec = AlertSpec(target, Direction.ABOVE, percent, kind, window=window, cooldown=cooldown)
+        return AlertRequest(spec, urgent)
+    if target == TOTAL and kind is not Kind.VALUE:
+        raise AlertUsageError(
+            Problem.TOTAL_KIND, "the total has a value, not a price", position=1, fix=("value",)
+        )
+    if len(args) < 4:
+        raise _usage()
+    direction = _direction(args[2], 2)
+    amount = parse_amount(args[3], direction, 3)
+    cooldown, urgent = _options(args, 4)
+    return AlertRequest(AlertSpec(target, direction, amount, kind, cooldown=cooldown), urgent)
+
+
+def parse_alert_args(args: Sequence[str], known_assets: Collection[str]) -> AlertSpec:
+    """Return the alert described by `args` (see parse_alert) or raise AlertUsageError."""
+    return parse_alert(args, known_assets).spec
+
+
+def suggest(args: Sequence[str], known_assets: Collection[str]) -> list[str] | None:
+    """Return the nearest valid form of refused arguments, or None when none is obvious."""
+    current = [arg.strip() for arg in args]
+    for _ in range(len(current) + 1):
+        try:
+            parse_alert(current, known_assets)
+        except AlertUsageError as error:
+            if error.position is None or error.fix is None:
+                return None
+            position = error.position
+            current = [*current[:position], *error.fix, *current[position + 1 :]]
+            continue
+        return current if current != [arg.strip() for arg in args] else None
+    return None

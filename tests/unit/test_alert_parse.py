@@ -1,0 +1,156 @@
+"""Tests for core.alert_parse: every /alert form, its options, and the nearest valid form."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+
+from core.alert_parse import (
+    AlertRequest,
+    parse_alert,
+    parse_alert_args,
+    parse_duration,
+    suggest,
+    typed_duration,
+)
+from core.thresholds import (
+    DEFAULT_COOLDOWN,
+    DEFAULT_WINDOW,
+    TOTAL,
+    AlertSpec,
+    AlertUsageError,
+    Direction,
+    Kind,
+    Problem,
+)
+
+D = Decimal
+KNOWN = ("BTC", "TRY", "USDT", "ETH", "GLMR")
+ABOVE, BELOW = Direction.ABOVE, Direction.BELOW
+H = timedelta(hours=1)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("BTC price above 4000000", AlertSpec("BTC", ABOVE, D(4000000), Kind.PRICE)),
+        ("glmr PRICE below 3,5", AlertSpec("GLMR", BELOW, D("3.5"), Kind.PRICE)),
+        ("BTC value below 30000000", AlertSpec("BTC", BELOW, D(30000000), Kind.VALUE)),
+        ("total value above 1e6", AlertSpec(TOTAL, ABOVE, D(1000000))),
+        ("BTC amount below 5", AlertSpec("BTC", BELOW, D(5))),
+        ("total move 5%", AlertSpec(TOTAL, ABOVE, D(5), Kind.MOVE, DEFAULT_WINDOW)),
+        ("BTC move 10% 24h", AlertSpec("BTC", ABOVE, D(10), Kind.MOVE, 24 * H)),
+        ("BTC move %2,5 1h", AlertSpec("BTC", ABOVE, D("2.5"), Kind.MOVE, H)),
+        ("BTC move 10% 7d", AlertSpec("BTC", ABOVE, D(10), Kind.MOVE, 7 * 24 * H)),
+        ("BTC move 3% 90m", AlertSpec("BTC", ABOVE, D(3), Kind.MOVE, 90 * H / 60)),
+        ("BTC below 5 cooldown 6h", AlertSpec("BTC", BELOW, D(5), cooldown=6 * H)),
+        ("BTC price above 1 cooldown 0", AlertSpec("BTC", ABOVE, D(1), Kind.PRICE, None, 0 * H)),
+        ("BTC move 5% cooldown 1d", AlertSpec("BTC", ABOVE, D(5), Kind.MOVE, None, 24 * H)),
+    ],
+)
+def test_parse_accepts_every_form(text: str, expected: AlertSpec) -> None:
+    assert parse_alert_args(text.split(), KNOWN) == expected
+
+
+def test_a_move_defaults_to_24_hours_and_a_cooldown_to_one_hour() -> None:
+    spec = parse_alert_args(["total", "move", "5%"], KNOWN)
+    assert (spec.kind, spec.window, spec.cooldown) == (Kind.MOVE, DEFAULT_WINDOW, DEFAULT_COOLDOWN)
+    assert spec.direction is ABOVE  # a move fires either way
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["BTC below 5 urgent", "BTC price above 5 cooldown 2h urgent", "BTC move 5% acil"],
+)
+def test_urgent_is_read_at_the_end_of_any_form(text: str) -> None:
+    request = parse_alert(text.split(), KNOWN)
+    assert request.urgent is True
+    assert parse_alert(text.split()[:-1], KNOWN) == AlertRequest(request.spec, urgent=False)
+
+
+@pytest.mark.parametrize(
+    ("text", "problem", "position"),
+    [
+        ("BTC prise above 5", Problem.KIND, 1),
+        ("BTC sideways above 5", Problem.KIND, 1),
+        ("BTC price abov 5", Problem.DIRECTION, 2),
+        ("BTC price above", Problem.USAGE, None),
+        ("total price above 5", Problem.TOTAL_KIND, 1),
+        ("total amount above 5", Problem.TOTAL_KIND, 1),
+        ("BTC move 5", Problem.PERCENT, 2),
+        ("BTC move five%", Problem.PERCENT, 2),
+        ("BTC move 0%", Problem.PERCENT, 2),
+        ("BTC move 1001%", Problem.PERCENT, 2),
+        ("BTC move -5%", Problem.PERCENT, 2),
+        ("BTC move 5% 30m", Problem.WINDOW, 3),
+        ("BTC move 5% 8d", Problem.WINDOW, 3),
+        ("BTC move 5% 24", Problem.WINDOW, 3),
+        ("BTC below 5 cooldown", Problem.COOLDOWN, 3),
+        ("BTC below 5 cooldown 8d", Problem.COOLDOWN, 4),
+        ("BTC below 5 cooldown soon", Problem.COOLDOWN, 4),
+        ("BTC below 5 coldown 6h", Problem.USAGE, 3),
+        ("BTC price below 0", Problem.ZERO_BELOW, None),
+        ("DOGE price above 5", Problem.UNKNOWN_ASSET, 0),
+    ],
+)
+def test_parse_refuses_bad_forms(text: str, problem: Problem, position: int | None) -> None:
+    with pytest.raises(AlertUsageError) as caught:
+        parse_alert(text.split(), KNOWN)
+    assert caught.value.problem is problem
+    assert caught.value.position == position
+    assert 0 < len(caught.value.reason) <= 80
+
+
+@pytest.mark.parametrize(
+    ("text", "nearest"),
+    [
+        ("BTC price abov 4000000", "BTC price above 4000000"),
+        ("BTC prise above 4000000", "BTC price above 4000000"),
+        ("BTC price abov 4000000 coldown 6h", "BTC price above 4000000 cooldown 6h"),
+        ("total move 5", "total move 5%"),
+        ("BTC move 10 24", "BTC move 10% 24h"),
+        ("BTC mvoe 10% 24h", "BTC move 10% 24h"),
+        ("total price above 40000000", "total value above 40000000"),
+        ("totl above 40000000", "total above 40000000"),
+        ("BTX below 5", "BTC below 5"),
+        ("BTC belwo 5", "BTC below 5"),
+        ("BTC price above 4000000 6h", "BTC price above 4000000 cooldown 6h"),
+        ("BTC below 5 urgnet", "BTC below 5 urgent"),
+    ],
+)
+def test_suggest_fixes_a_misspelt_keyword_or_a_missing_sign(text: str, nearest: str) -> None:
+    suggestion = suggest(text.split(), KNOWN)
+    assert suggestion == nearest.split()
+    parse_alert(suggestion, KNOWN)  # the suggestion is itself valid
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["BTC below 5", "BTC sideways 5", "BTC below five", "BTC below -5", "", "BTC move 0%"],
+)
+def test_suggest_offers_nothing_when_valid_or_unclear(text: str) -> None:
+    assert suggest(text.split(), KNOWN) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [("0", timedelta(0)), ("30m", 30 * H / 60), ("6h", 6 * H), ("1d", 24 * H), ("1W", 168 * H)],
+)
+def test_parse_duration(text: str, span: timedelta) -> None:
+    assert parse_duration(text) == span
+
+
+@pytest.mark.parametrize("text", ["", "6", "h", "6 h", "-1h", "1.5h", "²h", "6s"])
+def test_parse_duration_refuses(text: str) -> None:
+    assert parse_duration(text) is None
+
+
+@pytest.mark.parametrize(
+    ("span", "typed"),
+    [(24 * H, "24h"), (48 * H, "48h"), (72 * H, "3d"), (7 * 24 * H, "7d"), (H / 2, "30m")],
+)
+def test_typed_duration_reads_back(span: timedelta, typed: str) -> None:
+    assert typed_duration(span) == typed
+    assert parse_duration(typed) == span

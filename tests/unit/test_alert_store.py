@@ -1,0 +1,113 @@
+"""Tests for the store's alert kinds, cooldowns and value samples (on tmp_path)."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from core.samples import SAMPLE_RETENTION
+from core.thresholds import TOTAL, AlertSpec, Direction, Kind
+from store.database import Database
+from store.schema import APPLICATION_ID, MIGRATIONS
+from store.store import Store
+from tests.kit.clocks import FakeClock
+
+D = Decimal
+T0 = datetime(2025, 1, 3, 9, 0, tzinfo=UTC)
+H = timedelta(hours=1)
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "data" / "bot.sqlite3"
+
+
+@pytest.fixture
+async def store(db_path: Path) -> AsyncIterator[Store]:
+    db = await Database.open(db_path)
+    yield Store(db, clock=FakeClock(T0))
+    await db.close()
+
+
+def write_schema_2_database(path: Path) -> None:
+    """Write a database as the bot before alert kinds left it, with two classic alerts."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(path)
+    for statement in (*MIGRATIONS[0], *MIGRATIONS[1]):
+        conn.execute(statement)
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    conn.execute("PRAGMA user_version = 2")
+    conn.executemany(
+        "INSERT INTO alerts (chat_id, target, direction, amount, triggered, urgent, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            (1, "BTC", "below", "5", 1, 0, T0.isoformat(timespec="microseconds")),
+            (1, "total", "above", "40000000.5", 0, 1, T0.isoformat(timespec="microseconds")),
+        ],
+    )
+    conn.commit()
+    conn.close()
+
+
+async def test_alerts_of_an_older_database_keep_their_meaning(db_path: Path) -> None:
+    write_schema_2_database(db_path)
+    async with await Database.open(db_path) as db:
+        btc, total = await Store(db, clock=FakeClock(T0)).all_alerts()
+    assert btc.spec == AlertSpec("BTC", Direction.BELOW, D(5))
+    assert (btc.kind, btc.triggered, btc.last_fired_at) == (Kind.AMOUNT, True, None)
+    assert total.spec == AlertSpec(TOTAL, Direction.ABOVE, D("40000000.5"))
+    assert (total.kind, total.urgent, total.cooldown) == (Kind.VALUE, True, H)
+
+
+async def test_kind_window_and_cooldown_round_trip(store: Store) -> None:
+    move = AlertSpec("BTC", Direction.ABOVE, D("10.5"), Kind.MOVE, 6 * H, cooldown=timedelta(0))
+    price = AlertSpec("GLMR", Direction.BELOW, D("3.4"), Kind.PRICE, cooldown=24 * H)
+    await store.add_alert(1, move, triggered=False)
+    await store.add_alert(2, price, triggered=True)
+    assert [rule.spec for rule in await store.all_alerts()] == [move, price]
+
+
+async def test_the_database_refuses_a_kind_it_does_not_know(store: Store) -> None:
+    await store.add_alert(1, AlertSpec("BTC", Direction.BELOW, D(5)), triggered=False)
+    with pytest.raises(sqlite3.IntegrityError):
+        await store.db.run(lambda conn: conn.execute("UPDATE alerts SET kind = 'mood'"))
+
+
+async def test_record_poll_starts_the_cooldown_of_the_alerts_that_fired(store: Store) -> None:
+    fired = await store.add_alert(1, AlertSpec("BTC", Direction.BELOW, D(5)), triggered=False)
+    quiet = await store.add_alert(1, AlertSpec("BTC", Direction.BELOW, D(4)), triggered=False)
+    await store.record_poll({}, T0, [], {fired.id: True}, fired=[fired.id, 999])
+    by_id = {rule.id: rule for rule in await store.all_alerts()}
+    assert by_id[fired.id].last_fired_at == T0
+    assert by_id[quiet.id].last_fired_at is None
+
+
+async def test_record_poll_stores_a_sample_with_the_snapshot(store: Store) -> None:
+    await store.record_poll({}, T0, [], {}, values={TOTAL: D("100.5"), "BTC": D(90)})
+    starts = await store.window_starts([(TOTAL, H), ("BTC", H), ("ETH", H)], T0 + H)
+    assert starts == {(TOTAL, H): (T0, D("100.5")), ("BTC", H): (T0, D(90)), ("ETH", H): None}
+    assert await store.last_values_time() == T0
+
+
+async def test_samples_older_than_the_retention_are_pruned(store: Store) -> None:
+    assert await store.last_values_time() is None
+    await store.record_values({TOTAL: D(1)}, T0)
+    await store.record_values({TOTAL: D(2)}, T0 + H)
+    await store.record_values({TOTAL: D(3)}, T0 + SAMPLE_RETENTION + timedelta(minutes=30))
+    count = await store.db.run(lambda c: c.execute("SELECT count(*) FROM value_samples").fetchone())
+    assert count[0] == 2  # the first went, the one an hour later is still within 8 days
+
+
+async def test_window_starts_skip_gaps_too_long_to_compare(store: Store) -> None:
+    await store.record_values({TOTAL: D(100)}, T0)
+    await store.record_values({TOTAL: D(150)}, T0 + 30 * H)
+    now = T0 + 49 * H  # the newest at or before 25 h is from 0 h: over 2 windows before now
+    assert await store.window_starts([(TOTAL, 24 * H)], now) == {(TOTAL, 24 * H): None}
+    assert await store.window_starts([(TOTAL, 12 * H)], now) == {
+        (TOTAL, 12 * H): (T0 + 30 * H, D(150))
+    }

@@ -1,0 +1,122 @@
+"""Tests for core.texts.alerts: each kind as typed, its value now, and the refusals."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from core.alert_parse import parse_alert, suggest
+from core.i18n import View, get_lang
+from core.texts.alerts import alert_usage, alerts_list, current_text, describe, span_words
+from core.thresholds import TOTAL, AlertSpec, AlertUsageError, Direction, Kind
+
+D = Decimal
+H = timedelta(hours=1)
+NOW = datetime(2026, 11, 25, 5, 0, tzinfo=UTC)
+KNOWN = ("BTC", "TRY", "USDT", "GLMR")
+
+
+def view(code: str = "en") -> View:
+    return View(get_lang(code), ZoneInfo("Europe/Istanbul"), NOW)
+
+
+@pytest.mark.parametrize(
+    ("spec", "en", "tr"),
+    [
+        (AlertSpec("BTC", Direction.BELOW, D(5)), "BTC below 5", "BTC below 5"),
+        (
+            AlertSpec(TOTAL, Direction.ABOVE, D("4e7")),
+            "total above 40,000,000 TRY",
+            "total above 40.000.000 TRY",
+        ),
+        (
+            AlertSpec("BTC", Direction.ABOVE, D("4000000.5"), Kind.PRICE),
+            "BTC price above 4,000,000.5 TRY",
+            "BTC price above 4.000.000,5 TRY",
+        ),
+        (
+            AlertSpec("BTC", Direction.BELOW, D(3e7), Kind.VALUE),
+            "BTC value below 30,000,000 TRY",
+            "BTC value below 30.000.000 TRY",
+        ),
+        (AlertSpec(TOTAL, Direction.ABOVE, D("2.5"), Kind.MOVE), "total move 2.5% 24h",
+         "total move %2,5 24h"),
+        (AlertSpec("BTC", Direction.ABOVE, D(10), Kind.MOVE, 72 * H), "BTC move 10% 3d",
+         "BTC move %10 3d"),
+    ],
+)  # fmt: skip
+def test_describe_each_kind_as_typed(spec: AlertSpec, en: str, tr: str) -> None:
+    assert describe(spec, "TRY", view("en")) == en
+    assert describe(spec, "TRY", view("tr")) == tr
+
+
+def test_what_was_described_parses_back_to_the_same_alert() -> None:
+    for text in ("BTC price above 4000000", "BTC move 10% 3d", "total move 5% 1h"):
+        spec = parse_alert(text.split(), KNOWN).spec
+        typed = describe(spec, "TRY", view()).replace(",", "").removesuffix(" TRY")
+        assert parse_alert(typed.split(), KNOWN).spec == spec
+
+
+def test_current_text_of_each_kind() -> None:
+    en = view()
+    price = AlertSpec("GLMR", Direction.ABOVE, D(4), Kind.PRICE)
+    move = AlertSpec("BTC", Direction.ABOVE, D(10), Kind.MOVE, 6 * H)
+    assert current_text(price, D("4.15"), 2, "TRY", en) == "4.15 TRY"
+    assert current_text(price, D("0.0123456"), 2, "TRY", en) == "0.01235 TRY"
+    assert current_text(move, D("-3.216"), 8, "TRY", en) == "-3.22% in 6 h"
+    assert current_text(move, None, 8, "TRY", en) == "not known yet (no value stored from 6 h ago)"
+    assert current_text(move, D("3.2"), 8, "TRY", view("tr")) == "6 sa içinde +%3,20"
+
+
+@pytest.mark.parametrize(
+    ("span", "en", "tr"),
+    [(H, "1 h", "1 sa"), (24 * H, "24 h", "24 sa"), (7 * 24 * H, "7 d", "7 gün"),
+     (H / 2, "30 min", "30 dk")],
+)  # fmt: skip
+def test_span_words(span: timedelta, en: str, tr: str) -> None:
+    assert (span_words(span, view("en")), span_words(span, view("tr"))) == (en, tr)
+
+
+def test_the_list_shows_a_cooldown_that_is_not_the_default() -> None:
+    spec = AlertSpec("BTC", Direction.BELOW, D(5), cooldown=6 * H)
+    text = alerts_list([(3, spec, "9 BTC", False)], "TRY", view())
+    assert "#3 BTC below 5 · cooldown 6h · now 9 BTC" in text
+
+
+BAD = [
+    "", "BTC", "BTC below", "BTC sideways 5", "BTC price abov 4000000", "total move 5",
+    "BTC move 5% 30m", "total price above 5", "BTC below 5 coldown 6h", "nope above 1",
+    "BTC value below -1", "BTC move 5% cooldown 9d", "<b> price above 1",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("code", ["en", "tr"])
+@pytest.mark.parametrize("text", BAD)
+def test_a_refusal_is_at_most_two_lines_and_ends_with_a_usage_line(code: str, text: str) -> None:
+    args = text.split()
+    try:
+        parse_alert(args, KNOWN)
+    except AlertUsageError as error:
+        reply = alert_usage(error, args, view(code), suggest(args, KNOWN))
+    else:
+        pytest.fail(f"{text!r} was accepted")
+    lines = reply.splitlines()
+    assert 1 <= len(lines) <= 2
+    assert lines[-1].startswith(("Usage: /alert", "Kullanım: /alert", "Also:", "Ayrıca:"))
+    assert "<b>" not in reply
+
+
+def test_the_total_refused_a_price_is_shown_the_value_form() -> None:
+    args = ["total", "price", "above", "5"]
+    with pytest.raises(AlertUsageError) as caught:
+        parse_alert(args, KNOWN)
+    reply = alert_usage(caught.value, args, view(), suggest(args, KNOWN))
+    assert reply.splitlines() == [
+        "⚠️ The total has a value, not a price or an amount."
+        " Did you mean /alert total value above 5?",
+        "Usage: /alert &lt;ASSET|total&gt; value &lt;above|below&gt; &lt;amount&gt;"
+        " [cooldown 6h] [urgent]   e.g. /alert BTC value below 30000000",
+    ]
