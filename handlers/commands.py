@@ -122,6 +122,7 @@ async def status(update: Update, context: BotContext) -> None:
     view = await chat_view(update, services)
     portfolio, store = services.portfolio, services.store
     error = portfolio.last_error
+    all_alerts = await store.count_alerts()
     facts = StatusFacts(
         reachable=error is None and services.monitor.failures == 0,
         last_success_at=portfolio.last_success_at,
@@ -131,20 +132,21 @@ async def status(update: Update, context: BotContext) -> None:
         clock_stepped_s=services.client.clock_stepped_s,
         poll_interval_s=services.settings.poll_interval_s,
         chat_alerts=len(await store.alerts_for_chat(chat.id)),
-        all_alerts=await store.count_alerts(),
+        all_alerts=all_alerts,
         next_summary_at=services.summaries.next_time(),
         pending_notifications=await store.pending_count(),
         prices_available=portfolio.prices_error is None,
         key_retry_at=key_retry_at(services),
         data_notes=services.client.data_notes.summary(),
         history_refused=services.history.refused,
-        feed=feed_facts(services),
+        feed=feed_facts(services, alerts=all_alerts),
     )
     await reply_html(update, status_message(facts, view))
 
 
-def feed_facts(services: Services) -> FeedFacts | None:
-    """Return what /status shows of the live feed, None when it is off."""
+def feed_facts(services: Services, *, alerts: int) -> FeedFacts | None:
+    """Return what /status shows of the live feed, None when it is off; with `alerts` set,
+    the regular poll goes on (they watch prices, which the feed does not tell of)."""
     if services.feed is None:
         return None
     state = services.feed.state
@@ -157,7 +159,7 @@ def feed_facts(services: Services) -> FeedFacts | None:
         last_event_at=_moment(state.last_event_at),
         reconnects_today=state.reconnects_since(midnight.timestamp()),
         refused=state.refused,
-        safety_poll_s=services.settings.feed_poll_interval_s,
+        safety_poll_s=None if alerts else services.settings.feed_poll_interval_s,
     )
 
 

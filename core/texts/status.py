@@ -40,7 +40,7 @@ class FeedFacts:
     last_event_at: datetime | None
     reconnects_today: int
     refused: bool
-    safety_poll_s: int
+    safety_poll_s: int | None  # None: alerts keep the regular poll while the feed is up
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,11 +153,12 @@ def _feed_lines(facts: StatusFacts, view: View) -> list[str]:
     if feed.connected_since is None:
         lines = [view.t("status.feed_down", interval=every)]
     else:
-        safety = interval(feed.safety_poll_s, view)
-        lines = [
-            view.t("status.feed_live", since=view.when(feed.connected_since)),
-            view.t("status.feed_safety", interval=safety),
-        ]
+        lines = [view.t("status.feed_live", since=view.when(feed.connected_since))]
+        if feed.safety_poll_s is None:
+            lines.append(view.t("status.interval", interval=every))
+        else:
+            safety = interval(feed.safety_poll_s, view)
+            lines.append(view.t("status.feed_safety", interval=safety))
     if feed.last_event_at is not None:
         lines.append(view.t("status.feed_last_event", when=view.when(feed.last_event_at)))
     if feed.reconnects_today:
