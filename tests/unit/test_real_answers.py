@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from btcturk import errors
+from btcturk.history import parse_fills, parse_transfers
 from btcturk.models import DataNote
 from btcturk.parsing import (
     decode_answer,
@@ -38,10 +39,19 @@ def parse(fixture: dict[str, Any], notes: list[DataNote]) -> Any:
     data = parse_envelope(fixture["status"], body, fixture["content_type"])
     if fixture["endpoint"] == "balances":
         return {row.asset: row for row in parse_balances(data, notes)}
+    if fixture["endpoint"] == "trades":
+        return {row.id: row for row in parse_fills(data, notes)}
+    if fixture["endpoint"] in ("crypto", "fiat"):
+        return {row.id: row for row in parse_transfers(data, fixture["endpoint"], notes)}
     return {row.pair: row for row in parse_tickers(data, notes)}
 
 
+HISTORY_TEXTS = frozenset({"side", "kind", "asset", "numerator", "fee_currency", "order_id"})
+
+
 def expected_value(field: str, text: Any) -> Any:
+    if field in HISTORY_TEXTS:
+        return text
     if field == "timestamp":
         return None if text is None else EPOCH + timedelta(milliseconds=text)
     return Decimal(text) if isinstance(text, str) else text
