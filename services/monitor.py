@@ -218,7 +218,9 @@ class Monitor:
             remainders = explanation.remainders()
             self._open = _OpenChange(remainders, since, now) if remainders else None
         text = _change_text(changes, explanation, portfolio)
-        report.owed += await self._views.notifications(self._chats, change_kind(changes), text)
+        requested = explanation is not None and bool(explanation.pending)
+        kind = "change" if requested else change_kind(changes)  # a request is no order move
+        report.owed += await self._views.notifications(self._chats, kind, text)
         return report
 
     async def _changes(

@@ -20,7 +20,13 @@ def explained_change_alert(
 ) -> str:
     """Describe one poll's changes with their explanation: why first, then what is left."""
     moved = [c for c in changes if c.difference != 0]
-    lines = [view.t("change.title" if moved else "change.orders_title")]
+    if moved:
+        title = "change.title"
+    elif explanation.pending and not explanation.order_moves:
+        title = "explain.requested_title"  # money set aside for a withdrawal, nothing else
+    else:
+        title = "change.orders_title"
+    lines = [view.t(title)]
     lines += item_lines(explanation, view)
     lines += [_pending(p.asset, p.amount, explanation, view) for p in explanation.pending]
     lines += open_lines(explanation, portfolio, view)
@@ -71,7 +77,7 @@ def open_lines(explanation: Explanation, portfolio: Portfolio | None, view: View
     for account in accounts:
         amount = view.lang.signed(account.unexplained, account.precision)
         asset, worth = escape(account.asset), _worth(account, portfolio)
-        if worth is None or portfolio is None:
+        if worth is None or portfolio is None or account.asset == portfolio.quote:
             lines.append(view.t("explain.unexplained", amount=amount, asset=asset))
         else:
             value, quote = view.lang.signed(worth, 2), escape(portfolio.quote)

@@ -14,15 +14,12 @@ import pytest
 
 from config import Settings
 from fakes.exchange import FakeBtcTurk
+from store.models import DailyPortfolio
 from tests.e2e.conftest import ALLOWED_CHAT, BotHarness, FakeClock, poll, sent_to, services_of
 from tests.kit.wiring import BotWiring
 
 StartBot = Callable[[Settings], Any]
-HISTORY_PATHS = (
-    "/api/v1/users/transactions/trade",
-    "/api/v1/users/transactions/crypto",
-    "/api/v1/users/transactions/fiat",
-)
+HISTORY_ENDPOINTS = ("trades", "crypto", "fiat")
 
 
 @pytest.fixture
@@ -50,7 +47,7 @@ def alerts(bot: BotHarness) -> list[list[str]]:
 
 
 def history_requests(exchange: FakeBtcTurk) -> int:
-    return sum(exchange.calls[path] for path in HISTORY_PATHS)
+    return sum(exchange.calls[endpoint] for endpoint in HISTORY_ENDPOINTS)
 
 
 async def test_a_buy_in_three_fills_is_one_line_with_its_average_fee_and_tax(
@@ -89,10 +86,12 @@ async def test_a_pending_withdrawal_is_told_as_requested(bot: BotHarness) -> Non
     bot.exchange.ledger.withdraw("USDT", "100", fee="1", pending=True)
     await poll(bot)
 
-    texts = ["\n".join(a) for a in alerts(bot)]
-    print([m.plain_text for m in bot.telegram.sent], bot.exchange.balances)
-    assert len(texts) == 1
-    assert "⏳ Withdrawal of 101.00 USDT requested (pending)" in texts[0]
+    [alert] = sent_to(bot, ALLOWED_CHAT, "⏳")
+    assert alert.plain_text.splitlines()[:2] == [
+        "⏳ Withdrawal requested",
+        "⏳ Withdrawal of 101.00 USDT requested (pending)",
+    ]
+    assert alerts(bot) == []  # the total did not change: no "balance changed"
 
 
 async def test_nothing_changed_costs_no_history_request(bot: BotHarness) -> None:
@@ -185,8 +184,6 @@ async def test_history_lists_the_last_transactions_newest_first(bot: BotHarness)
 async def test_the_summary_tells_a_deposit_from_the_market(bot: BotHarness) -> None:
     services = services_of(bot)
     yesterday = bot.clock().astimezone(services.settings.timezone).date() - timedelta(days=1)
-    from store.models import DailyPortfolio
-
     portfolio = await services.portfolio.portfolio(max_age_s=0)
     await services.store.save_daily_portfolio(DailyPortfolio(yesterday, portfolio.total, {}))
     bot.exchange.ledger.deposit("TRY", "10000")
@@ -195,4 +192,4 @@ async def test_the_summary_tells_a_deposit_from_the_market(bot: BotHarness) -> N
     lines = summary.plain_text.splitlines()
     print("\n".join(lines))
     assert lines[2] == "Since yesterday: ▲ +10,000.00 TRY (+0.03%)"
-    assert any(line.startswith("Net deposits: +10,000.00 TRY") for line in lines)
+    assert lines[3:5] == ["  Market: = +0.00 TRY (+0.00%)", "  📥 Net deposits: +10,000.00 TRY"]
