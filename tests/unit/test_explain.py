@@ -272,7 +272,7 @@ def test_a_change_with_no_history_is_all_unexplained_and_said_plainly() -> None:
     assert lines[:4] == [
         "🔔 <b>Balance changed</b>",
         "❔ +0.01000000 BTC (≈ +35,000.00 TRY) not in the history yet",
-        "❔ -5.00 TRY (≈ -5.00 TRY) not in the history yet",
+        "❔ -5.00 TRY not in the history yet",
         "Now: 9.76021866 BTC, 5.00 TRY",
     ]
 

@@ -146,9 +146,9 @@ def test_the_split_lines_in_english() -> None:
     split = split_flows(PREVIOUS, CURRENT, HISTORY, "TRY", NOW, price_then)
 
     assert split_lines(split, "TRY", EN) == [
-        "  market ▲ +76,471.10 TRY (+0.22%)",
-        "  net deposits +1,335,859.00 TRY",
-        "  fees + taxes paid 1,698.66 TRY",
+        "  Market: ▲ +76,471.10 TRY (+0.22%)",
+        "  📥 Net deposits: +1,335,859.00 TRY",
+        "  🧾 Fees and taxes paid: 1,698.66 TRY",
     ]
 
 
@@ -156,9 +156,9 @@ def test_the_split_lines_in_turkish() -> None:
     split = split_flows(PREVIOUS, CURRENT, HISTORY, "TRY", NOW, price_then)
 
     assert split_lines(split, "TRY", TR) == [
-        "  piyasa ▲ +76.471,10 TRY (+%0,22)",
-        "  net yatırma +1.335.859,00 TRY",
-        "  ödenen komisyon + vergi 1.698,66 TRY",
+        "  Piyasa: ▲ +76.471,10 TRY (+%0,22)",
+        "  📥 Net yatırma: +1.335.859,00 TRY",
+        "  🧾 Ödenen komisyon ve vergi: 1.698,66 TRY",
     ]
 
 
@@ -168,12 +168,12 @@ def test_net_withdrawals_and_estimated_values_are_said() -> None:
     split = split_flows(D(1000000), D(640000), history, "TRY", NOW)
 
     assert split_lines(split, "TRY", EN) == [
-        "  market ▼ -10,000.00 TRY (-1.00%)",
-        "  net withdrawals -350,000.00 TRY",
+        "  Market: ▼ -10,000.00 TRY (-1.00%)",
+        "  📤 Net withdrawals: -350,000.00 TRY",
         "  ℹ️ BTC valued at the current price (none known for the time)",
     ]
     assert split_lines(split, "TRY", TR)[1:] == [
-        "  net çekme -350.000,00 TRY",
+        "  📤 Net çekme: -350.000,00 TRY",
         "  ℹ️ BTC güncel fiyatla değerlendi (o anki fiyatı bilinmiyor)",
     ]
 
@@ -181,7 +181,7 @@ def test_net_withdrawals_and_estimated_values_are_said() -> None:
 def test_a_flat_market_from_zero() -> None:
     split = split_flows(D(0), D(0), History(), "TRY", NOW)
 
-    assert split_lines(split, "TRY", EN) == ["  market = +0.00 TRY"]
+    assert split_lines(split, "TRY", EN) == ["  Market: = +0.00 TRY"]
 
 
 @pytest.mark.parametrize(
