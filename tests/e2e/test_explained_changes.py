@@ -193,3 +193,15 @@ async def test_the_summary_tells_a_deposit_from_the_market(bot: BotHarness) -> N
     print("\n".join(lines))
     assert lines[2] == "Since yesterday: ▲ +10,000.00 TRY (+0.03%)"
     assert lines[3:5] == ["  Market: = +0.00 TRY (+0.00%)", "  📥 Net deposits: +10,000.00 TRY"]
+
+
+async def test_the_history_down_while_balances_answer_sends_the_alert_at_once(
+    bot: BotHarness,
+) -> None:
+    bot.exchange.inject("maintenance", times=100, endpoint="trades")
+    bot.exchange.set_balance("USDT", "1600.25")
+    await poll(bot)
+
+    [alert] = alerts(bot)
+    assert alert[1:3] == ["USDT 1,500.25 → 1,600.25", "    +100.00 USDT  ≈ +4,150.00 TRY"]
+    assert sent_to(bot, ALLOWED_CHAT, "🔑") == []  # not a permission problem
