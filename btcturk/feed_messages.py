@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal
 
-from btcturk.amounts import AmountError, parse_decimal
+from btcturk.errors import BadResponse
+from btcturk.history import parse_fills
 from btcturk.models import Fill
 
 VERSION = 991
@@ -116,39 +117,13 @@ def event_of(frame: Frame) -> FeedEvent | None:
 def parse_fill(row: dict[str, Any]) -> Fill | None:
     """Return the `Fill` of a trade row (REST or 423 event), or None when it lacks a field.
 
-    Amounts are made magnitudes, as in `Fill`; numbers and strings, comma or dot, are read.
+    The same tolerant reader as the REST history's rows (`btcturk.history.parse_fills`).
     """
-    side = row.get("orderType")
-    numerator, denominator = row.get("numeratorSymbol"), row.get("denominatorSymbol")
-    ident, order_id, at_ms = _ident(row.get("id")), _ident(row.get("orderId")), None
-    if not isinstance(row.get("timestamp"), bool):
-        at_ms = _integer(row.get("timestamp"))
-    amounts = [_amount(row.get(name)) for name in ("price", "amount", "fee", "tax")]
-    if (
-        side not in ("buy", "sell")
-        or not (isinstance(numerator, str) and numerator)
-        or not (isinstance(denominator, str) and denominator)
-        or ident is None
-        or order_id is None
-        or at_ms is None
-        or amounts[0] is None
-        or amounts[1] is None
-    ):
+    try:
+        fills = parse_fills([row])
+    except BadResponse:
         return None
-    price, amount, fee, tax = (abs(value) if value is not None else Decimal(0) for value in amounts)
-    return Fill(
-        id=ident,
-        order_id=order_id,
-        at_ms=at_ms,
-        numerator=numerator.upper(),
-        denominator=denominator.upper(),
-        side="buy" if side == "buy" else "sell",
-        price=price,
-        amount=amount,
-        fee=fee,
-        tax=tax,
-        fee_currency=denominator.upper(),
-    )
+    return fills[0] if fills else None
 
 
 def _integer(value: object) -> int | None:
@@ -160,25 +135,4 @@ def _integer(value: object) -> int | None:
         return int(value)
     if isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
         return int(value)
-    return None
-
-
-def _ident(value: object) -> str | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | str) and str(value).strip():
-        return str(value).strip()
-    return None
-
-
-def _amount(value: object) -> Decimal | None:
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, int | Decimal):
-        return Decimal(value) if Decimal(value).is_finite() else None
-    if isinstance(value, str):
-        try:
-            return parse_decimal(value)
-        except AmountError:
-            return None
     return None

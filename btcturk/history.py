@@ -15,6 +15,7 @@ from typing import Any, Literal
 from btcturk.amounts import MAX_DIGITS, AmountError, parse_decimal
 from btcturk.errors import BadResponse
 from btcturk.models import DataNote, Fill, History, Side, Transfer, TransferKind
+from btcturk.parsing import listed_rows
 
 HistoryEndpoint = Literal["trades", "crypto", "fiat"]
 PAGE_CAP = 200  # the most rows one answer holds
@@ -66,17 +67,7 @@ def _rows(data: Any, endpoint: HistoryEndpoint, notes: list[DataNote]) -> list[d
     if data is None:  # an empty history has been answered with `data: null`
         notes.append(DataNote(endpoint, "missing", "data", ""))
         return []
-    if not isinstance(data, list):
-        raise BadResponse(f"BTCTurk {endpoint} history is not a list")
-    rows = []
-    for row in data:
-        if isinstance(row, dict):
-            rows.append(row)
-        else:
-            notes.append(DataNote(endpoint, "skipped", "row", ""))
-    if data and not rows:
-        raise BadResponse(f"BTCTurk {endpoint} history is not a list of objects")
-    return rows
+    return listed_rows(data, endpoint, f"{endpoint} history rows", notes)
 
 
 def _fill(row: dict[str, Any], notes: list[DataNote]) -> Fill | None:

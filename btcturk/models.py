@@ -39,6 +39,7 @@ class Ticker:
 
 
 NoteKind = Literal["missing", "defaulted", "derived", "type", "skipped"]
+NoteEndpoint = Literal["balances", "tickers", "trades", "crypto", "fiat"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +50,7 @@ class DataNote:
     others, a field came in another JSON type, or the whole row was skipped.
     """
 
-    endpoint: Literal["balances", "tickers", "trades", "crypto", "fiat"]
+    endpoint: NoteEndpoint
     kind: NoteKind
     field: str
     subject: str  # the asset or pair, "" when the row did not say

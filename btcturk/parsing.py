@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from btcturk.amounts import MAX_DIGITS, MAX_PRECISION, AmountError, parse_decimal
 from btcturk.errors import AuthError, BadResponse, RateLimited, StampRejected, Unavailable
-from btcturk.models import Balance, DataNote, NoteKind, Ticker
+from btcturk.models import Balance, DataNote, NoteEndpoint, NoteKind, Ticker
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _UNREADABLE = object()
@@ -98,7 +98,7 @@ def parse_balances(data: Any, notes: list[DataNote] | None = None) -> list[Balan
     usable row at all is a `BadResponse`.
     """
     sink: list[DataNote] = [] if notes is None else notes
-    rows = [_balance(row, sink) for row in _listed(data, "balances", sink)]
+    rows = [_balance(row, sink) for row in listed_rows(data, "balances", "balances", sink)]
     usable = [row for row in rows if row is not None]
     if rows and not usable:
         raise BadResponse("BTCTurk balances held no usable row")
@@ -108,7 +108,7 @@ def parse_balances(data: Any, notes: list[DataNote] | None = None) -> list[Balan
 def parse_tickers(data: Any, notes: list[DataNote] | None = None) -> list[Ticker]:
     """Return the usable tickers of `GET /api/v2/ticker` data; a row without a price is skipped."""
     sink: list[DataNote] = [] if notes is None else notes
-    rows = [_ticker(row, sink) for row in _listed(data, "tickers", sink)]
+    rows = [_ticker(row, sink) for row in listed_rows(data, "tickers", "tickers", sink)]
     usable = [row for row in rows if row is not None]
     if not usable:
         raise BadResponse("BTCTurk tickers held no usable price")
@@ -306,11 +306,12 @@ def _price(value: Any) -> Decimal | None:
         return None
 
 
-def _listed(data: Any, what: str, notes: list[DataNote]) -> list[dict[str, Any]]:
+def listed_rows(
+    data: Any, endpoint: NoteEndpoint, what: str, notes: list[DataNote]
+) -> list[dict[str, Any]]:
     """Return the objects of a list answer; a non-object item is skipped and noted."""
     if not isinstance(data, list):
         raise BadResponse(f"BTCTurk {what} are not a list")
-    endpoint: Endpoint = "balances" if what == "balances" else "tickers"
     rows = []
     for row in data:
         if isinstance(row, dict):

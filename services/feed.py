@@ -10,7 +10,6 @@ runs only every FEED_POLL_INTERVAL_SECONDS, as a safety net.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -22,6 +21,7 @@ from btcturk.feed import SILENCE_S, FeedState, PrivateFeed
 from btcturk.feed_messages import BalanceUpdated, Connected, FeedEvent, Reconnected, UserTrade
 from core.texts.status import feed_refused_notice
 from services.chats import ChatViews
+from services.periodic import stop_tasks
 from store.models import NewNotification
 from store.store import Store
 
@@ -89,11 +89,7 @@ class FeedWatch:
     async def stop(self) -> None:
         """Stop the feed and its polls."""
         tasks, self._tasks = self._tasks, []
-        for task in tasks:
-            task.cancel()
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await stop_tasks(tasks)
 
     def polled(self) -> None:
         """Note that a poll ran, whatever started it."""

@@ -37,11 +37,7 @@ class Periodic:
     async def stop(self) -> None:
         """Cancel every task and wait until they are done."""
         tasks, self._tasks = self._tasks, []
-        for task in tasks:
-            task.cancel()
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await stop_tasks(tasks)
 
     async def _repeat(self, interval_s: float, work: Work, first_s: float) -> None:
         loop = asyncio.get_running_loop()
@@ -53,3 +49,12 @@ class Periodic:
             except Exception as error:
                 await self._on_error(error)
             due = max(due + interval_s, loop.time())
+
+
+async def stop_tasks(tasks: list[asyncio.Task[None]]) -> None:
+    """Cancel `tasks` and wait until each is done."""
+    for task in tasks:
+        task.cancel()
+    for task in tasks:
+        with contextlib.suppress(asyncio.CancelledError):
+            await task

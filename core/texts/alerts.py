@@ -9,7 +9,6 @@ from html import escape
 
 from core.alert_parse import typed_duration
 from core.i18n import View
-from core.texts.notices import threshold_alert
 from core.thresholds import (
     DEFAULT_COOLDOWN,
     TOTAL,
@@ -176,7 +175,7 @@ def alert_fired(
     if spec.kind is Kind.MOVE and move is not None:
         return _move_fired(alert_id, spec, move, portfolio, view)
     if spec.kind is Kind.AMOUNT or spec.target == TOTAL:
-        return threshold_alert(alert_id, spec, value, precision, portfolio, view)
+        return _amount_fired(alert_id, spec, value, precision, portfolio, view)
     lang, quote, asset = view.lang, escape(portfolio.quote), escape(spec.target)
     above = spec.direction is Direction.ABOVE
     limit = view.t("amount.with_unit", amount=lang.plain(spec.amount), unit=quote)
@@ -196,6 +195,43 @@ def alert_fired(
             amount=lang.amount(held, precision),
             asset=asset,
         )
+    return _crossed(alert_id, above, subject, again_subject, limit, now, view)
+
+
+def _amount_fired(
+    alert_id: int, rule: AlertSpec, value: Decimal, precision: int, portfolio: Portfolio, view: View
+) -> str:
+    """Announce an amount or total alert (`precision` of its asset)."""
+    lang, quote = view.lang, escape(portfolio.quote)
+    above = rule.direction is Direction.ABOVE
+    if rule.target == TOTAL:
+        subject, again_subject = view.t("threshold.portfolio"), view.t("threshold.the_portfolio")
+        limit = view.t("amount.with_unit", amount=lang.plain(rule.amount), unit=quote)
+        now_value = view.t("amount.with_unit", amount=lang.money(value), unit=quote)
+    else:
+        subject = again_subject = escape(rule.target)
+        limit = lang.plain(rule.amount)
+        amount, price = lang.amount(value, precision), portfolio.prices.get(rule.target)
+        if price is None:
+            now_value = view.t("amount.with_unit", amount=amount, unit=subject)
+        else:
+            worth = lang.money(value * price)
+            now_value = view.t(
+                "threshold.value_worth", amount=amount, asset=subject, value=worth, quote=quote
+            )
+    return _crossed(alert_id, above, subject, again_subject, limit, now_value, view)
+
+
+def _crossed(
+    alert_id: int,
+    above: bool,
+    subject: str,
+    again_subject: str,
+    limit: str,
+    now: str,
+    view: View,
+) -> str:
+    """Return the lines of a line crossed: what crossed, its value now, when it fires again."""
     title = view.t(
         "threshold.rose" if above else "threshold.fell", id=alert_id, subject=subject, limit=limit
     )

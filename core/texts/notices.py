@@ -9,7 +9,6 @@ from html import escape
 
 from core.changes import BalanceChange
 from core.i18n import View
-from core.thresholds import TOTAL, AlertSpec, Direction
 from core.valuation import Portfolio
 
 
@@ -52,39 +51,6 @@ def change_alert(changes: Sequence[BalanceChange], portfolio: Portfolio, view: V
     lines.append(_portfolio_line(portfolio, view))
     lines.append(view.when(portfolio.as_of))
     return "\n".join(lines)
-
-
-def threshold_alert(
-    alert_id: int, rule: AlertSpec, value: Decimal, precision: int, portfolio: Portfolio, view: View
-) -> str:
-    """Announce that an alert's condition has just become true (`precision` of its asset)."""
-    lang, quote = view.lang, escape(portfolio.quote)
-    above = rule.direction is Direction.ABOVE
-    if rule.target == TOTAL:
-        subject, again_subject = view.t("threshold.portfolio"), view.t("threshold.the_portfolio")
-        limit = view.t("amount.with_unit", amount=lang.plain(rule.amount), unit=quote)
-        now_value = view.t("amount.with_unit", amount=lang.money(value), unit=quote)
-    else:
-        subject = again_subject = escape(rule.target)
-        limit = lang.plain(rule.amount)
-        amount, price = lang.amount(value, precision), portfolio.prices.get(rule.target)
-        if price is None:
-            now_value = view.t("amount.with_unit", amount=amount, unit=subject)
-        else:
-            worth = lang.money(value * price)
-            now_value = view.t(
-                "threshold.value_worth", amount=amount, asset=subject, value=worth, quote=quote
-            )
-    title = view.t(
-        "threshold.rose" if above else "threshold.fell", id=alert_id, subject=subject, limit=limit
-    )
-    again = view.t(
-        "threshold.again_below" if above else "threshold.again_above",
-        subject=again_subject,
-        limit=limit,
-        id=alert_id,
-    )
-    return "\n".join([title, view.t("threshold.now", value=now_value), again])
 
 
 def exchange_down(since: datetime, view: View) -> str:

@@ -119,7 +119,7 @@ def test_a_user_trade_carries_its_row_and_fill() -> None:
 
 def test_fill_reads_numbers_commas_and_missing_fees() -> None:
     row = {**SELL_ROW, "orderType": "buy", "price": 4135000, "amount": "0,5"}
-    del row["fee"], row["tax"]
+    del row["fee"], row["tax"], row["preciseAmount"]
     fill = parse_fill(json.loads(json.dumps(row), parse_float=Decimal))
     assert fill is not None
     assert (fill.side, fill.price, fill.amount) == ("buy", Decimal(4135000), Decimal("0.5"))
@@ -127,11 +127,16 @@ def test_fill_reads_numbers_commas_and_missing_fees() -> None:
     assert all(type(v) is Decimal for v in (fill.price, fill.amount, fill.fee, fill.tax))
 
 
+def test_a_trade_row_without_its_side_or_order_is_read_as_the_rest_history_reads_it() -> None:
+    row = {**SELL_ROW, "orderType": None, "orderId": ""}
+    fill = parse_fill(row)
+    assert fill is not None
+    assert (fill.side, fill.order_id) == ("sell", "1633411442")  # the sign; its own order
+
+
 @pytest.mark.parametrize(
     ("field", "value"),
     [
-        ("orderType", "short"),
-        ("orderType", None),
         ("price", "abc"),
         ("price", True),
         ("amount", None),
@@ -139,7 +144,6 @@ def test_fill_reads_numbers_commas_and_missing_fees() -> None:
         ("timestamp", "yesterday"),
         ("timestamp", True),
         ("id", None),
-        ("orderId", ""),
     ],
 )
 def test_a_trade_row_without_what_a_fill_needs_has_no_fill(field: str, value: object) -> None:
