@@ -55,11 +55,11 @@ TEXTS: dict[str, str] = {
     # general
     "help.title": "👋 <b>BTCTurk balance bot</b>",
     "help.intro": (
-        "Your BTCTurk balances and their value in {quote}. I tell you when a balance changes, "
-        "when an alert you set is crossed, and send a summary every morning."
+        "Your BTCTurk balances and their value in {quote}. I tell you when a balance changes "
+        "and why, when an alert you set is crossed, and send a summary every morning."
     ),
     "help.command": "{usage} — {description}",
-    "help.examples": "Examples: /balance btc · /alert BTC below 5 · /alert total above 40000000",
+    "help.examples": "Examples: /balance btc · /history 5 · /alert BTC price above 4000000 · /alert total move 5%",
     "usage": "Usage: {usage}   e.g. {example}",
     "example.balance": "/balance btc",
     "unknown_command": "I don't know that one. /help lists what I can do.",

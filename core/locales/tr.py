@@ -55,11 +55,11 @@ TEXTS: dict[str, str] = {
     # general
     "help.title": "👋 <b>BTCTurk bakiye botu</b>",
     "help.intro": (
-        "BTCTurk bakiyeleriniz ve {quote} değerleri. Bir bakiye değiştiğinde, kurduğunuz bir "
-        "alarm tetiklendiğinde haber veririm ve her sabah bir özet gönderirim."
+        "BTCTurk bakiyeleriniz ve {quote} değerleri. Bir bakiye değiştiğinde nedeniyle birlikte, "
+        "kurduğunuz bir alarm tetiklendiğinde haber veririm ve her sabah bir özet gönderirim."
     ),
     "help.command": "{usage} — {description}",
-    "help.examples": "Örnekler: /balance btc · /alert BTC below 5 · /alert total above 40000000",
+    "help.examples": "Örnekler: /balance btc · /history 5 · /alert BTC price above 4000000 · /alert total move 5%",
     "usage": "Kullanım: {usage}   örn. {example}",
     "example.balance": "/balance btc",
     "unknown_command": "Bunu bilmiyorum. /help yapabildiklerimi listeler.",
