@@ -33,6 +33,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("summary"),
     Command("chart"),
     Command("history", True),
+    Command("pnl"),
     Command("alert", True),
     Command("alerts"),
     Command("unalert", True),

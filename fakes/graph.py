@@ -1,8 +1,8 @@
 """A fake of BTCTurk's public chart server: daily candles at `/v1/ohlcs`.
 
-    async with FakeGraph() as graph:
-        graph.set_close("USDTTRY", date(2026, 3, 1), "32.1")
-        graph.default_close["USDTTRY"] = Decimal("34")   # every other day
+    exchange.candles.set_close("USDTTRY", date(2026, 3, 1), "32.1")   # FakeBtcTurk serves it
+    exchange.candles.default_close["USDTTRY"] = Decimal("34")         # every other day
+    async with FakeGraph() as graph: ...                              # or on its own
 
 Rows are shaped like the published answers: a list of objects with `time` in seconds (the
 day's start, UTC) and the prices as JSON numbers. Days outside `from`..`to` are left out.
@@ -21,13 +21,13 @@ from fakes._server import LocalServer, json_response
 from fakes.ledger import json_number
 
 DAY_S = 86_400
+OHLCS_PATH = "/v1/ohlcs"
 
 
-class FakeGraph(LocalServer):
-    """Serve daily candles from closes the test sets."""
+class Candles:
+    """Daily closes the test sets, and the route that serves them."""
 
     def __init__(self) -> None:
-        super().__init__()
         self.closes: dict[str, dict[date, Decimal]] = collections.defaultdict(dict)
         self.default_close: dict[str, Decimal] = {}
         self.calls = 0
@@ -36,15 +36,9 @@ class FakeGraph(LocalServer):
         """Set one day's close of `pair`."""
         self.closes[pair][day] = Decimal(close)
 
-    def build_app(self) -> web.Application:
-        """Return the application with the one route."""
-        app = web.Application()
-        app.router.add_get("/v1/ohlcs", self._ohlcs)
-        return app
-
-    async def _ohlcs(self, request: web.Request) -> web.StreamResponse:
+    async def ohlcs(self, request: web.Request) -> web.StreamResponse:
+        """Answer `GET /v1/ohlcs?pair=&from=&to=` (seconds) with the days set."""
         self.calls += 1
-        self.changed.notify()
         pair = request.query.get("pair", "").upper()
         try:
             start, end = int(request.query["from"]), int(request.query["to"])
@@ -71,3 +65,17 @@ class FakeGraph(LocalServer):
                 )
             day += timedelta(days=1)
         return json_response(rows)
+
+
+class FakeGraph(LocalServer):
+    """Serve `candles` on a server of their own."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.candles = Candles()
+
+    def build_app(self) -> web.Application:
+        """Return the application with the one route."""
+        app = web.Application()
+        app.router.add_get(OHLCS_PATH, self.candles.ohlcs)
+        return app

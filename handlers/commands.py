@@ -139,6 +139,7 @@ async def status(update: Update, context: BotContext) -> None:
         data_notes=services.client.data_notes.summary(),
         history_refused=services.history.refused,
         feed=feed_facts(services),
+        history=None if services.pnl is None else services.pnl.history_facts(),
     )
     await reply_html(update, status_message(facts, view))
 

@@ -50,6 +50,7 @@ class BackfillState:
     oldest: datetime | None  # None before the first window was read
     newest: datetime | None
     complete: bool
+    first: datetime | None = None  # the oldest transaction stored
 
 
 class Backfill:
@@ -83,10 +84,12 @@ class Backfill:
         """Read the stored progress into `state` and return it."""
         stored = await self._trades.progress(KEYS)
         oldest, newest = stored[OLDEST_KEY], stored[NEWEST_KEY]
+        first = await self._trades.first_at_ms()
         self.state = BackfillState(
             oldest=None if oldest is None else from_ms(int(oldest)),
             newest=None if newest is None else from_ms(int(newest)),
             complete=stored[DONE_KEY] == "1",
+            first=None if first is None else from_ms(first),
         )
         return self.state
 
@@ -132,9 +135,13 @@ class Backfill:
         history = await self._client.get_history(start, now_ms)
         await self._trades.save_window(history, {NEWEST_KEY: str(now_ms)})
 
-    async def run(self) -> None:
-        """Read back until complete, then forward every `forward_interval_s`; never raises."""
+    async def run(self, first_s: float = 0.0) -> None:
+        """After `first_s`, read back until complete, then forward every `forward_interval_s`.
+
+        Never raises: a failed window is tried again later.
+        """
         await self.load()
+        await self._sleep(first_s)
         while True:
             try:
                 more = await self.step()
@@ -146,10 +153,10 @@ class Backfill:
                 wait = RETRY_S
             await self._sleep(wait)
 
-    def start(self) -> None:
-        """Run `run()` as a background task."""
+    def start(self, first_s: float = 0.0) -> None:
+        """Run `run(first_s)` as a background task."""
         if self._task is None:
-            self._task = asyncio.get_running_loop().create_task(self.run(), name="backfill")
+            self._task = asyncio.get_running_loop().create_task(self.run(first_s), name="backfill")
 
     async def stop(self) -> None:
         """Cancel the background task and wait until it is done."""

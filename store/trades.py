@@ -118,6 +118,12 @@ def count_history(conn: sqlite3.Connection) -> int:
     return int(conn.execute("SELECT count(*) FROM history_records").fetchone()[0])
 
 
+def first_at_ms(conn: sqlite3.Connection) -> int | None:
+    """Return the time of the oldest stored record, None when there is none."""
+    value = conn.execute("SELECT min(at_ms) FROM history_records").fetchone()[0]
+    return None if value is None else int(value)
+
+
 def add_prices(conn: sqlite3.Connection, pair: str, closes: Mapping[date, Decimal]) -> None:
     """Store (or replace) daily closing prices of `pair`."""
     conn.executemany(
@@ -165,6 +171,10 @@ class TradeStore:
     async def count(self) -> int:
         """Return how many records are stored."""
         return await self.db.run(count_history)
+
+    async def first_at_ms(self) -> int | None:
+        """Return the time of the oldest stored record, None when there is none."""
+        return await self.db.run(first_at_ms)
 
     async def add_prices(self, pair: str, closes: Mapping[date, Decimal]) -> None:
         """Store daily closes of `pair`."""

@@ -50,7 +50,7 @@ async def session() -> AsyncIterator[aiohttp.ClientSession]:
 async def test_the_reader_asks_the_fake_in_seconds(
     graph: FakeGraph, session: aiohttp.ClientSession
 ) -> None:
-    graph.set_close("USDTTRY", DAY1, "32.1")
+    graph.candles.set_close("USDTTRY", DAY1, "32.1")
     start = int(datetime(2026, 2, 28, tzinfo=UTC).timestamp())
     closes = await daily_closes(session, graph.url, "USDTTRY", start, start + 3 * 86_400)
     assert closes == {DAY1: D("32.1")}
@@ -63,9 +63,9 @@ def usdt_fill(at_ms: int) -> Fill:
 async def test_prices_are_read_once_then_kept(
     graph: FakeGraph, session: aiohttp.ClientSession, tmp_path: Path
 ) -> None:
-    graph.set_close("USDTTRY", DAY1, "32.1")
-    graph.set_close("XTRY", DAY1, "7")
-    graph.set_close("YUSDT", DAY1, "2")
+    graph.candles.set_close("USDTTRY", DAY1, "32.1")
+    graph.candles.set_close("XTRY", DAY1, "7")
+    graph.candles.set_close("YUSDT", DAY1, "2")
     deposits = [
         Transfer("9", "deposit", "X", MS1, D(1), D(0), D(0), False),
         Transfer("10", "deposit", "Y", MS1, D(1), D(0), D(0), False),
@@ -79,11 +79,11 @@ async def test_prices_are_read_once_then_kept(
         assert price_at("USDT", MS1) == D("32.1")
         assert price_at("X", MS1) == D("7")
         assert price_at("Y", MS1) == D("64.2")  # through USDT
-        asked = graph.calls
+        asked = graph.candles.calls
         again = await DailyPrices(session, graph.url, TradeStore(db), "TRY").price_at(
             needs, date(2026, 11, 25)
         )
         assert again("Y", MS1) == D("64.2")
-        assert graph.calls == asked + 1  # only YTRY, which has no candles, is asked again
+        assert graph.candles.calls == asked + 1  # only YTRY, which has no candles, is asked again
     finally:
         await db.close()
