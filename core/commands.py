@@ -34,6 +34,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("chart"),
     Command("history", True),
     Command("pnl"),
+    Command("export", True),
     Command("alert", True),
     Command("alerts"),
     Command("unalert", True),

@@ -166,12 +166,14 @@ def build_cost_basis(
     *,
     method: Method = "average",
 ) -> CostBasis:
-    """Return each asset's cost basis from the history, in time order (fills first at a tie)."""
+    """Return each asset's cost basis from the history, in time order.
+
+    At the same ms, deposits come first and withdrawals last: money arrives before it is used.
+    """
     if method not in METHODS:
         raise ValueError(f"unknown cost basis method {method!r}")
-    events: list[tuple[int, int, str, Fill | Transfer]] = [(f.at_ms, 0, f.id, f) for f in fills] + [
-        (t.at_ms, 1, t.id, t) for t in transfers
-    ]
+    events: list[tuple[int, int, str, Fill | Transfer]] = [(f.at_ms, 1, f.id, f) for f in fills]
+    events += [(t.at_ms, 0 if t.kind == "deposit" else 2, t.id, t) for t in transfers]
     events.sort(key=lambda event: (event[0], event[1], len(event[2]), event[2]))
     assets: dict[str, AssetBasis] = {}
     charges: list[Charge] = []

@@ -6,14 +6,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
-from core.cost_basis import Method, build_cost_basis
+from core.cost_basis import CostBasis, Method, PriceAt, build_cost_basis
+from core.export import ExportRow, export_rows
 from core.pnl import PnlReport, pnl_report
 from core.texts.status import HistoryFacts
 from core.valuation import Portfolio
 from services.backfill import Backfill, BackfillState
 from services.daily_prices import DailyPrices, needed_days
 from services.history import to_ms
-from store.trades import TradeStore
+from store.trades import StoredHistory, TradeStore
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +55,10 @@ class ProfitAndLoss:
         """Return how far back the stored history goes."""
         return self._backfill.state
 
+    async def load_state(self) -> BackfillState:
+        """Return how far back the stored history goes, as stored."""
+        return await self._backfill.load()
+
     def history_facts(self) -> HistoryFacts:
         """Return what /status shows of the history cache."""
         state = self._backfill.state
@@ -64,15 +69,27 @@ class ProfitAndLoss:
         state = await self._backfill.load()
         if self._refused() and state.oldest is None:
             return PnlOutcome(None, state, refused=True)
+        basis, _, _ = await self._basis()
+        year = self._clock().astimezone(self._timezone).year
+        start, end = self.year_span(year)
+        return PnlOutcome(pnl_report(basis, portfolio, year, start, end), state)
+
+    async def export(self, year: int) -> list[ExportRow]:
+        """Return the year's records with their values and realized P&L, oldest first."""
+        basis, price_at, stored = await self._basis()
+        start, end = self.year_span(year)
+        return export_rows(stored.fills, stored.transfers, basis, price_at, start, end)
+
+    def year_span(self, year: int) -> tuple[int, int]:
+        """Return the year's first ms and the next year's, in the configured time zone."""
+        start = datetime(year, 1, 1, tzinfo=self._timezone)
+        return to_ms(start), to_ms(start.replace(year=year + 1))
+
+    async def _basis(self) -> tuple[CostBasis, PriceAt, StoredHistory]:
         stored = await self._trades.history()
-        now = self._clock()
         needs = needed_days(stored.fills, stored.transfers, self._quote)
-        price_at = await self._prices.price_at(needs, now.date())
+        price_at = await self._prices.price_at(needs, self._clock().date())
         basis = build_cost_basis(
             stored.fills, stored.transfers, self._quote, price_at, method=self._method
         )
-        local = now.astimezone(self._timezone)
-        start = local.replace(month=1, day=1, hour=0, minute=0, second=0, microsecond=0)
-        end = start.replace(year=start.year + 1)
-        report = pnl_report(basis, portfolio, local.year, to_ms(start), to_ms(end))
-        return PnlOutcome(report, state)
+        return basis, price_at, stored

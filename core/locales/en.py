@@ -375,4 +375,15 @@ TEXTS: dict[str, str] = {
     "status.history_empty": "History: complete (no transactions found)",
     "status.history_loading": "History: loading, back to {month} so far",
     "status.history_not_read": "History: not read yet",
+    # The yearly export (/export)
+    "command.export": "A CSV file of a year's trades, deposits and withdrawals, for taxes",
+    "args.export": "[YEAR]",
+    "export.columns": "time|type|asset|pair|amount|price|currency|value {quote}|fee|tax|fee + tax {quote}|cost basis {quote}|realized P&L {quote}|id",
+    "export.daily_columns": "day|portfolio value {quote}",
+    "export.kind.buy": "buy",
+    "export.kind.sell": "sell",
+    "export.kind.deposit": "deposit",
+    "export.kind.withdrawal": "withdrawal",
+    "export.caption": "📄 {year}: {count} records, with their TRY values, fees, taxes and realized P&amp;L; then the daily portfolio values.",
+    "export.usage": "Usage: /export [YEAR], e.g. /export 2025 (this year without one)",
 }

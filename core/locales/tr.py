@@ -375,4 +375,15 @@ TEXTS: dict[str, str] = {
     "status.history_empty": "Geçmiş: tamam (işlem bulunamadı)",
     "status.history_loading": "Geçmiş: yükleniyor, şimdilik {month} tarihine kadar",
     "status.history_not_read": "Geçmiş: henüz okunmadı",
+    # The yearly export (/export)
+    "command.export": "Bir yılın alım, satım, yatırma ve çekimleri CSV dosyası olarak, vergi için",
+    "args.export": "[YIL]",
+    "export.columns": "zaman|tür|varlık|parite|miktar|fiyat|para birimi|değer {quote}|komisyon|vergi|komisyon + vergi {quote}|maliyet {quote}|gerçekleşen kâr/zarar {quote}|no",
+    "export.daily_columns": "gün|portföy değeri {quote}",
+    "export.kind.buy": "alım",
+    "export.kind.sell": "satım",
+    "export.kind.deposit": "yatırma",
+    "export.kind.withdrawal": "çekme",
+    "export.caption": "📄 {year}: {count} kayıt; TRY değerleri, komisyon, vergi ve gerçekleşen kâr/zarar ile; ardından günlük portföy değerleri.",
+    "export.usage": "Kullanım: /export [YIL], örn. /export 2025 (yıl verilmezse bu yıl)",
 }

@@ -131,3 +131,40 @@ async def test_a_key_without_the_account_permission_is_told_what_to_do(bot: BotH
         await steps.step()
     [reply] = await bot.ask("/pnl")
     assert "read-only Account permission" in reply.plain_text
+
+
+async def test_export_sends_the_year_as_a_csv_a_spreadsheet_opens(bot: BotHarness) -> None:
+    import csv
+    import io
+
+    [early] = await bot.ask("/export")
+    assert early.plain_text.startswith("⏳ History still loading")
+    await backfill(bot)
+    [sent] = await bot.ask("/export 2026")
+    assert sent.method == "sendDocument"
+    assert sent.filename == "btcturk-2026.csv"
+    assert sent.document is not None
+    text = sent.document.decode("utf-8")
+    assert text.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
+    print("\n".join(",".join(r) for r in rows))
+    assert rows[0][:4] == ["time", "type", "asset", "pair"]
+    kinds = [(r[1], r[2]) for r in rows[1:] if r]
+    assert kinds == [
+        ("deposit", "TRY"),
+        ("buy", "BTC"),
+        ("buy", "BTC"),
+        ("deposit", "ETH"),  # at the same moment as the sale: money in comes first
+        ("sell", "BTC"),
+    ]
+    sell = next(r for r in rows if r[1:2] == ["sell"])
+    assert sell[7] == "140000.00"  # value
+    assert sell[10] == "198.24"  # fee + tax
+    assert sell[11] == "120169.92"  # basis
+    assert sell[12] == "19631.84"  # realized
+    eth = next(r for r in rows if r[2:3] == ["ETH"])
+    assert eth[7] == "200000.00"  # at the day's close
+    assert "5 records" in sent.plain_text
+
+    [usage] = await bot.ask("/export 1999")
+    assert usage.plain_text.startswith("Usage: /export [YEAR]")
