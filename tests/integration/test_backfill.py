@@ -18,6 +18,7 @@ import aiohttp
 import pytest
 
 from btcturk.client import BtcTurkClient
+from btcturk.errors import HistoryRefused
 from core.cost_basis import build_cost_basis
 from fakes.exchange import FakeBtcTurk
 from fakes.ledger import json_number
@@ -243,8 +244,6 @@ async def test_after_the_backfill_new_records_are_read_forward(
 async def test_a_key_without_the_account_permission_stops_nothing_else(
     exchange: FakeBtcTurk, session: aiohttp.ClientSession, time_: Time, tmp_path: Path
 ) -> None:
-    from btcturk.errors import HistoryRefused
-
     exchange.account_permission = False
     db = await Database.open(tmp_path / "bot.sqlite3")
     try:
@@ -254,4 +253,40 @@ async def test_a_key_without_the_account_permission_stops_nothing_else(
         assert (await backfill.load()).oldest is None
     finally:
         await db.close()
+    assert exchange.history_refusals == 1
+
+
+class Stop(Exception):
+    """Ends the background loop from its sleep."""
+
+
+async def test_the_background_task_waits_out_a_refusal_and_goes_on(
+    exchange: FakeBtcTurk, session: aiohttp.ClientSession, time_: Time, tmp_path: Path
+) -> None:
+    waits: list[float] = []
+
+    async def sleep(delay: float) -> None:
+        waits.append(delay)
+        if delay == 6 * 3600.0:
+            exchange.account_permission = True  # the owner gave the key the permission
+        if len(waits) >= 5:
+            raise Stop
+        await time_.sleep(delay)
+
+    exchange.account_permission = False
+    db = await Database.open(tmp_path / "bot.sqlite3")
+    try:
+        client = client_for(session, exchange, time_)
+        backfill = Backfill(
+            client, TradeStore(db), time_.clock, sleep=sleep, empty_windows_to_stop=2
+        )
+        with pytest.raises(Stop):
+            await backfill.run(first_s=120.0)
+    finally:
+        await db.close()
+    assert waits[0] == 120.0  # the start-up delay
+    assert waits[1] == 6 * 3600.0  # refused: asked again hours later, not in a loop
+    assert waits[2] == 1.0  # then one window a second
+    assert waits[3:5] == [600.0, 600.0]  # complete after two empty windows: forward every 10 min
+    assert backfill.state.complete
     assert exchange.history_refusals == 1
