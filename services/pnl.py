@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
 from core.cost_basis import CostBasis, Method, PriceAt, build_cost_basis
 from core.export import ExportRow, export_rows
-from core.pnl import PnlReport, pnl_report
+from core.pnl import PnlReport, PnlRow, pnl_report
 from core.texts.status import HistoryFacts
 from core.valuation import Portfolio
 from services.backfill import Backfill, BackfillState
 from services.daily_prices import DailyPrices, needed_days
 from services.history import to_ms
+from store.database import StoreError
 from store.trades import StoredHistory, TradeStore
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +77,18 @@ class ProfitAndLoss:
         year = self._clock().astimezone(self._timezone).year
         start, end = self.year_span(year)
         return PnlOutcome(pnl_report(basis, portfolio, year, start, end), state)
+
+    async def asset_row(self, portfolio: Portfolio, asset: str) -> PnlRow | None:
+        """Return one held asset's P&L row; None until the history is read back completely."""
+        try:
+            state = await self._backfill.load()
+            outcome = await self.report(portfolio) if state.complete else None
+        except StoreError as error:  # the balance is worth showing without it
+            log.warning("no P&L for /balance %s: %s", asset, error)
+            return None
+        if outcome is None or outcome.report is None:
+            return None
+        return next((r for r in outcome.report.rows if r.asset == asset.upper()), None)
 
     async def export(self, year: int) -> list[ExportRow]:
         """Return the year's records with their values and realized P&L, oldest first."""

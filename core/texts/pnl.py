@@ -67,6 +67,22 @@ def pnl_message(report: PnlReport, view: View) -> str:
     return "\n".join(lines)
 
 
+def asset_cost_line(row: PnlRow, quote: str, view: View) -> str:
+    """Return one asset's average cost and unrealized P&L, for its /balance detail."""
+    if not row.complete:
+        return view.t("pnl.asset_incomplete")
+    if row.average_cost is None:
+        return ""
+    key = "pnl.asset_line_estimated" if row.estimated else "pnl.asset_line"
+    return view.t(
+        key,
+        cost=_price(row.average_cost, view),
+        quote=quote,
+        amount="" if row.unrealized is None else view.lang.signed(row.unrealized, 2),
+        percent=_percent(row.unrealized_pct, view),
+    )
+
+
 def _name(row: PnlRow) -> str:
     return row.asset + (ESTIMATED_MARK if row.estimated else "")
 

@@ -168,3 +168,16 @@ async def test_export_sends_the_year_as_a_csv_a_spreadsheet_opens(bot: BotHarnes
 
     [usage] = await bot.ask("/export 1999")
     assert usage.plain_text.startswith("Usage: /export [YEAR]")
+
+
+async def test_balance_of_one_asset_shows_its_average_cost_once_the_history_is_read(
+    bot: BotHarness,
+) -> None:
+    [before] = await bot.ask("/balance BTC")
+    assert "Average cost" not in before.plain_text
+    await backfill(bot)
+    [btc] = await bot.ask("/balance BTC")
+    [eth] = await bot.ask("/balance eth")
+    print(btc.plain_text, eth.plain_text, sep="\n")
+    assert "Average cost 3,004,248.00 TRY · unrealized +35,745.12 TRY (+19.83%)" in btc.plain_text
+    assert "Average cost 100,000.00 TRY (estimated from deposits)" in eth.plain_text
