@@ -90,6 +90,16 @@ class ProfitAndLoss:
             return None
         return next((r for r in outcome.report.rows if r.asset == asset.upper()), None)
 
+    async def summary_report(self, portfolio: Portfolio) -> PnlReport | None:
+        """Return the report for the daily summary; None until the history is complete."""
+        try:
+            state = await self._backfill.load()
+            outcome = await self.report(portfolio) if state.complete else None
+        except StoreError as error:
+            log.warning("the summary goes without P&L: %s", error)
+            return None
+        return None if outcome is None else outcome.report
+
     async def export(self, year: int) -> list[ExportRow]:
         """Return the year's records with their values and realized P&L, oldest first."""
         basis, price_at, stored = await self._basis()

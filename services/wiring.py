@@ -133,6 +133,7 @@ async def build_services(
             roster,
             boot_clock=clocks.boot,
             history=explainer,
+            pnl=pnl,
         ),
         deliverer=Deliverer(
             store,

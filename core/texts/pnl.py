@@ -83,6 +83,24 @@ def asset_cost_line(row: PnlRow, quote: str, view: View) -> str:
     )
 
 
+def summary_pnl_line(report: PnlReport, yesterday: Decimal | None, view: View) -> str:
+    """Return the summary's line: unrealized P&L now, and its change since `yesterday`."""
+    missing = [r.asset for r in report.rows if not r.complete and r.units > 0]
+    if missing:
+        return view.t("pnl.summary_incomplete", assets=", ".join(missing))
+    line = view.t(
+        "pnl.summary_line",
+        amount=view.lang.signed(report.unrealized, 2),
+        quote=report.quote,
+        percent=_percent(report.unrealized_pct, view),
+    )
+    if yesterday is None:
+        return line
+    change = report.unrealized - yesterday
+    arrow = view.t("pnl.up") if change >= 0 else view.t("pnl.down")
+    return view.t("pnl.summary_change", line=line, arrow=arrow, change=view.lang.signed(change, 2))
+
+
 def _name(row: PnlRow) -> str:
     return row.asset + (ESTIMATED_MARK if row.estimated else "")
 

@@ -181,3 +181,18 @@ async def test_balance_of_one_asset_shows_its_average_cost_once_the_history_is_r
     print(btc.plain_text, eth.plain_text, sep="\n")
     assert "Average cost 3,004,248.00 TRY · unrealized +35,745.12 TRY (+19.83%)" in btc.plain_text
     assert "Average cost 100,000.00 TRY (estimated from deposits)" in eth.plain_text
+
+
+async def test_the_summary_adds_the_unrealized_pnl_and_its_change_since_the_last_one(
+    bot: BotHarness,
+) -> None:
+    [before] = await bot.ask("/summary")
+    assert "Unrealized" not in before.plain_text
+    await backfill(bot)
+    # What yesterday's scheduled summary stored.
+    await services_of(bot).store.set_meta("summary_unrealized_pnl", "2026-11-24 70000")
+    [now] = await bot.ask("/summary")
+    print(now.plain_text)
+    assert "Unrealized P&L: +75,745.12 TRY (+19.92%), ▲ +5,745.12 since yesterday" in (
+        now.plain_text
+    )
