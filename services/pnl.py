@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
+from btcturk.errors import BtcTurkError
 from core.cost_basis import CostBasis, Method, PriceAt, build_cost_basis
 from core.export import ExportRow, export_rows
 from core.pnl import PnlReport, PnlRow, pnl_report
@@ -73,6 +74,11 @@ class ProfitAndLoss:
         state = await self._backfill.load()
         if self._refused() and state.oldest is None:
             return PnlOutcome(None, state, refused=True)
+        if state.complete:  # what happened since the last forward read counts too
+            try:
+                await self._backfill.step()
+            except BtcTurkError as error:
+                log.info("P&L from the history read up to %s: %s", state.newest, error)
         basis, _, _ = await self._basis()
         year = self._clock().astimezone(self._timezone).year
         start, end = self.year_span(year)

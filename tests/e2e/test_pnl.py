@@ -196,3 +196,14 @@ async def test_the_summary_adds_the_unrealized_pnl_and_its_change_since_the_last
     assert "Unrealized P&L: +75,745.12 TRY (+19.92%), ▲ +5,745.12 since yesterday" in (
         now.plain_text
     )
+
+
+async def test_a_trade_made_after_the_backfill_counts_at_once(bot: BotHarness) -> None:
+    await backfill(bot)
+    bot.clock.advance(minutes=1)
+    bot.exchange.ledger.buy("BTCTRY", "0.01", "3600000")  # 36,050.98 with fee 43.20 + tax 7.78
+    [reply] = await bot.ask("/pnl")
+    print(reply.plain_text)
+    btc = next(line for line in reply.plain_text.splitlines() if line.startswith("BTC "))
+    # 0.07 BTC for 180,254.88 + 36,050.976 = 216,305.856, worth 252,000: +35,694.14.
+    assert "+35,694.14" in btc
