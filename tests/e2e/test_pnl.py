@@ -207,3 +207,23 @@ async def test_a_trade_made_after_the_backfill_counts_at_once(bot: BotHarness) -
     btc = next(line for line in reply.plain_text.splitlines() if line.startswith("BTC "))
     # 0.07 BTC for 180,254.88 + 36,050.976 = 216,305.856, worth 252,000: +35,694.14.
     assert "+35,694.14" in btc
+
+
+async def test_a_usdt_quoted_buy_is_valued_at_the_days_usdttry_close(bot: BotHarness) -> None:
+    bot.clock.advance(minutes=1)
+    bot.exchange.ledger.buy("USDTTRY", "1000", "34")  # 34,048.144 TRY with fee and tax
+    bot.exchange.ledger.buy("BTCUSDT", "0.001", "100000")  # 100.1416 USDT with fee and tax
+    bot.exchange.candles.set_close("USDTTRY", bot.clock.now.date(), "34")
+    bot.exchange.set_price("USDTTRY", "34")
+    await backfill(bot)
+    [reply] = await bot.ask("/pnl")
+    print(reply.plain_text)
+    lines = reply.plain_text.splitlines()
+    btc = next(line for line in lines if line.startswith("BTC "))
+    usdt = next(line for line in lines if line.startswith("USDT "))
+    # BTC: 180,254.88 + 100.1416 x 34 = 183,659.6944 for 0.061: avg 3,010,814.66.
+    assert btc.split()[:3] == ["BTC", "avg", "3,010,814.66"]
+    # USDT: 899.8584 left of 1,000 bought for 34,048.144: avg 34.048144, worth 34 each.
+    assert usdt.split()[:3] == ["USDT", "avg", "34.05"]
+    # Spending 100.1416 USDT that cost 3,409.64 for 3,404.81 of BTC realized -4.82.
+    assert any(line.split()[:2] == ["USDT", "-4.82"] for line in lines)
