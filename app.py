@@ -30,9 +30,11 @@ from handlers.chart import chart
 from handlers.context import CONTEXT_TYPES
 from handlers.edits import install_edit_stop
 from handlers.errors import on_error, on_polling_error
+from handlers.export import export
 from handlers.history import history
 from handlers.jobs import schedule_jobs, stop_jobs
 from handlers.migration import chat_migrated
+from handlers.pnl import pnl
 from services.rate_limit import ChatRateLimiter
 from services.roster import Roster
 from services.telegram_request import AiohttpRequest
@@ -212,6 +214,8 @@ def build_application(
     application.add_handler(CommandHandler("summary", commands.summary))
     application.add_handler(CommandHandler("chart", chart))
     application.add_handler(CommandHandler("history", history))
+    application.add_handler(CommandHandler("pnl", pnl))
+    application.add_handler(CommandHandler("export", export))
     application.add_handler(CommandHandler("status", commands.status))
     application.add_handler(CommandHandler("alert", alerts.set_alert))
     application.add_handler(CommandHandler("alerts", alerts.list_alerts))

@@ -64,6 +64,8 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         allowed_user_ids=reader.user_ids("ALLOWED_USER_IDS"),
         group_members=reader.choice("GROUP_MEMBERS", "READ", ("READ", "NONE")).lower(),
         reports=reader.reports("REPORTS"),
+        cost_basis=reader.choice("COST_BASIS", "AVERAGE", ("AVERAGE", "FIFO")).lower(),
+        btcturk_graph_url=reader.url("BTCTURK_GRAPH_URL", "https://graph-api.btcturk.com"),
     )
 
 

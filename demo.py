@@ -39,7 +39,13 @@ Type a command and press Enter:
 DEMO_POLL_INTERVAL_S = "5"
 REPLY_TIMEOUT_S = 15.0
 QUIET_AFTER_S = 0.5
-ENDPOINT_VARIABLES = ("TELEGRAM_API_URL", "BTCTURK_API_URL", "BTCTURK_WS_URL", "ALLOWED_CHAT_IDS")
+ENDPOINT_VARIABLES = (
+    "TELEGRAM_API_URL",
+    "BTCTURK_API_URL",
+    "BTCTURK_GRAPH_URL",
+    "BTCTURK_WS_URL",
+    "ALLOWED_CHAT_IDS",
+)
 MOVES = frozenset({"deposit", "withdraw", "buy", "sell", "order", "cancel", "release"})
 
 

@@ -36,6 +36,7 @@ FIGURES: dict[str, str] = {
     "fanout": "bench.fanout",
     "memory": "bench.memory",
     "startup": "bench.startup",
+    "pnl": "bench.pnl",
 }
 
 

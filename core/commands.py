@@ -33,6 +33,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("summary"),
     Command("chart"),
     Command("history", True),
+    Command("pnl"),
+    Command("export", True),
     Command("alert", True),
     Command("alerts"),
     Command("unalert", True),

@@ -40,6 +40,8 @@ class Settings:
     allowed_user_ids: frozenset[int] = frozenset()  # empty: every member of an allowed group acts
     group_members: str = "read"  # what other members of an allowed group may do: read or none
     reports: frozenset[str] = frozenset({"daily"})  # daily, weekly, monthly
+    cost_basis: str = "average"  # how /pnl pools an asset's purchases: average or fifo
+    btcturk_graph_url: str = "https://graph-api.btcturk.com"  # daily candles (public)
 
     @property
     def telegram_base_url(self) -> str:

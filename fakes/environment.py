@@ -40,6 +40,7 @@ def bot_environment(
         | {
             "TELEGRAM_API_URL": telegram_url,
             "BTCTURK_API_URL": exchange_url,
+            "BTCTURK_GRAPH_URL": exchange_url,  # the fake exchange serves the candles too
             "DATA_DIR": str(data_dir),
         }
         | feed

@@ -35,6 +35,7 @@ from aiohttp import web
 
 from fakes._server import LocalServer, json_response
 from fakes.exchange_faults import FAULTS, Fault, fault_response, rate_limited
+from fakes.graph import OHLCS_PATH, Candles
 from fakes.ledger import Book, Ledger
 from fakes.seed import (
     DEMO_API_KEY,
@@ -124,6 +125,7 @@ class FakeBtcTurk(LocalServer):
         self.ledger = Ledger(self)
         self.account_permission = True  # False: the key lacks "Account", history is refused
         self.history_refusals = 0
+        self.candles = Candles()  # the chart server's daily candles, served here too
 
     @property
     def base_url(self) -> str:
@@ -252,6 +254,7 @@ class FakeBtcTurk(LocalServer):
         app.router.add_get("/api/v2/server/time", self._server_time)
         for book, path in HISTORY_PATHS.items():
             app.router.add_get(path, self._history_handler(book))
+        app.router.add_get(OHLCS_PATH, self.candles.ohlcs)
         return app
 
     async def _balances(self, request: web.Request) -> web.StreamResponse:

@@ -105,6 +105,7 @@ class FakeTelegram(MessageMethods, LocalServer):
             "editMessageText": self._edit_message_text,
             "answerCallbackQuery": self._answer_callback_query,
             "sendPhoto": self._send_photo,
+            "sendDocument": self._send_document,
             "sendChatAction": self._send_chat_action,
             "deleteMessage": self._delete_message,
         }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import collections
 import copy
+import dataclasses
 import time
 from typing import Final
 
@@ -191,6 +192,36 @@ class MessageMethods:
             sent_markup,
             photo_size=size,
             caption=caption or None,
+        )
+        return copy.deepcopy(message)
+
+    async def _send_document(self, params: Params) -> object:
+        chat = self._reachable_chat(params)
+        upload = params.files.get("document")
+        if upload is None or not upload.content:
+            raise bad_request("there is no document in the request")
+        caption = params.text("caption") or ""
+        formatted = self._formatted(
+            caption, params.text("parse_mode"), params.json("caption_entities")
+        )
+        if len(formatted.text) > MAX_CAPTION:
+            raise bad_request("message caption is too long")
+        self._check_flood(chat["id"])
+        number = self._next_file
+        self._next_file += 1
+        document = {
+            "file_id": f"BQACAgIAAxkBAAI{number:08d}fakeDocumentFileId",
+            "file_unique_id": f"AgAD{number:08d}",
+            "file_name": upload.filename or "document",
+            "file_size": len(upload.content),
+        }
+        fields: JsonDict = {"document": document}
+        if formatted.text:
+            fields["caption"] = formatted.text
+        message = self._bot_message(chat, fields, self._reply_to(params, chat), None)
+        self._record(params, "sendDocument", message, "", formatted.text, None, caption=caption)
+        self.sent[-1] = dataclasses.replace(
+            self.sent[-1], document=upload.content, filename=upload.filename
         )
         return copy.deepcopy(message)
 

@@ -37,6 +37,8 @@ class SentMessage:
     caption: str | None
     at: float
     disable_notification: bool = False  # sent without sound
+    document: bytes | None = None  # sendDocument: the file's content
+    filename: str | None = None
 
     @property
     def silent(self) -> bool:

@@ -20,6 +20,7 @@ from core.refresh_button import button_data
 from core.texts.balance import balance_reply
 from core.texts.errors import exchange_error_message, stale_notice
 from core.texts.general import help_message, unknown_command_message, usage_message
+from core.texts.pnl import asset_cost_line
 from core.texts.status import FeedFacts, StatusFacts, status_message
 from handlers.context import BotContext
 from handlers.replies import KeyboardFor, reply_html
@@ -83,7 +84,12 @@ async def balance_answer(
     portfolio = fetch.portfolio
     notice = "" if error is None else stale_notice(error, portfolio, view) + "\n\n"
     listed = asset is None or asset in portfolio.known_assets  # no button under "no such asset"
-    return BalanceAnswer(notice + balance_reply(asset, portfolio, view), refreshable=listed)
+    cost = None
+    if asset is not None and services.pnl is not None and portfolio.position(asset) is not None:
+        row = await services.pnl.asset_row(portfolio, asset)
+        cost = None if row is None else asset_cost_line(row, portfolio.quote, view)
+    text = balance_reply(asset, portfolio, view, cost_line=cost)
+    return BalanceAnswer(notice + text, refreshable=listed)
 
 
 def refresh_keyboard(asset: str | None, view: View) -> KeyboardFor:
@@ -140,6 +146,7 @@ async def status(update: Update, context: BotContext) -> None:
         data_notes=services.client.data_notes.summary(),
         history_refused=services.history.refused,
         feed=feed_facts(services, alerts=all_alerts),
+        history=None if services.pnl is None else services.pnl.history_facts(),
     )
     await reply_html(update, status_message(facts, view))
 

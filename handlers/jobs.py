@@ -16,6 +16,7 @@ DELIVERY_INTERVAL_S = 2.0
 FIRST_RUN_S = 1.0
 SUMMARY_CHECK_INTERVAL_S = 1.0  # cheap until the summary is due: it goes out within a second
 PRUNE_INTERVAL = timedelta(hours=6)
+BACKFILL_AFTER_S = 120.0  # the history is read in the background, once start-up has settled
 _PERIODIC = "periodic"
 
 JobCallback = Callable[[BotContext], Awaitable[None]]
@@ -92,6 +93,8 @@ def schedule_jobs(application: Application, poll_interval_s: float) -> None:  # 
     services = application.bot_data.services
     if services is not None and services.feed is not None:
         services.feed.start(lambda: poll_balances(BotContext(application), woken=True))
+    if services is not None and services.backfill is not None:
+        services.backfill.start(first_s=BACKFILL_AFTER_S)
     periodic.every(poll_interval_s, lambda: run(poll_balances), first_s=FIRST_RUN_S, name="poll")
     periodic.every(
         DELIVERY_INTERVAL_S, lambda: run(deliver_outbox), first_s=FIRST_RUN_S, name="deliver"
@@ -118,3 +121,5 @@ async def stop_jobs(application: Application) -> None:  # type: ignore[type-arg]
     services = application.bot_data.services
     if services is not None and services.feed is not None:
         await services.feed.stop()
+    if services is not None and services.backfill is not None:
+        await services.backfill.stop()

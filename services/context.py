@@ -10,11 +10,13 @@ import aiohttp
 
 from btcturk.client import BtcTurkClient
 from core.settings import Settings
+from services.backfill import Backfill
 from services.chats import ChatViews
 from services.delivery import Deliverer
 from services.feed import FeedWatch
 from services.history import HistoryAccess
 from services.monitor import Monitor
+from services.pnl import ProfitAndLoss
 from services.portfolio import PortfolioService
 from services.roster import Roster
 from services.summaries import Summaries
@@ -38,3 +40,5 @@ class Services:
     views: ChatViews
     roster: Roster
     feed: FeedWatch | None = None  # the private WebSocket feed, unless WEBSOCKET=off
+    pnl: ProfitAndLoss | None = None  # profit and loss from the history cache
+    backfill: Backfill | None = None  # reads the history into the cache, in the background

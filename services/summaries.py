@@ -17,20 +17,24 @@ import logging
 import time
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 from btcturk.errors import BtcTurkError
 from core.chart_data import history_since
 from core.flows import FlowSplit, SplitUnavailable, split_flows
 from core.i18n import View
+from core.pnl import PnlReport
 from core.settings import Settings
 from core.summary import day_values
 from core.texts.chart import chart_caption
+from core.texts.pnl import summary_pnl_line
 from core.texts.summary import summary_message
 from core.valuation import Portfolio
 from services.charts import chart_png
 from services.chats import ChatViews
 from services.history import SLACK, HistoryAccess, to_ms
 from services.notifications import notifications_for
+from services.pnl import ProfitAndLoss
 from services.portfolio import PortfolioService
 from services.reports import Reports
 from services.roster import Roster
@@ -42,6 +46,7 @@ log = logging.getLogger(__name__)
 SUMMARY_DATA_MAX_AGE_S = 0.0  # once a day: always fresh figures
 MIN_SUMMARY_GAP_S = 12 * 3600.0  # a day, less any daylight-saving change, with a margin
 RETRY_AFTER_S = 30.0  # after BTCTurk failed: checked every second, asked every 30 s
+UNREALIZED_KEY = "summary_unrealized_pnl"  # the last scheduled summary's unrealized P&L
 
 
 def boot_time() -> float:
@@ -65,8 +70,10 @@ class Summaries:
         *,
         boot_clock: Callable[[], float] = boot_time,
         history: HistoryAccess | None = None,
+        pnl: ProfitAndLoss | None = None,
     ) -> None:
         self._history = history
+        self._pnl = pnl
         self._settings = settings
         self._roster = roster or Roster(settings.allowed_chat_ids)
         self._views = views
@@ -123,11 +130,19 @@ class Summaries:
         split = await self._split(previous, portfolio)
         if portfolio.total_complete:  # tomorrow compares with it: only a true total is kept
             await self._store.save_daily_portfolio(day_values(portfolio, day))
+        pnl = await self._pnl_facts(portfolio, day, keep=True)
         sent = 0
         charts: dict[str, bytes | None] = {}  # one drawing per language
         for chat_id in owed:
             view = await self._views.view(chat_id)
-            text = summary_message(portfolio, previous, view, scheduled=True, split=split)
+            text = summary_message(
+                portfolio,
+                previous,
+                view,
+                scheduled=True,
+                split=split,
+                pnl_line=None if pnl is None else summary_pnl_line(*pnl, view),
+            )
             parts = notifications_for([chat_id], "summary", text)
             if await self._chart_wanted(chat_id):
                 parts += await self._chart(chat_id, portfolio, day, view, charts)
@@ -185,7 +200,37 @@ class Summaries:
         day = view.now.astimezone(view.tz).date()
         previous = await self._store.portfolio_before(day)
         split = await self._split(previous, portfolio)
-        return summary_message(portfolio, previous, view, scheduled=False, split=split)
+        pnl = await self._pnl_facts(portfolio, day, keep=False)
+        line = None if pnl is None else summary_pnl_line(*pnl, view)
+        return summary_message(
+            portfolio, previous, view, scheduled=False, split=split, pnl_line=line
+        )
+
+    async def _pnl_facts(
+        self, portfolio: Portfolio, day: date, *, keep: bool
+    ) -> tuple[PnlReport, Decimal | None] | None:
+        """Return the P&L report and the unrealized P&L of an earlier day's summary.
+
+        `keep`: store today's figure, for tomorrow's comparison.
+        """
+        if self._pnl is None:
+            return None
+        report = await self._pnl.summary_report(portfolio)
+        if report is None:
+            return None
+        # Stored as "<day> <unrealized> [<the day before's>]", for a second summary that day.
+        stored = (await self._store.get_meta(UNREALIZED_KEY) or "").split()
+        earlier = None
+        if len(stored) >= 2 and stored[0] < day.isoformat():
+            earlier = Decimal(stored[1])
+        elif len(stored) == 3 and stored[0] == day.isoformat():
+            earlier = Decimal(stored[2])
+        if keep and not any(not r.complete and r.units > 0 for r in report.rows):
+            kept = [day.isoformat(), str(report.unrealized)]
+            await self._store.set_meta(
+                UNREALIZED_KEY, " ".join(kept if earlier is None else [*kept, str(earlier)])
+            )
+        return report, earlier
 
     async def _split(
         self, previous: DailyPortfolio | None, portfolio: Portfolio

@@ -14,18 +14,22 @@ from telegram import Bot
 
 from btcturk.client import BtcTurkClient
 from core.settings import Settings
+from services.backfill import Backfill
 from services.chats import ChatViews
 from services.context import Services
+from services.daily_prices import DailyPrices
 from services.delivery import Deliverer
 from services.feed import FeedWatch
 from services.history import HistoryAccess
 from services.monitor import Monitor
+from services.pnl import ProfitAndLoss
 from services.portfolio import PortfolioService
 from services.quiet import QuietPolicy
 from services.roster import Roster
 from services.summaries import Summaries, boot_time
 from store.database import Database
 from store.store import Store, utc_now
+from store.trades import TradeStore
 
 BALANCE_CACHE_S = 5.0
 
@@ -99,6 +103,18 @@ async def build_services(
             safety_poll_s=settings.feed_poll_interval_s,
             time_source=clocks.exchange_time,
         )
+    trades = TradeStore(database)
+    backfill = Backfill(client, trades, clocks.wall)
+    pnl = ProfitAndLoss(
+        trades,
+        DailyPrices(session, settings.btcturk_graph_url, trades, settings.quote_currency),
+        backfill,
+        quote=settings.quote_currency,
+        method="fifo" if settings.cost_basis == "fifo" else "average",
+        timezone=settings.timezone,
+        clock=clocks.wall,
+        refused=lambda: client.history_refused,
+    )
     return Services(
         settings=settings,
         session=session,
@@ -117,6 +133,7 @@ async def build_services(
             roster,
             boot_clock=clocks.boot,
             history=explainer,
+            pnl=pnl,
         ),
         deliverer=Deliverer(
             store,
@@ -130,4 +147,6 @@ async def build_services(
         views=views,
         roster=roster,
         feed=feed,
+        pnl=pnl,
+        backfill=backfill,
     )

@@ -112,6 +112,22 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             PRIMARY KEY (target, taken_at)
         ) WITHOUT ROWID""",
     ),
+    (  # the account's history kept for profit and loss, and the daily prices that value it
+        """CREATE TABLE history_records (
+            book TEXT NOT NULL CHECK (book IN ('trades', 'crypto', 'fiat')),
+            id TEXT NOT NULL CHECK (id <> ''),
+            at_ms INTEGER NOT NULL CHECK (typeof(at_ms) = 'integer'),
+            record TEXT NOT NULL CHECK (typeof(record) = 'text'),
+            PRIMARY KEY (book, id)
+        ) WITHOUT ROWID""",
+        "CREATE INDEX history_records_by_time ON history_records (at_ms)",
+        """CREATE TABLE daily_prices (
+            pair TEXT NOT NULL CHECK (pair <> ''),
+            day TEXT NOT NULL,
+            close TEXT NOT NULL CHECK (typeof(close) = 'text'),
+            PRIMARY KEY (pair, day)
+        ) WITHOUT ROWID""",
+    ),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

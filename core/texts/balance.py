@@ -11,14 +11,19 @@ from core.texts.table import pre_table
 from core.valuation import DUST_LIMIT, Portfolio, Position, is_dust
 
 
-def balance_reply(asset: str | None, portfolio: Portfolio, view: View) -> str:
-    """Return the /balance answer for one asset (upper-case), or for all with None."""
+def balance_reply(
+    asset: str | None, portfolio: Portfolio, view: View, *, cost_line: str | None = None
+) -> str:
+    """Return the /balance answer for one asset (upper-case), or for all with None.
+
+    `cost_line`: the asset's average cost and P&L, shown in its detail when given.
+    """
     if asset is None:
         return balance_message(portfolio, view)
     position = portfolio.position(asset)
     held = [p.asset for p in portfolio.positions]
     if position is not None:
-        return asset_message(position, portfolio, view)
+        return asset_message(position, portfolio, view, cost_line=cost_line)
     if asset in portfolio.known_assets:
         return not_held_message(asset, held, view)
     return unknown_asset_message(asset, held, view)
@@ -73,8 +78,10 @@ def _price_notes(portfolio: Portfolio, shown: Sequence[Position], view: View) ->
     return notes
 
 
-def asset_message(position: Position, portfolio: Portfolio, view: View) -> str:
-    """Render one holding in detail."""
+def asset_message(
+    position: Position, portfolio: Portfolio, view: View, *, cost_line: str | None = None
+) -> str:
+    """Render one holding in detail (with its cost and P&L line when given)."""
     asset, p, quote = escape(position.asset), position.precision, escape(portfolio.quote)
     lang = view.lang
     lines = [view.t("asset.title", asset=asset, name=escape(position.name))]
@@ -96,6 +103,8 @@ def asset_message(position: Position, portfolio: Portfolio, view: View) -> str:
         lines.append(view.t("asset.no_prices"))
     else:
         lines.append(view.t("asset.no_value", quote=quote))
+    if cost_line:
+        lines.append(cost_line)
     lines.append(view.t("balance.updated", when=view.when(portfolio.as_of)))
     return "\n".join(lines)
 

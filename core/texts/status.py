@@ -44,6 +44,15 @@ class FeedFacts:
 
 
 @dataclass(frozen=True, slots=True)
+class HistoryFacts:
+    """How far back the history cache goes (for P&L), and whether it reaches the first record."""
+
+    read_back_to: datetime | None  # None: not read yet
+    first_record: datetime | None
+    complete: bool
+
+
+@dataclass(frozen=True, slots=True)
 class StatusFacts:
     """Everything /status reports, gathered by the caller."""
 
@@ -63,6 +72,7 @@ class StatusFacts:
     clock_stepped_s: float | None = None  # our clock stepped since the offset was measured
     history_refused: bool = False  # the key lacks the Account permission: changes unexplained
     feed: FeedFacts | None = None  # None: WEBSOCKET=off
+    history: HistoryFacts | None = None  # None: no history cache
 
 
 def status_message(facts: StatusFacts, view: View) -> str:
@@ -92,6 +102,8 @@ def status_message(facts: StatusFacts, view: View) -> str:
         key = "status.clock_behind" if facts.clock_offset_ms > 0 else "status.clock_ahead"
         lines.append(view.t(key, seconds=seconds))
     lines += _feed_lines(facts, view)
+    if facts.history is not None:
+        lines.append(_history_line(facts.history, view))
     lines.append(view.t("status.alerts", chat=facts.chat_alerts, all=facts.all_alerts))
     lines.append(view.t("status.next_summary", when=view.when(facts.next_summary_at)))
     if facts.pending_notifications:
@@ -100,6 +112,17 @@ def status_message(facts: StatusFacts, view: View) -> str:
         notes = "; ".join(_data_notes(facts.data_notes, view))
         lines.append(view.t("status.data_notes", notes=notes))
     return "\n".join(lines)
+
+
+def _history_line(history: HistoryFacts, view: View) -> str:
+    """Return how far back the history cache goes: complete, loading, or not read yet."""
+    if history.complete:
+        if history.first_record is None:
+            return view.t("status.history_empty")
+        return view.t("status.history_complete", month=history.first_record.date().isoformat()[:7])
+    if history.read_back_to is None:
+        return view.t("status.history_not_read")
+    return view.t("status.history_loading", month=history.read_back_to.date().isoformat()[:7])
 
 
 def _data_notes(notes: Sequence[DataNoteKind], view: View) -> list[str]:

@@ -25,10 +25,12 @@ def summary_message(
     *,
     scheduled: bool,
     split: FlowSplit | SplitUnavailable | None = None,
+    pnl_line: str | None = None,
 ) -> str:
     """Render the summary; the `scheduled` one greets (good morning, before noon).
 
-    `split` tells the change since `previous` apart: money moved in or out, and the market.
+    `split` tells the change since `previous` apart: money moved in or out, and the market;
+    `pnl_line` is the unrealized P&L (core.texts.pnl.summary_pnl_line).
     """
     lang, quote = view.lang, escape(portfolio.quote)
     today = view.long_date()
@@ -52,6 +54,8 @@ def summary_message(
         lines.append(_since(previous.day, view, change))
         if split is not None:
             lines += split_lines(split, portfolio.quote, view)
+    if pnl_line:
+        lines.append(pnl_line)
     compared = None if portfolio.unpriced else previous
     moves = asset_moves(portfolio, compared)
     if moves:

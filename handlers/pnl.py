@@ -1,0 +1,38 @@
+"""/pnl: profit and loss from BTCTurk's history, per asset and for the portfolio."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from btcturk.errors import BtcTurkError
+from core.i18n import View
+from core.texts.errors import exchange_error_message, stale_notice
+from core.texts.pnl import pnl_loading_message, pnl_message, pnl_refused_message
+from handlers.commands import chat_view, with_typing
+from handlers.context import BotContext
+from handlers.replies import reply_html
+from services.context import Services
+
+
+async def pnl(update: Update, context: BotContext) -> None:
+    """Show each asset's cost, price and P&L, and the totals."""
+    services = context.services
+    view = await chat_view(update, services)
+    await reply_html(update, await with_typing(update, context, pnl_answer(services, view)))
+
+
+async def pnl_answer(services: Services, view: View) -> str:
+    """Return the /pnl text: the figures, or why there are none yet."""
+    if services.pnl is None:
+        return pnl_loading_message(None, view)
+    try:
+        fetch, stale = await services.portfolio.fetch_or_last()
+    except BtcTurkError as error:
+        return exchange_error_message(error, view)
+    outcome = await services.pnl.report(fetch.portfolio)
+    if outcome.refused:
+        return pnl_refused_message(view)
+    if not outcome.state.complete or outcome.report is None:
+        return pnl_loading_message(outcome.state.oldest, view)
+    notice = "" if stale is None else stale_notice(stale, fetch.portfolio, view) + "\n\n"
+    return notice + pnl_message(outcome.report, view)

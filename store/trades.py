@@ -1,0 +1,187 @@
+"""The account's history kept for profit and loss: fills and transfers by id, daily prices.
+
+Each record is stored once per endpoint and id (a window read twice changes nothing), as JSON
+with its amounts as exact decimal text. A window's records and the backfill's progress are
+written in one transaction, so a restart resumes exactly after the last window kept.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from btcturk.models import Fill, History, Transfer
+from store import snapshots
+from store.codec import day_from_db, day_to_db, money_from_db, money_to_db
+from store.database import Database
+
+_FILL_MONEY = ("price", "amount", "fee", "tax")
+_TRANSFER_MONEY = ("amount", "fee", "tax")
+
+
+@dataclass(frozen=True, slots=True)
+class StoredHistory:
+    """Every kept fill and transfer, oldest first."""
+
+    fills: tuple[Fill, ...]
+    transfers: tuple[Transfer, ...]
+
+
+def fill_to_db(fill: Fill) -> str:
+    """Return the JSON text of a fill."""
+    record: dict[str, Any] = {
+        "order_id": fill.order_id,
+        "numerator": fill.numerator,
+        "denominator": fill.denominator,
+        "side": fill.side,
+        "fee_currency": fill.fee_currency,
+    }
+    record |= {name: money_to_db(getattr(fill, name)) for name in _FILL_MONEY}
+    return json.dumps(record, separators=(",", ":"))
+
+
+def fill_from_db(record_id: str, at_ms: int, text: str) -> Fill:
+    """Return the fill stored as `text`."""
+    record = json.loads(text)
+    return Fill(
+        id=record_id,
+        order_id=record["order_id"],
+        at_ms=at_ms,
+        numerator=record["numerator"],
+        denominator=record["denominator"],
+        side=record["side"],
+        price=money_from_db(record["price"]),
+        amount=money_from_db(record["amount"]),
+        fee=money_from_db(record["fee"]),
+        tax=money_from_db(record["tax"]),
+        fee_currency=record["fee_currency"],
+    )
+
+
+def transfer_to_db(transfer: Transfer) -> str:
+    """Return the JSON text of a transfer."""
+    record: dict[str, Any] = {"kind": transfer.kind, "asset": transfer.asset}
+    record |= {name: money_to_db(getattr(transfer, name)) for name in _TRANSFER_MONEY}
+    return json.dumps(record, separators=(",", ":"))
+
+
+def transfer_from_db(record_id: str, at_ms: int, fiat: bool, text: str) -> Transfer:
+    """Return the transfer stored as `text`."""
+    record = json.loads(text)
+    return Transfer(
+        id=record_id,
+        kind=record["kind"],
+        asset=record["asset"],
+        at_ms=at_ms,
+        amount=money_from_db(record["amount"]),
+        fee=money_from_db(record["fee"]),
+        tax=money_from_db(record["tax"]),
+        fiat=fiat,
+    )
+
+
+def add_history(conn: sqlite3.Connection, history: History) -> int:
+    """Store the window's records not stored yet; return how many were new."""
+    rows = [("trades", f.id, f.at_ms, fill_to_db(f)) for f in history.fills]
+    rows += [
+        ("fiat" if t.fiat else "crypto", t.id, t.at_ms, transfer_to_db(t))
+        for t in history.transfers
+    ]
+    before = conn.total_changes
+    conn.executemany(
+        "INSERT OR IGNORE INTO history_records (book, id, at_ms, record) VALUES (?, ?, ?, ?)",
+        rows,
+    )
+    return conn.total_changes - before
+
+
+def all_history(conn: sqlite3.Connection) -> StoredHistory:
+    """Return every stored record, oldest first."""
+    fills, transfers = [], []
+    for book, record_id, at_ms, text in conn.execute(
+        "SELECT book, id, at_ms, record FROM history_records ORDER BY at_ms"
+    ):
+        if book == "trades":
+            fills.append(fill_from_db(record_id, at_ms, text))
+        else:
+            transfers.append(transfer_from_db(record_id, at_ms, book == "fiat", text))
+    return StoredHistory(tuple(fills), tuple(transfers))
+
+
+def count_history(conn: sqlite3.Connection) -> int:
+    """Return how many records are stored."""
+    return int(conn.execute("SELECT count(*) FROM history_records").fetchone()[0])
+
+
+def first_at_ms(conn: sqlite3.Connection) -> int | None:
+    """Return the time of the oldest stored record, None when there is none."""
+    value = conn.execute("SELECT min(at_ms) FROM history_records").fetchone()[0]
+    return None if value is None else int(value)
+
+
+def add_prices(conn: sqlite3.Connection, pair: str, closes: Mapping[date, Decimal]) -> None:
+    """Store (or replace) daily closing prices of `pair`."""
+    conn.executemany(
+        "INSERT OR REPLACE INTO daily_prices (pair, day, close) VALUES (?, ?, ?)",
+        [(pair, day_to_db(day), money_to_db(close)) for day, close in closes.items()],
+    )
+
+
+def prices_of(conn: sqlite3.Connection, pairs: Iterable[str]) -> dict[str, dict[date, Decimal]]:
+    """Return the stored daily closes of each of `pairs`."""
+    found: dict[str, dict[date, Decimal]] = {}
+    for pair in pairs:
+        rows = conn.execute("SELECT day, close FROM daily_prices WHERE pair = ?", (pair,))
+        found[pair] = {day_from_db(day): money_from_db(close) for day, close in rows}
+    return found
+
+
+class TradeStore:
+    """The history cache behind an async facade; every method is one transaction."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def save_window(self, history: History, progress: Mapping[str, str | None]) -> int:
+        """Store a window's records and the backfill's progress together; return new records."""
+        progress = dict(progress)
+
+        def write(conn: sqlite3.Connection) -> int:
+            added = add_history(conn, history)
+            for key, value in progress.items():
+                snapshots.set_meta(conn, key, value)
+            return added
+
+        return await self.db.run(write)
+
+    async def progress(self, keys: Iterable[str]) -> dict[str, str | None]:
+        """Return the stored values of `keys` (None where absent)."""
+        wanted = list(keys)
+        return await self.db.run(lambda conn: {k: snapshots.get_meta(conn, k) for k in wanted})
+
+    async def history(self) -> StoredHistory:
+        """Return every stored fill and transfer, oldest first."""
+        return await self.db.run(all_history)
+
+    async def count(self) -> int:
+        """Return how many records are stored."""
+        return await self.db.run(count_history)
+
+    async def first_at_ms(self) -> int | None:
+        """Return the time of the oldest stored record, None when there is none."""
+        return await self.db.run(first_at_ms)
+
+    async def add_prices(self, pair: str, closes: Mapping[date, Decimal]) -> None:
+        """Store daily closes of `pair`."""
+        kept = dict(closes)
+        await self.db.run(lambda conn: add_prices(conn, pair, kept))
+
+    async def prices(self, pairs: Iterable[str]) -> dict[str, dict[date, Decimal]]:
+        """Return the stored daily closes of each pair."""
+        wanted = list(pairs)
+        return await self.db.run(lambda conn: prices_of(conn, wanted))

@@ -1,0 +1,229 @@
+"""/pnl and the history line of /status, end to end on the fakes, the exchange on the test clock."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from config import Settings
+from fakes.exchange import FakeBtcTurk
+from services.backfill import Backfill
+from tests.e2e.conftest import BotHarness, FakeClock, services_of
+from tests.kit.wiring import BotWiring
+
+D = Decimal
+StartBot = Callable[[Settings], Any]
+
+
+@pytest.fixture
+async def exchange(clock: FakeClock) -> AsyncIterator[FakeBtcTurk]:
+    async with FakeBtcTurk(clock=lambda: clock().timestamp(), balances=[]) as server:
+        yield server
+
+
+@pytest.fixture(autouse=True)
+def on_the_test_clock(wiring: BotWiring, clock: FakeClock) -> None:
+    wiring.exchange_time = lambda: clock().timestamp()
+    wiring.jobs = False  # the backfill is stepped by the test
+
+
+def trade_history(exchange: FakeBtcTurk, clock: FakeClock) -> None:
+    """Twenty days ago: 1,000,000 TRY in, 0.1 BTC bought; then 0.04 sold, 2 ETH deposited."""
+    now = clock.now
+    clock.advance(days=-20)
+    exchange.ledger.deposit("TRY", "1000000")
+    exchange.ledger.buy("BTCTRY", "0.1", "3000000", fills=2)
+    clock.advance(days=5)
+    exchange.ledger.sell("BTCTRY", "0.04", "3500000")
+    exchange.ledger.deposit("ETH", "2")
+    exchange.candles.set_close("ETHTRY", clock.now.date(), "100000")
+    clock.now = now
+    exchange.set_price("BTCTRY", "3600000")
+    exchange.set_price("ETHTRY", "120000")
+
+
+async def backfill(bot: BotHarness) -> Backfill:
+    steps = services_of(bot).backfill
+    assert steps is not None
+    while await steps.step():
+        pass
+    return steps
+
+
+@pytest.fixture
+async def bot(
+    make_settings: Callable[..., Settings],
+    start_bot: StartBot,
+    exchange: FakeBtcTurk,
+    clock: FakeClock,
+) -> AsyncIterator[BotHarness]:
+    trade_history(exchange, clock)
+    async with start_bot(make_settings()) as harness:
+        yield harness
+
+
+async def test_pnl_waits_for_the_history_then_shows_every_figure(bot: BotHarness) -> None:
+    [loading] = await bot.ask("/pnl")
+    assert loading.plain_text.startswith("⏳ History still loading.")
+    [status] = await bot.ask("/status")
+    assert "History: not read yet" in status.plain_text
+
+    steps = services_of(bot).backfill
+    assert steps is not None
+    assert await steps.step()
+    [partial] = await bot.ask("/pnl")
+    assert "History still loading (back to 2026-10)" in partial.plain_text
+
+    await backfill(bot)
+    [reply] = await bot.ask("/pnl")
+    text = reply.plain_text
+    print(text)
+    lines = text.splitlines()
+    assert lines[0] == "📈 P&L (average cost, TRY)"
+    # ETH: 2 deposited at 100,000 (estimated), now 120,000: +40,000 (+20%).
+    # BTC: 0.1 for 300,424.80 (fee 360 + tax 64.80), 0.04 sold for 139,801.76: avg 3,004,248,
+    # realized +19,631.84; 0.06 left cost 180,254.88, worth 216,000: +35,745.12 (+19.83%).
+    # Sorted by absolute P&L: BTC's +35,745.12 unrealized and +19,631.84 realized come first.
+    assert lines[1].split() == [
+        *("BTC", "avg", "3,004,248.00", "now", "3,600,000.00", "+35,745.12", "(+19.83%)")
+    ]
+    assert lines[2].split() == [
+        *("ETH*", "avg", "100,000.00", "now", "120,000.00", "+40,000.00", "(+20.00%)")
+    ]
+    assert "BTC  +19,631.84  all +19,631.84  fees 623.04" in text
+    assert "Unrealized: +75,745.12 TRY (+19.92%)" in text  # of a cost of 380,254.88
+    assert "Realized 2026: +19,631.84 TRY · fees + taxes 2026: 623.04 TRY" in text
+    assert "* cost basis estimated from deposits" in text
+
+    [status] = await bot.ask("/status")
+    assert "History: complete, back to 2026-11" in status.plain_text
+
+
+async def test_an_asset_the_history_does_not_explain_shows_no_figure(bot: BotHarness) -> None:
+    bot.exchange.set_balance("BTC", "0.07")  # 0.01 more than the history accounts for
+    await backfill(bot)
+    [reply] = await bot.ask("/pnl")
+    text = reply.plain_text
+    print(text)
+    btc = next(line for line in text.splitlines() if line.startswith("BTC"))
+    assert btc.split() == ["BTC", "incomplete", "history"]  # no figure at all
+    assert "Incomplete history: BTCTurk's history does not account" in text
+    assert "Unrealized: +40,000.00 TRY (+20.00%)" in text  # ETH alone
+
+
+async def test_turkish_reply(bot: BotHarness) -> None:
+    await backfill(bot)
+    await bot.ask("/lang tr")
+    [reply] = await bot.ask("/pnl")
+    print(reply.plain_text)
+    assert reply.plain_text.startswith("📈 Kâr/Zarar (ortalama maliyet, TRY)")
+    assert "Gerçekleşen 2026: +19.631,84 TRY" in reply.plain_text
+
+
+async def test_a_key_without_the_account_permission_is_told_what_to_do(bot: BotHarness) -> None:
+    bot.exchange.account_permission = False
+    steps = services_of(bot).backfill
+    assert steps is not None
+    with pytest.raises(Exception, match="Account permission"):
+        await steps.step()
+    [reply] = await bot.ask("/pnl")
+    assert "read-only Account permission" in reply.plain_text
+
+
+async def test_export_sends_the_year_as_a_csv_a_spreadsheet_opens(bot: BotHarness) -> None:
+    import csv
+    import io
+
+    [early] = await bot.ask("/export")
+    assert early.plain_text.startswith("⏳ History still loading")
+    await backfill(bot)
+    [sent] = await bot.ask("/export 2026")
+    assert sent.method == "sendDocument"
+    assert sent.filename == "btcturk-2026.csv"
+    assert sent.document is not None
+    text = sent.document.decode("utf-8")
+    assert text.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
+    print("\n".join(",".join(r) for r in rows))
+    assert rows[0][:4] == ["time", "type", "asset", "pair"]
+    kinds = [(r[1], r[2]) for r in rows[1:] if r]
+    assert kinds == [
+        ("deposit", "TRY"),
+        ("buy", "BTC"),
+        ("buy", "BTC"),
+        ("deposit", "ETH"),  # at the same moment as the sale: money in comes first
+        ("sell", "BTC"),
+    ]
+    sell = next(r for r in rows if r[1:2] == ["sell"])
+    assert sell[7] == "140000.00"  # value
+    assert sell[10] == "198.24"  # fee + tax
+    assert sell[11] == "120169.92"  # basis
+    assert sell[12] == "19631.84"  # realized
+    eth = next(r for r in rows if r[2:3] == ["ETH"])
+    assert eth[7] == "200000.00"  # at the day's close
+    assert "5 records" in sent.plain_text
+
+    [usage] = await bot.ask("/export 1999")
+    assert usage.plain_text.startswith("Usage: /export [YEAR]")
+
+
+async def test_balance_of_one_asset_shows_its_average_cost_once_the_history_is_read(
+    bot: BotHarness,
+) -> None:
+    [before] = await bot.ask("/balance BTC")
+    assert "Average cost" not in before.plain_text
+    await backfill(bot)
+    [btc] = await bot.ask("/balance BTC")
+    [eth] = await bot.ask("/balance eth")
+    print(btc.plain_text, eth.plain_text, sep="\n")
+    assert "Average cost 3,004,248.00 TRY · unrealized +35,745.12 TRY (+19.83%)" in btc.plain_text
+    assert "Average cost 100,000.00 TRY (estimated from deposits)" in eth.plain_text
+
+
+async def test_the_summary_adds_the_unrealized_pnl_and_its_change_since_the_last_one(
+    bot: BotHarness,
+) -> None:
+    [before] = await bot.ask("/summary")
+    assert "Unrealized" not in before.plain_text
+    await backfill(bot)
+    # What yesterday's scheduled summary stored.
+    await services_of(bot).store.set_meta("summary_unrealized_pnl", "2026-11-24 70000")
+    [now] = await bot.ask("/summary")
+    print(now.plain_text)
+    assert "Unrealized P&L: +75,745.12 TRY (+19.92%), ▲ +5,745.12 since yesterday" in (
+        now.plain_text
+    )
+
+
+async def test_a_trade_made_after_the_backfill_counts_at_once(bot: BotHarness) -> None:
+    await backfill(bot)
+    bot.clock.advance(minutes=1)
+    bot.exchange.ledger.buy("BTCTRY", "0.01", "3600000")  # 36,050.98 with fee 43.20 + tax 7.78
+    [reply] = await bot.ask("/pnl")
+    print(reply.plain_text)
+    btc = next(line for line in reply.plain_text.splitlines() if line.startswith("BTC "))
+    # 0.07 BTC for 180,254.88 + 36,050.976 = 216,305.856, worth 252,000: +35,694.14.
+    assert "+35,694.14" in btc
+
+
+async def test_a_usdt_quoted_buy_is_valued_at_the_days_usdttry_close(bot: BotHarness) -> None:
+    bot.clock.advance(minutes=1)
+    bot.exchange.ledger.buy("USDTTRY", "1000", "34")  # 34,048.144 TRY with fee and tax
+    bot.exchange.ledger.buy("BTCUSDT", "0.001", "100000")  # 100.1416 USDT with fee and tax
+    bot.exchange.candles.set_close("USDTTRY", bot.clock.now.date(), "34")
+    bot.exchange.set_price("USDTTRY", "34")
+    await backfill(bot)
+    [reply] = await bot.ask("/pnl")
+    print(reply.plain_text)
+    lines = reply.plain_text.splitlines()
+    btc = next(line for line in lines if line.startswith("BTC "))
+    usdt = next(line for line in lines if line.startswith("USDT "))
+    # BTC: 180,254.88 + 100.1416 x 34 = 183,659.6944 for 0.061: avg 3,010,814.66.
+    assert btc.split()[:3] == ["BTC", "avg", "3,010,814.66"]
+    # USDT: 899.8584 left of 1,000 bought for 34,048.144: avg 34.048144, worth 34 each.
+    assert usdt.split()[:3] == ["USDT", "avg", "34.05"]
+    # Spending 100.1416 USDT that cost 3,409.64 for 3,404.81 of BTC realized -4.82.
+    assert any(line.split()[:2] == ["USDT", "-4.82"] for line in lines)
