@@ -9,10 +9,20 @@ to two polls after its alert, so a follow-up read would be counted too.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 
-from bench.harness import BOT, bot_env, bot_process, fakes, temp_dir, wait_polling, wait_replies
+from bench.harness import (
+    BOT,
+    ROOT,
+    bot_env,
+    bot_process,
+    fakes,
+    temp_dir,
+    wait_polling,
+    wait_replies,
+)
 from bench.table import Row, not_measured
 from fakes.exchange import FakeBtcTurk
 
@@ -39,9 +49,9 @@ def operations(exchange: FakeBtcTurk) -> list[tuple[str, Callable[[], object]]]:
     ledger = exchange.ledger
     made: list[tuple[str, Callable[[], object]]] = []
     for index in range(ROUNDS):
-        made.append(("buy", lambda i=index: ledger.buy("USDTTRY", f"{10 + i}", "34.5", fills=2)))
-        made.append(("deposit", lambda i=index: ledger.deposit("ETH", f"0.{i + 1}")))
-        made.append(("withdrawal", lambda i=index: ledger.withdraw("USDT", f"{5 + i}", fee="1")))
+        made.append(("buy", partial(ledger.buy, "USDTTRY", f"{10 + index}", "34.5", fills=2)))
+        made.append(("deposit", partial(ledger.deposit, "ETH", f"0.{index + 1}")))
+        made.append(("withdrawal", partial(ledger.withdraw, "USDT", f"{5 + index}", fee="1")))
     return made
 
 
@@ -84,7 +94,7 @@ async def measure() -> tuple[int, list[tuple[str, int | None]]]:
     return quiet, per_change
 
 
-def rows(quiet: int, per_change: list[tuple[str, int | None]]) -> list[Row]:
+def rows(quiet: int, per_change: Sequence[tuple[str, int | None]]) -> list[Row]:
     """Return the two rows: requests per change (worst and by kind) and over quiet polls."""
     counted = [count for _, count in per_change if count is not None]
     missing = len(per_change) - len(counted)
@@ -107,9 +117,14 @@ def rows(quiet: int, per_change: list[tuple[str, int | None]]) -> list[Row]:
     return [change_row, Row(QUIET_FIGURE, str(quiet), QUIET_TARGET, quiet == 0)]
 
 
+def explaining_present() -> bool:
+    """Tell whether the product explains changes yet."""
+    return (ROOT / "core" / "explain.py").is_file()
+
+
 async def run() -> list[Row]:
     """Return the rows of this figure."""
-    if not (Path(__file__).resolve().parent.parent / "core" / "explain.py").is_file():
+    if not explaining_present():
         return [not_measured(FIGURE, TARGET, "no core/explain.py")]
     quiet, per_change = await measure()
     return rows(quiet, per_change)

@@ -14,6 +14,8 @@ from __future__ import annotations
 import asyncio
 import random
 import time
+from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 
 from bench.harness import (
@@ -27,6 +29,7 @@ from bench.harness import (
     wait_replies,
 )
 from bench.table import Row, ms, not_measured, percentile
+from fakes.exchange import FakeBtcTurk
 
 CHAT = 100200300
 POLL_INTERVAL_S = 1
@@ -39,6 +42,11 @@ ADDED = "delay explaining adds (on − off)"
 UNEXPLAINED = "change with no history row → alert, explaining on"
 ADDED_LIMIT_S = 0.1
 ADDED_TARGET = "≤ 100 ms at p50"
+
+
+def polled_after(exchange: FakeBtcTurk, polls: int) -> bool:
+    """Tell whether the bot asked for its balances more than `polls` times."""
+    return exchange.calls["balances"] > polls
 
 
 Timing = tuple[float, float] | None  # change -> alert, poll -> alert; None: no alert in time
@@ -74,7 +82,7 @@ async def latencies(
                     else:
                         exchange.set_balance("BTC", f"{20 + index}", locked="3.3109771999999998")
                     await exchange.wait_until(
-                        lambda n=polls: exchange.calls["balances"] > n, timeout=TIMEOUT_S
+                        partial(polled_after, exchange, polls), timeout=TIMEOUT_S
                     )
                     polled_at = time.monotonic()  # this request reads the changed balance
                     alerts = await wait_replies(
@@ -85,7 +93,7 @@ async def latencies(
     return results
 
 
-def summary(delays: list[float | None]) -> tuple[str, list[float]]:
+def summary(delays: Sequence[float | None]) -> tuple[str, list[float]]:
     """Return "p50 … / p95 …" (with any missing alerts) and the delays that were seen."""
     seen = [d for d in delays if d is not None]
     if not seen:
@@ -95,7 +103,7 @@ def summary(delays: list[float | None]) -> tuple[str, list[float]]:
     return (text + f", {missing} without alert" if missing else text), seen
 
 
-def rows(off: list[Timing], on: list[Timing], unexplained: list[Timing]) -> list[Row]:
+def rows(off: Sequence[Timing], on: Sequence[Timing], unexplained: Sequence[Timing]) -> list[Row]:
     """Return the rows: off and on, the delay explaining adds, and the unexplained change."""
     off_text, off_seen = summary([None if t is None else t[0] for t in off])
     on_text, on_seen = summary([None if t is None else t[0] for t in on])

@@ -17,6 +17,7 @@ import asyncio
 import random
 import re
 import time
+from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 
@@ -47,7 +48,7 @@ FEED_TARGET = "≤ 2 s at p95"
 FEED_LIMIT_S = 2.0
 
 
-def summary(delays: list[float | None]) -> tuple[str, list[float]]:
+def summary(delays: Sequence[float | None]) -> tuple[str, list[float]]:
     """Return "p50 … / p95 …" (with any missing alerts) and the delays that were seen."""
     seen = [d for d in delays if d is not None]
     if not seen:
@@ -76,9 +77,7 @@ async def with_feed(events: int = EVENTS, seed: int = 17) -> list[float | None]:
             async with bot_process(BOT, env, Path(tmp)) as bot:
                 await wait_polling(telegram, bot)
                 await feed.wait_until(lambda: feed.logged_in > 0, timeout=TIMEOUT_S)
-                await exchange.wait_until(
-                    lambda: exchange.calls["balances"] > 0, timeout=TIMEOUT_S
-                )
+                await exchange.wait_until(lambda: exchange.calls["balances"] > 0, timeout=TIMEOUT_S)
                 for index in range(events + 1):  # the first warms up and is not counted
                     await asyncio.sleep(jitter.uniform(0, 0.2))
                     since = len(telegram.sent)
@@ -99,9 +98,7 @@ def lists(message: SentMessage, asset: str) -> bool:
     return re.search(rf"^{re.escape(asset)}\s", message.plain_text, re.MULTILINE) is not None
 
 
-def first_listing(
-    sent: list[SentMessage], asset: str, changed_at: float
-) -> float | None:
+def first_listing(sent: list[SentMessage], asset: str, changed_at: float) -> float | None:
     """Return the time of the first message after `changed_at` that lists `asset`."""
     return next((m.at for m in sent if m.at >= changed_at and lists(m, asset)), None)
 
@@ -125,9 +122,7 @@ async def poll_alone(events: int = EVENTS, seed: int = 19) -> list[float | None]
             )
             async with bot_process(BOT, env, Path(tmp)) as bot:
                 await wait_polling(telegram, bot)
-                await exchange.wait_until(
-                    lambda: exchange.calls["balances"] > 0, timeout=TIMEOUT_S
-                )
+                await exchange.wait_until(lambda: exchange.calls["balances"] > 0, timeout=TIMEOUT_S)
                 first_poll = time.monotonic()
                 span = CYCLES * POLL_INTERVAL_S - 1.0
                 moments = sorted(first_poll + 0.5 + jitter.uniform(0, span) for _ in assets)
@@ -148,7 +143,7 @@ async def poll_alone(events: int = EVENTS, seed: int = 19) -> list[float | None]
     return [None if d is None else d - at for d, (_, at) in zip(delays, changes, strict=True)]
 
 
-def rows(feed: list[float | None], poll: list[float | None]) -> list[Row]:
+def rows(feed: Sequence[float | None], poll: Sequence[float | None]) -> list[Row]:
     """Return the two rows: with the feed (its target) and the poll alone (a reference)."""
     feed_text, feed_seen = summary(feed)
     met = len(feed_seen) == len(feed) and bool(feed_seen) and percentile(feed_seen, 95) <= 2
