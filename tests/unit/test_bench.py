@@ -15,7 +15,7 @@ from bench.accounts import account
 from bench.fanout import fastest_schedule, limits_allow_s
 from bench.harness import QUIET_SUMMARY_TIME, bot_env, fakes, quiet_summary_zone
 from bench.serve_exchange import exchange_symbols
-from bench.table import Row, mib, ms, not_measured, percentile, render, us
+from bench.table import Row, duration, mib, ms, not_measured, percentile, render, us
 from btcturk.parsing import parse_balances, parse_tickers
 from config import load_settings
 from fakes.telegram_limits import FloodControl
@@ -277,3 +277,9 @@ def test_the_feed_row_needs_every_event_alerted_within_two_seconds_at_p95() -> N
     assert feed_latency.rows([*fast, None], [30.0])[0].met is False
     assert feed_latency.rows([3.0] * 10, [30.0])[0].met is False
     assert feed_latency.rows(fast, [30.0, None])[1].met is None
+
+
+def test_durations_from_10_s_are_told_in_seconds() -> None:
+    assert duration(0.0164) == "16.4 ms"
+    assert duration(9.5) == "9500 ms"
+    assert duration(29.067) == "29.1 s"
