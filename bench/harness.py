@@ -74,6 +74,8 @@ def bot_env(
         NOTIFY_ORDER_CHANGES="false",
         SUMMARY_CHART="false",
         QUIET_HOURS="",
+        EXPLAIN_CHANGES="true",
+        FEED_POLL_INTERVAL_SECONDS="300",
         PYTHONUNBUFFERED="1",
     )
     env.update(overrides)

@@ -46,6 +46,11 @@ def ms(seconds: float) -> str:
     )
 
 
+def duration(seconds: float) -> str:
+    """Format a duration in milliseconds below 10 s, in seconds from there."""
+    return ms(seconds) if seconds < 10 else f"{seconds:.1f} s"
+
+
 def us(seconds: float) -> str:
     """Format a duration in microseconds."""
     return f"{seconds * 1e6:.0f} µs"

@@ -10,14 +10,16 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bench import explain_calls, explain_delay, feed_latency
 from bench.accounts import account
 from bench.fanout import fastest_schedule, limits_allow_s
 from bench.harness import QUIET_SUMMARY_TIME, bot_env, fakes, quiet_summary_zone
 from bench.serve_exchange import exchange_symbols
-from bench.table import Row, mib, ms, not_measured, percentile, render, us
+from bench.table import Row, duration, mib, ms, not_measured, percentile, render, us
 from btcturk.parsing import parse_balances, parse_tickers
 from config import load_settings
 from fakes.telegram_limits import FloodControl
+from fakes.telegram_types import SentMessage
 
 PRIVATE = 500
 GROUP = -100500
@@ -208,3 +210,76 @@ async def test_bot_env_is_a_valid_configuration_pointed_at_the_fakes(tmp_path: P
     assert settings.poll_interval_s == 1
     assert settings.data_dir == tmp_path
     assert not exchange.rate_limit
+
+
+# The explaining and feed figures' rows
+
+
+def test_history_requests_are_within_target_only_when_every_change_had_its_alert() -> None:
+    counts = [("buy", 3), ("deposit", 2), ("withdrawal", 3)]
+
+    within = explain_calls.rows(0, counts)
+    missing = explain_calls.rows(0, [*counts, ("deposit", None)])
+
+    assert within[0].met is True
+    assert "buy 3, deposit 2, withdrawal 3" in within[0].measured
+    assert within[1] == Row(explain_calls.QUIET_FIGURE, "0", "0", True)
+    assert missing[0].met is False
+    assert "1 without alert" in missing[0].measured
+
+
+def test_a_fourth_history_request_or_one_on_a_quiet_poll_misses_the_target() -> None:
+    table = explain_calls.rows(1, [("buy", 4)])
+
+    assert [row.met for row in table] == [False, False]
+
+
+def test_the_delay_explaining_adds_is_taken_from_the_poll_not_the_change() -> None:
+    off = [(0.9, 0.010), (0.2, 0.012), (0.5, 0.014)]
+    on = [(0.3, 0.030), (0.8, 0.032), (0.6, 0.034)]
+
+    table = explain_delay.rows(off, on, [(2.5, 2.0)])
+
+    added = table[2]
+    assert added.measured.startswith("+20 ms at p50, +20 ms at p95")
+    assert added.met is True
+    assert table[3].measured.startswith("p50 2500 ms")
+
+
+def test_a_missing_alert_fails_the_added_delay() -> None:
+    table = explain_delay.rows([(0.5, 0.01)], [(0.5, 0.01), None], [])
+
+    assert table[2].met is False
+    assert "1 without alert" in table[1].measured
+    assert table[3].measured.startswith("no alert")
+
+
+def _message(text: str, at: float) -> SentMessage:
+    return SentMessage("sendMessage", 1, 1, text, text, None, None, None, None, at)
+
+
+def test_each_event_is_timed_to_the_first_message_after_it_that_lists_its_asset() -> None:
+    sent = [
+        _message("🔔 Balance changed\nXAA 1 → 2\n    +1 XAA", 10.0),
+        _message("🔔 Balance changed\nXAB 1 → 2\nXAAB 3 → 4\nXAA 2 → 3", 70.0),
+    ]
+
+    assert feed_latency.first_listing(sent, "XAA", 5.0) == 10.0
+    assert feed_latency.first_listing(sent, "XAA", 11.0) == 70.0
+    assert feed_latency.first_listing(sent, "XAB", 5.0) == 70.0
+    assert feed_latency.first_listing(sent, "XAC", 5.0) is None
+
+
+def test_the_feed_row_needs_every_event_alerted_within_two_seconds_at_p95() -> None:
+    fast = [0.1 * n for n in range(1, 11)]
+
+    assert feed_latency.rows(fast, [30.0])[0].met is True
+    assert feed_latency.rows([*fast, None], [30.0])[0].met is False
+    assert feed_latency.rows([3.0] * 10, [30.0])[0].met is False
+    assert feed_latency.rows(fast, [30.0, None])[1].met is None
+
+
+def test_durations_from_10_s_are_told_in_seconds() -> None:
+    assert duration(0.0164) == "16.4 ms"
+    assert duration(9.5) == "9500 ms"
+    assert duration(29.067) == "29.1 s"
