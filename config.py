@@ -69,6 +69,9 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         history_backfill_delay_s=reader.integer(
             "HISTORY_BACKFILL_DELAY_SECONDS", 120, minimum=0, maximum=86_400
         ),
+        history_backfill_pace_s=reader.integer(
+            "HISTORY_BACKFILL_PACE_SECONDS", 1, minimum=0, maximum=60
+        ),
     )
 
 

@@ -39,6 +39,7 @@ Type a command and press Enter:
 """
 DEMO_POLL_INTERVAL_S = "5"
 DEMO_BACKFILL_DELAY_S = "1"
+DEMO_BACKFILL_PACE_S = "0"  # the simulated exchange has requests to spare
 REPLY_TIMEOUT_S = 15.0
 QUIET_AFTER_S = 0.5
 ENDPOINT_VARIABLES = (
@@ -73,6 +74,8 @@ def demo_environment(
         POLL_INTERVAL_SECONDS=env.get("POLL_INTERVAL_SECONDS") or DEMO_POLL_INTERVAL_S,
         HISTORY_BACKFILL_DELAY_SECONDS=env.get("HISTORY_BACKFILL_DELAY_SECONDS")
         or DEMO_BACKFILL_DELAY_S,
+        HISTORY_BACKFILL_PACE_SECONDS=env.get("HISTORY_BACKFILL_PACE_SECONDS")
+        or DEMO_BACKFILL_PACE_S,
     )
 
 

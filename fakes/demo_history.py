@@ -185,4 +185,3 @@ def _closes(now_ms: int) -> dict[str, dict[date, Decimal]]:
             for back in range(DAYS_BACK + 1)
         }
     return closes
-
