@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import copy
 from decimal import Decimal
 
-from fakes.demo_history import demo_history
+from demo import demo_environment
+from fakes.demo_history import demo_history, seed_demo_history
+from fakes.exchange import FakeBtcTurk
 from fakes.seed import demo_balances
 
 NOW_MS = 1_795_000_000_000
@@ -49,3 +52,26 @@ def test_the_history_has_a_sell_a_crypto_deposit_and_candles_for_every_row() -> 
     for row in history.rows["trades"]:
         pair = f"{row['numeratorSymbol']}{row['denominatorSymbol']}"
         assert pair in history.closes
+
+
+def test_seeding_adds_rows_and_closes_but_moves_no_balance() -> None:
+    exchange = FakeBtcTurk()
+    before = copy.deepcopy(exchange.balances)
+
+    history = seed_demo_history(exchange)
+
+    assert exchange.balances == before
+    assert exchange.ledger.rows == history.rows
+    day, close = next(iter(history.closes["USDTTRY"].items()))
+    assert exchange.candles.closes["USDTTRY"][day] == close
+
+
+def test_the_demo_reads_its_history_at_once_unless_told_otherwise() -> None:
+    env = demo_environment({}, "http://t", "http://x", "data")
+    kept = demo_environment(
+        {"HISTORY_BACKFILL_DELAY_SECONDS": "30"}, "http://t", "http://x", "data"
+    )
+
+    assert env["HISTORY_BACKFILL_DELAY_SECONDS"] == "1"
+    assert env["HISTORY_BACKFILL_PACE_SECONDS"] == "0"
+    assert kept["HISTORY_BACKFILL_DELAY_SECONDS"] == "30"
