@@ -66,6 +66,12 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         reports=reader.reports("REPORTS"),
         cost_basis=reader.choice("COST_BASIS", "AVERAGE", ("AVERAGE", "FIFO")).lower(),
         btcturk_graph_url=reader.url("BTCTURK_GRAPH_URL", "https://graph-api.btcturk.com"),
+        history_backfill_delay_s=reader.integer(
+            "HISTORY_BACKFILL_DELAY_SECONDS", 120, minimum=0, maximum=86_400
+        ),
+        history_backfill_pace_s=reader.integer(
+            "HISTORY_BACKFILL_PACE_SECONDS", 1, minimum=0, maximum=60
+        ),
     )
 
 

@@ -18,6 +18,7 @@ from typing import TextIO
 
 from config import CREDENTIAL_VARIABLES, ConfigError, Settings, load_settings
 from fakes.console import HELP, run_console_command
+from fakes.demo_history import seed_demo_history
 from fakes.environment import bot_environment
 from fakes.exchange import FakeBtcTurk
 from fakes.feed import FakeFeed
@@ -37,6 +38,8 @@ Type a command and press Enter:
 (balances are checked every {{interval}} s, so alerts follow within that). Ctrl-D quits.
 """
 DEMO_POLL_INTERVAL_S = "5"
+DEMO_BACKFILL_DELAY_S = "1"
+DEMO_BACKFILL_PACE_S = "0"  # the simulated exchange has requests to spare
 REPLY_TIMEOUT_S = 15.0
 QUIET_AFTER_S = 0.5
 ENDPOINT_VARIABLES = (
@@ -69,12 +72,17 @@ def demo_environment(
         env.get("DATA_DIR") or data_dir,
         feed_url=feed_url,
         POLL_INTERVAL_SECONDS=env.get("POLL_INTERVAL_SECONDS") or DEMO_POLL_INTERVAL_S,
+        HISTORY_BACKFILL_DELAY_SECONDS=env.get("HISTORY_BACKFILL_DELAY_SECONDS")
+        or DEMO_BACKFILL_DELAY_S,
+        HISTORY_BACKFILL_PACE_SECONDS=env.get("HISTORY_BACKFILL_PACE_SECONDS")
+        or DEMO_BACKFILL_PACE_S,
     )
 
 
 async def _demo(stdin: TextIO, stdout: TextIO) -> int:
     with tempfile.TemporaryDirectory(prefix="btcturk-bot-demo-") as scratch:
         async with FakeBtcTurk() as exchange, FakeTelegram() as telegram, FakeFeed() as feed:
+            seed_demo_history(exchange)
             env = demo_environment(
                 os.environ, telegram.api_url, exchange.base_url, scratch, feed.ws_url
             )

@@ -42,6 +42,8 @@ class Settings:
     reports: frozenset[str] = frozenset({"daily"})  # daily, weekly, monthly
     cost_basis: str = "average"  # how /pnl pools an asset's purchases: average or fifo
     btcturk_graph_url: str = "https://graph-api.btcturk.com"  # daily candles (public)
+    history_backfill_delay_s: int = 120  # the history is read once start-up has settled
+    history_backfill_pace_s: int = 1  # between windows, so the poll's requests find room
 
     @property
     def telegram_base_url(self) -> str:

@@ -16,7 +16,6 @@ DELIVERY_INTERVAL_S = 2.0
 FIRST_RUN_S = 1.0
 SUMMARY_CHECK_INTERVAL_S = 1.0  # cheap until the summary is due: it goes out within a second
 PRUNE_INTERVAL = timedelta(hours=6)
-BACKFILL_AFTER_S = 120.0  # the history is read in the background, once start-up has settled
 _PERIODIC = "periodic"
 
 JobCallback = Callable[[BotContext], Awaitable[None]]
@@ -94,7 +93,7 @@ def schedule_jobs(application: Application, poll_interval_s: float) -> None:  # 
     if services is not None and services.feed is not None:
         services.feed.start(lambda: poll_balances(BotContext(application), woken=True))
     if services is not None and services.backfill is not None:
-        services.backfill.start(first_s=BACKFILL_AFTER_S)
+        services.backfill.start(first_s=services.settings.history_backfill_delay_s)
     periodic.every(poll_interval_s, lambda: run(poll_balances), first_s=FIRST_RUN_S, name="poll")
     periodic.every(
         DELIVERY_INTERVAL_S, lambda: run(deliver_outbox), first_s=FIRST_RUN_S, name="deliver"

@@ -104,7 +104,7 @@ async def build_services(
             time_source=clocks.exchange_time,
         )
     trades = TradeStore(database)
-    backfill = Backfill(client, trades, clocks.wall)
+    backfill = Backfill(client, trades, clocks.wall, pace_s=settings.history_backfill_pace_s)
     pnl = ProfitAndLoss(
         trades,
         DailyPrices(session, settings.btcturk_graph_url, trades, settings.quote_currency),

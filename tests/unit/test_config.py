@@ -30,6 +30,8 @@ def test_defaults() -> None:
     assert settings.poll_interval_s == 60
     assert settings.notify_order_changes is False
     assert settings.daily_summary_time == time(9, 0)
+    assert settings.history_backfill_delay_s == 120
+    assert settings.history_backfill_pace_s == 1
 
 
 def test_overrides() -> None:
@@ -43,6 +45,8 @@ def test_overrides() -> None:
             "NOTIFY_ORDER_CHANGES": "yes",
             "DAILY_SUMMARY_TIME": "7:30",
             "LOG_LEVEL": "debug",
+            "HISTORY_BACKFILL_DELAY_SECONDS": "0",
+            "HISTORY_BACKFILL_PACE_SECONDS": "0",
         }
     )
 
@@ -52,6 +56,8 @@ def test_overrides() -> None:
     assert settings.notify_order_changes is True
     assert settings.daily_summary_time == time(7, 30)
     assert settings.log_level == "DEBUG"
+    assert settings.history_backfill_delay_s == 0
+    assert settings.history_backfill_pace_s == 0
 
 
 @pytest.mark.parametrize(
@@ -71,6 +77,8 @@ def test_overrides() -> None:
         ("POLL_INTERVAL_SECONDS", "1.5"),
         ("NOTIFY_ORDER_CHANGES", "maybe"),
         ("DAILY_SUMMARY_TIME", "25:00"),
+        ("HISTORY_BACKFILL_DELAY_SECONDS", "-1"),
+        ("HISTORY_BACKFILL_PACE_SECONDS", "61"),
     ],
 )
 def test_bad_variable_is_named(name: str, value: str) -> None:
