@@ -384,6 +384,7 @@ TEXTS: dict[str, str] = {
     "pnl.summary_line": "Unrealized P&amp;L: {amount} {quote}{percent}",
     "pnl.summary_change": "{line}, {arrow} {change} since yesterday",
     "pnl.summary_incomplete": "Unrealized P&amp;L: incomplete history ({assets})",
+    "pnl.summary_without": "{line} (without {assets}: incomplete history)",
     "pnl.up": "▲",
     "pnl.down": "▼",
     "status.history_complete": "History: complete, back to {month}",

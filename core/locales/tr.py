@@ -384,6 +384,7 @@ TEXTS: dict[str, str] = {
     "pnl.summary_line": "Gerçekleşmemiş kâr/zarar: {amount} {quote}{percent}",
     "pnl.summary_change": "{line}, dünden beri {arrow} {change}",
     "pnl.summary_incomplete": "Gerçekleşmemiş kâr/zarar: geçmiş eksik ({assets})",
+    "pnl.summary_without": "{line} ({assets} hariç: geçmiş eksik)",
     "pnl.up": "▲",
     "pnl.down": "▼",
     "status.history_complete": "Geçmiş: tamam, {month} tarihine kadar",

@@ -86,8 +86,15 @@ def asset_cost_line(row: PnlRow, quote: str, view: View) -> str:
 def summary_pnl_line(report: PnlReport, yesterday: Decimal | None, view: View) -> str:
     """Return the summary's line: unrealized P&L now, and its change since `yesterday`."""
     missing = [r.asset for r in report.rows if not r.complete and r.units > 0]
-    if missing:
+    if missing and not any(r.complete for r in report.rows):
         return view.t("pnl.summary_incomplete", assets=", ".join(missing))
+    line = _summary_figure(report, yesterday, view)
+    if missing:  # the figure is that of the others, as /pnl shows it
+        return view.t("pnl.summary_without", line=line, assets=", ".join(missing))
+    return line
+
+
+def _summary_figure(report: PnlReport, yesterday: Decimal | None, view: View) -> str:
     line = view.t(
         "pnl.summary_line",
         amount=view.lang.signed(report.unrealized, 2),

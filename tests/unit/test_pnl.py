@@ -73,7 +73,11 @@ def test_an_asset_held_without_history_withholds_its_figures_but_not_the_others(
     assert report.rows[-1].asset == "DOGE"  # incomplete rows last
     text = pnl_message(report, VIEW)
     assert "DOGE  incomplete history" in text
-    assert summary_pnl_line(report, None, VIEW) == "Unrealized P&amp;L: incomplete history (DOGE)"
+    assert summary_pnl_line(report, None, VIEW) == (
+        "Unrealized P&amp;L: +10.00 TRY (+10.00%) (without DOGE: incomplete history)"
+    )
+    alone = pnl_report(basis, portfolio({"DOGE": "5"}, {"DOGE": "1"}), 2026, *YEAR)
+    assert summary_pnl_line(alone, None, VIEW) == "Unrealized P&amp;L: incomplete history (DOGE)"
 
 
 def test_a_hundred_assets_split_into_valid_messages() -> None:
