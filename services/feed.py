@@ -65,6 +65,7 @@ class FeedWatch:
         self._wake = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
         self._last_poll: float | None = None
+        self._told: bool | None = None  # whether the chats were told of a refusal (stored)
 
     @property
     def state(self) -> FeedState:
@@ -107,15 +108,18 @@ class FeedWatch:
     ) -> list[NewNotification]:
         """Return the chats' notice when the feed was refused, once (across restarts too);
         after a login that worked, a later refusal is told again."""
-        told = await store.get_meta(TOLD_KEY) is not None
+        if self._told is None:  # read once; then this object is the only writer
+            self._told = await store.get_meta(TOLD_KEY) is not None
         state = self._feed.state
-        if state.refused and not told:
+        if state.refused and not self._told:
             await store.set_meta(TOLD_KEY, "1")
+            self._told = True
             return await views.notifications(
                 chats, "status", lambda view: feed_refused_notice(poll_interval_s, view)
             )
-        if told and state.logins and not state.refused:
+        if self._told and state.logins and not state.refused:
             await store.set_meta(TOLD_KEY, None)
+            self._told = False
         return []
 
     async def _on_event(self, event: FeedEvent) -> None:
