@@ -28,7 +28,7 @@ from bench.harness import (
     wait_polling,
     wait_replies,
 )
-from bench.table import Row, ms, not_measured, percentile
+from bench.table import Row, latency_summary, ms, not_measured, percentile
 from fakes.exchange import FakeBtcTurk
 
 CHAT = 100200300
@@ -95,12 +95,7 @@ async def latencies(
 
 def summary(delays: Sequence[float | None]) -> tuple[str, list[float]]:
     """Return "p50 … / p95 …" (with any missing alerts) and the delays that were seen."""
-    seen = [d for d in delays if d is not None]
-    if not seen:
-        return f"no alert within {TIMEOUT_S:.0f} s", seen
-    text = f"p50 {ms(percentile(seen, 50))} / p95 {ms(percentile(seen, 95))} ({len(seen)} changes)"
-    missing = len(delays) - len(seen)
-    return (text + f", {missing} without alert" if missing else text), seen
+    return latency_summary(delays, "changes", f"no alert within {TIMEOUT_S:.0f} s")
 
 
 def rows(off: Sequence[Timing], on: Sequence[Timing], unexplained: Sequence[Timing]) -> list[Row]:

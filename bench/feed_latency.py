@@ -32,7 +32,7 @@ from bench.harness import (
     wait_polling,
     wait_replies,
 )
-from bench.table import Row, duration, not_measured, percentile
+from bench.table import Row, latency_summary, not_measured, percentile
 from fakes.feed import FakeFeed
 from fakes.telegram import SentMessage
 
@@ -50,13 +50,7 @@ FEED_LIMIT_S = 2.0
 
 def summary(delays: Sequence[float | None]) -> tuple[str, list[float]]:
     """Return "p50 … / p95 …" (with any missing alerts) and the delays that were seen."""
-    seen = [d for d in delays if d is not None]
-    if not seen:
-        return "no alert in time", seen
-    p50, p95 = duration(percentile(seen, 50)), duration(percentile(seen, 95))
-    text = f"p50 {p50} / p95 {p95} ({len(seen)} events)"
-    missing = len(delays) - len(seen)
-    return (text + f", {missing} without alert" if missing else text), seen
+    return latency_summary(delays, "events", "no alert in time")
 
 
 async def with_feed(events: int = EVENTS, seed: int = 17) -> list[float | None]:

@@ -77,3 +77,16 @@ def render(rows: Sequence[Row]) -> str:
 
     rule = "| " + " | ".join("-" * w for w in widths) + " |"
     return "\n".join([line(cells[0]), rule, *(line(row) for row in cells[1:])])
+
+
+def latency_summary(
+    delays: Sequence[float | None], counted: str, none_seen: str
+) -> tuple[str, list[float]]:
+    """Return "p50 … / p95 … (N `counted`)", with any missing alerts, and the delays seen."""
+    seen = [d for d in delays if d is not None]
+    if not seen:
+        return none_seen, seen
+    p50, p95 = duration(percentile(seen, 50)), duration(percentile(seen, 95))
+    text = f"p50 {p50} / p95 {p95} ({len(seen)} {counted})"
+    missing = len(delays) - len(seen)
+    return (text + f", {missing} without alert" if missing else text), seen
