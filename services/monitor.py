@@ -5,10 +5,8 @@ compared: no alert ever claims money vanished because the exchange hiccupped. A 
 snapshot, its alerts' states, the history rows it explained and the messages it owes are
 written in one transaction.
 
-A change is explained from the exchange's history (see `core.explain`). History lags the
-balance (a deposit is listed once confirmed), so a change the history does not account for
-yet is held for up to HOLD_POLLS polls (the snapshot stays, the next poll compares from it),
-then sent with what is known; what arrives later is told in a short follow-up.
+A change is explained from the exchange's history by `services.explainer`; while it waits for
+history that lags, the snapshot stays and the next poll compares from it.
 """
 
 from __future__ import annotations
@@ -16,21 +14,19 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
 from btcturk.errors import AuthError, BadResponse, BtcTurkError, KeyPaused, StampRejected
-from btcturk.models import History
 from core.changes import BalanceChange, Holding, detect_changes, is_suspicious
-from core.explain import Explanation, Remainder, explain, explain_remainders
+from core.explain import Explanation
 from core.i18n import View
 from core.notify import Level, change_kind
 from core.samples import sample_due, sample_values
 from core.settings import Settings
 from core.texts.alerts import alert_fired
-from core.texts.explain import explained_change_alert, follow_up_message
-from core.texts.history import history_permission_notice
+from core.texts.explain import explained_change_alert
 from core.texts.notices import (
     change_alert,
     exchange_accepts_key,
@@ -41,11 +37,11 @@ from core.texts.notices import (
 from core.thresholds import DEFAULT_PRECISION, Kind, decide, observe
 from core.valuation import Portfolio
 from services.chats import ChatViews
-from services.history import HistoryAccess, candidate_ids, flows_of
+from services.explainer import ChangeReport, Explainer
 from services.notifications import notifications_for
 from services.portfolio import PortfolioService
 from services.roster import Roster
-from store.models import AlertRule, MoneyFlow, NewNotification, TransactionKey
+from store.models import AlertRule, NewNotification
 from store.store import Store
 
 log = logging.getLogger(__name__)
@@ -54,28 +50,6 @@ DOWN_KEY = "exchange_down_since"
 DOWN_REASON_KEY = "exchange_down_reason"  # "auth" when BTCTurk refuses the key, else unset
 DOWN_AFTER_FAILURES = 3
 DOWN_AFTER = timedelta(minutes=2)
-HOLD_POLLS = 2  # a change the history does not explain yet waits at most this many polls
-FOLLOW_UP_POLLS = 10  # what an alert left unexplained is looked for this many polls more
-
-
-@dataclass(slots=True)
-class _Report:
-    """What the change part of a poll owes, explained and moved, and whether it waits."""
-
-    owed: list[NewNotification] = field(default_factory=list)
-    explained: set[TransactionKey] = field(default_factory=set)
-    flows: list[MoneyFlow] = field(default_factory=list)
-    held: bool = False
-
-
-@dataclass(slots=True)
-class _OpenChange:
-    """What a sent alert left unexplained, looked for in the history of later polls."""
-
-    remainders: tuple[Remainder, ...]
-    since: datetime  # the start of the window the change happened in
-    sent_at: datetime
-    polls_left: int = FOLLOW_UP_POLLS
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,10 +71,10 @@ class Monitor:
         views: ChatViews,
         clock: Callable[[], datetime],
         roster: Roster | None = None,
-        history: HistoryAccess | None = None,
+        explainer: Explainer | None = None,
     ) -> None:
         self._settings = settings
-        self._history = history
+        self._explainer = explainer
         self._roster = roster or Roster(settings.allowed_chat_ids)
         self._views = views
         self._portfolio = portfolio
@@ -114,9 +88,6 @@ class Monitor:
         self._loaded = False
         self._snapshot: dict[str, Holding] | None = None
         self._snapshot_at: datetime | None = None
-        self._requested: dict[str, Decimal] = {}  # withdrawal requests at the last poll
-        self._held_polls = 0
-        self._open: _OpenChange | None = None
         self._down_since: str | None = None
         self._down_reason: str | None = None
         self._sampled_at: datetime | None = None  # the last value sample (move alerts)
@@ -125,7 +96,7 @@ class Monitor:
     @property
     def waiting(self) -> bool:
         """Tell whether a change waits for its explanation (held, or an open remainder)."""
-        return self._held_polls > 0 or self._open is not None
+        return self._explainer is not None and self._explainer.waiting
 
     async def poll(self) -> PollOutcome:
         """Poll once (one poll at a time); never raises for an exchange failure."""
@@ -155,7 +126,7 @@ class Monitor:
         self.failures, self._failing_since = 0, None
         down_since = self._down_since
         owed = await self._back_notice(down_since)
-        report = _Report()
+        report = ChangeReport()
         if previous is not None:
             report = await self._change_notifications(previous, current, fetch.portfolio, now)
             owed += report.owed
@@ -182,7 +153,8 @@ class Monitor:
             await self._store.record_values(values, now)
         if values is not None:
             self._sampled_at = now
-        self._requested = _requested(fetch.portfolio)
+        if self._explainer is not None:
+            self._explainer.polled(fetch.portfolio)
         if down_since is not None:  # after the notice is safely queued: repeat rather than lose
             await self._store.set_meta(DOWN_KEY, None)
             await self._store.set_meta(DOWN_REASON_KEY, None)
@@ -197,119 +169,30 @@ class Monitor:
         current: Mapping[str, Holding],
         portfolio: Portfolio,
         now: datetime,
-    ) -> _Report:
-        report = _Report()
-        await self._follow_up(portfolio, now, report)
-        changes = await self._changes(previous, current, portfolio)
+    ) -> ChangeReport:
+        report, explainer = ChangeReport(), self._explainer
+        if explainer is not None:
+            await explainer.follow_up(portfolio, now, report)
+        changes = detect_changes(
+            previous, current, include_order_moves=await self._order_moves_wanted()
+        )
+        if explainer is not None:
+            changes = explainer.with_requests(changes, previous, current, portfolio)
         if not changes:
-            self._held_polls = 0
+            if explainer is not None:
+                explainer.unchanged()
             return report
-        since = self._snapshot_at or now
-        explanation = await self._explain(changes, portfolio, since, now, report)
-        waiting = explanation is not None and not explanation.complete
-        if waiting and self._held_polls < HOLD_POLLS:  # the history may list it next poll
-            self._held_polls += 1
-            report.held = True
-            return report
-        self._held_polls = 0
-        if explanation is not None:
-            report.explained |= explanation.consumed
-            report.flows += flows_of(explanation, portfolio.quote, portfolio.prices)
-            remainders = explanation.remainders()
-            self._open = _OpenChange(remainders, since, now) if remainders else None
+        explanation = None
+        if explainer is not None:
+            since = self._snapshot_at or now
+            explanation = await explainer.explain(changes, portfolio, since, now, report)
+            if report.held:  # the history may list it at the next poll
+                return report
         text = _change_text(changes, explanation, portfolio)
         requested = explanation is not None and bool(explanation.pending)
         kind = "change" if requested else change_kind(changes)  # a request is no order move
         report.owed += await self._views.notifications(self._chats, kind, text)
         return report
-
-    async def _changes(
-        self, previous: Mapping[str, Holding], current: Mapping[str, Holding], portfolio: Portfolio
-    ) -> list[BalanceChange]:
-        """Return the changes to report: totals, order moves when asked, and (when the history
-        explains changes) a withdrawal request, which only moves money into locked."""
-        changes = detect_changes(
-            previous, current, include_order_moves=await self._order_moves_wanted()
-        )
-        if self._history is None:
-            return changes
-        now = _requested(portfolio)
-        grown = {a for a, amount in now.items() if amount > self._requested.get(a, 0)}
-        grown -= {c.asset for c in changes}
-        if not grown:
-            return changes
-        moves = detect_changes(previous, current, include_order_moves=True)
-        return sorted(changes + [c for c in moves if c.asset in grown], key=lambda c: c.asset)
-
-    async def _explain(
-        self,
-        changes: list[BalanceChange],
-        portfolio: Portfolio,
-        since: datetime,
-        now: datetime,
-        report: _Report,
-    ) -> Explanation | None:
-        """Return what the history says of `changes`; None when it cannot be read."""
-        if self._history is None:
-            return None
-        history = History()
-        if any(c.difference != 0 for c in changes):  # order moves alone need no history
-            read = await self._read(since, now, report)
-            if read is None:
-                return None
-            history = read
-        before = await self._store.explained_among(candidate_ids(history) - report.explained)
-        return explain(
-            changes,
-            history,
-            before | report.explained,
-            requested=_requested(portfolio),
-            requested_before=self._requested,
-            precisions=portfolio.precisions,
-        )
-
-    async def _read(self, since: datetime, now: datetime, report: _Report) -> History | None:
-        """Read the history of a window; None when refused (told once) or failing now."""
-        assert self._history is not None
-        try:
-            history = await self._history.read(since, now)
-        except BtcTurkError as error:
-            log.info("history unavailable, the change goes unexplained: %s", error)
-            return None
-        if await self._history.refusal_news():
-            report.owed += await self._views.notifications(
-                self._chats, "status", history_permission_notice
-            )
-        return history
-
-    async def _follow_up(self, portfolio: Portfolio, now: datetime, report: _Report) -> None:
-        """Tell what history that arrived late explains of the last alert's remainder."""
-        still = self._open
-        if still is None:
-            return
-        still.polls_left -= 1
-        if still.polls_left <= 0:
-            self._open = None
-        history = await self._read(still.since, now, report)
-        if history is None:
-            return
-        before = await self._store.explained_among(candidate_ids(history))
-        explanation = explain_remainders(
-            still.remainders, history, before, precisions=portfolio.precisions
-        )
-        if not explanation.explains_anything:
-            return
-        report.explained |= explanation.consumed
-        report.flows += flows_of(explanation, portfolio.quote, portfolio.prices)
-        report.owed += await self._views.notifications(
-            self._chats,
-            "change",
-            lambda view: follow_up_message(explanation, still.sent_at, view, portfolio),
-        )
-        remainders = explanation.remainders()
-        self._open = _OpenChange(remainders, still.since, still.sent_at, still.polls_left)
-        if not remainders or still.polls_left <= 0:
-            self._open = None
 
     async def _order_moves_wanted(self) -> bool:
         """Tell whether any chat hears of orders placed or cancelled (/notify orders)."""
@@ -410,11 +293,6 @@ def _change_text(
         return explained_change_alert(changes, explanation, portfolio, view)
 
     return text
-
-
-def _requested(portfolio: Portfolio) -> dict[str, Decimal]:
-    """Return what each asset has waiting for a withdrawal request, where the exchange says."""
-    return {p.asset: p.request_fund for p in portfolio.positions if p.request_fund}
 
 
 def _threshold_kind(rule: AlertRule) -> str:

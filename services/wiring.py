@@ -19,6 +19,7 @@ from services.chats import ChatViews
 from services.context import Services
 from services.daily_prices import DailyPrices
 from services.delivery import Deliverer
+from services.explainer import Explainer
 from services.feed import FeedWatch
 from services.history import HistoryAccess
 from services.monitor import Monitor
@@ -88,7 +89,8 @@ async def build_services(
         portfolio.remember_priced(last_day.values)
     views = ChatViews(store, settings.language, settings.timezone, clocks.wall)
     history = HistoryAccess(client, store)
-    explainer = history if settings.explain_changes else None
+    explaining = history if settings.explain_changes else None
+    explainer = None if explaining is None else Explainer(history, store, views, roster.chat_ids)
     quiet = QuietPolicy(
         store, settings.quiet_hours, settings.timezone, order_changes=settings.notify_order_changes
     )
@@ -132,7 +134,7 @@ async def build_services(
             clocks.wall,
             roster,
             boot_clock=clocks.boot,
-            history=explainer,
+            history=explaining,
             pnl=pnl,
         ),
         deliverer=Deliverer(
