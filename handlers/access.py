@@ -29,6 +29,7 @@ GROUP_TYPES = frozenset({"group", "supergroup"})
 WRITE_COMMANDS = frozenset(
     {"alert", "unalert", "mute", "unmute", "lang", "notify", "quiet", "chart_in_summary"}
 )
+SHOWN_WITHOUT_ARGUMENTS = frozenset({"notify"})  # alone it shows the chat's choices
 
 
 class AccessGuard:
@@ -133,7 +134,10 @@ class AccessGuard:
             return True  # not a command to this bot: service messages, chatter, edits
         if self.group_members != "read":
             return False
-        return command_name(message) not in WRITE_COMMANDS
+        name = command_name(message)
+        if name in SHOWN_WITHOUT_ARGUMENTS and len((message.text or "").split()) == 1:
+            return True
+        return name not in WRITE_COMMANDS
 
     async def _check_member(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Stop a group member's command that needs rights the member lacks, answering politely."""

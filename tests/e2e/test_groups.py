@@ -104,11 +104,15 @@ async def test_a_member_may_read_the_settings_but_not_change_them(
             chat_type="supergroup",
             user_id=MEMBER,
         )
+        [levels] = await bot.ask(
+            "/notify", chat_id=ALLOWED_GROUP, chat_type="supergroup", user_id=MEMBER
+        )
         stored = await services_of(bot).store.chat_settings(ALLOWED_GROUP)
 
     assert settings.plain_text.startswith("⚙️ Settings of this chat")
     assert refusal.plain_text.startswith(REFUSED)
     assert stored.notify == {}
+    assert levels.plain_text.startswith("🔔 Notifications in this chat")  # alone, it only shows
 
 
 async def test_with_group_members_none_a_member_s_button_press_is_answered_briefly(
