@@ -173,9 +173,9 @@ class Monitor:
         report, explainer = ChangeReport(), self._explainer
         if explainer is not None:
             await explainer.follow_up(portfolio, now, report)
-        changes = detect_changes(
-            previous, current, include_order_moves=await self._order_moves_wanted()
-        )
+        changes = detect_changes(previous, current, include_order_moves=True)
+        if any(c.is_order_move for c in changes) and not await self._order_moves_wanted():
+            changes = [c for c in changes if not c.is_order_move]  # settings read only then
         if explainer is not None:
             changes = explainer.with_requests(changes, previous, current, portfolio)
         if not changes:
