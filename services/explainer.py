@@ -132,8 +132,10 @@ class Explainer:
         self._held_polls = 0
 
     def polled(self, portfolio: Portfolio) -> None:
-        """Remember this poll's withdrawal requests, to tell a new one at the next poll."""
-        self._requested = requested(portfolio)
+        """Remember this poll's withdrawal requests, to tell a new one at the next poll; while
+        a change is held, those of the poll it compares from stay."""
+        if self._held_polls == 0:
+            self._requested = requested(portfolio)
 
     async def follow_up(self, portfolio: Portfolio, now: datetime, report: ChangeReport) -> None:
         """Tell what history that arrived late explains of the last alert's remainder."""

@@ -205,3 +205,17 @@ async def test_the_history_down_while_balances_answer_sends_the_alert_at_once(
     [alert] = alerts(bot)
     assert alert[1:3] == ["USDT 1,500.25 → 1,600.25", "    +100.00 USDT  ≈ +4,150.00 TRY"]
     assert sent_to(bot, ALLOWED_CHAT, "🔑") == []  # not a permission problem
+
+
+async def test_a_withdrawal_request_made_while_a_change_is_held_is_told_with_it(
+    bot: BotHarness,
+) -> None:
+    bot.exchange.ledger.deposit("BTC", "0.25", lag=1)  # held for one poll
+    bot.exchange.ledger.withdraw("USDT", "100", fee="1", pending=True)
+    await poll(bot)
+    assert alerts(bot) == []
+    await poll(bot)
+
+    [alert] = alerts(bot)
+    assert "📥 Deposit 0.25000000 BTC" in alert
+    assert "⏳ Withdrawal of 101.00 USDT requested (pending)" in alert
