@@ -11,16 +11,12 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Sequence
 from functools import partial
-from pathlib import Path
 
 from bench.harness import (
-    BOT,
     ROOT,
-    bot_env,
-    bot_process,
     fakes,
+    polling_bot,
     temp_dir,
-    wait_polling,
     wait_replies,
 )
 from bench.table import Row, not_measured
@@ -65,32 +61,32 @@ async def measure() -> tuple[int, list[tuple[str, int | None]]]:
     """Return the history requests over quiet polls, and per change (None: no alert)."""
     per_change: list[tuple[str, int | None]] = []
     with temp_dir() as tmp:
-        async with fakes() as (telegram, exchange):
-            env = bot_env(
+        async with (
+            fakes() as (telegram, exchange),
+            polling_bot(
                 telegram,
                 exchange,
-                Path(tmp) / "data",
+                tmp,
                 [CHAT],
                 POLL_INTERVAL_SECONDS=str(POLL_INTERVAL_S),
                 EXPLAIN_CHANGES="true",
-            )
-            async with bot_process(BOT, env, Path(tmp)) as bot:
-                await wait_polling(telegram, bot)
-                await wait_polls(exchange, 2)
-                quiet_from = history_calls(exchange)
-                await wait_polls(exchange, QUIET_POLLS)
-                quiet = history_calls(exchange) - quiet_from
-                for name, operate in operations(exchange):
-                    since, before = len(telegram.sent), history_calls(exchange)
-                    operate()
-                    alerts = await wait_replies(
-                        telegram, [CHAT], since=since, prefix="🔔", timeout=TIMEOUT_S
-                    )
-                    if not alerts:
-                        per_change.append((name, None))
-                        continue
-                    await wait_polls(exchange, AFTER_POLLS)
-                    per_change.append((name, history_calls(exchange) - before))
+            ),
+        ):
+            await wait_polls(exchange, 2)
+            quiet_from = history_calls(exchange)
+            await wait_polls(exchange, QUIET_POLLS)
+            quiet = history_calls(exchange) - quiet_from
+            for name, operate in operations(exchange):
+                since, before = len(telegram.sent), history_calls(exchange)
+                operate()
+                alerts = await wait_replies(
+                    telegram, [CHAT], since=since, prefix="🔔", timeout=TIMEOUT_S
+                )
+                if not alerts:
+                    per_change.append((name, None))
+                    continue
+                await wait_polls(exchange, AFTER_POLLS)
+                per_change.append((name, history_calls(exchange) - before))
     return quiet, per_change
 
 

@@ -17,16 +17,12 @@ import random
 import time
 from collections.abc import Sequence
 from functools import partial
-from pathlib import Path
 
 from bench.harness import (
-    BOT,
-    bot_env,
-    bot_process,
     fakes,
     jobs_present,
+    polling_bot,
     temp_dir,
-    wait_polling,
     wait_replies,
 )
 from bench.table import Row, latency_summary, ms, not_measured, percentile
@@ -60,37 +56,33 @@ async def latencies(
     jitter = random.Random(seed)  # noqa: S311 - a spread of moments, not a secret
     results: list[Timing] = []
     with temp_dir() as tmp:
-        async with fakes() as (telegram, exchange):
-            env = bot_env(
+        async with (
+            fakes() as (telegram, exchange),
+            polling_bot(
                 telegram,
                 exchange,
-                Path(tmp) / "data",
+                tmp,
                 [CHAT],
                 POLL_INTERVAL_SECONDS=str(POLL_INTERVAL_S),
                 EXPLAIN_CHANGES="true" if explain else "false",
-            )
-            async with bot_process(BOT, env, Path(tmp)) as bot:
-                await wait_polling(telegram, bot)
-                await exchange.wait_until(
-                    lambda: exchange.calls["balances"] >= 2, timeout=TIMEOUT_S
+            ),
+        ):
+            await exchange.wait_until(lambda: exchange.calls["balances"] >= 2, timeout=TIMEOUT_S)
+            for index in range(changes):
+                await asyncio.sleep(jitter.uniform(0, POLL_INTERVAL_S))
+                since, polls = len(telegram.sent), exchange.calls["balances"]
+                changed_at = time.monotonic()
+                if with_history:
+                    exchange.ledger.deposit("BTC", f"0.{index + 1:02d}")
+                else:
+                    exchange.set_balance("BTC", f"{20 + index}", locked="3.3109771999999998")
+                await exchange.wait_until(partial(polled_after, exchange, polls), timeout=TIMEOUT_S)
+                polled_at = time.monotonic()  # this request reads the changed balance
+                alerts = await wait_replies(
+                    telegram, [CHAT], since=since, prefix="🔔", timeout=TIMEOUT_S
                 )
-                for index in range(changes):
-                    await asyncio.sleep(jitter.uniform(0, POLL_INTERVAL_S))
-                    since, polls = len(telegram.sent), exchange.calls["balances"]
-                    changed_at = time.monotonic()
-                    if with_history:
-                        exchange.ledger.deposit("BTC", f"0.{index + 1:02d}")
-                    else:
-                        exchange.set_balance("BTC", f"{20 + index}", locked="3.3109771999999998")
-                    await exchange.wait_until(
-                        partial(polled_after, exchange, polls), timeout=TIMEOUT_S
-                    )
-                    polled_at = time.monotonic()  # this request reads the changed balance
-                    alerts = await wait_replies(
-                        telegram, [CHAT], since=since, prefix="🔔", timeout=TIMEOUT_S
-                    )
-                    at = alerts[0].at if alerts else None
-                    results.append(None if at is None else (at - changed_at, at - polled_at))
+                at = alerts[0].at if alerts else None
+                results.append(None if at is None else (at - changed_at, at - polled_at))
     return results
 
 

@@ -153,6 +153,17 @@ async def stop(process: asyncio.subprocess.Process) -> None:
         await process.wait()
 
 
+@contextlib.asynccontextmanager
+async def polling_bot(
+    telegram: FakeTelegram, exchange: FakeBtcTurk, tmp: str, chat_ids: list[int], **env: str
+) -> AsyncIterator[BotProcess]:
+    """Run the real bot on the fakes (`env` added to its variables) once it polls Telegram."""
+    variables = bot_env(telegram, exchange, Path(tmp) / "data", chat_ids, **env)
+    async with bot_process(BOT, variables, Path(tmp)) as bot:
+        await wait_polling(telegram, bot)
+        yield bot
+
+
 async def wait_polling(telegram: FakeTelegram, bot: BotProcess, *, since: int = 0) -> float:
     """Wait for the bot's first getUpdates (after `since` calls); return its time from spawn."""
 
