@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
@@ -11,40 +10,18 @@ import pytest
 
 from btcturk.errors import Unavailable
 from core.thresholds import AlertSpec, Direction
-from services.monitor import DOWN_AFTER, Monitor, PollOutcome
-from store.models import OutboxItem
-from store.store import Store
-from tests.kit.clocks import FakeClock
+from services.monitor import DOWN_AFTER, PollOutcome
 from tests.kit.env import ALLOWED_CHAT, ALLOWED_GROUP
-from tests.kit.services import StubExchange, chat_views, open_store, unit_settings
+from tests.kit.monitor import Polled, polled_monitor
 
 QUIET = PollOutcome(succeeded=True, queued=0)
 FAILED = PollOutcome(succeeded=False, queued=0)
 
 
-@dataclass
-class Polled:
-    """A Monitor and what it is built on."""
-
-    monitor: Monitor
-    exchange: StubExchange
-    store: Store
-    clock: FakeClock
-
-    async def owed(self) -> list[OutboxItem]:
-        """Return every message waiting in the outbox now."""
-        return await self.store.due_notifications(self.clock.now, limit=100)
-
-
 @pytest.fixture
 async def polled(tmp_path: Path) -> AsyncIterator[Polled]:
-    clock = FakeClock()
-    settings = unit_settings(tmp_path)
-    exchange = StubExchange()
-    async with open_store(tmp_path, clock) as store:
-        views = chat_views(store, settings, clock)
-        monitor = Monitor(settings, exchange.portfolio(clock), store, views, clock)
-        yield Polled(monitor, exchange, store, clock)
+    async with polled_monitor(tmp_path) as built:
+        yield built
 
 
 async def test_the_first_poll_records_the_account_and_says_nothing(polled: Polled) -> None:

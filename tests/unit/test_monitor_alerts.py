@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -12,54 +10,18 @@ from pathlib import Path
 import pytest
 
 from core.thresholds import TOTAL, AlertSpec, Direction, Kind
-from services.monitor import Monitor
-from store.models import OutboxItem
 from store.store import Store
-from tests.kit.clocks import FakeClock
 from tests.kit.env import ALLOWED_CHAT
-from tests.kit.services import StubExchange, chat_views, open_store, unit_settings
+from tests.kit.monitor import Polled, polled_monitor
 
 D = Decimal
 H = timedelta(hours=1)
 
 
-@dataclass
-class Polled:
-    """A Monitor and what it is built on."""
-
-    monitor: Monitor
-    exchange: StubExchange
-    store: Store
-    clock: FakeClock
-
-    def set_price(self, pair: str, last: str) -> None:
-        """Change one pair's last price."""
-        self.exchange.tickers = [
-            dataclasses.replace(t, last=D(last)) if t.pair == pair else t
-            for t in self.exchange.tickers
-        ]
-
-    async def poll_every(self, minutes: int, times: int) -> None:
-        """Advance the clock by `minutes` and poll, `times` times."""
-        for _ in range(times):
-            self.clock.advance(minutes=minutes)
-            await self.monitor.poll()
-
-    async def alerts(self) -> list[OutboxItem]:
-        """Return the threshold messages waiting in the outbox."""
-        owed = await self.store.due_notifications(self.clock.now, limit=100)
-        return [item for item in owed if item.kind == "threshold"]
-
-
 @pytest.fixture
 async def polled(tmp_path: Path) -> AsyncIterator[Polled]:
-    clock = FakeClock()
-    settings = unit_settings(tmp_path)
-    exchange = StubExchange()
-    async with open_store(tmp_path, clock) as store:
-        views = chat_views(store, settings, clock)
-        monitor = Monitor(settings, exchange.portfolio(clock), store, views, clock)
-        yield Polled(monitor, exchange, store, clock)
+    async with polled_monitor(tmp_path) as built:
+        yield built
 
 
 async def sample_count(store: Store) -> int:
