@@ -292,36 +292,6 @@ def explain_remainders(
     return Explanation(items, (), (), accounts, consumed)
 
 
-def combine_changes(
-    earlier: Sequence[BalanceChange], later: Sequence[BalanceChange]
-) -> list[BalanceChange]:
-    """Return the changes from before `earlier` to after `later` (an alert held for a poll).
-
-    An asset that moved back keeps its entry, with no difference, so the history of both
-    moves is still explained together.
-    """
-    first = {c.asset: c for c in earlier}
-    last = {c.asset: c for c in later}
-    combined = []
-    for asset in sorted(set(first) | set(last)):
-        a, b = first.get(asset), last.get(asset)
-        start = a or b
-        end = b or a
-        assert start is not None  # the asset comes from one side or the other
-        assert end is not None
-        combined.append(
-            BalanceChange(
-                asset=asset,
-                precision=end.precision,
-                old_total=start.old_total,
-                new_total=end.new_total,
-                old_locked=start.old_locked,
-                new_locked=end.new_locked,
-            )
-        )
-    return combined
-
-
 def _reconcile(
     targets: Mapping[str, _Target],
     history: History,

@@ -10,6 +10,7 @@ from html import escape
 from typing import Protocol
 
 from core.i18n import View
+from core.texts.history import history_status_line
 
 SHOWN_SUBJECTS = 3
 _INTERVAL_UNITS = (  # the text of one unit, of several, and its length in seconds
@@ -84,7 +85,7 @@ def status_message(facts: StatusFacts, view: View) -> str:
     if not facts.prices_available:
         lines.append(view.t("status.prices_down"))
     if facts.history_refused:
-        lines.append(view.t("history.status_no_permission"))
+        lines.append(history_status_line(view))
     if facts.last_success_at is not None:
         when = view.when(facts.last_success_at)
         if facts.last_latency_s is None:

@@ -16,7 +16,6 @@ from core.changes import BalanceChange
 from core.explain import (
     Remainder,
     Trade,
-    combine_changes,
     explain,
     explain_remainders,
     group_fills,
@@ -363,19 +362,6 @@ def test_a_request_told_before_is_not_told_again() -> None:
     )
 
     assert result.pending == ()
-
-
-def test_combined_changes_span_both_polls() -> None:
-    earlier = [change("BTC", "1", "1.5"), change("TRY", "10", "5", precision=2)]
-    later = [change("BTC", "1.5", "1"), change("ETH", "0", "2")]
-
-    combined = combine_changes(earlier, later)
-
-    assert [(c.asset, c.old_total, c.new_total) for c in combined] == [
-        ("BTC", D(1), D(1)),
-        ("ETH", D(0), D(2)),
-        ("TRY", D(10), D(5)),
-    ]
 
 
 def test_a_history_row_seen_twice_counts_once() -> None:
