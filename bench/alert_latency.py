@@ -14,10 +14,8 @@ import time
 from decimal import Decimal
 
 from bench.harness import (
-    fakes,
+    bot_on_fakes,
     jobs_present,
-    polling_bot,
-    temp_dir,
     wait_replies,
 )
 from bench.table import Row, ms, not_measured, percentile
@@ -35,32 +33,23 @@ async def latencies(changes: int = CHANGES, seed: int = 7) -> list[float | None]
     """Return, for each change, the seconds to its alert (None when none came in time)."""
     jitter = random.Random(seed)  # noqa: S311 - a spread of moments, not a secret
     results: list[float | None] = []
-    with temp_dir() as tmp:
-        async with (
-            fakes() as (telegram, exchange),
-            polling_bot(
-                telegram,
-                exchange,
-                tmp,
-                [CHAT],
-                POLL_INTERVAL_SECONDS=str(POLL_INTERVAL_S),
-                EXPLAIN_CHANGES="false",
-            ),
-        ):
-            await exchange.wait_until(
-                lambda: exchange.calls["balances"] >= 2, timeout=ALERT_TIMEOUT_S
+    async with bot_on_fakes(
+        [CHAT],
+        POLL_INTERVAL_SECONDS=str(POLL_INTERVAL_S),
+        EXPLAIN_CHANGES="false",
+    ) as (telegram, exchange):
+        await exchange.wait_until(lambda: exchange.calls["balances"] >= 2, timeout=ALERT_TIMEOUT_S)
+        amount = Decimal("9.75")
+        for _ in range(changes):
+            await asyncio.sleep(jitter.uniform(0, POLL_INTERVAL_S))
+            amount += Decimal("0.5")
+            since = len(telegram.sent)
+            changed_at = time.monotonic()
+            exchange.set_balance("BTC", amount, locked="3.3109771999999998")
+            alerts = await wait_replies(
+                telegram, [CHAT], since=since, prefix="🔔", timeout=ALERT_TIMEOUT_S
             )
-            amount = Decimal("9.75")
-            for _ in range(changes):
-                await asyncio.sleep(jitter.uniform(0, POLL_INTERVAL_S))
-                amount += Decimal("0.5")
-                since = len(telegram.sent)
-                changed_at = time.monotonic()
-                exchange.set_balance("BTC", amount, locked="3.3109771999999998")
-                alerts = await wait_replies(
-                    telegram, [CHAT], since=since, prefix="🔔", timeout=ALERT_TIMEOUT_S
-                )
-                results.append(alerts[0].at - changed_at if alerts else None)
+            results.append(alerts[0].at - changed_at if alerts else None)
     return results
 
 

@@ -14,9 +14,7 @@ from functools import partial
 
 from bench.harness import (
     ROOT,
-    fakes,
-    polling_bot,
-    temp_dir,
+    bot_on_fakes,
     wait_replies,
 )
 from bench.table import Row, not_measured
@@ -60,33 +58,26 @@ async def wait_polls(exchange: FakeBtcTurk, polls: int) -> None:
 async def measure() -> tuple[int, list[tuple[str, int | None]]]:
     """Return the history requests over quiet polls, and per change (None: no alert)."""
     per_change: list[tuple[str, int | None]] = []
-    with temp_dir() as tmp:
-        async with (
-            fakes() as (telegram, exchange),
-            polling_bot(
-                telegram,
-                exchange,
-                tmp,
-                [CHAT],
-                POLL_INTERVAL_SECONDS=str(POLL_INTERVAL_S),
-                EXPLAIN_CHANGES="true",
-            ),
-        ):
-            await wait_polls(exchange, 2)
-            quiet_from = history_calls(exchange)
-            await wait_polls(exchange, QUIET_POLLS)
-            quiet = history_calls(exchange) - quiet_from
-            for name, operate in operations(exchange):
-                since, before = len(telegram.sent), history_calls(exchange)
-                operate()
-                alerts = await wait_replies(
-                    telegram, [CHAT], since=since, prefix="🔔", timeout=TIMEOUT_S
-                )
-                if not alerts:
-                    per_change.append((name, None))
-                    continue
-                await wait_polls(exchange, AFTER_POLLS)
-                per_change.append((name, history_calls(exchange) - before))
+    async with bot_on_fakes(
+        [CHAT],
+        POLL_INTERVAL_SECONDS=str(POLL_INTERVAL_S),
+        EXPLAIN_CHANGES="true",
+    ) as (telegram, exchange):
+        await wait_polls(exchange, 2)
+        quiet_from = history_calls(exchange)
+        await wait_polls(exchange, QUIET_POLLS)
+        quiet = history_calls(exchange) - quiet_from
+        for name, operate in operations(exchange):
+            since, before = len(telegram.sent), history_calls(exchange)
+            operate()
+            alerts = await wait_replies(
+                telegram, [CHAT], since=since, prefix="🔔", timeout=TIMEOUT_S
+            )
+            if not alerts:
+                per_change.append((name, None))
+                continue
+            await wait_polls(exchange, AFTER_POLLS)
+            per_change.append((name, history_calls(exchange) - before))
     return quiet, per_change
 
 

@@ -19,10 +19,8 @@ from collections.abc import Sequence
 from functools import partial
 
 from bench.harness import (
-    fakes,
+    bot_on_fakes,
     jobs_present,
-    polling_bot,
-    temp_dir,
     wait_replies,
 )
 from bench.table import Row, latency_summary, ms, not_measured, percentile
@@ -55,34 +53,27 @@ async def latencies(
     """Return, for each change, the seconds from it and from its poll to its alert."""
     jitter = random.Random(seed)  # noqa: S311 - a spread of moments, not a secret
     results: list[Timing] = []
-    with temp_dir() as tmp:
-        async with (
-            fakes() as (telegram, exchange),
-            polling_bot(
-                telegram,
-                exchange,
-                tmp,
-                [CHAT],
-                POLL_INTERVAL_SECONDS=str(POLL_INTERVAL_S),
-                EXPLAIN_CHANGES="true" if explain else "false",
-            ),
-        ):
-            await exchange.wait_until(lambda: exchange.calls["balances"] >= 2, timeout=TIMEOUT_S)
-            for index in range(changes):
-                await asyncio.sleep(jitter.uniform(0, POLL_INTERVAL_S))
-                since, polls = len(telegram.sent), exchange.calls["balances"]
-                changed_at = time.monotonic()
-                if with_history:
-                    exchange.ledger.deposit("BTC", f"0.{index + 1:02d}")
-                else:
-                    exchange.set_balance("BTC", f"{20 + index}", locked="3.3109771999999998")
-                await exchange.wait_until(partial(polled_after, exchange, polls), timeout=TIMEOUT_S)
-                polled_at = time.monotonic()  # this request reads the changed balance
-                alerts = await wait_replies(
-                    telegram, [CHAT], since=since, prefix="🔔", timeout=TIMEOUT_S
-                )
-                at = alerts[0].at if alerts else None
-                results.append(None if at is None else (at - changed_at, at - polled_at))
+    async with bot_on_fakes(
+        [CHAT],
+        POLL_INTERVAL_SECONDS=str(POLL_INTERVAL_S),
+        EXPLAIN_CHANGES="true" if explain else "false",
+    ) as (telegram, exchange):
+        await exchange.wait_until(lambda: exchange.calls["balances"] >= 2, timeout=TIMEOUT_S)
+        for index in range(changes):
+            await asyncio.sleep(jitter.uniform(0, POLL_INTERVAL_S))
+            since, polls = len(telegram.sent), exchange.calls["balances"]
+            changed_at = time.monotonic()
+            if with_history:
+                exchange.ledger.deposit("BTC", f"0.{index + 1:02d}")
+            else:
+                exchange.set_balance("BTC", f"{20 + index}", locked="3.3109771999999998")
+            await exchange.wait_until(partial(polled_after, exchange, polls), timeout=TIMEOUT_S)
+            polled_at = time.monotonic()  # this request reads the changed balance
+            alerts = await wait_replies(
+                telegram, [CHAT], since=since, prefix="🔔", timeout=TIMEOUT_S
+            )
+            at = alerts[0].at if alerts else None
+            results.append(None if at is None else (at - changed_at, at - polled_at))
     return results
 
 

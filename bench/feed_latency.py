@@ -22,10 +22,8 @@ from decimal import Decimal
 
 from bench.accounts import account
 from bench.harness import (
-    fakes,
+    bot_on_fakes,
     jobs_present,
-    polling_bot,
-    temp_dir,
     wait_replies,
 )
 from bench.table import Row, latency_summary, not_measured, percentile
@@ -53,35 +51,30 @@ async def with_feed(events: int = EVENTS, seed: int = 17) -> list[float | None]:
     """Return, for each event, the seconds from the change to its alert (None: none in time)."""
     jitter = random.Random(seed)  # noqa: S311 - a spread of moments, not a secret
     results: list[float | None] = []
-    with temp_dir() as tmp:
-        async with (
-            fakes() as (telegram, exchange),
-            FakeFeed() as feed,
-            polling_bot(
-                telegram,
-                exchange,
-                tmp,
-                [CHAT],
-                POLL_INTERVAL_SECONDS=str(POLL_INTERVAL_S),
-                EXPLAIN_CHANGES="false",
-                WEBSOCKET="auto",
-                BTCTURK_WS_URL=feed.ws_url,
-            ),
-        ):
-            await feed.wait_until(lambda: feed.logged_in > 0, timeout=TIMEOUT_S)
-            await exchange.wait_until(lambda: exchange.calls["balances"] > 0, timeout=TIMEOUT_S)
-            for index in range(events + 1):  # the first warms up and is not counted
-                await asyncio.sleep(jitter.uniform(0, 0.2))
-                since = len(telegram.sent)
-                changed_at = time.monotonic()
-                exchange.set_balance("BTC", f"{20 + index}.5", locked=BTC_LOCKED)
-                if not feed.publish_balance_update():
-                    raise RuntimeError("no connection heard the balance update")
-                alerts = await wait_replies(
-                    telegram, [CHAT], since=since, prefix="🔔", timeout=TIMEOUT_S
-                )
-                if index:
-                    results.append(alerts[0].at - changed_at if alerts else None)
+    async with (
+        FakeFeed() as feed,
+        bot_on_fakes(
+            [CHAT],
+            POLL_INTERVAL_SECONDS=str(POLL_INTERVAL_S),
+            EXPLAIN_CHANGES="false",
+            WEBSOCKET="auto",
+            BTCTURK_WS_URL=feed.ws_url,
+        ) as (telegram, exchange),
+    ):
+        await feed.wait_until(lambda: feed.logged_in > 0, timeout=TIMEOUT_S)
+        await exchange.wait_until(lambda: exchange.calls["balances"] > 0, timeout=TIMEOUT_S)
+        for index in range(events + 1):  # the first warms up and is not counted
+            await asyncio.sleep(jitter.uniform(0, 0.2))
+            since = len(telegram.sent)
+            changed_at = time.monotonic()
+            exchange.set_balance("BTC", f"{20 + index}.5", locked=BTC_LOCKED)
+            if not feed.publish_balance_update():
+                raise RuntimeError("no connection heard the balance update")
+            alerts = await wait_replies(
+                telegram, [CHAT], since=since, prefix="🔔", timeout=TIMEOUT_S
+            )
+            if index:
+                results.append(alerts[0].at - changed_at if alerts else None)
     return results
 
 
@@ -101,36 +94,31 @@ async def poll_alone(events: int = EVENTS, seed: int = 19) -> list[float | None]
     balances, tickers = account(events + 2)
     assets = [str(b["asset"]) for b in balances if b["asset"] not in ("TRY", "BTC")][:events]
     changes: list[tuple[str, float]] = []
-    with temp_dir() as tmp:
-        async with (
-            fakes(balances=balances, tickers=tickers) as (telegram, exchange),
-            polling_bot(
-                telegram,
-                exchange,
-                tmp,
-                [CHAT],
-                POLL_INTERVAL_SECONDS=str(POLL_INTERVAL_S),
-                EXPLAIN_CHANGES="false",
-                WEBSOCKET="off",
-            ),
-        ):
-            await exchange.wait_until(lambda: exchange.calls["balances"] > 0, timeout=TIMEOUT_S)
-            first_poll = time.monotonic()
-            span = CYCLES * POLL_INTERVAL_S - 1.0
-            moments = sorted(first_poll + 0.5 + jitter.uniform(0, span) for _ in assets)
-            for asset, moment in zip(assets, moments, strict=True):
-                await asyncio.sleep(max(0.0, moment - time.monotonic()))
-                changes.append((asset, time.monotonic()))
-                exchange.set_balance(asset, Decimal(1000 + len(changes)) + Decimal("0.5"))
-            last = changes[-1][1]
+    async with bot_on_fakes(
+        [CHAT],
+        balances=balances,
+        tickers=tickers,
+        POLL_INTERVAL_SECONDS=str(POLL_INTERVAL_S),
+        EXPLAIN_CHANGES="false",
+        WEBSOCKET="off",
+    ) as (telegram, exchange):
+        await exchange.wait_until(lambda: exchange.calls["balances"] > 0, timeout=TIMEOUT_S)
+        first_poll = time.monotonic()
+        span = CYCLES * POLL_INTERVAL_S - 1.0
+        moments = sorted(first_poll + 0.5 + jitter.uniform(0, span) for _ in assets)
+        for asset, moment in zip(assets, moments, strict=True):
+            await asyncio.sleep(max(0.0, moment - time.monotonic()))
+            changes.append((asset, time.monotonic()))
+            exchange.set_balance(asset, Decimal(1000 + len(changes)) + Decimal("0.5"))
+        last = changes[-1][1]
 
-            def all_listed() -> bool:
-                return all(first_listing(telegram.sent, a, t) for a, t in changes)
+        def all_listed() -> bool:
+            return all(first_listing(telegram.sent, a, t) for a, t in changes)
 
-            await telegram.changed.wait_until(
-                all_listed, last - time.monotonic() + POLL_INTERVAL_S + TIMEOUT_S
-            )
-            sent = list(telegram.sent)
+        await telegram.changed.wait_until(
+            all_listed, last - time.monotonic() + POLL_INTERVAL_S + TIMEOUT_S
+        )
+        sent = list(telegram.sent)
     delays = [first_listing(sent, asset, at) for asset, at in changes]
     return [None if d is None else d - at for d, (_, at) in zip(delays, changes, strict=True)]
 

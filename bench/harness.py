@@ -154,14 +154,21 @@ async def stop(process: asyncio.subprocess.Process) -> None:
 
 
 @contextlib.asynccontextmanager
-async def polling_bot(
-    telegram: FakeTelegram, exchange: FakeBtcTurk, tmp: str, chat_ids: list[int], **env: str
-) -> AsyncIterator[BotProcess]:
-    """Run the real bot on the fakes (`env` added to its variables) once it polls Telegram."""
-    variables = bot_env(telegram, exchange, Path(tmp) / "data", chat_ids, **env)
-    async with bot_process(BOT, variables, Path(tmp)) as bot:
-        await wait_polling(telegram, bot)
-        yield bot
+async def bot_on_fakes(
+    chat_ids: list[int],
+    *,
+    balances: Sequence[dict[str, object]] | None = None,
+    tickers: Sequence[dict[str, object]] | None = None,
+    **env: str,
+) -> AsyncIterator[tuple[FakeTelegram, FakeBtcTurk]]:
+    """Run the fakes and the real bot on them (`env` added to its variables), once it polls
+    Telegram; yield the two fakes."""
+    with temp_dir() as tmp:
+        async with fakes(balances=balances, tickers=tickers) as (telegram, exchange):
+            variables = bot_env(telegram, exchange, Path(tmp) / "data", chat_ids, **env)
+            async with bot_process(BOT, variables, Path(tmp)) as bot:
+                await wait_polling(telegram, bot)
+                yield telegram, exchange
 
 
 async def wait_polling(telegram: FakeTelegram, bot: BotProcess, *, since: int = 0) -> float:
