@@ -104,12 +104,6 @@ async def exchange(time_: Time) -> AsyncIterator[FakeBtcTurk]:
         yield server
 
 
-@pytest.fixture
-async def session() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as client_session:
-        yield client_session
-
-
 def client_for(session: aiohttp.ClientSession, exchange: FakeBtcTurk, time_: Time) -> BtcTurkClient:
     return BtcTurkClient(
         session,

@@ -38,12 +38,6 @@ async def exchange() -> AsyncIterator[FakeBtcTurk]:
 
 
 @pytest.fixture
-async def session() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as client_session:
-        yield client_session
-
-
-@pytest.fixture
 def sleep() -> RecordedSleep:
     return RecordedSleep()
 

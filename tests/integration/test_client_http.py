@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
 from decimal import Decimal
 from typing import Any
 
@@ -51,12 +50,6 @@ MAINTENANCE = {
     "message": "SYSTEM_UNDER_MAINTENANCE",
     "code": "SYSTEM_UNDER_MAINTENANCE",
 }
-
-
-@pytest.fixture
-async def session() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as client_session:
-        yield client_session
 
 
 @pytest.fixture

@@ -41,12 +41,6 @@ async def graph() -> AsyncIterator[FakeGraph]:
         yield server
 
 
-@pytest.fixture
-async def session() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as client_session:
-        yield client_session
-
-
 async def test_the_reader_asks_the_fake_in_seconds(
     graph: FakeGraph, session: aiohttp.ClientSession
 ) -> None:

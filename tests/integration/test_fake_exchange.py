@@ -51,12 +51,6 @@ async def exchange(clock: ManualMonotonic) -> AsyncIterator[FakeBtcTurk]:
         yield fake
 
 
-@pytest.fixture
-async def session() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30)) as client:
-        yield client
-
-
 async def get(
     session: aiohttp.ClientSession, url: str, headers: dict[str, str] | None = None
 ) -> tuple[int, Any]:

@@ -48,12 +48,6 @@ async def exchange(clock: ManualMonotonic) -> AsyncIterator[FakeBtcTurk]:
 
 
 @pytest.fixture
-async def session() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30)) as client:
-        yield client
-
-
-@pytest.fixture
 def client(
     exchange: FakeBtcTurk, session: aiohttp.ClientSession, clock: ManualMonotonic
 ) -> BtcTurkClient:

@@ -93,12 +93,6 @@ async def server() -> AsyncIterator[FakeFeed]:
 
 
 @pytest.fixture
-async def session() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as client_session:
-        yield client_session
-
-
-@pytest.fixture
 def recorder() -> Recorder:
     return Recorder()
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
 from decimal import Decimal
 from typing import Any
 
@@ -72,12 +71,6 @@ class Ledger:
         inside = [r for r in self.rows if start <= r["timestamp"] <= end]
         inside.sort(key=lambda r: r["timestamp"], reverse=True)
         return CallbackResult(payload=envelope(inside[:200]))
-
-
-@pytest.fixture
-async def session() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as client_session:
-        yield client_session
 
 
 @pytest.fixture
