@@ -20,6 +20,7 @@ from telegram.ext import (
 )
 
 from config import Settings
+from core.alert_commands import ALERT_BUTTON_PREFIX
 from core.commands import COMMANDS
 from core.i18n import LANGUAGES, get_lang
 from handlers import alerts, callbacks, commands
@@ -229,6 +230,9 @@ def build_application(
     application.add_handler(CommandHandler("chart_in_summary", chat_settings.chart_in_summary))
     application.add_handler(
         CallbackQueryHandler(callbacks.refresh_balance, pattern=f"^{commands.REFRESH_PREFIX}")
+    )
+    application.add_handler(
+        CallbackQueryHandler(callbacks.set_alert_from_button, pattern=f"^{ALERT_BUTTON_PREFIX}")
     )
     # In groups other bots may own a command: only private chats hear "I don't know that one".
     application.add_handler(

@@ -4,12 +4,14 @@
     /alert <ASSET> amount|price <above|below> <amount>
     /alert <ASSET|total> value <above|below> <amount>
     /alert <ASSET|total> move <percent>% [<window>]    window 1h..7d, default 24h
-    ... [cooldown <duration>] [urgent]                 cooldown 0..7d, default 1h
+    ... [cooldown <duration>] [urgent] [confirm]       cooldown 0..7d, default 1h
 
-Keywords are English and case-insensitive, as the commands are. A refusal carries the
-position of the argument at fault and, when it is obvious (a misspelt keyword, a percentage
-without its %, a duration without its unit), what would fix it: `suggest` applies such fixes
-until the arguments parse.
+Keywords are English and case-insensitive, as the commands are (urgent and confirm also
+have their Turkish words, acil and onayla). Amounts and percentages are read as the chat's
+language writes numbers (core.typed_numbers); one that reads two ways is refused with both
+readings, never guessed. A refusal carries the position of the argument at fault and, when it
+is obvious (a misspelt keyword, a percentage without its %, a duration without its unit), what
+would fix it: `suggest` applies such fixes until the arguments parse.
 """
 
 from __future__ import annotations
@@ -21,7 +23,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Context, Decimal
 
-from btcturk.amounts import AmountError, parse_decimal
 from core.thresholds import (
     DEFAULT_COOLDOWN,
     DEFAULT_WINDOW,
@@ -33,6 +34,7 @@ from core.thresholds import (
     Kind,
     Problem,
 )
+from core.typed_numbers import AmbiguousNumber, Marks, NotANumber, read_number, write_number
 
 MAX_AMOUNT = Decimal("1e15")
 MAX_FRACTION_DIGITS = 16
@@ -41,9 +43,10 @@ MIN_WINDOW, MAX_WINDOW = timedelta(hours=1), timedelta(days=7)
 MAX_COOLDOWN = timedelta(days=7)
 COOLDOWN_WORD = "cooldown"
 URGENT_WORDS = ("urgent", "acil")
+CONFIRM_WORDS = ("confirm", "onayla")
 _DIRECTIONS = tuple(d.value for d in Direction)
 _KINDS = tuple(k.value for k in Kind)
-_OPTIONS = (COOLDOWN_WORD, *URGENT_WORDS)
+_OPTIONS = (COOLDOWN_WORD, *URGENT_WORDS, *CONFIRM_WORDS)
 _UNITS = {"m": timedelta(minutes=1), "min": timedelta(minutes=1), "h": timedelta(hours=1)}
 _UNITS |= {"d": timedelta(days=1), "w": timedelta(weeks=1)}
 _DURATION = re.compile(r"([0-9]{1,5})(m|min|h|d|w)")
@@ -52,10 +55,12 @@ _CONTEXT = Context(prec=100)
 
 @dataclass(frozen=True, slots=True)
 class AlertRequest:
-    """A parsed `/alert`: what to watch, and whether it passes quiet hours and mutes."""
+    """A parsed `/alert`: what to watch, whether it passes quiet hours and mutes, and whether
+    the owner confirmed a threshold far from the value now."""
 
     spec: AlertSpec
     urgent: bool = False
+    confirmed: bool = False
 
 
 def _exponent(amount: Decimal) -> int:
@@ -80,11 +85,30 @@ def _closest(word: str, choices: Sequence[str]) -> str | None:
     return found[0] if found else None
 
 
-def parse_amount(text: str, direction: Direction, position: int = 2) -> Decimal:
+def _read(text: str, marks: Marks, position: int, layout: str = "{}") -> Decimal:
+    """Return the number typed as `text`; an ambiguous one is refused with both readings.
+
+    `layout` puts a reading back into its argument (a percentage keeps its sign: "{}%").
+    """
+    try:
+        return read_number(text, marks)
+    except AmbiguousNumber as ambiguous:
+        readings = tuple(
+            layout.format(write_number(_canonical(value), marks)) for value in ambiguous.readings
+        )
+        raise AlertUsageError(
+            Problem.AMBIGUOUS,
+            f"{text[:20]} reads two ways: {' or '.join(readings)}",
+            position=position,
+            readings=readings,
+        ) from None
+
+
+def parse_amount(text: str, direction: Direction, position: int, marks: Marks) -> Decimal:
     """Return the alert amount written in `text` or raise AlertUsageError."""
     try:
-        amount = parse_decimal(text)
-    except AmountError:
+        amount = _read(text, marks, position)
+    except NotANumber:
         raise AlertUsageError(
             Problem.NOT_A_NUMBER, f"not a number: {text[:20]}", position=position
         ) from None
@@ -102,17 +126,25 @@ def parse_amount(text: str, direction: Direction, position: int = 2) -> Decimal:
     return amount
 
 
-def parse_percent(text: str, position: int) -> Decimal:
+def parse_percent(text: str, position: int, marks: Marks) -> Decimal:
     """Return a percentage written 5%, %5 or 5,5% (0 < p <= 1000) or raise AlertUsageError."""
-    number = text.strip().removesuffix("%") if text.strip().endswith("%") else None
-    if number is None and text.strip().startswith("%"):
-        number = text.strip()[1:]
+    stripped = text.strip()
+    number, layout = None, "{}"
+    if stripped.endswith("%"):
+        number, layout = stripped.removesuffix("%"), "{}%"
+    elif stripped.startswith("%"):
+        number, layout = stripped[1:], "%{}"
+    value: Decimal | None
     try:
-        value = parse_decimal(text if number is None else number)
-    except AmountError:
+        value = _read(stripped if number is None else number, marks, position, layout)
+    except NotANumber:
+        value = None
+    except AlertUsageError:  # ambiguous
+        if number is not None:
+            raise
         value = None
     if number is None:
-        fix = (f"{text.strip()}%",) if value is not None and value > 0 else None
+        fix = (f"{stripped}%",) if value is not None and value > 0 else None
         reason = f"a percentage, like 5%, not {text[:20]}"
         raise AlertUsageError(Problem.PERCENT, reason, position=position, fix=fix)
     if value is None or not 0 < value <= MAX_PERCENT:
@@ -215,13 +247,23 @@ def _usage(position: int | None = None, fix: tuple[str, ...] | None = None) -> A
     return AlertUsageError(Problem.USAGE, f"usage: {USAGE}", position=position, fix=fix)
 
 
-def _options(args: Sequence[str], start: int) -> tuple[timedelta, bool]:
-    """Read `cooldown <duration>` and `urgent` from `args[start:]`."""
-    cooldown, urgent, index = DEFAULT_COOLDOWN, False, start
+@dataclass(frozen=True, slots=True)
+class _Options:
+    cooldown: timedelta = DEFAULT_COOLDOWN
+    urgent: bool = False
+    confirmed: bool = False
+
+
+def _options(args: Sequence[str], start: int) -> _Options:
+    """Read `cooldown <duration>`, `urgent` and `confirm` from `args[start:]`."""
+    cooldown, urgent, confirmed, index = DEFAULT_COOLDOWN, False, False, start
     while index < len(args):
         word = args[index].strip().lower()
         if word in URGENT_WORDS:
             urgent, index = True, index + 1
+            continue
+        if word in CONFIRM_WORDS:
+            confirmed, index = True, index + 1
             continue
         if word == COOLDOWN_WORD:
             if index + 1 >= len(args):
@@ -244,11 +286,16 @@ def _options(args: Sequence[str], start: int) -> tuple[timedelta, bool]:
             raise _usage(index, (COOLDOWN_WORD, args[index].strip()))
         close = _closest(word, _OPTIONS)
         raise _usage(index, None if close is None else (close,))
-    return cooldown, urgent
+    return _Options(cooldown, urgent, confirmed)
 
 
-def parse_alert(args: Sequence[str], known_assets: Collection[str]) -> AlertRequest:
-    """Return the alert described by `args` or raise AlertUsageError with a short reason."""
+def parse_alert(
+    args: Sequence[str], known_assets: Collection[str], *, marks: Marks
+) -> AlertRequest:
+    """Return the alert described by `args` or raise AlertUsageError with a short reason.
+
+    Numbers are read with `marks`, those of the chat's language.
+    """
     args = [arg.strip() for arg in args]
     if len(args) < 3:
         raise _usage()
@@ -256,17 +303,20 @@ def parse_alert(args: Sequence[str], known_assets: Collection[str]) -> AlertRequ
     target = _target(args[0], known_assets)
     if kind is None:
         direction = _direction(args[1], 1)
-        amount = parse_amount(args[2], direction)
-        cooldown, urgent = _options(args, 3)
-        return AlertRequest(AlertSpec(target, direction, amount, cooldown=cooldown), urgent)
+        amount = parse_amount(args[2], direction, 2, marks)
+        options = _options(args, 3)
+        spec = AlertSpec(target, direction, amount, cooldown=options.cooldown)
+        return AlertRequest(spec, options.urgent, options.confirmed)
     if kind is Kind.MOVE:
-        percent = parse_percent(args[2], 2)
+        percent = parse_percent(args[2], 2, marks)
         window, rest = DEFAULT_WINDOW, 3
         if len(args) > 3 and args[3].lower() not in _OPTIONS:
             window, rest = _window(args[3], 3), 4
-        cooldown, urgent = _options(args, rest)
-        spec = AlertSpec(target, Direction.ABOVE, percent, kind, window=window, cooldown=cooldown)
-        return AlertRequest(spec, urgent)
+        options = _options(args, rest)
+        spec = AlertSpec(
+            target, Direction.ABOVE, percent, kind, window=window, cooldown=options.cooldown
+        )
+        return AlertRequest(spec, options.urgent, options.confirmed)
     if target == TOTAL and kind is not Kind.VALUE:
         raise AlertUsageError(
             Problem.TOTAL_KIND, "the total has a value, not a price", position=1, fix=("value",)
@@ -274,22 +324,27 @@ def parse_alert(args: Sequence[str], known_assets: Collection[str]) -> AlertRequ
     if len(args) < 4:
         raise _usage()
     direction = _direction(args[2], 2)
-    amount = parse_amount(args[3], direction, 3)
-    cooldown, urgent = _options(args, 4)
-    return AlertRequest(AlertSpec(target, direction, amount, kind, cooldown=cooldown), urgent)
+    amount = parse_amount(args[3], direction, 3, marks)
+    options = _options(args, 4)
+    spec = AlertSpec(target, direction, amount, kind, cooldown=options.cooldown)
+    return AlertRequest(spec, options.urgent, options.confirmed)
 
 
-def parse_alert_args(args: Sequence[str], known_assets: Collection[str]) -> AlertSpec:
+def parse_alert_args(
+    args: Sequence[str], known_assets: Collection[str], *, marks: Marks
+) -> AlertSpec:
     """Return the alert described by `args` (see parse_alert) or raise AlertUsageError."""
-    return parse_alert(args, known_assets).spec
+    return parse_alert(args, known_assets, marks=marks).spec
 
 
-def suggest(args: Sequence[str], known_assets: Collection[str]) -> list[str] | None:
+def suggest(
+    args: Sequence[str], known_assets: Collection[str], *, marks: Marks
+) -> list[str] | None:
     """Return the nearest valid form of refused arguments, or None when none is obvious."""
     current = [arg.strip() for arg in args]
     for _ in range(len(current) + 1):
         try:
-            parse_alert(current, known_assets)
+            parse_alert(current, known_assets, marks=marks)
         except AlertUsageError as error:
             if error.position is None or error.fix is None:
                 return None
@@ -298,3 +353,26 @@ def suggest(args: Sequence[str], known_assets: Collection[str]) -> list[str] | N
             continue
         return current if current != [arg.strip() for arg in args] else None
     return None
+
+
+def readings(
+    args: Sequence[str], error: AlertUsageError, known_assets: Collection[str], *, marks: Marks
+) -> list[tuple[str, list[str]]]:
+    """Return, for an ambiguous number, each reading and the valid command that says it.
+
+    A reading that makes no valid alert, even with the obvious fixes, is left out.
+    """
+    if error.position is None:
+        return []
+    found = []
+    for reading in error.readings:
+        current = [*args[: error.position], reading, *args[error.position + 1 :]]
+        try:
+            parse_alert(current, known_assets, marks=marks)
+        except AlertUsageError:
+            fixed = suggest(current, known_assets, marks=marks)
+            if fixed is None:
+                continue
+            current = fixed
+        found.append((reading, [arg.strip() for arg in current]))
+    return found

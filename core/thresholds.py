@@ -34,6 +34,7 @@ USAGE = "/alert <ASSET|total> <above|below> <amount>"
 DEFAULT_COOLDOWN = timedelta(hours=1)
 DEFAULT_WINDOW = timedelta(hours=24)
 HUNDRED = Decimal(100)
+FAR_FACTOR = HUNDRED  # a threshold this many times above or below the value now is asked about
 
 
 class Direction(StrEnum):
@@ -59,6 +60,7 @@ class Problem(StrEnum):
     UNKNOWN_ASSET = "unknown_asset"
     DIRECTION = "direction"
     NOT_A_NUMBER = "not_a_number"
+    AMBIGUOUS = "ambiguous"
     NEGATIVE = "negative"
     ZERO_BELOW = "zero_below"
     TOO_LARGE = "too_large"
@@ -74,7 +76,8 @@ class AlertUsageError(ValueError):
     """The arguments of `/alert` do not describe an alert.
 
     `position` is the index of the argument at fault (None: the form as a whole) and `fix` the
-    argument(s) that would replace it in the nearest valid form, when one is obvious.
+    argument(s) that would replace it in the nearest valid form, when one is obvious. An
+    ambiguous number has no fix but `readings`: the argument written each way it can be read.
     """
 
     def __init__(
@@ -84,12 +87,14 @@ class AlertUsageError(ValueError):
         *,
         position: int | None = None,
         fix: tuple[str, ...] | None = None,
+        readings: tuple[str, ...] = (),
     ) -> None:
         super().__init__(reason)
         self.problem = problem
         self.reason = reason
         self.position = position
         self.fix = fix
+        self.readings = readings
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,6 +194,36 @@ def decide(
 def initial_triggered(spec: AlertSpec, value: Decimal | None) -> bool:
     """Return the triggered flag for a new alert: True when it is already met, so it stays quiet."""
     return value is not None and condition_met(spec, value)
+
+
+def far_side(spec: AlertSpec, value: Decimal | None) -> Direction | None:
+    """Return on which side `spec`'s line is far from the `value` it watches now, or None.
+
+    Far means more than FAR_FACTOR times the value (ABOVE) or under 1/FAR_FACTOR of it
+    (BELOW): what a number typed a thousand times off looks like. A move, an unknown or
+    non-positive value and a line at zero are never far.
+    """
+    if spec.kind is Kind.MOVE or value is None or value <= 0 or spec.amount <= 0:
+        return None
+    if spec.amount > value * FAR_FACTOR:
+        return Direction.ABOVE
+    if spec.amount * FAR_FACTOR < value:
+        return Direction.BELOW
+    return None
+
+
+def same_watch(one: AlertSpec, other: AlertSpec) -> bool:
+    """Tell whether two alerts watch the same line: target, kind, direction, amount, window.
+
+    The cooldown is how often it may speak, not what it watches: it is left out.
+    """
+    return (one.target, one.kind, one.direction, one.amount, one.window) == (
+        other.target,
+        other.kind,
+        other.direction,
+        other.amount,
+        other.window,
+    )
 
 
 def watched_value(spec: AlertSpec, portfolio: Portfolio) -> Decimal | None:

@@ -1,8 +1,9 @@
 """The whitelist: one guard in front of every handler, for every kind of update.
 
 In an allowed group with ALLOWED_USER_IDS set, only those users may run the commands that
-change something (WRITE_COMMANDS); the other members may read, or do nothing when
-GROUP_MEMBERS is `none`. A refused member gets one short reply an hour at most, with no figure.
+change something (WRITE_COMMANDS) or press a button that does (WRITE_BUTTON_PREFIXES); the
+other members may read, or do nothing when GROUP_MEMBERS is `none`. A refused member gets one
+short reply an hour at most, with no figure.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from telegram import Bot, Message, MessageEntity, Update
 from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationHandlerStop, ContextTypes, TypeHandler
 
+from core.alert_commands import ALERT_BUTTON_PREFIX
 from core.i18n import DEFAULT_LANGUAGE, get_lang
 from core.texts.general import refusal_message
 from handlers.refusals import RefusalBudget
@@ -30,6 +32,7 @@ WRITE_COMMANDS = frozenset(
     {"alert", "unalert", "mute", "unmute", "lang", "notify", "quiet", "chart_in_summary"}
 )
 SHOWN_WITHOUT_ARGUMENTS = frozenset({"notify"})  # alone it shows the chat's choices
+WRITE_BUTTON_PREFIXES = (ALERT_BUTTON_PREFIX,)  # buttons that set something, as /alert does
 
 
 class AccessGuard:
@@ -127,8 +130,9 @@ class AccessGuard:
             return True
         if user is not None and user.id in self.allowed_user_ids:
             return True
-        if update.callback_query is not None:  # the Refresh button: a read
-            return self.group_members == "read"
+        if update.callback_query is not None:  # Refresh reads; the alert buttons change things
+            data = update.callback_query.data or ""
+            return self.group_members == "read" and not data.startswith(WRITE_BUTTON_PREFIXES)
         message = update.message
         if message is None or not addressed_to_bot(message, bot_username):
             return True  # not a command to this bot: service messages, chatter, edits

@@ -1,80 +1,129 @@
-"""/alert, /alerts and /unalert: threshold alerts of the chat that sets them."""
+"""/alert, /alerts and /unalert: threshold alerts of the chat that sets them.
+
+Before an alert is stored: a number that reads two ways is asked about (both readings as
+commands and buttons), a line far from the value now waits for a confirmation (the same
+command with `confirm`, or the button "Set it anyway"), and a second alert on the same line
+is refused with the first one's number. A button runs the command its data carries.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import logging
-import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from telegram import Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from btcturk.errors import BtcTurkError
-from core.alert_parse import parse_alert, suggest
-from core.texts.alerts import (
-    alert_created,
-    alert_not_found,
-    alert_removed,
-    alert_usage,
-    alerts_list,
-    current_text,
+from core.alert_commands import button_data, parse_unalert_args, typed_args
+from core.alert_parse import parse_alert, readings, suggest
+from core.i18n import View
+from core.texts.alert_checks import (
+    alert_exists,
+    ambiguous_question,
+    far_question,
+    unalert_all_reply,
+    unalert_reply,
     unalert_usage,
 )
+from core.texts.alerts import alert_created, alert_usage, alerts_list, current_text
 from core.texts.errors import exchange_error_message
 from core.thresholds import (
     DEFAULT_PRECISION,
     AlertSpec,
     AlertUsageError,
     Kind,
+    Problem,
+    far_side,
     initial_triggered,
     observe,
 )
+from core.typed_numbers import Marks, number_marks
 from core.valuation import Portfolio
 from handlers.commands import chat_view
 from handlers.context import BotContext
 from handlers.replies import reply_html
 from services.context import Services
+from store.alerts import AlertExists
 from store.database import StoreError
 
 log = logging.getLogger(__name__)
 
+Answer = tuple[str, InlineKeyboardMarkup | None]
+
 
 async def set_alert(update: Update, context: BotContext) -> None:
     """Create an alert: /alert <ASSET|total> [price|value|move] ... [cooldown 6h] [urgent]."""
-    services, chat = context.services, update.effective_chat
+    chat = update.effective_chat
     assert chat is not None
-    view = await chat_view(update, services)
+    view = await chat_view(update, context.services)
     args = list(context.args or [])
+    marks = number_marks(view.lang.code)
+    text, keyboard = await alert_answer(context.services, chat.id, args, view, marks)
+    await reply_html(update, text, keyboard=keyboard)
+
+
+async def alert_answer(
+    services: Services, chat_id: int, args: Sequence[str], view: View, marks: Marks
+) -> Answer:
+    """Set the alert `args` describe (numbers read with `marks`), or say why not."""
     if len(args) < 3:
-        await reply_html(update, alert_usage(None, args, view))
-        return
+        return alert_usage(None, args, view), None
     try:
         fetch, _ = await services.portfolio.fetch_or_last()
     except BtcTurkError as never_read:
-        await reply_html(update, exchange_error_message(never_read, view))
-        return
+        return exchange_error_message(never_read, view), None
     known = fetch.portfolio.known_assets
     try:
-        request = parse_alert(args, known)
+        request = parse_alert(args, known, marks=marks)
     except AlertUsageError as error:
-        await reply_html(update, alert_usage(error, args, view, suggest(args, known)))
-        return
+        if error.problem is Problem.AMBIGUOUS:
+            return _ambiguous(args, error, known, view)
+        return alert_usage(error, args, view, suggest(args, known, marks=marks)), None
     spec = request.spec
     [(value, precision)] = await _current(services, [spec], fetch.portfolio)
+    quote = services.settings.quote_currency
+    side = far_side(spec, value)
+    if side is not None and value is not None and not request.confirmed:
+        data = button_data(replace(request, confirmed=True))
+        typed = typed_args(request, number_marks(view.lang.code))
+        text = far_question(
+            spec, side, value, precision, quote, view, typed=typed, button=data is not None
+        )
+        if data is None:
+            return text, None
+        button = InlineKeyboardButton(view.t("alert.set_anyway"), callback_data=data)
+        return text, InlineKeyboardMarkup([[button]])
     try:
         rule = await services.store.add_alert(
-            chat.id, spec, triggered=initial_triggered(spec, value), urgent=request.urgent
+            chat_id, spec, triggered=initial_triggered(spec, value), urgent=request.urgent
         )
+    except AlertExists as exists:
+        return alert_exists(exists.rule.id, exists.rule.spec, quote, view), None
     except StoreError as error:
-        log.error("could not save an alert of chat %d: %s", chat.id, error)
-        await reply_html(update, view.t("alert.not_saved"))
-        return
-    quote = services.settings.quote_currency
-    await reply_html(
-        update, alert_created(rule.id, spec, value, precision, quote, view, urgent=request.urgent)
-    )
+        log.error("could not save an alert of chat %d: %s", chat_id, error)
+        return view.t("alert.not_saved"), None
+    created = alert_created(rule.id, spec, value, precision, quote, view, urgent=request.urgent)
+    return created, None
+
+
+def _ambiguous(
+    args: Sequence[str], error: AlertUsageError, known: Collection[str], view: View
+) -> Answer:
+    """Ask which reading of an ambiguous number was meant: as commands, and as buttons."""
+    marks = number_marks(view.lang.code)
+    choices = readings(args, error, known, marks=marks)
+    typed = args[error.position].strip() if error.position is not None else ""
+    text = ambiguous_question(typed, error.readings, [command for _, command in choices], view)
+    row = []
+    for reading, command in choices:
+        data = button_data(parse_alert(command, known, marks=marks))
+        if data is not None:
+            row.append(InlineKeyboardButton(reading, callback_data=data))
+    return text, InlineKeyboardMarkup([row]) if row else None
 
 
 async def list_alerts(update: Update, context: BotContext) -> None:
@@ -102,18 +151,22 @@ async def list_alerts(update: Update, context: BotContext) -> None:
 
 
 async def remove_alert(update: Update, context: BotContext) -> None:
-    """Delete one of this chat's alerts: /unalert <id>."""
+    """Delete some of this chat's alerts: /unalert 2 5 7, or /unalert all."""
     services, chat = context.services, update.effective_chat
     assert chat is not None
     view = await chat_view(update, services)
-    args = context.args or []
-    if len(args) != 1 or not re.fullmatch(r"#?\d{1,9}", args[0]):
+    try:
+        wanted = parse_unalert_args(context.args or [])
+    except ValueError:
         await reply_html(update, unalert_usage(view))
         return
-    alert_id = int(args[0].lstrip("#"))
-    removed = await services.store.remove_alert(chat.id, alert_id)
-    text = alert_removed(alert_id, view) if removed else alert_not_found(alert_id, view)
-    await reply_html(update, text)
+    if wanted == "all":
+        removed = await services.store.remove_all_alerts(chat.id)
+        await reply_html(update, unalert_all_reply(removed, view))
+        return
+    removed = await services.store.remove_alerts(chat.id, wanted)
+    missing = [alert_id for alert_id in wanted if alert_id not in removed]
+    await reply_html(update, unalert_reply(removed, missing, view))
 
 
 async def _current(

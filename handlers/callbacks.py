@@ -1,12 +1,15 @@
-"""Inline buttons: Refresh on a /balance reply rewrites it with fresh figures."""
+"""Inline buttons: Refresh on a /balance reply rewrites it with fresh figures; the buttons
+under an /alert question (a reading of an ambiguous number, "Set it anyway") set the alert."""
 
 from __future__ import annotations
 
 from telegram import Message, Update
 from telegram.constants import ChatType
 
+from core.alert_commands import BUTTON_MARKS, button_args
 from core.i18n import View
 from core.refresh_button import parse_button_data
+from handlers.alerts import alert_answer
 from handlers.commands import balance_answer, chat_view, refresh_keyboard
 from handlers.context import BotContext
 from handlers.replies import KeyboardFor, delete_messages, edit_html, mark_replaced, send_html
@@ -29,6 +32,19 @@ async def refresh_balance(update: Update, context: BotContext) -> None:
     keyboard = refresh_keyboard(target.asset, view)
     await rewrite(update, context, parts, answer.text, keyboard, view, editable=editable)
     await query.answer(view.t("balance.refreshed"))
+
+
+async def set_alert_from_button(update: Update, context: BotContext) -> None:
+    """Run the /alert command a button carries, and send its answer to the chat."""
+    query, chat = update.callback_query, update.effective_chat
+    assert query is not None
+    assert chat is not None
+    services = context.services
+    view = await chat_view(update, services)
+    await query.answer()
+    args = button_args(query.data or "")
+    text, keyboard = await alert_answer(services, chat.id, args, view, BUTTON_MARKS)
+    await send_html(context.bot, chat.id, text, keyboard=keyboard)
 
 
 async def rewrite(

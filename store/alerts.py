@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from core.thresholds import AlertSpec, Direction, Kind
+from core.thresholds import AlertSpec, Direction, Kind, same_watch
 from store.codec import (
     money_from_db,
     money_to_db,
@@ -42,6 +42,14 @@ def _rule(row: tuple[Any, ...]) -> AlertRule:
     )
 
 
+class AlertExists(Exception):
+    """The chat already has an alert that watches the same line: `rule`."""
+
+    def __init__(self, rule: AlertRule) -> None:
+        super().__init__(f"the chat already has alert #{rule.id}")
+        self.rule = rule
+
+
 def _seconds(span: timedelta) -> int:
     return int(span.total_seconds())
 
@@ -55,7 +63,13 @@ def add_alert(
     urgent: bool,
     created_at: datetime,
 ) -> AlertRule:
-    """Insert an alert for `chat_id` and return it with its id."""
+    """Insert an alert for `chat_id` and return it with its id.
+
+    Raises AlertExists, inserting nothing, when the chat has one that watches the same line.
+    """
+    for rule in alerts_for_chat(conn, chat_id):
+        if same_watch(rule.spec, spec):
+            raise AlertExists(rule)
     cursor = conn.execute(
         "INSERT INTO alerts (chat_id, target, direction, amount, triggered, urgent, created_at,"
         " kind, window_s, cooldown_s) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -91,6 +105,18 @@ def remove_alert(conn: sqlite3.Connection, chat_id: int, alert_id: int) -> bool:
     """Delete the alert if it belongs to `chat_id`; return whether it did."""
     cursor = conn.execute("DELETE FROM alerts WHERE id = ? AND chat_id = ?", (alert_id, chat_id))
     return cursor.rowcount > 0
+
+
+def remove_alerts(conn: sqlite3.Connection, chat_id: int, alert_ids: Sequence[int]) -> list[int]:
+    """Delete those of `alert_ids` that belong to `chat_id`; return the ids deleted, in order."""
+    return [alert_id for alert_id in alert_ids if remove_alert(conn, chat_id, alert_id)]
+
+
+def remove_all_alerts(conn: sqlite3.Connection, chat_id: int) -> list[int]:
+    """Delete every alert of `chat_id`; return their ids, oldest first."""
+    ids = [rule.id for rule in alerts_for_chat(conn, chat_id)]
+    conn.execute("DELETE FROM alerts WHERE chat_id = ?", (chat_id,))
+    return ids
 
 
 def count_alerts(conn: sqlite3.Connection) -> int:

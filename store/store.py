@@ -143,7 +143,10 @@ class Store:
     async def add_alert(
         self, chat_id: int, spec: AlertSpec, *, triggered: bool, urgent: bool = False
     ) -> AlertRule:
-        """Store a new alert for the chat and return it with its id."""
+        """Store a new alert for the chat and return it with its id.
+
+        Raises AlertExists when the chat has an alert that watches the same line.
+        """
         now = self._clock()
         return await self.db.run(
             lambda conn: alerts.add_alert(
@@ -162,6 +165,14 @@ class Store:
     async def remove_alert(self, chat_id: int, alert_id: int) -> bool:
         """Delete the chat's own alert; return False when it has no such alert."""
         return await self.db.run(lambda conn: alerts.remove_alert(conn, chat_id, alert_id))
+
+    async def remove_alerts(self, chat_id: int, alert_ids: Sequence[int]) -> list[int]:
+        """Delete the chat's own alerts among `alert_ids`; return those it deleted."""
+        return await self.db.run(lambda conn: alerts.remove_alerts(conn, chat_id, alert_ids))
+
+    async def remove_all_alerts(self, chat_id: int) -> list[int]:
+        """Delete every alert of the chat; return their ids."""
+        return await self.db.run(lambda conn: alerts.remove_all_alerts(conn, chat_id))
 
     async def count_alerts(self) -> int:
         """Return how many alerts exist across all chats."""

@@ -73,7 +73,7 @@ TEXTS: dict[str, str] = {
     "args.balance": "[ASSET]",
     "args.history": "[N]",
     "args.alert": "<ASSET|total> [price|value] <above|below> <amount> | move <percent>% [24h] · [cooldown 1h] [urgent]",
-    "args.unalert": "<id>",
+    "args.unalert": "<id> [id …] | all",
     "args.mute": "[30m|2h|1d]",
     "args.lang": "<en|tr>",
     # command menu
@@ -160,7 +160,7 @@ TEXTS: dict[str, str] = {
     "alerts.remove_hint": "Remove one with /unalert &lt;id&gt;",
     "alert.removed": "🗑 Alert #{id} removed.",
     "alert.not_found": "You have no alert #{id}. /alerts lists yours.",
-    "unalert.usage": "Usage: /unalert &lt;id&gt;   e.g. /unalert 3 (see /alerts for the IDs)",
+    "unalert.usage": "Usage: /unalert &lt;id&gt; [more ids] or /unalert all   e.g. /unalert 3 5 (see /alerts for the IDs)",
     # status
     "status.title": "🩺 <b>Status</b>",
     "status.ok": "✅ BTCTurk is answering",
@@ -402,4 +402,17 @@ TEXTS: dict[str, str] = {
     "export.kind.withdrawal": "withdrawal",
     "export.caption": "📄 {year}: {count} records, with their TRY values, fees, taxes and realized P&amp;L; then the daily portfolio values.",
     "export.usage": "Usage: /export [YEAR], e.g. /export 2025 (this year without one)",
+    # Typed numbers, far thresholds, duplicate alerts and /unalert of several
+    "alert.ambiguous": "⚠️ “{text}” can be read two ways: {first} or {second}. Send the one you mean:",
+    "alert.command": "/alert {args}",
+    "alert.far_below": "⚠️ Not set: {alert} is less than 1/100 of its value now, {now}.",
+    "alert.far_above": "⚠️ Not set: {alert} is more than 100 times its value now, {now}.",
+    "alert.far_confirm": "Typed it right? Tap “Set it anyway” or send /alert {args} confirm",
+    "alert.far_confirm_typed": "Typed it right? Send /alert {args} confirm",
+    "alert.set_anyway": "Set it anyway",
+    "alert.exists": "You already have this alert: #{id} {alert}. /alerts lists yours.",
+    "alerts.removed_some": "🗑 Removed {ids}.",
+    "alerts.not_found_some": "Not found: {ids}. /alerts lists yours.",
+    "alerts.removed_all": "🗑 Removed all your alerts: {ids}.",
+    "alerts.none_to_remove": "You have no alerts to remove.",
 }

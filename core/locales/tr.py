@@ -73,7 +73,7 @@ TEXTS: dict[str, str] = {
     "args.balance": "[VARLIK]",
     "args.history": "[N]",
     "args.alert": "<VARLIK|total> [price|value] <above|below> <tutar> | move <yüzde>% [24h] · [cooldown 1h] [urgent]",
-    "args.unalert": "<no>",
+    "args.unalert": "<no> [no …] | all",
     "args.mute": "[30m|2h|1d]",
     "args.lang": "<en|tr>",
     # command menu
@@ -160,7 +160,7 @@ TEXTS: dict[str, str] = {
     "alerts.remove_hint": "Silmek için /unalert &lt;no&gt;",
     "alert.removed": "🗑 Alarm #{id} silindi.",
     "alert.not_found": "#{id} numaralı bir alarmınız yok. /alerts alarmlarınızı listeler.",
-    "unalert.usage": "Kullanım: /unalert &lt;no&gt;   örn. /unalert 3 (numaralar için /alerts)",
+    "unalert.usage": "Kullanım: /unalert &lt;no&gt; [başka numaralar] ya da /unalert all   örn. /unalert 3 5 (numaralar için /alerts)",
     # status
     "status.title": "🩺 <b>Durum</b>",
     "status.ok": "✅ BTCTurk yanıt veriyor",
@@ -402,4 +402,17 @@ TEXTS: dict[str, str] = {
     "export.kind.withdrawal": "çekme",
     "export.caption": "📄 {year}: {count} kayıt; TRY değerleri, komisyon, vergi ve gerçekleşen kâr/zarar ile; ardından günlük portföy değerleri.",
     "export.usage": "Kullanım: /export [YIL], örn. /export 2025 (yıl verilmezse bu yıl)",
+    # Typed numbers, far thresholds, duplicate alerts and /unalert of several
+    "alert.ambiguous": "⚠️ “{text}” iki türlü okunabilir: {first} ya da {second}. Kastettiğinizi gönderin:",
+    "alert.command": "/alert {args}",
+    "alert.far_below": "⚠️ Kurulmadı: {alert}, şu anki değerin ({now}) yüzde birinden az.",
+    "alert.far_above": "⚠️ Kurulmadı: {alert}, şu anki değerin ({now}) 100 katından fazla.",
+    "alert.far_confirm": "Doğru yazdıysanız “Yine de kur” düğmesine dokunun ya da /alert {args} onayla gönderin.",
+    "alert.far_confirm_typed": "Doğru yazdıysanız /alert {args} onayla gönderin.",
+    "alert.set_anyway": "Yine de kur",
+    "alert.exists": "Bu alarm zaten var: #{id} {alert}. /alerts alarmlarınızı listeler.",
+    "alerts.removed_some": "🗑 Silindi: {ids}.",
+    "alerts.not_found_some": "Bulunamadı: {ids}. /alerts alarmlarınızı listeler.",
+    "alerts.removed_all": "🗑 Tüm alarmlarınız silindi: {ids}.",
+    "alerts.none_to_remove": "Silinecek alarmınız yok.",
 }

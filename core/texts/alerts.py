@@ -265,18 +265,3 @@ def _move_fired(
     )
     again = view.t("alert.move_again", percent=lang.plain(spec.amount), id=alert_id)
     return "\n".join([title, values, again])
-
-
-def alert_removed(alert_id: int, view: View) -> str:
-    """Confirm a removal."""
-    return view.t("alert.removed", id=alert_id)
-
-
-def alert_not_found(alert_id: int, view: View) -> str:
-    """Say the chat has no such alert."""
-    return view.t("alert.not_found", id=alert_id)
-
-
-def unalert_usage(view: View) -> str:
-    """Show /unalert's syntax."""
-    return view.t("unalert.usage")

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from core.alert_parse import parse_alert, suggest
 from core.samples import start_of_window
 from core.thresholds import TOTAL, AlertSpec, AlertUsageError, Direction, Kind, decide, observe
+from core.typed_numbers import ENGLISH
 from core.valuation import value_portfolio
 from tests.kit.account import balance, ticker
 
@@ -80,11 +81,11 @@ WORDS = st.sampled_from(
 @given(st.lists(WORDS, max_size=7))
 def test_every_suggestion_is_a_valid_alert(args: list[str]) -> None:
     try:
-        parse_alert(args, KNOWN)
+        parse_alert(args, KNOWN, marks=ENGLISH)
     except AlertUsageError:
-        suggestion = suggest(args, KNOWN)
+        suggestion = suggest(args, KNOWN, marks=ENGLISH)
         if suggestion is not None:
-            parse_alert(suggestion, KNOWN)  # raises if the suggestion were not valid
+            parse_alert(suggestion, KNOWN, marks=ENGLISH)  # raises if the suggestion were not valid
             assert len(suggestion) <= len(args) + 1
     else:
-        assert suggest(args, KNOWN) is None
+        assert suggest(args, KNOWN, marks=ENGLISH) is None

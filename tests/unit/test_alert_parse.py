@@ -25,6 +25,7 @@ from core.thresholds import (
     Kind,
     Problem,
 )
+from core.typed_numbers import ENGLISH
 
 D = Decimal
 KNOWN = ("BTC", "TRY", "USDT", "ETH", "GLMR")
@@ -51,11 +52,11 @@ H = timedelta(hours=1)
     ],
 )
 def test_parse_accepts_every_form(text: str, expected: AlertSpec) -> None:
-    assert parse_alert_args(text.split(), KNOWN) == expected
+    assert parse_alert_args(text.split(), KNOWN, marks=ENGLISH) == expected
 
 
 def test_a_move_defaults_to_24_hours_and_a_cooldown_to_one_hour() -> None:
-    spec = parse_alert_args(["total", "move", "5%"], KNOWN)
+    spec = parse_alert_args(["total", "move", "5%"], KNOWN, marks=ENGLISH)
     assert (spec.kind, spec.window, spec.cooldown) == (Kind.MOVE, DEFAULT_WINDOW, DEFAULT_COOLDOWN)
     assert spec.direction is ABOVE  # a move fires either way
 
@@ -65,9 +66,11 @@ def test_a_move_defaults_to_24_hours_and_a_cooldown_to_one_hour() -> None:
     ["BTC below 5 urgent", "BTC price above 5 cooldown 2h urgent", "BTC move 5% acil"],
 )
 def test_urgent_is_read_at_the_end_of_any_form(text: str) -> None:
-    request = parse_alert(text.split(), KNOWN)
+    request = parse_alert(text.split(), KNOWN, marks=ENGLISH)
     assert request.urgent is True
-    assert parse_alert(text.split()[:-1], KNOWN) == AlertRequest(request.spec, urgent=False)
+    assert parse_alert(text.split()[:-1], KNOWN, marks=ENGLISH) == AlertRequest(
+        request.spec, urgent=False
+    )
 
 
 @pytest.mark.parametrize(
@@ -97,7 +100,7 @@ def test_urgent_is_read_at_the_end_of_any_form(text: str) -> None:
 )
 def test_parse_refuses_bad_forms(text: str, problem: Problem, position: int | None) -> None:
     with pytest.raises(AlertUsageError) as caught:
-        parse_alert(text.split(), KNOWN)
+        parse_alert(text.split(), KNOWN, marks=ENGLISH)
     assert caught.value.problem is problem
     assert caught.value.position == position
     assert 0 < len(caught.value.reason) <= 80
@@ -121,9 +124,9 @@ def test_parse_refuses_bad_forms(text: str, problem: Problem, position: int | No
     ],
 )
 def test_suggest_fixes_a_misspelt_keyword_or_a_missing_sign(text: str, nearest: str) -> None:
-    suggestion = suggest(text.split(), KNOWN)
+    suggestion = suggest(text.split(), KNOWN, marks=ENGLISH)
     assert suggestion == nearest.split()
-    parse_alert(suggestion, KNOWN)  # the suggestion is itself valid
+    parse_alert(suggestion, KNOWN, marks=ENGLISH)  # the suggestion is itself valid
 
 
 @pytest.mark.parametrize(
@@ -131,7 +134,7 @@ def test_suggest_fixes_a_misspelt_keyword_or_a_missing_sign(text: str, nearest: 
     ["BTC below 5", "BTC sideways 5", "BTC below five", "BTC below -5", "", "BTC move 0%"],
 )
 def test_suggest_offers_nothing_when_valid_or_unclear(text: str) -> None:
-    assert suggest(text.split(), KNOWN) is None
+    assert suggest(text.split(), KNOWN, marks=ENGLISH) is None
 
 
 @pytest.mark.parametrize(

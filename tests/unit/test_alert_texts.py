@@ -12,6 +12,7 @@ from core.alert_parse import parse_alert, suggest
 from core.i18n import View, get_lang
 from core.texts.alerts import alert_usage, alerts_list, current_text, describe, span_words
 from core.thresholds import TOTAL, AlertSpec, AlertUsageError, Direction, Kind
+from core.typed_numbers import ENGLISH
 
 D = Decimal
 H = timedelta(hours=1)
@@ -55,9 +56,9 @@ def test_describe_each_kind_as_typed(spec: AlertSpec, en: str, tr: str) -> None:
 
 def test_what_was_described_parses_back_to_the_same_alert() -> None:
     for text in ("BTC price above 4000000", "BTC move 10% 3d", "total move 5% 1h"):
-        spec = parse_alert(text.split(), KNOWN).spec
+        spec = parse_alert(text.split(), KNOWN, marks=ENGLISH).spec
         typed = describe(spec, "TRY", view()).replace(",", "").removesuffix(" TRY")
-        assert parse_alert(typed.split(), KNOWN).spec == spec
+        assert parse_alert(typed.split(), KNOWN, marks=ENGLISH).spec == spec
 
 
 def test_current_text_of_each_kind() -> None:
@@ -98,9 +99,9 @@ BAD = [
 def test_a_refusal_is_at_most_two_lines_and_ends_with_a_usage_line(code: str, text: str) -> None:
     args = text.split()
     try:
-        parse_alert(args, KNOWN)
+        parse_alert(args, KNOWN, marks=ENGLISH)
     except AlertUsageError as error:
-        reply = alert_usage(error, args, view(code), suggest(args, KNOWN))
+        reply = alert_usage(error, args, view(code), suggest(args, KNOWN, marks=ENGLISH))
     else:
         pytest.fail(f"{text!r} was accepted")
     lines = reply.splitlines()
@@ -112,8 +113,8 @@ def test_a_refusal_is_at_most_two_lines_and_ends_with_a_usage_line(code: str, te
 def test_the_total_refused_a_price_is_shown_the_value_form() -> None:
     args = ["total", "price", "above", "5"]
     with pytest.raises(AlertUsageError) as caught:
-        parse_alert(args, KNOWN)
-    reply = alert_usage(caught.value, args, view(), suggest(args, KNOWN))
+        parse_alert(args, KNOWN, marks=ENGLISH)
+    reply = alert_usage(caught.value, args, view(), suggest(args, KNOWN, marks=ENGLISH))
     assert reply.splitlines() == [
         "⚠️ The total has a value, not a price or an amount."
         " Did you mean /alert total value above 5?",

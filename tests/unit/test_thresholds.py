@@ -19,6 +19,7 @@ from core.thresholds import (
     initial_triggered,
     is_met,
 )
+from core.typed_numbers import ENGLISH
 
 D = Decimal
 KNOWN = ("BTC", "TRY", "USDT", "ETH")
@@ -39,20 +40,21 @@ ABOVE, BELOW = Direction.ABOVE, Direction.BELOW
         (["BTC", "below", "0.0000000000000001"], AlertSpec("BTC", BELOW, D("1e-16"))),
         (["BTC", "below", "1000000000000000"], AlertSpec("BTC", BELOW, D("1000000000000000"))),
         (["BTC", "below", "+7"], AlertSpec("BTC", BELOW, D(7))),
+        (["BTC", "below", "1.500,5"], AlertSpec("BTC", BELOW, D("1500.5"))),
     ],
 )
 def test_parse_alert_args_accepts(args: list[str], expected: AlertSpec) -> None:
-    spec = parse_alert_args(args, KNOWN)
+    spec = parse_alert_args(args, KNOWN, marks=ENGLISH)
     assert spec == expected
     assert str(spec.amount) == str(expected.amount)
 
 
 def test_parse_alert_args_known_assets_compared_case_insensitively() -> None:
-    assert parse_alert_args(["doge", "above", "1"], ["doge"]).target == "DOGE"
+    assert parse_alert_args(["doge", "above", "1"], ["doge"], marks=ENGLISH).target == "DOGE"
 
 
 def test_canonical_amount_has_no_exponent() -> None:
-    assert str(parse_alert_args(["TOTAL", "above", "25E+2"], KNOWN).amount) == "2500"
+    assert str(parse_alert_args(["TOTAL", "above", "25E+2"], KNOWN, marks=ENGLISH).amount) == "2500"
 
 
 @pytest.mark.parametrize(
@@ -68,7 +70,8 @@ def test_canonical_amount_has_no_exponent() -> None:
         (["BTC", "below", "five"], Problem.NOT_A_NUMBER),
         (["BTC", "below", "nan"], Problem.NOT_A_NUMBER),
         (["BTC", "below", "inf"], Problem.NOT_A_NUMBER),
-        (["BTC", "below", "1.500,5"], Problem.NOT_A_NUMBER),
+        (["BTC", "below", "1,50,0"], Problem.NOT_A_NUMBER),
+        (["BTC", "below", "1,500"], Problem.AMBIGUOUS),
         (["BTC", "below", "-5"], Problem.NEGATIVE),
         (["BTC", "below", "0"], Problem.ZERO_BELOW),
         (["BTC", "below", "0,000"], Problem.ZERO_BELOW),
@@ -80,7 +83,7 @@ def test_canonical_amount_has_no_exponent() -> None:
 )
 def test_parse_alert_args_refuses(args: list[str], problem: Problem) -> None:
     with pytest.raises(AlertUsageError) as caught:
-        parse_alert_args(args, KNOWN)
+        parse_alert_args(args, KNOWN, marks=ENGLISH)
     assert caught.value.problem is problem
     assert caught.value.reason == str(caught.value)
     assert 0 < len(caught.value.reason) <= 80
@@ -88,12 +91,12 @@ def test_parse_alert_args_refuses(args: list[str], problem: Problem) -> None:
 
 def test_usage_reason_shows_the_syntax() -> None:
     with pytest.raises(AlertUsageError, match=r"usage: /alert <ASSET\|total>"):
-        parse_alert_args(["BTC"], KNOWN)
+        parse_alert_args(["BTC"], KNOWN, marks=ENGLISH)
 
 
 def test_unknown_asset_reason_is_short() -> None:
     with pytest.raises(AlertUsageError) as caught:
-        parse_alert_args(["X" * 500, "above", "1"], KNOWN)
+        parse_alert_args(["X" * 500, "above", "1"], KNOWN, marks=ENGLISH)
     assert len(caught.value.reason) < 50
 
 
@@ -150,7 +153,7 @@ TEXT = st.one_of(
 @given(st.lists(TEXT, max_size=5), st.lists(st.text(max_size=8), max_size=5))
 def test_property_parse_raises_only_usage_errors(args: list[str], known: list[str]) -> None:
     try:
-        spec = parse_alert_args(args, [*known, *KNOWN])
+        spec = parse_alert_args(args, [*known, *KNOWN], marks=ENGLISH)
     except AlertUsageError:
         return  # the only exception allowed
     assert spec.amount >= 0
