@@ -10,11 +10,17 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from typing import TYPE_CHECKING, Any
 
 from core.locales import en, tr
-from core.numbers import QUOTE_PRECISION, SIGNIFICANT_PRICE_DIGITS, places, quantize
+from core.numbers import (
+    QUOTE_PRECISION,
+    SIGNIFICANT_PRICE_DIGITS,
+    WIDE_CONTEXT,
+    places,
+    quantize,
+)
 
 if TYPE_CHECKING:
     from babel import Locale
@@ -133,7 +139,8 @@ def _amount(code: str, value: Decimal, places: int) -> str:
     rounded = quantize(value, places)
     if rounded == 0:
         rounded = abs(rounded)
-    return str(_pattern(places).apply(rounded, _locale(code)))
+    with localcontext(WIDE_CONTEXT):  # Babel rounds again, by default to 28 digits in all
+        return str(_pattern(places).apply(rounded, _locale(code)))
 
 
 @functools.cache

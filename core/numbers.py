@@ -9,7 +9,7 @@ from btcturk.amounts import MAX_PRECISION
 QUOTE_PRECISION = 2
 SIGNIFICANT_PRICE_DIGITS = 4
 # Wide enough for any amount `parse_decimal` accepts at any precision up to the cap.
-_CONTEXT = Context(prec=120, rounding=ROUND_HALF_EVEN, Emax=999_999, Emin=-999_999)
+WIDE_CONTEXT = Context(prec=120, rounding=ROUND_HALF_EVEN, Emax=999_999, Emin=-999_999)
 
 
 def places(precision: int) -> int:
@@ -19,4 +19,4 @@ def places(precision: int) -> int:
 
 def quantize(value: Decimal, precision: int) -> Decimal:
     """Round `value` to `precision` decimals, half to even (display and change detection)."""
-    return value.quantize(Decimal(1).scaleb(-places(precision)), context=_CONTEXT)
+    return value.quantize(Decimal(1).scaleb(-places(precision)), context=WIDE_CONTEXT)

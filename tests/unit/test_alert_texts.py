@@ -121,3 +121,15 @@ def test_the_total_refused_a_price_is_shown_the_value_form() -> None:
         "Usage: /alert &lt;ASSET|total&gt; value &lt;above|below&gt; &lt;amount&gt;"
         " [cooldown 6h] [urgent]   e.g. /alert BTC value below 30000000",
     ]
+
+
+def test_a_threshold_of_thirty_one_digits_is_echoed_whole() -> None:
+    """15 digits before the point and 16 after: more than the 28 of Python's default context."""
+    amount = D("999999999999999.9999999999999999")
+    spec = parse_alert(["BTC", "price", "above", str(amount)], KNOWN, marks=ENGLISH).spec
+    assert describe(spec, "TRY", view("en")) == (
+        "BTC price above 999,999,999,999,999.9999999999999999 TRY"
+    )
+    assert describe(spec, "TRY", view("tr")) == (
+        "BTC price above 999.999.999.999.999,9999999999999999 TRY"
+    )
