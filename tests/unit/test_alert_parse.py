@@ -12,6 +12,7 @@ from core.alert_parse import (
     parse_alert,
     parse_alert_args,
     parse_duration,
+    readings,
     suggest,
     typed_duration,
 )
@@ -25,7 +26,7 @@ from core.thresholds import (
     Kind,
     Problem,
 )
-from core.typed_numbers import ENGLISH
+from core.typed_numbers import ENGLISH, TURKISH, Marks
 
 D = Decimal
 KNOWN = ("BTC", "TRY", "USDT", "ETH", "GLMR")
@@ -157,3 +158,61 @@ def test_parse_duration_refuses(text: str) -> None:
 def test_typed_duration_reads_back(span: timedelta, typed: str) -> None:
     assert typed_duration(span) == typed
     assert parse_duration(typed) == span
+
+
+@pytest.mark.parametrize(
+    ("text", "marks", "position", "readings"),
+    [
+        ("BTC price above 3,600", ENGLISH, 3, ("3.6", "3600")),
+        ("BTC price above 3.600", TURKISH, 3, ("3,6", "3600")),
+        ("USDT value above 50,000", ENGLISH, 3, ("50", "50000")),
+        ("BTC below 1,500 urgent", ENGLISH, 2, ("1.5", "1500")),
+        ("BTC move 1.000% 24h", TURKISH, 2, ("1%", "1000%")),
+        ("BTC move %1,500", ENGLISH, 2, ("%1.5", "%1500")),
+    ],
+)
+def test_an_ambiguous_number_is_refused_with_both_readings(
+    text: str, marks: Marks, position: int, readings: tuple[str, str]
+) -> None:
+    with pytest.raises(AlertUsageError) as caught:
+        parse_alert(text.split(), KNOWN, marks=marks)
+    assert caught.value.problem is Problem.AMBIGUOUS
+    assert (caught.value.position, caught.value.readings) == (position, readings)
+    assert suggest(text.split(), KNOWN, marks=marks) is None  # never a guess
+
+
+@pytest.mark.parametrize(
+    ("text", "marks", "amount"),
+    [
+        ("BTC price above 3,600,000", ENGLISH, "3600000"),
+        ("BTC price above 3.600.000", TURKISH, "3600000"),
+        ("BTC price above 3,600,000.50", ENGLISH, "3600000.5"),
+        ("BTC price above 3.600.000,50", TURKISH, "3600000.5"),
+        ("BTC price above 3.600", ENGLISH, "3.6"),
+        ("BTC price above 3,600", TURKISH, "3.6"),
+        ("BTC price above 3,6", ENGLISH, "3.6"),
+        ("BTC price above 3.6", TURKISH, "3.6"),
+    ],
+)
+def test_amounts_are_read_as_the_chat_writes_them(text: str, marks: Marks, amount: str) -> None:
+    assert parse_alert_args(text.split(), KNOWN, marks=marks).amount == D(amount)
+
+
+def test_each_reading_is_offered_as_a_valid_command_fixed_when_obvious() -> None:
+    args = ["BTC", "move", "1,500%", "24h", "urgnet"]
+    with pytest.raises(AlertUsageError) as caught:
+        parse_alert(args, KNOWN, marks=ENGLISH)
+    found = readings(args, caught.value, KNOWN, marks=ENGLISH)
+    # 1500% is no percentage the bot takes: only 1.5% is offered, with "urgent" spelt right.
+    assert found == [("1.5%", ["BTC", "move", "1.5%", "24h", "urgent"])]
+
+
+@pytest.mark.parametrize("word", ["confirm", "onayla", "CONFIRM"])
+def test_confirm_is_read_after_any_form(word: str) -> None:
+    for text in ("BTC price above 3.6", "BTC move 5% 1h", "total above 1 urgent cooldown 6h"):
+        plain = parse_alert(text.split(), KNOWN, marks=ENGLISH)
+        confirmed = parse_alert([*text.split(), word], KNOWN, marks=ENGLISH)
+        assert confirmed == AlertRequest(plain.spec, plain.urgent, confirmed=True)
+    assert suggest(["BTC", "below", "5", "confrim"], KNOWN, marks=ENGLISH) == [
+        "BTC", "below", "5", "confirm"
+    ]  # fmt: skip

@@ -12,6 +12,7 @@ import pytest
 
 from core.samples import SAMPLE_RETENTION
 from core.thresholds import TOTAL, AlertSpec, Direction, Kind
+from store.alerts import AlertExists
 from store.database import Database
 from store.schema import APPLICATION_ID, MIGRATIONS
 from store.store import Store
@@ -70,6 +71,29 @@ async def test_kind_window_and_cooldown_round_trip(store: Store) -> None:
     await store.add_alert(1, move, triggered=False)
     await store.add_alert(2, price, triggered=True)
     assert [rule.spec for rule in await store.all_alerts()] == [move, price]
+
+
+async def test_a_second_alert_on_the_same_line_is_refused_with_the_first(store: Store) -> None:
+    first = await store.add_alert(1, AlertSpec("BTC", Direction.BELOW, D(5)), triggered=False)
+    with pytest.raises(AlertExists) as caught:
+        await store.add_alert(
+            1, AlertSpec("BTC", Direction.BELOW, D("5.0"), cooldown=6 * H), triggered=False
+        )
+    other_chat = await store.add_alert(2, AlertSpec("BTC", Direction.BELOW, D(5)), triggered=False)
+    assert caught.value.rule == first
+    assert [rule.id for rule in await store.all_alerts()] == [first.id, other_chat.id]
+
+
+async def test_several_alerts_removed_at_once_only_the_chat_s_own(store: Store) -> None:
+    ids = [
+        (await store.add_alert(1, AlertSpec("BTC", Direction.BELOW, D(n)), triggered=False)).id
+        for n in (5, 4, 3)
+    ]
+    theirs = await store.add_alert(2, AlertSpec("BTC", Direction.BELOW, D(5)), triggered=False)
+    assert await store.remove_alerts(1, [ids[2], theirs.id, 999, ids[0]]) == [ids[2], ids[0]]
+    assert await store.remove_all_alerts(1) == [ids[1]]
+    assert await store.remove_all_alerts(1) == []
+    assert [rule.id for rule in await store.all_alerts()] == [theirs.id]
 
 
 async def test_the_database_refuses_a_kind_it_does_not_know(store: Store) -> None:

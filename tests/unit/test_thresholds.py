@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -14,10 +15,13 @@ from core.thresholds import (
     AlertSpec,
     AlertUsageError,
     Direction,
+    Kind,
     Problem,
     evaluate,
+    far_side,
     initial_triggered,
     is_met,
+    same_watch,
 )
 from core.typed_numbers import ENGLISH
 
@@ -181,3 +185,40 @@ def test_property_fires_once_per_crossing(
             crossings += met and not previously_met
             previously_met = met
     assert fired == crossings
+
+
+@pytest.mark.parametrize(
+    ("amount", "value", "side"),
+    [
+        ("3.6", "3500000", BELOW),  # 3,600 read as 3.6: a thousand times under
+        ("35000", "3500000", None),  # exactly 1/100: not far
+        ("34999.99", "3500000", BELOW),
+        ("350000000", "3500000", None),  # exactly 100 times
+        ("350000000.01", "3500000", ABOVE),
+        ("0", "3500000", None),  # "above 0": as soon as any is held
+        ("5", "0", None),  # nothing held now: nothing to compare with
+        ("5", None, None),  # unknown now
+    ],
+)
+def test_a_line_far_from_the_value_now(
+    amount: str, value: str | None, side: Direction | None
+) -> None:
+    spec = AlertSpec("BTC", ABOVE, D(amount), Kind.PRICE)
+    assert far_side(spec, None if value is None else D(value)) is side
+
+
+def test_a_move_is_never_far() -> None:
+    assert far_side(AlertSpec("BTC", ABOVE, D(1000), Kind.MOVE), D("0.001")) is None
+
+
+def test_the_same_line_whatever_the_cooldown_or_the_trailing_zeros() -> None:
+    line = AlertSpec("BTC", ABOVE, D("3600000"), Kind.PRICE)
+    assert same_watch(
+        line, AlertSpec("BTC", ABOVE, D("3600000.00"), Kind.PRICE, None, timedelta(0))
+    )
+    assert not same_watch(line, AlertSpec("BTC", BELOW, D("3600000"), Kind.PRICE))
+    assert not same_watch(line, AlertSpec("BTC", ABOVE, D("3600000"), Kind.VALUE))
+    assert not same_watch(line, AlertSpec("ETH", ABOVE, D("3600000"), Kind.PRICE))
+    move = AlertSpec("BTC", ABOVE, D(5), Kind.MOVE, timedelta(hours=1))
+    assert not same_watch(move, AlertSpec("BTC", ABOVE, D(5), Kind.MOVE, timedelta(hours=2)))
+    assert same_watch(AlertSpec(TOTAL, ABOVE, D(1)), AlertSpec(TOTAL, ABOVE, D(1), Kind.VALUE))
