@@ -1,4 +1,5 @@
-"""The command an alert is typed as, the buttons that send one, and /unalert's arguments.
+"""Commands offered to the owner: an alert typed back, the readings of an ambiguous number,
+the buttons that send them, and /unalert's arguments.
 
 `typed_args` is the inverse of `parse_alert`: the arguments that describe a request, numbers
 in plain digits (never grouped, so never ambiguous). A button that sets an alert carries
@@ -9,7 +10,7 @@ as the command they are, so a forged button can do no more than a typed command.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Literal
 
 from core.alert_parse import (
@@ -17,9 +18,11 @@ from core.alert_parse import (
     COOLDOWN_WORD,
     URGENT_WORDS,
     AlertRequest,
+    parse_alert,
+    suggest,
     typed_duration,
 )
-from core.thresholds import DEFAULT_COOLDOWN, TOTAL, Kind
+from core.thresholds import DEFAULT_COOLDOWN, TOTAL, AlertUsageError, Kind
 from core.typed_numbers import ENGLISH, Marks, write_number
 
 ALERT_BUTTON_PREFIX = "alert:"
@@ -79,3 +82,26 @@ def parse_unalert_args(args: Sequence[str]) -> list[int] | Literal["all"]:
         if int(match.group(1)) not in ids:
             ids.append(int(match.group(1)))
     return ids
+
+
+def readings(
+    args: Sequence[str], error: AlertUsageError, known_assets: Collection[str], *, marks: Marks
+) -> list[tuple[str, list[str]]]:
+    """Return, for an ambiguous number, each reading and the valid command that says it.
+
+    A reading that makes no valid alert, even with the obvious fixes, is left out.
+    """
+    if error.position is None:
+        return []
+    found = []
+    for reading in error.readings:
+        current = [*args[: error.position], reading, *args[error.position + 1 :]]
+        try:
+            parse_alert(current, known_assets, marks=marks)
+        except AlertUsageError:
+            fixed = suggest(current, known_assets, marks=marks)
+            if fixed is None:
+                continue
+            current = fixed
+        found.append((reading, [arg.strip() for arg in current]))
+    return found

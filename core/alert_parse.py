@@ -21,8 +21,8 @@ import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from decimal import Context, Decimal
 
+from core.alert_numbers import parse_amount, parse_percent
 from core.thresholds import (
     DEFAULT_COOLDOWN,
     DEFAULT_WINDOW,
@@ -34,11 +34,8 @@ from core.thresholds import (
     Kind,
     Problem,
 )
-from core.typed_numbers import AmbiguousNumber, Marks, NotANumber, read_number, write_number
+from core.typed_numbers import Marks
 
-MAX_AMOUNT = Decimal("1e15")
-MAX_FRACTION_DIGITS = 16
-MAX_PERCENT = Decimal(1000)
 MIN_WINDOW, MAX_WINDOW = timedelta(hours=1), timedelta(days=7)
 MAX_COOLDOWN = timedelta(days=7)
 COOLDOWN_WORD = "cooldown"
@@ -50,7 +47,6 @@ _OPTIONS = (COOLDOWN_WORD, *URGENT_WORDS, *CONFIRM_WORDS)
 _UNITS = {"m": timedelta(minutes=1), "min": timedelta(minutes=1), "h": timedelta(hours=1)}
 _UNITS |= {"d": timedelta(days=1), "w": timedelta(weeks=1)}
 _DURATION = re.compile(r"([0-9]{1,5})(m|min|h|d|w)")
-_CONTEXT = Context(prec=100)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,98 +59,10 @@ class AlertRequest:
     confirmed: bool = False
 
 
-def _exponent(amount: Decimal) -> int:
-    exponent = amount.as_tuple().exponent
-    assert isinstance(exponent, int)  # finite numbers have an int exponent
-    return exponent
-
-
-def _canonical(amount: Decimal) -> Decimal:
-    """Return `amount` without sign on zero, trailing zeros or a positive exponent."""
-    if amount.is_zero():
-        return Decimal(0)
-    reduced = amount.normalize(_CONTEXT)
-    if _exponent(reduced) > 0:
-        reduced = reduced.quantize(Decimal(1), context=_CONTEXT)
-    return reduced
-
-
 def _closest(word: str, choices: Sequence[str]) -> str | None:
     """Return the choice `word` most likely misspells, or None."""
     found = difflib.get_close_matches(word.lower(), choices, n=1, cutoff=0.6)
     return found[0] if found else None
-
-
-def _read(text: str, marks: Marks, position: int, layout: str = "{}") -> Decimal:
-    """Return the number typed as `text`; an ambiguous one is refused with both readings.
-
-    `layout` puts a reading back into its argument (a percentage keeps its sign: "{}%").
-    """
-    try:
-        return read_number(text, marks)
-    except AmbiguousNumber as ambiguous:
-        readings = tuple(
-            layout.format(write_number(_canonical(value), marks)) for value in ambiguous.readings
-        )
-        raise AlertUsageError(
-            Problem.AMBIGUOUS,
-            f"{text[:20]} reads two ways: {' or '.join(readings)}",
-            position=position,
-            readings=readings,
-        ) from None
-
-
-def parse_amount(text: str, direction: Direction, position: int, marks: Marks) -> Decimal:
-    """Return the alert amount written in `text` or raise AlertUsageError."""
-    try:
-        amount = _read(text, marks, position)
-    except NotANumber:
-        raise AlertUsageError(
-            Problem.NOT_A_NUMBER, f"not a number: {text[:20]}", position=position
-        ) from None
-    if amount < 0:
-        raise AlertUsageError(Problem.NEGATIVE, "the amount must not be negative")
-    if amount.is_zero() and direction is Direction.BELOW:
-        raise AlertUsageError(Problem.ZERO_BELOW, "nothing can fall below zero")
-    if amount > MAX_AMOUNT:
-        raise AlertUsageError(Problem.TOO_LARGE, "the amount is too large")
-    amount = _canonical(amount)
-    if -_exponent(amount) > MAX_FRACTION_DIGITS:
-        raise AlertUsageError(
-            Problem.TOO_PRECISE, f"at most {MAX_FRACTION_DIGITS} digits after the decimal point"
-        )
-    return amount
-
-
-def parse_percent(text: str, position: int, marks: Marks) -> Decimal:
-    """Return a percentage written 5%, %5 or 5,5% (0 < p <= 1000) or raise AlertUsageError."""
-    stripped = text.strip()
-    number, layout = None, "{}"
-    if stripped.endswith("%"):
-        number, layout = stripped.removesuffix("%"), "{}%"
-    elif stripped.startswith("%"):
-        number, layout = stripped[1:], "%{}"
-    value: Decimal | None
-    try:
-        value = _read(stripped if number is None else number, marks, position, layout)
-    except NotANumber:
-        value = None
-    except AlertUsageError:  # ambiguous
-        if number is not None:
-            raise
-        value = None
-    if number is None:
-        fix = (f"{stripped}%",) if value is not None and value > 0 else None
-        reason = f"a percentage, like 5%, not {text[:20]}"
-        raise AlertUsageError(Problem.PERCENT, reason, position=position, fix=fix)
-    if value is None or not 0 < value <= MAX_PERCENT:
-        raise AlertUsageError(
-            Problem.PERCENT, f"a percentage above 0 and at most {MAX_PERCENT}%", position=position
-        )
-    value = _canonical(value)
-    if -_exponent(value) > 4:
-        raise AlertUsageError(Problem.PERCENT, "at most 4 digits after the decimal point")
-    return value
 
 
 def parse_duration(text: str) -> timedelta | None:
@@ -353,26 +261,3 @@ def suggest(
             continue
         return current if current != [arg.strip() for arg in args] else None
     return None
-
-
-def readings(
-    args: Sequence[str], error: AlertUsageError, known_assets: Collection[str], *, marks: Marks
-) -> list[tuple[str, list[str]]]:
-    """Return, for an ambiguous number, each reading and the valid command that says it.
-
-    A reading that makes no valid alert, even with the obvious fixes, is left out.
-    """
-    if error.position is None:
-        return []
-    found = []
-    for reading in error.readings:
-        current = [*args[: error.position], reading, *args[error.position + 1 :]]
-        try:
-            parse_alert(current, known_assets, marks=marks)
-        except AlertUsageError:
-            fixed = suggest(current, known_assets, marks=marks)
-            if fixed is None:
-                continue
-            current = fixed
-        found.append((reading, [arg.strip() for arg in current]))
-    return found

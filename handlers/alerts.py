@@ -18,8 +18,8 @@ from decimal import Decimal
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from btcturk.errors import BtcTurkError
-from core.alert_commands import button_data, parse_unalert_args, typed_args
-from core.alert_parse import parse_alert, readings, suggest
+from core.alert_commands import button_data, parse_unalert_args, readings, typed_args
+from core.alert_parse import AlertRequest, parse_alert, suggest
 from core.i18n import View
 from core.texts.alert_checks import (
     alert_exists,
@@ -35,6 +35,7 @@ from core.thresholds import (
     DEFAULT_PRECISION,
     AlertSpec,
     AlertUsageError,
+    Direction,
     Kind,
     Problem,
     far_side,
@@ -88,15 +89,7 @@ async def alert_answer(
     quote = services.settings.quote_currency
     side = far_side(spec, value)
     if side is not None and value is not None and not request.confirmed:
-        data = button_data(replace(request, confirmed=True))
-        typed = typed_args(request, number_marks(view.lang.code))
-        text = far_question(
-            spec, side, value, precision, quote, view, typed=typed, button=data is not None
-        )
-        if data is None:
-            return text, None
-        button = InlineKeyboardButton(view.t("alert.set_anyway"), callback_data=data)
-        return text, InlineKeyboardMarkup([[button]])
+        return _far(request, side, value, precision, quote, view)
     try:
         rule = await services.store.add_alert(
             chat_id, spec, triggered=initial_triggered(spec, value), urgent=request.urgent
@@ -108,6 +101,21 @@ async def alert_answer(
         return view.t("alert.not_saved"), None
     created = alert_created(rule.id, spec, value, precision, quote, view, urgent=request.urgent)
     return created, None
+
+
+def _far(
+    request: AlertRequest, side: Direction, value: Decimal, precision: int, quote: str, view: View
+) -> Answer:
+    """Ask to confirm a line far from the value now: typed, or with the button."""
+    data = button_data(replace(request, confirmed=True))
+    typed = typed_args(request, number_marks(view.lang.code))
+    text = far_question(
+        request.spec, side, value, precision, quote, view, typed=typed, button=data is not None
+    )
+    if data is None:
+        return text, None
+    button = InlineKeyboardButton(view.t("alert.set_anyway"), callback_data=data)
+    return text, InlineKeyboardMarkup([[button]])
 
 
 def _ambiguous(

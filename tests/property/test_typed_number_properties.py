@@ -12,8 +12,8 @@ from babel.numbers import parse_decimal as babel_decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.alert_commands import BUTTON_MARKS, button_args, button_data, typed_args
-from core.alert_parse import AlertRequest, parse_alert, readings
+from core.alert_commands import BUTTON_MARKS, button_args, button_data, readings, typed_args
+from core.alert_parse import AlertRequest, parse_alert
 from core.i18n import View, get_lang
 from core.texts.alert_checks import alert_exists, far_question
 from core.texts.alerts import alert_created, alerts_list

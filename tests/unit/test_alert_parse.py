@@ -7,12 +7,12 @@ from decimal import Decimal
 
 import pytest
 
+from core.alert_commands import readings
 from core.alert_parse import (
     AlertRequest,
     parse_alert,
     parse_alert_args,
     parse_duration,
-    readings,
     suggest,
     typed_duration,
 )
