@@ -1,8 +1,8 @@
 """Parse amounts written with a comma or a dot as decimal separator into `Decimal`.
 
-The exchange writes "27223,7283250757643288" or "27223.7283250757643288"; users type
-"1500.5" or "1500,5". Thousands separators are not accepted: "1.500,5" is ambiguous
-enough that refusing it is kinder than guessing.
+The exchange writes "27223,7283250757643288" or "27223.7283250757643288": never a
+thousands separator, so "1.500,5" is refused here. What the owner types, grouped the way
+the chat's language prints numbers, is read by core.typed_numbers (which ends here).
 """
 
 from __future__ import annotations

@@ -83,7 +83,7 @@ TEXTS: dict[str, str] = {
     "command.history": "Your last trades, deposits and withdrawals",
     "command.alert": "Tell me when an amount, price, value or move crosses a line",
     "command.alerts": "Your alerts and the values they watch",
-    "command.unalert": "Remove an alert",
+    "command.unalert": "Remove alerts, by their numbers or all",
     "command.mute": "Hold change alerts for a while (default 1 hour)",
     "command.unmute": "Deliver alerts again, with what was held",
     "command.settings": "This chat's settings",

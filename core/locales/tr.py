@@ -83,7 +83,7 @@ TEXTS: dict[str, str] = {
     "command.history": "Son alım-satım, yatırma ve çekimleriniz",
     "command.alert": "Bir miktar, fiyat, değer ya da değişim bir sınırı geçince haber ver",
     "command.alerts": "Alarmlarınız ve izledikleri değerler",
-    "command.unalert": "Bir alarmı sil",
+    "command.unalert": "Alarmları sil (numarayla ya da hepsini)",
     "command.mute": "Değişim bildirimlerini bir süre beklet (varsayılan 1 saat)",
     "command.unmute": "Bildirimleri yeniden aç, bekleyenleri gönder",
     "command.settings": "Bu sohbetin ayarları",
