@@ -52,7 +52,7 @@ def local_time(clock: FakeClock) -> str:
 
 def table_row(text: str, asset: str) -> str | None:
     """Return the table line of `asset` in a /balance reply, or None."""
-    match = re.search(rf"^{re.escape(asset)} +\S+ +\S+$", text, flags=re.MULTILINE)
+    match = re.search(rf"^{re.escape(asset)}\*? +\S+ +\S+$", text, flags=re.MULTILINE)
     return match.group(0) if match else None
 
 
@@ -70,8 +70,8 @@ async def test_balance_lists_the_documented_account(bot: BotHarness) -> None:
     assert reply.parse_mode == "HTML"
     lines = reply.plain_text.splitlines()
     assert lines[0].startswith("💼 Portfolio: ")
-    assert "BTC   9.75021866  34,125,765.33" in reply.plain_text
-    assert "TRY    27,223.73      27,223.73" in reply.plain_text
+    assert "BTC    9.75021866  34,125,765.33" in reply.plain_text
+    assert "TRY     27,223.73      27,223.73" in reply.plain_text
     assert "🔒 In orders: 3.31097720 BTC, 4,874.36 TRY" in reply.plain_text
     assert "ETH " not in reply.plain_text
     assert bot.exchange.calls["balances"] == 1
@@ -88,7 +88,7 @@ async def test_balance_shows_each_asset_to_its_precision_with_values_and_total(
         "BTC": ["BTC", "9.75021866", "34,125,765.33"],  # precision 8
         "TRY": ["TRY", "27,223.73", "27,223.73"],  # precision 2
         "USDT": ["USDT", "1,500.25", "62,260.38"],  # 62,260.375 rounded half to even
-        "GLMR": ["GLMR", "250.00", "851.79"],  # valued through GLMRUSDT x USDTTRY
+        "GLMR": ["GLMR*", "250.00", "851.79"],  # valued through GLMRUSDT x USDTTRY, marked
         "ETHW": ["ETHW", "0.75000000", "—"],  # no price at all
     }
     for asset, cells in expected.items():
@@ -99,7 +99,7 @@ async def test_balance_shows_each_asset_to_its_precision_with_values_and_total(
     assert "ℹ️ No TRY price for ETHW: not in the total." in text
     assert text.splitlines()[-1] == f"Updated {local_time(bot.clock)}"
     # The most valuable holding comes first.
-    assert text.index("BTC ") < text.index("USDT ") < text.index("TRY ") < text.index("GLMR ")
+    assert text.index("BTC ") < text.index("USDT ") < text.index("TRY ") < text.index("GLMR*")
 
 
 async def test_balance_folds_dust_into_one_line(bot: BotHarness) -> None:
@@ -348,7 +348,7 @@ async def test_exchange_failure_with_earlier_data_shows_it_marked_stale(
     assert first.endswith(f". Showing data from {taken_at}.")
     assert blank == ""
     assert rest[0] == f"💼 Portfolio: {SEEDED_TOTAL} TRY"
-    assert "BTC   9.75021866  34,125,765.33" in reply.plain_text
+    assert "BTC    9.75021866  34,125,765.33" in reply.plain_text
     assert bot.exchange.calls["balances"] == 1 + attempts
 
 
