@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import re
 from datetime import date
@@ -51,7 +52,7 @@ async def export(update: Update, context: BotContext) -> None:
     quote = services.settings.quote_currency
     notes = export_notes(made, quote, view)
     labels = export_labels(quote, view)
-    text = export_csv(made.rows, daily, labels, view.tz, csv_notes(notes))
+    text = await asyncio.to_thread(export_csv, made.rows, daily, labels, view.tz, csv_notes(notes))
     document = io.BytesIO(text.encode("utf-8"))
     await message.reply_document(
         document,

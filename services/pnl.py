@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -111,6 +112,8 @@ class ProfitAndLoss:
         """Return the year's records with their values and realized P&L, oldest first.
 
         The history is read forward first, as for /pnl: a trade just told is in the file.
+        The rows are built in a worker thread: tens of thousands of fills take a second, and
+        the other chats are answered meanwhile.
         """
         state = await self._backfill.load()
         read_until = None
@@ -120,11 +123,26 @@ class ProfitAndLoss:
             except BtcTurkError as error:
                 log.info("export from the history read up to %s: %s", state.newest, error)
                 read_until = state.newest
-        basis, price_at, stored = await self._basis()
-        start, end = self.year_span(year)
-        rows = export_rows(stored.fills, stored.transfers, basis, price_at, start, end)
+        stored = await self._trades.history()
+        needs = needed_days(stored.fills, stored.transfers, self._quote)
+        price_at = await self._prices.price_at(needs, self._clock().date())
+        span = self.year_span(year)
+        return await asyncio.to_thread(self._year_export, stored, price_at, year, span, read_until)
+
+    def _year_export(
+        self,
+        stored: StoredHistory,
+        price_at: PriceAt,
+        year: int,
+        span: tuple[int, int],
+        read_until: datetime | None,
+    ) -> YearExport:
+        basis = build_cost_basis(
+            stored.fills, stored.transfers, self._quote, price_at, method=self._method
+        )
+        rows = export_rows(stored.fills, stored.transfers, basis, price_at, *span)
         crowded = crowded_moments(stored.fills, stored.transfers)
-        inside = tuple(c for c in crowded if start <= c.at_ms < end)
+        inside = tuple(c for c in crowded if span[0] <= c.at_ms < span[1])
         return YearExport(year, rows, inside, read_until)
 
     def year_span(self, year: int) -> tuple[int, int]:

@@ -412,7 +412,7 @@ TEXTS: dict[str, str] = {
     "export.gap.price": "value unknown: no {quote} price that day",
     "export.realized": "Realized P&amp;L {year}: {amount} {quote}",
     "export.realized_without": "Realized P&amp;L {year}: {amount} {quote}, without {assets} (cost unknown: those cells are empty)",
-    "export.crowded": "⚠️ Maybe incomplete: at {moments} BTCTurk held {cap} {what} in one millisecond, the most it returns; any more there are not in this file.",
+    "export.crowded": "⚠️ Maybe incomplete: BTCTurk returns at most {cap} {what} of one millisecond, and these moments reached it: {moments}. Any more there are not in this file.",
     "export.what.trades": "fills",
     "export.what.crypto": "crypto deposits and withdrawals",
     "export.what.fiat": "TRY deposits and withdrawals",
@@ -420,4 +420,5 @@ TEXTS: dict[str, str] = {
     "export.loading_start": "⏳ History still loading: the file follows once it reaches your first transaction.",
     "export.loading": "⏳ History still loading (records back to {month} so far): the file follows once it reaches your first transaction.",
     "export.and_more": "{names} and {count} more",
+    "export.more_in_file": "⚠️ More notes in the first rows of the file.",
 }

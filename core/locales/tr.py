@@ -412,7 +412,7 @@ TEXTS: dict[str, str] = {
     "export.gap.price": "değer bilinmiyor: o gün için {quote} fiyatı yok",
     "export.realized": "Gerçekleşen kâr/zarar {year}: {amount} {quote}",
     "export.realized_without": "Gerçekleşen kâr/zarar {year}: {amount} {quote}, {assets} hariç (maliyet bilinmiyor: o hücreler boş)",
-    "export.crowded": "⚠️ Eksik olabilir: {moments} anında aynı milisaniyede {cap} {what} var, BTCTurk en fazla bu kadarını veriyor; fazlası bu dosyada yok.",
+    "export.crowded": "⚠️ Eksik olabilir: BTCTurk aynı milisaniye için en fazla {cap} {what} veriyor ve şu anlarda bu sınıra ulaşıldı: {moments}. Fazlası bu dosyada yok.",
     "export.what.trades": "eşleşme",
     "export.what.crypto": "kripto yatırma ve çekme",
     "export.what.fiat": "TRY yatırma ve çekme",
@@ -420,4 +420,5 @@ TEXTS: dict[str, str] = {
     "export.loading_start": "⏳ Geçmiş hâlâ yükleniyor: dosya, ilk işleminize ulaşınca hazır olur.",
     "export.loading": "⏳ Geçmiş hâlâ yükleniyor (şimdilik {month} tarihine kadar kayıt var): dosya, ilk işleminize ulaşınca hazır olur.",
     "export.and_more": "{names} ve {count} tane daha",
+    "export.more_in_file": "⚠️ Diğer notlar dosyanın ilk satırlarında.",
 }

@@ -13,6 +13,7 @@ from core.i18n import View
 from core.texts.pnl import history_month
 
 SHOWN = 5  # assets or moments named in full before "and N more"
+CAPTION_LIMIT = 1024  # Telegram's, in characters of the caption as shown
 
 
 def export_labels(quote: str, view: View) -> CsvLabels:
@@ -49,9 +50,17 @@ def csv_notes(notes: Sequence[str]) -> list[str]:
 
 
 def export_caption(export: YearExport, quote: str, notes: Sequence[str], view: View) -> str:
-    """Return the message sent with the document."""
-    title = view.t("export.caption", year=export.year, count=len(export.rows), quote=quote)
-    return "\n".join([title, *notes])
+    """Return the message sent with the document, within Telegram's caption limit: notes
+    that do not fit are left to the file's comment rows, and the caption says so."""
+    lines = [view.t("export.caption", year=export.year, count=len(export.rows), quote=quote)]
+    rest = view.t("export.more_in_file")
+    for index, note in enumerate(notes):
+        last = index == len(notes) - 1
+        if _shown_length([*lines, note, *([] if last else [rest])]) > CAPTION_LIMIT:
+            lines.append(rest)
+            break
+        lines.append(note)
+    return "\n".join(lines)
 
 
 def export_loading(first: datetime | None, view: View) -> str:
@@ -64,6 +73,12 @@ def export_loading(first: datetime | None, view: View) -> str:
 def export_usage(view: View) -> str:
     """Return how /export is used."""
     return view.t("export.usage")
+
+
+def _shown_length(lines: Sequence[str]) -> int:
+    """Return the length Telegram counts: UTF-16 units of the text as shown."""
+    text = unescape("\n".join(lines))
+    return len(text) + sum(1 for c in text if ord(c) > 0xFFFF)  # those take two units
 
 
 def _crowded(book: str, moments: Sequence[Crowded], view: View) -> str:

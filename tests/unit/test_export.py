@@ -10,10 +10,19 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from btcturk.history import PAGE_CAP, Crowded, crowded_moments
+from btcturk.history import BOOKS, PAGE_CAP, Crowded, crowded_moments
 from btcturk.models import Fill, Side, Transfer
 from core.cost_basis import PriceAt, build_cost_basis
-from core.export import CsvLabels, ExportRow, export_csv, export_rows, realized_total
+from core.export import (
+    CsvLabels,
+    ExportRow,
+    YearExport,
+    export_csv,
+    export_rows,
+    realized_total,
+)
+from core.i18n import Lang, View
+from core.texts.export import SHOWN, export_caption, export_notes
 
 D = Decimal
 YEAR = (int(datetime(2026, 1, 1, tzinfo=UTC).timestamp() * 1000), 10**14)
@@ -140,3 +149,19 @@ def test_a_moment_with_a_full_page_is_counted_per_book() -> None:
     fiat = [Transfer(f"T{i}", "deposit", "TRY", AT, D(1), D(0), D(0), True) for i in range(3)]
     assert crowded_moments(crowded + others, fiat) == (Crowded("trades", AT, PAGE_CAP),)
     assert crowded_moments(crowded[1:] + others, fiat) == ()
+
+
+def test_the_caption_keeps_within_telegrams_limit_and_the_file_keeps_every_note() -> None:
+    view = View(Lang("en"), ZoneInfo("Europe/Istanbul"), datetime(2026, 11, 25, tzinfo=UTC))
+    crowded = tuple(
+        Crowded(book, AT + i * 60_000, PAGE_CAP) for book in BOOKS for i in range(SHOWN + 3)
+    )
+    unknown = [fill(i, (f"COIN{i:03d}", "TRY"), "sell", "1", "1") for i in range(40)]
+    made = YearExport(2026, rows_of(unknown), crowded, read_until=view.now)
+    notes = export_notes(made, "TRY", view)
+    caption = export_caption(made, "TRY", notes, view)
+    print(caption)
+    assert len(caption.encode("utf-16-le")) // 2 <= 1024
+    assert caption.splitlines()[-1] == "⚠️ More notes in the first rows of the file."
+    assert len(notes) == 5  # realized, three books, the failed read
+    assert "and 35 more" in notes[0]
