@@ -417,8 +417,8 @@ TEXTS: dict[str, str] = {
     "export.what.crypto": "kripto yatırma ve çekme",
     "export.what.fiat": "TRY yatırma ve çekme",
     "export.stale": "⚠️ BTCTurk geçmişi şu an okunamadı: dosyada {when} zamanına kadar okunanlar var.",
-    "export.loading_start": "⏳ Geçmiş hâlâ yükleniyor: dosya, ilk işleminize ulaşınca hazır olur.",
-    "export.loading": "⏳ Geçmiş hâlâ yükleniyor (şimdilik {month} tarihine kadar kayıt var): dosya, ilk işleminize ulaşınca hazır olur.",
+    "export.loading_start": "⏳ Geçmiş hâlâ yükleniyor: dosya, geçmiş ilk işleminize kadar okununca hazır olur.",
+    "export.loading": "⏳ Geçmiş hâlâ yükleniyor (şimdilik {month} tarihine kadar kayıt bulundu): dosya, geçmiş ilk işleminize kadar okununca hazır olur.",
     "export.and_more": "{names} ve {count} tane daha",
     "export.more_in_file": "⚠️ Diğer notlar dosyanın ilk satırlarında.",
 }

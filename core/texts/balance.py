@@ -163,13 +163,14 @@ def unknown_asset_message(asset: str, held: Sequence[str], view: View) -> str:
 def _table(positions: Sequence[Position], view: View) -> str:
     rows = [
         (
-            p.asset + (VIA_MARK if p.route is not None and p.value is not None else ""),
+            p.asset,
             view.lang.amount(p.total, p.precision),
             view.t("balance.no_value") if p.value is None else view.lang.money(p.value),
         )
         for p in positions
     ]
-    return pre_table(rows, "<>>")
+    marks = [VIA_MARK if p.route is not None and p.value is not None else "" for p in positions]
+    return pre_table(rows, "<>>", marks=marks)
 
 
 def _amount_list(amounts: Iterable[tuple[Decimal, Position]], view: View) -> str:

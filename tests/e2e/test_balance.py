@@ -70,8 +70,8 @@ async def test_balance_lists_the_documented_account(bot: BotHarness) -> None:
     assert reply.parse_mode == "HTML"
     lines = reply.plain_text.splitlines()
     assert lines[0].startswith("💼 Portfolio: ")
-    assert "BTC    9.75021866  34,125,765.33" in reply.plain_text
-    assert "TRY     27,223.73      27,223.73" in reply.plain_text
+    assert "BTC   9.75021866  34,125,765.33" in reply.plain_text
+    assert "TRY    27,223.73      27,223.73" in reply.plain_text
     assert "🔒 In orders: 3.31097720 BTC, 4,874.36 TRY" in reply.plain_text
     assert "ETH " not in reply.plain_text
     assert bot.exchange.calls["balances"] == 1
@@ -348,7 +348,7 @@ async def test_exchange_failure_with_earlier_data_shows_it_marked_stale(
     assert first.endswith(f". Showing data from {taken_at}.")
     assert blank == ""
     assert rest[0] == f"💼 Portfolio: {SEEDED_TOTAL} TRY"
-    assert "BTC    9.75021866  34,125,765.33" in reply.plain_text
+    assert "BTC   9.75021866  34,125,765.33" in reply.plain_text
     assert bot.exchange.calls["balances"] == 1 + attempts
 
 
