@@ -14,6 +14,7 @@ from fakes.exchange import FakeBtcTurk
 from fakes.telegram import SentMessage
 from services.backfill import Backfill
 from tests.e2e.conftest import BotHarness, FakeClock, services_of
+from tests.kit.clocks import RecordedSleep
 from tests.kit.wiring import BotWiring
 
 StartBot = Callable[[Settings], Any]
@@ -148,3 +149,19 @@ async def test_export_while_loading_names_no_pnl_and_no_month_before_the_first_r
     assert "P&L" not in partial.plain_text
     assert "2026-10" not in partial.plain_text
     assert "2026-11" in partial.plain_text
+
+
+async def test_a_forward_read_that_fails_is_said_in_the_caption(
+    bot: BotHarness, backoff: RecordedSleep
+) -> None:
+    await backfill(bot)
+    bot.clock.advance(minutes=1)
+    bot.exchange.ledger.sell("BTCTRY", "0.01", "3600000")
+    bot.exchange.inject("maintenance", times=10, endpoint="trades")
+    [sent] = await bot.ask("/export")
+    rows = table(sent)
+    assert len([r for r in records(rows) if r[1] == "sell"]) == 1  # the new one not read
+    assert "could not be read just now: the file holds what was read up to 08:00" in (
+        sent.plain_text
+    )
+    assert any(r and r[0].startswith("# ⚠️ BTCTurk's history could not be read") for r in rows)
