@@ -40,6 +40,7 @@ FIGURES: dict[str, str] = {
     "memory": "bench.memory",
     "startup": "bench.startup",
     "pnl": "bench.pnl",
+    "export": "bench.export",
 }
 
 

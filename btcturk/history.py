@@ -9,6 +9,9 @@ so in a `DataNote`, and never guesses a figure: a missing fee or tax is taken as
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -18,6 +21,7 @@ from btcturk.models import DataNote, Fill, History, Side, Transfer, TransferKind
 from btcturk.parsing import listed_rows
 
 HistoryEndpoint = Literal["trades", "crypto", "fiat"]
+BOOKS: tuple[HistoryEndpoint, ...] = ("trades", "crypto", "fiat")
 PAGE_CAP = 200  # the most rows one answer holds
 _MAX_MS = 10**14
 _ZERO = Decimal(0)
@@ -288,6 +292,28 @@ def history_of(fills: list[Fill], transfers: list[Transfer], start_ms: int, end_
             sorted(unique_transfers.values(), key=lambda t: (t.at_ms, _id_order(t.id)))
         ),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Crowded:
+    """A millisecond at which an endpoint holds a full answer of rows (`PAGE_CAP` or more).
+
+    An answer holds the newest `PAGE_CAP` rows of its window, and no window is narrower than
+    one millisecond: past that many rows at one moment, BTCTurk cannot return the rest to any
+    client. The reader stores what it got, so such a moment is one with `PAGE_CAP` rows kept.
+    """
+
+    book: HistoryEndpoint
+    at_ms: int
+    rows: int  # the rows kept at that moment; any beyond them were not returned
+
+
+def crowded_moments(fills: Iterable[Fill], transfers: Iterable[Transfer]) -> tuple[Crowded, ...]:
+    """Return the moments whose rows may not all have been returned, oldest first."""
+    counts: Counter[tuple[HistoryEndpoint, int]] = Counter(("trades", f.at_ms) for f in fills)
+    counts.update(("fiat" if t.fiat else "crypto", t.at_ms) for t in transfers)
+    found = [Crowded(book, at_ms, n) for (book, at_ms), n in counts.items() if n >= PAGE_CAP]
+    return tuple(sorted(found, key=lambda c: (c.at_ms, c.book)))
 
 
 def _id_order(identifier: str) -> tuple[int, str]:

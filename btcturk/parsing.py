@@ -258,7 +258,7 @@ def _ticker(row: dict[str, Any], notes: list[DataNote]) -> Ticker | None:
     if type(pair) is not str or not pair:
         pair = numerator + denominator
     last = _price(row.get("last"))
-    if last is None:
+    if last is None or last <= 0:  # a price of 0 is no price: never a value
         notes.append(DataNote("tickers", "skipped", "last", pair))
         return None
     daily = row.get("dailyPercent")

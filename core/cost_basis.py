@@ -41,6 +41,7 @@ class Sale:
     amount: Decimal
     proceeds: Decimal  # in the quote currency, fee and tax taken off
     cost: Decimal  # the basis the units carried
+    known: bool = True  # False: the history does not show what (some of) these units cost
 
     @property
     def pnl(self) -> Decimal:
@@ -264,7 +265,8 @@ def _dispose(
     position: AssetBasis, record_id: str, at_ms: int, amount: Decimal, proceeds: Decimal
 ) -> None:
     cost = position.remove(amount)
-    position.sales.append(Sale(record_id, position.asset, at_ms, amount, proceeds, cost))
+    known = not position.broken  # sold more than came in, or came in at an unknown cost
+    position.sales.append(Sale(record_id, position.asset, at_ms, amount, proceeds, cost, known))
 
 
 def accounts_for(position: AssetBasis, held: Decimal, precision: int) -> bool:

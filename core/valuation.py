@@ -13,7 +13,19 @@ from core.numbers import quantize
 
 BRIDGE_CURRENCY = "USDT"
 ONE = Decimal(1)
+ZERO = Decimal(0)
 DUST_LIMIT = Decimal(1)  # in the quote currency: less is folded into one line
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """A price taken through another currency: the asset in `bridge`, times `bridge` in the
+    quote currency (GLMR: GLMRUSDT x USDTTRY), because the asset has no usable price of its own.
+    """
+
+    bridge: str
+    in_bridge: Decimal  # one unit of the asset, in `bridge`
+    bridge_price: Decimal  # one unit of `bridge`, in the quote currency
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +45,18 @@ class Position:
     price: Decimal | None
     value: Decimal | None
     request_fund: Decimal | None = None
+    route: Route | None = None  # how `price` was found, when not through the asset's own pair
+
+    @property
+    def withdrawing(self) -> Decimal:
+        """Return what is locked by withdrawal requests; 0 when the exchange did not say."""
+        fund = self.request_fund
+        return fund if fund is not None and 0 < fund <= self.locked else ZERO
+
+    @property
+    def in_orders(self) -> Decimal:
+        """Return what is locked in orders: `locked` without the withdrawals waiting."""
+        return self.locked - self.withdrawing
 
     @property
     def holding(self) -> Holding:
@@ -98,25 +122,35 @@ def last_prices(tickers: Iterable[Ticker]) -> dict[tuple[str, str], Decimal]:
 
 def price_in(asset: str, quote: str, last: dict[tuple[str, str], Decimal]) -> Decimal | None:
     """Return the price of one `asset` in `quote`: direct, inverse, via USDT, or None."""
+    found = priced(asset, quote, last)
+    return None if found is None else found[0]
+
+
+def priced(
+    asset: str, quote: str, last: dict[tuple[str, str], Decimal]
+) -> tuple[Decimal, Route | None] | None:
+    """Return the price of one `asset` in `quote` and the route it took (None: its own pair)."""
     if asset == quote:
-        return ONE
-    return _price(asset, quote, last)
+        return ONE, None
+    own = _own(asset, quote, last)
+    if own is not None:
+        return own, None
+    if BRIDGE_CURRENCY in (asset, quote):
+        return None
+    in_bridge = last.get((asset, BRIDGE_CURRENCY))
+    bridge_price = _own(BRIDGE_CURRENCY, quote, last)
+    if in_bridge is None or bridge_price is None:
+        return None
+    return in_bridge * bridge_price, Route(BRIDGE_CURRENCY, in_bridge, bridge_price)
 
 
-def _price(asset: str, quote: str, last: dict[tuple[str, str], Decimal]) -> Decimal | None:
+def _own(asset: str, quote: str, last: dict[tuple[str, str], Decimal]) -> Decimal | None:
+    """Return the price from the pair of `asset` and `quote`, either way round."""
     direct = last.get((asset, quote))
     if direct is not None:
         return direct
     inverse = last.get((quote, asset))
-    if inverse is not None:
-        return ONE / inverse
-    if BRIDGE_CURRENCY in (asset, quote):
-        return None
-    via_bridge = last.get((asset, BRIDGE_CURRENCY))
-    bridge_price = _price(BRIDGE_CURRENCY, quote, last)
-    if via_bridge is None or bridge_price is None:
-        return None
-    return via_bridge * bridge_price
+    return None if inverse is None else ONE / inverse
 
 
 def value_portfolio(
@@ -132,16 +166,17 @@ def value_portfolio(
     `priced_before`: the assets that had a price in the last read with prices.
     """
     last = last_prices(tickers or ())
-    prices = {
-        row.asset: price
+    found = {
+        row.asset: taken
         for row in balances
-        if (price := price_in(row.asset, quote, last)) is not None
+        if (taken := priced(row.asset, quote, last)) is not None
     }
+    prices = {asset: price for asset, (price, _) in found.items()}
     positions = []
     for row in balances:
         if row.balance == 0:
             continue
-        price = prices.get(row.asset)
+        price, route = found.get(row.asset, (None, None))
         positions.append(
             Position(
                 asset=row.asset,
@@ -153,6 +188,7 @@ def value_portfolio(
                 price=price,
                 value=None if price is None else row.balance * price,
                 request_fund=row.request_fund,
+                route=route,
             )
         )
     positions.sort(key=lambda p: (p.value is None, -(p.value or 0), p.asset))

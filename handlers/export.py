@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import re
 from datetime import date
@@ -9,8 +10,14 @@ from datetime import date
 from telegram import Update
 
 from core.export import export_csv
-from core.texts.export import export_caption, export_labels, export_usage
-from core.texts.pnl import pnl_loading_message
+from core.texts.export import (
+    csv_notes,
+    export_caption,
+    export_labels,
+    export_loading,
+    export_notes,
+    export_usage,
+)
 from handlers.commands import chat_view
 from handlers.context import BotContext
 from handlers.replies import reply_html
@@ -34,21 +41,23 @@ async def export(update: Update, context: BotContext) -> None:
     pnl = services.pnl
     state = None if pnl is None else await pnl.load_state()
     if pnl is None or state is None or not state.complete:
-        await reply_html(update, pnl_loading_message(None if state is None else state.oldest, view))
+        await reply_html(update, export_loading(None if state is None else state.first, view))
         return
-    rows = await pnl.export(year)
+    made = await pnl.export(year)
     daily = [
         (d.day.isoformat(), d.total)
         for d in await services.store.portfolio_history(date(year, 1, 1))
         if d.day.year == year
     ]
     quote = services.settings.quote_currency
-    text = export_csv(rows, daily, export_labels(quote, view), view.tz)
+    notes = export_notes(made, quote, view)
+    labels = export_labels(quote, view)
+    text = await asyncio.to_thread(export_csv, made.rows, daily, labels, view.tz, csv_notes(notes))
     document = io.BytesIO(text.encode("utf-8"))
     await message.reply_document(
         document,
         filename=f"btcturk-{year}.csv",
-        caption=export_caption(year, len(rows), view),
+        caption=export_caption(made, quote, notes, view),
         parse_mode="HTML",
         do_quote=False,
     )

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
 from btcturk.errors import BtcTurkError
+from btcturk.history import crowded_moments
 from core.cost_basis import CostBasis, Method, PriceAt, build_cost_basis
-from core.export import ExportRow, export_rows
+from core.export import YearExport, export_rows
 from core.pnl import PnlReport, PnlRow, pnl_report
 from core.texts.status import HistoryFacts
 from core.valuation import Portfolio
@@ -106,11 +108,42 @@ class ProfitAndLoss:
             return None
         return None if outcome is None else outcome.report
 
-    async def export(self, year: int) -> list[ExportRow]:
-        """Return the year's records with their values and realized P&L, oldest first."""
-        basis, price_at, stored = await self._basis()
-        start, end = self.year_span(year)
-        return export_rows(stored.fills, stored.transfers, basis, price_at, start, end)
+    async def export(self, year: int) -> YearExport:
+        """Return the year's records with their values and realized P&L, oldest first.
+
+        The history is read forward first, as for /pnl: a trade just told is in the file.
+        The rows are built in a worker thread: tens of thousands of fills take a second, and
+        the other chats are answered meanwhile.
+        """
+        state = await self._backfill.load()
+        read_until = None
+        if state.complete:
+            try:
+                await self._backfill.step()
+            except BtcTurkError as error:
+                log.info("export from the history read up to %s: %s", state.newest, error)
+                read_until = state.newest
+        stored = await self._trades.history()
+        needs = needed_days(stored.fills, stored.transfers, self._quote)
+        price_at = await self._prices.price_at(needs, self._clock().date())
+        span = self.year_span(year)
+        return await asyncio.to_thread(self._year_export, stored, price_at, year, span, read_until)
+
+    def _year_export(
+        self,
+        stored: StoredHistory,
+        price_at: PriceAt,
+        year: int,
+        span: tuple[int, int],
+        read_until: datetime | None,
+    ) -> YearExport:
+        basis = build_cost_basis(
+            stored.fills, stored.transfers, self._quote, price_at, method=self._method
+        )
+        rows = export_rows(stored.fills, stored.transfers, basis, price_at, *span)
+        crowded = crowded_moments(stored.fills, stored.transfers)
+        inside = tuple(c for c in crowded if span[0] <= c.at_ms < span[1])
+        return YearExport(year, rows, inside, read_until)
 
     def year_span(self, year: int) -> tuple[int, int]:
         """Return the year's first ms and the next year's, in the configured time zone."""

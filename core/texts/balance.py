@@ -10,6 +10,8 @@ from core.i18n import View
 from core.texts.table import pre_table
 from core.valuation import DUST_LIMIT, Portfolio, Position, is_dust
 
+VIA_MARK = "*"  # after an asset valued through another currency (see `_route_notes`)
+
 
 def balance_reply(
     asset: str | None, portfolio: Portfolio, view: View, *, cost_line: str | None = None
@@ -39,16 +41,21 @@ def balance_message(portfolio: Portfolio, view: View) -> str:
     lines = [_title(portfolio, view)]
     if shown:
         lines.append(_table(shown, view))
+    in_orders = [(p.in_orders, p) for p in shown if p.in_orders != 0]
+    if in_orders:
+        lines.append(view.t("balance.in_orders", amounts=_amount_list(in_orders, view)))
+    withdrawing = [(p.withdrawing, p) for p in shown if p.withdrawing != 0]
+    if withdrawing:
+        lines.append(view.t("balance.withdrawing", amounts=_amount_list(withdrawing, view)))
     locked = [p for p in shown if p.locked != 0]
     if locked:
-        in_orders = _amount_list([(p.locked, p) for p in locked], view)
-        lines.append(view.t("balance.in_orders", amounts=in_orders))
         lines.append(
             view.t("balance.free", amounts=_amount_list([(p.free, p) for p in locked], view))
         )
     if dust:
         lines.append(_dust_line(dust, portfolio.quote, view))
     lines += _price_notes(portfolio, shown, view)
+    lines += _route_notes(portfolio, shown, view)
     lines.append(updated)
     return "\n".join(lines)
 
@@ -78,6 +85,25 @@ def _price_notes(portfolio: Portfolio, shown: Sequence[Position], view: View) ->
     return notes
 
 
+def _route_notes(portfolio: Portfolio, shown: Sequence[Position], view: View) -> list[str]:
+    """Say which values took their price through another currency, one line per currency."""
+    bridges: dict[str, list[str]] = {}
+    for p in shown:
+        if p.route is not None and p.value is not None:
+            bridges.setdefault(p.route.bridge, []).append(escape(p.asset))
+    quote = escape(portfolio.quote)
+    return [
+        view.t(
+            "balance.via",
+            mark=VIA_MARK,
+            bridge=escape(bridge),
+            assets=", ".join(assets),
+            quote=quote,
+        )
+        for bridge, assets in bridges.items()
+    ]
+
+
 def asset_message(
     position: Position, portfolio: Portfolio, view: View, *, cost_line: str | None = None
 ) -> str:
@@ -88,17 +114,14 @@ def asset_message(
     lines.append(view.t("asset.total", amount=lang.amount(position.total, p), asset=asset))
     if position.locked != 0:
         lines.append(view.t("asset.free", amount=lang.amount(position.free, p), asset=asset))
-        lines.append(view.t("asset.in_orders", amount=lang.amount(position.locked, p), asset=asset))
+    if position.in_orders != 0:
+        in_orders = lang.amount(position.in_orders, p)
+        lines.append(view.t("asset.in_orders", amount=in_orders, asset=asset))
+    if position.withdrawing != 0:
+        waiting = lang.amount(position.withdrawing, p)
+        lines.append(view.t("asset.withdrawing", amount=waiting, asset=asset))
     if position.value is not None and position.price is not None:
-        lines.append(
-            view.t(
-                "asset.value",
-                value=lang.money(position.value),
-                quote=quote,
-                asset=asset,
-                price=lang.price(position.price),
-            )
-        )
+        lines.append(_value_line(position, position.value, position.price, quote, view))
     elif not portfolio.prices_available:
         lines.append(view.t("asset.no_prices"))
     else:
@@ -107,6 +130,24 @@ def asset_message(
         lines.append(cost_line)
     lines.append(view.t("balance.updated", when=view.when(portfolio.as_of)))
     return "\n".join(lines)
+
+
+def _value_line(position: Position, worth: Decimal, unit: Decimal, quote: str, view: View) -> str:
+    """Return the value and the price it comes from, with the route when not its own pair."""
+    lang, asset, route = view.lang, escape(position.asset), position.route
+    value, price = lang.money(worth), lang.price(unit)
+    if route is None:
+        return view.t("asset.value", value=value, quote=quote, asset=asset, price=price)
+    return view.t(
+        "asset.value_via",
+        value=value,
+        quote=quote,
+        asset=asset,
+        price=price,
+        bridge=escape(route.bridge),
+        in_bridge=lang.price(route.in_bridge),
+        bridge_price=lang.price(route.bridge_price),
+    )
 
 
 def not_held_message(asset: str, held: Sequence[str], view: View) -> str:
@@ -128,7 +169,8 @@ def _table(positions: Sequence[Position], view: View) -> str:
         )
         for p in positions
     ]
-    return pre_table(rows, "<>>")
+    marks = [VIA_MARK if p.route is not None and p.value is not None else "" for p in positions]
+    return pre_table(rows, "<>>", marks=marks)
 
 
 def _amount_list(amounts: Iterable[tuple[Decimal, Position]], view: View) -> str:

@@ -147,8 +147,11 @@ def _transfer(transfer: Transfer, explanation: Explanation, view: View) -> str:
         key = "explain.deposit" if is_deposit(transfer) else "explain.withdrawal"
         return view.t(key, amount=amount, asset=asset)
     costs = costs_text(transfer.fee, transfer.tax, transfer.asset, p, view)
-    key = "explain.deposit_costs" if is_deposit(transfer) else "explain.withdrawal_costs"
-    return view.t(key, amount=amount, asset=asset, costs=costs)
+    if is_deposit(transfer):
+        return view.t("explain.deposit_costs", amount=amount, asset=asset, costs=costs)
+    # What left the balance, as the request said it when it was set aside.
+    total = view.lang.amount(transfer.amount + transfer.fee + transfer.tax, p)
+    return view.t("explain.withdrawal_costs", amount=amount, asset=asset, costs=costs, total=total)
 
 
 def _pending(asset: str, amount: Decimal, explanation: Explanation, view: View) -> str:

@@ -52,7 +52,7 @@ def local_time(clock: FakeClock) -> str:
 
 def table_row(text: str, asset: str) -> str | None:
     """Return the table line of `asset` in a /balance reply, or None."""
-    match = re.search(rf"^{re.escape(asset)} +\S+ +\S+$", text, flags=re.MULTILINE)
+    match = re.search(rf"^{re.escape(asset)}\*? +\S+ +\S+$", text, flags=re.MULTILINE)
     return match.group(0) if match else None
 
 
@@ -88,7 +88,7 @@ async def test_balance_shows_each_asset_to_its_precision_with_values_and_total(
         "BTC": ["BTC", "9.75021866", "34,125,765.33"],  # precision 8
         "TRY": ["TRY", "27,223.73", "27,223.73"],  # precision 2
         "USDT": ["USDT", "1,500.25", "62,260.38"],  # 62,260.375 rounded half to even
-        "GLMR": ["GLMR", "250.00", "851.79"],  # valued through GLMRUSDT x USDTTRY
+        "GLMR": ["GLMR*", "250.00", "851.79"],  # valued through GLMRUSDT x USDTTRY, marked
         "ETHW": ["ETHW", "0.75000000", "—"],  # no price at all
     }
     for asset, cells in expected.items():
@@ -99,7 +99,7 @@ async def test_balance_shows_each_asset_to_its_precision_with_values_and_total(
     assert "ℹ️ No TRY price for ETHW: not in the total." in text
     assert text.splitlines()[-1] == f"Updated {local_time(bot.clock)}"
     # The most valuable holding comes first.
-    assert text.index("BTC ") < text.index("USDT ") < text.index("TRY ") < text.index("GLMR ")
+    assert text.index("BTC ") < text.index("USDT ") < text.index("TRY ") < text.index("GLMR*")
 
 
 async def test_balance_folds_dust_into_one_line(bot: BotHarness) -> None:

@@ -89,7 +89,7 @@ async def test_a_pending_withdrawal_is_told_as_requested(bot: BotHarness) -> Non
     [alert] = sent_to(bot, ALLOWED_CHAT, "⏳")
     assert alert.plain_text.splitlines()[:2] == [
         "⏳ Withdrawal requested",
-        "⏳ Withdrawal of 101.00 USDT requested (pending)",
+        "⏳ Withdrawal requested: 101.00 USDT set aside, fee included",
     ]
     assert alerts(bot) == []  # the total did not change: no "balance changed"
 
@@ -218,4 +218,4 @@ async def test_a_withdrawal_request_made_while_a_change_is_held_is_told_with_it(
 
     [alert] = alerts(bot)
     assert "📥 Deposit 0.25000000 BTC" in alert
-    assert "⏳ Withdrawal of 101.00 USDT requested (pending)" in alert
+    assert "⏳ Withdrawal requested: 101.00 USDT set aside, fee included" in alert

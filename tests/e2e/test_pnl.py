@@ -148,6 +148,8 @@ async def test_export_sends_the_year_as_a_csv_a_spreadsheet_opens(bot: BotHarnes
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
     print("\n".join(",".join(r) for r in rows))
+    assert rows[0] == ["# Realized P&L 2026: +19,631.84 TRY"]  # a comment row first
+    rows = rows[1:]
     assert rows[0][:4] == ["time", "type", "asset", "pair"]
     kinds = [(r[1], r[2]) for r in rows[1:] if r]
     assert kinds == [

@@ -152,7 +152,7 @@ async def test_rows_without_optional_fields_give_the_same_figures_and_no_alert(
     after = [line.split() for line in without_time(older.plain_text)]
     assert len(after) == len(before)
     for old, new in zip(before, after, strict=True):
-        if old[0] in eight_digits:
+        if old[0].rstrip("*") in eight_digits:  # GLMR* is valued through USDT
             assert Decimal(new[1].replace(",", "")) == Decimal(old[1].replace(",", ""))
             assert len(new[1].split(".")[1]) == 8
             assert new[2:] == old[2:]

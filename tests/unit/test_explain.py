@@ -351,7 +351,7 @@ def test_a_pending_withdrawal_shows_through_request_fund_not_as_an_order() -> No
     assert [(p.asset, p.amount) for p in result.pending] == [("USDT", D(100))]
     assert result.order_moves == ()
     text = explained_change_alert(changes, result, portfolio(("USDT", "1500", 2)), EN)
-    assert "⏳ Withdrawal of 100.00 USDT requested (pending)" in text.splitlines()
+    assert "⏳ Withdrawal requested: 100.00 USDT set aside, fee included" in text.splitlines()
 
 
 def test_a_request_told_before_is_not_told_again() -> None:
@@ -405,7 +405,7 @@ def test_the_explained_alert_in_english() -> None:
         "🟢 Bought 0.50000000 BTC at avg 3,512,000.00 TRY (3 fills)",
         "    fee 1,404.80 + tax 252.86 TRY · 1,757,657.66 TRY spent",
         "📥 Deposit 1,000.00 USDT",
-        "⏳ Withdrawal of 100.00 USDT requested (pending)",
+        "⏳ Withdrawal requested: 100.00 USDT set aside, fee included",
         "Now: 10.25021866 BTC, 242,342.34 TRY, 2,500.25 USDT",
         "Portfolio: 36,221,868.04 TRY",
         "14:32 (Istanbul)",
@@ -420,7 +420,7 @@ def test_the_explained_alert_in_turkish() -> None:
         "🟢 0,50000000 BTC alındı, ort. fiyat 3.512.000,00 TRY (3 eşleşme)",
         "    komisyon 1.404,80 + vergi 252,86 TRY · 1.757.657,66 TRY ödendi",
         "📥 Yatırma: 1.000,00 USDT",
-        "⏳ 100,00 USDT çekme talebi verildi (bekliyor)",
+        "⏳ Çekme talebi: 100,00 USDT ayrıldı, komisyon dahil",
         "Şimdi: 10,25021866 BTC, 242.342,34 TRY, 2.500,25 USDT",
         "Portföy: 36.221.868,04 TRY",
         "14:32 (İstanbul)",
@@ -446,13 +446,13 @@ def test_sell_withdrawal_and_remainder_lines_in_both_languages() -> None:
     assert english[1:5] == [
         "🔴 Sold 0.25000000 BTC at avg 3,600,000.00 TRY (1 fill)",
         "    fee 900.00 + tax 162.00 TRY · 898,938.00 TRY received",
-        "📤 Withdrawal 100.00 USDT · fee 1.00 USDT",
+        "📤 Withdrawal 100.00 USDT · fee 1.00 USDT · 101.00 USDT in all",
         "❔ -0.01000000 BTC (≈ -35,000.00 TRY) not in the history yet",
     ]
     assert turkish[1:5] == [
         "🔴 0,25000000 BTC satıldı, ort. fiyat 3.600.000,00 TRY (1 eşleşme)",
         "    komisyon 900,00 + vergi 162,00 TRY · 898.938,00 TRY hesaba geçti",
-        "📤 Çekme: 100,00 USDT · komisyon 1,00 USDT",
+        "📤 Çekme: 100,00 USDT · komisyon 1,00 USDT · toplam 101,00 USDT",
         "❔ -0,01000000 BTC (≈ -35.000,00 TRY) henüz işlem geçmişinde yok",
     ]
 

@@ -446,7 +446,7 @@ def ticker_notes(rows: list[dict[str, Any]]) -> tuple[list[Ticker], set[tuple[st
     return tickers, {(n.kind, n.field, n.subject) for n in notes}
 
 
-@pytest.mark.parametrize("last", ["missing", None, "n/a", True, [1]])
+@pytest.mark.parametrize("last", ["missing", None, "n/a", True, [1], 0, "0", "0.00", "-1"])
 def test_a_ticker_row_without_a_usable_price_is_skipped_alone(last: Any) -> None:
     data = parse_envelope(200, TICKERS_BODY, JSON)
     if last == "missing":

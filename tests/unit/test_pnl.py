@@ -105,7 +105,8 @@ def test_the_csv_lists_each_sale_with_its_basis() -> None:
     labels = CsvLabels(
         ("time", "type"),
         ("day", "total"),
-        {"buy": "B", "sell": "S", "deposit": "D", "withdrawal": "W"},
+        {"buy": "B", "sell": "S", "spend": "P", "deposit": "D", "withdrawal": "W"},
+        {"acquisition": "?", "price": "?"},
     )
     text = export_csv(rows, [("2026-11-24", D("12.346"))], labels, ZoneInfo("UTC"))
     lines = text.removeprefix("\ufeff").splitlines()
@@ -124,5 +125,6 @@ def test_the_csv_lists_each_sale_with_its_basis() -> None:
         "100.00",
         "50.00",
         "BTC2",
+        "",  # nothing unknown
     ]
     assert lines[-1] == "2026-11-24,12.35"

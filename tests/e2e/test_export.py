@@ -1,0 +1,167 @@
+"""/export end to end on the fakes: a file that is right, or says where it is not."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+import pytest
+
+from config import Settings
+from fakes.exchange import FakeBtcTurk
+from fakes.telegram import SentMessage
+from services.backfill import Backfill
+from tests.e2e.conftest import BotHarness, FakeClock, services_of
+from tests.kit.clocks import RecordedSleep
+from tests.kit.wiring import BotWiring
+
+StartBot = Callable[[Settings], Any]
+
+
+@pytest.fixture
+async def exchange(clock: FakeClock) -> AsyncIterator[FakeBtcTurk]:
+    async with FakeBtcTurk(clock=lambda: clock().timestamp(), balances=[]) as server:
+        yield server
+
+
+@pytest.fixture(autouse=True)
+def on_the_test_clock(wiring: BotWiring, clock: FakeClock) -> None:
+    wiring.exchange_time = lambda: clock().timestamp()
+    wiring.jobs = False  # the backfill is stepped by the test
+
+
+@pytest.fixture
+async def bot(
+    make_settings: Callable[..., Settings],
+    start_bot: StartBot,
+    exchange: FakeBtcTurk,
+    clock: FakeClock,
+) -> AsyncIterator[BotHarness]:
+    """Twenty days ago: 1,000,000 TRY in and 0.1 BTC bought; five days later 0.04 BTC sold."""
+    now = clock.now
+    clock.advance(days=-20)
+    exchange.ledger.deposit("TRY", "1000000")
+    exchange.ledger.buy("BTCTRY", "0.1", "3000000")
+    clock.advance(days=5)
+    exchange.ledger.sell("BTCTRY", "0.04", "3500000")
+    clock.now = now
+    exchange.set_price("BTCTRY", "3600000")
+    async with start_bot(make_settings()) as harness:
+        yield harness
+
+
+async def backfill(bot: BotHarness) -> Backfill:
+    steps = services_of(bot).backfill
+    assert steps is not None
+    while await steps.step():
+        pass
+    return steps
+
+
+def table(sent: SentMessage) -> list[list[str]]:
+    assert sent.method == "sendDocument" and sent.document is not None
+    text = sent.document.decode("utf-8").removeprefix("\ufeff")
+    rows = list(csv.reader(io.StringIO(text)))
+    print("\n".join(",".join(r) for r in rows))
+    print(sent.plain_text)
+    return rows
+
+
+def records(rows: list[list[str]]) -> list[list[str]]:
+    """Return the record rows: after the header, up to the first blank row."""
+    start = next(i for i, r in enumerate(rows) if r[:1] == ["time"]) + 1
+    end = next((i for i, r in enumerate(rows[start:], start) if not r), len(rows))
+    return rows[start:end]
+
+
+async def test_a_sale_without_a_known_acquisition_has_no_basis_and_the_caption_says_so(
+    bot: BotHarness,
+) -> None:
+    bot.clock.advance(minutes=1)
+    bot.exchange.set_balance("XRP", "100")  # arrived with no history row
+    bot.exchange.ledger.sell("XRPTRY", "50", "20")
+    await backfill(bot)
+    [sent] = await bot.ask("/export")
+    rows = table(sent)
+    [xrp] = [r for r in records(rows) if r[2] == "XRP"]
+    assert xrp[1] == "sell" and xrp[7] == "1000.00"
+    assert xrp[11:13] == ["", ""]  # no basis, no P&L: never 0.00 and the whole proceeds
+    assert xrp[14].startswith("no known acquisition")
+    [btc] = [r for r in records(rows) if r[1] == "sell" and r[2] == "BTC"]
+    assert btc[12] == "19631.84"
+    assert "Realized P&L 2026: +19,631.84 TRY, without XRP" in sent.plain_text
+    assert any(r and r[0].startswith("# ") and "XRP" in r[0] for r in rows)
+
+
+async def test_a_usdt_quoted_buy_books_the_usdt_pnl_on_a_usdt_row(bot: BotHarness) -> None:
+    bot.clock.advance(minutes=1)
+    bot.exchange.ledger.buy("USDTTRY", "1000", "34")
+    bot.exchange.ledger.buy("GLMRUSDT", "100", "0.1")  # 10.01416 USDT with fee and tax
+    bot.exchange.candles.set_close("USDTTRY", bot.clock.now.date(), "35")
+    await backfill(bot)
+    [sent] = await bot.ask("/export")
+    rows = records(table(sent))
+    [glmr] = [r for r in rows if r[2] == "GLMR"]
+    assert glmr[1] == "buy" and glmr[11:13] == ["", ""]  # nothing of GLMR realized
+    [usdt] = [r for r in rows if r[1] == "spent" and r[2] == "USDT"]
+    assert usdt[3] == "GLMRUSDT" and usdt[13] == glmr[13]  # the same fill
+    assert usdt[4] == "10.01416"  # what was spent, fee and tax included
+    assert usdt[7] == "350.50"  # at 35 TRY
+    assert usdt[11] == "340.96"  # bought at 34.048144 TRY each, fee and tax included
+    assert usdt[12] == "9.53"
+
+
+async def test_fills_the_exchange_could_not_return_are_named(bot: BotHarness) -> None:
+    bot.clock.advance(minutes=1)
+    bot.exchange.ledger.deposit("TRY", "1000000")
+    bot.exchange.ledger.buy("BTCTRY", "0.25", "3600000", fills=250)  # 250 fills, one moment
+    await backfill(bot)
+    [sent] = await bot.ask("/export")
+    rows = table(sent)
+    assert len([r for r in records(rows) if r[1] == "buy"]) == 201  # what BTCTurk returned
+    assert "BTCTurk returns at most 200 fills of one millisecond" in sent.plain_text
+    assert any(r and r[0].startswith("# ⚠️ Maybe incomplete") for r in rows)
+
+
+async def test_a_trade_just_made_is_in_the_export(bot: BotHarness) -> None:
+    await backfill(bot)
+    bot.clock.advance(minutes=1)
+    bot.exchange.ledger.sell("BTCTRY", "0.01", "3600000")  # the alert would tell it now
+    [sent] = await bot.ask("/export")
+    sells = [r for r in records(table(sent)) if r[1] == "sell"]
+    assert len(sells) == 2
+    assert "3 records" not in sent.plain_text and "4 records" in sent.plain_text
+
+
+async def test_export_while_loading_names_no_pnl_and_no_month_before_the_first_record(
+    bot: BotHarness,
+) -> None:
+    [early] = await bot.ask("/export")
+    assert early.plain_text.startswith("⏳ History still loading")
+    assert "P&L" not in early.plain_text
+    steps = services_of(bot).backfill
+    assert steps is not None
+    assert await steps.step()  # back to 2026-10-26; the first record is of 2026-11-05
+    [partial] = await bot.ask("/export")
+    print(partial.plain_text)
+    assert "P&L" not in partial.plain_text
+    assert "2026-10" not in partial.plain_text
+    assert "2026-11" in partial.plain_text
+
+
+async def test_a_forward_read_that_fails_is_said_in_the_caption(
+    bot: BotHarness, backoff: RecordedSleep
+) -> None:
+    await backfill(bot)
+    bot.clock.advance(minutes=1)
+    bot.exchange.ledger.sell("BTCTRY", "0.01", "3600000")
+    bot.exchange.inject("maintenance", times=10, endpoint="trades")
+    [sent] = await bot.ask("/export")
+    rows = table(sent)
+    assert len([r for r in records(rows) if r[1] == "sell"]) == 1  # the new one not read
+    assert "could not be read just now: the file holds what was read up to 08:00" in (
+        sent.plain_text
+    )
+    assert any(r and r[0].startswith("# ⚠️ BTCTurk's history could not be read") for r in rows)
