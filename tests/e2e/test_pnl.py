@@ -12,6 +12,7 @@ from config import Settings
 from fakes.exchange import FakeBtcTurk
 from services.backfill import Backfill
 from tests.e2e.conftest import BotHarness, FakeClock, services_of
+from tests.kit.clocks import ManualMonotonic
 from tests.kit.wiring import BotWiring
 
 D = Decimal
@@ -87,16 +88,17 @@ async def test_pnl_waits_for_the_history_then_shows_every_figure(bot: BotHarness
     # BTC: 0.1 for 300,424.80 (fee 360 + tax 64.80), 0.04 sold for 139,801.76: avg 3,004,248,
     # realized +19,631.84; 0.06 left cost 180,254.88, worth 216,000: +35,745.12 (+19.83%).
     # Sorted by absolute P&L: BTC's +35,745.12 unrealized and +19,631.84 realized come first.
-    assert lines[1].split() == [
-        *("BTC", "avg", "3,004,248.00", "now", "3,600,000.00", "+35,745.12", "(+19.83%)")
+    assert lines[1:5] == [
+        "BTC   +35,745.12 (+19.83%)",
+        " avg 3,004,248.00 → 3,600,000.00",
+        "ETH°  +40,000.00 (+20.00%)",  # ° its deposit is costed at its day's close
+        " avg 100,000.00 → 120,000.00",
     ]
-    assert lines[2].split() == [
-        *("ETH*", "avg", "100,000.00", "now", "120,000.00", "+40,000.00", "(+20.00%)")
-    ]
-    assert "BTC  +19,631.84  all +19,631.84  fees 623.04" in text
+    assert "BTC  +19,631.84\n all +19,631.84 · fees 623.04" in text
     assert "Unrealized: +75,745.12 TRY (+19.92%)" in text  # of a cost of 380,254.88
     assert "Realized 2026: +19,631.84 TRY · fees + taxes 2026: 623.04 TRY" in text
-    assert "* cost basis estimated from deposits" in text
+    assert "without" not in text  # nothing left out
+    assert "° cost includes deposits at their day's closing price" in text
 
     [status] = await bot.ask("/status")
     assert "History: complete, back to 2026-11" in status.plain_text
@@ -111,7 +113,11 @@ async def test_an_asset_the_history_does_not_explain_shows_no_figure(bot: BotHar
     btc = next(line for line in text.splitlines() if line.startswith("BTC"))
     assert btc.split() == ["BTC", "incomplete", "history"]  # no figure at all
     assert "Incomplete history: BTCTurk's history does not account" in text
-    assert "Unrealized: +40,000.00 TRY (+20.00%)" in text  # ETH alone
+    # ETH alone, and the totals say so; BTC's fees go with BTC's realized P&L.
+    assert "Unrealized: +40,000.00 TRY (+20.00%)\n  without BTC: incomplete history" in text
+    assert (
+        "Realized 2026: +0.00 TRY · fees + taxes 2026: 0.00 TRY\n  without BTC: incomplete history"
+    ) in text
 
 
 async def test_turkish_reply(bot: BotHarness) -> None:
@@ -180,7 +186,7 @@ async def test_balance_of_one_asset_shows_its_average_cost_once_the_history_is_r
     [eth] = await bot.ask("/balance eth")
     print(btc.plain_text, eth.plain_text, sep="\n")
     assert "Average cost 3,004,248.00 TRY · unrealized +35,745.12 TRY (+19.83%)" in btc.plain_text
-    assert "Average cost 100,000.00 TRY (estimated from deposits)" in eth.plain_text
+    assert "Average cost 100,000.00 TRY (deposits at the day's close)" in eth.plain_text
 
 
 async def test_the_summary_adds_the_unrealized_pnl_and_its_change_since_the_last_one(
@@ -219,11 +225,36 @@ async def test_a_usdt_quoted_buy_is_valued_at_the_days_usdttry_close(bot: BotHar
     [reply] = await bot.ask("/pnl")
     print(reply.plain_text)
     lines = reply.plain_text.splitlines()
-    btc = next(line for line in lines if line.startswith("BTC "))
-    usdt = next(line for line in lines if line.startswith("USDT "))
+    btc = lines[lines.index(next(line for line in lines if line.startswith("BTC "))) + 1]
+    usdt = lines[lines.index(next(line for line in lines if line.startswith("USDT "))) + 1]
     # BTC: 180,254.88 + 100.1416 x 34 = 183,659.6944 for 0.061: avg 3,010,814.66.
-    assert btc.split()[:3] == ["BTC", "avg", "3,010,814.66"]
+    assert btc.split()[:2] == ["avg", "3,010,814.66"]
     # USDT: 899.8584 left of 1,000 bought for 34,048.144: avg 34.048144, worth 34 each.
-    assert usdt.split()[:3] == ["USDT", "avg", "34.05"]
+    assert usdt.split()[:2] == ["avg", "34.05"]
     # Spending 100.1416 USDT that cost 3,409.64 for 3,404.81 of BTC realized -4.82.
     assert any(line.split()[:2] == ["USDT", "-4.82"] for line in lines)
+
+
+async def test_a_price_missing_is_said_unknown_and_named_never_a_zero_or_a_blank(
+    cache_clock: ManualMonotonic, bot: BotHarness
+) -> None:
+    await backfill(bot)
+    for pair in ("ETHTRY", "ETHUSDT"):  # a held asset's pairs left out of the ticker list
+        bot.exchange.unlist_pair(pair)
+    [eth] = await bot.ask("/balance eth")
+    print(eth.plain_text)
+    assert (
+        "Average cost 100,000.00 TRY (deposits at the day's close) · unrealized unknown (no price)"
+    ) in eth.plain_text
+    [reply] = await bot.ask("/pnl")
+    text = reply.plain_text
+    print(text)
+    assert "ETH°  unknown (no price)\n avg 100,000.00 → ?" in text
+    assert "Unrealized: +35,745.12 TRY (+19.83%)\n  without ETH: no price" in text
+
+    cache_clock.now += 60  # the next read is a fresh one, and the ticker fails altogether
+    bot.exchange.inject("500", times=3, endpoint="ticker")
+    [down] = await bot.ask("/pnl")
+    print(down.plain_text)
+    assert "Unrealized: unknown (BTC, ETH: no price)" in down.plain_text
+    assert "+0.00" not in down.plain_text.split("Unrealized")[1].splitlines()[0]
