@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import Update
 
 from btcturk.errors import BtcTurkError
+from core.day_prices import SUPPORTED_QUOTES
 from core.i18n import View
 from core.texts.errors import exchange_error_message, stale_notice
 from core.texts.pnl import (
@@ -17,7 +18,6 @@ from handlers.commands import chat_view, with_typing
 from handlers.context import BotContext
 from handlers.replies import reply_html
 from services.context import Services
-from services.daily_prices import SUPPORTED_QUOTES
 
 
 async def pnl(update: Update, context: BotContext) -> None:

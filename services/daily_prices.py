@@ -1,13 +1,8 @@
 """Daily prices in the quote currency, for the history's trades and transfers in other currencies.
 
-From BTCTurk's public daily candles (btcturk.graph), kept in SQLite once a day is over. A day
-not over yet (UTC) is never priced from its candle, whose close moves until midnight: what
-needs it says "today" and is priced the next day, once, for good.
-
-An asset's price on a day, as valuation routes it: its pair with the quote (`BTCTRY`, or the
-inverse `USDTTRY` for TRY in USDT), else through the other bridge currency (`GLMRUSDT` x
-`USDTTRY` in TRY, `SHIBTRY` / `USDTTRY` in USDT). P&L is kept in TRY and in USDT
-(`SUPPORTED_QUOTES`); in any other quote currency nothing is asked and every value is unknown.
+From BTCTurk's public daily candles (btcturk.graph), kept in SQLite once a day is over, and
+priced as `core.day_prices` routes them; in a quote currency P&L is not kept in, nothing is
+asked.
 
 The chart server is read in bursts, in the background of the request that needs them:
 - each request waits at most `timeout_s`; a burst spends at most `budget_s` in all (the last
@@ -31,8 +26,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Awaitable, Callable, Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
@@ -40,133 +34,15 @@ import aiohttp
 
 from btcturk.errors import BtcTurkError, RateLimited
 from btcturk.graph import GraphPacer, daily_closes
-from btcturk.models import Fill, Transfer
-from core.cost_basis import Unknown
+from core.day_prices import SUPPORTED_QUOTES, CloseTable, DayPrices, routes
 from store.database import StoreError
 from store.trades import TradeStore
 
 log = logging.getLogger(__name__)
-SUPPORTED_QUOTES = ("TRY", "USDT")  # the quote currencies P&L is kept in
-BRIDGES = {"TRY": "USDT", "USDT": "TRY"}  # an asset without a pair in the quote goes through
-DENOMINATORS = ("TRY", "USDT")  # BTCTurk's pairs: TRY is the denominator of USDTTRY
 CHUNK_DAYS = 365  # days asked in one request
 LOOKBACK_DAYS = 3  # a day without a candle takes the close of up to 3 days before
 BACKOFF_FIRST_S = 30.0
 BACKOFF_MAX_S = 3600.0
-ABSENT_RECHECK_S = 3600.0
-ONE = Decimal(1)
-
-Leg = tuple[str, bool]  # a pair, and whether its close is inverted (1 / close)
-
-
-def day_of(at_ms: int) -> date:
-    """Return the UTC day of an exchange timestamp."""
-    return datetime.fromtimestamp(at_ms // 1000, UTC).date()
-
-
-def needs_price(transfer: Transfer, quote: str) -> bool:
-    """Tell whether a transfer's value in `quote` counts: a deposit's cost, or its fees."""
-    return transfer.asset != quote and (
-        transfer.kind == "deposit" or bool(transfer.fee) or bool(transfer.tax)
-    )
-
-
-def needed_days(
-    fills: Iterable[Fill], transfers: Iterable[Transfer], quote: str
-) -> dict[str, set[date]]:
-    """Return, per asset, the days on which the history needs its price in `quote`."""
-    needs: dict[str, set[date]] = {}
-    for fill in fills:
-        if fill.denominator != quote:
-            needs.setdefault(fill.denominator, set()).add(day_of(fill.at_ms))
-    for transfer in transfers:
-        if needs_price(transfer, quote):
-            needs.setdefault(transfer.asset, set()).add(day_of(transfer.at_ms))
-    return needs
-
-
-def leg(asset: str, currency: str) -> Leg:
-    """Return the pair BTCTurk quotes `asset` and `currency` in, and whether it is inverted."""
-    rank = {c: i for i, c in enumerate(DENOMINATORS)}
-    if currency in rank and rank[currency] < rank.get(asset, len(rank)):
-        return asset + currency, False
-    if asset in rank:
-        return currency + asset, True
-    return asset + currency, False
-
-
-def routes(asset: str, quote: str) -> list[tuple[Leg, ...]]:
-    """Return the ways to price `asset` in `quote`, the first one tried first."""
-    found: list[tuple[Leg, ...]] = [(leg(asset, quote),)]
-    bridge = BRIDGES.get(quote)
-    if bridge is not None and asset != bridge:
-        found.append((leg(asset, bridge), leg(bridge, quote)))
-    return found
-
-
-@dataclass
-class _Table:
-    """The closes known (finished days only) and the days answered without a candle."""
-
-    closes: dict[str, dict[date, Decimal]]
-    absent: dict[str, dict[date, float]]  # pair -> day -> when answered, monotonic
-
-
-@dataclass(frozen=True, slots=True)
-class DayPrices:
-    """What is known of the needed prices now: `price_at` and, where it is None, `missing`."""
-
-    quote: str
-    today: date
-    table: _Table
-    supported: bool
-    now: float
-
-    def price_at(self, asset: str, at_ms: int) -> Decimal | None:
-        """Return the asset's price in the quote on the UTC day of `at_ms`, None if unknown."""
-        price, _, _ = self._resolve(asset, day_of(at_ms))
-        return price
-
-    def missing(self, asset: str, at_ms: int) -> Unknown:
-        """Return why `price_at` has no price for the asset at `at_ms`."""
-        _, _, why = self._resolve(asset, day_of(at_ms))
-        return why or "past_price"
-
-    def to_read(self, asset: str, at_ms: int) -> set[str]:
-        """Return the pairs to read before the asset's price at `at_ms` can be told."""
-        _, pairs, _ = self._resolve(asset, day_of(at_ms))
-        return pairs
-
-    def _resolve(self, asset: str, day: date) -> tuple[Decimal | None, set[str], Unknown | None]:
-        """Return the price, the pairs still to read for it, and why it is not known."""
-        if asset == self.quote:
-            return ONE, set(), None
-        if not self.supported:
-            return None, set(), "past_price"
-        if day >= self.today:
-            return None, set(), "today"
-        for route in routes(asset, self.quote):
-            price: Decimal | None = ONE
-            unread: set[str] = set()
-            absent = False
-            for pair, inverted in route:
-                close = self.table.closes.get(pair, {}).get(day)
-                if close is not None:
-                    price = None if price is None else price * (ONE / close if inverted else close)
-                elif self._answered(pair, day):
-                    absent = True
-                else:
-                    unread.add(pair)
-            if absent:
-                continue  # this way has no price that day: the next one may
-            if unread:
-                return None, unread, "loading"
-            return price, set(), None
-        return None, set(), "past_price"
-
-    def _answered(self, pair: str, day: date) -> bool:
-        when = self.table.absent.get(pair, {}).get(day)
-        return when is not None and self.now - when < ABSENT_RECHECK_S
 
 
 class DailyPrices:
@@ -193,7 +69,7 @@ class DailyPrices:
         self.budget_s = budget_s
         self._monotonic = monotonic
         self._pacer = pacer or GraphPacer(monotonic=monotonic, sleep=sleep)
-        self._table = _Table({}, {})
+        self._table = CloseTable({}, {})
         self._needs: dict[str, set[date]] = {}
         self._today = date.min
         self._burst: asyncio.Task[None] | None = None

@@ -25,12 +25,13 @@ from core.cost_basis import (
     build_cost_basis,
     transfer_key,
 )
+from core.day_prices import SUPPORTED_QUOTES, day_of, needed_days, needs_price
 from core.export import ExportRow, export_rows
 from core.pnl import PnlReport, PnlRow, pnl_report
 from core.texts.status import HistoryFacts
 from core.valuation import Portfolio
 from services.backfill import Backfill, BackfillState
-from services.daily_prices import SUPPORTED_QUOTES, DailyPrices, day_of, needed_days, needs_price
+from services.daily_prices import DailyPrices
 from store.database import StoreError
 from store.models import MoneyFlow
 from store.trades import StoredHistory, TradeStore, TransferKey

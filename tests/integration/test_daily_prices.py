@@ -13,8 +13,9 @@ import pytest
 from btcturk.errors import BadResponse
 from btcturk.graph import daily_closes, parse_closes
 from btcturk.models import Fill, Transfer
+from core.day_prices import needed_days
 from fakes.graph import FakeGraph
-from services.daily_prices import BACKOFF_FIRST_S, DailyPrices, needed_days
+from services.daily_prices import BACKOFF_FIRST_S, DailyPrices
 from services.history import to_ms
 from store.database import Database
 from store.trades import TradeStore
