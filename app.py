@@ -152,6 +152,8 @@ def build_application(
     async def post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
         services = application.bot_data.services
         if services is not None:
+            if services.pnl is not None:
+                await services.pnl.close()
             await services.session.close()
             await services.store.db.close()
 

@@ -4,11 +4,18 @@ Timestamps here are in seconds (every other endpoint counts milliseconds). Answe
 published as a list of objects (`time` in seconds, `close` a number or a string), sometimes
 inside a `data` envelope, and in the chart library's column form (`{"t": [...], "c": [...]}`).
 Each is read; a row without a usable day or close is skipped, never guessed.
+
+Every request has the timeout its caller gives (the chart server is a second-rank source: no
+hard-coded wait), and `GraphPacer` keeps the requests of the whole process within the chart
+server's quotas, 120 a minute and 600 in ten minutes per host.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import asyncio
+import collections
+import time
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
@@ -18,9 +25,59 @@ import aiohttp
 from btcturk.amounts import AmountError, parse_decimal
 from btcturk.errors import BadResponse, Unavailable
 from btcturk.parsing import decode_answer
+from btcturk.rate import Quota
 
 OHLCS_PATH = "/v1/ohlcs"
-DEFAULT_TIMEOUT = aiohttp.ClientTimeout(total=15, connect=5)
+GRAPH_QUOTAS = (Quota(120, 60.0), Quota(600, 600.0))  # per host, the chart server's limits
+CONNECT_TIMEOUT_S = 5.0
+
+
+class GraphPacer:
+    """Hold each request to the chart server until every quota has room for it.
+
+    A log of the last send times (as many as the largest quota) keeps every span of each
+    quota's period at its limit or fewer; `slack_s` covers the latency that moves an arrival
+    later than its sending.
+    """
+
+    def __init__(
+        self,
+        quotas: Sequence[Quota] = GRAPH_QUOTAS,
+        *,
+        monotonic: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        slack_s: float = 1.0,
+    ) -> None:
+        if not quotas or any(q.limit < 1 or q.period_s <= 0 for q in quotas):
+            raise ValueError("the chart server's quotas need a positive limit and period")
+        self._quotas = tuple(quotas)
+        self._monotonic = monotonic
+        self._sleep = sleep
+        self._slack_s = slack_s
+        self._sent: collections.deque[float] = collections.deque(
+            maxlen=max(q.limit for q in quotas)
+        )
+        self._lock = asyncio.Lock()
+
+    def _earliest(self) -> float:
+        """Return the first moment a request may go out without passing a quota."""
+        earliest = 0.0
+        for quota in self._quotas:
+            if len(self._sent) >= quota.limit:
+                earliest = max(earliest, self._sent[-quota.limit] + quota.period_s + self._slack_s)
+        return earliest
+
+    def wait_s(self) -> float:
+        """Return how long a request would wait now."""
+        return max(0.0, self._earliest() - self._monotonic())
+
+    async def acquire(self) -> None:
+        """Return when a request may go out, and count it as sent."""
+        async with self._lock:
+            wait = self.wait_s()
+            if wait > 0:
+                await self._sleep(wait)
+            self._sent.append(max(self._monotonic(), self._earliest()))
 
 
 async def daily_closes(
@@ -30,25 +87,27 @@ async def daily_closes(
     from_s: int,
     to_s: int,
     *,
-    limits: aiohttp.ClientTimeout = DEFAULT_TIMEOUT,
+    timeout_s: float,
 ) -> dict[date, Decimal]:
     """Return the closing price of each UTC day of `pair` from `from_s` to `to_s` (seconds).
 
-    Raises `Unavailable` when the server cannot be reached and `BadResponse` for an answer
-    that holds no candle data.
+    The request is abandoned after `timeout_s`. Raises `Unavailable` when the server cannot
+    be reached in time and `BadResponse` for an answer that holds no candle data.
     """
     params = {"pair": pair, "from": str(from_s), "to": str(to_s)}
+    limits = aiohttp.ClientTimeout(total=timeout_s, connect=min(CONNECT_TIMEOUT_S, timeout_s))
     try:
         async with session.get(
             base_url.rstrip("/") + OHLCS_PATH, params=params, timeout=limits
         ) as response:
             body, status = await response.read(), response.status
             content_type = response.headers.get("Content-Type")
+            retry_after = response.headers.get("Retry-After")
     except TimeoutError:
         raise Unavailable("BTCTurk's chart server did not answer in time") from None
     except (aiohttp.ClientError, OSError) as exc:
         raise Unavailable(f"could not reach BTCTurk's chart server ({type(exc).__name__})") from exc
-    return parse_closes(decode_answer(status, body, content_type))
+    return parse_closes(decode_answer(status, body, content_type, retry_after=retry_after))
 
 
 def parse_closes(payload: Any) -> dict[date, Decimal]:

@@ -5,9 +5,15 @@ from __future__ import annotations
 from telegram import Update
 
 from btcturk.errors import BtcTurkError
+from core.day_prices import SUPPORTED_QUOTES
 from core.i18n import View
 from core.texts.errors import exchange_error_message, stale_notice
-from core.texts.pnl import pnl_loading_message, pnl_message, pnl_refused_message
+from core.texts.pnl import (
+    pnl_loading_message,
+    pnl_message,
+    pnl_refused_message,
+    pnl_unsupported_message,
+)
 from handlers.commands import chat_view, with_typing
 from handlers.context import BotContext
 from handlers.replies import reply_html
@@ -32,6 +38,8 @@ async def pnl_answer(services: Services, view: View) -> str:
     outcome = await services.pnl.report(fetch.portfolio)
     if outcome.refused:
         return pnl_refused_message(view)
+    if outcome.unsupported:
+        return pnl_unsupported_message(fetch.portfolio.quote, SUPPORTED_QUOTES, view)
     if not outcome.state.complete or outcome.report is None:
         return pnl_loading_message(outcome.state.oldest, view)
     notice = "" if stale is None else stale_notice(stale, fetch.portfolio, view) + "\n\n"

@@ -1,36 +1,56 @@
-"""Profit and loss from the history cache: the stored records, their prices, the portfolio now."""
+"""Profit and loss from the history cache: the stored records, their prices, the portfolio now.
+
+A deposit's cost (and a transfer's fee) is its value at the time of the transfer, recorded
+once in SQLite and never changed after: the price the bot saw when it explained the deposit
+(the money flow the change alert stored), else the day's close once the day is over. Until
+then its cost is unknown ("valued after today's close", "prices loading").
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
+from decimal import Decimal, localcontext
 
 from btcturk.errors import BtcTurkError
 from btcturk.history import crowded_moments
-from core.cost_basis import CostBasis, Method, PriceAt, build_cost_basis
+from btcturk.models import Transfer
+from core.cost_basis import (
+    PRECISION,
+    CostBasis,
+    Method,
+    PriceAt,
+    TransferPrice,
+    build_cost_basis,
+    transfer_key,
+)
+from core.day_prices import SUPPORTED_QUOTES, DayPrices, day_of, needed_days, needs_price
 from core.export import YearExport, export_rows
 from core.pnl import PnlReport, PnlRow, pnl_report
 from core.texts.status import HistoryFacts
 from core.valuation import Portfolio
 from services.backfill import Backfill, BackfillState
-from services.daily_prices import DailyPrices, needed_days
-from services.history import to_ms
+from services.daily_prices import DailyPrices
 from store.database import StoreError
-from store.trades import StoredHistory, TradeStore
+from store.models import MoneyFlow
+from store.trades import StoredHistory, TradeStore, TransferKey
 
 log = logging.getLogger(__name__)
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True, slots=True)
 class PnlOutcome:
-    """A report (None while the key may not read the history) and how far the history goes."""
+    """A report (None while the key may not read the history, or in an unsupported quote)
+    and how far the history goes."""
 
     report: PnlReport | None
     state: BackfillState
     refused: bool = False
+    unsupported: bool = False
 
 
 class ProfitAndLoss:
@@ -56,6 +76,22 @@ class ProfitAndLoss:
         self._timezone = timezone
         self._clock = clock
         self._refused = refused
+        if not prices.supported:
+            log.warning(
+                "P&L is kept in %s only: /pnl does not answer in QUOTE_CURRENCY=%s",
+                " and ".join(SUPPORTED_QUOTES),
+                quote,
+            )
+
+    @property
+    def daily_prices(self) -> DailyPrices:
+        """Return the daily prices the report is valued with."""
+        return self._prices
+
+    @property
+    def supported(self) -> bool:
+        """Tell whether P&L is kept in the quote currency."""
+        return self._prices.supported
 
     @property
     def state(self) -> BackfillState:
@@ -71,26 +107,39 @@ class ProfitAndLoss:
         state = self._backfill.state
         return HistoryFacts(state.oldest, state.first, state.complete)
 
-    async def report(self, portfolio: Portfolio) -> PnlOutcome:
-        """Return the P&L of `portfolio` from the stored history, this year by the time zone."""
+    async def close(self) -> None:
+        """Abandon the reading of daily prices in flight (at shutdown)."""
+        await self._prices.close()
+
+    async def report(self, portfolio: Portfolio, *, wait_s: float | None = None) -> PnlOutcome:
+        """Return the P&L of `portfolio` from the stored history, this year by the time zone.
+
+        Waits for the chart server at most `wait_s` (its burst's budget by default; 0: not at
+        all): what it has not told yet is unknown, "prices loading".
+        """
         state = await self._backfill.load()
         if self._refused() and state.oldest is None:
             return PnlOutcome(None, state, refused=True)
+        if not self.supported:
+            return PnlOutcome(None, state, unsupported=True)
         if state.complete:  # what happened since the last forward read counts too
             try:
                 await self._backfill.step()
             except BtcTurkError as error:
                 log.info("P&L from the history read up to %s: %s", state.newest, error)
-        basis, _, _ = await self._basis()
+        basis, _, _ = await self._basis(wait_s)
         year = self._clock().astimezone(self._timezone).year
         start, end = self.year_span(year)
         return PnlOutcome(pnl_report(basis, portfolio, year, start, end), state)
 
     async def asset_row(self, portfolio: Portfolio, asset: str) -> PnlRow | None:
-        """Return one held asset's P&L row; None until the history is read back completely."""
+        """Return one held asset's P&L row; None until the history is read back completely.
+
+        Never waits for the chart server: a value it has not told yet says it is loading.
+        """
         try:
             state = await self._backfill.load()
-            outcome = await self.report(portfolio) if state.complete else None
+            outcome = await self.report(portfolio, wait_s=0) if state.complete else None
         except StoreError as error:  # the balance is worth showing without it
             log.warning("no P&L for /balance %s: %s", asset, error)
             return None
@@ -112,8 +161,8 @@ class ProfitAndLoss:
         """Return the year's records with their values and realized P&L, oldest first.
 
         The history is read forward first, as for /pnl: a trade just told is in the file.
-        The rows are built in a worker thread: tens of thousands of fills take a second, and
-        the other chats are answered meanwhile.
+        The cost basis and the rows are built in a worker thread: tens of thousands of fills
+        take a second, and the other chats are answered meanwhile.
         """
         state = await self._backfill.load()
         read_until = None
@@ -123,23 +172,18 @@ class ProfitAndLoss:
             except BtcTurkError as error:
                 log.info("export from the history read up to %s: %s", state.newest, error)
                 read_until = state.newest
-        stored = await self._trades.history()
-        needs = needed_days(stored.fills, stored.transfers, self._quote)
-        price_at = await self._prices.price_at(needs, self._clock().date())
+        valuation = await self._valuation(None)
         span = self.year_span(year)
-        return await asyncio.to_thread(self._year_export, stored, price_at, year, span, read_until)
+        return await asyncio.to_thread(self._year_export, valuation, year, span, read_until)
 
     def _year_export(
         self,
-        stored: StoredHistory,
-        price_at: PriceAt,
+        valuation: _Valuation,
         year: int,
         span: tuple[int, int],
         read_until: datetime | None,
     ) -> YearExport:
-        basis = build_cost_basis(
-            stored.fills, stored.transfers, self._quote, price_at, method=self._method
-        )
+        basis, price_at, stored = self._build(valuation)
         rows = export_rows(stored.fills, stored.transfers, basis, price_at, *span)
         crowded = crowded_moments(stored.fills, stored.transfers)
         inside = tuple(c for c in crowded if span[0] <= c.at_ms < span[1])
@@ -148,13 +192,97 @@ class ProfitAndLoss:
     def year_span(self, year: int) -> tuple[int, int]:
         """Return the year's first ms and the next year's, in the configured time zone."""
         start = datetime(year, 1, 1, tzinfo=self._timezone)
-        return to_ms(start), to_ms(start.replace(year=year + 1))
+        return _ms(start), _ms(start.replace(year=year + 1))
 
-    async def _basis(self) -> tuple[CostBasis, PriceAt, StoredHistory]:
+    async def _basis(self, wait_s: float | None) -> tuple[CostBasis, PriceAt, StoredHistory]:
+        """Return the cost basis of the stored history, the prices that valued it, and it."""
+        return self._build(await self._valuation(wait_s))
+
+    async def _valuation(self, wait_s: float | None) -> _Valuation:
+        """Return the stored history with the prices that value it, recording new ones."""
         stored = await self._trades.history()
-        needs = needed_days(stored.fills, stored.transfers, self._quote)
-        price_at = await self._prices.price_at(needs, self._clock().date())
+        now = self._clock()
+        today = now.astimezone(UTC).date()
+        priced = [t for t in stored.transfers if needs_price(t, self._quote)]
+        recorded = await self._trades.transfer_prices(self._quote)
+        new: dict[TransferKey, TransferPrice] = {}
+        unrecorded = [t for t in priced if transfer_key(t) not in recorded]
+        if unrecorded:
+            new |= seen_prices(unrecorded, await self._trades.seen_flows())
+        to_price = [t for t in unrecorded if transfer_key(t) not in new]
+        needs = needed_days(stored.fills, to_price, self._quote)
+        prices = await self._prices.prices(needs, today, wait_s=wait_s)
+        for transfer in to_price:
+            unit = prices.price_at(transfer.asset, transfer.at_ms)
+            if unit is not None and day_of(transfer.at_ms) < today:
+                new[transfer_key(transfer)] = TransferPrice(unit, "close")
+        if new:
+            await self._trades.add_transfer_prices(self._quote, new, now)
+            recorded |= new
+        return _Valuation(stored, prices, recorded)
+
+    def _build(self, valuation: _Valuation) -> tuple[CostBasis, PriceAt, StoredHistory]:
+        """Return the cost basis of a valued history (pure: safe in a worker thread)."""
+        stored, prices, recorded = valuation.stored, valuation.prices, valuation.recorded
         basis = build_cost_basis(
-            stored.fills, stored.transfers, self._quote, price_at, method=self._method
+            stored.fills,
+            stored.transfers,
+            self._quote,
+            prices.price_at,
+            method=self._method,
+            transfer_prices=recorded,
+            missing=prices.missing,
         )
-        return basis, price_at, stored
+        return basis, with_transfers(prices.price_at, stored.transfers, recorded), stored
+
+
+@dataclass(frozen=True, slots=True)
+class _Valuation:
+    """The stored history, the daily prices read for it, and the transfers' recorded prices."""
+
+    stored: StoredHistory
+    prices: DayPrices
+    recorded: Mapping[TransferKey, TransferPrice]
+
+
+def seen_prices(
+    transfers: Iterable[Transfer], flows: Iterable[MoneyFlow]
+) -> dict[TransferKey, TransferPrice]:
+    """Return the unit price the bot saw for each of `transfers` that a change alert valued."""
+    values = {
+        (f.kind, f.asset, _ms(f.at), f.amount): f.value
+        for f in flows
+        if f.value is not None and f.amount > 0
+    }
+    found = {}
+    with localcontext() as context:
+        context.prec = PRECISION
+        for t in transfers:
+            value = values.get((t.kind, t.asset, t.at_ms, t.amount))
+            if value is not None:
+                found[transfer_key(t)] = TransferPrice(value / t.amount, "seen")
+    return found
+
+
+def with_transfers(
+    price_at: PriceAt,
+    transfers: Iterable[Transfer],
+    recorded: Mapping[TransferKey, TransferPrice],
+) -> PriceAt:
+    """Return `price_at` that gives a recorded transfer's asset, at its moment, its price."""
+    at_moment = {
+        (t.asset, t.at_ms): recorded[transfer_key(t)].unit
+        for t in transfers
+        if transfer_key(t) in recorded
+    }
+
+    def lookup(asset: str, at_ms: int) -> Decimal | None:
+        known = at_moment.get((asset, at_ms))
+        return known if known is not None else price_at(asset, at_ms)
+
+    return lookup
+
+
+def _ms(moment: datetime) -> int:
+    """Return a moment in exchange milliseconds, exactly (no float on the way)."""
+    return (moment - EPOCH) // timedelta(milliseconds=1)

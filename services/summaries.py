@@ -225,7 +225,7 @@ class Summaries:
             earlier = Decimal(stored[1])
         elif len(stored) == 3 and stored[0] == day.isoformat():
             earlier = Decimal(stored[2])
-        if keep and not any(not r.complete and r.units > 0 for r in report.rows):
+        if keep and not report.unrealized_without:  # only a whole figure is compared tomorrow
             kept = [day.isoformat(), str(report.unrealized)]
             await self._store.set_meta(
                 UNREALIZED_KEY, " ".join(kept if earlier is None else [*kept, str(earlier)])

@@ -46,6 +46,7 @@ class Clocks:
     backoff: Callable[[float], Awaitable[None]] = asyncio.sleep  # between exchange retries
     guard: Callable[[], float] = time.monotonic  # the strangers' refusal budget
     token_retry: Callable[[float], Awaitable[None]] = asyncio.sleep  # a refused token, again
+    charts: Callable[[], float] = time.monotonic  # the chart server's budget, pace and backoff
 
 
 SYSTEM_CLOCKS: Final = Clocks()  # the host's clocks, and a sleep that waits
@@ -109,7 +110,16 @@ async def build_services(
     backfill = Backfill(client, trades, clocks.wall, pace_s=settings.history_backfill_pace_s)
     pnl = ProfitAndLoss(
         trades,
-        DailyPrices(session, settings.btcturk_graph_url, trades, settings.quote_currency),
+        DailyPrices(
+            session,
+            settings.btcturk_graph_url,
+            trades,
+            settings.quote_currency,
+            timeout_s=settings.btcturk_timeout_s / 2,  # one candles request
+            budget_s=settings.btcturk_timeout_s,  # all the requests a command may wait for
+            monotonic=clocks.charts,
+            sleep=clocks.backoff,
+        ),
         backfill,
         quote=settings.quote_currency,
         method="fifo" if settings.cost_basis == "fifo" else "average",

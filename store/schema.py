@@ -128,6 +128,17 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             PRIMARY KEY (pair, day)
         ) WITHOUT ROWID""",
     ),
+    (  # the value of each deposit and withdrawal, fixed once recorded (its P&L cost)
+        """CREATE TABLE transfer_prices (
+            book TEXT NOT NULL CHECK (book IN ('crypto', 'fiat')),
+            id TEXT NOT NULL CHECK (id <> ''),
+            quote TEXT NOT NULL CHECK (quote <> ''),
+            unit TEXT NOT NULL CHECK (typeof(unit) = 'text'),
+            source TEXT NOT NULL CHECK (source IN ('seen', 'close')),
+            recorded_at TEXT NOT NULL,
+            PRIMARY KEY (book, id, quote)
+        ) WITHOUT ROWID""",
+    ),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

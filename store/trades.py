@@ -1,8 +1,11 @@
-"""The account's history kept for profit and loss: fills and transfers by id, daily prices.
+"""The account's history kept for profit and loss: fills and transfers by id, daily prices,
+and the price each deposit and withdrawal was valued at.
 
 Each record is stored once per endpoint and id (a window read twice changes nothing), as JSON
 with its amounts as exact decimal text. A window's records and the backfill's progress are
-written in one transaction, so a restart resumes exactly after the last window kept.
+written in one transaction, so a restart resumes exactly after the last window kept. A
+transfer's price is recorded once per quote currency and never replaced: the cost it gives a
+deposit does not move unless the history itself changes.
 """
 
 from __future__ import annotations
@@ -11,14 +14,20 @@ import json
 import sqlite3
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from btcturk.models import Fill, History, Transfer
+from core.cost_basis import PriceSource, TransferPrice
 from store import snapshots
-from store.codec import day_from_db, day_to_db, money_from_db, money_to_db
+from store.codec import day_from_db, day_to_db, money_from_db, money_to_db, time_to_db
 from store.database import Database
+from store.history import flows_between
+from store.models import MoneyFlow
+
+TransferKey = tuple[str, str]  # ("crypto" or "fiat", the exchange's id)
+_EVER = (datetime(1970, 1, 1, tzinfo=UTC), datetime(9999, 12, 31, tzinfo=UTC))
 
 _FILL_MONEY = ("price", "amount", "fee", "tax")
 _TRANSFER_MONEY = ("amount", "fee", "tax")
@@ -141,6 +150,34 @@ def prices_of(conn: sqlite3.Connection, pairs: Iterable[str]) -> dict[str, dict[
     return found
 
 
+def add_transfer_prices(
+    conn: sqlite3.Connection,
+    quote: str,
+    prices: Mapping[TransferKey, TransferPrice],
+    now: datetime,
+) -> None:
+    """Record the prices of transfers in `quote`; one recorded before is kept as it was."""
+    conn.executemany(
+        "INSERT OR IGNORE INTO transfer_prices (book, id, quote, unit, source, recorded_at)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        [
+            (book, record_id, quote, money_to_db(price.unit), price.source, time_to_db(now))
+            for (book, record_id), price in prices.items()
+        ],
+    )
+
+
+def transfer_prices_of(conn: sqlite3.Connection, quote: str) -> dict[TransferKey, TransferPrice]:
+    """Return the recorded prices of transfers in `quote`."""
+    rows = conn.execute(
+        "SELECT book, id, unit, source FROM transfer_prices WHERE quote = ?", (quote,)
+    )
+    return {
+        (book, record_id): TransferPrice(money_from_db(unit), cast(PriceSource, source))
+        for book, record_id, unit, source in rows
+    }
+
+
 class TradeStore:
     """The history cache behind an async facade; every method is one transaction."""
 
@@ -185,3 +222,18 @@ class TradeStore:
         """Return the stored daily closes of each pair."""
         wanted = list(pairs)
         return await self.db.run(lambda conn: prices_of(conn, wanted))
+
+    async def transfer_prices(self, quote: str) -> dict[TransferKey, TransferPrice]:
+        """Return the recorded prices of transfers in `quote`."""
+        return await self.db.run(lambda conn: transfer_prices_of(conn, quote))
+
+    async def add_transfer_prices(
+        self, quote: str, prices: Mapping[TransferKey, TransferPrice], now: datetime
+    ) -> None:
+        """Record transfers' prices in `quote`, never replacing one recorded before."""
+        kept = dict(prices)
+        await self.db.run(lambda conn: add_transfer_prices(conn, quote, kept, now))
+
+    async def seen_flows(self) -> list[MoneyFlow]:
+        """Return every deposit and withdrawal the change alerts explained, with its value."""
+        return await self.db.run(lambda conn: flows_between(conn, *_EVER))

@@ -1,15 +1,27 @@
-"""The /pnl answer: per asset cost, price and P&L, then the portfolio's totals."""
+"""The /pnl answer: per asset P&L and cost, then the totals and what they leave out.
+
+Rows are records of two lines inside <pre>, at most about 34 columns, so they fit a phone:
+
+    BTC   +35,745.12 (+19.83%)
+     avg 3,004,248.00 → 3,600,000.00
+
+A figure that cannot be told says why ("unknown (no price)", "⏳ prices loading") in its
+place, never a zero or an empty cell; a "?" in a record's second line is explained once
+below it when its first line does not say it. Each total names the assets it leaves out.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
+from html import escape
 
+from core.cost_basis import Unknown
 from core.i18n import View
-from core.pnl import PnlReport, PnlRow
-from core.texts.table import pre_table
+from core.pnl import Left, PnlReport, PnlRow
 
-ESTIMATED_MARK = "*"
+UNKNOWN_CELL = "?"
 
 
 def history_month(moment: datetime) -> str:
@@ -29,39 +41,29 @@ def pnl_refused_message(view: View) -> str:
     return view.t("pnl.refused")
 
 
+def pnl_unsupported_message(quote: str, supported: Sequence[str], view: View) -> str:
+    """Say P&L is not kept in this quote currency, and in which it is."""
+    return view.t("pnl.unsupported", quote=escape(quote), supported=", ".join(supported))
+
+
 def pnl_message(report: PnlReport, view: View) -> str:
     """Render the P&L of every asset, most first, and the totals."""
     lines = [view.t(f"pnl.title.{report.method}", quote=report.quote)]
     if not report.rows:
         return "\n".join([*lines, view.t("pnl.empty")])
-    complete = [r for r in report.rows if r.complete]
-    if complete:
-        lines.append(pre_table([_unrealized_cells(r, view) for r in complete], "<<><>>>"))
-    incomplete = [(r.asset, view.t("pnl.incomplete")) for r in report.rows if not r.complete]
-    if incomplete:
-        lines.append(pre_table(incomplete, "<<"))
-    realized = [r for r in report.rows if r.complete and (r.realized_all or r.fees_year)]
+    held = [r for r in report.rows if r.units > 0]
+    if held:
+        lines.append(_records([_held_record(r, view) for r in held]))
+    realized = [r for r in report.rows if r.complete and _has_realized(r)]
     if realized:
         lines.append(view.t("pnl.realized_title", year=report.year))
-        lines.append(pre_table([_realized_cells(r, view) for r in realized], "<>>>"))
-    total = view.t(
-        "pnl.unrealized_total",
-        amount=view.lang.signed(report.unrealized, 2),
-        quote=report.quote,
-        percent=_percent(report.unrealized_pct, view),
-    )
-    lines.append(total)
-    lines.append(
-        view.t(
-            "pnl.realized_total",
-            year=report.year,
-            amount=view.lang.signed(report.realized_year, 2),
-            fees=view.lang.money(report.fees_year),
-            quote=report.quote,
-        )
-    )
-    if any(r.estimated for r in report.rows):
-        lines.append(view.t("pnl.estimated_note", mark=ESTIMATED_MARK))
+        lines.append(_records([_realized_record(r, view) for r in realized]))
+    lines += _unrealized_total(report, view)
+    lines += _realized_total(report, view)
+    if any(r.estimated and not r.from_close for r in report.rows):
+        lines.append(view.t("pnl.seen_note", mark=view.t("pnl.mark.seen")))
+    if any(r.from_close for r in report.rows):
+        lines.append(view.t("pnl.close_note", mark=view.t("pnl.mark.close")))
     if any(not r.complete for r in report.rows):
         lines.append(view.t("pnl.incomplete_note"))
     return "\n".join(lines)
@@ -72,35 +74,43 @@ def asset_cost_line(row: PnlRow, quote: str, view: View) -> str:
     if not row.complete:
         return view.t("pnl.asset_incomplete")
     if row.average_cost is None:
-        return ""
-    key = "pnl.asset_line_estimated" if row.estimated else "pnl.asset_line"
+        why = row.cost_why
+        return "" if why is None else view.t("pnl.asset_cost_unknown", cell=cell(why, view))
+    source = ""
+    if row.from_close:
+        source = view.t("pnl.asset_source.close")
+    elif row.estimated:
+        source = view.t("pnl.asset_source.seen")
+    cost = view.t("pnl.asset_cost", cost=view.lang.price(row.average_cost), quote=quote)
+    if row.unrealized is None:
+        unknown = _cell(row.unrealized_why, view)
+        return view.t("pnl.asset_line_unknown", cost=cost, source=source, cell=unknown)
     return view.t(
-        key,
-        cost=_price(row.average_cost, view),
+        "pnl.asset_line",
+        cost=cost,
+        source=source,
+        amount=view.lang.signed(row.unrealized, 2),
         quote=quote,
-        amount="" if row.unrealized is None else view.lang.signed(row.unrealized, 2),
         percent=_percent(row.unrealized_pct, view),
     )
 
 
 def summary_pnl_line(report: PnlReport, yesterday: Decimal | None, view: View) -> str:
-    """Return the summary's line: unrealized P&L now, and its change since `yesterday`."""
-    missing = [r.asset for r in report.rows if not r.complete and r.units > 0]
-    if missing and not any(r.complete for r in report.rows):
-        return view.t("pnl.summary_incomplete", assets=", ".join(missing))
-    line = _summary_figure(report, yesterday, view)
-    if missing:  # the figure is that of the others, as /pnl shows it
-        return view.t("pnl.summary_without", line=line, assets=", ".join(missing))
-    return line
+    """Return the summary's line: unrealized P&L now, and its change since `yesterday`.
 
-
-def _summary_figure(report: PnlReport, yesterday: Decimal | None, view: View) -> str:
+    A total that leaves an asset out names it and is not compared with yesterday's.
+    """
+    left = report.unrealized_without
+    if not report.unrealized_known:
+        return view.t("pnl.summary_unknown", assets=left_out(left, view))
     line = view.t(
         "pnl.summary_line",
         amount=view.lang.signed(report.unrealized, 2),
         quote=report.quote,
         percent=_percent(report.unrealized_pct, view),
     )
+    if left:
+        return view.t("pnl.summary_without", line=line, assets=left_out(left, view))
     if yesterday is None:
         return line
     change = report.unrealized - yesterday
@@ -108,29 +118,116 @@ def _summary_figure(report: PnlReport, yesterday: Decimal | None, view: View) ->
     return view.t("pnl.summary_change", line=line, arrow=arrow, change=view.lang.signed(change, 2))
 
 
-def _name(row: PnlRow) -> str:
-    return row.asset + (ESTIMATED_MARK if row.estimated else "")
+def cell(why: Unknown, view: View) -> str:
+    """Return what stands where a figure is unknown: "unknown (no price)"."""
+    return view.t(f"pnl.cell.{why}")
 
 
-def _unrealized_cells(row: PnlRow, view: View) -> tuple[str, ...]:
-    average = "" if row.average_cost is None else _price(row.average_cost, view)
-    now = "" if row.price is None else _price(row.price, view)
-    amount = "" if row.unrealized is None else view.lang.signed(row.unrealized, 2)
-    percent = "" if row.unrealized_pct is None else f"({view.lang.percent(row.unrealized_pct)})"
-    return (_name(row), view.t("pnl.avg"), average, view.t("pnl.now"), now, amount, percent)
-
-
-def _realized_cells(row: PnlRow, view: View) -> tuple[str, str, str, str]:
-    return (
-        _name(row),
-        view.lang.signed(row.realized_year or Decimal(0), 2),
-        view.t("pnl.all_time", amount=view.lang.signed(row.realized_all or Decimal(0), 2)),
-        view.t("pnl.fees", amount=view.lang.money(row.fees_year)),
+def left_out(left: Left, view: View) -> str:
+    """Return the assets a total leaves out, grouped by why: "GLMR, AVAX: no price"."""
+    groups: dict[Unknown, list[str]] = {}
+    for asset, why in left:
+        groups.setdefault(why, []).append(escape(asset))
+    return "; ".join(
+        view.t("pnl.left_group", assets=", ".join(assets), why=view.t(f"pnl.why.{why}"))
+        for why, assets in groups.items()
     )
 
 
-def _price(value: Decimal, view: View) -> str:
-    return view.lang.price(value)
+def _unrealized_total(report: PnlReport, view: View) -> list[str]:
+    left = report.unrealized_without
+    if not report.unrealized_known:
+        return [view.t("pnl.unrealized_unknown", assets=left_out(left, view))]
+    total = view.t(
+        "pnl.unrealized_total",
+        amount=view.lang.signed(report.unrealized, 2),
+        quote=report.quote,
+        percent=_percent(report.unrealized_pct, view),
+    )
+    return [total, *_without(left, view)]
+
+
+def _realized_total(report: PnlReport, view: View) -> list[str]:
+    left = report.realized_without
+    if left and len(left) == len(report.rows):
+        return [view.t("pnl.realized_unknown", year=report.year, assets=left_out(left, view))]
+    total = view.t(
+        "pnl.realized_total",
+        year=report.year,
+        amount=view.lang.signed(report.realized_year, 2),
+        fees=view.lang.money(report.fees_year),
+        quote=report.quote,
+    )
+    return [total, *_without(left, view)]
+
+
+def _without(left: Left, view: View) -> list[str]:
+    return [view.t("pnl.without", assets=left_out(left, view))] if left else []
+
+
+def _has_realized(row: PnlRow) -> bool:
+    return row.realized_why is not None or any((row.realized_all, row.fees_year))
+
+
+def _name(row: PnlRow, view: View) -> str:
+    if row.from_close:
+        return row.asset + view.t("pnl.mark.close")
+    if row.estimated:
+        return row.asset + view.t("pnl.mark.seen")
+    return row.asset
+
+
+Record = tuple[str, str, list[str]]  # name, first line's figure, the lines below
+
+
+def _held_record(row: PnlRow, view: View) -> Record:
+    first_why = row.unrealized_why
+    if not row.complete:
+        return (_name(row, view), _cell(first_why, view), [])
+    if row.unrealized is None:
+        figure = _cell(first_why, view)
+    else:
+        figure = view.lang.signed(row.unrealized, 2) + _percent(row.unrealized_pct, view)
+    average = _figure(row.average_cost, view)
+    now = UNKNOWN_CELL if row.price is None else view.lang.price(row.price)
+    below = [view.t("pnl.avg_line", cost=average, now=now)]
+    return (_name(row, view), figure, below + _explained(row.cost_why, first_why, view))
+
+
+def _realized_record(row: PnlRow, view: View) -> Record:
+    first_why = row.realized_year_why
+    if row.realized_year is None:
+        figure = _cell(first_why, view)
+    else:
+        figure = view.lang.signed(row.realized_year, 2)
+    all_time = UNKNOWN_CELL if row.realized_all is None else view.lang.signed(row.realized_all, 2)
+    fees = UNKNOWN_CELL if row.fees_year is None else view.lang.money(row.fees_year)
+    below = [view.t("pnl.realized_line", all=all_time, fees=fees)]
+    return (_name(row, view), figure, below + _explained(row.before_year_why, first_why, view))
+
+
+def _explained(why: Unknown | None, said: Unknown | None, view: View) -> list[str]:
+    """Return the line that tells why a "?" below is unknown, unless the first line said it."""
+    if why is None or why == said:
+        return []
+    return [view.t("pnl.why_line", why=view.t(f"pnl.why.{why}"))]
+
+
+def _cell(why: Unknown | None, view: View) -> str:
+    return UNKNOWN_CELL if why is None else cell(why, view)
+
+
+def _records(records: list[Record]) -> str:
+    width = max(len(name) for name, _, _ in records)
+    lines = []
+    for name, figure, below in records:
+        lines.append(f"{name:<{width}}  {figure}")
+        lines += below
+    return "<pre>" + escape("\n".join(lines)) + "</pre>"
+
+
+def _figure(value: Decimal | None, view: View) -> str:
+    return UNKNOWN_CELL if value is None else view.lang.price(value)
 
 
 def _percent(value: Decimal | None, view: View) -> str:

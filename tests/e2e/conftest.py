@@ -158,3 +158,9 @@ def cache_clock(wiring: BotWiring) -> ManualMonotonic:
 def boot_clock(wiring: BotWiring) -> ManualMonotonic:
     """Build the bot's daily summaries on a boot clock the test moves (request before `bot`)."""
     return wiring.hand_boot_clock()
+
+
+@pytest.fixture
+def chart_clock(wiring: BotWiring) -> ManualMonotonic:
+    """Build the bot's daily prices on a monotonic clock the test moves (request before `bot`)."""
+    return wiring.hand_chart_clock()

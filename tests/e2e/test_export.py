@@ -96,10 +96,12 @@ async def test_a_sale_without_a_known_acquisition_has_no_basis_and_the_caption_s
 
 
 async def test_a_usdt_quoted_buy_books_the_usdt_pnl_on_a_usdt_row(bot: BotHarness) -> None:
-    bot.clock.advance(minutes=1)
+    now = bot.clock.now
+    bot.clock.advance(days=-1)  # a day that is over: its close values the trade
     bot.exchange.ledger.buy("USDTTRY", "1000", "34")
     bot.exchange.ledger.buy("GLMRUSDT", "100", "0.1")  # 10.01416 USDT with fee and tax
     bot.exchange.candles.set_close("USDTTRY", bot.clock.now.date(), "35")
+    bot.clock.now = now
     await backfill(bot)
     [sent] = await bot.ask("/export")
     rows = records(table(sent))

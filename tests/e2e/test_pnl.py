@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -11,7 +12,8 @@ import pytest
 from config import Settings
 from fakes.exchange import FakeBtcTurk
 from services.backfill import Backfill
-from tests.e2e.conftest import BotHarness, FakeClock, services_of
+from tests.e2e.conftest import BotHarness, FakeClock, poll, services_of
+from tests.kit.clocks import ManualMonotonic
 from tests.kit.wiring import BotWiring
 
 D = Decimal
@@ -87,16 +89,17 @@ async def test_pnl_waits_for_the_history_then_shows_every_figure(bot: BotHarness
     # BTC: 0.1 for 300,424.80 (fee 360 + tax 64.80), 0.04 sold for 139,801.76: avg 3,004,248,
     # realized +19,631.84; 0.06 left cost 180,254.88, worth 216,000: +35,745.12 (+19.83%).
     # Sorted by absolute P&L: BTC's +35,745.12 unrealized and +19,631.84 realized come first.
-    assert lines[1].split() == [
-        *("BTC", "avg", "3,004,248.00", "now", "3,600,000.00", "+35,745.12", "(+19.83%)")
+    assert lines[1:5] == [
+        "BTC   +35,745.12 (+19.83%)",
+        " avg 3,004,248.00 → 3,600,000.00",
+        "ETH°  +40,000.00 (+20.00%)",  # ° its deposit is costed at its day's close
+        " avg 100,000.00 → 120,000.00",
     ]
-    assert lines[2].split() == [
-        *("ETH*", "avg", "100,000.00", "now", "120,000.00", "+40,000.00", "(+20.00%)")
-    ]
-    assert "BTC  +19,631.84  all +19,631.84  fees 623.04" in text
+    assert "BTC  +19,631.84\n all +19,631.84 · fees 623.04" in text
     assert "Unrealized: +75,745.12 TRY (+19.92%)" in text  # of a cost of 380,254.88
     assert "Realized 2026: +19,631.84 TRY · fees + taxes 2026: 623.04 TRY" in text
-    assert "* cost basis estimated from deposits" in text
+    assert "without" not in text  # nothing left out
+    assert "° cost includes deposits at their day's closing price" in text
 
     [status] = await bot.ask("/status")
     assert "History: complete, back to 2026-11" in status.plain_text
@@ -111,7 +114,11 @@ async def test_an_asset_the_history_does_not_explain_shows_no_figure(bot: BotHar
     btc = next(line for line in text.splitlines() if line.startswith("BTC"))
     assert btc.split() == ["BTC", "incomplete", "history"]  # no figure at all
     assert "Incomplete history: BTCTurk's history does not account" in text
-    assert "Unrealized: +40,000.00 TRY (+20.00%)" in text  # ETH alone
+    # ETH alone, and the totals say so; BTC's fees go with BTC's realized P&L.
+    assert "Unrealized: +40,000.00 TRY (+20.00%)\n  without BTC: incomplete history" in text
+    assert (
+        "Realized 2026: +0.00 TRY · fees + taxes 2026: 0.00 TRY\n  without BTC: incomplete history"
+    ) in text
 
 
 async def test_turkish_reply(bot: BotHarness) -> None:
@@ -182,7 +189,7 @@ async def test_balance_of_one_asset_shows_its_average_cost_once_the_history_is_r
     [eth] = await bot.ask("/balance eth")
     print(btc.plain_text, eth.plain_text, sep="\n")
     assert "Average cost 3,004,248.00 TRY · unrealized +35,745.12 TRY (+19.83%)" in btc.plain_text
-    assert "Average cost 100,000.00 TRY (estimated from deposits)" in eth.plain_text
+    assert "Average cost 100,000.00 TRY (deposits at the day's close)" in eth.plain_text
 
 
 async def test_the_summary_adds_the_unrealized_pnl_and_its_change_since_the_last_one(
@@ -218,14 +225,156 @@ async def test_a_usdt_quoted_buy_is_valued_at_the_days_usdttry_close(bot: BotHar
     bot.exchange.candles.set_close("USDTTRY", bot.clock.now.date(), "34")
     bot.exchange.set_price("USDTTRY", "34")
     await backfill(bot)
+    [today] = await bot.ask("/pnl")
+    print(today.plain_text)
+    # The day is not over: its close is not known yet, and no other day's close stands in.
+    lines = today.plain_text.splitlines()
+    assert next(line for line in lines if line.startswith("BTC ")).split()[1:] == [
+        *("⏳", "after", "today's", "close")
+    ]
+    assert "  without BTC: valued after today's close" in today.plain_text
+
+    bot.clock.advance(days=1)
     [reply] = await bot.ask("/pnl")
     print(reply.plain_text)
     lines = reply.plain_text.splitlines()
-    btc = next(line for line in lines if line.startswith("BTC "))
-    usdt = next(line for line in lines if line.startswith("USDT "))
+    btc = lines[lines.index(next(line for line in lines if line.startswith("BTC "))) + 1]
+    usdt = lines[lines.index(next(line for line in lines if line.startswith("USDT "))) + 1]
     # BTC: 180,254.88 + 100.1416 x 34 = 183,659.6944 for 0.061: avg 3,010,814.66.
-    assert btc.split()[:3] == ["BTC", "avg", "3,010,814.66"]
+    assert btc.split()[:2] == ["avg", "3,010,814.66"]
     # USDT: 899.8584 left of 1,000 bought for 34,048.144: avg 34.048144, worth 34 each.
-    assert usdt.split()[:3] == ["USDT", "avg", "34.05"]
+    assert usdt.split()[:2] == ["avg", "34.05"]
     # Spending 100.1416 USDT that cost 3,409.64 for 3,404.81 of BTC realized -4.82.
     assert any(line.split()[:2] == ["USDT", "-4.82"] for line in lines)
+
+
+async def test_a_price_missing_is_said_unknown_and_named_never_a_zero_or_a_blank(
+    cache_clock: ManualMonotonic, bot: BotHarness
+) -> None:
+    await backfill(bot)
+    for pair in ("ETHTRY", "ETHUSDT"):  # a held asset's pairs left out of the ticker list
+        bot.exchange.unlist_pair(pair)
+    [reply] = await bot.ask("/pnl")
+    text = reply.plain_text
+    print(text)
+    assert "ETH°  unknown (no price)\n avg 100,000.00 → ?" in text
+    assert "Unrealized: +35,745.12 TRY (+19.83%)\n  without ETH: no price" in text
+    [eth] = await bot.ask("/balance eth")
+    print(eth.plain_text)
+    assert (
+        "Average cost 100,000.00 TRY (deposits at the day's close) · unrealized unknown (no price)"
+    ) in eth.plain_text
+
+    cache_clock.now += 60  # the next read is a fresh one, and the ticker fails altogether
+    bot.exchange.inject("500", times=3, endpoint="ticker")
+    [down] = await bot.ask("/pnl")
+    print(down.plain_text)
+    assert "Unrealized: unknown (BTC, ETH: no price)" in down.plain_text
+    assert "+0.00" not in down.plain_text.split("Unrealized")[1].splitlines()[0]
+
+
+# A deposit's cost: the price of its moment, recorded once
+
+
+async def test_a_deposit_costs_the_price_the_bot_saw_when_it_came_in_and_never_moves(
+    make_settings: Callable[..., Settings],
+    start_bot: StartBot,
+    exchange: FakeBtcTurk,
+    clock: FakeClock,
+) -> None:
+    trade_history(exchange, clock)
+    yesterday = clock.now.date() - timedelta(days=1)
+    exchange.candles.set_close("BTCTRY", yesterday, "3000000")
+    async with start_bot(make_settings(EXPLAIN_CHANGES="true")) as bot:
+        await backfill(bot)
+        await poll(bot)  # the baseline
+        clock.advance(minutes=1)
+        exchange.ledger.deposit("BTC", "0.01")  # from another wallet, BTCTRY at 3,600,000
+        await poll(bot)  # the change alert explains it, valued at the price read then
+        [reply] = await bot.ask("/pnl")
+        print(reply.plain_text)
+        # 0.07 BTC: 180,254.88 + 0.01 x 3,600,000, worth 252,000: a plain deposit adds no P&L.
+        assert "BTC*  +35,745.12 (+16.53%)" in reply.plain_text
+        assert "* cost includes deposits at the price the bot saw" in reply.plain_text
+
+        clock.advance(days=2)  # the day is over; its close is not the price of the moment
+        exchange.candles.set_close("BTCTRY", clock.now.date() - timedelta(days=2), "3100000")
+        [later] = await bot.ask("/pnl")
+        assert "BTC*  +35,745.12 (+16.53%)" in later.plain_text
+
+
+async def test_a_deposit_the_bot_did_not_see_costs_its_days_close_fixed_once_recorded(
+    make_settings: Callable[..., Settings],
+    start_bot: StartBot,
+    exchange: FakeBtcTurk,
+    clock: FakeClock,
+) -> None:
+    trade_history(exchange, clock)
+    day = clock.now.date()
+    exchange.candles.set_close("ETHTRY", day - timedelta(days=1), "90000")
+    exchange.candles.set_close("ETHTRY", day, "110000")  # the day's close so far
+    settings = make_settings()
+    async with start_bot(settings) as bot:
+        await backfill(bot)
+        clock.advance(minutes=1)
+        exchange.ledger.deposit("ETH", "1")
+        [today] = await bot.ask("/pnl")
+        print(today.plain_text)
+        # Neither yesterday's close nor today's moving one: the day's close once it is over.
+        assert "ETH°  ⏳ after today's close" in today.plain_text
+        assert "  without ETH: valued after today's close" in today.plain_text
+
+        clock.advance(days=1)
+        exchange.candles.set_close("ETHTRY", day, "115000")  # the day's final close
+        [next_day] = await bot.ask("/pnl")
+        print(next_day.plain_text)
+        # 3 ETH for 200,000 + 115,000, worth 360,000: +45,000 (+14.29%).
+        assert "ETH°  +45,000.00 (+14.29%)" in next_day.plain_text
+
+    # Another close read later (the candle corrected, the kept closes gone) moves nothing.
+    exchange.candles.set_close("ETHTRY", day, "130000")
+    async with start_bot(settings) as bot:
+        await services_of(bot).store.db.run(lambda conn: conn.execute("DELETE FROM daily_prices"))
+        [restarted] = await bot.ask("/pnl")
+        print(restarted.plain_text)
+        assert "ETH°  +45,000.00 (+14.29%)" in restarted.plain_text
+
+
+# The quote currencies
+
+
+async def test_pnl_in_usdt_from_the_same_daily_candles(
+    make_settings: Callable[..., Settings],
+    start_bot: StartBot,
+    exchange: FakeBtcTurk,
+    clock: FakeClock,
+) -> None:
+    trade_history(exchange, clock)
+    exchange.candles.default_close["USDTTRY"] = Decimal(40)
+    for pair, price in (("USDTTRY", "40"), ("BTCUSDT", "90000"), ("ETHUSDT", "3000")):
+        exchange.set_price(pair, price)
+    async with start_bot(make_settings(QUOTE_CURRENCY="USDT")) as bot:
+        await backfill(bot)
+        [reply] = await bot.ask("/pnl")
+        text = reply.plain_text
+        print(text)
+        assert text.startswith("📈 P&L (average cost, USDT)")
+        assert "incomplete" not in text and "unknown" not in text
+        # BTC: 0.06 left of 300,424.80 TRY / 40, worth 5,400 USDT; ETH: 2 at 100,000 TRY / 40.
+        assert "BTC   +893.63 (+19.83%)" in text
+        assert "ETH°  +1,000.00 (+20.00%)" in text
+        assert "Realized 2026: +490.80 USDT · fees + taxes 2026: 15.58 USDT" in text
+
+
+async def test_pnl_in_another_quote_currency_says_where_it_is_kept(
+    make_settings: Callable[..., Settings],
+    start_bot: StartBot,
+    exchange: FakeBtcTurk,
+    clock: FakeClock,
+) -> None:
+    trade_history(exchange, clock)
+    async with start_bot(make_settings(QUOTE_CURRENCY="EUR")) as bot:
+        await backfill(bot)
+        [reply] = await bot.ask("/pnl")
+        assert reply.plain_text == "📈 P&L is kept in TRY, USDT only; QUOTE_CURRENCY is EUR."
+        assert exchange.candles.calls == 0

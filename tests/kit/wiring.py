@@ -33,6 +33,7 @@ class BotWiring:
     backoff: Callable[[float], Awaitable[None]] = field(default_factory=RecordedSleep)
     guard: Callable[[], float] = time.monotonic
     token_retry: Callable[[float], Awaitable[None]] = asyncio.sleep  # tests count the tries
+    charts: Callable[[], float] = time.monotonic
     jobs: bool = True
     rate_limiter: ChatRateLimiter | None = None
 
@@ -54,6 +55,13 @@ class BotWiring:
         self.boot = boot
         return boot
 
+    def hand_chart_clock(self) -> ManualMonotonic:
+        """Build the bot's daily prices (the chart server's budget and backoff) on a clock the
+        test moves by hand."""
+        charts = ManualMonotonic()
+        self.charts = charts
+        return charts
+
     def clocks(self) -> Clocks:
         """Return the clocks and the sleep the bot's services are built on."""
         return Clocks(
@@ -64,6 +72,7 @@ class BotWiring:
             backoff=self.backoff,
             guard=self.guard,
             token_retry=self.token_retry,
+            charts=self.charts,
         )
 
     def build(self, settings: Settings) -> Application:  # type: ignore[type-arg]

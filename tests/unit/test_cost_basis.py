@@ -10,7 +10,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from btcturk.models import Fill, Side, Transfer
-from core.cost_basis import AssetBasis, Method, accounts_for, build_cost_basis
+from core.cost_basis import (
+    AssetBasis,
+    Method,
+    TransferPrice,
+    accounts_for,
+    build_cost_basis,
+    transfer_key,
+)
 
 D = Decimal
 DAY = 86_400_000
@@ -117,11 +124,55 @@ def test_a_usdt_quoted_buy_is_valued_at_the_rate_and_spends_usdt_at_its_basis() 
     assert result.fees() == D("236")  # 5.9 USDT x 40
 
 
-def test_a_usdt_fill_without_a_rate_breaks_both_assets() -> None:
-    history = [fill(1, "buy", "0.1", "50000", pair="BTCUSDT")]
+def test_a_fill_without_a_rate_moves_both_legs_and_leaves_only_its_values_unknown() -> None:
+    history = [
+        fill(1, "buy", "10000", "38", pair="USDTTRY"),
+        fill(2, "buy", "0.1", "50000", fee="5", tax="0.9", pair="BTCUSDT"),  # no rate that day
+    ]
     result = build_cost_basis(history, [], "TRY", no_price)
-    assert result.assets["BTC"].broken
-    assert result.assets["USDT"].broken
+    btc, usdt = result.assets["BTC"], result.assets["USDT"]
+    assert btc.units == D("0.1")
+    assert btc.cost_unknown == "past_price" and btc.average_cost is None
+    assert usdt.units == D("4994.1")  # the USDT spent left all the same
+    assert usdt.cost_unknown is None
+    assert usdt.cost == D("189775.8")  # what is left keeps its basis: 38 TRY a unit
+    assert usdt.sales == []
+    assert [(u.record_id, u.why) for u in usdt.unvalued] == [("f2", "past_price")]
+    assert usdt.realized_unknown() == "past_price"
+    assert not btc.broken and not usdt.broken
+    assert accounts_for(usdt, D("4994.1"), 8) and accounts_for(btc, D("0.1"), 8)
+    assert result.fees() == D(0)  # the fill's fee is not known in TRY...
+    assert [(u.record_id, u.asset) for u in result.unvalued_charges] == [("f2", "BTC")]
+
+
+def test_an_unknown_cost_lasts_until_the_units_it_was_in_are_gone() -> None:
+    history = [
+        fill(2, "sell", "2", "100", pair="ETHTRY"),
+        fill(3, "buy", "1", "120", pair="ETHTRY"),
+    ]
+    deposit = [transfer(1, "deposit", "ETH", "2")]  # no price for its day
+    for method in ("average", "fifo"):
+        result = build_cost_basis(
+            history, deposit, "TRY", no_price, method=method, missing=lambda a, t: "loading"
+        )
+        eth = result.assets["ETH"]
+        assert [(u.record_id, u.why) for u in eth.unvalued] == [("f2", "loading")]
+        assert eth.cost_unknown is None and eth.average_cost == D(120)
+        assert eth.realized() == D(0) and eth.realized_unknown() == "loading"
+        assert eth.realized_unknown(3, 4) is None
+
+
+def test_fifo_knows_the_lots_after_an_unknown_one_is_sold() -> None:
+    deposit = [transfer(1, "deposit", "ETH", "1")]
+    history = [
+        fill(2, "buy", "1", "100", pair="ETHTRY"),
+        fill(3, "sell", "1", "150", pair="ETHTRY"),
+    ]
+    average = build_cost_basis(history, deposit, "TRY", no_price).assets["ETH"]
+    assert average.cost_unknown == "past_price"  # one pool: part of it has no known cost
+    fifo = build_cost_basis(history, deposit, "TRY", no_price, method="fifo").assets["ETH"]
+    assert fifo.cost_unknown is None and fifo.cost == D(100)  # the unknown lot went first
+    assert [u.record_id for u in fifo.unvalued] == ["f3"]
 
 
 def test_a_deposit_costs_its_value_then_and_a_withdrawal_leaves_at_the_basis() -> None:
@@ -145,10 +196,32 @@ def test_a_deposit_costs_its_value_then_and_a_withdrawal_leaves_at_the_basis() -
     assert not accounts_for(eth, D("1.5"), 8)
 
 
-def test_a_deposit_without_a_price_is_incomplete() -> None:
+def test_a_deposit_without_a_price_has_an_unknown_cost_but_known_units() -> None:
     eth = build_cost_basis([], [transfer(1, "deposit", "ETH", "2")], "TRY", no_price).assets["ETH"]
-    assert eth.broken
-    assert not accounts_for(eth, D(2), 8)
+    assert eth.cost_unknown == "past_price"
+    assert not eth.broken
+    assert accounts_for(eth, D(2), 8)
+
+
+def test_a_recorded_transfer_price_comes_before_the_days_close() -> None:
+    transfers = [
+        transfer(1, "deposit", "ETH", "2"),
+        transfer(2, "deposit", "ETH", "1"),
+        transfer(3, "withdrawal", "ETH", "1", fee="0.01"),
+    ]
+    recorded = {
+        transfer_key(transfers[0]): TransferPrice(D(1000), "seen"),
+        transfer_key(transfers[2]): TransferPrice(D(1300), "seen"),
+    }
+    result = build_cost_basis([], transfers, "TRY", lambda a, t: D(1200), transfer_prices=recorded)
+    eth = result.assets["ETH"]
+    assert eth.invested == D(2000) + D(1200)  # the first as seen, the second at its close
+    assert eth.estimated and eth.from_close
+    assert result.fees() == D(13)  # 0.01 ETH at the price seen then
+    seen_only = build_cost_basis(
+        [], transfers[:1], "TRY", lambda a, t: D(1200), transfer_prices=recorded
+    ).assets["ETH"]
+    assert seen_only.estimated and not seen_only.from_close
 
 
 def test_try_transfers_count_only_their_fees() -> None:
@@ -261,5 +334,6 @@ def test_no_float_anywhere(
             assert isinstance(getattr(position, name), Decimal)
         for sale in position.sales:
             assert all(not isinstance(getattr(sale, f.name), float) for f in fields(sale))
-        assert all(isinstance(x, Decimal) for lot in position.lots for x in lot)
+        assert all(isinstance(lot.units, Decimal) for lot in position.lots)
+        assert all(isinstance(lot.cost, Decimal) for lot in position.lots)
     assert all(isinstance(c.fee, Decimal) and isinstance(c.tax, Decimal) for c in result.charges)

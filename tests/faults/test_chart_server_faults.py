@@ -1,0 +1,106 @@
+"""BTCTurk's chart server (the daily candles behind P&L) failing, end to end on the fakes.
+
+The chart server is read in the background of the command that needs it: `/balance ASSET`
+never waits for it, `/pnl` waits at most one budget (`BTCTURK_TIMEOUT_SECONDS`); a failed
+read is tried again after a backoff, in the same process.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+import pytest
+
+from config import Settings
+from fakes.exchange import FakeBtcTurk
+from services.daily_prices import BACKOFF_FIRST_S
+from tests.e2e.conftest import FakeClock, services_of
+from tests.e2e.test_pnl import backfill, trade_history
+from tests.kit.clocks import ManualMonotonic
+from tests.kit.wiring import BotWiring
+
+pytestmark = [pytest.mark.faults]
+
+StartBot = Callable[[Settings], Any]
+ETH_COST = "Average cost 100,000.00 TRY (deposits at the day's close)"
+
+
+@pytest.fixture
+async def exchange(clock: FakeClock) -> AsyncIterator[FakeBtcTurk]:
+    async with FakeBtcTurk(clock=lambda: clock().timestamp(), balances=[]) as server:
+        trade_history(server, clock)  # ETH deposited 15 days ago: its cost is that day's close
+        yield server
+
+
+@pytest.fixture
+def chart_clock(wiring: BotWiring) -> ManualMonotonic:
+    """Build the bot's daily prices on a monotonic clock the test moves (request before `bot`)."""
+    return wiring.hand_chart_clock()
+
+
+@pytest.fixture(autouse=True)
+def on_the_test_clock(wiring: BotWiring, clock: FakeClock) -> None:
+    wiring.exchange_time = lambda: clock().timestamp()
+    wiring.jobs = False  # the backfill is stepped by the test
+
+
+async def test_balance_does_not_wait_for_a_chart_server_that_never_answers(
+    chart_clock: ManualMonotonic,
+    make_settings: Callable[..., Settings],
+    start_bot: StartBot,
+    exchange: FakeBtcTurk,
+) -> None:
+    # A chart request may wait a minute here: a reply that waited for it would not come.
+    settings = make_settings(BTCTURK_TIMEOUT_SECONDS="120")
+    async with start_bot(settings) as bot:
+        prices = services_of(bot).pnl
+        assert prices is not None
+        assert (prices.daily_prices.timeout_s, prices.daily_prices.budget_s) == (60, 120)
+        await backfill(bot)
+        exchange.candles.hang = True
+        try:
+            [loading] = await bot.ask("/balance eth")
+            print(loading.plain_text)
+            assert "Average cost: ⏳ prices loading" in loading.plain_text
+            assert exchange.candles.calls >= 1
+        finally:
+            exchange.candles.release()  # the held request gets a 503: the read failed
+        await prices.daily_prices.settled()
+        assert prices.daily_prices.failures == 1
+
+        # It answers again: the days are asked again once the backoff is over, no restart.
+        [still] = await bot.ask("/balance eth")
+        assert "Average cost: ⏳ prices loading" in still.plain_text  # within the backoff
+        chart_clock.now += BACKOFF_FIRST_S
+        [pnl] = await bot.ask("/pnl")
+        print(pnl.plain_text)
+        assert "ETH°  +40,000.00 (+20.00%)" in pnl.plain_text
+        [eth] = await bot.ask("/balance eth")
+        assert f"{ETH_COST} · unrealized +40,000.00 TRY (+20.00%)" in eth.plain_text
+
+
+async def test_the_days_a_failed_chart_read_missed_are_asked_again_after_a_backoff(
+    chart_clock: ManualMonotonic,
+    make_settings: Callable[..., Settings],
+    start_bot: StartBot,
+    exchange: FakeBtcTurk,
+) -> None:
+    async with start_bot(make_settings()) as bot:
+        await backfill(bot)
+        exchange.candles.fail_next = 1
+        [failed] = await bot.ask("/pnl")
+        print(failed.plain_text)
+        assert "ETH  ⏳ prices loading" in failed.plain_text
+        assert "  without ETH: prices loading" in failed.plain_text
+        asked = exchange.candles.calls
+
+        [again] = await bot.ask("/pnl")  # within the backoff: the server is left alone
+        assert "ETH  ⏳ prices loading" in again.plain_text
+        assert exchange.candles.calls == asked
+
+        chart_clock.now += BACKOFF_FIRST_S
+        [recovered] = await bot.ask("/pnl")
+        print(recovered.plain_text)
+        assert "ETH°  +40,000.00 (+20.00%)" in recovered.plain_text
+        assert "without" not in recovered.plain_text

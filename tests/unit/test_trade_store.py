@@ -1,0 +1,59 @@
+"""The P&L's own tables: a transfer's price recorded once, and the migration that added them."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+from btcturk.models import History, Transfer
+from core.cost_basis import TransferPrice
+from store.database import Database
+from store.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
+from store.trades import TradeStore
+
+D = Decimal
+NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+
+
+async def test_a_transfer_price_is_recorded_once_and_never_replaced(tmp_path: Path) -> None:
+    async with await Database.open(tmp_path / "bot.sqlite3") as db:
+        trades = TradeStore(db)
+        key = ("crypto", "77")
+        await trades.add_transfer_prices("TRY", {key: TransferPrice(D("3600000"), "seen")}, NOW)
+        await trades.add_transfer_prices("TRY", {key: TransferPrice(D("3100000"), "close")}, NOW)
+        await trades.add_transfer_prices("USDT", {key: TransferPrice(D("90000"), "close")}, NOW)
+        assert await trades.transfer_prices("TRY") == {key: TransferPrice(D("3600000"), "seen")}
+        assert await trades.transfer_prices("USDT") == {key: TransferPrice(D("90000"), "close")}
+
+
+async def test_the_migration_keeps_the_history_and_the_prices_stored_before(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "bot.sqlite3"
+    conn = sqlite3.connect(path)
+    for statements in MIGRATIONS[:6]:  # the schema before transfer prices were recorded
+        for statement in statements:
+            conn.execute(statement)
+    conn.execute(
+        "INSERT INTO history_records VALUES ('crypto', '77', 1772377200000, ?)",
+        ('{"kind":"deposit","asset":"BTC","amount":"0.01","fee":"0","tax":"0"}',),
+    )
+    conn.execute("INSERT INTO daily_prices VALUES ('BTCTRY', '2026-03-01', '3000000')")
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    conn.execute("PRAGMA user_version = 6")
+    conn.commit()
+    conn.close()
+
+    async with await Database.open(path) as db:
+        version = await db.run(lambda c: c.execute("PRAGMA user_version").fetchone()[0])
+        assert version == SCHEMA_VERSION
+        trades = TradeStore(db)
+        stored = await trades.history()
+        assert stored.transfers == (
+            Transfer("77", "deposit", "BTC", 1772377200000, D("0.01"), D(0), D(0), False),
+        )
+        assert await trades.prices(["BTCTRY"]) == {"BTCTRY": {date(2026, 3, 1): D(3000000)}}
+        assert await trades.transfer_prices("TRY") == {}
+        assert await trades.save_window(History(), {}) == 0
