@@ -107,6 +107,7 @@ class BtcTurkClient:
         random: Callable[[], float] = random.random,
         time_source: Callable[[], float] = time.time,
         monotonic: Callable[[], float] = time.monotonic,
+        auth_clock: Callable[[], float] | None = None,
         key_retry_s: float = FIRST_PAUSE_S,
         history_recheck_s: float = HISTORY_RECHECK_S,
     ) -> None:
@@ -126,14 +127,15 @@ class BtcTurkClient:
         self._random = random
         self._time_source = time_source
         self._clock = StampClock(time_source)
-        self.auth_backoff = AuthBackoff(monotonic, first_pause_s=key_retry_s)
+        auth_clock = auth_clock or monotonic  # the key's pauses and the permission re-checks
+        self.auth_backoff = AuthBackoff(auth_clock, first_pause_s=key_retry_s)
         self.data_notes = DataNotes(monotonic)
         self.last_latency_s: float | None = None
         self.requests_sent = 0
         self.requests_by_path: collections.Counter[str] = collections.Counter()
         self.retries = 0
         self.budget = RateBudget(HISTORY_QUOTAS, monotonic=monotonic, sleep=sleep)
-        self._monotonic = monotonic
+        self._monotonic = auth_clock
         self._history_recheck_s = history_recheck_s
         self._history_closed_until = float("-inf")
         self.history_refused = False  # the last history request was refused: no Account permission

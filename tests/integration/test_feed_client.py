@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from decimal import Decimal
 from typing import Any, Literal
@@ -30,7 +31,7 @@ from btcturk.feed_messages import (
 )
 from btcturk.signing import decode_secret
 from fakes._server import Signal
-from fakes.feed import INVALID_KEY, INVALID_SIGNATURE, FakeFeed, trade_row
+from fakes.feed import INVALID_KEY, INVALID_SIGNATURE, INVALID_TIMESTAMP, FakeFeed, trade_row
 from fakes.seed import DEMO_API_KEY, DEMO_API_SECRET
 from tests.kit.clocks import RecordedSleep
 
@@ -143,7 +144,8 @@ def no_secrets_in(caplog: pytest.LogCaptureFixture, state: FeedState) -> Iterato
 async def test_login_then_events_arrive(
     make_feed: Callable[..., PrivateFeed], server: FakeFeed, recorder: Recorder
 ) -> None:
-    feed = make_feed(stamp=lambda: 1735866257711)
+    stamp_ms = int(time.time() * 1000)
+    feed = make_feed(stamp=lambda: stamp_ms)
     async with running(feed):
         await recorder.wait_for(Connected)
         await server.wait_until(lambda: server.subscriptions["USDTTRY"] == 1, what="heartbeat")
@@ -158,7 +160,7 @@ async def test_login_then_events_arrive(
     assert (trade.fill.side, trade.fill.amount) == ("buy", Decimal("0.00120000"))
     assert trade.row["orderId"] == 19541227653
     assert server.last_login is not None
-    assert server.last_login["timestamp"] == 1735866257711  # the injected, offset-corrected stamp
+    assert server.last_login["timestamp"] == stamp_ms  # the injected, offset-corrected stamp
     assert (server.attempts, server.logins) == (1, 1)
     state = feed.state
     assert (state.logins, state.reconnects, state.events, state.refused) == (1, 0, 3, False)
@@ -373,12 +375,23 @@ async def test_fake_refuses_a_wrong_signature(
     assert (server.refusals, server.logins) == (1, 0)
 
 
+async def test_fake_refuses_a_timestamp_off_its_clock(
+    session: aiohttp.ClientSession, server: FakeFeed
+) -> None:
+    server.clock_offset_s = 120.0  # the exchange's clock two minutes ahead
+    async with session.ws_connect(server.ws_url) as ws:
+        await ws.receive_str()
+        await ws.send_json(login_message(DEMO_API_KEY, DEMO_API_SECRET, int(time.time() * 1000)))
+        answer = json.loads(await ws.receive_str())
+    assert answer == [114, {"type": 114, "ok": False, "message": INVALID_TIMESTAMP}]
+
+
 async def test_fake_accepts_any_correctly_signed_nonce(
     session: aiohttp.ClientSession, server: FakeFeed
 ) -> None:
     async with session.ws_connect(server.ws_url) as ws:
         await ws.receive_str()
-        await ws.send_json(login_message(DEMO_API_KEY, DEMO_API_SECRET, 1, nonce=17))
+        await ws.send_json(login_message(DEMO_API_KEY, DEMO_API_SECRET, server.now_ms(), nonce=17))
         answer = json.loads(await ws.receive_str())
     assert answer[1]["ok"] is True
 

@@ -30,6 +30,7 @@ class BotWiring:
     cache: Callable[[], float] = time.monotonic
     boot: Callable[[], float] = boot_time
     exchange_time: Callable[[], float] = time.time
+    auth: Callable[[], float] = time.monotonic
     backoff: Callable[[float], Awaitable[None]] = field(default_factory=RecordedSleep)
     guard: Callable[[], float] = time.monotonic
     token_retry: Callable[[float], Awaitable[None]] = asyncio.sleep  # tests count the tries
@@ -48,6 +49,12 @@ class BotWiring:
         self.cache = clock
         return clock
 
+    def hand_auth_clock(self) -> ManualMonotonic:
+        """Build the exchange client's key pauses and permission re-checks on a clock to move."""
+        clock = ManualMonotonic()
+        self.auth = clock
+        return clock
+
     def hand_boot_clock(self) -> ManualMonotonic:
         """Build the bot's daily summaries on a boot clock (real time, never stepped) to move."""
         boot = ManualMonotonic(now=50_000.0)
@@ -61,6 +68,7 @@ class BotWiring:
             cache=self.cache,
             boot=self.boot,
             exchange_time=self.exchange_time,
+            auth=self.auth,
             backoff=self.backoff,
             guard=self.guard,
             token_retry=self.token_retry,
