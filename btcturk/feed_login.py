@@ -6,6 +6,11 @@
 The timestamp is offset-corrected like a REST stamp; it is sent but not signed. The
 documentation's sample signs a constant nonce (3000); published user reports disagree on
 what the server accepts, so this is the one place to change the recipe.
+
+A refusal (`[114, {"ok": false, "message": ...}]`) is read into why (`refusal_reason`) from
+the exchange's words: "Invalid Timestamp" / "Invalid Nonce" (our clock), "Invalid Public
+key" (documented for a key without the WebSocket permission, or bound to another IP), an IP,
+a permission, or the key or its secret ("Invalid Signature", "Invalid Request").
 """
 
 from __future__ import annotations
@@ -13,11 +18,16 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import re
+from typing import Literal
 
 from btcturk.signing import decode_secret
 
 LOGIN = 114
 DEFAULT_NONCE = 3000
+
+RefusalReason = Literal["timestamp", "permission", "ip", "key", "other"]
+_IP = re.compile(r"\bip\b")
 
 
 def login_signature(public_key: str, secret: bytes, nonce: int = DEFAULT_NONCE) -> str:
@@ -44,3 +54,17 @@ def login_message(
             "signature": login_signature(public_key, raw, nonce),
         },
     ]
+
+
+def refusal_reason(message: str) -> RefusalReason:
+    """Return why the exchange refused a login, as its `message` tells."""
+    text = message.lower()
+    if "timestamp" in text or "nonce" in text:
+        return "timestamp"
+    if _IP.search(text):
+        return "ip"
+    if "permission" in text or "public key" in text:
+        return "permission"
+    if any(word in text for word in ("signature", "invalid request", "headers", "key")):
+        return "key"
+    return "other"

@@ -26,6 +26,7 @@ from services.monitor import Monitor
 from services.pnl import ProfitAndLoss
 from services.portfolio import PortfolioService
 from services.quiet import QuietPolicy
+from services.recheck import CheckAgain
 from services.roster import Roster
 from services.summaries import Summaries, boot_time
 from store.database import Database
@@ -153,4 +154,5 @@ async def build_services(
         feed=feed,
         pnl=pnl,
         backfill=backfill,
+        check_again=CheckAgain(client, portfolio, history, feed, monotonic=clocks.auth),
     )
