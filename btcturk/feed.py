@@ -30,14 +30,15 @@ from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Protocol
 
 import aiohttp
 
-from btcturk.auth_backoff import OWNER_GAP_S, Spacing
+from btcturk.auth_backoff import OWNER_GAP_S
 from btcturk.errors import BtcTurkError
 from btcturk.feed_login import (
     DEFAULT_NONCE,
+    ExchangeClock,
+    LocalClock,
     RefusalReason,
     login_message,
     login_signature,
@@ -55,7 +56,8 @@ from btcturk.feed_messages import (
     parse_frame,
 )
 from btcturk.feed_policy import ReconnectPolicy
-from btcturk.signing import StampClock, decode_secret
+from btcturk.feed_recheck import RefusalWait
+from btcturk.signing import decode_secret
 
 logger = logging.getLogger("btcturk.feed")
 
@@ -73,32 +75,6 @@ class _End(Enum):
     LOST = "lost"  # closed, silent, failed: reconnect with backoff
     BLOCKED = "blocked"  # HTTP 429 on the handshake: wait out the exchange's block
     REFUSED = "refused"  # login refused: do not retry in a loop
-
-
-class ExchangeClock(Protocol):
-    """The exchange's clock as a login needs it (`BtcTurkClient` is one)."""
-
-    @property
-    def clock_measured(self) -> bool: ...
-
-    def stamp_ms(self) -> int: ...
-
-    async def sync_clock(self) -> int: ...
-
-
-class _LocalClock:
-    """Our own clock, taken as the exchange's: nothing to measure."""
-
-    clock_measured = True
-
-    def __init__(self, time_source: Callable[[], float]) -> None:
-        self._stamps = StampClock(time_source)
-
-    def stamp_ms(self) -> int:
-        return self._stamps.stamp()
-
-    async def sync_clock(self) -> int:
-        return 0
 
 
 @dataclass
@@ -163,7 +139,7 @@ class PrivateFeed:
         self._secret = decode_secret(api_secret)  # ValueError when not base64
         self._secret_text = api_secret.strip()
         self._on_event = on_event
-        self._clock = clock or _LocalClock(time_source)
+        self._clock = clock or LocalClock(time_source)
         self._time = time_source
         self._monotonic = monotonic
         self._sleep = sleep
@@ -174,10 +150,7 @@ class PrivateFeed:
         self._refusal_recheck_s = refusal_recheck_s
         self._stamp_retries = stamp_retries
         self._stamp_refusals = 0  # in a row
-        self._owner = Spacing(monotonic, recheck_gap_s)
-        self._waiting_refusal = False
-        self._wake = asyncio.Event()
-        self._waiters: list[asyncio.Future[None]] = []
+        self._refusal_wait = RefusalWait(sleep, monotonic, gap_s=recheck_gap_s)
         self._stable_s = stable_s
         self._nonce = nonce
         self.policy = policy or ReconnectPolicy(random)
@@ -193,56 +166,31 @@ class PrivateFeed:
                 self.policy.attempted(self._monotonic())
                 self.state.attempts += 1
                 end = await self._connection()
-                self._attempt_ended()
+                self._refusal_wait.answered()
                 if end is _End.REFUSED:
                     if self._refusal_recheck_s is None:
                         self.state.stopped = True
                         return
-                    await self._wait_refusal(self._refusal_recheck_s)
+                    await self._refusal_wait.wait(self._refusal_recheck_s)
                     continue
                 delay = self.policy.delay(self._monotonic(), blocked=end is _End.BLOCKED)
                 logger.info("BTCTurk feed: reconnecting in %.1f s", delay)
                 await self._sleep(delay)
         finally:
             self.state.connected = False
-            self._attempt_ended()
+            self._refusal_wait.answered()
 
     def recheck(self, *, owner: bool = False) -> asyncio.Future[None] | None:
         """Try a refused login again now, rather than at the end of its long wait.
 
-        Return a future done once that attempt is answered or over (see `state`), or None when no
+        Return a future done once that attempt is answered (see `state`), or None when no
         refusal is being waited out, or `owner` asked again within the last minute. Without
         `owner` (the key worked again elsewhere) it is not limited: such news is rare.
         """
-        if not self._waiting_refusal:
-            return None
-        if owner and not self._owner.take():
-            return None
-        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._waiters.append(done)
-        self._wake.set()
-        logger.info("BTCTurk feed: trying the refused login again")
+        done = self._refusal_wait.ask(owner=owner)
+        if done is not None:
+            logger.info("BTCTurk feed: trying the refused login again")
         return done
-
-    async def _wait_refusal(self, seconds: float) -> None:
-        """Wait out a refusal: `seconds`, or until `recheck()` wakes the feed."""
-        self._wake.clear()
-        self._waiting_refusal = True
-        sleeping = asyncio.ensure_future(self._sleep(seconds))
-        woken = asyncio.ensure_future(self._wake.wait())
-        try:
-            await asyncio.wait({sleeping, woken}, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            self._waiting_refusal = False
-            for task in (sleeping, woken):
-                task.cancel()
-            await asyncio.gather(sleeping, woken, return_exceptions=True)
-
-    def _attempt_ended(self) -> None:
-        waiters, self._waiters = self._waiters, []
-        for done in waiters:
-            if not done.done():
-                done.set_result(None)
 
     async def _connection(self) -> _End:
         """Run one connection to its end and say how it ended."""
@@ -327,7 +275,7 @@ class PrivateFeed:
         state.connected, state.connected_since = True, self._time()
         state.refused, state.refusal, state.refusal_reason = False, None, None
         self._stamp_refusals = 0
-        self._attempt_ended()  # a recheck's answer: the login works
+        self._refusal_wait.answered()  # a recheck's answer: the login works
         if state.logins == 1:
             logger.info("BTCTurk feed: logged in")
             await self._deliver(Connected())

@@ -1,4 +1,5 @@
-"""The login message (type 114) of BTCTurk's private WebSocket feed. Pure, no I/O.
+"""The login (type 114) of BTCTurk's private WebSocket feed: its message, the clock it is
+stamped on, and why a refusal came. Pure, no I/O.
 
     [114, {"type": 114, "publicKey": key, "timestamp": ms, "nonce": n, "signature": s}]
     s = base64(HMAC-SHA256(key=base64decode(secret), message=utf8(key + str(n))))
@@ -19,15 +20,42 @@ import base64
 import hashlib
 import hmac
 import re
-from typing import Literal
+from collections.abc import Callable
+from typing import Literal, Protocol
 
-from btcturk.signing import decode_secret
+from btcturk.signing import StampClock, decode_secret
 
 LOGIN = 114
 DEFAULT_NONCE = 3000
 
 RefusalReason = Literal["timestamp", "permission", "ip", "key", "other"]
 _IP = re.compile(r"\bip\b")
+
+
+class ExchangeClock(Protocol):
+    """The exchange's clock as a login needs it (`BtcTurkClient` is one)."""
+
+    @property
+    def clock_measured(self) -> bool: ...
+
+    def stamp_ms(self) -> int: ...
+
+    async def sync_clock(self) -> int: ...
+
+
+class LocalClock:
+    """Our own clock, taken as the exchange's: nothing to measure."""
+
+    clock_measured = True
+
+    def __init__(self, time_source: Callable[[], float]) -> None:
+        self._stamps = StampClock(time_source)
+
+    def stamp_ms(self) -> int:
+        return self._stamps.stamp()
+
+    async def sync_clock(self) -> int:
+        return 0
 
 
 def login_signature(public_key: str, secret: bytes, nonce: int = DEFAULT_NONCE) -> str:
