@@ -236,6 +236,9 @@ def build_application(
     application.add_handler(
         CallbackQueryHandler(callbacks.set_alert_from_button, pattern=f"^{ALERT_BUTTON_PREFIX}")
     )
+    application.add_handler(
+        CallbackQueryHandler(callbacks.check_again, pattern=f"^{commands.CHECK_AGAIN}$")
+    )
     # In groups other bots may own a command: only private chats hear "I don't know that one".
     application.add_handler(
         MessageHandler(

@@ -57,7 +57,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         daily_summary_time=reader.clock_time("DAILY_SUMMARY_TIME", "09:00"),
         summary_chart=reader.boolean("SUMMARY_CHART", False),
         btcturk_timeout_s=reader.integer("BTCTURK_TIMEOUT_SECONDS", 10, minimum=1, maximum=120),
-        key_retry_s=reader.integer("BTCTURK_KEY_RETRY_SECONDS", 120, minimum=1, maximum=3600),
+        key_retry_s=reader.integer("BTCTURK_KEY_RETRY_SECONDS", 5, minimum=1, maximum=3600),
         language=reader.choice("LANGUAGE", "tr", ("TR", "EN")).lower(),
         quiet_hours=reader.quiet_hours("QUIET_HOURS"),
         log_format=reader.choice("LOG_FORMAT", "TEXT", ("TEXT", "JSON")).lower(),

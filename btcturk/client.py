@@ -2,12 +2,18 @@
 
 Retries: `Unavailable`, `RateLimited` and `UnreadableResponse` (HTML or garbage with a 2xx) are
 transient and retried up to `max_attempts` requests in all, with exponential backoff and full
-jitter; a `Retry-After` longer than `backoff_cap` is not waited for but raised. `AuthError` is
-never retried (the exchange blocks IPs after many unauthorized requests), except
-`StampRejected`: the clock is resynced from the server time and the request retried once.
-Other `BadResponse`s, `success: false` included, are deliberate answers that would repeat, so
-they are raised at once; the exchange's own failures in an envelope ("INTERNAL_ERROR",
-maintenance) count as `Unavailable` and are retried.
+jitter; a `Retry-After` longer than `backoff_cap` is not waited for but raised. `StampRejected`
+resyncs the clock from the server time and retries once. Other `BadResponse`s, `success: false`
+included, are deliberate answers that would repeat, so they are raised at once; the exchange's
+own failures in an envelope ("INTERNAL_ERROR", maintenance) count as `Unavailable` and retried.
+
+A refused key (`AuthError`) pauses signed requests (`AuthBackoff`: 5 s, doubling to an hour,
+never more than 15 refused requests in any hour, since the exchange blocks IPs after about 50).
+A try due within `backoff_cap` is waited for, so a first refusal is tried once more seconds
+later in the same call; `KeyPaused` says when the next one is. A refused history is latched
+(`PermissionLatch`, 6 hours) without pausing the key. When the key works again after a
+refusal, the history's latch reopens and the `on_key_back` listeners are told (the live feed
+tries its login again).
 
 Nothing here logs the API key, the secret, headers or signatures.
 """
@@ -25,7 +31,7 @@ from typing import TypeVar
 
 import aiohttp
 
-from btcturk.auth_backoff import FIRST_PAUSE_S, AuthBackoff
+from btcturk.auth_backoff import FIRST_PAUSE_S, AuthBackoff, PermissionLatch
 from btcturk.errors import (
     AuthError,
     BtcTurkError,
@@ -107,6 +113,7 @@ class BtcTurkClient:
         random: Callable[[], float] = random.random,
         time_source: Callable[[], float] = time.time,
         monotonic: Callable[[], float] = time.monotonic,
+        auth_clock: Callable[[], float] | None = None,
         key_retry_s: float = FIRST_PAUSE_S,
         history_recheck_s: float = HISTORY_RECHECK_S,
     ) -> None:
@@ -126,17 +133,17 @@ class BtcTurkClient:
         self._random = random
         self._time_source = time_source
         self._clock = StampClock(time_source)
-        self.auth_backoff = AuthBackoff(monotonic, first_pause_s=key_retry_s)
+        auth_clock = auth_clock or monotonic  # the key's pauses and the permission re-checks
+        self.auth_backoff = AuthBackoff(auth_clock, first_pause_s=key_retry_s)
         self.data_notes = DataNotes(monotonic)
         self.last_latency_s: float | None = None
         self.requests_sent = 0
         self.requests_by_path: collections.Counter[str] = collections.Counter()
         self.retries = 0
         self.budget = RateBudget(HISTORY_QUOTAS, monotonic=monotonic, sleep=sleep)
-        self._monotonic = monotonic
-        self._history_recheck_s = history_recheck_s
-        self._history_closed_until = float("-inf")
-        self.history_refused = False  # the last history request was refused: no Account permission
+        self.history_latch = PermissionLatch(auth_clock, history_recheck_s)
+        self._clock_measured = False
+        self._key_back: list[Callable[[], object]] = []
 
     def __repr__(self) -> str:
         return f"BtcTurkClient(base_url={self._base_url!r}, signed={bool(self._api_key)})"
@@ -145,6 +152,29 @@ class BtcTurkClient:
     def clock_offset_ms(self) -> int:
         """Return the exchange's clock minus ours, as last measured (0 before any sync)."""
         return self._clock.offset_ms
+
+    @property
+    def clock_measured(self) -> bool:
+        """Tell whether the exchange's clock was measured (else stamps use ours as it is)."""
+        return self._clock_measured
+
+    def stamp_ms(self) -> int:
+        """Return a stamp in ms on the exchange's clock, as measured (the live feed's login)."""
+        return self._clock.stamp()
+
+    @property
+    def history_refused(self) -> bool:
+        """Tell whether the last history request was refused (no Account permission)."""
+        return self.history_latch.refused
+
+    def on_key_back(self, listener: Callable[[], object]) -> None:
+        """Call `listener` each time the key works again after BTCTurk refused it."""
+        self._key_back.append(listener)
+
+    def reopen_history(self, *, owner: bool = False) -> bool:
+        """Let the next history request ask BTCTurk again now, if it was refused; return
+        whether it was. An owner's request does so at most once a minute."""
+        return self.history_latch.reopen(owner=owner)
 
     @property
     def clock_stepped_s(self) -> float | None:
@@ -177,6 +207,7 @@ class BtcTurkClient:
         server_ms, local_midpoint_ms = await self._call(SERVER_TIME_PATH, _server_time)
         offset = server_ms - local_midpoint_ms
         self._clock.offset_ms = offset
+        self._clock_measured = True
         logger.debug("clock offset to BTCTurk: %d ms", offset)
         return offset
 
@@ -208,7 +239,7 @@ class BtcTurkClient:
 
     def history_wait_s(self) -> float:
         """Return the seconds before a refused history is asked again (0: it may be asked now)."""
-        return max(0.0, self._history_closed_until - self._monotonic())
+        return self.history_latch.wait_s()
 
     async def _pages(
         self,
@@ -249,46 +280,66 @@ class BtcTurkClient:
         if wait_s > 0:
             raise HistoryRefused(_HISTORY_REFUSED, wait_s)
         key_wait_s = self.auth_backoff.wait_s()
-        if key_wait_s > 0:
-            raise KeyPaused(
-                f"BTCTurk refused the API key; next signed request in {key_wait_s:.0f} s",
-                key_wait_s,
-            )
+        if self.auth_backoff.paused or key_wait_s > 0:  # the balances try the key, not these
+            raise _key_paused(key_wait_s)
         try:
             data = await self._call(path, _Answer.envelope_data, signed=True, params=params)
         except StampRejected:
             raise  # our clock, not the permission
         except AuthError:
-            self.history_refused = True
-            self._history_closed_until = self._monotonic() + self._history_recheck_s
+            self.auth_backoff.note_refusal()
+            self.history_latch.close()
+            recheck_s = self.history_latch.recheck_s
             logger.warning(
                 "BTCTurk refused the history (no Account permission?); asking again in %.0f s",
-                self._history_recheck_s,
+                recheck_s,
             )
-            raise HistoryRefused(_HISTORY_REFUSED, self._history_recheck_s) from None
-        self.history_refused = False
+            raise HistoryRefused(_HISTORY_REFUSED, recheck_s) from None
+        self.history_latch.answered()
         return data
 
     async def _signed_call(self, path: str, parse: Callable[[_Answer], T]) -> T:
-        """Request a signed `path`, unless the key was refused lately: then wait, growing."""
-        wait_s = self.auth_backoff.wait_s()
-        if wait_s > 0:
-            raise KeyPaused(
-                f"BTCTurk refused the API key; next signed request in {wait_s:.0f} s", wait_s
-            )
-        try:
-            result = await self._call(path, parse, signed=True)
-        except StampRejected:
-            raise  # our clock, not the key: the stamp is resynced at each refusal
-        except AuthError:
-            self.auth_backoff.refused()
-            logger.warning(
-                "BTCTurk refused the API key; signed requests pause for %.0f s",
-                self.auth_backoff.wait_s(),
-            )
-            raise
-        self.auth_backoff.accepted()
-        return result
+        """Request a signed `path`, unless the key was refused lately.
+
+        A try due within `backoff_cap` is waited for (one at a time), so a first refusal is
+        tried once more a few seconds later; a later one raises `KeyPaused` at once.
+        """
+        backoff = self.auth_backoff
+        refusal: AuthError | None = None
+        while True:
+            wait_s = backoff.reserve(max_wait_s=self._backoff_cap)
+            if wait_s is None:
+                if refusal is not None:
+                    raise refusal
+                raise _key_paused(backoff.wait_s())
+            try:
+                if wait_s > 0:
+                    logger.info("trying the refused API key again in %.0f s", wait_s)
+                    await self._sleep(wait_s)
+                result = await self._call(path, parse, signed=True)
+            except StampRejected:
+                backoff.release()
+                raise  # our clock, not the key: the stamp is resynced at each refusal
+            except AuthError as error:
+                backoff.refused()
+                logger.warning("BTCTurk refused the API key; next try in %.0f s", backoff.wait_s())
+                if refusal is not None:
+                    raise
+                refusal = error
+                continue
+            except BaseException:
+                backoff.release()
+                raise
+            if backoff.accepted():
+                self._key_works_again()
+            return result
+
+    def _key_works_again(self) -> None:
+        """After a refusal the key works: what its refusal closed is asked again."""
+        logger.info("BTCTurk accepts the API key again")
+        self.history_latch.reopen()
+        for listener in self._key_back:
+            listener()
 
     async def _resync_after_step(self, step_s: float) -> None:
         """Measure the offset again, before the exchange refuses a stamp made with the old one."""
@@ -371,6 +422,10 @@ class BtcTurkClient:
         self.last_latency_s = time.perf_counter() - started
         logger.debug("GET %s -> %d in %.3f s", path, status, self.last_latency_s)
         return _Answer(status, body, content_type, retry_after, sent_at, received_at)
+
+
+def _key_paused(wait_s: float) -> KeyPaused:
+    return KeyPaused(f"BTCTurk refused the API key; next signed request in {wait_s:.0f} s", wait_s)
 
 
 _HISTORY_REFUSED = (

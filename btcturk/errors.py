@@ -29,7 +29,7 @@ class StampRejected(AuthError):
 
 
 class KeyPaused(AuthError):
-    """The key was refused lately; signed requests wait (2 minutes, growing to an hour)."""
+    """The key was refused lately; signed requests wait (5 s, growing to an hour)."""
 
     def __init__(self, message: str, retry_in_s: float) -> None:
         super().__init__(message)

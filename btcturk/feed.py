@@ -1,6 +1,6 @@
 """A client of BTCTurk's private WebSocket feed: events as they happen, the poll as the net.
 
-    feed = PrivateFeed(session, url, api_key, api_secret, on_event=handle, stamp=clock.stamp)
+    feed = PrivateFeed(session, url, api_key, api_secret, on_event=handle, clock=client)
     task = asyncio.create_task(feed.run())   # until cancelled; feed.state for /status
 
 Each connection: connect, log in (114, see `feed_login`), subscribe one ticker as a heartbeat
@@ -8,9 +8,15 @@ Each connection: connect, log in (114, see `feed_login`), subscribe one ticker a
 `Reconnected` follows every login, so the caller polls once over REST to cover the gap.
 Nothing at all (not even the heartbeat) for `silence_s` means a socket that stays open but
 silent: it is dropped and the feed reconnects, with `ReconnectPolicy`'s backoff, under the
-exchange's 15 attempts a minute. A refused login is not retried in a loop: the feed reports
-`refused` and tries again after `refusal_recheck_s` (or stops when that is None). The API
-key, the secret and the signature never reach a log line, an error text or the state.
+exchange's 15 attempts a minute.
+
+The login is stamped on the exchange's clock (`clock`, measured before the first login when
+it is not known yet). A refused login says why (`FeedState.refusal_reason`) and is retried
+by it: refused for its timestamp, the clock is measured again and the login retried with the
+reconnect backoff (`stamp_retries` times in a row); refused for anything else, it waits
+`refusal_recheck_s` (or stops when that is None), unless `recheck()` asks again sooner (the
+owner did, once a minute at most, or the key worked again elsewhere). The API key, the secret
+and the signature never reach a log line, an error text or the state.
 """
 
 from __future__ import annotations
@@ -27,7 +33,17 @@ from enum import Enum
 
 import aiohttp
 
-from btcturk.feed_login import DEFAULT_NONCE, login_message, login_signature
+from btcturk.auth_backoff import OWNER_GAP_S
+from btcturk.errors import BtcTurkError
+from btcturk.feed_login import (
+    DEFAULT_NONCE,
+    ExchangeClock,
+    LocalClock,
+    RefusalReason,
+    login_message,
+    login_signature,
+    refusal_reason,
+)
 from btcturk.feed_messages import (
     SUBSCRIBE,
     VERSION,
@@ -40,13 +56,15 @@ from btcturk.feed_messages import (
     parse_frame,
 )
 from btcturk.feed_policy import ReconnectPolicy
-from btcturk.signing import StampClock, decode_secret
+from btcturk.feed_recheck import RefusalWait
+from btcturk.signing import decode_secret
 
 logger = logging.getLogger("btcturk.feed")
 
 DEFAULT_URL = "wss://ws-feed-pro.btcturk.com"
 SILENCE_S = 30.0
 REFUSAL_RECHECK_S = 3600.0
+STAMP_RETRIES = 2  # logins refused for their timestamp retried soon in a row, clock re-measured
 STABLE_S = 60.0  # a connection up this long resets the backoff
 _WS_TIMEOUT = aiohttp.ClientWSTimeout(ws_receive=None, ws_close=2.0)  # silence is watched here
 _MAX_SHOWN = 120
@@ -74,8 +92,9 @@ class FeedState:
     garbage_frames: int = 0
     last_error: str | None = None  # kept after a reconnect, with when it happened
     last_error_at: float | None = None
-    refused: bool = False
+    refused: bool = False  # a login was refused and the feed waits before trying again
     refusal: str | None = None  # the exchange's words, without any credential
+    refusal_reason: RefusalReason | None = None
     stopped: bool = False  # gave up for good (a refusal with no re-check)
     server_version: str | None = None
     reconnect_times: deque[float] = field(default_factory=lambda: deque(maxlen=2000))
@@ -96,7 +115,7 @@ class PrivateFeed:
         api_secret: str,
         *,
         on_event: Callable[[FeedEvent], Awaitable[None]],
-        stamp: Callable[[], int] | None = None,
+        clock: ExchangeClock | None = None,
         time_source: Callable[[], float] = time.time,
         monotonic: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
@@ -106,6 +125,8 @@ class PrivateFeed:
         login_timeout_s: float = 10.0,
         connect_timeout_s: float = 10.0,
         refusal_recheck_s: float | None = REFUSAL_RECHECK_S,
+        stamp_retries: int = STAMP_RETRIES,
+        recheck_gap_s: float = OWNER_GAP_S,
         stable_s: float = STABLE_S,
         nonce: int = DEFAULT_NONCE,
         policy: ReconnectPolicy | None = None,
@@ -118,7 +139,7 @@ class PrivateFeed:
         self._secret = decode_secret(api_secret)  # ValueError when not base64
         self._secret_text = api_secret.strip()
         self._on_event = on_event
-        self._stamp = stamp or StampClock(time_source).stamp
+        self._clock = clock or LocalClock(time_source)
         self._time = time_source
         self._monotonic = monotonic
         self._sleep = sleep
@@ -127,6 +148,9 @@ class PrivateFeed:
         self._login_timeout_s = login_timeout_s
         self._connect_timeout_s = connect_timeout_s
         self._refusal_recheck_s = refusal_recheck_s
+        self._stamp_retries = stamp_retries
+        self._stamp_refusals = 0  # in a row
+        self._refusal_wait = RefusalWait(sleep, monotonic, gap_s=recheck_gap_s)
         self._stable_s = stable_s
         self._nonce = nonce
         self.policy = policy or ReconnectPolicy(random)
@@ -142,21 +166,37 @@ class PrivateFeed:
                 self.policy.attempted(self._monotonic())
                 self.state.attempts += 1
                 end = await self._connection()
+                self._refusal_wait.answered()
                 if end is _End.REFUSED:
                     if self._refusal_recheck_s is None:
                         self.state.stopped = True
                         return
-                    await self._sleep(self._refusal_recheck_s)
+                    await self._refusal_wait.wait(self._refusal_recheck_s)
                     continue
                 delay = self.policy.delay(self._monotonic(), blocked=end is _End.BLOCKED)
                 logger.info("BTCTurk feed: reconnecting in %.1f s", delay)
                 await self._sleep(delay)
         finally:
             self.state.connected = False
+            self._refusal_wait.answered()
+
+    def recheck(self, *, owner: bool = False) -> asyncio.Future[None] | None:
+        """Try a refused login again now, rather than at the end of its long wait.
+
+        Return a future done once that attempt is answered (see `state`), or None when no
+        refusal is being waited out, or `owner` asked again within the last minute. Without
+        `owner` (the key worked again elsewhere) it is not limited: such news is rare.
+        """
+        done = self._refusal_wait.ask(owner=owner)
+        if done is not None:
+            logger.info("BTCTurk feed: trying the refused login again")
+        return done
 
     async def _connection(self) -> _End:
         """Run one connection to its end and say how it ended."""
         started: float | None = None
+        if not self._clock.clock_measured:
+            await self._measure_clock()
         try:
             async with asyncio.timeout(self._connect_timeout_s):
                 ws = await self._session.ws_connect(self._url, autoping=True, timeout=_WS_TIMEOUT)
@@ -169,8 +209,7 @@ class PrivateFeed:
         try:
             refusal = await self._login(ws)
             if refusal is not None:
-                self._refused(refusal)
-                return _End.REFUSED
+                return await self._login_refused(refusal)
             started = self._monotonic()
             await self._logged_in()
             await ws.send_str(_dump([SUBSCRIBE, self._subscription()]))
@@ -193,7 +232,7 @@ class PrivateFeed:
 
     async def _login(self, ws: aiohttp.ClientWebSocketResponse) -> str | None:
         """Log in; return None when accepted, else the refusal. Raise TimeoutError on no answer."""
-        message = login_message(self._api_key, self._secret, self._stamp(), self._nonce)
+        message = login_message(self._api_key, self._secret, self._clock.stamp_ms(), self._nonce)
         await ws.send_str(_dump(message))
         async with asyncio.timeout(self._login_timeout_s):
             while True:
@@ -205,11 +244,38 @@ class PrivateFeed:
                     ok, text = answer
                     return None if ok else self._clean(text) or "login refused"
 
+    async def _login_refused(self, refusal: str) -> _End:
+        """Say why a login was refused and how it is retried: soon for its timestamp (the
+        clock measured again), after the long wait for anything else."""
+        reason = refusal_reason(refusal)
+        if reason == "timestamp":
+            await self._measure_clock()
+            self._stamp_refusals += 1
+            if self._stamp_refusals <= self._stamp_retries:
+                state = self.state
+                state.refused, state.refusal, state.refusal_reason = False, None, None
+                self._failed(f"login refused: {refusal}")
+                return _End.LOST
+        self._stamp_refusals = 0
+        self._refused(refusal, reason)
+        return _End.REFUSED
+
+    async def _measure_clock(self) -> None:
+        """Measure the exchange's clock for the login's stamp; on failure, log and go on."""
+        try:
+            offset_ms = await self._clock.sync_clock()
+        except BtcTurkError as error:
+            logger.info("BTCTurk feed: could not measure the exchange's clock: %s", error)
+            return
+        logger.info("BTCTurk feed: the exchange's clock is %+d ms from ours", offset_ms)
+
     async def _logged_in(self) -> None:
         state = self.state
         state.logins += 1
         state.connected, state.connected_since = True, self._time()
-        state.refused, state.refusal = False, None
+        state.refused, state.refusal, state.refusal_reason = False, None, None
+        self._stamp_refusals = 0
+        self._refusal_wait.answered()  # a recheck's answer: the login works
         if state.logins == 1:
             logger.info("BTCTurk feed: logged in")
             await self._deliver(Connected())
@@ -272,12 +338,13 @@ class PrivateFeed:
         self.state.last_error, self.state.last_error_at = self._clean(reason), self._time()
         logger.warning("BTCTurk feed: %s", self.state.last_error)
 
-    def _refused(self, refusal: str) -> None:
+    def _refused(self, refusal: str, reason: RefusalReason) -> None:
         self.policy.failed()
-        if not self.state.refused:
-            logger.warning("BTCTurk feed: login refused: %s", refusal)
-        self.state.refused, self.state.refusal = True, refusal
-        self.state.last_error, self.state.last_error_at = f"login refused: {refusal}", self._time()
+        state = self.state
+        if not state.refused or state.refusal_reason != reason:
+            logger.warning("BTCTurk feed: login refused (%s): %s", reason, refusal)
+        state.refused, state.refusal, state.refusal_reason = True, refusal, reason
+        state.last_error, state.last_error_at = f"login refused: {refusal}", self._time()
 
     def _clean(self, text: str) -> str:
         """Return `text` shortened, without the key, the secret or a signature."""

@@ -33,7 +33,7 @@ class Settings:
     daily_summary_time: time = time(9, 0)
     summary_chart: bool = False
     btcturk_timeout_s: float = 10.0
-    key_retry_s: int = 120
+    key_retry_s: int = 5
     language: str = "tr"
     quiet_hours: QuietHours | None = None
     log_format: str = "text"

@@ -8,7 +8,10 @@
 On connect it sends the version message (991); a login (114) is checked like the real feed
 (the public key, an integer nonce and timestamp, HMAC-SHA256 of key + nonce with the base64-
 decoded secret), independently of the client code, and answered `ok` true or false with the
-exchange's words. After login the private events published here are pushed to every logged-in
+exchange's words. The login's timestamp must be within 5 s of the fake's clock (real time plus
+`clock_offset_s`), else it is refused "Unauthorized - Invalid Timestamp": the words the bot was
+seen to get from the real feed with the exchange's clock two minutes ahead (REST says "Invalid
+Nonce" for the same). After login the private events published here are pushed to every logged-in
 connection (dropped, like the real feed's, while none is: the catch-up poll's job), and each
 subscribed ticker gets a heartbeat every `heartbeat_s`.
 
@@ -28,6 +31,8 @@ import contextlib
 import hashlib
 import hmac
 import json
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Final, Literal, get_args
@@ -43,6 +48,8 @@ FEED_FAULTS: Final[frozenset[str]] = frozenset(get_args(FeedFault))
 _HANDSHAKE_FAULTS: Final = frozenset({"503", "429"})
 INVALID_KEY: Final = "Unauthorized - Invalid Public key"
 INVALID_SIGNATURE: Final = "Unauthorized - Invalid Signature"
+INVALID_TIMESTAMP: Final = "Unauthorized - Invalid Timestamp"
+STAMP_TOLERANCE_MS: Final = 5000
 VERSION_BODY: Final[dict[str, Any]] = {"type": 991, "current": "5.2.0", "min": "2.3.0"}
 _PRICES: Final = {"USDTTRY": "42.15", "BTCTRY": "4135000", "ETHTRY": "151200"}
 
@@ -68,14 +75,21 @@ class FakeFeed(LocalServer):
         heartbeat_s: float = 0.75,
         websocket_permission: bool = True,
         hold_while_offline: bool = False,
+        clock_offset_s: float = 0.0,
+        clock: Callable[[], float] = time.time,
     ) -> None:
-        """Set up the account; without `websocket_permission` every login is refused."""
+        """Set up the account; without `websocket_permission` every login is refused.
+
+        `clock_offset_s` puts the feed's clock ahead of real time (behind when negative).
+        """
         super().__init__()
         self.api_key = api_key
         self._secret = base64.b64decode(api_secret, validate=True)
         self.heartbeat_s = heartbeat_s
         self.websocket_permission = websocket_permission
         self.hold_while_offline = hold_while_offline
+        self.clock_offset_s = clock_offset_s
+        self._clock = clock
         self.attempts = 0  # handshakes asked for, refused ones included
         self.connections = 0  # handshakes accepted
         self.logins = 0  # logins accepted
@@ -92,6 +106,10 @@ class FakeFeed(LocalServer):
     def ws_url(self) -> str:
         """Return "ws://127.0.0.1:PORT/", the value for the client's feed URL."""
         return self.url.replace("http://", "ws://", 1) + "/"
+
+    def now_ms(self) -> int:
+        """Return the feed's clock in Unix milliseconds (real time + offset)."""
+        return round((self._clock() + self.clock_offset_s) * 1000)
 
     @property
     def logged_in(self) -> int:
@@ -258,9 +276,10 @@ class FakeFeed(LocalServer):
     def _refusal(self, body: dict[str, Any]) -> str | None:
         """Return the exchange's refusal of a login, or None when it is good."""
         key, nonce, signature = body.get("publicKey"), body.get("nonce"), body.get("signature")
+        stamp = body.get("timestamp")
         if key != self.api_key or not self.websocket_permission:
             return INVALID_KEY
-        if type(nonce) is not int or type(body.get("timestamp")) is not int:
+        if type(nonce) is not int or type(stamp) is not int:
             return INVALID_SIGNATURE
         if not isinstance(signature, str):
             return INVALID_SIGNATURE
@@ -268,6 +287,8 @@ class FakeFeed(LocalServer):
         expected = base64.b64encode(digest).decode()
         if not hmac.compare_digest(expected.encode(), signature.encode()):
             return INVALID_SIGNATURE
+        if abs(stamp - self.now_ms()) > STAMP_TOLERANCE_MS:
+            return INVALID_TIMESTAMP
         return None
 
     async def _heartbeats(self, conn: _Connection) -> None:

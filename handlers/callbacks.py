@@ -1,7 +1,10 @@
-"""Inline buttons: Refresh on a /balance reply rewrites it with fresh figures; the buttons
-under an /alert question (a reading of an ambiguous number, "Set it anyway") set the alert."""
+"""Inline buttons: Refresh on a /balance reply rewrites it with fresh figures; Check again on
+/status asks BTCTurk again what it refused, then rewrites the status; the buttons under an
+/alert question (a reading of an ambiguous number, "Set it anyway") set the alert."""
 
 from __future__ import annotations
+
+import math
 
 from telegram import Message, Update
 from telegram.constants import ChatType
@@ -10,9 +13,9 @@ from core.alert_commands import BUTTON_MARKS, button_args
 from core.i18n import View
 from core.refresh_button import parse_button_data
 from handlers.alerts import alert_answer
-from handlers.commands import balance_answer, chat_view, refresh_keyboard
+from handlers.commands import balance_answer, chat_view, refresh_keyboard, status_reply
 from handlers.context import BotContext
-from handlers.replies import KeyboardFor, delete_messages, edit_html, mark_replaced, send_html
+from handlers.replies import Keyboard, delete_messages, edit_html, mark_replaced, send_html
 
 FRESH_ENOUGH_S = 1.0
 
@@ -47,12 +50,34 @@ async def set_alert_from_button(update: Update, context: BotContext) -> None:
     await send_html(context.bot, chat.id, text, keyboard=keyboard)
 
 
+async def check_again(update: Update, context: BotContext) -> None:
+    """Try the refused key, the history and the live feed's login again; show the status."""
+    query = update.callback_query
+    chat = update.effective_chat
+    assert query is not None
+    assert chat is not None
+    services = context.services
+    view = await chat_view(update, services)
+    checker = services.check_again
+    if checker is not None and checker.wait_s() > 0:
+        seconds = math.ceil(checker.wait_s())
+        await query.answer(view.t("status.checked_lately", seconds=seconds))
+        return
+    await query.answer(view.t("status.checking"))
+    if checker is not None:
+        await checker.run(services.clock())
+    text, keyboard = await status_reply(services, chat.id, view)
+    parts = [] if query.message is None else [query.message.message_id]
+    editable = isinstance(query.message, Message)
+    await rewrite(update, context, parts, text, keyboard, view, editable=editable)
+
+
 async def rewrite(
     update: Update,
     context: BotContext,
     parts: list[int],
     text: str,
-    keyboard: KeyboardFor,
+    keyboard: Keyboard | None,
     view: View,
     *,
     editable: bool,

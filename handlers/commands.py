@@ -21,12 +21,13 @@ from core.texts.balance import balance_reply
 from core.texts.errors import exchange_error_message, stale_notice
 from core.texts.general import help_message, unknown_command_message, usage_message
 from core.texts.pnl import asset_cost_line
-from core.texts.status import FeedFacts, StatusFacts, status_message
+from core.texts.status import FeedFacts, StatusFacts, can_check_again, status_message
 from handlers.context import BotContext
 from handlers.replies import KeyboardFor, reply_html
 from services.context import Services
 
 TYPING_AFTER_S = 0.5
+CHECK_AGAIN = "recheck"  # the data of /status's Check again button
 T = TypeVar("T")
 log = logging.getLogger(__name__)
 
@@ -76,7 +77,11 @@ class BalanceAnswer(NamedTuple):
 async def balance_answer(
     services: Services, asset: str | None, view: View, *, max_age_s: float | None = None
 ) -> BalanceAnswer:
-    """Return the /balance answer: fresh figures, else the last ones with a notice, else why."""
+    """Return the /balance answer: fresh figures, else the last ones with a notice, else why.
+
+    While BTCTurk refuses the key, the owner's command tries it at once (once a minute).
+    """
+    services.client.auth_backoff.owner_try()
     try:
         fetch, error = await services.portfolio.fetch_or_last(max_age_s)
     except BtcTurkError as never_read:
@@ -122,10 +127,19 @@ async def summary(update: Update, context: BotContext) -> None:
 
 
 async def status(update: Update, context: BotContext) -> None:
-    """Report whether BTCTurk answers, how fresh the data is and what is scheduled."""
+    """Report whether BTCTurk answers, how fresh the data is and what is scheduled; with a
+    Check again button while BTCTurk refuses the key or a permission."""
     services, chat = context.services, update.effective_chat
     assert chat is not None
     view = await chat_view(update, services)
+    text, keyboard = await status_reply(services, chat.id, view)
+    await reply_html(update, text, keyboard=keyboard)
+
+
+async def status_reply(
+    services: Services, chat_id: int, view: View
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """Return the /status text, and its Check again button when something was refused."""
     portfolio, store = services.portfolio, services.store
     error = portfolio.last_error
     all_alerts = await store.count_alerts()
@@ -137,7 +151,7 @@ async def status(update: Update, context: BotContext) -> None:
         clock_offset_ms=services.client.clock_offset_ms,
         clock_stepped_s=services.client.clock_stepped_s,
         poll_interval_s=services.settings.poll_interval_s,
-        chat_alerts=len(await store.alerts_for_chat(chat.id)),
+        chat_alerts=len(await store.alerts_for_chat(chat_id)),
         all_alerts=all_alerts,
         next_summary_at=services.summaries.next_time(),
         pending_notifications=await store.pending_count(),
@@ -148,7 +162,11 @@ async def status(update: Update, context: BotContext) -> None:
         feed=feed_facts(services, alerts=all_alerts),
         history=None if services.pnl is None else services.pnl.history_facts(),
     )
-    await reply_html(update, status_message(facts, view))
+    keyboard = None
+    if can_check_again(facts) and services.check_again is not None:
+        button = InlineKeyboardButton(view.t("status.check_again"), callback_data=CHECK_AGAIN)
+        keyboard = InlineKeyboardMarkup([[button]])
+    return status_message(facts, view), keyboard
 
 
 def feed_facts(services: Services, *, alerts: int) -> FeedFacts | None:
@@ -167,6 +185,8 @@ def feed_facts(services: Services, *, alerts: int) -> FeedFacts | None:
         reconnects_today=state.reconnects_since(midnight.timestamp()),
         refused=state.refused,
         safety_poll_s=None if alerts else services.settings.feed_poll_interval_s,
+        refusal_reason=state.refusal_reason,
+        refusal=state.refusal,
     )
 
 

@@ -147,7 +147,9 @@ class Backfill:
                 more = await self.step()
                 wait = self._pace_s if more else self._forward_interval_s
             except HistoryRefused as refused:
-                wait = max(refused.retry_in_s, RETRY_S)
+                # The client's latch decides when BTCTurk is asked again (hours later, or at
+                # once after "Check again"); asking it costs no request meanwhile.
+                wait = min(refused.retry_in_s, RETRY_S)
             except (BtcTurkError, StoreError) as error:
                 log.warning("reading the history failed (%s); again in %.0f s", error, RETRY_S)
                 wait = RETRY_S

@@ -18,6 +18,7 @@ from services.history import HistoryAccess
 from services.monitor import Monitor
 from services.pnl import ProfitAndLoss
 from services.portfolio import PortfolioService
+from services.recheck import CheckAgain
 from services.roster import Roster
 from services.summaries import Summaries
 from store.store import Store
@@ -42,3 +43,4 @@ class Services:
     feed: FeedWatch | None = None  # the private WebSocket feed, unless WEBSOCKET=off
     pnl: ProfitAndLoss | None = None  # profit and loss from the history cache
     backfill: Backfill | None = None  # reads the history into the cache, in the background
+    check_again: CheckAgain | None = None  # /status's "Check again": what BTCTurk refused

@@ -54,7 +54,7 @@ class FeedWatch:
             api_key,
             api_secret,
             on_event=self._on_event,
-            stamp=lambda: int(time_source() * 1000) + client.clock_offset_ms,
+            clock=client,  # the login is stamped on the exchange's clock, as measured
             time_source=time_source,
             monotonic=monotonic,
             sleep=sleep,
@@ -66,6 +66,7 @@ class FeedWatch:
         self._tasks: list[asyncio.Task[None]] = []
         self._last_poll: float | None = None
         self._told: bool | None = None  # whether the chats were told of a refusal (stored)
+        client.on_key_back(self.recheck)  # a key that works again may log in again too
 
     @property
     def state(self) -> FeedState:
@@ -78,6 +79,10 @@ class FeedWatch:
         state = self._feed.state
         heard = state.last_message_at
         return state.connected and heard is not None and self._time() - heard < SILENCE_S
+
+    def recheck(self, *, owner: bool = False) -> asyncio.Future[None] | None:
+        """Try a refused login again now (see `PrivateFeed.recheck`)."""
+        return self._feed.recheck(owner=owner)
 
     def start(self, poll: Poll) -> None:
         """Start the feed, and the task that runs `poll` each time the feed wakes it."""
@@ -114,8 +119,11 @@ class FeedWatch:
         if state.refused and not self._told:
             await store.set_meta(TOLD_KEY, "1")
             self._told = True
+            reason, words = state.refusal_reason, state.refusal
             return await views.notifications(
-                chats, "status", lambda view: feed_refused_notice(poll_interval_s, view)
+                chats,
+                "status",
+                lambda view: feed_refused_notice(poll_interval_s, reason, view, words),
             )
         if self._told and state.logins and not state.refused:
             await store.set_meta(TOLD_KEY, None)

@@ -1,23 +1,26 @@
 """The exchange's history as the poll, the summary and /history read it.
 
 A key without the Account permission is normal: `read` answers None (the client asks again
-only hours later), and `refusal_news` tells the monitor once, across restarts, that changes
+only hours later, at once when the key works again after a refusal, or when the owner asks
+with `check_again`), and `refusal_news` tells the monitor once, across restarts, that changes
 go unexplained, and once more after the permission came and went again.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from btcturk.client import BtcTurkClient
-from btcturk.errors import HistoryRefused
+from btcturk.errors import BtcTurkError, HistoryRefused
 from btcturk.models import History, Transfer
 from core.explain import Explanation, TxId, transfer_id
 from store.models import MoneyFlow
 from store.store import Store
 
+log = logging.getLogger(__name__)
 SLACK = timedelta(minutes=2)  # either side of a window: our clock and the exchange's differ
 TOLD_KEY = "history_refused_told"
 ONE = Decimal(1)
@@ -83,6 +86,24 @@ class HistoryAccess:
             return None
         self._read_since_start = True
         return history
+
+    async def check_again(self, now: datetime) -> bool:
+        """Ask BTCTurk again whether the key may read the history (the owner's request):
+        one small read of the trades, at most once a minute. Return whether it was asked."""
+        if not self.refused:
+            return False
+        self._client.reopen_history(owner=True)
+        if self._client.history_wait_s() > 0:
+            return False  # asked less than a minute ago
+        try:
+            await self._client.get_fills(to_ms(now - SLACK), to_ms(now))
+        except HistoryRefused:
+            return True
+        except BtcTurkError as error:
+            log.info("could not check the history's permission again: %s", error)
+            return True
+        self._read_since_start = True
+        return True
 
     async def refusal_news(self) -> bool:
         """Return True once when the history became refused (the chats are to be told)."""

@@ -26,6 +26,7 @@ from services.monitor import Monitor
 from services.pnl import ProfitAndLoss
 from services.portfolio import PortfolioService
 from services.quiet import QuietPolicy
+from services.recheck import CheckAgain
 from services.roster import Roster
 from services.summaries import Summaries, boot_time
 from store.database import Database
@@ -43,6 +44,7 @@ class Clocks:
     cache: Callable[[], float] = time.monotonic  # the age of the cached balances
     boot: Callable[[], float] = boot_time  # a day that passed, suspended or not
     exchange_time: Callable[[], float] = time.time  # the exchange requests' stamps
+    auth: Callable[[], float] = time.monotonic  # a refused key's pauses, permission re-checks
     backoff: Callable[[float], Awaitable[None]] = asyncio.sleep  # between exchange retries
     guard: Callable[[], float] = time.monotonic  # the strangers' refusal budget
     token_retry: Callable[[float], Awaitable[None]] = asyncio.sleep  # a refused token, again
@@ -77,6 +79,7 @@ async def build_services(
         key_retry_s=settings.key_retry_s,
         sleep=clocks.backoff,
         time_source=clocks.exchange_time,
+        auth_clock=clocks.auth,
     )
     portfolio = PortfolioService(
         client,
@@ -161,4 +164,5 @@ async def build_services(
         feed=feed,
         pnl=pnl,
         backfill=backfill,
+        check_again=CheckAgain(client, portfolio, history, feed, monotonic=clocks.auth),
     )

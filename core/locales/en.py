@@ -115,8 +115,8 @@ TEXTS: dict[str, str] = {
     "outage.back": "✅ BTCTurk is reachable again (it was not since {when}).",
     "outage.auth": (
         "🔑 BTCTurk refuses the API key since {when}: check that it is correct, has read "
-        "permission, and allows this server's IP. The bot tries again by itself, a few times an "
-        "hour at most."
+        "permission, and allows this server's IP. The bot tries again by itself, soon and then "
+        "less often (once an hour at most); /balance tries at once."
     ),
     "outage.auth_back": "✅ BTCTurk accepts the API key again (it refused it since {when}).",
     "digest.title": "🌙 <b>While alerts were held ({count})</b>",
@@ -286,9 +286,9 @@ TEXTS: dict[str, str] = {
     "status.feed_reconnects": "⚡ Live feed reconnects today: {count}",
     "status.feed_safety": "Checking balances every {interval} while the live feed is up",
     "status.feed_down": "⚡ Live feed reconnecting; balances are checked every {interval} meanwhile",
-    "status.feed_refused": "⚡ Live feed refused: the API key lacks the WebSocket permission (or is bound to another IP). Balances are checked every {interval}.",
+    "status.feed_refused": "⚡ Live feed refused: {why}. Balances are checked every {interval}.",
     "status.feed_off": "⚡ Live feed off (WEBSOCKET=off)",
-    "feed.refused": "⚡ Live alerts are off: BTCTurk refused the API key on its WebSocket feed (give the key the WebSocket permission, and check its IP restriction). Changes still come with the regular check every {interval}.",
+    "feed.refused": "⚡ Live alerts are off: BTCTurk refused the live feed's login: {why}. Changes still come with the regular check every {interval}. Fixed it? Press 🔄 Check again in /status.",
     # notification settings, quiet hours per chat, groups, weekly and monthly reports
     "args.notify": "[kind on|silent|off]",
     "args.quiet": "<HH:MM-HH:MM|off|default>",
@@ -455,4 +455,14 @@ TEXTS: dict[str, str] = {
     "pnl.asset_line_unknown": "{cost}{source} · unrealized {cell}",
     "pnl.asset_cost_unknown": "Average cost: {cell}",
     "pnl.unsupported": "📈 P&amp;L is kept in {supported} only; QUOTE_CURRENCY is {quote}.",
+    # Recovering from refusals: the key, the permissions, the live feed's login
+    "status.check_again_hint": "Fixed it on BTCTurk? Press 🔄 Check again.",
+    "status.check_again": "🔄 Check again",
+    "status.checking": "Checking again…",
+    "status.checked_lately": "Checked less than a minute ago: try again in {seconds} s.",
+    "feed.why.permission": "the API key lacks the WebSocket permission (or is bound to another IP)",
+    "feed.why.ip": "the API key does not allow this server's IP address",
+    "feed.why.key": "BTCTurk does not accept the API key or its secret",
+    "feed.why.timestamp": "its time stamp is off BTCTurk's clock even after measuring it again (check this server's clock)",
+    "feed.why.other": "BTCTurk said “{message}”",
 }

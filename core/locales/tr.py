@@ -116,7 +116,8 @@ TEXTS: dict[str, str] = {
     "outage.auth": (
         "🔑 BTCTurk {when} saatinden beri API anahtarını reddediyor: anahtarın doğru olduğunu, "
         "okuma izni bulunduğunu ve bu sunucunun IP adresine izin verdiğini kontrol edin. Bot "
-        "kendiliğinden yeniden dener, saatte en fazla birkaç kez."
+        "kendiliğinden yeniden dener: önce hemen, sonra giderek seyrek (en fazla saatte bir); "
+        "/balance hemen dener."
     ),
     "outage.auth_back": "✅ BTCTurk API anahtarını yeniden kabul ediyor ({when} saatinden beri reddediyordu).",
     "digest.title": "🌙 <b>Bekletilen bildirimler ({count})</b>",
@@ -286,9 +287,9 @@ TEXTS: dict[str, str] = {
     "status.feed_reconnects": "⚡ Canlı akış bugün yeniden bağlanma: {count}",
     "status.feed_safety": "Canlı akış açıkken bakiyeler her {interval} kontrol ediliyor",
     "status.feed_down": "⚡ Canlı akış yeniden bağlanıyor; bu arada bakiyeler her {interval} kontrol ediliyor",
-    "status.feed_refused": "⚡ Canlı akış reddedildi: API anahtarında WebSocket izni yok (ya da anahtar başka bir IP'ye bağlı). Bakiyeler her {interval} kontrol ediliyor.",
+    "status.feed_refused": "⚡ Canlı akış reddedildi: {why}. Bakiyeler her {interval} kontrol ediliyor.",
     "status.feed_off": "⚡ Canlı akış kapalı (WEBSOCKET=off)",
-    "feed.refused": "⚡ Canlı bildirimler kapalı: BTCTurk, WebSocket akışında API anahtarını reddetti (anahtara WebSocket izni verin ve IP kısıtlamasını kontrol edin). Değişiklikler her {interval} yapılan düzenli kontrolle gelmeye devam eder.",
+    "feed.refused": "⚡ Canlı bildirimler kapalı: BTCTurk canlı akış girişini reddetti: {why}. Değişiklikler her {interval} yapılan düzenli kontrolle gelmeye devam eder. Düzelttiyseniz /status içindeki 🔄 Yeniden kontrol et düğmesine basın.",
     # notification settings, quiet hours per chat, groups, weekly and monthly reports
     "args.notify": "[tür on|silent|off]",
     "args.quiet": "<SS:DD-SS:DD|off|default>",
@@ -455,4 +456,14 @@ TEXTS: dict[str, str] = {
     "pnl.asset_line_unknown": "{cost}{source} · gerçekleşmemiş {cell}",
     "pnl.asset_cost_unknown": "Ortalama maliyet: {cell}",
     "pnl.unsupported": "📈 Kâr/zarar yalnızca {supported} ile tutulur; QUOTE_CURRENCY şu an {quote}.",
+    # Recovering from refusals: the key, the permissions, the live feed's login
+    "status.check_again_hint": "BTCTurk'te düzelttiniz mi? 🔄 Yeniden kontrol et düğmesine basın.",
+    "status.check_again": "🔄 Yeniden kontrol et",
+    "status.checking": "Yeniden kontrol ediliyor…",
+    "status.checked_lately": "Bir dakikadan kısa süre önce kontrol edildi: {seconds} sn sonra yeniden deneyin.",
+    "feed.why.permission": "API anahtarında WebSocket izni yok (ya da anahtar başka bir IP'ye bağlı)",
+    "feed.why.ip": "API anahtarı bu sunucunun IP adresine izin vermiyor",
+    "feed.why.key": "BTCTurk API anahtarını ya da gizli anahtarını kabul etmiyor",
+    "feed.why.timestamp": "girişin zaman damgası, saat yeniden ölçüldükten sonra bile BTCTurk'ün saatine uymuyor (bu sunucunun saatini kontrol edin)",
+    "feed.why.other": "BTCTurk'ün yanıtı: “{message}”",
 }

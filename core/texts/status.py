@@ -9,6 +9,7 @@ from decimal import Decimal
 from html import escape
 from typing import Protocol
 
+from btcturk.feed_login import RefusalReason
 from core.i18n import View
 from core.texts.history import history_status_line
 
@@ -42,6 +43,8 @@ class FeedFacts:
     reconnects_today: int
     refused: bool
     safety_poll_s: int | None  # None: alerts keep the regular poll while the feed is up
+    refusal_reason: RefusalReason | None = None
+    refusal: str | None = None  # the exchange's words
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +77,12 @@ class StatusFacts:
     history_refused: bool = False  # the key lacks the Account permission: changes unexplained
     feed: FeedFacts | None = None  # None: WEBSOCKET=off
     history: HistoryFacts | None = None  # None: no history cache
+
+
+def can_check_again(facts: StatusFacts) -> bool:
+    """Tell whether something BTCTurk refused waits to be asked again (the key, a permission)."""
+    feed_refused = facts.feed is not None and facts.feed.refused
+    return facts.key_retry_at is not None or facts.history_refused or feed_refused
 
 
 def status_message(facts: StatusFacts, view: View) -> str:
@@ -112,6 +121,8 @@ def status_message(facts: StatusFacts, view: View) -> str:
     if facts.data_notes:
         notes = "; ".join(_data_notes(facts.data_notes, view))
         lines.append(view.t("status.data_notes", notes=notes))
+    if can_check_again(facts):
+        lines.append(view.t("status.check_again_hint"))
     return "\n".join(lines)
 
 
@@ -173,7 +184,8 @@ def _feed_lines(facts: StatusFacts, view: View) -> list[str]:
     if feed is None:
         return [view.t("status.feed_off"), view.t("status.interval", interval=every)]
     if feed.refused:
-        return [view.t("status.feed_refused", interval=every)]
+        why = refusal_why(feed.refusal_reason, feed.refusal, view)
+        return [view.t("status.feed_refused", why=why, interval=every)]
     if feed.connected_since is None:
         lines = [view.t("status.feed_down", interval=every)]
     else:
@@ -190,6 +202,17 @@ def _feed_lines(facts: StatusFacts, view: View) -> list[str]:
     return lines
 
 
-def feed_refused_notice(poll_interval_s: int, view: View) -> str:
-    """Say once that BTCTurk refused the live feed, and that the regular check goes on."""
-    return view.t("feed.refused", interval=interval(poll_interval_s, view))
+def feed_refused_notice(
+    poll_interval_s: int, reason: RefusalReason | None, view: View, refusal: str | None = None
+) -> str:
+    """Say once that BTCTurk refused the live feed and why, and that the regular check goes on."""
+    why = refusal_why(reason, refusal, view)
+    return view.t("feed.refused", why=why, interval=interval(poll_interval_s, view))
+
+
+def refusal_why(reason: RefusalReason | None, refusal: str | None, view: View) -> str:
+    """Return why BTCTurk refused the live feed's login, as the exchange's answer tells."""
+    words = escape(refusal or "?")  # the exchange's own, shown when it gave no known reason
+    if reason is None:
+        return view.t("feed.why.other", message=words)
+    return view.t(f"feed.why.{reason}", message=words)

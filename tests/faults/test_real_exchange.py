@@ -19,6 +19,7 @@ from services.monitor import PollOutcome
 from tests.e2e.conftest import ALLOWED_CHAT, ALLOWED_GROUP, BotHarness, poll, sent_to, services_of
 from tests.faults.conftest import expire_cache
 from tests.kit.clocks import ManualMonotonic
+from tests.kit.wiring import BotWiring
 
 pytestmark = [pytest.mark.faults, pytest.mark.usefixtures("without_jobs", "backoff")]
 
@@ -173,12 +174,13 @@ async def test_a_negative_balance_is_shown_as_it_is_never_as_dust(bot: BotHarnes
 
 
 async def test_a_revoked_key_pauses_signed_requests_says_so_once_and_resumes(
-    make_settings: Callable[..., Settings], start_bot: StartBot, cache_clock: ManualMonotonic
+    make_settings: Callable[..., Settings],
+    start_bot: StartBot,
+    cache_clock: ManualMonotonic,
+    wiring: BotWiring,
 ) -> None:
+    monotonic = wiring.hand_auth_clock()
     async with start_bot(make_settings(BTCTURK_KEY_RETRY_SECONDS="120")) as bot:
-        client = services_of(bot).client
-        monotonic = ManualMonotonic()
-        client.auth_backoff.monotonic = monotonic
         assert await poll(bot) == QUIET_SUCCESS
         bot.exchange.api_key = "0b5e4c2d-revoked-public-key"
 
@@ -199,7 +201,7 @@ async def test_a_revoked_key_pauses_signed_requests_says_so_once_and_resumes(
 
     assert not any(o.succeeded for o in outcomes)
     assert 1 <= refused_in_an_hour <= 6  # BTCTurk blocks an IP after about 50
-    assert requests_for_commands == 0
+    assert requests_for_commands == 1  # /balance tried the key once, at once
     for chat in (ALLOWED_CHAT, ALLOWED_GROUP):
         [refused] = texts(bot, "🔑 BTCTurk refuses the API key", chat)
         assert "check that it is correct, has read permission" in refused

@@ -261,9 +261,10 @@ async def test_the_background_task_waits_out_a_refusal_and_goes_on(
 
     async def sleep(delay: float) -> None:
         waits.append(delay)
-        if delay == 6 * 3600.0:
-            exchange.account_permission = True  # the owner gave the key the permission
-        if len(waits) >= 5:
+        if len(waits) == 4:  # three minutes after the refusal the owner gives the permission
+            exchange.account_permission = True
+            assert client.reopen_history(owner=True)  # and presses Check again
+        if len(waits) >= 7:
             raise Stop
         await time_.sleep(delay)
 
@@ -279,8 +280,8 @@ async def test_the_background_task_waits_out_a_refusal_and_goes_on(
     finally:
         await db.close()
     assert waits[0] == 120.0  # the start-up delay
-    assert waits[1] == 6 * 3600.0  # refused: asked again hours later, not in a loop
-    assert waits[2] == 1.0  # then one window a second
-    assert waits[3:5] == [600.0, 600.0]  # complete after two empty windows: forward every 10 min
+    assert waits[1:4] == [60.0] * 3  # refused: the latch is looked at each minute, no request
+    assert waits[4] == 1.0  # reopened: one window a second
+    assert waits[5:7] == [600.0, 600.0]  # complete after two empty windows: forward every 10 min
     assert backfill.state.complete
     assert exchange.history_refusals == 1

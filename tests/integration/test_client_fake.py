@@ -24,7 +24,7 @@ from btcturk.parsing import UnreadableResponse
 from fakes.exchange import FakeBtcTurk
 from fakes.exchange_faults import Fault
 from fakes.seed import DEMO_API_KEY, DEMO_API_SECRET, SEED_TIMESTAMP_MS
-from tests.kit.clocks import RecordedSleep
+from tests.kit.clocks import ManualMonotonic, RecordedSleep
 
 OTHER_SECRET = "c29tZS1vdGhlci1zZWNyZXQtdGhhdC1pcy12YWxpZC1iYXNlNjQ="  # valid base64
 SEED_TIME = datetime.fromtimestamp(SEED_TIMESTAMP_MS / 1000, tz=UTC)
@@ -51,6 +51,7 @@ def make_client(
         "api_key": DEMO_API_KEY,
         "api_secret": DEMO_API_SECRET,
         "sleep": sleep,
+        "auth_clock": ManualMonotonic(),  # a refused key's pause, exact
     }
     return BtcTurkClient(session, **(settings | options))
 
@@ -131,7 +132,7 @@ async def test_tickers_are_decimal(client: BtcTurkClient) -> None:
 # --- authentication and clock -----------------------------------------------------------------
 
 
-async def test_wrong_secret_is_an_auth_error_and_not_retried(
+async def test_wrong_secret_is_an_auth_error_tried_once_more_seconds_later(
     session: aiohttp.ClientSession, exchange: FakeBtcTurk, sleep: RecordedSleep
 ) -> None:
     client = make_client(session, exchange, sleep, api_secret=OTHER_SECRET)
@@ -141,10 +142,10 @@ async def test_wrong_secret_is_an_auth_error_and_not_retried(
 
     assert not isinstance(raised.value, StampRejected)
     assert OTHER_SECRET not in str(raised.value)
-    assert exchange.auth_failures == 1
-    assert exchange.calls["balances"] == 1
+    assert exchange.auth_failures == 2  # a blip would be over: tried again 5 s later
+    assert exchange.calls["balances"] == 2
     assert exchange.calls["server_time"] == 0
-    assert sleep.delays == []
+    assert sleep.delays == [5.0]
 
 
 async def test_wrong_public_key_is_an_auth_error(
@@ -155,7 +156,7 @@ async def test_wrong_public_key_is_an_auth_error(
     with pytest.raises(AuthError):
         await client.get_balances()
 
-    assert exchange.auth_failures == 1
+    assert exchange.auth_failures == 2
 
 
 async def test_clock_two_minutes_behind_is_resynced_from_server_time(
@@ -246,7 +247,7 @@ async def test_rate_limit_waits_as_long_as_retry_after_says(
     assert sleep.delays == [1.0, 1.0]
 
 
-@pytest.mark.parametrize(("fault", "error"), [("success_false", BadResponse), ("401", AuthError)])
+@pytest.mark.parametrize(("fault", "error"), [("success_false", BadResponse)])
 async def test_a_deliberate_refusal_is_raised_at_once(
     client: BtcTurkClient,
     exchange: FakeBtcTurk,

@@ -10,11 +10,19 @@ import aiohttp
 import pytest
 from yarl import URL
 
+from btcturk.auth_backoff import FIRST_PAUSE_S
 from btcturk.client import BtcTurkClient
-from btcturk.errors import AuthError, BadResponse, RateLimited, StampRejected, Unavailable
+from btcturk.errors import (
+    AuthError,
+    BadResponse,
+    KeyPaused,
+    RateLimited,
+    StampRejected,
+    Unavailable,
+)
 from btcturk.parsing import UnreadableResponse
 from btcturk.signing import signature
-from tests.kit.clocks import RecordedSleep
+from tests.kit.clocks import ManualMonotonic, RecordedSleep
 
 BASE = "http://127.0.0.1:8999"
 BALANCES = f"{BASE}/api/v1/users/balances"
@@ -73,6 +81,7 @@ def make_client(
         "sleep": sleep,
         "random": lambda: 0.5,
         "time_source": lambda: NOW,
+        "auth_clock": ManualMonotonic(),
     }
     options.update(overrides)
     return BtcTurkClient(session, **options)
@@ -145,9 +154,6 @@ async def test_server_time_and_sync_clock(
 @pytest.mark.parametrize(
     ("answer", "error", "requests"),
     [
-        ({"status": 401, "payload": BAD_KEY_BODY}, AuthError, 1),
-        ({"status": 401, "body": ""}, AuthError, 1),
-        ({"status": 403, "payload": {"message": "Forbidden"}}, AuthError, 1),
         ({"status": 200, "payload": {"success": False, "message": "FAILED", "code": 1}},
          BadResponse, 1),
         ({"status": 200, "payload": {"success": True, "code": 0, "data": [{"asset": "BTC"}]}},
@@ -178,6 +184,29 @@ async def test_error_classes_and_attempts(
     assert len(sent(http, BALANCES)) == requests
     assert sleep.delays == [0.25, 0.5][: requests - 1]
     assert client.retries == requests - 1
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        {"status": 401, "payload": BAD_KEY_BODY},
+        {"status": 401, "body": ""},
+        {"status": 403, "payload": {"message": "Forbidden"}},
+    ],
+)
+async def test_a_refused_key_is_tried_once_more_seconds_later_then_raised(
+    http: Any, client: BtcTurkClient, sleep: RecordedSleep, answer: dict[str, Any]
+) -> None:
+    http.get(BALANCES, repeat=True, **answer)
+    with pytest.raises(AuthError) as raised:
+        await client.get_balances()
+    assert not isinstance(raised.value, KeyPaused)
+    assert len(sent(http, BALANCES)) == 2
+    assert sleep.delays == [FIRST_PAUSE_S]
+    assert client.retries == 0
+    with pytest.raises(KeyPaused):
+        await client.get_balances()  # the next try is 10 s away
+    assert len(sent(http, BALANCES)) == 2
 
 
 async def test_transient_error_then_success(
@@ -305,7 +334,12 @@ async def test_credentials_never_reach_logs_or_errors(
 ) -> None:
     caplog.set_level(logging.DEBUG, logger="btcturk")
     http.get(BALANCES, status=503, payload=MAINTENANCE)
-    http.get(BALANCES, status=401, payload={"success": True, "message": "Invalid Signature"})
+    http.get(
+        BALANCES,
+        status=401,
+        payload={"success": True, "message": "Invalid Signature"},
+        repeat=True,
+    )
     with pytest.raises(AuthError) as info:
         await client.get_balances()
     signatures = [call.kwargs["headers"]["X-Signature"] for call in sent(http, BALANCES)]

@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from decimal import Decimal
 from typing import Any, Literal
@@ -30,7 +31,7 @@ from btcturk.feed_messages import (
 )
 from btcturk.signing import decode_secret
 from fakes._server import Signal
-from fakes.feed import INVALID_KEY, INVALID_SIGNATURE, FakeFeed, trade_row
+from fakes.feed import INVALID_KEY, INVALID_SIGNATURE, INVALID_TIMESTAMP, FakeFeed, trade_row
 from fakes.seed import DEMO_API_KEY, DEMO_API_SECRET
 from tests.kit.clocks import RecordedSleep
 
@@ -143,7 +144,10 @@ def no_secrets_in(caplog: pytest.LogCaptureFixture, state: FeedState) -> Iterato
 async def test_login_then_events_arrive(
     make_feed: Callable[..., PrivateFeed], server: FakeFeed, recorder: Recorder
 ) -> None:
-    feed = make_feed(stamp=lambda: 1735866257711)
+    clock = ExchangeClock(server)
+    stamp_ms = clock.stamp_ms()
+    clock.stamp_ms = lambda: stamp_ms  # type: ignore[method-assign]
+    feed = make_feed(clock=clock)
     async with running(feed):
         await recorder.wait_for(Connected)
         await server.wait_until(lambda: server.subscriptions["USDTTRY"] == 1, what="heartbeat")
@@ -158,7 +162,7 @@ async def test_login_then_events_arrive(
     assert (trade.fill.side, trade.fill.amount) == ("buy", Decimal("0.00120000"))
     assert trade.row["orderId"] == 19541227653
     assert server.last_login is not None
-    assert server.last_login["timestamp"] == 1735866257711  # the injected, offset-corrected stamp
+    assert server.last_login["timestamp"] == stamp_ms  # the injected, offset-corrected stamp
     assert (server.attempts, server.logins) == (1, 1)
     state = feed.state
     assert (state.logins, state.reconnects, state.events, state.refused) == (1, 0, 3, False)
@@ -210,6 +214,7 @@ async def test_a_refused_login_makes_one_attempt_and_reports_it(
     assert feed.state.refused
     assert feed.state.stopped
     assert feed.state.refusal == INVALID_KEY
+    assert feed.state.refusal_reason == "permission"
     assert recorder.events == []
     assert caplog.text.count("login refused") == 1
 
@@ -243,6 +248,114 @@ async def test_after_the_recheck_an_accepted_login_clears_the_refusal(
     assert (server.refusals, server.logins) == (1, 1)
     assert not feed.state.refused
     assert feed.state.refusal is None
+
+
+class ExchangeClock:
+    """The exchange's clock as the feed reads it: an offset, measured from the fake on demand."""
+
+    def __init__(self, server: FakeFeed, *, measured: bool = True, cured: bool = True) -> None:
+        self.server = server
+        self.clock_measured = measured
+        self.cured = cured  # measuring finds the fake's offset (else it keeps being wrong)
+        self.offset_ms = 0
+        self.syncs = 0
+
+    def stamp_ms(self) -> int:
+        return int(time.time() * 1000) + self.offset_ms
+
+    async def sync_clock(self) -> int:
+        self.syncs += 1
+        if self.cured:
+            self.offset_ms = self.server.now_ms() - int(time.time() * 1000)
+        self.clock_measured = True
+        return self.offset_ms
+
+
+async def test_an_unknown_clock_offset_is_measured_before_the_first_login(
+    make_feed: Callable[..., PrivateFeed], server: FakeFeed, recorder: Recorder
+) -> None:
+    server.clock_offset_s = 120.0  # the exchange's clock two minutes ahead
+    clock = ExchangeClock(server, measured=False)
+    async with running(make_feed(clock=clock)):
+        await recorder.wait_for(Connected)
+    assert (clock.syncs, server.refusals, server.logins) == (1, 0, 1)
+
+
+async def test_a_login_refused_for_its_timestamp_is_retried_soon_after_measuring_again(
+    make_feed: Callable[..., PrivateFeed],
+    server: FakeFeed,
+    recorder: Recorder,
+    sleep: RecordedSleep,
+) -> None:
+    server.clock_offset_s = 120.0  # the exchange's clock moved since the offset was measured
+    clock = ExchangeClock(server)
+    feed = make_feed(clock=clock)
+    async with running(feed):
+        await recorder.wait_for(Connected)
+    assert (clock.syncs, server.refusals, server.logins) == (1, 1, 1)
+    assert sleep.delays == [0.75]  # the reconnect backoff: seconds, not the hour of a refusal
+    assert feed.state.last_error == "login refused: Unauthorized - Invalid Timestamp"
+    assert not feed.state.refused
+
+
+async def test_a_timestamp_refusal_that_measuring_does_not_cure_waits_long(
+    session: aiohttp.ClientSession, server: FakeFeed, recorder: Recorder
+) -> None:
+    server.clock_offset_s = 120.0
+    clock = ExchangeClock(server, cured=False)
+    sleep = BlockingSleep(block_from=600)
+    feed = PrivateFeed(
+        session, server.ws_url, DEMO_API_KEY, DEMO_API_SECRET, on_event=recorder, sleep=sleep,
+        random=lambda: 0.5, clock=clock,
+    )  # fmt: skip
+    async with running(feed):
+        assert await sleep.blocked.wait_until(lambda: bool(sleep.delays), DEADLINE_S)
+        assert sleep.delays[-1] == 3600.0
+    assert server.refusals == clock.syncs == 3  # measured again after each; then it waits
+    assert feed.state.refused
+    assert feed.state.refusal_reason == "timestamp"
+
+
+async def test_check_again_wakes_a_refused_login(
+    session: aiohttp.ClientSession, server: FakeFeed, recorder: Recorder
+) -> None:
+    server.websocket_permission = False
+    sleep = BlockingSleep(block_from=600)
+    feed = PrivateFeed(
+        session, server.ws_url, DEMO_API_KEY, DEMO_API_SECRET, on_event=recorder, sleep=sleep
+    )
+    async with running(feed):
+        assert await sleep.blocked.wait_until(lambda: bool(sleep.delays), DEADLINE_S)
+        server.websocket_permission = True  # the owner granted it while the bot runs
+        done = feed.recheck(owner=True)
+        assert done is not None
+        await asyncio.wait_for(done, DEADLINE_S)
+        await recorder.wait_for(Connected)
+        assert feed.recheck(owner=True) is None  # nothing refused now: nothing to ask
+    assert (server.attempts, server.logins) == (2, 1)
+    assert not feed.state.refused
+
+
+async def test_the_owner_asks_a_refused_login_again_at_most_once_a_minute(
+    session: aiohttp.ClientSession, server: FakeFeed, recorder: Recorder
+) -> None:
+    server.websocket_permission = False
+    sleep = BlockingSleep(block_from=600)
+    feed = PrivateFeed(
+        session, server.ws_url, DEMO_API_KEY, DEMO_API_SECRET, on_event=recorder, sleep=sleep
+    )
+    async with running(feed):
+        assert await sleep.blocked.wait_until(lambda: len(sleep.delays) == 1, DEADLINE_S)
+        done = feed.recheck(owner=True)
+        assert done is not None
+        await asyncio.wait_for(done, DEADLINE_S)
+        assert await sleep.blocked.wait_until(lambda: len(sleep.delays) == 2, DEADLINE_S)
+        assert [feed.recheck(owner=True) for _ in range(20)] == [None] * 20
+        woken = feed.recheck()  # a success elsewhere (the key works again): not the owner's limit
+        assert woken is not None
+        await asyncio.wait_for(woken, DEADLINE_S)
+    assert server.attempts == 3
+    assert feed.state.refusal_reason == "permission"
 
 
 async def test_a_silent_stall_is_detected_and_recovered(
@@ -373,12 +486,23 @@ async def test_fake_refuses_a_wrong_signature(
     assert (server.refusals, server.logins) == (1, 0)
 
 
+async def test_fake_refuses_a_timestamp_off_its_clock(
+    session: aiohttp.ClientSession, server: FakeFeed
+) -> None:
+    server.clock_offset_s = 120.0  # the exchange's clock two minutes ahead
+    async with session.ws_connect(server.ws_url) as ws:
+        await ws.receive_str()
+        await ws.send_json(login_message(DEMO_API_KEY, DEMO_API_SECRET, int(time.time() * 1000)))
+        answer = json.loads(await ws.receive_str())
+    assert answer == [114, {"type": 114, "ok": False, "message": INVALID_TIMESTAMP}]
+
+
 async def test_fake_accepts_any_correctly_signed_nonce(
     session: aiohttp.ClientSession, server: FakeFeed
 ) -> None:
     async with session.ws_connect(server.ws_url) as ws:
         await ws.receive_str()
-        await ws.send_json(login_message(DEMO_API_KEY, DEMO_API_SECRET, 1, nonce=17))
+        await ws.send_json(login_message(DEMO_API_KEY, DEMO_API_SECRET, server.now_ms(), nonce=17))
         answer = json.loads(await ws.receive_str())
     assert answer[1]["ok"] is True
 

@@ -30,6 +30,7 @@ class BotWiring:
     cache: Callable[[], float] = time.monotonic
     boot: Callable[[], float] = boot_time
     exchange_time: Callable[[], float] = time.time
+    auth: Callable[[], float] = time.monotonic
     backoff: Callable[[float], Awaitable[None]] = field(default_factory=RecordedSleep)
     guard: Callable[[], float] = time.monotonic
     token_retry: Callable[[float], Awaitable[None]] = asyncio.sleep  # tests count the tries
@@ -47,6 +48,12 @@ class BotWiring:
         """Build the bot's portfolio service (its 5 s balance cache) on a clock the test moves."""
         clock = ManualMonotonic(tick=tick)
         self.cache = clock
+        return clock
+
+    def hand_auth_clock(self) -> ManualMonotonic:
+        """Build the exchange client's key pauses and permission re-checks on a clock to move."""
+        clock = ManualMonotonic()
+        self.auth = clock
         return clock
 
     def hand_boot_clock(self) -> ManualMonotonic:
@@ -69,6 +76,7 @@ class BotWiring:
             cache=self.cache,
             boot=self.boot,
             exchange_time=self.exchange_time,
+            auth=self.auth,
             backoff=self.backoff,
             guard=self.guard,
             token_retry=self.token_retry,

@@ -8,7 +8,13 @@ import json
 
 import pytest
 
-from btcturk.feed_login import DEFAULT_NONCE, LOGIN, login_message, login_signature
+from btcturk.feed_login import (
+    DEFAULT_NONCE,
+    LOGIN,
+    login_message,
+    login_signature,
+    refusal_reason,
+)
 from fakes.seed import DEMO_API_KEY, DEMO_API_SECRET
 
 API_KEY = "example-public-key"
@@ -84,3 +90,22 @@ def test_secret_not_base64_is_refused_without_echoing_it() -> None:
     with pytest.raises(ValueError, match="not valid base64") as caught:
         login_message(API_KEY, "not*base64!", STAMP_MS)
     assert "not*base64!" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("message", "reason"),
+    [
+        ("Unauthorized - Invalid Timestamp", "timestamp"),
+        ("Unauthorized - Invalid Nonce", "timestamp"),
+        ("Unauthorized - Invalid Public key", "permission"),  # the documented WebSocket refusal
+        ("Unauthorized - permission denied", "permission"),
+        ("Unauthorized - Invalid Signature", "key"),
+        ("Unauthorized - Invalid Request", "key"),
+        ("Unauthorized - Headers are missing", "key"),
+        ("Unauthorized - IP not allowed", "ip"),
+        ("login refused", "other"),
+        ("", "other"),
+    ],
+)
+def test_a_refusal_says_why_as_the_exchange_words_it(message: str, reason: str) -> None:
+    assert refusal_reason(message) == reason
