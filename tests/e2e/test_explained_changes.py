@@ -6,6 +6,7 @@ the bot asks for, and the bot's request stamps match the fake's clock.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Callable
 from datetime import timedelta
 from typing import Any
@@ -16,7 +17,15 @@ from config import Settings
 from fakes.exchange import FakeBtcTurk
 from fakes.telegram import SentMessage
 from store.models import DailyPortfolio
-from tests.e2e.conftest import ALLOWED_CHAT, BotHarness, FakeClock, poll, sent_to, services_of
+from tests.e2e.conftest import (
+    ALLOWED_CHAT,
+    REPLY_TIMEOUT_S,
+    BotHarness,
+    FakeClock,
+    poll,
+    sent_to,
+    services_of,
+)
 from tests.kit.env import ALLOWED_GROUP
 from tests.kit.wiring import BotWiring
 
@@ -275,3 +284,39 @@ async def test_a_withdrawal_request_made_with_a_lagging_change_is_told_with_it(
     edited = message_lines(bot, sent_alerts(bot)[0].message_id)
     assert "📥 Deposit 0.25000000 BTC" in edited
     assert "⏳ Withdrawal of 101.00 USDT requested (pending)" in edited
+
+
+async def test_a_hanging_history_holds_up_neither_the_change_nor_a_price_alert(
+    make_settings: Callable[..., Settings], start_bot: StartBot
+) -> None:
+    settings = make_settings(EXPLAIN_CHANGES="true", BTCTURK_TIMEOUT_SECONDS="60")
+    async with start_bot(settings) as bot:
+        await poll(bot)
+        [created] = await bot.ask("/alert btc price above 3600000")
+        assert created.plain_text.startswith("✅ Alert #1")
+        bot.exchange.inject("timeout", times=100, endpoint="trades")  # every read hangs
+        bot.exchange.ledger.deposit("USDT", "100")
+        bot.exchange.set_price("BTCTRY", "3650000")
+
+        polling = asyncio.create_task(poll(bot))
+        [first, second] = await bot.telegram.wait_for_messages(
+            ALLOWED_CHAT, count=2, since=len(bot.telegram.sent), timeout=REPLY_TIMEOUT_S
+        )  # while the history still hangs (a read waits 60 s, tried 3 times)
+        await polling
+        texts = sorted([first.plain_text, second.plain_text])
+        assert texts[0].startswith("⚠️ Alert #1: BTC price rose above 3,600,000 TRY")
+        assert texts[1].splitlines()[1:3] == [
+            "USDT 1,500.25 → 1,600.25",
+            "    +100.00 USDT  ≈ +4,150.00 TRY",
+        ]
+        bot.exchange.clear_faults()  # the history answers again
+
+        await follow_up(bot)
+
+        [sent] = sent_alerts(bot)
+        edited = message_lines(bot, sent.message_id)
+        assert edited[:3] == [
+            "🔔 Balance changed",
+            "📥 Deposit 100.00 USDT",
+            "USDT 1,500.25 → 1,600.25",
+        ]
