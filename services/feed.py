@@ -7,15 +7,18 @@ to cover what happened while the feed was down. While the feed is healthy the sc
 runs only every FEED_POLL_INTERVAL_SECONDS, as a safety net.
 
 Events are hints, not commands. Wake-ups coalesce: one woken poll runs at a time, at most one
-waits, and two start at least MIN_GAP_S apart, so a storm of events costs at most one balance
-and one ticker read a second (BTCTurk allows 120 and 600 a minute per IP). The exchange does
-not promise that an event comes after the data it announces: after an event whose poll found
-no change, the bot looks again RELOOK_S later (1, 3 and 8 s) before it trusts the safety poll.
+waits, two start at least MIN_GAP_S (0.25 s) apart, and at most WOKEN_PER_MINUTE (60) start in
+any minute, so a storm of events costs at most 60 balance and 60 ticker reads a minute (BTCTurk
+allows 120 and 600 per IP; the scheduled poll and commands, cached 5 s, use the rest), while
+events that come now and then are polled for at once. The exchange does not promise that an
+event comes after the data it announces: after an event whose poll found no change, the bot
+looks again RELOOK_S later (1, 3 and 8 s) before it trusts the safety poll.
 """
 
 from __future__ import annotations
 
 import asyncio
+import collections
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -38,7 +41,8 @@ TOLD_KEY = "feed_refused_told"
 Poll = Callable[[], Awaitable[PollOutcome | None]]
 _WAKING = (Connected, Reconnected, BalanceUpdated, UserTrade)
 _HINTS = (BalanceUpdated, UserTrade)  # they say the account changed: look again if unseen
-MIN_GAP_S = 1.0  # between the starts of two polls the feed wakes
+MIN_GAP_S = 0.25  # between the starts of two polls the feed wakes
+WOKEN_PER_MINUTE = 60  # polls the feed may wake in any 60 s: half BTCTurk's balance budget
 RELOOK_S = (1.0, 3.0, 8.0)  # after an event's poll that found no change, look again then
 
 
@@ -150,17 +154,16 @@ class FeedWatch:
 
     async def _poll_when_woken(self, poll: Poll) -> None:
         """Run one poll per wake-up, coalesced: what wakes it while it waits or runs joins the
-        next one, and two start at least MIN_GAP_S apart."""
-        started: float | None = None
+        next one; two start at least MIN_GAP_S apart, at most WOKEN_PER_MINUTE a minute."""
+        starts: collections.deque[float] = collections.deque(maxlen=WOKEN_PER_MINUTE)
         while True:
             await self._wake.wait()
-            if started is not None:
-                gap_s = MIN_GAP_S - (self._wake_clock() - started)
-                if gap_s > 0:
-                    await self._wake_sleep(gap_s)
+            wait_s = self._turn_s(starts)
+            if wait_s > 0:
+                await self._wake_sleep(wait_s)
             self._wake.clear()
             hinted, self._hinted = self._hinted, False
-            started = self._wake_clock()
+            starts.append(self._wake_clock())
             self.woken_polls += 1
             try:
                 outcome = await poll()
@@ -174,6 +177,16 @@ class FeedWatch:
                 self._relook = asyncio.get_running_loop().create_task(
                     self._look_again(), name="feed:relook"
                 )
+
+    def _turn_s(self, starts: collections.deque[float]) -> float:
+        """Return how long the next woken poll waits for its turn."""
+        if not starts:
+            return 0.0
+        now = self._wake_clock()
+        wait_s = starts[-1] + MIN_GAP_S - now
+        if len(starts) == WOKEN_PER_MINUTE:
+            wait_s = max(wait_s, starts[0] + 60.0 - now)
+        return wait_s
 
     async def _look_again(self) -> None:
         """Wake the poll RELOOK_S after an event's poll that found nothing."""
