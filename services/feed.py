@@ -7,10 +7,11 @@ to cover what happened while the feed was down. While the feed is healthy the sc
 runs only every FEED_POLL_INTERVAL_SECONDS, as a safety net.
 
 Events are hints, not commands. Wake-ups coalesce: one woken poll runs at a time, at most one
-waits, two start at least MIN_GAP_S (0.25 s) apart, and at most WOKEN_PER_MINUTE (60) start in
-any minute, so a storm of events costs at most 60 balance and 60 ticker reads a minute (BTCTurk
-allows 120 and 600 per IP; the scheduled poll and commands, cached 5 s, use the rest), while
-events that come now and then are polled for at once. The exchange does not promise that an
+waits, two start at least MIN_GAP_S (0.25 s) apart, and a token bucket (WOKEN_BURST, 10,
+refilled at one a second) paces a sustained stream: a storm of events costs at most 70 balance
+and 70 ticker reads in any minute (BTCTurk allows 120 and 600 per IP; the scheduled poll and
+commands, cached 5 s, use the rest), a lone event is polled for at once, and a real change in
+a storm waits at most a second. The exchange does not promise that an
 event comes after the data it announces: after an event whose poll found no change, the bot
 looks again RELOOK_S later (1, 3 and 8 s) before it trusts the safety poll.
 """
@@ -18,7 +19,6 @@ looks again RELOOK_S later (1, 3 and 8 s) before it trusts the safety poll.
 from __future__ import annotations
 
 import asyncio
-import collections
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -42,7 +42,8 @@ Poll = Callable[[], Awaitable[PollOutcome | None]]
 _WAKING = (Connected, Reconnected, BalanceUpdated, UserTrade)
 _HINTS = (BalanceUpdated, UserTrade)  # they say the account changed: look again if unseen
 MIN_GAP_S = 0.25  # between the starts of two polls the feed wakes
-WOKEN_PER_MINUTE = 60  # polls the feed may wake in any 60 s: half BTCTurk's balance budget
+WOKEN_BURST = 10  # woken polls that may start in a row (each MIN_GAP_S after the last)
+WOKEN_PER_S = 1.0  # then one a second: with the burst, at most 70 in any minute
 RELOOK_S = (1.0, 3.0, 8.0)  # after an event's poll that found no change, look again then
 
 
@@ -154,16 +155,20 @@ class FeedWatch:
 
     async def _poll_when_woken(self, poll: Poll) -> None:
         """Run one poll per wake-up, coalesced: what wakes it while it waits or runs joins the
-        next one; two start at least MIN_GAP_S apart, at most WOKEN_PER_MINUTE a minute."""
-        starts: collections.deque[float] = collections.deque(maxlen=WOKEN_PER_MINUTE)
+        next one; two start at least MIN_GAP_S apart, and a token bucket paces a stream."""
+        tokens, last = float(WOKEN_BURST), None
         while True:
             await self._wake.wait()
-            wait_s = self._turn_s(starts)
-            if wait_s > 0:
-                await self._wake_sleep(wait_s)
+            if last is not None:
+                now = self._wake_clock()
+                tokens = min(WOKEN_BURST, tokens + (now - last) * WOKEN_PER_S)
+                wait_s = max(MIN_GAP_S - (now - last), (1.0 - tokens) / WOKEN_PER_S)
+                if wait_s > 0:
+                    await self._wake_sleep(wait_s)
+                    tokens += wait_s * WOKEN_PER_S
             self._wake.clear()
             hinted, self._hinted = self._hinted, False
-            starts.append(self._wake_clock())
+            last, tokens = self._wake_clock(), min(float(WOKEN_BURST), tokens) - 1.0
             self.woken_polls += 1
             try:
                 outcome = await poll()
@@ -177,16 +182,6 @@ class FeedWatch:
                 self._relook = asyncio.get_running_loop().create_task(
                     self._look_again(), name="feed:relook"
                 )
-
-    def _turn_s(self, starts: collections.deque[float]) -> float:
-        """Return how long the next woken poll waits for its turn."""
-        if not starts:
-            return 0.0
-        now = self._wake_clock()
-        wait_s = starts[-1] + MIN_GAP_S - now
-        if len(starts) == WOKEN_PER_MINUTE:
-            wait_s = max(wait_s, starts[0] + 60.0 - now)
-        return wait_s
 
     async def _look_again(self) -> None:
         """Wake the poll RELOOK_S after an event's poll that found nothing."""
