@@ -61,7 +61,7 @@ class PollOutcome:
 
     succeeded: bool
     queued: int
-    changed: bool = False  # the balances differ from the last poll's
+    changed: bool = False  # a change to tell was found (an alert owed, or held by a chat)
 
 
 class Monitor:
@@ -187,7 +187,7 @@ class Monitor:
         queued += len(owed)
         if queued:
             log.info("poll queued %d notification(s)", queued)
-        return PollOutcome(succeeded=True, queued=queued, changed=previous is not None and moved)
+        return PollOutcome(succeeded=True, queued=queued, changed=bool(changes))
 
     async def _changes(
         self, previous: Mapping[str, Holding], current: Mapping[str, Holding], portfolio: Portfolio
