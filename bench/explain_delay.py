@@ -6,8 +6,7 @@ cycle, and is timed to the first "🔔" message; the added delay is taken from t
 saw the change (its balance request reaching the fake exchange) to that message, so the moment
 of the poll cycle the change fell on does not weigh in. Off and on each run their own bot
 process. A last run, explaining on, changes the balance with no history row: such a change
-waits up to HOLD_POLLS polls (services/explainer.py) for its row before the alert goes out
-without it.
+goes out at once without it, and is followed up (services/explainer.py).
 """
 
 from __future__ import annotations

@@ -81,7 +81,7 @@ def _transfer(
         raise ValueError("say an amount, an asset, and for a withdrawal maybe a fee")
     if name == "deposit":
         exchange.ledger.deposit(asset, amount, lag=1 if pending else 0)
-        late = " (the history lists it one poll late)" if pending else ""
+        late = " (the history lists it one read late)" if pending else ""
         return f"{asset}: deposited {amount}{late}; {_figures(exchange, asset)}"
     fee = numbers[0] if numbers else Decimal(0)
     exchange.ledger.withdraw(asset, amount, fee=fee, pending=pending)

@@ -1,4 +1,4 @@
-"""Scheduled work: the balance poll, the daily summary and outbox delivery."""
+"""Scheduled work: the balance poll, the history's follow-ups, the daily summary, delivery."""
 
 from __future__ import annotations
 
@@ -9,24 +9,27 @@ from telegram.ext import Application
 
 from handlers.context import BotContext
 from services.heartbeat import write_heartbeat
+from services.monitor import PollOutcome
 from services.periodic import Periodic
 from store.models import NewNotification
 
 DELIVERY_INTERVAL_S = 2.0
 FIRST_RUN_S = 1.0
 SUMMARY_CHECK_INTERVAL_S = 1.0  # cheap until the summary is due: it goes out within a second
+FOLLOW_UP_CHECK_INTERVAL_S = 1.0  # cheap until a look is due (no store read, no request)
 PRUNE_INTERVAL = timedelta(hours=6)
 _PERIODIC = "periodic"
 
-JobCallback = Callable[[BotContext], Awaitable[None]]
+JobCallback = Callable[[BotContext], Awaitable[object]]
 
 
-async def poll_balances(context: BotContext, *, woken: bool = False) -> None:
-    """Compare balances with the last snapshot, write the heartbeat, deliver what is owed.
+async def poll_balances(context: BotContext, *, woken: bool = False) -> PollOutcome | None:
+    """Compare balances with the last snapshot, write the heartbeat, deliver what is owed;
+    return what the poll found (None: skipped).
 
     A scheduled poll is skipped while the private feed is healthy and a poll ran within the
-    safety interval (the feed `woken` it), unless a change waits for its explanation or an
-    alert watches values that move with prices (the feed does not tell of those).
+    safety interval (the feed `woken` it), unless an alert watches values that move with
+    prices (the feed does not tell of those).
     """
     services = context.services
     feed = services.feed
@@ -35,12 +38,11 @@ async def poll_balances(context: BotContext, *, woken: bool = False) -> None:
         if (
             not woken
             and not feed.scheduled_poll_due()
-            and not services.monitor.waiting
             and not await services.store.count_alerts()  # alerts watch prices: poll as usual
         ):
             services.store.db.check_present()
             write_heartbeat(services.settings.data_dir, services.clock(), True)
-            return
+            return None
         feed.polled()
         chats = services.roster.chat_ids()
         interval_s = services.settings.poll_interval_s
@@ -51,6 +53,14 @@ async def poll_balances(context: BotContext, *, woken: bool = False) -> None:
     services.store.db.check_present()  # a deleted DATA_DIR gets no heartbeat: unhealthy
     write_heartbeat(services.settings.data_dir, services.clock(), outcome.succeeded)
     if outcome.queued or told:
+        await services.deliverer.deliver_due()
+    return outcome
+
+
+async def follow_up_history(context: BotContext) -> None:
+    """Look at the history for alerts it did not explain yet; deliver the edits it allows."""
+    services = context.services
+    if await services.monitor.follow_up():
         await services.deliverer.deliver_due()
 
 
@@ -97,6 +107,12 @@ def schedule_jobs(application: Application, poll_interval_s: float) -> None:  # 
     periodic.every(poll_interval_s, lambda: run(poll_balances), first_s=FIRST_RUN_S, name="poll")
     periodic.every(
         DELIVERY_INTERVAL_S, lambda: run(deliver_outbox), first_s=FIRST_RUN_S, name="deliver"
+    )
+    periodic.every(
+        FOLLOW_UP_CHECK_INTERVAL_S,
+        lambda: run(follow_up_history),
+        first_s=FOLLOW_UP_CHECK_INTERVAL_S,
+        name="follow_up",
     )
     periodic.every(
         SUMMARY_CHECK_INTERVAL_S,

@@ -12,6 +12,9 @@ During a chat's mute or the quiet hours, change and threshold alerts wait; when 
 ends they go out as one digest. Urgent threshold alerts and summaries are never held.
 Each chat's notification levels (/notify) apply here: a kind set `off` is dropped unsent, one
 set `silent` goes with Telegram's disable_notification (urgent alerts always ring).
+A sent message's Telegram id is recorded with it. An item that edits an earlier one (an alert
+the history explained later) edits that message in place; where it cannot (the message was
+not sent alone, is gone or too old, or the edit is refused) its short text replies to it.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import Enum
 
-from telegram import Bot
+from telegram import Bot, Message, ReplyParameters
 from telegram.error import (
     BadRequest,
     ChatMigrated,
@@ -55,6 +58,7 @@ SEND_TIMEOUT_S = 20.0  # how long a send waits for Telegram's answer
 PATIENT_TIMEOUT_S = 120.0  # the same, for the one retry of a send that was not answered
 GONE_CHAT_HINTS = ("chat not found", "user not found", "peer_id_invalid", "group chat was")
 OFF_REASON = "off in this chat's notification settings"
+NOT_MODIFIED = "message is not modified"  # an edit made before (a retry): nothing to do
 
 
 def retry_delay(attempts: int) -> float:
@@ -94,6 +98,8 @@ class Deliverer:
         self._migrate = migrate
         self._workers: dict[int, _Worker] = {}
         self._unrecorded: dict[int, str | None] = {}  # sent (None) or dropped (why), not saved
+        self._message_ids: dict[int, int] = {}  # outbox id -> Telegram's id, until recorded
+        self._kicked: set[asyncio.Task[int]] = set()
         self._stopped = False
 
     async def deliver_due(self) -> int:
@@ -111,12 +117,27 @@ class Deliverer:
                 delivered += count
         return delivered
 
+    def kick(self) -> None:
+        """Start a delivery round in the background: messages were queued that go out now."""
+        if self._stopped:
+            return
+        task = asyncio.get_running_loop().create_task(self.deliver_due(), name="deliver:kick")
+        self._kicked.add(task)
+        task.add_done_callback(self._kicked_done)
+
+    def _kicked_done(self, task: asyncio.Task[int]) -> None:
+        self._kicked.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("delivering the outbox failed", exc_info=task.exception())
+
     def stop(self) -> None:
         """Stop sending: what is not sent yet stays in the outbox for the next start."""
         self._stopped = True
         for worker in self._workers.values():
             if worker.task is not None:
                 worker.task.cancel()
+        for task in list(self._kicked):
+            task.cancel()
 
     def _start(self, chat_id: int) -> _Worker:
         worker = self._workers[chat_id] = _Worker()
@@ -129,6 +150,8 @@ class Deliverer:
         try:
             while not self._stopped and not self._unrecorded:
                 due = await self._store.due_notifications(self._clock(), BATCH, chat_id)
+                if not due:
+                    break
                 kept = await self._drop_unwanted(due)
                 if kept is None:
                     break
@@ -136,8 +159,8 @@ class Deliverer:
                 released = await self._release(wanted)
                 count, finished = await self._deliver_chat(released, worker, silent)
                 sent += count
-                if len(due) < BATCH or not finished:
-                    break
+                if not finished:
+                    break  # rows queued while this batch went out are read at the next turn
         finally:
             del self._workers[chat_id]
         return sent
@@ -155,9 +178,10 @@ class Deliverer:
 
     async def _mark(self, item_id: int, dropped_reason: str | None) -> None:
         if dropped_reason is None:
-            await self._store.mark_sent(item_id)
+            await self._store.mark_sent(item_id, self._message_ids.get(item_id))
         else:
             await self._store.mark_dropped(item_id, dropped_reason)
+        self._message_ids.pop(item_id, None)
 
     async def _finish(self, items: list[OutboxItem], dropped_reason: str | None) -> bool:
         """Record that the items are done; on a database error, stop sending (False)."""
@@ -245,6 +269,7 @@ class Deliverer:
         text = "\n\n".join([view.t("digest.title", count=len(held)), *(i.text for i in held)])
         for part in split_message(text):
             outcome, error = await self._send(first, part, None, worker, silent)
+            self._message_ids.pop(first.id, None)  # a digest is no alert's message to edit
             if outcome is Outcome.DROPPED:
                 return await self._finish(held, str(error))
             if outcome is not Outcome.SENT:
@@ -253,7 +278,21 @@ class Deliverer:
 
     async def _deliver(self, item: OutboxItem, worker: _Worker, silent: bool = False) -> bool:
         """Try one message; return True when it is finished (sent or dropped for good)."""
-        outcome, error = await self._send(item, item.text, item.photo, worker, silent)
+        reply_to = None
+        if item.edit_of is not None:
+            reply_to = await self._store.sent_message_id(item.edit_of)
+            if reply_to is not None and item.edit_text is not None:
+                outcome, error = await self._edit(item, item.edit_text, reply_to)
+                if outcome is Outcome.SENT:
+                    self._message_ids[item.id] = reply_to
+                    return await self._finish([item], None)
+                if outcome is not Outcome.DROPPED:
+                    return await self._failed(item, outcome, error)
+                log.info(
+                    "message %d to chat %d cannot be edited (%s); replying to it instead",
+                    reply_to, item.chat_id, error,
+                )  # fmt: skip
+        outcome, error = await self._send(item, item.text, item.photo, worker, silent, reply_to)
         if outcome is Outcome.SENT:
             return await self._finish([item], None)
         if outcome is Outcome.DROPPED:
@@ -290,15 +329,17 @@ class Deliverer:
         photo: bytes | None,
         worker: _Worker,
         silent: bool = False,
+        reply_to: int | None = None,
     ) -> tuple[Outcome, TelegramError | None]:
         """Send one message (as plain text if Telegram cannot parse it) and classify the result."""
         chat_id = item.chat_id
         if self._congested(chat_id):
             worker.parked.set()  # the round goes on without waiting for this chat
         wait_s = PATIENT_TIMEOUT_S if item.unconfirmed else SEND_TIMEOUT_S
+        post = _Post(chat_id, photo, wait_s, silent, reply_to)
         try:
             try:
-                await self._post(chat_id, text, photo, "HTML", wait_s, silent)
+                message = await self._post(post, text, "HTML")
             except BadRequest as error:
                 if not cannot_parse(error.message):
                     raise
@@ -306,7 +347,8 @@ class Deliverer:
                     "Telegram cannot parse %s message %d to chat %d (%s); sent as plain text",
                     item.kind, item.id, chat_id, error,
                 )  # fmt: skip
-                await self._post(chat_id, plain_text(text), photo, None, wait_s, silent)
+                message = await self._post(post, plain_text(text), None)
+            self._message_ids[item.id] = message.message_id
         except ChatMigrated as error:
             if self._migrate is not None:
                 return Outcome.RETRY, error
@@ -327,32 +369,63 @@ class Deliverer:
             return Outcome.RETRY, error
         return Outcome.SENT, None
 
-    async def _post(
-        self,
-        chat_id: int,
-        text: str,
-        photo: bytes | None,
-        parse_mode: str | None,
-        wait_s: float,
-        silent: bool = False,
-    ) -> None:
-        if photo is not None:
-            await self._bot.send_photo(
-                chat_id,
-                photo,
+    async def _post(self, post: _Post, text: str, parse_mode: str | None) -> Message:
+        reply = None
+        if post.reply_to is not None:
+            reply = ReplyParameters(post.reply_to, allow_sending_without_reply=True)
+        if post.photo is not None:
+            return await self._bot.send_photo(
+                post.chat_id,
+                post.photo,
                 caption=text,
                 parse_mode=parse_mode,
-                read_timeout=wait_s,
-                disable_notification=silent,
+                read_timeout=post.wait_s,
+                disable_notification=post.silent,
+                reply_parameters=reply,
             )
-        else:
-            await self._bot.send_message(
-                chat_id,
-                text,
-                parse_mode=parse_mode,
-                read_timeout=wait_s,
-                disable_notification=silent,
-            )
+        return await self._bot.send_message(
+            post.chat_id,
+            text,
+            parse_mode=parse_mode,
+            read_timeout=post.wait_s,
+            disable_notification=post.silent,
+            reply_parameters=reply,
+        )
+
+    async def _edit(
+        self, item: OutboxItem, text: str, message_id: int
+    ) -> tuple[Outcome, TelegramError | None]:
+        """Edit an alert in place; DROPPED when it cannot be (the caller replies instead)."""
+        chat_id = item.chat_id
+        try:
+            try:
+                await self._edit_post(chat_id, message_id, text, "HTML")
+            except BadRequest as error:
+                if not cannot_parse(error.message):
+                    raise
+                await self._edit_post(chat_id, message_id, plain_text(text), None)
+        except BadRequest as error:
+            if NOT_MODIFIED in error.message.lower():
+                return Outcome.SENT, None  # edited before: a retry after a lost answer
+            return Outcome.DROPPED, error
+        except Forbidden as error:
+            return Outcome.DROPPED, error
+        except (RetryAfter, NetworkError) as error:  # TimedOut too: an edit may be repeated
+            return Outcome.RETRY, error
+        except TelegramError as error:  # a chat that moved: the reply follows it
+            return Outcome.DROPPED, error
+        return Outcome.SENT, None
+
+    async def _edit_post(
+        self, chat_id: int, message_id: int, text: str, parse_mode: str | None
+    ) -> None:
+        await self._bot.edit_message_text(
+            text,
+            chat_id=chat_id,
+            message_id=message_id,
+            parse_mode=parse_mode,
+            read_timeout=SEND_TIMEOUT_S,
+        )
 
     async def _retry(self, item: OutboxItem, outcome: Outcome, error: TelegramError | None) -> None:
         if isinstance(error, RetryAfter):
@@ -368,6 +441,17 @@ class Deliverer:
         when = self._clock() + timedelta(seconds=delay_s)
         reason = f"{UNCONFIRMED if unconfirmed else ''}{error}"
         await self._store.mark_retry(item.id, when, reason)
+
+
+@dataclass(frozen=True, slots=True)
+class _Post:
+    """Where and how one message is sent."""
+
+    chat_id: int
+    photo: bytes | None
+    wait_s: float
+    silent: bool
+    reply_to: int | None  # the message it replies to, if any
 
 
 async def _settled(worker: _Worker) -> int:

@@ -5,6 +5,15 @@ detection, explanations, thresholds and the outbox work as for any poll: one pat
 alert, whatever woke it. After every login (the first, and each reconnect) the bot polls once,
 to cover what happened while the feed was down. While the feed is healthy the scheduled poll
 runs only every FEED_POLL_INTERVAL_SECONDS, as a safety net.
+
+Events are hints, not commands. Wake-ups coalesce: one woken poll runs at a time, at most one
+waits, two start at least MIN_GAP_S (0.25 s) apart, and a token bucket (WOKEN_BURST, 10,
+refilled at one a second) paces a sustained stream: a storm of events costs at most 70 balance
+and 70 ticker reads in any minute (BTCTurk allows 120 and 600 per IP; the scheduled poll and
+commands, cached 5 s, use the rest), a lone event is polled for at once, and a real change in
+a storm waits at most a second. The exchange does not promise that an
+event comes after the data it announces: after an event whose poll found no change, the bot
+looks again RELOOK_S later (1, 3 and 8 s) before it trusts the safety poll.
 """
 
 from __future__ import annotations
@@ -21,6 +30,7 @@ from btcturk.feed import SILENCE_S, FeedState, PrivateFeed
 from btcturk.feed_messages import BalanceUpdated, Connected, FeedEvent, Reconnected, UserTrade
 from core.texts.status import feed_refused_notice
 from services.chats import ChatViews
+from services.monitor import PollOutcome
 from services.periodic import stop_tasks
 from store.models import NewNotification
 from store.store import Store
@@ -28,8 +38,13 @@ from store.store import Store
 log = logging.getLogger(__name__)
 TOLD_KEY = "feed_refused_told"
 
-Poll = Callable[[], Awaitable[object]]
+Poll = Callable[[], Awaitable[PollOutcome | None]]
 _WAKING = (Connected, Reconnected, BalanceUpdated, UserTrade)
+_HINTS = (BalanceUpdated, UserTrade)  # they say the account changed: look again if unseen
+MIN_GAP_S = 0.25  # between the starts of two polls the feed wakes
+WOKEN_BURST = 10  # woken polls that may start in a row (each MIN_GAP_S after the last)
+WOKEN_PER_S = 1.0  # then one a second: with the burst, at most 70 in any minute
+RELOOK_S = (1.0, 3.0, 8.0)  # after an event's poll that found no change, look again then
 
 
 class FeedWatch:
@@ -47,7 +62,10 @@ class FeedWatch:
         time_source: Callable[[], float] = time.time,
         monotonic: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        wake_clock: Callable[[], float] | None = None,
+        wake_sleep: Callable[[float], Awaitable[None]] | None = None,
     ) -> None:
+        """`wake_clock` and `wake_sleep` pace the woken polls (by default `monotonic`, `sleep`)."""
         self._feed = PrivateFeed(
             session,
             url,
@@ -63,6 +81,11 @@ class FeedWatch:
         self._monotonic = monotonic
         self._safety_poll_s = safety_poll_s
         self._wake = asyncio.Event()
+        self._wake_clock = wake_clock or monotonic
+        self._wake_sleep = wake_sleep or sleep
+        self._hinted = False  # an event (not only a login or a re-look) asks for the next poll
+        self._relook: asyncio.Task[None] | None = None
+        self.woken_polls = 0
         self._tasks: list[asyncio.Task[None]] = []
         self._last_poll: float | None = None
         self._told: bool | None = None  # whether the chats were told of a refusal (stored)
@@ -95,6 +118,9 @@ class FeedWatch:
     async def stop(self) -> None:
         """Stop the feed and its polls."""
         tasks, self._tasks = self._tasks, []
+        if self._relook is not None:
+            tasks.append(self._relook)
+            self._relook = None
         await stop_tasks(tasks)
 
     def polled(self) -> None:
@@ -132,13 +158,48 @@ class FeedWatch:
 
     async def _on_event(self, event: FeedEvent) -> None:
         if isinstance(event, _WAKING):
+            self._hinted = self._hinted or isinstance(event, _HINTS)
             self._wake.set()  # events that come while a poll runs wake one more poll
 
     async def _poll_when_woken(self, poll: Poll) -> None:
+        """Run one poll per wake-up, coalesced: what wakes it while it waits or runs joins the
+        next one; two start at least MIN_GAP_S apart, and a token bucket paces a stream."""
+        tokens, last = float(WOKEN_BURST), None
         while True:
             await self._wake.wait()
+            if last is not None:
+                now = self._wake_clock()
+                tokens = min(WOKEN_BURST, tokens + (now - last) * WOKEN_PER_S)
+                wait_s = max(MIN_GAP_S - (now - last), (1.0 - tokens) / WOKEN_PER_S)
+                if wait_s > 0:
+                    await self._wake_sleep(wait_s)
+                    tokens += wait_s * WOKEN_PER_S
             self._wake.clear()
+            hinted, self._hinted = self._hinted, False
+            last, tokens = self._wake_clock(), min(float(WOKEN_BURST), tokens) - 1.0
+            self.woken_polls += 1
             try:
-                await poll()
+                outcome = await poll()
             except Exception:
                 log.exception("the poll the feed woke failed")
+                outcome = None
+            if outcome is not None and outcome.changed:
+                self._cancel_relook()  # the event's data has arrived
+            elif hinted:
+                self._cancel_relook()
+                self._relook = asyncio.get_running_loop().create_task(
+                    self._look_again(), name="feed:relook"
+                )
+
+    async def _look_again(self) -> None:
+        """Wake the poll RELOOK_S after an event's poll that found nothing."""
+        waited = 0.0
+        for at_s in RELOOK_S:
+            await self._wake_sleep(at_s - waited)
+            waited = at_s
+            self._wake.set()
+
+    def _cancel_relook(self) -> None:
+        if self._relook is not None:
+            self._relook.cancel()
+            self._relook = None

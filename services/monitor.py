@@ -5,8 +5,11 @@ compared: no alert ever claims money vanished because the exchange hiccupped. A 
 snapshot, its alerts' states, the history rows it explained and the messages it owes are
 written in one transaction.
 
-A change is explained from the exchange's history by `services.explainer`; while it waits for
-history that lags, the snapshot stays and the next poll compares from it.
+A change is explained from the exchange's history by `services.explainer`, within a short
+deadline: the alert never waits for history that lags; what it could not explain is followed
+up (stored with the alert) and the alert edited later. Price, value and move alerts wait for
+no history read: when a poll reads the history, what needs none is recorded (and handed to
+`on_queued`, to deliver) first, in a transaction of its own.
 """
 
 from __future__ import annotations
@@ -58,6 +61,7 @@ class PollOutcome:
 
     succeeded: bool
     queued: int
+    changed: bool = False  # a change to tell was found (an alert owed, or held by a chat)
 
 
 class Monitor:
@@ -72,8 +76,11 @@ class Monitor:
         clock: Callable[[], datetime],
         roster: Roster | None = None,
         explainer: Explainer | None = None,
+        on_queued: Callable[[], None] | None = None,
     ) -> None:
+        """`on_queued` is told when a poll queued messages before it is over (to deliver)."""
         self._settings = settings
+        self._on_queued = on_queued
         self._explainer = explainer
         self._roster = roster or Roster(settings.allowed_chat_ids)
         self._views = views
@@ -93,15 +100,17 @@ class Monitor:
         self._sampled_at: datetime | None = None  # the last value sample (move alerts)
         self._samples_loaded = False
 
-    @property
-    def waiting(self) -> bool:
-        """Tell whether a change waits for its explanation (held, or an open remainder)."""
-        return self._explainer is not None and self._explainer.waiting
-
     async def poll(self) -> PollOutcome:
         """Poll once (one poll at a time); never raises for an exchange failure."""
         async with self._lock:
             return await self._poll()
+
+    async def follow_up(self) -> int:
+        """Look at the history for the alerts it did not explain yet; return how many messages
+        (edits) were queued. No poll waits for the read."""
+        if self._explainer is None:
+            return 0
+        return len(await self._explainer.follow_up(self._lock))
 
     async def _load(self) -> None:
         if not self._loaded:
@@ -119,26 +128,42 @@ class Monitor:
             fetch = await self._portfolio.fetch(max_age_s=0)
         except BtcTurkError as error:
             return await self._failed(now, error)
-        current = fetch.portfolio.holdings()
+        portfolio = fetch.portfolio
+        current = portfolio.holdings()
         previous = self._snapshot
         if previous is not None and is_suspicious(previous, current):
             return await self._failed(now, BadResponse("an empty balance list"))
         self.failures, self._failing_since = 0, None
         down_since = self._down_since
         owed = await self._back_notice(down_since)
-        report = ChangeReport()
-        if previous is not None:
-            report = await self._change_notifications(previous, current, fetch.portfolio, now)
-            owed += report.owed
+        changes = [] if previous is None else await self._changes(previous, current, portfolio)
         states, alerts_owed, fired = await self._threshold_notifications(
-            await self._store.all_alerts(), fetch.portfolio, now
+            await self._store.all_alerts(), portfolio, now
         )
+        values = await self._due_values(portfolio, now)
+        queued = 0
+        explainer = self._explainer
+        if explainer is not None and explainer.needs_history(changes):
+            owed += alerts_owed  # first, in their own transaction: they need no history
+            if owed or states or values is not None:
+                await self._store.record_poll(None, now, owed, states, fired=fired, values=values)
+                queued, owed, states, fired, alerts_owed = len(owed), [], {}, [], []
+                if values is not None:
+                    self._sampled_at, values = now, None
+                if self._on_queued is not None:
+                    self._on_queued()
+        report = ChangeReport()
+        follow_up = None
+        if changes:
+            report = await self._change_notifications(changes, portfolio, now)
+            owed += report.owed
+            if explainer is not None:
+                follow_up = explainer.follow_up_of(report, report.alerts, now)
         owed += alerts_owed
-        values = await self._due_values(fetch.portfolio, now)
-        moved = current != previous and not report.held
+        moved = current != previous
         if owed or states or moved or report.explained:  # unchanged: no disk write
             await self._store.record_poll(
-                None if report.held else current,  # held: the next poll compares from before
+                current,
                 now,
                 owed,
                 states,
@@ -146,52 +171,48 @@ class Monitor:
                 flows=report.flows,
                 fired=fired,
                 values=values,
+                follow_up=follow_up,
             )
-            if not report.held:
-                self._snapshot, self._snapshot_at = current, now
+            self._snapshot, self._snapshot_at = current, now
         elif values is not None:
             await self._store.record_values(values, now)
         if values is not None:
             self._sampled_at = now
-        if self._explainer is not None:
-            self._explainer.polled(fetch.portfolio)
+        if explainer is not None:
+            explainer.polled(portfolio)
         if down_since is not None:  # after the notice is safely queued: repeat rather than lose
             await self._store.set_meta(DOWN_KEY, None)
             await self._store.set_meta(DOWN_REASON_KEY, None)
             self._down_since = self._down_reason = None
-        if owed:
-            log.info("poll queued %d notification(s)", len(owed))
-        return PollOutcome(succeeded=True, queued=len(owed))
+        queued += len(owed)
+        if queued:
+            log.info("poll queued %d notification(s)", queued)
+        return PollOutcome(succeeded=True, queued=queued, changed=bool(changes))
 
-    async def _change_notifications(
-        self,
-        previous: Mapping[str, Holding],
-        current: Mapping[str, Holding],
-        portfolio: Portfolio,
-        now: datetime,
-    ) -> ChangeReport:
-        report, explainer = ChangeReport(), self._explainer
-        if explainer is not None:
-            await explainer.follow_up(portfolio, now, report)
+    async def _changes(
+        self, previous: Mapping[str, Holding], current: Mapping[str, Holding], portfolio: Portfolio
+    ) -> list[BalanceChange]:
+        """Return the changes to tell: orders only where a chat hears of them, and requests."""
         changes = detect_changes(previous, current, include_order_moves=True)
         if any(c.is_order_move for c in changes) and not await self._order_moves_wanted():
             changes = [c for c in changes if not c.is_order_move]  # settings read only then
-        if explainer is not None:
-            changes = explainer.with_requests(changes, previous, current, portfolio)
-        if not changes:
-            if explainer is not None:
-                explainer.unchanged()
-            return report
+        if self._explainer is not None:
+            changes = self._explainer.with_requests(changes, previous, current, portfolio)
+        return changes
+
+    async def _change_notifications(
+        self, changes: list[BalanceChange], portfolio: Portfolio, now: datetime
+    ) -> ChangeReport:
+        report, explainer = ChangeReport(), self._explainer
         explanation = None
         if explainer is not None:
             since = self._snapshot_at or now
             explanation = await explainer.explain(changes, portfolio, since, now, report)
-            if report.held:  # the history may list it at the next poll
-                return report
         text = _change_text(changes, explanation, portfolio)
         requested = explanation is not None and bool(explanation.pending)
         kind = "change" if requested else change_kind(changes)  # a request is no order move
-        report.owed += await self._views.notifications(self._chats, kind, text)
+        report.alerts = await self._views.notifications(self._chats, kind, text)
+        report.owed += report.alerts
         return report
 
     async def _order_moves_wanted(self) -> bool:

@@ -34,6 +34,7 @@ from store.store import Store, utc_now
 from store.trades import TradeStore
 
 BALANCE_CACHE_S = 5.0
+FOLLOW_UP_PERIOD_S = 60.0  # after its first looks, a follow-up looks at each poll, or each minute
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +95,17 @@ async def build_services(
     views = ChatViews(store, settings.language, settings.timezone, clocks.wall)
     history = HistoryAccess(client, store)
     explaining = history if settings.explain_changes else None
-    explainer = None if explaining is None else Explainer(history, store, views, roster.chat_ids)
+    explainer = None
+    if explaining is not None:
+        explainer = Explainer(
+            history,
+            store,
+            views,
+            roster.chat_ids,
+            clock=clocks.wall,
+            quote=settings.quote_currency,
+            period_s=min(settings.poll_interval_s, FOLLOW_UP_PERIOD_S),
+        )
     quiet = QuietPolicy(
         store, settings.quiet_hours, settings.timezone, order_changes=settings.notify_order_changes
     )
@@ -109,6 +120,15 @@ async def build_services(
             safety_poll_s=settings.feed_poll_interval_s,
             time_source=clocks.exchange_time,
         )
+    deliverer = Deliverer(
+        store,
+        bot,
+        clocks.wall,
+        quiet,
+        views,
+        congested=congested,
+        migrate=roster.migrate,
+    )
     trades = TradeStore(database)
     backfill = Backfill(client, trades, clocks.wall, pace_s=settings.history_backfill_pace_s)
     pnl = ProfitAndLoss(
@@ -138,7 +158,16 @@ async def build_services(
         history=history,
         clock=clocks.wall,
         store=store,
-        monitor=Monitor(settings, portfolio, store, views, clocks.wall, roster, explainer),
+        monitor=Monitor(
+            settings,
+            portfolio,
+            store,
+            views,
+            clocks.wall,
+            roster,
+            explainer,
+            on_queued=deliverer.kick,
+        ),
         summaries=Summaries(
             settings,
             portfolio,
@@ -150,15 +179,7 @@ async def build_services(
             history=explaining,
             pnl=pnl,
         ),
-        deliverer=Deliverer(
-            store,
-            bot,
-            clocks.wall,
-            quiet,
-            views,
-            congested=congested,
-            migrate=roster.migrate,
-        ),
+        deliverer=deliverer,
         views=views,
         roster=roster,
         feed=feed,

@@ -8,16 +8,20 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Literal
 
+from core.explain import Remainder
 from core.notify import Level
 from core.quiet import QuietHours
 from core.summary import DailyPortfolio
 from core.thresholds import DEFAULT_COOLDOWN, AlertSpec, Direction, Kind
 
 __all__ = [
+    "AlertMessage",
     "AlertRule",
     "ChatSettings",
     "DailyPortfolio",
+    "FollowUp",
     "MoneyFlow",
+    "NewFollowUp",
     "NewNotification",
     "OutboxItem",
     "TransactionKey",
@@ -57,6 +61,8 @@ class NewNotification:
     kind: str
     text: str
     photo: bytes | None = None
+    edit_of: int | None = None  # an edit of the outbox item with this id (`text`: its fallback)
+    edit_text: str | None = None  # that item's whole new text; None: `text` replies to it
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +79,8 @@ class OutboxItem:
     photo: bytes | None = None
     held: bool = False  # postponed by quiet hours or a mute, not by a failure
     unconfirmed: bool = False  # the last send timed out: Telegram may have it already
+    edit_of: int | None = None  # edits (or else replies to) the message of this outbox item
+    edit_text: str | None = None  # the edited message's whole text; None: reply with `text`
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,3 +127,40 @@ class MoneyFlow:
     asset: str
     amount: Decimal
     value: Decimal | None
+
+
+@dataclass(frozen=True, slots=True)
+class NewFollowUp:
+    """What an alert left unexplained, to look for in the history later; `alerts` are the
+    messages of that alert (enqueued in the same transaction), to edit once it is explained."""
+
+    since: datetime  # the start of the window the change happened in
+    sent_at: datetime  # the alert's time
+    remainders: tuple[Remainder, ...]
+    next_at: datetime
+    until: datetime
+    alerts: tuple[NewNotification, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FollowUp:
+    """A stored follow-up: an alert's open remainder and the outbox items that carried it."""
+
+    id: int
+    since: datetime
+    sent_at: datetime
+    remainders: tuple[Remainder, ...]
+    outbox_ids: tuple[int, ...]
+    looks: int
+    next_at: datetime
+    until: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class AlertMessage:
+    """One chat's message of an alert as it reads now (after the edits queued so far)."""
+
+    outbox_id: int
+    chat_id: int
+    text: str
+    parts: int  # how many messages the alert took in this chat (only one can be edited)

@@ -20,12 +20,13 @@ UNCONFIRMED = "unconfirmed: "  # last_error's start after a send Telegram did no
 
 _SELECT = (
     "SELECT id, chat_id, kind, text, created_at, attempts, next_attempt_at, photo,"
-    " last_error IS ?, coalesce(last_error LIKE ?, 0) FROM outbox"
+    " last_error IS ?, coalesce(last_error LIKE ?, 0), edit_of, edit_text FROM outbox"
 )
 
 
 def _item(row: tuple[Any, ...]) -> OutboxItem:
-    item_id, chat_id, kind, text, created_at, attempts, next_attempt_at, photo, held, unsure = row
+    item_id, chat_id, kind, text, created_at, attempts, next_attempt_at, photo = row[:8]
+    held, unsure, edit_of, edit_text = row[8:]
     return OutboxItem(
         id=item_id,
         chat_id=chat_id,
@@ -37,6 +38,8 @@ def _item(row: tuple[Any, ...]) -> OutboxItem:
         photo=None if photo is None else bytes(photo),
         held=bool(held),
         unconfirmed=bool(unsure),
+        edit_of=edit_of,
+        edit_text=edit_text,
     )
 
 
@@ -48,9 +51,10 @@ def enqueue(
     ids: list[int] = []
     for n in notifications:
         cursor = conn.execute(
-            "INSERT INTO outbox (chat_id, kind, text, photo, created_at, next_attempt_at)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (n.chat_id, n.kind, n.text, n.photo, moment, moment),
+            "INSERT INTO outbox"
+            " (chat_id, kind, text, photo, created_at, next_attempt_at, edit_of, edit_text)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (n.chat_id, n.kind, n.text, n.photo, moment, moment, n.edit_of, n.edit_text),
         )
         assert cursor.lastrowid is not None
         ids.append(cursor.lastrowid)
@@ -80,18 +84,39 @@ def due_chats(conn: sqlite3.Connection, now: datetime) -> list[int]:
 
 
 def _finish(
-    conn: sqlite3.Connection, item_id: int, state: str, now: datetime, error: str | None
+    conn: sqlite3.Connection,
+    item_id: int,
+    state: str,
+    now: datetime,
+    error: str | None,
+    message_id: int | None = None,
 ) -> None:
     conn.execute(
-        "UPDATE outbox SET state = ?, finished_at = ?, last_error = coalesce(?, last_error)"
-        " WHERE id = ? AND state = 'pending'",
-        (state, time_to_db(now), None if error is None else error[:MAX_ERROR_LENGTH], item_id),
+        "UPDATE outbox SET state = ?, finished_at = ?, last_error = coalesce(?, last_error),"
+        " message_id = ? WHERE id = ? AND state = 'pending'",
+        (
+            state,
+            time_to_db(now),
+            None if error is None else error[:MAX_ERROR_LENGTH],
+            message_id,
+            item_id,
+        ),
     )
 
 
-def mark_sent(conn: sqlite3.Connection, item_id: int, now: datetime) -> None:
-    """Record that the item was delivered."""
-    _finish(conn, item_id, "sent", now, None)
+def mark_sent(
+    conn: sqlite3.Connection, item_id: int, now: datetime, message_id: int | None = None
+) -> None:
+    """Record that the item was delivered, as Telegram's message `message_id` if known."""
+    _finish(conn, item_id, "sent", now, None, message_id)
+
+
+def sent_message_id(conn: sqlite3.Connection, item_id: int) -> int | None:
+    """Return the Telegram message id the item was delivered as; None if unknown or unsent."""
+    row = conn.execute(
+        "SELECT message_id FROM outbox WHERE id = ? AND state = 'sent'", (item_id,)
+    ).fetchone()
+    return None if row is None else row[0]
 
 
 def mark_dropped(conn: sqlite3.Connection, item_id: int, reason: str, now: datetime) -> None:

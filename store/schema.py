@@ -139,6 +139,25 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             PRIMARY KEY (book, id, quote)
         ) WITHOUT ROWID""",
     ),
+    (  # alerts explained after they went out: sent message ids, edits, open remainders
+        "ALTER TABLE outbox ADD COLUMN message_id INTEGER"
+        " CHECK (message_id IS NULL OR typeof(message_id) = 'integer')",
+        "ALTER TABLE outbox ADD COLUMN edit_of INTEGER"
+        " CHECK (edit_of IS NULL OR typeof(edit_of) = 'integer')",
+        "ALTER TABLE outbox ADD COLUMN edit_text TEXT"
+        " CHECK (edit_text IS NULL OR typeof(edit_text) = 'text')",
+        "CREATE INDEX outbox_edits ON outbox (edit_of) WHERE edit_of IS NOT NULL",
+        """CREATE TABLE follow_ups (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            since TEXT NOT NULL,
+            sent_at TEXT NOT NULL,
+            remainders TEXT NOT NULL CHECK (typeof(remainders) = 'text'),
+            outbox_ids TEXT NOT NULL CHECK (typeof(outbox_ids) = 'text'),
+            looks INTEGER NOT NULL DEFAULT 0 CHECK (typeof(looks) = 'integer'),
+            next_at TEXT NOT NULL,
+            until TEXT NOT NULL
+        )""",
+    ),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -14,17 +14,21 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from core.changes import Holding
+from core.explain import Remainder
 from core.notify import Level
 from core.quiet import QuietHours
 from core.samples import SAMPLE_RETENTION, start_of_window, window_start
 from core.thresholds import AlertSpec
-from store import alerts, chats, history, outbox, portfolio, samples, snapshots
+from store import alerts, chats, follow_ups, history, outbox, portfolio, samples, snapshots
 from store.database import Database
 from store.models import (
+    AlertMessage,
     AlertRule,
     ChatSettings,
     DailyPortfolio,
+    FollowUp,
     MoneyFlow,
+    NewFollowUp,
     NewNotification,
     OutboxItem,
     TransactionKey,
@@ -63,12 +67,14 @@ class Store:
         flows: Sequence[MoneyFlow] = (),
         fired: Collection[int] = (),
         values: Mapping[str, Decimal] | None = None,
+        follow_up: NewFollowUp | None = None,
     ) -> None:
         """Replace the snapshot, store alerts' flags, the history rows it explained and the
         money they moved, and enqueue the messages: all or nothing.
 
         `fired`: the alerts that fired in this poll (their cooldown starts at `taken_at`);
-        `values`: a value sample to store at `taken_at` (see `record_values`).
+        `values`: a value sample to store at `taken_at` (see `record_values`);
+        `follow_up`: what the change alert (its messages among `notifications`) left open.
         """
         now = self._clock()
         # Copies, so the caller may keep mutating its own while the worker writes.
@@ -86,6 +92,47 @@ class Store:
             alerts.set_fired(conn, fired_ids, taken_at)
             if sample is not None:
                 _write_sample(conn, sample, taken_at)
+            ids = outbox.enqueue(conn, owed, now)
+            if follow_up is not None:
+                alerts_ = {id(n) for n in follow_up.alerts}  # the very objects: equal texts differ
+                carried = [i for i, n in zip(ids, owed, strict=True) if id(n) in alerts_]
+                follow_ups.add_follow_up(conn, follow_up, carried)
+
+        await self.db.run(write)
+
+    # Follow-ups of alerts the history did not explain at once
+
+    async def open_follow_ups(self) -> list[FollowUp]:
+        """Return the follow-ups still open, oldest first."""
+        return await self.db.run(follow_ups.open_follow_ups)
+
+    async def alert_messages(self, outbox_ids: Sequence[int]) -> list[AlertMessage]:
+        """Return each chat's message of an alert as it reads after the edits queued so far."""
+        wanted = list(outbox_ids)
+        return await self.db.run(lambda conn: follow_ups.alert_messages(conn, wanted))
+
+    async def record_follow_ups(
+        self,
+        notifications: Sequence[NewNotification],
+        *,
+        explained: Iterable[TransactionKey] = (),
+        flows: Sequence[MoneyFlow] = (),
+        still_open: Sequence[tuple[int, tuple[Remainder, ...], int, datetime]] = (),
+        closed: Collection[int] = (),
+    ) -> None:
+        """Enqueue the edits, store the rows they explained and the money moved, and what each
+        follow-up still waits for, (id, remainders, looks, next look), or close it: at once."""
+        now = self._clock()
+        owed, keys, moved = list(notifications), list(explained), list(flows)
+        updates, done = list(still_open), list(closed)
+
+        def write(conn: sqlite3.Connection) -> None:
+            history.mark_explained(conn, keys, now)
+            history.add_flows(conn, moved)
+            for follow_up_id, remainders, looks, next_at in updates:
+                follow_ups.update_follow_up(conn, follow_up_id, remainders, looks, next_at)
+            for follow_up_id in done:
+                follow_ups.close_follow_up(conn, follow_up_id)
             outbox.enqueue(conn, owed, now)
 
         await self.db.run(write)
@@ -288,10 +335,14 @@ class Store:
         """Return the chats owed messages due at `now`, the longest waiting first."""
         return await self.db.run(lambda conn: outbox.due_chats(conn, now))
 
-    async def mark_sent(self, item_id: int) -> None:
-        """Record that the message was delivered."""
+    async def mark_sent(self, item_id: int, message_id: int | None = None) -> None:
+        """Record that the message was delivered (as Telegram's `message_id`, if known)."""
         now = self._clock()
-        await self.db.run(lambda conn: outbox.mark_sent(conn, item_id, now))
+        await self.db.run(lambda conn: outbox.mark_sent(conn, item_id, now, message_id))
+
+    async def sent_message_id(self, item_id: int) -> int | None:
+        """Return the Telegram message id an outbox item was delivered as, if known."""
+        return await self.db.run(lambda conn: outbox.sent_message_id(conn, item_id))
 
     async def mark_retry(self, item_id: int, next_attempt_at: datetime, error: str) -> None:
         """Count a failed attempt and schedule the next one at `next_attempt_at`."""

@@ -6,6 +6,7 @@ the bot asks for, and the bot's request stamps match the fake's clock.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Callable
 from datetime import timedelta
 from typing import Any
@@ -14,12 +15,23 @@ import pytest
 
 from config import Settings
 from fakes.exchange import FakeBtcTurk
+from fakes.telegram import SentMessage
 from store.models import DailyPortfolio
-from tests.e2e.conftest import ALLOWED_CHAT, BotHarness, FakeClock, poll, sent_to, services_of
+from tests.e2e.conftest import (
+    ALLOWED_CHAT,
+    REPLY_TIMEOUT_S,
+    BotHarness,
+    FakeClock,
+    poll,
+    sent_to,
+    services_of,
+)
+from tests.kit.env import ALLOWED_GROUP
 from tests.kit.wiring import BotWiring
 
 StartBot = Callable[[Settings], Any]
 HISTORY_ENDPOINTS = ("trades", "crypto", "fiat")
+CHATS = (ALLOWED_CHAT, ALLOWED_GROUP)
 
 
 @pytest.fixture
@@ -43,7 +55,27 @@ async def bot(
 
 
 def alerts(bot: BotHarness) -> list[list[str]]:
-    return [m.plain_text.splitlines() for m in sent_to(bot, ALLOWED_CHAT, "🔔")]
+    return [m.plain_text.splitlines() for m in sent_alerts(bot)]
+
+
+def sent_alerts(bot: BotHarness) -> list[SentMessage]:
+    """Return the change alerts sent (not their edits) to the allowed chat."""
+    return [m for m in sent_to(bot, ALLOWED_CHAT, "🔔") if m.method == "sendMessage"]
+
+
+def message_lines(bot: BotHarness, message_id: int) -> list[str]:
+    """Return the lines a message of the allowed chat shows now (after its edits)."""
+    stored = bot.telegram.message(ALLOWED_CHAT, message_id)
+    assert stored is not None
+    return str(stored["text"]).splitlines()
+
+
+async def follow_up(bot: BotHarness, seconds: float = 2.0) -> None:
+    """Let `seconds` pass, then run the history's follow-ups and a delivery round."""
+    bot.clock.advance(seconds=seconds)
+    services = services_of(bot)
+    await services.monitor.follow_up()
+    await services.deliverer.deliver_due()
 
 
 def history_requests(exchange: FakeBtcTurk) -> int:
@@ -102,28 +134,60 @@ async def test_nothing_changed_costs_no_history_request(bot: BotHarness) -> None
     assert alerts(bot) == []
 
 
-async def test_history_lagging_one_poll_holds_the_alert_then_explains_it(bot: BotHarness) -> None:
+async def test_a_lagging_history_row_alerts_at_once_then_edits_the_alert(
+    bot: BotHarness,
+) -> None:
     bot.exchange.ledger.deposit("BTC", "0.25", lag=1)  # listed from the second answer on
     await poll(bot)
-    assert alerts(bot) == []  # held: the history may list it at the next poll
+    [first] = alerts(bot)  # at once, with what is known
+    assert "❔ +0.25000000 BTC (≈ +875,000.00 TRY) not in the history yet" in first
+
+    await follow_up(bot)  # the history, 2 s later
+
+    [sent] = sent_alerts(bot)
+    edited = message_lines(bot, sent.message_id)
+    print("\n".join(edited))
+    assert edited[:2] == ["🔔 Balance changed", "📥 Deposit 0.25000000 BTC"]
+    assert not any("not in the history" in line for line in edited)
+    assert edited[2:] == first[2:]  # the figures, the total and the time stay as they were
+    assert [m.method for m in bot.telegram.sent if m.chat_id == ALLOWED_CHAT] == [
+        "sendMessage",
+        "editMessageText",
+    ]
+    await follow_up(bot, seconds=60)
+    assert len(bot.telegram.sent) == 2 * len(CHATS)  # nothing explained twice
+    assert await services_of(bot).store.open_follow_ups() == []
+
+
+async def test_an_alert_that_cannot_be_edited_is_replied_to(bot: BotHarness) -> None:
+    bot.exchange.ledger.deposit("BTC", "0.25", lag=1)
     await poll(bot)
+    [sent] = sent_alerts(bot)
+    bot.telegram.freeze_message(ALLOWED_CHAT, sent.message_id)  # too old to edit
 
-    [alert] = alerts(bot)
-    print("\n".join(alert))
-    assert "📥 Deposit 0.25000000 BTC" in alert
-    assert not any("not in the history" in line for line in alert)
+    await follow_up(bot)
+
+    [reply] = sent_to(bot, ALLOWED_CHAT, "🔎")
+    assert reply.plain_text.splitlines() == [
+        "🔎 Now explained (the change of 08:00 (Istanbul))",
+        "📥 Deposit 0.25000000 BTC",
+    ]
+    stored = bot.telegram.message(ALLOWED_CHAT, reply.message_id)
+    assert stored is not None
+    assert stored["reply_to_message"]["message_id"] == sent.message_id
 
 
-async def test_a_change_the_history_never_lists_goes_out_after_two_polls(bot: BotHarness) -> None:
+async def test_a_change_the_history_never_lists_goes_out_at_once(bot: BotHarness) -> None:
     bot.exchange.set_balance("USDT", "1600.25")  # no history row behind it
-    await poll(bot)
-    await poll(bot)
-    assert alerts(bot) == []
     await poll(bot)
 
     [alert] = alerts(bot)
     print("\n".join(alert))
     assert any(line.startswith("❔ +100.00 USDT") for line in alert)
+    for _ in range(30):  # looked for at 2, 5 and 15 s, then each minute, for 15 minutes
+        await follow_up(bot, seconds=60)
+    assert await services_of(bot).store.open_follow_ups() == []
+    assert [m.method for m in bot.telegram.sent if m.chat_id == ALLOWED_CHAT] == ["sendMessage"]
 
 
 async def test_a_key_without_the_account_permission_alerts_as_before_and_says_so_once(
@@ -207,15 +271,52 @@ async def test_the_history_down_while_balances_answer_sends_the_alert_at_once(
     assert sent_to(bot, ALLOWED_CHAT, "🔑") == []  # not a permission problem
 
 
-async def test_a_withdrawal_request_made_while_a_change_is_held_is_told_with_it(
+async def test_a_withdrawal_request_made_with_a_lagging_change_is_told_with_it(
     bot: BotHarness,
 ) -> None:
-    bot.exchange.ledger.deposit("BTC", "0.25", lag=1)  # held for one poll
+    bot.exchange.ledger.deposit("BTC", "0.25", lag=1)  # listed one answer late
     bot.exchange.ledger.withdraw("USDT", "100", fee="1", pending=True)
-    await poll(bot)
-    assert alerts(bot) == []
     await poll(bot)
 
     [alert] = alerts(bot)
-    assert "📥 Deposit 0.25000000 BTC" in alert
     assert "⏳ Withdrawal requested: 101.00 USDT set aside, fee included" in alert
+    await follow_up(bot)
+    edited = message_lines(bot, sent_alerts(bot)[0].message_id)
+    assert "📥 Deposit 0.25000000 BTC" in edited
+    assert "⏳ Withdrawal requested: 101.00 USDT set aside, fee included" in edited
+
+
+async def test_a_hanging_history_holds_up_neither_the_change_nor_a_price_alert(
+    make_settings: Callable[..., Settings], start_bot: StartBot
+) -> None:
+    settings = make_settings(EXPLAIN_CHANGES="true", BTCTURK_TIMEOUT_SECONDS="60")
+    async with start_bot(settings) as bot:
+        await poll(bot)
+        [created] = await bot.ask("/alert btc price above 3600000")
+        assert created.plain_text.startswith("✅ Alert #1")
+        bot.exchange.inject("timeout", times=100, endpoint="trades")  # every read hangs
+        bot.exchange.ledger.deposit("USDT", "100")
+        bot.exchange.set_price("BTCTRY", "3650000")
+
+        polling = asyncio.create_task(poll(bot))
+        [first, second] = await bot.telegram.wait_for_messages(
+            ALLOWED_CHAT, count=2, since=len(bot.telegram.sent), timeout=REPLY_TIMEOUT_S
+        )  # while the history still hangs (a read waits 60 s, tried 3 times)
+        await polling
+        texts = sorted([first.plain_text, second.plain_text])
+        assert texts[0].startswith("⚠️ Alert #1: BTC price rose above 3,600,000 TRY")
+        assert texts[1].splitlines()[1:3] == [
+            "USDT 1,500.25 → 1,600.25",
+            "    +100.00 USDT  ≈ +4,150.00 TRY",
+        ]
+        bot.exchange.clear_faults()  # the history answers again
+
+        await follow_up(bot)
+
+        [sent] = sent_alerts(bot)
+        edited = message_lines(bot, sent.message_id)
+        assert edited[:3] == [
+            "🔔 Balance changed",
+            "📥 Deposit 100.00 USDT",
+            "USDT 1,500.25 → 1,600.25",
+        ]

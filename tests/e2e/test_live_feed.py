@@ -5,6 +5,8 @@ The scheduled poll runs once an hour here, so an alert that arrives was woken by
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
@@ -14,9 +16,17 @@ from config import Settings
 from fakes.feed import FakeFeed
 from handlers.context import BotContext
 from handlers.jobs import poll_balances
-from tests.e2e.conftest import ALLOWED_CHAT, REPLY_TIMEOUT_S, BotHarness, poll, sent_to
+from services.feed import MIN_GAP_S
+from tests.e2e.conftest import (
+    ALLOWED_CHAT,
+    REPLY_TIMEOUT_S,
+    BotHarness,
+    poll,
+    sent_to,
+)
 
 StartBot = Callable[[Settings], Any]
+STORM_S = 3  # seconds of 200 events a second
 
 
 @pytest.fixture
@@ -112,3 +122,46 @@ async def test_status_shows_the_live_feed(
     lines = status.plain_text.splitlines()
     assert any(line.startswith("⚡ Live feed connected since ") for line in lines)
     assert "Checking balances every 5 minutes while the live feed is up" in lines
+
+
+async def test_an_event_before_its_data_is_looked_at_again_within_seconds(
+    start_bot: StartBot, feed_settings: Settings, feed: FakeFeed
+) -> None:
+    async with start_bot(feed_settings) as bot:
+        since = await started(bot, feed)
+        reads = bot.exchange.calls["balances"]
+        assert feed.publish_balance_update() == 1
+        await bot.exchange.wait_until(
+            lambda: bot.exchange.calls["balances"] > reads,
+            timeout=REPLY_TIMEOUT_S,
+            what="the poll the event woke",
+        )  # it read the balances before they changed
+        bot.exchange.set_balance("USDT", "1600.25")  # BTCTurk shows the change a moment later
+        [alert] = await bot.telegram.wait_for_messages(
+            ALLOWED_CHAT, since=since, timeout=REPLY_TIMEOUT_S
+        )  # not at the safety poll (an hour away here)
+
+    assert alert.plain_text.splitlines()[1] == "USDT 1,500.25 → 1,600.25"
+
+
+async def test_an_event_storm_keeps_balance_and_ticker_reads_within_budget(
+    start_bot: StartBot, feed_settings: Settings, feed: FakeFeed
+) -> None:
+    async with start_bot(feed_settings) as bot:
+        await started(bot, feed)
+        balances, tickers = bot.exchange.calls["balances"], bot.exchange.calls["ticker"]
+        began = time.monotonic()
+        for _ in range(STORM_S * 10):  # 200 events a second, in bursts of 20
+            for _ in range(20):
+                feed.publish_balance_update()
+            await asyncio.sleep(0.1)
+        bot.exchange.set_balance("USDT", "1600.25")
+        feed.publish_balance_update()
+        await bot.telegram.wait_for_messages(ALLOWED_CHAT, timeout=REPLY_TIMEOUT_S)
+        elapsed_s = time.monotonic() - began
+
+    read = bot.exchange.calls["balances"] - balances
+    assert read == bot.exchange.calls["ticker"] - tickers  # one ticker read per poll
+    # At most one woken poll a second (a minute: 60 of BTCTurk's 120), however many events.
+    assert read <= elapsed_s / MIN_GAP_S + 2, (read, elapsed_s)
+    assert bot.exchange.rate_limit_hits == 0

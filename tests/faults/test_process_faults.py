@@ -257,3 +257,75 @@ async def test_kill_9_loses_nothing_and_repeats_nothing(
     assert "BTC 9.75021866 → 4.00000000" in changes[0]
     assert "BTC 4.00000000 → 6.00000000" in changes[1]
     assert len(prefixed(telegram, "⚠️ Alert #1")) == 1
+
+
+def change_alerts(telegram: FakeTelegram) -> list[SentMessage]:
+    """Return the change alerts sent to the allowed chat (not their edits)."""
+    return [
+        m
+        for m in telegram.sent
+        if m.chat_id == ALLOWED_CHAT
+        and m.method == "sendMessage"
+        and m.plain_text.startswith(CHANGED)
+    ]
+
+
+def explanations(telegram: FakeTelegram) -> list[SentMessage]:
+    """Return the edits of alerts, and the replies that stand in for an edit."""
+    return [
+        m
+        for m in telegram.sent
+        if m.chat_id == ALLOWED_CHAT
+        and (m.method == "editMessageText" or m.plain_text.startswith("🔎"))
+    ]
+
+
+@pytest.mark.slow
+async def test_kill_9_during_a_follow_up_sends_nothing_twice_and_still_explains(
+    exchange: FakeBtcTurk, telegram: FakeTelegram, launcher: Launcher, tmp_path: Path
+) -> None:
+    env = quiet_env(exchange, telegram, tmp_path / "data") | {"EXPLAIN_CHANGES": "true"}
+
+    # Life 1: a deposit the history does not list yet is told at once; killed while the
+    # follow-up's look at the history hangs.
+    bot = await launcher.start(env)
+    await until(bot, started_polling(telegram))
+    await polls_pass(bot, exchange, 2)  # the baseline
+    exchange.ledger.deposit("BTC", "0.25", lag=10_000)  # listed once released
+    await until(
+        bot,
+        telegram.wait_until(
+            lambda: bool(change_alerts(telegram)), timeout=START_TIMEOUT_S, what="the alert"
+        ),
+    )
+    looks = exchange.calls["crypto"]
+    exchange.inject("timeout", times=1000, endpoint="crypto")
+    await until(
+        bot,
+        exchange.wait_until(
+            lambda: exchange.calls["crypto"] > looks, timeout=START_TIMEOUT_S, what="a look"
+        ),
+    )
+    await bot.kill()
+    exchange.clear_faults()
+    exchange.ledger.release_pending()  # the history lists the deposit now
+
+    # Life 2: the follow-up survived: the alert is explained, and nothing comes twice.
+    bot = await launcher.start(env)
+    await until(
+        bot,
+        telegram.wait_until(
+            lambda: bool(explanations(telegram)), timeout=START_TIMEOUT_S, what="the edit"
+        ),
+    )
+    await polls_pass(bot, exchange, 3)
+    bot.send(signal.SIGTERM)
+    assert await bot.wait_exit(within=STOP_WITHIN_S) == 0
+
+    [alert] = change_alerts(telegram)
+    assert "❔ +0.25000000 BTC" in alert.plain_text
+    [edit] = explanations(telegram)
+    assert edit.method == "editMessageText"
+    assert edit.message_id == alert.message_id
+    assert "📥 Deposit 0.25000000 BTC" in edit.plain_text.splitlines()
+    assert "❔" not in edit.plain_text

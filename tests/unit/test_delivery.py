@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any, cast
 
 import pytest
@@ -35,13 +36,14 @@ class RecordingBot:
     failures: dict[int, list[TelegramError]] = field(default_factory=dict)
     tries: int = 0
 
-    async def send_message(self, chat_id: int, text: str, **kwargs: Any) -> None:
-        """Send, unless a failure is queued for `chat_id`."""
+    async def send_message(self, chat_id: int, text: str, **kwargs: Any) -> SimpleNamespace:
+        """Send, unless a failure is queued for `chat_id`; return the message's id."""
         self.tries += 1
         queued = self.failures.get(chat_id)
         if queued:
             raise queued.pop(0)
         self.sent.append((chat_id, text))
+        return SimpleNamespace(message_id=len(self.sent))
 
 
 @dataclass

@@ -37,7 +37,7 @@ async def test_a_change_queues_one_alert_per_allowed_chat(polled: Polled) -> Non
     await polled.monitor.poll()
     polled.exchange.set_total("BTC", "10.2502186644553258")
 
-    assert await polled.monitor.poll() == PollOutcome(succeeded=True, queued=2)
+    assert await polled.monitor.poll() == PollOutcome(succeeded=True, queued=2, changed=True)
 
     owed = await polled.owed()
     assert sorted(item.chat_id for item in owed) == sorted([ALLOWED_CHAT, ALLOWED_GROUP])

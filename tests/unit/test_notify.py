@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
@@ -137,8 +138,9 @@ class SilentBot:
 
     sent: list[tuple[int, str, bool]] = field(default_factory=list)
 
-    async def send_message(self, chat_id: int, text: str, **kwargs: Any) -> None:
+    async def send_message(self, chat_id: int, text: str, **kwargs: Any) -> SimpleNamespace:
         self.sent.append((chat_id, text, bool(kwargs.get("disable_notification"))))
+        return SimpleNamespace(message_id=len(self.sent))
 
 
 @dataclass

@@ -1,0 +1,133 @@
+"""How feed events wake the poll, on virtual time: coalesced, paced, and looked at again."""
+
+from __future__ import annotations
+
+import asyncio
+import heapq
+import itertools
+from collections.abc import AsyncIterator
+from typing import cast
+
+import aiohttp
+import pytest
+
+from btcturk.client import BtcTurkClient
+from btcturk.feed_messages import BalanceUpdated
+from services.feed import MIN_GAP_S, FeedWatch
+from services.monitor import PollOutcome
+from tests.kit.clocks import ManualMonotonic
+
+POLL_S = 0.25  # what one poll takes (balances and prices, read in turn)
+
+
+class VirtualTime:
+    """A clock and a sleep in virtual seconds: `run_until` moves time from sleeper to sleeper."""
+
+    def __init__(self) -> None:
+        self.clock = ManualMonotonic(now=0.0)
+        self._sleepers: list[tuple[float, int, asyncio.Future[None]]] = []
+        self._order = itertools.count()
+
+    async def sleep(self, delay: float) -> None:
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        heapq.heappush(
+            self._sleepers, (self.clock.now + max(0.0, delay), next(self._order), future)
+        )
+        await future
+
+    async def run_until(self, moment: float) -> None:
+        """Wake each sleeper in turn, in time order, until `moment`."""
+        while True:
+            await _settle()
+            if not self._sleepers or self._sleepers[0][0] > moment:
+                break
+            at, _, future = heapq.heappop(self._sleepers)
+            self.clock.now = max(self.clock.now, at)
+            if not future.done():
+                future.set_result(None)
+        self.clock.now = moment
+
+
+async def _settle() -> None:
+    for _ in range(20):  # let every task that can run, run
+        await asyncio.sleep(0)
+
+
+class Account:
+    """What the polls see: the balances change once `changes_at` has passed."""
+
+    def __init__(self, time_: VirtualTime, changes_at: float | None = None) -> None:
+        self.time = time_
+        self.changes_at = changes_at
+        self.polls: list[float] = []
+        self._seen = False
+
+    async def poll(self) -> PollOutcome:
+        self.polls.append(self.time.clock.now)
+        await self.time.sleep(POLL_S)
+        changed = self.changes_at is not None and self.time.clock.now >= self.changes_at
+        changed, self._seen = changed and not self._seen, self._seen or changed
+        return PollOutcome(succeeded=True, queued=int(changed), changed=changed)
+
+
+@pytest.fixture
+async def time_() -> VirtualTime:
+    return VirtualTime()
+
+
+@pytest.fixture
+async def session() -> AsyncIterator[aiohttp.ClientSession]:
+    async with aiohttp.ClientSession() as opened:
+        yield opened
+
+
+def watch_on(time_: VirtualTime, session: aiohttp.ClientSession) -> FeedWatch:
+    """Return a FeedWatch whose wake-ups run on virtual time (its feed is never started)."""
+    client = cast(BtcTurkClient, type("Client", (), {"clock_offset_ms": 0})())
+    return FeedWatch(
+        session,
+        client,
+        "ws://127.0.0.1:9/",
+        "key",
+        "c2VjcmV0",
+        safety_poll_s=300,
+        monotonic=time_.clock,
+        sleep=time_.sleep,
+    )
+
+
+async def test_a_storm_of_200_events_a_second_wakes_at_most_70_polls_a_minute(
+    time_: VirtualTime, session: aiohttp.ClientSession
+) -> None:
+    watch, account = watch_on(time_, session), Account(time_)
+    task = asyncio.get_running_loop().create_task(watch._poll_when_woken(account.poll))
+    try:
+        for tick in range(150 * 200):  # two and a half minutes, an event every 5 ms
+            await watch._on_event(BalanceUpdated())
+            await time_.run_until((tick + 1) * 0.005)
+    finally:
+        task.cancel()
+
+    polls = account.polls
+    assert len(polls) > 100  # the storm is polled for all along
+    for start in polls:  # BTCTurk allows 120 balance reads a minute per IP
+        assert sum(1 for at in polls if start <= at < start + 60.0) <= 70
+    assert all(b - a >= MIN_GAP_S for a, b in itertools.pairwise(polls))
+    assert all(b - a <= 1.0 + POLL_S for a, b in itertools.pairwise(polls))  # none starved
+
+
+async def test_an_event_whose_poll_found_nothing_is_looked_at_again(
+    time_: VirtualTime, session: aiohttp.ClientSession
+) -> None:
+    watch, account = watch_on(time_, session), Account(time_, changes_at=0.5)
+    task = asyncio.get_running_loop().create_task(watch._poll_when_woken(account.poll))
+    try:
+        await watch._on_event(BalanceUpdated())  # at 0 s; the balances show it at 0.5 s
+        await time_.run_until(600.0)
+    finally:
+        task.cancel()
+
+    first, *again = account.polls
+    assert first == 0.0
+    assert again and again[0] <= 5.0  # seconds after the event, not the 300 s safety poll
+    assert len(again) == 1  # it found the change: no more looks
