@@ -37,6 +37,7 @@ from core.texts.notices import (
 from core.thresholds import DEFAULT_PRECISION, Kind, decide, observe
 from core.valuation import Portfolio
 from services.chats import ChatViews
+from services.clock_steps import WallSteps
 from services.explainer import ChangeReport, Explainer
 from services.notifications import notifications_for
 from services.portfolio import PortfolioService
@@ -50,6 +51,7 @@ DOWN_KEY = "exchange_down_since"
 DOWN_REASON_KEY = "exchange_down_reason"  # "auth" when BTCTurk refuses the key, else unset
 DOWN_AFTER_FAILURES = 3
 DOWN_AFTER = timedelta(minutes=2)
+SECOND = timedelta(seconds=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +74,9 @@ class Monitor:
         clock: Callable[[], datetime],
         roster: Roster | None = None,
         explainer: Explainer | None = None,
+        steps: WallSteps | None = None,
     ) -> None:
+        """`steps` tells when the wall clock stepped (None: it never does)."""
         self._settings = settings
         self._explainer = explainer
         self._roster = roster or Roster(settings.allowed_chat_ids)
@@ -80,6 +84,7 @@ class Monitor:
         self._portfolio = portfolio
         self._store = store
         self._clock = clock
+        self._steps = steps
         self.failures = 0
         self._failing_since: datetime | None = None
         self._lock = asyncio.Lock()
@@ -115,6 +120,7 @@ class Monitor:
     async def _poll(self) -> PollOutcome:
         await self._load()
         now = self._clock()
+        await self._follow_step()
         try:
             fetch = await self._portfolio.fetch(max_age_s=0)
         except BtcTurkError as error:
@@ -184,7 +190,7 @@ class Monitor:
             return report
         explanation = None
         if explainer is not None:
-            since = self._snapshot_at or now
+            since = min(self._snapshot_at or now, now)  # a step back before a restart
             explanation = await explainer.explain(changes, portfolio, since, now, report)
             if report.held:  # the history may list it at the next poll
                 return report
@@ -270,6 +276,19 @@ class Monitor:
         await self._store.set_meta(DOWN_KEY, self._down_since)
         await self._store.set_meta(DOWN_REASON_KEY, self._down_reason)
         return PollOutcome(succeeded=False, queued=len(owed))
+
+    async def _follow_step(self) -> None:
+        """After the wall clock stepped, move the times that measure real time with it: the
+        snapshot's (the history window starts there), the failures' and the cooldowns'."""
+        step = timedelta(0) if self._steps is None else self._steps.look()
+        if not step:
+            return
+        log.warning("the wall clock stepped %+.0f s; times kept are moved with it", step / SECOND)
+        if self._snapshot_at is not None:
+            self._snapshot_at += step
+        if self._failing_since is not None:
+            self._failing_since += step
+        await self._store.shift_cooldowns(step)
 
     async def _back_notice(self, down_since: str | None) -> list[NewNotification]:
         """Return the 'reachable again' notice when the chats were told BTCTurk was down."""

@@ -16,6 +16,7 @@ from btcturk.client import BtcTurkClient
 from core.settings import Settings
 from services.backfill import Backfill
 from services.chats import ChatViews
+from services.clock_steps import WallSteps, boot_time
 from services.context import Services
 from services.daily_prices import DailyPrices
 from services.delivery import Deliverer
@@ -27,7 +28,7 @@ from services.pnl import ProfitAndLoss
 from services.portfolio import PortfolioService
 from services.quiet import QuietPolicy
 from services.roster import Roster
-from services.summaries import Summaries, boot_time
+from services.summaries import Summaries
 from store.database import Database
 from store.store import Store, utc_now
 from store.trades import TradeStore
@@ -42,6 +43,7 @@ class Clocks:
     wall: Callable[[], datetime] = utc_now  # stamps, the day of a summary, quiet hours
     cache: Callable[[], float] = time.monotonic  # the age of the cached balances
     boot: Callable[[], float] = boot_time  # a day that passed, suspended or not
+    elapsed: Callable[[], float] = boot_time  # real time, to tell the wall clock's steps
     exchange_time: Callable[[], float] = time.time  # the exchange requests' stamps
     backoff: Callable[[float], Awaitable[None]] = asyncio.sleep  # between exchange retries
     guard: Callable[[], float] = time.monotonic  # the strangers' refusal budget
@@ -125,7 +127,16 @@ async def build_services(
         history=history,
         clock=clocks.wall,
         store=store,
-        monitor=Monitor(settings, portfolio, store, views, clocks.wall, roster, explainer),
+        monitor=Monitor(
+            settings,
+            portfolio,
+            store,
+            views,
+            clocks.wall,
+            roster,
+            explainer,
+            steps=WallSteps(clocks.wall, clocks.elapsed),
+        ),
         summaries=Summaries(
             settings,
             portfolio,
@@ -145,6 +156,7 @@ async def build_services(
             views,
             congested=congested,
             migrate=roster.migrate,
+            steps=WallSteps(clocks.wall, clocks.elapsed),
         ),
         views=views,
         roster=roster,

@@ -159,6 +159,10 @@ class Store:
         """Return every alert, oldest first."""
         return await self.db.run(alerts.all_alerts)
 
+    async def shift_cooldowns(self, step: timedelta) -> int:
+        """Move every alert's cooldown start by `step`, after the wall clock stepped."""
+        return await self.db.run(lambda conn: alerts.shift_fired(conn, step))
+
     async def remove_alert(self, chat_id: int, alert_id: int) -> bool:
         """Delete the chat's own alert; return False when it has no such alert."""
         return await self.db.run(lambda conn: alerts.remove_alert(conn, chat_id, alert_id))
@@ -299,6 +303,11 @@ class Store:
         """Make the chat's held items due now; return how many."""
         now = self._clock()
         return await self.db.run(lambda conn: outbox.release_held(conn, chat_id, now))
+
+    async def shift_due(self, step: timedelta) -> int:
+        """Move the due times of owed messages (not those held on purpose) by `step`, after
+        the wall clock stepped."""
+        return await self.db.run(lambda conn: outbox.shift_due(conn, step))
 
     async def pending_count(self) -> int:
         """Return how many messages are still owed."""

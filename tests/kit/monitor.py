@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from services.clock_steps import WallSteps
 from services.monitor import Monitor
 from store.models import OutboxItem
 from store.store import Store
@@ -55,5 +56,7 @@ async def polled_monitor(tmp_path: Path) -> AsyncIterator[Polled]:
     exchange = StubExchange()
     async with open_store(tmp_path, clock) as store:
         views = chat_views(store, settings, clock)
-        monitor = Monitor(settings, exchange.portfolio(clock), store, views, clock)
+        portfolio = exchange.portfolio(clock)
+        steps = WallSteps(clock, clock.elapsed)
+        monitor = Monitor(settings, portfolio, store, views, clock, steps=steps)
         yield Polled(monitor, exchange, store, clock)

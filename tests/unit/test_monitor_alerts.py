@@ -104,3 +104,19 @@ async def test_the_cooldown_holds_back_a_bounce_and_is_stored(polled: Polled) ->
     assert fired[0].text.startswith(
         f"⚠️ <b>Alert #{rule.id}: BTC price rose above 3,600,000 TRY</b>\nNow 3,650,000.00 TRY"
     )
+
+
+async def test_a_step_back_of_the_clock_does_not_lengthen_a_cooldown(polled: Polled) -> None:
+    spec = AlertSpec("BTC", Direction.ABOVE, D(3600000), Kind.PRICE)
+    await polled.store.add_alert(ALLOWED_CHAT, spec, triggered=False)
+    await polled.monitor.poll()
+    polled.set_price("BTCTRY", "3650000")
+    await polled.poll_every(minutes=1, times=1)  # fires
+    polled.set_price("BTCTRY", "3550000")
+    await polled.poll_every(minutes=10, times=1)  # re-armed
+
+    polled.clock.step(hours=-1)
+    polled.set_price("BTCTRY", "3650000")
+    await polled.poll_every(minutes=51, times=1)  # 61 minutes after it fired
+
+    assert len(await polled.alerts()) == 2
