@@ -15,9 +15,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
-from dotenv import load_dotenv
-
-from config import ConfigError, EnvReader
+from config import ConfigError, EnvReader, read_environment
 from services.clock_steps import BootStamp, current_boot
 from services.heartbeat import assess, read_heartbeat
 from services.updates_health import assess_updates, read_updates_failing
@@ -53,8 +51,12 @@ def check(env: Mapping[str, str], now: datetime, boot: BootStamp | None = None) 
 
 def main() -> int:
     """Check the heartbeat, print why, and return the exit code."""
-    load_dotenv()
-    code, line = check(os.environ, datetime.now(UTC), current_boot())
+    try:
+        env = read_environment(os.environ)
+    except ConfigError as error:
+        print(f"unhealthy: configuration error: {error}", file=sys.stderr)
+        return EXIT_UNHEALTHY
+    code, line = check(env, datetime.now(UTC), current_boot())
     print(line, file=sys.stdout if code == EXIT_HEALTHY else sys.stderr)
     return code
 
