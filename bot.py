@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 from telegram.error import InvalidToken
 
 from config import ConfigError, load_settings, read_environment
-from lifecycle import run_bot
+from lifecycle import BadBotApiAnswer, run_bot
 from logs import configure_logging
 from store.database import StoreError
 
@@ -72,6 +72,9 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_STORAGE
     except InvalidToken:
         print(f"Configuration error: TELEGRAM_BOT_TOKEN: {BOTFATHER_HINT}", file=sys.stderr)
+        return EXIT_CONFIG
+    except BadBotApiAnswer as error:
+        print(f"Configuration error: {error}", file=sys.stderr)
         return EXIT_CONFIG
     return 0
 

@@ -62,9 +62,14 @@ async def build_services(
     clocks: Clocks = SYSTEM_CLOCKS,
     congested: Callable[[int], bool] = lambda chat_id: False,
 ) -> Services:
-    """Return the services the bot's handlers and jobs share, built on `clocks`."""
+    """Return the services the bot's handlers and jobs share, built on `clocks`.
+
+    What can fail (reading the database) comes before the HTTP session is opened: a failed
+    build leaves no session open.
+    """
     store = Store(database, clock=clocks.wall)
     await roster.load(store)
+    last_day = await store.portfolio_before(date.max)  # what had a value before a restart
     timeout = aiohttp.ClientTimeout(
         total=settings.btcturk_timeout_s, connect=min(5.0, settings.btcturk_timeout_s)
     )
@@ -86,7 +91,6 @@ async def build_services(
         monotonic=clocks.cache,
         wall_clock=clocks.wall,
     )
-    last_day = await store.portfolio_before(date.max)  # what had a value before a restart
     if last_day is not None:
         portfolio.remember_priced(last_day.values)
     views = ChatViews(store, settings.language, settings.timezone, clocks.wall)
