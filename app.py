@@ -34,6 +34,7 @@ from handlers.history import history
 from handlers.jobs import schedule_jobs, stop_jobs
 from handlers.migration import chat_migrated
 from handlers.pnl import pnl
+from services.context import Services
 from services.menus import publish_menus
 from services.rate_limit import ChatRateLimiter
 from services.roster import Roster
@@ -41,7 +42,7 @@ from services.telegram_request import AiohttpRequest
 from services.updates_health import UpdatesHealth
 from services.updates_request import UpdatesRequest
 from services.wiring import BALANCE_CACHE_S, SYSTEM_CLOCKS, Clocks, build_services
-from store.database import Database
+from store.database import Database, StoreError
 
 __all__ = ["BALANCE_CACHE_S", "Clocks", "build_application", "open_database", "running"]
 
@@ -85,7 +86,17 @@ async def running(application: Application) -> AsyncIterator[Application]:  # ty
                 application.bot.rate_limiter.close()  # replies still waiting their turn
             if application.running:
                 await application.stop()
+            if services is not None:
+                await _keep_values_seen(services)
             await application.post_shutdown(application)
+
+
+async def _keep_values_seen(services: Services) -> None:
+    """Store the values move alerts compare with that are not stored yet."""
+    try:
+        await services.moves.flush()
+    except StoreError as error:
+        log.error("the last values seen for move alerts could not be stored: %s", error)
 
 
 def start_menus(application: Application, default_language: str) -> None:  # type: ignore[type-arg]

@@ -5,14 +5,12 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
-from collections.abc import Sequence
-from datetime import datetime, timedelta
-from decimal import Decimal
 
 from telegram import Update
 
 from btcturk.errors import BtcTurkError
 from core.alert_parse import parse_alert, suggest
+from core.samples import Extremes
 from core.texts.alerts import (
     alert_created,
     alert_not_found,
@@ -25,17 +23,15 @@ from core.texts.alerts import (
 from core.texts.errors import exchange_error_message
 from core.thresholds import (
     DEFAULT_PRECISION,
-    AlertSpec,
     AlertUsageError,
     Kind,
     initial_triggered,
     observe,
+    watched_value,
 )
-from core.valuation import Portfolio
 from handlers.commands import chat_view
 from handlers.context import BotContext
 from handlers.replies import reply_html
-from services.context import Services
 from store.database import StoreError
 
 log = logging.getLogger(__name__)
@@ -61,16 +57,25 @@ async def set_alert(update: Update, context: BotContext) -> None:
     except AlertUsageError as error:
         await reply_html(update, alert_usage(error, args, view, suggest(args, known)))
         return
-    spec = request.spec
-    [(value, precision)] = await _current(services, [spec], fetch.portfolio)
+    spec, portfolio = request.spec, fetch.portfolio
+    value = watched_value(spec, portfolio)  # a move's: the first value it compares with
+    moves = spec.kind is Kind.MOVE
     try:
         rule = await services.store.add_alert(
-            chat.id, spec, triggered=initial_triggered(spec, value), urgent=request.urgent
+            chat.id,
+            spec,
+            triggered=not moves and initial_triggered(spec, value),
+            urgent=request.urgent,
+            seen=value if moves else None,
         )
     except StoreError as error:
         log.error("could not save an alert of chat %d: %s", chat.id, error)
         await reply_html(update, view.t("alert.not_saved"))
         return
+    with contextlib.suppress(StoreError):  # the alert and its first value are saved already
+        await services.moves.alert_set(rule, value)
+    precision = portfolio.precision(spec.target)
+    precision = DEFAULT_PRECISION if precision is None else precision
     quote = services.settings.quote_currency
     await reply_html(
         update, alert_created(rule.id, spec, value, precision, quote, view, urgent=request.urgent)
@@ -88,16 +93,19 @@ async def list_alerts(update: Update, context: BotContext) -> None:
         with contextlib.suppress(BtcTurkError):  # never read: the values are unknown
             portfolio = (await services.portfolio.fetch_or_last())[0].portfolio
     quote = services.settings.quote_currency
-    specs = [rule.spec for rule in rules]
-    currents: list[tuple[Decimal | None, int]]
-    if portfolio is None:
-        currents = [(None, DEFAULT_PRECISION)] * len(specs)
-    else:
-        currents = await _current(services, specs, portfolio)
+    seen: dict[int, Extremes | None] = {}
+    if portfolio is not None and any(rule.kind is Kind.MOVE for rule in rules):
+        with contextlib.suppress(StoreError):  # unreadable: the moves stay unknown
+            seen = await services.moves.known(rules, services.clock())
     rows = []
-    for rule, spec, (value, precision) in zip(rules, specs, currents, strict=True):
-        now = current_text(spec, value, precision, quote, view)
-        rows.append((rule.id, spec, now, rule.urgent))
+    for rule in rules:
+        value, move, precision = None, None, DEFAULT_PRECISION
+        if portfolio is not None:
+            value, move = observe(rule.spec, portfolio, seen.get(rule.id))
+            known = portfolio.precision(rule.target)
+            precision = DEFAULT_PRECISION if known is None else known
+        now = current_text(rule.spec, value, precision, quote, view, move)
+        rows.append((rule.id, rule.spec, now, rule.urgent))
     await reply_html(update, alerts_list(rows, quote, view))
 
 
@@ -114,20 +122,3 @@ async def remove_alert(update: Update, context: BotContext) -> None:
     removed = await services.store.remove_alert(chat.id, alert_id)
     text = alert_removed(alert_id, view) if removed else alert_not_found(alert_id, view)
     await reply_html(update, text)
-
-
-async def _current(
-    services: Services, specs: Sequence[AlertSpec], portfolio: Portfolio
-) -> list[tuple[Decimal | None, int]]:
-    """Return what each alert watches now and the precision to show it with."""
-    moves = {(s.target, s.move_window) for s in specs if s.kind is Kind.MOVE}
-    starts: dict[tuple[str, timedelta], tuple[datetime, Decimal] | None] = {}
-    if moves:
-        with contextlib.suppress(StoreError):  # unreadable: the moves stay unknown
-            starts = await services.store.window_starts(moves, portfolio.as_of)
-    currents = []
-    for spec in specs:
-        precision = portfolio.precision(spec.target)
-        value, _ = observe(spec, portfolio, starts.get((spec.target, spec.move_window)))
-        currents.append((value, DEFAULT_PRECISION if precision is None else precision))
-    return currents

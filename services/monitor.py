@@ -16,14 +16,12 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from decimal import Decimal
 
 from btcturk.errors import AuthError, BadResponse, BtcTurkError, KeyPaused, StampRejected
 from core.changes import BalanceChange, Holding, detect_changes, is_suspicious
 from core.explain import Explanation
 from core.i18n import View
 from core.notify import Level, change_kind
-from core.samples import sample_due, sample_values
 from core.settings import Settings
 from core.texts.alerts import alert_fired
 from core.texts.explain import explained_change_alert
@@ -34,11 +32,12 @@ from core.texts.notices import (
     exchange_down,
     exchange_refuses_key,
 )
-from core.thresholds import DEFAULT_PRECISION, Kind, decide, observe
+from core.thresholds import DEFAULT_PRECISION, decide, observe
 from core.valuation import Portfolio
 from services.chats import ChatViews
 from services.clock_steps import WallSteps
 from services.explainer import ChangeReport, Explainer
+from services.moves import MoveWatch
 from services.notifications import notifications_for
 from services.portfolio import PortfolioService
 from services.roster import Roster
@@ -75,8 +74,10 @@ class Monitor:
         roster: Roster | None = None,
         explainer: Explainer | None = None,
         steps: WallSteps | None = None,
+        moves: MoveWatch | None = None,
     ) -> None:
-        """`steps` tells when the wall clock stepped (None: it never does)."""
+        """`steps` tells when the wall clock stepped (None: it never does); `moves` keeps
+        the values move alerts compare with."""
         self._settings = settings
         self._explainer = explainer
         self._roster = roster or Roster(settings.allowed_chat_ids)
@@ -85,6 +86,7 @@ class Monitor:
         self._store = store
         self._clock = clock
         self._steps = steps
+        self._moves = moves or MoveWatch(store)
         self.failures = 0
         self._failing_since: datetime | None = None
         self._lock = asyncio.Lock()
@@ -95,8 +97,6 @@ class Monitor:
         self._snapshot_at: datetime | None = None
         self._down_since: str | None = None
         self._down_reason: str | None = None
-        self._sampled_at: datetime | None = None  # the last value sample (move alerts)
-        self._samples_loaded = False
 
     @property
     def waiting(self) -> bool:
@@ -140,7 +140,6 @@ class Monitor:
             await self._store.all_alerts(), fetch.portfolio, now
         )
         owed += alerts_owed
-        values = await self._due_values(fetch.portfolio, now)
         moved = current != previous and not report.held
         if owed or states or moved or report.explained:  # unchanged: no disk write
             await self._store.record_poll(
@@ -151,14 +150,9 @@ class Monitor:
                 explained=report.explained,
                 flows=report.flows,
                 fired=fired,
-                values=values,
             )
             if not report.held:
                 self._snapshot, self._snapshot_at = current, now
-        elif values is not None:
-            await self._store.record_values(values, now)
-        if values is not None:
-            self._sampled_at = now
         if self._explainer is not None:
             self._explainer.polled(fetch.portfolio)
         if down_since is not None:  # after the notice is safely queued: repeat rather than lose
@@ -223,12 +217,10 @@ class Monitor:
         states: dict[int, bool] = {}
         owed: list[NewNotification] = []
         fired: list[int] = []
-        moves = {(r.target, r.spec.move_window) for r in rules if r.kind is Kind.MOVE}
-        starts = await self._store.window_starts(moves, now) if moves else {}
+        seen = await self._moves.observe(rules, portfolio, now)
         for rule in rules:
             spec = rule.spec
-            start = starts.get((rule.target, spec.move_window))
-            value, move = observe(spec, portfolio, start)
+            value, move = observe(spec, portfolio, seen.get(rule.id))
             fire, triggered = decide(
                 spec, rule.triggered, value, last_fired_at=rule.last_fired_at, now=now
             )
@@ -242,16 +234,6 @@ class Monitor:
                 text = alert_fired(rule.id, spec, value, move, precision, portfolio, view)
                 owed += notifications_for([rule.chat_id], _threshold_kind(rule), text)
         return states, owed, fired
-
-    async def _due_values(self, portfolio: Portfolio, now: datetime) -> dict[str, Decimal] | None:
-        """Return the value sample this poll stores, or None when one was taken lately."""
-        if not self._samples_loaded:
-            self._sampled_at = await self._store.last_values_time()
-            self._samples_loaded = True
-        if not sample_due(self._sampled_at, now):
-            return None
-        values = sample_values(portfolio)
-        return values or None
 
     async def _failed(self, now: datetime, error: BtcTurkError) -> PollOutcome:
         self.failures += 1

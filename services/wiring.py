@@ -24,6 +24,7 @@ from services.explainer import Explainer
 from services.feed import FeedWatch
 from services.history import HistoryAccess
 from services.monitor import Monitor
+from services.moves import MoveWatch
 from services.pnl import ProfitAndLoss
 from services.portfolio import PortfolioService
 from services.quiet import QuietPolicy
@@ -111,6 +112,7 @@ async def build_services(
             safety_poll_s=settings.feed_poll_interval_s,
             time_source=clocks.exchange_time,
         )
+    moves = MoveWatch(store)
     trades = TradeStore(database)
     backfill = Backfill(client, trades, clocks.wall, pace_s=settings.history_backfill_pace_s)
     pnl = ProfitAndLoss(
@@ -140,7 +142,9 @@ async def build_services(
             roster,
             explainer,
             steps=WallSteps(clocks.wall, clocks.elapsed),
+            moves=moves,
         ),
+        moves=moves,
         summaries=Summaries(
             settings,
             portfolio,

@@ -335,9 +335,7 @@ TEXTS: dict[str, str] = {
     "alert.span_minutes": "{n} dk",
     "alert.span_hours": "{n} sa",
     "alert.span_days": "{n} gün",
-    "alert.move_now": "{window} içinde {percent}",
-    "alert.move_unknown": "henüz bilinmiyor ({window} öncesine ait kayıtlı değer yok)",
-    "alert.already_moved": "Değer zaten bu kadar değişti; değişim %{percent} altına inip yeniden ulaşınca tetiklenir.",
+    "alert.move_unknown": "henüz bilinmiyor (son {window} içinde görülen değer yok)",
     "alert.cooldown_note": "Tetiklendikten sonra yeniden geçse bile {cooldown} sessiz kalır.",
     "alerts.cooldown": " · bekleme {cooldown}",
     "alert.problem.kind": "⚠️ “{text}” değil, price (fiyat), value (değer), amount (miktar) ya da move (değişim) yazın.",
@@ -358,7 +356,6 @@ TEXTS: dict[str, str] = {
     "alert.value_now": "{value} {quote} ({amount} {asset})",
     "alert.moved_up": "📈 <b>Alarm #{id}: {subject} {window} içinde %{percent} yükseldi</b>",
     "alert.moved_down": "📉 <b>Alarm #{id}: {subject} {window} içinde %{percent} düştü</b>",
-    "alert.move_values": "{start} → {end} {quote} ({when} itibarıyla)",
     "alert.move_again": "Değişim yeniden %{percent} altına indikten sonra tekrar tetiklenir.   /unalert {id}",
     # Profit and loss (/pnl) and the history cache
     "command.pnl": "Kâr ve zarar: maliyet, gerçekleşmemiş ve gerçekleşmiş, kendi para biriminizde",
@@ -402,4 +399,12 @@ TEXTS: dict[str, str] = {
     "export.kind.withdrawal": "çekme",
     "export.caption": "📄 {year}: {count} kayıt; TRY değerleri, komisyon, vergi ve gerçekleşen kâr/zarar ile; ardından günlük portföy değerleri.",
     "export.usage": "Kullanım: /export [YIL], örn. /export 2025 (yıl verilmezse bu yıl)",
+    # Move alerts: from any value seen within the window
+    "alert.move_from_low": "{start} → {end} {quote} (en düşük: {when})",
+    "alert.move_from_high": "{start} → {end} {quote} (en yüksek: {when})",
+    "alert.move_now_from_low": "{percent} (en düşük değere göre, {when})",
+    "alert.move_now_from_high": "{percent} (en yüksek değere göre, {when})",
+    "alert.move_now_flat": "{percent} ({when} itibarıyla)",
+    "alert.move_set_now": "{value} {quote}; karşılaştırılacak ilk değer bu",
+    "alert.move_rule": "Son {window} içinde görülen herhangi bir değerden %{percent} değişince tetiklenir; sayım şimdi başlar.",
 }
