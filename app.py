@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import os
 from collections.abc import AsyncIterator
 
-from telegram import Bot, BotCommand, LinkPreviewOptions, Update
+from telegram import Bot, LinkPreviewOptions, Update
 from telegram.error import TelegramError
 from telegram.ext import (
     Application,
@@ -21,8 +22,6 @@ from telegram.ext import (
 
 from config import Settings
 from core.alert_commands import ALERT_BUTTON_PREFIX
-from core.commands import COMMANDS
-from core.i18n import LANGUAGES, get_lang
 from handlers import alerts, callbacks, commands
 from handlers import settings as chat_settings
 from handlers.access import AccessGuard, install_guard
@@ -36,13 +35,15 @@ from handlers.history import history
 from handlers.jobs import schedule_jobs, stop_jobs
 from handlers.migration import chat_migrated
 from handlers.pnl import pnl
+from services.context import Services
+from services.menus import publish_menus
 from services.rate_limit import ChatRateLimiter
 from services.roster import Roster
 from services.telegram_request import AiohttpRequest
 from services.updates_health import UpdatesHealth
 from services.updates_request import UpdatesRequest
 from services.wiring import BALANCE_CACHE_S, SYSTEM_CLOCKS, Clocks, build_services
-from store.database import Database
+from store.database import Database, StoreError
 
 __all__ = ["BALANCE_CACHE_S", "Clocks", "build_application", "open_database", "running"]
 
@@ -53,18 +54,20 @@ log = logging.getLogger(__name__)
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 DATABASE_NAME = "bot.sqlite3"
+_MENUS = "menus"  # bot_data: the task publishing the command menus
 TELEGRAM_CONNECTIONS = 32
 TELEGRAM_READ_TIMEOUT_S = 20.0  # a slow answer is waited for rather than sent again
 
 
 @contextlib.asynccontextmanager
 async def running(application: Application) -> AsyncIterator[Application]:  # type: ignore[type-arg]
-    """Start services, handlers and polling; on exit stop them all in reverse order."""
+    """Start services, handlers and polling; on exit stop them all in reverse order, also
+    after a failed start (every HTTP session is closed)."""
     assert application.post_init is not None
     assert application.post_shutdown is not None
     async with application:  # initialize() and shutdown()
-        await application.post_init(application)
         try:
+            await application.post_init(application)
             await application.start()
             assert application.updater is not None
             await application.updater.start_polling(
@@ -74,6 +77,7 @@ async def running(application: Application) -> AsyncIterator[Application]:  # ty
         finally:
             if application.updater is not None and application.updater.running:
                 await application.updater.stop()
+            await stop_menus(application)
             await stop_jobs(application)
             services = application.bot_data.services
             if services is not None:
@@ -83,15 +87,34 @@ async def running(application: Application) -> AsyncIterator[Application]:  # ty
                 application.bot.rate_limiter.close()  # replies still waiting their turn
             if application.running:
                 await application.stop()
+            if services is not None:
+                await _keep_values_seen(services)
             await application.post_shutdown(application)
 
 
-async def register_commands(bot: Bot, default_language: str) -> None:
-    """Publish the command menu in every language, the default one for everyone else."""
-    for code in (None, *LANGUAGES):
-        lang = get_lang(code or default_language)
-        menu = [BotCommand(c.name, c.description(lang)) for c in COMMANDS]
-        await bot.set_my_commands(menu, language_code=code)
+async def _keep_values_seen(services: Services) -> None:
+    """Store the values move alerts compare with that are not stored yet."""
+    try:
+        await services.moves.flush()
+    except StoreError as error:
+        log.error("the last values seen for move alerts could not be stored: %s", error)
+
+
+def start_menus(application: Application, default_language: str) -> None:  # type: ignore[type-arg]
+    """Publish the command menus in the background: cosmetic, never on the start-up path."""
+    task = asyncio.get_running_loop().create_task(
+        publish_menus(application.bot, default_language), name="menus"
+    )
+    application.bot_data[_MENUS] = task
+
+
+async def stop_menus(application: Application) -> None:  # type: ignore[type-arg]
+    """Stop publishing the menus, if it still goes on."""
+    task = application.bot_data.pop(_MENUS, None)
+    if isinstance(task, asyncio.Task):
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
 
 
 async def open_database(settings: Settings) -> Database:
@@ -143,11 +166,7 @@ def build_application(
         application.bot_data.services = services
         if jobs:
             schedule_jobs(application, settings.poll_interval_s)
-        assert application.job_queue is not None
-        # The command menu is cosmetic: publish it once running, off the start-up path.
-        application.job_queue.run_once(
-            lambda _: register_commands(application.bot, settings.language), when=0.1
-        )
+        start_menus(application, settings.language)
 
     async def post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
         services = application.bot_data.services

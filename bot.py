@@ -10,11 +10,10 @@ import signal
 import sys
 from collections.abc import Awaitable, Callable
 
-from dotenv import load_dotenv
 from telegram.error import InvalidToken
 
-from config import ConfigError, load_settings
-from lifecycle import run_bot
+from config import ConfigError, load_settings, read_environment
+from lifecycle import BadBotApiAnswer, run_bot
 from logs import configure_logging
 from store.database import StoreError
 
@@ -60,9 +59,8 @@ def main(argv: list[str] | None = None) -> int:
         from demo import run_demo
 
         return run_demo()
-    load_dotenv()
     try:
-        settings = load_settings(os.environ)
+        settings = load_settings(read_environment(os.environ))
     except ConfigError as error:
         print(f"Configuration error: {error}", file=sys.stderr)
         return EXIT_CONFIG
@@ -74,6 +72,9 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_STORAGE
     except InvalidToken:
         print(f"Configuration error: TELEGRAM_BOT_TOKEN: {BOTFATHER_HINT}", file=sys.stderr)
+        return EXIT_CONFIG
+    except BadBotApiAnswer as error:
+        print(f"Configuration error: {error}", file=sys.stderr)
         return EXIT_CONFIG
     return 0
 

@@ -1,6 +1,11 @@
 """Settings from the environment (and `.env`), checked once at start-up.
 
 `Settings` itself lives in `core.settings`, so the services below can take it.
+
+The env file is `.env` in the working directory (`make run` starts the bot in the checkout),
+never one beside the code or in a parent directory; `ENV_FILE` names another, and
+`ENV_FILE=none` reads none (tests and the benchmark run the bot so: a developer's `.env`
+never changes them). Variables already in the environment win over the file's.
 """
 
 from __future__ import annotations
@@ -13,9 +18,14 @@ from datetime import time
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from dotenv import dotenv_values
+
 from core.quiet import QuietHours
 from core.settings import Settings as Settings
 
+ENV_FILE = "ENV_FILE"  # the variable naming the env file
+DEFAULT_ENV_FILE = ".env"
+NO_ENV_FILE = "none"
 CREDENTIAL_VARIABLES = ("TELEGRAM_BOT_TOKEN", "BTCTURK_API_KEY", "BTCTURK_API_SECRET")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 REPORT_KINDS = ("daily", "weekly", "monthly")
@@ -30,6 +40,24 @@ class ConfigError(Exception):
     def __init__(self, variable: str, problem: str) -> None:
         super().__init__(f"{variable}: {problem}")
         self.variable = variable
+
+
+def read_environment(environ: Mapping[str, str], cwd: Path | None = None) -> dict[str, str]:
+    """Return `environ` over the variables of its env file (ENV_FILE, else `.env`, in `cwd`,
+    by default the working directory); ConfigError when a file ENV_FILE names is unreadable."""
+    named = environ.get(ENV_FILE, "").strip()
+    if named.lower() == NO_ENV_FILE:
+        return dict(environ)
+    path = (cwd or Path.cwd()) / (named or DEFAULT_ENV_FILE)
+    if not named and not path.is_file():
+        return dict(environ)
+    try:
+        with path.open(encoding="utf-8") as stream:
+            values = dotenv_values(stream=stream)
+    except (OSError, UnicodeDecodeError) as error:
+        problem = f"cannot read {str(path)[:80]!r} ({type(error).__name__})"
+        raise ConfigError(ENV_FILE if named else DEFAULT_ENV_FILE, problem) from None
+    return {k: v for k, v in values.items() if v is not None} | dict(environ)
 
 
 def load_settings(env: Mapping[str, str]) -> Settings:

@@ -15,9 +15,8 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
-from dotenv import load_dotenv
-
-from config import ConfigError, EnvReader
+from config import ConfigError, EnvReader, read_environment
+from services.clock_steps import BootStamp, current_boot
 from services.heartbeat import assess, read_heartbeat
 from services.updates_health import assess_updates, read_updates_failing
 
@@ -31,8 +30,8 @@ def read_settings(env: Mapping[str, str]) -> tuple[Path, int]:
     return reader.data_dir(), reader.poll_interval()
 
 
-def check(env: Mapping[str, str], now: datetime) -> tuple[int, str]:
-    """Return the exit code and the line to print."""
+def check(env: Mapping[str, str], now: datetime, boot: BootStamp | None = None) -> tuple[int, str]:
+    """Return the exit code and the line to print, at `now` and `boot` (None: no boot clock)."""
     try:
         data_dir, poll_interval_s = read_settings(env)
     except ConfigError as error:
@@ -41,7 +40,7 @@ def check(env: Mapping[str, str], now: datetime) -> tuple[int, str]:
         heartbeat = read_heartbeat(data_dir)
     except (OSError, ValueError) as error:
         return EXIT_UNHEALTHY, f"unhealthy: cannot read the heartbeat: {error}"
-    health = assess(heartbeat, now, poll_interval_s)
+    health = assess(heartbeat, now, poll_interval_s, boot)
     if health.healthy:
         try:
             health = assess_updates(read_updates_failing(data_dir), now) or health
@@ -52,8 +51,12 @@ def check(env: Mapping[str, str], now: datetime) -> tuple[int, str]:
 
 def main() -> int:
     """Check the heartbeat, print why, and return the exit code."""
-    load_dotenv()
-    code, line = check(os.environ, datetime.now(UTC))
+    try:
+        env = read_environment(os.environ)
+    except ConfigError as error:
+        print(f"unhealthy: configuration error: {error}", file=sys.stderr)
+        return EXIT_UNHEALTHY
+    code, line = check(env, datetime.now(UTC), current_boot())
     print(line, file=sys.stdout if code == EXIT_HEALTHY else sys.stderr)
     return code
 

@@ -4,7 +4,9 @@ Kinds (`Kind`), each on an asset or on the portfolio ("total"):
 - amount: the quantity of an asset held (`/alert BTC below 5`);
 - price: an asset's price in the quote currency, through USDT when it has no direct pair;
 - value: a holding's value, amount x price (`/alert total above ...` is the portfolio's value);
-- move: how much that value moved, up or down, over a window (default 24 h), in percent.
+- move: how much that value moved, up or down, within a window (default 24 h), in percent:
+  from the lowest or the highest value seen within the window, or since the alert was set if
+  that is shorter (see core.samples), whichever is the bigger move.
 
 Level comparisons are strict: "above 5" is met by 5.01, not by 5, and "below 5" by 4.99, not
 by 5, so "above 0" means "as soon as I hold any" and "below 0" is impossible (refused). A move
@@ -13,7 +15,7 @@ is met when it is at least the percentage, either way.
 Alerts are edge-triggered: one message when the condition becomes true, silence while it stays
 true, and the alert re-arms once it is false again. After firing, an alert stays quiet for its
 cooldown (default 1 h) even if it re-arms and crosses again meanwhile: such a crossing counts
-as told. An unknown value (asset not priced, fetch failed, no sample from the window's start)
+as told. An unknown value (asset not priced, fetch failed, no value seen within the window)
 changes nothing.
 """
 
@@ -25,6 +27,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from btcturk.parsing import CRYPTO_PRECISION
+from core.samples import Extremes
 from core.valuation import Portfolio
 
 DEFAULT_PRECISION = CRYPTO_PRECISION  # an asset the account does not list: as crypto
@@ -132,7 +135,10 @@ class AlertSpec:
 
 @dataclass(frozen=True, slots=True)
 class Move:
-    """How a value moved: from `start` (at `started_at`) to `end`."""
+    """How a value moved: from `start` (seen at `started_at`) to `end`.
+
+    A rise is measured from the lowest value seen, a fall from the highest.
+    """
 
     start: Decimal
     end: Decimal
@@ -244,20 +250,31 @@ def watched_value(spec: AlertSpec, portfolio: Portfolio) -> Decimal | None:
 
 
 def observe(
-    spec: AlertSpec, portfolio: Portfolio, start: tuple[datetime, Decimal] | None
+    spec: AlertSpec, portfolio: Portfolio, seen: Extremes | None
 ) -> tuple[Decimal | None, Move | None]:
     """Return what `spec` compares now (a move: its percent) and, for a move, the move.
 
-    `start` is the stored value a move is measured from (see core.samples.start_of_window);
-    without one, or from a value that is not positive, a move is unknown.
+    `seen` holds the lowest and highest value seen in the move's span (the value now among
+    them); without any, a move is unknown.
     """
     value = watched_value(spec, portfolio)
     if spec.kind is not Kind.MOVE:
         return value, None
-    if value is None or start is None or start[1] <= 0:
+    if value is None or seen is None:
         return None, None
-    move = Move(start=start[1], end=value, started_at=start[0])
-    return move.percent, move
+    move = biggest_move(seen, value)
+    return (None, None) if move is None else (move.percent, move)
+
+
+def biggest_move(seen: Extremes, value: Decimal) -> Move | None:
+    """Return the bigger of the moves to `value` from the lowest and from the highest value
+    seen (only from a positive one: a percentage of nothing is no move); None without one."""
+    moves = [
+        Move(start=reference.value, end=value, started_at=reference.at)
+        for reference in (seen.low, seen.high)
+        if reference.value > 0
+    ]
+    return max(moves, key=lambda move: abs(move.percent), default=None)
 
 
 def observed_value(target: str, portfolio: Portfolio) -> Decimal | None:

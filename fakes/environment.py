@@ -1,7 +1,8 @@
 """The environment that points the real bot at the fakes, shared by the demo, tests and bench.
 
 Only the base URLs and the credentials differ from production: the demo's token, key and
-secret (fakes/seed.py), which the fakes accept.
+secret (fakes/seed.py), which the fakes accept. A bot on the fakes reads no env file
+(ENV_FILE=none): a developer's `.env` never changes a test, the demo or the benchmark.
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ def bot_environment(
 ) -> dict[str, str]:
     """Return the variables that point the bot at the fakes; `overrides` are added last.
 
-    Without a fake feed's `feed_url` the WebSocket feed is off: never the real one.
+    Without a fake feed's `feed_url` the WebSocket feed is off: never the real one. No env
+    file is read.
     """
     feed = {"BTCTURK_WS_URL": feed_url} if feed_url else {"WEBSOCKET": "off"}
     return (
@@ -42,6 +44,7 @@ def bot_environment(
             "BTCTURK_API_URL": exchange_url,
             "BTCTURK_GRAPH_URL": exchange_url,  # the fake exchange serves the candles too
             "DATA_DIR": str(data_dir),
+            "ENV_FILE": "none",
         }
         | feed
         | overrides

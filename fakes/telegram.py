@@ -95,6 +95,7 @@ class FakeTelegram(MessageMethods, LocalServer):
             collections.deque
         )
         self._migrated: dict[int, int] = {}
+        self._me_without: frozenset[str] = frozenset()
         self._slow: dict[str, collections.deque[float]] = collections.defaultdict(collections.deque)
         handlers: dict[str, Handler] = {
             "getMe": self._get_me,
@@ -273,6 +274,10 @@ class FakeTelegram(MessageMethods, LocalServer):
         from_old = self._new_message(new, sender=sender, migrate_from_chat_id=old_chat_id)
         return [self.push_update({"message": to_new}), self.push_update({"message": from_old})]
 
+    def answer_me_without(self, *fields: str) -> None:
+        """Answer getMe without `fields` (e.g. "is_bot"), as a server that is no Bot API may."""
+        self._me_without = frozenset(fields)
+
     def slow_next(self, method: str, seconds: float, *, times: int = 1) -> None:
         """Carry out the next `times` calls of `method` at once but answer `seconds` later."""
         self._slow[method.lower()].extend([seconds] * times)
@@ -430,13 +435,14 @@ class FakeTelegram(MessageMethods, LocalServer):
     # Methods other than messages
 
     async def _get_me(self, params: Params) -> object:
-        return self.bot_user | {
+        me = self.bot_user | {
             "can_join_groups": True,
             "can_read_all_group_messages": False,
             "supports_inline_queries": False,
             "can_connect_to_business": False,
             "has_main_web_app": False,
         }
+        return {key: value for key, value in me.items() if key not in self._me_without}
 
     async def _get_updates(self, params: Params) -> object:
         offset = params.integer("offset")

@@ -12,7 +12,6 @@ import contextlib
 import logging
 from collections.abc import Collection, Sequence
 from dataclasses import replace
-from datetime import datetime, timedelta
 from decimal import Decimal
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -21,6 +20,7 @@ from btcturk.errors import BtcTurkError
 from core.alert_commands import button_data, parse_unalert_args, readings, typed_args
 from core.alert_parse import AlertRequest, parse_alert, suggest
 from core.i18n import View
+from core.samples import Extremes
 from core.texts.alert_checks import (
     alert_exists,
     ambiguous_question,
@@ -33,7 +33,6 @@ from core.texts.alerts import alert_created, alert_usage, alerts_list, current_t
 from core.texts.errors import exchange_error_message
 from core.thresholds import (
     DEFAULT_PRECISION,
-    AlertSpec,
     AlertUsageError,
     Direction,
     Kind,
@@ -41,9 +40,9 @@ from core.thresholds import (
     far_side,
     initial_triggered,
     observe,
+    watched_value,
 )
 from core.typed_numbers import Marks, number_marks
-from core.valuation import Portfolio
 from handlers.commands import chat_view
 from handlers.context import BotContext
 from handlers.replies import reply_html
@@ -84,21 +83,30 @@ async def alert_answer(
         if error.problem is Problem.AMBIGUOUS:
             return _ambiguous(args, error, known, view)
         return alert_usage(error, args, view, suggest(args, known, marks=marks)), None
-    spec = request.spec
-    [(value, precision)] = await _current(services, [spec], fetch.portfolio)
+    spec, portfolio = request.spec, fetch.portfolio
+    value = watched_value(spec, portfolio)  # a move's: the first value it compares with
+    precision = portfolio.precision(spec.target)
+    precision = DEFAULT_PRECISION if precision is None else precision
     quote = services.settings.quote_currency
     side = far_side(spec, value)
     if side is not None and value is not None and not request.confirmed:
         return _far(request, side, value, precision, quote, view)
+    moves = spec.kind is Kind.MOVE
     try:
         rule = await services.store.add_alert(
-            chat_id, spec, triggered=initial_triggered(spec, value), urgent=request.urgent
+            chat_id,
+            spec,
+            triggered=not moves and initial_triggered(spec, value),
+            urgent=request.urgent,
+            seen=value if moves else None,
         )
     except AlertExists as exists:
         return alert_exists(exists.rule.id, exists.rule.spec, quote, view), None
     except StoreError as error:
         log.error("could not save an alert of chat %d: %s", chat_id, error)
         return view.t("alert.not_saved"), None
+    with contextlib.suppress(StoreError):  # the alert and its first value are saved already
+        await services.moves.alert_set(rule, value)
     created = alert_created(rule.id, spec, value, precision, quote, view, urgent=request.urgent)
     return created, None
 
@@ -145,16 +153,19 @@ async def list_alerts(update: Update, context: BotContext) -> None:
         with contextlib.suppress(BtcTurkError):  # never read: the values are unknown
             portfolio = (await services.portfolio.fetch_or_last())[0].portfolio
     quote = services.settings.quote_currency
-    specs = [rule.spec for rule in rules]
-    currents: list[tuple[Decimal | None, int]]
-    if portfolio is None:
-        currents = [(None, DEFAULT_PRECISION)] * len(specs)
-    else:
-        currents = await _current(services, specs, portfolio)
+    seen: dict[int, Extremes | None] = {}
+    if portfolio is not None and any(rule.kind is Kind.MOVE for rule in rules):
+        with contextlib.suppress(StoreError):  # unreadable: the moves stay unknown
+            seen = await services.moves.known(rules, services.clock())
     rows = []
-    for rule, spec, (value, precision) in zip(rules, specs, currents, strict=True):
-        now = current_text(spec, value, precision, quote, view)
-        rows.append((rule.id, spec, now, rule.urgent))
+    for rule in rules:
+        value, move, precision = None, None, DEFAULT_PRECISION
+        if portfolio is not None:
+            value, move = observe(rule.spec, portfolio, seen.get(rule.id))
+            known = portfolio.precision(rule.target)
+            precision = DEFAULT_PRECISION if known is None else known
+        now = current_text(rule.spec, value, precision, quote, view, move)
+        rows.append((rule.id, rule.spec, now, rule.urgent))
     await reply_html(update, alerts_list(rows, quote, view))
 
 
@@ -175,20 +186,3 @@ async def remove_alert(update: Update, context: BotContext) -> None:
     removed = await services.store.remove_alerts(chat.id, wanted)
     missing = [alert_id for alert_id in wanted if alert_id not in removed]
     await reply_html(update, unalert_reply(removed, missing, view))
-
-
-async def _current(
-    services: Services, specs: Sequence[AlertSpec], portfolio: Portfolio
-) -> list[tuple[Decimal | None, int]]:
-    """Return what each alert watches now and the precision to show it with."""
-    moves = {(s.target, s.move_window) for s in specs if s.kind is Kind.MOVE}
-    starts: dict[tuple[str, timedelta], tuple[datetime, Decimal] | None] = {}
-    if moves:
-        with contextlib.suppress(StoreError):  # unreadable: the moves stay unknown
-            starts = await services.store.window_starts(moves, portfolio.as_of)
-    currents = []
-    for spec in specs:
-        precision = portfolio.precision(spec.target)
-        value, _ = observe(spec, portfolio, starts.get((spec.target, spec.move_window)))
-        currents.append((value, DEFAULT_PRECISION if precision is None else precision))
-    return currents

@@ -132,6 +132,7 @@ class Backfill:
     async def _step_forward(self, stored: dict[str, str | None], now_ms: int) -> None:
         newest = int(stored[NEWEST_KEY] or now_ms)
         start = max(int(stored[OLDEST_KEY] or 0), newest - OVERLAP_MS)
+        start = min(start, now_ms - OVERLAP_MS)  # the clock stepped back past the newest
         history = await self._client.get_history(start, now_ms)
         await self._trades.save_window(history, {NEWEST_KEY: str(now_ms)})
 

@@ -16,6 +16,7 @@ from services.delivery import Deliverer
 from services.feed import FeedWatch
 from services.history import HistoryAccess
 from services.monitor import Monitor
+from services.moves import MoveWatch
 from services.pnl import ProfitAndLoss
 from services.portfolio import PortfolioService
 from services.recheck import CheckAgain
@@ -36,6 +37,7 @@ class Services:
     clock: Callable[[], datetime]
     store: Store
     monitor: Monitor
+    moves: MoveWatch  # the values move alerts compare with, shared by the poll and /alert
     summaries: Summaries
     deliverer: Deliverer
     views: ChatViews

@@ -42,6 +42,7 @@ from core.plain import cannot_parse, plain_text
 from core.quiet import HELD_KINDS
 from core.split import split_message
 from services.chats import ChatViews
+from services.clock_steps import WallSteps
 from services.quiet import QuietPolicy
 from services.rate_limit import retry_after_s
 from services.telegram_request import NotSent
@@ -87,8 +88,10 @@ class Deliverer:
         *,
         congested: Callable[[int], bool] = lambda chat_id: False,
         migrate: Callable[[int, int], Awaitable[bool]] | None = None,
+        steps: WallSteps | None = None,
     ) -> None:
-        """`congested` tells when a chat must wait its turn; `migrate` follows upgraded groups."""
+        """`congested` tells when a chat must wait its turn; `migrate` follows upgraded groups;
+        `steps` tells when the wall clock stepped (None: it never does)."""
         self._store = store
         self._bot = bot
         self._clock = clock
@@ -96,6 +99,7 @@ class Deliverer:
         self._views = views
         self._congested = congested
         self._migrate = migrate
+        self._steps = steps
         self._workers: dict[int, _Worker] = {}
         self._unrecorded: dict[int, str | None] = {}  # sent (None) or dropped (why), not saved
         self._message_ids: dict[int, int] = {}  # outbox id -> Telegram's id, until recorded
@@ -106,6 +110,7 @@ class Deliverer:
         """Send what is due; wait for each chat's delivery unless it waits for its turn."""
         if self._stopped or not await self._record_unrecorded():
             return 0
+        await self._follow_step()
         delivered, started = 0, set[int]()
         while not self._stopped:
             chats = [c for c in await self._store.due_chats(self._clock()) if c not in started]
@@ -129,6 +134,13 @@ class Deliverer:
         self._kicked.discard(task)
         if not task.cancelled() and task.exception() is not None:
             log.error("delivering the outbox failed", exc_info=task.exception())
+
+    async def _follow_step(self) -> None:
+        """After the wall clock stepped, move the retries' due times with it."""
+        step = timedelta(0) if self._steps is None else self._steps.look()
+        if step:
+            moved = await self._store.shift_due(step)
+            log.info("the wall clock stepped: %d owed message(s) keep their wait", moved)
 
     def stop(self) -> None:
         """Stop sending: what is not sent yet stays in the outbox for the next start."""

@@ -79,7 +79,11 @@ class HistoryAccess:
         self, start: datetime, end: datetime, *, slack: timedelta = SLACK
     ) -> History | None:
         """Return the fills and transfers from `start` to `end` (widened by `slack` either
-        side); None when the key lacks the Account permission. Other exchange errors raise."""
+        side); None when the key lacks the Account permission. Other exchange errors raise.
+
+        A `start` after `end` (the wall clock stepped back since) reads the slack around `end`.
+        """
+        start = min(start, end)
         try:
             history = await self._client.get_history(to_ms(start - slack), to_ms(end + slack))
         except HistoryRefused:

@@ -19,14 +19,12 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from decimal import Decimal
 
 from btcturk.errors import AuthError, BadResponse, BtcTurkError, KeyPaused, StampRejected
 from core.changes import BalanceChange, Holding, detect_changes, is_suspicious
 from core.explain import Explanation
 from core.i18n import View
 from core.notify import Level, change_kind
-from core.samples import sample_due, sample_values
 from core.settings import Settings
 from core.texts.alerts import alert_fired
 from core.texts.explain import explained_change_alert
@@ -37,10 +35,12 @@ from core.texts.notices import (
     exchange_down,
     exchange_refuses_key,
 )
-from core.thresholds import DEFAULT_PRECISION, Kind, decide, observe
+from core.thresholds import DEFAULT_PRECISION, decide, observe
 from core.valuation import Portfolio
 from services.chats import ChatViews
+from services.clock_steps import WallSteps
 from services.explainer import ChangeReport, Explainer
+from services.moves import MoveWatch
 from services.notifications import notifications_for
 from services.portfolio import PortfolioService
 from services.roster import Roster
@@ -53,6 +53,7 @@ DOWN_KEY = "exchange_down_since"
 DOWN_REASON_KEY = "exchange_down_reason"  # "auth" when BTCTurk refuses the key, else unset
 DOWN_AFTER_FAILURES = 3
 DOWN_AFTER = timedelta(minutes=2)
+SECOND = timedelta(seconds=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,8 +78,12 @@ class Monitor:
         roster: Roster | None = None,
         explainer: Explainer | None = None,
         on_queued: Callable[[], None] | None = None,
+        steps: WallSteps | None = None,
+        moves: MoveWatch | None = None,
     ) -> None:
-        """`on_queued` is told when a poll queued messages before it is over (to deliver)."""
+        """`on_queued` is told when a poll queued messages before it is over (to deliver);
+        `steps` tells when the wall clock stepped (None: it never does); `moves` keeps the
+        values move alerts compare with."""
         self._settings = settings
         self._on_queued = on_queued
         self._explainer = explainer
@@ -87,6 +92,8 @@ class Monitor:
         self._portfolio = portfolio
         self._store = store
         self._clock = clock
+        self._steps = steps
+        self._moves = moves or MoveWatch(store)
         self.failures = 0
         self._failing_since: datetime | None = None
         self._lock = asyncio.Lock()
@@ -97,8 +104,6 @@ class Monitor:
         self._snapshot_at: datetime | None = None
         self._down_since: str | None = None
         self._down_reason: str | None = None
-        self._sampled_at: datetime | None = None  # the last value sample (move alerts)
-        self._samples_loaded = False
 
     async def poll(self) -> PollOutcome:
         """Poll once (one poll at a time); never raises for an exchange failure."""
@@ -124,6 +129,7 @@ class Monitor:
     async def _poll(self) -> PollOutcome:
         await self._load()
         now = self._clock()
+        await self._follow_step()
         try:
             fetch = await self._portfolio.fetch(max_age_s=0)
         except BtcTurkError as error:
@@ -140,16 +146,13 @@ class Monitor:
         states, alerts_owed, fired = await self._threshold_notifications(
             await self._store.all_alerts(), portfolio, now
         )
-        values = await self._due_values(portfolio, now)
         queued = 0
         explainer = self._explainer
         if explainer is not None and explainer.needs_history(changes):
             owed += alerts_owed  # first, in their own transaction: they need no history
-            if owed or states or values is not None:
-                await self._store.record_poll(None, now, owed, states, fired=fired, values=values)
+            if owed or states:
+                await self._store.record_poll(None, now, owed, states, fired=fired)
                 queued, owed, states, fired, alerts_owed = len(owed), [], {}, [], []
-                if values is not None:
-                    self._sampled_at, values = now, None
                 if self._on_queued is not None:
                     self._on_queued()
         report = ChangeReport()
@@ -170,14 +173,9 @@ class Monitor:
                 explained=report.explained,
                 flows=report.flows,
                 fired=fired,
-                values=values,
                 follow_up=follow_up,
             )
             self._snapshot, self._snapshot_at = current, now
-        elif values is not None:
-            await self._store.record_values(values, now)
-        if values is not None:
-            self._sampled_at = now
         if explainer is not None:
             explainer.polled(portfolio)
         if down_since is not None:  # after the notice is safely queued: repeat rather than lose
@@ -206,7 +204,7 @@ class Monitor:
         report, explainer = ChangeReport(), self._explainer
         explanation = None
         if explainer is not None:
-            since = self._snapshot_at or now
+            since = min(self._snapshot_at or now, now)  # a step back before a restart
             explanation = await explainer.explain(changes, portfolio, since, now, report)
         text = _change_text(changes, explanation, portfolio)
         requested = explanation is not None and bool(explanation.pending)
@@ -238,12 +236,10 @@ class Monitor:
         states: dict[int, bool] = {}
         owed: list[NewNotification] = []
         fired: list[int] = []
-        moves = {(r.target, r.spec.move_window) for r in rules if r.kind is Kind.MOVE}
-        starts = await self._store.window_starts(moves, now) if moves else {}
+        seen = await self._moves.observe(rules, portfolio, now)
         for rule in rules:
             spec = rule.spec
-            start = starts.get((rule.target, spec.move_window))
-            value, move = observe(spec, portfolio, start)
+            value, move = observe(spec, portfolio, seen.get(rule.id))
             fire, triggered = decide(
                 spec, rule.triggered, value, last_fired_at=rule.last_fired_at, now=now
             )
@@ -257,16 +253,6 @@ class Monitor:
                 text = alert_fired(rule.id, spec, value, move, precision, portfolio, view)
                 owed += notifications_for([rule.chat_id], _threshold_kind(rule), text)
         return states, owed, fired
-
-    async def _due_values(self, portfolio: Portfolio, now: datetime) -> dict[str, Decimal] | None:
-        """Return the value sample this poll stores, or None when one was taken lately."""
-        if not self._samples_loaded:
-            self._sampled_at = await self._store.last_values_time()
-            self._samples_loaded = True
-        if not sample_due(self._sampled_at, now):
-            return None
-        values = sample_values(portfolio)
-        return values or None
 
     async def _failed(self, now: datetime, error: BtcTurkError) -> PollOutcome:
         self.failures += 1
@@ -291,6 +277,19 @@ class Monitor:
         await self._store.set_meta(DOWN_KEY, self._down_since)
         await self._store.set_meta(DOWN_REASON_KEY, self._down_reason)
         return PollOutcome(succeeded=False, queued=len(owed))
+
+    async def _follow_step(self) -> None:
+        """After the wall clock stepped, move the times that measure real time with it: the
+        snapshot's (the history window starts there), the failures' and the cooldowns'."""
+        step = timedelta(0) if self._steps is None else self._steps.look()
+        if not step:
+            return
+        log.warning("the wall clock stepped %+.0f s; times kept are moved with it", step / SECOND)
+        if self._snapshot_at is not None:
+            self._snapshot_at += step
+        if self._failing_since is not None:
+            self._failing_since += step
+        await self._store.shift_cooldowns(step)
 
     async def _back_notice(self, down_since: str | None) -> list[NewNotification]:
         """Return the 'reachable again' notice when the chats were told BTCTurk was down."""

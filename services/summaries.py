@@ -14,7 +14,6 @@ per calendar day through that:
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -32,6 +31,7 @@ from core.texts.summary import summary_message
 from core.valuation import Portfolio
 from services.charts import chart_png
 from services.chats import ChatViews
+from services.clock_steps import boot_time
 from services.history import SLACK, HistoryAccess, to_ms
 from services.notifications import notifications_for
 from services.pnl import ProfitAndLoss
@@ -47,13 +47,6 @@ SUMMARY_DATA_MAX_AGE_S = 0.0  # once a day: always fresh figures
 MIN_SUMMARY_GAP_S = 12 * 3600.0  # a day, less any daylight-saving change, with a margin
 RETRY_AFTER_S = 30.0  # after BTCTurk failed: checked every second, asked every 30 s
 UNREALIZED_KEY = "summary_unrealized_pnl"  # the last scheduled summary's unrealized P&L
-
-
-def boot_time() -> float:
-    """Return seconds on a clock that never steps and counts time spent suspended."""
-    if hasattr(time, "CLOCK_BOOTTIME"):
-        return time.clock_gettime(time.CLOCK_BOOTTIME)
-    return time.monotonic()
 
 
 class Summaries:

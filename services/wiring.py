@@ -16,6 +16,7 @@ from btcturk.client import BtcTurkClient
 from core.settings import Settings
 from services.backfill import Backfill
 from services.chats import ChatViews
+from services.clock_steps import WallSteps, boot_time
 from services.context import Services
 from services.daily_prices import DailyPrices
 from services.delivery import Deliverer
@@ -23,12 +24,13 @@ from services.explainer import Explainer
 from services.feed import FeedWatch
 from services.history import HistoryAccess
 from services.monitor import Monitor
+from services.moves import MoveWatch
 from services.pnl import ProfitAndLoss
 from services.portfolio import PortfolioService
 from services.quiet import QuietPolicy
 from services.recheck import CheckAgain
 from services.roster import Roster
-from services.summaries import Summaries, boot_time
+from services.summaries import Summaries
 from store.database import Database
 from store.store import Store, utc_now
 from store.trades import TradeStore
@@ -44,6 +46,7 @@ class Clocks:
     wall: Callable[[], datetime] = utc_now  # stamps, the day of a summary, quiet hours
     cache: Callable[[], float] = time.monotonic  # the age of the cached balances
     boot: Callable[[], float] = boot_time  # a day that passed, suspended or not
+    elapsed: Callable[[], float] = boot_time  # real time, to tell the wall clock's steps
     exchange_time: Callable[[], float] = time.time  # the exchange requests' stamps
     auth: Callable[[], float] = time.monotonic  # a refused key's pauses, permission re-checks
     backoff: Callable[[float], Awaitable[None]] = asyncio.sleep  # between exchange retries
@@ -64,9 +67,14 @@ async def build_services(
     clocks: Clocks = SYSTEM_CLOCKS,
     congested: Callable[[int], bool] = lambda chat_id: False,
 ) -> Services:
-    """Return the services the bot's handlers and jobs share, built on `clocks`."""
+    """Return the services the bot's handlers and jobs share, built on `clocks`.
+
+    What can fail (reading the database) comes before the HTTP session is opened: a failed
+    build leaves no session open.
+    """
     store = Store(database, clock=clocks.wall)
     await roster.load(store)
+    last_day = await store.portfolio_before(date.max)  # what had a value before a restart
     timeout = aiohttp.ClientTimeout(
         total=settings.btcturk_timeout_s, connect=min(5.0, settings.btcturk_timeout_s)
     )
@@ -89,7 +97,6 @@ async def build_services(
         monotonic=clocks.cache,
         wall_clock=clocks.wall,
     )
-    last_day = await store.portfolio_before(date.max)  # what had a value before a restart
     if last_day is not None:
         portfolio.remember_priced(last_day.values)
     views = ChatViews(store, settings.language, settings.timezone, clocks.wall)
@@ -128,7 +135,9 @@ async def build_services(
         views,
         congested=congested,
         migrate=roster.migrate,
+        steps=WallSteps(clocks.wall, clocks.elapsed),
     )
+    moves = MoveWatch(store)
     trades = TradeStore(database)
     backfill = Backfill(client, trades, clocks.wall, pace_s=settings.history_backfill_pace_s)
     pnl = ProfitAndLoss(
@@ -167,7 +176,10 @@ async def build_services(
             roster,
             explainer,
             on_queued=deliverer.kick,
+            steps=WallSteps(clocks.wall, clocks.elapsed),
+            moves=moves,
         ),
+        moves=moves,
         summaries=Summaries(
             settings,
             portfolio,

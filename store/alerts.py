@@ -140,3 +140,11 @@ def set_fired(conn: sqlite3.Connection, alert_ids: Collection[int], fired_at: da
         "UPDATE alerts SET last_fired_at = ? WHERE id = ?",
         [(stamp, alert_id) for alert_id in alert_ids],
     )
+
+
+def shift_fired(conn: sqlite3.Connection, step: timedelta) -> int:
+    """Move every cooldown's start by `step` (the wall clock stepped); return how many."""
+    rows = conn.execute("SELECT id, last_fired_at FROM alerts WHERE last_fired_at IS NOT NULL")
+    moved = [(time_to_db(time_from_db(at) + step), alert_id) for alert_id, at in rows.fetchall()]
+    conn.executemany("UPDATE alerts SET last_fired_at = ? WHERE id = ?", moved)
+    return len(moved)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from store.codec import time_from_db, time_to_db
@@ -151,6 +151,18 @@ def release_held(conn: sqlite3.Connection, chat_id: int, now: datetime) -> int:
         (time_to_db(now), chat_id, HELD, time_to_db(now)),
     )
     return cursor.rowcount
+
+
+def shift_due(conn: sqlite3.Connection, step: timedelta) -> int:
+    """Move the due time of every pending item not held on purpose by `step` (the wall clock
+    stepped: a retry stays due as long after its failure as it was); return how many."""
+    rows = conn.execute(
+        "SELECT id, next_attempt_at FROM outbox WHERE state = 'pending' AND last_error IS NOT ?",
+        (HELD,),
+    ).fetchall()
+    moved = [(time_to_db(time_from_db(due) + step), item_id) for item_id, due in rows]
+    conn.executemany("UPDATE outbox SET next_attempt_at = ? WHERE id = ?", moved)
+    return len(moved)
 
 
 def pending_count(conn: sqlite3.Connection) -> int:

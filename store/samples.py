@@ -1,46 +1,48 @@
-"""Queries for the value samples move alerts compare with (run inside a transaction)."""
+"""Queries for the values seen that move alerts compare with (run inside a transaction)."""
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Collection, Iterable
 from datetime import datetime
-from decimal import Decimal
 
+from core.samples import Seen
 from store.codec import money_from_db, money_to_db, time_from_db, time_to_db
 
 
-def add_samples(
-    conn: sqlite3.Connection, values: Mapping[str, Decimal], taken_at: datetime
-) -> None:
-    """Store one sample: each target's value at `taken_at` (a second one at that time wins)."""
-    stamp = time_to_db(taken_at)
+def add_samples(conn: sqlite3.Connection, target: str, values: Iterable[Seen]) -> None:
+    """Store values seen of `target` (a second one at the same time wins)."""
     conn.executemany(
         "INSERT INTO value_samples (target, taken_at, value) VALUES (?, ?, ?)"
         " ON CONFLICT (target, taken_at) DO UPDATE SET value = excluded.value",
-        [(target, stamp, money_to_db(value)) for target, value in values.items()],
+        [(target, time_to_db(seen.at), money_to_db(seen.value)) for seen in values],
     )
 
 
-def prune_samples(conn: sqlite3.Connection, before: datetime) -> int:
-    """Delete the samples taken before `before`; return how many."""
+def prune_samples(
+    conn: sqlite3.Connection, before: datetime, targets: Collection[str] | None = None
+) -> int:
+    """Delete the values seen before `before`, and those of targets not in `targets` (when
+    given); return how many."""
     cursor = conn.execute("DELETE FROM value_samples WHERE taken_at < ?", (time_to_db(before),))
-    return cursor.rowcount
+    deleted = cursor.rowcount
+    if targets is not None:
+        stored = conn.execute("SELECT DISTINCT target FROM value_samples").fetchall()
+        for (target,) in stored:
+            if target not in targets:
+                cursor = conn.execute("DELETE FROM value_samples WHERE target = ?", (target,))
+                deleted += cursor.rowcount
+    return deleted
 
 
-def sample_at_or_before(
-    conn: sqlite3.Connection, target: str, moment: datetime
-) -> tuple[datetime, Decimal] | None:
-    """Return the newest sample of `target` taken at or before `moment`, or None."""
-    row = conn.execute(
-        "SELECT taken_at, value FROM value_samples WHERE target = ? AND taken_at <= ?"
-        " ORDER BY taken_at DESC LIMIT 1",
-        (target, time_to_db(moment)),
-    ).fetchone()
-    return None if row is None else (time_from_db(row[0]), money_from_db(row[1]))
-
-
-def last_sample_time(conn: sqlite3.Connection) -> datetime | None:
-    """Return when the newest sample was taken, or None before the first."""
-    row = conn.execute("SELECT max(taken_at) FROM value_samples").fetchone()
-    return None if row[0] is None else time_from_db(row[0])
+def samples_since(conn: sqlite3.Connection, since: datetime) -> dict[str, list[Seen]]:
+    """Return, per target, the values seen at or after `since`, oldest first."""
+    rows = conn.execute(
+        "SELECT target, taken_at, value FROM value_samples WHERE taken_at >= ?"
+        " ORDER BY target, taken_at",
+        (time_to_db(since),),
+    ).fetchall()
+    found: dict[str, list[Seen]] = {}
+    for target, taken_at, value in rows:
+        found.setdefault(target, []).append(Seen(time_from_db(taken_at), money_from_db(value)))
+    return found

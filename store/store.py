@@ -17,8 +17,8 @@ from core.changes import Holding
 from core.explain import Remainder
 from core.notify import Level
 from core.quiet import QuietHours
-from core.samples import SAMPLE_RETENTION, start_of_window, window_start
-from core.thresholds import AlertSpec
+from core.samples import Seen
+from core.thresholds import AlertSpec, Kind
 from store import alerts, chats, follow_ups, history, outbox, portfolio, samples, snapshots
 from store.database import Database
 from store.models import (
@@ -66,14 +66,12 @@ class Store:
         explained: Iterable[TransactionKey] = (),
         flows: Sequence[MoneyFlow] = (),
         fired: Collection[int] = (),
-        values: Mapping[str, Decimal] | None = None,
         follow_up: NewFollowUp | None = None,
     ) -> None:
         """Replace the snapshot, store alerts' flags, the history rows it explained and the
         money they moved, and enqueue the messages: all or nothing.
 
         `fired`: the alerts that fired in this poll (their cooldown starts at `taken_at`);
-        `values`: a value sample to store at `taken_at` (see `record_values`);
         `follow_up`: what the change alert (its messages among `notifications`) left open.
         """
         now = self._clock()
@@ -81,7 +79,7 @@ class Store:
         holdings = None if snapshot is None else dict(snapshot)
         owed, states = list(notifications), dict(alert_states)
         keys, moved = list(explained), list(flows)
-        fired_ids, sample = list(fired), None if values is None else dict(values)
+        fired_ids = list(fired)
 
         def write(conn: sqlite3.Connection) -> None:
             if holdings is not None:  # None: keep the stored one (a change waits to be explained)
@@ -90,8 +88,6 @@ class Store:
             history.mark_explained(conn, keys, now)
             history.add_flows(conn, moved)
             alerts.set_fired(conn, fired_ids, taken_at)
-            if sample is not None:
-                _write_sample(conn, sample, taken_at)
             ids = outbox.enqueue(conn, owed, now)
             if follow_up is not None:
                 alerts_ = {id(n) for n in follow_up.alerts}  # the very objects: equal texts differ
@@ -152,54 +148,59 @@ class Store:
         """Forget explained ids and money flows older than `before`."""
         return await self.db.run(lambda conn: history.prune_history(conn, before))
 
-    # Value samples
+    # Values seen (move alerts)
 
-    async def record_values(self, values: Mapping[str, Decimal], taken_at: datetime) -> None:
-        """Store a value sample at `taken_at` and drop those older than SAMPLE_RETENTION."""
-        sample = dict(values)
-        await self.db.run(lambda conn: _write_sample(conn, sample, taken_at))
+    async def record_seen(
+        self,
+        values: Mapping[str, Sequence[Seen]],
+        *,
+        keep: Collection[str] | None = None,
+        before: datetime | None = None,
+    ) -> None:
+        """Store values seen, per target; forget those older than `before` and (when given)
+        those of targets not in `keep`."""
+        rows = {target: list(seen) for target, seen in values.items()}
+        kept = None if keep is None else list(keep)
 
-    async def window_starts(
-        self, moves: Collection[tuple[str, timedelta]], now: datetime
-    ) -> dict[tuple[str, timedelta], tuple[datetime, Decimal] | None]:
-        """Return, per (target, window) ending at `now`, the sample a move is measured from.
+        def write(conn: sqlite3.Connection) -> None:
+            for target, seen in rows.items():
+                samples.add_samples(conn, target, seen)
+            if before is not None:
+                samples.prune_samples(conn, before, kept)
 
-        None where there is none close enough (see core.samples.start_of_window).
-        """
-        wanted = list(moves)
+        await self.db.run(write)
 
-        def read(
-            conn: sqlite3.Connection,
-        ) -> dict[tuple[str, timedelta], tuple[datetime, Decimal] | None]:
-            starts = {}
-            for target, window in wanted:
-                found = samples.sample_at_or_before(conn, target, window_start(now, window))
-                starts[target, window] = start_of_window(
-                    [] if found is None else [found], now, window
-                )
-            return starts
-
-        return await self.db.run(read)
-
-    async def last_values_time(self) -> datetime | None:
-        """Return when the newest value sample was taken, or None before the first."""
-        return await self.db.run(samples.last_sample_time)
+    async def seen_since(self, since: datetime) -> dict[str, list[Seen]]:
+        """Return, per target, the values seen at or after `since`, oldest first."""
+        return await self.db.run(lambda conn: samples.samples_since(conn, since))
 
     # Alerts
 
     async def add_alert(
-        self, chat_id: int, spec: AlertSpec, *, triggered: bool, urgent: bool = False
+        self,
+        chat_id: int,
+        spec: AlertSpec,
+        *,
+        triggered: bool,
+        urgent: bool = False,
+        seen: Decimal | None = None,
     ) -> AlertRule:
         """Store a new alert for the chat and return it with its id.
 
         Raises AlertExists when the chat has an alert that watches the same line.
+        `seen`: the value a move alert watches now, kept as seen when the alert is set.
         """
         now = self._clock()
-        return await self.db.run(
-            lambda conn: alerts.add_alert(
+
+        def write(conn: sqlite3.Connection) -> AlertRule:
+            rule = alerts.add_alert(
                 conn, chat_id, spec, triggered=triggered, urgent=urgent, created_at=now
             )
-        )
+            if seen is not None and spec.kind is Kind.MOVE:
+                samples.add_samples(conn, spec.target, [Seen(rule.created_at, seen)])
+            return rule
+
+        return await self.db.run(write)
 
     async def alerts_for_chat(self, chat_id: int) -> list[AlertRule]:
         """Return the chat's alerts, oldest first."""
@@ -208,6 +209,10 @@ class Store:
     async def all_alerts(self) -> list[AlertRule]:
         """Return every alert, oldest first."""
         return await self.db.run(alerts.all_alerts)
+
+    async def shift_cooldowns(self, step: timedelta) -> int:
+        """Move every alert's cooldown start by `step`, after the wall clock stepped."""
+        return await self.db.run(lambda conn: alerts.shift_fired(conn, step))
 
     async def remove_alert(self, chat_id: int, alert_id: int) -> bool:
         """Delete the chat's own alert; return False when it has no such alert."""
@@ -362,6 +367,11 @@ class Store:
         now = self._clock()
         return await self.db.run(lambda conn: outbox.release_held(conn, chat_id, now))
 
+    async def shift_due(self, step: timedelta) -> int:
+        """Move the due times of owed messages (not those held on purpose) by `step`, after
+        the wall clock stepped."""
+        return await self.db.run(lambda conn: outbox.shift_due(conn, step))
+
     async def pending_count(self) -> int:
         """Return how many messages are still owed."""
         return await self.db.run(outbox.pending_count)
@@ -379,8 +389,3 @@ class Store:
     async def set_meta(self, key: str, value: str | None) -> None:
         """Store `value` under `key`; None deletes it."""
         await self.db.run(lambda conn: snapshots.set_meta(conn, key, value))
-
-
-def _write_sample(conn: sqlite3.Connection, values: Mapping[str, Decimal], at: datetime) -> None:
-    samples.add_samples(conn, values, at)
-    samples.prune_samples(conn, at - SAMPLE_RETENTION)

@@ -73,16 +73,24 @@ def describe(spec: AlertSpec, quote: str, view: View) -> str:
 
 
 def current_text(
-    spec: AlertSpec, value: Decimal | None, precision: int, quote: str, view: View
+    spec: AlertSpec,
+    value: Decimal | None,
+    precision: int,
+    quote: str,
+    view: View,
+    move: Move | None = None,
 ) -> str:
-    """Return the watched value now: 9.75021866 BTC, 34,215,249.83 TRY, +3.2% in 24 h."""
-    window = span_words(spec.move_window, view)
-    if value is None:
-        if spec.kind is Kind.MOVE:
-            return view.t("alert.move_unknown", window=window)
-        return view.t("alert.unknown_value")
+    """Return the watched value now: 9.75021866 BTC, 34,215,249.83 TRY, or a move and what it
+    is measured from: -3.20% from the high at 14:32 (Istanbul)."""
     if spec.kind is Kind.MOVE:
-        return view.t("alert.move_now", percent=view.lang.percent(value), window=window)
+        if value is None or move is None:
+            return view.t("alert.move_unknown", window=span_words(spec.move_window, view))
+        key = "alert.move_now_flat"
+        if move.percent:
+            key = "alert.move_now_from_low" if move.rose else "alert.move_now_from_high"
+        return view.t(key, percent=view.lang.percent(value), when=view.when(move.started_at))
+    if value is None:
+        return view.t("alert.unknown_value")
     if spec.kind is Kind.PRICE:
         return view.t("amount.with_unit", amount=view.lang.price(value), unit=escape(quote))
     if spec.kind is Kind.VALUE:
@@ -102,17 +110,26 @@ def alert_created(
     *,
     urgent: bool = False,
 ) -> str:
-    """Confirm a new alert, echoing what was understood, and say if it is already met."""
+    """Confirm a new alert, echoing what was understood, and say if it is already met.
+
+    `value` is what the alert watches now; a move's is the first value it compares with.
+    """
+    if spec.kind is Kind.MOVE:
+        now = view.t("alert.unknown_value")
+        if value is not None:
+            now = view.t("alert.move_set_now", value=view.lang.money(value), quote=escape(quote))
+    else:
+        now = current_text(spec, value, precision, quote, view)
     lines = [
         view.t("alert.created", id=alert_id, alert=describe(spec, quote, view)),
-        view.t("alert.now", value=current_text(spec, value, precision, quote, view)),
+        view.t("alert.now", value=now),
     ]
-    if value is not None and condition_met(spec, value):
-        if spec.kind is Kind.MOVE:
-            lines.append(view.t("alert.already_moved", percent=view.lang.plain(spec.amount)))
-        else:
-            above = spec.direction is Direction.ABOVE
-            lines.append(view.t("alert.already_above" if above else "alert.already_below"))
+    if spec.kind is Kind.MOVE:
+        window = span_words(spec.move_window, view)
+        lines.append(view.t("alert.move_rule", percent=view.lang.plain(spec.amount), window=window))
+    elif value is not None and condition_met(spec, value):
+        above = spec.direction is Direction.ABOVE
+        lines.append(view.t("alert.already_above" if above else "alert.already_below"))
     if spec.cooldown != DEFAULT_COOLDOWN:
         lines.append(view.t("alert.cooldown_note", cooldown=span_words(spec.cooldown, view)))
     if urgent:
@@ -257,7 +274,7 @@ def _move_fired(
         window=span_words(spec.move_window, view),
     )
     values = view.t(
-        "alert.move_values",
+        "alert.move_from_low" if move.rose else "alert.move_from_high",
         start=lang.money(move.start),
         end=lang.money(move.end),
         quote=quote,

@@ -7,8 +7,6 @@ from core.i18n import View
 from core.texts.explain import item_lines, open_lines
 from core.valuation import Portfolio
 
-UNEXPLAINED_MARK = "❔"  # every "not in the history yet" line starts with it, in each language
-
 
 def explained_later(
     text: str, explanation: Explanation, view: View, portfolio: Portfolio | None = None
@@ -21,7 +19,8 @@ def explained_later(
     """
     lines = text.split("\n")
     new = item_lines(explanation, view) + open_lines(explanation, portfolio, view)
-    open_at = [i for i, line in enumerate(lines) if line.startswith(UNEXPLAINED_MARK)]
+    mark = view.t("explain.unexplained_mark")  # every "not in the history yet" line's start
+    open_at = [i for i, line in enumerate(lines) if line.startswith(mark)]
     where = open_at[0] if open_at else min(1, len(lines))
     kept = [line for i, line in enumerate(lines) if i not in open_at]
     return "\n".join(kept[:where] + new + kept[where:])

@@ -46,26 +46,50 @@ async def test_a_value_alert_on_a_holding(bot: BotHarness) -> None:
     ]
 
 
-async def test_a_move_alert_over_a_window(bot: BotHarness) -> None:
-    [confirmation] = await bot.ask("/alert total move 5% 1h")
-    await poll(bot)  # the first sample: 34,216,101.93 TRY
-    bot.exchange.set_price("BTCTRY", "3850000")
-    bot.clock.advance(minutes=30)
-    await poll(bot)  # half a window: nothing to compare with yet
+async def test_a_move_is_measured_from_the_high_or_low_seen_within_the_window(
+    bot: BotHarness,
+) -> None:
+    await bot.ask("/alert total move 5% 1h")  # 08:00: 34,216,101.93 TRY
+    bot.exchange.set_price("BTCTRY", "3640000")
+    bot.clock.advance(minutes=10)
+    await poll(bot)  # 08:10: +4%, the high
     quiet = sent_to(bot, ALLOWED_CHAT, "📈")
-    bot.clock.advance(minutes=31)
-    await poll(bot)
+    bot.exchange.set_price("BTCTRY", "3430000")
+    bot.clock.advance(minutes=10)
+    await poll(bot)  # 08:20: -2% from 08:00, but -5.8% from the high of 08:10
     [listing] = await bot.ask("/alerts")
+    bot.clock.advance(hours=1)
+    await poll(bot)  # 09:20: the high of 08:10 is out of the window
+    [later] = await bot.ask("/alerts")
 
-    assert confirmation.plain_text.splitlines()[1] == (
-        "Now: not known yet (no value stored from 1 h ago)"
-    )
     assert quiet == []
-    [fired] = sent_to(bot, ALLOWED_CHAT, "📈")
-    lines = fired.plain_text.splitlines()
-    assert lines[0] == "📈 Alert #1: Your portfolio rose 10.0% in 1 h"
-    assert lines[1] == "34,216,101.93 → 37,628,678.46 TRY (since 08:00 (Istanbul))"
-    assert "#1 total move 5% 1h · now +9.97% in 1 h" in listing.plain_text
+    [fired] = sent_to(bot, ALLOWED_CHAT, "📉")
+    assert fired.plain_text.splitlines()[:2] == [
+        "📉 Alert #1: Your portfolio fell 5.8% within 1 h",
+        "35,581,132.54 → 33,533,586.62 TRY (high at 08:10 (Istanbul))",
+    ]
+    assert "#1 total move 5% 1h · now -5.75% from the high at 08:10 (Istanbul)" in (
+        listing.plain_text
+    )
+    assert "#1 total move 5% 1h · now +0.00% since 08:20 (Istanbul)" in later.plain_text
+
+
+async def test_a_move_within_minutes_of_setting_the_alert_fires(bot: BotHarness) -> None:
+    [created] = await bot.ask("/alert total move 5%")
+    bot.clock.advance(minutes=1)
+    bot.exchange.set_price("BTCTRY", "3100000")  # the total falls 11.4%
+    await poll(bot)
+
+    assert created.plain_text.splitlines()[1:] == [
+        "Now: 34,216,101.93 TRY, the first value it compares with",
+        "It fires on a move of 5% from any value seen within the last 24 h, counting from now.",
+    ]
+    [fired] = sent_to(bot, ALLOWED_CHAT, "📉")
+    assert fired.plain_text.splitlines() == [
+        "📉 Alert #1: Your portfolio fell 11.4% within 24 h",
+        "34,216,101.93 → 30,316,014.46 TRY (high at 08:00 (Istanbul))",
+        "It will fire again after the move is back under 5%.   /unalert 1",
+    ]
 
 
 async def test_a_cooldown_holds_back_a_bounce(bot: BotHarness) -> None:
@@ -110,10 +134,14 @@ async def test_alert_forms_in_turkish(
 
     assert created.plain_text.splitlines() == [
         "✅ Alarm #1 kuruldu: BTC move %10 24h",
-        "Şimdi: henüz bilinmiyor (24 sa öncesine ait kayıtlı değer yok)",
+        "Şimdi: 34.125.765,33 TRY; karşılaştırılacak ilk değer bu",
+        "Son 24 sa içinde görülen herhangi bir değerden %10 değişince tetiklenir;"
+        " sayım şimdi başlar.",
         "Tetiklendikten sonra yeniden geçse bile 6 sa sessiz kalır.",
     ]
     assert wrong.plain_text.splitlines()[0].endswith(
         "Şunu mu demek istediniz: /alert BTC price above 4000000?"
     )
-    assert "#1 BTC move %10 24h · bekleme 6h · şimdi henüz bilinmiyor" in listing.plain_text
+    assert "#1 BTC move %10 24h · bekleme 6h · şimdi +%0,00 (08:00 (İstanbul) itibarıyla)" in (
+        listing.plain_text
+    )

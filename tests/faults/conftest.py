@@ -198,13 +198,14 @@ class Launcher:
     workdir: Path
     started: list[BotProcess] = field(default_factory=list)
 
-    async def start(self, env: dict[str, str]) -> BotProcess:
-        """Run `python bot.py` with exactly `env` (plus PATH) in the test's directory."""
+    async def start(self, env: dict[str, str], *, root: Path = ROOT) -> BotProcess:
+        """Run `python bot.py` of `root` with exactly `env` (plus PATH) in the test's
+        directory."""
         log = self.workdir / f"bot-{len(self.started) + 1}.stderr"
         with log.open("wb") as stderr:
             process = await asyncio.create_subprocess_exec(
                 sys.executable,
-                str(ROOT / "bot.py"),
+                str(root / "bot.py"),
                 cwd=self.workdir,
                 env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), **env},
                 stdin=asyncio.subprocess.DEVNULL,

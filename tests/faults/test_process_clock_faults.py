@@ -25,6 +25,7 @@ from fakes.telegram import FakeTelegram, SentMessage
 from fakes.telegram_types import AnsweredCallback
 from handlers import jobs
 from handlers.context import BotContext
+from services.clock_steps import current_boot
 from store.database import StoreError
 from tests.e2e.conftest import (
     ALLOWED_CHAT,
@@ -453,3 +454,65 @@ async def test_signed_requests_pass_after_the_clock_steps_back_an_hour(
 
     assert first.succeeded
     assert later.succeeded
+
+
+def health_of(bot: BotHarness) -> tuple[int, str]:
+    """Return what the container's health check says of the bot now, by the bot's wall clock."""
+    settings = services_of(bot).settings
+    env = {"DATA_DIR": str(settings.data_dir), "POLL_INTERVAL_SECONDS": "1"}
+    return healthcheck.check(env, bot.clock(), current_boot())
+
+
+async def test_change_alerts_and_health_go_on_after_the_clock_steps_back_an_hour(
+    make_settings: Callable[..., Settings], start_bot: StartBot
+) -> None:
+    settings = make_settings(POLL_INTERVAL_SECONDS="1", EXPLAIN_CHANGES="true")
+    async with start_bot(settings) as bot:
+        await polls_after(bot, 2)
+
+        bot.clock.step(hours=-1)  # NTP steps the wall clock back an hour
+        stepped = health_of(bot)  # before any poll since the step
+        bot.exchange.set_balance("USDT", "2000")
+        await bot.telegram.wait_until(
+            lambda: bool(sent_to(bot, ALLOWED_CHAT, "🔔 Balance changed")),
+            timeout=REPLY_TIMEOUT_S,
+            what="the change alert",
+        )
+        await polls_after(bot, 1)
+        after = health_of(bot)
+
+    assert stepped[0] == 0, stepped
+    assert after[0] == 0, after
+    [alert] = sent_to(bot, ALLOWED_CHAT, "🔔 Balance changed")
+    assert "USDT" in alert.plain_text
+
+
+@pytest.mark.usefixtures("without_jobs")
+async def test_a_retry_stays_due_seconds_later_when_the_clock_steps_back(bot: BotHarness) -> None:
+    await poll(bot)
+    bot.telegram.fail_chat_next(ALLOWED_CHAT, status=502, description="Bad Gateway")
+    bot.exchange.set_balance("USDT", "2000")
+    await poll(bot)  # the alert's send fails: it is due again 2 s later
+    assert sent_to(bot, ALLOWED_CHAT, "🔔 Balance changed") == []
+
+    bot.clock.step(hours=-1)
+    bot.clock.advance(seconds=3)
+    await services_of(bot).deliverer.deliver_due()
+
+    assert len(sent_to(bot, ALLOWED_CHAT, "🔔 Balance changed")) == 1
+
+
+@pytest.mark.usefixtures("without_jobs")
+async def test_an_outage_is_told_after_two_minutes_though_the_clock_stepped_back(
+    bot: BotHarness,
+) -> None:
+    await poll(bot)
+    bot.exchange.inject("maintenance", times=3 * 3)
+    await poll(bot)  # 08:00, the first failure
+    bot.clock.step(hours=-1)
+    bot.clock.advance(minutes=1)
+    await poll(bot)
+    bot.clock.advance(minutes=1, seconds=30)
+    await poll(bot)  # the third failure, two and a half minutes after the first
+
+    assert len(sent_to(bot, ALLOWED_CHAT, "⏳ Cannot reach BTCTurk since 07:00")) == 1

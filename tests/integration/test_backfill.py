@@ -100,7 +100,7 @@ def time_() -> Time:
 
 @pytest.fixture
 async def exchange(time_: Time) -> AsyncIterator[FakeBtcTurk]:
-    async with FakeBtcTurk(clock=time_.seconds) as server:
+    async with FakeBtcTurk(clock=time_.clock.elapsed) as server:  # its clock never steps
         yield server
 
 
@@ -112,7 +112,7 @@ def client_for(session: aiohttp.ClientSession, exchange: FakeBtcTurk, time_: Tim
         api_secret=DEMO_API_SECRET,
         sleep=time_.sleep,
         time_source=time_.seconds,
-        monotonic=time_.seconds,
+        monotonic=time_.clock.elapsed,  # real time: a step of the clock does not move it
     )
 
 
@@ -231,6 +231,23 @@ async def test_after_the_backfill_new_records_are_read_forward(
         assert await TradeStore(db).count() == 2
         newest = backfill.state.newest
         assert newest is not None and newest == time_.clock()
+    finally:
+        await db.close()
+
+
+async def test_a_clock_stepped_back_days_reads_forward_from_the_day_before_now(
+    exchange: FakeBtcTurk, session: aiohttp.ClientSession, time_: Time, tmp_path: Path
+) -> None:
+    db = await Database.open(tmp_path / "bot.sqlite3")
+    try:
+        time_.clock.step(days=3)  # this server's clock is three days ahead
+        backfill = backfill_for(client_for(session, exchange, time_), db, time_)
+        await run_until_complete(backfill, time_)
+        time_.clock.step(days=-3)  # NTP corrects it
+        exchange.ledger.buy("BTCTRY", "0.001", "3500000", fills=2)
+        assert not await backfill.step()
+        assert await TradeStore(db).count() == 2
+        assert backfill.state.newest == time_.clock()
     finally:
         await db.close()
 

@@ -32,6 +32,7 @@ from fakes.environment import bot_environment
 from fakes.exchange import FakeBtcTurk
 from fakes.seed import DEMO_API_KEY, DEMO_API_SECRET, DEMO_BOT_TOKEN
 from fakes.telegram import FakeTelegram
+from services.clock_steps import BootStamp, current_boot
 from services.heartbeat import Heartbeat, read_heartbeat, write_heartbeat
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -403,7 +404,11 @@ async def test_the_bot_beats_the_health_check_passes_and_sigterm_stops_it(
 
     # (5) A heartbeat older than max(3 polls, 120 s) is stale: unhealthy.
     assert read_heartbeat(data_dir) is not None
-    write_heartbeat(data_dir, datetime.now(UTC) - timedelta(minutes=10), ok=down.ok)
+    now = current_boot()
+    ten_minutes_ago = None if now is None else BootStamp(now.boot_id, now.seconds - 600)
+    write_heartbeat(
+        data_dir, datetime.now(UTC) - timedelta(minutes=10), ok=down.ok, boot=ten_minutes_ago
+    )
     code, output = await run(image.healthcheck, app_dir, minimal)
     assert code == 1, output
     assert re.fullmatch(r"unhealthy: the last poll was 6\d\d s ago \(limit 120 s\)", output)

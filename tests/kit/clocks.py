@@ -8,17 +8,27 @@ from datetime import UTC, datetime, timedelta
 
 @dataclass
 class FakeClock:
-    """A wall clock the test moves by hand."""
+    """A wall clock the test moves by hand: time passes (`advance`), or the clock steps."""
 
     # 08:00 in Istanbul: before the default summary time, so no summary is due by surprise.
     now: datetime = field(default_factory=lambda: datetime(2026, 11, 25, 5, 0, tzinfo=UTC))
+    stepped: timedelta = timedelta(0)  # how far step() moved it, with no time passing
 
     def __call__(self) -> datetime:
         return self.now
 
     def advance(self, **delta: float) -> None:
-        """Move the clock forward."""
+        """Let time pass (or, backwards, take it back): the clock moves, nothing stepped."""
         self.now += timedelta(**delta)
+
+    def step(self, **delta: float) -> None:
+        """Step the clock as NTP or a restored VM does: no time passes."""
+        self.now += timedelta(**delta)
+        self.stepped += timedelta(**delta)
+
+    def elapsed(self) -> float:
+        """Return seconds of time passed, which steps do not move (the boot clock's part)."""
+        return (self.now - self.stepped).timestamp()
 
 
 @dataclass

@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from services.clock_steps import WallSteps
 from services.monitor import Monitor
+from services.moves import MoveWatch
 from store.models import OutboxItem
 from store.store import Store
 from tests.kit.clocks import FakeClock
@@ -24,6 +26,7 @@ class Polled:
     exchange: StubExchange
     store: Store
     clock: FakeClock
+    moves: MoveWatch
 
     async def owed(self) -> list[OutboxItem]:
         """Return every message waiting in the outbox now."""
@@ -55,5 +58,7 @@ async def polled_monitor(tmp_path: Path) -> AsyncIterator[Polled]:
     exchange = StubExchange()
     async with open_store(tmp_path, clock) as store:
         views = chat_views(store, settings, clock)
-        monitor = Monitor(settings, exchange.portfolio(clock), store, views, clock)
-        yield Polled(monitor, exchange, store, clock)
+        portfolio = exchange.portfolio(clock)
+        steps, moves = WallSteps(clock, clock.elapsed), MoveWatch(store)
+        monitor = Monitor(settings, portfolio, store, views, clock, steps=steps, moves=moves)
+        yield Polled(monitor, exchange, store, clock, moves)

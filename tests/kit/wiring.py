@@ -16,8 +16,8 @@ from telegram.ext import Application
 
 from app import build_application
 from config import Settings
+from services.clock_steps import boot_time
 from services.rate_limit import ChatRateLimiter
-from services.summaries import boot_time
 from services.wiring import Clocks
 from tests.kit.clocks import FakeClock, ManualMonotonic, RecordedSleep
 
@@ -27,6 +27,7 @@ class BotWiring:
     """The clocks, the sleep and the switches the real bot is built with in a test."""
 
     clock: FakeClock
+    elapsed: Callable[[], float] | None = None  # steps are told apart by it: the clock's own
     cache: Callable[[], float] = time.monotonic
     boot: Callable[[], float] = boot_time
     exchange_time: Callable[[], float] = time.time
@@ -73,6 +74,7 @@ class BotWiring:
         """Return the clocks and the sleep the bot's services are built on."""
         return Clocks(
             wall=self.clock,
+            elapsed=self.elapsed or self.clock.elapsed,
             cache=self.cache,
             boot=self.boot,
             exchange_time=self.exchange_time,

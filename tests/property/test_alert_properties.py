@@ -1,5 +1,6 @@
-"""Properties of alerts: a move never fires on an unchanged value, a cooldown bounds the
-messages, and every suggestion for a refused /alert is itself a valid alert."""
+"""Properties of alerts: a move never fires on an unchanged value, a move is the biggest from
+any value seen, a cooldown bounds the messages, and every suggestion for a refused /alert is
+itself a valid alert."""
 
 from __future__ import annotations
 
@@ -11,8 +12,17 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from core.alert_parse import parse_alert, suggest
-from core.samples import start_of_window
-from core.thresholds import TOTAL, AlertSpec, AlertUsageError, Direction, Kind, decide, observe
+from core.samples import Seen, SeenValues
+from core.thresholds import (
+    TOTAL,
+    AlertSpec,
+    AlertUsageError,
+    Direction,
+    Kind,
+    biggest_move,
+    decide,
+    observe,
+)
 from core.typed_numbers import ENGLISH
 from core.valuation import value_portfolio
 from tests.kit.account import balance, ticker
@@ -29,7 +39,7 @@ GAPS = st.lists(st.integers(min_value=1, max_value=600), min_size=1, max_size=40
 def test_a_move_never_fires_on_an_unchanged_value(
     price: Decimal, target: str, percent: Decimal, window: timedelta, gaps: list[int]
 ) -> None:
-    """Whatever the samples' spacing, the window and the percentage: nothing moved, no alert."""
+    """Whatever the polls' spacing, the window and the percentage: nothing moved, no alert."""
     portfolio = value_portfolio(
         [balance("BTC", "2.5"), balance("TRY", "100", precision=2)],
         [ticker("BTC", "TRY", str(price))],
@@ -40,14 +50,32 @@ def test_a_move_never_fires_on_an_unchanged_value(
     btc = portfolio.position("BTC")
     value_now = portfolio.total if target == TOTAL else btc.value if btc else None
     assert value_now is not None
-    taken, samples = T0, []
+    values, taken = SeenValues(), T0 - window
     for gap in gaps:
-        taken -= timedelta(minutes=gap)
-        samples.append((taken, value_now))
-    start = start_of_window(samples, T0, window)
-    value, _ = observe(alert, portfolio, start)
+        taken += timedelta(minutes=gap)
+        values.see(target, Seen(taken, value_now))
+    values.see(target, Seen(max(taken, T0), value_now))
+    value, _ = observe(alert, portfolio, values.since(target, T0 - window))
     assert value is None or value == 0
     assert decide(alert, False, value, last_fired_at=None, now=T0) == (False, False)
+
+
+@given(
+    st.lists(st.tuples(st.integers(min_value=0, max_value=600), PRICES), min_size=1, max_size=60)
+)
+def test_a_move_is_the_biggest_from_any_value_seen(polls: list[tuple[int, Decimal]]) -> None:
+    """Keeping only each span's lowest and highest loses no value a move is measured from."""
+    values, taken, seen = SeenValues(), T0, []
+    for gap, value in polls:
+        taken += timedelta(seconds=gap)
+        values.see(TOTAL, Seen(taken, value))
+        seen.append(value)
+    now = seen[-1]
+    extremes = values.since(TOTAL, T0)
+    assert extremes is not None
+    move = biggest_move(extremes, now)
+    assert move is not None and move.start in seen
+    assert abs(move.percent) == max(abs((now - value) / value * 100) for value in seen)
 
 
 @given(

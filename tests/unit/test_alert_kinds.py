@@ -1,5 +1,5 @@
-"""Tests for core.thresholds and core.samples: what each alert kind watches, moves over a
-window with gaps in the samples, cooldowns and re-arming."""
+"""Tests for core.thresholds and core.samples: what each alert kind watches, moves from the
+lowest or highest value seen, the values kept of each span, cooldowns and re-arming."""
 
 from __future__ import annotations
 
@@ -9,13 +9,15 @@ from decimal import Decimal
 
 import pytest
 
-from core.samples import SAMPLE_EVERY, sample_due, sample_values, start_of_window
+from core.alert_parse import MAX_WINDOW
+from core.samples import SAMPLE_EVERY, SAMPLE_RETENTION, Extremes, Seen, SeenValues
 from core.thresholds import (
     TOTAL,
     AlertSpec,
     Direction,
     Kind,
     Move,
+    biggest_move,
     decide,
     observe,
     watched_value,
@@ -133,59 +135,46 @@ def test_an_unknown_value_keeps_the_state() -> None:
     assert decide(alert, False, None, last_fired_at=None, now=T0) == (False, False)
 
 
-# Moves over a window
+# Moves from the lowest or highest value seen
 
 
-def samples(*pairs: tuple[timedelta, str]) -> list[tuple[datetime, Decimal]]:
-    """Return samples taken at T0 + offset."""
-    return [(T0 + offset, D(value)) for offset, value in pairs]
+def seen(minutes: float, value: str) -> Seen:
+    """Return a value seen `minutes` after T0."""
+    return Seen(T0 + timedelta(minutes=minutes), D(value))
 
 
-def test_a_move_is_measured_from_the_newest_sample_at_or_before_the_window_start() -> None:
-    now = T0 + 30 * H
-    stored = samples((0 * H, "100"), (5 * H, "110"), (6 * H, "120"), (7 * H, "130"))
-    assert start_of_window(stored, now, 24 * H) == (T0 + 6 * H, D(120))
-
-
-def test_a_sample_exactly_at_the_start_is_used() -> None:
-    stored = samples((0 * H, "100"))
-    assert start_of_window(stored, T0 + 24 * H, 24 * H) == (T0, D(100))
-
-
-def test_no_sample_old_enough_means_no_move() -> None:
-    stored = samples((1 * H, "100"), (20 * H, "200"))  # the bot is younger than the window
-    assert start_of_window(stored, T0 + 24 * H, 24 * H) is None
-
-
-def test_a_gap_longer_than_two_windows_means_no_move() -> None:
-    stored = samples((0 * H, "100"), (49 * H, "150"))  # down from 0 h to 49 h
-    assert start_of_window(stored, T0 + 48 * H + timedelta(minutes=1), 24 * H) is None
-    assert start_of_window(stored, T0 + 48 * H, 24 * H) == (T0, D(100))
-
-
-def test_observe_a_move_and_its_direction() -> None:
+def test_a_rise_is_measured_from_the_lowest_value_seen() -> None:
     alert = AlertSpec("BTC", ABOVE, D(10), Kind.MOVE, 24 * H)
     portfolio = account(btc_try="3850000")  # 9 BTC: 34,650,000
-    value, move = observe(alert, portfolio, (T0 - 24 * H, D(31500000)))
-    assert move == Move(start=D(31500000), end=D(34650000), started_at=T0 - 24 * H)
+    low, high = seen(0, "31500000"), seen(5, "34000000")
+    value, move = observe(alert, portfolio, Extremes(low, high))
+    assert move == Move(start=D(31500000), end=D(34650000), started_at=low.at)
     assert value == D(10) and move.rose
-    fire, triggered = decide(alert, False, value, last_fired_at=None, now=T0)
-    assert (fire, triggered) == (True, True)  # at least the percentage fires
-
-
-def test_a_fall_is_a_move_too() -> None:
-    alert = AlertSpec(TOTAL, ABOVE, D(5), Kind.MOVE)
-    portfolio = account(btc_try="3000000")
-    value, move = observe(alert, portfolio, (T0 - 24 * H, portfolio.total * 2))
-    assert move is not None and not move.rose
-    assert value == D(-50)
     assert decide(alert, False, value, last_fired_at=None, now=T0) == (True, True)
 
 
-@pytest.mark.parametrize("start", [None, (T0, D(0)), (T0, D(-5))])
-def test_a_move_from_nothing_is_unknown(start: tuple[datetime, Decimal] | None) -> None:
+def test_a_fall_is_measured_from_the_highest_value_seen() -> None:
+    alert = AlertSpec(TOTAL, ABOVE, D(5), Kind.MOVE)
+    portfolio = account(btc_try="3000000")
+    high = Seen(T0, portfolio.total * 2)
+    value, move = observe(alert, portfolio, Extremes(Seen(T0, portfolio.total), high))
+    assert move is not None and not move.rose
+    assert (value, move.started_at) == (D(-50), T0)
+    assert decide(alert, False, value, last_fired_at=None, now=T0) == (True, True)
+
+
+def test_the_bigger_of_the_two_moves_is_told() -> None:
+    extremes = Extremes(seen(0, "90"), seen(10, "120"))
+    assert biggest_move(extremes, D(100)) == Move(D(120), D(100), extremes.high.at)  # -16.7%
+    assert biggest_move(extremes, D(110)) == Move(D(90), D(110), extremes.low.at)  # +22.2%
+
+
+@pytest.mark.parametrize(
+    "extremes", [None, Extremes(seen(0, "0"), seen(0, "0")), Extremes(seen(0, "-5"), seen(1, "0"))]
+)
+def test_a_move_from_nothing_is_unknown(extremes: Extremes | None) -> None:
     alert = AlertSpec("BTC", ABOVE, D(10), Kind.MOVE)
-    assert observe(alert, account(), start) == (None, None)
+    assert observe(alert, account(), extremes) == (None, None)
 
 
 def test_a_move_re_arms_once_it_is_back_under_the_percentage() -> None:
@@ -194,26 +183,70 @@ def test_a_move_re_arms_once_it_is_back_under_the_percentage() -> None:
     assert run(alert, moves, step=H) == [False, True, False, False, True, False]
 
 
-# Samples
+# The values kept of each span
 
 
-def test_a_sample_holds_the_total_and_each_priced_holding() -> None:
-    portfolio = account()
-    values = sample_values(portfolio)
-    assert values == {
-        "BTC": D(31500000),
-        "TRY": D(1000),
-        "GLMR": D("800.00"),
-        TOTAL: portfolio.total,
-    }
+def test_a_span_keeps_its_lowest_and_highest_value_with_their_times() -> None:
+    values = SeenValues()
+    for minutes, value in ((0, "100"), (1, "90"), (2, "130"), (3, "110")):
+        assert values.see(TOTAL, seen(minutes, value)) == []
+    kept = values.see(TOTAL, seen(5, "105"))  # the next span: the first one closes
+    assert kept == [seen(1, "90"), seen(2, "130")]
+    assert values.since(TOTAL, T0) == Extremes(seen(1, "90"), seen(2, "130"))
 
 
-def test_a_sample_without_prices_is_empty() -> None:
-    assert sample_values(value_portfolio([balance("BTC", "9")], None, "TRY", T0)) == {}
+def test_only_values_seen_since_the_start_count() -> None:
+    values = SeenValues()
+    values.load(TOTAL, [seen(0, "50"), seen(30, "100"), seen(60, "150")])
+    values.see(TOTAL, seen(90, "120"))
+    assert values.since(TOTAL, T0 + timedelta(minutes=30)) == Extremes(
+        seen(30, "100"), seen(60, "150")
+    )
+    assert values.since(TOTAL, T0 + timedelta(minutes=61)) == Extremes(
+        seen(90, "120"), seen(90, "120")
+    )
+    assert values.since("BTC", T0) is None
 
 
-def test_samples_are_taken_at_most_every_five_minutes() -> None:
-    assert sample_due(None, T0)
-    assert not sample_due(T0, T0 + SAMPLE_EVERY - timedelta(seconds=1))
-    assert sample_due(T0, T0 + SAMPLE_EVERY)
-    assert sample_due(T0, T0 - timedelta(minutes=1))  # the clock stepped back: re-anchor
+def test_of_equal_values_the_first_seen_is_the_reference() -> None:
+    values = SeenValues()
+    values.load(TOTAL, [seen(0, "100"), seen(10, "100")])
+    assert values.since(TOTAL, T0) == Extremes(seen(0, "100"), seen(0, "100"))
+
+
+def test_the_value_an_alert_is_set_at_is_kept_on_its_own_and_starts_a_span() -> None:
+    values = SeenValues()
+    values.see(TOTAL, seen(0, "100"))
+    values.see(TOTAL, seen(1, "80"))
+    kept = values.mark(TOTAL, seen(2, "95"))  # not an extreme of its span, kept all the same
+    assert kept == [seen(0, "100"), seen(1, "80"), seen(2, "95")]
+    values.see(TOTAL, seen(3, "96"))
+    assert values.since(TOTAL, T0 + timedelta(minutes=2)) == Extremes(seen(2, "95"), seen(3, "96"))
+
+
+def test_a_clock_stepped_back_closes_the_span() -> None:
+    values = SeenValues()
+    values.see(TOTAL, seen(60, "100"))
+    assert values.see(TOTAL, seen(1, "101")) == [seen(60, "100")]
+
+
+def test_what_no_alert_watches_and_what_is_too_old_is_forgotten() -> None:
+    values = SeenValues()
+    values.load(TOTAL, [seen(0, "1"), seen(10, "2")])
+    values.load("BTC", [seen(0, "3")])
+    assert values.keep_only([TOTAL], T0 + timedelta(minutes=5))
+    assert values.since(TOTAL, T0) == Extremes(seen(10, "2"), seen(10, "2"))
+    assert values.since("BTC", T0) is None
+    assert not values.keep_only([TOTAL], T0 + timedelta(minutes=5))
+
+
+def test_a_clean_stop_keeps_the_open_spans() -> None:
+    values = SeenValues()
+    values.see(TOTAL, seen(0, "100"))
+    values.see(TOTAL, seen(1, "90"))
+    assert values.flush() == {TOTAL: [seen(0, "100"), seen(1, "90")]}
+    assert values.flush() == {}
+
+
+def test_the_values_are_kept_as_long_as_the_longest_window_and_a_span() -> None:
+    assert SAMPLE_RETENTION >= MAX_WINDOW + SAMPLE_EVERY

@@ -1,4 +1,4 @@
-"""Tests for the store's alert kinds, cooldowns and value samples (on tmp_path)."""
+"""Tests for the store's alert kinds, cooldowns and the values move alerts compare with."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from core.samples import SAMPLE_RETENTION
+from core.samples import Seen
 from core.thresholds import TOTAL, AlertSpec, Direction, Kind
 from store.alerts import AlertExists
 from store.database import Database
@@ -111,27 +111,31 @@ async def test_record_poll_starts_the_cooldown_of_the_alerts_that_fired(store: S
     assert by_id[quiet.id].last_fired_at is None
 
 
-async def test_record_poll_stores_a_sample_with_the_snapshot(store: Store) -> None:
-    await store.record_poll({}, T0, [], {}, values={TOTAL: D("100.5"), "BTC": D(90)})
-    starts = await store.window_starts([(TOTAL, H), ("BTC", H), ("ETH", H)], T0 + H)
-    assert starts == {(TOTAL, H): (T0, D("100.5")), ("BTC", H): (T0, D(90)), ("ETH", H): None}
-    assert await store.last_values_time() == T0
-
-
-async def test_samples_older_than_the_retention_are_pruned(store: Store) -> None:
-    assert await store.last_values_time() is None
-    await store.record_values({TOTAL: D(1)}, T0)
-    await store.record_values({TOTAL: D(2)}, T0 + H)
-    await store.record_values({TOTAL: D(3)}, T0 + SAMPLE_RETENTION + timedelta(minutes=30))
-    count = await store.db.run(lambda c: c.execute("SELECT count(*) FROM value_samples").fetchone())
-    assert count[0] == 2  # the first went, the one an hour later is still within 8 days
-
-
-async def test_window_starts_skip_gaps_too_long_to_compare(store: Store) -> None:
-    await store.record_values({TOTAL: D(100)}, T0)
-    await store.record_values({TOTAL: D(150)}, T0 + 30 * H)
-    now = T0 + 49 * H  # the newest at or before 25 h is from 0 h: over 2 windows before now
-    assert await store.window_starts([(TOTAL, 24 * H)], now) == {(TOTAL, 24 * H): None}
-    assert await store.window_starts([(TOTAL, 12 * H)], now) == {
-        (TOTAL, 12 * H): (T0 + 30 * H, D(150))
+async def test_values_seen_round_trip_and_the_old_ones_are_pruned(store: Store) -> None:
+    await store.record_seen({TOTAL: [Seen(T0, D("100.5")), Seen(T0 + H, D(90))]})
+    await store.record_seen({"BTC": [Seen(T0 + H, D(7))]})
+    assert await store.seen_since(T0) == {
+        TOTAL: [Seen(T0, D("100.5")), Seen(T0 + H, D(90))],
+        "BTC": [Seen(T0 + H, D(7))],
     }
+    assert await store.seen_since(T0 + H / 2) == {
+        TOTAL: [Seen(T0 + H, D(90))],
+        "BTC": [Seen(T0 + H, D(7))],
+    }
+
+    await store.record_seen({}, before=T0 + H / 2)
+    assert await store.seen_since(T0) == {TOTAL: [Seen(T0 + H, D(90))], "BTC": [Seen(T0 + H, D(7))]}
+
+
+async def test_values_of_targets_no_move_alert_watches_are_forgotten(store: Store) -> None:
+    await store.record_seen({TOTAL: [Seen(T0, D(1))], "BTC": [Seen(T0, D(2))]})
+    await store.record_seen({}, keep=["BTC"], before=T0)
+    assert await store.seen_since(T0) == {"BTC": [Seen(T0, D(2))]}
+
+
+async def test_a_move_alert_is_stored_with_the_value_it_was_set_at(store: Store) -> None:
+    move = AlertSpec(TOTAL, Direction.ABOVE, D(5), Kind.MOVE)
+    rule = await store.add_alert(1, move, triggered=False, seen=D("34216101.93"))
+    await store.add_alert(1, AlertSpec("BTC", Direction.BELOW, D(5)), triggered=False, seen=D(9))
+    assert rule.created_at == T0
+    assert await store.seen_since(T0) == {TOTAL: [Seen(T0, D("34216101.93"))]}

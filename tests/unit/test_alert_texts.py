@@ -11,7 +11,7 @@ import pytest
 from core.alert_parse import parse_alert, suggest
 from core.i18n import View, get_lang
 from core.texts.alerts import alert_usage, alerts_list, current_text, describe, span_words
-from core.thresholds import TOTAL, AlertSpec, AlertUsageError, Direction, Kind
+from core.thresholds import TOTAL, AlertSpec, AlertUsageError, Direction, Kind, Move
 from core.typed_numbers import ENGLISH
 
 D = Decimal
@@ -67,9 +67,25 @@ def test_current_text_of_each_kind() -> None:
     move = AlertSpec("BTC", Direction.ABOVE, D(10), Kind.MOVE, 6 * H)
     assert current_text(price, D("4.15"), 2, "TRY", en) == "4.15 TRY"
     assert current_text(price, D("0.0123456"), 2, "TRY", en) == "0.01235 TRY"
-    assert current_text(move, D("-3.216"), 8, "TRY", en) == "-3.22% in 6 h"
-    assert current_text(move, None, 8, "TRY", en) == "not known yet (no value stored from 6 h ago)"
-    assert current_text(move, D("3.2"), 8, "TRY", view("tr")) == "6 sa içinde +%3,20"
+    assert current_text(move, None, 8, "TRY", en) == "not known yet (no value seen within 6 h)"
+
+
+def test_a_move_now_says_what_it_is_measured_from() -> None:
+    en, tr = view(), view("tr")
+    move = AlertSpec("BTC", Direction.ABOVE, D(10), Kind.MOVE, 6 * H)
+    fall = Move(D(100), D("96.784"), NOW - H)
+    rise = Move(D(100), D("103.2"), NOW - 2 * H)
+    flat = Move(D(100), D(100), NOW - 3 * H)
+    assert current_text(move, fall.percent, 8, "TRY", en, fall) == (
+        "-3.22% from the high at 07:00 (Istanbul)"
+    )
+    assert current_text(move, rise.percent, 8, "TRY", en, rise) == (
+        "+3.20% from the low at 06:00 (Istanbul)"
+    )
+    assert current_text(move, flat.percent, 8, "TRY", en, flat) == "+0.00% since 05:00 (Istanbul)"
+    assert current_text(move, rise.percent, 8, "TRY", tr, rise) == (
+        "+%3,20 (en düşük değere göre, 06:00 (İstanbul))"
+    )
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from config import ConfigError, load_settings
+from config import ConfigError, load_settings, read_environment
 
 ROOT = Path(__file__).resolve().parents[2]
 VALID = {
@@ -101,7 +101,7 @@ def test_secrets_stay_out_of_repr_and_errors() -> None:
 
 @pytest.mark.slow
 def test_bad_configuration_stops_start_up_with_one_line_and_exit_code_2(tmp_path: Path) -> None:
-    env = {"PATH": "/usr/bin:/bin", **VALID, "ALLOWED_CHAT_IDS": "me"}
+    env = {"PATH": "/usr/bin:/bin", **VALID, "ALLOWED_CHAT_IDS": "me", "ENV_FILE": "none"}
 
     result = subprocess.run(
         [sys.executable, str(ROOT / "bot.py")],
@@ -117,3 +117,39 @@ def test_bad_configuration_stops_start_up_with_one_line_and_exit_code_2(tmp_path
     assert result.stderr.strip().splitlines() == [
         "Configuration error: ALLOWED_CHAT_IDS: 'me' is not a chat ID (an integer)"
     ]
+
+
+# The env file
+
+
+def test_the_env_file_of_the_working_directory_is_read_under_the_environment(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / ".env").write_text("LANGUAGE=en\nQUIET_HOURS=23:00-07:00\nEMPTY\n", "utf-8")
+    env = read_environment({"LANGUAGE": "tr", "X": "1"}, tmp_path)
+    assert env == {"LANGUAGE": "tr", "QUIET_HOURS": "23:00-07:00", "X": "1"}
+
+
+def test_no_env_file_is_no_setting(tmp_path: Path) -> None:
+    assert read_environment({"X": "1"}, tmp_path) == {"X": "1"}
+
+
+def test_env_file_none_reads_no_file(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("GROUP_MEMBERS=everyone\n", encoding="utf-8")
+    assert read_environment({"ENV_FILE": "none"}, tmp_path) == {"ENV_FILE": "none"}
+
+
+def test_env_file_names_another_file_and_a_missing_one_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "bot.env").write_text("LANGUAGE=en\n", encoding="utf-8")
+    assert read_environment({"ENV_FILE": "bot.env"}, tmp_path)["LANGUAGE"] == "en"
+    with pytest.raises(ConfigError, match=r"^ENV_FILE: cannot read .*missing\.env"):
+        read_environment({"ENV_FILE": "missing.env"}, tmp_path)
+
+
+def test_an_env_file_beside_the_code_or_above_the_working_directory_is_not_read(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / ".env").write_text("GROUP_MEMBERS=everyone\n", encoding="utf-8")
+    below = tmp_path / "run"
+    below.mkdir()
+    assert read_environment({}, below) == {}

@@ -6,7 +6,6 @@ import asyncio
 import heapq
 import itertools
 from collections.abc import AsyncIterator
-from typing import cast
 
 import aiohttp
 import pytest
@@ -83,7 +82,7 @@ async def session() -> AsyncIterator[aiohttp.ClientSession]:
 
 def watch_on(time_: VirtualTime, session: aiohttp.ClientSession) -> FeedWatch:
     """Return a FeedWatch whose wake-ups run on virtual time (its feed is never started)."""
-    client = cast(BtcTurkClient, type("Client", (), {"clock_offset_ms": 0})())
+    client = BtcTurkClient(session, base_url="http://127.0.0.1:9")  # never asked here
     return FeedWatch(
         session,
         client,

@@ -12,6 +12,7 @@ import pytest
 from config import load_settings
 from fakes.environment import demo_credentials
 from healthcheck import EXIT_HEALTHY, EXIT_UNHEALTHY, check, read_settings
+from services.clock_steps import BootStamp, current_boot
 from services.heartbeat import (
     HEARTBEAT_FILE,
     Heartbeat,
@@ -24,24 +25,56 @@ from services.heartbeat import (
 
 T0 = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 CREDENTIALS = demo_credentials()
+BOOT = BootStamp("6f1c2b9e-boot", 5_000.0)
+
+
+def boot_after(seconds: float) -> BootStamp:
+    """Return the moment `seconds` after BOOT on the same boot clock."""
+    return BootStamp(BOOT.boot_id, BOOT.seconds + seconds)
 
 
 def test_write_then_read_round_trips(tmp_path: Path) -> None:
-    write_heartbeat(tmp_path, T0, ok=True)
-    assert read_heartbeat(tmp_path) == Heartbeat(at=T0, ok=True)
+    write_heartbeat(tmp_path, T0, ok=True, boot=BOOT)
+    assert read_heartbeat(tmp_path) == Heartbeat(at=T0, ok=True, boot=BOOT)
     assert heartbeat_path(tmp_path) == tmp_path / HEARTBEAT_FILE
 
 
 def test_the_file_says_what_it_is(tmp_path: Path) -> None:
-    write_heartbeat(tmp_path, T0, ok=False)
+    write_heartbeat(tmp_path, T0, ok=False, boot=BOOT)
     raw = json.loads((tmp_path / HEARTBEAT_FILE).read_text(encoding="utf-8"))
-    assert raw == {"last_poll": "2026-11-25T09:00:00+00:00", "exchange_reachable": False}
+    assert raw == {
+        "last_poll": "2026-11-25T09:00:00+00:00",
+        "exchange_reachable": False,
+        "boot_id": "6f1c2b9e-boot",
+        "boot_s": 5000.0,
+    }
+
+
+def test_by_default_the_heartbeat_holds_this_moment_of_the_boot_clock(tmp_path: Path) -> None:
+    before = current_boot()
+    write_heartbeat(tmp_path, T0, ok=True)
+    heartbeat = read_heartbeat(tmp_path)
+    assert heartbeat is not None
+    if before is None:  # a system that does not name its boots
+        assert heartbeat.boot is None
+    else:
+        assert heartbeat.boot is not None
+        assert heartbeat.boot.since(before) is not None
+
+
+def test_a_heartbeat_without_a_boot_clock_still_reads(tmp_path: Path) -> None:
+    heartbeat_path(tmp_path).write_text(
+        '{"last_poll": "2026-11-25T09:00:00+00:00", "exchange_reachable": true}', encoding="utf-8"
+    )
+    assert read_heartbeat(tmp_path) == Heartbeat(at=T0, ok=True)
 
 
 def test_a_new_heartbeat_replaces_the_old_and_leaves_no_temporary_file(tmp_path: Path) -> None:
-    write_heartbeat(tmp_path, T0, ok=True)
-    write_heartbeat(tmp_path, T0 + timedelta(minutes=1), ok=False)
-    assert read_heartbeat(tmp_path) == Heartbeat(at=T0 + timedelta(minutes=1), ok=False)
+    write_heartbeat(tmp_path, T0, ok=True, boot=BOOT)
+    write_heartbeat(tmp_path, T0 + timedelta(minutes=1), ok=False, boot=boot_after(60))
+    assert read_heartbeat(tmp_path) == Heartbeat(
+        at=T0 + timedelta(minutes=1), ok=False, boot=boot_after(60)
+    )
     assert os.listdir(tmp_path) == [HEARTBEAT_FILE]
 
 
@@ -70,15 +103,15 @@ def test_a_naive_time_is_refused(tmp_path: Path) -> None:
 def test_a_failed_write_leaves_the_previous_heartbeat_and_no_temporary_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    write_heartbeat(tmp_path, T0, ok=True)
+    write_heartbeat(tmp_path, T0, ok=True, boot=BOOT)
 
     def refuse(source: str, target: str) -> None:
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "replace", refuse)
     with pytest.raises(OSError, match="No space left"):
-        write_heartbeat(tmp_path, T0 + timedelta(minutes=1), ok=True)
-    assert read_heartbeat(tmp_path) == Heartbeat(at=T0, ok=True)
+        write_heartbeat(tmp_path, T0 + timedelta(minutes=1), ok=True, boot=boot_after(60))
+    assert read_heartbeat(tmp_path) == Heartbeat(at=T0, ok=True, boot=BOOT)
     assert os.listdir(tmp_path) == [HEARTBEAT_FILE]
 
 
@@ -136,13 +169,43 @@ def test_the_heartbeat_goes_stale_at_max_age() -> None:
     assert stale.reason == "unhealthy: the last poll was 180 s ago (limit 180 s)"
 
 
-def test_a_clock_a_little_behind_is_tolerated_a_heartbeat_far_in_the_future_is_not() -> None:
+def test_without_a_boot_clock_a_little_behind_is_tolerated_far_in_the_future_is_not() -> None:
     slightly = assess(Heartbeat(T0, ok=True), T0 - timedelta(seconds=5), 60)
     far = assess(Heartbeat(T0, ok=True), T0 - timedelta(hours=1), 60)
     assert slightly.healthy
     assert slightly.reason == "healthy: the last poll was 0 s ago; BTCTurk answered"
     assert not far.healthy
     assert far.reason == "unhealthy: the last poll is dated 3600 s in the future"
+
+
+def test_a_poll_dated_in_the_future_after_a_step_back_is_healthy() -> None:
+    heartbeat = Heartbeat(T0, ok=True, boot=BOOT)
+    health = assess(heartbeat, T0 - timedelta(hours=1), 60, boot_after(4))
+    assert health.healthy
+    assert health.reason == "healthy: the last poll was 4 s ago; BTCTurk answered"
+
+
+def test_the_boot_clock_tells_a_stale_heartbeat_whatever_the_wall_clock_says() -> None:
+    heartbeat = Heartbeat(T0, ok=True, boot=BOOT)
+    stepped_ahead = assess(heartbeat, T0 + timedelta(seconds=10), 60, boot_after(600))
+    assert not stepped_ahead.healthy
+    assert stepped_ahead.reason == "unhealthy: the last poll was 600 s ago (limit 180 s)"
+
+
+def test_a_heartbeat_of_an_earlier_boot_is_stale() -> None:
+    heartbeat = Heartbeat(T0, ok=True, boot=BOOT)
+    health = assess(heartbeat, T0 + timedelta(seconds=5), 60, BootStamp("next-boot", 30.0))
+    assert not health.healthy
+    assert health.reason == "unhealthy: the last poll is from before the machine started"
+
+
+def test_the_health_check_ages_the_heartbeat_on_the_boot_clock(tmp_path: Path) -> None:
+    write_heartbeat(tmp_path, T0, ok=True, boot=BOOT)
+    env = {"DATA_DIR": str(tmp_path), "POLL_INTERVAL_SECONDS": "1"}
+    assert check(env, T0 - timedelta(hours=1), boot_after(3)) == (
+        EXIT_HEALTHY,
+        "healthy: the last poll was 3 s ago; BTCTurk answered",
+    )
 
 
 def test_the_health_check_reads_the_settings_like_the_bot() -> None:
@@ -152,7 +215,7 @@ def test_the_health_check_reads_the_settings_like_the_bot() -> None:
 
 
 def test_the_health_check_needs_no_credentials(tmp_path: Path) -> None:
-    write_heartbeat(tmp_path, T0, ok=True)
+    write_heartbeat(tmp_path, T0, ok=True, boot=BOOT)
     env = {"DATA_DIR": str(tmp_path), "POLL_INTERVAL_SECONDS": "1"}
     assert check(env, T0 + timedelta(seconds=3)) == (
         EXIT_HEALTHY,
