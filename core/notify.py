@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from enum import Enum, StrEnum
+from enum import Enum, StrEnum, unique
 
 from core.changes import BalanceChange
 from core.quiet import QuietHours
@@ -50,6 +50,7 @@ class KindRule:
     rings: bool = False  # rings even when its setting is silent
 
 
+@unique
 class NotificationKind(Enum):
     """Every kind of message the bot sends unasked; each table about kinds derives from here.
 
