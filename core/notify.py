@@ -1,15 +1,18 @@
-"""Per-chat notification settings: which kinds a chat hears, with sound, silently or not at all.
+"""Notification kinds, and per chat how each is heard: with sound, silently or not at all.
 
-A chat sets each kind (changes, orders, thresholds, summaries, outages) `on`, `silent`
+Every message the bot sends unasked has a NotificationKind, which says the /notify setting it
+obeys, whether a mute or quiet hours hold it and whether it rings when its setting is silent.
+A chat sets each setting (changes, orders, thresholds, summaries, outages) `on`, `silent`
 (delivered without sound) or `off` (never sent to it). What a chat did not set follows the
-environment: every kind `on`, orders as NOTIFY_ORDER_CHANGES says.
+environment: every setting `on`, orders as NOTIFY_ORDER_CHANGES says.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from enum import Enum
+from dataclasses import dataclass
+from enum import Enum, StrEnum, unique
 
 from core.changes import BalanceChange
 from core.quiet import QuietHours
@@ -23,42 +26,96 @@ class Level(Enum):
     OFF = "off"
 
 
-KINDS = ("changes", "orders", "thresholds", "summaries", "outages")
+class Setting(StrEnum):
+    """A /notify setting: what a chat turns on, silent or off (its value is the stored word)."""
+
+    CHANGES = "changes"
+    ORDERS = "orders"
+    THRESHOLDS = "thresholds"
+    SUMMARIES = "summaries"
+    OUTAGES = "outages"
+
+
+SETTINGS = tuple(Setting)
 ALL = "all"
 
-# The outbox kind of a queued message -> the setting that governs it.
-OUTBOX_KINDS: Mapping[str, str] = {
-    "change": "changes",
-    "order": "orders",
-    "threshold": "thresholds",
-    "urgent": "thresholds",
-    "summary": "summaries",
-    "summary_chart": "summaries",
-    "report": "summaries",
-    "status": "outages",
-}
 
-_KIND_WORDS = {
-    "changes": "changes",
-    "change": "changes",
-    "değişim": "changes",
-    "orders": "orders",
-    "order": "orders",
-    "emir": "orders",
-    "emirler": "orders",
-    "thresholds": "thresholds",
-    "threshold": "thresholds",
-    "alerts": "thresholds",
-    "alarm": "thresholds",
-    "alarmlar": "thresholds",
-    "summaries": "summaries",
-    "summary": "summaries",
-    "reports": "summaries",
-    "özet": "summaries",
-    "outages": "outages",
-    "outage": "outages",
-    "status": "outages",
-    "kesinti": "outages",
+@dataclass(frozen=True, slots=True)
+class KindRule:
+    """How messages of one kind reach a chat."""
+
+    stored: str  # the kind's name in the outbox (never renamed: rows outlive a version)
+    setting: Setting  # the /notify setting it obeys
+    held: bool = False  # waits out a mute or quiet hours (and goes out in the digest)
+    rings: bool = False  # rings even when its setting is silent
+
+
+@unique
+class NotificationKind(Enum):
+    """Every kind of message the bot sends unasked; each table about kinds derives from here.
+
+    A new kind is one line here and its texts in core/locales. `NotificationKind("change")`
+    reads a stored name; an unknown one raises ValueError.
+    """
+
+    CHANGE = KindRule("change", Setting.CHANGES, held=True)
+    ORDER = KindRule("order", Setting.ORDERS, held=True)
+    THRESHOLD = KindRule("threshold", Setting.THRESHOLDS, held=True)
+    URGENT = KindRule("urgent", Setting.THRESHOLDS, rings=True)
+    SUMMARY = KindRule("summary", Setting.SUMMARIES)
+    SUMMARY_CHART = KindRule("summary_chart", Setting.SUMMARIES)
+    REPORT = KindRule("report", Setting.SUMMARIES)
+    STATUS = KindRule("status", Setting.OUTAGES, held=True)
+
+    @classmethod
+    def _missing_(cls, value: object) -> NotificationKind | None:
+        return next((kind for kind in cls if kind.value.stored == value), None)
+
+    @property
+    def stored(self) -> str:
+        """Return the kind's name in the outbox."""
+        return self.value.stored
+
+    @property
+    def setting(self) -> Setting:
+        """Return the /notify setting this kind obeys."""
+        return self.value.setting
+
+    @property
+    def held(self) -> bool:
+        """Tell whether a mute or quiet hours hold this kind back."""
+        return self.value.held
+
+    @property
+    def rings(self) -> bool:
+        """Tell whether this kind rings even when its setting is silent."""
+        return self.value.rings
+
+    def __str__(self) -> str:
+        return self.value.stored
+
+
+_KIND_WORDS: Mapping[str, Setting | str] = {
+    "changes": Setting.CHANGES,
+    "change": Setting.CHANGES,
+    "değişim": Setting.CHANGES,
+    "orders": Setting.ORDERS,
+    "order": Setting.ORDERS,
+    "emir": Setting.ORDERS,
+    "emirler": Setting.ORDERS,
+    "thresholds": Setting.THRESHOLDS,
+    "threshold": Setting.THRESHOLDS,
+    "alerts": Setting.THRESHOLDS,
+    "alarm": Setting.THRESHOLDS,
+    "alarmlar": Setting.THRESHOLDS,
+    "summaries": Setting.SUMMARIES,
+    "summary": Setting.SUMMARIES,
+    "reports": Setting.SUMMARIES,
+    "özet": Setting.SUMMARIES,
+    "outages": Setting.OUTAGES,
+    "outage": Setting.OUTAGES,
+    "status": Setting.OUTAGES,
+    "kesinti": Setting.OUTAGES,
     "all": ALL,
     "hepsi": ALL,
 }
@@ -72,15 +129,15 @@ _LEVEL_WORDS = {
 }
 
 
-def parse_notify(args: Sequence[str]) -> tuple[tuple[str, ...], Level]:
-    """Read `/notify <kind|all> <on|silent|off>` into kinds and a level; ValueError if bad."""
+def parse_notify(args: Sequence[str]) -> tuple[tuple[Setting, ...], Level]:
+    """Read `/notify <kind|all> <on|silent|off>` into settings and a level; ValueError if bad."""
     if len(args) != 2:
         raise ValueError("expected a kind and a level")
-    kind = _KIND_WORDS.get(args[0].casefold())
+    setting = _KIND_WORDS.get(args[0].casefold())
     level = _LEVEL_WORDS.get(args[1].casefold())
-    if kind is None or level is None:
+    if setting is None or level is None:
         raise ValueError("unknown kind or level")
-    return (KINDS if kind == ALL else (kind,)), level
+    return (SETTINGS if setting == ALL else (Setting(setting),)), level
 
 
 def parse_switch(args: Sequence[str]) -> bool:
@@ -117,39 +174,40 @@ def parse_quiet(args: Sequence[str]) -> QuietHours | QuietChoice:
     return choice if choice is not None else QuietHours.parse(text)
 
 
-def default_levels(*, order_changes: bool) -> dict[str, Level]:
+def default_levels(*, order_changes: bool) -> dict[Setting, Level]:
     """Return the levels of a chat that set nothing, from the environment."""
-    levels = dict.fromkeys(KINDS, Level.ON)
-    levels["orders"] = Level.ON if order_changes else Level.OFF
+    levels = dict.fromkeys(SETTINGS, Level.ON)
+    levels[Setting.ORDERS] = Level.ON if order_changes else Level.OFF
     return levels
 
 
 def effective_levels(
-    chosen: Mapping[str, Level], defaults: Mapping[str, Level]
-) -> dict[str, Level]:
-    """Return every kind's level: the chat's choice, else the default."""
-    return {kind: chosen.get(kind, defaults[kind]) for kind in KINDS}
+    chosen: Mapping[Setting, Level], defaults: Mapping[Setting, Level]
+) -> dict[Setting, Level]:
+    """Return every setting's level: the chat's choice, else the default."""
+    return {setting: chosen.get(setting, defaults[setting]) for setting in SETTINGS}
 
 
-def level_for(outbox_kind: str, levels: Mapping[str, Level]) -> Level:
-    """Return how a message of `outbox_kind` reaches a chat with `levels` (unknown kinds: on)."""
-    setting = OUTBOX_KINDS.get(outbox_kind)
-    return Level.ON if setting is None else levels.get(setting, Level.ON)
+def level_for(kind: NotificationKind, levels: Mapping[Setting, Level]) -> Level:
+    """Return how a message of `kind` reaches a chat with `levels` (every setting in them)."""
+    return levels[kind.setting]
 
 
-def change_kind(changes: Sequence[BalanceChange]) -> str:
-    """Return the outbox kind of a change alert: "order" when only orders moved, else "change"."""
-    return "order" if changes and all(c.is_order_move for c in changes) else "change"
+def change_kind(changes: Sequence[BalanceChange]) -> NotificationKind:
+    """Return the kind of a change alert: ORDER when only orders moved, else CHANGE."""
+    if changes and all(c.is_order_move for c in changes):
+        return NotificationKind.ORDER
+    return NotificationKind.CHANGE
 
 
-def levels_to_db(levels: Mapping[str, Level]) -> str | None:
+def levels_to_db(levels: Mapping[Setting, Level]) -> str | None:
     """Return the stored form of a chat's chosen levels (None when it chose none)."""
     if not levels:
         return None
-    return json.dumps({kind: level.value for kind, level in sorted(levels.items())})
+    return json.dumps({setting.value: level.value for setting, level in sorted(levels.items())})
 
 
-def levels_from_db(text: str | None) -> dict[str, Level]:
+def levels_from_db(text: str | None) -> dict[Setting, Level]:
     """Read a chat's chosen levels, skipping anything this version does not know."""
     if not text:
         return {}
@@ -159,8 +217,10 @@ def levels_from_db(text: str | None) -> dict[str, Level]:
         return {}
     if not isinstance(raw, dict):
         return {}
-    levels: dict[str, Level] = {}
-    for kind, value in raw.items():
-        if kind in KINDS and value in {level.value for level in Level}:
-            levels[kind] = Level(value)
-    return levels
+    settings = {setting.value for setting in Setting}
+    levels = {level.value for level in Level}
+    return {
+        Setting(name): Level(value)
+        for name, value in raw.items()
+        if name in settings and isinstance(value, str) and value in levels
+    }

@@ -1,4 +1,4 @@
-"""Quiet hours and mutes: when change alerts wait, and until when."""
+"""Quiet hours and mutes: when alerts wait, and until when (which kinds wait: core/notify.py)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,6 @@ from datetime import datetime, time, timedelta
 
 DEFAULT_MUTE = timedelta(hours=1)
 MAX_MUTE = timedelta(days=7)
-# urgent alerts and summaries pass
-HELD_KINDS = frozenset({"change", "order", "threshold", "status"})
 _RANGE = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)\s*-\s*([01]?\d|2[0-3]):([0-5]\d)")
 _DURATION = re.compile(r"(\d{1,4})\s*([mhd])", re.IGNORECASE)
 _UNITS = {"m": timedelta(minutes=1), "h": timedelta(hours=1), "d": timedelta(days=1)}

@@ -8,6 +8,7 @@ from core.i18n import LANGUAGES
 from core.notify import (
     Level,
     QuietChoice,
+    Setting,
     default_levels,
     effective_levels,
     parse_notify,
@@ -90,8 +91,8 @@ async def unmute(update: Update, context: BotContext) -> None:
         await services.deliverer.deliver_due()
 
 
-async def _levels(services: Services, chat_id: int) -> dict[str, Level]:
-    """Return how the chat hears each kind now."""
+async def _levels(services: Services, chat_id: int) -> dict[Setting, Level]:
+    """Return how the chat hears each setting now."""
     defaults = default_levels(order_changes=services.settings.notify_order_changes)
     return effective_levels((await services.store.chat_settings(chat_id)).notify, defaults)
 

@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime, tzinfo
 
 from core.i18n import View, get_lang
+from core.notify import NotificationKind
 from services.notifications import notifications_for
 from store.models import NewNotification
 from store.store import Store
@@ -45,7 +46,7 @@ class ChatViews:
         self._languages[chat_id] = code
 
     async def notifications(
-        self, chat_ids: Iterable[int], kind: str, render: Callable[[View], str]
+        self, chat_ids: Iterable[int], kind: NotificationKind, render: Callable[[View], str]
     ) -> list[NewNotification]:
         """Return the messages owed to each chat, each rendered in its chat's language."""
         owed: list[NewNotification] = []

@@ -39,7 +39,6 @@ from telegram.error import (
 
 from core.notify import Level, level_for
 from core.plain import cannot_parse, plain_text
-from core.quiet import HELD_KINDS
 from core.split import split_message
 from services.chats import ChatViews
 from services.clock_steps import WallSteps
@@ -47,8 +46,7 @@ from services.quiet import QuietPolicy
 from services.rate_limit import retry_after_s
 from services.telegram_request import NotSent
 from store.database import StoreError
-from store.models import OutboxItem
-from store.outbox import UNCONFIRMED
+from store.models import OutboxItem, OutboxState
 from store.store import Store
 
 log = logging.getLogger(__name__)
@@ -60,6 +58,9 @@ PATIENT_TIMEOUT_S = 120.0  # the same, for the one retry of a send that was not 
 GONE_CHAT_HINTS = ("chat not found", "user not found", "peer_id_invalid", "group chat was")
 OFF_REASON = "off in this chat's notification settings"
 NOT_MODIFIED = "message is not modified"  # an edit made before (a retry): nothing to do
+
+
+_End = tuple[OutboxState, str | None]  # how an item ended (sent, dropped…) and the error's text
 
 
 def retry_delay(attempts: int) -> float:
@@ -101,7 +102,7 @@ class Deliverer:
         self._migrate = migrate
         self._steps = steps
         self._workers: dict[int, _Worker] = {}
-        self._unrecorded: dict[int, str | None] = {}  # sent (None) or dropped (why), not saved
+        self._unrecorded: dict[int, _End] = {}  # handled, but not saved yet
         self._message_ids: dict[int, int] = {}  # outbox id -> Telegram's id, until recorded
         self._kicked: set[asyncio.Task[int]] = set()
         self._stopped = False
@@ -179,34 +180,48 @@ class Deliverer:
 
     async def _record_unrecorded(self) -> bool:
         """Record the sends the database refused before; False while it still refuses."""
-        for item_id, reason in list(self._unrecorded.items()):
+        for item_id, end in list(self._unrecorded.items()):
             try:
-                await self._mark(item_id, reason)
+                await self._mark(item_id, end)
             except StoreError as error:
                 log.error("the database still cannot record sent messages (%s)", error)
                 return False
             del self._unrecorded[item_id]
         return True
 
-    async def _mark(self, item_id: int, dropped_reason: str | None) -> None:
-        if dropped_reason is None:
+    async def _mark(self, item_id: int, end: _End) -> None:
+        state, error = end
+        if state is OutboxState.SENT:
             await self._store.mark_sent(item_id, self._message_ids.get(item_id))
+        elif state is OutboxState.ASSUMED_SENT:
+            await self._store.mark_assumed_sent(item_id, error or "")
         else:
-            await self._store.mark_dropped(item_id, dropped_reason)
+            await self._store.mark_dropped(item_id, error or "")
         self._message_ids.pop(item_id, None)
 
     async def _finish(self, items: list[OutboxItem], dropped_reason: str | None) -> bool:
-        """Record that the items are done; on a database error, stop sending (False)."""
+        """Record that the items were sent (or dropped, with a reason); False on a database
+        error, after which nothing is sent until it is recorded."""
+        if dropped_reason is None:
+            return await self._record(items, (OutboxState.SENT, None))
+        return await self._record(items, (OutboxState.DROPPED, dropped_reason))
+
+    async def _finish_unconfirmed(self, item: OutboxItem, error: str) -> bool:
+        """Record that the item went out twice without an answer, so it is not sent again."""
+        return await self._record([item], (OutboxState.ASSUMED_SENT, error))
+
+    async def _record(self, items: list[OutboxItem], end: _End) -> bool:
+        """Record how the items ended; on a database error, stop sending (False)."""
         for index, item in enumerate(items):
             try:
-                await self._mark(item.id, dropped_reason)
+                await self._mark(item.id, end)
             except StoreError as error:
                 log.error(
                     "message %d to chat %d was handled but the database cannot record it (%s);"
                     " sending nothing until it can, so that it is not sent again",
                     item.id, item.chat_id, error,
                 )  # fmt: skip
-                self._unrecorded.update((i.id, dropped_reason) for i in items[index:])
+                self._unrecorded.update((i.id, end) for i in items[index:])
                 return False
         return True
 
@@ -229,7 +244,7 @@ class Deliverer:
             if level is Level.OFF:
                 off.append(item)
                 continue
-            if level is Level.SILENT and item.kind != "urgent":
+            if level is Level.SILENT and not item.kind.rings:
                 silent.add(item.id)
             kept.append(item)
         if off:
@@ -245,16 +260,16 @@ class Deliverer:
         until = await self._quiet.held_until(items[0].chat_id, self._clock())
         if until is None:
             return items
-        held = [i for i in items if i.kind in HELD_KINDS]
+        held = [i for i in items if i.kind.held]
         if held:
             await self._store.hold([i.id for i in held], until)
-        return [i for i in items if i.kind not in HELD_KINDS]
+        return [i for i in items if not i.kind.held]
 
     async def _deliver_chat(
         self, items: list[OutboxItem], worker: _Worker, silent: frozenset[int] = frozenset()
     ) -> tuple[int, bool]:
         """Send one chat's messages in order; stop at the first one that must be retried."""
-        held = [i for i in items if i.held and i.kind in HELD_KINDS and i.photo is None]
+        held = [i for i in items if i.held and i.kind.held and i.photo is None]
         if len(held) > 1 and self._views is not None:
             quietly = all(i.id in silent for i in held)
             if not await self._deliver_digest(held, worker, quietly):
@@ -330,7 +345,7 @@ class Deliverer:
                 " arrived, so it is not sent a third time (unconfirmed)",
                 item.kind, item.id, item.chat_id, error,
             )  # fmt: skip
-            return await self._finish([item], f"{UNCONFIRMED}{error}")
+            return await self._finish_unconfirmed(item, str(error))
         await self._retry(item, outcome, error)
         return False
 
@@ -451,8 +466,7 @@ class Deliverer:
             ", waiting longer for the answer" if unconfirmed else "",
         )  # fmt: skip
         when = self._clock() + timedelta(seconds=delay_s)
-        reason = f"{UNCONFIRMED if unconfirmed else ''}{error}"
-        await self._store.mark_retry(item.id, when, reason)
+        await self._store.mark_retry(item.id, when, str(error), unconfirmed=unconfirmed)
 
 
 @dataclass(frozen=True, slots=True)

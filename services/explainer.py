@@ -25,6 +25,7 @@ from btcturk.errors import BtcTurkError
 from btcturk.models import History
 from core.changes import BalanceChange, Holding, detect_changes
 from core.explain import Explanation, Remainder, explain, explain_remainders
+from core.notify import NotificationKind
 from core.split import split_message
 from core.texts.explain import follow_up_message
 from core.texts.history import history_permission_notice
@@ -270,13 +271,16 @@ class Explainer:
             owed.append(
                 NewNotification(
                     message.chat_id,
-                    "change",
+                    NotificationKind.CHANGE,
                     reply[0],
                     edit_of=message.outbox_id,
                     edit_text=edited if whole else None,
                 )
             )
-            owed += [NewNotification(message.chat_id, "change", part) for part in reply[1:]]
+            owed += [
+                NewNotification(message.chat_id, NotificationKind.CHANGE, part)
+                for part in reply[1:]
+            ]
         return owed
 
     def _explain(
@@ -313,7 +317,7 @@ class Explainer:
         self._answering = True
         if await self._history.refusal_news():
             owed += await self._views.notifications(
-                self._chats(), "status", history_permission_notice
+                self._chats(), NotificationKind.STATUS, history_permission_notice
             )
         return history
 

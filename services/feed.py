@@ -28,6 +28,7 @@ import aiohttp
 from btcturk.client import BtcTurkClient
 from btcturk.feed import SILENCE_S, FeedState, PrivateFeed
 from btcturk.feed_messages import BalanceUpdated, Connected, FeedEvent, Reconnected, UserTrade
+from core.notify import NotificationKind
 from core.texts.status import feed_refused_notice
 from services.chats import ChatViews
 from services.monitor import PollOutcome
@@ -148,7 +149,7 @@ class FeedWatch:
             reason, words = state.refusal_reason, state.refusal
             return await views.notifications(
                 chats,
-                "status",
+                NotificationKind.STATUS,
                 lambda view: feed_refused_notice(poll_interval_s, reason, view, words),
             )
         if self._told and state.logins and not state.refused:

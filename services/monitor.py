@@ -24,7 +24,7 @@ from btcturk.errors import AuthError, BadResponse, BtcTurkError, KeyPaused, Stam
 from core.changes import BalanceChange, Holding, detect_changes, is_suspicious
 from core.explain import Explanation
 from core.i18n import View
-from core.notify import Level, change_kind
+from core.notify import Level, NotificationKind, Setting, change_kind
 from core.settings import Settings
 from core.texts.alerts import alert_fired
 from core.texts.explain import explained_change_alert
@@ -208,7 +208,8 @@ class Monitor:
             explanation = await explainer.explain(changes, portfolio, since, now, report)
         text = _change_text(changes, explanation, portfolio)
         requested = explanation is not None and bool(explanation.pending)
-        kind = "change" if requested else change_kind(changes)  # a request is no order move
+        # a request is no order move
+        kind = NotificationKind.CHANGE if requested else change_kind(changes)
         report.alerts = await self._views.notifications(self._chats, kind, text)
         report.owed += report.alerts
         return report
@@ -217,7 +218,7 @@ class Monitor:
         """Tell whether any chat hears of orders placed or cancelled (/notify orders)."""
         default = self._settings.notify_order_changes
         for chat_id in self._chats:
-            level = (await self._store.chat_settings(chat_id)).notify.get("orders")
+            level = (await self._store.chat_settings(chat_id)).notify.get(Setting.ORDERS)
             if default if level is None else level is not Level.OFF:
                 return True
         return False
@@ -270,7 +271,7 @@ class Monitor:
         refused = isinstance(error, AuthError) and not isinstance(error, StampRejected)
         notice = exchange_refuses_key if refused else exchange_down
         owed = await self._views.notifications(
-            self._chats, "status", lambda view: notice(since, view)
+            self._chats, NotificationKind.STATUS, lambda view: notice(since, view)
         )
         await self._store.enqueue(owed)
         self._down_since, self._down_reason = since.isoformat(), "auth" if refused else None
@@ -298,7 +299,7 @@ class Monitor:
         since = datetime.fromisoformat(down_since)
         notice = exchange_accepts_key if self._down_reason == "auth" else exchange_back
         return await self._views.notifications(
-            self._chats, "status", lambda view: notice(since, view)
+            self._chats, NotificationKind.STATUS, lambda view: notice(since, view)
         )
 
 
@@ -315,6 +316,6 @@ def _change_text(
     return text
 
 
-def _threshold_kind(rule: AlertRule) -> str:
-    """Return the outbox kind of a threshold alert: urgent ones pass quiet hours."""
-    return "urgent" if rule.urgent else "threshold"
+def _threshold_kind(rule: AlertRule) -> NotificationKind:
+    """Return the kind of a threshold alert: urgent ones pass quiet hours."""
+    return NotificationKind.URGENT if rule.urgent else NotificationKind.THRESHOLD

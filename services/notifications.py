@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from core.notify import NotificationKind
 from core.split import split_message
 from store.models import NewNotification
 
 
-def notifications_for(chat_ids: Iterable[int], kind: str, text: str) -> list[NewNotification]:
+def notifications_for(
+    chat_ids: Iterable[int], kind: NotificationKind, text: str
+) -> list[NewNotification]:
     """Return the messages that deliver `text` to each chat, split to Telegram's limit."""
     parts = split_message(text)
     return [NewNotification(chat_id, kind, part) for chat_id in chat_ids for part in parts]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, tzinfo
 
-from core.notify import Level, default_levels, effective_levels
+from core.notify import Level, Setting, default_levels, effective_levels
 from core.quiet import QuietHours
 from store.store import Store
 
@@ -40,11 +40,11 @@ class QuietPolicy:
                 ends.append(end)
         return max(ends) if ends else None
 
-    async def levels(self, chat_id: int) -> dict[str, Level]:
+    async def levels(self, chat_id: int) -> dict[Setting, Level]:
         """Return how the chat hears each kind: its own choice, else the default."""
         chosen = (await self._store.chat_settings(chat_id)).notify
         return effective_levels(chosen, self._defaults)
 
-    def default_levels(self) -> dict[str, Level]:
+    def default_levels(self) -> dict[Setting, Level]:
         """Return the levels of a chat that set nothing."""
         return dict(self._defaults)

@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
+from core.notify import NotificationKind
 from core.reports import REPORT_KINDS, period_figures, period_start, previous_start
 from core.settings import Settings
 from core.summary import DailyPortfolio
@@ -88,5 +89,5 @@ class Reports:
             return 0
         view = await self._views.view(chat_id)
         text = report_message(kind, begin, start, figures, self._settings.quote_currency, view)
-        owed = notifications_for([chat_id], "report", text)
+        owed = notifications_for([chat_id], NotificationKind.REPORT, text)
         return int(await self._store.record_report(chat_id, kind, start, owed))

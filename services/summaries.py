@@ -22,6 +22,7 @@ from btcturk.errors import BtcTurkError
 from core.chart_data import history_since
 from core.flows import FlowSplit, SplitUnavailable, split_flows
 from core.i18n import View
+from core.notify import NotificationKind
 from core.pnl import PnlReport
 from core.settings import Settings
 from core.summary import day_values
@@ -136,7 +137,7 @@ class Summaries:
                 split=split,
                 pnl_line=None if pnl is None else summary_pnl_line(*pnl, view),
             )
-            parts = notifications_for([chat_id], "summary", text)
+            parts = notifications_for([chat_id], NotificationKind.SUMMARY, text)
             if await self._chart_wanted(chat_id):
                 parts += await self._chart(chat_id, portfolio, day, view, charts)
             if "daily" not in self._settings.reports:  # the day's value is still kept
@@ -185,7 +186,11 @@ class Summaries:
         photo = drawn[code]
         if photo is None:
             return []
-        return [NewNotification(chat_id, "summary_chart", chart_caption(portfolio, view), photo)]
+        return [
+            NewNotification(
+                chat_id, NotificationKind.SUMMARY_CHART, chart_caption(portfolio, view), photo
+            )
+        ]
 
     async def on_demand(self, view: View) -> str:
         """Return the summary text now, compared with the last daily summary before today."""

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
-from core.notify import Level, levels_from_db, levels_to_db
+from core.notify import Level, Setting, levels_from_db, levels_to_db
 from core.quiet import QuietHours
 from store.codec import day_to_db, optional_day_from_db, optional_time_from_db, time_to_db
 from store.models import ChatSettings
@@ -62,8 +62,8 @@ def _quiet_from_db(text: str | None) -> QuietHours | None:
         return None
 
 
-def set_notify(conn: sqlite3.Connection, chat_id: int, levels: Mapping[str, Level]) -> None:
-    """Store the kinds the chat set itself (the others follow the defaults)."""
+def set_notify(conn: sqlite3.Connection, chat_id: int, levels: Mapping[Setting, Level]) -> None:
+    """Store the settings the chat chose itself (the others follow the defaults)."""
     _set(conn, chat_id, "notify", levels_to_db(levels))
 
 
@@ -129,7 +129,9 @@ def migrate_chat(conn: sqlite3.Connection, old_id: int, new_id: int, now: dateti
     )
     conn.execute("DELETE FROM chat_settings WHERE chat_id = ?", (old_id,))
     conn.execute(
-        "UPDATE outbox SET chat_id = ? WHERE chat_id = ? AND state = 'pending'", (new_id, old_id)
+        "UPDATE outbox SET chat_id = ? WHERE chat_id = ?"
+        " AND state IN ('owed', 'held', 'unconfirmed')",
+        (new_id, old_id),
     )
 
 

@@ -6,10 +6,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from enum import Enum
 from typing import Literal
 
 from core.explain import Remainder
-from core.notify import Level
+from core.notify import Level, NotificationKind, Setting
 from core.quiet import QuietHours
 from core.summary import DailyPortfolio
 from core.thresholds import DEFAULT_COOLDOWN, AlertSpec, Direction, Kind
@@ -24,6 +25,7 @@ __all__ = [
     "NewFollowUp",
     "NewNotification",
     "OutboxItem",
+    "OutboxState",
     "TransactionKey",
 ]
 
@@ -58,11 +60,26 @@ class NewNotification:
     """A message owed to a chat, not yet in the outbox."""
 
     chat_id: int
-    kind: str
+    kind: NotificationKind
     text: str
     photo: bytes | None = None
     edit_of: int | None = None  # an edit of the outbox item with this id (`text`: its fallback)
     edit_text: str | None = None  # that item's whole new text; None: `text` replies to it
+
+
+class OutboxState(Enum):
+    """Where an outbox row stands; the first three are still owed, the others finished."""
+
+    OWED = "owed"  # goes out at its due time (new, or after a failure)
+    HELD = "held"  # postponed by quiet hours or a mute, not by a failure: goes out in the digest
+    UNCONFIRMED = "unconfirmed"  # the last send got no answer: Telegram may have it already
+    SENT = "sent"  # Telegram accepted it
+    DROPPED = "dropped"  # never delivered: last_error says why
+    ASSUMED_SENT = "assumed_sent"  # sent twice without an answer: probably arrived, not retried
+
+
+OWED_STATES = frozenset({OutboxState.OWED, OutboxState.HELD, OutboxState.UNCONFIRMED})
+"""The states of a row still to be delivered (the store's queries list the same)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,16 +88,25 @@ class OutboxItem:
 
     id: int
     chat_id: int
-    kind: str
+    kind: NotificationKind
     text: str
     created_at: datetime
     attempts: int
     next_attempt_at: datetime
     photo: bytes | None = None
-    held: bool = False  # postponed by quiet hours or a mute, not by a failure
-    unconfirmed: bool = False  # the last send timed out: Telegram may have it already
+    state: OutboxState = OutboxState.OWED
     edit_of: int | None = None  # edits (or else replies to) the message of this outbox item
     edit_text: str | None = None  # the edited message's whole text; None: reply with `text`
+
+    @property
+    def held(self) -> bool:
+        """Tell whether quiet hours or a mute postponed it (not a failure)."""
+        return self.state is OutboxState.HELD
+
+    @property
+    def unconfirmed(self) -> bool:
+        """Tell whether its last send timed out: Telegram may have it already."""
+        return self.state is OutboxState.UNCONFIRMED
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +118,7 @@ class ChatSettings:
     muted_until: datetime | None = None
     last_summary_day: date | None = None
 
-    notify: Mapping[str, Level] = field(default_factory=dict)  # the kinds the chat set itself
+    notify: Mapping[Setting, Level] = field(default_factory=dict)  # the settings it chose itself
     quiet_hours: QuietHours | None = None  # its own quiet hours, unless `quiet_off`
     quiet_off: bool = False  # the chat turned quiet hours off (the default has some)
     summary_chart: bool | None = None

@@ -158,6 +158,54 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             until TEXT NOT NULL
         )""",
     ),
+    (  # outbox states in a column of their own: last_error keeps only the error's text
+        """CREATE TABLE outbox_states (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            chat_id INTEGER NOT NULL CHECK (typeof(chat_id) = 'integer'),
+            kind TEXT NOT NULL CHECK (typeof(kind) = 'text' AND kind <> ''),
+            text TEXT NOT NULL CHECK (typeof(text) = 'text'),
+            photo BLOB CHECK (photo IS NULL OR typeof(photo) = 'blob'),
+            created_at TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at TEXT NOT NULL,
+            state TEXT NOT NULL DEFAULT 'owed' CHECK (
+                state IN ('owed', 'held', 'unconfirmed', 'sent', 'dropped', 'assumed_sent')
+            ),
+            finished_at TEXT,
+            last_error TEXT,
+            message_id INTEGER CHECK (message_id IS NULL OR typeof(message_id) = 'integer'),
+            edit_of INTEGER CHECK (edit_of IS NULL OR typeof(edit_of) = 'integer'),
+            edit_text TEXT CHECK (edit_text IS NULL OR typeof(edit_text) = 'text')
+        )""",
+        # schema 8 said "held" and "unconfirmed: <error>" in last_error
+        """INSERT INTO outbox_states (id, chat_id, kind, text, photo, created_at, attempts,
+            next_attempt_at, state, finished_at, last_error, message_id, edit_of, edit_text)
+        SELECT id, chat_id, kind, text, photo, created_at, attempts, next_attempt_at,
+            CASE
+                WHEN state = 'pending' AND last_error = 'held' THEN 'held'
+                WHEN state = 'pending' AND substr(last_error, 1, 13) = 'unconfirmed: '
+                    THEN 'unconfirmed'
+                WHEN state = 'pending' THEN 'owed'
+                WHEN state = 'dropped' AND substr(last_error, 1, 13) = 'unconfirmed: '
+                    THEN 'assumed_sent'
+                ELSE state
+            END,
+            finished_at,
+            CASE
+                WHEN last_error = 'held' THEN NULL
+                WHEN substr(last_error, 1, 13) = 'unconfirmed: ' THEN substr(last_error, 14)
+                ELSE last_error
+            END,
+            message_id, edit_of, edit_text
+        FROM outbox""",
+        # the ids given so far stay given (follow-ups and edits refer to them)
+        "DELETE FROM sqlite_sequence WHERE name = 'outbox_states'",
+        "UPDATE sqlite_sequence SET name = 'outbox_states' WHERE name = 'outbox'",
+        "DROP TABLE outbox",
+        "ALTER TABLE outbox_states RENAME TO outbox",
+        "CREATE INDEX outbox_due ON outbox (state, next_attempt_at)",
+        "CREATE INDEX outbox_edits ON outbox (edit_of) WHERE edit_of IS NOT NULL",
+    ),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from core.changes import Holding
 from core.explain import Remainder
-from core.notify import Level
+from core.notify import Level, Setting
 from core.quiet import QuietHours
 from core.samples import Seen
 from core.thresholds import AlertSpec, Kind
@@ -262,7 +262,7 @@ class Store:
 
         return await self.db.run(write)
 
-    async def set_notify(self, chat_id: int, levels: Mapping[str, Level]) -> None:
+    async def set_notify(self, chat_id: int, levels: Mapping[Setting, Level]) -> None:
         """Store the notification levels the chat chose itself."""
         chosen = dict(levels)
         await self.db.run(lambda conn: chats.set_notify(conn, chat_id, chosen))
@@ -349,14 +349,26 @@ class Store:
         """Return the Telegram message id an outbox item was delivered as, if known."""
         return await self.db.run(lambda conn: outbox.sent_message_id(conn, item_id))
 
-    async def mark_retry(self, item_id: int, next_attempt_at: datetime, error: str) -> None:
-        """Count a failed attempt and schedule the next one at `next_attempt_at`."""
-        await self.db.run(lambda conn: outbox.mark_retry(conn, item_id, next_attempt_at, error))
+    async def mark_retry(
+        self, item_id: int, next_attempt_at: datetime, error: str, *, unconfirmed: bool = False
+    ) -> None:
+        """Count a failed attempt and schedule the next one at `next_attempt_at`; `unconfirmed`:
+        the send got no answer, so Telegram may have it."""
+        await self.db.run(
+            lambda conn: outbox.mark_retry(
+                conn, item_id, next_attempt_at, error, unconfirmed=unconfirmed
+            )
+        )
 
     async def mark_dropped(self, item_id: int, reason: str) -> None:
         """Give up on the message, keeping the reason."""
         now = self._clock()
         await self.db.run(lambda conn: outbox.mark_dropped(conn, item_id, reason, now))
+
+    async def mark_assumed_sent(self, item_id: int, error: str) -> None:
+        """Stop sending a message sent twice without an answer (it probably arrived)."""
+        now = self._clock()
+        await self.db.run(lambda conn: outbox.mark_assumed_sent(conn, item_id, error, now))
 
     async def hold(self, item_ids: list[int], until: datetime) -> None:
         """Postpone outbox items to `until` (quiet hours, mute) without counting an attempt."""

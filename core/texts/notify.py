@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from core.i18n import View
-from core.notify import KINDS, Level
+from core.notify import SETTINGS, Level, Setting
 
 
 def level_name(level: Level, view: View) -> str:
@@ -13,24 +13,24 @@ def level_name(level: Level, view: View) -> str:
     return view.t(f"notify.level.{level.value}")
 
 
-def notify_rows(levels: Mapping[str, Level], view: View) -> list[str]:
-    """Return one line per kind with the level the chat hears it at."""
+def notify_rows(levels: Mapping[Setting, Level], view: View) -> list[str]:
+    """Return one line per setting with the level the chat hears it at."""
     return [
         view.t(
             "notify.row", kind=view.t(f"notify.kind.{kind}"), level=level_name(levels[kind], view)
         )
-        for kind in KINDS
+        for kind in SETTINGS
     ]
 
 
-def notify_message(levels: Mapping[str, Level], view: View) -> str:
+def notify_message(levels: Mapping[Setting, Level], view: View) -> str:
     """Render /notify alone: every kind's level and how to change one."""
     return "\n".join([view.t("notify.title"), *notify_rows(levels, view), view.t("notify.hint")])
 
 
-def notify_changed(kinds: Sequence[str], level: Level, view: View) -> str:
+def notify_changed(kinds: Sequence[Setting], level: Level, view: View) -> str:
     """Confirm a /notify change."""
-    if tuple(kinds) == KINDS:
+    if tuple(kinds) == SETTINGS:
         return view.t("notify.done_all", level=level_name(level, view))
     return view.t(
         "notify.done", kind=view.t(f"notify.kind.{kinds[0]}"), level=level_name(level, view)

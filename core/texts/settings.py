@@ -8,7 +8,7 @@ from datetime import datetime
 from html import escape
 
 from core.i18n import View
-from core.notify import Level
+from core.notify import Level, Setting
 from core.texts.notify import notify_rows
 
 
@@ -23,7 +23,7 @@ class ChatSettingsView:
     order_changes: bool
     quiet_hours: str | None
     muted_until: datetime | None
-    notify: Mapping[str, Level] = field(default_factory=dict)  # every kind, when given
+    notify: Mapping[Setting, Level] = field(default_factory=dict)  # every setting, when given
 
 
 def settings_message(facts: ChatSettingsView, view: View) -> str:

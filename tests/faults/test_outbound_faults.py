@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from config import Settings
+from core.notify import NotificationKind
 from fakes.telegram import FakeTelegram
 from fakes.telegram_types import default_chat_type
 from handlers.backlog import MAX_WAITING_PER_CHAT
@@ -337,14 +338,20 @@ async def seed_outbox(path: Path, count: int) -> None:
     """Put `count` owed messages to the private chat into the bot's database."""
     path.parent.mkdir(parents=True, exist_ok=True)
     async with await Database.open(path) as database:
-        owed = [NewNotification(ALLOWED_CHAT, "change", f"🔔 burst {i:03d}") for i in range(count)]
+        owed = [
+            NewNotification(ALLOWED_CHAT, NotificationKind.CHANGE, f"🔔 burst {i:03d}")
+            for i in range(count)
+        ]
         await Store(database).enqueue(owed)
 
 
 def pending_burst(path: Path) -> int:
     """Return how many messages of the burst the database still owes."""
     with contextlib.closing(sqlite3.connect(path)) as conn:
-        query = "SELECT count(*) FROM outbox WHERE state = 'pending' AND text LIKE '🔔 burst%'"
+        query = (
+            "SELECT count(*) FROM outbox WHERE state IN ('owed', 'held', 'unconfirmed')"
+            " AND text LIKE '🔔 burst%'"
+        )
         count: int = conn.execute(query).fetchone()[0]
     return count
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from core.notify import NotificationKind
 from services.clock_steps import WallSteps
 from services.monitor import Monitor
 from services.moves import MoveWatch
@@ -34,7 +35,7 @@ class Polled:
 
     async def alerts(self) -> list[OutboxItem]:
         """Return the threshold messages waiting in the outbox."""
-        return [item for item in await self.owed() if item.kind == "threshold"]
+        return [item for item in await self.owed() if item.kind is NotificationKind.THRESHOLD]
 
     def set_price(self, pair: str, last: str) -> None:
         """Change one pair's last price."""

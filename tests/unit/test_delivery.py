@@ -18,6 +18,7 @@ import pytest
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
 
+from core.notify import NotificationKind
 from services.delivery import MAX_BACKOFF_S, Deliverer, retry_delay
 from store.models import NewNotification
 from store.store import Store
@@ -57,7 +58,9 @@ class Outbox:
 
     async def owe(self, *messages: tuple[int, str]) -> None:
         """Queue `messages` as change alerts."""
-        await self.store.enqueue([NewNotification(c, "change", text) for c, text in messages])
+        await self.store.enqueue(
+            [NewNotification(c, NotificationKind.CHANGE, text) for c, text in messages]
+        )
 
 
 @pytest.fixture

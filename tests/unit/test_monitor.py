@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from btcturk.errors import Unavailable
+from core.notify import NotificationKind
 from core.thresholds import AlertSpec, Direction
 from services.monitor import DOWN_AFTER, PollOutcome
 from tests.kit.env import ALLOWED_CHAT, ALLOWED_GROUP
@@ -41,7 +42,7 @@ async def test_a_change_queues_one_alert_per_allowed_chat(polled: Polled) -> Non
 
     owed = await polled.owed()
     assert sorted(item.chat_id for item in owed) == sorted([ALLOWED_CHAT, ALLOWED_GROUP])
-    assert {item.kind for item in owed} == {"change"}
+    assert {item.kind for item in owed} == {NotificationKind.CHANGE}
     assert all(item.text.startswith("🔔 <b>Balance changed</b>") for item in owed)
     assert "<b>BTC</b> 9.75021866 → 10.25021866\n    +0.50000000 BTC  ≈ +1,750,000.00 TRY" in (
         owed[0].text
@@ -122,7 +123,7 @@ async def test_a_threshold_alert_fires_once_when_crossed_and_only_to_its_chat(
     polled.exchange.set_total("BTC", "8.4")
     await polled.monitor.poll()  # still below: no second alert
 
-    alerts = [item for item in await polled.owed() if item.kind == "threshold"]
+    alerts = [item for item in await polled.owed() if item.kind is NotificationKind.THRESHOLD]
     assert [item.chat_id for item in alerts] == [ALLOWED_CHAT]
     assert alerts[0].text.startswith(f"⚠️ <b>Alert #{rule.id}: BTC fell below 9")
     [stored] = await polled.store.all_alerts()

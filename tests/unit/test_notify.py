@@ -14,10 +14,13 @@ import pytest
 from telegram import Bot
 
 from core.changes import BalanceChange
+from core.i18n import LANGUAGES, View, get_lang
 from core.notify import (
-    KINDS,
+    SETTINGS,
     Level,
+    NotificationKind,
     QuietChoice,
+    Setting,
     change_kind,
     default_levels,
     effective_levels,
@@ -31,30 +34,63 @@ from core.notify import (
 from core.quiet import QuietHours
 from services.delivery import OFF_REASON, Deliverer
 from services.quiet import QuietPolicy
+from store.codec import time_to_db
 from store.models import NewNotification
+from store.outbox import UNKNOWN_KIND
 from store.store import Store
 from tests.kit.clocks import FakeClock
 from tests.kit.services import open_store
 
 CHAT = 100
 ISTANBUL = ZoneInfo("Europe/Istanbul")
+K = NotificationKind
+
+
+def test_a_kind_is_read_from_its_stored_name_and_an_unknown_one_cannot_be_built() -> None:
+    assert [NotificationKind(kind.stored) for kind in NotificationKind] == list(NotificationKind)
+    assert NotificationKind("change") is K.CHANGE
+    assert str(K.SUMMARY_CHART) == "summary_chart"
+    for unknown in ("typo", "changes", "CHANGE", ""):
+        with pytest.raises(ValueError, match="not a valid NotificationKind"):
+            NotificationKind(unknown)
+
+
+def test_every_kind_has_its_notify_setting_and_its_texts() -> None:
+    for kind in NotificationKind:
+        assert kind.setting in SETTINGS, kind
+    for setting in Setting:
+        assert parse_notify([setting.value, "off"]) == ((setting,), Level.OFF)
+        for code in LANGUAGES:
+            view = View(get_lang(code, code), ISTANBUL, datetime(2026, 11, 25, tzinfo=UTC))
+            assert f"notify.kind.{setting}" in LANGUAGES[code], (code, setting)
+            assert setting.value in view.t("notify.usage"), (code, setting)
+
+
+def test_what_holds_and_what_rings_is_the_kinds_own() -> None:
+    assert {kind for kind in NotificationKind if kind.held} == {
+        K.CHANGE,
+        K.ORDER,
+        K.THRESHOLD,
+        K.STATUS,
+    }  # urgent alerts, summaries and reports pass quiet hours and mutes
+    assert {kind for kind in NotificationKind if kind.rings} == {K.URGENT}
 
 
 @pytest.mark.parametrize(
     ("args", "kinds", "level"),
     [
-        (["changes", "silent"], ("changes",), Level.SILENT),
-        (["CHANGES", "Off"], ("changes",), Level.OFF),
-        (["orders", "on"], ("orders",), Level.ON),
-        (["alerts", "silent"], ("thresholds",), Level.SILENT),
-        (["summary", "off"], ("summaries",), Level.OFF),
-        (["status", "silent"], ("outages",), Level.SILENT),
-        (["all", "silent"], KINDS, Level.SILENT),
-        (["özet", "sessiz"], ("summaries",), Level.SILENT),
+        (["changes", "silent"], (Setting.CHANGES,), Level.SILENT),
+        (["CHANGES", "Off"], (Setting.CHANGES,), Level.OFF),
+        (["orders", "on"], (Setting.ORDERS,), Level.ON),
+        (["alerts", "silent"], (Setting.THRESHOLDS,), Level.SILENT),
+        (["summary", "off"], (Setting.SUMMARIES,), Level.OFF),
+        (["status", "silent"], (Setting.OUTAGES,), Level.SILENT),
+        (["all", "silent"], SETTINGS, Level.SILENT),
+        (["özet", "sessiz"], (Setting.SUMMARIES,), Level.SILENT),
     ],
 )
 def test_notify_reads_a_kind_and_a_level(
-    args: list[str], kinds: tuple[str, ...], level: Level
+    args: list[str], kinds: tuple[Setting, ...], level: Level
 ) -> None:
     assert parse_notify(args) == (kinds, level)
 
@@ -86,35 +122,39 @@ def test_switch_reads_on_and_off_only() -> None:
 
 
 def test_the_defaults_follow_the_environment_and_a_choice_wins() -> None:
-    assert default_levels(order_changes=False)["orders"] is Level.OFF
-    assert default_levels(order_changes=True)["orders"] is Level.ON
-    levels = effective_levels({"changes": Level.SILENT}, default_levels(order_changes=False))
+    assert default_levels(order_changes=False)[Setting.ORDERS] is Level.OFF
+    assert default_levels(order_changes=True)[Setting.ORDERS] is Level.ON
+    levels = effective_levels({Setting.CHANGES: Level.SILENT}, default_levels(order_changes=False))
     assert levels == {
-        "changes": Level.SILENT,
-        "orders": Level.OFF,
-        "thresholds": Level.ON,
-        "summaries": Level.ON,
-        "outages": Level.ON,
+        Setting.CHANGES: Level.SILENT,
+        Setting.ORDERS: Level.OFF,
+        Setting.THRESHOLDS: Level.ON,
+        Setting.SUMMARIES: Level.ON,
+        Setting.OUTAGES: Level.ON,
     }
 
 
-def test_each_outbox_kind_has_its_setting() -> None:
-    levels = dict.fromkeys(KINDS, Level.ON) | {"thresholds": Level.OFF, "summaries": Level.SILENT}
-    assert level_for("urgent", levels) is Level.OFF
-    assert level_for("threshold", levels) is Level.OFF
-    assert level_for("summary_chart", levels) is Level.SILENT
-    assert level_for("report", levels) is Level.SILENT
-    assert level_for("change", levels) is Level.ON
-    assert level_for("something new", levels) is Level.ON
+def test_each_kind_follows_its_setting() -> None:
+    levels = dict.fromkeys(SETTINGS, Level.ON) | {
+        Setting.THRESHOLDS: Level.OFF,
+        Setting.SUMMARIES: Level.SILENT,
+    }
+    assert level_for(K.URGENT, levels) is Level.OFF
+    assert level_for(K.THRESHOLD, levels) is Level.OFF
+    assert level_for(K.SUMMARY_CHART, levels) is Level.SILENT
+    assert level_for(K.REPORT, levels) is Level.SILENT
+    assert level_for(K.CHANGE, levels) is Level.ON
 
 
 def test_levels_survive_the_database_and_unknown_values_are_skipped() -> None:
-    chosen = {"changes": Level.SILENT, "outages": Level.OFF}
+    chosen = {Setting.CHANGES: Level.SILENT, Setting.OUTAGES: Level.OFF}
     assert levels_from_db(levels_to_db(chosen)) == chosen
+    assert levels_to_db(chosen) == '{"changes": "silent", "outages": "off"}'
     assert levels_to_db({}) is None
     assert levels_from_db('{"changes": "loud", "prices": "on", "orders": "off"}') == {
-        "orders": Level.OFF
+        Setting.ORDERS: Level.OFF
     }
+    assert levels_from_db('{"changes": ["on"], "orders": null}') == {}
     assert levels_from_db("not json") == {}
     assert levels_from_db("[1]") == {}
 
@@ -128,8 +168,8 @@ def _change(locked_before: str, locked_after: str, total_after: str = "1") -> Ba
 
 
 def test_only_order_moves_are_of_the_order_kind() -> None:
-    assert change_kind([_change("0", "0.5")]) == "order"
-    assert change_kind([_change("0", "0.5"), _change("0", "0", total_after="2")]) == "change"
+    assert change_kind([_change("0", "0.5")]) is K.ORDER
+    assert change_kind([_change("0", "0.5"), _change("0", "0", total_after="2")]) is K.CHANGE
 
 
 @dataclass
@@ -163,14 +203,19 @@ async def test_silent_kinds_go_without_sound_and_off_kinds_are_not_sent(
     delivery: Delivery,
 ) -> None:
     await delivery.store.set_notify(
-        CHAT, {"changes": Level.SILENT, "outages": Level.OFF, "thresholds": Level.SILENT}
+        CHAT,
+        {
+            Setting.CHANGES: Level.SILENT,
+            Setting.OUTAGES: Level.OFF,
+            Setting.THRESHOLDS: Level.SILENT,
+        },
     )
     await delivery.store.enqueue(
         [
-            NewNotification(CHAT, "change", "changed"),
-            NewNotification(CHAT, "status", "down"),
-            NewNotification(CHAT, "summary", "summary"),
-            NewNotification(CHAT, "urgent", "urgent"),
+            NewNotification(CHAT, K.CHANGE, "changed"),
+            NewNotification(CHAT, K.STATUS, "down"),
+            NewNotification(CHAT, K.SUMMARY, "summary"),
+            NewNotification(CHAT, K.URGENT, "urgent"),
         ]
     )
 
@@ -185,8 +230,8 @@ async def test_silent_kinds_go_without_sound_and_off_kinds_are_not_sent(
 
 
 async def test_a_kind_turned_off_is_dropped_with_its_reason(delivery: Delivery) -> None:
-    await delivery.store.set_notify(CHAT, {"changes": Level.OFF})
-    await delivery.store.enqueue([NewNotification(CHAT, "change", "changed")])
+    await delivery.store.set_notify(CHAT, {Setting.CHANGES: Level.OFF})
+    await delivery.store.enqueue([NewNotification(CHAT, K.CHANGE, "changed")])
 
     await delivery.deliverer.deliver_due()
 
@@ -197,8 +242,40 @@ async def test_a_kind_turned_off_is_dropped_with_its_reason(delivery: Delivery) 
     assert tuple(reason) == ("dropped", OFF_REASON)
 
 
+async def test_a_stored_kind_this_version_does_not_know_is_dropped_not_sent(
+    delivery: Delivery,
+) -> None:
+    # A newer version queued a kind this one has no setting for (a downgrade), while the chat
+    # hears nothing but balance changes: that message is not "on" by default.
+    store = delivery.store
+    await store.set_notify(CHAT, dict.fromkeys(SETTINGS, Level.OFF) | {Setting.CHANGES: Level.ON})
+    now = time_to_db(delivery.clock.now)
+    await store.db.run(
+        lambda conn: conn.executemany(
+            "INSERT INTO outbox (chat_id, kind, text, created_at, next_attempt_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            [
+                (CHAT, "withdrawals_suspended", "newer", now, now),
+                (CHAT, "change", "changed", now, now),
+            ],
+        )
+    )
+
+    assert await delivery.deliverer.deliver_due() == 1
+
+    assert delivery.bot.sent == [(CHAT, "changed", False)]
+    rows = await store.db.run(
+        lambda conn: conn.execute("SELECT state, last_error FROM outbox ORDER BY id").fetchall()
+    )
+    assert [tuple(row) for row in rows] == [
+        ("dropped", f"{UNKNOWN_KIND}: withdrawals_suspended"),
+        ("sent", None),
+    ]
+    assert await store.pending_count() == 0
+
+
 async def test_a_chat_without_settings_hears_everything_with_sound(delivery: Delivery) -> None:
-    await delivery.store.enqueue([NewNotification(CHAT, "change", "changed")])
+    await delivery.store.enqueue([NewNotification(CHAT, K.CHANGE, "changed")])
 
     await delivery.deliverer.deliver_due()
 

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from core.changes import Holding
+from core.notify import NotificationKind
 from core.thresholds import AlertSpec, Direction
 from store.database import Database, StoreError, environment_error
 from store.models import ChatSettings, DailyPortfolio, NewNotification
@@ -41,7 +42,9 @@ def holding(asset: str, total: str, precision: int = 8) -> Holding:
     return Holding(asset, D(total), D(total), D(0), precision)
 
 
-def note(chat_id: int = 1, text: str = "hi", kind: str = "change") -> NewNotification:
+def note(
+    chat_id: int = 1, text: str = "hi", kind: NotificationKind = NotificationKind.CHANGE
+) -> NewNotification:
     return NewNotification(chat_id=chat_id, kind=kind, text=text)
 
 
@@ -294,12 +297,18 @@ async def test_record_poll_writes_flags_and_notifications(store: Store) -> None:
     [stored] = await store.all_alerts()
     assert stored.triggered
     due = await store.due_notifications(T0)
-    assert [(i.chat_id, i.text, i.kind) for i in due] == [(1, "a", "change"), (2, "b", "change")]
+    assert [(i.chat_id, i.text, i.kind) for i in due] == [
+        (1, "a", NotificationKind.CHANGE),
+        (2, "b", NotificationKind.CHANGE),
+    ]
 
 
 @pytest.mark.parametrize(
     "bad",
-    [note(kind=""), NewNotification(chat_id="x", kind="k", text="t")],  # type: ignore[arg-type]
+    [
+        NewNotification(chat_id=1, kind=NotificationKind.CHANGE, text=None),  # type: ignore[arg-type]
+        NewNotification(chat_id="x", kind=NotificationKind.CHANGE, text="t"),  # type: ignore[arg-type]
+    ],
 )
 async def test_record_poll_is_all_or_nothing(store: Store, bad: NewNotification) -> None:
     rule = await store.add_alert(1, AlertSpec("BTC", Direction.BELOW, D(5)), triggered=False)
@@ -384,10 +393,12 @@ async def test_chat_settings(store: Store) -> None:
 
 async def test_record_summary_once_per_day(store: Store) -> None:
     day = date(2025, 1, 3)
-    assert await store.record_summary(1, day, [note(1, "summary", "summary")])
-    assert not await store.record_summary(1, day, [note(1, "again", "summary")])
-    assert await store.record_summary(2, day, [note(2, "other chat", "summary")])
-    assert await store.record_summary(1, day + timedelta(days=1), [note(1, "next day", "summary")])
+    assert await store.record_summary(1, day, [note(1, "summary", NotificationKind.SUMMARY)])
+    assert not await store.record_summary(1, day, [note(1, "again", NotificationKind.SUMMARY)])
+    assert await store.record_summary(2, day, [note(2, "other chat", NotificationKind.SUMMARY)])
+    assert await store.record_summary(
+        1, day + timedelta(days=1), [note(1, "next day", NotificationKind.SUMMARY)]
+    )
     texts = [i.text for i in await store.due_notifications(T0)]
     assert texts == ["summary", "other chat", "next day"]
     assert (await store.chat_settings(1)).last_summary_day == day + timedelta(days=1)
@@ -423,7 +434,9 @@ async def test_outbox_order_and_limit(store: Store, clock: FakeClock) -> None:
     ids = await store.enqueue([note(1, "a"), note(2, "b"), note(1, "c")])
     assert ids == sorted(ids)
     photo = bytes(range(256))
-    [photo_id] = await store.enqueue([NewNotification(3, "chart", "caption", photo)])
+    [photo_id] = await store.enqueue(
+        [NewNotification(3, NotificationKind.SUMMARY_CHART, "caption", photo)]
+    )
     due = await store.due_notifications(T0)
     assert [i.text for i in due] == ["a", "b", "c", "caption"]
     assert due[-1].photo == photo
@@ -502,6 +515,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from core.changes import Holding
+from core.notify import NotificationKind
 from store import snapshots
 from store.database import Database
 from store.models import NewNotification
@@ -512,7 +526,7 @@ async def main() -> None:
     one = {"BTC": Holding("BTC", Decimal(1), Decimal(1), Decimal(0), 8)}
     two = {"BTC": Holding("BTC", Decimal(2), Decimal(2), Decimal(0), 8)}
     now = datetime(2025, 1, 3, tzinfo=UTC)
-    await store.record_poll(one, now, [NewNotification(1, "change", "owed")], {})
+    await store.record_poll(one, now, [NewNotification(1, NotificationKind.CHANGE, "owed")], {})
 
     def write_half_then_die(conn):
         snapshots.replace_snapshot(conn, two, now)
@@ -573,15 +587,21 @@ async def test_no_summary_for_a_day_before_the_last_and_later_days_can_be_taken_
     store: Store,
 ) -> None:
     day = date(2025, 1, 3)
-    assert await store.record_summary(1, day + timedelta(days=1), [note(1, "ahead", "summary")])
-    assert await store.record_summary(2, day, [note(2, "today", "summary")])
-    assert not await store.record_summary(1, day, [note(1, "earlier day", "summary")])
+    assert await store.record_summary(
+        1, day + timedelta(days=1), [note(1, "ahead", NotificationKind.SUMMARY)]
+    )
+    assert await store.record_summary(2, day, [note(2, "today", NotificationKind.SUMMARY)])
+    assert not await store.record_summary(
+        1, day, [note(1, "earlier day", NotificationKind.SUMMARY)]
+    )
 
     assert await store.forget_summaries_after(day) == 1
 
     assert (await store.chat_settings(1)).last_summary_day == day
     assert (await store.chat_settings(2)).last_summary_day == day
-    assert await store.record_summary(1, day + timedelta(days=1), [note(1, "next", "summary")])
+    assert await store.record_summary(
+        1, day + timedelta(days=1), [note(1, "next", NotificationKind.SUMMARY)]
+    )
 
 
 async def test_a_chat_migration_moves_alerts_settings_and_what_is_owed(store: Store) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from core.notify import NotificationKind
 from store.database import Database
 from store.models import MoneyFlow, NewNotification
 from store.store import Store
@@ -35,7 +36,7 @@ def flow(minutes: int, kind: str = "deposit", value: str | None = "100.5") -> Mo
 
 
 async def test_explained_ids_and_flows_are_written_with_the_poll(store: Store) -> None:
-    owed = [NewNotification(chat_id=1, kind="change", text="x")]
+    owed = [NewNotification(chat_id=1, kind=NotificationKind.CHANGE, text="x")]
     flows = [flow(1), flow(2, "withdrawal", value=None)]
     await store.record_poll(
         {}, T0, owed, {}, explained=[("fill", "7"), ("crypto", "7")], flows=flows

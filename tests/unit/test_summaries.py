@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from btcturk.errors import Unavailable
+from core.notify import NotificationKind
 from services.summaries import MIN_SUMMARY_GAP_S, RETRY_AFTER_S, Summaries
 from store.models import OutboxItem
 from store.store import Store
@@ -45,7 +46,7 @@ class Daily:
     async def summaries_owed(self) -> list[OutboxItem]:
         """Return the summaries waiting in the outbox."""
         owed = await self.store.due_notifications(self.clock.now, limit=100)
-        return [item for item in owed if item.kind == "summary"]
+        return [item for item in owed if item.kind is NotificationKind.SUMMARY]
 
 
 @pytest.fixture
