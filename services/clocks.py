@@ -43,6 +43,7 @@ class Clocks:
     budget: Clock = time.monotonic  # the history's requests a minute; a data note's day
     backoff: Sleep = asyncio.sleep  # between exchange retries, and for the request budget
     jitter: Callable[[], float] = random.random  # the retries' and the reconnects' jitter
+    stopwatch: Clock = time.perf_counter  # an exchange request's latency, for /status
     cache: Clock = time.monotonic  # the age of the cached balances
     charts: Clock = time.monotonic  # the chart server's budget, pace and backoff
     backfill_sleep: Sleep = asyncio.sleep  # the history backfill's pace and its waits

@@ -123,6 +123,7 @@ def _services(
         random=clocks.jitter,
         time_source=clocks.exchange_time,
         monotonic=clocks.budget,
+        stopwatch=clocks.stopwatch,
         auth_clock=clocks.auth,
     )
     portfolio = PortfolioService(
