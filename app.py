@@ -25,6 +25,7 @@ from telegram.ext import (
     Defaults,
     ExtBot,
     MessageHandler,
+    Updater,
     filters,
 )
 
@@ -136,8 +137,14 @@ async def serving(
         await application.updater.start_polling(
             allowed_updates=Update.ALL_TYPES, error_callback=on_polling_error
         )
-        stack.push_async_callback(application.updater.stop)
+        stack.push_async_callback(_stop_polling, application.updater)
         yield
+
+
+async def _stop_polling(updater: Updater) -> None:
+    """Stop asking Telegram for updates, if the Updater still does."""
+    if updater.running:
+        await updater.stop()
 
 
 async def _stop_application(application: Application) -> None:  # type: ignore[type-arg]
