@@ -45,7 +45,16 @@ from store.database import Database
 from store.store import Store
 from store.trades import TradeStore
 
-__all__ = ["BALANCE_CACHE_S", "SYSTEM_CLOCKS", "TIMEOUTS", "Clocks", "Timeouts", "Wiring"]
+__all__ = [
+    "BALANCE_CACHE_S",
+    "PRODUCTION",
+    "SYSTEM_CLOCKS",
+    "TIMEOUTS",
+    "Clocks",
+    "Timeouts",
+    "Wiring",
+    "open_services",
+]
 
 BALANCE_CACHE_S = 5.0
 FOLLOW_UP_PERIOD_S = 60.0  # after its first looks, a follow-up looks at each poll, or each minute
