@@ -1,4 +1,10 @@
-"""Build the Telegram Application: handlers, guard, services and their life cycle."""
+"""Build the Telegram Application: its way to Telegram, its guard and handlers, its services.
+
+`telegram_link()` builds the bot's Telegram side (opening nothing), `build_application()` the
+Application with the services handed in, and `serving()` starts its jobs and polling and stops
+them in reverse. `open_bot()` (lifecycle.py) calls them in turn, between the database and the
+services it opens and closes.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +13,7 @@ import contextlib
 import logging
 import os
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 
 from telegram import Bot, LinkPreviewOptions, Update
 from telegram.error import TelegramError
@@ -16,7 +23,9 @@ from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     Defaults,
+    ExtBot,
     MessageHandler,
+    Updater,
     filters,
 )
 
@@ -32,20 +41,20 @@ from handlers.edits import install_edit_stop
 from handlers.errors import on_error, on_polling_error
 from handlers.export import export
 from handlers.history import history
-from handlers.jobs import schedule_jobs, stop_jobs
+from handlers.jobs import running_jobs
 from handlers.migration import chat_migrated
 from handlers.pnl import pnl
+from services.clocks import Clocks
 from services.context import Services
 from services.menus import publish_menus
 from services.rate_limit import ChatRateLimiter
-from services.roster import Roster
 from services.telegram_request import AiohttpRequest
 from services.updates_health import UpdatesHealth
 from services.updates_request import UpdatesRequest
-from services.wiring import BALANCE_CACHE_S, SYSTEM_CLOCKS, Clocks, build_services
-from store.database import Database, StoreError
+from services.wiring import BALANCE_CACHE_S, Wiring
+from store.database import StoreError
 
-__all__ = ["BALANCE_CACHE_S", "Clocks", "build_application", "open_database", "running"]
+__all__ = ["BALANCE_CACHE_S", "TelegramLink", "build_application", "serving", "telegram_link"]
 
 log = logging.getLogger(__name__)
 
@@ -53,43 +62,97 @@ log = logging.getLogger(__name__)
 # timedelta (the coming behaviour) instead of deprecated int seconds.
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
-DATABASE_NAME = "bot.sqlite3"
-_MENUS = "menus"  # bot_data: the task publishing the command menus
 TELEGRAM_CONNECTIONS = 32
-TELEGRAM_READ_TIMEOUT_S = 20.0  # a slow answer is waited for rather than sent again
+
+
+@dataclass(frozen=True, slots=True)
+class TelegramLink:
+    """The bot's way to Telegram; its sessions open at `initialize()`, close at `shutdown()`."""
+
+    bot: ExtBot[int]  # replies and notifications, paced by `limiter`
+    refusal_bot: Bot  # refusals to strangers: beside the rate limiter, on the same connections
+    limiter: ChatRateLimiter
+
+
+def telegram_link(settings: Settings, wiring: Wiring) -> TelegramLink:
+    """Return the bot's Telegram side, on the wiring's clocks and timeouts (nothing opened)."""
+    clocks = wiring.clocks
+    request = AiohttpRequest(
+        connection_pool_size=TELEGRAM_CONNECTIONS, read_timeout=wiring.timeouts.telegram_read_s
+    )
+    limiter = wiring.rate_limiter or ChatRateLimiter(
+        monotonic=clocks.telegram_pace, sleep=clocks.telegram_sleep
+    )
+    bot: ExtBot[int] = ExtBot(
+        settings.telegram_bot_token,
+        base_url=settings.telegram_base_url,
+        base_file_url=f"{settings.telegram_api_url}/file/bot",
+        request=request,
+        get_updates_request=UpdatesRequest(
+            AiohttpRequest(connection_pool_size=1),
+            UpdatesHealth(settings.data_dir, clocks.wall),
+            sleep=clocks.token_retry,
+        ),
+        defaults=Defaults(
+            parse_mode="HTML",
+            link_preview_options=LinkPreviewOptions(is_disabled=True),
+            tzinfo=settings.timezone,
+        ),
+        rate_limiter=limiter,
+    )
+    refusal_bot = Bot(
+        settings.telegram_bot_token,
+        base_url=settings.telegram_base_url,
+        request=request,
+        get_updates_request=request,
+    )
+    return TelegramLink(bot, refusal_bot, limiter)
 
 
 @contextlib.asynccontextmanager
-async def running(application: Application) -> AsyncIterator[Application]:  # type: ignore[type-arg]
-    """Start services, handlers and polling; on exit stop them all in reverse order, also
-    after a failed start (every HTTP session is closed)."""
-    assert application.post_init is not None
-    assert application.post_shutdown is not None
-    async with application:  # initialize() and shutdown()
-        try:
-            await application.post_init(application)
-            await application.start()
-            assert application.updater is not None
-            await application.updater.start_polling(
-                allowed_updates=Update.ALL_TYPES, error_callback=on_polling_error
-            )
-            yield application
-        finally:
-            if application.updater is not None and application.updater.running:
-                await application.updater.stop()
-            await stop_menus(application)
-            await stop_jobs(application)
-            services = application.bot_data.services
-            if services is not None:
-                services.portfolio.cancel()  # a hung exchange request must not hold up the stop
-                services.deliverer.stop()  # what is not sent yet stays in the outbox
-            if isinstance(application.bot.rate_limiter, ChatRateLimiter):
-                application.bot.rate_limiter.close()  # replies still waiting their turn
-            if application.running:
-                await application.stop()
-            if services is not None:
-                await _keep_values_seen(services)
-            await application.post_shutdown(application)
+async def serving(
+    application: Application,  # type: ignore[type-arg]
+    services: Services,
+    *,
+    clocks: Clocks,
+    jobs: bool = True,
+) -> AsyncIterator[None]:
+    """Start the Application, its jobs (unless `jobs` is False), the menus and polling; on
+    exit stop them in reverse, after a failed start too, and keep what must be kept.
+
+    A hung exchange request or a reply waiting its turn must not hold up the stop: they are
+    abandoned before the Application waits for its handlers.
+    """
+    async with contextlib.AsyncExitStack() as stack:
+        stack.push_async_callback(_keep_values_seen, services)
+        await application.start()
+        stack.push_async_callback(_stop_application, application)
+        stack.callback(services.deliverer.stop)  # what is not sent yet stays in the outbox
+        stack.callback(services.portfolio.cancel)
+        if jobs:
+            interval_s = services.settings.poll_interval_s
+            await stack.enter_async_context(running_jobs(application, interval_s, clocks=clocks))
+        await stack.enter_async_context(_menus(application.bot, services, clocks))
+        assert application.updater is not None
+        await application.updater.start_polling(
+            allowed_updates=Update.ALL_TYPES, error_callback=on_polling_error
+        )
+        stack.push_async_callback(_stop_polling, application.updater)
+        yield
+
+
+async def _stop_polling(updater: Updater) -> None:
+    """Stop asking Telegram for updates, if the Updater still does."""
+    if updater.running:
+        await updater.stop()
+
+
+async def _stop_application(application: Application) -> None:  # type: ignore[type-arg]
+    """Refuse the replies still waiting their turn, then stop the Application."""
+    if isinstance(application.bot.rate_limiter, ChatRateLimiter):
+        application.bot.rate_limiter.close()
+    if application.running:
+        await application.stop()
 
 
 async def _keep_values_seen(services: Services) -> None:
@@ -100,96 +163,38 @@ async def _keep_values_seen(services: Services) -> None:
         log.error("the last values seen for move alerts could not be stored: %s", error)
 
 
-def start_menus(application: Application, default_language: str) -> None:  # type: ignore[type-arg]
+@contextlib.asynccontextmanager
+async def _menus(bot: Bot, services: Services, clocks: Clocks) -> AsyncIterator[None]:
     """Publish the command menus in the background: cosmetic, never on the start-up path."""
     task = asyncio.get_running_loop().create_task(
-        publish_menus(application.bot, default_language), name="menus"
+        publish_menus(bot, services.settings.language, sleep=clocks.menu_retry), name="menus"
     )
-    application.bot_data[_MENUS] = task
-
-
-async def stop_menus(application: Application) -> None:  # type: ignore[type-arg]
-    """Stop publishing the menus, if it still goes on."""
-    task = application.bot_data.pop(_MENUS, None)
-    if isinstance(task, asyncio.Task):
+    try:
+        yield
+    finally:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
 
 
-async def open_database(settings: Settings) -> Database:
-    """Open (or create) the bot's database; StoreError names the file when it cannot."""
-    return await Database.open(settings.data_dir / DATABASE_NAME)
-
-
-def telegram_rate_limiter() -> ChatRateLimiter:
-    """Keep Telegram's limits (29 a second at an even pace, 20 a minute per group) per chat."""
-    return ChatRateLimiter()
-
-
-async def ask_to_slow_down(application: Application, chat_id: int) -> None:  # type: ignore[type-arg]
+async def ask_to_slow_down(bot: Bot, services: Services, chat_id: int) -> None:
     """Tell a chat that floods the bot with commands that the excess was skipped."""
-    services = application.bot_data.services
-    if services is None:
-        return
     view = await services.views.view(chat_id)
     try:
-        await application.bot.send_message(chat_id, view.t("backlog.slow_down"))
+        await bot.send_message(chat_id, view.t("backlog.slow_down"))
     except TelegramError as error:
         log.warning("could not ask chat %d to slow down: %s", chat_id, error)
 
 
 def build_application(
-    settings: Settings,
-    *,
-    clocks: Clocks = SYSTEM_CLOCKS,
-    database: Database | None = None,
-    jobs: bool = True,
-    rate_limiter: ChatRateLimiter | None = None,
+    settings: Settings, telegram: TelegramLink, services: Services, *, clocks: Clocks
 ) -> Application:  # type: ignore[type-arg]
-    """Return the bot, ready for `initialize()`; its services are built in post_init.
-
-    `jobs=False` leaves the scheduled jobs off, for a caller that runs each round itself.
-    """
-    roster = Roster(settings.allowed_chat_ids)
-    limiter = rate_limiter or telegram_rate_limiter()
-
-    async def post_init(application: Application) -> None:  # type: ignore[type-arg]
-        services = await build_services(
-            settings,
-            application.bot,
-            database or await open_database(settings),
-            roster,
-            clocks=clocks,
-            congested=limiter.congested,
-        )
-        application.bot_data.services = services
-        if jobs:
-            schedule_jobs(application, settings.poll_interval_s)
-        start_menus(application, settings.language)
-
-    async def post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
-        services = application.bot_data.services
-        if services is not None:
-            if services.pnl is not None:
-                await services.pnl.close()
-            await services.session.close()
-            await services.store.db.close()
-
-    telegram_request = AiohttpRequest(
-        connection_pool_size=TELEGRAM_CONNECTIONS, read_timeout=TELEGRAM_READ_TIMEOUT_S
-    )
-    # Refusals leave through a bot of their own, beside the rate limiter, on the same connections.
-    refusal_bot = Bot(
-        settings.telegram_bot_token,
-        base_url=settings.telegram_base_url,
-        request=telegram_request,
-        get_updates_request=telegram_request,
-    )
+    """Return the bot on `telegram`, with `services` handed in, ready for `initialize()`."""
+    roster = services.roster
     guard = AccessGuard(
         settings.allowed_chat_ids,
         default_language=settings.language,
-        refusal_bot=refusal_bot,
+        refusal_bot=telegram.refusal_bot,
         monotonic=clocks.guard,
         migrated_chat_ids=roster.migrated,
         allowed_user_ids=settings.allowed_user_ids,
@@ -197,36 +202,17 @@ def build_application(
     )
     backlog = ChatBacklog(
         guard.is_allowed,
-        lambda chat_id: ask_to_slow_down(application, chat_id),
-        congested=limiter.congested,
+        lambda chat_id: ask_to_slow_down(telegram.bot, services, chat_id),
+        congested=telegram.limiter.congested,
     )
     application = (
         ApplicationBuilder()
-        .token(settings.telegram_bot_token)
-        .request(telegram_request)
-        .get_updates_request(
-            UpdatesRequest(
-                AiohttpRequest(connection_pool_size=1),
-                UpdatesHealth(settings.data_dir, clocks.wall),
-                sleep=clocks.token_retry,
-            )
-        )
-        .base_url(settings.telegram_base_url)
-        .base_file_url(f"{settings.telegram_api_url}/file/bot")
-        .defaults(
-            Defaults(
-                parse_mode="HTML",
-                link_preview_options=LinkPreviewOptions(is_disabled=True),
-                tzinfo=settings.timezone,
-            )
-        )
+        .bot(telegram.bot)
         .context_types(CONTEXT_TYPES)
-        .rate_limiter(limiter)
         .concurrent_updates(backlog)
-        .post_init(post_init)
-        .post_shutdown(post_shutdown)
         .build()
     )
+    application.bot_data.services = services
     install_guard(application, guard)
     install_edit_stop(application)
     application.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, chat_migrated))

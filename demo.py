@@ -8,12 +8,11 @@ sent in turn, the replies are printed, and the demo exits.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
 import sys
 import tempfile
 import threading
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import Mapping
 from typing import TextIO
 
 from config import CREDENTIAL_VARIABLES, ConfigError, Settings, load_settings
@@ -24,7 +23,7 @@ from fakes.exchange import FakeBtcTurk
 from fakes.feed import FakeFeed
 from fakes.seed import DEMO_CHAT_ID
 from fakes.telegram import FakeTelegram, SentMessage
-from lifecycle import run_bot
+from lifecycle import open_bot
 from logs import configure_logging
 from services.heartbeat import heartbeat_path
 
@@ -92,7 +91,7 @@ async def _demo(stdin: TextIO, stdout: TextIO) -> int:
                 print(f"Configuration error: {error}", file=sys.stderr)
                 return 2
             configure_logging(os.environ.get("LOG_LEVEL", "WARNING").upper(), settings.secrets)
-            async with _running_bot(settings):
+            async with open_bot(settings):
                 await _first_poll(settings)
                 chat = _TerminalChat(telegram, exchange, feed, settings.poll_interval_s, stdout)
                 if stdin.isatty():
@@ -110,17 +109,6 @@ async def _first_poll(settings: Settings) -> None:
         if asyncio.get_running_loop().time() > deadline:
             return
         await asyncio.sleep(0.05)
-
-
-@contextlib.asynccontextmanager
-async def _running_bot(settings: Settings) -> AsyncIterator[None]:
-    stop = asyncio.Event()
-    task = asyncio.create_task(run_bot(settings, stop))
-    try:
-        yield
-    finally:
-        stop.set()
-        await task
 
 
 class _TerminalChat:

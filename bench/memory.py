@@ -35,17 +35,17 @@ async def worker(polls: int) -> None:
     """Run the bot, call its poll job `polls` times, print RSS samples as JSON lines."""
     import psutil
 
-    from app import build_application, running
     from config import load_settings
     from handlers.context import BotContext
     from handlers.jobs import poll_balances
+    from lifecycle import open_bot
     from logs import configure_logging
 
     settings = load_settings(os.environ)
     configure_logging(settings.log_level, settings.secrets)
     process = psutil.Process()
-    async with running(build_application(settings)) as application:
-        context = BotContext(application)
+    async with open_bot(settings) as bot:
+        context = BotContext(bot.application)
         for done in range(1, polls + 1):
             await poll_balances(context)
             if done % SAMPLE_EVERY == 0:

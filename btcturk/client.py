@@ -113,6 +113,7 @@ class BtcTurkClient:
         random: Callable[[], float] = random.random,
         time_source: Callable[[], float] = time.time,
         monotonic: Callable[[], float] = time.monotonic,
+        stopwatch: Callable[[], float] = time.perf_counter,
         auth_clock: Callable[[], float] | None = None,
         key_retry_s: float = FIRST_PAUSE_S,
         history_recheck_s: float = HISTORY_RECHECK_S,
@@ -132,6 +133,7 @@ class BtcTurkClient:
         self._sleep = sleep
         self._random = random
         self._time_source = time_source
+        self._stopwatch = stopwatch  # a request's latency, for /status
         self._clock = StampClock(time_source)
         auth_clock = auth_clock or monotonic  # the key's pauses and the permission re-checks
         self.auth_backoff = AuthBackoff(auth_clock, first_pause_s=key_retry_s)
@@ -404,7 +406,7 @@ class BtcTurkClient:
             headers = auth_headers(self._api_key, self._secret, stamp)
         self.requests_sent += 1
         self.requests_by_path[path] += 1
-        started = time.perf_counter()
+        started = self._stopwatch()
         sent_at = self._time_source()
         try:
             async with self._session.get(
@@ -419,7 +421,7 @@ class BtcTurkClient:
         except (aiohttp.ClientError, OSError) as exc:
             raise Unavailable(f"could not reach BTCTurk ({type(exc).__name__})") from exc
         received_at = self._time_source()
-        self.last_latency_s = time.perf_counter() - started
+        self.last_latency_s = self._stopwatch() - started
         logger.debug("GET %s -> %d in %.3f s", path, status, self.last_latency_s)
         return _Answer(status, body, content_type, retry_after, sent_at, received_at)
 

@@ -63,6 +63,8 @@ logger = logging.getLogger("btcturk.feed")
 
 DEFAULT_URL = "wss://ws-feed-pro.btcturk.com"
 SILENCE_S = 30.0
+LOGIN_TIMEOUT_S = 10.0
+CONNECT_TIMEOUT_S = 10.0
 REFUSAL_RECHECK_S = 3600.0
 STAMP_RETRIES = 2  # logins refused for their timestamp retried soon in a row, clock re-measured
 STABLE_S = 60.0  # a connection up this long resets the backoff
@@ -122,8 +124,8 @@ class PrivateFeed:
         random: Callable[[], float] = random_module.random,
         silence_s: float = SILENCE_S,
         heartbeat_pair: str = "USDTTRY",
-        login_timeout_s: float = 10.0,
-        connect_timeout_s: float = 10.0,
+        login_timeout_s: float = LOGIN_TIMEOUT_S,
+        connect_timeout_s: float = CONNECT_TIMEOUT_S,
         refusal_recheck_s: float | None = REFUSAL_RECHECK_S,
         stamp_retries: int = STAMP_RETRIES,
         recheck_gap_s: float = OWNER_GAP_S,

@@ -15,7 +15,6 @@ from core.texts.errors import exchange_error_message
 from handlers.commands import chat_view
 from handlers.context import BotContext
 from handlers.replies import reply_html
-from services.charts import chart_png
 
 
 async def chart(update: Update, context: BotContext) -> None:
@@ -33,5 +32,5 @@ async def chart(update: Update, context: BotContext) -> None:
         await context.bot.send_chat_action(chat.id, ChatAction.UPLOAD_PHOTO)
     today = view.now.astimezone(view.tz).date()
     history = await services.store.portfolio_history(history_since(today))
-    photo = await chart_png(portfolio, history, view)
+    photo = await services.draw_chart(portfolio, history, view)
     await message.reply_photo(photo, caption=chart_caption(portfolio, view), do_quote=False)

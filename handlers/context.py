@@ -10,7 +10,8 @@ from services.context import Services
 
 
 class BotData(dict[Any, Any]):
-    """The Application's bot_data: python-telegram-bot's dict, and the services once built."""
+    """The Application's bot_data: python-telegram-bot's dict, and the services handed to
+    `build_application()` (app.py) as soon as the Application is built."""
 
     services: Services | None = None
 
@@ -23,7 +24,7 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], B
         """Return the services of the running bot."""
         services = self.bot_data.services
         if services is None:
-            raise RuntimeError("services are not built yet")
+            raise RuntimeError("an Application not built by build_application() has no services")
         return services
 
 

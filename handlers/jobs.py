@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import timedelta
 
 from telegram.ext import Application
 
 from handlers.context import BotContext
+from services.clocks import Clocks
 from services.heartbeat import write_heartbeat
 from services.monitor import PollOutcome
 from services.periodic import Periodic
@@ -18,7 +20,6 @@ FIRST_RUN_S = 1.0
 SUMMARY_CHECK_INTERVAL_S = 1.0  # cheap until the summary is due: it goes out within a second
 FOLLOW_UP_CHECK_INTERVAL_S = 1.0  # cheap until a look is due (no store read, no request)
 PRUNE_INTERVAL = timedelta(hours=6)
-_PERIODIC = "periodic"
 
 JobCallback = Callable[[BotContext], Awaitable[object]]
 
@@ -84,11 +85,19 @@ async def prune_outbox(context: BotContext) -> None:
     await services.store.prune(services.clock())
 
 
-def schedule_jobs(application: Application, poll_interval_s: float) -> None:  # type: ignore[type-arg]
-    """Start every repeating job on the monotonic clock; the first poll runs right after start-up.
+@contextlib.asynccontextmanager
+async def running_jobs(
+    application: Application,  # type: ignore[type-arg]
+    poll_interval_s: float,
+    *,
+    clocks: Clocks,
+) -> AsyncIterator[None]:
+    """Run every repeating job, the live feed and the history's backfill until the block ends;
+    the first poll runs right after start-up.
 
     Not python-telegram-bot's JobQueue: its scheduler times runs by the wall clock, so a step
     of the system clock would stop the jobs (an hour back: an hour without polls) or bunch them.
+    The jobs run on `clocks.jobs`, a monotonic clock.
     """
 
     async def run(job: JobCallback) -> None:
@@ -97,13 +106,27 @@ def schedule_jobs(application: Application, poll_interval_s: float) -> None:  # 
     async def report(error: Exception) -> None:
         await application.process_error(None, error)
 
-    periodic = Periodic(report)
-    application.bot_data[_PERIODIC] = periodic
-    services = application.bot_data.services
-    if services is not None and services.feed is not None:
-        services.feed.start(lambda: poll_balances(BotContext(application), woken=True))
-    if services is not None and services.backfill is not None:
-        services.backfill.start(first_s=services.settings.history_backfill_delay_s)
+    services = BotContext(application).services
+    periodic = Periodic(report, monotonic=clocks.jobs, sleep=clocks.jobs_sleep)
+    try:
+        if services.feed is not None:
+            services.feed.start(lambda: poll_balances(BotContext(application), woken=True))
+        if services.backfill is not None:
+            services.backfill.start(first_s=services.settings.history_backfill_delay_s)
+        _every(periodic, run, poll_interval_s)
+        yield
+    finally:
+        await periodic.stop()
+        if services.feed is not None:
+            await services.feed.stop()
+        if services.backfill is not None:
+            await services.backfill.stop()
+
+
+def _every(
+    periodic: Periodic, run: Callable[[JobCallback], Awaitable[None]], poll_interval_s: float
+) -> None:
+    """Start the repeating jobs on `periodic`."""
     periodic.every(poll_interval_s, lambda: run(poll_balances), first_s=FIRST_RUN_S, name="poll")
     periodic.every(
         DELIVERY_INTERVAL_S, lambda: run(deliver_outbox), first_s=FIRST_RUN_S, name="deliver"
@@ -126,15 +149,3 @@ def schedule_jobs(application: Application, poll_interval_s: float) -> None:  # 
         first_s=PRUNE_INTERVAL.total_seconds(),
         name="prune",
     )
-
-
-async def stop_jobs(application: Application) -> None:  # type: ignore[type-arg]
-    """Stop the repeating jobs started by schedule_jobs, if any."""
-    periodic = application.bot_data.pop(_PERIODIC, None)
-    if isinstance(periodic, Periodic):
-        await periodic.stop()
-    services = application.bot_data.services
-    if services is not None and services.feed is not None:
-        await services.feed.stop()
-    if services is not None and services.backfill is not None:
-        await services.backfill.stop()

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import io
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from core.chart_data import HISTORY_DAYS, OTHER, HistoryPoint, Slice, allocation, history_points
 from core.i18n import Lang, View, get_lang
@@ -31,6 +31,17 @@ MUTED = "#5f6b7a"
 INSIDE_LABEL_SHARE = 0.55  # a bar longer than this share of the widest one holds its label
 MIN_ROWS = 3  # room kept for this many bars, so two slices do not make two slabs
 ENGLISH = get_lang("en")
+
+
+class ChartRenderer(Protocol):
+    """Draw the chart's PNG: render_portfolio_chart, or a test's stand-in."""
+
+    def __call__(
+        self, slices: Sequence[Slice], history: Sequence[HistoryPoint], quote: str, *, lang: Lang
+    ) -> bytes: ...
+
+
+DrawChart = Callable[[Portfolio, Sequence[DailyPortfolio], View], Awaitable[bytes]]  # chart_png
 
 
 def render_portfolio_chart(
@@ -54,13 +65,17 @@ def render_portfolio_chart(
     return buffer.getvalue()
 
 
-async def chart_png(portfolio: Portfolio, history: Sequence[DailyPortfolio], view: View) -> bytes:
+async def chart_png(
+    portfolio: Portfolio,
+    history: Sequence[DailyPortfolio],
+    view: View,
+    *,
+    render: ChartRenderer = render_portfolio_chart,
+) -> bytes:
     """Render `portfolio` and its daily totals up to today in a worker thread."""
     slices = allocation(portfolio)
     points = history_points(history, view.now.astimezone(view.tz).date())
-    return await asyncio.to_thread(
-        render_portfolio_chart, slices, points, portfolio.quote, lang=view.lang
-    )
+    return await asyncio.to_thread(render, slices, points, portfolio.quote, lang=view.lang)
 
 
 def _draw_allocation(axes: Axes, slices: Sequence[Slice], quote: str, lang: Lang) -> None:

@@ -11,6 +11,7 @@ import aiohttp
 from btcturk.client import BtcTurkClient
 from core.settings import Settings
 from services.backfill import Backfill
+from services.charts import DrawChart
 from services.chats import ChatViews
 from services.delivery import Deliverer
 from services.feed import FeedWatch
@@ -25,12 +26,12 @@ from services.summaries import Summaries
 from store.store import Store
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Services:
     """Everything a handler may need beyond the update itself."""
 
     settings: Settings
-    session: aiohttp.ClientSession
+    session: aiohttp.ClientSession  # the exchange's, the feed's, the chart server's: open_services
     client: BtcTurkClient
     portfolio: PortfolioService
     history: HistoryAccess
@@ -42,6 +43,7 @@ class Services:
     deliverer: Deliverer
     views: ChatViews
     roster: Roster
+    draw_chart: DrawChart  # the portfolio chart's PNG, drawn off the event loop
     feed: FeedWatch | None = None  # the private WebSocket feed, unless WEBSOCKET=off
     pnl: ProfitAndLoss | None = None  # profit and loss from the history cache
     backfill: Backfill | None = None  # reads the history into the cache, in the background

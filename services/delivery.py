@@ -90,9 +90,12 @@ class Deliverer:
         congested: Callable[[int], bool] = lambda chat_id: False,
         migrate: Callable[[int, int], Awaitable[bool]] | None = None,
         steps: WallSteps | None = None,
+        send_timeout_s: float = SEND_TIMEOUT_S,
+        patient_timeout_s: float = PATIENT_TIMEOUT_S,
     ) -> None:
         """`congested` tells when a chat must wait its turn; `migrate` follows upgraded groups;
-        `steps` tells when the wall clock stepped (None: it never does)."""
+        `steps` tells when the wall clock stepped (None: it never does); a send waits
+        `send_timeout_s` for Telegram's answer, its one retry `patient_timeout_s`."""
         self._store = store
         self._bot = bot
         self._clock = clock
@@ -101,6 +104,8 @@ class Deliverer:
         self._congested = congested
         self._migrate = migrate
         self._steps = steps
+        self._send_timeout_s = send_timeout_s
+        self._patient_timeout_s = patient_timeout_s
         self._workers: dict[int, _Worker] = {}
         self._unrecorded: dict[int, _End] = {}  # handled, but not saved yet
         self._message_ids: dict[int, int] = {}  # outbox id -> Telegram's id, until recorded
@@ -362,7 +367,7 @@ class Deliverer:
         chat_id = item.chat_id
         if self._congested(chat_id):
             worker.parked.set()  # the round goes on without waiting for this chat
-        wait_s = PATIENT_TIMEOUT_S if item.unconfirmed else SEND_TIMEOUT_S
+        wait_s = self._patient_timeout_s if item.unconfirmed else self._send_timeout_s
         post = _Post(chat_id, photo, wait_s, silent, reply_to)
         try:
             try:
@@ -451,7 +456,7 @@ class Deliverer:
             chat_id=chat_id,
             message_id=message_id,
             parse_mode=parse_mode,
-            read_timeout=SEND_TIMEOUT_S,
+            read_timeout=self._send_timeout_s,
         )
 
     async def _retry(self, item: OutboxItem, outcome: Outcome, error: TelegramError | None) -> None:

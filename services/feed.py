@@ -20,13 +20,20 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import random as random_module
 import time
 from collections.abc import Awaitable, Callable
 
 import aiohttp
 
 from btcturk.client import BtcTurkClient
-from btcturk.feed import SILENCE_S, FeedState, PrivateFeed
+from btcturk.feed import (
+    CONNECT_TIMEOUT_S,
+    LOGIN_TIMEOUT_S,
+    SILENCE_S,
+    FeedState,
+    PrivateFeed,
+)
 from btcturk.feed_messages import BalanceUpdated, Connected, FeedEvent, Reconnected, UserTrade
 from core.notify import NotificationKind
 from core.texts.status import feed_refused_notice
@@ -63,8 +70,12 @@ class FeedWatch:
         time_source: Callable[[], float] = time.time,
         monotonic: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        random: Callable[[], float] = random_module.random,
         wake_clock: Callable[[], float] | None = None,
         wake_sleep: Callable[[float], Awaitable[None]] | None = None,
+        connect_timeout_s: float = CONNECT_TIMEOUT_S,
+        login_timeout_s: float = LOGIN_TIMEOUT_S,
+        silence_s: float = SILENCE_S,
     ) -> None:
         """`wake_clock` and `wake_sleep` pace the woken polls (by default `monotonic`, `sleep`)."""
         self._feed = PrivateFeed(
@@ -77,7 +88,12 @@ class FeedWatch:
             time_source=time_source,
             monotonic=monotonic,
             sleep=sleep,
+            random=random,
+            connect_timeout_s=connect_timeout_s,
+            login_timeout_s=login_timeout_s,
+            silence_s=silence_s,
         )
+        self._silence_s = silence_s
         self._time = time_source
         self._monotonic = monotonic
         self._safety_poll_s = safety_poll_s
@@ -102,7 +118,7 @@ class FeedWatch:
         """Tell whether the feed is logged in and heard from within its silence limit."""
         state = self._feed.state
         heard = state.last_message_at
-        return state.connected and heard is not None and self._time() - heard < SILENCE_S
+        return state.connected and heard is not None and self._time() - heard < self._silence_s
 
     def recheck(self, *, owner: bool = False) -> asyncio.Future[None] | None:
         """Try a refused login again now (see `PrivateFeed.recheck`)."""

@@ -1,7 +1,7 @@
-"""Repeating work on the event loop's monotonic clock.
+"""Repeating work on a monotonic clock (the host's, or the one a test hands in).
 
 A wall-clock step (an NTP correction, a restored VM) changes nothing here: each run is due
-`interval_s` after the previous one was due, as the loop's monotonic clock counts, so an hour
+`interval_s` after the previous one was due, as the monotonic clock counts, so an hour
 back stops nothing and a day ahead bunches nothing. A run that overruns its slot delays the
 next instead of queueing a backlog; runs never overlap.
 """
@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Awaitable, Callable
 
 log = logging.getLogger(__name__)
@@ -22,9 +23,17 @@ OnError = Callable[[Exception], Awaitable[object]]
 class Periodic:
     """Tasks that each run one piece of work every so many seconds until stopped."""
 
-    def __init__(self, on_error: OnError) -> None:
+    def __init__(
+        self,
+        on_error: OnError,
+        *,
+        monotonic: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
         """Report every failed run to `on_error`; the next run comes all the same."""
         self._on_error = on_error
+        self._monotonic = monotonic
+        self._sleep = sleep
         self._tasks: list[asyncio.Task[None]] = []
 
     def every(self, interval_s: float, work: Work, *, first_s: float, name: str) -> None:
@@ -40,15 +49,14 @@ class Periodic:
         await stop_tasks(tasks)
 
     async def _repeat(self, interval_s: float, work: Work, first_s: float) -> None:
-        loop = asyncio.get_running_loop()
-        due = loop.time() + first_s
+        due = self._monotonic() + first_s
         while True:
-            await asyncio.sleep(max(due - loop.time(), 0.0))
+            await self._sleep(max(due - self._monotonic(), 0.0))
             try:
                 await work()
             except Exception as error:
                 await self._on_error(error)
-            due = max(due + interval_s, loop.time())
+            due = max(due + interval_s, self._monotonic())
 
 
 async def stop_tasks(tasks: list[asyncio.Task[None]]) -> None:

@@ -39,12 +39,14 @@ class CheckAgain:
         *,
         monotonic: Callable[[], float] = time.monotonic,
         gap_s: float = OWNER_GAP_S,
+        feed_answer_s: float = FEED_ANSWER_S,
     ) -> None:
         self._client = client
         self._portfolio = portfolio
         self._history = history
         self._feed = feed
         self._gate = Spacing(monotonic, gap_s)
+        self._feed_answer_s = feed_answer_s
 
     def wait_s(self) -> float:
         """Return the seconds before the owner may ask again (0: now)."""
@@ -62,6 +64,6 @@ class CheckAgain:
         login = None if self._feed is None else self._feed.recheck(owner=True)
         if login is not None:
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(asyncio.shield(login), FEED_ANSWER_S)
+                await asyncio.wait_for(asyncio.shield(login), self._feed_answer_s)
         log.info("the owner asked BTCTurk again what it refused")
         return True

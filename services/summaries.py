@@ -30,7 +30,7 @@ from core.texts.chart import chart_caption
 from core.texts.pnl import summary_pnl_line
 from core.texts.summary import summary_message
 from core.valuation import Portfolio
-from services.charts import chart_png
+from services.charts import DrawChart, chart_png
 from services.chats import ChatViews
 from services.clock_steps import boot_time
 from services.history import SLACK, HistoryAccess, to_ms
@@ -65,8 +65,10 @@ class Summaries:
         boot_clock: Callable[[], float] = boot_time,
         history: HistoryAccess | None = None,
         pnl: ProfitAndLoss | None = None,
+        draw_chart: DrawChart = chart_png,
     ) -> None:
         self._history = history
+        self._draw_chart = draw_chart
         self._pnl = pnl
         self._settings = settings
         self._roster = roster or Roster(settings.allowed_chat_ids)
@@ -179,7 +181,7 @@ class Summaries:
         if code not in drawn:
             try:
                 history = await self._store.portfolio_history(history_since(day))
-                drawn[code] = await chart_png(portfolio, history, view)
+                drawn[code] = await self._draw_chart(portfolio, history, view)
             except Exception:
                 log.exception("summary chart could not be drawn; the text goes alone")
                 drawn[code] = None

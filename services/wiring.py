@@ -1,12 +1,19 @@
-"""Build the bot's services from its settings: one function, every clock and sleep a parameter."""
+"""Build the bot's services from its settings, on the clocks and timeouts they are handed.
+
+`open_services()` owns what the services hold: it reads the store first, then opens the HTTP
+session the exchange client, the live feed and the chart server share, and on the way out
+abandons what is in flight and closes the session. The database and Telegram's sessions
+belong to its caller, `open_bot()` (lifecycle.py).
+"""
 
 from __future__ import annotations
 
-import asyncio
-import time
-from collections.abc import Awaitable, Callable
+import contextlib
+import functools
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
+from pathlib import Path
 from typing import Final
 
 import aiohttp
@@ -15,8 +22,10 @@ from telegram import Bot
 from btcturk.client import BtcTurkClient
 from core.settings import Settings
 from services.backfill import Backfill
+from services.charts import ChartRenderer, chart_png, render_portfolio_chart
 from services.chats import ChatViews
-from services.clock_steps import WallSteps, boot_time
+from services.clock_steps import WallSteps
+from services.clocks import SYSTEM_CLOCKS, TIMEOUTS, Clocks, Timeouts
 from services.context import Services
 from services.daily_prices import DailyPrices
 from services.delivery import Deliverer
@@ -28,66 +37,102 @@ from services.moves import MoveWatch
 from services.pnl import ProfitAndLoss
 from services.portfolio import PortfolioService
 from services.quiet import QuietPolicy
+from services.rate_limit import ChatRateLimiter
 from services.recheck import CheckAgain
 from services.roster import Roster
 from services.summaries import Summaries
 from store.database import Database
-from store.store import Store, utc_now
+from store.store import Store
 from store.trades import TradeStore
+
+__all__ = [
+    "BALANCE_CACHE_S",
+    "PRODUCTION",
+    "SYSTEM_CLOCKS",
+    "TIMEOUTS",
+    "Clocks",
+    "Timeouts",
+    "Wiring",
+    "open_services",
+]
 
 BALANCE_CACHE_S = 5.0
 FOLLOW_UP_PERIOD_S = 60.0  # after its first looks, a follow-up looks at each poll, or each minute
 
+OpenDatabase = Callable[[Path], Awaitable[Database]]
+
 
 @dataclass(frozen=True, slots=True)
-class Clocks:
-    """Where the bot reads the time and waits; a test passes its own."""
+class Wiring:
+    """What the bot is built with besides its settings; a test passes its own."""
 
-    wall: Callable[[], datetime] = utc_now  # stamps, the day of a summary, quiet hours
-    cache: Callable[[], float] = time.monotonic  # the age of the cached balances
-    boot: Callable[[], float] = boot_time  # a day that passed, suspended or not
-    elapsed: Callable[[], float] = boot_time  # real time, to tell the wall clock's steps
-    exchange_time: Callable[[], float] = time.time  # the exchange requests' stamps
-    auth: Callable[[], float] = time.monotonic  # a refused key's pauses, permission re-checks
-    backoff: Callable[[float], Awaitable[None]] = asyncio.sleep  # between exchange retries
-    guard: Callable[[], float] = time.monotonic  # the strangers' refusal budget
-    token_retry: Callable[[float], Awaitable[None]] = asyncio.sleep  # a refused token, again
-    charts: Callable[[], float] = time.monotonic  # the chart server's budget, pace and backoff
+    clocks: Clocks = SYSTEM_CLOCKS
+    timeouts: Timeouts = TIMEOUTS
+    jobs: bool = True  # the scheduled jobs; off, the caller runs each poll and delivery round
+    open_database: OpenDatabase = Database.open
+    render_chart: ChartRenderer = render_portfolio_chart  # the /chart and summary pictures
+    rate_limiter: ChatRateLimiter | None = None  # None: one on `clocks`
 
 
-SYSTEM_CLOCKS: Final = Clocks()  # the host's clocks, and a sleep that waits
+PRODUCTION: Final = Wiring()
 
 
-async def build_services(
+@contextlib.asynccontextmanager
+async def open_services(
     settings: Settings,
     bot: Bot,
     database: Database,
-    roster: Roster,
     *,
-    clocks: Clocks = SYSTEM_CLOCKS,
+    wiring: Wiring = PRODUCTION,
     congested: Callable[[int], bool] = lambda chat_id: False,
-) -> Services:
-    """Return the services the bot's handlers and jobs share, built on `clocks`.
+) -> AsyncIterator[Services]:
+    """Build the services the bot's handlers and jobs share; close what they hold on exit.
 
     What can fail (reading the database) comes before the HTTP session is opened: a failed
     build leaves no session open.
     """
+    clocks = wiring.clocks
     store = Store(database, clock=clocks.wall)
+    roster = Roster(settings.allowed_chat_ids)
     await roster.load(store)
     last_day = await store.portfolio_before(date.max)  # what had a value before a restart
     timeout = aiohttp.ClientTimeout(
         total=settings.btcturk_timeout_s, connect=min(5.0, settings.btcturk_timeout_s)
     )
-    session = aiohttp.ClientSession(timeout=timeout)
+    async with aiohttp.ClientSession(timeout=timeout) as session:
+        services = _services(settings, bot, store, roster, session, wiring, congested)
+        if last_day is not None:
+            services.portfolio.remember_priced(last_day.values)
+        try:
+            yield services
+        finally:
+            if services.pnl is not None:
+                await services.pnl.close()  # the chart server's burst in flight
+
+
+def _services(
+    settings: Settings,
+    bot: Bot,
+    store: Store,
+    roster: Roster,
+    session: aiohttp.ClientSession,
+    wiring: Wiring,
+    congested: Callable[[int], bool],
+) -> Services:
+    """Return the services, each on its clocks and timeouts from `wiring`."""
+    clocks, timeouts = wiring.clocks, wiring.timeouts
     client = BtcTurkClient(
         session,
         base_url=settings.btcturk_api_url,
         api_key=settings.btcturk_api_key,
         api_secret=settings.btcturk_api_secret,
-        timeout=timeout,
+        timeout=session.timeout,
         key_retry_s=settings.key_retry_s,
         sleep=clocks.backoff,
+        random=clocks.jitter,
         time_source=clocks.exchange_time,
+        monotonic=clocks.budget,
+        stopwatch=clocks.stopwatch,
         auth_clock=clocks.auth,
     )
     portfolio = PortfolioService(
@@ -97,8 +142,6 @@ async def build_services(
         monotonic=clocks.cache,
         wall_clock=clocks.wall,
     )
-    if last_day is not None:
-        portfolio.remember_priced(last_day.values)
     views = ChatViews(store, settings.language, settings.timezone, clocks.wall)
     history = HistoryAccess(client, store)
     explaining = history if settings.explain_changes else None
@@ -112,6 +155,8 @@ async def build_services(
             clock=clocks.wall,
             quote=settings.quote_currency,
             period_s=min(settings.poll_interval_s, FOLLOW_UP_PERIOD_S),
+            inline_s=timeouts.explain_inline_s,
+            timeout_s=timeouts.explain_read_s,
         )
     quiet = QuietPolicy(
         store, settings.quiet_hours, settings.timezone, order_changes=settings.notify_order_changes
@@ -126,6 +171,14 @@ async def build_services(
             settings.btcturk_api_secret,
             safety_poll_s=settings.feed_poll_interval_s,
             time_source=clocks.exchange_time,
+            monotonic=clocks.feed,
+            sleep=clocks.feed_sleep,
+            random=clocks.jitter,
+            wake_clock=clocks.wake,
+            wake_sleep=clocks.wake_sleep,
+            connect_timeout_s=timeouts.feed_connect_s,
+            login_timeout_s=timeouts.feed_login_s,
+            silence_s=timeouts.feed_silence_s,
         )
     deliverer = Deliverer(
         store,
@@ -136,10 +189,18 @@ async def build_services(
         congested=congested,
         migrate=roster.migrate,
         steps=WallSteps(clocks.wall, clocks.elapsed),
+        send_timeout_s=timeouts.send_s,
+        patient_timeout_s=timeouts.patient_send_s,
     )
     moves = MoveWatch(store)
-    trades = TradeStore(database)
-    backfill = Backfill(client, trades, clocks.wall, pace_s=settings.history_backfill_pace_s)
+    trades = TradeStore(store.db)
+    backfill = Backfill(
+        client,
+        trades,
+        clocks.wall,
+        sleep=clocks.backfill_sleep,
+        pace_s=settings.history_backfill_pace_s,
+    )
     pnl = ProfitAndLoss(
         trades,
         DailyPrices(
@@ -159,6 +220,7 @@ async def build_services(
         clock=clocks.wall,
         refused=lambda: client.history_refused,
     )
+    draw_chart = functools.partial(chart_png, render=wiring.render_chart)
     return Services(
         settings=settings,
         session=session,
@@ -190,12 +252,21 @@ async def build_services(
             boot_clock=clocks.boot,
             history=explaining,
             pnl=pnl,
+            draw_chart=draw_chart,
         ),
         deliverer=deliverer,
         views=views,
         roster=roster,
+        draw_chart=draw_chart,
         feed=feed,
         pnl=pnl,
         backfill=backfill,
-        check_again=CheckAgain(client, portfolio, history, feed, monotonic=clocks.auth),
+        check_again=CheckAgain(
+            client,
+            portfolio,
+            history,
+            feed,
+            monotonic=clocks.auth,
+            feed_answer_s=timeouts.check_again_feed_s,
+        ),
     )

@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 from telegram.ext import Application
 
-from app import running
 from config import Settings, load_settings
 from fakes.exchange import FakeBtcTurk
 from fakes.telegram import FakeTelegram, SentMessage
@@ -30,6 +29,7 @@ class BotHarness:
     """A running bot plus the two fakes it talks to."""
 
     application: Application  # type: ignore[type-arg]
+    services: Services
     telegram: FakeTelegram
     exchange: FakeBtcTurk
     clock: FakeClock
@@ -98,13 +98,13 @@ class _started:
     def __init__(
         self, settings: Settings, exchange: FakeBtcTurk, telegram: FakeTelegram, wiring: BotWiring
     ) -> None:
-        self._running = running(wiring.build(settings))
+        self._running = wiring.start(settings)
         self._parts = (exchange, telegram, wiring.clock)
 
     async def __aenter__(self) -> BotHarness:
-        application = await self._running.__aenter__()
+        running = await self._running.__aenter__()
         exchange, telegram, clock = self._parts
-        return BotHarness(application, telegram, exchange, clock)
+        return BotHarness(running.application, running.services, telegram, exchange, clock)
 
     async def __aexit__(self, *exc: object) -> None:
         await self._running.__aexit__(*exc)  # type: ignore[arg-type]
@@ -121,10 +121,7 @@ async def bot(
 
 def services_of(harness: BotHarness) -> Services:
     """Return the services the running bot shares between handlers and jobs."""
-    services = harness.application.bot_data.services
-    assert services is not None, "the bot's services are built once it runs"
-    assert isinstance(services, Services)
-    return services
+    return harness.services
 
 
 async def poll(harness: BotHarness) -> PollOutcome:

@@ -24,7 +24,7 @@ async def exchange(clock: FakeClock) -> AsyncIterator[FakeBtcTurk]:
 
 @pytest.fixture(autouse=True)
 def on_the_test_clock(wiring: BotWiring, clock: FakeClock) -> None:
-    wiring.exchange_time = lambda: clock().timestamp()
+    wiring.use(exchange_time=lambda: clock().timestamp())
     wiring.jobs = False
 
 

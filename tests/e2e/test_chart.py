@@ -19,6 +19,7 @@ from fakes.telegram import SentMessage
 from handlers.chart import chart
 from handlers.context import BotContext
 from tests.e2e.conftest import ALLOWED_CHAT, ALLOWED_GROUP, REPLY_TIMEOUT_S, BotHarness, services_of
+from tests.kit.wiring import BotWiring
 
 StartBot = Callable[[Settings], Any]
 MAX_PNG_BYTES = 150 * 1024
@@ -121,13 +122,13 @@ async def test_daily_summary_carries_the_chart_when_asked(
 async def test_daily_summary_goes_without_the_chart_when_drawing_fails(
     make_settings: Callable[..., Settings],
     start_bot: StartBot,
-    monkeypatch: pytest.MonkeyPatch,
+    wiring: BotWiring,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     def broken(*args: object, **kwargs: object) -> bytes:
         raise RuntimeError("no fonts today")
 
-    monkeypatch.setattr("services.charts.render_portfolio_chart", broken)
+    wiring.render_chart = broken
     async with start_bot(make_settings(LANGUAGE="en", SUMMARY_CHART="true")) as bot:
         bot.clock.now = datetime(2026, 11, 25, 6, 0, tzinfo=UTC)
         await queue_and_deliver_the_summary(bot)

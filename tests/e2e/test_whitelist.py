@@ -11,9 +11,6 @@ import pytest
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackContext, TypeHandler
 
-from app import build_application
-from config import load_settings
-from fakes.environment import demo_credentials
 from fakes.telegram import SentMessage
 from handlers.access import GUARD_GROUP, AccessGuard
 from handlers.commands import REFRESH_PREFIX
@@ -36,8 +33,10 @@ def without_scheduled_jobs(wiring: BotWiring) -> None:
 class GuardWatch:
     """Record the updates the guard has finished with, and those that got past it.
 
-    The guard's callback is wrapped so each update is recorded once the guard returned or
-    raised; a spy in the group right after the guard's records whatever reaches it.
+    A watcher in the group before the guard's runs the guard's own check and records each
+    update once it returned or raised (what the check stops stops there; what it lets through
+    is checked again by the guard, which changes nothing); a spy in the group right after the
+    guard's records whatever reaches it. The running bot itself is left as it is.
     """
 
     def __init__(self, bot: BotHarness) -> None:
@@ -53,8 +52,9 @@ class GuardWatch:
             finally:
                 await self._record(self.guarded, update)
 
-        guard.callback = check_then_record
-        bot.application.add_handler(TypeHandler(object, self._spy), group=GUARD_GROUP + 1)
+        application = bot.application
+        application.add_handler(TypeHandler(object, check_then_record), group=GUARD_GROUP - 1)
+        application.add_handler(TypeHandler(object, self._spy), group=GUARD_GROUP + 1)
 
     async def _spy(self, update: object, context: Context) -> None:
         await self._record(self.past_guard, update)
@@ -172,11 +172,8 @@ async def test_allowed_group_is_still_answered(bot: BotHarness, watch: GuardWatc
     assert len(watch.past_guard) == 1
 
 
-def test_the_guard_alone_runs_first_for_every_update(tmp_path: Any) -> None:
-    settings = load_settings(demo_credentials((ALLOWED_CHAT,)) | {"DATA_DIR": str(tmp_path)})
-    application = build_application(settings)
-
-    groups = application.handlers
+async def test_the_guard_alone_runs_first_for_every_update(bot: BotHarness) -> None:
+    groups = bot.application.handlers
     assert min(groups) == GUARD_GROUP
     [guard] = groups[GUARD_GROUP]
     assert isinstance(guard, TypeHandler)

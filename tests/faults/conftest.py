@@ -98,9 +98,11 @@ def expire_cache(clock: ManualMonotonic) -> None:
 class UpdateTracker:
     """Tell when the bot is done with an update: stopped by the guard, or past every handler.
 
-    The guard's callback is wrapped to record the updates it stops; a spy in a group after
-    every other records the updates that went through all of them (PTB runs the groups of one
-    update in order and awaits each blocking handler, replies included).
+    A watcher in the group before the guard's runs the guard's own check and records the
+    updates it stops (what it lets through is checked again by the guard, which changes
+    nothing); a spy in a group after every other records the updates that went through all of
+    them (PTB runs the groups of one update in order and awaits each blocking handler, replies
+    included). The running bot itself is left as it is.
     """
 
     def __init__(self, application: Application) -> None:  # type: ignore[type-arg]
@@ -117,8 +119,8 @@ class UpdateTracker:
                 await self._record(self.stopped, update)
                 raise
 
-        guard.callback = check_then_record
         last_group = max(application.handlers) + 1
+        application.add_handler(TypeHandler(object, check_then_record), group=GUARD_GROUP - 1)
         application.add_handler(TypeHandler(object, self._spy), group=last_group)
 
     async def _spy(self, update: object, context: Context) -> None:

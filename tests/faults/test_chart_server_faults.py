@@ -41,7 +41,7 @@ def chart_clock(wiring: BotWiring) -> ManualMonotonic:
 
 @pytest.fixture(autouse=True)
 def on_the_test_clock(wiring: BotWiring, clock: FakeClock) -> None:
-    wiring.exchange_time = lambda: clock().timestamp()
+    wiring.use(exchange_time=lambda: clock().timestamp())
     wiring.jobs = False  # the backfill is stepped by the test
 
 

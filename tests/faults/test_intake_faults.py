@@ -169,7 +169,7 @@ async def test_a_flood_of_strangers_takes_a_small_budget_and_never_delays_the_ow
 ) -> None:
     caplog.set_level(logging.INFO)
     # 1 ms per reading: the whole flood lasts about a second on the guard's clock.
-    wiring.guard = ManualMonotonic()
+    wiring.use(guard=ManualMonotonic())
     limiter = RecordingLimiter()
     wiring.rate_limiter = limiter
     async with start_bot(make_settings()) as bot:

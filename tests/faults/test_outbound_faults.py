@@ -11,8 +11,9 @@ import logging
 import signal
 import sqlite3
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 
@@ -34,8 +35,10 @@ from tests.e2e.conftest import (
     services_of,
 )
 from tests.faults.conftest import START_TIMEOUT_S, Launcher, UpdateTracker, base_env
+from tests.kit.wiring import BotWiring
 
 pytestmark = pytest.mark.faults
+T = TypeVar("T")
 
 StartBot = Callable[[Settings], Any]
 
@@ -197,14 +200,16 @@ async def test_telegram_slower_than_the_read_timeout_delays_but_does_not_multipl
     assert await services.store.pending_count() == 0
 
 
-@pytest.mark.usefixtures("without_jobs")
-async def test_a_send_that_timed_out_is_sent_again_once_and_never_a_third_time(
-    bot: BotHarness, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
-) -> None:
-    import services.delivery
+@pytest.fixture
+def short_sends(wiring: BotWiring) -> None:
+    """Build the bot with sends that wait 0.2 s for Telegram's answer, their one retry too."""
+    wiring.time_out(send_s=0.2, patient_send_s=0.2)
 
-    monkeypatch.setattr(services.delivery, "SEND_TIMEOUT_S", 0.2)
-    monkeypatch.setattr(services.delivery, "PATIENT_TIMEOUT_S", 0.2)
+
+@pytest.mark.usefixtures("without_jobs", "short_sends")
+async def test_a_send_that_timed_out_is_sent_again_once_and_never_a_third_time(
+    bot: BotHarness, caplog: pytest.LogCaptureFixture
+) -> None:
     services_ = services_of(bot)
     await poll(bot)
     bot.telegram.slow_next("sendMessage", 1.0, times=20)  # slower than both timeouts
@@ -278,37 +283,42 @@ async def test_a_bad_request_in_a_handler_is_an_error_with_its_traceback(
 # --- a full disk ----------------------------------------------------------------------------
 
 
+@dataclass
 class FullDisk:
-    """Make every transaction that writes fail as SQLite does when the disk is full."""
+    """A disk the test fills: the bot's database on it fails every transaction that writes,
+    as SQLite does when the disk is full."""
 
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.full = False
-        original = Database._transaction
+    full: bool = False
+
+    async def open(self, path: Path) -> Database:
+        """Open the bot's database on this disk (the bot's `open_database`)."""
         disk = self
 
-        def transaction(database: Database, fn: Callable[[sqlite3.Connection], Any]) -> Any:
-            def write(conn: sqlite3.Connection) -> Any:
-                before = conn.total_changes
-                result = fn(conn)
-                if disk.full and conn.total_changes != before:
-                    error = sqlite3.OperationalError("database or disk is full")
-                    error.sqlite_errorcode = sqlite3.SQLITE_FULL
-                    raise error
-                return result
+        class OnThisDisk(Database):
+            def _transaction(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+                def write(conn: sqlite3.Connection) -> T:
+                    before = conn.total_changes
+                    result = fn(conn)
+                    if disk.full and conn.total_changes != before:
+                        error = sqlite3.OperationalError("database or disk is full")
+                        error.sqlite_errorcode = sqlite3.SQLITE_FULL
+                        raise error
+                    return result
 
-            return original(database, write)
+                return super()._transaction(write)
 
-        monkeypatch.setattr(Database, "_transaction", transaction)
+        return await OnThisDisk.open(path)
 
 
 @pytest.mark.usefixtures("without_jobs")
 async def test_a_full_disk_stops_sending_instead_of_repeating(
     make_settings: Callable[..., Settings],
     start_bot: StartBot,
-    monkeypatch: pytest.MonkeyPatch,
+    wiring: BotWiring,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    disk = FullDisk(monkeypatch)
+    disk = FullDisk()
+    wiring.open_database = disk.open
     async with start_bot(make_settings()) as bot:
         services = services_of(bot)
         await poll(bot)

@@ -299,7 +299,7 @@ class SteppedTime:
 def stepped_client_clock(wiring: BotWiring) -> SteppedTime:
     """Build the bot's exchange client on a wall clock the test can step."""
     wall = SteppedTime()
-    wiring.exchange_time = wall
+    wiring.use(exchange_time=wall)
     return wall
 
 

@@ -1,4 +1,4 @@
-"""build_services() on the fake exchange: the graph runs on the clocks and sleep it is given."""
+"""open_services() on the fake exchange: the graph runs on the clocks and sleep it is given."""
 
 from __future__ import annotations
 
@@ -9,8 +9,7 @@ import pytest
 from telegram import Bot
 
 from fakes.exchange import FakeBtcTurk
-from services.roster import Roster
-from services.wiring import BALANCE_CACHE_S, Clocks, build_services
+from services.wiring import BALANCE_CACHE_S, Clocks, Wiring, open_services
 from store.database import Database
 from tests.kit.clocks import FakeClock, ManualMonotonic, RecordedSleep
 from tests.kit.services import unit_settings
@@ -27,24 +26,18 @@ async def test_the_services_read_and_wait_on_the_clocks_they_are_built_with(
 ) -> None:
     settings = unit_settings(tmp_path, BTCTURK_API_URL=exchange.base_url)
     wall, cache, backoff = FakeClock(), ManualMonotonic(), RecordedSleep()
-    database = await Database.open(tmp_path / "bot.sqlite3")
-    services = await build_services(
-        settings,
-        Bot(settings.telegram_bot_token),  # built, never called
-        database,
-        Roster(settings.allowed_chat_ids),
-        clocks=Clocks(wall=wall, cache=cache, backoff=backoff),
-    )
-    try:
+    wiring = Wiring(clocks=Clocks(wall=wall, cache=cache, backoff=backoff))
+    bot = Bot(settings.telegram_bot_token)  # built, never called
+    async with (
+        await Database.open(tmp_path / "bot.sqlite3") as database,
+        open_services(settings, bot, database, wiring=wiring) as services,
+    ):
         exchange.inject("500")
         first = await services.portfolio.fetch()
         again = await services.portfolio.fetch()  # the cache clock stood still: no new read
         reads_while_fresh = exchange.calls["balances"]
         cache.now += BALANCE_CACHE_S + 1
         await services.portfolio.fetch()
-    finally:
-        await services.session.close()
-        await database.close()
 
     assert backoff.delays != []  # the 500 was retried after a recorded, not a real, wait
     assert again is first

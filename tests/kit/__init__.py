@@ -4,5 +4,6 @@
 - env.py: the environment of a bot on the fakes (built on fakes/environment.py)
 - account.py: the documented account, with both totals and the sums behind them
 - services.py: a Store on disk, settings and a stub exchange, for services' unit tests
-- wiring.py: BotWiring, what the real bot is built with: the kit's clocks, sleep and switches
+- wiring.py: BotWiring, what the real bot is started with (open_bot): the kit's clocks, sleeps,
+  timeouts and switches
 """

@@ -4,6 +4,7 @@ import io
 import subprocess
 import sys
 import threading
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -13,10 +14,9 @@ import pytest
 from PIL import Image
 
 from core.chart_data import OTHER, HistoryPoint, Slice, allocation
-from core.i18n import View, get_lang
+from core.i18n import Lang, View, get_lang
 from core.summary import DailyPortfolio
 from core.valuation import value_portfolio
-from services import charts
 from services.charts import chart_png, render_portfolio_chart
 from tests.kit.account import AS_OF, balance, documented_balances, documented_tickers, ticker
 
@@ -100,14 +100,15 @@ def test_turkish_chart_differs_only_by_how_numbers_are_written() -> None:
     assert_is_phone_sized_png(turkish)
 
 
-async def test_chart_png_draws_off_the_event_loop(monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_chart_png_draws_off_the_event_loop() -> None:
     threads: list[int] = []
 
-    def spy(*args: object, **kwargs: object) -> bytes:
+    def spy(
+        slices: Sequence[Slice], history: Sequence[HistoryPoint], quote: str, *, lang: Lang
+    ) -> bytes:
         threads.append(threading.get_ident())
-        return render_portfolio_chart(*args, **kwargs)  # type: ignore[arg-type]
+        return render_portfolio_chart(slices, history, quote, lang=lang)
 
-    monkeypatch.setattr(charts, "render_portfolio_chart", spy)
     portfolio = value_portfolio(documented_balances(), documented_tickers(), "TRY", AS_OF)
     history = [
         DailyPortfolio(TODAY - timedelta(days=n), Decimal(34_000_000 + n), {}) for n in range(3)
@@ -116,7 +117,7 @@ async def test_chart_png_draws_off_the_event_loop(monkeypatch: pytest.MonkeyPatc
         get_lang("en"), ZoneInfo("Europe/Istanbul"), datetime(2026, 11, 25, 11, 40, tzinfo=UTC)
     )
 
-    png = await chart_png(portfolio, history, view)
+    png = await chart_png(portfolio, history, view, render=spy)
 
     assert_is_phone_sized_png(png)
     assert threads

@@ -25,7 +25,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     "logs": frozenset(),
     "healthcheck": frozenset({"config", "services"}),
     "app": frozenset({"config", "handlers", "services", "core", "store", "btcturk", "logs"}),
-    "lifecycle": frozenset({"app", "config", "store"}),
+    "lifecycle": frozenset({"app", "config", "services", "store"}),
     "bot": frozenset({"lifecycle", "config", "logs", "store", "demo"}),
     "demo": frozenset({"lifecycle", "app", "config", "logs", "services", "fakes"}),
 }

@@ -191,9 +191,7 @@ async def test_unwritable_directory_or_file(
         pass
     target = db_path.parent if denied == "directory" else db_path
     real_access = os.access
-    monkeypatch.setattr(
-        "store.database.os.access", lambda p, mode: Path(p) != target and real_access(p, mode)
-    )
+    monkeypatch.setattr(os, "access", lambda p, mode: Path(p) != target and real_access(p, mode))
     with pytest.raises(StoreError, match=rf"^database {db_path} (cannot be written|is read-only)"):
         await Database.open(db_path)
 
