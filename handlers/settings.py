@@ -14,7 +14,8 @@ from core.notify import (
     parse_quiet,
     parse_switch,
 )
-from core.quiet import parse_mute_duration
+from core.durations import AmbiguousDuration, duration_units, mute_duration
+from core.texts.durations import ambiguous_duration
 from core.texts.notify import notify_changed, notify_message
 from core.texts.settings import ChatSettingsView, settings_message
 from core.texts.status import interval
@@ -59,12 +60,15 @@ async def set_language(update: Update, context: BotContext) -> None:
 
 
 async def mute(update: Update, context: BotContext) -> None:
-    """Hold change alerts for a while: /mute, /mute 30m, /mute 2h, /mute 1d."""
+    """Hold change alerts for a while: /mute, /mute 30m, /mute 2h, /mute 1d (Turkish: 2sa, 1g)."""
     services, chat = context.services, update.effective_chat
     assert chat is not None
     view = await chat_view(update, services)
     try:
-        duration = parse_mute_duration(context.args or [])
+        duration = mute_duration(context.args or [], duration_units(view.lang.code))
+    except AmbiguousDuration as error:
+        await reply_html(update, ambiguous_duration("mute", error, view))
+        return
     except ValueError:
         await reply_html(update, view.t("mute.usage"))
         return

@@ -471,4 +471,14 @@ TEXTS: dict[str, str] = {
     "alert.move_now_flat": "{percent} since {when}",
     "alert.move_set_now": "{value} {quote}, the first value it compares with",
     "alert.move_rule": "It fires on a move of {percent}% from any value seen within the last {window}, counting from now.",
+    # Readable on a phone, whole in Turkish: units, keywords, one title, one truth
+    "duration.ambiguous": "⚠️ “{text}” can be read two ways: {first} or {second}. Send the one you mean:",
+    "duration.minutes.one": "1 minute",
+    "duration.minutes.many": "{n} minutes",
+    "duration.hours.one": "1 hour",
+    "duration.hours.many": "{n} hours",
+    "duration.days.one": "1 day",
+    "duration.days.many": "{n} days",
+    "duration.weeks.one": "1 week",
+    "duration.weeks.many": "{n} weeks",
 }

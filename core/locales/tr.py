@@ -472,4 +472,14 @@ TEXTS: dict[str, str] = {
     "alert.move_now_flat": "{percent} ({when} itibarıyla)",
     "alert.move_set_now": "{value} {quote}; karşılaştırılacak ilk değer bu",
     "alert.move_rule": "Son {window} içinde görülen herhangi bir değerden %{percent} değişince tetiklenir; sayım şimdi başlar.",
+    # Readable on a phone, whole in Turkish: units, keywords, one title, one truth
+    "duration.ambiguous": "⚠️ “{text}” iki türlü okunabilir: {first} ya da {second}. Kastettiğinizi gönderin:",
+    "duration.minutes.one": "1 dakika",
+    "duration.minutes.many": "{n} dakika",
+    "duration.hours.one": "1 saat",
+    "duration.hours.many": "{n} saat",
+    "duration.days.one": "1 gün",
+    "duration.days.many": "{n} gün",
+    "duration.weeks.one": "1 hafta",
+    "duration.weeks.many": "{n} hafta",
 }

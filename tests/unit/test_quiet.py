@@ -4,7 +4,7 @@ from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
-from core.quiet import DEFAULT_MUTE, QuietHours, parse_mute_duration
+from core.quiet import QuietHours
 
 
 def test_span_across_midnight() -> None:
@@ -41,12 +41,3 @@ def test_malformed_spans_are_refused(text: str) -> None:
     with pytest.raises(ValueError, match="23:00-08:00"):
         QuietHours.parse(text)
 
-
-def test_mute_durations() -> None:
-    assert parse_mute_duration([]) == DEFAULT_MUTE
-    assert parse_mute_duration(["30m"]) == timedelta(minutes=30)
-    assert parse_mute_duration(["2H"]) == timedelta(hours=2)
-    assert parse_mute_duration(["7d"]) == timedelta(days=7)
-    for bad in (["0m"], ["8d"], ["soon"], ["1", "h", "x"], ["-1h"]):
-        with pytest.raises(ValueError, match=r"minute|duration"):
-            parse_mute_duration(bad)
