@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from telegram import Update
 
+from core.durations import AmbiguousDuration, duration_units, mute_duration
 from core.i18n import LANGUAGES
 from core.notify import (
     Level,
@@ -14,7 +15,6 @@ from core.notify import (
     parse_quiet,
     parse_switch,
 )
-from core.durations import AmbiguousDuration, duration_units, mute_duration
 from core.texts.durations import ambiguous_duration
 from core.texts.notify import notify_changed, notify_message
 from core.texts.settings import ChatSettingsView, settings_message

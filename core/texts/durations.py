@@ -27,13 +27,13 @@ def duration_words(span: timedelta, view: View) -> str:
 
 def ambiguous_duration(command: str, error: AmbiguousDuration, view: View) -> str:
     """Ask which reading of a duration was meant, each as the command `command` ready to send."""
-    (first, first_span), (second, second_span) = error.readings[:2]
+    (_, first), (_, second) = error.readings[:2]
     lines = [
         view.t(
             "duration.ambiguous",
             text=escape(error.text),
-            first=duration_words(first_span, view),
-            second=duration_words(second_span, view),
+            first=duration_words(first, view),
+            second=duration_words(second, view),
         )
     ]
     lines += [f"/{command} {escape(typed)}" for typed, _ in error.readings]

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, time
 
 import pytest
 
@@ -40,4 +40,3 @@ def test_end_of_a_night_is_the_next_morning() -> None:
 def test_malformed_spans_are_refused(text: str) -> None:
     with pytest.raises(ValueError, match="23:00-08:00"):
         QuietHours.parse(text)
-
