@@ -1,6 +1,6 @@
 """Durations as the owner types them, in the chat's language: /mute 2s, cooldown 6h, 24sa.
 
-A duration is a whole number, then a unit (a space between is fine for /mute; case and
+A duration is a whole number, then a unit (/mute also takes a space between; case and
 Turkish letters do not matter: 1GÜN and 1gun are 1gün):
 
 | means   | Turkish chat             | English chat                   |
@@ -23,6 +23,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
+from core.keywords import fold
 from core.quiet import DEFAULT_MUTE, MAX_MUTE
 
 MINUTE, HOUR, DAY, WEEK = (
@@ -33,8 +34,7 @@ MINUTE, HOUR, DAY, WEEK = (
 )
 _SHARED = {"dk": MINUTE, "dakika": MINUTE, "min": MINUTE, "m": MINUTE, "sa": HOUR, "saat": HOUR}
 _SHARED |= {"h": HOUR, "g": DAY, "gun": DAY, "hf": WEEK, "hafta": WEEK, "w": WEEK}
-_DURATION = re.compile(r"([0-9]{1,5})\s*([a-z]+)")
-_FOLD = str.maketrans("üğşçöı", "ugscoi", "\u0307")  # the dot İ leaves after lower()
+_DURATION = re.compile(r"([0-9]{1,5})([a-z]+)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +74,7 @@ def parse_duration(text: str, units: Units) -> timedelta | None:
 
     Raises AmbiguousDuration for a unit that reads two ways in `units`' language.
     """
-    cleaned = text.strip().lower().translate(_FOLD)
+    cleaned = fold(text)
     if cleaned == "0":
         return timedelta(0)
     match = _DURATION.fullmatch(cleaned)

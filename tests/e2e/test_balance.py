@@ -151,7 +151,7 @@ async def test_malformed_balance_gets_the_usage_line_and_no_exchange_call(
 
     [reply] = await bot.ask(text)
 
-    assert reply.plain_text == "Usage: /balance [ASSET]   e.g. /balance btc"
+    assert reply.plain_text == "Usage: /balance [ASSET]\ne.g. /balance btc"
     assert dict(bot.exchange.calls) == before
     assert bot.exchange.calls["balances"] == 0
 

@@ -50,3 +50,41 @@ async def test_a_unit_that_reads_two_ways_in_turkish_is_asked_about(tr_bot: BotH
         "/mute 2dk",
     ]
     assert await muted_for(tr_bot) is None
+
+
+async def test_an_alert_typed_with_turkish_keywords_is_set_and_told_in_turkish(
+    tr_bot: BotHarness,
+) -> None:
+    [below] = await tr_bot.ask("/alert btc altında 5")
+    [price] = await tr_bot.ask("/alert btc fiyat üstünde 3.600.000")
+    [move] = await tr_bot.ask("/alert toplam hareket %5 24sa bekleme 6sa acil")
+    [value] = await tr_bot.ask("/alert USDT DEĞER ALTINDA 50000")
+    [listed] = await tr_bot.ask("/alerts")
+    print(below.plain_text, price.plain_text, move.plain_text, listed.plain_text, sep="\n\n")
+
+    firsts = [m.plain_text.splitlines()[0] for m in (below, price, move, value)]
+    assert firsts == [
+        "✅ Alarm #1 kuruldu: BTC 5 altında",
+        "✅ Alarm #2 kuruldu: BTC fiyatı 3.600.000 TRY üstünde",
+        "✅ Alarm #3 kuruldu: toplam 24 sa içinde %5 hareket",
+        "✅ Alarm #4 kuruldu: USDT değeri 50.000 TRY altında",
+    ]
+    rows = listed.plain_text.splitlines()[1:-1]
+    assert rows[:2] == [
+        "#1 BTC 5 altında · şimdi 9,75021866 BTC",
+        "#2 BTC fiyatı 3.600.000 TRY üstünde · şimdi 3.500.000,00 TRY",
+    ]
+    assert rows[2].startswith("#3 toplam 24 sa içinde %5 hareket · bekleme 6 sa · şimdi +%0,00")
+    assert rows[2].endswith("⚡")
+
+
+async def test_a_misspelt_turkish_keyword_gets_the_nearest_turkish_form(tr_bot: BotHarness) -> None:
+    [reply] = await tr_bot.ask("/alert btc fiyat altnda 3000000")
+    print(reply.plain_text)
+    assert reply.plain_text.splitlines()[0] == (
+        "⚠️ “altnda” değil, üstünde ya da altında yazın. "
+        "Şunu mu demek istediniz: /alert btc fiyat altında 3000000?"
+    )
+    assert reply.plain_text.splitlines()[1].startswith(
+        "Kullanım: /alert <VARLIK> fiyat <üstünde|altında> <fiyat>"
+    )

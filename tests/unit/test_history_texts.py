@@ -118,8 +118,8 @@ def test_history_count_refuses_anything_else(args: list[str]) -> None:
 
 
 def test_history_usage_in_both_languages() -> None:
-    assert history_usage(EN) == "Usage: /history [N]   e.g. /history 20 (N from 1 to 50)"
-    assert history_usage(TR) == "Kullanım: /history [N]   örn. /history 20 (N 1 ile 50 arası)"
+    assert history_usage(EN) == "Usage: /history [N]\ne.g. /history 20 (N from 1 to 50)"
+    assert history_usage(TR) == "Kullanım: /history [N]\nörn. /history 20 (N 1 ile 50 arası)"
 
 
 def test_the_permission_notes_in_both_languages() -> None:
