@@ -130,7 +130,9 @@ def alert_created(
     elif value is not None and condition_met(spec, value):
         above = spec.direction is Direction.ABOVE
         lines.append(view.t("alert.already_above" if above else "alert.already_below"))
-    if spec.cooldown != DEFAULT_COOLDOWN:
+    if not spec.cooldown:
+        lines.append(view.t("alert.no_cooldown"))
+    elif spec.cooldown != DEFAULT_COOLDOWN:
         lines.append(view.t("alert.cooldown_note", cooldown=span_words(spec.cooldown, view)))
     if urgent:
         lines.append(view.t("alert.urgent"))
@@ -173,7 +175,9 @@ def alerts_list(rows: Sequence[tuple[int, AlertSpec, str, bool]], quote: str, vi
     for alert_id, spec, now, urgent in rows:
         key = "alerts.row_urgent" if urgent else "alerts.row"
         alert = describe(spec, quote, view)
-        if spec.cooldown != DEFAULT_COOLDOWN:
+        if not spec.cooldown:
+            alert += view.t("alerts.no_cooldown")
+        elif spec.cooldown != DEFAULT_COOLDOWN:
             alert += view.t("alerts.cooldown", cooldown=span_words(spec.cooldown, view))
         lines.append(view.t(key, id=alert_id, alert=alert, value=now))
     lines.append(view.t("alerts.remove_hint"))

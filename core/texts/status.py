@@ -10,6 +10,7 @@ from html import escape
 from typing import Protocol
 
 from btcturk.feed_login import RefusalReason
+from core.data_notes import Meaning, meaning
 from core.i18n import View
 from core.texts.history import history_status_line
 
@@ -118,9 +119,9 @@ def status_message(facts: StatusFacts, view: View) -> str:
     lines.append(view.t("status.next_summary", when=view.when(facts.next_summary_at)))
     if facts.pending_notifications:
         lines.append(view.t("status.pending", count=facts.pending_notifications))
-    if facts.data_notes:
-        notes = "; ".join(_data_notes(facts.data_notes, view))
-        lines.append(view.t("status.data_notes", notes=notes))
+    notes = _data_notes(facts.data_notes, view)
+    if notes:
+        lines.append(view.t("status.data_notes", notes="; ".join(notes)))
     if can_check_again(facts):
         lines.append(view.t("status.check_again_hint"))
     return "\n".join(lines)
@@ -138,28 +139,23 @@ def _history_line(history: HistoryFacts, view: View) -> str:
 
 
 def _data_notes(notes: Sequence[DataNoteKind], view: View) -> list[str]:
-    """Return one phrase per kind: "balances without orderFund, timestamp (16 assets)"."""
-    grouped: dict[tuple[str, str], tuple[list[str], set[str]]] = {}
+    """Return one phrase per meaning, in the owner's words, naming what it concerns:
+    "no usable price from BTCTurk (BTCTRY, ETHTRY)"; nothing for what changes nothing."""
+    grouped: dict[Meaning, tuple[str, set[str]]] = {}
     for note in notes:
-        fields, subjects = grouped.setdefault((note.endpoint, note.kind), ([], set()))
-        fields.append(escape(note.field))
-        subjects.update(note.subjects)
+        found = meaning(note.endpoint, note.kind, note.field)
+        if found is not None:
+            _, subjects = grouped.setdefault(found, (note.endpoint, set()))
+            subjects.update(note.subjects)
     phrases = []
-    for (endpoint, kind), (fields, subjects) in grouped.items():
-        names = sorted(escape(s or "?") for s in subjects)
+    for found, (endpoint, subjects) in grouped.items():
+        names = sorted(escape(s) for s in subjects if s)
         listed = (
             ", ".join(names)
             if len(names) <= SHOWN_SUBJECTS
             else view.t(f"note.count.{endpoint}", count=len(names))
         )
-        phrases.append(
-            view.t(
-                f"note.{kind}",
-                endpoint=view.t(f"note.{endpoint}"),
-                field=", ".join(fields),
-                subjects=listed,
-            )
-        )
+        phrases.append(view.t(f"note.{found}", subjects=listed))
     return phrases
 
 

@@ -128,14 +128,14 @@ def test_the_permission_notes_in_both_languages() -> None:
         "(it only reads the history). Everything else works as before."
     )
     assert history_permission_notice(TR) == (
-        "🔑 Bakiye değişimleri açıklanamıyor: API anahtarına Account (hesap geçmişi) izni "
+        "🔑 Bakiye değişimleri açıklanamıyor: API anahtarına Hesap iznini "
         "verin; bu izin yalnızca geçmişi okur. Diğer her şey eskisi gibi çalışır."
     )
     assert history_status_line(EN) == (
         "🔑 Changes are not explained: the API key lacks the Account permission."
     )
     assert history_status_line(TR) == (
-        "🔑 Değişimler açıklanmıyor: API anahtarında Account izni yok."
+        "🔑 Değişimler açıklanmıyor: API anahtarında Hesap izni yok."
     )
     assert history_needs_permission(EN) == (
         "🔑 /history needs the API key's Account permission (it only reads the history)."
@@ -190,8 +190,8 @@ def test_a_flat_market_from_zero() -> None:
         (
             SplitUnavailable("permission"),
             "ℹ️ Market and deposits not told apart: give the API key the Account permission.",
-            "ℹ️ Piyasa etkisi para hareketlerinden ayrılamıyor: API anahtarına Account "
-            "(hesap geçmişi) izni verin.",
+            "ℹ️ Piyasa etkisi para hareketlerinden ayrılamıyor: API anahtarına Hesap "
+            "(hesap geçmişi) iznini verin.",
         ),
         (
             SplitUnavailable("unread"),
