@@ -54,10 +54,7 @@ TEXTS: dict[str, str] = {
     ),
     # general
     "help.title": "👋 <b>BTCTurk balance bot</b>",
-    "help.intro": (
-        "Your BTCTurk balances and their value in {quote}. I tell you when a balance changes "
-        "and why, when an alert you set is crossed, and send a summary every morning."
-    ),
+    "help.intro": "Your BTCTurk balances and their value in {quote}. I tell you when a balance changes and why, when an alert you set is crossed, and send a summary every day at {time}.",
     "help.command": "{usage} — {description}",
     "help.examples": "Examples: /balance btc · /history 5 · /alert BTC price above 4000000 · /alert total move 5%",
     "usage": "Usage: {usage}\ne.g. {example}",
@@ -80,11 +77,11 @@ TEXTS: dict[str, str] = {
     "command.balance": "Balances and their value, or one asset in detail",
     "command.summary": "The daily summary, now",
     "command.chart": "A picture of your portfolio and its last 30 days",
-    "command.history": "Your last trades, deposits and withdrawals",
+    "command.history": "Your trades, deposits and withdrawals of the last {days} days, newest first",
     "command.alert": "Tell me when an amount, price, value or move crosses a line",
     "command.alerts": "Your alerts and the values they watch",
     "command.unalert": "Remove alerts, by their numbers or all",
-    "command.mute": "Hold change alerts for a while (default 1 hour)",
+    "command.mute": "Hold change alerts for a while ({mute} unless you say)",
     "command.unmute": "Deliver alerts again, with what was held",
     "command.settings": "This chat's settings",
     "command.lang": "Language: en or tr",
@@ -206,7 +203,6 @@ TEXTS: dict[str, str] = {
     "settings.timezone": "Time zone: {zone}",
     "settings.summary": "Daily summary: {time}",
     "settings.summary_with_chart": "Daily summary: {time}, with a chart",
-    "settings.poll": "Balances checked every {interval}",
     "settings.orders": "Orders placed or cancelled: {state}",
     "settings.quiet": "Quiet hours: {hours}",
     "settings.quiet_none": "none",
@@ -258,8 +254,8 @@ TEXTS: dict[str, str] = {
     "history.no_permission": "🔑 Balance changes are not explained: give the API key the Account permission (it only reads the history). Everything else works as before.",
     "history.status_no_permission": "🔑 Changes are not explained: the API key lacks the Account permission.",
     "history.needs_permission": "🔑 /history needs the API key's Account permission (it only reads the history).",
-    "history.title.one": "📜 <b>Last transaction</b> · times in {place}",
-    "history.title.many": "📜 <b>Last {count} transactions</b> · times in {place}",
+    "history.title.one": "📜 <b>Last transaction</b> of the last {days} days · times in {place}",
+    "history.title.many": "📜 <b>Last {count} transactions</b> of the last {days} days · times in {place}",
     "history.none": "📜 No trades, deposits or withdrawals in the last {days} days.",
     "history.when": "{day} {hour}:{minute}",
     "history.buy": "{when} 🟢 Buy {amount} {base} at {price} {quote} · {costs}",
@@ -282,7 +278,7 @@ TEXTS: dict[str, str] = {
     "feed.refused": "⚡ Live alerts are off: BTCTurk refused the live feed's login: {why}. Changes still come with the regular check every {interval}. Fixed it? Press 🔄 Check again in /status.",
     # notification settings, quiet hours per chat, groups, weekly and monthly reports
     "args.notify": "[kind on|silent|off]",
-    "args.quiet": "<HH:MM-HH:MM|off|default>",
+    "args.quiet": "[HH:MM-HH:MM|off|default]",
     "args.chart_in_summary": "<on|off>",
     "command.notify": "What this chat hears: on, silent or off per kind",
     "command.quiet": "This chat's quiet hours, e.g. 23:00-07:00, or off",
@@ -499,4 +495,9 @@ TEXTS: dict[str, str] = {
     "note.fee_unknown": "BTCTurk gave no fee or tax, counted as none ({subjects})",
     "alert.no_cooldown": "It fires at every crossing: no cooldown.",
     "alerts.no_cooldown": " · no cooldown",
+    "quiet.current": "🌙 Quiet hours in this chat: {hours}.",
+    "quiet.current_default": "🌙 Quiet hours in this chat: {hours} (the bot's default).",
+    "quiet.none": "🔔 No quiet hours in this chat.",
+    "quiet.hint": "Change them with /quiet 23:00-07:00, /quiet off or /quiet default.",
+    "asset.did_you_mean": "Did you mean /balance {asset}?",
 }

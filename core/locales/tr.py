@@ -54,10 +54,7 @@ TEXTS: dict[str, str] = {
     ),
     # general
     "help.title": "👋 <b>BTCTurk bakiye botu</b>",
-    "help.intro": (
-        "BTCTurk bakiyeleriniz ve {quote} değerleri. Bir bakiye değiştiğinde nedeniyle birlikte, "
-        "kurduğunuz bir alarm tetiklendiğinde haber veririm ve her sabah bir özet gönderirim."
-    ),
+    "help.intro": "BTCTurk bakiyeleriniz ve {quote} değerleri. Bir bakiye değiştiğinde nedeniyle birlikte, kurduğunuz bir alarm tetiklendiğinde haber veririm ve her gün bir özet gönderirim (saat {time}).",
     "help.command": "{usage} — {description}",
     "help.examples": "Örnekler: /balance btc · /history 5 · /alert BTC fiyat üstünde 4000000 · /alert toplam hareket %5",
     "usage": "Kullanım: {usage}\nörn. {example}",
@@ -80,11 +77,11 @@ TEXTS: dict[str, str] = {
     "command.balance": "Bakiyeler ve değerleri, ya da tek bir varlığın ayrıntısı",
     "command.summary": "Günlük özet, şimdi",
     "command.chart": "Portföyünüzün ve son 30 gününün grafiği",
-    "command.history": "Son alım-satım, yatırma ve çekimleriniz",
+    "command.history": "Son {days} gündeki alım-satım, yatırma ve çekimleriniz",
     "command.alert": "Bir miktar, fiyat, değer ya da değişim bir sınırı geçince haber ver",
     "command.alerts": "Alarmlarınız ve izledikleri değerler",
     "command.unalert": "Alarmları sil (numarayla ya da hepsini)",
-    "command.mute": "Değişim bildirimlerini bir süre beklet (varsayılan 1 saat)",
+    "command.mute": "Değişim bildirimlerini bir süre beklet (süre verilmezse {mute})",
     "command.unmute": "Bildirimleri yeniden aç, bekleyenleri gönder",
     "command.settings": "Bu sohbetin ayarları",
     "command.lang": "Dil: en veya tr",
@@ -207,7 +204,6 @@ TEXTS: dict[str, str] = {
     "settings.timezone": "Saat dilimi: {zone}",
     "settings.summary": "Günlük özet: {time}",
     "settings.summary_with_chart": "Günlük özet: {time}, grafikli",
-    "settings.poll": "Bakiyeler her {interval} kontrol ediliyor",
     "settings.orders": "Verilen veya iptal edilen emirler: {state}",
     "settings.quiet": "Sessiz saatler: {hours}",
     "settings.quiet_none": "yok",
@@ -259,8 +255,8 @@ TEXTS: dict[str, str] = {
     "history.no_permission": "🔑 Bakiye değişimleri açıklanamıyor: API anahtarına Hesap iznini verin; bu izin yalnızca geçmişi okur. Diğer her şey eskisi gibi çalışır.",
     "history.status_no_permission": "🔑 Değişimler açıklanmıyor: API anahtarında Hesap izni yok.",
     "history.needs_permission": "🔑 /history için API anahtarının Hesap izni gerekir (yalnızca geçmişi okur).",
-    "history.title.one": "📜 <b>Son işlem</b> · saatler {place} saatiyle",
-    "history.title.many": "📜 <b>Son {count} işlem</b> · saatler {place} saatiyle",
+    "history.title.one": "📜 <b>Son {days} günün son işlemi</b> · saatler {place} saatiyle",
+    "history.title.many": "📜 <b>Son {days} günün son {count} işlemi</b> · saatler {place} saatiyle",
     "history.none": "📜 Son {days} günde alım, satım, yatırma veya çekme yok.",
     "history.when": "{day} {hour}:{minute}",
     "history.buy": "{when} 🟢 Alım {amount} {base}, fiyat {price} {quote} · {costs}",
@@ -283,7 +279,7 @@ TEXTS: dict[str, str] = {
     "feed.refused": "⚡ Canlı bildirimler kapalı: BTCTurk canlı akış girişini reddetti: {why}. Değişiklikler her {interval} yapılan düzenli kontrolle gelmeye devam eder. Düzelttiyseniz /status içindeki 🔄 Yeniden kontrol et düğmesine basın.",
     # notification settings, quiet hours per chat, groups, weekly and monthly reports
     "args.notify": "[tür açık|sessiz|kapalı]",
-    "args.quiet": "<SS:DD-SS:DD|kapalı|varsayılan>",
+    "args.quiet": "[SS:DD-SS:DD|kapalı|varsayılan]",
     "args.chart_in_summary": "<açık|kapalı>",
     "command.notify": "Bu sohbet neyi duyar: her tür için açık, sessiz veya kapalı",
     "command.quiet": "Bu sohbetin sessiz saatleri, örn. 23:00-07:00, veya kapalı",
@@ -500,4 +496,9 @@ TEXTS: dict[str, str] = {
     "note.fee_unknown": "BTCTurk komisyon ya da vergi vermedi, yok sayıldı ({subjects})",
     "alert.no_cooldown": "Her geçişte tetiklenir: bekleme yok.",
     "alerts.no_cooldown": " · bekleme yok",
+    "quiet.current": "🌙 Bu sohbetin sessiz saatleri: {hours}.",
+    "quiet.current_default": "🌙 Bu sohbetin sessiz saatleri: {hours} (botun varsayılanı).",
+    "quiet.none": "🔔 Bu sohbette sessiz saat yok.",
+    "quiet.hint": "Değiştirmek için /quiet 23:00-07:00, /quiet kapalı ya da /quiet varsayılan.",
+    "asset.did_you_mean": "Şunu mu demek istediniz: /balance {asset}?",
 }

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from html import escape
 
+from core.commands import closest_asset
 from core.i18n import View
 from core.numbers import QUOTE_PRECISION, quantize
 from core.texts.table import pre_table
@@ -29,7 +30,8 @@ def balance_reply(
         return asset_message(position, portfolio, view, cost_line=cost_line)
     if asset in portfolio.known_assets:
         return not_held_message(asset, held, view)
-    return unknown_asset_message(asset, held, view)
+    nearest = closest_asset(asset, portfolio.known_assets)
+    return unknown_asset_message(asset, held, view, nearest=nearest)
 
 
 def balance_message(portfolio: Portfolio, view: View) -> str:
@@ -177,9 +179,14 @@ def not_held_message(asset: str, held: Sequence[str], view: View) -> str:
     return _with_held(view.t("asset.not_held", asset=escape(asset)), held, view)
 
 
-def unknown_asset_message(asset: str, held: Sequence[str], view: View) -> str:
-    """Tell the user an asset is not listed on BTCTurk."""
-    return _with_held(view.t("asset.unknown", asset=escape(asset[:20])), held, view)
+def unknown_asset_message(
+    asset: str, held: Sequence[str], view: View, *, nearest: str | None = None
+) -> str:
+    """Tell the user an asset is not listed on BTCTurk, offering the `nearest` one listed."""
+    message = view.t("asset.unknown", asset=escape(asset[:20]))
+    if nearest is not None:
+        message += " " + view.t("asset.did_you_mean", asset=escape(nearest))
+    return _with_held(message, held, view)
 
 
 def _table(positions: Sequence[Position], quote: str, view: View) -> str:

@@ -6,7 +6,7 @@ from datetime import timedelta
 from html import escape
 
 from core.durations import AmbiguousDuration
-from core.i18n import View
+from core.i18n import Lang, View
 
 _SIZES = (  # a unit, its text for one and for several
     (timedelta(weeks=1), "duration.weeks.one", "duration.weeks.many"),
@@ -16,7 +16,7 @@ _SIZES = (  # a unit, its text for one and for several
 )
 
 
-def duration_words(span: timedelta, view: View) -> str:
+def duration_words(span: timedelta, view: View | Lang) -> str:
     """Return a duration in words, in its largest whole unit: 2 days, 90 minutes (2 gün)."""
     for size, one, many in _SIZES:
         if span >= size and span % size == timedelta(0):

@@ -173,24 +173,29 @@ def _duration(seconds: float, view: View) -> str:
     return view.t("duration.seconds", n=view.lang.amount(Decimal(repr(seconds)), 2))
 
 
+def checking_line(poll_interval_s: int, feed: FeedFacts | None, view: View) -> str:
+    """Return how often the balances are checked now, the one sentence /status and /settings
+    share: the safety interval while the live feed is up and no alert is set, else the poll's."""
+    live = feed is not None and not feed.refused and feed.connected_since is not None
+    if live and feed is not None and feed.safety_poll_s is not None:
+        return view.t("status.feed_safety", interval=interval(feed.safety_poll_s, view))
+    return view.t("status.interval", interval=interval(poll_interval_s, view))
+
+
 def _feed_lines(facts: StatusFacts, view: View) -> list[str]:
     """Return how balances are watched: the live feed's state and the poll's interval."""
     every = interval(facts.poll_interval_s, view)
     feed = facts.feed
+    checking = checking_line(facts.poll_interval_s, feed, view)
     if feed is None:
-        return [view.t("status.feed_off"), view.t("status.interval", interval=every)]
+        return [view.t("status.feed_off"), checking]
     if feed.refused:
         why = refusal_why(feed.refusal_reason, feed.refusal, view)
         return [view.t("status.feed_refused", why=why, interval=every)]
     if feed.connected_since is None:
         lines = [view.t("status.feed_down", interval=every)]
     else:
-        lines = [view.t("status.feed_live", since=view.when(feed.connected_since))]
-        if feed.safety_poll_s is None:
-            lines.append(view.t("status.interval", interval=every))
-        else:
-            safety = interval(feed.safety_poll_s, view)
-            lines.append(view.t("status.feed_safety", interval=safety))
+        lines = [view.t("status.feed_live", since=view.when(feed.connected_since)), checking]
     if feed.last_event_at is not None:
         lines.append(view.t("status.feed_last_event", when=view.when(feed.last_event_at)))
     if feed.reconnects_today:

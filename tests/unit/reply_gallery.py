@@ -277,7 +277,8 @@ def balance_replies(v: View) -> Gallery:
         ("balance ethw", balance.balance_reply("ETHW", p, v)),
         ("balance btc, no prices", balance.balance_reply("BTC", unpriced_portfolio(), v)),
         ("balance eth", balance.not_held_message("ETH", held, v)),
-        ("balance btcc", balance.unknown_asset_message("BTCC", held, v)),
+        ("balance btcc", balance.balance_reply("BTCC", p, v)),
+        ("balance xyz", balance.unknown_asset_message("XYZ", held, v)),
         ("balance nope", balance.balance_reply("NOPE", p, v)),
         ("chart caption", chart.chart_caption(p, v)),
     ]
@@ -698,17 +699,17 @@ def settings_replies(v: View) -> Gallery:
         quote="TRY",
         summary_time="09:00",
         summary_chart=True,
-        poll_interval=status.interval(5, v),
+        checking=status.checking_line(5, None, v),
         order_changes=False,
         quiet_hours="23:00-08:00",
         muted_until=NOW + 48 * H,
         notify=levels,
     )
-    plain = settings.ChatSettingsView(
-        "TRY", "09:00", False, status.interval(60, v), True, None, None
-    )
+    live = status.FeedFacts(NOW - H, None, 0, False, 300)
+    checking = status.checking_line(60, live, v)
+    plain = settings.ChatSettingsView("TRY", "09:00", False, checking, True, None, None)
     off = settings.ChatSettingsView(
-        "TRY", "09:00", False, status.interval(60, v), False, None, None
+        "TRY", "09:00", False, status.checking_line(60, None, v), False, None, None
     )
     ambiguous = AmbiguousDuration("2d", [("2g", 2 * 24 * H), ("2dk", timedelta(minutes=2))])
     return [
@@ -721,6 +722,9 @@ def settings_replies(v: View) -> Gallery:
         ("notify rows", "\n".join(notify.notify_rows(levels, v))),
         ("level", notify.level_name(Level.ON, v)),
         ("mute ambiguous", durations.ambiguous_duration("mute", ambiguous, v)),
+        ("quiet, default", notify.quiet_message("23:00-08:00", v, default=True)),
+        ("quiet, own", notify.quiet_message("22:00-07:00", v, default=False)),
+        ("quiet, none", notify.quiet_message(None, v, default=False)),
         (
             "durations",
             " ".join(
@@ -931,7 +935,7 @@ def export_replies(v: View) -> Gallery:
 
 def general_replies(v: View) -> Gallery:
     """Return /help, every usage line, the unknown command and the stranger's refusal."""
-    found = [("help", general.help_message("TRY", v))]
+    found = [("help", general.help_message("TRY", "09:00", v))]
     found += [
         (f"usage {c.name}", general.usage_message(c, v))
         for c in COMMANDS
