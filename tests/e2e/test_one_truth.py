@@ -11,7 +11,7 @@ import pytest
 
 from config import Settings
 from fakes.feed import FakeFeed
-from tests.e2e.conftest import REPLY_TIMEOUT_S
+from tests.e2e.conftest import REPLY_TIMEOUT_S, services_of
 
 StartBot = Callable[[Settings], Any]
 
@@ -33,7 +33,10 @@ async def test_status_and_settings_name_the_same_check_interval(
 ) -> None:
     settings = make_settings(WEBSOCKET="auto", BTCTURK_WS_URL=feed.ws_url)
     async with start_bot(settings) as bot:
-        await feed.wait_until(lambda: feed.logged_in == 1, timeout=REPLY_TIMEOUT_S, what="login")
+        live = services_of(bot).feed
+        assert live is not None
+        # the bot subscribes to its heartbeat once logged in: the feed is up from then on
+        await feed.wait_until(lambda: live.healthy, timeout=REPLY_TIMEOUT_S, what="the feed up")
         [status] = await bot.ask("/status")
         [chat_settings] = await bot.ask("/settings")
         await bot.ask("/alert btc below 5")  # alerts watch prices: the regular check goes on
