@@ -71,7 +71,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         telegram_api_url=reader.url("TELEGRAM_API_URL", "https://api.telegram.org"),
         btcturk_api_url=reader.url("BTCTURK_API_URL", "https://api.btcturk.com"),
         btcturk_ws_url=reader.url("BTCTURK_WS_URL", "wss://ws-feed-pro.btcturk.com", scheme="wss?"),
-        websocket=reader.choice("WEBSOCKET", "auto", ("AUTO", "OFF")).lower() == "auto",
+        websocket=reader.choice("WEBSOCKET", "auto", ("auto", "off")) == "auto",
         feed_poll_interval_s=reader.integer(
             "FEED_POLL_INTERVAL_SECONDS", 300, minimum=1, maximum=86_400
         ),
@@ -86,13 +86,13 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         summary_chart=reader.boolean("SUMMARY_CHART", False),
         btcturk_timeout_s=reader.integer("BTCTURK_TIMEOUT_SECONDS", 10, minimum=1, maximum=120),
         key_retry_s=reader.integer("BTCTURK_KEY_RETRY_SECONDS", 5, minimum=1, maximum=3600),
-        language=reader.choice("LANGUAGE", "tr", ("TR", "EN")).lower(),
+        language=reader.choice("LANGUAGE", "tr", ("tr", "en")),
         quiet_hours=reader.quiet_hours("QUIET_HOURS"),
-        log_format=reader.choice("LOG_FORMAT", "TEXT", ("TEXT", "JSON")).lower(),
+        log_format=reader.choice("LOG_FORMAT", "text", ("text", "json")),
         allowed_user_ids=reader.user_ids("ALLOWED_USER_IDS"),
-        group_members=reader.choice("GROUP_MEMBERS", "READ", ("READ", "NONE")).lower(),
+        group_members=reader.choice("GROUP_MEMBERS", "read", ("read", "none")),
         reports=reader.reports("REPORTS"),
-        cost_basis=reader.choice("COST_BASIS", "AVERAGE", ("AVERAGE", "FIFO")).lower(),
+        cost_basis=reader.choice("COST_BASIS", "average", ("average", "fifo")),
         btcturk_graph_url=reader.url("BTCTURK_GRAPH_URL", "https://graph-api.btcturk.com"),
         history_backfill_delay_s=reader.integer(
             "HISTORY_BACKFILL_DELAY_SECONDS", 120, minimum=0, maximum=86_400
@@ -196,10 +196,12 @@ class EnvReader:
             ) from None
 
     def choice(self, name: str, default: str, choices: tuple[str, ...]) -> str:
-        value = self.optional(name, default).upper()
-        if value not in choices:
-            raise ConfigError(name, f"must be one of {', '.join(choices)}")
-        return value
+        """Return one of `choices`, typed in any case, as the docs write it (`tr`, `INFO`)."""
+        value = self.optional(name, default).casefold()
+        for choice in choices:
+            if choice.casefold() == value:
+                return choice
+        raise ConfigError(name, f"must be one of {', '.join(choices)}")
 
     def integer(self, name: str, default: int, *, minimum: int, maximum: int) -> int:
         value = self.optional(name, str(default))

@@ -6,23 +6,25 @@
     /alert <ASSET|total> move <percent>% [<window>]    window 1h..7d, default 24h
     ... [cooldown <duration>] [urgent] [confirm]       cooldown 0..7d, default 1h
 
-Keywords are English and case-insensitive, as the commands are (urgent and confirm also
-have their Turkish words, acil and onayla). Amounts and percentages are read as the chat's
-language writes numbers (core.typed_numbers); one that reads two ways is refused with both
-readings, never guessed. A refusal carries the position of the argument at fault and, when it
-is obvious (a misspelt keyword, a percentage without its %, a duration without its unit), what
-would fix it: `suggest` applies such fixes until the arguments parse.
+Keywords are read in both languages, in any case (core.keywords: `/alert btc altında 5`,
+`/alert toplam hareket %5 24sa bekleme 6sa acil`). Amounts and percentages are read as the
+chat's language writes numbers (core.typed_numbers), durations with its units
+(core.durations); a number or a duration that reads two ways is refused with both readings,
+never guessed. A refusal carries the position of the argument at fault and, when it is
+obvious (a misspelt keyword, a percentage without its %, a duration without its unit), what
+would fix it, in the chat's words: `suggest` applies such fixes until the arguments parse.
 """
 
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
 from core.alert_numbers import parse_amount, parse_percent
+from core.durations import ENGLISH_UNITS, AmbiguousDuration, Units, parse_duration
+from core.keywords import closest_spelling, fold, read_keyword, spellings, word
 from core.thresholds import (
     DEFAULT_COOLDOWN,
     DEFAULT_WINDOW,
@@ -38,15 +40,10 @@ from core.typed_numbers import Marks
 
 MIN_WINDOW, MAX_WINDOW = timedelta(hours=1), timedelta(days=7)
 MAX_COOLDOWN = timedelta(days=7)
-COOLDOWN_WORD = "cooldown"
-URGENT_WORDS = ("urgent", "acil")
-CONFIRM_WORDS = ("confirm", "onayla")
+COOLDOWN, URGENT, CONFIRM = "cooldown", "urgent", "confirm"
 _DIRECTIONS = tuple(d.value for d in Direction)
 _KINDS = tuple(k.value for k in Kind)
-_OPTIONS = (COOLDOWN_WORD, *URGENT_WORDS, *CONFIRM_WORDS)
-_UNITS = {"m": timedelta(minutes=1), "min": timedelta(minutes=1), "h": timedelta(hours=1)}
-_UNITS |= {"d": timedelta(days=1), "w": timedelta(weeks=1)}
-_DURATION = re.compile(r"([0-9]{1,5})(m|min|h|d|w)")
+_OPTIONS = (COOLDOWN, URGENT, CONFIRM)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,90 +56,85 @@ class AlertRequest:
     confirmed: bool = False
 
 
-def _closest(word: str, choices: Sequence[str]) -> str | None:
-    """Return the choice `word` most likely misspells, or None."""
-    found = difflib.get_close_matches(word.lower(), choices, n=1, cutoff=0.6)
-    return found[0] if found else None
-
-
-def parse_duration(text: str) -> timedelta | None:
-    """Return a duration written 30m, 6h, 1d or 1w (or 0), or None."""
-    cleaned = text.strip().lower()
-    if cleaned == "0":
-        return timedelta(0)
-    match = _DURATION.fullmatch(cleaned)
-    if match is None:
+def _asset_close(text: str, known: Collection[str]) -> str | None:
+    """Return the asset (or the total's word) `text` most likely misspells, or None."""
+    total = {fold(spelling): spelling for spelling in spellings(TOTAL)}
+    assets = {asset.lower(): asset.upper() for asset in known}
+    found = difflib.get_close_matches(fold(text), [*total, *assets], n=1, cutoff=0.6)
+    if not found:
         return None
-    return int(match.group(1)) * _UNITS[match.group(2)]
+    return total.get(found[0]) or assets[found[0]]
 
 
-def typed_duration(span: timedelta) -> str:
-    """Return a duration as the command takes it: 24h (up to two days), 7d, 30m, 0."""
-    minutes = int(span.total_seconds() // 60)
-    if minutes <= 0:
-        return "0"
-    if minutes % (24 * 60) == 0 and minutes > 48 * 60:
-        return f"{minutes // (24 * 60)}d"
-    if minutes % 60 == 0:
-        return f"{minutes // 60}h"
-    return f"{minutes}m"
+def _duration(text: str, position: int, units: Units) -> timedelta | None:
+    """Return a duration typed with the chat's `units`; one that reads two ways is refused."""
+    try:
+        return parse_duration(text, units)
+    except AmbiguousDuration as ambiguous:
+        raise AlertUsageError(
+            Problem.AMBIGUOUS,
+            f"{text[:20]} reads two ways",
+            position=position,
+            readings=tuple(typed for typed, _ in ambiguous.readings),
+            spans=tuple(span for _, span in ambiguous.readings),
+        ) from None
 
 
-def _duration_fix(text: str) -> tuple[str, ...] | None:
+def _duration_fix(text: str, units: Units) -> tuple[str, ...] | None:
     """Return a duration written as a bare number of hours, with its unit."""
     cleaned = text.strip()
     hours = cleaned.isascii() and cleaned.isdigit() and 0 < int(cleaned) <= 168
-    return (f"{cleaned}h",) if hours else None
+    return (f"{cleaned}{units.hour}",) if hours else None
 
 
-def _window(text: str, position: int) -> timedelta:
-    window = parse_duration(text)
+def _window(text: str, position: int, units: Units) -> timedelta:
+    window = _duration(text, position, units)
     if window is None or not MIN_WINDOW <= window <= MAX_WINDOW:
-        fix = _duration_fix(text) if window is None else None
+        fix = _duration_fix(text, units) if window is None else None
         reason = f"a window from 1h to 7d, like 24h, not {text[:20]}"
         raise AlertUsageError(Problem.WINDOW, reason, position=position, fix=fix)
     return window
 
 
 def _target(text: str, known_assets: Collection[str]) -> str:
-    if text.lower() == TOTAL:
+    if read_keyword(text, (TOTAL,)) is not None:
         return TOTAL
     target = text.upper()
     known = {asset.upper() for asset in known_assets}
     if target not in known:
-        close = _closest(text, [TOTAL, *sorted(a.lower() for a in known)])
+        close = _asset_close(text, sorted(known))
         raise AlertUsageError(
             Problem.UNKNOWN_ASSET,
             f"unknown asset: {text[:20]}",
             position=0,
-            fix=None if close is None else (close if close == TOTAL else close.upper(),),
+            fix=None if close is None else (close,),
         )
     return target
 
 
 def _direction(text: str, position: int) -> Direction:
-    try:
-        return Direction(text.lower())
-    except ValueError:
-        close = _closest(text, _DIRECTIONS)
-        raise AlertUsageError(
-            Problem.DIRECTION,
-            f"say above or below, not {text[:20]}",
-            position=position,
-            fix=None if close is None else (close,),
-        ) from None
+    direction = read_keyword(text, _DIRECTIONS)
+    if direction is not None:
+        return Direction(direction)
+    close = closest_spelling(text, _DIRECTIONS)
+    raise AlertUsageError(
+        Problem.DIRECTION,
+        f"say above or below, not {text[:20]}",
+        position=position,
+        fix=None if close is None else (close,),
+    )
 
 
 def _kind(text: str, args: Sequence[str]) -> Kind | None:
     """Return the kind named by the second argument, None for a direction (the classic form)."""
-    word = text.lower()
-    if word in _DIRECTIONS:
+    if read_keyword(text, _DIRECTIONS) is not None:
         return None
-    if word in _KINDS:
-        return Kind(word)
-    close = _closest(text, (*_DIRECTIONS, *_KINDS))
+    kind = read_keyword(text, _KINDS)
+    if kind is not None:
+        return Kind(kind)
+    close = closest_spelling(text, (*_DIRECTIONS, *_KINDS))
     fix = None if close is None else (close,)
-    if len(args) == 3 and (close is None or close in _DIRECTIONS):
+    if len(args) == 3 and (close is None or read_keyword(close, _DIRECTIONS) is not None):
         raise AlertUsageError(
             Problem.DIRECTION, f"say above or below, not {text[:20]}", position=1, fix=fix
         )
@@ -162,26 +154,26 @@ class _Options:
     confirmed: bool = False
 
 
-def _options(args: Sequence[str], start: int) -> _Options:
+def _options(args: Sequence[str], start: int, units: Units) -> _Options:
     """Read `cooldown <duration>`, `urgent` and `confirm` from `args[start:]`."""
     cooldown, urgent, confirmed, index = DEFAULT_COOLDOWN, False, False, start
     while index < len(args):
-        word = args[index].strip().lower()
-        if word in URGENT_WORDS:
+        option = read_keyword(args[index], _OPTIONS)
+        if option == URGENT:
             urgent, index = True, index + 1
             continue
-        if word in CONFIRM_WORDS:
+        if option == CONFIRM:
             confirmed, index = True, index + 1
             continue
-        if word == COOLDOWN_WORD:
+        if option == COOLDOWN:
             if index + 1 >= len(args):
                 raise AlertUsageError(
                     Problem.COOLDOWN, "say how long, like cooldown 6h", position=index
                 )
             text = args[index + 1]
-            duration = parse_duration(text)
+            duration = _duration(text, index + 1, units)
             if duration is None or duration > MAX_COOLDOWN:
-                fix = _duration_fix(text) if duration is None else None
+                fix = _duration_fix(text, units) if duration is None else None
                 raise AlertUsageError(
                     Problem.COOLDOWN,
                     f"a cooldown from 0 to 7d, like 6h, not {text[:20]}",
@@ -190,19 +182,30 @@ def _options(args: Sequence[str], start: int) -> _Options:
                 )
             cooldown, index = duration, index + 2
             continue
-        if parse_duration(word) is not None:
-            raise _usage(index, (COOLDOWN_WORD, args[index].strip()))
-        close = _closest(word, _OPTIONS)
+        if _is_duration(args[index], units):
+            raise _usage(index, (word(COOLDOWN, units.code), args[index].strip()))
+        close = closest_spelling(args[index], _OPTIONS)
         raise _usage(index, None if close is None else (close,))
     return _Options(cooldown, urgent, confirmed)
 
 
+def _is_duration(text: str, units: Units) -> bool:
+    try:
+        return parse_duration(text, units) is not None
+    except AmbiguousDuration:
+        return True
+
+
 def parse_alert(
-    args: Sequence[str], known_assets: Collection[str], *, marks: Marks
+    args: Sequence[str],
+    known_assets: Collection[str],
+    *,
+    marks: Marks,
+    units: Units = ENGLISH_UNITS,
 ) -> AlertRequest:
     """Return the alert described by `args` or raise AlertUsageError with a short reason.
 
-    Numbers are read with `marks`, those of the chat's language.
+    Numbers are read with `marks` and durations with `units`, those of the chat's language.
     """
     args = [arg.strip() for arg in args]
     if len(args) < 3:
@@ -212,47 +215,58 @@ def parse_alert(
     if kind is None:
         direction = _direction(args[1], 1)
         amount = parse_amount(args[2], direction, 2, marks)
-        options = _options(args, 3)
+        options = _options(args, 3, units)
         spec = AlertSpec(target, direction, amount, cooldown=options.cooldown)
         return AlertRequest(spec, options.urgent, options.confirmed)
     if kind is Kind.MOVE:
         percent = parse_percent(args[2], 2, marks)
         window, rest = DEFAULT_WINDOW, 3
-        if len(args) > 3 and args[3].lower() not in _OPTIONS:
-            window, rest = _window(args[3], 3), 4
-        options = _options(args, rest)
+        if len(args) > 3 and read_keyword(args[3], _OPTIONS) is None:
+            window, rest = _window(args[3], 3, units), 4
+        options = _options(args, rest, units)
         spec = AlertSpec(
             target, Direction.ABOVE, percent, kind, window=window, cooldown=options.cooldown
         )
         return AlertRequest(spec, options.urgent, options.confirmed)
     if target == TOTAL and kind is not Kind.VALUE:
         raise AlertUsageError(
-            Problem.TOTAL_KIND, "the total has a value, not a price", position=1, fix=("value",)
+            Problem.TOTAL_KIND,
+            "the total has a value, not a price",
+            position=1,
+            fix=(word(Kind.VALUE.value, units.code),),
         )
     if len(args) < 4:
         raise _usage()
     direction = _direction(args[2], 2)
     amount = parse_amount(args[3], direction, 3, marks)
-    options = _options(args, 4)
+    options = _options(args, 4, units)
     spec = AlertSpec(target, direction, amount, kind, cooldown=options.cooldown)
     return AlertRequest(spec, options.urgent, options.confirmed)
 
 
 def parse_alert_args(
-    args: Sequence[str], known_assets: Collection[str], *, marks: Marks
+    args: Sequence[str],
+    known_assets: Collection[str],
+    *,
+    marks: Marks,
+    units: Units = ENGLISH_UNITS,
 ) -> AlertSpec:
     """Return the alert described by `args` (see parse_alert) or raise AlertUsageError."""
-    return parse_alert(args, known_assets, marks=marks).spec
+    return parse_alert(args, known_assets, marks=marks, units=units).spec
 
 
 def suggest(
-    args: Sequence[str], known_assets: Collection[str], *, marks: Marks
+    args: Sequence[str],
+    known_assets: Collection[str],
+    *,
+    marks: Marks,
+    units: Units = ENGLISH_UNITS,
 ) -> list[str] | None:
     """Return the nearest valid form of refused arguments, or None when none is obvious."""
     current = [arg.strip() for arg in args]
     for _ in range(len(current) + 1):
         try:
-            parse_alert(current, known_assets, marks=marks)
+            parse_alert(current, known_assets, marks=marks, units=units)
         except AlertUsageError as error:
             if error.position is None or error.fix is None:
                 return None

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import difflib
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from core.i18n import Lang
+from core.quiet import DEFAULT_MUTE
+from core.texts.durations import duration_words
+
+HISTORY_DAYS = 30  # what /history lists: the exchange's window without dates
 
 _ASSET = re.compile(r"[A-Za-z0-9]{1,15}")
 
@@ -24,8 +29,10 @@ class Command:
         return f"/{self.name} {arguments}".rstrip()
 
     def description(self, lang: Lang) -> str:
-        """Return what the command does, in `lang`."""
-        return lang.t(f"command.{self.name}")
+        """Return what the command does, in `lang`, with the defaults it runs with."""
+        return lang.t(
+            f"command.{self.name}", mute=duration_words(DEFAULT_MUTE, lang), days=HISTORY_DAYS
+        )
 
 
 COMMANDS: tuple[Command, ...] = (
@@ -56,6 +63,12 @@ def command(name: str) -> Command:
 
 
 BALANCE = command("balance")
+
+
+def closest_asset(typed: str, listed: Collection[str]) -> str | None:
+    """Return the listed asset `typed` most likely misspells (BTCC: BTC), or None."""
+    found = difflib.get_close_matches(typed.upper(), sorted(listed), n=1, cutoff=0.6)
+    return found[0] if found else None
 
 
 def parse_balance_args(args: Sequence[str]) -> str | None:

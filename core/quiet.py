@@ -9,8 +9,6 @@ from datetime import datetime, time, timedelta
 DEFAULT_MUTE = timedelta(hours=1)
 MAX_MUTE = timedelta(days=7)
 _RANGE = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)\s*-\s*([01]?\d|2[0-3]):([0-5]\d)")
-_DURATION = re.compile(r"(\d{1,4})\s*([mhd])", re.IGNORECASE)
-_UNITS = {"m": timedelta(minutes=1), "h": timedelta(hours=1), "d": timedelta(days=1)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,16 +42,3 @@ class QuietHours:
 
     def __str__(self) -> str:
         return f"{self.start:%H:%M}-{self.end:%H:%M}"
-
-
-def parse_mute_duration(args: list[str]) -> timedelta:
-    """Return the duration of /mute [30m|2h|1d] (default one hour); ValueError when malformed."""
-    if not args:
-        return DEFAULT_MUTE
-    match = _DURATION.fullmatch("".join(args))
-    if not match:
-        raise ValueError("not a duration such as 30m, 2h or 1d")
-    duration = int(match.group(1)) * _UNITS[match.group(2).lower()]
-    if not timedelta(0) < duration <= MAX_MUTE:
-        raise ValueError("a mute lasts from 1 minute to 7 days")
-    return duration

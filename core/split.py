@@ -12,8 +12,10 @@ def split_message(text: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
     """Cut `text` at line ends into parts of at most `limit` characters.
 
     A part that ends inside an open tag (such as a <pre> table) closes it, and the next part
-    reopens it, so every part is valid HTML on its own. A single line longer than a part is
-    cut between characters, never inside a tag or an entity such as &amp;.
+    reopens it, so every part is valid HTML on its own. A line that starts with a space goes
+    on the line before it (a record's second line, the difference under a change) and stays
+    in its part. A single line longer than a part is cut between characters, never inside a
+    tag or an entity such as &amp;.
     """
     if len(text) <= limit:
         return [text] if text else []
@@ -50,9 +52,13 @@ def _after(open_tags: list[tuple[str, str]], line: str) -> list[tuple[str, str]]
 
 
 def _lines(text: str, max_len: int) -> list[str]:
-    """Return the lines of `text` (with their newlines), long ones cut into safe pieces."""
+    """Return the lines of `text` (with their newlines), long ones cut into safe pieces, a
+    line that starts with a space joined to the one before it."""
     pieces: list[str] = []
     for line in text.splitlines(keepends=True):
+        if line.startswith(" ") and pieces and len(pieces[-1]) + len(line) <= max_len:
+            pieces[-1] += line
+            continue
         while len(line) > max_len:
             cut = _safe_cut(line, max_len)
             pieces.append(line[:cut])

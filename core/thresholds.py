@@ -80,7 +80,8 @@ class AlertUsageError(ValueError):
 
     `position` is the index of the argument at fault (None: the form as a whole) and `fix` the
     argument(s) that would replace it in the nearest valid form, when one is obvious. An
-    ambiguous number has no fix but `readings`: the argument written each way it can be read.
+    ambiguous number or duration has no fix but `readings`: the argument written each way it
+    can be read (and, for a duration, `spans`: what each reading means).
     """
 
     def __init__(
@@ -91,6 +92,7 @@ class AlertUsageError(ValueError):
         position: int | None = None,
         fix: tuple[str, ...] | None = None,
         readings: tuple[str, ...] = (),
+        spans: tuple[timedelta, ...] = (),
     ) -> None:
         super().__init__(reason)
         self.problem = problem
@@ -98,6 +100,7 @@ class AlertUsageError(ValueError):
         self.position = position
         self.fix = fix
         self.readings = readings
+        self.spans = spans
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from btcturk.errors import BtcTurkError
 from core.alert_commands import button_data, parse_unalert_args, readings, typed_args
 from core.alert_parse import AlertRequest, parse_alert, suggest
+from core.durations import Units, duration_units
 from core.i18n import View
 from core.samples import Extremes
 from core.texts.alert_checks import (
@@ -61,15 +62,23 @@ async def set_alert(update: Update, context: BotContext) -> None:
     assert chat is not None
     view = await chat_view(update, context.services)
     args = list(context.args or [])
-    marks = number_marks(view.lang.code)
-    text, keyboard = await alert_answer(context.services, chat.id, args, view, marks)
+    code = view.lang.code
+    text, keyboard = await alert_answer(
+        context.services, chat.id, args, view, number_marks(code), duration_units(code)
+    )
     await reply_html(update, text, keyboard=keyboard)
 
 
 async def alert_answer(
-    services: Services, chat_id: int, args: Sequence[str], view: View, marks: Marks
+    services: Services,
+    chat_id: int,
+    args: Sequence[str],
+    view: View,
+    marks: Marks,
+    units: Units,
 ) -> Answer:
-    """Set the alert `args` describe (numbers read with `marks`), or say why not."""
+    """Set the alert `args` describe (numbers read with `marks`, durations with `units`), or
+    say why not."""
     if len(args) < 3:
         return alert_usage(None, args, view), None
     try:
@@ -78,11 +87,11 @@ async def alert_answer(
         return exchange_error_message(never_read, view), None
     known = fetch.portfolio.known_assets
     try:
-        request = parse_alert(args, known, marks=marks)
+        request = parse_alert(args, known, marks=marks, units=units)
     except AlertUsageError as error:
         if error.problem is Problem.AMBIGUOUS:
             return _ambiguous(args, error, known, view)
-        return alert_usage(error, args, view, suggest(args, known, marks=marks)), None
+        return alert_usage(error, args, view, suggest(args, known, marks=marks, units=units)), None
     spec, portfolio = request.spec, fetch.portfolio
     value = watched_value(spec, portfolio)  # a move's: the first value it compares with
     precision = portfolio.precision(spec.target)
@@ -116,7 +125,8 @@ def _far(
 ) -> Answer:
     """Ask to confirm a line far from the value now: typed, or with the button."""
     data = button_data(replace(request, confirmed=True))
-    typed = typed_args(request, number_marks(view.lang.code))
+    code = view.lang.code
+    typed = typed_args(request, number_marks(code), duration_units(code))
     text = far_question(
         request.spec, side, value, precision, quote, view, typed=typed, button=data is not None
     )
@@ -129,14 +139,16 @@ def _far(
 def _ambiguous(
     args: Sequence[str], error: AlertUsageError, known: Collection[str], view: View
 ) -> Answer:
-    """Ask which reading of an ambiguous number was meant: as commands, and as buttons."""
-    marks = number_marks(view.lang.code)
-    choices = readings(args, error, known, marks=marks)
+    """Ask which reading of an ambiguous number or duration was meant: as commands, and as
+    buttons."""
+    marks, units = number_marks(view.lang.code), duration_units(view.lang.code)
+    choices = readings(args, error, known, marks=marks, units=units)
     typed = args[error.position].strip() if error.position is not None else ""
-    text = ambiguous_question(typed, error.readings, [command for _, command in choices], view)
+    commands = [command for _, command in choices]
+    text = ambiguous_question(typed, error.readings, commands, view, spans=error.spans)
     row = []
     for reading, command in choices:
-        data = button_data(parse_alert(command, known, marks=marks))
+        data = button_data(parse_alert(command, known, marks=marks, units=units))
         if data is not None:
             row.append(InlineKeyboardButton(reading, callback_data=data))
     return text, InlineKeyboardMarkup([row]) if row else None

@@ -9,7 +9,7 @@ import math
 from telegram import Message, Update
 from telegram.constants import ChatType
 
-from core.alert_commands import BUTTON_MARKS, button_args
+from core.alert_commands import BUTTON_MARKS, BUTTON_UNITS, button_args
 from core.i18n import View
 from core.refresh_button import parse_button_data
 from handlers.alerts import alert_answer
@@ -46,7 +46,7 @@ async def set_alert_from_button(update: Update, context: BotContext) -> None:
     view = await chat_view(update, services)
     await query.answer()
     args = button_args(query.data or "")
-    text, keyboard = await alert_answer(services, chat.id, args, view, BUTTON_MARKS)
+    text, keyboard = await alert_answer(services, chat.id, args, view, BUTTON_MARKS, BUTTON_UNITS)
     await send_html(context.bot, chat.id, text, keyboard=keyboard)
 
 

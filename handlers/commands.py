@@ -49,7 +49,9 @@ async def help_command(update: Update, context: BotContext) -> None:
     """List every command with its syntax."""
     services = context.services
     view = await chat_view(update, services)
-    await reply_html(update, help_message(services.settings.quote_currency, view))
+    settings = services.settings
+    summary_time = f"{settings.daily_summary_time:%H:%M}"
+    await reply_html(update, help_message(settings.quote_currency, summary_time, view))
 
 
 async def balance(update: Update, context: BotContext) -> None:

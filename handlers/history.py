@@ -7,10 +7,10 @@ from datetime import timedelta
 from telegram import Update
 
 from btcturk.errors import BtcTurkError
+from core.commands import HISTORY_DAYS
 from core.i18n import View
 from core.texts.errors import exchange_error_message
 from core.texts.history import (
-    HISTORY_DAYS,
     history_count,
     history_message,
     history_needs_permission,

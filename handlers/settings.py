@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from telegram import Update
 
+from core.durations import AmbiguousDuration, duration_units, mute_duration
 from core.i18n import LANGUAGES
 from core.notify import (
     Level,
@@ -15,11 +16,11 @@ from core.notify import (
     parse_quiet,
     parse_switch,
 )
-from core.quiet import parse_mute_duration
-from core.texts.notify import notify_changed, notify_message
+from core.texts.durations import ambiguous_duration
+from core.texts.notify import notify_changed, notify_message, quiet_message
 from core.texts.settings import ChatSettingsView, settings_message
-from core.texts.status import interval
-from handlers.commands import chat_view
+from core.texts.status import checking_line
+from handlers.commands import chat_view, feed_facts
 from handlers.context import BotContext
 from handlers.replies import reply_html
 from services.context import Services
@@ -33,11 +34,12 @@ async def show_settings(update: Update, context: BotContext) -> None:
     settings = services.settings
     chat_settings = await services.store.chat_settings(chat.id)
     quiet_hours = chat_settings.quiet_hours_or(settings.quiet_hours)
+    feed = feed_facts(services, alerts=await services.store.count_alerts())
     facts = ChatSettingsView(
         quote=settings.quote_currency,
         summary_time=f"{settings.daily_summary_time:%H:%M}",
         summary_chart=chat_settings.summary_chart_or(settings.summary_chart),
-        poll_interval=interval(settings.poll_interval_s, view),
+        checking=checking_line(settings.poll_interval_s, feed, view),
         order_changes=settings.notify_order_changes,
         quiet_hours=None if quiet_hours is None else str(quiet_hours),
         muted_until=chat_settings.muted_until,
@@ -60,12 +62,15 @@ async def set_language(update: Update, context: BotContext) -> None:
 
 
 async def mute(update: Update, context: BotContext) -> None:
-    """Hold change alerts for a while: /mute, /mute 30m, /mute 2h, /mute 1d."""
+    """Hold change alerts for a while: /mute, /mute 30m, /mute 2h, /mute 1d (Turkish: 2sa, 1g)."""
     services, chat = context.services, update.effective_chat
     assert chat is not None
     view = await chat_view(update, services)
     try:
-        duration = parse_mute_duration(context.args or [])
+        duration = mute_duration(context.args or [], duration_units(view.lang.code))
+    except AmbiguousDuration as error:
+        await reply_html(update, ambiguous_duration("mute", error, view))
+        return
     except ValueError:
         await reply_html(update, view.t("mute.usage"))
         return
@@ -118,11 +123,18 @@ async def notify(update: Update, context: BotContext) -> None:
 
 
 async def quiet(update: Update, context: BotContext) -> None:
-    """Set this chat's quiet hours: /quiet 23:00-07:00, /quiet off, /quiet default."""
+    """Show this chat's quiet hours, or set them: /quiet 23:00-07:00, /quiet off, /quiet default."""
     services, chat = context.services, update.effective_chat
     assert chat is not None
     view = await chat_view(update, services)
     default = services.settings.quiet_hours
+    if not context.args:
+        chosen = await services.store.chat_settings(chat.id)
+        now = chosen.quiet_hours_or(default)
+        own = chosen.quiet_off or chosen.quiet_hours is not None
+        text = quiet_message(None if now is None else str(now), view, default=not own)
+        await reply_html(update, text)
+        return
     try:
         span = parse_quiet(context.args or [])
     except ValueError:

@@ -7,19 +7,27 @@ confirmation of a line far from the value now, and refuses a second alert on the
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import timedelta
 from decimal import Decimal
 from html import escape
 
 from core.i18n import View
 from core.texts.alerts import current_text, describe
+from core.texts.durations import duration_words
 from core.thresholds import AlertSpec, Direction
 
 
 def ambiguous_question(
-    typed: str, readings: Sequence[str], commands: Sequence[Sequence[str]], view: View
+    typed: str,
+    readings: Sequence[str],
+    commands: Sequence[Sequence[str]],
+    view: View,
+    *,
+    spans: Sequence[timedelta] = (),
 ) -> str:
-    """Ask which of two readings of `typed` was meant, each as a command ready to send."""
-    first, second = readings
+    """Ask which of two readings of `typed` was meant, each as a command ready to send; a
+    duration's readings (`spans`) are said in words."""
+    first, second = [duration_words(span, view) for span in spans] or readings
     lines = [
         view.t("alert.ambiguous", text=escape(typed), first=escape(first), second=escape(second))
     ]

@@ -7,8 +7,8 @@ from datetime import timedelta
 from decimal import Decimal
 from html import escape
 
-from core.alert_parse import typed_duration
 from core.i18n import View
+from core.keywords import read_keyword
 from core.thresholds import (
     DEFAULT_COOLDOWN,
     TOTAL,
@@ -24,7 +24,7 @@ from core.valuation import Portfolio
 
 # Where each refusal's quoted argument is when the error does not say: the classic form.
 _QUOTED_ARGUMENT = {Problem.UNKNOWN_ASSET: 0, Problem.DIRECTION: 1, Problem.NOT_A_NUMBER: 2}
-_KIND_WORDS = {kind.value: kind for kind in Kind}
+_KINDS = tuple(kind.value for kind in Kind)
 DAY = timedelta(days=1)
 _SPANS = (
     (timedelta(days=1), "alert.span_days"),
@@ -47,27 +47,27 @@ def _percent(value: Decimal, view: View) -> str:
 
 
 def describe(spec: AlertSpec, quote: str, view: View) -> str:
-    """Return an alert as typed: BTC below 5, BTC price above 4,000,000 TRY, BTC move 10% 24h."""
-    target = escape(spec.target)
+    """Return an alert in the chat's words: BTC below 5, BTC price above 4,000,000 TRY,
+    BTC move 10% within 24 h (Turkish: BTC 5 altında, BTC fiyatı 4.000.000 TRY üstünde)."""
+    target = view.t("word.total") if spec.target == TOTAL else escape(spec.target)
     if spec.kind is Kind.MOVE:
         return view.t(
             "alert.as_typed_move",
             target=target,
             percent=view.lang.plain(spec.amount),
-            window=typed_duration(spec.move_window),
+            window=span_words(spec.move_window, view),
         )
     amount = view.lang.plain(spec.amount)
     if spec.kind is not Kind.AMOUNT:
         amount = view.t("amount.with_unit", amount=amount, unit=escape(quote))
+    direction = view.t(f"word.{spec.direction.value}")
     if spec.kind is Kind.AMOUNT or spec.target == TOTAL:
-        return view.t(
-            "alert.as_typed", target=target, direction=spec.direction.value, amount=amount
-        )
+        return view.t("alert.as_typed", target=target, direction=direction, amount=amount)
     return view.t(
         "alert.as_typed_kind",
         target=target,
-        kind=spec.kind.value,
-        direction=spec.direction.value,
+        kind=view.t(f"alert.kind.{spec.kind.value}"),
+        direction=direction,
         amount=amount,
     )
 
@@ -130,7 +130,9 @@ def alert_created(
     elif value is not None and condition_met(spec, value):
         above = spec.direction is Direction.ABOVE
         lines.append(view.t("alert.already_above" if above else "alert.already_below"))
-    if spec.cooldown != DEFAULT_COOLDOWN:
+    if not spec.cooldown:
+        lines.append(view.t("alert.no_cooldown"))
+    elif spec.cooldown != DEFAULT_COOLDOWN:
         lines.append(view.t("alert.cooldown_note", cooldown=span_words(spec.cooldown, view)))
     if urgent:
         lines.append(view.t("alert.urgent"))
@@ -144,7 +146,8 @@ def alert_usage(
     suggestion: Sequence[str] | None = None,
 ) -> str:
     """Explain why /alert was refused, offer the nearest valid form, and show the syntax."""
-    kind = _KIND_WORDS.get(args[1].strip().lower()) if len(args) > 1 else None
+    typed = read_keyword(args[1], _KINDS) if len(args) > 1 else None
+    kind = None if typed is None else Kind(typed)
     if error is not None and error.problem is Problem.TOTAL_KIND:
         kind = Kind.VALUE
     usage = view.t(f"alert.usage.{kind.value}" if kind else "alert.usage")
@@ -172,8 +175,10 @@ def alerts_list(rows: Sequence[tuple[int, AlertSpec, str, bool]], quote: str, vi
     for alert_id, spec, now, urgent in rows:
         key = "alerts.row_urgent" if urgent else "alerts.row"
         alert = describe(spec, quote, view)
-        if spec.cooldown != DEFAULT_COOLDOWN:
-            alert += view.t("alerts.cooldown", cooldown=typed_duration(spec.cooldown))
+        if not spec.cooldown:
+            alert += view.t("alerts.no_cooldown")
+        elif spec.cooldown != DEFAULT_COOLDOWN:
+            alert += view.t("alerts.cooldown", cooldown=span_words(spec.cooldown, view))
         lines.append(view.t(key, id=alert_id, alert=alert, value=now))
     lines.append(view.t("alerts.remove_hint"))
     return "\n".join(lines)

@@ -6,7 +6,9 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from html import escape
 
+from core.commands import closest_asset
 from core.i18n import View
+from core.numbers import QUOTE_PRECISION, quantize
 from core.texts.table import pre_table
 from core.valuation import DUST_LIMIT, Portfolio, Position, is_dust
 
@@ -28,7 +30,8 @@ def balance_reply(
         return asset_message(position, portfolio, view, cost_line=cost_line)
     if asset in portfolio.known_assets:
         return not_held_message(asset, held, view)
-    return unknown_asset_message(asset, held, view)
+    nearest = closest_asset(asset, portfolio.known_assets)
+    return unknown_asset_message(asset, held, view, nearest=nearest)
 
 
 def balance_message(portfolio: Portfolio, view: View) -> str:
@@ -40,7 +43,7 @@ def balance_message(portfolio: Portfolio, view: View) -> str:
     dust = [p for p in portfolio.positions if is_dust(p)]
     lines = [_title(portfolio, view)]
     if shown:
-        lines.append(_table(shown, view))
+        lines.append(_table(shown, portfolio.quote, view))
     in_orders = [(p.in_orders, p) for p in shown if p.in_orders != 0]
     if in_orders:
         lines.append(view.t("balance.in_orders", amounts=_amount_list(in_orders, view)))
@@ -56,6 +59,7 @@ def balance_message(portfolio: Portfolio, view: View) -> str:
         lines.append(_dust_line(dust, portfolio.quote, view))
     lines += _price_notes(portfolio, shown, view)
     lines += _route_notes(portfolio, shown, view)
+    lines += _rounding_note(portfolio, shown, dust, view)
     lines.append(updated)
     return "\n".join(lines)
 
@@ -83,6 +87,24 @@ def _price_notes(portfolio: Portfolio, shown: Sequence[Position], view: View) ->
         quote = escape(portfolio.quote)
         notes.append(view.t("balance.unpriced", quote=quote, assets=", ".join(never)))
     return notes
+
+
+def _rounding_note(
+    portfolio: Portfolio, shown: Sequence[Position], dust: Sequence[Position], view: View
+) -> list[str]:
+    """Say so when the values shown, each rounded to the kuruş, do not add up to the total."""
+    if not portfolio.prices_available:
+        return []
+    values = [p.value for p in shown if p.value is not None]
+    worth = sum((p.value for p in dust if p.value is not None), Decimal(0))
+    rows = sum((quantize(v, QUOTE_PRECISION) for v in values), Decimal(0))
+    if dust:
+        rows += quantize(worth, QUOTE_PRECISION)
+    total = quantize(portfolio.total, QUOTE_PRECISION)
+    if rows == total:
+        return []
+    lang, quote = view.lang, escape(portfolio.quote)
+    return [view.t("balance.rounded", sum=lang.money(rows), total=lang.money(total), quote=quote)]
 
 
 def _route_notes(portfolio: Portfolio, shown: Sequence[Position], view: View) -> list[str]:
@@ -120,7 +142,9 @@ def asset_message(
     if position.withdrawing != 0:
         waiting = lang.amount(position.withdrawing, p)
         lines.append(view.t("asset.withdrawing", amount=waiting, asset=asset))
-    if position.value is not None and position.price is not None:
+    if position.asset == portfolio.quote:
+        pass  # its value is its amount: said once, above
+    elif position.value is not None and position.price is not None:
         lines.append(_value_line(position, position.value, position.price, quote, view))
     elif not portfolio.prices_available:
         lines.append(view.t("asset.no_prices"))
@@ -155,12 +179,20 @@ def not_held_message(asset: str, held: Sequence[str], view: View) -> str:
     return _with_held(view.t("asset.not_held", asset=escape(asset)), held, view)
 
 
-def unknown_asset_message(asset: str, held: Sequence[str], view: View) -> str:
-    """Tell the user an asset is not listed on BTCTurk."""
-    return _with_held(view.t("asset.unknown", asset=escape(asset[:20])), held, view)
+def unknown_asset_message(
+    asset: str, held: Sequence[str], view: View, *, nearest: str | None = None
+) -> str:
+    """Tell the user an asset is not listed on BTCTurk, offering the `nearest` one listed."""
+    message = view.t("asset.unknown", asset=escape(asset[:20]))
+    if nearest is not None:
+        message += " " + view.t("asset.did_you_mean", asset=escape(nearest))
+    return _with_held(message, held, view)
 
 
-def _table(positions: Sequence[Position], view: View) -> str:
+def _table(positions: Sequence[Position], quote: str, view: View) -> str:
+    """Return one row per asset: amount and value; as records on a narrow phone, where the
+    quote currency's value (its amount again) and an unknown value (the notes below say why)
+    are left out."""
     rows = [
         (
             p.asset,
@@ -169,8 +201,12 @@ def _table(positions: Sequence[Position], view: View) -> str:
         )
         for p in positions
     ]
+    records = [
+        (asset, amount, "" if p.asset == quote or p.value is None else value)
+        for (asset, amount, value), p in zip(rows, positions, strict=True)
+    ]
     marks = [VIA_MARK if p.route is not None and p.value is not None else "" for p in positions]
-    return pre_table(rows, "<>>", marks=marks)
+    return pre_table(rows, "<>>", marks=marks, records=records)
 
 
 def _amount_list(amounts: Iterable[tuple[Decimal, Position]], view: View) -> str:

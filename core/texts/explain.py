@@ -18,22 +18,31 @@ from core.valuation import Portfolio
 def explained_change_alert(
     changes: Sequence[BalanceChange], explanation: Explanation, portfolio: Portfolio, view: View
 ) -> str:
-    """Describe one poll's changes with their explanation: why first, then what is left."""
+    """Describe one poll's changes with their explanation: why first, then what is left.
+
+    One title: "Balance changed" over changed totals; money only set aside (withdrawals
+    requested, orders) is titled by its one line, or, for several, by what they are.
+    """
     moved = [c for c in changes if c.difference != 0]
+    lone = not moved and len(explanation.pending) + len(explanation.order_moves) == 1
     if moved:
         title = "change.title"
     elif explanation.pending and not explanation.order_moves:
-        title = "explain.requested_title"  # money set aside for a withdrawal, nothing else
+        title = "explain.requested_title"  # money set aside for withdrawals, nothing else
     else:
         title = "change.orders_title"
-    lines = [view.t(title)]
+    lines = [] if lone else [view.t(title)]
     lines += item_lines(explanation, view)
-    lines += [_pending(p.asset, p.amount, explanation, view) for p in explanation.pending]
+    lines += [
+        _pending(p.asset, p.amount, explanation, view, title=lone) for p in explanation.pending
+    ]
     lines += open_lines(explanation, portfolio, view)
     for move in explanation.order_moves:
         key = "explain.order_placed" if move.placed else "explain.order_cancelled"
         amount = view.lang.amount(abs(move.new_locked - move.old_locked), move.precision)
-        lines.append(view.t(key, amount=amount, asset=escape(move.asset)))
+        lines.append(
+            view.t(f"{key}_title" if lone else key, amount=amount, asset=escape(move.asset))
+        )
     if moved:
         amounts = ", ".join(
             view.t(
@@ -154,9 +163,12 @@ def _transfer(transfer: Transfer, explanation: Explanation, view: View) -> str:
     return view.t("explain.withdrawal_costs", amount=amount, asset=asset, costs=costs, total=total)
 
 
-def _pending(asset: str, amount: Decimal, explanation: Explanation, view: View) -> str:
+def _pending(
+    asset: str, amount: Decimal, explanation: Explanation, view: View, *, title: bool
+) -> str:
     text = view.lang.amount(amount, explanation.precision(asset))
-    return view.t("explain.pending", amount=text, asset=escape(asset))
+    key = "explain.pending_title" if title else "explain.pending"
+    return view.t(key, amount=text, asset=escape(asset))
 
 
 def _worth(account: AssetAccount, portfolio: Portfolio | None) -> Decimal | None:

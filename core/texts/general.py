@@ -8,9 +8,10 @@ from core.commands import COMMANDS, Command
 from core.i18n import Lang, View
 
 
-def help_message(quote: str, view: View) -> str:
-    """Describe the bot and list every command with its syntax."""
-    lines = [view.t("help.title"), view.t("help.intro", quote=escape(quote)), ""]
+def help_message(quote: str, summary_time: str, view: View) -> str:
+    """Describe the bot (with the time of its daily summary) and list every command."""
+    intro = view.t("help.intro", quote=escape(quote), time=escape(summary_time))
+    lines = [view.t("help.title"), intro, ""]
     lines += [
         view.t(
             "help.command",

@@ -8,6 +8,7 @@ from decimal import Decimal
 from html import escape
 
 from btcturk.models import History, Transfer
+from core.commands import HISTORY_DAYS
 from core.explain import Trade, default_precision, group_fills, is_deposit
 from core.flows import FlowSplit, SplitUnavailable
 from core.i18n import View
@@ -16,7 +17,6 @@ from core.texts.explain import costs_text, fills_text
 
 DEFAULT_ROWS = 10
 MOST_ROWS = 50
-HISTORY_DAYS = 30  # what the exchange answers without dates
 
 
 def history_count(args: Sequence[str]) -> int | None:
@@ -51,7 +51,7 @@ def history_message(
     if not shown:
         return view.t("history.none", days=days)
     key = "history.title.one" if len(shown) == 1 else "history.title.many"
-    lines = [view.t(key, count=len(shown), place=view.place())]
+    lines = [view.t(key, count=len(shown), days=days, place=view.place())]
     for entry in shown:
         if isinstance(entry, Trade):
             lines.append(_trade_row(entry, known, view))

@@ -13,19 +13,23 @@ from core.valuation import Portfolio
 
 
 def change_alert(changes: Sequence[BalanceChange], portfolio: Portfolio, view: View) -> str:
-    """Describe every asset that changed in one poll, biggest value change first."""
+    """Describe every asset that changed in one poll, biggest value change first.
+
+    One title: "Balance changed" over the changes; a lone order move is its own title.
+    """
     lang, quote = view.lang, escape(portfolio.quote)
     moves = [c for c in changes if c.difference != 0]
     order_moves = [c for c in changes if c.difference == 0]
     moves.sort(key=lambda c: -abs(_value(c.difference, c.asset, portfolio) or Decimal(0)))
-    lines = [view.t("change.title" if moves else "change.orders_title")]
+    lone_order = not moves and len(order_moves) == 1
+    lines = [] if lone_order else [view.t("change.title" if moves else "change.orders_title")]
     for change in moves:
         asset, p = escape(change.asset), change.precision
         old, new = lang.amount(change.old_total, p), lang.amount(change.new_total, p)
         lines.append(view.t("change.move", asset=asset, old=old, new=new))
         difference = lang.signed(change.difference, p)
         value = _value(change.difference, change.asset, portfolio)
-        if value is None:
+        if value is None or change.asset == portfolio.quote:  # lira in lira: said once
             lines.append(view.t("change.difference", difference=difference, asset=asset))
         else:
             worth = lang.signed(value, 2)
@@ -42,7 +46,7 @@ def change_alert(changes: Sequence[BalanceChange], portfolio: Portfolio, view: V
         p = change.precision
         lines.append(
             view.t(
-                "change.order_move",
+                "change.order_move_title" if lone_order else "change.order_move",
                 asset=escape(change.asset),
                 old=lang.amount(change.old_locked, p),
                 new=lang.amount(change.new_locked, p),

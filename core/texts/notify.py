@@ -35,3 +35,13 @@ def notify_changed(kinds: Sequence[Setting], level: Level, view: View) -> str:
     return view.t(
         "notify.done", kind=view.t(f"notify.kind.{kinds[0]}"), level=level_name(level, view)
     )
+
+
+def quiet_message(hours: str | None, view: View, *, default: bool) -> str:
+    """Show the chat's quiet hours (none, its own, or the bot's `default`) and how to change
+    them."""
+    if hours is None:
+        shown = view.t("quiet.none")
+    else:
+        shown = view.t("quiet.current_default" if default else "quiet.current", hours=hours)
+    return "\n".join([shown, view.t("quiet.hint")])

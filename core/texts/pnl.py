@@ -1,9 +1,12 @@
 """The /pnl answer: per asset P&L and cost, then the totals and what they leave out.
 
-Rows are records of two lines inside <pre>, at most about 34 columns, so they fit a phone:
+Rows are records of two lines inside <pre>, at most PHONE_WIDTH (34) columns, so they fit a
+phone; a line that would be wider is cut (core.texts.table.wrap), its rest indented below:
 
     BTC   +35,745.12 (+19.83%)
      avg 3,004,248.00 → 3,600,000.00
+    RENDER*  +123,456,789.12
+             (+1,234.56%)
 
 A figure that cannot be told says why ("unknown (no price)", "⏳ prices loading") in its
 place, never a zero or an empty cell; a "?" in a record's second line is explained once
@@ -20,6 +23,7 @@ from html import escape
 from core.cost_basis import Unknown
 from core.i18n import View
 from core.pnl import Left, PnlReport, PnlRow
+from core.texts.table import pre_block, wrap
 
 UNKNOWN_CELL = "?"
 
@@ -221,9 +225,10 @@ def _records(records: list[Record]) -> str:
     width = max(len(name) for name, _, _ in records)
     lines = []
     for name, figure, below in records:
-        lines.append(f"{name:<{width}}  {figure}")
-        lines += below
-    return "<pre>" + escape("\n".join(lines)) + "</pre>"
+        lines += wrap(f"{name:<{width}}  {figure}", " " * (width + 2))
+        for line in below:
+            lines += wrap(line, "  ")
+    return pre_block(lines)
 
 
 def _figure(value: Decimal | None, view: View) -> str:

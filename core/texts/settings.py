@@ -19,7 +19,7 @@ class ChatSettingsView:
     quote: str
     summary_time: str
     summary_chart: bool
-    poll_interval: str
+    checking: str  # how often balances are checked now (core.texts.status.checking_line)
     order_changes: bool
     quiet_hours: str | None
     muted_until: datetime | None
@@ -37,7 +37,7 @@ def settings_message(facts: ChatSettingsView, view: View) -> str:
             "settings.summary_with_chart" if facts.summary_chart else "settings.summary",
             time=facts.summary_time,
         ),
-        view.t("settings.poll", interval=facts.poll_interval),
+        facts.checking,
         *_orders_or_levels(facts, view),
         view.t("settings.quiet", hours=facts.quiet_hours or view.t("settings.quiet_none")),
     ]

@@ -10,6 +10,7 @@ from html import escape
 from typing import Protocol
 
 from btcturk.feed_login import RefusalReason
+from core.data_notes import Meaning, meaning
 from core.i18n import View
 from core.texts.history import history_status_line
 
@@ -118,9 +119,9 @@ def status_message(facts: StatusFacts, view: View) -> str:
     lines.append(view.t("status.next_summary", when=view.when(facts.next_summary_at)))
     if facts.pending_notifications:
         lines.append(view.t("status.pending", count=facts.pending_notifications))
-    if facts.data_notes:
-        notes = "; ".join(_data_notes(facts.data_notes, view))
-        lines.append(view.t("status.data_notes", notes=notes))
+    notes = _data_notes(facts.data_notes, view)
+    if notes:
+        lines.append(view.t("status.data_notes", notes="; ".join(notes)))
     if can_check_again(facts):
         lines.append(view.t("status.check_again_hint"))
     return "\n".join(lines)
@@ -138,28 +139,23 @@ def _history_line(history: HistoryFacts, view: View) -> str:
 
 
 def _data_notes(notes: Sequence[DataNoteKind], view: View) -> list[str]:
-    """Return one phrase per kind: "balances without orderFund, timestamp (16 assets)"."""
-    grouped: dict[tuple[str, str], tuple[list[str], set[str]]] = {}
+    """Return one phrase per meaning, in the owner's words, naming what it concerns:
+    "no usable price from BTCTurk (BTCTRY, ETHTRY)"; nothing for what changes nothing."""
+    grouped: dict[Meaning, tuple[str, set[str]]] = {}
     for note in notes:
-        fields, subjects = grouped.setdefault((note.endpoint, note.kind), ([], set()))
-        fields.append(escape(note.field))
-        subjects.update(note.subjects)
+        found = meaning(note.endpoint, note.kind, note.field)
+        if found is not None:
+            _, subjects = grouped.setdefault(found, (note.endpoint, set()))
+            subjects.update(note.subjects)
     phrases = []
-    for (endpoint, kind), (fields, subjects) in grouped.items():
-        names = sorted(escape(s or "?") for s in subjects)
+    for found, (endpoint, subjects) in grouped.items():
+        names = sorted(escape(s) for s in subjects if s)
         listed = (
             ", ".join(names)
             if len(names) <= SHOWN_SUBJECTS
             else view.t(f"note.count.{endpoint}", count=len(names))
         )
-        phrases.append(
-            view.t(
-                f"note.{kind}",
-                endpoint=view.t(f"note.{endpoint}"),
-                field=", ".join(fields),
-                subjects=listed,
-            )
-        )
+        phrases.append(view.t(f"note.{found}", subjects=listed))
     return phrases
 
 
@@ -177,24 +173,29 @@ def _duration(seconds: float, view: View) -> str:
     return view.t("duration.seconds", n=view.lang.amount(Decimal(repr(seconds)), 2))
 
 
+def checking_line(poll_interval_s: int, feed: FeedFacts | None, view: View) -> str:
+    """Return how often the balances are checked now, the one sentence /status and /settings
+    share: the safety interval while the live feed is up and no alert is set, else the poll's."""
+    live = feed is not None and not feed.refused and feed.connected_since is not None
+    if live and feed is not None and feed.safety_poll_s is not None:
+        return view.t("status.feed_safety", interval=interval(feed.safety_poll_s, view))
+    return view.t("status.interval", interval=interval(poll_interval_s, view))
+
+
 def _feed_lines(facts: StatusFacts, view: View) -> list[str]:
     """Return how balances are watched: the live feed's state and the poll's interval."""
     every = interval(facts.poll_interval_s, view)
     feed = facts.feed
+    checking = checking_line(facts.poll_interval_s, feed, view)
     if feed is None:
-        return [view.t("status.feed_off"), view.t("status.interval", interval=every)]
+        return [view.t("status.feed_off"), checking]
     if feed.refused:
         why = refusal_why(feed.refusal_reason, feed.refusal, view)
         return [view.t("status.feed_refused", why=why, interval=every)]
     if feed.connected_since is None:
         lines = [view.t("status.feed_down", interval=every)]
     else:
-        lines = [view.t("status.feed_live", since=view.when(feed.connected_since))]
-        if feed.safety_poll_s is None:
-            lines.append(view.t("status.interval", interval=every))
-        else:
-            safety = interval(feed.safety_poll_s, view)
-            lines.append(view.t("status.feed_safety", interval=safety))
+        lines = [view.t("status.feed_live", since=view.when(feed.connected_since)), checking]
     if feed.last_event_at is not None:
         lines.append(view.t("status.feed_last_event", when=view.when(feed.last_event_at)))
     if feed.reconnects_today:

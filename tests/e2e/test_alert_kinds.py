@@ -28,7 +28,7 @@ async def test_a_price_alert_through_the_usdt_route(bot: BotHarness) -> None:
     assert fired.plain_text.splitlines() == [
         "⚠️ Alert #1: GLMR price rose above 4 TRY",
         "Now 4.15 TRY",
-        "It will fire again after the GLMR price falls back below 4 TRY.   /unalert 1",
+        "It will fire again after the GLMR price falls back below 4 TRY · /unalert 1",
     ]
 
 
@@ -68,10 +68,10 @@ async def test_a_move_is_measured_from_the_high_or_low_seen_within_the_window(
         "📉 Alert #1: Your portfolio fell 5.8% within 1 h",
         "35,581,132.54 → 33,533,586.62 TRY (high at 08:10 (Istanbul))",
     ]
-    assert "#1 total move 5% 1h · now -5.75% from the high at 08:10 (Istanbul)" in (
+    assert "#1 total move 5% within 1 h · now -5.75% from the high at 08:10 (Istanbul)" in (
         listing.plain_text
     )
-    assert "#1 total move 5% 1h · now +0.00% since 08:20 (Istanbul)" in later.plain_text
+    assert "#1 total move 5% within 1 h · now +0.00% since 08:20 (Istanbul)" in later.plain_text
 
 
 async def test_a_move_within_minutes_of_setting_the_alert_fires(bot: BotHarness) -> None:
@@ -88,7 +88,7 @@ async def test_a_move_within_minutes_of_setting_the_alert_fires(bot: BotHarness)
     assert fired.plain_text.splitlines() == [
         "📉 Alert #1: Your portfolio fell 11.4% within 24 h",
         "34,216,101.93 → 30,316,014.46 TRY (high at 08:00 (Istanbul))",
-        "It will fire again after the move is back under 5%.   /unalert 1",
+        "It will fire again after the move is back under 5% · /unalert 1",
     ]
 
 
@@ -117,11 +117,11 @@ async def test_a_misspelt_alert_gets_the_nearest_valid_form(bot: BotHarness) -> 
 
     assert reply.plain_text.splitlines() == [
         "⚠️ Say above or below, not “abov”. Did you mean /alert BTC price above 4000000?",
-        "Usage: /alert <ASSET> price <above|below> <price> [cooldown 6h] [urgent]"
-        "   e.g. /alert BTC price above 4000000",
+        "Usage: /alert <ASSET> price <above|below> <price> [cooldown 6h] [urgent]",
+        "e.g. /alert BTC price above 4000000",
     ]
     assert "Did you mean /alert total move 5%?" in percent.plain_text
-    assert bare.plain_text.splitlines()[1].startswith("Also: /alert BTC price above 4000000")
+    assert bare.plain_text.splitlines()[2].startswith("Also: /alert BTC price above 4000000")
 
 
 async def test_alert_forms_in_turkish(
@@ -133,7 +133,7 @@ async def test_alert_forms_in_turkish(
         [listing] = await bot.ask("/alerts")
 
     assert created.plain_text.splitlines() == [
-        "✅ Alarm #1 kuruldu: BTC move %10 24h",
+        "✅ Alarm #1 kuruldu: BTC 24 sa içinde %10 hareket",
         "Şimdi: 34.125.765,33 TRY; karşılaştırılacak ilk değer bu",
         "Son 24 sa içinde görülen herhangi bir değerden %10 değişince tetiklenir;"
         " sayım şimdi başlar.",
@@ -142,6 +142,7 @@ async def test_alert_forms_in_turkish(
     assert wrong.plain_text.splitlines()[0].endswith(
         "Şunu mu demek istediniz: /alert BTC price above 4000000?"
     )
-    assert "#1 BTC move %10 24h · bekleme 6h · şimdi +%0,00 (08:00 (İstanbul) itibarıyla)" in (
-        listing.plain_text
+    assert (
+        "#1 BTC 24 sa içinde %10 hareket · bekleme 6 sa · şimdi +%0,00"
+        " (08:00 (İstanbul) itibarıyla)" in listing.plain_text
     )

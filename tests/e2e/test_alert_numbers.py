@@ -80,12 +80,12 @@ async def test_numbers_typed_as_the_bot_prints_them_in_turkish(
         rules = await stored(bot)
 
     assert grouped.plain_text.splitlines()[0] == (
-        "✅ Alarm #1 kuruldu: BTC price above 3.600.000 TRY"
+        "✅ Alarm #1 kuruldu: BTC fiyatı 3.600.000 TRY üstünde"
     )
     assert decimals.plain_text.splitlines()[0] == (
-        "✅ Alarm #2 kuruldu: BTC price below 3.400.000,5 TRY"
+        "✅ Alarm #2 kuruldu: BTC fiyatı 3.400.000,5 TRY altında"
     )
-    assert dot.plain_text.splitlines()[0] == "✅ Alarm #3 kuruldu: BTC below 2,5"
+    assert dot.plain_text.splitlines()[0] == "✅ Alarm #3 kuruldu: BTC 2,5 altında"
     assert rules == [
         "#1 BTC price above 3600000",
         "#2 BTC price below 3400000.5",
@@ -160,13 +160,13 @@ async def test_a_far_threshold_confirmed_in_turkish(
         [created] = await bot.ask("/alert btc price above 3,6 onayla")
 
     assert asked.plain_text.splitlines() == [
-        "⚠️ Kurulmadı: BTC price above 3,6 TRY, şu anki değerin (3.500.000,00 TRY)"
+        "⚠️ Kurulmadı: BTC fiyatı 3,6 TRY üstünde, şu anki değerin (3.500.000,00 TRY)"
         " yüzde birinden az.",
         "Doğru yazdıysanız “Yine de kur” düğmesine dokunun ya da"
-        " /alert BTC price above 3,6 onayla gönderin.",
+        " /alert BTC fiyat üstünde 3,6 onayla gönderin.",
     ]
     assert [b["text"] for b in buttons(asked)] == ["Yine de kur"]
-    assert created.plain_text.splitlines()[0] == "✅ Alarm #1 kuruldu: BTC price above 3,6 TRY"
+    assert created.plain_text.splitlines()[0] == "✅ Alarm #1 kuruldu: BTC fiyatı 3,6 TRY üstünde"
 
 
 async def test_the_same_alert_twice_is_refused_with_its_number(bot: BotHarness) -> None:

@@ -51,9 +51,11 @@ def local_time(clock: FakeClock) -> str:
 
 
 def table_row(text: str, asset: str) -> str | None:
-    """Return the table line of `asset` in a /balance reply, or None."""
-    match = re.search(rf"^{re.escape(asset)}\*? +\S+ +\S+$", text, flags=re.MULTILINE)
-    return match.group(0) if match else None
+    """Return the table row of `asset` in a /balance reply, or None: its line, or its record
+    of two lines (a table wider than a phone) joined into one."""
+    row = rf"^{re.escape(asset)}\*? +\S+(?: +\S+|\n +\S+)$"
+    match = re.search(row, text, flags=re.MULTILINE)
+    return match.group(0).replace("\n", " ") if match else None
 
 
 def columns(row: str) -> list[str]:
@@ -151,7 +153,7 @@ async def test_malformed_balance_gets_the_usage_line_and_no_exchange_call(
 
     [reply] = await bot.ask(text)
 
-    assert reply.plain_text == "Usage: /balance [ASSET]   e.g. /balance btc"
+    assert reply.plain_text == "Usage: /balance [ASSET]\ne.g. /balance btc"
     assert dict(bot.exchange.calls) == before
     assert bot.exchange.calls["balances"] == 0
 

@@ -110,4 +110,4 @@ async def test_a_null_or_zero_direct_price_is_a_data_note_and_the_usdt_route_is_
     assert ["BTC*", "9.75021866", "34,125,623.95"] in rows  # at 84,337 x 41.5 a BTC
     assert "* via USDT: BTC, GLMR" in whole.plain_text
     assert "via USDT: 84,337.00 USDT × 41.50 TRY" in btc.plain_text
-    assert "prices: rows skipped, no usable last (BTCTRY)" in status.plain_text
+    assert "📝 Data notes: no usable price from BTCTurk (BTCTRY)" in status.plain_text

@@ -120,8 +120,8 @@ async def test_a_pending_withdrawal_is_told_as_requested(bot: BotHarness) -> Non
 
     [alert] = sent_to(bot, ALLOWED_CHAT, "⏳")
     assert alert.plain_text.splitlines()[:2] == [
-        "⏳ Withdrawal requested",
         "⏳ Withdrawal requested: 101.00 USDT set aside, fee included",
+        "Portfolio: 34,216,101.93 TRY",
     ]
     assert alerts(bot) == []  # the total did not change: no "balance changed"
 
@@ -200,7 +200,7 @@ async def test_a_key_without_the_account_permission_alerts_as_before_and_says_so
     await poll(bot)
 
     first, second = alerts(bot)
-    assert first[1:3] == ["USDT 1,500.25 → 1,600.25", "    +100.00 USDT  ≈ +4,150.00 TRY"]
+    assert first[1:3] == ["USDT 1,500.25 → 1,600.25", "    +100.00 USDT ≈ +4,150.00 TRY"]
     assert second[1] == "USDT 1,600.25 → 1,700.25"
     notices = sent_to(bot, ALLOWED_CHAT, "🔑")
     assert len(notices) == 1
@@ -267,7 +267,7 @@ async def test_the_history_down_while_balances_answer_sends_the_alert_at_once(
     await poll(bot)
 
     [alert] = alerts(bot)
-    assert alert[1:3] == ["USDT 1,500.25 → 1,600.25", "    +100.00 USDT  ≈ +4,150.00 TRY"]
+    assert alert[1:3] == ["USDT 1,500.25 → 1,600.25", "    +100.00 USDT ≈ +4,150.00 TRY"]
     assert sent_to(bot, ALLOWED_CHAT, "🔑") == []  # not a permission problem
 
 
@@ -307,7 +307,7 @@ async def test_a_hanging_history_holds_up_neither_the_change_nor_a_price_alert(
         assert texts[0].startswith("⚠️ Alert #1: BTC price rose above 3,600,000 TRY")
         assert texts[1].splitlines()[1:3] == [
             "USDT 1,500.25 → 1,600.25",
-            "    +100.00 USDT  ≈ +4,150.00 TRY",
+            "    +100.00 USDT ≈ +4,150.00 TRY",
         ]
         bot.exchange.clear_faults()  # the history answers again
 

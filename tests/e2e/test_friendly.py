@@ -157,7 +157,7 @@ async def test_settings_show_what_applies_to_the_chat(
         "Values in: TRY",
         "Time zone: Istanbul",
         "Daily summary: 09:00",
-        "Balances checked every hour",
+        "Checking balances every hour",
         "Notifications (/notify):",
         "Balance changes: on",
         "Orders placed or cancelled: off",

@@ -52,7 +52,9 @@ def typed(value: Decimal, code: str, form: str) -> str:
 
 def echoed(line: str, code: str) -> Decimal:
     """Return the threshold a reply line echoes, read as the chat's language prints numbers."""
-    match = re.search(r"(?:above|below|move) %?([0-9.,]+)", line)
+    english = r"(?:above|below|move) %?([0-9.,]+)"
+    turkish = r" %?([0-9.,]+)%?(?: TRY)? (?:üstünde|altında|hareket)"
+    match = re.search(english if code == "en" else turkish, line)
     assert match is not None, line
     return Decimal(babel_decimal(match.group(1).rstrip(".,%"), locale=code, strict=True))
 

@@ -8,14 +8,8 @@ from decimal import Decimal
 import pytest
 
 from core.alert_commands import readings
-from core.alert_parse import (
-    AlertRequest,
-    parse_alert,
-    parse_alert_args,
-    parse_duration,
-    suggest,
-    typed_duration,
-)
+from core.alert_parse import AlertRequest, parse_alert, parse_alert_args, suggest
+from core.durations import ENGLISH_UNITS, parse_duration, typed_duration
 from core.thresholds import (
     DEFAULT_COOLDOWN,
     DEFAULT_WINDOW,
@@ -143,12 +137,12 @@ def test_suggest_offers_nothing_when_valid_or_unclear(text: str) -> None:
     [("0", timedelta(0)), ("30m", 30 * H / 60), ("6h", 6 * H), ("1d", 24 * H), ("1W", 168 * H)],
 )
 def test_parse_duration(text: str, span: timedelta) -> None:
-    assert parse_duration(text) == span
+    assert parse_duration(text, ENGLISH_UNITS) == span
 
 
 @pytest.mark.parametrize("text", ["", "6", "h", "6 h", "-1h", "1.5h", "²h", "6s"])
 def test_parse_duration_refuses(text: str) -> None:
-    assert parse_duration(text) is None
+    assert parse_duration(text, ENGLISH_UNITS) is None
 
 
 @pytest.mark.parametrize(
@@ -156,8 +150,8 @@ def test_parse_duration_refuses(text: str) -> None:
     [(24 * H, "24h"), (48 * H, "48h"), (72 * H, "3d"), (7 * 24 * H, "7d"), (H / 2, "30m")],
 )
 def test_typed_duration_reads_back(span: timedelta, typed: str) -> None:
-    assert typed_duration(span) == typed
-    assert parse_duration(typed) == span
+    assert typed_duration(span, ENGLISH_UNITS) == typed
+    assert parse_duration(typed, ENGLISH_UNITS) == span
 
 
 @pytest.mark.parametrize(

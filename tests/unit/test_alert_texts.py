@@ -8,11 +8,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from core.alert_commands import typed_args
 from core.alert_parse import parse_alert, suggest
+from core.durations import ENGLISH_UNITS, TURKISH_UNITS, Units
 from core.i18n import View, get_lang
 from core.texts.alerts import alert_usage, alerts_list, current_text, describe, span_words
 from core.thresholds import TOTAL, AlertSpec, AlertUsageError, Direction, Kind, Move
-from core.typed_numbers import ENGLISH
+from core.typed_numbers import ENGLISH, TURKISH, Marks
 
 D = Decimal
 H = timedelta(hours=1)
@@ -27,38 +29,43 @@ def view(code: str = "en") -> View:
 @pytest.mark.parametrize(
     ("spec", "en", "tr"),
     [
-        (AlertSpec("BTC", Direction.BELOW, D(5)), "BTC below 5", "BTC below 5"),
+        (AlertSpec("BTC", Direction.BELOW, D(5)), "BTC below 5", "BTC 5 altında"),
         (
             AlertSpec(TOTAL, Direction.ABOVE, D("4e7")),
             "total above 40,000,000 TRY",
-            "total above 40.000.000 TRY",
+            "toplam 40.000.000 TRY üstünde",
         ),
         (
             AlertSpec("BTC", Direction.ABOVE, D("4000000.5"), Kind.PRICE),
             "BTC price above 4,000,000.5 TRY",
-            "BTC price above 4.000.000,5 TRY",
+            "BTC fiyatı 4.000.000,5 TRY üstünde",
         ),
         (
             AlertSpec("BTC", Direction.BELOW, D(3e7), Kind.VALUE),
             "BTC value below 30,000,000 TRY",
-            "BTC value below 30.000.000 TRY",
+            "BTC değeri 30.000.000 TRY altında",
         ),
-        (AlertSpec(TOTAL, Direction.ABOVE, D("2.5"), Kind.MOVE), "total move 2.5% 24h",
-         "total move %2,5 24h"),
-        (AlertSpec("BTC", Direction.ABOVE, D(10), Kind.MOVE, 72 * H), "BTC move 10% 3d",
-         "BTC move %10 3d"),
+        (AlertSpec(TOTAL, Direction.ABOVE, D("2.5"), Kind.MOVE), "total move 2.5% within 24 h",
+         "toplam 24 sa içinde %2,5 hareket"),
+        (AlertSpec("BTC", Direction.ABOVE, D(10), Kind.MOVE, 72 * H), "BTC move 10% within 3 d",
+         "BTC 3 gün içinde %10 hareket"),
     ],
 )  # fmt: skip
-def test_describe_each_kind_as_typed(spec: AlertSpec, en: str, tr: str) -> None:
+def test_describe_each_kind_in_the_chats_words(spec: AlertSpec, en: str, tr: str) -> None:
     assert describe(spec, "TRY", view("en")) == en
     assert describe(spec, "TRY", view("tr")) == tr
 
 
-def test_what_was_described_parses_back_to_the_same_alert() -> None:
-    for text in ("BTC price above 4000000", "BTC move 10% 3d", "total move 5% 1h"):
-        spec = parse_alert(text.split(), KNOWN, marks=ENGLISH).spec
-        typed = describe(spec, "TRY", view()).replace(",", "").removesuffix(" TRY")
-        assert parse_alert(typed.split(), KNOWN, marks=ENGLISH).spec == spec
+@pytest.mark.parametrize(
+    ("marks", "units"), [(ENGLISH, ENGLISH_UNITS), (TURKISH, TURKISH_UNITS)], ids=["en", "tr"]
+)
+def test_an_alert_typed_back_in_the_chats_words_parses_to_the_same_alert(
+    marks: Marks, units: Units
+) -> None:
+    for text in ("BTC price above 4000000", "BTC move 10% 3d", "total move 5% 1h cooldown 6h"):
+        request = parse_alert(text.split(), KNOWN, marks=ENGLISH)
+        typed = typed_args(request, marks, units)
+        assert parse_alert(typed, KNOWN, marks=marks, units=units) == request
 
 
 def test_current_text_of_each_kind() -> None:
@@ -100,7 +107,7 @@ def test_span_words(span: timedelta, en: str, tr: str) -> None:
 def test_the_list_shows_a_cooldown_that_is_not_the_default() -> None:
     spec = AlertSpec("BTC", Direction.BELOW, D(5), cooldown=6 * H)
     text = alerts_list([(3, spec, "9 BTC", False)], "TRY", view())
-    assert "#3 BTC below 5 · cooldown 6h · now 9 BTC" in text
+    assert "#3 BTC below 5 · cooldown 6 h · now 9 BTC" in text
 
 
 BAD = [
@@ -112,7 +119,7 @@ BAD = [
 
 @pytest.mark.parametrize("code", ["en", "tr"])
 @pytest.mark.parametrize("text", BAD)
-def test_a_refusal_is_at_most_two_lines_and_ends_with_a_usage_line(code: str, text: str) -> None:
+def test_a_refusal_is_at_most_three_lines_and_ends_with_a_usage(code: str, text: str) -> None:
     args = text.split()
     try:
         parse_alert(args, KNOWN, marks=ENGLISH)
@@ -121,8 +128,9 @@ def test_a_refusal_is_at_most_two_lines_and_ends_with_a_usage_line(code: str, te
     else:
         pytest.fail(f"{text!r} was accepted")
     lines = reply.splitlines()
-    assert 1 <= len(lines) <= 2
-    assert lines[-1].startswith(("Usage: /alert", "Kullanım: /alert", "Also:", "Ayrıca:"))
+    assert 1 <= len(lines) <= 3
+    assert lines[-1].startswith(("e.g. /alert", "örn. /alert", "Also:", "Ayrıca:"))
+    assert any(line.startswith(("Usage: /alert", "Kullanım: /alert")) for line in lines)
     assert "<b>" not in reply
 
 
@@ -135,7 +143,8 @@ def test_the_total_refused_a_price_is_shown_the_value_form() -> None:
         "⚠️ The total has a value, not a price or an amount."
         " Did you mean /alert total value above 5?",
         "Usage: /alert &lt;ASSET|total&gt; value &lt;above|below&gt; &lt;amount&gt;"
-        " [cooldown 6h] [urgent]   e.g. /alert BTC value below 30000000",
+        " [cooldown 6h] [urgent]",
+        "e.g. /alert BTC value below 30000000",
     ]
 
 
@@ -147,5 +156,5 @@ def test_a_threshold_of_thirty_one_digits_is_echoed_whole() -> None:
         "BTC price above 999,999,999,999,999.9999999999999999 TRY"
     )
     assert describe(spec, "TRY", view("tr")) == (
-        "BTC price above 999.999.999.999.999,9999999999999999 TRY"
+        "BTC fiyatı 999.999.999.999.999,9999999999999999 TRY üstünde"
     )

@@ -153,3 +153,27 @@ def test_an_env_file_beside_the_code_or_above_the_working_directory_is_not_read(
     below = tmp_path / "run"
     below.mkdir()
     assert read_environment({}, below) == {}
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("LANGUAGE", "de", "LANGUAGE: must be one of tr, en"),
+        ("WEBSOCKET", "on", "WEBSOCKET: must be one of auto, off"),
+        ("LOG_FORMAT", "xml", "LOG_FORMAT: must be one of text, json"),
+        ("GROUP_MEMBERS", "all", "GROUP_MEMBERS: must be one of read, none"),
+        ("COST_BASIS", "lifo", "COST_BASIS: must be one of average, fifo"),
+        ("LOG_LEVEL", "loud", "LOG_LEVEL: must be one of DEBUG, INFO, WARNING, ERROR"),
+    ],
+)
+def test_a_choice_error_names_the_values_as_the_docs_write_them(
+    name: str, value: str, message: str
+) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_settings(VALID | {name: value})
+    assert str(caught.value) == message
+
+
+def test_choices_are_read_in_any_case() -> None:
+    settings = load_settings(VALID | {"LANGUAGE": "EN", "COST_BASIS": "Fifo", "LOG_LEVEL": "info"})
+    assert (settings.language, settings.cost_basis, settings.log_level) == ("en", "fifo", "INFO")

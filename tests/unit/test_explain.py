@@ -336,7 +336,7 @@ def test_order_placed_and_cancelled_are_told_apart() -> None:
         changes, result, portfolio(("BTC", "2", 8), ("TRY", "1000", 2)), EN
     ).splitlines()
     assert lines[:3] == [
-        "🔒 <b>Orders changed</b>",
+        "🔔 <b>Orders changed</b>",
         "🔒 Order placed: 0.50000000 BTC more in orders",
         "🔓 Order cancelled: 300.00 TRY free again",
     ]
@@ -351,7 +351,9 @@ def test_a_pending_withdrawal_shows_through_request_fund_not_as_an_order() -> No
     assert [(p.asset, p.amount) for p in result.pending] == [("USDT", D(100))]
     assert result.order_moves == ()
     text = explained_change_alert(changes, result, portfolio(("USDT", "1500", 2)), EN)
-    assert "⏳ Withdrawal requested: 100.00 USDT set aside, fee included" in text.splitlines()
+    assert text.splitlines()[0] == (
+        "⏳ <b>Withdrawal requested</b>: 100.00 USDT set aside, fee included"
+    )
 
 
 def test_a_request_told_before_is_not_told_again() -> None:
@@ -420,7 +422,7 @@ def test_the_explained_alert_in_turkish() -> None:
         "🟢 0,50000000 BTC alındı, ort. fiyat 3.512.000,00 TRY (3 eşleşme)",
         "    komisyon 1.404,80 + vergi 252,86 TRY · 1.757.657,66 TRY ödendi",
         "📥 Yatırma: 1.000,00 USDT",
-        "⏳ Çekme talebi: 100,00 USDT ayrıldı, komisyon dahil",
+        "⏳ Çekim talebi: 100,00 USDT ayrıldı, komisyon dahil",
         "Şimdi: 10,25021866 BTC, 242.342,34 TRY, 2.500,25 USDT",
         "Portföy: 36.221.868,04 TRY",
         "14:32 (İstanbul)",

@@ -48,7 +48,7 @@ def test_history_lists_newest_first_in_english() -> None:
     text = history_message(LISTED, EN, precisions=PRECISIONS)
 
     assert text.splitlines() == [
-        "📜 <b>Last 4 transactions</b> · times in Istanbul",
+        "📜 <b>Last 4 transactions</b> of the last 30 days · times in Istanbul",
         "25 Nov 14:02 ⬆️ Withdrawal 100.00 USDT · fee 1.00 USDT",
         "25 Nov 10:30 🔴 Sell 0.25000000 BTC at 3,600,000.00 TRY · fee 900.00 TRY",
         "24 Nov 12:06 🟢 Buy 0.50000000 BTC at avg 3,512,000.00 TRY (2 fills) · "
@@ -61,7 +61,7 @@ def test_history_lists_newest_first_in_turkish() -> None:
     text = history_message(LISTED, TR, precisions=PRECISIONS)
 
     assert text.splitlines() == [
-        "📜 <b>Son 4 işlem</b> · saatler İstanbul saatiyle",
+        "📜 <b>Son 30 günün son 4 işlemi</b> · saatler İstanbul saatiyle",
         "25 Kas 14:02 ⬆️ Çekme 100,00 USDT · komisyon 1,00 USDT",
         "25 Kas 10:30 🔴 Satım 0,25000000 BTC, fiyat 3.600.000,00 TRY · komisyon 900,00 TRY",
         "24 Kas 12:06 🟢 Alım 0,50000000 BTC, ort. fiyat 3.512.000,00 TRY (2 eşleşme) · "
@@ -74,7 +74,7 @@ def test_history_shows_only_the_last_n() -> None:
     text = history_message(LISTED, EN, count=1, precisions=PRECISIONS)
 
     assert text.splitlines() == [
-        "📜 <b>Last transaction</b> · times in Istanbul",
+        "📜 <b>Last transaction</b> of the last 30 days · times in Istanbul",
         "25 Nov 14:02 ⬆️ Withdrawal 100.00 USDT · fee 1.00 USDT",
     ]
 
@@ -118,8 +118,8 @@ def test_history_count_refuses_anything_else(args: list[str]) -> None:
 
 
 def test_history_usage_in_both_languages() -> None:
-    assert history_usage(EN) == "Usage: /history [N]   e.g. /history 20 (N from 1 to 50)"
-    assert history_usage(TR) == "Kullanım: /history [N]   örn. /history 20 (N 1 ile 50 arası)"
+    assert history_usage(EN) == "Usage: /history [N]\ne.g. /history 20 (N from 1 to 50)"
+    assert history_usage(TR) == "Kullanım: /history [N]\nörn. /history 20 (N 1 ile 50 arası)"
 
 
 def test_the_permission_notes_in_both_languages() -> None:
@@ -128,14 +128,14 @@ def test_the_permission_notes_in_both_languages() -> None:
         "(it only reads the history). Everything else works as before."
     )
     assert history_permission_notice(TR) == (
-        "🔑 Bakiye değişimleri açıklanamıyor: API anahtarına Account (hesap geçmişi) izni "
+        "🔑 Bakiye değişimleri açıklanamıyor: API anahtarına Hesap iznini "
         "verin; bu izin yalnızca geçmişi okur. Diğer her şey eskisi gibi çalışır."
     )
     assert history_status_line(EN) == (
         "🔑 Changes are not explained: the API key lacks the Account permission."
     )
     assert history_status_line(TR) == (
-        "🔑 Değişimler açıklanmıyor: API anahtarında Account izni yok."
+        "🔑 Değişimler açıklanmıyor: API anahtarında Hesap izni yok."
     )
     assert history_needs_permission(EN) == (
         "🔑 /history needs the API key's Account permission (it only reads the history)."
@@ -190,8 +190,8 @@ def test_a_flat_market_from_zero() -> None:
         (
             SplitUnavailable("permission"),
             "ℹ️ Market and deposits not told apart: give the API key the Account permission.",
-            "ℹ️ Piyasa etkisi para hareketlerinden ayrılamıyor: API anahtarına Account "
-            "(hesap geçmişi) izni verin.",
+            "ℹ️ Piyasa etkisi para hareketlerinden ayrılamıyor: API anahtarına Hesap "
+            "(hesap geçmişi) iznini verin.",
         ),
         (
             SplitUnavailable("unread"),

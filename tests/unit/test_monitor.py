@@ -44,7 +44,7 @@ async def test_a_change_queues_one_alert_per_allowed_chat(polled: Polled) -> Non
     assert sorted(item.chat_id for item in owed) == sorted([ALLOWED_CHAT, ALLOWED_GROUP])
     assert {item.kind for item in owed} == {NotificationKind.CHANGE}
     assert all(item.text.startswith("🔔 <b>Balance changed</b>") for item in owed)
-    assert "<b>BTC</b> 9.75021866 → 10.25021866\n    +0.50000000 BTC  ≈ +1,750,000.00 TRY" in (
+    assert "<b>BTC</b> 9.75021866 → 10.25021866\n    +0.50000000 BTC ≈ +1,750,000.00 TRY" in (
         owed[0].text
     )
     assert await polled.monitor.poll() == QUIET  # the same account again: no second alert

@@ -62,7 +62,7 @@ async def test_a_move_fires_at_once_with_its_direction_size_and_reference(
     lines = alert.text.splitlines()
     assert lines[0] == f"📈 <b>Alert #{rule.id}: BTC rose 10.0% within 1 h</b>"
     assert lines[1] == "34,125,765.33 → 37,538,341.86 TRY (low at 08:00 (Istanbul))"
-    assert lines[2].startswith("It will fire again after the move is back under 10%.")
+    assert lines[2].startswith("It will fire again after the move is back under 10% · /unalert 1")
 
 
 async def test_values_seen_before_the_alert_was_set_do_not_count(polled: Polled) -> None:

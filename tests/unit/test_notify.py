@@ -63,7 +63,12 @@ def test_every_kind_has_its_notify_setting_and_its_texts() -> None:
         for code in LANGUAGES:
             view = View(get_lang(code, code), ISTANBUL, datetime(2026, 11, 25, tzinfo=UTC))
             assert f"notify.kind.{setting}" in LANGUAGES[code], (code, setting)
-            assert setting.value in view.t("notify.usage"), (code, setting)
+    for code in LANGUAGES:
+        view = View(get_lang(code, code), ISTANBUL, datetime(2026, 11, 25, tzinfo=UTC))
+        usage = view.t("notify.usage")
+        words = usage[usage.index("&lt;") + 4 : usage.index("&gt;")].split("|")
+        named = {parse_notify([word, "off"])[0] for word in words}  # each word is read back
+        assert set().union(*named) == set(Setting), (code, usage)
 
 
 def test_what_holds_and_what_rings_is_the_kinds_own() -> None:

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, time
 
 import pytest
 
-from core.quiet import DEFAULT_MUTE, QuietHours, parse_mute_duration
+from core.quiet import QuietHours
 
 
 def test_span_across_midnight() -> None:
@@ -40,13 +40,3 @@ def test_end_of_a_night_is_the_next_morning() -> None:
 def test_malformed_spans_are_refused(text: str) -> None:
     with pytest.raises(ValueError, match="23:00-08:00"):
         QuietHours.parse(text)
-
-
-def test_mute_durations() -> None:
-    assert parse_mute_duration([]) == DEFAULT_MUTE
-    assert parse_mute_duration(["30m"]) == timedelta(minutes=30)
-    assert parse_mute_duration(["2H"]) == timedelta(hours=2)
-    assert parse_mute_duration(["7d"]) == timedelta(days=7)
-    for bad in (["0m"], ["8d"], ["soon"], ["1", "h", "x"], ["-1h"]):
-        with pytest.raises(ValueError, match=r"minute|duration"):
-            parse_mute_duration(bad)

@@ -65,3 +65,17 @@ def test_parts_fit_keep_everything_and_stay_balanced(lines: list[str], in_pre: b
     assert all(len(p) <= 500 for p in parts)
     assert all(_balanced(p) for p in parts)
     assert "".join(_text(parts).split()) == "".join(_text([text]).split())
+
+
+def test_a_records_second_line_stays_with_its_first() -> None:
+    """A wide table's records (and a change's difference) start their second line with a space:
+    a part never ends between the two."""
+    records = [f"ASSET{i:03d}  1,234.12345678\n          123,456,789.12" for i in range(200)]
+    text = "<pre>" + "\n".join(records) + "</pre>"
+    parts = split_message(text, limit=500)
+    assert len(parts) > 2
+    for part in parts:
+        body = part.removeprefix("<pre>").removesuffix("</pre>")
+        lines = body.split("\n")
+        assert lines[0].startswith("ASSET"), lines[0]
+        assert lines[-1].startswith(" "), lines[-1]

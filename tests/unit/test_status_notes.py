@@ -1,4 +1,5 @@
-"""/status names a data note of every endpoint the bot reads, in both languages."""
+"""/status tells a data note of every endpoint the bot reads that matters to the owner, in both
+languages, in words (never the API field's name)."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ ENDPOINTS = get_args(get_type_hints(DataNote)["endpoint"])
 @pytest.mark.parametrize("code", ["en", "tr"])
 @pytest.mark.parametrize("endpoint", ENDPOINTS)
 def test_a_note_of_each_endpoint_is_told(endpoint: str, code: str) -> None:
-    note = NoteSummary(endpoint, "defaulted", "fee", ("BTCTRY",))
+    note = NoteSummary(endpoint, "skipped", "timestamp", ("BTCTRY",))
     facts = StatusFacts(
         reachable=True,
         last_success_at=NOW,
@@ -38,3 +39,4 @@ def test_a_note_of_each_endpoint_is_told(endpoint: str, code: str) -> None:
     [line] = [line for line in text.splitlines() if line.startswith("📝")]
     assert "BTCTRY" in line
     assert "note." not in line
+    assert "timestamp" not in line

@@ -1,0 +1,100 @@
+"""One truth for each setting and state: /status, /settings and /help agree, every listing
+names its window (/history: tests/unit/test_history_texts.py), /quiet alone shows what is
+set, and a misspelt asset gets its nearest."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+import pytest
+
+from config import Settings
+from fakes.feed import FakeFeed
+from tests.e2e.conftest import REPLY_TIMEOUT_S, services_of
+
+StartBot = Callable[[Settings], Any]
+
+
+@pytest.fixture
+async def feed() -> AsyncIterator[FakeFeed]:
+    async with FakeFeed(heartbeat_s=0.2) as server:
+        yield server
+
+
+def line_with(text: str, words: str) -> str:
+    """Return the line of `text` that holds `words`."""
+    [line] = [line for line in text.splitlines() if words in line]
+    return line
+
+
+async def test_status_and_settings_name_the_same_check_interval(
+    make_settings: Callable[..., Settings], start_bot: StartBot, feed: FakeFeed
+) -> None:
+    settings = make_settings(WEBSOCKET="auto", BTCTURK_WS_URL=feed.ws_url)
+    async with start_bot(settings) as bot:
+        live = services_of(bot).feed
+        assert live is not None
+        # the bot subscribes to its heartbeat once logged in: the feed is up from then on
+        await feed.wait_until(lambda: live.healthy, timeout=REPLY_TIMEOUT_S, what="the feed up")
+        [status] = await bot.ask("/status")
+        [chat_settings] = await bot.ask("/settings")
+        await bot.ask("/alert btc below 5")  # alerts watch prices: the regular check goes on
+        [status_alerts] = await bot.ask("/status")
+        [settings_alerts] = await bot.ask("/settings")
+    print(status.plain_text, chat_settings.plain_text, sep="\n\n")
+
+    assert line_with(status.plain_text, "every") == line_with(chat_settings.plain_text, "every")
+    assert line_with(chat_settings.plain_text, "every") == (
+        "Checking balances every 5 minutes while the live feed is up"
+    )
+    assert line_with(settings_alerts.plain_text, "every") == "Checking balances every hour"
+    assert line_with(status_alerts.plain_text, "Checking") == "Checking balances every hour"
+
+
+async def test_quiet_without_an_argument_shows_the_current_setting(
+    make_settings: Callable[..., Settings], start_bot: StartBot
+) -> None:
+    async with start_bot(make_settings(QUIET_HOURS="23:00-08:00")) as bot:
+        [default] = await bot.ask("/quiet")
+        await bot.ask("/quiet 22:00-07:00")
+        [own] = await bot.ask("/quiet")
+        await bot.ask("/quiet off")
+        [off] = await bot.ask("/quiet")
+    print(default.plain_text, own.plain_text, off.plain_text, sep="\n\n")
+
+    assert default.plain_text.splitlines()[0] == (
+        "🌙 Quiet hours in this chat: 23:00-08:00 (the bot's default)."
+    )
+    assert own.plain_text.splitlines()[0] == "🌙 Quiet hours in this chat: 22:00-07:00."
+    assert off.plain_text.splitlines()[0] == "🔔 No quiet hours in this chat."
+    assert off.plain_text.splitlines()[1].startswith("Change them with /quiet 23:00-07:00")
+
+
+@pytest.mark.parametrize(
+    ("language", "nearest"),
+    [("en", "Did you mean /balance BTC?"), ("tr", "Şunu mu demek istediniz: /balance BTC?")],
+)
+async def test_a_misspelt_asset_gets_the_nearest_one(
+    make_settings: Callable[..., Settings], start_bot: StartBot, language: str, nearest: str
+) -> None:
+    async with start_bot(make_settings(LANGUAGE=language)) as bot:
+        [reply] = await bot.ask("/balance btcc")
+    print(reply.plain_text)
+    assert nearest in reply.plain_text
+
+
+async def test_help_says_the_summary_time_and_the_defaults_it_runs_with(
+    make_settings: Callable[..., Settings], start_bot: StartBot
+) -> None:
+    async with start_bot(make_settings(DAILY_SUMMARY_TIME="21:30")) as bot:
+        [reply] = await bot.ask("/help")
+    print(reply.plain_text)
+    assert "a summary every day at 21:30" in reply.plain_text
+    assert "every morning" not in reply.plain_text
+    assert "/mute [30m|2h|1d] — Hold change alerts for a while (1 hour unless you say)" in (
+        reply.plain_text
+    )
+    assert "/history [N] — Your trades, deposits and withdrawals of the last 30 days" in (
+        reply.plain_text
+    )

@@ -1,0 +1,1019 @@
+"""Every kind of message the bot sends, rendered with long, realistic values, in one language.
+
+An account the width of a phone has to survive: 8-decimal amounts, 9-digit lira values and
+6-letter asset codes (RENDER, MANTRA), every unknown, every notice. `gallery(code)` returns
+(name, text) pairs: every public rendering function of core/texts, and every text the
+handlers and services send without one (buttons, confirmations, the digest's title, the
+chart's labels). tests/unit/test_phone_texts.py checks their width and their language, and
+that nothing the bot can say is missing here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from btcturk.errors import AuthError, BadResponse, RateLimited, StampRejected, Unavailable
+from btcturk.history import Crowded
+from btcturk.models import Balance, Fill, History, Ticker, Transfer
+from btcturk.notes import NoteSummary
+from core.alert_commands import readings, typed_args
+from core.alert_parse import AlertRequest, parse_alert, suggest
+from core.changes import BalanceChange
+from core.commands import COMMANDS
+from core.durations import AmbiguousDuration, duration_units
+from core.explain import Remainder, explain, explain_remainders
+from core.export import ExportRow, YearExport
+from core.flows import FlowSplit, SplitUnavailable
+from core.i18n import LANGUAGES, Lang, View
+from core.keywords import KEYWORDS, word
+from core.notify import SETTINGS, Level, Setting, default_levels
+from core.pnl import PnlReport, PnlRow
+from core.reports import AssetChange, PeriodFigures
+from core.summary import DailyPortfolio
+from core.texts import (
+    alert_checks,
+    alerts,
+    balance,
+    chart,
+    durations,
+    errors,
+    export,
+    general,
+    history,
+    late,
+    notices,
+    notify,
+    pnl,
+    reports,
+    settings,
+    status,
+    summary,
+)
+from core.texts import explain as explain_texts
+from core.thresholds import TOTAL, AlertSpec, AlertUsageError, Direction, Kind, Move, Problem
+from core.typed_numbers import number_marks
+from core.valuation import Portfolio, value_portfolio
+
+D = Decimal
+NOW = datetime(2026, 11, 25, 11, 32, tzinfo=UTC)  # 14:32 in Istanbul
+YESTERDAY = NOW - timedelta(days=1)
+T0 = int((NOW - timedelta(minutes=3)).timestamp() * 1000)
+ISTANBUL = ZoneInfo("Europe/Istanbul")
+H = timedelta(hours=1)
+Gallery = list[tuple[str, str]]
+
+
+def view(code: str) -> View:
+    """Return a chat in `code` reading at NOW in Istanbul."""
+    return View(Lang(code), ISTANBUL, NOW)
+
+
+def _balance(
+    asset: str, total: str, locked: str = "0", *, precision: int = 8, waiting: str = "0"
+) -> Balance:
+    amount, held = D(total), D(locked)
+    return Balance(
+        asset=asset,
+        asset_name=NAMES.get(asset, asset),
+        balance=amount,
+        locked=held,
+        free=amount - held,
+        order_fund=held - D(waiting),
+        request_fund=D(waiting),
+        precision=precision,
+        timestamp=NOW,
+    )
+
+
+def _ticker(pair: tuple[str, str], last: str) -> Ticker:
+    return Ticker(
+        pair="".join(pair),
+        numerator=pair[0],
+        denominator=pair[1],
+        last=D(last),
+        daily_percent=D(0),
+        timestamp=NOW,
+    )
+
+
+NAMES = {"BTC": "Bitcoin", "TRY": "Türk Lirası", "USDT": "Tether", "RENDER": "Render"}
+BALANCES = [
+    _balance("BTC", "35.1234567891234567", "3.31097720"),
+    _balance("RENDER", "1234567.12345678", "1000.5"),  # priced through USDT
+    _balance("MANTRA", "99999.12345678"),
+    _balance("TRY", "123456789.1234", "4874.3628", precision=2),
+    _balance("USDT", "12345.67", "2051", precision=2, waiting="51"),
+    _balance("SHIB", "1000", precision=2),  # dust
+    _balance("PEPE", "1000", precision=2),  # dust
+    _balance("ETHW", "0.75"),  # no price anywhere
+    _balance("GLMR", "250", precision=2),  # a price lost (see `lost_price_portfolio`)
+]
+TICKERS = [
+    _ticker(("BTC", "TRY"), "3514938.27"),
+    _ticker(("RENDER", "USDT"), "2.4113"),
+    _ticker(("MANTRA", "TRY"), "1234.56"),
+    _ticker(("USDT", "TRY"), "41.5"),
+    _ticker(("SHIB", "TRY"), "0.0004"),
+    _ticker(("PEPE", "TRY"), "0.00001"),
+]
+PRICED = [*TICKERS, _ticker(("GLMR", "TRY"), "3.41")]
+
+
+def portfolio() -> Portfolio:
+    """Return the long account, every price known."""
+    return value_portfolio(BALANCES, PRICED, "TRY", NOW)
+
+
+def lost_price_portfolio() -> Portfolio:
+    """Return the long account after GLMR's pair left the ticker list."""
+    return value_portfolio(BALANCES, TICKERS, "TRY", NOW, priced_before={"GLMR"})
+
+
+def unpriced_portfolio() -> Portfolio:
+    """Return the long account while the prices cannot be read at all."""
+    return value_portfolio(BALANCES, None, "TRY", NOW)
+
+
+def _fill(fill_id: str, pair: tuple[str, str], side: str, amount: str, price: str) -> Fill:
+    return Fill(
+        id=fill_id,
+        order_id=f"o-{pair[0]}-{side}-{len(fill_id) > 3}",
+        at_ms=T0 + len(fill_id),
+        numerator=pair[0],
+        denominator=pair[1],
+        side="buy" if side == "buy" else "sell",
+        price=D(price),
+        amount=D(amount),
+        fee=D(amount) * D(price) * D("0.0012"),
+        tax=D(amount) * D(price) * D("0.000216"),
+        fee_currency=pair[1],
+    )
+
+
+def _transfer(transfer_id: str, asset: str, amount: str, kind: str, fee: str = "0") -> Transfer:
+    return Transfer(
+        id=transfer_id,
+        kind="deposit" if kind == "deposit" else "withdrawal",
+        asset=asset,
+        at_ms=T0 + 100 + len(transfer_id),
+        amount=D(amount),
+        fee=D(fee),
+        tax=D(0),
+        fiat=asset == "TRY",
+    )
+
+
+HISTORY = History(
+    fills=(
+        _fill("f1", ("BTC", "TRY"), "buy", "12.34567891", "3512345.67"),
+        _fill("f2", ("BTC", "TRY"), "buy", "22.12345678", "3514938.27"),
+        _fill("f3", ("RENDER", "USDT"), "sell", "123456.78901234", "2.4113"),
+        _fill("f4", ("MANTRA", "TRY"), "sell", "1.5", "1234.56"),
+        _fill("f44", ("RENDER", "USDT"), "sell", "1.5", "2.4113"),  # a second fill of f3's order
+        _fill("f5555", ("MANTRA", "TRY"), "buy", "0.12345678", "1234.56"),
+    ),
+    transfers=(
+        _transfer("d1", "TRY", "123456789.12", "deposit"),
+        _transfer("d2", "RENDER", "1234567.12345678", "deposit", fee="1.5"),
+        _transfer("w1", "USDT", "12345.67", "withdrawal", fee="1"),
+        _transfer("w2", "TRY", "98765432.1", "withdrawal", fee="3.5"),
+        _transfer("w33", "BTC", "0.5", "withdrawal"),
+    ),
+)
+
+
+def _change(
+    asset: str, old: str, new: str, p: int = 8, locked: tuple[str, str] = ("0", "0")
+) -> BalanceChange:
+    return BalanceChange(asset, p, D(old), D(new), D(locked[0]), D(locked[1]))
+
+
+def change_alerts(v: View) -> Gallery:
+    """Return change alerts: explained, unexplained, orders, a request, late explanations."""
+    p = portfolio()
+    moved = [
+        _change("BTC", "0.71234567", "35.1234567891234567"),
+        _change("TRY", "123456789.12", "1.1234", 2),
+        _change("RENDER", "0", "1234567.12345678"),
+        _change("MANTRA", "99999.12345678", "99997.62345678"),
+        _change("USDT", "24692.34", "12345.67", 2),
+    ]
+    whole = explain(moved, HISTORY)
+    lagging = explain(moved, History())
+    orders = [_change("BTC", "35.12", "35.12", locked=("1", "3.31097720"))]
+    order_moves = explain(orders, History())
+    cancelled = [_change("RENDER", "5", "5", locked=("1000.5", "0.5"))]
+    both = orders + cancelled
+    request = [_change("USDT", "12345.67", "12345.67", 2, locked=("2000", "2051"))]
+    requested = explain(request, History(), requested={"USDT": D(51)}, requested_before={})
+    two = [*request, _change("TRY", "123456789.12", "123456789.12", 2, locked=("0", "3.5"))]
+    waiting = {"USDT": D(51), "TRY": D("3.5")}
+    requests = explain(two, History(), requested=waiting, requested_before={})
+    mixed = request + orders
+    request_and_order = explain(mixed, History(), requested={"USDT": D(51)}, requested_before={})
+    remainders = [Remainder("BTC", 8, D("34.41111111"), D("34.4111111191234567"))]
+    later = explain_remainders(remainders, HISTORY)
+    sent = explain_texts.explained_change_alert(moved, lagging, p, v)
+    try_only = [_change("TRY", "108677745.92", "123456789.12", 2)]
+    return [
+        ("change explained", explain_texts.explained_change_alert(moved, whole, p, v)),
+        ("change not in the history yet", sent),
+        ("order placed", explain_texts.explained_change_alert(orders, order_moves, p, v)),
+        (
+            "order cancelled",
+            explain_texts.explained_change_alert(cancelled, explain(cancelled, History()), p, v),
+        ),
+        ("orders", explain_texts.explained_change_alert(both, explain(both, History()), p, v)),
+        ("withdrawal requested", explain_texts.explained_change_alert(request, requested, p, v)),
+        ("withdrawals requested", explain_texts.explained_change_alert(two, requests, p, v)),
+        (
+            "requested and ordered",
+            explain_texts.explained_change_alert(mixed, request_and_order, p, v),
+        ),
+        ("follow-up", explain_texts.follow_up_message(later, NOW - H, v, p)),
+        ("explained later", late.explained_later(sent, whole, v, p)),
+        ("change without history", notices.change_alert(moved + orders, p, v)),
+        ("change of the quote currency", notices.change_alert(try_only, p, v)),
+        ("an order without history", notices.change_alert(orders, p, v)),
+        ("change, a price lost", notices.change_alert(moved, lost_price_portfolio(), v)),
+        ("change, no prices", notices.change_alert(moved, unpriced_portfolio(), v)),
+        (
+            "fills",
+            " ".join(
+                explain_texts.fills_text(n, v, more=more) for n in (1, 2) for more in (False, True)
+            ),
+        ),
+        ("costs", explain_texts.costs_text(D(0), D(0), "TRY", 2, v)),
+        (
+            "lines",
+            "\n".join(explain_texts.item_lines(whole, v) + explain_texts.open_lines(lagging, p, v)),
+        ),
+    ]
+
+
+def balance_replies(v: View) -> Gallery:
+    """Return every /balance answer."""
+    p = portfolio()
+    empty = value_portfolio([], PRICED, "TRY", NOW)
+    row = pnl_rows()[0]
+    cost = pnl.asset_cost_line(row, "TRY", v)
+    held = [position.asset for position in p.positions]
+    return [
+        ("balance", balance.balance_reply(None, p, v)),
+        ("balance, a price lost", balance.balance_message(lost_price_portfolio(), v)),
+        ("balance, no prices", balance.balance_message(unpriced_portfolio(), v)),
+        ("balance, empty", balance.balance_message(empty, v)),
+        (
+            "balance, one dust",
+            balance.balance_message(value_portfolio(BALANCES[:-3], PRICED, "TRY", NOW), v),
+        ),
+        ("balance btc", balance.balance_reply("BTC", p, v, cost_line=cost)),
+        ("balance render", balance.balance_reply("RENDER", p, v)),
+        ("balance try", balance.balance_reply("TRY", p, v)),
+        ("balance usdt", balance.balance_reply("USDT", p, v)),
+        ("balance ethw", balance.balance_reply("ETHW", p, v)),
+        ("balance btc, no prices", balance.balance_reply("BTC", unpriced_portfolio(), v)),
+        ("balance eth", balance.not_held_message("ETH", held, v)),
+        ("balance btcc", balance.balance_reply("BTCC", p, v)),
+        ("balance xyz", balance.unknown_asset_message("XYZ", held, v)),
+        ("balance nope", balance.balance_reply("NOPE", p, v)),
+        ("chart caption", chart.chart_caption(p, v)),
+    ]
+
+
+def error_replies(v: View) -> Gallery:
+    """Return what the owner reads when the exchange or the bot fails."""
+    found = []
+    for error in (
+        StampRejected("x"),
+        AuthError("x"),
+        RateLimited("x"),
+        Unavailable("x"),
+        BadResponse("x"),
+    ):
+        name = type(error).__name__
+        found.append((f"error {name}", errors.exchange_error_message(error, v)))
+        found.append((f"stale {name}", errors.stale_notice(error, portfolio(), v)))
+    found.append(("internal error", errors.internal_error_message(v.lang)))
+    found += [
+        ("exchange down", notices.exchange_down(NOW - H, v)),
+        ("exchange back", notices.exchange_back(NOW - H, v)),
+        ("key refused", notices.exchange_refuses_key(NOW - H, v)),
+        ("key accepted", notices.exchange_accepts_key(NOW - H, v)),
+        ("portfolio line", notices.portfolio_line(portfolio(), v)),
+    ]
+    return found
+
+
+def history_replies(v: View) -> Gallery:
+    """Return /history and the texts that hang on the history's permission."""
+    precisions = {b.asset: b.precision for b in BALANCES}
+    split = FlowSplit(
+        previous_total=D("987654321.98"),
+        change=D("-123456789.12"),
+        deposits=D("12345678.9"),
+        withdrawals=D("98765432.1"),
+        market=D("-37037035.92"),
+        fees=D("123456.78"),
+        estimated=("RENDER", "MANTRA"),
+    )
+    found = [
+        ("history", history.history_message(HISTORY, v, count=50, precisions=precisions)),
+        ("history, one", history.history_message(HISTORY, v, count=1, precisions=precisions)),
+        ("history, none", history.history_message(History(), v)),
+        ("history usage", history.history_usage(v)),
+        ("history permission", history.history_permission_notice(v)),
+        ("history status line", history.history_status_line(v)),
+        ("history needs permission", history.history_needs_permission(v)),
+        ("split", "\n".join(history.split_lines(split, "TRY", v))),
+    ]
+    for reason in ("permission", "unread", "unpriced"):
+        unavailable = SplitUnavailable(reason, ("RENDER",))
+        found.append((f"split {reason}", "\n".join(history.split_lines(unavailable, "TRY", v))))
+    return found
+
+
+def summary_replies(v: View) -> Gallery:
+    """Return the daily summary, the weekly and monthly reports."""
+    p = portfolio()
+    values = {position.asset: (position.value or D(0)) * D("0.9") for position in p.positions}
+    values.pop("MANTRA")
+    values["TRY"] = D("123456789.1234")  # the same: "="
+    previous = DailyPortfolio(YESTERDAY.date(), p.total - D("123456789.12"), values)
+    older = DailyPortfolio(date(2026, 11, 11), p.total * 2, values)
+    report = pnl_report()
+    line = pnl.summary_pnl_line(report, D("-12345678.9"), v)
+    split = FlowSplit(
+        D("987654321.98"), D("123456789.12"), D("12345678.9"), D("0"), D("111111110.22"), D(5)
+    )
+    first = DailyPortfolio(date(2026, 11, 1), D("123456789.12"), {"BTC": D("98765432.1")})
+    last = DailyPortfolio(date(2026, 11, 30), D("987654321.98"), {"BTC": D("123456789.12")})
+    figures = PeriodFigures(
+        first,
+        last,
+        AssetChange("RENDER", D("1234.56"), D("123456789.12")),
+        AssetChange("MANTRA", D("123456789.12"), D("1234.56")),
+    )
+    return [
+        (
+            "summary",
+            summary.summary_message(p, previous, v, scheduled=True, split=split, pnl_line=line),
+        ),
+        ("summary, on demand", summary.summary_message(p, older, v, scheduled=False)),
+        (
+            "summary, morning",
+            summary.summary_message(
+                p,
+                DailyPortfolio(YESTERDAY.date(), D(0), {}),
+                View(v.lang, v.tz, NOW - 5 * H),
+                scheduled=True,
+            ),
+        ),
+        (
+            "summary, afternoon",
+            summary.summary_message(p, None, View(v.lang, v.tz, NOW + 2 * H), scheduled=True),
+        ),
+        (
+            "summary, a price lost",
+            summary.summary_message(lost_price_portfolio(), previous, v, scheduled=True),
+        ),
+        (
+            "summary, no prices",
+            summary.summary_message(unpriced_portfolio(), previous, v, scheduled=True),
+        ),
+        ("report weekly", reports.report_message("weekly", first.day, last.day, figures, "TRY", v)),
+        (
+            "report monthly",
+            reports.report_message("monthly", first.day, last.day, figures, "TRY", v),
+        ),
+    ]
+
+
+def pnl_rows() -> list[PnlRow]:
+    """Return P&L rows of every shape: known, estimated, unknown for each reason."""
+    return [
+        PnlRow(
+            "BTC",
+            8,
+            D("35.12345678"),
+            True,
+            True,
+            D("3065503.30"),
+            D("3514938.27"),
+            D("15786543.21"),
+            D("14.66"),
+            D("123456789.12"),
+            D("-123456789.12"),
+            D("12345678.9"),
+            from_close=True,
+        ),
+        PnlRow(
+            "RENDER",
+            8,
+            D("1234567.12345678"),
+            True,
+            True,
+            D("0.0876"),
+            D("100.0724"),
+            D("123456789.12"),
+            D("1234.56"),
+            D(0),
+            D(0),
+            D("1234.5"),
+        ),
+        PnlRow(
+            "MANTRA",
+            8,
+            D("99999.12345678"),
+            True,
+            False,
+            D("123456.78"),
+            None,
+            None,
+            None,
+            D("-98765432.1"),
+            D("-98765432.1"),
+            D("12.3"),
+            why={"unrealized": "price"},
+        ),
+        PnlRow(
+            "XRP",
+            6,
+            D("123456.123456"),
+            True,
+            False,
+            None,
+            D("95.21"),
+            None,
+            None,
+            None,
+            D("1.1"),
+            None,
+            why={
+                "cost": "past_price",
+                "unrealized": "past_price",
+                "realized_year": "loading",
+                "fees_year": "today",
+            },
+        ),
+        PnlRow(
+            "USDT",
+            2,
+            D("12345.67"),
+            True,
+            False,
+            D("40.08"),
+            D("41.5"),
+            D("17530.85"),
+            D("3.55"),
+            None,
+            None,
+            None,
+            why={"realized_year": "loading", "realized_all": "loading", "fees_year": "loading"},
+        ),
+        PnlRow(
+            "ETHW",
+            8,
+            D("0.75"),
+            False,
+            False,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            why={"cost": "history", "unrealized": "history", "realized_year": "history"},
+        ),
+    ]
+
+
+def pnl_report(rows: list[PnlRow] | None = None, *, whole: bool = False) -> PnlReport:
+    """Return a report over `rows` (default: every shape), its totals leaving some out unless
+    it is `whole`."""
+    if whole:
+        return PnlReport(
+            "TRY",
+            "average",
+            2026,
+            tuple(rows or ()),
+            D("15786543.21"),
+            D("107671999.99"),
+            D("123456789.12"),
+            D("12345678.9"),
+        )
+    return PnlReport(
+        quote="TRY",
+        method="average",
+        year=2026,
+        rows=tuple(pnl_rows() if rows is None else rows),
+        unrealized=D("139260862.18"),
+        cost=D("987654321.98"),
+        realized_year=D("24691357.02"),
+        fees_year=D("12347025.9"),
+        unrealized_without=(("MANTRA", "price"), ("XRP", "past_price"), ("ETHW", "history")),
+        realized_without=(("XRP", "loading"), ("USDT", "loading"), ("ETHW", "history")),
+    )
+
+
+def pnl_replies(v: View) -> Gallery:
+    """Return /pnl and the P&L lines of /balance and the summary."""
+    rows = pnl_rows()
+    unknown = PnlReport(
+        "TRY",
+        "fifo",
+        2026,
+        (rows[2], rows[5]),
+        D(0),
+        D(0),
+        D(0),
+        D(0),
+        (("MANTRA", "price"), ("ETHW", "history")),
+        (("MANTRA", "price"), ("ETHW", "history")),
+    )
+    return [
+        ("pnl", pnl.pnl_message(pnl_report(), v)),
+        ("pnl fifo, unknown totals", pnl.pnl_message(unknown, v)),
+        ("pnl, empty", pnl.pnl_message(pnl_report([]), v)),
+        ("pnl loading", pnl.pnl_loading_message(NOW - 400 * 24 * H, v)),
+        ("pnl loading, start", pnl.pnl_loading_message(None, v)),
+        ("pnl refused", pnl.pnl_refused_message(v)),
+        ("pnl unsupported", pnl.pnl_unsupported_message("EUR", ("TRY", "USDT"), v)),
+        (
+            "pnl cells",
+            " ".join(
+                pnl.cell(why, v) for why in ("history", "price", "past_price", "loading", "today")
+            ),
+        ),
+        ("pnl left out", pnl.left_out(pnl_report().unrealized_without, v)),
+        *[(f"cost line {row.asset}", pnl.asset_cost_line(row, "TRY", v)) for row in rows],
+        ("summary pnl", pnl.summary_pnl_line(pnl_report([rows[0]]), D(12), v)),
+        ("summary pnl, first", pnl.summary_pnl_line(pnl_report([rows[0]], whole=True), None, v)),
+        ("summary pnl, up", pnl.summary_pnl_line(pnl_report([rows[0]], whole=True), D(12), v)),
+        (
+            "summary pnl, down",
+            pnl.summary_pnl_line(pnl_report([rows[0]], whole=True), D("123456789.12"), v),
+        ),
+        ("summary pnl, unknown", pnl.summary_pnl_line(unknown, None, v)),
+    ]
+
+
+def _note(endpoint: str, kind: str, field: str, *subjects: str) -> NoteSummary:
+    return NoteSummary(endpoint, kind, field, subjects)  # type: ignore[arg-type]
+
+
+DATA_NOTES = (
+    _note("balances", "missing", "orderFund", *(f"A{i}" for i in range(16))),
+    _note("balances", "missing", "requestFund", *(f"A{i}" for i in range(16))),
+    _note("balances", "missing", "timestamp", "BTC"),
+    _note("balances", "missing", "assetname", "BTC"),
+    _note("balances", "defaulted", "precision", *(f"A{i}" for i in range(16))),
+    _note("balances", "defaulted", "locked", "RENDER"),
+    _note("balances", "derived", "free", "RENDER"),
+    _note("balances", "type", "balance", "RENDER"),
+    _note("balances", "skipped", "balance", "MANTRA"),
+    _note("tickers", "skipped", "last", "BTCTRY", "ETHTRY"),
+    _note("tickers", "skipped", "numeratorSymbol", *(f"P{i}TRY" for i in range(16))),
+    _note("tickers", "missing", "dailyPercent", "XRPTRY"),
+    _note("tickers", "derived", "numeratorSymbol", "XRPTRY"),
+    _note("trades", "defaulted", "fee", "BTCTRY"),
+    _note("trades", "skipped", "price", *(f"P{i}TRY" for i in range(16))),
+    _note("trades", "derived", "orderId", "BTCTRY"),
+    _note("trades", "missing", "orderType", "BTCTRY"),
+    _note("crypto", "defaulted", "tax", "RENDER"),
+    _note("crypto", "skipped", "amount", *(f"A{i}" for i in range(16))),
+    _note("fiat", "missing", "balanceType", "TRY"),
+    _note("fiat", "skipped", "amount", "TRY", "USD", "EUR", "GBP"),
+    _note("fiat", "type", "timestamp", "TRY"),
+)
+
+
+def status_facts(**changes: object) -> status.StatusFacts:
+    """Return /status facts with everything it can show, `changes` applied."""
+    facts: dict[str, object] = dict(
+        reachable=False,
+        last_success_at=NOW - H,
+        last_latency_s=1.25,
+        last_error=None,
+        clock_offset_ms=120_000,
+        poll_interval_s=5,
+        chat_alerts=12,
+        all_alerts=123,
+        next_summary_at=NOW + 20 * H,
+        pending_notifications=1234,
+        prices_available=False,
+        key_retry_at=NOW + H,
+        data_notes=DATA_NOTES,
+        history_refused=True,
+        feed=status.FeedFacts(NOW - H, NOW - 60 * H, 12, False, 300),
+        history=status.HistoryFacts(NOW - 400 * 24 * H, NOW - 900 * 24 * H, False),
+    )
+    facts |= changes
+    return status.StatusFacts(**facts)  # type: ignore[arg-type]
+
+
+def status_replies(v: View) -> Gallery:
+    """Return /status in each of its states, and the feed's notices."""
+    feeds = {
+        "down": status.FeedFacts(None, None, 0, False, None),
+        "refused": status.FeedFacts(None, None, 0, True, None, "permission", "Invalid Public key"),
+        "other": status.FeedFacts(None, None, 0, True, None, None, "<b>odd</b>"),
+        "alerts set": status.FeedFacts(NOW - H, None, 0, False, None),
+    }
+    found = [("status", status.status_message(status_facts(), v))]
+    found += [
+        (f"status, feed {name}", status.status_message(status_facts(feed=feed), v))
+        for name, feed in feeds.items()
+    ]
+    found += [
+        (
+            "status, feed off",
+            status.status_message(status_facts(feed=None, clock_offset_ms=-2000), v),
+        ),
+        (
+            "status, fiat notes",
+            status.status_message(status_facts(data_notes=DATA_NOTES[-2:-1]), v),
+        ),
+        (
+            "status, all well",
+            status.status_message(
+                status_facts(
+                    reachable=True,
+                    prices_available=True,
+                    key_retry_at=None,
+                    history_refused=False,
+                    last_latency_s=0.012,
+                    data_notes=(),
+                    pending_notifications=0,
+                ),
+                v,
+            ),
+        ),
+        (
+            "status, never read",
+            status.status_message(
+                status_facts(
+                    last_success_at=None,
+                    clock_stepped_s=3600.5,
+                    history=status.HistoryFacts(None, None, False),
+                ),
+                v,
+            ),
+        ),
+        (
+            "status, error",
+            status.status_message(
+                status_facts(
+                    last_error=errors.exchange_error_message(Unavailable("x"), v, advice=False),
+                    last_latency_s=None,
+                    history=status.HistoryFacts(NOW, None, True),
+                ),
+                v,
+            ),
+        ),
+        (
+            "status, history",
+            status.status_message(
+                status_facts(history=status.HistoryFacts(NOW, NOW - 90 * 24 * H, True)), v
+            ),
+        ),
+        ("feed refused", status.feed_refused_notice(60, "timestamp", v)),
+        ("feed refused, other", status.feed_refused_notice(3600, None, v, "Some words")),
+        ("intervals", " ".join(status.interval(s, v) for s in (1, 5, 60, 300, 3600, 7200))),
+        (
+            "refusal reasons",
+            " ".join(status.refusal_why(r, "x", v) for r in ("permission", "ip", "key")),
+        ),
+    ]
+    return found
+
+
+def settings_replies(v: View) -> Gallery:
+    """Return /settings, /notify and what /lang, /mute, /quiet and the like answer."""
+    levels = default_levels(order_changes=False) | {Setting.CHANGES: Level.SILENT}
+    facts = settings.ChatSettingsView(
+        quote="TRY",
+        summary_time="09:00",
+        summary_chart=True,
+        checking=status.checking_line(5, None, v),
+        order_changes=False,
+        quiet_hours="23:00-08:00",
+        muted_until=NOW + 48 * H,
+        notify=levels,
+    )
+    live = status.FeedFacts(NOW - H, None, 0, False, 300)
+    checking = status.checking_line(60, live, v)
+    plain = settings.ChatSettingsView("TRY", "09:00", False, checking, True, None, None)
+    off = settings.ChatSettingsView(
+        "TRY", "09:00", False, status.checking_line(60, None, v), False, None, None
+    )
+    ambiguous = AmbiguousDuration("2d", [("2g", 2 * 24 * H), ("2dk", timedelta(minutes=2))])
+    return [
+        ("settings", settings.settings_message(facts, v)),
+        ("settings, plain", settings.settings_message(plain, v)),
+        ("settings, orders off", settings.settings_message(off, v)),
+        ("notify", notify.notify_message(levels, v)),
+        ("notify changed", notify.notify_changed((Setting.CHANGES,), Level.OFF, v)),
+        ("notify all", notify.notify_changed(SETTINGS, Level.SILENT, v)),
+        ("notify rows", "\n".join(notify.notify_rows(levels, v))),
+        ("level", notify.level_name(Level.ON, v)),
+        ("mute ambiguous", durations.ambiguous_duration("mute", ambiguous, v)),
+        ("quiet, default", notify.quiet_message("23:00-08:00", v, default=True)),
+        ("quiet, own", notify.quiet_message("22:00-07:00", v, default=False)),
+        ("quiet, none", notify.quiet_message(None, v, default=False)),
+        (
+            "durations",
+            " ".join(
+                durations.duration_words(s, v)
+                for s in (
+                    timedelta(minutes=1),
+                    90 * timedelta(minutes=1),
+                    H,
+                    2 * H,
+                    24 * H,
+                    72 * H,
+                    7 * 24 * H,
+                    14 * 24 * H,
+                )
+            ),
+        ),
+    ]
+
+
+# /alert commands a chat of each language gets wrong (or asks about), as it would type them.
+USAGE_INPUTS = {
+    "en": [
+        "",
+        "BTC move",
+        "btc abov 5",
+        "btc prise above 5",
+        "xyz below 5",
+        "btc below five",
+        "total price above 5",
+        "btc move 5",
+        "btc move 5% 30m",
+        "btc below 5 cooldown 9d",
+        "btc value below -1",
+        "btc below 0",
+        "btc below 1e16",
+        "btc below 0.00000000000000001",
+        "btc below 5 coldown 6h",
+        "btc price above 3,600",
+        "usdt move 1,000%",
+    ],
+    "tr": [
+        "",
+        "BTC hareket",
+        "btc altnda 5",
+        "btc fiyt üstünde 5",
+        "xyz altında 5",
+        "btc altında beş",
+        "toplam fiyat üstünde 5",
+        "btc hareket 5",
+        "btc hareket %5 30dk",
+        "btc altında 5 bekleme 9g",
+        "btc değer altında -1",
+        "btc altında 0",
+        "btc altında 1e16",
+        "btc altında 0,00000000000000001",
+        "btc altında 5 bekleem 6sa",
+        "btc fiyat üstünde 3.600",
+        "btc hareket %5 2d",
+        "btc altında 5 bekleme 2d",
+    ],
+}
+SPECS = [
+    AlertSpec("BTC", Direction.BELOW, D("5.12345678")),
+    AlertSpec(TOTAL, Direction.ABOVE, D("987654321.12")),
+    AlertSpec("RENDER", Direction.ABOVE, D("123456.1234"), Kind.PRICE, cooldown=6 * H),
+    AlertSpec("MANTRA", Direction.BELOW, D("123456789.12"), Kind.VALUE, cooldown=timedelta(0)),
+    AlertSpec(TOTAL, Direction.ABOVE, D("12.5"), Kind.MOVE, 7 * 24 * H),
+    AlertSpec("BTC", Direction.ABOVE, D("1000"), Kind.MOVE, timedelta(minutes=90)),
+]
+
+
+def alert_replies(v: View) -> Gallery:
+    """Return /alert's answers and questions, /alerts, /unalert and every alert firing."""
+    p = portfolio()
+    move_fall = Move(D("987654321.98"), D("864197531.11"), NOW - 5 * H)
+    move_rise = Move(D("123456789.12"), D("987654321.98"), NOW - 30 * H)
+    found: Gallery = []
+    for index, spec in enumerate(SPECS, start=1):
+        value = D("-12.34") if spec.kind is Kind.MOVE else D("123456789.12")
+        move = move_rise if index % 2 else move_fall
+        found += [
+            (f"describe {index}", alerts.describe(spec, "TRY", v)),
+            (
+                f"created {index}",
+                alerts.alert_created(index, spec, D("123456789.12"), 8, "TRY", v, urgent=True),
+            ),
+            (f"created, unknown {index}", alerts.alert_created(index, spec, None, 8, "TRY", v)),
+            (f"now {index}", alerts.current_text(spec, value, 8, "TRY", v, move)),
+            (f"unknown now {index}", alerts.current_text(spec, None, 8, "TRY", v)),
+            (f"fired {index}", alerts.alert_fired(index, spec, D("123456789.12"), move, 8, p, v)),
+            (f"fired, fall {index}", alerts.alert_fired(index, spec, D("1.5"), move_fall, 8, p, v)),
+            (f"exists {index}", alert_checks.alert_exists(index, spec, "TRY", v)),
+        ]
+    rows = [(i, spec, "123.456.789,12 TRY", i % 2 == 0) for i, spec in enumerate(SPECS, start=1)]
+    far = AlertSpec("BTC", Direction.ABOVE, D("3.6"), Kind.PRICE)
+    marks, units = number_marks(v.lang.code), duration_units(v.lang.code)
+    typed = typed_args(AlertRequest(far), marks, units)
+    known = [b.asset for b in BALANCES]
+    for number, text in enumerate(USAGE_INPUTS[v.lang.code]):
+        args = text.split()
+        try:
+            parse_alert(args, known, marks=marks, units=units) if len(args) >= 3 else None
+        except AlertUsageError as error:
+            if error.problem is Problem.AMBIGUOUS:
+                choices = readings(args, error, known, marks=marks, units=units)
+                commands = [command for _, command in choices]
+                question = alert_checks.ambiguous_question(
+                    args[error.position or 0], error.readings, commands, v, spans=error.spans
+                )
+                found.append((f"ambiguous {number}", question))
+                continue
+            fix = suggest(args, known, marks=marks, units=units)
+            found.append((f"usage {number}", alerts.alert_usage(error, args, v, fix)))
+        else:
+            found.append((f"usage {number}", alerts.alert_usage(None, args, v)))
+    below = AlertSpec("BTC", Direction.BELOW, D("200000000"))
+    flat = Move(D("123456789.12"), D("123456789.12"), NOW - H)
+    found += [
+        ("created, already below", alerts.alert_created(7, below, D("123456789.12"), 8, "TRY", v)),
+        ("move now, flat", alerts.current_text(SPECS[4], D(0), 8, "TRY", v, flat)),
+        *[
+            (f"usage {kind}", alerts.alert_usage(None, ["BTC", kind], v))
+            for kind in ("amount", "price", "value", "move", "miktar", "fiyat", "değer", "hareket")
+        ],
+        (
+            "typed",
+            "\n".join(
+                " ".join(
+                    typed_args(
+                        AlertRequest(spec, urgent=True, confirmed=True),
+                        number_marks(v.lang.code),
+                        duration_units(v.lang.code),
+                    )
+                )
+                for spec in SPECS
+            ),
+        ),
+        ("keywords", " ".join(word(keyword, v.lang.code) for keyword in KEYWORDS)),
+        ("alerts", alerts.alerts_list(rows, "TRY", v)),
+        ("alerts, none", alerts.alerts_list([], "TRY", v)),
+        (
+            "spans",
+            " ".join(alerts.span_words(s, v) for s in (timedelta(minutes=30), H, 24 * H, 72 * H)),
+        ),
+        ("ambiguous, none valid", alert_checks.ambiguous_question("3,600", ["3.6", "3600"], [], v)),
+        (
+            "far",
+            alert_checks.far_question(
+                far, Direction.BELOW, D("3514938.27"), 2, "TRY", v, typed=typed, button=True
+            ),
+        ),
+        (
+            "far, typed",
+            alert_checks.far_question(
+                far, Direction.ABOVE, D("0.01"), 2, "TRY", v, typed=typed, button=False
+            ),
+        ),
+        ("unalert one", alert_checks.unalert_reply([3], [], v)),
+        ("unalert missing", alert_checks.unalert_reply([], [3], v)),
+        ("unalert some", alert_checks.unalert_reply([2, 5], [7, 123456789], v)),
+        ("unalert all", alert_checks.unalert_all_reply(list(range(1, 40)), v)),
+        ("unalert none", alert_checks.unalert_all_reply([], v)),
+        ("unalert usage", alert_checks.unalert_usage(v)),
+    ]
+    return found
+
+
+def export_replies(v: View) -> Gallery:
+    """Return /export's caption, its notes, its loading answers and the file's words."""
+    row = ExportRow(
+        T0,
+        "sell",
+        "RENDER",
+        "RENDERUSDT",
+        D(1),
+        D(1),
+        "USDT",
+        None,
+        D(0),
+        D(0),
+        None,
+        None,
+        None,
+        "123",
+        gap="acquisition",
+    )
+    crowded = tuple(Crowded("trades", T0 + i, 200) for i in range(7))
+    others = (Crowded("crypto", T0, 200), Crowded("fiat", T0, 200))
+    year = YearExport(2026, [row] * 3, crowded + others, NOW - H)
+    notes = export.export_notes(year, "TRY", v)
+    labels = export.export_labels("TRY", v)
+    words = [*labels.columns, *labels.daily_columns, *labels.kinds.values(), *labels.gaps.values()]
+    return [
+        ("export caption", export.export_caption(year, "TRY", notes, v)),
+        (
+            "export caption, plain",
+            export.export_caption(
+                YearExport(2026, []), "TRY", export.export_notes(YearExport(2026, []), "TRY", v), v
+            ),
+        ),
+        ("export file notes", "\n".join(export.csv_notes(notes))),
+        ("export file words", "\n".join(words)),
+        ("export loading", export.export_loading(NOW - 400 * 24 * H, v)),
+        ("export loading, start", export.export_loading(None, v)),
+        ("export usage", export.export_usage(v)),
+    ]
+
+
+def general_replies(v: View) -> Gallery:
+    """Return /help, every usage line, the unknown command and the stranger's refusal."""
+    found = [("help", general.help_message("TRY", "09:00", v))]
+    found += [
+        (f"usage {c.name}", general.usage_message(c, v))
+        for c in COMMANDS
+        if f"example.{c.name}" in LANGUAGES[v.lang.code]
+    ]
+    found += [
+        ("unknown command", general.unknown_command_message(v)),
+        ("refusal", general.refusal_message(-1001234567890, v.lang)),
+    ]
+    return found
+
+
+# The texts handlers and services send without a rendering function, with realistic values.
+DIRECT: dict[str, dict[str, object]] = {
+    "alert.not_saved": {},
+    "alert.set_anyway": {},
+    "backlog.slow_down": {},
+    "balance.refresh": {},
+    "balance.refreshed": {},
+    "balance.replaced": {},
+    "chart.allocation": {"quote": "TRY"},
+    "chart.bar": {"share": "12,3%", "value": "123.456.789,12"},
+    "chart.history": {"days": 30},
+    "chart.history_soon": {"stored": 1},
+    "chart.no_value": {},
+    "chart.other": {"count": 12},
+    "chart_in_summary.off": {},
+    "chart_in_summary.on": {},
+    "chart_in_summary.usage": {},
+    "digest.title": {"count": 123},
+    "edited_command": {},
+    "error.storage": {},
+    "lang.changed": {},
+    "lang.usage": {},
+    "member.refused": {},
+    "member.refused_none": {},
+    "member.refused_short": {},
+    "mute.usage": {},
+    "notify.usage": {},
+    "quiet.off": {},
+    "quiet.set": {"hours": "23:00-08:00"},
+    "quiet.default": {"hours": "23:00-08:00"},
+    "quiet.usage": {},
+    "refusal.short": {},
+    "settings.quiet_none": {},
+    "status.check_again": {},
+    "status.checked_lately": {"seconds": 59},
+    "status.checking": {},
+    "unmute.done": {},
+    "unmute.not_muted": {},
+    "unmute.released": {"count": 123},
+}
+
+
+def direct_replies(v: View) -> Gallery:
+    """Return the texts the handlers and services send as they are."""
+    found = [(key, v.t(key, **values)) for key, values in DIRECT.items()]
+    found.append(("mute.done", v.t("mute.done", when=v.when(NOW + 48 * H))))
+    return found
+
+
+FAMILIES: tuple[Callable[[View], Gallery], ...] = (
+    balance_replies,
+    change_alerts,
+    error_replies,
+    history_replies,
+    summary_replies,
+    pnl_replies,
+    status_replies,
+    settings_replies,
+    alert_replies,
+    export_replies,
+    general_replies,
+    direct_replies,
+)
+
+
+def gallery(code: str) -> Gallery:
+    """Return every reply kind in the language `code`, as (name, Telegram HTML)."""
+    v = view(code)
+    return [item for family in FAMILIES for item in family(v)]
