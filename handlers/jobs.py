@@ -27,9 +27,9 @@ async def poll_balances(context: BotContext, *, woken: bool = False) -> PollOutc
     """Compare balances with the last snapshot, write the heartbeat, deliver what is owed;
     return what the poll found (None: skipped).
 
-    A scheduled poll is skipped while the private feed is healthy and a poll ran within the
-    safety interval (the feed `woken` it), unless an alert watches values that move with
-    prices (the feed does not tell of those).
+    A scheduled poll is skipped while the private feed is healthy and a poll read the account
+    within the safety interval (the feed `woken` it) and none failed since, unless an alert
+    watches values that move with prices (the feed does not tell of those).
     """
     services = context.services
     feed = services.feed
@@ -43,13 +43,14 @@ async def poll_balances(context: BotContext, *, woken: bool = False) -> PollOutc
             services.store.db.check_present()
             write_heartbeat(services.settings.data_dir, services.clock(), True)
             return None
-        feed.polled()
         chats = services.roster.chat_ids()
         interval_s = services.settings.poll_interval_s
         told = await feed.refusal_notices(services.store, services.views, chats, interval_s)
         if told:
             await services.store.enqueue(told)
     outcome = await services.monitor.poll()
+    if feed is not None:
+        feed.polled(succeeded=outcome.succeeded)  # the safety interval trusts only a read
     services.store.db.check_present()  # a deleted DATA_DIR gets no heartbeat: unhealthy
     write_heartbeat(services.settings.data_dir, services.clock(), outcome.succeeded)
     if outcome.queued or told:
