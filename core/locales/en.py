@@ -471,4 +471,10 @@ TEXTS: dict[str, str] = {
     "alert.move_now_flat": "{percent} since {when}",
     "alert.move_set_now": "{value} {quote}, the first value it compares with",
     "alert.move_rule": "It fires on a move of {percent}% from any value seen within the last {window}, counting from now.",
+    # Failed checks, 200 fills at one moment, the history's state, /export when it is read
+    "explain.crowded": "⚠️ Not in the history, and never will be: BTCTurk returns at most {cap} {what} of one millisecond, and this moment had more:",
+    "explain.crowded_amount": "    {amount} {asset}",
+    "explain.crowded_amount_worth": "    {amount} {asset} (≈ {value} {quote})",
+    "history.crowded": "    ⚠️ BTCTurk lists at most {cap} fills of one millisecond: more of this order may be missing",
+    "pnl.crowded_note": "{assets}: BTCTurk's history returns at most {cap} fills of one millisecond, and more were made at one moment: those are missing.",
 }

@@ -472,4 +472,10 @@ TEXTS: dict[str, str] = {
     "alert.move_now_flat": "{percent} ({when} itibarıyla)",
     "alert.move_set_now": "{value} {quote}; karşılaştırılacak ilk değer bu",
     "alert.move_rule": "Son {window} içinde görülen herhangi bir değerden %{percent} değişince tetiklenir; sayım şimdi başlar.",
+    # Failed checks, 200 fills at one moment, the history's state, /export when it is read
+    "explain.crowded": "⚠️ İşlem geçmişinde yok ve olmayacak: BTCTurk aynı milisaniye için en fazla {cap} {what} veriyor, bu anda daha fazlası var:",
+    "explain.crowded_amount": "    {amount} {asset}",
+    "explain.crowded_amount_worth": "    {amount} {asset} (≈ {value} {quote})",
+    "history.crowded": "    ⚠️ BTCTurk aynı milisaniye için en fazla {cap} eşleşme listeliyor: bu emrin bir kısmı eksik olabilir",
+    "pnl.crowded_note": "{assets}: BTCTurk geçmişi aynı milisaniye için en fazla {cap} eşleşme veriyor ve bir anda bundan fazlası gerçekleşti: fazlası eksik.",
 }
