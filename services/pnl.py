@@ -106,7 +106,7 @@ class ProfitAndLoss:
     def history_facts(self) -> HistoryFacts:
         """Return what /status shows of the history cache."""
         state = self._backfill.state
-        return HistoryFacts(state.oldest, state.first, state.complete)
+        return HistoryFacts(state.oldest, state.first, state.complete, state.newest)
 
     async def close(self) -> None:
         """Abandon the reading of daily prices in flight (at shutdown)."""

@@ -477,4 +477,6 @@ TEXTS: dict[str, str] = {
     "explain.crowded_amount_worth": "    {amount} {asset} (≈ {value} {quote})",
     "history.crowded": "    ⚠️ BTCTurk lists at most {cap} fills of one millisecond: more of this order may be missing",
     "pnl.crowded_note": "{assets}: BTCTurk's history returns at most {cap} fills of one millisecond, and more were made at one moment: those are missing.",
+    "status.history_refused": "History: back to {month}, read up to {when}, not since: the API key lacks the Account permission",
+    "status.history_refused_loading": "History: back to {month} so far, read up to {when}, not since: the API key lacks the Account permission",
 }
