@@ -1,4 +1,5 @@
-"""Scheduled work: the balance poll, the history's follow-ups, the daily summary, delivery."""
+"""Scheduled work: the balance poll, the history's follow-ups, the daily summary, delivery,
+the /export files asked for while the history was loading."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from datetime import timedelta
 from telegram.ext import Application
 
 from handlers.context import BotContext
+from handlers.export import send_waiting_exports
 from services.heartbeat import write_heartbeat
 from services.monitor import PollOutcome
 from services.periodic import Periodic
@@ -17,6 +19,7 @@ DELIVERY_INTERVAL_S = 2.0
 FIRST_RUN_S = 1.0
 SUMMARY_CHECK_INTERVAL_S = 1.0  # cheap until the summary is due: it goes out within a second
 FOLLOW_UP_CHECK_INTERVAL_S = 1.0  # cheap until a look is due (no store read, no request)
+EXPORT_CHECK_INTERVAL_S = 5.0  # cheap until the history is complete and an /export waits
 PRUNE_INTERVAL = timedelta(hours=6)
 _PERIODIC = "periodic"
 
@@ -114,6 +117,12 @@ def schedule_jobs(application: Application, poll_interval_s: float) -> None:  # 
         lambda: run(follow_up_history),
         first_s=FOLLOW_UP_CHECK_INTERVAL_S,
         name="follow_up",
+    )
+    periodic.every(
+        EXPORT_CHECK_INTERVAL_S,
+        lambda: run(send_waiting_exports),
+        first_s=EXPORT_CHECK_INTERVAL_S,
+        name="waiting_exports",
     )
     periodic.every(
         SUMMARY_CHECK_INTERVAL_S,

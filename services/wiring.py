@@ -21,6 +21,7 @@ from services.context import Services
 from services.daily_prices import DailyPrices
 from services.delivery import Deliverer
 from services.explainer import Explainer
+from services.export_waits import ExportWaits
 from services.feed import FeedWatch
 from services.history import HistoryAccess
 from services.monitor import Monitor
@@ -198,4 +199,5 @@ async def build_services(
         pnl=pnl,
         backfill=backfill,
         check_again=CheckAgain(client, portfolio, history, feed, monotonic=clocks.auth),
+        exports=ExportWaits(store),
     )
