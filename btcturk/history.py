@@ -333,6 +333,13 @@ def crowded_assets(fills: Iterable[Fill], transfers: Iterable[Transfer]) -> froz
     return frozenset(assets)
 
 
+def crowded_orders(fills: Iterable[Fill]) -> frozenset[str]:
+    """Return the orders with a fill at a crowded moment: more of their fills may be missing."""
+    fills = list(fills)
+    moments = {c.at_ms for c in crowded_moments(fills, ())}
+    return frozenset(f.order_id for f in fills if f.at_ms in moments)
+
+
 def book_of(transfer: Transfer) -> HistoryEndpoint:
     """Return the endpoint that lists `transfer`."""
     return "fiat" if transfer.fiat else "crypto"

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from html import escape
 
-from btcturk.history import PAGE_CAP, crowded_moments
+from btcturk.history import PAGE_CAP, crowded_orders
 from btcturk.models import History, Transfer
 from core.explain import Trade, default_precision, group_fills, is_deposit
 from core.flows import FlowSplit, SplitUnavailable
@@ -46,8 +46,7 @@ def history_message(
     """List the last `count` trades (fills grouped by order), deposits and withdrawals, newest
     first, with times in the chat's time zone."""
     known = precisions or {}
-    moments = {c.at_ms for c in crowded_moments(history.fills, ()) if c.book == "trades"}
-    crowded = {f.order_id for f in history.fills if f.at_ms in moments}  # may lack fills
+    crowded = crowded_orders(history.fills)  # more of their fills may be missing
     entries: list[Trade | Transfer] = [*group_fills(history.fills), *history.transfers]
     entries.sort(key=lambda e: e.at_ms, reverse=True)
     shown = entries[:count]
