@@ -145,6 +145,7 @@ class BtcTurkClient:
         self.budget = RateBudget(HISTORY_QUOTAS, monotonic=monotonic, sleep=sleep)
         self.history_latch = PermissionLatch(auth_clock, history_recheck_s)
         self._clock_measured = False
+        self._crowded_told: set[tuple[str, int]] = set()  # (path, ms) logged once
         self._key_back: list[Callable[[], object]] = []
 
     def __repr__(self) -> str:
@@ -266,9 +267,14 @@ class BtcTurkClient:
             if count < PAGE_CAP or oldest is None:
                 return found
             narrowed = oldest if oldest < end else oldest - 1
-            if narrowed == oldest - 1:  # 200 rows in one ms: the rest of that ms cannot be read
+            if narrowed == oldest - 1 and (path, oldest) not in self._crowded_told:
+                # 200 rows in one ms: the rest of that ms cannot be read (said once a moment)
+                self._crowded_told.add((path, oldest))
                 logger.warning(
-                    "BTCTurk %s: %d rows at one moment; some may be missing", path, count
+                    "BTCTurk %s: %d rows at one moment (%d ms); any more there cannot be read",
+                    path,
+                    count,
+                    oldest,
                 )
             if narrowed < low:
                 return found

@@ -311,9 +311,38 @@ class Crowded:
 def crowded_moments(fills: Iterable[Fill], transfers: Iterable[Transfer]) -> tuple[Crowded, ...]:
     """Return the moments whose rows may not all have been returned, oldest first."""
     counts: Counter[tuple[HistoryEndpoint, int]] = Counter(("trades", f.at_ms) for f in fills)
-    counts.update(("fiat" if t.fiat else "crypto", t.at_ms) for t in transfers)
+    counts.update((book_of(t), t.at_ms) for t in transfers)
     found = [Crowded(book, at_ms, n) for (book, at_ms), n in counts.items() if n >= PAGE_CAP]
     return tuple(sorted(found, key=lambda c: (c.at_ms, c.book)))
+
+
+def crowded_assets(fills: Iterable[Fill], transfers: Iterable[Transfer]) -> frozenset[str]:
+    """Return the assets that rows at a crowded moment touch: rows BTCTurk did not return
+    there may have moved them too."""
+    fills, transfers = list(fills), list(transfers)
+    moments = {(c.book, c.at_ms) for c in crowded_moments(fills, transfers)}
+    if not moments:
+        return frozenset()
+    assets = {
+        asset
+        for f in fills
+        if ("trades", f.at_ms) in moments
+        for asset in (f.numerator, f.denominator, f.fee_currency)
+    }
+    assets |= {t.asset for t in transfers if (book_of(t), t.at_ms) in moments}
+    return frozenset(assets)
+
+
+def crowded_orders(fills: Iterable[Fill]) -> frozenset[str]:
+    """Return the orders with a fill at a crowded moment: more of their fills may be missing."""
+    fills = list(fills)
+    moments = {c.at_ms for c in crowded_moments(fills, ())}
+    return frozenset(f.order_id for f in fills if f.at_ms in moments)
+
+
+def book_of(transfer: Transfer) -> HistoryEndpoint:
+    """Return the endpoint that lists `transfer`."""
+    return "fiat" if transfer.fiat else "crypto"
 
 
 def _id_order(identifier: str) -> tuple[int, str]:

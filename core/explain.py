@@ -8,15 +8,20 @@ explained before and stores the ids `Explanation.consumed` lists.
 
 An asset counts as explained when the unrounded balance difference minus what the history
 explains rounds to zero at the asset's precision (two roundings must not read as a mystery).
+
+BTCTurk returns at most PAGE_CAP rows of one millisecond: when an item used holds a row at a
+moment that reached that cap, what is left open of the assets it touches may be rows no read
+can return. Those assets are `Explanation.crowded`: said so, and never followed up.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Context, Decimal, localcontext
 
+from btcturk.history import HistoryEndpoint, book_of, crowded_moments
 from btcturk.models import Fill, History, Side, Transfer
 from core.changes import BalanceChange
 from core.numbers import quantize
@@ -199,6 +204,9 @@ class Explanation:
     order_moves: tuple[OrderMove, ...]
     assets: tuple[AssetAccount, ...]  # every changed asset and every asset an item touched
     consumed: frozenset[TxId]  # store these: they are explained now
+    # Assets touched by a moment whose rows reached the answer's cap, and that moment's
+    # endpoint: what is open of them may be rows BTCTurk cannot return.
+    crowded: Mapping[str, HistoryEndpoint] = field(default_factory=dict)
 
     @property
     def complete(self) -> bool:
@@ -215,10 +223,21 @@ class Explanation:
         """Tell whether the history explained at least one item."""
         return bool(self.items)
 
+    @property
+    def awaited(self) -> tuple[AssetAccount, ...]:
+        """Return the open assets a later read of the history may still explain."""
+        return tuple(a for a in self.open if a.asset not in self.crowded)
+
+    @property
+    def beyond_reach(self) -> tuple[AssetAccount, ...]:
+        """Return the open assets whose rest may be rows BTCTurk cannot return."""
+        return tuple(a for a in self.open if a.asset in self.crowded)
+
     def remainders(self) -> tuple[Remainder, ...]:
-        """Return what is still unexplained, for `explain_remainders` at a later poll."""
+        """Return what is still unexplained, for `explain_remainders` at a later poll (not
+        what no read can return)."""
         return tuple(
-            Remainder(a.asset, a.precision, a.unexplained, a.raw_unexplained) for a in self.open
+            Remainder(a.asset, a.precision, a.unexplained, a.raw_unexplained) for a in self.awaited
         )
 
     def precision(self, asset: str) -> int:
@@ -276,7 +295,8 @@ def explain(
         if requested_now is not None and quantize(requested_now, p) == locked:
             continue  # the lock is the withdrawal request
         order_moves.append(OrderMove(change.asset, p, change.old_locked, change.new_locked))
-    return Explanation(items, tuple(pending), tuple(order_moves), accounts, consumed)
+    crowded = _crowded(items, history)
+    return Explanation(items, tuple(pending), tuple(order_moves), accounts, consumed, crowded)
 
 
 def explain_remainders(
@@ -289,7 +309,24 @@ def explain_remainders(
     """Explain what an earlier alert left unexplained with history that arrived since."""
     targets = {r.asset: _Target(r.precision, r.amount, r.raw) for r in remainders}
     items, accounts, consumed = _reconcile(targets, history, explained, precisions or {})
-    return Explanation(items, (), (), accounts, consumed)
+    return Explanation(items, (), (), accounts, consumed, _crowded(items, history))
+
+
+def _crowded(items: Sequence[Item], history: History) -> dict[str, HistoryEndpoint]:
+    """Return the assets the `items` with a row at a crowded moment touch, and its endpoint."""
+    moments = {(c.book, c.at_ms) for c in crowded_moments(history.fills, history.transfers)}
+    if not moments:
+        return {}
+    at_ms = {f.id: f.at_ms for f in history.fills}
+    crowded: dict[str, HistoryEndpoint] = {}
+    for item in items:
+        if isinstance(item, Trade):
+            if any(("trades", at_ms.get(i)) in moments for i in item.fill_ids):
+                for asset in (item.base, item.quote, item.fee_currency):
+                    crowded.setdefault(asset, "trades")
+        elif (book_of(item), item.at_ms) in moments:
+            crowded.setdefault(item.asset, book_of(item))
+    return crowded
 
 
 def _reconcile(

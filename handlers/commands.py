@@ -146,7 +146,7 @@ async def status_reply(
     error = portfolio.last_error
     all_alerts = await store.count_alerts()
     facts = StatusFacts(
-        reachable=error is None and services.monitor.failures == 0,
+        reachable=error is None and services.monitor.answering,
         last_success_at=portfolio.last_success_at,
         last_latency_s=services.client.last_latency_s,
         last_error=None if error is None else exchange_error_message(error, view, advice=False),

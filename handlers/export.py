@@ -1,15 +1,22 @@
-"""/export [year]: a CSV document of the year's records, for a spreadsheet or the tax office."""
+"""/export [year]: a CSV document of the year's records, for a spreadsheet or the tax office.
+
+Asked while the history is still being read, the file follows by itself once it is complete
+(`send_waiting_exports`, a job): the request is kept in SQLite, so a restart keeps it too.
+"""
 
 from __future__ import annotations
 
 import asyncio
-import io
+import logging
 import re
+from dataclasses import dataclass
 from datetime import date
 
 from telegram import Update
+from telegram.error import BadRequest, Forbidden, TelegramError
 
 from core.export import export_csv
+from core.i18n import View
 from core.texts.export import (
     csv_notes,
     export_caption,
@@ -21,15 +28,26 @@ from core.texts.export import (
 from handlers.commands import chat_view
 from handlers.context import BotContext
 from handlers.replies import reply_html
+from services.context import Services
 
 FIRST_YEAR = 2013  # BTCTurk opened in 2013
 _YEAR = re.compile(r"\d{4}")
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """The CSV file of one year, and the message sent with it."""
+
+    content: bytes
+    filename: str
+    caption: str
 
 
 async def export(update: Update, context: BotContext) -> None:
     """Send the year's trades, deposits and withdrawals, and the daily values, as a CSV file."""
-    services, message = context.services, update.effective_message
-    if message is None:
+    services, message, chat = context.services, update.effective_message, update.effective_chat
+    if message is None or chat is None:
         return
     view = await chat_view(update, services)
     this_year = view.now.astimezone(view.tz).year
@@ -41,8 +59,51 @@ async def export(update: Update, context: BotContext) -> None:
     pnl = services.pnl
     state = None if pnl is None else await pnl.load_state()
     if pnl is None or state is None or not state.complete:
+        if services.exports is not None:
+            await services.exports.add(chat.id, year)  # sent once the history is read
         await reply_html(update, export_loading(None if state is None else state.first, view))
         return
+    made = await export_document(services, year, view)
+    await message.reply_document(
+        made.content,
+        filename=made.filename,
+        caption=made.caption,
+        parse_mode="HTML",
+        do_quote=False,
+    )
+
+
+async def send_waiting_exports(context: BotContext) -> None:
+    """Send the files asked for while the history was loading, once it is complete."""
+    services = context.services
+    pnl, exports = services.pnl, services.exports
+    if pnl is None or exports is None or not pnl.state.complete or not exports.maybe_waiting:
+        return
+    for chat_id, year in await exports.waiting():
+        if chat_id not in services.roster.chat_ids():  # no longer allowed: nothing to send
+            await exports.done(chat_id, year)
+            continue
+        made = await export_document(services, year, await services.views.view(chat_id))
+        try:
+            await context.bot.send_document(
+                chat_id,
+                made.content,
+                filename=made.filename,
+                caption=made.caption,
+                parse_mode="HTML",
+            )
+        except (Forbidden, BadRequest) as error:  # blocked, or no such chat: it never will be
+            log.warning("the %d export for chat %d cannot be sent: %s", year, chat_id, error)
+        except TelegramError as error:
+            log.info("the %d export for chat %d is sent again later: %s", year, chat_id, error)
+            return
+        await exports.done(chat_id, year)
+
+
+async def export_document(services: Services, year: int, view: View) -> Document:
+    """Return `year`'s file and its caption in the chat's language (the history complete)."""
+    pnl = services.pnl
+    assert pnl is not None
     made = await pnl.export(year)
     daily = [
         (d.day.isoformat(), d.total)
@@ -53,11 +114,8 @@ async def export(update: Update, context: BotContext) -> None:
     notes = export_notes(made, quote, view)
     labels = export_labels(quote, view)
     text = await asyncio.to_thread(export_csv, made.rows, daily, labels, view.tz, csv_notes(notes))
-    document = io.BytesIO(text.encode("utf-8"))
-    await message.reply_document(
-        document,
-        filename=f"btcturk-{year}.csv",
-        caption=export_caption(made, quote, notes, view),
-        parse_mode="HTML",
-        do_quote=False,
+    return Document(
+        text.encode("utf-8"),
+        f"btcturk-{year}.csv",
+        export_caption(made, quote, notes, view),
     )

@@ -1,4 +1,5 @@
-"""Scheduled work: the balance poll, the history's follow-ups, the daily summary, delivery."""
+"""Scheduled work: the balance poll, the history's follow-ups, the daily summary, delivery,
+the /export files asked for while the history was loading."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from datetime import timedelta
 from telegram.ext import Application
 
 from handlers.context import BotContext
+from handlers.export import send_waiting_exports
 from services.clocks import Clocks
 from services.heartbeat import write_heartbeat
 from services.monitor import PollOutcome
@@ -19,6 +21,7 @@ DELIVERY_INTERVAL_S = 2.0
 FIRST_RUN_S = 1.0
 SUMMARY_CHECK_INTERVAL_S = 1.0  # cheap until the summary is due: it goes out within a second
 FOLLOW_UP_CHECK_INTERVAL_S = 1.0  # cheap until a look is due (no store read, no request)
+EXPORT_CHECK_INTERVAL_S = 5.0  # cheap until the history is complete and an /export waits
 PRUNE_INTERVAL = timedelta(hours=6)
 
 JobCallback = Callable[[BotContext], Awaitable[object]]
@@ -28,9 +31,9 @@ async def poll_balances(context: BotContext, *, woken: bool = False) -> PollOutc
     """Compare balances with the last snapshot, write the heartbeat, deliver what is owed;
     return what the poll found (None: skipped).
 
-    A scheduled poll is skipped while the private feed is healthy and a poll ran within the
-    safety interval (the feed `woken` it), unless an alert watches values that move with
-    prices (the feed does not tell of those).
+    A scheduled poll is skipped while the private feed is healthy and a poll read the account
+    within the safety interval (the feed `woken` it) and none failed since, unless an alert
+    watches values that move with prices (the feed does not tell of those).
     """
     services = context.services
     feed = services.feed
@@ -44,13 +47,14 @@ async def poll_balances(context: BotContext, *, woken: bool = False) -> PollOutc
             services.store.db.check_present()
             write_heartbeat(services.settings.data_dir, services.clock(), True)
             return None
-        feed.polled()
         chats = services.roster.chat_ids()
         interval_s = services.settings.poll_interval_s
         told = await feed.refusal_notices(services.store, services.views, chats, interval_s)
         if told:
             await services.store.enqueue(told)
     outcome = await services.monitor.poll()
+    if feed is not None:
+        feed.polled(succeeded=outcome.succeeded)  # the safety interval trusts only a read
     services.store.db.check_present()  # a deleted DATA_DIR gets no heartbeat: unhealthy
     write_heartbeat(services.settings.data_dir, services.clock(), outcome.succeeded)
     if outcome.queued or told:
@@ -136,6 +140,12 @@ def _every(
         lambda: run(follow_up_history),
         first_s=FOLLOW_UP_CHECK_INTERVAL_S,
         name="follow_up",
+    )
+    periodic.every(
+        EXPORT_CHECK_INTERVAL_S,
+        lambda: run(send_waiting_exports),
+        first_s=EXPORT_CHECK_INTERVAL_S,
+        name="waiting_exports",
     )
     periodic.every(
         SUMMARY_CHECK_INTERVAL_S,

@@ -14,6 +14,7 @@ from services.backfill import Backfill
 from services.charts import DrawChart
 from services.chats import ChatViews
 from services.delivery import Deliverer
+from services.export_waits import ExportWaits
 from services.feed import FeedWatch
 from services.history import HistoryAccess
 from services.monitor import Monitor
@@ -48,3 +49,4 @@ class Services:
     pnl: ProfitAndLoss | None = None  # profit and loss from the history cache
     backfill: Backfill | None = None  # reads the history into the cache, in the background
     check_again: CheckAgain | None = None  # /status's "Check again": what BTCTurk refused
+    exports: ExportWaits | None = None  # /export asked while the history was loading

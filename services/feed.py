@@ -13,7 +13,10 @@ and 70 ticker reads in any minute (BTCTurk allows 120 and 600 per IP; the schedu
 commands, cached 5 s, use the rest), a lone event is polled for at once, and a real change in
 a storm waits at most a second. The exchange does not promise that an
 event comes after the data it announces: after an event whose poll found no change, the bot
-looks again RELOOK_S later (1, 3 and 8 s) before it trusts the safety poll.
+looks again RELOOK_S later (1, 3 and 8 s) before it trusts the safety poll. When those
+checks fail (BTCTurk down), it goes on looking at RELOOK_FAILING_S (15, 30, 60 and 120 s
+after the event) while they fail; and the safety interval counts only from a check that
+worked, so after a failed one the scheduled poll runs at its own interval again.
 """
 
 from __future__ import annotations
@@ -53,6 +56,7 @@ MIN_GAP_S = 0.25  # between the starts of two polls the feed wakes
 WOKEN_BURST = 10  # woken polls that may start in a row (each MIN_GAP_S after the last)
 WOKEN_PER_S = 1.0  # then one a second: with the burst, at most 70 in any minute
 RELOOK_S = (1.0, 3.0, 8.0)  # after an event's poll that found no change, look again then
+RELOOK_FAILING_S = (15.0, 30.0, 60.0, 120.0)  # and then, while the checks fail
 
 
 class FeedWatch:
@@ -104,7 +108,8 @@ class FeedWatch:
         self._relook: asyncio.Task[None] | None = None
         self.woken_polls = 0
         self._tasks: list[asyncio.Task[None]] = []
-        self._last_poll: float | None = None
+        self._last_good_poll: float | None = None  # the last poll that read the account
+        self._failing = False  # the last poll, whatever started it, failed
         self._told: bool | None = None  # whether the chats were told of a refusal (stored)
         client.on_key_back(self.recheck)  # a key that works again may log in again too
 
@@ -140,16 +145,18 @@ class FeedWatch:
             self._relook = None
         await stop_tasks(tasks)
 
-    def polled(self) -> None:
-        """Note that a poll ran, whatever started it."""
-        self._last_poll = self._monotonic()
+    def polled(self, *, succeeded: bool) -> None:
+        """Note that a poll ran, whatever started it, and whether it read the account."""
+        self._failing = not succeeded
+        if succeeded:
+            self._last_good_poll = self._monotonic()
 
     def scheduled_poll_due(self) -> bool:
         """Tell whether the scheduled poll should run: always, unless the feed is healthy and
-        a poll ran within the safety interval."""
-        if not self.healthy or self._last_poll is None:
+        a poll read the account within the safety interval, and none failed since."""
+        if not self.healthy or self._failing or self._last_good_poll is None:
             return True
-        return self._monotonic() - self._last_poll >= self._safety_poll_s
+        return self._monotonic() - self._last_good_poll >= self._safety_poll_s
 
     async def refusal_notices(
         self, store: Store, views: ChatViews, chats: list[int], poll_interval_s: int
@@ -199,6 +206,7 @@ class FeedWatch:
                 outcome = await poll()
             except Exception:
                 log.exception("the poll the feed woke failed")
+                self.polled(succeeded=False)
                 outcome = None
             if outcome is not None and outcome.changed:
                 self._cancel_relook()  # the event's data has arrived
@@ -209,11 +217,16 @@ class FeedWatch:
                 )
 
     async def _look_again(self) -> None:
-        """Wake the poll RELOOK_S after an event's poll that found nothing."""
+        """Wake the poll RELOOK_S after an event's poll that found nothing, then
+        RELOOK_FAILING_S while the polls fail (each look waits longer)."""
         waited = 0.0
-        for at_s in RELOOK_S:
+        for at_s in RELOOK_S + RELOOK_FAILING_S:
+            if at_s > RELOOK_S[-1] and not self._failing:
+                return  # a poll read the account: the event's data was not there, or was told
             await self._wake_sleep(at_s - waited)
             waited = at_s
+            if at_s > RELOOK_S[-1] and not self._failing:
+                return
             self._wake.set()
 
     def _cancel_relook(self) -> None:

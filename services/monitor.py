@@ -96,6 +96,7 @@ class Monitor:
         self._moves = moves or MoveWatch(store)
         self.failures = 0
         self._failing_since: datetime | None = None
+        self._reads_at_failure = 0  # the portfolio's reads when the last poll failed
         self._lock = asyncio.Lock()
         # The monitor is the only writer of the snapshot and of the outage flag: after the
         # first poll reads them from the store, it keeps them here and writes only changes.
@@ -104,6 +105,12 @@ class Monitor:
         self._snapshot_at: datetime | None = None
         self._down_since: str | None = None
         self._down_reason: str | None = None
+
+    @property
+    def answering(self) -> bool:
+        """Tell whether BTCTurk answers: no poll failed lately, or a read of the account (a
+        command's too) worked since the last one that did."""
+        return self.failures == 0 or self._portfolio.reads > self._reads_at_failure
 
     async def poll(self) -> PollOutcome:
         """Poll once (one poll at a time); never raises for an exchange failure."""
@@ -258,6 +265,7 @@ class Monitor:
     async def _failed(self, now: datetime, error: BtcTurkError) -> PollOutcome:
         self.failures += 1
         self._failing_since = self._failing_since or now
+        self._reads_at_failure = self._portfolio.reads
         if isinstance(error, KeyPaused):  # said once, when the pause began
             log.debug("poll skipped (%d in a row): %s", self.failures, error)
         else:

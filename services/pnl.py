@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from decimal import Decimal, localcontext
 
 from btcturk.errors import BtcTurkError
-from btcturk.history import crowded_moments
+from btcturk.history import crowded_assets, crowded_moments
 from btcturk.models import Transfer
 from core.cost_basis import (
     PRECISION,
@@ -51,6 +51,7 @@ class PnlOutcome:
     state: BackfillState
     refused: bool = False
     unsupported: bool = False
+    crowded: frozenset[str] = frozenset()  # assets a moment of 200 rows touches (see history)
 
 
 class ProfitAndLoss:
@@ -105,7 +106,7 @@ class ProfitAndLoss:
     def history_facts(self) -> HistoryFacts:
         """Return what /status shows of the history cache."""
         state = self._backfill.state
-        return HistoryFacts(state.oldest, state.first, state.complete)
+        return HistoryFacts(state.oldest, state.first, state.complete, state.newest)
 
     async def close(self) -> None:
         """Abandon the reading of daily prices in flight (at shutdown)."""
@@ -127,10 +128,11 @@ class ProfitAndLoss:
                 await self._backfill.step()
             except BtcTurkError as error:
                 log.info("P&L from the history read up to %s: %s", state.newest, error)
-        basis, _, _ = await self._basis(wait_s)
+        basis, _, stored = await self._basis(wait_s)
         year = self._clock().astimezone(self._timezone).year
         start, end = self.year_span(year)
-        return PnlOutcome(pnl_report(basis, portfolio, year, start, end), state)
+        crowded = crowded_assets(stored.fills, stored.transfers)
+        return PnlOutcome(pnl_report(basis, portfolio, year, start, end), state, crowded=crowded)
 
     async def asset_row(self, portfolio: Portfolio, asset: str) -> PnlRow | None:
         """Return one held asset's P&L row; None until the history is read back completely.

@@ -48,6 +48,7 @@ class PortfolioService:
         self.prices_error: BtcTurkError | None = None
         self._priced_before: frozenset[str] = frozenset()
         self.last_success_at: datetime | None = None
+        self.reads = 0  # the account's successful reads, whoever asked
 
     def remember_priced(self, assets: Iterable[str]) -> None:
         """Take `assets` as priced in an earlier read (from before a restart)."""
@@ -131,5 +132,6 @@ class PortfolioService:
         result = Fetch(portfolio=portfolio)
         self._last, self._last_at = result, self._monotonic()
         self.last_error, self.last_success_at = None, taken_at
+        self.reads += 1
         log.debug("fetched %d balances", len(balances))
         return result

@@ -30,6 +30,7 @@ from services.context import Services
 from services.daily_prices import DailyPrices
 from services.delivery import Deliverer
 from services.explainer import Explainer
+from services.export_waits import ExportWaits
 from services.feed import FeedWatch
 from services.history import HistoryAccess
 from services.monitor import Monitor
@@ -269,4 +270,5 @@ def _services(
             monotonic=clocks.auth,
             feed_answer_s=timeouts.check_again_feed_s,
         ),
+        exports=ExportWaits(store),
     )

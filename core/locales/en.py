@@ -500,4 +500,12 @@ TEXTS: dict[str, str] = {
     "quiet.none": "🔔 No quiet hours in this chat.",
     "quiet.hint": "Change them with /quiet 23:00-07:00, /quiet off or /quiet default.",
     "asset.did_you_mean": "Did you mean /balance {asset}?",
+    # Failed checks, 200 fills at one moment, the history's state, /export when it is read
+    "explain.crowded": "⚠️ Not in the history, and never will be: BTCTurk returns at most {cap} {what} of one millisecond, and this moment had more:",
+    "explain.crowded_amount": "    {amount} {asset}",
+    "explain.crowded_amount_worth": "    {amount} {asset} (≈ {value} {quote})",
+    "history.crowded": "    ⚠️ BTCTurk lists at most {cap} fills of one millisecond: more of this order may be missing",
+    "pnl.crowded_note": "{assets}: BTCTurk's history returns at most {cap} fills of one millisecond, and more were made at one moment: those are missing.",
+    "status.history_refused": "History: back to {month}, read up to {when}, not since: the API key lacks the Account permission",
+    "status.history_refused_loading": "History: back to {month} so far, read up to {when}, not since: the API key lacks the Account permission",
 }

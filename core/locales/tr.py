@@ -354,7 +354,7 @@ TEXTS: dict[str, str] = {
     "pnl.unrealized_total": "Gerçekleşmemiş: {amount} {quote}{percent}",
     "pnl.realized_total": "Gerçekleşen {year}: {amount} {quote} · komisyon + vergi {year}: {fees} {quote}",
     "pnl.incomplete_note": "Geçmiş eksik: BTCTurk geçmişi eldeki miktarı açıklamıyor, bu yüzden rakam gösterilmiyor.",
-    "pnl.loading": "⏳ Geçmiş hâlâ yükleniyor ({month} tarihine kadar). Kâr/zarar ilk işleminize ulaşınca gelir.",
+    "pnl.loading": "⏳ Geçmiş hâlâ yükleniyor (şimdilik {month} ayına kadar geriye okundu). Kâr/zarar ilk işleminize ulaşınca gelir.",
     "pnl.loading_start": "⏳ Geçmiş hâlâ yükleniyor. Kâr/zarar ilk işleminize ulaşınca gelir.",
     "pnl.refused": "🔑 Kâr/zarar için BTCTurk geçmişi gerekir: API anahtarına salt okunur Hesap iznini verin.",
     "pnl.asset_line": "{cost}{source} · gerçekleşmemiş {amount} {quote}{percent}",
@@ -364,9 +364,9 @@ TEXTS: dict[str, str] = {
     "pnl.summary_without": "{line}; hariç: {assets}",
     "pnl.up": "▲",
     "pnl.down": "▼",
-    "status.history_complete": "Geçmiş: tamam, {month} tarihine kadar",
-    "status.history_empty": "Geçmiş: tamam (işlem bulunamadı)",
-    "status.history_loading": "Geçmiş: yükleniyor, şimdilik {month} tarihine kadar",
+    "status.history_complete": "Geçmiş: eksiksiz, {month} ayından bu yana",
+    "status.history_empty": "Geçmiş: eksiksiz (işlem bulunamadı)",
+    "status.history_loading": "Geçmiş: yükleniyor, şimdilik {month} ayından bu yana",
     "status.history_not_read": "Geçmiş: henüz okunmadı",
     # The yearly export (/export)
     "command.export": "Bir yılın alım, satım, yatırma ve çekimleri CSV dosyası olarak, vergi için",
@@ -408,7 +408,7 @@ TEXTS: dict[str, str] = {
     "export.what.fiat": "TRY yatırma ve çekme",
     "export.stale": "⚠️ BTCTurk geçmişi şu an okunamadı: dosyada {when} zamanına kadar okunanlar var.",
     "export.loading_start": "⏳ Geçmiş hâlâ yükleniyor: dosya, geçmiş ilk işleminize kadar okununca hazır olur.",
-    "export.loading": "⏳ Geçmiş hâlâ yükleniyor (şimdilik {month} tarihine kadar kayıt bulundu): dosya, geçmiş ilk işleminize kadar okununca hazır olur.",
+    "export.loading": "⏳ Geçmiş hâlâ yükleniyor (şimdilik bulunan en eski kayıt {month} ayından): dosya, geçmiş ilk işleminize kadar okununca hazır olur.",
     "export.and_more": "{names} ve {count} tane daha",
     "export.more_in_file": "⚠️ Diğer notlar dosyanın ilk satırlarında.",
     # Profit and loss: figures unknown or partial, the cost of deposits, the quote currency
@@ -501,4 +501,12 @@ TEXTS: dict[str, str] = {
     "quiet.none": "🔔 Bu sohbette sessiz saat yok.",
     "quiet.hint": "Değiştirmek için /quiet 23:00-07:00, /quiet kapalı ya da /quiet varsayılan.",
     "asset.did_you_mean": "Şunu mu demek istediniz: /balance {asset}?",
+    # Failed checks, 200 fills at one moment, the history's state, /export when it is read
+    "explain.crowded": "⚠️ İşlem geçmişinde yok ve olmayacak: BTCTurk aynı milisaniye için en fazla {cap} {what} veriyor, bu anda daha fazlası var:",
+    "explain.crowded_amount": "    {amount} {asset}",
+    "explain.crowded_amount_worth": "    {amount} {asset} (≈ {value} {quote})",
+    "history.crowded": "    ⚠️ BTCTurk aynı milisaniye için en fazla {cap} eşleşme listeliyor: bu emrin bir kısmı eksik olabilir",
+    "pnl.crowded_note": "{assets}: BTCTurk geçmişi aynı milisaniye için en fazla {cap} eşleşme veriyor ve bir anda bundan fazlası gerçekleşti: fazlası eksik.",
+    "status.history_refused": "Geçmiş: {month} ayından {when} zamanına kadar okundu, sonrası okunamıyor: API anahtarında Hesap izni yok",
+    "status.history_refused_loading": "Geçmiş: şimdilik {month} ayından {when} zamanına kadar okundu, sonrası okunamıyor: API anahtarında Hesap izni yok",
 }

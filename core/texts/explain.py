@@ -7,6 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 from html import escape
 
+from btcturk.history import PAGE_CAP
 from btcturk.models import Transfer
 from core.changes import BalanceChange
 from core.explain import AssetAccount, Explanation, Trade, is_deposit
@@ -80,10 +81,10 @@ def item_lines(explanation: Explanation, view: View) -> list[str]:
 
 
 def open_lines(explanation: Explanation, portfolio: Portfolio | None, view: View) -> list[str]:
-    """Return what the history does not explain, biggest value first, said plainly."""
-    accounts = sorted(explanation.open, key=lambda a: -abs(_worth(a, portfolio) or Decimal(0)))
+    """Return what the history does not explain, biggest value first, said plainly: what it
+    may list later, then what no read can return (more rows at one moment than it gives)."""
     lines = []
-    for account in accounts:
+    for account in _by_worth(explanation.awaited, portfolio):
         amount = view.lang.signed(account.unexplained, account.precision)
         asset, worth = escape(account.asset), _worth(account, portfolio)
         if worth is None or portfolio is None or account.asset == portfolio.quote:
@@ -99,7 +100,39 @@ def open_lines(explanation: Explanation, portfolio: Portfolio | None, view: View
                     quote=quote,
                 )
             )
+    return lines + _beyond_reach(explanation, portfolio, view)
+
+
+def _beyond_reach(explanation: Explanation, portfolio: Portfolio | None, view: View) -> list[str]:
+    """Return the open part that may be rows BTCTurk cannot return, under one line saying so."""
+    accounts = _by_worth(explanation.beyond_reach, portfolio)
+    if not accounts:
+        return []
+    books = sorted({explanation.crowded[a.asset] for a in accounts})
+    what = ", ".join(view.t(f"export.what.{book}") for book in books)
+    lines = [view.t("explain.crowded", cap=PAGE_CAP, what=what)]
+    for account in accounts:
+        amount = view.lang.signed(account.unexplained, account.precision)
+        asset, worth = escape(account.asset), _worth(account, portfolio)
+        if worth is None or portfolio is None or account.asset == portfolio.quote:
+            lines.append(view.t("explain.crowded_amount", amount=amount, asset=asset))
+        else:
+            value, quote = view.lang.signed(worth, 2), escape(portfolio.quote)
+            lines.append(
+                view.t(
+                    "explain.crowded_amount_worth",
+                    amount=amount,
+                    asset=asset,
+                    value=value,
+                    quote=quote,
+                )
+            )
     return lines
+
+
+def _by_worth(accounts: Sequence[AssetAccount], portfolio: Portfolio | None) -> list[AssetAccount]:
+    """Return `accounts`, biggest value first."""
+    return sorted(accounts, key=lambda a: -abs(_worth(a, portfolio) or Decimal(0)))
 
 
 def fills_text(fills: int, view: View, *, more: bool = False) -> str:

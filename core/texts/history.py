@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from html import escape
 
+from btcturk.history import PAGE_CAP, crowded_orders
 from btcturk.models import History, Transfer
 from core.commands import HISTORY_DAYS
 from core.explain import Trade, default_precision, group_fills, is_deposit
@@ -45,6 +46,7 @@ def history_message(
     """List the last `count` trades (fills grouped by order), deposits and withdrawals, newest
     first, with times in the chat's time zone."""
     known = precisions or {}
+    crowded = crowded_orders(history.fills)  # more of their fills may be missing
     entries: list[Trade | Transfer] = [*group_fills(history.fills), *history.transfers]
     entries.sort(key=lambda e: e.at_ms, reverse=True)
     shown = entries[:count]
@@ -55,6 +57,8 @@ def history_message(
     for entry in shown:
         if isinstance(entry, Trade):
             lines.append(_trade_row(entry, known, view))
+            if entry.order_id in crowded:
+                lines.append(view.t("history.crowded", cap=PAGE_CAP))
         else:
             lines.append(_transfer_row(entry, known, view))
     return "\n".join(lines)

@@ -16,10 +16,12 @@ below it when its first line does not say it. Each total names the assets it lea
 from __future__ import annotations
 
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from datetime import datetime
 from decimal import Decimal
 from html import escape
 
+from btcturk.history import PAGE_CAP
 from core.cost_basis import Unknown
 from core.i18n import View
 from core.pnl import Left, PnlReport, PnlRow
@@ -50,8 +52,9 @@ def pnl_unsupported_message(quote: str, supported: Sequence[str], view: View) ->
     return view.t("pnl.unsupported", quote=escape(quote), supported=", ".join(supported))
 
 
-def pnl_message(report: PnlReport, view: View) -> str:
-    """Render the P&L of every asset, most first, and the totals."""
+def pnl_message(report: PnlReport, view: View, crowded: AbstractSet[str] = frozenset()) -> str:
+    """Render the P&L of every asset, most first, and the totals; an incomplete asset that
+    `crowded` names (a moment of its history reached BTCTurk's cap) is said to be so."""
     lines = [view.t(f"pnl.title.{report.method}", quote=report.quote)]
     if not report.rows:
         return "\n".join([*lines, view.t("pnl.empty")])
@@ -70,6 +73,9 @@ def pnl_message(report: PnlReport, view: View) -> str:
         lines.append(view.t("pnl.close_note", mark=view.t("pnl.mark.close")))
     if any(not r.complete for r in report.rows):
         lines.append(view.t("pnl.incomplete_note"))
+    cut = [escape(r.asset) for r in report.rows if not r.complete and r.asset in crowded]
+    if cut:
+        lines.append(view.t("pnl.crowded_note", assets=", ".join(cut), cap=PAGE_CAP))
     return "\n".join(lines)
 
 

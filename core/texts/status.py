@@ -55,6 +55,7 @@ class HistoryFacts:
     read_back_to: datetime | None  # None: not read yet
     first_record: datetime | None
     complete: bool
+    read_until: datetime | None = None  # the end of the last window read
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +115,7 @@ def status_message(facts: StatusFacts, view: View) -> str:
         lines.append(view.t(key, seconds=seconds))
     lines += _feed_lines(facts, view)
     if facts.history is not None:
-        lines.append(_history_line(facts.history, view))
+        lines.append(_history_line(facts.history, facts.history_refused, view))
     lines.append(view.t("status.alerts", chat=facts.chat_alerts, all=facts.all_alerts))
     lines.append(view.t("status.next_summary", when=view.when(facts.next_summary_at)))
     if facts.pending_notifications:
@@ -127,8 +128,14 @@ def status_message(facts: StatusFacts, view: View) -> str:
     return "\n".join(lines)
 
 
-def _history_line(history: HistoryFacts, view: View) -> str:
-    """Return how far back the history cache goes: complete, loading, or not read yet."""
+def _history_line(history: HistoryFacts, refused: bool, view: View) -> str:
+    """Return how far back the history cache goes: complete, loading, or not read yet; while
+    the key may not read it, how far it was read and that it is not read any more."""
+    back_to = history.first_record if history.complete else history.read_back_to
+    if refused and back_to is not None and history.read_until is not None:
+        key = "status.history_refused" if history.complete else "status.history_refused_loading"
+        month = back_to.date().isoformat()[:7]
+        return view.t(key, month=month, when=view.when(history.read_until))
     if history.complete:
         if history.first_record is None:
             return view.t("status.history_empty")

@@ -320,3 +320,27 @@ async def test_a_hanging_history_holds_up_neither_the_change_nor_a_price_alert(
             "📥 Deposit 100.00 USDT",
             "USDT 1,500.25 → 1,600.25",
         ]
+
+
+async def test_fills_beyond_what_the_history_returns_at_one_moment_are_said_so_once(
+    bot: BotHarness,
+) -> None:
+    bot.clock.advance(seconds=30)
+    bot.exchange.ledger.buy("BTCTRY", "0.005", "3512000", fills=250)  # all at one millisecond
+    await poll(bot)
+
+    [alert] = alerts(bot)  # BTCTurk returns 200 of the 250 fills: never the other 50
+    print("\n".join(alert))
+    assert alert[1] == "🟢 Bought 0.00400000 BTC at avg 3,512,000.00 TRY (200 fills)"
+    assert not any("not in the history yet" in line for line in alert)
+    [why] = [line for line in alert if line.startswith("⚠️")]
+    assert "BTCTurk returns at most 200 fills of one millisecond" in why
+    assert "    +0.00100000 BTC (≈ +3,500.00 TRY)" in alert
+    assert "    -3,516.98 TRY" in alert
+    assert await services_of(bot).store.open_follow_ups() == []  # nothing to wait for
+
+    [listed] = await bot.ask("/history")
+    lines = listed.plain_text.splitlines()
+    print("\n".join(lines))
+    at = next(i for i, line in enumerate(lines) if "(200 fills)" in line)
+    assert lines[at + 1].startswith("    ⚠️ BTCTurk lists at most 200 fills of one millisecond")

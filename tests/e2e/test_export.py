@@ -12,8 +12,16 @@ import pytest
 from config import Settings
 from fakes.exchange import FakeBtcTurk
 from fakes.telegram import SentMessage
+from handlers.context import BotContext
+from handlers.export import send_waiting_exports
 from services.backfill import Backfill
-from tests.e2e.conftest import BotHarness, FakeClock, services_of
+from tests.e2e.conftest import (
+    ALLOWED_CHAT,
+    REPLY_TIMEOUT_S,
+    BotHarness,
+    FakeClock,
+    services_of,
+)
 from tests.kit.clocks import RecordedSleep
 from tests.kit.wiring import BotWiring
 
@@ -32,13 +40,7 @@ def on_the_test_clock(wiring: BotWiring, clock: FakeClock) -> None:
     wiring.jobs = False  # the backfill is stepped by the test
 
 
-@pytest.fixture
-async def bot(
-    make_settings: Callable[..., Settings],
-    start_bot: StartBot,
-    exchange: FakeBtcTurk,
-    clock: FakeClock,
-) -> AsyncIterator[BotHarness]:
+def trades(exchange: FakeBtcTurk, clock: FakeClock) -> None:
     """Twenty days ago: 1,000,000 TRY in and 0.1 BTC bought; five days later 0.04 BTC sold."""
     now = clock.now
     clock.advance(days=-20)
@@ -48,6 +50,16 @@ async def bot(
     exchange.ledger.sell("BTCTRY", "0.04", "3500000")
     clock.now = now
     exchange.set_price("BTCTRY", "3600000")
+
+
+@pytest.fixture
+async def bot(
+    make_settings: Callable[..., Settings],
+    start_bot: StartBot,
+    exchange: FakeBtcTurk,
+    clock: FakeClock,
+) -> AsyncIterator[BotHarness]:
+    trades(exchange, clock)
     async with start_bot(make_settings()) as harness:
         yield harness
 
@@ -167,3 +179,30 @@ async def test_a_forward_read_that_fails_is_said_in_the_caption(
         sent.plain_text
     )
     assert any(r and r[0].startswith("# ⚠️ BTCTurk's history could not be read") for r in rows)
+
+
+async def test_an_export_asked_while_loading_is_sent_once_the_history_is_read(
+    make_settings: Callable[..., Settings],
+    start_bot: StartBot,
+    exchange: FakeBtcTurk,
+    clock: FakeClock,
+    wiring: BotWiring,
+) -> None:
+    trades(exchange, clock)
+    settings = make_settings(HISTORY_BACKFILL_DELAY_SECONDS="0", HISTORY_BACKFILL_PACE_SECONDS="0")
+    async with start_bot(settings) as first:  # no jobs: the history is not read at all
+        [early] = await first.ask("/export")
+        await first.ask("/export")  # asked twice: one file
+    assert early.plain_text.startswith("⏳ History still loading")
+
+    wiring.jobs = True  # restarted, the bot reads the history in the background
+    async with start_bot(settings) as second:
+        [sent] = await second.telegram.wait_for_messages(
+            ALLOWED_CHAT, since=len(second.telegram.sent), timeout=REPLY_TIMEOUT_S
+        )
+    wiring.jobs = False
+    async with start_bot(settings) as third:  # asked once, sent once: not again
+        await send_waiting_exports(BotContext(third.application))
+
+    assert len(records(table(sent))) == 3  # the deposit, the buy and the sell
+    assert [m.method for m in third.telegram.sent] == ["sendMessage"] * 2 + ["sendDocument"]

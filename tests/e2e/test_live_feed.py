@@ -17,13 +17,16 @@ from fakes.feed import FakeFeed
 from handlers.context import BotContext
 from handlers.jobs import poll_balances
 from services.feed import MIN_GAP_S
+from services.monitor import PollOutcome
 from tests.e2e.conftest import (
     ALLOWED_CHAT,
     REPLY_TIMEOUT_S,
     BotHarness,
     poll,
     sent_to,
+    services_of,
 )
+from tests.kit.wiring import BotWiring
 
 StartBot = Callable[[Settings], Any]
 STORM_S = 3  # seconds of 200 events a second
@@ -165,3 +168,35 @@ async def test_an_event_storm_keeps_balance_and_ticker_reads_within_budget(
     # At most one woken poll a second (a minute: 60 of BTCTurk's 120), however many events.
     assert read <= elapsed_s / MIN_GAP_S + 2, (read, elapsed_s)
     assert bot.exchange.rate_limit_hits == 0
+
+
+async def test_a_check_that_failed_is_tried_again_at_the_regular_interval(
+    start_bot: StartBot,
+    feed_settings: Settings,
+    feed: FakeFeed,
+    wiring: BotWiring,
+) -> None:
+    wiring.jobs = False  # the test runs each check; the feed's own wake-ups are only counted
+    async with start_bot(feed_settings) as bot:
+        watch = services_of(bot).feed
+        assert watch is not None
+        woken: list[None] = []
+        watch.start(lambda: _counted(woken))
+        await feed.wait_until(lambda: watch.healthy, timeout=REPLY_TIMEOUT_S, what="a login")
+        context = BotContext(bot.application)
+        await poll_balances(context, woken=True)  # the baseline, as after an event
+        assert await poll_balances(context) is None  # the feed is healthy: the regular one waits
+        bot.exchange.inject("maintenance", times=3)  # one check's three tries
+        bot.exchange.set_balance("USDT", "1600.25")
+        failed = await poll_balances(context, woken=True)  # the event's check: BTCTurk down
+        assert failed is not None and not failed.succeeded
+        retried = await poll_balances(context)  # the next regular check, BTCTurk back
+
+    assert retried is not None and retried.changed  # not 5 minutes later, at the safety check
+    [alert] = sent_to(bot, ALLOWED_CHAT, "🔔")
+    assert alert.plain_text.splitlines()[1] == "USDT 1,500.25 → 1,600.25"
+
+
+async def _counted(woken: list[None]) -> PollOutcome | None:
+    woken.append(None)
+    return None

@@ -378,3 +378,41 @@ async def test_pnl_in_another_quote_currency_says_where_it_is_kept(
         [reply] = await bot.ask("/pnl")
         assert reply.plain_text == "📈 P&L is kept in TRY, USDT only; QUOTE_CURRENCY is EUR."
         assert exchange.candles.calls == 0
+
+
+async def test_an_asset_with_more_fills_at_one_moment_than_the_history_returns_says_so(
+    bot: BotHarness,
+) -> None:
+    bot.clock.advance(minutes=-1)
+    bot.exchange.ledger.buy("BTCTRY", "0.05", "3600000", fills=250)  # all at one millisecond
+    bot.clock.advance(minutes=1)
+    await backfill(bot)
+    [reply] = await bot.ask("/pnl")
+    text = reply.plain_text
+    print(text)
+    btc = next(line for line in text.splitlines() if line.startswith("BTC"))
+    assert btc.split() == ["BTC", "incomplete", "history"]
+    assert (
+        "BTC: BTCTurk's history returns at most 200 fills of one millisecond, "
+        "and more were made at one moment: those are missing."
+    ) in text
+
+
+async def test_status_says_the_history_is_not_read_forward_since_the_permission_went(
+    bot: BotHarness,
+) -> None:
+    await backfill(bot)  # complete, read up to 08:00
+    bot.exchange.account_permission = False
+    bot.clock.advance(minutes=30)
+    steps = services_of(bot).backfill
+    assert steps is not None
+    with pytest.raises(Exception, match="Account permission"):
+        await steps.step()  # the forward read is refused
+    [status] = await bot.ask("/status")
+    print(status.plain_text)
+
+    assert "History: complete, back to 2026-11" not in status.plain_text
+    assert (
+        "History: back to 2026-11, read up to 08:00 (Istanbul), not since: "
+        "the API key lacks the Account permission"
+    ) in status.plain_text

@@ -207,3 +207,20 @@ async def test_clock_skew_is_corrected_and_shown(
         rf"🕒 This server's clock is 1(19\.9|20\.0|20\.1) s {side} BTCTurk's.*", line
     )
     assert [m.chat_id for m in bot.telegram.sent] == [ALLOWED_CHAT, ALLOWED_CHAT]  # no alert
+
+
+async def test_status_says_answering_once_a_command_read_the_account_after_failed_checks(
+    backoff: RecordedSleep, cache_clock: ManualMonotonic, bot: BotHarness
+) -> None:
+    assert await poll(bot) == QUIET_SUCCESS
+    bot.exchange.inject("maintenance", times=3)
+    assert await poll(bot) == FAILED
+    [down] = await bot.ask("/status")
+    expire_cache(cache_clock)
+    [answer] = await bot.ask("/balance")  # BTCTurk is back: the command reads the account
+    [status] = await bot.ask("/status")
+
+    assert NOT_ANSWERING in down.plain_text
+    assert answer.plain_text.startswith(PORTFOLIO)
+    assert NOT_ANSWERING not in status.plain_text
+    assert "✅ BTCTurk is answering" in status.plain_text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from decimal import Decimal
 from typing import Any
@@ -252,3 +253,17 @@ async def test_every_request_carries_both_dates(http: Any, client: BtcTurkClient
         http.get(pattern(path), callback=record, repeat=True)
     await client.get_history(T0, T0 + 10)
     assert seen == [{"startDate": str(T0), "endDate": str(T0 + 10)}] * 3
+
+
+async def test_a_moment_of_two_hundred_rows_is_logged_once(
+    http: Any, client: BtcTurkClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    rows = [trade(i, T0 + 500) for i in range(250)]
+    http.get(pattern(TRADES_PATH), callback=Ledger(rows), repeat=True)
+    empty_transfers(http)
+    with caplog.at_level(logging.WARNING, logger="btcturk.client"):
+        await client.get_history(T0, T0 + 500)
+        await client.get_history(T0, T0 + 600)  # a later read (a command's) meets it again
+
+    said = [r for r in caplog.records if "at one moment" in r.getMessage()]
+    assert len(said) == 1

@@ -11,6 +11,7 @@ that nothing the bot can say is missing here.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -234,6 +235,12 @@ def change_alerts(v: View) -> Gallery:
             explain_texts.explained_change_alert(mixed, request_and_order, p, v),
         ),
         ("follow-up", explain_texts.follow_up_message(later, NOW - H, v, p)),
+        (
+            "change beyond what the history returns",
+            explain_texts.explained_change_alert(
+                moved, replace(lagging, crowded={"BTC": "trades", "TRY": "trades"}), p, v
+            ),
+        ),
         ("explained later", late.explained_later(sent, whole, v, p)),
         ("change without history", notices.change_alert(moved + orders, p, v)),
         ("change of the quote currency", notices.change_alert(try_only, p, v)),
@@ -320,10 +327,16 @@ def history_replies(v: View) -> Gallery:
         fees=D("123456.78"),
         estimated=("RENDER", "MANTRA"),
     )
+    one_moment = [
+        replace(_fill(f"9{n:03}", ("BTC", "TRY"), "buy", "0.001", "3512000"), at_ms=T0)
+        for n in range(200)
+    ]
+    crowded = History(fills=tuple(one_moment), transfers=())
     found = [
         ("history", history.history_message(HISTORY, v, count=50, precisions=precisions)),
         ("history, one", history.history_message(HISTORY, v, count=1, precisions=precisions)),
         ("history, none", history.history_message(History(), v)),
+        ("history, crowded", history.history_message(crowded, v, precisions=precisions)),
         ("history usage", history.history_usage(v)),
         ("history permission", history.history_permission_notice(v)),
         ("history status line", history.history_status_line(v)),
@@ -539,6 +552,7 @@ def pnl_replies(v: View) -> Gallery:
         ("pnl", pnl.pnl_message(pnl_report(), v)),
         ("pnl fifo, unknown totals", pnl.pnl_message(unknown, v)),
         ("pnl, empty", pnl.pnl_message(pnl_report([]), v)),
+        ("pnl, crowded", pnl.pnl_message(pnl_report(), v, crowded={"ETHW"})),
         ("pnl loading", pnl.pnl_loading_message(NOW - 400 * 24 * H, v)),
         ("pnl loading, start", pnl.pnl_loading_message(None, v)),
         ("pnl refused", pnl.pnl_refused_message(v)),
@@ -679,6 +693,28 @@ def status_replies(v: View) -> Gallery:
             "status, history",
             status.status_message(
                 status_facts(history=status.HistoryFacts(NOW, NOW - 90 * 24 * H, True)), v
+            ),
+        ),
+        (
+            "status, history refused",
+            status.status_message(
+                status_facts(
+                    history_refused=True,
+                    history=status.HistoryFacts(
+                        NOW - 90 * 24 * H, NOW - 90 * 24 * H, True, NOW - H
+                    ),
+                ),
+                v,
+            ),
+        ),
+        (
+            "status, history refused while loading",
+            status.status_message(
+                status_facts(
+                    history_refused=True,
+                    history=status.HistoryFacts(NOW - 90 * 24 * H, None, False, NOW - H),
+                ),
+                v,
             ),
         ),
         ("feed refused", status.feed_refused_notice(60, "timestamp", v)),

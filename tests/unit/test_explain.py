@@ -480,3 +480,38 @@ def test_names_from_the_exchange_are_escaped() -> None:
 
     assert "📥 Deposit 1.00000000 A&lt;B" in text
     assert "A<B" not in text
+
+
+CROWDED_FILLS = tuple(fill(f"c{i}", "0.001", "3500000", order="o9", at=500) for i in range(200))
+
+
+def test_what_a_moment_of_two_hundred_fills_leaves_open_is_never_followed_up() -> None:
+    changes = [change("BTC", "1", "1.25"), change("TRY", "1000000", "125000", precision=2)]
+    result = explain(changes, History(fills=CROWDED_FILLS))  # 200 of the order's 250 fills
+
+    assert [a.asset for a in result.beyond_reach] == ["BTC", "TRY"]
+    assert result.remainders() == ()  # no read can return the rest: nothing to wait for
+    text = follow_up_message(result, AS_OF, EN)
+    assert "not in the history yet" not in text
+    assert "BTCTurk returns at most 200 fills of one millisecond" in text
+
+
+def test_a_moment_explained_before_leaves_a_later_lagging_deposit_to_the_follow_up() -> None:
+    first = explain(
+        [change("BTC", "1", "1.2"), change("TRY", "1000000", "300000", precision=2)],
+        History(fills=CROWDED_FILLS),
+    )
+    lagging = History(fills=CROWDED_FILLS)  # the next window still holds that moment
+    later = explain([change("BTC", "1.25", "1.26")], lagging, first.consumed)
+
+    assert later.crowded == {}
+    assert [r.asset for r in later.remainders()] == ["BTC"]  # the deposit is looked for
+
+
+def test_a_follow_up_that_meets_a_full_moment_says_so_and_ends() -> None:
+    open_ = (Remainder("BTC", 8, D("0.25"), D("0.25")),)
+    result = explain_remainders(open_, History(fills=CROWDED_FILLS))
+
+    assert result.explains_anything
+    assert result.remainders() == ()
+    assert [a.asset for a in result.beyond_reach] == ["BTC", "TRY"]

@@ -130,3 +130,57 @@ async def test_an_event_whose_poll_found_nothing_is_looked_at_again(
     assert first == 0.0
     assert again and again[0] <= 5.0  # seconds after the event, not the 300 s safety poll
     assert len(again) == 1  # it found the change: no more looks
+
+
+class DownAccount(Account):
+    """BTCTurk fails every check until `up_at`; the change is there from the start."""
+
+    def __init__(self, time_: VirtualTime, watch: FeedWatch, up_at: float) -> None:
+        super().__init__(time_, changes_at=0.0)
+        self.watch = watch
+        self.up_at = up_at
+
+    async def poll(self) -> PollOutcome:
+        if self.time.clock.now >= self.up_at:
+            outcome = await super().poll()
+        else:
+            self.polls.append(self.time.clock.now)
+            await self.time.sleep(POLL_S)
+            outcome = PollOutcome(succeeded=False, queued=0)
+        self.watch.polled(succeeded=outcome.succeeded)  # as poll_balances notes it
+        return outcome
+
+
+async def test_an_event_whose_checks_failed_is_looked_at_again_until_one_works(
+    time_: VirtualTime, session: aiohttp.ClientSession
+) -> None:
+    watch = watch_on(time_, session)
+    account = DownAccount(time_, watch, up_at=19.0)  # BTCTurk back 19 s after the event
+    task = asyncio.get_running_loop().create_task(watch._poll_when_woken(account.poll))
+    try:
+        await watch._on_event(BalanceUpdated())
+        await time_.run_until(600.0)
+    finally:
+        task.cancel()
+
+    worked = [at for at in account.polls if at >= 19.0]
+    assert worked and worked[0] <= 40.0  # within seconds of its return, not at the safety poll
+    assert len(worked) == 1  # it found the change: no more looks
+
+
+async def test_the_looks_after_failed_checks_back_off_and_end(
+    time_: VirtualTime, session: aiohttp.ClientSession
+) -> None:
+    watch = watch_on(time_, session)
+    account = DownAccount(time_, watch, up_at=float("inf"))  # down for good
+    task = asyncio.get_running_loop().create_task(watch._poll_when_woken(account.poll))
+    try:
+        await watch._on_event(BalanceUpdated())
+        await time_.run_until(3600.0)
+    finally:
+        task.cancel()
+
+    polls = account.polls
+    gaps = [b - a for a, b in itertools.pairwise(polls)]
+    assert len(polls) <= 10  # bounded: the regular check (every POLL_INTERVAL) takes over
+    assert gaps == sorted(gaps)  # each look waits longer than the one before
