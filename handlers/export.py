@@ -9,6 +9,7 @@ from datetime import date
 
 from telegram import Update
 
+from btcturk.errors import BtcTurkError
 from core.export import export_csv
 from core.texts.export import (
     csv_notes,
@@ -18,6 +19,7 @@ from core.texts.export import (
     export_notes,
     export_usage,
 )
+from core.valuation import Portfolio
 from handlers.commands import chat_view
 from handlers.context import BotContext
 from handlers.replies import reply_html
@@ -43,7 +45,12 @@ async def export(update: Update, context: BotContext) -> None:
     if pnl is None or state is None or not state.complete:
         await reply_html(update, export_loading(None if state is None else state.first, view))
         return
-    made = await pnl.export(year)
+    try:  # the balances now: /pnl's totals leave out what the history does not account for
+        fetch, _ = await services.portfolio.fetch_or_last(0)
+        held: Portfolio | None = fetch.portfolio
+    except BtcTurkError:
+        held = None  # never read: the caption says the history is not checked against them
+    made = await pnl.export(year, held)
     daily = [
         (d.day.isoformat(), d.total)
         for d in await services.store.portfolio_history(date(year, 1, 1))
