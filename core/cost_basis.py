@@ -3,13 +3,15 @@
 Pure and Decimal only. Every fill is two legs: the numerator bought or sold, and, when the
 denominator is not the quote currency (an `XUSDT` fill), the denominator spent or received.
 A leg's value in the quote currency is its amount at the fill's price, converted at the
-denominator's rate at the fill's time (`price_at`, supplied by the caller).
+denominator's rate at the fill's time: the rate the caller recorded for that fill
+(`fill_rates`), else `price_at`, supplied by the caller.
 
 - A buy's fee and tax raise its cost; a sell's lower its proceeds.
-- A crypto deposit takes its value at the deposit's time as its cost: the price the bot saw
-  then when the caller recorded one (`transfer_prices`), else the day's close (`price_at`);
-  the asset is marked `estimated` (and `from_close` for the day's close). A withdrawal (its
-  fee and tax too) takes units out at the current basis.
+- A crypto deposit takes its value at the deposit's time as its cost: the price the caller
+  recorded for it (`transfer_prices`), else the day's close (`price_at`); the asset is marked
+  `estimated`, and `from_close` for a day's close. A cost valued at a price the bot saw at the
+  time (a recorded price or rate whose source is "seen") marks the asset `seen`. A withdrawal
+  (its fee and tax too) takes units out at the current basis.
 - `average` keeps one pool per asset; `fifo` keeps lots, the oldest sold first.
 
 Units always follow the history. A value that cannot be told in the quote currency (no rate,
@@ -46,6 +48,7 @@ UNKNOWNS: tuple[Unknown, ...] = (
 )  # gravest first
 Missing = Callable[[str, int], Unknown]  # (asset, ms) -> why `price_at` has no price
 PriceSource = Literal["seen", "close"]  # the price the bot read then, or the day's close
+SEEN: PriceSource = "seen"
 ZERO = Decimal(0)
 PRECISION = 40  # significant digits inside the engine: sums stay exact to far below display
 
@@ -62,7 +65,8 @@ def _past_price(asset: str, at_ms: int) -> Unknown:
 
 @dataclass(frozen=True, slots=True)
 class TransferPrice:
-    """The price of one unit of a deposit or withdrawal at its time, in the quote currency."""
+    """The price of one unit at a record's time, in the quote currency, and where it is from:
+    a deposit's or withdrawal's asset, or the currency a fill was paid in (its rate)."""
 
     unit: Decimal
     source: PriceSource
@@ -134,6 +138,7 @@ class AssetBasis:
     invested: Decimal = ZERO  # every known cost added, deposits' values included
     estimated: bool = False  # part of the cost is the value of a deposit
     from_close: bool = False  # ... taken from its day's closing price, not seen at the time
+    seen: bool = False  # part of the cost is valued at a price the bot saw at the time
     broken: bool = False  # the history sold more than it held
     cost_unknown: Unknown | None = None  # why the basis of the units held is not known
     sales: list[Sale] = field(default_factory=list)
@@ -248,19 +253,21 @@ def build_cost_basis(
     method: Method = "average",
     transfer_prices: Mapping[tuple[str, str], TransferPrice] | None = None,
     missing: Missing = _past_price,
+    fill_rates: Mapping[str, TransferPrice] | None = None,
 ) -> CostBasis:
     """Return each asset's cost basis from the history, in time order.
 
-    `transfer_prices` (by `transfer_key`) value deposits and withdrawals before `price_at`
-    does; `missing` tells why `price_at` has no price. At the same ms, deposits come first and
-    withdrawals last: money arrives before it is used.
+    `transfer_prices` (by `transfer_key`) value deposits and withdrawals, and `fill_rates` (by
+    fill id) the currency a fill was paid in, before `price_at` does; `missing` tells why
+    `price_at` has no price. At the same ms, deposits come first and withdrawals last: money
+    arrives before it is used.
     """
     if method not in METHODS:
         raise ValueError(f"unknown cost basis method {method!r}")
     events: list[tuple[int, int, str, Fill | Transfer]] = [(f.at_ms, 1, f.id, f) for f in fills]
     events += [(t.at_ms, 0 if t.kind == "deposit" else 2, t.id, t) for t in transfers]
     events.sort(key=lambda event: (event[0], event[1], len(event[2]), event[2]))
-    book = _Book(quote, method, price_at, missing, transfer_prices or {})
+    book = _Book(quote, method, price_at, missing, transfer_prices or {}, fill_rates or {})
     with localcontext() as context:
         context.prec = PRECISION
         for _, _, _, record in events:
@@ -280,6 +287,7 @@ class _Book:
     price_at: PriceAt
     missing: Missing
     transfer_prices: Mapping[tuple[str, str], TransferPrice]
+    fill_rates: Mapping[str, TransferPrice]
     assets: dict[str, AssetBasis] = field(default_factory=dict)
     charges: list[Charge] = field(default_factory=list)
     unvalued_charges: list[Unvalued] = field(default_factory=list)
@@ -316,7 +324,14 @@ class _Book:
                 if asset != self.quote:
                     self.basis(asset).broken = True  # units cannot be followed
             return
-        rate, why = self.rate(fill.denominator, fill.at_ms)
+        recorded = self.fill_rates.get(fill.id)
+        rate: Decimal | None
+        why: Unknown
+        if recorded is not None:
+            rate, why = recorded.unit, "past_price"
+        else:
+            rate, why = self.rate(fill.denominator, fill.at_ms)
+        seen = recorded is not None and recorded.source == SEEN and rate is not None
         gross = fill.price * fill.amount  # in the denominator
         paid = fill.fee + fill.tax
         self.charge(fill.id, fill.numerator, fill.at_ms, fill.fee, fill.tax, rate, why)
@@ -325,6 +340,7 @@ class _Book:
             value = None if rate is None else spent * rate
             if fill.numerator != self.quote:
                 self.basis(fill.numerator).add(fill.amount, value, why)
+                self.basis(fill.numerator).seen |= seen
             if fill.denominator != self.quote:
                 self.dispose(fill.denominator, fill, spent, value, why)
         else:
@@ -334,6 +350,7 @@ class _Book:
                 self.dispose(fill.numerator, fill, fill.amount, value, why)
             if fill.denominator != self.quote:
                 self.basis(fill.denominator).add(received, value, why)
+                self.basis(fill.denominator).seen |= seen
 
     def transfer(self, transfer: Transfer) -> None:
         recorded = self.transfer_prices.get(transfer_key(transfer))
@@ -354,6 +371,7 @@ class _Book:
         position.add(transfer.amount, None if unit is None else transfer.amount * unit, why)
         if unit is not None:
             position.estimated = True
+            position.seen |= recorded is not None and recorded.source == SEEN
             position.from_close |= recorded is None or recorded.source == "close"
 
     def dispose(

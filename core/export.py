@@ -7,9 +7,13 @@ Pure, Decimal only.
 
 Right, or saying where it is not:
 - a figure that cannot be told is an empty cell with its reason in the last column (`Gap`),
-  never a zero: a sale whose units the history never brought in has no basis and no P&L;
+  never a zero: a sale whose units the history never brought in has no basis and no P&L; a
+  value of today waits for the day's close, and says so;
 - each realized P&L sits on a row of the asset it belongs to: a buy paid in USDT (`XUSDT`)
   also disposes of USDT, on a `spend` row of its own;
+- the realized total is /pnl's (`RealizedTotal`): it leaves out the same assets, for the same
+  reasons; the rows of an asset the history does not account for keep their figures, with a
+  note; a value at a price the bot saw at the time says so in the same column;
 - comment rows (`# …`) before the header say what the file leaves out;
 - a text cell is never a formula (`safe_cell`); figures stay numbers, negative ones too.
 """
@@ -18,20 +22,31 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, tzinfo
 from decimal import Decimal
 from typing import Literal
 
 from btcturk.history import Crowded
 from btcturk.models import Fill, Transfer
-from core.cost_basis import CostBasis, PriceAt, Sale
+from core.cost_basis import (
+    SEEN,
+    CostBasis,
+    Missing,
+    PriceAt,
+    Sale,
+    TransferPrice,
+    Unknown,
+    transfer_key,
+)
+from core.pnl import Left, PnlReport
 
 ExportKind = Literal["buy", "sell", "spend", "deposit", "withdrawal"]
 KINDS: tuple[ExportKind, ...] = ("buy", "sell", "spend", "deposit", "withdrawal")
-Gap = Literal["acquisition", "price"]  # why a figure is left empty: see `ExportRow.gap`
-GAPS: tuple[Gap, ...] = ("acquisition", "price")
+Gap = Literal["acquisition", "price", "today", "loading"]  # why a figure is left empty
+GAPS: tuple[Gap, ...] = ("acquisition", "price", "today", "loading")
+_GAP_OF: dict[Unknown, Gap] = {"today": "today", "loading": "loading"}  # the rest: "price"
 ONE = Decimal(1)
 ZERO = Decimal(0)
 BOM = "\ufeff"
@@ -49,6 +64,8 @@ class CsvLabels:
     daily_columns: tuple[str, ...]
     kinds: Mapping[str, str]
     gaps: Mapping[str, str]
+    seen: str = ""  # the note of a value at a price the bot saw at the time
+    incomplete: Callable[[str], str] | None = None  # the note on the rows of such an asset
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +73,11 @@ class ExportRow:
     """One record of the year; a figure is None when it does not apply or is not known.
 
     `gap` says why a figure that applies is unknown: `acquisition` (the history does not
-    show what the units disposed of cost) or `price` (no price in the quote that day).
+    show what the units disposed of cost), `price` (no price in the quote that day), `today`
+    (valued at the day's close, once the day is over) or `loading` (the day's prices are
+    still being read). `seen`: the value is at a price the bot saw at the time; `incomplete`:
+    the history does not account for the asset held now (its figures are left out of the
+    realized total).
     """
 
     at_ms: int
@@ -74,11 +95,30 @@ class ExportRow:
     realized: Decimal | None
     record_id: str
     gap: Gap | None = None
+    seen: bool = False
+    incomplete: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class RealizedTotal:
+    """The year's realized P&L as /pnl tells it, and what the caption says with it.
+
+    `left_out`: the assets it leaves out and why, as /pnl names them; `unknown`: it leaves out
+    every asset; `rows_sum`: the realized cells of the assets it counts, each rounded to 0.01,
+    added up (the file's own sum); `checked`: False when no balances could be read, so the
+    history was not checked against what is held.
+    """
+
+    amount: Decimal
+    left_out: Left
+    rows_sum: Decimal
+    checked: bool = True
+    unknown: bool = False
 
 
 @dataclass(frozen=True, slots=True)
 class YearExport:
-    """The year's rows and what the file may lack.
+    """The year's rows, their realized total, and what the file may lack.
 
     `crowded`: moments at which BTCTurk returned a full answer within one millisecond (rows
     past it could not be read); `read_until`: set when the history could not be read just
@@ -87,12 +127,13 @@ class YearExport:
 
     year: int
     rows: list[ExportRow]
+    total: RealizedTotal
     crowded: tuple[Crowded, ...] = ()
     read_until: datetime | None = None
 
-    def realized(self) -> tuple[Decimal, tuple[str, ...]]:
-        """Return the realized P&L of the rows that have one, and the assets left out."""
-        return realized_total(self.rows)
+
+def _no_reason(asset: str, at_ms: int) -> Unknown:
+    return "past_price"
 
 
 def export_rows(
@@ -102,40 +143,103 @@ def export_rows(
     price_at: PriceAt,
     start_ms: int,
     end_ms: int,
+    *,
+    missing: Missing = _no_reason,
+    transfer_prices: Mapping[tuple[str, str], TransferPrice] | None = None,
+    fill_rates: Mapping[str, TransferPrice] | None = None,
+    incomplete: Collection[str] = (),
 ) -> list[ExportRow]:
-    """Return the records with start_ms <= time < end_ms, oldest first."""
+    """Return the records with start_ms <= time < end_ms, oldest first.
+
+    Values as the cost basis took them: a transfer's recorded price and a fill's recorded rate
+    first, else `price_at` (`missing` tells why it has none). The rows of the `incomplete`
+    assets are noted so.
+    """
     quote = basis.quote
+    recorded, rates = transfer_prices or {}, fill_rates or {}
     sales: dict[tuple[str, str], list[Sale]] = {}
+    unvalued: dict[tuple[str, str], Unknown] = {}
     for position in basis.assets.values():
         for sale in position.sales:
             if start_ms <= sale.at_ms < end_ms:
                 sales.setdefault((sale.record_id, sale.asset), []).append(sale)
+        for left in position.unvalued:
+            unvalued[(left.record_id, left.asset)] = left.why
     rows = []
     for fill in fills:
         if start_ms <= fill.at_ms < end_ms:
-            rate = ONE if fill.denominator == quote else price_at(fill.denominator, fill.at_ms)
-            rows.append(_fill_row(fill, quote, rate, sales.get((fill.id, fill.numerator))))
+            rate = _rate(fill, quote, rates.get(fill.id), price_at, missing)
+            rows.append(_fill_row(fill, quote, rate, sales, unvalued))
             if fill.side == "buy" and fill.denominator != quote:
-                rows.append(_spend_row(fill, quote, rate, sales.get((fill.id, fill.denominator))))
+                rows.append(_spend_row(fill, quote, rate, sales, unvalued))
     for transfer in transfers:
         if start_ms <= transfer.at_ms < end_ms:
-            rows.append(_transfer_row(transfer, quote, price_at))
+            price = recorded.get(transfer_key(transfer))
+            rows.append(_transfer_row(transfer, quote, price, price_at, missing))
     rows.sort(key=lambda r: (r.at_ms, _TIE_ORDER[r.kind], len(r.record_id), r.record_id))
+    if incomplete:
+        rows = [replace(r, incomplete=True) if r.asset in incomplete else r for r in rows]
     return rows
 
 
+@dataclass(frozen=True, slots=True)
+class _Rate:
+    """A fill's rate in the quote currency, or why it is unknown, and whether it was seen."""
+
+    unit: Decimal | None
+    gap: Gap | None = None
+    seen: bool = False
+
+
+def _rate(
+    fill: Fill,
+    quote: str,
+    recorded: TransferPrice | None,
+    price_at: PriceAt,
+    missing: Missing,
+) -> _Rate:
+    if fill.denominator == quote:
+        return _Rate(ONE)
+    if recorded is not None:
+        return _Rate(recorded.unit, seen=recorded.source == SEEN)
+    unit = price_at(fill.denominator, fill.at_ms)
+    if unit is not None:
+        return _Rate(unit)
+    return _Rate(None, _gap(missing(fill.denominator, fill.at_ms)))
+
+
+def _gap(why: Unknown) -> Gap:
+    """Return the note of a value that cannot be told yet, or at all."""
+    return _GAP_OF.get(why, "price")
+
+
+def _disposal(
+    key: tuple[str, str],
+    sales: Mapping[tuple[str, str], list[Sale]],
+    unvalued: Mapping[tuple[str, str], Unknown],
+) -> tuple[Decimal | None, Decimal | None, Gap | None]:
+    """Return the basis and the P&L of what a fill disposed of, or why they are unknown."""
+    disposed = sales.get(key)
+    if disposed and all(s.known for s in disposed):
+        cost = sum((s.cost for s in disposed), ZERO)
+        return cost, sum((s.pnl for s in disposed), ZERO), None
+    why = unvalued.get(key)
+    return None, None, ("acquisition" if why is None else _GAP_OF.get(why, "acquisition"))
+
+
 def _fill_row(
-    fill: Fill, quote: str, rate: Decimal | None, disposed: list[Sale] | None
+    fill: Fill,
+    quote: str,
+    rate: _Rate,
+    sales: Mapping[tuple[str, str], list[Sale]],
+    unvalued: Mapping[tuple[str, str], Unknown],
 ) -> ExportRow:
     """Return a fill's row; a sell carries the basis and P&L of what it disposed of."""
-    gap: Gap | None = "price" if rate is None else None
+    gap = rate.gap
     cost = realized = None
-    if fill.side == "sell" and rate is not None and fill.numerator != quote:
-        if disposed and all(s.known for s in disposed):
-            cost = sum((s.cost for s in disposed), ZERO)
-            realized = sum((s.pnl for s in disposed), ZERO)
-        else:
-            gap = "acquisition"
+    if fill.side == "sell" and rate.unit is not None and fill.numerator != quote:
+        cost, realized, gap = _disposal((fill.id, fill.numerator), sales, unvalued)
+    unit = rate.unit
     return ExportRow(
         at_ms=fill.at_ms,
         kind=fill.side,
@@ -144,40 +248,40 @@ def _fill_row(
         amount=fill.amount,
         price=fill.price,
         currency=fill.denominator,
-        value=None if rate is None else fill.price * fill.amount * rate,
+        value=None if unit is None else fill.price * fill.amount * unit,
         fee=fill.fee,
         tax=fill.tax,
-        fees_value=None if rate is None else (fill.fee + fill.tax) * rate,
+        fees_value=None if unit is None else (fill.fee + fill.tax) * unit,
         cost=cost,
         realized=realized,
         record_id=fill.id,
         gap=gap,
+        seen=rate.seen,
     )
 
 
 def _spend_row(
-    fill: Fill, quote: str, rate: Decimal | None, disposed: list[Sale] | None
+    fill: Fill,
+    quote: str,
+    rate: _Rate,
+    sales: Mapping[tuple[str, str], list[Sale]],
+    unvalued: Mapping[tuple[str, str], Unknown],
 ) -> ExportRow:
     """Return the disposal of the currency a buy was paid in (USDT for `GLMRUSDT`)."""
     spent = fill.price * fill.amount + fill.fee + fill.tax
-    gap: Gap | None = None
+    unit, gap = rate.unit, rate.gap
     cost = realized = None
-    if rate is None:
-        gap = "price"
-    elif disposed and all(s.known for s in disposed):
-        cost = sum((s.cost for s in disposed), ZERO)
-        realized = sum((s.pnl for s in disposed), ZERO)
-    else:
-        gap = "acquisition"
+    if unit is not None:
+        cost, realized, gap = _disposal((fill.id, fill.denominator), sales, unvalued)
     return ExportRow(
         at_ms=fill.at_ms,
         kind="spend",
         asset=fill.denominator,
         pair=fill.numerator + fill.denominator,
         amount=spent,
-        price=rate,
+        price=unit,
         currency=quote,
-        value=None if rate is None else spent * rate,
+        value=None if unit is None else spent * unit,
         fee=None,
         tax=None,
         fees_value=None,
@@ -185,11 +289,25 @@ def _spend_row(
         realized=realized,
         record_id=fill.id,
         gap=gap,
+        seen=rate.seen,
     )
 
 
-def _transfer_row(transfer: Transfer, quote: str, price_at: PriceAt) -> ExportRow:
-    unit = ONE if transfer.asset == quote else price_at(transfer.asset, transfer.at_ms)
+def _transfer_row(
+    transfer: Transfer,
+    quote: str,
+    recorded: TransferPrice | None,
+    price_at: PriceAt,
+    missing: Missing,
+) -> ExportRow:
+    gap: Gap | None = None
+    if transfer.asset == quote:
+        unit: Decimal | None = ONE
+    elif recorded is not None:
+        unit = recorded.unit
+    else:
+        unit = price_at(transfer.asset, transfer.at_ms)
+        gap = None if unit is not None else _gap(missing(transfer.asset, transfer.at_ms))
     return ExportRow(
         at_ms=transfer.at_ms,
         kind=transfer.kind,
@@ -205,19 +323,22 @@ def _transfer_row(transfer: Transfer, quote: str, price_at: PriceAt) -> ExportRo
         cost=None,
         realized=None,
         record_id=transfer.id,
-        gap=None if unit is not None else "price",
+        gap=gap,
+        seen=recorded is not None and recorded.source == SEEN and transfer.asset != quote,
     )
 
 
-def realized_total(rows: Iterable[ExportRow]) -> tuple[Decimal, tuple[str, ...]]:
-    """Return the sum of the realized P&L told, and the assets whose disposals lack one."""
-    total, left_out = ZERO, set()
-    for row in rows:
-        if row.realized is not None:
-            total += row.realized
-        elif row.kind in ("sell", "spend"):
-            left_out.add(row.asset)
-    return total, tuple(sorted(left_out))
+def realized_of(rows: Iterable[ExportRow], report: PnlReport, *, checked: bool) -> RealizedTotal:
+    """Return the year's realized P&L as `report` (/pnl's, over the same year) tells it, with
+    the sum of the file's rounded cells of the assets it counts."""
+    left = report.realized_without
+    out = {asset for asset, _ in left}
+    rows_sum = sum(
+        (r.realized.quantize(CENT) for r in rows if r.realized is not None and r.asset not in out),
+        ZERO,
+    )
+    every = bool(left) and len(left) == len(report.rows)
+    return RealizedTotal(report.realized_year, left, rows_sum, checked, every)
 
 
 def export_csv(
@@ -251,7 +372,7 @@ def export_csv(
                 _money(row.cost),
                 _money(row.realized),
                 safe_cell(row.record_id),
-                "" if row.gap is None else safe_cell(labels.gaps[row.gap]),
+                safe_cell(_notes(row, labels)),
             ]
         )
     if daily:
@@ -260,6 +381,16 @@ def export_csv(
         for day, total in daily:
             writer.writerow([safe_cell(day), _money(total)])
     return BOM + out.getvalue()
+
+
+def _notes(row: ExportRow, labels: CsvLabels) -> str:
+    """Return the row's note: why a figure is empty, where its value comes from."""
+    notes = [] if row.gap is None else [labels.gaps[row.gap]]
+    if row.seen and labels.seen:
+        notes.append(labels.seen)
+    if row.incomplete and labels.incomplete is not None:
+        notes.append(labels.incomplete(row.asset))
+    return "; ".join(notes)
 
 
 def safe_cell(text: str) -> str:

@@ -15,13 +15,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 
 from core.cost_basis import AssetBasis, CostBasis, Method, Unknown, accounts_for, gravest
-from core.valuation import Portfolio
+from core.valuation import Portfolio, Position
 
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
+HISTORY_PRECISION = 8  # the units of `history_portfolio`, compared with themselves
 Left = tuple[tuple[str, Unknown], ...]  # (asset, why) of the assets a total leaves out
 # The figures of a row, as `PnlRow.why` names them.
 COST, UNREALIZED, REALIZED_YEAR, REALIZED_ALL, FEES_YEAR = (
@@ -51,6 +53,7 @@ class PnlRow:
     realized_all: Decimal | None
     fees_year: Decimal | None
     from_close: bool = False  # ... some of it at the deposit's day's closing price
+    seen: bool = False  # part of the cost is valued at a price the bot saw at the time
     why: Mapping[str, Unknown] = field(default_factory=dict)  # figure name -> why unknown
 
     @property
@@ -164,6 +167,18 @@ def pnl_report(
     )
 
 
+def history_portfolio(basis: CostBasis, as_of: datetime) -> Portfolio:
+    """Return what the history says is held, without prices: to tell realized P&L when no
+    balances could be read (every asset the history does not break then counts)."""
+    positions = tuple(
+        Position(asset, asset, p.units, p.units, ZERO, HISTORY_PRECISION, None, None)
+        for asset, p in sorted(basis.assets.items())
+        if p.units > 0
+    )
+    precisions = {p.asset: HISTORY_PRECISION for p in positions}
+    return Portfolio(basis.quote, positions, ZERO, as_of, precisions, {})
+
+
 def _in(at_ms: int, span: tuple[int, int]) -> bool:
     return span[0] <= at_ms < span[1]
 
@@ -239,5 +254,6 @@ def _row(
         realized_all=None if REALIZED_ALL in why else position.realized(),
         fees_year=None if FEES_YEAR in why else fees,
         from_close=position.from_close,
+        seen=position.seen,
         why=why,
     )

@@ -15,6 +15,7 @@ from datetime import date
 from telegram import Update
 from telegram.error import BadRequest, Forbidden, TelegramError
 
+from btcturk.errors import BtcTurkError
 from core.export import export_csv
 from core.i18n import View
 from core.texts.export import (
@@ -25,6 +26,7 @@ from core.texts.export import (
     export_notes,
     export_usage,
 )
+from core.valuation import Portfolio
 from handlers.commands import chat_view
 from handlers.context import BotContext
 from handlers.replies import reply_html
@@ -104,7 +106,12 @@ async def export_document(services: Services, year: int, view: View) -> Document
     """Return `year`'s file and its caption in the chat's language (the history complete)."""
     pnl = services.pnl
     assert pnl is not None
-    made = await pnl.export(year)
+    try:  # the balances now: /pnl's totals leave out what the history does not account for
+        fetch, _ = await services.portfolio.fetch_or_last(0)
+        held: Portfolio | None = fetch.portfolio
+    except BtcTurkError:
+        held = None  # never read: the caption says the history is not checked against them
+    made = await pnl.export(year, held)
     daily = [
         (d.day.isoformat(), d.total)
         for d in await services.store.portfolio_history(date(year, 1, 1))

@@ -25,6 +25,7 @@ from core.changes import BalanceChange, Holding, detect_changes, is_suspicious
 from core.explain import Explanation
 from core.i18n import View
 from core.notify import Level, NotificationKind, Setting, change_kind
+from core.seen_prices import seen_window
 from core.settings import Settings
 from core.texts.alerts import alert_fired
 from core.texts.explain import explained_change_alert
@@ -103,6 +104,7 @@ class Monitor:
         self._loaded = False
         self._snapshot: dict[str, Holding] | None = None
         self._snapshot_at: datetime | None = None
+        self._read_at: datetime | None = None  # the last poll that read the account
         self._down_since: str | None = None
         self._down_reason: str | None = None
 
@@ -171,6 +173,7 @@ class Monitor:
                 follow_up = explainer.follow_up_of(report, report.alerts, now)
         owed += alerts_owed
         moved = current != previous
+        seen = seen_window(changes, portfolio, self._read_at or self._snapshot_at or now, now)
         if owed or states or moved or report.explained:  # unchanged: no disk write
             await self._store.record_poll(
                 current,
@@ -181,8 +184,10 @@ class Monitor:
                 flows=report.flows,
                 fired=fired,
                 follow_up=follow_up,
+                seen=seen,
             )
             self._snapshot, self._snapshot_at = current, now
+        self._read_at = now
         if explainer is not None:
             explainer.polled(portfolio)
         if down_since is not None:  # after the notice is safely queued: repeat rather than lose
@@ -296,6 +301,8 @@ class Monitor:
         log.warning("the wall clock stepped %+.0f s; times kept are moved with it", step / SECOND)
         if self._snapshot_at is not None:
             self._snapshot_at += step
+        if self._read_at is not None:
+            self._read_at += step
         if self._failing_since is not None:
             self._failing_since += step
         await self._store.shift_cooldowns(step)

@@ -1,9 +1,12 @@
 """Profit and loss from the history cache: the stored records, their prices, the portfolio now.
 
-A deposit's cost (and a transfer's fee) is its value at the time of the transfer, recorded
-once in SQLite and never changed after: the price the bot saw when it explained the deposit
-(the money flow the change alert stored), else the day's close once the day is over. Until
-then its cost is unknown ("valued after today's close", "prices loading").
+A deposit's cost (and a transfer's fee) is its value at the time of the transfer, and a fill
+paid in another currency than the quote is converted at that currency's rate at its time;
+each is recorded once in SQLite and never changed after. The price is the one the bot read
+then, when it saw the change: the money flow a change alert explained, else the prices a
+check kept when it saw the balances change (`core.seen_prices`); else the day's close once
+the day is over. Until then the value is unknown ("valued after today's close", "prices
+loading").
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import logging
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
-from decimal import Decimal, localcontext
+from decimal import localcontext
 
 from btcturk.errors import BtcTurkError
 from btcturk.history import crowded_assets, crowded_moments
@@ -22,14 +25,14 @@ from core.cost_basis import (
     PRECISION,
     CostBasis,
     Method,
-    PriceAt,
     TransferPrice,
     build_cost_basis,
     transfer_key,
 )
 from core.day_prices import SUPPORTED_QUOTES, DayPrices, day_of, needed_days, needs_price
-from core.export import YearExport, export_rows
-from core.pnl import PnlReport, PnlRow, pnl_report
+from core.export import YearExport, export_rows, realized_of
+from core.pnl import PnlReport, PnlRow, history_portfolio, pnl_report
+from core.seen_prices import fill_rates_seen, spans_around, transfer_prices_seen
 from core.texts.status import HistoryFacts
 from core.valuation import Portfolio
 from services.backfill import Backfill, BackfillState
@@ -128,7 +131,8 @@ class ProfitAndLoss:
                 await self._backfill.step()
             except BtcTurkError as error:
                 log.info("P&L from the history read up to %s: %s", state.newest, error)
-        basis, _, stored = await self._basis(wait_s)
+        valuation = await self._valuation(wait_s)
+        basis, stored = self._build(valuation), valuation.stored
         year = self._clock().astimezone(self._timezone).year
         start, end = self.year_span(year)
         crowded = crowded_assets(stored.fills, stored.transfers)
@@ -159,10 +163,12 @@ class ProfitAndLoss:
             return None
         return None if outcome is None else outcome.report
 
-    async def export(self, year: int) -> YearExport:
+    async def export(self, year: int, portfolio: Portfolio | None = None) -> YearExport:
         """Return the year's records with their values and realized P&L, oldest first.
 
         The history is read forward first, as for /pnl: a trade just told is in the file.
+        The realized total is /pnl's: the assets whose history does not account for what
+        `portfolio` holds are left out of it (None: no balances read, nothing is checked).
         The cost basis and the rows are built in a worker thread: tens of thousands of fills
         take a second, and the other chats are answered meanwhile.
         """
@@ -176,7 +182,9 @@ class ProfitAndLoss:
                 read_until = state.newest
         valuation = await self._valuation(None)
         span = self.year_span(year)
-        return await asyncio.to_thread(self._year_export, valuation, year, span, read_until)
+        return await asyncio.to_thread(
+            self._year_export, valuation, year, span, read_until, portfolio
+        )
 
     def _year_export(
         self,
@@ -184,67 +192,99 @@ class ProfitAndLoss:
         year: int,
         span: tuple[int, int],
         read_until: datetime | None,
+        portfolio: Portfolio | None,
     ) -> YearExport:
-        basis, price_at, stored = self._build(valuation)
-        rows = export_rows(stored.fills, stored.transfers, basis, price_at, *span)
+        basis, stored, prices = self._build(valuation), valuation.stored, valuation.prices
+        held = portfolio if portfolio is not None else history_portfolio(basis, self._clock())
+        report = pnl_report(basis, held, year, *span)
+        rows = export_rows(
+            stored.fills,
+            stored.transfers,
+            basis,
+            prices.price_at,
+            *span,
+            missing=prices.missing,
+            transfer_prices=valuation.recorded,
+            fill_rates=valuation.rates,
+            incomplete={r.asset for r in report.rows if not r.complete},
+        )
+        total = realized_of(rows, report, checked=portfolio is not None)
         crowded = crowded_moments(stored.fills, stored.transfers)
         inside = tuple(c for c in crowded if span[0] <= c.at_ms < span[1])
-        return YearExport(year, rows, inside, read_until)
+        return YearExport(year, rows, total, inside, read_until)
 
     def year_span(self, year: int) -> tuple[int, int]:
         """Return the year's first ms and the next year's, in the configured time zone."""
         start = datetime(year, 1, 1, tzinfo=self._timezone)
         return _ms(start), _ms(start.replace(year=year + 1))
 
-    async def _basis(self, wait_s: float | None) -> tuple[CostBasis, PriceAt, StoredHistory]:
-        """Return the cost basis of the stored history, the prices that valued it, and it."""
-        return self._build(await self._valuation(wait_s))
-
     async def _valuation(self, wait_s: float | None) -> _Valuation:
-        """Return the stored history with the prices that value it, recording new ones."""
+        """Return the stored history with the prices that value it, recording new ones: for
+        each transfer and each fill paid in another currency not recorded yet, the price the
+        bot saw then, else the day's close once the day is over."""
+        quote = self._quote
         stored = await self._trades.history()
         now = self._clock()
         today = now.astimezone(UTC).date()
-        priced = [t for t in stored.transfers if needs_price(t, self._quote)]
-        recorded = await self._trades.transfer_prices(self._quote)
-        new: dict[TransferKey, TransferPrice] = {}
+        recorded = await self._trades.transfer_prices(quote)
+        rates = await self._trades.fill_rates(quote)
+        priced = [t for t in stored.transfers if needs_price(t, quote)]
         unrecorded = [t for t in priced if transfer_key(t) not in recorded]
+        unrated = [f for f in stored.fills if f.denominator != quote and f.id not in rates]
+        new: dict[TransferKey, TransferPrice] = {}
+        new_rates: dict[str, TransferPrice] = {}
         if unrecorded:
             new |= seen_prices(unrecorded, await self._trades.seen_flows())
+        unrecorded = [t for t in unrecorded if transfer_key(t) not in new]
+        if unrecorded or unrated:
+            times = [t.at_ms for t in unrecorded] + [f.at_ms for f in unrated]
+            windows = await self._trades.seen_windows(quote, spans_around(times))
+            new |= transfer_prices_seen(unrecorded, windows)
+            new_rates |= fill_rates_seen(unrated, windows)
         to_price = [t for t in unrecorded if transfer_key(t) not in new]
-        needs = needed_days(stored.fills, to_price, self._quote)
+        to_rate = [f for f in unrated if f.id not in new_rates]
+        needs = needed_days(to_rate, to_price, quote)
         prices = await self._prices.prices(needs, today, wait_s=wait_s)
         for transfer in to_price:
             unit = prices.price_at(transfer.asset, transfer.at_ms)
             if unit is not None and day_of(transfer.at_ms) < today:
                 new[transfer_key(transfer)] = TransferPrice(unit, "close")
+        for fill in to_rate:
+            unit = prices.price_at(fill.denominator, fill.at_ms)
+            if unit is not None and day_of(fill.at_ms) < today:
+                new_rates[fill.id] = TransferPrice(unit, "close")
         if new:
-            await self._trades.add_transfer_prices(self._quote, new, now)
+            await self._trades.add_transfer_prices(quote, new, now)
             recorded |= new
-        return _Valuation(stored, prices, recorded)
+        if new_rates:
+            await self._trades.add_fill_rates(quote, new_rates, now)
+            rates |= new_rates
+        return _Valuation(stored, prices, recorded, rates)
 
-    def _build(self, valuation: _Valuation) -> tuple[CostBasis, PriceAt, StoredHistory]:
+    def _build(self, valuation: _Valuation) -> CostBasis:
         """Return the cost basis of a valued history (pure: safe in a worker thread)."""
-        stored, prices, recorded = valuation.stored, valuation.prices, valuation.recorded
-        basis = build_cost_basis(
+        stored, prices = valuation.stored, valuation.prices
+        return build_cost_basis(
             stored.fills,
             stored.transfers,
             self._quote,
             prices.price_at,
             method=self._method,
-            transfer_prices=recorded,
+            transfer_prices=valuation.recorded,
             missing=prices.missing,
+            fill_rates=valuation.rates,
         )
-        return basis, with_transfers(prices.price_at, stored.transfers, recorded), stored
 
 
 @dataclass(frozen=True, slots=True)
 class _Valuation:
-    """The stored history, the daily prices read for it, and the transfers' recorded prices."""
+    """The stored history, the daily prices read for it, the transfers' recorded prices and
+    the fills' recorded rates."""
 
     stored: StoredHistory
     prices: DayPrices
     recorded: Mapping[TransferKey, TransferPrice]
+    rates: Mapping[str, TransferPrice]
 
 
 def seen_prices(
@@ -264,25 +304,6 @@ def seen_prices(
             if value is not None:
                 found[transfer_key(t)] = TransferPrice(value / t.amount, "seen")
     return found
-
-
-def with_transfers(
-    price_at: PriceAt,
-    transfers: Iterable[Transfer],
-    recorded: Mapping[TransferKey, TransferPrice],
-) -> PriceAt:
-    """Return `price_at` that gives a recorded transfer's asset, at its moment, its price."""
-    at_moment = {
-        (t.asset, t.at_ms): recorded[transfer_key(t)].unit
-        for t in transfers
-        if transfer_key(t) in recorded
-    }
-
-    def lookup(asset: str, at_ms: int) -> Decimal | None:
-        known = at_moment.get((asset, at_ms))
-        return known if known is not None else price_at(asset, at_ms)
-
-    return lookup
 
 
 def _ms(moment: datetime) -> int:

@@ -206,6 +206,25 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "CREATE INDEX outbox_due ON outbox (state, next_attempt_at)",
         "CREATE INDEX outbox_edits ON outbox (edit_of) WHERE edit_of IS NOT NULL",
     ),
+    (  # the prices a check read when it saw a change, and each fill's rate, fixed once recorded
+        """CREATE TABLE seen_prices (
+            end_ms INTEGER NOT NULL CHECK (typeof(end_ms) = 'integer'),
+            start_ms INTEGER NOT NULL CHECK (typeof(start_ms) = 'integer'),
+            quote TEXT NOT NULL CHECK (quote <> ''),
+            asset TEXT NOT NULL CHECK (asset <> ''),
+            unit TEXT NOT NULL CHECK (typeof(unit) = 'text'),
+            change TEXT NOT NULL CHECK (typeof(change) = 'text'),
+            PRIMARY KEY (end_ms, quote, asset)
+        ) WITHOUT ROWID""",
+        """CREATE TABLE fill_rates (
+            id TEXT NOT NULL CHECK (id <> ''),
+            quote TEXT NOT NULL CHECK (quote <> ''),
+            unit TEXT NOT NULL CHECK (typeof(unit) = 'text'),
+            source TEXT NOT NULL CHECK (source IN ('seen', 'close')),
+            recorded_at TEXT NOT NULL,
+            PRIMARY KEY (id, quote)
+        ) WITHOUT ROWID""",
+    ),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

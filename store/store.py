@@ -18,8 +18,9 @@ from core.explain import Remainder
 from core.notify import Level, Setting
 from core.quiet import QuietHours
 from core.samples import Seen
+from core.seen_prices import SeenWindow
 from core.thresholds import AlertSpec, Kind
-from store import alerts, chats, follow_ups, history, outbox, portfolio, samples, snapshots
+from store import alerts, chats, follow_ups, history, outbox, portfolio, samples, snapshots, trades
 from store.database import Database
 from store.models import (
     AlertMessage,
@@ -67,12 +68,14 @@ class Store:
         flows: Sequence[MoneyFlow] = (),
         fired: Collection[int] = (),
         follow_up: NewFollowUp | None = None,
+        seen: SeenWindow | None = None,
     ) -> None:
         """Replace the snapshot, store alerts' flags, the history rows it explained and the
         money they moved, and enqueue the messages: all or nothing.
 
         `fired`: the alerts that fired in this poll (their cooldown starts at `taken_at`);
-        `follow_up`: what the change alert (its messages among `notifications`) left open.
+        `follow_up`: what the change alert (its messages among `notifications`) left open;
+        `seen`: the prices read with a change, for the cost of what happened then.
         """
         now = self._clock()
         # Copies, so the caller may keep mutating its own while the worker writes.
@@ -93,6 +96,8 @@ class Store:
                 alerts_ = {id(n) for n in follow_up.alerts}  # the very objects: equal texts differ
                 carried = [i for i, n in zip(ids, owed, strict=True) if id(n) in alerts_]
                 follow_ups.add_follow_up(conn, follow_up, carried)
+            if seen is not None:
+                trades.add_seen_window(conn, seen)
 
         await self.db.run(write)
 

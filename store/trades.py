@@ -1,11 +1,12 @@
 """The account's history kept for profit and loss: fills and transfers by id, daily prices,
-and the price each deposit and withdrawal was valued at.
+the prices a check read when it saw a change, and the price each deposit and withdrawal (and
+the rate each fill) was valued at.
 
 Each record is stored once per endpoint and id (a window read twice changes nothing), as JSON
 with its amounts as exact decimal text. A window's records and the backfill's progress are
 written in one transaction, so a restart resumes exactly after the last window kept. A
-transfer's price is recorded once per quote currency and never replaced: the cost it gives a
-deposit does not move unless the history itself changes.
+transfer's price and a fill's rate are recorded once per quote currency and never replaced:
+the cost they give does not move unless the history itself changes.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import Any, cast
 
 from btcturk.models import Fill, History, Transfer
 from core.cost_basis import PriceSource, TransferPrice
+from core.seen_prices import Seen, SeenWindow
 from store import snapshots
 from store.codec import day_from_db, day_to_db, money_from_db, money_to_db, time_to_db
 from store.database import Database
@@ -178,6 +180,66 @@ def transfer_prices_of(conn: sqlite3.Connection, quote: str) -> dict[TransferKey
     }
 
 
+def add_fill_rates(
+    conn: sqlite3.Connection, quote: str, rates: Mapping[str, TransferPrice], now: datetime
+) -> None:
+    """Record the rates of fills in `quote`; one recorded before is kept as it was."""
+    conn.executemany(
+        "INSERT OR IGNORE INTO fill_rates (id, quote, unit, source, recorded_at)"
+        " VALUES (?, ?, ?, ?, ?)",
+        [
+            (fill_id, quote, money_to_db(rate.unit), rate.source, time_to_db(now))
+            for fill_id, rate in rates.items()
+        ],
+    )
+
+
+def fill_rates_of(conn: sqlite3.Connection, quote: str) -> dict[str, TransferPrice]:
+    """Return the recorded rates of fills in `quote`, by fill id."""
+    rows = conn.execute("SELECT id, unit, source FROM fill_rates WHERE quote = ?", (quote,))
+    return {
+        fill_id: TransferPrice(money_from_db(unit), cast(PriceSource, source))
+        for fill_id, unit, source in rows
+    }
+
+
+def add_seen_window(conn: sqlite3.Connection, window: SeenWindow) -> None:
+    """Keep the prices a check read when it saw a change (a window kept before stays)."""
+    conn.executemany(
+        "INSERT OR IGNORE INTO seen_prices (end_ms, start_ms, quote, asset, unit, change)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        [
+            (
+                window.end_ms,
+                window.start_ms,
+                window.quote,
+                asset,
+                money_to_db(seen.unit),
+                money_to_db(seen.change),
+            )
+            for asset, seen in window.prices.items()
+        ],
+    )
+
+
+def seen_windows_of(
+    conn: sqlite3.Connection, quote: str, spans: Iterable[tuple[int, int]]
+) -> list[SeenWindow]:
+    """Return the windows in `quote` whose end is within one of `spans` (merged, in order),
+    by their end."""
+    windows: dict[int, tuple[int, dict[str, Seen]]] = {}
+    for low, high in spans:
+        rows = conn.execute(
+            "SELECT end_ms, start_ms, asset, unit, change FROM seen_prices"
+            " WHERE quote = ? AND end_ms BETWEEN ? AND ? ORDER BY end_ms, asset",
+            (quote, low, high),
+        )
+        for end_ms, start_ms, asset, unit, change in rows:
+            _, prices = windows.setdefault(end_ms, (start_ms, {}))
+            prices[asset] = Seen(money_from_db(unit), money_from_db(change))
+    return [SeenWindow(quote, start, end, prices) for end, (start, prices) in windows.items()]
+
+
 class TradeStore:
     """The history cache behind an async facade; every method is one transaction."""
 
@@ -233,6 +295,23 @@ class TradeStore:
         """Record transfers' prices in `quote`, never replacing one recorded before."""
         kept = dict(prices)
         await self.db.run(lambda conn: add_transfer_prices(conn, quote, kept, now))
+
+    async def fill_rates(self, quote: str) -> dict[str, TransferPrice]:
+        """Return the recorded rates of fills in `quote`, by fill id."""
+        return await self.db.run(lambda conn: fill_rates_of(conn, quote))
+
+    async def add_fill_rates(
+        self, quote: str, rates: Mapping[str, TransferPrice], now: datetime
+    ) -> None:
+        """Record fills' rates in `quote`, never replacing one recorded before."""
+        kept = dict(rates)
+        await self.db.run(lambda conn: add_fill_rates(conn, quote, kept, now))
+
+    async def seen_windows(self, quote: str, spans: Iterable[tuple[int, int]]) -> list[SeenWindow]:
+        """Return the prices checks read when they saw a change, in the windows whose end is
+        within one of `spans` (merged, in order), oldest first."""
+        wanted = list(spans)
+        return await self.db.run(lambda conn: seen_windows_of(conn, quote, wanted))
 
     async def seen_flows(self) -> list[MoneyFlow]:
         """Return every deposit and withdrawal the change alerts explained, with its value."""

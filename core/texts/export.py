@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 from html import escape, unescape
 
 from btcturk.history import BOOKS, PAGE_CAP, Crowded
-from core.export import GAPS, KINDS, CsvLabels, YearExport
+from core.export import CENT, GAPS, KINDS, CsvLabels, RealizedTotal, YearExport
 from core.i18n import View
-from core.texts.pnl import history_month
+from core.texts.pnl import history_month, left_out
 
 SHOWN = 5  # assets or moments named in full before "and N more"
 CAPTION_LIMIT = 1024  # Telegram's, in characters of the caption as shown
@@ -23,24 +23,46 @@ def export_labels(quote: str, view: View) -> CsvLabels:
         daily_columns=tuple(view.t("export.daily_columns", quote=quote).split("|")),
         kinds={kind: view.t(f"export.kind.{kind}") for kind in KINDS},
         gaps={gap: view.t(f"export.gap.{gap}", quote=quote) for gap in GAPS},
+        seen=view.t("export.note.seen"),
+        incomplete=lambda asset: view.t("export.note.incomplete", asset=asset),
     )
 
 
 def export_notes(export: YearExport, quote: str, view: View) -> list[str]:
     """Return what the caption adds to the file's description, as HTML: the realized total
-    and what it leaves out, the moments BTCTurk could not return in full, a failed last read.
+    and what it leaves out (as /pnl says it), the sum of its rounded rows when that differs,
+    balances that could not be read, the moments BTCTurk could not return in full, a failed
+    last read.
     """
-    total, left_out = export.realized()
-    amount, unit = view.lang.signed(total, 2), escape(quote)
-    assets = _listing([escape(a) for a in left_out], view)
-    key = "export.realized_without" if left_out else "export.realized"
-    notes = [view.t(key, year=export.year, amount=amount, quote=unit, assets=assets)]
+    notes = _realized(export.year, export.total, escape(quote), view)
     for book in BOOKS:
         moments = [c for c in export.crowded if c.book == book]
         if moments:
             notes.append(_crowded(book, moments, view))
     if export.read_until is not None:
         notes.append(view.t("export.stale", when=view.when(export.read_until)))
+    return notes
+
+
+def _realized(year: int, total: RealizedTotal, quote: str, view: View) -> list[str]:
+    """Return the realized total's notes: the figure, or unknown, with what it leaves out."""
+    left = total.left_out
+    if len(left) > SHOWN:  # the caption stays short: the rows carry each asset's reason
+        left = left[:SHOWN]
+    assets = left_out(left, view)
+    if len(total.left_out) > SHOWN:
+        assets = view.t("export.and_more", names=assets, count=len(total.left_out) - SHOWN)
+    if total.unknown:
+        notes = [view.t("export.realized_unknown", year=year, assets=assets)]
+    else:
+        amount = view.lang.signed(total.amount, 2)
+        key = "export.realized_left" if left else "export.realized"
+        notes = [view.t(key, year=year, amount=amount, quote=quote, assets=assets)]
+        if total.rows_sum != total.amount.quantize(CENT):
+            rows = view.lang.signed(total.rows_sum, 2)
+            notes.append(view.t("export.rows_sum", amount=rows, quote=quote))
+    if not total.checked:
+        notes.append(view.t("export.unchecked"))
     return notes
 
 

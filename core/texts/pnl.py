@@ -67,10 +67,10 @@ def pnl_message(report: PnlReport, view: View, crowded: AbstractSet[str] = froze
         lines.append(_records([_realized_record(r, view) for r in realized]))
     lines += _unrealized_total(report, view)
     lines += _realized_total(report, view)
-    if any(r.estimated and not r.from_close for r in report.rows):
-        lines.append(view.t("pnl.seen_note", mark=view.t("pnl.mark.seen")))
     if any(r.from_close for r in report.rows):
         lines.append(view.t("pnl.close_note", mark=view.t("pnl.mark.close")))
+    if any(r.seen for r in report.rows):
+        lines.append(view.t("pnl.then_note", mark=view.t("pnl.mark.then")))
     if any(not r.complete for r in report.rows):
         lines.append(view.t("pnl.incomplete_note"))
     cut = [escape(r.asset) for r in report.rows if not r.complete and r.asset in crowded]
@@ -86,11 +86,7 @@ def asset_cost_line(row: PnlRow, quote: str, view: View) -> str:
     if row.average_cost is None:
         why = row.cost_why
         return "" if why is None else view.t("pnl.asset_cost_unknown", cell=cell(why, view))
-    source = ""
-    if row.from_close:
-        source = view.t("pnl.asset_source.close")
-    elif row.estimated:
-        source = view.t("pnl.asset_source.seen")
+    source = _source(row, view)
     cost = view.t("pnl.asset_cost", cost=view.lang.price(row.average_cost), quote=quote)
     if row.unrealized is None:
         unknown = _cell(row.unrealized_why, view)
@@ -180,11 +176,20 @@ def _has_realized(row: PnlRow) -> bool:
 
 
 def _name(row: PnlRow, view: View) -> str:
+    """Return the asset and the marks of where its cost comes from: ° a deposit's day's close,
+    † a price the bot saw at the time (both when both apply)."""
+    close = view.t("pnl.mark.close") if row.from_close else ""
+    then = view.t("pnl.mark.then") if row.seen else ""
+    return row.asset + close + then
+
+
+def _source(row: PnlRow, view: View) -> str:
+    """Return where the average cost comes from, in words, for /balance ASSET."""
+    if row.from_close and row.seen:
+        return view.t("pnl.asset_source.both")
     if row.from_close:
-        return row.asset + view.t("pnl.mark.close")
-    if row.estimated:
-        return row.asset + view.t("pnl.mark.seen")
-    return row.asset
+        return view.t("pnl.asset_source.close")
+    return view.t("pnl.asset_source.then") if row.seen else ""
 
 
 Record = tuple[str, str, list[str]]  # name, first line's figure, the lines below

@@ -20,6 +20,7 @@ from tests.e2e.conftest import (
     REPLY_TIMEOUT_S,
     BotHarness,
     FakeClock,
+    poll,
     services_of,
 )
 from tests.kit.clocks import RecordedSleep
@@ -206,3 +207,80 @@ async def test_an_export_asked_while_loading_is_sent_once_the_history_is_read(
 
     assert len(records(table(sent))) == 3  # the deposit, the buy and the sell
     assert [m.method for m in third.telegram.sent] == ["sendMessage"] * 2 + ["sendDocument"]
+
+
+# The same figures as /pnl, the same assets left out, and what is not known yet
+
+
+async def test_the_export_leaves_out_the_assets_pnl_leaves_out_and_keeps_their_rows(
+    bot: BotHarness,
+) -> None:
+    bot.clock.advance(minutes=1)
+    bot.exchange.ledger.buy("XRPTRY", "100", "20")
+    bot.exchange.ledger.sell("XRPTRY", "100", "22")
+    bot.exchange.set_balance("BTC", "0.07")  # 0.01 BTC more than the history accounts for
+    await backfill(bot)
+    [pnl] = await bot.ask("/pnl")
+    print(pnl.plain_text)
+    [sent] = await bot.ask("/export")
+    rows = table(sent)
+    realized = next(
+        line for line in pnl.plain_text.splitlines() if line.startswith("Realized 2026:")
+    )
+    amount = realized.split()[2]  # "+195.48": XRP alone
+    assert "  without BTC: incomplete history" in pnl.plain_text
+    assert f"Realized P&L 2026: {amount} TRY, without BTC: incomplete history" in sent.plain_text
+    assert any(r and r[0].startswith("# Realized P&L 2026") and "BTC" in r[0] for r in rows)
+    [btc] = [r for r in records(rows) if r[1] == "sell" and r[2] == "BTC"]
+    assert btc[12] == "19631.84"  # the row keeps its facts
+    assert "the history does not account for the BTC held now" in btc[14]
+    [xrp] = [r for r in records(rows) if r[1] == "sell" and r[2] == "XRP"]
+    assert xrp[14] == ""
+
+
+async def test_a_usdt_quoted_buy_of_today_the_bot_did_not_see_waits_for_the_close(
+    bot: BotHarness,
+) -> None:
+    bot.clock.advance(minutes=1)
+    bot.exchange.ledger.buy("USDTTRY", "1000", "34")
+    bot.exchange.ledger.buy("BTCUSDT", "0.001", "100000")  # no check saw it: no price read
+    await backfill(bot)
+    [sent] = await bot.ask("/export")
+    rows = records(table(sent))
+    [buy] = [r for r in rows if r[3] == "BTCUSDT" and r[1] == "buy"]
+    [spent] = [r for r in rows if r[1] == "spent"]
+    for row in (buy, spent):
+        assert row[7] == ""
+        assert "after today's close" in row[14] and "that day" not in row[14]
+    assert "USDT: valued after today's close" in sent.plain_text
+
+
+async def test_a_usdt_quoted_buy_the_bot_saw_is_exported_at_the_usdt_price_it_read(
+    bot: BotHarness,
+) -> None:
+    bot.exchange.set_price("USDTTRY", "34")
+    await backfill(bot)
+    await poll(bot)  # the baseline
+    bot.clock.advance(minutes=1)
+    bot.exchange.ledger.buy("USDTTRY", "1000", "34")
+    bot.exchange.ledger.buy("BTCUSDT", "0.001", "100000")
+    await poll(bot)  # the change is seen: USDT read at 34 TRY
+    [sent] = await bot.ask("/export")
+    rows = records(table(sent))
+    [buy] = [r for r in rows if r[3] == "BTCUSDT" and r[1] == "buy"]
+    [spent] = [r for r in rows if r[1] == "spent"]
+    assert buy[7] == "3400.00"
+    assert spent[7] == "3404.81" and spent[12] == "-4.82"
+    assert "price the bot saw at the time" in buy[14]
+    assert "without" not in sent.plain_text
+
+
+async def test_an_export_without_any_balance_read_says_it_could_not_check_them(
+    bot: BotHarness,
+) -> None:
+    await backfill(bot)
+    bot.exchange.inject("500", times=3, endpoint="balances")
+    [sent] = await bot.ask("/export")
+    table(sent)
+    assert "Realized P&L 2026: +19,631.84 TRY" in sent.plain_text
+    assert "balances could not be read" in sent.plain_text

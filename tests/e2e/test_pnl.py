@@ -294,13 +294,15 @@ async def test_a_deposit_costs_the_price_the_bot_saw_when_it_came_in_and_never_m
         [reply] = await bot.ask("/pnl")
         print(reply.plain_text)
         # 0.07 BTC: 180,254.88 + 0.01 x 3,600,000, worth 252,000: a plain deposit adds no P&L.
-        assert "BTC*  +35,745.12 (+16.53%)" in reply.plain_text
-        assert "* cost includes deposits at the price the bot saw" in reply.plain_text
+        assert "BTC†  +35,745.12 (+16.53%)" in reply.plain_text
+        assert (
+            "† cost includes deposits or trades valued at the price the bot saw" in reply.plain_text
+        )
 
         clock.advance(days=2)  # the day is over; its close is not the price of the moment
         exchange.candles.set_close("BTCTRY", clock.now.date() - timedelta(days=2), "3100000")
         [later] = await bot.ask("/pnl")
-        assert "BTC*  +35,745.12 (+16.53%)" in later.plain_text
+        assert "BTC†  +35,745.12 (+16.53%)" in later.plain_text
 
 
 async def test_a_deposit_the_bot_did_not_see_costs_its_days_close_fixed_once_recorded(
@@ -416,3 +418,64 @@ async def test_status_says_the_history_is_not_read_forward_since_the_permission_
         "History: back to 2026-11, read up to 08:00 (Istanbul), not since: "
         "the API key lacks the Account permission"
     ) in status.plain_text
+
+
+# The price the bot read at the time, whenever it saw the change
+
+
+async def test_a_deposit_seen_while_the_history_was_refused_costs_the_price_seen_then(
+    make_settings: Callable[..., Settings],
+    start_bot: StartBot,
+    exchange: FakeBtcTurk,
+    clock: FakeClock,
+) -> None:
+    trade_history(exchange, clock)
+    async with start_bot(make_settings(EXPLAIN_CHANGES="true")) as bot:
+        await backfill(bot)
+        await poll(bot)  # the baseline
+        exchange.account_permission = False
+        clock.advance(minutes=1)
+        exchange.ledger.deposit("BTC", "0.01")  # BTCTRY at 3,600,000
+        await poll(bot)  # the alert is told unexplained: the history is refused
+        exchange.account_permission = True
+        assert services_of(bot).client.reopen_history(owner=True)  # 🔄 Check again
+        clock.advance(minutes=1)
+        [reply] = await bot.ask("/pnl")
+        text = reply.plain_text
+        print(text)
+        # 0.07 BTC: 180,254.88 + 0.01 x 3,600,000 (the price read when the change was seen).
+        assert "BTC†  +35,745.12 (+16.53%)" in text
+        assert "after today's close" not in text
+        assert "† cost includes deposits or trades valued at the price the bot saw" in text
+
+
+async def test_a_usdt_quoted_buy_the_bot_saw_is_valued_at_the_usdt_price_it_read(
+    bot: BotHarness,
+) -> None:
+    bot.exchange.set_price("USDTTRY", "34")
+    await backfill(bot)
+    await poll(bot)  # the baseline
+    bot.clock.advance(minutes=1)
+    bot.exchange.ledger.buy("USDTTRY", "1000", "34")  # 34,048.144 TRY with fee and tax
+    bot.exchange.ledger.buy("BTCUSDT", "0.001", "100000")  # 100.1416 USDT with fee and tax
+    await poll(bot)  # the change is seen: USDT read at 34 TRY
+    [reply] = await bot.ask("/pnl")
+    text = reply.plain_text
+    print(text)
+    assert "after today's close" not in text
+    # BTC: 180,254.88 + 100.1416 x 34 = 183,659.6944 for 0.061, worth 219,600.
+    assert "BTC†  +35,940.31 (+19.57%)" in text
+    # Spending 100.1416 USDT that cost 34.048144 each, at 34: -4.8212...
+    assert any(line.split()[:2] == ["USDT", "-4.82"] for line in text.splitlines())
+    assert "Realized 2026: +19,627.02 TRY" in text
+    assert "without" not in text
+    [btc] = await bot.ask("/balance btc")
+    print(btc.plain_text)
+    assert (
+        "Average cost 3,010,814.66 TRY (prices seen at the time) · unrealized +35,940.31 TRY"
+    ) in btc.plain_text
+
+    bot.exchange.candles.set_close("USDTTRY", bot.clock.now.date(), "35")
+    bot.clock.advance(days=1)  # the day's close is known now: the rate recorded stays
+    [later] = await bot.ask("/pnl")
+    assert "BTC†  +35,940.31 (+19.57%)" in later.plain_text

@@ -24,9 +24,10 @@ from core.alert_commands import readings, typed_args
 from core.alert_parse import AlertRequest, parse_alert, suggest
 from core.changes import BalanceChange
 from core.commands import COMMANDS
+from core.cost_basis import Unknown
 from core.durations import AmbiguousDuration, duration_units
 from core.explain import Remainder, explain, explain_remainders
-from core.export import ExportRow, YearExport
+from core.export import ExportRow, RealizedTotal, YearExport
 from core.flows import FlowSplit, SplitUnavailable
 from core.i18n import LANGUAGES, Lang, View
 from core.keywords import KEYWORDS, word
@@ -422,6 +423,7 @@ def pnl_rows() -> list[PnlRow]:
             D("-123456789.12"),
             D("12345678.9"),
             from_close=True,
+            seen=True,
         ),
         PnlRow(
             "RENDER",
@@ -436,6 +438,7 @@ def pnl_rows() -> list[PnlRow]:
             D(0),
             D(0),
             D("1234.5"),
+            seen=True,
         ),
         PnlRow(
             "MANTRA",
@@ -565,6 +568,7 @@ def pnl_replies(v: View) -> Gallery:
         ),
         ("pnl left out", pnl.left_out(pnl_report().unrealized_without, v)),
         *[(f"cost line {row.asset}", pnl.asset_cost_line(row, "TRY", v)) for row in rows],
+        ("cost line, the close", pnl.asset_cost_line(replace(rows[0], seen=False), "TRY", v)),
         ("summary pnl", pnl.summary_pnl_line(pnl_report([rows[0]]), D(12), v)),
         ("summary pnl, first", pnl.summary_pnl_line(pnl_report([rows[0]], whole=True), None, v)),
         ("summary pnl, up", pnl.summary_pnl_line(pnl_report([rows[0]], whole=True), D(12), v)),
@@ -949,17 +953,25 @@ def export_replies(v: View) -> Gallery:
     )
     crowded = tuple(Crowded("trades", T0 + i, 200) for i in range(7))
     others = (Crowded("crypto", T0, 200), Crowded("fiat", T0, 200))
-    year = YearExport(2026, [row] * 3, crowded + others, NOW - H)
+    left: tuple[tuple[str, Unknown], ...] = (("RENDER", "history"), ("MANTRA", "price"))
+    total = RealizedTotal(D("123456789.12"), left, D("123456789.11"), checked=False)
+    year = YearExport(2026, [row] * 3, total, crowded + others, NOW - H)
+    plain = YearExport(2026, [], RealizedTotal(D(0), (), D(0)))
+    nothing = YearExport(2026, [], RealizedTotal(D(0), left, D(0), unknown=True))
     notes = export.export_notes(year, "TRY", v)
     labels = export.export_labels("TRY", v)
     words = [*labels.columns, *labels.daily_columns, *labels.kinds.values(), *labels.gaps.values()]
+    assert labels.incomplete is not None
+    words += [labels.seen, labels.incomplete("RENDER")]
     return [
         ("export caption", export.export_caption(year, "TRY", notes, v)),
         (
             "export caption, plain",
-            export.export_caption(
-                YearExport(2026, []), "TRY", export.export_notes(YearExport(2026, []), "TRY", v), v
-            ),
+            export.export_caption(plain, "TRY", export.export_notes(plain, "TRY", v), v),
+        ),
+        (
+            "export caption, no total",
+            export.export_caption(nothing, "TRY", export.export_notes(nothing, "TRY", v), v),
         ),
         ("export file notes", "\n".join(export.csv_notes(notes))),
         ("export file words", "\n".join(words)),

@@ -16,12 +16,14 @@ from core.cost_basis import PriceAt, build_cost_basis
 from core.export import (
     CsvLabels,
     ExportRow,
+    RealizedTotal,
     YearExport,
     export_csv,
     export_rows,
-    realized_total,
+    realized_of,
 )
 from core.i18n import Lang, View
+from core.pnl import history_portfolio, pnl_report
 from core.texts.export import SHOWN, export_caption, export_notes
 
 D = Decimal
@@ -57,23 +59,35 @@ def rows_of(
     return export_rows(fills, list(transfers), basis, price_at, *YEAR)
 
 
+def total_of(
+    fills: list[Fill],
+    transfers: Sequence[Transfer] = (),
+    price_at: PriceAt = lambda a, t: None,
+) -> RealizedTotal:
+    """Return the realized total of the rows, as /pnl counts it (what the history holds)."""
+    basis = build_cost_basis(fills, list(transfers), "TRY", price_at)
+    rows = export_rows(fills, list(transfers), basis, price_at, *YEAR)
+    held = history_portfolio(basis, datetime(2026, 11, 25, tzinfo=UTC))
+    return realized_of(rows, pnl_report(basis, held, 2026, *YEAR), checked=True)
+
+
 def cells(text: str) -> list[list[str]]:
     return list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
 
 
 def test_a_sale_without_a_known_acquisition_leaves_basis_and_pnl_empty_and_says_why() -> None:
-    rows = rows_of(
-        [
-            fill(1, ("BTC", "TRY"), "buy", "1", "100"),
-            fill(2, ("BTC", "TRY"), "sell", "1", "150"),
-            fill(3, ("XRP", "TRY"), "sell", "50", "20"),  # never bought in the history
-        ]
-    )
+    fills = [
+        fill(1, ("BTC", "TRY"), "buy", "1", "100"),
+        fill(2, ("BTC", "TRY"), "sell", "1", "150"),
+        fill(3, ("XRP", "TRY"), "sell", "50", "20"),  # never bought in the history
+    ]
+    rows = rows_of(fills)
     btc, xrp = rows[1], rows[2]
     assert (btc.cost, btc.realized, btc.gap) == (D(100), D(50), None)
     assert (xrp.asset, xrp.value, xrp.cost, xrp.realized) == ("XRP", D(1000), None, None)
     assert xrp.gap == "acquisition"
-    assert realized_total(rows) == (D(50), ("XRP",))
+    total = total_of(fills)
+    assert (total.amount, total.left_out) == (D(50), (("XRP", "history"),))
     [_, _, _, sold] = cells(export_csv(rows, [], LABELS, ZoneInfo("UTC")))
     assert sold[2] == "XRP" and sold[7] == "1000.00"
     assert sold[11:13] == ["", ""]
@@ -108,7 +122,8 @@ def test_a_usdt_quoted_buy_puts_the_usdt_pnl_on_a_usdt_row() -> None:
     assert spent.cost == D(101 * 33)
     assert spent.realized == D(101)  # USDT bought at 33, spent at 34
     assert spent.record_id == "F2"
-    assert realized_total(rows) == (D(101), ())
+    total = total_of(fills, price_at=lambda asset, at_ms: usdt_at.get(asset))
+    assert (total.amount, total.left_out) == (D(101), ())
 
 
 def test_a_usdt_spend_without_the_days_usdttry_is_there_with_its_reason() -> None:
@@ -121,7 +136,8 @@ def test_a_usdt_spend_without_the_days_usdttry_is_there_with_its_reason() -> Non
     assert glmr.value is None and glmr.gap == "price"
     assert (spent.kind, spent.asset, spent.amount) == ("spend", "USDT", D(100))
     assert spent.realized is None and spent.gap == "price"
-    assert realized_total(rows) == (D(0), ("USDT",))
+    total = total_of(fills)
+    assert (total.amount, total.left_out) == (D(0), (("USDT", "past_price"),))
 
 
 def test_text_cells_cannot_become_formulas_and_numbers_stay_numbers() -> None:
@@ -157,7 +173,7 @@ def test_the_caption_keeps_within_telegrams_limit_and_the_file_keeps_every_note(
         Crowded(book, AT + i * 60_000, PAGE_CAP) for book in BOOKS for i in range(SHOWN + 3)
     )
     unknown = [fill(i, (f"COIN{i:03d}", "TRY"), "sell", "1", "1") for i in range(40)]
-    made = YearExport(2026, rows_of(unknown), crowded, read_until=view.now)
+    made = YearExport(2026, rows_of(unknown), total_of(unknown), crowded, read_until=view.now)
     notes = export_notes(made, "TRY", view)
     caption = export_caption(made, "TRY", notes, view)
     print(caption)
@@ -165,3 +181,47 @@ def test_the_caption_keeps_within_telegrams_limit_and_the_file_keeps_every_note(
     assert caption.splitlines()[-1] == "⚠️ More notes in the first rows of the file."
     assert len(notes) == 5  # realized, three books, the failed read
     assert "and 35 more" in notes[0]
+
+
+def test_the_caption_says_when_the_rounded_rows_do_not_add_up_to_the_total() -> None:
+    from core.export import realized_of
+    from core.pnl import pnl_report
+    from core.valuation import Portfolio
+
+    fills = [
+        fill(1, ("BTC", "TRY"), "buy", "2", "100"),
+        fill(2, ("BTC", "TRY"), "sell", "1", "100.005"),  # +0.005, a row of 0.00
+        fill(3, ("BTC", "TRY"), "sell", "1", "100.005"),
+    ]
+    basis = build_cost_basis(fills, [], "TRY", lambda a, t: None)
+    rows = export_rows(fills, [], basis, lambda a, t: None, *YEAR)
+    now = datetime(2026, 11, 25, tzinfo=UTC)
+    held = Portfolio("TRY", (), D(0), now, {"BTC": 8}, {})
+    total = realized_of(rows, pnl_report(basis, held, 2026, *YEAR), checked=True)
+    view = View(Lang("en"), ZoneInfo("Europe/Istanbul"), now)
+    notes = export_notes(YearExport(2026, rows, total), "TRY", view)
+    print(notes)
+    assert [r.realized for r in rows[1:]] == [D("0.005"), D("0.005")]
+    assert cells(export_csv(rows, [], LABELS, ZoneInfo("UTC")))[2][12] == "0.00"
+    assert notes[0].startswith("Realized P&amp;L 2026: +0.01 TRY")
+    assert "each rounded to 0.01, come to +0.00 TRY" in notes[1]
+    whole = [
+        fill(1, ("BTC", "TRY"), "buy", "1", "100"),
+        fill(2, ("BTC", "TRY"), "sell", "1", "101"),
+    ]
+    basis = build_cost_basis(whole, [], "TRY", lambda a, t: None)
+    exact = export_rows(whole, [], basis, lambda a, t: None, *YEAR)
+    total = realized_of(exact, pnl_report(basis, held, 2026, *YEAR), checked=True)
+    assert len(export_notes(YearExport(2026, exact, total), "TRY", view)) == 1  # they agree
+
+
+def test_a_value_of_today_waits_for_the_close_and_says_so() -> None:
+    fills = [
+        fill(1, ("USDT", "TRY"), "buy", "1000", "33"),
+        fill(2, ("GLMR", "USDT"), "buy", "100", "1"),
+    ]
+    basis = build_cost_basis(fills, [], "TRY", lambda a, t: None, missing=lambda a, t: "today")
+    rows = export_rows(fills, [], basis, lambda a, t: None, *YEAR, missing=lambda a, t: "today")
+    glmr, spent = rows[1], rows[2]
+    assert (glmr.value, glmr.gap) == (None, "today")
+    assert (spent.realized, spent.gap) == (None, "today")

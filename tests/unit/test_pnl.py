@@ -221,3 +221,33 @@ def test_pnl_lines_fit_a_phone_inside_pre() -> None:
 
 def strip_tags(text: str) -> str:
     return unescape(re.sub(r"<[^>]+>", "", text))
+
+
+def test_each_source_of_a_deposits_cost_has_its_own_mark_shown_together() -> None:
+    from btcturk.models import Transfer
+    from core.cost_basis import TransferPrice, transfer_key
+    from core.texts.balance import VIA_MARK
+
+    deposits = [
+        Transfer("T1", "deposit", "BTC", YEAR[0] + 10, D(1), D(0), D(0), False),
+        Transfer("T2", "deposit", "BTC", YEAR[0] + 20, D(1), D(0), D(0), False),
+    ]
+    seen = {transfer_key(deposits[1]): TransferPrice(D(110), "seen")}
+    basis = build_cost_basis([], deposits, "TRY", lambda a, t: D(100), transfer_prices=seen)
+    report = pnl_report(basis, portfolio({"BTC": "2"}, {"BTC": "120"}), 2026, *YEAR)
+    text = pnl_message(report, VIEW)
+    print(text)
+    assert "BTC°†  +30.00 (+14.29%)" in text  # one at its day's close, one at the price seen
+    assert "° cost includes deposits at their day's closing price" in text
+    assert "† cost includes deposits or trades valued at the price the bot saw" in text
+    assert VIA_MARK not in strip_tags(text)  # /balance's "via USDT" mark means something else
+    [btc] = report.rows
+    assert asset_cost_line(btc, "TRY", VIEW) == (
+        "Average cost 105.00 TRY (prices seen at the time, deposits at the day's close)"
+        " · unrealized +30.00 TRY (+14.29%)"
+    )
+    alone = build_cost_basis([], deposits[1:], "TRY", lambda a, t: D(100), transfer_prices=seen)
+    text = pnl_message(
+        pnl_report(alone, portfolio({"BTC": "1"}, {"BTC": "120"}), 2026, *YEAR), VIEW
+    )
+    assert "BTC†  +10.00 (+9.09%)" in text and "°" not in text

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 
 from btcturk.models import History, Transfer
@@ -57,3 +58,27 @@ async def test_the_migration_keeps_the_history_and_the_prices_stored_before(
         assert await trades.prices(["BTCTRY"]) == {"BTCTRY": {date(2026, 3, 1): D(3000000)}}
         assert await trades.transfer_prices("TRY") == {}
         assert await trades.save_window(History(), {}) == 0
+
+
+async def test_a_fill_rate_is_recorded_once_and_the_seen_prices_are_read_by_span(
+    tmp_path: Path,
+) -> None:
+    from core.seen_prices import Seen, SeenWindow
+    from store.trades import add_seen_window
+
+    async with await Database.open(tmp_path / "bot.sqlite3") as db:
+        trades = TradeStore(db)
+        await trades.add_fill_rates("TRY", {"F1": TransferPrice(D("34"), "seen")}, NOW)
+        await trades.add_fill_rates("TRY", {"F1": TransferPrice(D("35"), "close")}, NOW)
+        assert await trades.fill_rates("TRY") == {"F1": TransferPrice(D("34"), "seen")}
+        assert await trades.fill_rates("USDT") == {}
+        windows = [
+            SeenWindow("TRY", 1_000, 61_000, {"BTC": Seen(D("3600000"), D("0.01"))}),
+            SeenWindow("TRY", 61_000, 121_000, {"USDT": Seen(D("34.1"), D("-100"))}),
+            SeenWindow("USDT", 61_000, 121_000, {"TRY": Seen(D("0.029"), D("0"))}),
+        ]
+        for window in windows:
+            await db.run(partial(add_seen_window, window=window))
+        assert await trades.seen_windows("TRY", [(0, 70_000), (100_000, 200_000)]) == windows[:2]
+        assert await trades.seen_windows("TRY", [(62_000, 100_000)]) == []
+        assert await trades.seen_windows("USDT", [(0, 200_000)]) == windows[2:]
