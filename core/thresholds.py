@@ -28,7 +28,7 @@ from enum import StrEnum
 
 from btcturk.parsing import CRYPTO_PRECISION
 from core.samples import Extremes
-from core.valuation import Portfolio
+from core.valuation import Portfolio, Route, total_routes
 
 DEFAULT_PRECISION = CRYPTO_PRECISION  # an asset the account does not list: as crypto
 
@@ -247,6 +247,23 @@ def watched_value(spec: AlertSpec, portfolio: Portfolio) -> Decimal | None:
     if position is not None:
         return position.total if spec.kind is Kind.AMOUNT else position.value
     return Decimal(0) if spec.target in portfolio.known_assets else None
+
+
+def watched_routes(spec: AlertSpec, portfolio: Portfolio) -> dict[str, Route]:
+    """Return the prices not of their own pair (asset -> route) the level `spec` watches is
+    built on: a price's own, a holding's value's, the total's (as /balance names them); none
+    for an amount, or while the value is unknown."""
+    if spec.kind is Kind.AMOUNT or watched_value(spec, portfolio) is None:
+        return {}
+    if spec.target == TOTAL:
+        return total_routes(portfolio)
+    route = portfolio.route(spec.target)
+    if route is None:
+        return {}
+    if spec.kind is Kind.PRICE:
+        return {spec.target: route}
+    position = portfolio.position(spec.target)
+    return {spec.target: route} if position is not None and position.value else {}
 
 
 def observe(

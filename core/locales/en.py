@@ -471,4 +471,7 @@ TEXTS: dict[str, str] = {
     "alert.move_now_flat": "{percent} since {when}",
     "alert.move_set_now": "{value} {quote}, the first value it compares with",
     "alert.move_rule": "It fires on a move of {percent}% from any value seen within the last {window}, counting from now.",
+    # Prices through another pair (marked wherever shown)
+    "route.price_via": "{price} via {bridge}",
+    "asset.value_via_divided": "Value: {value} {quote} (1 {asset} = {price} {quote} via {bridge}: {in_bridge} {bridge} ÷ {divisor} {bridge}/{quote})",
 }

@@ -472,4 +472,7 @@ TEXTS: dict[str, str] = {
     "alert.move_now_flat": "{percent} ({when} itibarıyla)",
     "alert.move_set_now": "{value} {quote}; karşılaştırılacak ilk değer bu",
     "alert.move_rule": "Son {window} içinde görülen herhangi bir değerden %{percent} değişince tetiklenir; sayım şimdi başlar.",
+    # Prices through another pair (marked wherever shown)
+    "route.price_via": "{price} ({bridge} üzerinden)",
+    "asset.value_via_divided": "Değer: {value} {quote} (1 {asset} = {price} {quote}, {bridge} üzerinden: {in_bridge} {bridge} ÷ {divisor} {bridge}/{quote})",
 }

@@ -12,7 +12,7 @@ below it when its first line does not say it. Each total names the assets it lea
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 from html import escape
@@ -20,6 +20,8 @@ from html import escape
 from core.cost_basis import Unknown
 from core.i18n import View
 from core.pnl import Left, PnlReport, PnlRow
+from core.texts.routes import VIA_MARK, via_lines
+from core.valuation import Route
 
 UNKNOWN_CELL = "?"
 
@@ -46,20 +48,30 @@ def pnl_unsupported_message(quote: str, supported: Sequence[str], view: View) ->
     return view.t("pnl.unsupported", quote=escape(quote), supported=", ".join(supported))
 
 
-def pnl_message(report: PnlReport, view: View) -> str:
-    """Render the P&L of every asset, most first, and the totals."""
+def pnl_message(report: PnlReport, view: View, *, routes: Mapping[str, Route] | None = None) -> str:
+    """Render the P&L of every asset, most first, and the totals.
+
+    `routes`: the prices now not of their asset's own pair (Portfolio.routes): marked in the
+    price column and named below the totals.
+    """
     lines = [view.t(f"pnl.title.{report.method}", quote=report.quote)]
     if not report.rows:
         return "\n".join([*lines, view.t("pnl.empty")])
     held = [r for r in report.rows if r.units > 0]
+    routed = {
+        r.asset: route
+        for r in held
+        if r.complete and r.price is not None and (route := (routes or {}).get(r.asset))
+    }
     if held:
-        lines.append(_records([_held_record(r, view) for r in held]))
+        lines.append(_records([_held_record(r, view, r.asset in routed) for r in held]))
     realized = [r for r in report.rows if r.complete and _has_realized(r)]
     if realized:
         lines.append(view.t("pnl.realized_title", year=report.year))
         lines.append(_records([_realized_record(r, view) for r in realized]))
     lines += _unrealized_total(report, view)
     lines += _realized_total(report, view)
+    lines += via_lines(routed, report.quote, view)
     if any(r.estimated and not r.from_close for r in report.rows):
         lines.append(view.t("pnl.seen_note", mark=view.t("pnl.mark.seen")))
     if any(r.from_close for r in report.rows):
@@ -180,7 +192,7 @@ def _name(row: PnlRow, view: View) -> str:
 Record = tuple[str, str, list[str]]  # name, first line's figure, the lines below
 
 
-def _held_record(row: PnlRow, view: View) -> Record:
+def _held_record(row: PnlRow, view: View, routed: bool = False) -> Record:
     first_why = row.unrealized_why
     if not row.complete:
         return (_name(row, view), _cell(first_why, view), [])
@@ -190,6 +202,8 @@ def _held_record(row: PnlRow, view: View) -> Record:
         figure = view.lang.signed(row.unrealized, 2) + _percent(row.unrealized_pct, view)
     average = _figure(row.average_cost, view)
     now = UNKNOWN_CELL if row.price is None else view.lang.price(row.price)
+    if routed:  # through another pair than its own: named below the totals
+        now += VIA_MARK
     below = [view.t("pnl.avg_line", cost=average, now=now)]
     return (_name(row, view), figure, below + _explained(row.cost_why, first_why, view))
 

@@ -22,12 +22,12 @@ async def test_a_price_alert_through_the_usdt_route(bot: BotHarness) -> None:
 
     assert confirmation.plain_text.splitlines()[:2] == [
         "✅ Alert #1 set: GLMR price above 4 TRY",
-        "Now: 3.41 TRY",
+        "Now: 3.41 TRY via USDT",
     ]
     [fired] = sent_to(bot, ALLOWED_CHAT, "⚠️ Alert #1")
     assert fired.plain_text.splitlines() == [
         "⚠️ Alert #1: GLMR price rose above 4 TRY",
-        "Now 4.15 TRY",
+        "Now 4.15 TRY via USDT",
         "It will fire again after the GLMR price falls back below 4 TRY.   /unalert 1",
     ]
 
@@ -66,12 +66,13 @@ async def test_a_move_is_measured_from_the_high_or_low_seen_within_the_window(
     [fired] = sent_to(bot, ALLOWED_CHAT, "📉")
     assert fired.plain_text.splitlines()[:2] == [
         "📉 Alert #1: Your portfolio fell 5.8% within 1 h",
-        "35,581,132.54 → 33,533,586.62 TRY (high at 08:10 (Istanbul))",
+        "35,581,132.54 → 33,533,586.62 TRY* (high at 08:10 (Istanbul))",  # GLMR via USDT
     ]
-    assert "#1 total move 5% 1h · now -5.75% from the high at 08:10 (Istanbul)" in (
+    assert "#1 total move 5% 1h · now -5.75%* from the high at 08:10 (Istanbul)" in (
         listing.plain_text
     )
-    assert "#1 total move 5% 1h · now +0.00% since 08:20 (Istanbul)" in later.plain_text
+    assert "#1 total move 5% 1h · now +0.00%* since 08:20 (Istanbul)" in later.plain_text
+    assert "* via USDT: GLMR (no TRY price of their own)" in later.plain_text
 
 
 async def test_a_move_within_minutes_of_setting_the_alert_fires(bot: BotHarness) -> None:
@@ -81,14 +82,16 @@ async def test_a_move_within_minutes_of_setting_the_alert_fires(bot: BotHarness)
     await poll(bot)
 
     assert created.plain_text.splitlines()[1:] == [
-        "Now: 34,216,101.93 TRY, the first value it compares with",
+        "Now: 34,216,101.93 TRY*, the first value it compares with",
         "It fires on a move of 5% from any value seen within the last 24 h, counting from now.",
+        "* via USDT: GLMR (no TRY price of their own)",
     ]
     [fired] = sent_to(bot, ALLOWED_CHAT, "📉")
     assert fired.plain_text.splitlines() == [
         "📉 Alert #1: Your portfolio fell 11.4% within 24 h",
-        "34,216,101.93 → 30,316,014.46 TRY (high at 08:00 (Istanbul))",
+        "34,216,101.93 → 30,316,014.46 TRY* (high at 08:00 (Istanbul))",
         "It will fire again after the move is back under 5%.   /unalert 1",
+        "* via USDT: GLMR (no TRY price of their own)",
     ]
 
 
