@@ -66,6 +66,10 @@ class Problem(StrEnum):
     AMBIGUOUS = "ambiguous"
     NEGATIVE = "negative"
     ZERO_BELOW = "zero_below"
+    ZERO_PRICE = "zero_price"  # a price is always above 0
+    ZERO_VALUE = "zero_value"  # a holding's value above 0 is its amount above 0
+    ZERO_TOTAL = "zero_total"  # the portfolio's value is never below 0
+    SPACED = "spaced"  # a number typed with spaces between its groups: 3 600 000
     TOO_LARGE = "too_large"
     TOO_PRECISE = "too_precise"
     KIND = "kind"
@@ -79,8 +83,10 @@ class AlertUsageError(ValueError):
     """The arguments of `/alert` do not describe an alert.
 
     `position` is the index of the argument at fault (None: the form as a whole) and `fix` the
-    argument(s) that would replace it in the nearest valid form, when one is obvious. An
-    ambiguous number has no fix but `readings`: the argument written each way it can be read.
+    argument(s) that would replace it (and the `width - 1` after it) in the nearest valid form,
+    when one is obvious. An ambiguous number has no fix but `readings`: the argument written
+    each way it can be read; a number typed with spaces has both, `readings` being the ways
+    to write it.
     """
 
     def __init__(
@@ -91,6 +97,7 @@ class AlertUsageError(ValueError):
         position: int | None = None,
         fix: tuple[str, ...] | None = None,
         readings: tuple[str, ...] = (),
+        width: int = 1,
     ) -> None:
         super().__init__(reason)
         self.problem = problem
@@ -98,6 +105,7 @@ class AlertUsageError(ValueError):
         self.position = position
         self.fix = fix
         self.readings = readings
+        self.width = width
 
 
 @dataclass(frozen=True, slots=True)

@@ -155,7 +155,10 @@ def alert_created(
         lines.append(view.t("alert.move_rule", percent=view.lang.plain(spec.amount), window=window))
     elif value is not None and condition_met(spec, value):
         above = spec.direction is Direction.ABOVE
-        lines.append(view.t("alert.already_above" if above else "alert.already_below"))
+        if above and spec.amount == 0:  # an amount: it cannot go below 0, only to none
+            lines.append(view.t("alert.already_held", asset=escape(spec.target)))
+        else:
+            lines.append(view.t("alert.already_above" if above else "alert.already_below"))
     if spec.cooldown != DEFAULT_COOLDOWN:
         lines.append(view.t("alert.cooldown_note", cooldown=span_words(spec.cooldown, view)))
     if urgent:
@@ -180,8 +183,10 @@ def alert_usage(
         position = error.position
         if position is None:
             position = _QUOTED_ARGUMENT.get(error.problem)
-        text = escape(args[position][:20]) if position is not None and position < len(args) else ""
-        problem = view.t(f"alert.problem.{error.problem.value}", text=text)
+        text = ""
+        if position is not None and position < len(args):
+            text = escape(" ".join(args[position : position + error.width])[:20])
+        problem = _problem(error, text, view)
     if suggestion:
         mean = view.t("alert.did_you_mean", args=escape(" ".join(suggestion)))
         problem = mean if problem is None else f"{problem} {mean}"
@@ -189,6 +194,15 @@ def alert_usage(
         more = [] if kind else [view.t("alert.usage_more")]
         return "\n".join([usage, *more])
     return "\n".join([problem, usage])
+
+
+def _problem(error: AlertUsageError, text: str, view: View) -> str:
+    """Return why an /alert was refused; `text` is the argument at fault, as typed."""
+    if error.problem is Problem.SPACED:  # readings: plain digits, then grouped if clear
+        key = "alert.problem.spaced" if len(error.readings) > 1 else "alert.problem.spaced_plain"
+        plain, grouped = escape(error.readings[0]), escape(error.readings[-1])
+        return view.t(key, text=text, plain=plain, grouped=grouped)
+    return view.t(f"alert.problem.{error.problem.value}", text=text)
 
 
 def alerts_list(
