@@ -30,8 +30,7 @@ async def test_a_price_or_value_line_at_zero_is_refused_with_its_reason(bot: Bot
         "⚠️ A price is always above 0: a line at 0 would never fire. Give a price above 0."
     )
     assert total.plain_text.splitlines()[0] == (
-        "⚠️ The portfolio's value is never below 0: a line at 0 tells nothing."
-        " Give a value above 0."
+        "⚠️ The portfolio's value is never below 0: a line at 0 tells nothing. Give a value above 0."
     )
     assert value.plain_text.splitlines()[0] == (
         "⚠️ A value is never below 0: a line at 0 only tells whether you hold any, as an amount"
