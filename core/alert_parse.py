@@ -10,9 +10,12 @@ Keywords are read in both languages, in any case (core.keywords: `/alert btc alt
 `/alert toplam hareket %5 24sa bekleme 6sa acil`). Amounts and percentages are read as the
 chat's language writes numbers (core.typed_numbers), durations with its units
 (core.durations); a number or a duration that reads two ways is refused with both readings,
-never guessed. A refusal carries the position of the argument at fault and, when it is
-obvious (a misspelt keyword, a percentage without its %, a duration without its unit), what
-would fix it, in the chat's words: `suggest` applies such fixes until the arguments parse.
+never guessed, and a number typed with spaces (3 600 000) with the ways to write it. A line
+at 0 that tells nothing is refused: a price is always above 0, a value is never below 0 (a
+holding's value above 0 is its amount above 0, which is kept: it fires once any is held). A
+refusal carries the position of the argument at fault and, when it is obvious (a misspelt
+keyword, a percentage without its %, a duration without its unit), what would fix it, in the
+chat's words: `suggest` applies such fixes until the arguments parse.
 """
 
 from __future__ import annotations
@@ -36,7 +39,7 @@ from core.thresholds import (
     Kind,
     Problem,
 )
-from core.typed_numbers import Marks
+from core.typed_numbers import Marks, read_number, spaced_number, write_grouped, write_number
 
 MIN_WINDOW, MAX_WINDOW = timedelta(hours=1), timedelta(days=7)
 MAX_COOLDOWN = timedelta(days=7)
@@ -143,6 +146,43 @@ def _kind(text: str, args: Sequence[str]) -> Kind | None:
     )
 
 
+def _whole_number(args: Sequence[str], position: int, marks: Marks) -> None:
+    """Refuse a number typed with spaces between its groups, saying how to write it."""
+    found = spaced_number(list(args[position:]), marks)
+    if found is None:
+        return
+    count, value = found
+    plain, grouped = write_number(value, marks), write_grouped(value, marks)
+    try:
+        clear = grouped != plain and read_number(grouped, marks) == value
+    except ValueError:  # "3,600" in English: a question, not a way to write 3600
+        clear = False
+    spelled = (plain, grouped) if clear else (plain,)
+    raise AlertUsageError(
+        Problem.SPACED,
+        f"write {' or '.join(spelled)}, without spaces",
+        position=position,
+        fix=(plain,),
+        readings=spelled,
+        width=count,
+    )
+
+
+def _telling(spec: AlertSpec, position: int) -> AlertSpec:
+    """Return `spec` unless it is a line at 0 that tells nothing (`position`: its amount's)."""
+    if spec.amount != 0 or spec.kind in (Kind.AMOUNT, Kind.MOVE):
+        return spec
+    if spec.kind is Kind.PRICE:
+        raise AlertUsageError(Problem.ZERO_PRICE, "a price is always above 0", position=position)
+    if spec.target == TOTAL:
+        raise AlertUsageError(
+            Problem.ZERO_TOTAL, "the portfolio's value is never below 0", position=position
+        )
+    raise AlertUsageError(  # the amount alert it means: without the word "value"
+        Problem.ZERO_VALUE, "a value above 0 is an amount above 0", position=1, fix=()
+    )
+
+
 def _usage(position: int | None = None, fix: tuple[str, ...] | None = None) -> AlertUsageError:
     return AlertUsageError(Problem.USAGE, f"usage: {USAGE}", position=position, fix=fix)
 
@@ -214,9 +254,10 @@ def parse_alert(
     target = _target(args[0], known_assets)
     if kind is None:
         direction = _direction(args[1], 1)
+        _whole_number(args, 2, marks)
         amount = parse_amount(args[2], direction, 2, marks)
         options = _options(args, 3, units)
-        spec = AlertSpec(target, direction, amount, cooldown=options.cooldown)
+        spec = _telling(AlertSpec(target, direction, amount, cooldown=options.cooldown), 2)
         return AlertRequest(spec, options.urgent, options.confirmed)
     if kind is Kind.MOVE:
         percent = parse_percent(args[2], 2, marks)
@@ -238,9 +279,10 @@ def parse_alert(
     if len(args) < 4:
         raise _usage()
     direction = _direction(args[2], 2)
+    _whole_number(args, 3, marks)
     amount = parse_amount(args[3], direction, 3, marks)
     options = _options(args, 4, units)
-    spec = AlertSpec(target, direction, amount, kind, cooldown=options.cooldown)
+    spec = _telling(AlertSpec(target, direction, amount, kind, cooldown=options.cooldown), 3)
     return AlertRequest(spec, options.urgent, options.confirmed)
 
 
@@ -271,7 +313,7 @@ def suggest(
             if error.position is None or error.fix is None:
                 return None
             position = error.position
-            current = [*current[:position], *error.fix, *current[position + 1 :]]
+            current = [*current[:position], *error.fix, *current[position + error.width :]]
             continue
         return current if current != [arg.strip() for arg in args] else None
     return None

@@ -28,7 +28,7 @@ from enum import StrEnum
 
 from btcturk.parsing import CRYPTO_PRECISION
 from core.samples import Extremes
-from core.valuation import Portfolio
+from core.valuation import Portfolio, Route, total_routes
 
 DEFAULT_PRECISION = CRYPTO_PRECISION  # an asset the account does not list: as crypto
 
@@ -66,6 +66,10 @@ class Problem(StrEnum):
     AMBIGUOUS = "ambiguous"
     NEGATIVE = "negative"
     ZERO_BELOW = "zero_below"
+    ZERO_PRICE = "zero_price"  # a price is always above 0
+    ZERO_VALUE = "zero_value"  # a holding's value above 0 is its amount above 0
+    ZERO_TOTAL = "zero_total"  # the portfolio's value is never below 0
+    SPACED = "spaced"  # a number typed with spaces between its groups: 3 600 000
     TOO_LARGE = "too_large"
     TOO_PRECISE = "too_precise"
     KIND = "kind"
@@ -79,9 +83,10 @@ class AlertUsageError(ValueError):
     """The arguments of `/alert` do not describe an alert.
 
     `position` is the index of the argument at fault (None: the form as a whole) and `fix` the
-    argument(s) that would replace it in the nearest valid form, when one is obvious. An
-    ambiguous number or duration has no fix but `readings`: the argument written each way it
-    can be read (and, for a duration, `spans`: what each reading means).
+    argument(s) that would replace it (and the `width - 1` after it) in the nearest valid form,
+    when one is obvious. An ambiguous number or duration has no fix but `readings`: the argument
+    written each way it can be read (and, for a duration, `spans`: what each reading means); a
+    number typed with spaces has both, `readings` being the ways to write it.
     """
 
     def __init__(
@@ -93,6 +98,7 @@ class AlertUsageError(ValueError):
         fix: tuple[str, ...] | None = None,
         readings: tuple[str, ...] = (),
         spans: tuple[timedelta, ...] = (),
+        width: int = 1,
     ) -> None:
         super().__init__(reason)
         self.problem = problem
@@ -101,6 +107,7 @@ class AlertUsageError(ValueError):
         self.fix = fix
         self.readings = readings
         self.spans = spans
+        self.width = width
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,6 +257,23 @@ def watched_value(spec: AlertSpec, portfolio: Portfolio) -> Decimal | None:
     if position is not None:
         return position.total if spec.kind is Kind.AMOUNT else position.value
     return Decimal(0) if spec.target in portfolio.known_assets else None
+
+
+def watched_routes(spec: AlertSpec, portfolio: Portfolio) -> dict[str, Route]:
+    """Return the prices not of their own pair (asset -> route) the level `spec` watches is
+    built on: a price's own, a holding's value's, the total's (as /balance names them); none
+    for an amount, or while the value is unknown."""
+    if spec.kind is Kind.AMOUNT or watched_value(spec, portfolio) is None:
+        return {}
+    if spec.target == TOTAL:
+        return total_routes(portfolio)
+    route = portfolio.route(spec.target)
+    if route is None:
+        return {}
+    if spec.kind is Kind.PRICE:
+        return {spec.target: route}
+    position = portfolio.position(spec.target)
+    return {spec.target: route} if position is not None and position.value else {}
 
 
 def observe(

@@ -17,7 +17,11 @@ first match wins:
 
 Groups must be whole (1,23,456 and 1,2345,678 are not numbers). A leading sign and an exponent
 (1e6) are read as well. Anything else is NotANumber. `write_number` writes a value back
-with plain digits and the decimal mark D, a form these rules read back to the same value.
+with plain digits and the decimal mark D, a form these rules read back to the same value;
+`write_grouped` with its thousands grouped, as the bot prints figures.
+
+A number typed with spaces between its groups (3 600 000) arrives as several words: the
+caller finds it with `spaced_number` and says how to write it instead of guessing.
 """
 
 from __future__ import annotations
@@ -30,6 +34,8 @@ from btcturk.amounts import AmountError, parse_decimal
 
 MAX_TYPED_LENGTH = 64
 _SHAPE = re.compile(r"([+-]?)([0-9.,]+)([eE][+-]?[0-9]{1,4})?")
+_FIRST_GROUP = re.compile(r"[0-9]{1,3}")
+_GROUP = re.compile(r"[0-9]{3}")
 _MARKS = ".,"
 
 
@@ -90,6 +96,43 @@ def read_number(text: str, marks: Marks) -> Decimal:
 def write_number(value: Decimal, marks: Marks) -> str:
     """Return `value` in plain digits with the decimal mark of `marks`: 3600000.5, 3600000,5."""
     return format(value, "f").replace(".", marks.decimal)
+
+
+def write_grouped(value: Decimal, marks: Marks) -> str:
+    """Return `value` with its thousands grouped: 3,600,000.5 (English), 3.600.000,5 (Turkish)."""
+    plain = format(value, "f")
+    sign = "-" if plain.startswith("-") else ""
+    whole, _, decimals = plain.removeprefix("-").partition(".")
+    groups: list[str] = []
+    while len(whole) > 3:
+        whole, group = whole[:-3], whole[-3:]
+        groups.insert(0, group)
+    text = marks.group.join([whole, *groups])
+    return sign + text + (marks.decimal + decimals if decimals else "")
+
+
+def spaced_number(words: list[str], marks: Marks) -> tuple[int, Decimal] | None:
+    """Return how many of `words` make one number typed with spaces between its groups
+    (["3", "600", "000"]: 3, 3600000), or None when they do not begin with one.
+
+    The first word has 1 to 3 digits, each next one exactly 3 (the last may carry the
+    decimals after the decimal mark of `marks`: "000,50" in Turkish); together, with no
+    space, they must be a number in `marks`.
+    """
+    if not words or _FIRST_GROUP.fullmatch(words[0]) is None:
+        return None
+    count = 1
+    while count < len(words) and _GROUP.fullmatch(words[count]):
+        count += 1
+    last = re.compile(rf"[0-9]{{3}}{re.escape(marks.decimal)}[0-9]+")
+    if count < len(words) and last.fullmatch(words[count]):
+        count += 1
+    if count == 1:
+        return None
+    try:
+        return count, read_number("".join(words[:count]), marks)
+    except ValueError:  # NotANumber, AmbiguousNumber
+        return None
 
 
 def _split(body: str, marks: Marks) -> tuple[str, str, bool]:

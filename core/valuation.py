@@ -1,4 +1,10 @@
-"""Value balances in the quote currency: direct pair, else through USDT, else no value."""
+"""Value balances in the quote currency: its own pair, else through a bridge, else no value.
+
+The bridges are USDT and TRY, BTCTurk's two main quote currencies: in TRY an asset without a
+TRY pair is XUSDT × USDTTRY; in USDT one without a USDT pair is XTRY ÷ USDTTRY. A price taken
+through a bridge carries its `Route`, so every text that shows it (or a value built on it)
+can say so.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +17,7 @@ from btcturk.models import Balance, Ticker
 from core.changes import Holding
 from core.numbers import quantize
 
-BRIDGE_CURRENCY = "USDT"
+BRIDGE_CURRENCIES = ("USDT", "TRY")  # tried in this order, skipping the asset and the quote
 ONE = Decimal(1)
 ZERO = Decimal(0)
 DUST_LIMIT = Decimal(1)  # in the quote currency: less is folded into one line
@@ -21,11 +27,15 @@ DUST_LIMIT = Decimal(1)  # in the quote currency: less is folded into one line
 class Route:
     """A price taken through another currency: the asset in `bridge`, times `bridge` in the
     quote currency (GLMR: GLMRUSDT x USDTTRY), because the asset has no usable price of its own.
+
+    `divisor` is set when the bridge's price comes from the inverse pair: the price is then
+    `in_bridge / divisor` (XRP in USDT: XRPTRY ÷ USDTTRY), one exact division.
     """
 
     bridge: str
     in_bridge: Decimal  # one unit of the asset, in `bridge`
     bridge_price: Decimal  # one unit of `bridge`, in the quote currency
+    divisor: Decimal | None = None  # one unit of the quote, in `bridge` (the pair's own price)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +97,8 @@ class Portfolio:
     prices: Mapping[str, Decimal]
     prices_available: bool = True
     unpriced: tuple[str, ...] = ()
+    routes: Mapping[str, Route] = field(default_factory=dict)  # the prices not of their own pair
+    switched: frozenset[str] = frozenset()  # routed now, priced through their own pair before
     _by_asset: Mapping[str, Position] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -114,6 +126,10 @@ class Portfolio:
         """Return the holding of `asset` (any case), or None when it is not held."""
         return self._by_asset.get(asset.upper())
 
+    def route(self, asset: str) -> Route | None:
+        """Return how the price of `asset` was found, or None: its own pair (or no price)."""
+        return self.routes.get(asset.upper())
+
 
 def last_prices(tickers: Iterable[Ticker]) -> dict[tuple[str, str], Decimal]:
     """Index the last traded price of every pair by (numerator, denominator)."""
@@ -121,7 +137,7 @@ def last_prices(tickers: Iterable[Ticker]) -> dict[tuple[str, str], Decimal]:
 
 
 def price_in(asset: str, quote: str, last: dict[tuple[str, str], Decimal]) -> Decimal | None:
-    """Return the price of one `asset` in `quote`: direct, inverse, via USDT, or None."""
+    """Return the price of one `asset` in `quote`: direct, inverse, via a bridge, or None."""
     found = priced(asset, quote, last)
     return None if found is None else found[0]
 
@@ -135,13 +151,19 @@ def priced(
     own = _own(asset, quote, last)
     if own is not None:
         return own, None
-    if BRIDGE_CURRENCY in (asset, quote):
-        return None
-    in_bridge = last.get((asset, BRIDGE_CURRENCY))
-    bridge_price = _own(BRIDGE_CURRENCY, quote, last)
-    if in_bridge is None or bridge_price is None:
-        return None
-    return in_bridge * bridge_price, Route(BRIDGE_CURRENCY, in_bridge, bridge_price)
+    for bridge in BRIDGE_CURRENCIES:
+        if bridge in (asset, quote):
+            continue
+        in_bridge = last.get((asset, bridge))
+        if in_bridge is None:
+            continue
+        direct = last.get((bridge, quote))
+        if direct is not None:
+            return in_bridge * direct, Route(bridge, in_bridge, direct)
+        divisor = last.get((quote, bridge))
+        if divisor is not None:
+            return in_bridge / divisor, Route(bridge, in_bridge, ONE / divisor, divisor)
+    return None
 
 
 def _own(asset: str, quote: str, last: dict[tuple[str, str], Decimal]) -> Decimal | None:
@@ -160,10 +182,12 @@ def value_portfolio(
     as_of: datetime,
     *,
     priced_before: Collection[str] = frozenset(),
+    direct_before: Collection[str] = frozenset(),
 ) -> Portfolio:
     """Combine balances and tickers (None: unavailable) into a Portfolio valued in `quote`.
 
-    `priced_before`: the assets that had a price in the last read with prices.
+    `priced_before`: the assets that had a price in the last read with prices;
+    `direct_before`: those whose price came from their own pair then.
     """
     last = last_prices(tickers or ())
     found = {
@@ -172,6 +196,7 @@ def value_portfolio(
         if (taken := priced(row.asset, quote, last)) is not None
     }
     prices = {asset: price for asset, (price, _) in found.items()}
+    routes = {asset: route for asset, (_, route) in found.items() if route is not None}
     positions = []
     for row in balances:
         if row.balance == 0:
@@ -202,10 +227,27 @@ def value_portfolio(
         precisions={row.asset: row.precision for row in balances},
         prices=prices,
         prices_available=available,
+        routes=routes,
+        switched=frozenset(routes) & frozenset(direct_before),
         unpriced=tuple(
             p.asset for p in positions if available and p.price is None and p.asset in priced_before
         ),
     )
+
+
+def total_routes(portfolio: Portfolio) -> dict[str, Route]:
+    """Return the routes a total names: of the holdings worth a line of their own (as /balance
+    names them) whose price came from their own pair before and through another now (a total
+    that moved because the route did); an asset that never had a pair of its own, GLMR, is
+    named where its own value or price is shown, not under every total."""
+    return {
+        p.asset: p.route
+        for p in portfolio.positions
+        if p.route is not None
+        and p.asset in portfolio.switched
+        and p.value is not None
+        and not is_dust(p)
+    }
 
 
 def is_dust(position: Position) -> bool:

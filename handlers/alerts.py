@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
 from decimal import Decimal
 
@@ -30,10 +30,11 @@ from core.texts.alert_checks import (
     unalert_reply,
     unalert_usage,
 )
-from core.texts.alerts import alert_created, alert_usage, alerts_list, current_text
+from core.texts.alerts import alert_created, alert_usage, alerts_list, current_text, route_note
 from core.texts.errors import exchange_error_message
 from core.thresholds import (
     DEFAULT_PRECISION,
+    AlertSpec,
     AlertUsageError,
     Direction,
     Kind,
@@ -41,9 +42,11 @@ from core.thresholds import (
     far_side,
     initial_triggered,
     observe,
+    watched_routes,
     watched_value,
 )
 from core.typed_numbers import Marks, number_marks
+from core.valuation import Route
 from handlers.commands import chat_view
 from handlers.context import BotContext
 from handlers.replies import reply_html
@@ -97,9 +100,10 @@ async def alert_answer(
     precision = portfolio.precision(spec.target)
     precision = DEFAULT_PRECISION if precision is None else precision
     quote = services.settings.quote_currency
+    routes = watched_routes(spec, portfolio)
     side = far_side(spec, value)
     if side is not None and value is not None and not request.confirmed:
-        return _far(request, side, value, precision, quote, view)
+        return _far(request, side, value, precision, quote, view, routes)
     moves = spec.kind is Kind.MOVE
     try:
         rule = await services.store.add_alert(
@@ -116,19 +120,35 @@ async def alert_answer(
         return view.t("alert.not_saved"), None
     with contextlib.suppress(StoreError):  # the alert and its first value are saved already
         await services.moves.alert_set(rule, value)
-    created = alert_created(rule.id, spec, value, precision, quote, view, urgent=request.urgent)
+    created = alert_created(
+        rule.id, spec, value, precision, quote, view, urgent=request.urgent, routes=routes
+    )
     return created, None
 
 
 def _far(
-    request: AlertRequest, side: Direction, value: Decimal, precision: int, quote: str, view: View
+    request: AlertRequest,
+    side: Direction,
+    value: Decimal,
+    precision: int,
+    quote: str,
+    view: View,
+    routes: Mapping[str, Route],
 ) -> Answer:
     """Ask to confirm a line far from the value now: typed, or with the button."""
     data = button_data(replace(request, confirmed=True))
     code = view.lang.code
     typed = typed_args(request, number_marks(code), duration_units(code))
     text = far_question(
-        request.spec, side, value, precision, quote, view, typed=typed, button=data is not None
+        request.spec,
+        side,
+        value,
+        precision,
+        quote,
+        view,
+        typed=typed,
+        button=data is not None,
+        routes=routes,
     )
     if data is None:
         return text, None
@@ -169,16 +189,20 @@ async def list_alerts(update: Update, context: BotContext) -> None:
     if portfolio is not None and any(rule.kind is Kind.MOVE for rule in rules):
         with contextlib.suppress(StoreError):  # unreadable: the moves stay unknown
             seen = await services.moves.known(rules, services.clock())
-    rows = []
+    rows: list[tuple[int, AlertSpec, str, bool]] = []
+    noted: dict[str, Route] = {}
     for rule in rules:
         value, move, precision = None, None, DEFAULT_PRECISION
+        routes: Mapping[str, Route] = {}
         if portfolio is not None:
             value, move = observe(rule.spec, portfolio, seen.get(rule.id))
             known = portfolio.precision(rule.target)
             precision = DEFAULT_PRECISION if known is None else known
-        now = current_text(rule.spec, value, precision, quote, view, move)
+            routes = watched_routes(rule.spec, portfolio)
+        now = current_text(rule.spec, value, precision, quote, view, move, routes=routes)
         rows.append((rule.id, rule.spec, now, rule.urgent))
-    await reply_html(update, alerts_list(rows, quote, view))
+        noted.update(route_note(rule.spec, value, routes))
+    await reply_html(update, alerts_list(rows, quote, view, routes=noted))
 
 
 async def remove_alert(update: Update, context: BotContext) -> None:

@@ -43,4 +43,6 @@ async def pnl_answer(services: Services, view: View) -> str:
     if not outcome.state.complete or outcome.report is None:
         return pnl_loading_message(outcome.state.oldest, view)
     notice = "" if stale is None else stale_notice(stale, fetch.portfolio, view) + "\n\n"
-    return notice + pnl_message(outcome.report, view, crowded=outcome.crowded)
+    return notice + pnl_message(
+        outcome.report, view, crowded=outcome.crowded, routes=fetch.portfolio.routes
+    )

@@ -47,6 +47,7 @@ class PortfolioService:
         self.last_error: BtcTurkError | None = None
         self.prices_error: BtcTurkError | None = None
         self._priced_before: frozenset[str] = frozenset()
+        self._direct_before: frozenset[str] = frozenset()  # priced through their own pair
         self.last_success_at: datetime | None = None
         self.reads = 0  # the account's successful reads, whoever asked
 
@@ -124,11 +125,18 @@ class PortfolioService:
             self.prices_error, prices = None, tickers
         taken_at = self._wall_clock()
         portfolio = value_portfolio(
-            balances, prices, self._quote, taken_at, priced_before=self._priced_before
+            balances,
+            prices,
+            self._quote,
+            taken_at,
+            priced_before=self._priced_before,
+            direct_before=self._direct_before,
         )
         if portfolio.prices_available:  # remember what had a price, while it is held
             held = {p.asset for p in portfolio.positions}
             self._priced_before = frozenset((self._priced_before | set(portfolio.prices)) & held)
+            direct = {p.asset for p in portfolio.positions if p.price is not None and not p.route}
+            self._direct_before = frozenset((self._direct_before - set(portfolio.routes)) | direct)
         result = Fetch(portfolio=portfolio)
         self._last, self._last_at = result, self._monotonic()
         self.last_error, self.last_success_at = None, taken_at

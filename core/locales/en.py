@@ -517,4 +517,13 @@ TEXTS: dict[str, str] = {
     "export.realized_unknown": "Realized P&amp;L {year}: unknown ({assets})",
     "export.rows_sum": "The rows it adds up, each rounded to 0.01, come to {amount} {quote}.",
     "export.unchecked": "⚠️ The balances could not be read: the history is not checked against what is held, so an asset it does not account for is not left out.",
+    # Prices through another pair (marked wherever shown), lines at 0, numbers typed with spaces
+    "route.price_via": "{price} via {bridge}",
+    "asset.value_via_divided": "Value: {value} {quote} (1 {asset} = {price} {quote} via {bridge}: {in_bridge} {bridge} ÷ {divisor} {bridge}/{quote})",
+    "alert.problem.zero_price": "⚠️ A price is always above 0: a line at 0 would never fire. Give a price above 0.",
+    "alert.problem.zero_total": "⚠️ The portfolio's value is never below 0: a line at 0 tells nothing. Give a value above 0.",
+    "alert.problem.zero_value": "⚠️ A value is never below 0: a line at 0 only tells whether you hold any, as an amount alert does.",
+    "alert.problem.spaced": "⚠️ “{text}”: write the number without spaces, {plain} or {grouped}.",
+    "alert.problem.spaced_plain": "⚠️ “{text}”: write the number without spaces, {plain}.",
+    "alert.already_held": "You hold some {asset} already: it will fire once you have held none and hold some again.",
 }

@@ -518,4 +518,13 @@ TEXTS: dict[str, str] = {
     "export.realized_unknown": "Gerçekleşen kâr/zarar {year}: bilinmiyor — {assets}",
     "export.rows_sum": "Toplanan satırlar, her biri 0,01'e yuvarlanınca {amount} {quote} ediyor.",
     "export.unchecked": "⚠️ Bakiyeler okunamadı: geçmiş eldeki miktarlarla karşılaştırılmadı, bu yüzden geçmişin açıklamadığı bir varlık hariç tutulmadı.",
+    # Prices through another pair (marked wherever shown), lines at 0, numbers typed with spaces
+    "route.price_via": "{price} ({bridge} üzerinden)",
+    "asset.value_via_divided": "Değer: {value} {quote} (1 {asset} = {price} {quote}, {bridge} üzerinden: {in_bridge} {bridge} ÷ {divisor} {bridge}/{quote})",
+    "alert.problem.zero_price": "⚠️ Fiyat her zaman 0'ın üzerindedir: 0'daki bir sınır hiç tetiklenmez. 0'dan büyük bir fiyat yazın.",
+    "alert.problem.zero_total": "⚠️ Portföyün değeri hiçbir zaman 0'ın altına inmez: 0'daki bir sınır bir şey söylemez. 0'dan büyük bir değer yazın.",
+    "alert.problem.zero_value": "⚠️ Değer hiçbir zaman 0'ın altına inmez: 0'daki bir sınır yalnızca elinizde olup olmadığını söyler, bunu miktar alarmı da söyler.",
+    "alert.problem.spaced": "⚠️ “{text}”: sayıyı boşluksuz yazın, {plain} ya da {grouped}.",
+    "alert.problem.spaced_plain": "⚠️ “{text}”: sayıyı boşluksuz yazın, {plain}.",
+    "alert.already_held": "Elinizde zaten {asset} var: önce hiç kalmayıp sonra yeniden olduğunda tetiklenir.",
 }

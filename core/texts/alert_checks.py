@@ -6,15 +6,17 @@ confirmation of a line far from the value now, and refuses a second alert on the
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import timedelta
 from decimal import Decimal
 from html import escape
 
 from core.i18n import View
-from core.texts.alerts import current_text, describe
+from core.texts.alerts import NO_ROUTES, current_text, describe, route_note
 from core.texts.durations import duration_words
+from core.texts.routes import via_lines
 from core.thresholds import AlertSpec, Direction
+from core.valuation import Route
 
 
 def ambiguous_question(
@@ -47,15 +49,20 @@ def far_question(
     *,
     typed: Sequence[str],
     button: bool,
+    routes: Mapping[str, Route] = NO_ROUTES,
 ) -> str:
-    """Say a line is far from the value now, naming it, and how to set it all the same."""
+    """Say a line is far from the value now, naming it, and how to set it all the same.
+
+    `routes`: the prices not of their own pair the value now is built on, said as elsewhere.
+    """
     key = "alert.far_above" if side is Direction.ABOVE else "alert.far_below"
-    now = current_text(spec, value, precision, quote, view)
+    now = current_text(spec, value, precision, quote, view, routes=routes)
     confirm = "alert.far_confirm" if button else "alert.far_confirm_typed"
     return "\n".join(
         [
             view.t(key, alert=describe(spec, quote, view), now=now),
             view.t(confirm, args=escape(" ".join(typed))),
+            *via_lines(route_note(spec, value, routes), quote, view),
         ]
     )
 

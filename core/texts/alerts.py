@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import timedelta
 from decimal import Decimal
 from html import escape
 
 from core.i18n import View
 from core.keywords import read_keyword
+from core.texts.routes import via_lines, via_mark, via_price
 from core.thresholds import (
     DEFAULT_COOLDOWN,
     TOTAL,
@@ -19,8 +20,12 @@ from core.thresholds import (
     Move,
     Problem,
     condition_met,
+    watched_routes,
 )
-from core.valuation import Portfolio
+from core.valuation import Portfolio, Route
+
+Routes = Mapping[str, Route]
+NO_ROUTES: Routes = {}
 
 # Where each refusal's quoted argument is when the error does not say: the classic form.
 _QUOTED_ARGUMENT = {Problem.UNKNOWN_ASSET: 0, Problem.DIRECTION: 1, Problem.NOT_A_NUMBER: 2}
@@ -79,25 +84,43 @@ def current_text(
     quote: str,
     view: View,
     move: Move | None = None,
+    *,
+    routes: Routes = NO_ROUTES,
 ) -> str:
     """Return the watched value now: 9.75021866 BTC, 34,215,249.83 TRY, or a move and what it
-    is measured from: -3.20% from the high at 14:32 (Istanbul)."""
+    is measured from: -3.20% from the high at 14:32 (Istanbul).
+
+    `routes`: the prices not of their own pair the value is built on (thresholds.
+    watched_routes): a price says "via USDT", a value or a move carries the mark of
+    `route_note`'s footnote.
+    """
     if spec.kind is Kind.MOVE:
         if value is None or move is None:
             return view.t("alert.move_unknown", window=span_words(spec.move_window, view))
         key = "alert.move_now_flat"
         if move.percent:
             key = "alert.move_now_from_low" if move.rose else "alert.move_now_from_high"
-        return view.t(key, percent=view.lang.percent(value), when=view.when(move.started_at))
+        percent = view.lang.percent(value) + via_mark(routes)
+        return view.t(key, percent=percent, when=view.when(move.started_at))
     if value is None:
         return view.t("alert.unknown_value")
     if spec.kind is Kind.PRICE:
-        return view.t("amount.with_unit", amount=view.lang.price(value), unit=escape(quote))
+        price = view.t("amount.with_unit", amount=view.lang.price(value), unit=escape(quote))
+        return via_price(price, routes.get(spec.target), view)
     if spec.kind is Kind.VALUE:
-        return view.t("amount.with_unit", amount=view.lang.money(value), unit=escape(quote))
+        unit = escape(quote) + via_mark(routes)
+        return view.t("amount.with_unit", amount=view.lang.money(value), unit=unit)
     return view.t(
         "amount.with_unit", amount=view.lang.amount(value, precision), unit=escape(spec.target)
     )
+
+
+def route_note(spec: AlertSpec, value: Decimal | None, routes: Routes) -> Routes:
+    """Return the routes a footnote names under `spec`'s value: those of a value or a move
+    shown (a price says its own route beside it; an amount has none)."""
+    if value is None or spec.kind in (Kind.PRICE, Kind.AMOUNT):
+        return NO_ROUTES
+    return routes
 
 
 def alert_created(
@@ -109,17 +132,20 @@ def alert_created(
     view: View,
     *,
     urgent: bool = False,
+    routes: Routes = NO_ROUTES,
 ) -> str:
     """Confirm a new alert, echoing what was understood, and say if it is already met.
 
-    `value` is what the alert watches now; a move's is the first value it compares with.
+    `value` is what the alert watches now; a move's is the first value it compares with;
+    `routes` the prices not of their own pair it is built on.
     """
     if spec.kind is Kind.MOVE:
         now = view.t("alert.unknown_value")
         if value is not None:
-            now = view.t("alert.move_set_now", value=view.lang.money(value), quote=escape(quote))
+            unit = escape(quote) + via_mark(routes)
+            now = view.t("alert.move_set_now", value=view.lang.money(value), quote=unit)
     else:
-        now = current_text(spec, value, precision, quote, view)
+        now = current_text(spec, value, precision, quote, view, routes=routes)
     lines = [
         view.t("alert.created", id=alert_id, alert=describe(spec, quote, view)),
         view.t("alert.now", value=now),
@@ -129,13 +155,17 @@ def alert_created(
         lines.append(view.t("alert.move_rule", percent=view.lang.plain(spec.amount), window=window))
     elif value is not None and condition_met(spec, value):
         above = spec.direction is Direction.ABOVE
-        lines.append(view.t("alert.already_above" if above else "alert.already_below"))
+        if above and spec.amount == 0:  # an amount: it cannot go below 0, only to none
+            lines.append(view.t("alert.already_held", asset=escape(spec.target)))
+        else:
+            lines.append(view.t("alert.already_above" if above else "alert.already_below"))
     if not spec.cooldown:
         lines.append(view.t("alert.no_cooldown"))
     elif spec.cooldown != DEFAULT_COOLDOWN:
         lines.append(view.t("alert.cooldown_note", cooldown=span_words(spec.cooldown, view)))
     if urgent:
         lines.append(view.t("alert.urgent"))
+    lines += via_lines(route_note(spec, value, routes), quote, view)
     return "\n".join(lines)
 
 
@@ -156,8 +186,10 @@ def alert_usage(
         position = error.position
         if position is None:
             position = _QUOTED_ARGUMENT.get(error.problem)
-        text = escape(args[position][:20]) if position is not None and position < len(args) else ""
-        problem = view.t(f"alert.problem.{error.problem.value}", text=text)
+        text = ""
+        if position is not None and position < len(args):
+            text = escape(" ".join(args[position : position + error.width])[:20])
+        problem = _problem(error, text, view)
     if suggestion:
         mean = view.t("alert.did_you_mean", args=escape(" ".join(suggestion)))
         problem = mean if problem is None else f"{problem} {mean}"
@@ -167,8 +199,27 @@ def alert_usage(
     return "\n".join([problem, usage])
 
 
-def alerts_list(rows: Sequence[tuple[int, AlertSpec, str, bool]], quote: str, view: View) -> str:
-    """List a chat's alerts: (id, spec, current value text, urgent) each."""
+def _problem(error: AlertUsageError, text: str, view: View) -> str:
+    """Return why an /alert was refused; `text` is the argument at fault, as typed."""
+    if error.problem is Problem.SPACED:  # readings: plain digits, then grouped if clear
+        key = "alert.problem.spaced" if len(error.readings) > 1 else "alert.problem.spaced_plain"
+        plain, grouped = escape(error.readings[0]), escape(error.readings[-1])
+        return view.t(key, text=text, plain=plain, grouped=grouped)
+    return view.t(f"alert.problem.{error.problem.value}", text=text)
+
+
+def alerts_list(
+    rows: Sequence[tuple[int, AlertSpec, str, bool]],
+    quote: str,
+    view: View,
+    *,
+    routes: Routes = NO_ROUTES,
+) -> str:
+    """List a chat's alerts: (id, spec, current value text, urgent) each.
+
+    `routes`: the prices not of their own pair behind the values marked in the rows, named
+    in a footnote (see route_note).
+    """
     if not rows:
         return view.t("alerts.none")
     lines = [view.t("alerts.title")]
@@ -180,6 +231,7 @@ def alerts_list(rows: Sequence[tuple[int, AlertSpec, str, bool]], quote: str, vi
         elif spec.cooldown != DEFAULT_COOLDOWN:
             alert += view.t("alerts.cooldown", cooldown=span_words(spec.cooldown, view))
         lines.append(view.t(key, id=alert_id, alert=alert, value=now))
+    lines += via_lines(routes, quote, view)
     lines.append(view.t("alerts.remove_hint"))
     return "\n".join(lines)
 
@@ -194,17 +246,34 @@ def alert_fired(
     view: View,
 ) -> str:
     """Announce that an alert's condition has just become true, in the words of its kind."""
+    routes = watched_routes(spec, portfolio)
     if spec.kind is Kind.MOVE and move is not None:
-        return _move_fired(alert_id, spec, move, portfolio, view)
-    if spec.kind is Kind.AMOUNT or spec.target == TOTAL:
+        text = _move_fired(alert_id, spec, move, portfolio, view, routes)
+    elif spec.kind is Kind.AMOUNT or spec.target == TOTAL:
         return _amount_fired(alert_id, spec, value, precision, portfolio, view)
+    else:
+        text = _level_fired(alert_id, spec, value, precision, portfolio, view, routes)
+    return "\n".join([text, *via_lines(route_note(spec, value, routes), portfolio.quote, view)])
+
+
+def _level_fired(
+    alert_id: int,
+    spec: AlertSpec,
+    value: Decimal,
+    precision: int,
+    portfolio: Portfolio,
+    view: View,
+    routes: Routes,
+) -> str:
+    """Announce a price or value alert on an asset; its figure marked when it came by a route."""
     lang, quote, asset = view.lang, escape(portfolio.quote), escape(spec.target)
     above = spec.direction is Direction.ABOVE
     limit = view.t("amount.with_unit", amount=lang.plain(spec.amount), unit=quote)
     if spec.kind is Kind.PRICE:
         subject = view.t("alert.price_subject", asset=asset)
         again_subject = view.t("alert.the_price", asset=asset)
-        now = view.t("amount.with_unit", amount=lang.price(value), unit=quote)
+        price = view.t("amount.with_unit", amount=lang.price(value), unit=quote)
+        now = via_price(price, routes.get(spec.target), view)
     else:
         subject = view.t("alert.value_subject", asset=asset)
         again_subject = view.t("alert.the_value", asset=asset)
@@ -213,7 +282,7 @@ def alert_fired(
         now = view.t(
             "alert.value_now",
             value=lang.money(value),
-            quote=quote,
+            quote=quote + via_mark(routes),
             amount=lang.amount(held, precision),
             asset=asset,
         )
@@ -223,13 +292,17 @@ def alert_fired(
 def _amount_fired(
     alert_id: int, rule: AlertSpec, value: Decimal, precision: int, portfolio: Portfolio, view: View
 ) -> str:
-    """Announce an amount or total alert (`precision` of its asset)."""
+    """Announce an amount or total alert (`precision` of its asset); a value through another
+    pair than the asset's own is marked, and the footnote names the assets."""
     lang, quote = view.lang, escape(portfolio.quote)
     above = rule.direction is Direction.ABOVE
+    routes: Routes = NO_ROUTES
     if rule.target == TOTAL:
+        routes = watched_routes(rule, portfolio)
         subject, again_subject = view.t("threshold.portfolio"), view.t("threshold.the_portfolio")
         limit = view.t("amount.with_unit", amount=lang.plain(rule.amount), unit=quote)
-        now_value = view.t("amount.with_unit", amount=lang.money(value), unit=quote)
+        unit = quote + via_mark(routes)
+        now_value = view.t("amount.with_unit", amount=lang.money(value), unit=unit)
     else:
         subject = again_subject = escape(rule.target)
         limit = lang.plain(rule.amount)
@@ -237,11 +310,18 @@ def _amount_fired(
         if price is None:
             now_value = view.t("amount.with_unit", amount=amount, unit=subject)
         else:
+            route = portfolio.route(rule.target)
+            routes = NO_ROUTES if route is None else {rule.target: route}
             worth = lang.money(value * price)
             now_value = view.t(
-                "threshold.value_worth", amount=amount, asset=subject, value=worth, quote=quote
+                "threshold.value_worth",
+                amount=amount,
+                asset=subject,
+                value=worth,
+                quote=quote + via_mark(routes),
             )
-    return _crossed(alert_id, above, subject, again_subject, limit, now_value, view)
+    text = _crossed(alert_id, above, subject, again_subject, limit, now_value, view)
+    return "\n".join([text, *via_lines(routes, portfolio.quote, view)])
 
 
 def _crossed(
@@ -267,9 +347,9 @@ def _crossed(
 
 
 def _move_fired(
-    alert_id: int, spec: AlertSpec, move: Move, portfolio: Portfolio, view: View
+    alert_id: int, spec: AlertSpec, move: Move, portfolio: Portfolio, view: View, routes: Routes
 ) -> str:
-    lang, quote = view.lang, escape(portfolio.quote)
+    lang, quote = view.lang, escape(portfolio.quote) + via_mark(routes)
     subject = view.t("threshold.portfolio") if spec.target == TOTAL else escape(spec.target)
     title = view.t(
         "alert.moved_up" if move.rose else "alert.moved_down",

@@ -9,10 +9,9 @@ from html import escape
 from core.commands import closest_asset
 from core.i18n import View
 from core.numbers import QUOTE_PRECISION, quantize
+from core.texts.routes import VIA_MARK, via_lines
 from core.texts.table import pre_table
 from core.valuation import DUST_LIMIT, Portfolio, Position, is_dust
-
-VIA_MARK = "*"  # after an asset valued through another currency (see `_route_notes`)
 
 
 def balance_reply(
@@ -109,21 +108,8 @@ def _rounding_note(
 
 def _route_notes(portfolio: Portfolio, shown: Sequence[Position], view: View) -> list[str]:
     """Say which values took their price through another currency, one line per currency."""
-    bridges: dict[str, list[str]] = {}
-    for p in shown:
-        if p.route is not None and p.value is not None:
-            bridges.setdefault(p.route.bridge, []).append(escape(p.asset))
-    quote = escape(portfolio.quote)
-    return [
-        view.t(
-            "balance.via",
-            mark=VIA_MARK,
-            bridge=escape(bridge),
-            assets=", ".join(assets),
-            quote=quote,
-        )
-        for bridge, assets in bridges.items()
-    ]
+    routes = {p.asset: p.route for p in shown if p.route is not None and p.value is not None}
+    return via_lines(routes, portfolio.quote, view)
 
 
 def asset_message(
@@ -162,6 +148,17 @@ def _value_line(position: Position, worth: Decimal, unit: Decimal, quote: str, v
     value, price = lang.money(worth), lang.price(unit)
     if route is None:
         return view.t("asset.value", value=value, quote=quote, asset=asset, price=price)
+    if route.divisor is not None:  # XRP in USDT: XRPTRY ÷ USDTTRY
+        return view.t(
+            "asset.value_via_divided",
+            value=value,
+            quote=quote,
+            asset=asset,
+            price=price,
+            bridge=escape(route.bridge),
+            in_bridge=lang.price(route.in_bridge),
+            divisor=lang.price(route.divisor),
+        )
     return view.t(
         "asset.value_via",
         value=value,

@@ -12,8 +12,9 @@ from btcturk.models import Transfer
 from core.changes import BalanceChange
 from core.explain import AssetAccount, Explanation, Trade, is_deposit
 from core.i18n import View
-from core.texts.notices import portfolio_line
-from core.valuation import Portfolio
+from core.texts.notices import asset_route, portfolio_line, route_lines
+from core.texts.routes import via_lines, via_mark
+from core.valuation import Portfolio, Route
 
 
 def explained_change_alert(
@@ -55,6 +56,7 @@ def explained_change_alert(
         )
         lines.append(view.t("explain.now", amounts=amounts))
     lines.append(portfolio_line(portfolio, view))
+    lines += route_lines(open_routes(explanation, portfolio), portfolio, view)
     lines.append(view.when(portfolio.as_of))
     return "\n".join(lines)
 
@@ -66,6 +68,8 @@ def follow_up_message(
     lines = [view.t("explain.follow_up", when=view.when(sent_at))]
     lines += item_lines(explanation, view)
     lines += open_lines(explanation, portfolio, view)
+    if portfolio is not None:
+        lines += via_lines(open_routes(explanation, portfolio), portfolio.quote, view)
     return "\n".join(lines)
 
 
@@ -90,7 +94,8 @@ def open_lines(explanation: Explanation, portfolio: Portfolio | None, view: View
         if worth is None or portfolio is None or account.asset == portfolio.quote:
             lines.append(view.t("explain.unexplained", amount=amount, asset=asset))
         else:
-            value, quote = view.lang.signed(worth, 2), escape(portfolio.quote)
+            value = view.lang.signed(worth, 2)
+            quote = escape(portfolio.quote) + via_mark(asset_route(account.asset, portfolio))
             lines.append(
                 view.t(
                     "explain.unexplained_worth",
@@ -133,6 +138,17 @@ def _beyond_reach(explanation: Explanation, portfolio: Portfolio | None, view: V
 def _by_worth(accounts: Sequence[AssetAccount], portfolio: Portfolio | None) -> list[AssetAccount]:
     """Return `accounts`, biggest value first."""
     return sorted(accounts, key=lambda a: -abs(_worth(a, portfolio) or Decimal(0)))
+
+
+def open_routes(explanation: Explanation, portfolio: Portfolio | None) -> dict[str, Route]:
+    """Return the routes of the values `open_lines` shows (prices not of their own pair)."""
+    routes: dict[str, Route] = {}
+    if portfolio is None:
+        return routes
+    for account in explanation.open:
+        if account.asset != portfolio.quote and _worth(account, portfolio) is not None:
+            routes |= asset_route(account.asset, portfolio)
+    return routes
 
 
 def fills_text(fills: int, view: View, *, more: bool = False) -> str:

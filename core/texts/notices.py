@@ -9,15 +9,18 @@ from html import escape
 
 from core.changes import BalanceChange
 from core.i18n import View
-from core.valuation import Portfolio
+from core.texts.routes import via_lines, via_mark
+from core.valuation import Portfolio, Route, total_routes
 
 
 def change_alert(changes: Sequence[BalanceChange], portfolio: Portfolio, view: View) -> str:
     """Describe every asset that changed in one poll, biggest value change first.
 
-    One title: "Balance changed" over the changes; a lone order move is its own title.
+    One title: "Balance changed" over the changes; a lone order move is its own title. A
+    value through another pair than the asset's own is marked, and named under the total.
     """
     lang, quote = view.lang, escape(portfolio.quote)
+    routes: dict[str, Route] = {}
     moves = [c for c in changes if c.difference != 0]
     order_moves = [c for c in changes if c.difference == 0]
     moves.sort(key=lambda c: -abs(_value(c.difference, c.asset, portfolio) or Decimal(0)))
@@ -32,6 +35,7 @@ def change_alert(changes: Sequence[BalanceChange], portfolio: Portfolio, view: V
         if value is None or change.asset == portfolio.quote:  # lira in lira: said once
             lines.append(view.t("change.difference", difference=difference, asset=asset))
         else:
+            routes |= asset_route(change.asset, portfolio)
             worth = lang.signed(value, 2)
             lines.append(
                 view.t(
@@ -39,7 +43,7 @@ def change_alert(changes: Sequence[BalanceChange], portfolio: Portfolio, view: V
                     difference=difference,
                     asset=asset,
                     value=worth,
-                    quote=quote,
+                    quote=quote + via_mark(asset_route(change.asset, portfolio)),
                 )
             )
     for change in order_moves:
@@ -53,6 +57,7 @@ def change_alert(changes: Sequence[BalanceChange], portfolio: Portfolio, view: V
             )
         )
     lines.append(_portfolio_line(portfolio, view))
+    lines += route_lines(routes, portfolio, view)
     lines.append(view.when(portfolio.as_of))
     return "\n".join(lines)
 
@@ -72,11 +77,26 @@ def portfolio_line(portfolio: Portfolio, view: View) -> str:
     return _portfolio_line(portfolio, view)
 
 
+def asset_route(asset: str, portfolio: Portfolio) -> dict[str, Route]:
+    """Return {asset: route} when the price of `asset` is not of its own pair, else {}."""
+    route = portfolio.route(asset)
+    return {} if route is None else {asset: route}
+
+
+def route_lines(shown: dict[str, Route], portfolio: Portfolio, view: View) -> list[str]:
+    """Return the footnote under a change alert's total: the routes of the values `shown`
+    and of the total's (none without prices, when no total is shown)."""
+    if portfolio.prices_available:
+        shown = shown | total_routes(portfolio)
+    return via_lines(shown, portfolio.quote, view)
+
+
 def _portfolio_line(portfolio: Portfolio, view: View) -> str:
     """Return the total after a change, saying what it lacks; no total without prices."""
     if not portfolio.prices_available:
         return view.t("change.no_prices")
-    total, quote = view.lang.money(portfolio.total), escape(portfolio.quote)
+    total = view.lang.money(portfolio.total)
+    quote = escape(portfolio.quote) + via_mark(total_routes(portfolio))
     if portfolio.unpriced:
         assets = ", ".join(escape(a) for a in portfolio.unpriced)
         return view.t("change.portfolio_partial", total=total, quote=quote, assets=assets)

@@ -15,7 +15,7 @@ below it when its first line does not say it. Each total names the assets it lea
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from datetime import datetime
 from decimal import Decimal
@@ -25,7 +25,9 @@ from btcturk.history import PAGE_CAP
 from core.cost_basis import Unknown
 from core.i18n import View
 from core.pnl import Left, PnlReport, PnlRow
+from core.texts.routes import VIA_MARK, via_lines
 from core.texts.table import pre_block, wrap
+from core.valuation import Route
 
 UNKNOWN_CELL = "?"
 
@@ -52,21 +54,37 @@ def pnl_unsupported_message(quote: str, supported: Sequence[str], view: View) ->
     return view.t("pnl.unsupported", quote=escape(quote), supported=", ".join(supported))
 
 
-def pnl_message(report: PnlReport, view: View, crowded: AbstractSet[str] = frozenset()) -> str:
-    """Render the P&L of every asset, most first, and the totals; an incomplete asset that
-    `crowded` names (a moment of its history reached BTCTurk's cap) is said to be so."""
+def pnl_message(
+    report: PnlReport,
+    view: View,
+    crowded: AbstractSet[str] = frozenset(),
+    *,
+    routes: Mapping[str, Route] | None = None,
+) -> str:
+    """Render the P&L of every asset, most first, and the totals.
+
+    An incomplete asset that `crowded` names (a moment of its history reached BTCTurk's cap) is
+    said to be so; `routes`: the prices now not of their asset's own pair (Portfolio.routes):
+    marked in the price column and named below the totals.
+    """
     lines = [view.t(f"pnl.title.{report.method}", quote=report.quote)]
     if not report.rows:
         return "\n".join([*lines, view.t("pnl.empty")])
     held = [r for r in report.rows if r.units > 0]
+    routed = {
+        r.asset: route
+        for r in held
+        if r.complete and r.price is not None and (route := (routes or {}).get(r.asset))
+    }
     if held:
-        lines.append(_records([_held_record(r, view) for r in held]))
+        lines.append(_records([_held_record(r, view, r.asset in routed) for r in held]))
     realized = [r for r in report.rows if r.complete and _has_realized(r)]
     if realized:
         lines.append(view.t("pnl.realized_title", year=report.year))
         lines.append(_records([_realized_record(r, view) for r in realized]))
     lines += _unrealized_total(report, view)
     lines += _realized_total(report, view)
+    lines += via_lines(routed, report.quote, view)
     if any(r.from_close for r in report.rows):
         lines.append(view.t("pnl.close_note", mark=view.t("pnl.mark.close")))
     if any(r.seen for r in report.rows):
@@ -195,7 +213,7 @@ def _source(row: PnlRow, view: View) -> str:
 Record = tuple[str, str, list[str]]  # name, first line's figure, the lines below
 
 
-def _held_record(row: PnlRow, view: View) -> Record:
+def _held_record(row: PnlRow, view: View, routed: bool = False) -> Record:
     first_why = row.unrealized_why
     if not row.complete:
         return (_name(row, view), _cell(first_why, view), [])
@@ -205,6 +223,8 @@ def _held_record(row: PnlRow, view: View) -> Record:
         figure = view.lang.signed(row.unrealized, 2) + _percent(row.unrealized_pct, view)
     average = _figure(row.average_cost, view)
     now = UNKNOWN_CELL if row.price is None else view.lang.price(row.price)
+    if routed:  # through another pair than its own: named below the totals
+        now += VIA_MARK
     below = [view.t("pnl.avg_line", cost=average, now=now)]
     return (_name(row, view), figure, below + _explained(row.cost_why, first_why, view))
 

@@ -11,8 +11,9 @@ from core.i18n import View
 from core.numbers import quantize
 from core.summary import AssetMove, DailyPortfolio, asset_moves
 from core.texts.history import split_lines
+from core.texts.routes import VIA_MARK, via_lines
 from core.texts.table import pre_table
-from core.valuation import Portfolio
+from core.valuation import Portfolio, Route, total_routes
 
 HUNDRED = Decimal(100)
 MORNING_ENDS_HOUR = 12
@@ -58,16 +59,28 @@ def summary_message(
         lines.append(pnl_line)
     compared = None if portfolio.unpriced else previous
     moves = asset_moves(portfolio, compared)
+    routes = _routes(portfolio, [m.asset for m in moves])
     if moves:
-        lines.append(_table(moves, view, compare=compared is not None))
+        lines.append(_table(moves, view, compare=compared is not None, routed=routes))
     lost = set(portfolio.unpriced)
     unpriced = [
         escape(p.asset) for p in portfolio.positions if p.value is None and p.asset not in lost
     ]
     if unpriced:
         lines.append(view.t("summary.unpriced", quote=quote, assets=", ".join(unpriced)))
+    lines += via_lines(routes, portfolio.quote, view)
     lines.append(view.t("balance.updated", when=view.when(portfolio.as_of)))
     return "\n".join(lines)
+
+
+def _routes(portfolio: Portfolio, shown: list[str]) -> dict[str, Route]:
+    """Return the prices not of their own pair behind the rows `shown` and the total."""
+    routes = total_routes(portfolio)
+    for asset in shown:
+        position, route = portfolio.position(asset), portfolio.route(asset)
+        if route is not None and position is not None and position.value is not None:
+            routes[asset] = route
+    return routes
 
 
 def _since(previous: date, view: View, change: str) -> str:
@@ -96,7 +109,7 @@ def _arrow(change: Decimal, view: View) -> str:
     return view.t("summary.up" if change > 0 else "summary.down")
 
 
-def _table(moves: list[AssetMove], view: View, *, compare: bool) -> str:
+def _table(moves: list[AssetMove], view: View, *, compare: bool, routed: dict[str, Route]) -> str:
     rows = []
     for move in moves:
         if not compare:
@@ -114,4 +127,5 @@ def _table(moves: list[AssetMove], view: View, *, compare: bool) -> str:
                 )
             )
         rows.append((move.asset, trend, view.lang.money(move.now)))
-    return pre_table(rows, "<<>")
+    marks = [VIA_MARK if move.asset in routed else "" for move in moves]
+    return pre_table(rows, "<<>", marks=marks)

@@ -22,12 +22,12 @@ async def test_a_price_alert_through_the_usdt_route(bot: BotHarness) -> None:
 
     assert confirmation.plain_text.splitlines()[:2] == [
         "✅ Alert #1 set: GLMR price above 4 TRY",
-        "Now: 3.41 TRY",
+        "Now: 3.41 TRY via USDT",
     ]
     [fired] = sent_to(bot, ALLOWED_CHAT, "⚠️ Alert #1")
     assert fired.plain_text.splitlines() == [
         "⚠️ Alert #1: GLMR price rose above 4 TRY",
-        "Now 4.15 TRY",
+        "Now 4.15 TRY via USDT",
         "It will fire again after the GLMR price falls back below 4 TRY · /unalert 1",
     ]
 
@@ -72,6 +72,7 @@ async def test_a_move_is_measured_from_the_high_or_low_seen_within_the_window(
         listing.plain_text
     )
     assert "#1 total move 5% within 1 h · now +0.00% since 08:20 (Istanbul)" in later.plain_text
+    assert "via USDT" not in later.plain_text  # GLMR never had a TRY pair: no word of it
 
 
 async def test_a_move_within_minutes_of_setting_the_alert_fires(bot: BotHarness) -> None:

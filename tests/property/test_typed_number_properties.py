@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
+from decimal import Context, Decimal, localcontext
 from zoneinfo import ZoneInfo
 
 from babel.numbers import parse_decimal as babel_decimal
@@ -56,7 +56,8 @@ def echoed(line: str, code: str) -> Decimal:
     turkish = r" %?([0-9.,]+)%?(?: TRY)? (?:üstünde|altında|hareket)"
     match = re.search(english if code == "en" else turkish, line)
     assert match is not None, line
-    return Decimal(babel_decimal(match.group(1).rstrip(".,%"), locale=code, strict=True))
+    with localcontext(Context(prec=100)):  # strict parsing re-formats: 15 + 16 digits fit
+        return Decimal(babel_decimal(match.group(1).rstrip(".,%"), locale=code, strict=True))
 
 
 def created(args: list[str], code: str) -> tuple[AlertSpec, str]:

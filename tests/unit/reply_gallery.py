@@ -282,6 +282,10 @@ def balance_replies(v: View) -> Gallery:
         ("balance render", balance.balance_reply("RENDER", p, v)),
         ("balance try", balance.balance_reply("TRY", p, v)),
         ("balance usdt", balance.balance_reply("USDT", p, v)),
+        (
+            "balance mantra in usdt",
+            balance.balance_reply("MANTRA", value_portfolio(BALANCES, PRICED, "USDT", NOW), v),
+        ),
         ("balance ethw", balance.balance_reply("ETHW", p, v)),
         ("balance btc, no prices", balance.balance_reply("BTC", unpriced_portfolio(), v)),
         ("balance eth", balance.not_held_message("ETH", held, v)),
@@ -804,6 +808,11 @@ USAGE_INPUTS = {
         "btc below 5 coldown 6h",
         "btc price above 3,600",
         "usdt move 1,000%",
+        "btc price above 0",
+        "total above 0",
+        "btc value above 0",
+        "btc price above 3 600 000",
+        "btc price above 3 600",
     ],
     "tr": [
         "",
@@ -824,6 +833,11 @@ USAGE_INPUTS = {
         "btc fiyat üstünde 3.600",
         "btc hareket %5 2d",
         "btc altında 5 bekleme 2d",
+        "btc fiyat üstünde 0",
+        "toplam üstünde 0",
+        "btc değer üstünde 0",
+        "btc fiyat üstünde 3 600 000",
+        "btc fiyat üstünde 3 600",
     ],
 }
 SPECS = [
@@ -884,6 +898,12 @@ def alert_replies(v: View) -> Gallery:
     flat = Move(D("123456789.12"), D("123456789.12"), NOW - H)
     found += [
         ("created, already below", alerts.alert_created(7, below, D("123456789.12"), 8, "TRY", v)),
+        (
+            "created, already held",
+            alerts.alert_created(
+                8, AlertSpec("BTC", Direction.ABOVE, D(0)), D("35.1"), 8, "TRY", v
+            ),
+        ),
         ("move now, flat", alerts.current_text(SPECS[4], D(0), 8, "TRY", v, flat)),
         *[
             (f"usage {kind}", alerts.alert_usage(None, ["BTC", kind], v))

@@ -210,3 +210,83 @@ def test_confirm_is_read_after_any_form(word: str) -> None:
     assert suggest(["BTC", "below", "5", "confrim"], KNOWN, marks=ENGLISH) == [
         "BTC", "below", "5", "confirm"
     ]  # fmt: skip
+
+
+# --- lines at 0 that can never fire, and numbers typed with spaces -----------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "problem", "position"),
+    [
+        ("BTC price above 0", Problem.ZERO_PRICE, 3),
+        ("GLMR price above 0,000", Problem.ZERO_PRICE, 3),
+        ("total above 0", Problem.ZERO_TOTAL, 2),
+        ("total value above 0", Problem.ZERO_TOTAL, 3),
+        ("BTC value above 0", Problem.ZERO_VALUE, 1),
+    ],
+)
+def test_a_line_at_zero_that_tells_nothing_is_refused(
+    text: str, problem: Problem, position: int
+) -> None:
+    with pytest.raises(AlertUsageError) as caught:
+        parse_alert(text.split(), KNOWN, marks=ENGLISH)
+    assert (caught.value.problem, caught.value.position) == (problem, position)
+
+
+@pytest.mark.parametrize("text", ["BTC above 0", "BTC amount above 0", "ETH above 0 urgent"])
+def test_an_amount_line_at_zero_is_kept_it_fires_once_any_is_held(text: str) -> None:
+    spec = parse_alert_args(text.split(), KNOWN, marks=ENGLISH)
+    assert (spec.kind, spec.direction, spec.amount) == (Kind.AMOUNT, ABOVE, D(0))
+
+
+def test_a_value_line_at_zero_is_offered_as_the_amount_line_it_means() -> None:
+    assert suggest(["BTC", "value", "above", "0"], KNOWN, marks=ENGLISH) == ["BTC", "above", "0"]
+    assert suggest(["BTC", "price", "above", "0"], KNOWN, marks=ENGLISH) is None
+    assert suggest(["total", "above", "0"], KNOWN, marks=ENGLISH) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "marks", "spelled", "nearest"),
+    [
+        (
+            "BTC price above 3 600 000",
+            ENGLISH,
+            ("3600000", "3,600,000"),
+            "BTC price above 3600000",
+        ),
+        (
+            "BTC price above 3 600 000",
+            TURKISH,
+            ("3600000", "3.600.000"),
+            "BTC price above 3600000",
+        ),
+        (
+            "total above 40 000 000,50 urgent",
+            TURKISH,
+            ("40000000,50", "40.000.000,50"),
+            "total above 40000000,50 urgent",
+        ),
+        (
+            "BTC value below 12 345 678.9 cooldown 6h",
+            ENGLISH,
+            ("12345678.9", "12,345,678.9"),
+            "BTC value below 12345678.9 cooldown 6h",
+        ),
+        ("BTC below 3 600", ENGLISH, ("3600",), "BTC below 3600"),  # "3,600" would be a question
+    ],
+)
+def test_a_number_typed_with_spaces_is_refused_saying_how_to_write_it(
+    text: str, marks: Marks, spelled: tuple[str, ...], nearest: str
+) -> None:
+    with pytest.raises(AlertUsageError) as caught:
+        parse_alert(text.split(), KNOWN, marks=marks)
+    assert caught.value.problem is Problem.SPACED
+    assert caught.value.readings == spelled
+    assert suggest(text.split(), KNOWN, marks=marks) == nearest.split()
+
+
+@pytest.mark.parametrize("text", ["BTC below 3 60", "BTC below 3 6000", "BTC below 3600 000"])
+def test_what_is_not_a_spaced_number_keeps_its_own_refusal(text: str) -> None:
+    with pytest.raises(AlertUsageError) as caught:
+        parse_alert(text.split(), KNOWN, marks=ENGLISH)
+    assert caught.value.problem is Problem.USAGE

@@ -12,9 +12,18 @@ from core.alert_commands import typed_args
 from core.alert_parse import parse_alert, suggest
 from core.durations import ENGLISH_UNITS, TURKISH_UNITS, Units
 from core.i18n import View, get_lang
-from core.texts.alerts import alert_usage, alerts_list, current_text, describe, span_words
+from core.texts.alerts import (
+    alert_fired,
+    alert_usage,
+    alerts_list,
+    current_text,
+    describe,
+    span_words,
+)
 from core.thresholds import TOTAL, AlertSpec, AlertUsageError, Direction, Kind, Move
 from core.typed_numbers import ENGLISH, TURKISH, Marks
+from core.valuation import value_portfolio
+from tests.kit.account import AS_OF, balance, ticker
 
 D = Decimal
 H = timedelta(hours=1)
@@ -114,6 +123,8 @@ BAD = [
     "", "BTC", "BTC below", "BTC sideways 5", "BTC price abov 4000000", "total move 5",
     "BTC move 5% 30m", "total price above 5", "BTC below 5 coldown 6h", "nope above 1",
     "BTC value below -1", "BTC move 5% cooldown 9d", "<b> price above 1",
+    "BTC price above 0", "total above 0", "BTC value above 0", "BTC price above 3 600 000",
+    "total above 40 000 000.5 urgent", "BTC below 3 600",
 ]  # fmt: skip
 
 
@@ -158,3 +169,17 @@ def test_a_threshold_of_thirty_one_digits_is_echoed_whole() -> None:
     assert describe(spec, "TRY", view("tr")) == (
         "BTC fiyatı 999.999.999.999.999,9999999999999999 TRY üstünde"
     )
+
+
+def test_an_amount_alert_marks_its_worth_when_the_price_came_through_usdt() -> None:
+    tickers = [ticker("GLMR", "USDT", "0.0821"), ticker("USDT", "TRY", "41.5")]
+    portfolio = value_portfolio([balance("GLMR", "250", precision=2)], tickers, "TRY", AS_OF)
+    spec = AlertSpec("GLMR", Direction.ABOVE, D(200))
+
+    text = alert_fired(1, spec, D(250), None, 2, portfolio, view())
+
+    assert text.splitlines()[1:] == [
+        "Now 250.00 GLMR (≈ 851.79 TRY*)",
+        "It will fire again after GLMR falls back below 200 · /unalert 1",
+        "* via USDT: GLMR (no TRY price of their own)",
+    ]

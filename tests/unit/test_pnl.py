@@ -226,7 +226,7 @@ def strip_tags(text: str) -> str:
 def test_each_source_of_a_deposits_cost_has_its_own_mark_shown_together() -> None:
     from btcturk.models import Transfer
     from core.cost_basis import TransferPrice, transfer_key
-    from core.texts.balance import VIA_MARK
+    from core.texts.routes import VIA_MARK
 
     deposits = [
         Transfer("T1", "deposit", "BTC", YEAR[0] + 10, D(1), D(0), D(0), False),

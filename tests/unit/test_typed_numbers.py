@@ -15,6 +15,8 @@ from core.typed_numbers import (
     NotANumber,
     number_marks,
     read_number,
+    spaced_number,
+    write_grouped,
     write_number,
 )
 
@@ -102,3 +104,34 @@ def test_every_language_has_the_marks_its_figures_are_printed_with(code: str) ->
 
     marks = number_marks(code)
     assert (marks.group, marks.decimal) == (get_group_symbol(code), get_decimal_symbol(code))
+
+
+@pytest.mark.parametrize(
+    ("value", "en", "tr"),
+    [("3600000", "3,600,000", "3.600.000"), ("40000000.50", "40,000,000.50", "40.000.000,50"),
+     ("999", "999", "999"), ("1234.5", "1,234.5", "1.234,5"), ("-1000", "-1,000", "-1.000")],
+)  # fmt: skip
+def test_written_grouped_as_the_bot_prints_figures(value: str, en: str, tr: str) -> None:
+    assert (write_grouped(D(value), ENGLISH), write_grouped(D(value), TURKISH)) == (en, tr)
+
+
+@pytest.mark.parametrize(
+    ("words", "marks", "found"),
+    [
+        (["3", "600", "000"], ENGLISH, (3, "3600000")),
+        (["3", "600", "000", "cooldown", "6h"], ENGLISH, (3, "3600000")),
+        (["40", "000", "000,50"], TURKISH, (3, "40000000.50")),
+        (["40", "000", "000.50"], ENGLISH, (3, "40000000.50")),
+        (["3", "600"], TURKISH, (2, "3600")),
+        (["3"], ENGLISH, None),
+        (["3", "60"], ENGLISH, None),
+        (["3600", "000"], ENGLISH, None),
+        (["3", "600,000"], ENGLISH, None),
+        (["3", "urgent"], ENGLISH, None),
+    ],
+)
+def test_a_number_typed_with_spaces_is_found_with_its_words(
+    words: list[str], marks: Marks, found: tuple[int, str] | None
+) -> None:
+    expected = None if found is None else (found[0], D(found[1]))
+    assert spaced_number(words, marks) == expected
