@@ -193,6 +193,10 @@ class MessageMethods:
             photo_size=size,
             caption=caption or None,
         )
+        if upload is not None:
+            self.sent[-1] = dataclasses.replace(
+                self.sent[-1], photo=upload.content, filename=upload.filename
+            )
         return copy.deepcopy(message)
 
     async def _send_document(self, params: Params) -> object:
