@@ -257,7 +257,12 @@ class MessageMethods:
             )
         chat_id, data = self._callbacks.pop(query_id)
         answer = AnsweredCallback(
-            query_id, chat_id, data, params.text("text"), params.flag("show_alert")
+            query_id,
+            chat_id,
+            data,
+            params.text("text"),
+            params.flag("show_alert"),
+            at=time.monotonic(),
         )
         self.answered_callbacks.append(answer)
         return True

@@ -57,6 +57,7 @@ class AnsweredCallback:
     data: str
     text: str | None
     show_alert: bool
+    at: float = 0.0  # time.monotonic() when answered
 
 
 class ApiError(Exception):
