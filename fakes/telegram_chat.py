@@ -52,8 +52,8 @@ def find_button(messages: Sequence[JsonDict], wanted: str) -> Button | str:
     """Return the button `wanted` names, or say why there is none.
 
     `messages` are the chat's messages as it shows them now, oldest first. A number N picks the
-    Nth button of the newest message with buttons; words pick the newest button whose label
-    contains them, in any case ("refresh" finds "🔄 Refresh").
+    Nth button of the newest message with buttons, unless a label is that number; words pick
+    the newest button whose label contains them, in any case ("refresh" finds "🔄 Refresh").
     """
     words = " ".join(wanted.split()).casefold()
     with_buttons = [buttons for m in messages if (buttons := _buttons(m))]
@@ -61,6 +61,9 @@ def find_button(messages: Sequence[JsonDict], wanted: str) -> Button | str:
         return "say which button: !press Refresh, or !press 1 for the first one"
     if not with_buttons:
         return "no message above has a button"
+    exact = [b for buttons in with_buttons for b in buttons if b.label.casefold() == words]
+    if exact:
+        return exact[-1]
     if words.isdigit():
         newest = with_buttons[-1]
         index = int(words)
