@@ -178,7 +178,9 @@ class Summaries:
         if code not in drawn:
             try:
                 history = await self._store.portfolio_history(history_since(day))
-                drawn[code] = await chart_png(portfolio, history, view)
+                drawn[code] = await chart_png(
+                    portfolio, history, view, summary_at=self._settings.daily_summary_time
+                )
             except Exception:
                 log.exception("summary chart could not be drawn; the text goes alone")
                 drawn[code] = None

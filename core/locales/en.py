@@ -208,7 +208,6 @@ TEXTS: dict[str, str] = {
     "chart.other": "other ({count})",
     "chart.bar": "{share} · {value}",
     "chart.history": "Total value, last {days} days",
-    "chart.history_soon": "The line starts once two daily summaries\nare stored ({stored} so far).",
     # settings, language, mute
     "settings.title": "⚙️ <b>Settings of this chat</b>",
     "settings.language": "Language: {language} (/lang en · /lang tr)",
@@ -471,4 +470,9 @@ TEXTS: dict[str, str] = {
     "alert.move_now_flat": "{percent} since {when}",
     "alert.move_set_now": "{value} {quote}, the first value it compares with",
     "alert.move_rule": "It fires on a move of {percent}% from any value seen within the last {window}, counting from now.",
+    # The demo, and why the chart's value line is empty or short
+    "chart.line_none": "No line yet: the bot keeps one total a day, at the daily summary ({time}), from the day it starts; {kept} kept so far.",
+    "chart.line_since": "From {day}: the bot keeps one total a day, at the daily summary ({time}), from the day it starts.",
+    "chart.line_unpriced": "A day's total is not kept while a held asset has lost its price: {assets} now.",
+    "chart.line_history": "Your history on record starts {day}; the days before the bot's first are not drawn.",
 }

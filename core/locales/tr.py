@@ -209,7 +209,6 @@ TEXTS: dict[str, str] = {
     "chart.other": "diğer ({count})",
     "chart.bar": "{share} · {value}",
     "chart.history": "Toplam değer, son {days} gün",
-    "chart.history_soon": "Çizgi, iki günlük özet kaydedildikten sonra\nbaşlar (şimdiye kadar {stored}).",
     # settings, language, mute
     "settings.title": "⚙️ <b>Bu sohbetin ayarları</b>",
     "settings.language": "Dil: {language} (/lang en · /lang tr)",
@@ -472,4 +471,9 @@ TEXTS: dict[str, str] = {
     "alert.move_now_flat": "{percent} ({when} itibarıyla)",
     "alert.move_set_now": "{value} {quote}; karşılaştırılacak ilk değer bu",
     "alert.move_rule": "Son {window} içinde görülen herhangi bir değerden %{percent} değişince tetiklenir; sayım şimdi başlar.",
+    # The demo, and why the chart's value line is empty or short
+    "chart.line_none": "Henüz çizgi yok: bot, başladığı günden itibaren her gün günlük özette ({time}) bir toplam kaydeder; şimdiye kadar {kept}.",
+    "chart.line_since": "{day} itibarıyla: bot, başladığı günden itibaren her gün günlük özette ({time}) bir toplam kaydeder.",
+    "chart.line_unpriced": "Elde tutulan bir varlığın fiyatı kaybolduğunda o günün toplamı kaydedilmez: şu an {assets}.",
+    "chart.line_history": "Kayıtlı geçmişiniz {day} tarihinde başlıyor; botun ilk gününden önceki günler çizilmez.",
 }
