@@ -17,7 +17,7 @@ import signal
 import sys
 import tempfile
 import threading
-from collections.abc import Awaitable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Mapping
 from datetime import datetime
 from typing import TextIO
 
@@ -195,6 +195,21 @@ async def _first_poll(settings: Settings) -> None:
         await asyncio.sleep(0.05)
 
 
+async def _lines(stdin: TextIO) -> AsyncIterator[str]:
+    """Yield the lines of `stdin`, stripped, read in a thread: a stop never waits for input."""
+    lines: asyncio.Queue[str | None] = asyncio.Queue()
+    loop = asyncio.get_running_loop()
+
+    def read() -> None:
+        for raw in stdin:
+            loop.call_soon_threadsafe(lines.put_nowait, raw.strip())
+        loop.call_soon_threadsafe(lines.put_nowait, None)
+
+    threading.Thread(target=read, daemon=True).start()  # a read never holds up the exit
+    while (line := await lines.get()) is not None:
+        yield line
+
+
 class _TerminalChat:
     """Type into the simulated chat and print what the bot sends to it."""
 
@@ -218,8 +233,7 @@ class _TerminalChat:
 
     async def scripted(self, stdin: TextIO) -> None:
         """Send each line of `stdin`, print the replies, and return at the end."""
-        for raw in stdin:
-            line = raw.strip()
+        async for line in _lines(stdin):
             if not line:
                 continue
             self._echo(line)
@@ -231,18 +245,9 @@ class _TerminalChat:
 
     async def interactive(self, stdin: TextIO) -> None:
         """Send lines as they are typed and print messages as they arrive, until end of input."""
-        lines: asyncio.Queue[str | None] = asyncio.Queue()
-        loop = asyncio.get_running_loop()
-
-        def read() -> None:
-            for raw in stdin:
-                loop.call_soon_threadsafe(lines.put_nowait, raw.strip())
-            loop.call_soon_threadsafe(lines.put_nowait, None)
-
-        threading.Thread(target=read, daemon=True).start()
         printer = asyncio.create_task(self._print_forever())
         try:
-            while (line := await lines.get()) is not None:
+            async for line in _lines(stdin):
                 if line.startswith("!"):
                     await self._simulate(line, scripted=False)
                 elif line:
@@ -286,7 +291,7 @@ class _TerminalChat:
                 await self._print_replies(first_timeout=REPLY_TIMEOUT_S)
             return
         said = run_console_command(self._exchange, line, self._feed)
-        print(f"{said}\n" if name == "help" else f"exchange › {said}\n", file=self._out)
+        print(f"{said}\n" if name == "help" else f"exchange › {said}\n", file=self._out, flush=True)
         if name in MOVES:
             self._feed.publish_balance_update()  # BTCTurk's live feed says "something changed"
         if scripted and name != "help":
@@ -303,7 +308,7 @@ class _TerminalChat:
         return True
 
     def _echo(self, line: str) -> None:
-        print(f"you › {line}", file=self._out)
+        print(f"you › {line}", file=self._out, flush=True)
 
     def _show(self, item: SentMessage | AnsweredCallback) -> None:
         if isinstance(item, AnsweredCallback):

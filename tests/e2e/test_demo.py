@@ -133,6 +133,31 @@ def test_help_lists_one_line_per_command_grouped(tmp_path: Path) -> None:
         assert any(command.lstrip().startswith(line) for command in commands), line
 
 
+def read_some(fd: int, within: float) -> bytes | None:
+    """Return what `fd` has within `within` s (b"" if nothing), None once its writer is gone."""
+    ready, _, _ = select.select([fd], [], [], within)
+    if not ready:
+        return b""
+    try:
+        chunk = os.read(fd, 65536)
+    except OSError:  # a terminal whose demo exited
+        return None
+    return chunk or None
+
+
+def read_until(fd: int, text: str, within: float = 60.0, read: bytes = b"") -> bytes:
+    """Read `fd` after `read` until `text` appears in it all, the writer is gone, or `within`
+    s pass; return it all."""
+    wanted = text.encode()
+    deadline = time.monotonic() + within
+    while wanted not in read and time.monotonic() < deadline:
+        chunk = read_some(fd, 0.2)
+        if chunk is None:
+            break
+        read += chunk
+    return read
+
+
 class Terminal:
     """The demo in a pseudo-terminal, as `make demo` runs in a shell."""
 
@@ -144,22 +169,16 @@ class Terminal:
                 sys.executable, [sys.executable, str(ROOT / "bot.py"), "--demo"], demo_env(data_dir)
             )
         self.pid, self.fd = pid, fd
-        self.output = ""
+        self.read = b""
 
-    def read_until(self, text: str | None, within: float = 60.0) -> str:
+    @property
+    def output(self) -> str:
+        """Return what the terminal showed so far."""
+        return self.read.decode(errors="replace").replace("\r\n", "\n")
+
+    def read_until(self, text: str, within: float = 60.0) -> str:
         """Read the terminal until `text` appears (or the demo exits); return all read."""
-        deadline = time.monotonic() + within
-        while (text is None or text not in self.output) and time.monotonic() < deadline:
-            ready, _, _ = select.select([self.fd], [], [], 0.2)
-            if not ready:
-                continue
-            try:
-                chunk = os.read(self.fd, 65536)
-            except OSError:  # the demo exited: the terminal is closed
-                break
-            if not chunk:
-                break
-            self.output += chunk.decode(errors="replace").replace("\r\n", "\n")
+        self.read = read_until(self.fd, text, within, self.read)
         return self.output
 
     def type(self, keys: str) -> None:
@@ -169,7 +188,7 @@ class Terminal:
         """Wait for the demo to exit; its exit code, or None when it is still running."""
         deadline = time.monotonic() + within
         while time.monotonic() < deadline:
-            self.read_until(None, within=0.5)  # keep reading, so the demo never blocks
+            self.read += read_some(self.fd, 0.5) or b""  # read on: the demo never blocks
             pid, status = os.waitpid(self.pid, os.WNOHANG)
             if pid:
                 return os.waitstatus_to_exitcode(status)
@@ -203,3 +222,30 @@ def test_the_terminal_demo_stops_cleanly(tmp_path: Path, keys: str) -> None:
     assert "Traceback" not in output
     assert "KeyboardInterrupt" not in output
     assert "Demo stopped" in output
+
+
+def test_a_piped_demo_waiting_for_its_next_line_stops_on_sigint(tmp_path: Path) -> None:
+    demo = subprocess.Popen(
+        [sys.executable, str(ROOT / "bot.py"), "--demo"],
+        cwd=tmp_path,
+        env=demo_env(tmp_path / "data"),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        assert demo.stdin is not None and demo.stdout is not None
+        demo.stdin.write(b"!help\n")  # printed at once, then the demo reads the next line
+        demo.stdin.flush()
+        printed = read_until(demo.stdout.fileno(), "this list").decode()
+        demo.send_signal(signal.SIGINT)  # the input stays open: no next line comes
+        demo.wait(timeout=60)
+        output, errors = demo.communicate()
+    finally:
+        demo.kill()
+        demo.wait()
+
+    assert "this list" in printed
+    assert demo.returncode == 0, errors
+    assert errors == b""
+    assert "Demo stopped" in output.decode()
