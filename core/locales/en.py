@@ -472,7 +472,7 @@ TEXTS: dict[str, str] = {
     "alert.move_rule": "It fires on a move of {percent}% from any value seen within the last {window}, counting from now.",
     # The demo, and why the chart's value line is empty or short
     "chart.line_none": "No line yet: the bot keeps one total a day, at the daily summary ({time}), from the day it starts; {kept} kept so far.",
-    "chart.line_since": "From {day}: the bot keeps one total a day, at the daily summary ({time}), from the day it starts.",
+    "chart.line_since": "The line starts on {day}: the bot keeps one total a day, at the daily summary ({time}), from the day it starts.",
     "chart.line_unpriced": "A day's total is not kept while a held asset has lost its price: {assets} now.",
     "chart.line_history": "Your history on record starts {day}; the days before the bot's first are not drawn.",
 }

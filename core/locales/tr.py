@@ -472,8 +472,8 @@ TEXTS: dict[str, str] = {
     "alert.move_set_now": "{value} {quote}; karşılaştırılacak ilk değer bu",
     "alert.move_rule": "Son {window} içinde görülen herhangi bir değerden %{percent} değişince tetiklenir; sayım şimdi başlar.",
     # The demo, and why the chart's value line is empty or short
-    "chart.line_none": "Henüz çizgi yok: bot, başladığı günden itibaren her gün günlük özette ({time}) bir toplam kaydeder; şimdiye kadar {kept}.",
-    "chart.line_since": "{day} itibarıyla: bot, başladığı günden itibaren her gün günlük özette ({time}) bir toplam kaydeder.",
+    "chart.line_none": "Henüz çizgi yok: bot, başladığı günden itibaren her gün günlük özette ({time}) toplam değeri kaydeder; şimdiye kadar {kept} gün kaydedildi.",
+    "chart.line_since": "Çizgi {day} tarihinde başlıyor: bot, başladığı günden itibaren her gün günlük özette ({time}) toplam değeri kaydeder.",
     "chart.line_unpriced": "Elde tutulan bir varlığın fiyatı kaybolduğunda o günün toplamı kaydedilmez: şu an {assets}.",
     "chart.line_history": "Kayıtlı geçmişiniz {day} tarihinde başlıyor; botun ilk gününden önceki günler çizilmez.",
 }

@@ -155,8 +155,8 @@ def test_the_note_of_a_short_line_names_its_first_day_and_a_lost_price() -> None
     gap = LineGap(kept=3, kept_from=date(2026, 11, 21), history_from=None, unpriced=("GLMR",))
 
     assert line_note(gap, get_lang("en"), time(8, 30)).splitlines() == [
-        "From 21 Nov 2026: the bot keeps one total a day, at the daily summary (08:30), from the"
-        " day it starts.",
+        "The line starts on 21 Nov 2026: the bot keeps one total a day, at the daily summary"
+        " (08:30), from the day it starts.",
         "A day's total is not kept while a held asset has lost its price: GLMR now.",
     ]
 
