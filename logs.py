@@ -7,6 +7,7 @@ import logging
 import sys
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from pathlib import Path
 
 MASK = "[redacted]"
 QUIET_LIBRARIES = ("httpx", "httpcore", "aiohttp.access")
@@ -59,9 +60,15 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(event, ensure_ascii=False)
 
 
-def configure_logging(level: str, secrets: Iterable[str], log_format: str = "text") -> None:
-    """Send logs to stderr at `level`, with secrets masked and noisy libraries quiet."""
-    handler = logging.StreamHandler(sys.stderr)
+def configure_logging(
+    level: str, secrets: Iterable[str], log_format: str = "text", *, path: Path | None = None
+) -> None:
+    """Send logs to stderr (or the file `path`) at `level`, secrets masked, libraries quiet."""
+    handler: logging.Handler
+    if path is None:
+        handler = logging.StreamHandler(sys.stderr)
+    else:
+        handler = logging.FileHandler(path, encoding="utf-8")
     if log_format == "json":
         handler.setFormatter(JsonFormatter())
     else:

@@ -5,7 +5,7 @@ Pure and exact: values stay Decimal here; the drawing code converts them at the 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_FLOOR, Decimal
@@ -89,3 +89,40 @@ def history_points(
 def history_since(today: date, days: int = HISTORY_DAYS) -> date:
     """Return the first day the chart's history line covers."""
     return today - timedelta(days=days - 1)
+
+
+@dataclass(frozen=True, slots=True)
+class LineGap:
+    """Why the history line is empty (fewer than two values) or starts after its first day.
+
+    The bot keeps one total a day, at the daily summary, from the day it starts: `kept` values
+    lie within the chart's days, the first on `kept_from`. `history_from` is the first
+    transaction on record when it is older than the line (its days are not rebuilt);
+    `unpriced` the held assets without a price now, which keep a day's total from being kept.
+    """
+
+    kept: int
+    kept_from: date | None
+    history_from: date | None
+    unpriced: tuple[str, ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        """Tell whether there is no line at all (a line needs two values)."""
+        return self.kept < 2
+
+
+def line_gap(
+    points: Sequence[HistoryPoint],
+    today: date,
+    *,
+    history_from: date | None = None,
+    unpriced: Sequence[str] = (),
+    days: int = HISTORY_DAYS,
+) -> LineGap | None:
+    """Return why the line of `points` is empty or short; None when it spans all its days."""
+    if len(points) >= 2 and points[0].day <= history_since(today, days):
+        return None
+    kept_from = points[0].day if points else None
+    older = history_from is not None and (kept_from is None or history_from < kept_from)
+    return LineGap(len(points), kept_from, history_from if older else None, tuple(unpriced))

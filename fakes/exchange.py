@@ -228,9 +228,12 @@ class FakeBtcTurk(LocalServer):
             row["last"] = None
         return row is not None
 
-    def clear_faults(self) -> None:
-        """Forget every queued fault: the exchange answers normally again."""
-        self._faults.clear()
+    def clear_faults(self, *endpoints: Endpoint) -> None:
+        """Forget the faults queued for `endpoints` (all of them when none is named)."""
+        if not endpoints:
+            self._faults.clear()
+        for endpoint in endpoints:
+            self._faults.pop(endpoint, None)
 
     def inject(self, fault: Fault, *, times: int = 1, endpoint: Endpoint = "balances") -> None:
         """Answer the next `times` requests to `endpoint` with `fault` (queued FIFO)."""

@@ -193,6 +193,10 @@ class MessageMethods:
             photo_size=size,
             caption=caption or None,
         )
+        if upload is not None:
+            self.sent[-1] = dataclasses.replace(
+                self.sent[-1], photo=upload.content, filename=upload.filename
+            )
         return copy.deepcopy(message)
 
     async def _send_document(self, params: Params) -> object:
@@ -253,7 +257,12 @@ class MessageMethods:
             )
         chat_id, data = self._callbacks.pop(query_id)
         answer = AnsweredCallback(
-            query_id, chat_id, data, params.text("text"), params.flag("show_alert")
+            query_id,
+            chat_id,
+            data,
+            params.text("text"),
+            params.flag("show_alert"),
+            at=time.monotonic(),
         )
         self.answered_callbacks.append(answer)
         return True

@@ -23,7 +23,8 @@ class SentMessage:
     """One message the bot sent or edited.
 
     `text` is the raw text as sent (the caption for sendPhoto is in `caption`); `plain_text`
-    is what the user reads: tags stripped, entities unescaped (for sendPhoto, the caption's).
+    is what the user reads: tags stripped, entities unescaped (for sendPhoto and sendDocument,
+    the caption's). `photo` and `document` hold the uploaded file's bytes.
     """
 
     method: str
@@ -39,6 +40,7 @@ class SentMessage:
     disable_notification: bool = False  # sent without sound
     document: bytes | None = None  # sendDocument: the file's content
     filename: str | None = None
+    photo: bytes | None = None  # sendPhoto: the uploaded picture (None when sent by file_id)
 
     @property
     def silent(self) -> bool:
@@ -55,6 +57,7 @@ class AnsweredCallback:
     data: str
     text: str | None
     show_alert: bool
+    at: float = 0.0  # time.monotonic() when answered
 
 
 class ApiError(Exception):

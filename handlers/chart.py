@@ -32,5 +32,12 @@ async def chart(update: Update, context: BotContext) -> None:
         await context.bot.send_chat_action(chat.id, ChatAction.UPLOAD_PHOTO)
     today = view.now.astimezone(view.tz).date()
     history = await services.store.portfolio_history(history_since(today))
-    photo = await services.draw_chart(portfolio, history, view)
+    first = None if services.pnl is None else (await services.pnl.load_state()).first
+    photo = await services.draw_chart(
+        portfolio,
+        history,
+        view,
+        summary_at=services.settings.daily_summary_time,
+        history_from=None if first is None else first.astimezone(view.tz).date(),
+    )
     await message.reply_photo(photo, caption=chart_caption(portfolio, view), do_quote=False)

@@ -10,12 +10,22 @@ from __future__ import annotations
 
 import asyncio
 import io
-from collections.abc import Awaitable, Callable, Sequence
-from datetime import date
+import textwrap
+from collections.abc import Awaitable, Sequence
+from datetime import date, time
 from decimal import Decimal
 from typing import TYPE_CHECKING, Protocol
 
-from core.chart_data import HISTORY_DAYS, OTHER, HistoryPoint, Slice, allocation, history_points
+from core.chart_data import (
+    HISTORY_DAYS,
+    OTHER,
+    HistoryPoint,
+    LineGap,
+    Slice,
+    allocation,
+    history_points,
+    line_gap,
+)
 from core.i18n import Lang, View, get_lang
 from core.summary import DailyPortfolio
 from core.valuation import Portfolio
@@ -30,6 +40,8 @@ GRID_COLOR = "#dde3ea"
 MUTED = "#5f6b7a"
 INSIDE_LABEL_SHARE = 0.55  # a bar longer than this share of the widest one holds its label
 MIN_ROWS = 3  # room kept for this many bars, so two slices do not make two slabs
+EMPTY_NOTE_CHARS = 52  # a line of the note in place of the history line (8 pt)
+SHORT_NOTE_CHARS = 64  # a line of the note under a short history line (6.5 pt)
 ENGLISH = get_lang("en")
 
 
@@ -37,11 +49,28 @@ class ChartRenderer(Protocol):
     """Draw the chart's PNG: render_portfolio_chart, or a test's stand-in."""
 
     def __call__(
-        self, slices: Sequence[Slice], history: Sequence[HistoryPoint], quote: str, *, lang: Lang
+        self,
+        slices: Sequence[Slice],
+        history: Sequence[HistoryPoint],
+        quote: str,
+        *,
+        lang: Lang,
+        note: str = "",
     ) -> bytes: ...
 
 
-DrawChart = Callable[[Portfolio, Sequence[DailyPortfolio], View], Awaitable[bytes]]  # chart_png
+class DrawChart(Protocol):
+    """Draw the chart of a portfolio off the event loop: chart_png, with its renderer."""
+
+    def __call__(
+        self,
+        portfolio: Portfolio,
+        history: Sequence[DailyPortfolio],
+        view: View,
+        *,
+        summary_at: time,
+        history_from: date | None = None,
+    ) -> Awaitable[bytes]: ...
 
 
 def render_portfolio_chart(
@@ -50,8 +79,12 @@ def render_portfolio_chart(
     quote: str,
     *,
     lang: Lang = ENGLISH,
+    note: str = "",
 ) -> bytes:
-    """Return the chart as PNG bytes, identical for identical data."""
+    """Return the chart as PNG bytes, identical for identical data.
+
+    `note` says why the history line is empty (in its place) or short (under it).
+    """
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
@@ -59,7 +92,7 @@ def render_portfolio_chart(
     FigureCanvasAgg(figure)
     top, bottom = figure.subplots(2, 1, height_ratios=_panel_heights(len(slices), len(history)))
     _draw_allocation(top, slices, quote, lang)
-    _draw_history(bottom, history, quote, lang)
+    _draw_history(bottom, history, quote, lang, note)
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
     return buffer.getvalue()
@@ -70,12 +103,37 @@ async def chart_png(
     history: Sequence[DailyPortfolio],
     view: View,
     *,
+    summary_at: time,
+    history_from: date | None = None,
     render: ChartRenderer = render_portfolio_chart,
 ) -> bytes:
-    """Render `portfolio` and its daily totals up to today in a worker thread."""
+    """Render `portfolio` and its daily totals up to today in a worker thread.
+
+    `summary_at` (when a day's total is kept) and `history_from` (the first transaction on
+    record) tell the owner why the line is empty or short.
+    """
     slices = allocation(portfolio)
-    points = history_points(history, view.now.astimezone(view.tz).date())
-    return await asyncio.to_thread(render, slices, points, portfolio.quote, lang=view.lang)
+    today = view.now.astimezone(view.tz).date()
+    points = history_points(history, today)
+    gap = line_gap(points, today, history_from=history_from, unpriced=portfolio.unpriced)
+    note = "" if gap is None else line_note(gap, view.lang, summary_at)
+    return await asyncio.to_thread(
+        render, slices, points, portfolio.quote, lang=view.lang, note=note
+    )
+
+
+def line_note(gap: LineGap, lang: Lang, summary_at: time) -> str:
+    """Return why the history line is empty or short, one paragraph per reason."""
+    at = f"{summary_at:%H:%M}"
+    if gap.empty or gap.kept_from is None:
+        notes = [lang.t("chart.line_none", time=at, kept=gap.kept)]
+    else:
+        notes = [lang.t("chart.line_since", day=_long_day(gap.kept_from, lang), time=at)]
+    if gap.unpriced:
+        notes.append(lang.t("chart.line_unpriced", assets=", ".join(gap.unpriced)))
+    if gap.history_from is not None:
+        notes.append(lang.t("chart.line_history", day=_long_day(gap.history_from, lang)))
+    return "\n".join(notes)
 
 
 def _draw_allocation(axes: Axes, slices: Sequence[Slice], quote: str, lang: Lang) -> None:
@@ -112,13 +170,17 @@ def _draw_allocation(axes: Axes, slices: Sequence[Slice], quote: str, lang: Lang
                       fontsize=size)  # fmt: skip
 
 
-def _draw_history(axes: Axes, history: Sequence[HistoryPoint], quote: str, lang: Lang) -> None:
+def _draw_history(
+    axes: Axes, history: Sequence[HistoryPoint], quote: str, lang: Lang, note: str
+) -> None:
     from matplotlib.ticker import FuncFormatter, MaxNLocator
 
     axes.set_title(lang.t("chart.history", days=HISTORY_DAYS), fontsize=10, loc="left")
     if len(history) < 2:
-        _empty(axes, lang.t("chart.history_soon", stored=len(history)))
+        _empty(axes, _wrapped(note, EMPTY_NOTE_CHARS))
         return
+    if note:
+        axes.set_xlabel(_wrapped(note, SHORT_NOTE_CHARS), fontsize=6.5, color=MUTED, loc="left")
     days = [point.day.toordinal() for point in history]  # x in whole days
     totals = [float(point.total) for point in history]
     axes.plot(days, totals, color=BAR_COLOR, linewidth=1.6, marker="o", markersize=2.5)
@@ -141,6 +203,18 @@ def _empty(axes: Axes, message: str) -> None:
     axes.text(0.5, 0.5, message, ha="center", va="center", fontsize=8, color=MUTED,
               transform=axes.transAxes)  # fmt: skip
     axes.set_axis_off()
+
+
+def _wrapped(text: str, width: int) -> str:
+    """Return each paragraph of `text` wrapped to lines of at most `width` characters."""
+    return "\n".join(textwrap.fill(paragraph, width) for paragraph in text.splitlines())
+
+
+def _long_day(day: date, lang: Lang) -> str:
+    """Return a day as 17 Sep 2024 (Turkish: 17 Eyl 2024)."""
+    from babel.dates import format_date
+
+    return str(format_date(day, "d MMM y", locale=lang.code))
 
 
 def _share(percent: Decimal, lang: Lang) -> str:

@@ -181,7 +181,9 @@ class Summaries:
         if code not in drawn:
             try:
                 history = await self._store.portfolio_history(history_since(day))
-                drawn[code] = await self._draw_chart(portfolio, history, view)
+                drawn[code] = await self._draw_chart(
+                    portfolio, history, view, summary_at=self._settings.daily_summary_time
+                )
             except Exception:
                 log.exception("summary chart could not be drawn; the text goes alone")
                 drawn[code] = None

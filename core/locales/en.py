@@ -195,7 +195,6 @@ TEXTS: dict[str, str] = {
     "chart.other": "other ({count})",
     "chart.bar": "{share} · {value}",
     "chart.history": "Total value, last {days} days",
-    "chart.history_soon": "The line starts once two daily summaries\nare stored ({stored} so far).",
     # settings, language, mute
     "settings.title": "⚙️ <b>Settings of this chat</b>",
     "settings.language": "Language: {language} (/lang en · /lang tr)",
@@ -526,4 +525,9 @@ TEXTS: dict[str, str] = {
     "alert.problem.spaced": "⚠️ “{text}”: write the number without spaces, {plain} or {grouped}.",
     "alert.problem.spaced_plain": "⚠️ “{text}”: write the number without spaces, {plain}.",
     "alert.already_held": "You hold some {asset} already: it will fire once you have held none and hold some again.",
+    # The demo, and why the chart's value line is empty or short
+    "chart.line_none": "No line yet: the bot keeps one total a day, at the daily summary ({time}), from the day it starts; {kept} kept so far.",
+    "chart.line_since": "The line starts on {day}: the bot keeps one total a day, at the daily summary ({time}), from the day it starts.",
+    "chart.line_unpriced": "A day's total is not kept while a held asset has lost its price: {assets} now.",
+    "chart.line_history": "Your history on record starts {day}; the days before the bot's first are not drawn.",
 }

@@ -196,7 +196,6 @@ TEXTS: dict[str, str] = {
     "chart.other": "diğer ({count})",
     "chart.bar": "{share} · {value}",
     "chart.history": "Toplam değer, son {days} gün",
-    "chart.history_soon": "Çizgi, iki günlük özet kaydedildikten sonra\nbaşlar (şimdiye kadar {stored}).",
     # settings, language, mute
     "settings.title": "⚙️ <b>Bu sohbetin ayarları</b>",
     "settings.language": "Dil: {language} (/lang en · /lang tr)",
@@ -527,4 +526,9 @@ TEXTS: dict[str, str] = {
     "alert.problem.spaced": "⚠️ “{text}”: sayıyı boşluksuz yazın, {plain} ya da {grouped}.",
     "alert.problem.spaced_plain": "⚠️ “{text}”: sayıyı boşluksuz yazın, {plain}.",
     "alert.already_held": "Elinizde zaten {asset} var: önce hiç kalmayıp sonra yeniden olduğunda tetiklenir.",
+    # The demo, and why the chart's value line is empty or short
+    "chart.line_none": "Henüz çizgi yok: bot, başladığı günden itibaren her gün günlük özette ({time}) toplam değeri kaydeder; şimdiye kadar {kept} gün kaydedildi.",
+    "chart.line_since": "Çizgi {day} tarihinde başlıyor: bot, başladığı günden itibaren her gün günlük özette ({time}) toplam değeri kaydeder.",
+    "chart.line_unpriced": "Elde tutulan bir varlığın fiyatı kaybolduğunda o günün toplamı kaydedilmez: şu an {assets}.",
+    "chart.line_history": "Kayıtlı geçmişiniz {day} tarihinde başlıyor; botun ilk gününden önceki günler çizilmez.",
 }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -12,12 +12,15 @@ from telegram import Update
 from telegram.ext import ApplicationHandlerStop, CommandHandler
 
 from config import Settings
+from core.chart_data import HistoryPoint, Slice
+from core.i18n import Lang
 from core.summary import DailyPortfolio
 from fakes.exchange import FakeBtcTurk
 from fakes.exchange_faults import Fault
 from fakes.telegram import SentMessage
 from handlers.chart import chart
 from handlers.context import BotContext
+from services.charts import render_portfolio_chart
 from tests.e2e.conftest import ALLOWED_CHAT, ALLOWED_GROUP, REPLY_TIMEOUT_S, BotHarness, services_of
 from tests.kit.wiring import BotWiring
 
@@ -81,6 +84,47 @@ async def test_chart_command_sends_a_png_with_the_total(
         "ℹ️ No TRY price for ETHW.",
     ]
     assert (ALLOWED_CHAT, "upload_photo") in bot.telegram.chat_actions
+
+
+async def test_chart_of_a_fresh_install_says_why_its_line_is_empty(
+    exchange: FakeBtcTurk,
+    wiring: BotWiring,
+    make_settings: Callable[..., Settings],
+    start_bot: StartBot,
+) -> None:
+    notes: list[str] = []
+
+    def spy(
+        slices: Sequence[Slice],
+        history: Sequence[HistoryPoint],
+        quote: str,
+        *,
+        lang: Lang,
+        note: str = "",
+    ) -> bytes:
+        notes.append(note)
+        return render_portfolio_chart(slices, history, quote, lang=lang, note=note)
+
+    wiring.render_chart = spy
+    row = exchange.ledger.deposit("TRY", "1000")
+    row["timestamp"] = int(datetime(2026, 9, 10, 12, 0, tzinfo=UTC).timestamp() * 1000)
+    wiring.jobs = False  # the history is read by the test
+    async with start_bot(make_settings(LANGUAGE="en")) as bot:
+        with_chart_command(bot)
+        backfill = services_of(bot).backfill
+        assert backfill is not None
+        while await backfill.step():
+            pass
+
+        [photo] = await bot.ask("/chart")
+
+    assert_is_the_chart(bot, photo)
+    assert notes == [
+        "No line yet: the bot keeps one total a day, at the daily summary (09:00), from the day"
+        " it starts; 0 kept so far.\n"
+        "Your history on record starts 10 Sep 2026; the days before the bot's first are not"
+        " drawn."
+    ]
 
 
 async def test_chart_command_explains_an_exchange_failure(

@@ -115,6 +115,7 @@ async def test_send_photo_bytes(fake: FakeTelegram, bot: Bot) -> None:
         "<b>Chart</b>",
     )
     assert record.plain_text == "Chart"
+    assert record.photo == PNG  # the picture itself, as a viewer would open it
     with pytest.raises(BadRequest, match="Image_process_failed"):
         await bot.send_photo(DEMO_CHAT_ID, b"not an image at all")
 

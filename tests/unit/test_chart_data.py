@@ -6,7 +6,15 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from core.chart_data import OTHER, Slice, allocation, history_points, history_since
+from core.chart_data import (
+    OTHER,
+    LineGap,
+    Slice,
+    allocation,
+    history_points,
+    history_since,
+    line_gap,
+)
 from core.i18n import View, get_lang
 from core.summary import DailyPortfolio
 from core.texts.chart import MAX_CAPTION, chart_caption
@@ -150,6 +158,40 @@ def test_history_with_gaps_and_few_days() -> None:
         (TODAY - timedelta(days=3), Decimal(7))
     ]
     assert history_points([], TODAY) == []
+
+
+FIRST_RECORD = date(2024, 9, 17)
+
+
+def test_a_fresh_install_says_why_the_line_is_empty_and_where_the_history_starts() -> None:
+    gap = line_gap([], TODAY, history_from=FIRST_RECORD)
+
+    assert gap == LineGap(kept=0, kept_from=None, history_from=FIRST_RECORD)
+    assert gap.empty
+
+
+def test_a_line_that_starts_after_its_first_day_is_short_and_says_since_when() -> None:
+    kept = [daily(TODAY - timedelta(days=n), "7") for n in (4, 2, 0)]
+
+    gap = line_gap(history_points(kept, TODAY), TODAY, history_from=FIRST_RECORD)
+
+    assert gap == LineGap(kept=3, kept_from=TODAY - timedelta(days=4), history_from=FIRST_RECORD)
+    assert gap is not None and not gap.empty
+
+
+def test_a_line_over_all_its_days_needs_no_word() -> None:
+    kept = [daily(TODAY - timedelta(days=n), "7") for n in range(30)]
+
+    assert line_gap(history_points(kept, TODAY), TODAY, history_from=FIRST_RECORD) is None
+
+
+def test_a_history_younger_than_the_line_is_not_named_and_a_lost_price_is() -> None:
+    kept = [daily(TODAY - timedelta(days=n), "7") for n in (5, 1)]
+    points = history_points(kept, TODAY)
+
+    gap = line_gap(points, TODAY, history_from=TODAY - timedelta(days=2), unpriced=["GLMR"])
+
+    assert gap == LineGap(2, TODAY - timedelta(days=5), None, ("GLMR",))
 
 
 def test_caption_gives_the_total_and_the_time_of_the_data() -> None:

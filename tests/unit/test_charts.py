@@ -5,7 +5,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -13,11 +13,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from PIL import Image
 
-from core.chart_data import OTHER, HistoryPoint, Slice, allocation
+from core.chart_data import OTHER, HistoryPoint, LineGap, Slice, allocation
 from core.i18n import Lang, View, get_lang
 from core.summary import DailyPortfolio
 from core.valuation import value_portfolio
-from services.charts import chart_png, render_portfolio_chart
+from services.charts import chart_png, line_note, render_portfolio_chart
 from tests.kit.account import AS_OF, balance, documented_balances, documented_tickers, ticker
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -104,10 +104,15 @@ async def test_chart_png_draws_off_the_event_loop() -> None:
     threads: list[int] = []
 
     def spy(
-        slices: Sequence[Slice], history: Sequence[HistoryPoint], quote: str, *, lang: Lang
+        slices: Sequence[Slice],
+        history: Sequence[HistoryPoint],
+        quote: str,
+        *,
+        lang: Lang,
+        note: str = "",
     ) -> bytes:
         threads.append(threading.get_ident())
-        return render_portfolio_chart(slices, history, quote, lang=lang)
+        return render_portfolio_chart(slices, history, quote, lang=lang, note=note)
 
     portfolio = value_portfolio(documented_balances(), documented_tickers(), "TRY", AS_OF)
     history = [
@@ -117,7 +122,7 @@ async def test_chart_png_draws_off_the_event_loop() -> None:
         get_lang("en"), ZoneInfo("Europe/Istanbul"), datetime(2026, 11, 25, 11, 40, tzinfo=UTC)
     )
 
-    png = await chart_png(portfolio, history, view, render=spy)
+    png = await chart_png(portfolio, history, view, summary_at=time(9, 0), render=spy)
 
     assert_is_phone_sized_png(png)
     assert threads
@@ -136,3 +141,56 @@ def test_start_up_does_not_import_matplotlib() -> None:
     )
 
     assert result.returncode == 0, result.stderr
+
+
+def test_the_note_says_why_the_line_is_empty_in_each_language() -> None:
+    gap = LineGap(kept=0, kept_from=None, history_from=date(2024, 9, 17))
+
+    english = line_note(gap, get_lang("en"), time(9, 0)).splitlines()
+    turkish = line_note(gap, get_lang("tr"), time(9, 0)).splitlines()
+
+    assert english == [
+        "No line yet: the bot keeps one total a day, at the daily summary (09:00), from the day"
+        " it starts; 0 kept so far.",
+        "Your history on record starts 17 Sep 2024; the days before the bot's first are not drawn.",
+    ]
+    assert turkish[1].startswith("Kayıtlı geçmişiniz 17 Eyl 2024 tarihinde başlıyor")
+
+
+def test_the_note_of_a_short_line_names_its_first_day_and_a_lost_price() -> None:
+    gap = LineGap(kept=3, kept_from=date(2026, 11, 21), history_from=None, unpriced=("GLMR",))
+
+    assert line_note(gap, get_lang("en"), time(8, 30)).splitlines() == [
+        "The line starts on 21 Nov 2026: the bot keeps one total a day, at the daily summary"
+        " (08:30), from the day it starts.",
+        "A day's total is not kept while a held asset has lost its price: GLMR now.",
+    ]
+
+
+async def test_a_fresh_install_draws_the_reason_in_place_of_the_line() -> None:
+    notes: list[str] = []
+
+    def spy(
+        slices: Sequence[Slice],
+        history: Sequence[HistoryPoint],
+        quote: str,
+        *,
+        lang: Lang,
+        note: str = "",
+    ) -> bytes:
+        notes.append(note)
+        return render_portfolio_chart(slices, history, quote, lang=lang, note=note)
+
+    portfolio = value_portfolio(documented_balances(), documented_tickers(), "TRY", AS_OF)
+    view = View(
+        get_lang("en"), ZoneInfo("Europe/Istanbul"), datetime(2026, 11, 25, 11, 40, tzinfo=UTC)
+    )
+
+    png = await chart_png(
+        portfolio, [], view, summary_at=time(9, 0), history_from=date(2024, 9, 17), render=spy
+    )
+
+    assert_is_phone_sized_png(png)
+    [note] = notes
+    assert note.startswith("No line yet: the bot keeps one total a day")
+    assert "Your history on record starts 17 Sep 2024" in note

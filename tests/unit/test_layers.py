@@ -27,7 +27,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     "app": frozenset({"config", "handlers", "services", "core", "store", "btcturk", "logs"}),
     "lifecycle": frozenset({"app", "config", "services", "store"}),
     "bot": frozenset({"lifecycle", "config", "logs", "store", "demo"}),
-    "demo": frozenset({"lifecycle", "app", "config", "logs", "services", "fakes"}),
+    "demo": frozenset({"lifecycle", "app", "config", "logs", "services", "store", "fakes"}),
 }
 PRODUCT = frozenset(ALLOWED) | {"fakes", "bench", "tests"}
 

@@ -1,0 +1,71 @@
+"""The demo's `!` lines: each switch changes what the simulated exchange and feed answer."""
+
+from __future__ import annotations
+
+from fakes.console import HELP, REFUSED_KEY, UNKNOWN, run_console_command
+from fakes.exchange import FakeBtcTurk
+from fakes.feed import FakeFeed
+from fakes.seed import DEMO_API_KEY
+
+
+def test_key_off_refuses_the_key_on_the_api_and_the_feed_and_key_on_accepts_it() -> None:
+    exchange, feed = FakeBtcTurk(), FakeFeed()
+
+    said = run_console_command(exchange, "!key off", feed)
+    refused = (exchange.api_key, feed.api_key)
+    run_console_command(exchange, "!KEY On", feed)
+
+    assert said.startswith("BTCTurk now refuses the API key")
+    assert refused == (REFUSED_KEY, REFUSED_KEY)
+    assert (exchange.api_key, feed.api_key) == (DEMO_API_KEY, DEMO_API_KEY)
+
+
+def test_history_hang_holds_only_the_history_and_history_on_ends_it() -> None:
+    exchange = FakeBtcTurk()
+    run_console_command(exchange, "!down")
+
+    run_console_command(exchange, "!history hang")
+    hanging = [exchange.pending_faults(book)[:1] for book in ("trades", "crypto", "fiat")]
+    run_console_command(exchange, "!history on")
+
+    assert hanging == [["timeout"]] * 3
+    assert [exchange.pending_faults(book) for book in ("trades", "crypto", "fiat")] == [[]] * 3
+    assert exchange.pending_faults("balances")[:1] == ["maintenance"]  # still down: !up ends it
+
+
+def test_ws_off_takes_the_websocket_permission_and_ws_on_gives_it_back() -> None:
+    exchange, feed = FakeBtcTurk(), FakeFeed()
+
+    run_console_command(exchange, "!ws off", feed)
+    off = feed.websocket_permission
+    run_console_command(exchange, "!ws on", feed)
+
+    assert (off, feed.websocket_permission) == (False, True)
+    assert run_console_command(exchange, "!ws off") == UNKNOWN  # no feed to switch
+
+
+def test_candles_hang_holds_the_chart_server_until_candles_up() -> None:
+    exchange = FakeBtcTurk()
+
+    run_console_command(exchange, "!candles hang")
+    hanging = exchange.candles.hang
+    run_console_command(exchange, "!candles up")
+
+    assert (hanging, exchange.candles.hang) == (True, False)
+
+
+def test_a_wrong_line_points_to_help_instead_of_printing_it() -> None:
+    exchange = FakeBtcTurk()
+
+    assert run_console_command(exchange, "!frobnicate") == UNKNOWN
+    assert run_console_command(exchange, "!history maybe") == UNKNOWN
+    assert run_console_command(exchange, "!deposit x BTC").endswith("!help shows the form")
+    assert run_console_command(exchange, "!help") == HELP
+
+
+def test_help_gives_each_line_its_own_row_within_a_terminal() -> None:
+    rows = HELP.splitlines()
+
+    assert all(len(row) <= 80 for row in rows)
+    for line in ("!deposit", "!key off", "!ws off", "!history hang", "!candles hang", "!press"):
+        assert sum(row.lstrip().startswith(line) for row in rows) == 1, line
