@@ -31,7 +31,7 @@ from handlers.access import GUARD_GROUP
 from services.rate_limit import ChatRateLimiter
 from tests.e2e import conftest as e2e
 from tests.e2e.conftest import REPLY_TIMEOUT_S
-from tests.kit.clocks import ManualMonotonic, RecordedSleep, VirtualSleep
+from tests.kit.clocks import AdvancingSleep, ManualMonotonic, RecordedSleep
 from tests.kit.env import environment_on_fakes
 from tests.kit.wiring import BotWiring
 
@@ -100,11 +100,11 @@ def cache_clock(wiring: BotWiring) -> ManualMonotonic:
 
 
 @pytest.fixture
-def instant_pacing(wiring: BotWiring) -> VirtualSleep:
+def instant_pacing(wiring: BotWiring) -> AdvancingSleep:
     """Build the bot's Telegram rate limiter on virtual time: what it waits for (a 429's
     Retry-After, its pace) passes at once; the returned sleep records the waits."""
     clock = ManualMonotonic()
-    sleep = VirtualSleep(clock)
+    sleep = AdvancingSleep(clock)
     wiring.rate_limiter = ChatRateLimiter(monotonic=clock, sleep=sleep)
     return sleep
 

@@ -6,7 +6,7 @@ import pytest
 
 from tests.e2e.conftest import ALLOWED_CHAT, BotHarness
 from tests.faults.conftest import UpdateTracker
-from tests.kit.clocks import VirtualSleep
+from tests.kit.clocks import AdvancingSleep
 
 pytestmark = [pytest.mark.faults, pytest.mark.usefixtures("without_jobs")]
 
@@ -14,7 +14,7 @@ QUEUED = 10
 
 
 async def test_a_reply_held_back_by_a_429_gets_no_apology_in_the_same_chat(
-    instant_pacing: VirtualSleep, bot: BotHarness
+    instant_pacing: AdvancingSleep, bot: BotHarness
 ) -> None:
     """The chat is rate limited: an apology would only queue behind the reply it replaces."""
     tracker = UpdateTracker(bot.application)

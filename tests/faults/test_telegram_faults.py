@@ -25,7 +25,7 @@ from tests.e2e.conftest import (
     services_of,
 )
 from tests.faults.conftest import UpdateTracker
-from tests.kit.clocks import VirtualSleep
+from tests.kit.clocks import AdvancingSleep
 
 pytestmark = [pytest.mark.faults, pytest.mark.usefixtures("without_jobs")]
 
@@ -82,7 +82,7 @@ async def test_notification_survives_transient_send_errors_and_arrives_once(
 
 
 async def test_rate_limited_notification_waits_for_retry_after_then_arrives_once(
-    instant_pacing: VirtualSleep, bot: BotHarness
+    instant_pacing: AdvancingSleep, bot: BotHarness
 ) -> None:
     services = services_of(bot)
     await poll(bot)

@@ -13,7 +13,8 @@ from aioresponses import CallbackResult
 from btcturk.client import CRYPTO_PATH, FIAT_PATH, TRADES_PATH, BtcTurkClient
 from btcturk.errors import HistoryRefused, KeyPaused, RateLimited
 from btcturk.history import MAX_WINDOW_MS
-from tests.kit.clocks import ManualMonotonic
+from tests.conftest import canned
+from tests.kit.clocks import AdvancingSleep, ManualMonotonic
 
 BASE = "http://127.0.0.1:8998"
 API_KEY = "example-public-key"
@@ -21,18 +22,6 @@ SECRET_B64 = "ZXhhbXBsZS1zZWNyZXQtYnl0ZXMtMDEyMzQ1Njc4OQ=="
 NOW = 1_700_000_000.0
 T0 = 1_699_000_000_000
 ALL_PATHS = (TRADES_PATH, CRYPTO_PATH, FIAT_PATH)
-
-
-class AdvancingSleep:
-    """Record each delay and move the fake monotonic clock by it."""
-
-    def __init__(self, clock: ManualMonotonic) -> None:
-        self.clock = clock
-        self.delays: list[float] = []
-
-    async def __call__(self, delay: float) -> None:
-        self.delays.append(delay)
-        self.clock.now += delay
 
 
 def trade(row_id: int, at_ms: int) -> dict[str, Any]:
@@ -70,7 +59,7 @@ class Ledger:
         self.windows.append((start, end))
         inside = [r for r in self.rows if start <= r["timestamp"] <= end]
         inside.sort(key=lambda r: r["timestamp"], reverse=True)
-        return CallbackResult(payload=envelope(inside[:200]))
+        return canned(payload=envelope(inside[:200]))
 
 
 @pytest.fixture
@@ -246,7 +235,7 @@ async def test_every_request_carries_both_dates(http: Any, client: BtcTurkClient
 
     def record(url: Any, **_: Any) -> CallbackResult:
         seen.append(dict(url.query))
-        return CallbackResult(payload=envelope([]))
+        return canned(payload=envelope([]))
 
     for path in ALL_PATHS:
         http.get(pattern(path), callback=record, repeat=True)

@@ -18,22 +18,10 @@ from btcturk.client import TRADES_PATH, BtcTurkClient
 from btcturk.errors import AuthError, HistoryRefused, KeyPaused
 from fakes.exchange import FakeBtcTurk
 from fakes.seed import DEMO_API_KEY, DEMO_API_SECRET
-from tests.kit.clocks import ManualMonotonic
+from tests.kit.clocks import AdvancingSleep, ManualMonotonic
 
 REVOKED = "0b5e4c2d-revoked-public-key"
 NOW_MS = 1_764_000_000_000
-
-
-class AdvancingSleep:
-    """Record each delay and move the clock by it."""
-
-    def __init__(self, clock: ManualMonotonic) -> None:
-        self.clock = clock
-        self.delays: list[float] = []
-
-    async def __call__(self, delay: float) -> None:
-        self.delays.append(delay)
-        self.clock.now += delay
 
 
 @pytest.fixture

@@ -75,7 +75,7 @@ class ScaledSleep:
         await asyncio.sleep(delay * self.scale)
 
 
-class VirtualSleep:
+class AdvancingSleep:
     """Stand in for asyncio.sleep on a ManualMonotonic: a wait moves the clock, not real time.
 
     What paces itself by that clock (a rate limiter's turns and holds) sees the time pass that
