@@ -44,6 +44,12 @@ class CannedHttp:
         """Return the requests made, as aioresponses records them."""
         return self.mocked.requests
 
+    def count(self, path: str) -> int:
+        """Return how many requests were made to `path`, whatever their query."""
+        return sum(
+            len(calls) for (_, url), calls in self.mocked.requests.items() if url.path == path
+        )
+
 
 def canned(**answer: Any) -> CallbackResult:
     """Return a callback's answer (aioresponses' CallbackResult), built as a CannedResponse."""
