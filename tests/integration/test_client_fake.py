@@ -71,10 +71,8 @@ def row(asset: str, name: str, balance: str, locked: str, free: str, precision: 
         balance=Decimal(balance),
         locked=Decimal(locked),
         free=Decimal(free),
-        order_fund=Decimal(locked),
         request_fund=ZERO,
         precision=precision,
-        timestamp=SEED_TIME,
     )
 
 
