@@ -12,7 +12,6 @@ from pathlib import Path
 MASK = "[redacted]"
 QUIET_LIBRARIES = ("httpx", "httpcore", "aiohttp.access")
 SILENT_LIBRARIES = (
-    "apscheduler",  # "skipped: maximum number of running instances" at every slow poll
     "telegram.request",  # a traceback per HTML error page; the bot logs the failure itself
 )
 TEXT_FORMAT = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")

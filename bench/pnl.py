@@ -155,8 +155,8 @@ def pnl_rows() -> list[Row]:
                     *(D(rng.randrange(1, 1000)), amount, D("0.1"), D("0.018"), "TRY"),
                 )
             )
-        balances.append(Balance(asset, asset, held, D(0), held, None, None, 8, None))
-        tickers.append(Ticker(asset + "TRY", asset, "TRY", D(500), None, None))
+        balances.append(Balance(asset, asset, held, D(0), held, None, 8))
+        tickers.append(Ticker(asset + "TRY", asset, "TRY", D(500)))
     portfolio = value_portfolio(balances, tickers, "TRY", START)
     view = View(Lang("en"), ZoneInfo("Europe/Istanbul"), START)
     rounds = 5

@@ -21,7 +21,6 @@ Nothing here logs the API key, the secret, headers or signatures.
 from __future__ import annotations
 
 import asyncio
-import collections
 import logging
 import random
 import time
@@ -139,9 +138,6 @@ class BtcTurkClient:
         self.auth_backoff = AuthBackoff(auth_clock, first_pause_s=key_retry_s)
         self.data_notes = DataNotes(monotonic)
         self.last_latency_s: float | None = None
-        self.requests_sent = 0
-        self.requests_by_path: collections.Counter[str] = collections.Counter()
-        self.retries = 0
         self.budget = RateBudget(HISTORY_QUOTAS, monotonic=monotonic, sleep=sleep)
         self.history_latch = PermissionLatch(auth_clock, history_recheck_s)
         self._clock_measured = False
@@ -377,7 +373,6 @@ class BtcTurkClient:
                 if resynced or not signed:
                     raise
                 resynced = True
-                self.retries += 1
                 logger.info("BTCTurk refused the request stamp; resyncing the clock")
                 await self.sync_clock()
             except _TRANSIENT as exc:
@@ -386,7 +381,6 @@ class BtcTurkClient:
                     raise
                 logger.info("GET %s failed (%s); retrying in %.2f s", path, exc, delay)
                 attempt += 1
-                self.retries += 1
                 await self._sleep(delay)
 
     def _retry_delay(self, attempt: int, exc: BtcTurkError) -> float | None:
@@ -410,8 +404,6 @@ class BtcTurkClient:
                 await self._resync_after_step(self._clock.step_s)
                 stamp = self._clock.stamp()
             headers = auth_headers(self._api_key, self._secret, stamp)
-        self.requests_sent += 1
-        self.requests_by_path[path] += 1
         started = self._stopwatch()
         sent_at = self._time_source()
         try:

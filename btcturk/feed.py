@@ -87,11 +87,8 @@ class FeedState:
     connected_since: float | None = None
     last_message_at: float | None = None  # any frame, the heartbeat included
     last_event_at: float | None = None  # a private event
-    attempts: int = 0  # connection attempts
     logins: int = 0
     reconnects: int = 0  # logins after the first
-    events: int = 0
-    garbage_frames: int = 0
     last_error: str | None = None  # kept after a reconnect, with when it happened
     last_error_at: float | None = None
     refused: bool = False  # a login was refused and the feed waits before trying again
@@ -166,7 +163,6 @@ class PrivateFeed:
         try:
             while True:
                 self.policy.attempted(self._monotonic())
-                self.state.attempts += 1
                 end = await self._connection()
                 self._refusal_wait.answered()
                 if end is _End.REFUSED:
@@ -299,7 +295,6 @@ class PrivateFeed:
                         continue
                     event = event_of(frame)
                     if event is not None:
-                        self.state.events += 1
                         self.state.last_event_at = self._time()
                         await self._deliver(event)
         except TimeoutError:
@@ -319,7 +314,6 @@ class PrivateFeed:
         self.state.last_message_at = self._time()
         frame = parse_frame(msg.data) if msg.type is aiohttp.WSMsgType.TEXT else None
         if frame is None:
-            self.state.garbage_frames += 1
             return None
         if frame.type == VERSION:
             current = frame.body.get("current")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from decimal import Decimal
 from typing import Literal, NamedTuple
 
@@ -12,7 +11,8 @@ class Balance(NamedTuple):
     """One row of `GET /api/v1/users/balances` (a named tuple: cheap to build, immutable).
 
     Only `asset` and `balance` are always sent; `free`/`locked` are derived from each other when
-    one is missing, `precision` takes a default, and the rest is None when the row lacks it.
+    one is missing, `precision` takes a default, and `request_fund` is None when the row lacks
+    it. The row's `orderFund` and `timestamp` are not read: nothing uses them.
     """
 
     asset: str
@@ -20,10 +20,8 @@ class Balance(NamedTuple):
     balance: Decimal
     locked: Decimal
     free: Decimal
-    order_fund: Decimal | None
     request_fund: Decimal | None
     precision: int
-    timestamp: datetime | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,8 +32,6 @@ class Ticker:
     numerator: str
     denominator: str
     last: Decimal
-    daily_percent: Decimal | None
-    timestamp: datetime | None
 
 
 NoteKind = Literal["missing", "defaulted", "derived", "type", "skipped"]

@@ -11,15 +11,13 @@ from __future__ import annotations
 import functools
 import json
 import math
-from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any
 
 from btcturk.amounts import MAX_DIGITS, MAX_PRECISION, AmountError, parse_decimal
 from btcturk.errors import AuthError, BadResponse, RateLimited, StampRejected, Unavailable
-from btcturk.models import Balance, DataNote, NoteEndpoint, NoteKind, Ticker
+from btcturk.models import Balance, DataNote, NoteEndpoint, Ticker
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _UNREADABLE = object()
 _SUCCESS_CODES = frozenset({"0", "SUCCESS"})
 _DOWN_MARKERS = frozenset({"INTERNAL_ERROR", "500", "502", "503", "504"})
@@ -27,7 +25,6 @@ _AUTH_PREFIXES = ("unauthorized", "invalid signature")
 _AUTH_HINT = "check the API key, its permissions, its IP restriction and the clock"
 _MAX_SHOWN = 120
 _MAX_MS = 10**14  # year 5138: any stamp beyond is garbage
-Endpoint = Literal["balances", "tickers"]
 _BAD = object()  # an amount that is present but not a number
 _ZERO = Decimal(0)
 FIAT_ASSETS = frozenset({"TRY", "USD", "EUR", "GBP"})
@@ -115,12 +112,6 @@ def parse_tickers(data: Any, notes: list[DataNote] | None = None) -> list[Ticker
     return usable
 
 
-@functools.lru_cache(maxsize=64)
-def _moment(milliseconds: int) -> datetime:
-    """Return the UTC time of a stamp; the rows of one answer share theirs."""
-    return _EPOCH + timedelta(milliseconds=milliseconds)
-
-
 def parse_server_time(payload: Any) -> int:
     """Return `serverTime` (ms) from the decoded answer of `GET /api/v2/server/time`."""
     if not isinstance(payload, dict) or "serverTime" not in payload:
@@ -147,23 +138,12 @@ def _balance(row: dict[str, Any], notes: list[DataNote]) -> Balance | None:
         notes.append(DataNote("balances", "skipped", unusable, asset))
         return None
     locked, free = _locked_and_free(balance, locked, free, asset, notes)
-    order_fund = _optional_amount(row, "orderFund", asset, notes)
     request_fund = _optional_amount(row, "requestFund", asset, notes)
     name = row.get("assetname")
     if type(name) is not str or not name:
         notes.append(DataNote("balances", "missing", "assetname", asset))
         name = asset
-    return Balance(
-        asset,
-        name,
-        balance,
-        locked,
-        free,
-        order_fund,
-        request_fund,
-        _precision(row, asset, notes),
-        _timestamp(row, "balances", asset, notes),
-    )
+    return Balance(asset, name, balance, locked, free, request_fund, _precision(row, asset, notes))
 
 
 def _locked_and_free(
@@ -261,19 +241,7 @@ def _ticker(row: dict[str, Any], notes: list[DataNote]) -> Ticker | None:
     if last is None or last <= 0:  # a price of 0 is no price: never a value
         notes.append(DataNote("tickers", "skipped", "last", pair))
         return None
-    daily = row.get("dailyPercent")
-    daily_percent = _price(daily)
-    if daily_percent is None:
-        kind: NoteKind = "missing" if daily is None else "type"
-        notes.append(DataNote("tickers", kind, "dailyPercent", pair))
-    return Ticker(
-        pair=pair,
-        numerator=numerator,
-        denominator=denominator,
-        last=last,
-        daily_percent=daily_percent,
-        timestamp=_timestamp(row, "tickers", pair, notes),
-    )
+    return Ticker(pair=pair, numerator=numerator, denominator=denominator, last=last)
 
 
 def _sides(row: dict[str, Any], notes: list[DataNote]) -> tuple[str, str] | None:
@@ -331,26 +299,6 @@ def _integer(value: Any, where: str, name: str) -> int:
     if isinstance(value, str) and value.isascii() and value.isdigit():
         return int(value)
     raise BadResponse(f"{where}: field {name!r} is not a whole number")
-
-
-def _timestamp(
-    row: dict[str, Any], endpoint: Endpoint, subject: str, notes: list[DataNote]
-) -> datetime | None:
-    """Return a row's `timestamp` (ms) as UTC time; None, and noted, when absent or unusable."""
-    value = row.get("timestamp")
-    if type(value) is int and 0 <= value < _MAX_MS:
-        return _moment(value)
-    if value is None:
-        notes.append(DataNote(endpoint, "missing", "timestamp", subject))
-        return None
-    try:
-        milliseconds = _integer(value, subject, "timestamp")
-    except BadResponse:
-        milliseconds = -1
-    if not 0 <= milliseconds < _MAX_MS:
-        notes.append(DataNote(endpoint, "type", "timestamp", subject))
-        return None
-    return _moment(milliseconds)
 
 
 def _load_json(body: bytes) -> Any:

@@ -45,7 +45,6 @@ class RateBudget:
             path: collections.deque(maxlen=quota.limit) for path, quota in quotas.items()
         }
         self._locks = {path: asyncio.Lock() for path in quotas}
-        self.waited_s = 0.0
 
     def covers(self, path: str) -> bool:
         """Return whether `path` has a quota."""
@@ -66,7 +65,6 @@ class RateBudget:
         async with self._locks[path]:
             wait = self.wait_s(path)
             if wait > 0:
-                self.waited_s += wait
                 await self._sleep(wait)
             sent = self._sent[path]
             quota = self._quotas[path]

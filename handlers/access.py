@@ -17,7 +17,7 @@ from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationHandlerStop, ContextTypes, TypeHandler
 
 from core.alert_commands import ALERT_BUTTON_PREFIX
-from core.i18n import DEFAULT_LANGUAGE, get_lang
+from core.i18n import get_lang
 from core.texts.general import refusal_message
 from handlers.refusals import RefusalBudget
 
@@ -42,12 +42,12 @@ class AccessGuard:
         self,
         allowed_chat_ids: frozenset[int],
         *,
-        default_language: str = DEFAULT_LANGUAGE,
-        refusal_bot: Bot | None = None,
+        default_language: str,
+        refusal_bot: Bot,
         monotonic: Callable[[], float] = time.monotonic,
-        migrated_chat_ids: Collection[int] = frozenset(),
-        allowed_user_ids: frozenset[int] = frozenset(),
-        group_members: str = "read",
+        migrated_chat_ids: Collection[int],
+        allowed_user_ids: frozenset[int],
+        group_members: str,
     ) -> None:
         """Guard `allowed_chat_ids`; refusals go through `refusal_bot`, one with no rate limiter."""
         self.allowed_chat_ids = allowed_chat_ids
@@ -106,8 +106,9 @@ class AccessGuard:
         if chat_id is None or not asks or not self._due(chat_id) or not self._budget.take():
             return
         self._remember(chat_id)
-        bot = self._refusal_bot or context.bot
-        await bot.send_message(chat_id, refusal_message(chat_id, lang), parse_mode="HTML")
+        await self._refusal_bot.send_message(
+            chat_id, refusal_message(chat_id, lang), parse_mode="HTML"
+        )
 
     def _due(self, chat_id: int) -> bool:
         """Tell whether `chat_id` had no refusal in the last hour."""
@@ -181,10 +182,11 @@ class AccessGuard:
             self._last_member_refusal.clear()
         self._last_member_refusal[key] = now
         text = lang.t("member.refused" if self.group_members == "read" else "member.refused_none")
-        bot = self._refusal_bot or context.bot
         message = update.message
         reply_to = message.message_id if message is not None else None
-        await bot.send_message(chat_id, text, parse_mode="HTML", reply_to_message_id=reply_to)
+        await self._refusal_bot.send_message(
+            chat_id, text, parse_mode="HTML", reply_to_message_id=reply_to
+        )
 
 
 def install_guard(application: Application, guard: AccessGuard) -> None:  # type: ignore[type-arg]

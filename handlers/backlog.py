@@ -30,7 +30,7 @@ class ChatBacklog(BaseUpdateProcessor):
         applies: Callable[[object], bool],
         slow_down: Callable[[int], Awaitable[None]],
         *,
-        congested: Callable[[int], bool] = lambda chat_id: True,
+        congested: Callable[[int], bool],
         per_chat: int = MAX_WAITING_PER_CHAT,
     ) -> None:
         """`congested` tells when a chat's replies wait their turn: then duplicates are merged."""

@@ -75,8 +75,6 @@ class DailyPrices:
         self._burst: asyncio.Task[None] | None = None
         self._retry_at = float("-inf")
         self._backoff_s = BACKOFF_FIRST_S
-        self.requests = 0
-        self.failures = 0
 
     @property
     def supported(self) -> bool:
@@ -173,7 +171,6 @@ class DailyPrices:
                     return
 
     def _failed(self, pair: str, error: BtcTurkError) -> None:
-        self.failures += 1
         wait = self._backoff_s
         if isinstance(error, RateLimited) and error.retry_after:
             wait = max(wait, error.retry_after)
@@ -193,7 +190,6 @@ class DailyPrices:
             left = deadline - self._monotonic()
             if left <= 0:
                 return False
-            self.requests += 1
             found |= await daily_closes(
                 self._session,
                 self._base_url,

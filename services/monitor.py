@@ -76,25 +76,26 @@ class Monitor:
         store: Store,
         views: ChatViews,
         clock: Callable[[], datetime],
-        roster: Roster | None = None,
+        roster: Roster,
         explainer: Explainer | None = None,
+        *,
         on_queued: Callable[[], None] | None = None,
-        steps: WallSteps | None = None,
-        moves: MoveWatch | None = None,
+        steps: WallSteps,
+        moves: MoveWatch,
     ) -> None:
         """`on_queued` is told when a poll queued messages before it is over (to deliver);
-        `steps` tells when the wall clock stepped (None: it never does); `moves` keeps the
-        values move alerts compare with."""
+        `steps` tells when the wall clock stepped; `moves` keeps the values move alerts
+        compare with."""
         self._settings = settings
         self._on_queued = on_queued
         self._explainer = explainer
-        self._roster = roster or Roster(settings.allowed_chat_ids)
+        self._roster = roster
         self._views = views
         self._portfolio = portfolio
         self._store = store
         self._clock = clock
         self._steps = steps
-        self._moves = moves or MoveWatch(store)
+        self._moves = moves
         self.failures = 0
         self._failing_since: datetime | None = None
         self._reads_at_failure = 0  # the portfolio's reads when the last poll failed
@@ -295,7 +296,7 @@ class Monitor:
     async def _follow_step(self) -> None:
         """After the wall clock stepped, move the times that measure real time with it: the
         snapshot's (the history window starts there), the failures' and the cooldowns'."""
-        step = timedelta(0) if self._steps is None else self._steps.look()
+        step = self._steps.look()
         if not step:
             return
         log.warning("the wall clock stepped %+.0f s; times kept are moved with it", step / SECOND)

@@ -60,7 +60,7 @@ class Summaries:
         store: Store,
         views: ChatViews,
         clock: Callable[[], datetime],
-        roster: Roster | None = None,
+        roster: Roster,
         *,
         boot_clock: Callable[[], float] = boot_time,
         history: HistoryAccess | None = None,
@@ -71,7 +71,7 @@ class Summaries:
         self._draw_chart = draw_chart
         self._pnl = pnl
         self._settings = settings
-        self._roster = roster or Roster(settings.allowed_chat_ids)
+        self._roster = roster
         self._views = views
         self._all_sent_on: date | None = None
         self._boot_clock = boot_clock

@@ -15,7 +15,6 @@ from telegram.ext import CallbackContext, TypeHandler
 import app
 from config import Settings
 from fakes.exchange import FakeBtcTurk
-from fakes.exchange_faults import Fault
 from fakes.seed import JsonRow, ticker_row
 from fakes.telegram import SentMessage
 from tests.e2e.conftest import (
@@ -271,87 +270,9 @@ async def test_cached_portfolio_is_reused_then_refreshed(
     assert "Total: 2.00000000 BTC" in reply.plain_text
 
 
-# --- exchange failures ------------------------------------------------------------------------
+# --- exchange failures (each fault of the exchange: tests/faults/test_exchange_faults.py) -----
 
-NOT_ANSWERING = "⏳ BTCTurk is not answering (maintenance or network)"
-UNREADABLE = "⚠️ BTCTurk sent an answer the bot could not read"
-SLOW_DOWN = "⏳ BTCTurk asked the bot to slow down"
 KEY_REFUSED = "🔑 BTCTurk refused the API key"
-
-# (fault, what the user reads first, how many requests the client makes before giving up)
-FAULTS: list[tuple[Fault, str, int]] = [
-    ("500", NOT_ANSWERING, 3),
-    ("maintenance", NOT_ANSWERING, 3),
-    ("cdn_html", NOT_ANSWERING, 3),
-    ("gateway_timeout_html", NOT_ANSWERING, 3),
-    ("reset", NOT_ANSWERING, 3),
-    ("timeout", NOT_ANSWERING, 3),
-    ("html_200", UNREADABLE, 3),
-    ("garbage", UNREADABLE, 3),
-    ("success_false", UNREADABLE, 1),
-    ("429", SLOW_DOWN, 3),
-    ("429_no_retry_after", SLOW_DOWN, 3),
-    ("401", KEY_REFUSED, 2),  # a refused key is tried once more, seconds later
-]
-# With earlier data, one or two faults of each error class: "timeout" takes seconds and ends
-# like "reset" (a transport error), so it is only run without earlier data.
-STALE_FAULTS = [f for f in FAULTS if f[0] not in ("timeout", "gateway_timeout_html", "html_200")]
-
-
-def fault_settings(fault: Fault, make_settings: Callable[..., Settings]) -> Settings:
-    """Return the default settings; for "timeout", with the shortest exchange timeout."""
-    if fault == "timeout":
-        return make_settings(BTCTURK_TIMEOUT_SECONDS="1")
-    return make_settings()
-
-
-@pytest.mark.usefixtures("backoff")
-@pytest.mark.parametrize(("fault", "explanation", "attempts"), FAULTS, ids=[f[0] for f in FAULTS])
-async def test_exchange_failure_without_earlier_data_is_explained(
-    make_settings: Callable[..., Settings],
-    start_bot: Callable[[Settings], Any],
-    fault: Fault,
-    explanation: str,
-    attempts: int,
-) -> None:
-    async with start_bot(fault_settings(fault, make_settings)) as bot:
-        bot.exchange.inject(fault, times=attempts)
-        [reply] = await bot.ask("/balance")
-
-    assert reply.plain_text.startswith(explanation)
-    assert "Portfolio" not in reply.plain_text
-    assert not re.search(r"\d", reply.plain_text), reply.plain_text
-    assert bot.exchange.calls["balances"] == attempts
-    assert bot.exchange.pending_faults() == []
-
-
-@pytest.mark.usefixtures("backoff")
-@pytest.mark.parametrize(
-    ("fault", "explanation", "attempts"), STALE_FAULTS, ids=[f[0] for f in STALE_FAULTS]
-)
-async def test_exchange_failure_with_earlier_data_shows_it_marked_stale(
-    cache_clock: ManualMonotonic,
-    make_settings: Callable[..., Settings],
-    start_bot: Callable[[Settings], Any],
-    fault: Fault,
-    explanation: str,
-    attempts: int,
-) -> None:
-    async with start_bot(fault_settings(fault, make_settings)) as bot:
-        await bot.ask("/balance")
-        taken_at = local_time(bot.clock)
-        bot.clock.advance(minutes=7)
-        cache_clock.now += app.BALANCE_CACHE_S + 1
-        bot.exchange.inject(fault, times=attempts)
-        [reply] = await bot.ask("/balance")
-
-    first, blank, *rest = reply.plain_text.splitlines()
-    assert first.startswith(explanation)
-    assert first.endswith(f". Showing data from {taken_at}.")
-    assert blank == ""
-    assert rest[0] == f"💼 Portfolio: {SEEDED_TOTAL} TRY"
-    assert "BTC   9.75021866  34,125,765.33" in reply.plain_text
-    assert bot.exchange.calls["balances"] == 1 + attempts
 
 
 async def test_wrong_api_secret_is_explained_after_one_more_try(

@@ -29,7 +29,7 @@ from tests.e2e.conftest import (
 from tests.kit.wiring import BotWiring
 
 StartBot = Callable[[Settings], Any]
-STORM_S = 3  # seconds of 200 events a second
+STORM_S = 1  # a second of 200 events a second (a minute of them: tests/unit/test_feed_wake.py)
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ import pytest
 
 from config import Settings
 from core.commands import COMMANDS
-from fakes.exchange_faults import Fault
 from services.monitor import PollOutcome
 from tests.e2e.conftest import (
     ALLOWED_CHAT,
@@ -144,33 +143,8 @@ async def test_malformed_alert_gets_a_usage_line(bot: BotHarness, arguments: str
     assert len(reply.plain_text.splitlines()) <= 3
 
 
-FAULTS: list[tuple[Fault, int]] = [
-    ("500", 3),
-    ("maintenance", 3),
-    ("cdn_html", 3),
-    ("html_200", 3),
-    ("garbage", 3),
-    ("success_false", 1),
-    ("empty", 1),
-    ("429", 3),
-    ("timeout", 3),
-]
-
-
-@pytest.mark.parametrize(("fault", "times"), FAULTS)
-async def test_exchange_faults_never_cause_a_false_alert(
-    make_settings: Callable[..., Settings], start_bot: StartBot, fault: Fault, times: int
-) -> None:
-    async with start_bot(make_settings(BTCTURK_TIMEOUT_SECONDS="1")) as bot:
-        await poll(bot)
-        bot.exchange.inject(fault, times=times)
-
-        failed = await poll(bot)
-        recovered = await poll(bot)
-
-    assert failed == PollOutcome(succeeded=False, queued=0)
-    assert recovered == PollOutcome(succeeded=True, queued=0)
-    assert [m for m in bot.telegram.sent if m.method == "sendMessage"] == []
+# Each fault of the exchange causes no alert and is forgotten at the next good poll:
+# tests/faults/test_exchange_faults.py.
 
 
 async def test_outage_is_announced_once_and_so_is_the_recovery(bot: BotHarness) -> None:

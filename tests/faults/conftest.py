@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import os
 import signal
 import sys
@@ -27,9 +28,10 @@ from config import Settings, load_settings
 from fakes.exchange import FakeBtcTurk
 from fakes.telegram import FakeTelegram
 from handlers.access import GUARD_GROUP
+from services.rate_limit import ChatRateLimiter
 from tests.e2e import conftest as e2e
 from tests.e2e.conftest import REPLY_TIMEOUT_S
-from tests.kit.clocks import ManualMonotonic, RecordedSleep
+from tests.kit.clocks import AdvancingSleep, ManualMonotonic, RecordedSleep
 from tests.kit.env import environment_on_fakes
 from tests.kit.wiring import BotWiring
 
@@ -48,6 +50,7 @@ wiring = e2e.wiring
 
 ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT_S = 60.0  # a cold interpreter on a busy 2-core machine
+QUICK_TIMEOUT_S = 0.5  # an exchange timeout for the tests that wait for one
 Context = CallbackContext[Any, Any, Any, Any]
 T = TypeVar("T")
 
@@ -78,6 +81,12 @@ def make_settings(
     return build
 
 
+def timing_out(settings: Settings) -> Settings:
+    """Return `settings` with exchange requests given up after half a second, for the tests
+    whose requests must time out (BTCTURK_TIMEOUT_SECONDS, in whole seconds, is 1 at least)."""
+    return dataclasses.replace(settings, btcturk_timeout_s=QUICK_TIMEOUT_S)
+
+
 @pytest.fixture
 def without_jobs(wiring: BotWiring) -> None:
     """Run the bot without its scheduled jobs: each test polls and delivers by itself."""
@@ -88,6 +97,16 @@ def without_jobs(wiring: BotWiring) -> None:
 def cache_clock(wiring: BotWiring) -> ManualMonotonic:
     """Build the bot's portfolio service on a monotonic clock the test controls."""
     return wiring.hand_cache_clock(tick=0.001)  # 1 ms a reading; the test moves it further
+
+
+@pytest.fixture
+def instant_pacing(wiring: BotWiring) -> AdvancingSleep:
+    """Build the bot's Telegram rate limiter on virtual time: what it waits for (a 429's
+    Retry-After, its pace) passes at once; the returned sleep records the waits."""
+    clock = ManualMonotonic()
+    sleep = AdvancingSleep(clock)
+    wiring.rate_limiter = ChatRateLimiter(monotonic=clock, sleep=sleep)
+    return sleep
 
 
 def expire_cache(clock: ManualMonotonic) -> None:

@@ -6,6 +6,7 @@ import pytest
 
 from tests.e2e.conftest import ALLOWED_CHAT, BotHarness
 from tests.faults.conftest import UpdateTracker
+from tests.kit.clocks import AdvancingSleep
 
 pytestmark = [pytest.mark.faults, pytest.mark.usefixtures("without_jobs")]
 
@@ -13,7 +14,7 @@ QUEUED = 10
 
 
 async def test_a_reply_held_back_by_a_429_gets_no_apology_in_the_same_chat(
-    bot: BotHarness,
+    instant_pacing: AdvancingSleep, bot: BotHarness
 ) -> None:
     """The chat is rate limited: an apology would only queue behind the reply it replaces."""
     tracker = UpdateTracker(bot.application)
@@ -26,4 +27,6 @@ async def test_a_reply_held_back_by_a_429_gets_no_apology_in_the_same_chat(
 
     tried = QUEUED - bot.telegram.pending_chat_failures(ALLOWED_CHAT)
     assert tried == 4  # the reply, and the rate limiter's 3 retries: no apology after them
+    # Each retry after Telegram's Retry-After and a margin, on the limiter's (virtual) clock.
+    assert [round(delay, 3) for delay in instant_pacing.delays] == [1.1] * 3
     assert bot.telegram.sent == []

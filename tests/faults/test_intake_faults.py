@@ -4,6 +4,7 @@ refusals from ever delaying the chats it serves."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import signal
 from collections.abc import Callable, Coroutine
@@ -29,7 +30,7 @@ from tests.faults.conftest import (
     base_env,
     wait_while_running,
 )
-from tests.kit.clocks import ManualMonotonic
+from tests.kit.clocks import EndlessSleep, ManualMonotonic, ScaledSleep
 from tests.kit.wiring import BotWiring
 
 pytestmark = [pytest.mark.faults, pytest.mark.usefixtures("without_jobs")]
@@ -38,7 +39,7 @@ STRANGE_GROUP = -1009876543210
 BOT_USERNAME = "btcturk_demo_bot"
 FIRST_STRANGER = 500_000_001
 STRANGERS = 500
-REFUSED_TRIES = 6
+REFUSED_TRIES = 1  # after the waiting long poll
 STOP_WITHIN_S = 10.0
 HELP_START = "👋 BTCTurk balance bot"
 EDITED_NOTICE = "Edited commands are not run again: send it as a new message."
@@ -128,8 +129,16 @@ async def test_an_unreadable_update_is_skipped_and_logged_once(
     assert len(warnings_naming(caplog, str(unreadable))) <= 2
 
 
+@pytest.fixture
+def token_retry(wiring: BotWiring) -> ScaledSleep:
+    """Build the bot with the waits between refused tries a hundred times shorter."""
+    retry = ScaledSleep()
+    wiring.use(token_retry=retry)
+    return retry
+
+
 async def test_a_refused_token_keeps_polling_reports_unhealthy_and_recovers(
-    bot: BotHarness, caplog: pytest.LogCaptureFixture
+    token_retry: ScaledSleep, bot: BotHarness, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
     data_dir = services_of(bot).settings.data_dir
@@ -156,6 +165,7 @@ async def test_a_refused_token_keeps_polling_reports_unhealthy_and_recovers(
     assert check(health_env, bot.clock())[0] == EXIT_HEALTHY
     told = warnings_naming(caplog, "refused the bot token")
     assert 1 <= len(told) <= refused_calls  # once per try, each after a longer wait
+    assert token_retry.delays[:2] == [1.0, 1.5]
     tracebacks = [r.getMessage() for r in caplog.records if r.exc_info is not None]
     assert tracebacks == []
     assert DEMO_BOT_TOKEN not in caplog.text
@@ -210,6 +220,24 @@ class RecordingLimiter(ChatRateLimiter):
         )
 
 
+async def test_a_stop_while_the_token_is_refused_ends_the_wait_for_the_next_try(
+    wiring: BotWiring, make_settings: Callable[..., Settings], start_bot: Callable[[Settings], Any]
+) -> None:
+    retry = EndlessSleep()  # the wait before the next try, however long, never ends by itself
+    wiring.use(token_retry=retry)
+    async with asyncio.timeout(REPLY_TIMEOUT_S), start_bot(make_settings()) as bot:
+        await bot.ask("/help")
+        bot.telegram.refuse_token()
+        await retry.entered()
+        refused = bot.telegram.calls["getUpdates"]
+
+    assert retry.delays == [1.0]
+    assert retry.cancelled == 1  # the stop ended the wait: it did not run out
+    # Then only the short poll the Updater sends as it stops, refused and not waited on.
+    assert bot.telegram.calls["getUpdates"] == refused + 1
+    assert not bot.application.running
+
+
 @pytest.mark.slow
 async def test_sigterm_while_the_token_is_refused_exits_0_within_10_s(
     exchange: FakeBtcTurk, telegram: FakeTelegram, launcher: Launcher, tmp_path: Path
@@ -223,7 +251,9 @@ async def test_sigterm_while_the_token_is_refused_exits_0_within_10_s(
     )
     before = telegram.calls["getUpdates"]
     telegram.refuse_token()
-    # After six refused tries the wait before the next is over 10 s (1 s, 1.5 s … 11.4 s).
+    # The waiting long poll is refused, then one more try a second later; SIGTERM comes in the
+    # 1.5 s wait before the next. The in-process test above shows that a stop ends a wait of
+    # any length; this one, that SIGTERM reaches it.
     await wait_while_running(
         bot,
         telegram.wait_until(
@@ -237,5 +267,5 @@ async def test_sigterm_while_the_token_is_refused_exits_0_within_10_s(
 
     assert await bot.wait_exit(within=STOP_WITHIN_S) == 0
     told = [line for line in bot.stderr().splitlines() if "refused the bot token" in line]
-    assert len(told) >= REFUSED_TRIES - 1  # one line per try
+    assert len(told) >= REFUSED_TRIES  # one line per try
     assert DEMO_BOT_TOKEN not in bot.stderr()

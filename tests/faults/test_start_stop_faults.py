@@ -131,7 +131,7 @@ async def test_a_clean_stop_leaves_no_session_open(
     await until(
         bot,
         exchange.wait_until(
-            lambda: exchange.calls["balances"] >= 2, timeout=START_TIMEOUT_S, what="two polls"
+            lambda: exchange.calls["balances"] >= 1, timeout=START_TIMEOUT_S, what="a poll"
         ),
     )
     await ask(bot, telegram, "/balance")

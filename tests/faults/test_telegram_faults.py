@@ -24,9 +24,8 @@ from tests.e2e.conftest import (
     sent_to,
     services_of,
 )
-from tests.faults.conftest import (
-    UpdateTracker,
-)
+from tests.faults.conftest import UpdateTracker
+from tests.kit.clocks import AdvancingSleep
 
 pytestmark = [pytest.mark.faults, pytest.mark.usefixtures("without_jobs")]
 
@@ -83,7 +82,7 @@ async def test_notification_survives_transient_send_errors_and_arrives_once(
 
 
 async def test_rate_limited_notification_waits_for_retry_after_then_arrives_once(
-    bot: BotHarness,
+    instant_pacing: AdvancingSleep, bot: BotHarness
 ) -> None:
     services = services_of(bot)
     await poll(bot)
@@ -104,6 +103,8 @@ async def test_rate_limited_notification_waits_for_retry_after_then_arrives_once
     assert sum(after_first_round.values()) == 1  # the other chat was not held up
     assert change_alerts(bot) == {ALLOWED_CHAT: 1, ALLOWED_GROUP: 1}
     assert bot.telegram.calls["sendMessage"] == 4 + 2
+    holds = [round(delay, 3) for delay in instant_pacing.delays if delay >= 1]
+    assert holds == [1.1] * 3  # the limiter's own retries, each after Retry-After and a margin
     assert await services.store.pending_count() == 0
 
 
@@ -193,11 +194,13 @@ async def test_polling_resumes_after_the_bot_api_was_down(bot: BotHarness) -> No
     await bot.ask("/help")
     before = bot.telegram.calls["getUpdates"]
 
-    bot.telegram.set_down(True)  # the waiting long poll fails at once, then two more tries
+    # The waiting long poll fails at once, then one more try a second later (the library's
+    # own backoff: 1 s, 1.5 s, …); the Bot API is back for the next.
+    bot.telegram.set_down(True)
     await bot.telegram.wait_until(
-        lambda: bot.telegram.calls["getUpdates"] >= before + 2,
+        lambda: bot.telegram.calls["getUpdates"] >= before + 1,
         timeout=REPLY_TIMEOUT_S,
-        what="three failed getUpdates",
+        what="two failed getUpdates",
     )
     bot.telegram.set_down(False)
     since = len(bot.telegram.sent)

@@ -71,10 +71,8 @@ def row(asset: str, name: str, balance: str, locked: str, free: str, precision: 
         balance=Decimal(balance),
         locked=Decimal(locked),
         free=Decimal(free),
-        order_fund=Decimal(locked),
         request_fund=ZERO,
         precision=precision,
-        timestamp=SEED_TIME,
     )
 
 
@@ -201,7 +199,6 @@ async def test_one_transient_fault_is_recovered_by_a_retry(
     assert balances[:3] == DOCUMENTED
     assert exchange.calls["balances"] == 2
     assert len(sleep.delays) == 1
-    assert client.retries == 1
 
 
 @pytest.mark.parametrize(
@@ -279,7 +276,8 @@ async def test_a_fault_on_the_ticker_endpoint_is_retried_too(
 async def test_an_unanswered_request_times_out_as_unavailable(
     session: aiohttp.ClientSession, exchange: FakeBtcTurk, sleep: RecordedSleep
 ) -> None:
-    client = make_client(session, exchange, sleep, timeout=aiohttp.ClientTimeout(total=0.5))
+    # Every try waits for nothing but its timeout: a short one loses nothing here.
+    client = make_client(session, exchange, sleep, timeout=aiohttp.ClientTimeout(total=0.2))
     exchange.inject("timeout", times=3)
 
     with pytest.raises(Unavailable):

@@ -110,14 +110,13 @@ async def test_get_balances_signs_once_and_parses(http: Any, client: BtcTurkClie
     assert headers["Content-Type"] == "application/json"
     assert call.kwargs["timeout"] == aiohttp.ClientTimeout(total=10, connect=5)
     assert client.last_latency_s is not None
-    assert client.requests_sent == 1
+    assert len(sent(http, BALANCES)) == 1
 
 
 async def test_get_tickers_is_public_and_decimal(http: Any, client: BtcTurkClient) -> None:
     http.get(TICKER, body=TICKERS_BODY, content_type="application/json")
     [ticker] = await client.get_tickers()
     assert ticker.last == Decimal("3512345.12")
-    assert ticker.daily_percent == Decimal("-1.25")
     [call] = sent(http, TICKER)
     assert not call.kwargs["headers"]
 
@@ -183,7 +182,6 @@ async def test_error_classes_and_attempts(
         await client.get_balances()
     assert len(sent(http, BALANCES)) == requests
     assert sleep.delays == [0.25, 0.5][: requests - 1]
-    assert client.retries == requests - 1
 
 
 @pytest.mark.parametrize(
@@ -203,7 +201,6 @@ async def test_a_refused_key_is_tried_once_more_seconds_later_then_raised(
     assert not isinstance(raised.value, KeyPaused)
     assert len(sent(http, BALANCES)) == 2
     assert sleep.delays == [FIRST_PAUSE_S]
-    assert client.retries == 0
     with pytest.raises(KeyPaused):
         await client.get_balances()  # the next try is 10 s away
     assert len(sent(http, BALANCES)) == 2

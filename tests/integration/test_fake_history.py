@@ -262,4 +262,4 @@ async def test_more_than_a_page_through_the_client_loses_nothing(
     history = await client.get_history(since, exchange.now_ms() + 10)
     assert len(history.fills) == 450
     assert len({f.id for f in history.fills}) == 450
-    assert client.requests_by_path[TRADES_PATH] == 3
+    assert exchange.calls["trades"] == 3

@@ -165,7 +165,7 @@ async def test_login_then_events_arrive(
     assert server.last_login["timestamp"] == stamp_ms  # the injected, offset-corrected stamp
     assert (server.attempts, server.logins) == (1, 1)
     state = feed.state
-    assert (state.logins, state.reconnects, state.events, state.refused) == (1, 0, 3, False)
+    assert (state.logins, state.reconnects, state.refused) == (1, 0, False)
     assert state.connected_since is not None
     assert state.last_event_at is not None
     assert state.server_version == "5.2.0"
@@ -184,7 +184,6 @@ async def test_garbage_and_unknown_frames_are_skipped(
         server.publish_balance_update()
         await recorder.wait_for(BalanceUpdated)
     assert [type(e) for e in recorder.events] == [Connected, BalanceUpdated]
-    assert feed.state.garbage_frames == 2
     assert server.connections == 1  # nothing of it cost the connection
 
 
@@ -449,7 +448,7 @@ async def test_503_and_429_handshakes_are_retried_with_backoff(
     async with running(feed):
         await recorder.wait_for(Connected)
     assert sleep.delays == [0.75, 1.5, 60.0]  # backoff, then the exchange's 60 s block
-    assert (server.attempts, server.connections, feed.state.attempts) == (4, 1, 4)
+    assert (server.attempts, server.connections) == (4, 1)
     assert feed.state.last_error == "handshake refused (HTTP 429)"
     assert [type(e) for e in recorder.events] == [Connected]  # not a reconnect: first login
 

@@ -14,7 +14,8 @@ from aioresponses import CallbackResult
 from btcturk.client import CRYPTO_PATH, FIAT_PATH, TRADES_PATH, BtcTurkClient
 from btcturk.errors import HistoryRefused, KeyPaused, RateLimited
 from btcturk.history import MAX_WINDOW_MS
-from tests.kit.clocks import ManualMonotonic
+from tests.conftest import canned
+from tests.kit.clocks import AdvancingSleep, ManualMonotonic
 
 BASE = "http://127.0.0.1:8998"
 API_KEY = "example-public-key"
@@ -22,18 +23,6 @@ SECRET_B64 = "ZXhhbXBsZS1zZWNyZXQtYnl0ZXMtMDEyMzQ1Njc4OQ=="
 NOW = 1_700_000_000.0
 T0 = 1_699_000_000_000
 ALL_PATHS = (TRADES_PATH, CRYPTO_PATH, FIAT_PATH)
-
-
-class AdvancingSleep:
-    """Record each delay and move the fake monotonic clock by it."""
-
-    def __init__(self, clock: ManualMonotonic) -> None:
-        self.clock = clock
-        self.delays: list[float] = []
-
-    async def __call__(self, delay: float) -> None:
-        self.delays.append(delay)
-        self.clock.now += delay
 
 
 def trade(row_id: int, at_ms: int) -> dict[str, Any]:
@@ -71,7 +60,7 @@ class Ledger:
         self.windows.append((start, end))
         inside = [r for r in self.rows if start <= r["timestamp"] <= end]
         inside.sort(key=lambda r: r["timestamp"], reverse=True)
-        return CallbackResult(payload=envelope(inside[:200]))
+        return canned(payload=envelope(inside[:200]))
 
 
 @pytest.fixture
@@ -115,9 +104,7 @@ async def test_a_quiet_window_costs_one_request_per_endpoint(
     history = await client.get_history(T0, T0 + 60_000)
     assert [f.id for f in history.fills] == ["7"]
     assert history.transfers == ()
-    assert {path: client.requests_by_path[path] for path in ALL_PATHS} == dict.fromkeys(
-        ALL_PATHS, 1
-    )
+    assert {path: http.count(path) for path in ALL_PATHS} == dict.fromkeys(ALL_PATHS, 1)
     assert ledger.windows == [(T0, T0 + 60_000)]
     assert client.history_refused is False
 
@@ -160,7 +147,7 @@ async def test_long_ranges_go_in_thirty_day_windows(http: Any, client: BtcTurkCl
     await client.get_history(T0, T0 + 2 * MAX_WINDOW_MS)
     assert len(ledger.windows) == 3
     assert all(end - start < MAX_WINDOW_MS for start, end in ledger.windows)
-    assert client.requests_by_path[CRYPTO_PATH] == 3
+    assert http.count(CRYPTO_PATH) == 3
 
 
 async def test_a_refusal_latches_until_the_recheck(
@@ -173,13 +160,13 @@ async def test_a_refusal_latches_until_the_recheck(
             await client.get_history(T0, T0 + 60_000)
         clock.now += 60.0  # a poll a minute
         assert client.history_refused is True
-    assert sum(client.requests_by_path[p] for p in ALL_PATHS) == 1
+    assert sum(http.count(p) for p in ALL_PATHS) == 1
     assert refused.value.retry_in_s > 0
     assert client.auth_backoff.refusals == 0  # balances go on as before
     clock.now += 6 * 3600.0
     with pytest.raises(HistoryRefused):
         await client.get_history(T0, T0 + 60_000)
-    assert client.requests_by_path[TRADES_PATH] == 2  # asked once more after the delay
+    assert http.count(TRADES_PATH) == 2  # asked once more after the delay
 
 
 async def test_the_permission_granted_later_is_found_at_the_recheck(
@@ -199,7 +186,7 @@ async def test_a_refused_key_sends_no_history_request(http: Any, client: BtcTurk
     client.auth_backoff.refused()
     with pytest.raises(KeyPaused):
         await client.get_history(T0, T0 + 1)
-    assert client.requests_sent == 0
+    assert http.requests == {}
 
 
 async def test_a_429_is_waited_out_and_retried(
@@ -211,14 +198,14 @@ async def test_a_429_is_waited_out_and_retried(
     history = await client.get_history(T0, T0 + 1)
     assert [f.id for f in history.fills] == ["1"]
     assert sleep.delays == [2.0]
-    assert client.requests_by_path[TRADES_PATH] == 2
+    assert http.count(TRADES_PATH) == 2
 
 
 async def test_a_long_429_is_raised_not_hammered(http: Any, client: BtcTurkClient) -> None:
     http.get(pattern(TRADES_PATH), status=429, headers={"Retry-After": "60"}, repeat=True)
     with pytest.raises(RateLimited):
         await client.get_history(T0, T0 + 1)
-    assert client.requests_by_path[TRADES_PATH] == 1
+    assert http.count(TRADES_PATH) == 1
 
 
 async def test_paging_keeps_to_the_endpoint_quota(
@@ -247,7 +234,7 @@ async def test_every_request_carries_both_dates(http: Any, client: BtcTurkClient
 
     def record(url: Any, **_: Any) -> CallbackResult:
         seen.append(dict(url.query))
-        return CallbackResult(payload=envelope([]))
+        return canned(payload=envelope([]))
 
     for path in ALL_PATHS:
         http.get(pattern(path), callback=record, repeat=True)

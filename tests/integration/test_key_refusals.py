@@ -14,26 +14,14 @@ import aiohttp
 import pytest
 
 from btcturk.auth_backoff import FIRST_PAUSE_S
-from btcturk.client import TRADES_PATH, BtcTurkClient
+from btcturk.client import BtcTurkClient
 from btcturk.errors import AuthError, HistoryRefused, KeyPaused
 from fakes.exchange import FakeBtcTurk
 from fakes.seed import DEMO_API_KEY, DEMO_API_SECRET
-from tests.kit.clocks import ManualMonotonic
+from tests.kit.clocks import AdvancingSleep, ManualMonotonic
 
 REVOKED = "0b5e4c2d-revoked-public-key"
 NOW_MS = 1_764_000_000_000
-
-
-class AdvancingSleep:
-    """Record each delay and move the clock by it."""
-
-    def __init__(self, clock: ManualMonotonic) -> None:
-        self.clock = clock
-        self.delays: list[float] = []
-
-    async def __call__(self, delay: float) -> None:
-        self.delays.append(delay)
-        self.clock.now += delay
 
 
 @pytest.fixture
@@ -153,7 +141,7 @@ async def test_a_key_that_works_again_reopens_the_history(
     assert client.history_wait_s() == 0.0
     assert await client.get_fills(NOW_MS - 60_000, NOW_MS) == []
     assert client.history_refused is False
-    assert client.requests_by_path[TRADES_PATH] == 2
+    assert exchange.calls["trades"] == 2
 
 
 async def test_the_history_is_asked_again_on_the_owners_request_once_a_minute(

@@ -40,10 +40,8 @@ def balance(asset: str, total: str, locked: str = "0", precision: int = 8) -> Ba
         balance=amount,
         locked=held,
         free=amount - held,
-        order_fund=held,
         request_fund=Decimal(0),
         precision=precision,
-        timestamp=AS_OF,
     )
 
 
@@ -54,8 +52,6 @@ def ticker(numerator: str, denominator: str, last: str) -> Ticker:
         numerator=numerator,
         denominator=denominator,
         last=Decimal(last),
-        daily_percent=Decimal(0),
-        timestamp=AS_OF,
     )
 
 

@@ -1,7 +1,9 @@
-"""Clocks the test moves by hand, and a sleep that records its delays instead of waiting."""
+"""Clocks the test moves by hand, and sleeps that record their delays: waiting for nothing, a
+scale of the delay, on a hand clock (virtual time), or until cancelled."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -55,3 +57,62 @@ class RecordedSleep:
 
     async def __call__(self, delay: float) -> None:
         self.delays.append(delay)
+
+
+class ScaledSleep:
+    """Stand in for asyncio.sleep: record each delay, and wait a `scale` of it for real.
+
+    For a loop whose waits are its pace: it runs as written, only faster (1 s takes 10 ms at
+    the default scale), and still yields to the event loop between its turns.
+    """
+
+    def __init__(self, scale: float = 0.01) -> None:
+        self.scale = scale
+        self.delays: list[float] = []
+
+    async def __call__(self, delay: float) -> None:
+        self.delays.append(delay)
+        await asyncio.sleep(delay * self.scale)
+
+
+class AdvancingSleep:
+    """Stand in for asyncio.sleep on a ManualMonotonic: a wait moves the clock, not real time.
+
+    What paces itself by that clock (a rate limiter's turns and holds) sees the time pass that
+    it waited for, at once; each wait still yields to the event loop.
+    """
+
+    def __init__(self, clock: ManualMonotonic) -> None:
+        self.clock = clock
+        self.delays: list[float] = []
+
+    async def __call__(self, delay: float) -> None:
+        self.delays.append(delay)
+        self.clock.now += max(delay, 0.0)
+        await asyncio.sleep(0)
+
+
+class EndlessSleep:
+    """Stand in for asyncio.sleep: record each delay, then wait until cancelled.
+
+    A wait that never ends on its own shows that what stops the bot ends the wait, however
+    long the real one would be.
+    """
+
+    def __init__(self) -> None:
+        self.delays: list[float] = []
+        self.cancelled = 0
+        self._entered = asyncio.Event()
+
+    async def __call__(self, delay: float) -> None:
+        self.delays.append(delay)
+        self._entered.set()
+        try:
+            await asyncio.Event().wait()
+        except asyncio.CancelledError:
+            self.cancelled += 1
+            raise
+
+    async def entered(self) -> None:
+        """Return once a wait has begun."""
+        await self._entered.wait()

@@ -13,6 +13,7 @@ from core.notify import NotificationKind
 from services.clock_steps import WallSteps
 from services.monitor import Monitor
 from services.moves import MoveWatch
+from services.roster import Roster
 from store.models import OutboxItem
 from store.store import Store
 from tests.kit.clocks import FakeClock
@@ -61,5 +62,8 @@ async def polled_monitor(tmp_path: Path) -> AsyncIterator[Polled]:
         views = chat_views(store, settings, clock)
         portfolio = exchange.portfolio(clock)
         steps, moves = WallSteps(clock, clock.elapsed), MoveWatch(store)
-        monitor = Monitor(settings, portfolio, store, views, clock, steps=steps, moves=moves)
+        roster = Roster(settings.allowed_chat_ids)
+        monitor = Monitor(
+            settings, portfolio, store, views, clock, roster, steps=steps, moves=moves
+        )
         yield Polled(monitor, exchange, store, clock, moves)

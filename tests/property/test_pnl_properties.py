@@ -90,8 +90,8 @@ def report(
 
 
 def holding(held: dict[str, Decimal], now: dict[str, Decimal]) -> Portfolio:
-    balances = [Balance(a, a, v, D(0), v, None, None, 8, None) for a, v in held.items() if v]
-    tickers = [Ticker(a + "TRY", a, "TRY", p, None, None) for a, p in now.items()]
+    balances = [Balance(a, a, v, D(0), v, None, 8) for a, v in held.items() if v]
+    tickers = [Ticker(a + "TRY", a, "TRY", p) for a, p in now.items()]
     return value_portfolio(balances, tickers, "TRY", NOW)
 
 

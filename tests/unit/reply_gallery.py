@@ -83,10 +83,8 @@ def _balance(
         balance=amount,
         locked=held,
         free=amount - held,
-        order_fund=held - D(waiting),
         request_fund=D(waiting),
         precision=precision,
-        timestamp=NOW,
     )
 
 
@@ -96,8 +94,6 @@ def _ticker(pair: tuple[str, str], last: str) -> Ticker:
         numerator=pair[0],
         denominator=pair[1],
         last=D(last),
-        daily_percent=D(0),
-        timestamp=NOW,
     )
 
 
@@ -1027,7 +1023,10 @@ DIRECT: dict[str, dict[str, object]] = {
     "chart.allocation": {"quote": "TRY"},
     "chart.bar": {"share": "12,3%", "value": "123.456.789,12"},
     "chart.history": {"days": 30},
-    "chart.history_soon": {"stored": 1},
+    "chart.line_none": {"time": "09:00", "kept": 0},
+    "chart.line_since": {"day": "Wednesday 25 November 2026", "time": "09:00"},
+    "chart.line_unpriced": {"assets": "RENDER, MANTRA"},
+    "chart.line_history": {"day": "Wednesday 25 November 2026"},
     "chart.no_value": {},
     "chart.other": {"count": 12},
     "chart_in_summary.off": {},

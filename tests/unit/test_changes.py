@@ -62,10 +62,8 @@ def test_a_portfolio_snapshot_holds_each_held_rows_amounts() -> None:
         balance=D("9.7502186644553258"),
         locked=D("3.3109771999999998"),
         free=D("6.439241464455326"),
-        order_fund=D("3.3109771999999998"),
         request_fund=D(0),
         precision=8,
-        timestamp=datetime(2025, 1, 3, tzinfo=UTC),
     )
     expected = Holding("BTC", D("9.7502186644553258"), D("6.439241464455326"), row.locked, 8)
     empty = row._replace(asset="ETH", balance=D(0), locked=D(0), free=D(0))

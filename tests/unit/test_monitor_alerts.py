@@ -10,7 +10,10 @@ from pathlib import Path
 import pytest
 
 from core.thresholds import TOTAL, AlertSpec, Direction, Kind
+from services.clock_steps import WallSteps
 from services.monitor import Monitor
+from services.moves import MoveWatch
+from services.roster import Roster
 from store.store import Store
 from tests.kit.env import ALLOWED_CHAT
 from tests.kit.monitor import Polled, polled_monitor
@@ -102,9 +105,12 @@ async def test_a_restart_keeps_the_values_seen(polled: Polled, tmp_path: Path) -
     await polled.poll_every(minutes=1, times=1)
     await polled.moves.flush()  # a clean stop
 
+    settings = unit_settings(tmp_path)
     restarted = Monitor(
-        unit_settings(tmp_path), polled.exchange.portfolio(polled.clock), polled.store,
-        chat_views(polled.store, unit_settings(tmp_path), polled.clock), polled.clock,
+        settings, polled.exchange.portfolio(polled.clock), polled.store,
+        chat_views(polled.store, settings, polled.clock), polled.clock,
+        Roster(settings.allowed_chat_ids),
+        steps=WallSteps(polled.clock, polled.clock.elapsed), moves=MoveWatch(polled.store),
     )  # fmt: skip
     polled.clock.advance(minutes=1)
     await restarted.poll()

@@ -48,9 +48,9 @@ def fill(
 
 
 def portfolio(held: dict[str, str], prices: dict[str, str]) -> Portfolio:
-    balances = [Balance(a, a, D(v), D(0), D(v), None, None, 8, None) for a, v in held.items()]
-    balances.append(Balance("TRY", "TRY", D(1000), D(0), D(1000), None, None, 2, None))
-    tickers = [Ticker(a + "TRY", a, "TRY", D(p), None, None) for a, p in prices.items()]
+    balances = [Balance(a, a, D(v), D(0), D(v), None, 8) for a, v in held.items()]
+    balances.append(Balance("TRY", "TRY", D(1000), D(0), D(1000), None, 2))
+    tickers = [Ticker(a + "TRY", a, "TRY", D(p)) for a, p in prices.items()]
     return value_portfolio(balances, tickers, "TRY", NOW)
 
 

@@ -27,12 +27,10 @@ TEN = 600_000
 
 
 def portfolio(prices: bool = True) -> Portfolio:
-    balances = [
-        Balance(a, a, D(1), D(0), D(1), None, None, 8, None) for a in ("BTC", "USDT", "TRY", "XRP")
-    ]
+    balances = [Balance(a, a, D(1), D(0), D(1), None, 8) for a in ("BTC", "USDT", "TRY", "XRP")]
     tickers = [
-        Ticker("BTCTRY", "BTC", "TRY", D(3600000), None, None),
-        Ticker("USDTTRY", "USDT", "TRY", D(34), None, None),
+        Ticker("BTCTRY", "BTC", "TRY", D(3600000)),
+        Ticker("USDTTRY", "USDT", "TRY", D(34)),
     ]
     return value_portfolio(balances, tickers if prices else None, "TRY", NOW)
 

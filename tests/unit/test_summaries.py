@@ -12,6 +12,7 @@ import pytest
 
 from btcturk.errors import Unavailable
 from core.notify import NotificationKind
+from services.roster import Roster
 from services.summaries import MIN_SUMMARY_GAP_S, RETRY_AFTER_S, Summaries
 from store.models import OutboxItem
 from store.store import Store
@@ -56,8 +57,9 @@ async def daily(tmp_path: Path) -> AsyncIterator[Daily]:
     exchange = StubExchange()
     async with open_store(tmp_path, clock) as store:
         views = chat_views(store, settings, clock)
+        roster = Roster(settings.allowed_chat_ids)
         summaries = Summaries(
-            settings, exchange.portfolio(clock), store, views, clock, boot_clock=boot
+            settings, exchange.portfolio(clock), store, views, clock, roster, boot_clock=boot
         )
         yield Daily(summaries, exchange, store, clock, boot)
 
@@ -99,7 +101,8 @@ async def test_a_restart_the_same_day_repeats_no_summary(daily: Daily, tmp_path:
     settings = unit_settings(tmp_path)
     views = chat_views(daily.store, settings, daily.clock)
     portfolio = daily.exchange.portfolio(daily.clock)
-    restarted = Summaries(settings, portfolio, daily.store, views, daily.clock)
+    roster = Roster(settings.allowed_chat_ids)
+    restarted = Summaries(settings, portfolio, daily.store, views, daily.clock, roster)
     daily.elapse(600)
     assert await restarted.send_due() == 0
     assert len(await daily.summaries_owed()) == BOTH_CHATS
