@@ -7,8 +7,10 @@ figures, and "❔ … not in the history yet" for the rest), and what is still o
 a follow-up in the poll's own transaction. The history is looked at again LOOKS_S after the
 alert (2, 5, 15 s), then every `period_s`, for FOLLOW_UP_FOR, each look one read for every
 follow-up due, cut at READ_TIMEOUT_S; what it explains EDITS the alert in place (or replies
-to it where it cannot be edited, see services.delivery). After a read that failed or did not
-answer in time, changes do not wait for the history at all until a read works again.
+to it where it cannot be edited, see services.delivery). A later change's read lets the open
+follow-ups take their rows first, so a row is told in the alert that missed it, never in the
+next one. After a read that failed or did not answer in time, changes do not wait for the
+history at all until a read works again.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from core.texts.history import history_permission_notice
 from core.texts.late import explained_later
 from core.valuation import Portfolio
 from services.chats import ChatViews
-from services.history import HistoryAccess, candidate_ids, flows_of
+from services.history import HistoryAccess, candidate_ids, flows_of, to_ms
 from store.models import FollowUp, MoneyFlow, NewFollowUp, NewNotification, TransactionKey
 from store.store import Store
 
@@ -152,6 +154,7 @@ class Explainer:
                 report.remainders, report.since = unexplained.remainders(), since
                 return None
             history = read
+            await self._claim(history, since, now)
         before = await self._store.explained_among(candidate_ids(history) - report.explained)
         explanation = self._explain(changes, history, before | report.explained, portfolio)
         report.explained |= explanation.consumed
@@ -203,6 +206,33 @@ class Explainer:
                 await self._record(due, None if read is UNANSWERED else read, now, owed)
             self._loaded = False  # the next look is read from the store again
         return owed
+
+    async def _claim(self, history: History, since: datetime, now: datetime) -> None:
+        """Let the open follow-ups take first the rows of `history` up to `since` (the start of
+        the new change's window) that explain them: a row an earlier alert left open is told
+        by editing that alert, never in the next change's."""
+        if self._loaded and self._next_at is None:
+            return  # nothing open
+        open_ = await self._store.open_follow_ups()
+        if not open_:
+            return
+        cut = to_ms(since)
+        history = History(
+            fills=tuple(f for f in history.fills if f.at_ms <= cut),
+            transfers=tuple(t for t in history.transfers if t.at_ms <= cut),
+        )
+        precisions = {} if self._portfolio is None else self._portfolio.precisions
+        before = await self._store.explained_among(candidate_ids(history))
+        claiming = [
+            f
+            for f in open_
+            if explain_remainders(
+                f.remainders, history, before, precisions=precisions
+            ).explains_anything
+        ]
+        if claiming:
+            await self._record(claiming, history, now, [])
+            self._loaded = False  # the next look is read from the store again
 
     async def _due(self, now: datetime) -> list[FollowUp]:
         """Return the follow-ups whose next look is due (the store is read only then)."""

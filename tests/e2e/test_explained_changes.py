@@ -159,6 +159,28 @@ async def test_a_lagging_history_row_alerts_at_once_then_edits_the_alert(
     assert await services_of(bot).store.open_follow_ups() == []
 
 
+async def test_a_row_an_open_alert_waits_for_is_told_there_not_in_the_next_change(
+    bot: BotHarness,
+) -> None:
+    bot.exchange.ledger.deposit("BTC", "0.01", lag=1)  # listed from the second answer on
+    await poll(bot)
+    [first] = alerts(bot)
+    assert "❔ +0.01000000 BTC (≈ +35,000.00 TRY) not in the history yet" in first
+    bot.clock.advance(seconds=1)  # before the first look: the next change reads it first
+    bot.exchange.ledger.deposit("TRY", "2000000")
+    bot.exchange.ledger.buy("BTCTRY", "0.5", "3512000", fills=3)
+    await poll(bot)
+
+    [old, new] = sent_alerts(bot)
+    print("\n".join(message_lines(bot, old.message_id)), new.plain_text, sep="\n\n")
+    assert "📥 Deposit 0.01000000 BTC" not in new.plain_text  # the earlier alert's, not this one's
+    assert "not in the history yet" not in new.plain_text
+    assert "🟢 Bought 0.50000000 BTC" in new.plain_text
+    edited = message_lines(bot, old.message_id)
+    assert edited[:2] == ["🔔 Balance changed", "📥 Deposit 0.01000000 BTC"]
+    assert await services_of(bot).store.open_follow_ups() == []
+
+
 async def test_an_alert_that_cannot_be_edited_is_replied_to(bot: BotHarness) -> None:
     bot.exchange.ledger.deposit("BTC", "0.25", lag=1)
     await poll(bot)
