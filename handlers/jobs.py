@@ -49,7 +49,7 @@ async def poll_balances(context: BotContext, *, woken: bool = False) -> PollOutc
             return None
         chats = services.roster.chat_ids()
         interval_s = services.settings.poll_interval_s
-        told = await feed.refusal_notices(services.store, services.views, chats, interval_s)
+        told = await feed.refusal_notices(services.views, chats, interval_s)
         if told:
             await services.store.enqueue(told)
     outcome = await services.monitor.poll()

@@ -43,11 +43,10 @@ from core.texts.status import feed_refused_notice
 from services.chats import ChatViews
 from services.monitor import PollOutcome
 from services.periodic import stop_tasks
+from services.told import ToldOnce
 from store.models import NewNotification
-from store.store import Store
 
 log = logging.getLogger(__name__)
-TOLD_KEY = "feed_refused_told"
 
 Poll = Callable[[], Awaitable[PollOutcome | None]]
 _WAKING = (Connected, Reconnected, BalanceUpdated, UserTrade)
@@ -70,6 +69,7 @@ class FeedWatch:
         api_key: str,
         api_secret: str,
         *,
+        refusal_told: ToldOnce,
         safety_poll_s: float,
         time_source: Callable[[], float] = time.time,
         monotonic: Callable[[], float] = time.monotonic,
@@ -81,7 +81,8 @@ class FeedWatch:
         login_timeout_s: float = LOGIN_TIMEOUT_S,
         silence_s: float = SILENCE_S,
     ) -> None:
-        """`wake_clock` and `wake_sleep` pace the woken polls (by default `monotonic`, `sleep`)."""
+        """`refusal_told` keeps whether the chats were told of a refused login; `wake_clock`
+        and `wake_sleep` pace the woken polls (by default `monotonic`, `sleep`)."""
         self._feed = PrivateFeed(
             session,
             url,
@@ -110,7 +111,7 @@ class FeedWatch:
         self._tasks: list[asyncio.Task[None]] = []
         self._last_good_poll: float | None = None  # the last poll that read the account
         self._failing = False  # the last poll, whatever started it, failed
-        self._told: bool | None = None  # whether the chats were told of a refusal (stored)
+        self._refusal_told = refusal_told
         client.on_key_back(self.recheck)  # a key that works again may log in again too
 
     @property
@@ -159,26 +160,19 @@ class FeedWatch:
         return self._monotonic() - self._last_good_poll >= self._safety_poll_s
 
     async def refusal_notices(
-        self, store: Store, views: ChatViews, chats: list[int], poll_interval_s: int
+        self, views: ChatViews, chats: list[int], poll_interval_s: int
     ) -> list[NewNotification]:
         """Return the chats' notice when the feed was refused, once (across restarts too);
         after a login that worked, a later refusal is told again."""
-        if self._told is None:  # read once; then this object is the only writer
-            self._told = await store.get_meta(TOLD_KEY) is not None
         state = self._feed.state
-        if state.refused and not self._told:
-            await store.set_meta(TOLD_KEY, "1")
-            self._told = True
-            reason, words = state.refusal_reason, state.refusal
-            return await views.notifications(
-                chats,
-                NotificationKind.STATUS,
-                lambda view: feed_refused_notice(poll_interval_s, reason, view, words),
-            )
-        if self._told and state.logins and not state.refused:
-            await store.set_meta(TOLD_KEY, None)
-            self._told = False
-        return []
+        if not await self._refusal_told.news(state.refused, cleared=bool(state.logins)):
+            return []
+        reason, words = state.refusal_reason, state.refusal
+        return await views.notifications(
+            chats,
+            NotificationKind.STATUS,
+            lambda view: feed_refused_notice(poll_interval_s, reason, view, words),
+        )
 
     async def _on_event(self, event: FeedEvent) -> None:
         if isinstance(event, _WAKING):

@@ -17,12 +17,12 @@ from btcturk.client import BtcTurkClient
 from btcturk.errors import BtcTurkError, HistoryRefused
 from btcturk.models import History, Transfer
 from core.explain import Explanation, TxId, transfer_id
+from services.told import ToldOnce
 from store.models import MoneyFlow
 from store.store import Store
 
 log = logging.getLogger(__name__)
 SLACK = timedelta(minutes=2)  # either side of a window: our clock and the exchange's differ
-TOLD_KEY = "history_refused_told"
 ONE = Decimal(1)
 
 
@@ -67,7 +67,7 @@ class HistoryAccess:
 
     def __init__(self, client: BtcTurkClient, store: Store) -> None:
         self._client = client
-        self._store = store
+        self._told = ToldOnce(store, "history_refused")
         self._read_since_start = False  # a stored "told" is cleared only by a read that worked
 
     @property
@@ -110,11 +110,6 @@ class HistoryAccess:
         return True
 
     async def refusal_news(self) -> bool:
-        """Return True once when the history became refused (the chats are to be told)."""
-        told = await self._store.get_meta(TOLD_KEY) is not None
-        if self.refused and not told:
-            await self._store.set_meta(TOLD_KEY, "1")
-            return True
-        if told and self._read_since_start and not self.refused:
-            await self._store.set_meta(TOLD_KEY, None)
-        return False
+        """Return True once when the history became refused (the chats are to be told); a
+        read that worked since the start arms it again."""
+        return await self._told.news(self.refused, cleared=self._read_since_start)

@@ -45,13 +45,16 @@ from services.moves import MoveWatch
 from services.notifications import notifications_for
 from services.portfolio import PortfolioService
 from services.roster import Roster
+from services.told import ToldOnce
 from store.models import AlertRule, NewNotification
 from store.store import Store
 
 log = logging.getLogger(__name__)
 
-DOWN_KEY = "exchange_down_since"
-DOWN_REASON_KEY = "exchange_down_reason"  # "auth" when BTCTurk refuses the key, else unset
+# Kept as exchange_down_since and exchange_down_reason ("auth" when BTCTurk refuses the key).
+DOWN = "exchange_down"
+DOWN_DETAILS = ("since", "reason")
+AUTH = "auth"
 DOWN_AFTER_FAILURES = 3
 DOWN_AFTER = timedelta(minutes=2)
 SECOND = timedelta(seconds=1)
@@ -100,14 +103,13 @@ class Monitor:
         self._failing_since: datetime | None = None
         self._reads_at_failure = 0  # the portfolio's reads when the last poll failed
         self._lock = asyncio.Lock()
-        # The monitor is the only writer of the snapshot and of the outage flag: after the
-        # first poll reads them from the store, it keeps them here and writes only changes.
+        # The monitor is the only writer of the snapshot: after the first poll reads it from
+        # the store, it keeps it here and writes only changes.
         self._loaded = False
         self._snapshot: dict[str, Holding] | None = None
         self._snapshot_at: datetime | None = None
         self._read_at: datetime | None = None  # the last poll that read the account
-        self._down_since: str | None = None
-        self._down_reason: str | None = None
+        self._outage = ToldOnce(store, DOWN, DOWN_DETAILS)  # the chats told BTCTurk is down
 
     @property
     def answering(self) -> bool:
@@ -132,8 +134,6 @@ class Monitor:
             stored = await self._store.last_snapshot()
             self._snapshot = stored[0] if stored is not None else None
             self._snapshot_at = stored[1] if stored is not None else None
-            self._down_since = await self._store.get_meta(DOWN_KEY)
-            self._down_reason = await self._store.get_meta(DOWN_REASON_KEY)
             self._loaded = True
 
     async def _poll(self) -> PollOutcome:
@@ -150,8 +150,8 @@ class Monitor:
         if previous is not None and is_suspicious(previous, current):
             return await self._failed(now, BadResponse("an empty balance list"))
         self.failures, self._failing_since = 0, None
-        down_since = self._down_since
-        owed = await self._back_notice(down_since)
+        down = await self._outage.told()
+        owed = await self._back_notice(down)
         changes = [] if previous is None else await self._changes(previous, current, portfolio)
         states, alerts_owed, fired = await self._threshold_notifications(
             await self._store.all_alerts(), portfolio, now
@@ -191,10 +191,8 @@ class Monitor:
         self._read_at = now
         if explainer is not None:
             explainer.polled(portfolio)
-        if down_since is not None:  # after the notice is safely queued: repeat rather than lose
-            await self._store.set_meta(DOWN_KEY, None)
-            await self._store.set_meta(DOWN_REASON_KEY, None)
-            self._down_since = self._down_reason = None
+        if down is not None:  # after the notice is safely queued: repeat rather than lose
+            await self._outage.forget()
         queued += len(owed)
         if queued:
             log.info("poll queued %d notification(s)", queued)
@@ -279,7 +277,7 @@ class Monitor:
         long_enough = now - self._failing_since >= DOWN_AFTER
         if self.failures < DOWN_AFTER_FAILURES or not long_enough:
             return PollOutcome(succeeded=False, queued=0)
-        if self._down_since is not None:
+        if await self._outage.told() is not None:
             return PollOutcome(succeeded=False, queued=0)
         since = self._failing_since
         refused = isinstance(error, AuthError) and not isinstance(error, StampRejected)
@@ -288,9 +286,7 @@ class Monitor:
             self._chats, NotificationKind.STATUS, lambda view: notice(since, view)
         )
         await self._store.enqueue(owed)
-        self._down_since, self._down_reason = since.isoformat(), "auth" if refused else None
-        await self._store.set_meta(DOWN_KEY, self._down_since)
-        await self._store.set_meta(DOWN_REASON_KEY, self._down_reason)
+        await self._outage.tell(since=since.isoformat(), reason=AUTH if refused else None)
         return PollOutcome(succeeded=False, queued=len(owed))
 
     async def _follow_step(self) -> None:
@@ -308,12 +304,12 @@ class Monitor:
             self._failing_since += step
         await self._store.shift_cooldowns(step)
 
-    async def _back_notice(self, down_since: str | None) -> list[NewNotification]:
+    async def _back_notice(self, down: Mapping[str, str | None] | None) -> list[NewNotification]:
         """Return the 'reachable again' notice when the chats were told BTCTurk was down."""
-        if down_since is None:
+        if down is None or down["since"] is None:
             return []
-        since = datetime.fromisoformat(down_since)
-        notice = exchange_accepts_key if self._down_reason == "auth" else exchange_back
+        since = datetime.fromisoformat(down["since"])
+        notice = exchange_accepts_key if down["reason"] == AUTH else exchange_back
         return await self._views.notifications(
             self._chats, NotificationKind.STATUS, lambda view: notice(since, view)
         )

@@ -42,6 +42,7 @@ from services.rate_limit import ChatRateLimiter
 from services.recheck import CheckAgain
 from services.roster import Roster
 from services.summaries import Summaries
+from services.told import ToldOnce
 from store.database import Database
 from store.store import Store
 from store.trades import TradeStore
@@ -170,6 +171,7 @@ def _services(
             settings.btcturk_ws_url,
             settings.btcturk_api_key,
             settings.btcturk_api_secret,
+            refusal_told=ToldOnce(store, "feed_refused"),
             safety_poll_s=settings.feed_poll_interval_s,
             time_source=clocks.exchange_time,
             monotonic=clocks.feed,

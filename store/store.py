@@ -406,3 +406,18 @@ class Store:
     async def set_meta(self, key: str, value: str | None) -> None:
         """Store `value` under `key`; None deletes it."""
         await self.db.run(lambda conn: snapshots.set_meta(conn, key, value))
+
+    async def get_metas(self, keys: Iterable[str]) -> dict[str, str | None]:
+        """Return the values stored under `keys` (None where absent), in one read."""
+        wanted = list(keys)
+        return await self.db.run(lambda conn: {k: snapshots.get_meta(conn, k) for k in wanted})
+
+    async def set_metas(self, values: Mapping[str, str | None]) -> None:
+        """Store each value under its key (None deletes it), in one transaction."""
+        items = list(values.items())
+
+        def write(conn: sqlite3.Connection) -> None:
+            for key, value in items:
+                snapshots.set_meta(conn, key, value)
+
+        await self.db.run(write)

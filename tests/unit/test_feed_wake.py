@@ -6,6 +6,7 @@ import asyncio
 import heapq
 import itertools
 from collections.abc import AsyncIterator
+from typing import cast
 
 import aiohttp
 import pytest
@@ -14,6 +15,8 @@ from btcturk.client import BtcTurkClient
 from btcturk.feed_messages import BalanceUpdated
 from services.feed import MIN_GAP_S, FeedWatch
 from services.monitor import PollOutcome
+from services.told import ToldOnce
+from store.store import Store
 from tests.kit.clocks import ManualMonotonic
 
 POLL_S = 0.25  # what one poll takes (balances and prices, read in turn)
@@ -89,6 +92,7 @@ def watch_on(time_: VirtualTime, session: aiohttp.ClientSession) -> FeedWatch:
         "ws://127.0.0.1:9/",
         "key",
         "c2VjcmV0",
+        refusal_told=ToldOnce(cast(Store, None), "feed_refused"),  # never told here
         safety_poll_s=300,
         monotonic=time_.clock,
         sleep=time_.sleep,
