@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from btcturk.errors import BadResponse
+from btcturk.fields import whole
 from btcturk.history import parse_fills
 from btcturk.models import Fill
 
@@ -92,7 +93,7 @@ def parse_frame(text: str) -> Frame | None:
         return None
     if not isinstance(payload, list) or len(payload) != 2 or not isinstance(payload[1], dict):
         return None
-    kind = _integer(payload[0])
+    kind = whole(payload[0])
     return None if kind is None else Frame(kind, payload[1])
 
 
@@ -124,15 +125,3 @@ def parse_fill(row: dict[str, Any]) -> Fill | None:
     except BadResponse:
         return None
     return fills[0] if fills else None
-
-
-def _integer(value: object) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.strip().isdigit() and len(value) < 20:
-        return int(value)
-    if isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
-        return int(value)
-    return None

@@ -22,8 +22,8 @@ from typing import Any
 
 import aiohttp
 
-from btcturk.amounts import AmountError, parse_decimal
 from btcturk.errors import BadResponse, Unavailable
+from btcturk.fields import number
 from btcturk.parsing import decode_answer
 from btcturk.rate import Quota
 
@@ -134,12 +134,11 @@ def parse_closes(payload: Any) -> dict[date, Decimal]:
 
 
 def _day(value: Any) -> date | None:
-    if isinstance(value, bool) or not isinstance(value, int | Decimal | str):
+    """Return the UTC day of a candle's time, in seconds (or milliseconds after all)."""
+    figure = number(value)
+    if figure is None:
         return None
-    try:
-        seconds = int(Decimal(str(value)))
-    except ArithmeticError:
-        return None
+    seconds = int(figure)
     if seconds > 10**11:  # milliseconds after all
         seconds //= 1000
     if not 0 < seconds < 10**11:
@@ -148,10 +147,5 @@ def _day(value: Any) -> date | None:
 
 
 def _price(value: Any) -> Decimal | None:
-    if isinstance(value, bool) or value is None:
-        return None
-    try:
-        price = parse_decimal(str(value)) if not isinstance(value, Decimal) else value
-    except AmountError:
-        return None
-    return price if price.is_finite() and price > 0 else None
+    price = number(value)
+    return price if price is not None and price > 0 else None

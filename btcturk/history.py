@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
 
-from btcturk.amounts import MAX_DIGITS, AmountError, parse_decimal
 from btcturk.errors import BadResponse
+from btcturk.fields import number, whole
 from btcturk.models import DataNote, Fill, History, Side, Transfer, TransferKind
 from btcturk.parsing import listed_rows
 
@@ -136,7 +136,7 @@ def _transfer(
 
 def _fill_amount(row: dict[str, Any], pair: str, notes: list[DataNote]) -> Decimal:
     """Return the signed amount, the exact `preciseAmount` when sent (`amount` is rounded)."""
-    precise = _number(row.get("preciseAmount"))
+    precise = number(row.get("preciseAmount"))
     if precise is not None:
         return precise
     return _figure(row, "amount", "trades", pair, notes, texts=True)
@@ -177,7 +177,7 @@ def _figure(
 ) -> Decimal:
     """Return a required amount; `texts` says whether strings (else numbers) are the usual type."""
     value = row.get(name)
-    figure = _number(value)
+    figure = number(value)
     if figure is None:
         raise _Unusable(name)
     if isinstance(value, str) != texts:
@@ -205,22 +205,6 @@ def _cost(
         return _ZERO
 
 
-def _number(value: Any) -> Decimal | None:
-    """Return a JSON number or a number's text (dot or comma) as a finite Decimal, else None."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, Decimal):
-        return value if value.is_finite() and abs(value.adjusted()) <= MAX_DIGITS else None
-    if isinstance(value, int):
-        return Decimal(value) if abs(value) < 10**MAX_DIGITS else None
-    if isinstance(value, str):
-        try:
-            return parse_decimal(value)
-        except AmountError:
-            return None
-    return None
-
-
 def _stamp(
     row: dict[str, Any], endpoint: HistoryEndpoint, subject: str, notes: list[DataNote]
 ) -> int:
@@ -235,15 +219,8 @@ def _stamp(
 
 def _ms(value: Any) -> int | None:
     """Return a Unix time in ms from an integer, a whole JSON number or a digit string."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
-        value = int(value)
-    elif isinstance(value, str) and value.isascii() and value.strip().isdigit():
-        value = int(value.strip())
-    if isinstance(value, int) and 0 < value < _MAX_MS:
-        return value
-    return None
+    milliseconds = whole(value)
+    return milliseconds if milliseconds is not None and 0 < milliseconds < _MAX_MS else None
 
 
 def _id(row: dict[str, Any], name: str) -> str:

@@ -8,14 +8,14 @@ is guarded. JSON numbers are parsed into `Decimal`, so no float ever touches a p
 
 from __future__ import annotations
 
-import functools
 import json
 import math
 from decimal import Decimal
 from typing import Any
 
-from btcturk.amounts import MAX_DIGITS, MAX_PRECISION, AmountError, parse_decimal
+from btcturk.amounts import MAX_PRECISION
 from btcturk.errors import AuthError, BadResponse, RateLimited, StampRejected, Unavailable
+from btcturk.fields import number, whole
 from btcturk.models import Balance, DataNote, NoteEndpoint, Ticker
 
 _UNREADABLE = object()
@@ -174,15 +174,10 @@ def _amount(row: dict[str, Any], name: str, asset: str, notes: list[DataNote]) -
     value = row.get(name)
     if value is None:
         return None
-    if type(value) is str:
-        try:
-            return _text_amount(value)
-        except AmountError:
-            return _BAD
     if type(value) in (int, Decimal):
         notes.append(DataNote("balances", "type", name, asset))
-        return _number(value)
-    return _BAD
+    figure = number(value)
+    return _BAD if figure is None else figure
 
 
 def _optional_amount(
@@ -197,20 +192,6 @@ def _optional_amount(
         return None
     assert isinstance(value, Decimal)
     return value
-
-
-@functools.lru_cache(maxsize=4096)
-def _text_amount(text: str) -> Decimal:
-    """Return the Decimal of an amount string (remembered: a poll reads the same ones again)."""
-    return parse_decimal(text)
-
-
-def _number(value: int | Decimal) -> Decimal | object:
-    """Return a JSON number as a finite Decimal, or `_BAD`."""
-    try:
-        return parse_decimal(str(value))
-    except AmountError:
-        return _BAD
 
 
 def _precision(row: dict[str, Any], asset: str, notes: list[DataNote]) -> int:
@@ -237,7 +218,7 @@ def _ticker(row: dict[str, Any], notes: list[DataNote]) -> Ticker | None:
     pair = row.get("pair")
     if type(pair) is not str or not pair:
         pair = numerator + denominator
-    last = _price(row.get("last"))
+    last = number(row.get("last"))
     if last is None or last <= 0:  # a price of 0 is no price: never a value
         notes.append(DataNote("tickers", "skipped", "last", pair))
         return None
@@ -260,20 +241,6 @@ def _sides(row: dict[str, Any], notes: list[DataNote]) -> tuple[str, str] | None
     return None
 
 
-def _price(value: Any) -> Decimal | None:
-    """Return a ticker number (JSON number, or text with a dot or comma) or None."""
-    if type(value) is Decimal:  # a JSON number with a point: already exact, the common case
-        return value if value.is_finite() and abs(value.adjusted()) <= MAX_DIGITS else None
-    if type(value) is int:
-        return Decimal(value) if abs(value) < 10**MAX_DIGITS else None
-    if type(value) is not str:
-        return None
-    try:
-        return parse_decimal(str(value))
-    except AmountError:
-        return None
-
-
 def listed_rows(
     data: Any, endpoint: NoteEndpoint, what: str, notes: list[DataNote]
 ) -> list[dict[str, Any]]:
@@ -292,13 +259,10 @@ def listed_rows(
 
 
 def _integer(value: Any, where: str, name: str) -> int:
-    if isinstance(value, Decimal) and value.adjusted() < 20 and value == value.to_integral_value():
-        return int(value)
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.isascii() and value.isdigit():
-        return int(value)
-    raise BadResponse(f"{where}: field {name!r} is not a whole number")
+    found = whole(value)
+    if found is None:
+        raise BadResponse(f"{where}: field {name!r} is not a whole number")
+    return found
 
 
 def _load_json(body: bytes) -> Any:

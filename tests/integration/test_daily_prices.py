@@ -28,7 +28,8 @@ MS1 = to_ms(datetime(2026, 3, 1, 15, 0, tzinfo=UTC))
 
 
 def test_every_published_shape_is_read() -> None:
-    listed = [{"time": 1772323200, "close": 32.1}, {"time": "1772409600", "close": "32,5"}]
+    # as decode_answer hands them over: a JSON number with a point is a Decimal, never a float
+    listed = [{"time": 1772323200, "close": D("32.1")}, {"time": "1772409600", "close": "32,5"}]
     assert parse_closes(listed) == {DAY1: D("32.1"), date(2026, 3, 2): D("32.5")}
     assert parse_closes({"data": listed}) == parse_closes(listed)
     columns = {"s": "ok", "t": [1772323200], "c": [D("32.1")]}
@@ -36,6 +37,16 @@ def test_every_published_shape_is_read() -> None:
     assert parse_closes([{"time": None, "close": 1}, {"time": 1772323200}, "x"]) == {}
     with pytest.raises(BadResponse):
         parse_closes({"unexpected": True})
+
+
+def test_a_candle_whose_time_is_not_a_number_is_skipped_not_raised() -> None:
+    rows = [
+        {"time": "NaN", "close": "1"},  # int(Decimal("NaN")) raises ValueError, no BadResponse
+        {"time": "Infinity", "close": "1"},
+        {"time": "1772323200", "close": "NaN"},
+        {"time": 1772323200, "close": "32,1"},
+    ]
+    assert parse_closes(rows) == {DAY1: D("32.1")}
 
 
 @pytest.fixture
