@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_FLOOR, Decimal
 
+from core.percent import HUNDRED, percent_of
 from core.summary import DailyPortfolio
 from core.valuation import Portfolio
 
@@ -17,7 +18,6 @@ OTHER = "other"
 SMALL_SHARE = Decimal("0.01")  # assets under 1% of the total are grouped as "other"
 MAX_SLICES = 12  # a phone shows about this many bars readably; the rest join "other"
 HISTORY_DAYS = 30
-HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
 
 
@@ -68,7 +68,7 @@ def _shares(total: Decimal, values: list[Decimal]) -> list[Decimal]:
     Largest remainder: every share is rounded down to the cent, then the cents still missing
     go to the shares that lost the most in rounding (ties to the earlier, bigger slice).
     """
-    exact = [value / total * HUNDRED for value in values]
+    exact = [percent_of(value, total) for value in values]
     floors = [share.quantize(CENT, rounding=ROUND_FLOOR) for share in exact]
     missing = int((HUNDRED - sum(floors, Decimal(0))) / CENT)
     by_loss = sorted(range(len(exact)), key=lambda i: (-(exact[i] - floors[i]), i))

@@ -19,11 +19,11 @@ from typing import Literal
 
 from btcturk.models import History
 from core.explain import EXACT, is_deposit, transfer_effect
+from core.percent import percent_of
 
 PriceAt = Callable[[str, int], Decimal | None]
 """(asset, time in ms) -> the price of one unit in the quote currency then, None if unknown."""
 
-HUNDRED = Decimal(100)
 _ZERO = Decimal(0)
 
 UnavailableReason = Literal["permission", "unread", "unpriced"]
@@ -52,7 +52,7 @@ class FlowSplit:
         """Return the market movement as a percentage of the previous total (None from zero)."""
         if self.previous_total == 0:
             return None
-        return self.market / self.previous_total * HUNDRED
+        return percent_of(self.market, self.previous_total)
 
 
 @dataclass(frozen=True, slots=True)

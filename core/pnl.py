@@ -19,10 +19,10 @@ from datetime import datetime
 from decimal import Decimal
 
 from core.cost_basis import AssetBasis, CostBasis, Method, Unknown, accounts_for, gravest
+from core.percent import percent_of
 from core.valuation import Portfolio, Position
 
 ZERO = Decimal(0)
-HUNDRED = Decimal(100)
 HISTORY_PRECISION = 8  # the units of `history_portfolio`, compared with themselves
 Left = tuple[tuple[str, Unknown], ...]  # (asset, why) of the assets a total leaves out
 # The figures of a row, as `PnlRow.why` names them.
@@ -109,7 +109,7 @@ class PnlReport:
     @property
     def unrealized_pct(self) -> Decimal | None:
         """Return the unrealized P&L as a share of its cost, in %."""
-        return self.unrealized / self.cost * HUNDRED if self.cost > 0 else None
+        return percent_of(self.unrealized, self.cost) if self.cost > 0 else None
 
     @property
     def unrealized_known(self) -> bool:
@@ -221,7 +221,7 @@ def _row(
         else:
             unrealized = position.unrealized(price)
     percent = (
-        unrealized / position.cost * HUNDRED
+        percent_of(unrealized, position.cost)
         if unrealized is not None and position.cost > 0
         else None
     )

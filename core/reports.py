@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from core.percent import percent_of
 from core.summary import DailyPortfolio
 from core.valuation import DUST_LIMIT
 
@@ -48,7 +49,7 @@ class AssetChange:
     @property
     def percent(self) -> Decimal | None:
         """Return the change as a percentage of the value at the start, None if it had none."""
-        return None if self.before == 0 else self.change / self.before * 100
+        return None if self.before == 0 else percent_of(self.change, self.before)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +69,7 @@ class PeriodFigures:
     @property
     def percent(self) -> Decimal | None:
         """Return the total's change as a percentage of the first total, None if that is zero."""
-        return None if self.first.total == 0 else self.change / self.first.total * 100
+        return None if self.first.total == 0 else percent_of(self.change, self.first.total)
 
 
 def period_figures(

@@ -27,6 +27,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from btcturk.parsing import CRYPTO_PRECISION
+from core.percent import percent_of
 from core.samples import Extremes
 from core.valuation import Portfolio, Route, total_routes
 
@@ -36,8 +37,7 @@ TOTAL = "total"
 USAGE = "/alert <ASSET|total> <above|below> <amount>"
 DEFAULT_COOLDOWN = timedelta(hours=1)
 DEFAULT_WINDOW = timedelta(hours=24)
-HUNDRED = Decimal(100)
-FAR_FACTOR = HUNDRED  # a threshold this many times above or below the value now is asked about
+FAR_FACTOR = Decimal(100)  # a threshold this many times above or below the value now is asked about
 
 
 class Direction(StrEnum):
@@ -157,7 +157,7 @@ class Move:
     @property
     def percent(self) -> Decimal:
         """Return the signed change in percent of `start` (which is positive)."""
-        return (self.end - self.start) / self.start * HUNDRED
+        return percent_of(self.end - self.start, self.start)
 
     @property
     def rose(self) -> bool:

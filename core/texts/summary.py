@@ -9,13 +9,13 @@ from html import escape
 from core.flows import FlowSplit, SplitUnavailable
 from core.i18n import View
 from core.numbers import quantize
+from core.percent import percent_of
 from core.summary import AssetMove, DailyPortfolio, asset_moves
 from core.texts.history import split_lines
 from core.texts.routes import VIA_MARK, via_lines
 from core.texts.table import pre_table
 from core.valuation import Portfolio, Route, total_routes
 
-HUNDRED = Decimal(100)
 MORNING_ENDS_HOUR = 12
 
 
@@ -97,7 +97,7 @@ def _change(change: Decimal, base: Decimal, quote: str, view: View) -> str:
     amount, arrow = view.lang.signed(change, 2), _arrow(change, view)
     if base == 0:
         return view.t("summary.change", arrow=arrow, amount=amount, quote=quote)
-    percent = view.lang.percent(change / base * HUNDRED)
+    percent = view.lang.percent(percent_of(change, base))
     return view.t(
         "summary.change_percent", arrow=arrow, amount=amount, quote=quote, percent=percent
     )
@@ -117,7 +117,7 @@ def _table(moves: list[AssetMove], view: View, *, compare: bool, routed: dict[st
         elif move.before is None or move.before == 0:
             trend = view.t("summary.new")
         else:
-            ratio = move.change / move.before * HUNDRED
+            ratio = percent_of(move.change, move.before)
             same = quantize(ratio, 2) == 0
             trend = (
                 view.t("summary.same")
