@@ -85,17 +85,17 @@ async def alert_answer(
     if len(args) < 3:
         return alert_usage(None, args, view), None
     try:
-        fetch, _ = await services.portfolio.fetch_or_last()
+        portfolio = (await services.portfolio.fetch_or_last()).portfolio
     except BtcTurkError as never_read:
         return exchange_error_message(never_read, view), None
-    known = fetch.portfolio.known_assets
+    known = portfolio.known_assets
     try:
         request = parse_alert(args, known, marks=marks, units=units)
     except AlertUsageError as error:
         if error.problem is Problem.AMBIGUOUS:
             return _ambiguous(args, error, known, view)
         return alert_usage(error, args, view, suggest(args, known, marks=marks, units=units)), None
-    spec, portfolio = request.spec, fetch.portfolio
+    spec = request.spec
     value = watched_value(spec, portfolio)  # a move's: the first value it compares with
     precision = portfolio.precision(spec.target)
     precision = DEFAULT_PRECISION if precision is None else precision
@@ -183,7 +183,7 @@ async def list_alerts(update: Update, context: BotContext) -> None:
     portfolio = None
     if rules:
         with contextlib.suppress(BtcTurkError):  # never read: the values are unknown
-            portfolio = (await services.portfolio.fetch_or_last())[0].portfolio
+            portfolio = (await services.portfolio.fetch_or_last()).portfolio
     quote = services.settings.quote_currency
     seen: dict[int, Extremes | None] = {}
     if portfolio is not None and any(rule.kind is Kind.MOVE for rule in rules):

@@ -85,11 +85,11 @@ async def balance_answer(
     """
     services.client.auth_backoff.owner_try()
     try:
-        fetch, error = await services.portfolio.fetch_or_last(max_age_s)
+        latest = await services.portfolio.fetch_or_last(max_age_s)
     except BtcTurkError as never_read:
         return BalanceAnswer(exchange_error_message(never_read, view), refreshable=True)
-    portfolio = fetch.portfolio
-    notice = "" if error is None else stale_notice(error, portfolio, view) + "\n\n"
+    portfolio = latest.portfolio
+    notice = "" if latest.error is None else stale_notice(latest.error, portfolio, view) + "\n\n"
     listed = asset is None or asset in portfolio.known_assets  # no button under "no such asset"
     cost = None
     if asset is not None and services.pnl is not None and portfolio.position(asset) is not None:

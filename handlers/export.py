@@ -107,8 +107,7 @@ async def export_document(services: Services, year: int, view: View) -> Document
     pnl = services.pnl
     assert pnl is not None
     try:  # the balances now: /pnl's totals leave out what the history does not account for
-        fetch, _ = await services.portfolio.fetch_or_last(0)
-        held: Portfolio | None = fetch.portfolio
+        held: Portfolio | None = (await services.portfolio.fetch_or_last(0)).portfolio
     except BtcTurkError:
         held = None  # never read: the caption says the history is not checked against them
     made = await pnl.export(year, held)

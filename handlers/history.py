@@ -43,8 +43,7 @@ async def _history_text(services: Services, count: int, view: View) -> str:
     if read is None:
         return history_needs_permission(view)
     try:
-        fetch, _ = await services.portfolio.fetch_or_last()
-        precisions = dict(fetch.portfolio.precisions)
+        precisions = dict((await services.portfolio.fetch_or_last()).portfolio.precisions)
     except BtcTurkError:
         precisions = {}  # the list still reads well at each asset's usual precision
     return history_message(read, view, count=count, precisions=precisions)

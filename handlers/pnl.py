@@ -32,17 +32,18 @@ async def pnl_answer(services: Services, view: View) -> str:
     if services.pnl is None:
         return pnl_loading_message(None, view)
     try:
-        fetch, stale = await services.portfolio.fetch_or_last()
+        latest = await services.portfolio.fetch_or_last()
     except BtcTurkError as error:
         return exchange_error_message(error, view)
-    outcome = await services.pnl.report(fetch.portfolio)
+    portfolio, stale = latest.portfolio, latest.error
+    outcome = await services.pnl.report(portfolio)
     if outcome.refused:
         return pnl_refused_message(view)
     if outcome.unsupported:
-        return pnl_unsupported_message(fetch.portfolio.quote, SUPPORTED_QUOTES, view)
+        return pnl_unsupported_message(portfolio.quote, SUPPORTED_QUOTES, view)
     if not outcome.state.complete or outcome.report is None:
         return pnl_loading_message(outcome.state.oldest, view)
-    notice = "" if stale is None else stale_notice(stale, fetch.portfolio, view) + "\n\n"
+    notice = "" if stale is None else stale_notice(stale, portfolio, view) + "\n\n"
     return notice + pnl_message(
-        outcome.report, view, crowded=outcome.crowded, routes=fetch.portfolio.routes
+        outcome.report, view, crowded=outcome.crowded, routes=portfolio.routes
     )

@@ -24,6 +24,15 @@ class Fetch:
     portfolio: Portfolio
 
 
+@dataclass(frozen=True, slots=True)
+class Latest:
+    """The freshest figures there are: a read now, else the last good one and the error that
+    stopped a fresh one."""
+
+    portfolio: Portfolio
+    error: BtcTurkError | None = None  # None: read now (or within the cache's age)
+
+
 class PortfolioService:
     """Give every caller a fresh-enough Portfolio at the cost of one exchange call."""
 
@@ -71,19 +80,18 @@ class PortfolioService:
                 raise  # the caller itself is being cancelled
             raise Unavailable("the request to BTCTurk was abandoned (shutting down)") from None
 
-    async def fetch_or_last(
-        self, max_age_s: float | None = None
-    ) -> tuple[Fetch, BtcTurkError | None]:
-        """Return a fresh fetch, else the last good one with the error that stopped a fresh one.
+    async def fetch_or_last(self, max_age_s: float | None = None) -> Latest:
+        """Return a fresh fetch's figures, else the last good ones with the error that stopped
+        a fresh one.
 
         Raises that error when the account was never read.
         """
         try:
-            return await self.fetch(max_age_s), None
+            return Latest((await self.fetch(max_age_s)).portfolio)
         except BtcTurkError as error:
             if self._last is None:
                 raise
-            return self._last, error
+            return Latest(self._last.portfolio, error)
 
     async def portfolio(self, max_age_s: float | None = None) -> Portfolio:
         """Return the valued portfolio (see `fetch`)."""

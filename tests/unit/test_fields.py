@@ -66,7 +66,9 @@ def test_what_is_not_a_finite_number_in_range_is_none(value: Any) -> None:
         (0, 0),
     ],
 )
-def test_a_whole_number_is_read_from_an_integer_text_or_whole_decimal(value: Any, read: int) -> None:
+def test_a_whole_number_is_read_from_integers_texts_and_whole_decimals(
+    value: Any, read: int
+) -> None:
     found = whole(value)
 
     assert found == read
