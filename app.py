@@ -128,7 +128,7 @@ async def serving(
         await application.start()
         stack.push_async_callback(_stop_application, application)
         stack.callback(services.deliverer.stop)  # what is not sent yet stays in the outbox
-        stack.callback(services.portfolio.cancel)
+        stack.callback(services.account.portfolio.cancel)
         if jobs:
             interval_s = services.settings.poll_interval_s
             await stack.enter_async_context(running_jobs(application, interval_s, clocks=clocks))

@@ -85,7 +85,7 @@ async def alert_answer(
     if len(args) < 3:
         return alert_usage(None, args, view), None
     try:
-        portfolio = (await services.portfolio.fetch_or_last()).portfolio
+        portfolio = (await services.account.portfolio.fetch_or_last()).portfolio
     except BtcTurkError as never_read:
         return exchange_error_message(never_read, view), None
     known = portfolio.known_assets
@@ -183,7 +183,7 @@ async def list_alerts(update: Update, context: BotContext) -> None:
     portfolio = None
     if rules:
         with contextlib.suppress(BtcTurkError):  # never read: the values are unknown
-            portfolio = (await services.portfolio.fetch_or_last()).portfolio
+            portfolio = (await services.account.portfolio.fetch_or_last()).portfolio
     quote = services.settings.quote_currency
     seen: dict[int, Extremes | None] = {}
     if portfolio is not None and any(rule.kind is Kind.MOVE for rule in rules):

@@ -24,7 +24,7 @@ async def chart(update: Update, context: BotContext) -> None:
         return
     view = await chat_view(update, services)
     try:
-        portfolio = await services.portfolio.portfolio()
+        portfolio = await services.account.portfolio.portfolio()
     except BtcTurkError as error:
         await reply_html(update, exchange_error_message(error, view))
         return

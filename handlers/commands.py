@@ -83,9 +83,9 @@ async def balance_answer(
 
     While BTCTurk refuses the key, the owner's command tries it at once (once a minute).
     """
-    services.client.auth_backoff.owner_try()
+    services.account.client.auth_backoff.owner_try()
     try:
-        latest = await services.portfolio.fetch_or_last(max_age_s)
+        latest = await services.account.portfolio.fetch_or_last(max_age_s)
     except BtcTurkError as never_read:
         return BalanceAnswer(exchange_error_message(never_read, view), refreshable=True)
     portfolio = latest.portfolio
@@ -142,16 +142,16 @@ async def status_reply(
     services: Services, chat_id: int, view: View
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     """Return the /status text, and its Check again button when something was refused."""
-    portfolio, store = services.portfolio, services.store
+    portfolio, store = services.account.portfolio, services.store
     error = portfolio.last_error
     all_alerts = await store.count_alerts()
     facts = StatusFacts(
         reachable=error is None and services.monitor.answering,
         last_success_at=portfolio.last_success_at,
-        last_latency_s=services.client.last_latency_s,
+        last_latency_s=services.account.client.last_latency_s,
         last_error=None if error is None else exchange_error_message(error, view, advice=False),
-        clock_offset_ms=services.client.clock_offset_ms,
-        clock_stepped_s=services.client.clock_stepped_s,
+        clock_offset_ms=services.account.client.clock_offset_ms,
+        clock_stepped_s=services.account.client.clock_stepped_s,
         poll_interval_s=services.settings.poll_interval_s,
         chat_alerts=len(await store.alerts_for_chat(chat_id)),
         all_alerts=all_alerts,
@@ -159,8 +159,8 @@ async def status_reply(
         pending_notifications=await store.pending_count(),
         prices_available=portfolio.prices_error is None,
         key_retry_at=key_retry_at(services),
-        data_notes=services.client.data_notes.summary(),
-        history_refused=services.history.refused,
+        data_notes=services.account.client.data_notes.summary(),
+        history_refused=services.account.history.refused,
         feed=feed_facts(services, alerts=all_alerts),
         history=None if services.pnl is None else services.pnl.history_facts(),
     )
@@ -174,15 +174,15 @@ async def status_reply(
 def feed_facts(services: Services, *, alerts: int) -> FeedFacts | None:
     """Return what /status shows of the live feed, None when it is off; with `alerts` set,
     the regular poll goes on (they watch prices, which the feed does not tell of)."""
-    if services.feed is None:
+    if services.account.feed is None:
         return None
-    state = services.feed.state
+    state = services.account.feed.state
     now = services.clock()
     midnight = now.astimezone(services.settings.timezone).replace(
         hour=0, minute=0, second=0, microsecond=0
     )
     return FeedFacts(
-        connected_since=_moment(state.connected_since) if services.feed.healthy else None,
+        connected_since=_moment(state.connected_since) if services.account.feed.healthy else None,
         last_event_at=_moment(state.last_event_at),
         reconnects_today=state.reconnects_since(midnight.timestamp()),
         refused=state.refused,
@@ -198,7 +198,7 @@ def _moment(unix_s: float | None) -> datetime | None:
 
 def key_retry_at(services: Services) -> datetime | None:
     """Return when the next signed request may go out, if a key refusal paused them."""
-    wait_s = services.client.auth_backoff.wait_s()
+    wait_s = services.account.client.auth_backoff.wait_s()
     return services.clock() + timedelta(seconds=wait_s) if wait_s > 0 else None
 
 

@@ -107,7 +107,7 @@ async def export_document(services: Services, year: int, view: View) -> Document
     pnl = services.pnl
     assert pnl is not None
     try:  # the balances now: /pnl's totals leave out what the history does not account for
-        held: Portfolio | None = (await services.portfolio.fetch_or_last(0)).portfolio
+        held: Portfolio | None = (await services.account.portfolio.fetch_or_last(0)).portfolio
     except BtcTurkError:
         held = None  # never read: the caption says the history is not checked against them
     made = await pnl.export(year, held)

@@ -39,11 +39,11 @@ async def history(update: Update, context: BotContext) -> None:
 
 async def _history_text(services: Services, count: int, view: View) -> str:
     now = services.clock()
-    read = await services.history.read(now - timedelta(days=HISTORY_DAYS), now)
+    read = await services.account.history.read(now - timedelta(days=HISTORY_DAYS), now)
     if read is None:
         return history_needs_permission(view)
     try:
-        precisions = dict((await services.portfolio.fetch_or_last()).portfolio.precisions)
+        precisions = dict((await services.account.portfolio.fetch_or_last()).portfolio.precisions)
     except BtcTurkError:
         precisions = {}  # the list still reads well at each asset's usual precision
     return history_message(read, view, count=count, precisions=precisions)

@@ -36,7 +36,7 @@ async def poll_balances(context: BotContext, *, woken: bool = False) -> PollOutc
     watches values that move with prices (the feed does not tell of those).
     """
     services = context.services
-    feed = services.feed
+    feed = services.account.feed
     told: list[NewNotification] = []
     if feed is not None:
         if (
@@ -111,20 +111,19 @@ async def running_jobs(
         await application.process_error(None, error)
 
     services = BotContext(application).services
+    account = services.account
     periodic = Periodic(report, monotonic=clocks.jobs, sleep=clocks.jobs_sleep)
     try:
-        if services.feed is not None:
-            services.feed.start(lambda: poll_balances(BotContext(application), woken=True))
-        if services.backfill is not None:
-            services.backfill.start(first_s=services.settings.history_backfill_delay_s)
+        if account.feed is not None:
+            account.feed.start(lambda: poll_balances(BotContext(application), woken=True))
+        account.backfill.start(first_s=services.settings.history_backfill_delay_s)
         _every(periodic, run, poll_interval_s)
         yield
     finally:
         await periodic.stop()
-        if services.feed is not None:
-            await services.feed.stop()
-        if services.backfill is not None:
-            await services.backfill.stop()
+        if account.feed is not None:
+            await account.feed.stop()
+        await account.backfill.stop()
 
 
 def _every(

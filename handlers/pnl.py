@@ -32,7 +32,7 @@ async def pnl_answer(services: Services, view: View) -> str:
     if services.pnl is None:
         return pnl_loading_message(None, view)
     try:
-        latest = await services.portfolio.fetch_or_last()
+        latest = await services.account.portfolio.fetch_or_last()
     except BtcTurkError as error:
         return exchange_error_message(error, view)
     portfolio, stale = latest.portfolio, latest.error

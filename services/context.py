@@ -8,19 +8,15 @@ from datetime import datetime
 
 import aiohttp
 
-from btcturk.client import BtcTurkClient
 from core.settings import Settings
-from services.backfill import Backfill
+from services.account import Account
 from services.charts import DrawChart
 from services.chats import ChatViews
 from services.delivery import Deliverer
 from services.export_waits import ExportWaits
-from services.feed import FeedWatch
-from services.history import HistoryAccess
 from services.monitor import Monitor
 from services.moves import MoveWatch
 from services.pnl import ProfitAndLoss
-from services.portfolio import PortfolioService
 from services.recheck import CheckAgain
 from services.roster import Roster
 from services.summaries import Summaries
@@ -33,9 +29,7 @@ class Services:
 
     settings: Settings
     session: aiohttp.ClientSession  # the exchange's, the feed's, the chart server's: open_services
-    client: BtcTurkClient
-    portfolio: PortfolioService
-    history: HistoryAccess
+    account: Account  # the BTCTurk account: client, balances, live feed, history, rows kept
     clock: Callable[[], datetime]
     store: Store
     monitor: Monitor
@@ -45,8 +39,6 @@ class Services:
     views: ChatViews
     roster: Roster
     draw_chart: DrawChart  # the portfolio chart's PNG, drawn off the event loop
-    feed: FeedWatch | None = None  # the private WebSocket feed, unless WEBSOCKET=off
     pnl: ProfitAndLoss | None = None  # profit and loss from the history cache
-    backfill: Backfill | None = None  # reads the history into the cache, in the background
     check_again: CheckAgain | None = None  # /status's "Check again": what BTCTurk refused
     exports: ExportWaits | None = None  # /export asked while the history was loading

@@ -15,13 +15,13 @@ import logging
 import time
 from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from btcturk.auth_backoff import OWNER_GAP_S, Spacing
-from btcturk.client import BtcTurkClient
 from btcturk.errors import BtcTurkError
-from services.feed import FeedWatch
-from services.history import HistoryAccess
-from services.portfolio import PortfolioService
+
+if TYPE_CHECKING:  # services.clocks reads FEED_ANSWER_S here, and the account is built on it
+    from services.account import Account
 
 log = logging.getLogger(__name__)
 FEED_ANSWER_S = 15.0  # how long a press waits for the feed's login to be answered
@@ -32,19 +32,16 @@ class CheckAgain:
 
     def __init__(
         self,
-        client: BtcTurkClient,
-        portfolio: PortfolioService,
-        history: HistoryAccess,
-        feed: FeedWatch | None,
+        account: Account,
         *,
         monotonic: Callable[[], float] = time.monotonic,
         gap_s: float = OWNER_GAP_S,
         feed_answer_s: float = FEED_ANSWER_S,
     ) -> None:
-        self._client = client
-        self._portfolio = portfolio
-        self._history = history
-        self._feed = feed
+        self._client = account.client
+        self._portfolio = account.portfolio
+        self._history = account.history
+        self._feed = account.feed
         self._gate = Spacing(monotonic, gap_s)
         self._feed_answer_s = feed_answer_s
 

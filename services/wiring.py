@@ -19,9 +19,8 @@ from typing import Final
 import aiohttp
 from telegram import Bot
 
-from btcturk.client import BtcTurkClient
 from core.settings import Settings
-from services.backfill import Backfill
+from services.account import BALANCE_CACHE_S, build_account
 from services.charts import ChartRenderer, chart_png, render_portfolio_chart
 from services.chats import ChatViews
 from services.clock_steps import WallSteps
@@ -31,21 +30,16 @@ from services.daily_prices import DailyPrices
 from services.delivery import Deliverer
 from services.explainer import Explainer
 from services.export_waits import ExportWaits
-from services.feed import FeedWatch
-from services.history import HistoryAccess
 from services.monitor import Monitor
 from services.moves import MoveWatch
 from services.pnl import ProfitAndLoss
-from services.portfolio import PortfolioService
 from services.quiet import QuietPolicy
 from services.rate_limit import ChatRateLimiter
 from services.recheck import CheckAgain
 from services.roster import Roster
 from services.summaries import Summaries
-from services.told import ToldOnce
 from store.database import Database
 from store.store import Store
-from store.trades import TradeStore
 
 __all__ = [
     "BALANCE_CACHE_S",
@@ -58,7 +52,6 @@ __all__ = [
     "open_services",
 ]
 
-BALANCE_CACHE_S = 5.0
 FOLLOW_UP_PERIOD_S = 60.0  # after its first looks, a follow-up looks at each poll, or each minute
 
 OpenDatabase = Callable[[Path], Awaitable[Database]]
@@ -104,7 +97,7 @@ async def open_services(
     async with aiohttp.ClientSession(timeout=timeout) as session:
         services = _services(settings, bot, store, roster, session, wiring, congested)
         if last_day is not None:
-            services.portfolio.remember_priced(last_day.values)
+            services.account.portfolio.remember_priced(last_day.values)
         try:
             yield services
         finally:
@@ -123,29 +116,9 @@ def _services(
 ) -> Services:
     """Return the services, each on its clocks and timeouts from `wiring`."""
     clocks, timeouts = wiring.clocks, wiring.timeouts
-    client = BtcTurkClient(
-        session,
-        base_url=settings.btcturk_api_url,
-        api_key=settings.btcturk_api_key,
-        api_secret=settings.btcturk_api_secret,
-        timeout=session.timeout,
-        key_retry_s=settings.key_retry_s,
-        sleep=clocks.backoff,
-        random=clocks.jitter,
-        time_source=clocks.exchange_time,
-        monotonic=clocks.budget,
-        stopwatch=clocks.stopwatch,
-        auth_clock=clocks.auth,
-    )
-    portfolio = PortfolioService(
-        client,
-        settings.quote_currency,
-        max_age_s=BALANCE_CACHE_S,
-        monotonic=clocks.cache,
-        wall_clock=clocks.wall,
-    )
+    account = build_account(settings, session, store, clocks=clocks, timeouts=timeouts)
+    client, portfolio, history = account.client, account.portfolio, account.history
     views = ChatViews(store, settings.language, settings.timezone, clocks.wall)
-    history = HistoryAccess(client, store)
     explaining = history if settings.explain_changes else None
     explainer = None
     if explaining is not None:
@@ -163,26 +136,6 @@ def _services(
     quiet = QuietPolicy(
         store, settings.quiet_hours, settings.timezone, order_changes=settings.notify_order_changes
     )
-    feed = None
-    if settings.websocket:
-        feed = FeedWatch(
-            session,
-            client,
-            settings.btcturk_ws_url,
-            settings.btcturk_api_key,
-            settings.btcturk_api_secret,
-            refusal_told=ToldOnce(store, "feed_refused"),
-            safety_poll_s=settings.feed_poll_interval_s,
-            time_source=clocks.exchange_time,
-            monotonic=clocks.feed,
-            sleep=clocks.feed_sleep,
-            random=clocks.jitter,
-            wake_clock=clocks.wake,
-            wake_sleep=clocks.wake_sleep,
-            connect_timeout_s=timeouts.feed_connect_s,
-            login_timeout_s=timeouts.feed_login_s,
-            silence_s=timeouts.feed_silence_s,
-        )
     deliverer = Deliverer(
         store,
         bot,
@@ -196,14 +149,7 @@ def _services(
         patient_timeout_s=timeouts.patient_send_s,
     )
     moves = MoveWatch(store)
-    trades = TradeStore(store.db)
-    backfill = Backfill(
-        client,
-        trades,
-        clocks.wall,
-        sleep=clocks.backfill_sleep,
-        pace_s=settings.history_backfill_pace_s,
-    )
+    trades = account.trades
     pnl = ProfitAndLoss(
         trades,
         DailyPrices(
@@ -216,7 +162,7 @@ def _services(
             monotonic=clocks.charts,
             sleep=clocks.backoff,
         ),
-        backfill,
+        account.backfill,
         quote=settings.quote_currency,
         method="fifo" if settings.cost_basis == "fifo" else "average",
         timezone=settings.timezone,
@@ -227,9 +173,7 @@ def _services(
     return Services(
         settings=settings,
         session=session,
-        client=client,
-        portfolio=portfolio,
-        history=history,
+        account=account,
         clock=clocks.wall,
         store=store,
         monitor=Monitor(
@@ -261,14 +205,9 @@ def _services(
         views=views,
         roster=roster,
         draw_chart=draw_chart,
-        feed=feed,
         pnl=pnl,
-        backfill=backfill,
         check_again=CheckAgain(
-            client,
-            portfolio,
-            history,
-            feed,
+            account,
             monotonic=clocks.auth,
             feed_answer_s=timeouts.check_again_feed_s,
         ),

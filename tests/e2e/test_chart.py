@@ -111,7 +111,7 @@ async def test_chart_of_a_fresh_install_says_why_its_line_is_empty(
     wiring.jobs = False  # the history is read by the test
     async with start_bot(make_settings(LANGUAGE="en")) as bot:
         with_chart_command(bot)
-        backfill = services_of(bot).backfill
+        backfill = services_of(bot).account.backfill
         assert backfill is not None
         while await backfill.step():
             pass

@@ -270,7 +270,7 @@ async def test_history_lists_the_last_transactions_newest_first(bot: BotHarness)
 async def test_the_summary_tells_a_deposit_from_the_market(bot: BotHarness) -> None:
     services = services_of(bot)
     yesterday = bot.clock().astimezone(services.settings.timezone).date() - timedelta(days=1)
-    portfolio = await services.portfolio.portfolio(max_age_s=0)
+    portfolio = await services.account.portfolio.portfolio(max_age_s=0)
     await services.store.save_daily_portfolio(DailyPortfolio(yesterday, portfolio.total, {}))
     bot.exchange.ledger.deposit("TRY", "10000")
     await poll(bot)

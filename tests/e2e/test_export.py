@@ -66,7 +66,7 @@ async def bot(
 
 
 async def backfill(bot: BotHarness) -> Backfill:
-    steps = services_of(bot).backfill
+    steps = services_of(bot).account.backfill
     assert steps is not None
     while await steps.step():
         pass
@@ -156,7 +156,7 @@ async def test_export_while_loading_names_no_pnl_and_no_month_before_the_first_r
     [early] = await bot.ask("/export")
     assert early.plain_text.startswith("⏳ History still loading")
     assert "P&L" not in early.plain_text
-    steps = services_of(bot).backfill
+    steps = services_of(bot).account.backfill
     assert steps is not None
     assert await steps.step()  # back to 2026-10-26; the first record is of 2026-11-05
     [partial] = await bot.ask("/export")

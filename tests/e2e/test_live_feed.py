@@ -178,7 +178,7 @@ async def test_a_check_that_failed_is_tried_again_at_the_regular_interval(
 ) -> None:
     wiring.jobs = False  # the test runs each check; the feed's own wake-ups are only counted
     async with start_bot(feed_settings) as bot:
-        watch = services_of(bot).feed
+        watch = services_of(bot).account.feed
         assert watch is not None
         woken: list[None] = []
         watch.start(lambda: _counted(woken))

@@ -33,7 +33,7 @@ async def test_status_and_settings_name_the_same_check_interval(
 ) -> None:
     settings = make_settings(WEBSOCKET="auto", BTCTURK_WS_URL=feed.ws_url)
     async with start_bot(settings) as bot:
-        live = services_of(bot).feed
+        live = services_of(bot).account.feed
         assert live is not None
         # the bot subscribes to its heartbeat once logged in: the feed is up from then on
         await feed.wait_until(lambda: live.healthy, timeout=REPLY_TIMEOUT_S, what="the feed up")

@@ -48,7 +48,7 @@ def trade_history(exchange: FakeBtcTurk, clock: FakeClock) -> None:
 
 
 async def backfill(bot: BotHarness) -> Backfill:
-    steps = services_of(bot).backfill
+    steps = services_of(bot).account.backfill
     assert steps is not None
     while await steps.step():
         pass
@@ -73,7 +73,7 @@ async def test_pnl_waits_for_the_history_then_shows_every_figure(bot: BotHarness
     [status] = await bot.ask("/status")
     assert "History: not read yet" in status.plain_text
 
-    steps = services_of(bot).backfill
+    steps = services_of(bot).account.backfill
     assert steps is not None
     assert await steps.step()
     [partial] = await bot.ask("/pnl")
@@ -132,7 +132,7 @@ async def test_turkish_reply(bot: BotHarness) -> None:
 
 async def test_a_key_without_the_account_permission_is_told_what_to_do(bot: BotHarness) -> None:
     bot.exchange.account_permission = False
-    steps = services_of(bot).backfill
+    steps = services_of(bot).account.backfill
     assert steps is not None
     with pytest.raises(Exception, match="Account permission"):
         await steps.step()
@@ -406,7 +406,7 @@ async def test_status_says_the_history_is_not_read_forward_since_the_permission_
     await backfill(bot)  # complete, read up to 08:00
     bot.exchange.account_permission = False
     bot.clock.advance(minutes=30)
-    steps = services_of(bot).backfill
+    steps = services_of(bot).account.backfill
     assert steps is not None
     with pytest.raises(Exception, match="Account permission"):
         await steps.step()  # the forward read is refused
@@ -438,7 +438,7 @@ async def test_a_deposit_seen_while_the_history_was_refused_costs_the_price_seen
         exchange.ledger.deposit("BTC", "0.01")  # BTCTRY at 3,600,000
         await poll(bot)  # the alert is told unexplained: the history is refused
         exchange.account_permission = True
-        assert services_of(bot).client.reopen_history(owner=True)  # 🔄 Check again
+        assert services_of(bot).account.client.reopen_history(owner=True)  # 🔄 Check again
         clock.advance(minutes=1)
         [reply] = await bot.ask("/pnl")
         text = reply.plain_text

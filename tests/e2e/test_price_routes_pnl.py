@@ -40,7 +40,7 @@ async def exchange(clock: FakeClock) -> AsyncIterator[FakeBtcTurk]:
 
 
 async def backfilled(bot: BotHarness) -> None:
-    steps = services_of(bot).backfill
+    steps = services_of(bot).account.backfill
     assert steps is not None
     while await steps.step():
         pass

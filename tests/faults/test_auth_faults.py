@@ -166,8 +166,8 @@ async def test_a_feed_login_refused_for_its_timestamp_logs_in_after_measuring_ag
 
     async with start_bot(feed_settings(make_settings, feed)) as bot:
         services = services_of(bot)
-        assert services.feed is not None
-        services.feed.start(poll_when_woken)
+        assert services.account.feed is not None
+        services.account.feed.start(poll_when_woken)
         await feed.wait_until(lambda: feed.logins == 1, timeout=REPLY_TIMEOUT_S, what="a login")
         exchange.clock_offset_s = feed.clock_offset_s = 120.0  # the exchange's clock jumps
         feed.drop_now()

@@ -33,11 +33,11 @@ async def test_the_services_read_and_wait_on_the_clocks_they_are_built_with(
         open_services(settings, bot, database, wiring=wiring) as services,
     ):
         exchange.inject("500")
-        first = await services.portfolio.fetch()
-        again = await services.portfolio.fetch()  # the cache clock stood still: no new read
+        first = await services.account.portfolio.fetch()
+        again = await services.account.portfolio.fetch()  # the cache clock stood still: no new read
         reads_while_fresh = exchange.calls["balances"]
         cache.now += BALANCE_CACHE_S + 1
-        await services.portfolio.fetch()
+        await services.account.portfolio.fetch()
 
     assert backoff.delays != []  # the 500 was retried after a recorded, not a real, wait
     assert again is first

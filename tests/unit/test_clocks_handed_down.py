@@ -1,12 +1,12 @@
 """Every clock, sleep, random source and timeout reaches the bot from its one bundle.
 
-The modules that build the bot (services/wiring.py, app.py, lifecycle.py, handlers/jobs.py)
-must hand each object they build every clock it can take: a parameter left to its default
-would read the host's clock or wait for real behind the bundle's back, and a test handing
-the bot its own clocks would not notice. The test reads each call in those modules, looks up
-the signature called, and fails on a clock, sleep, random source or timeout parameter with
-a default that the call does not pass. It also fails on a field of `Clocks` or `Timeouts`
-that no builder hands down.
+The modules that build the bot (services/wiring.py, services/account.py, app.py, lifecycle.py,
+handlers/jobs.py) must hand each object they build every clock it can take: a parameter left
+to its default would read the host's clock or wait for real behind the bundle's back, and a
+test handing the bot its own clocks would not notice. The test reads each call in those
+modules, looks up the signature called, and fails on a clock, sleep, random source or timeout
+parameter with a default that the call does not pass. It also fails on a field of `Clocks` or
+`Timeouts` that no builder hands down.
 """
 
 from __future__ import annotations
@@ -24,7 +24,13 @@ from tests.unit.test_layers import ALLOWED
 
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCT = frozenset(ALLOWED)
-BUILDERS = ("services/wiring.py", "app.py", "lifecycle.py", "handlers/jobs.py")
+BUILDERS = (
+    "services/wiring.py",
+    "services/account.py",
+    "app.py",
+    "lifecycle.py",
+    "handlers/jobs.py",
+)
 # A parameter is a clock, a sleep or a random source by its annotation; a timeout by its name.
 TIMED = re.compile(
     r"Callable\[\[\], (float|datetime)\]"  # a clock, a random source

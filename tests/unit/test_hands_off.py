@@ -192,14 +192,14 @@ def test_the_check_sees_each_kind_of_reaching_in(tmp_path: Path) -> None:
         "    monkeypatch.setattr(Database, '_transaction', None)\n"
         "    mock.patch.object(charts, 'chart_png')\n"
         "    monkeypatch.setattr(os, 'replace', None)\n"  # the machine: allowed
-        "    services_of(bot).client.auth_backoff.monotonic = None\n"
+        "    services_of(bot).account.client.auth_backoff.monotonic = None\n"
         "    [guard] = application.handlers[-100]\n"
         "    guard.callback = None\n"
         "    client = BtcTurkClient(None)\n"
         "    client.auth_backoff.monotonic = None\n"
         "    client.timeout = 1\n"  # its own attribute: allowed
         "    bot.exchange.api_key = 'k'\n"  # a fake: allowed
-        "    bot.services.portfolio.max_age_s = 0\n"
+        "    bot.services.account.portfolio.max_age_s = 0\n"
         "    setattr(charts, 'chart_png', None)\n"
     )
 
