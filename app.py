@@ -31,9 +31,11 @@ from telegram.ext import (
 
 from config import Settings
 from core.alert_commands import ALERT_BUTTON_PREFIX
+from core.refresh_button import REFRESH_PREFIX
 from handlers import alerts, callbacks, commands
 from handlers import settings as chat_settings
 from handlers.access import AccessGuard, install_guard
+from handlers.answers import CHECK_AGAIN
 from handlers.backlog import ChatBacklog
 from handlers.chart import chart
 from handlers.context import CONTEXT_TYPES
@@ -236,14 +238,12 @@ def build_application(
     application.add_handler(CommandHandler("quiet", chat_settings.quiet))
     application.add_handler(CommandHandler("chart_in_summary", chat_settings.chart_in_summary))
     application.add_handler(
-        CallbackQueryHandler(callbacks.refresh_balance, pattern=f"^{commands.REFRESH_PREFIX}")
+        CallbackQueryHandler(callbacks.refresh_balance, pattern=f"^{REFRESH_PREFIX}")
     )
     application.add_handler(
         CallbackQueryHandler(callbacks.set_alert_from_button, pattern=f"^{ALERT_BUTTON_PREFIX}")
     )
-    application.add_handler(
-        CallbackQueryHandler(callbacks.check_again, pattern=f"^{commands.CHECK_AGAIN}$")
-    )
+    application.add_handler(CallbackQueryHandler(callbacks.check_again, pattern=f"^{CHECK_AGAIN}$"))
     # In groups other bots may own a command: only private chats hear "I don't know that one".
     application.add_handler(
         MessageHandler(

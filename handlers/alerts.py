@@ -14,7 +14,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
 from decimal import Decimal
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Chat, InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from btcturk.errors import BtcTurkError
 from core.alert_commands import button_data, parse_unalert_args, readings, typed_args
@@ -47,8 +47,8 @@ from core.thresholds import (
 )
 from core.typed_numbers import Marks, number_marks
 from core.valuation import Route
-from handlers.commands import chat_view
 from handlers.context import BotContext
+from handlers.preamble import in_chat
 from handlers.replies import reply_html
 from services.context import Services
 from store.alerts import AlertExists
@@ -59,11 +59,9 @@ log = logging.getLogger(__name__)
 Answer = tuple[str, InlineKeyboardMarkup | None]
 
 
-async def set_alert(update: Update, context: BotContext) -> None:
+@in_chat
+async def set_alert(update: Update, context: BotContext, chat: Chat, view: View) -> None:
     """Create an alert: /alert <ASSET|total> [price|value|move] ... [cooldown 6h] [urgent]."""
-    chat = update.effective_chat
-    assert chat is not None
-    view = await chat_view(update, context.services)
     args = list(context.args or [])
     code = view.lang.code
     text, keyboard = await alert_answer(
@@ -174,11 +172,10 @@ def _ambiguous(
     return text, InlineKeyboardMarkup([row]) if row else None
 
 
-async def list_alerts(update: Update, context: BotContext) -> None:
+@in_chat
+async def list_alerts(update: Update, context: BotContext, chat: Chat, view: View) -> None:
     """List this chat's alerts with their IDs, kinds and the watched values now."""
-    services, chat = context.services, update.effective_chat
-    assert chat is not None
-    view = await chat_view(update, services)
+    services = context.services
     rules = await services.store.alerts_for_chat(chat.id)
     portfolio = None
     if rules:
@@ -205,11 +202,10 @@ async def list_alerts(update: Update, context: BotContext) -> None:
     await reply_html(update, alerts_list(rows, quote, view, routes=noted))
 
 
-async def remove_alert(update: Update, context: BotContext) -> None:
+@in_chat
+async def remove_alert(update: Update, context: BotContext, chat: Chat, view: View) -> None:
     """Delete some of this chat's alerts: /unalert 2 5 7, or /unalert all."""
-    services, chat = context.services, update.effective_chat
-    assert chat is not None
-    view = await chat_view(update, services)
+    services = context.services
     try:
         wanted = parse_unalert_args(context.args or [])
     except ValueError:

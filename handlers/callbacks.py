@@ -6,26 +6,27 @@ from __future__ import annotations
 
 import math
 
-from telegram import Message, Update
+from telegram import Chat, Message, Update
 from telegram.constants import ChatType
 
 from core.alert_commands import BUTTON_MARKS, BUTTON_UNITS, button_args
 from core.i18n import View
 from core.refresh_button import parse_button_data
 from handlers.alerts import alert_answer
-from handlers.commands import balance_answer, chat_view, refresh_keyboard, status_reply
+from handlers.answers import balance_answer, refresh_keyboard, status_reply
 from handlers.context import BotContext
+from handlers.preamble import in_chat
 from handlers.replies import Keyboard, delete_messages, edit_html, mark_replaced, send_html
 
 FRESH_ENOUGH_S = 1.0
 
 
-async def refresh_balance(update: Update, context: BotContext) -> None:
+@in_chat
+async def refresh_balance(update: Update, context: BotContext, chat: Chat, view: View) -> None:
     """Re-read the balances and rewrite every part of the reply the button belongs to."""
     query = update.callback_query
     assert query is not None
     services = context.services
-    view = await chat_view(update, services)
     target = parse_button_data(query.data or "")
     answer = await balance_answer(services, target.asset, view, max_age_s=FRESH_ENOUGH_S)
     parts = list(target.earlier_parts)
@@ -33,31 +34,30 @@ async def refresh_balance(update: Update, context: BotContext) -> None:
         parts.append(query.message.message_id)
     editable = isinstance(query.message, Message)  # else deleted, or too old to be shown
     keyboard = refresh_keyboard(target.asset, view)
-    await rewrite(update, context, parts, answer.text, keyboard, view, editable=editable)
+    await rewrite(context, chat, parts, answer.text, keyboard, view, editable=editable)
     await query.answer(view.t("balance.refreshed"))
 
 
-async def set_alert_from_button(update: Update, context: BotContext) -> None:
+@in_chat
+async def set_alert_from_button(
+    update: Update, context: BotContext, chat: Chat, view: View
+) -> None:
     """Run the /alert command a button carries, and send its answer to the chat."""
-    query, chat = update.callback_query, update.effective_chat
+    query = update.callback_query
     assert query is not None
-    assert chat is not None
     services = context.services
-    view = await chat_view(update, services)
     await query.answer()
     args = button_args(query.data or "")
     text, keyboard = await alert_answer(services, chat.id, args, view, BUTTON_MARKS, BUTTON_UNITS)
     await send_html(context.bot, chat.id, text, keyboard=keyboard)
 
 
-async def check_again(update: Update, context: BotContext) -> None:
+@in_chat
+async def check_again(update: Update, context: BotContext, chat: Chat, view: View) -> None:
     """Try the refused key, the history and the live feed's login again; show the status."""
     query = update.callback_query
-    chat = update.effective_chat
     assert query is not None
-    assert chat is not None
     services = context.services
-    view = await chat_view(update, services)
     checker = services.check_again
     if checker is not None and checker.wait_s() > 0:
         seconds = math.ceil(checker.wait_s())
@@ -69,12 +69,12 @@ async def check_again(update: Update, context: BotContext) -> None:
     text, keyboard = await status_reply(services, chat.id, view)
     parts = [] if query.message is None else [query.message.message_id]
     editable = isinstance(query.message, Message)
-    await rewrite(update, context, parts, text, keyboard, view, editable=editable)
+    await rewrite(context, chat, parts, text, keyboard, view, editable=editable)
 
 
 async def rewrite(
-    update: Update,
     context: BotContext,
+    chat: Chat,
     parts: list[int],
     text: str,
     keyboard: Keyboard | None,
@@ -89,8 +89,6 @@ async def rewrite(
     a group they only point below, since a forged button must not make the bot delete other
     members' messages.
     """
-    chat = update.effective_chat
-    assert chat is not None
     bot = context.bot
     if editable and await edit_html(bot, chat.id, parts, text, keyboard=keyboard):
         return

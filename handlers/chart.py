@@ -4,25 +4,26 @@ from __future__ import annotations
 
 import contextlib
 
-from telegram import Update
+from telegram import Chat, Update
 from telegram.constants import ChatAction
 from telegram.error import TelegramError
 
 from btcturk.errors import BtcTurkError
 from core.chart_data import history_since
+from core.i18n import View
 from core.texts.chart import chart_caption
 from core.texts.errors import exchange_error_message
-from handlers.commands import chat_view
 from handlers.context import BotContext
+from handlers.preamble import in_chat
 from handlers.replies import reply_html
 
 
-async def chart(update: Update, context: BotContext) -> None:
+@in_chat
+async def chart(update: Update, context: BotContext, chat: Chat, view: View) -> None:
     """Send the portfolio chart as a photo, with the total and the time of the data."""
-    services, chat, message = context.services, update.effective_chat, update.effective_message
-    if chat is None or message is None:
+    services, message = context.services, update.effective_message
+    if message is None:
         return
-    view = await chat_view(update, services)
     try:
         portfolio = await services.account.portfolio.portfolio()
     except BtcTurkError as error:

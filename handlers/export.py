@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from telegram import Update
+from telegram import Chat, Update
 from telegram.error import BadRequest, Forbidden, TelegramError
 
 from btcturk.errors import BtcTurkError
@@ -27,8 +27,8 @@ from core.texts.export import (
     export_usage,
 )
 from core.valuation import Portfolio
-from handlers.commands import chat_view
 from handlers.context import BotContext
+from handlers.preamble import in_chat
 from handlers.replies import reply_html
 from services.context import Services
 
@@ -46,12 +46,12 @@ class Document:
     caption: str
 
 
-async def export(update: Update, context: BotContext) -> None:
+@in_chat
+async def export(update: Update, context: BotContext, chat: Chat, view: View) -> None:
     """Send the year's trades, deposits and withdrawals, and the daily values, as a CSV file."""
-    services, message, chat = context.services, update.effective_message, update.effective_chat
-    if message is None or chat is None:
+    services, message = context.services, update.effective_message
+    if message is None:
         return
-    view = await chat_view(update, services)
     this_year = view.now.astimezone(view.tz).year
     args = context.args or []
     year = this_year if not args else int(args[0]) if _YEAR.fullmatch(args[0]) else 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from telegram import Update
+from telegram import Chat, Update
 
 from btcturk.errors import BtcTurkError
 from core.commands import HISTORY_DAYS
@@ -16,16 +16,16 @@ from core.texts.history import (
     history_needs_permission,
     history_usage,
 )
-from handlers.commands import chat_view, with_typing
 from handlers.context import BotContext
+from handlers.preamble import in_chat, with_typing
 from handlers.replies import reply_html
 from services.context import Services
 
 
-async def history(update: Update, context: BotContext) -> None:
+@in_chat
+async def history(update: Update, context: BotContext, chat: Chat, view: View) -> None:
     """List the last N (default 10) transactions of the last 30 days in the chat's language."""
     services = context.services
-    view = await chat_view(update, services)
     count = history_count(context.args or [])
     if count is None:
         await reply_html(update, history_usage(view))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import Chat, Update
 
 from btcturk.errors import BtcTurkError
 from core.day_prices import SUPPORTED_QUOTES
@@ -14,16 +14,16 @@ from core.texts.pnl import (
     pnl_refused_message,
     pnl_unsupported_message,
 )
-from handlers.commands import chat_view, with_typing
 from handlers.context import BotContext
+from handlers.preamble import in_chat, with_typing
 from handlers.replies import reply_html
 from services.context import Services
 
 
-async def pnl(update: Update, context: BotContext) -> None:
+@in_chat
+async def pnl(update: Update, context: BotContext, chat: Chat, view: View) -> None:
     """Show each asset's cost, price and P&L, and the totals."""
     services = context.services
-    view = await chat_view(update, services)
     await reply_html(update, await with_typing(update, context, pnl_answer(services, view)))
 
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import Chat, Update
 
 from core.durations import AmbiguousDuration, duration_units, mute_duration
-from core.i18n import LANGUAGES
+from core.i18n import LANGUAGES, View
 from core.notify import (
     Level,
     QuietChoice,
@@ -20,17 +20,17 @@ from core.texts.durations import ambiguous_duration
 from core.texts.notify import notify_changed, notify_message, quiet_message
 from core.texts.settings import ChatSettingsView, settings_message
 from core.texts.status import checking_line
-from handlers.commands import chat_view, feed_facts
+from handlers.answers import feed_facts
 from handlers.context import BotContext
+from handlers.preamble import in_chat
 from handlers.replies import reply_html
 from services.context import Services
 
 
-async def show_settings(update: Update, context: BotContext) -> None:
+@in_chat
+async def show_settings(update: Update, context: BotContext, chat: Chat, view: View) -> None:
     """Show the chat's language, schedule, quiet hours and mute."""
-    services, chat = context.services, update.effective_chat
-    assert chat is not None
-    view = await chat_view(update, services)
+    services = context.services
     settings = services.settings
     chat_settings = await services.store.chat_settings(chat.id)
     quiet_hours = chat_settings.quiet_hours_or(settings.quiet_hours)
@@ -48,24 +48,23 @@ async def show_settings(update: Update, context: BotContext) -> None:
     await reply_html(update, settings_message(facts, view))
 
 
-async def set_language(update: Update, context: BotContext) -> None:
+@in_chat
+async def set_language(update: Update, context: BotContext, chat: Chat, view: View) -> None:
     """Change the chat's language: /lang en or /lang tr."""
-    services, chat = context.services, update.effective_chat
-    assert chat is not None
+    services = context.services
     args = context.args or []
     code = args[0].lower() if len(args) == 1 else ""
     if code not in LANGUAGES:
-        await reply_html(update, (await chat_view(update, services)).t("lang.usage"))
+        await reply_html(update, view.t("lang.usage"))
         return
     await services.views.set_language(chat.id, code)
     await reply_html(update, services.views.view_in(code).t("lang.changed"))
 
 
-async def mute(update: Update, context: BotContext) -> None:
+@in_chat
+async def mute(update: Update, context: BotContext, chat: Chat, view: View) -> None:
     """Hold change alerts for a while: /mute, /mute 30m, /mute 2h, /mute 1d (Turkish: 2sa, 1g)."""
-    services, chat = context.services, update.effective_chat
-    assert chat is not None
-    view = await chat_view(update, services)
+    services = context.services
     try:
         duration = mute_duration(context.args or [], duration_units(view.lang.code))
     except AmbiguousDuration as error:
@@ -79,11 +78,10 @@ async def mute(update: Update, context: BotContext) -> None:
     await reply_html(update, view.t("mute.done", when=view.when(until)))
 
 
-async def unmute(update: Update, context: BotContext) -> None:
+@in_chat
+async def unmute(update: Update, context: BotContext, chat: Chat, view: View) -> None:
     """End the chat's mute and deliver what it held."""
-    services, chat = context.services, update.effective_chat
-    assert chat is not None
-    view = await chat_view(update, services)
+    services = context.services
     muted_until = (await services.store.chat_settings(chat.id)).muted_until
     if muted_until is None or muted_until <= view.now:
         await reply_html(update, view.t("unmute.not_muted"))
@@ -102,11 +100,10 @@ async def _levels(services: Services, chat_id: int) -> dict[Setting, Level]:
     return effective_levels((await services.store.chat_settings(chat_id)).notify, defaults)
 
 
-async def notify(update: Update, context: BotContext) -> None:
+@in_chat
+async def notify(update: Update, context: BotContext, chat: Chat, view: View) -> None:
     """Show or set how this chat hears each kind: /notify changes silent."""
-    services, chat = context.services, update.effective_chat
-    assert chat is not None
-    view = await chat_view(update, services)
+    services = context.services
     args = context.args or []
     if not args:
         await reply_html(update, notify_message(await _levels(services, chat.id), view))
@@ -122,11 +119,10 @@ async def notify(update: Update, context: BotContext) -> None:
     await reply_html(update, notify_changed(kinds, level, view))
 
 
-async def quiet(update: Update, context: BotContext) -> None:
+@in_chat
+async def quiet(update: Update, context: BotContext, chat: Chat, view: View) -> None:
     """Show this chat's quiet hours, or set them: /quiet 23:00-07:00, /quiet off, /quiet default."""
-    services, chat = context.services, update.effective_chat
-    assert chat is not None
-    view = await chat_view(update, services)
+    services = context.services
     default = services.settings.quiet_hours
     if not context.args:
         chosen = await services.store.chat_settings(chat.id)
@@ -153,11 +149,10 @@ async def quiet(update: Update, context: BotContext) -> None:
     await reply_html(update, view.t("quiet.set", hours=str(span)))
 
 
-async def chart_in_summary(update: Update, context: BotContext) -> None:
+@in_chat
+async def chart_in_summary(update: Update, context: BotContext, chat: Chat, view: View) -> None:
     """Choose whether this chat's summary comes with a chart: /chart_in_summary on|off."""
-    services, chat = context.services, update.effective_chat
-    assert chat is not None
-    view = await chat_view(update, services)
+    services = context.services
     try:
         wanted = parse_switch(context.args or [])
     except ValueError:

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from config import Settings
-from handlers.commands import REFRESH_PREFIX
+from core.refresh_button import REFRESH_PREFIX
 from tests.e2e.conftest import ALLOWED_CHAT, ALLOWED_GROUP, BotHarness, services_of
 from tests.e2e.test_whitelist import GuardWatch
 from tests.kit.wiring import BotWiring
