@@ -21,7 +21,6 @@ from telegram.ext import (
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
-    CommandHandler,
     Defaults,
     ExtBot,
     MessageHandler,
@@ -32,20 +31,16 @@ from telegram.ext import (
 from config import Settings
 from core.alert_commands import ALERT_BUTTON_PREFIX
 from core.refresh_button import REFRESH_PREFIX
-from handlers import alerts, callbacks, commands
-from handlers import settings as chat_settings
+from handlers import callbacks, commands
 from handlers.access import AccessGuard, install_guard
 from handlers.answers import CHECK_AGAIN
 from handlers.backlog import ChatBacklog
-from handlers.chart import chart
+from handlers.command_table import LISTED, add_commands
 from handlers.context import CONTEXT_TYPES
 from handlers.edits import install_edit_stop
 from handlers.errors import on_error, on_polling_error
-from handlers.export import export
-from handlers.history import history
 from handlers.jobs import running_jobs
 from handlers.migration import chat_migrated
-from handlers.pnl import pnl
 from services.clocks import Clocks
 from services.context import Services
 from services.menus import publish_menus
@@ -169,7 +164,8 @@ async def _keep_values_seen(services: Services) -> None:
 async def _menus(bot: Bot, services: Services, clocks: Clocks) -> AsyncIterator[None]:
     """Publish the command menus in the background: cosmetic, never on the start-up path."""
     task = asyncio.get_running_loop().create_task(
-        publish_menus(bot, services.settings.language, sleep=clocks.menu_retry), name="menus"
+        publish_menus(bot, services.settings.language, LISTED, sleep=clocks.menu_retry),
+        name="menus",
     )
     try:
         yield
@@ -218,25 +214,7 @@ def build_application(
     install_guard(application, guard)
     install_edit_stop(application)
     application.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, chat_migrated))
-    application.add_handler(CommandHandler("start", commands.start))
-    application.add_handler(CommandHandler("help", commands.help_command))
-    application.add_handler(CommandHandler("balance", commands.balance))
-    application.add_handler(CommandHandler("summary", commands.summary))
-    application.add_handler(CommandHandler("chart", chart))
-    application.add_handler(CommandHandler("history", history))
-    application.add_handler(CommandHandler("pnl", pnl))
-    application.add_handler(CommandHandler("export", export))
-    application.add_handler(CommandHandler("status", commands.status))
-    application.add_handler(CommandHandler("alert", alerts.set_alert))
-    application.add_handler(CommandHandler("alerts", alerts.list_alerts))
-    application.add_handler(CommandHandler("unalert", alerts.remove_alert))
-    application.add_handler(CommandHandler("settings", chat_settings.show_settings))
-    application.add_handler(CommandHandler("lang", chat_settings.set_language))
-    application.add_handler(CommandHandler("mute", chat_settings.mute))
-    application.add_handler(CommandHandler("unmute", chat_settings.unmute))
-    application.add_handler(CommandHandler("notify", chat_settings.notify))
-    application.add_handler(CommandHandler("quiet", chat_settings.quiet))
-    application.add_handler(CommandHandler("chart_in_summary", chat_settings.chart_in_summary))
+    add_commands(application)
     application.add_handler(
         CallbackQueryHandler(callbacks.refresh_balance, pattern=f"^{REFRESH_PREFIX}")
     )

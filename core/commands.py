@@ -1,4 +1,4 @@
-"""The bot's commands as the user types them, and the argument of /balance."""
+"""A command as the user types it (its usage and description), and the argument of /balance."""
 
 from __future__ import annotations
 
@@ -18,10 +18,16 @@ _ASSET = re.compile(r"[A-Za-z0-9]{1,15}")
 
 @dataclass(frozen=True, slots=True)
 class Command:
-    """One command as the user types it; its description is looked up per language."""
+    """One command as the user types it; its description is looked up per language.
+
+    The bot's commands, each with its handler, are one table: handlers/command_table.py.
+    """
 
     name: str
     arguments: bool = False  # its syntax is the text "args.<name>" of each language
+    changes: bool = False  # changes what the bot does for the chat: not for read-only members
+    shows_alone: bool = False  # typed without arguments it only shows: read-only members may
+    listed: bool = True  # in the command menu and /help (/start is not)
 
     def usage(self, lang: Lang) -> str:
         """Return the command with its argument syntax in `lang`: /balance [ASSET]."""
@@ -35,34 +41,7 @@ class Command:
         )
 
 
-COMMANDS: tuple[Command, ...] = (
-    Command("balance", True),
-    Command("summary"),
-    Command("chart"),
-    Command("history", True),
-    Command("pnl"),
-    Command("export", True),
-    Command("alert", True),
-    Command("alerts"),
-    Command("unalert", True),
-    Command("mute", True),
-    Command("unmute"),
-    Command("settings"),
-    Command("lang", True),
-    Command("notify", True),
-    Command("quiet", True),
-    Command("chart_in_summary", True),
-    Command("status"),
-    Command("help"),
-)
-
-
-def command(name: str) -> Command:
-    """Return the command called `name`."""
-    return next(c for c in COMMANDS if c.name == name)
-
-
-BALANCE = command("balance")
+BALANCE = Command("balance", arguments=True)  # its usage is the answer to a malformed /balance
 
 
 def closest_asset(typed: str, listed: Collection[str]) -> str | None:

@@ -1,9 +1,9 @@
 """The whitelist: one guard in front of every handler, for every kind of update.
 
 In an allowed group with ALLOWED_USER_IDS set, only those users may run the commands that
-change something (WRITE_COMMANDS) or press a button that does (WRITE_BUTTON_PREFIXES); the
-other members may read, or do nothing when GROUP_MEMBERS is `none`. A refused member gets one
-short reply an hour at most, with no figure.
+change something (`changes` in handlers/command_table.py) or press a button that does
+(WRITE_BUTTON_PREFIXES); the other members may read, or do nothing when GROUP_MEMBERS is
+`none`. A refused member gets one short reply an hour at most, with no figure.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from telegram.ext import Application, ApplicationHandlerStop, ContextTypes, Type
 from core.alert_commands import ALERT_BUTTON_PREFIX
 from core.i18n import get_lang
 from core.texts.general import refusal_message
+from handlers.command_table import CHANGING, SHOWN_ALONE
 from handlers.refusals import RefusalBudget
 
 log = logging.getLogger(__name__)
@@ -27,11 +28,6 @@ GUARD_GROUP = -100  # lower groups run first: nothing runs before the guard
 REFUSAL_INTERVAL_S = 3600.0
 MAX_REMEMBERED_STRANGERS = 10_000
 GROUP_TYPES = frozenset({"group", "supergroup"})
-# Commands that change what the bot does for the whole group.
-WRITE_COMMANDS = frozenset(
-    {"alert", "unalert", "mute", "unmute", "lang", "notify", "quiet", "chart_in_summary"}
-)
-SHOWN_WITHOUT_ARGUMENTS = frozenset({"notify"})  # alone it shows the chat's choices
 WRITE_BUTTON_PREFIXES = (ALERT_BUTTON_PREFIX,)  # buttons that set something, as /alert does
 
 
@@ -140,9 +136,9 @@ class AccessGuard:
         if self.group_members != "read":
             return False
         name = command_name(message)
-        if name in SHOWN_WITHOUT_ARGUMENTS and len((message.text or "").split()) == 1:
+        if name in SHOWN_ALONE and len((message.text or "").split()) == 1:
             return True
-        return name not in WRITE_COMMANDS
+        return name not in CHANGING
 
     async def _check_member(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Stop a group member's command that needs rights the member lacks, answering politely."""

@@ -1,4 +1,7 @@
-"""Command handlers: parse the arguments, ask the services, reply. Nothing else."""
+"""Command handlers: parse the arguments, ask the services, reply. Nothing else.
+
+They are registered, listed in the menu and in /help by handlers/command_table.py.
+"""
 
 from __future__ import annotations
 
@@ -8,24 +11,11 @@ from btcturk.errors import BtcTurkError
 from core.commands import BALANCE, parse_balance_args
 from core.i18n import View
 from core.texts.errors import exchange_error_message
-from core.texts.general import help_message, unknown_command_message, usage_message
+from core.texts.general import unknown_command_message, usage_message
 from handlers.answers import balance_answer, refresh_keyboard, status_reply
 from handlers.context import BotContext
 from handlers.preamble import in_chat, with_typing
 from handlers.replies import reply_html
-
-
-async def start(update: Update, context: BotContext) -> None:
-    """Greet the user with what the bot does and how to use it."""
-    await help_command(update, context)
-
-
-@in_chat
-async def help_command(update: Update, context: BotContext, chat: Chat, view: View) -> None:
-    """List every command with its syntax."""
-    settings = context.services.settings
-    summary_time = f"{settings.daily_summary_time:%H:%M}"
-    await reply_html(update, help_message(settings.quote_currency, summary_time, view))
 
 
 @in_chat

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 
 from telegram import Bot, BotCommand
 from telegram.error import BadRequest, RetryAfter, TelegramError
 
-from core.commands import COMMANDS
+from core.commands import Command
 from core.i18n import LANGUAGES, get_lang
 from services.rate_limit import retry_after_s
 
@@ -27,18 +27,28 @@ FIRST_RETRY_S = 1.0
 Sleep = Callable[[float], Awaitable[None]]
 
 
-async def publish_menus(bot: Bot, default_language: str, *, sleep: Sleep = asyncio.sleep) -> int:
-    """Publish the menu in every language (the default one for everyone else) at once;
-    return how many were published."""
+async def publish_menus(
+    bot: Bot,
+    default_language: str,
+    commands: Sequence[Command],
+    *,
+    sleep: Sleep = asyncio.sleep,
+) -> int:
+    """Publish the menu of `commands` in every language (the default one for everyone else)
+    at once; return how many were published."""
     codes = (None, *LANGUAGES)
-    done = await asyncio.gather(*(_publish(bot, code, default_language, sleep) for code in codes))
+    done = await asyncio.gather(
+        *(_publish(bot, code, default_language, commands, sleep) for code in codes)
+    )
     return sum(done)
 
 
-async def _publish(bot: Bot, code: str | None, default_language: str, sleep: Sleep) -> bool:
+async def _publish(
+    bot: Bot, code: str | None, default_language: str, commands: Sequence[Command], sleep: Sleep
+) -> bool:
     """Publish one language's menu, retrying what may pass; return whether it was."""
     lang = get_lang(code or default_language)
-    menu = [BotCommand(command.name, command.description(lang)) for command in COMMANDS]
+    menu = [BotCommand(command.name, command.description(lang)) for command in commands]
     which = code or "default"
     delay_s = FIRST_RETRY_S
     for attempt in range(1, MENU_TRIES + 1):

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
 
-from core.commands import COMMANDS, Command
+from core.commands import Command
 from core.i18n import Lang, View
 
 
-def help_message(quote: str, summary_time: str, view: View) -> str:
-    """Describe the bot (with the time of its daily summary) and list every command."""
+def help_message(commands: Sequence[Command], quote: str, summary_time: str, view: View) -> str:
+    """Describe the bot (with the time of its daily summary) and list `commands`."""
     intro = view.t("help.intro", quote=escape(quote), time=escape(summary_time))
     lines = [view.t("help.title"), intro, ""]
     lines += [
@@ -18,7 +19,7 @@ def help_message(quote: str, summary_time: str, view: View) -> str:
             usage=escape(c.usage(view.lang)),
             description=escape(c.description(view.lang)),
         )
-        for c in COMMANDS
+        for c in commands
     ]
     lines += ["", view.t("help.examples")]
     return "\n".join(lines)

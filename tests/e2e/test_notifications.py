@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from config import Settings
-from core.commands import COMMANDS
+from handlers.command_table import LISTED
 from services.monitor import PollOutcome
 from tests.e2e.conftest import (
     ALLOWED_CHAT,
@@ -275,7 +275,7 @@ async def test_commands_menu_is_registered_in_both_languages(bot: BotHarness) ->
     default = bot.telegram.commands()
     turkish = bot.telegram.commands(language_code="tr")
 
-    assert [c["command"] for c in default] == [c.name for c in COMMANDS]
-    assert [c["command"] for c in turkish] == [c.name for c in COMMANDS]
+    assert [c["command"] for c in default] == [c.name for c in LISTED]
+    assert [c["command"] for c in turkish] == [c.name for c in LISTED]
     assert default[0]["description"].startswith("Balances and their value")
     assert turkish[0]["description"].startswith("Bakiyeler ve değerleri")

@@ -18,11 +18,11 @@ from typing import Any
 import pytest
 
 from config import Settings
-from core.commands import COMMANDS
 from fakes.exchange import FakeBtcTurk
 from fakes.seed import demo_balances, demo_tickers
 from fakes.telegram import SentMessage
 from fakes.telegram_types import ChatType
+from handlers.command_table import TABLE
 from tests.e2e.conftest import ALLOWED_CHAT, ALLOWED_GROUP, BotHarness, services_of
 from tests.faults.conftest import UpdateTracker
 from tests.kit.clocks import RecordedSleep
@@ -42,7 +42,7 @@ CHATS: list[tuple[int, ChatType]] = [
     (STRANGE_GROUP, "supergroup"),
 ]
 ISSUE_COMMANDS = ("start", "help", "balance", "summary", "alert", "alerts", "unalert", "status")
-KNOWN = sorted({*ISSUE_COMMANDS, *(c.name for c in COMMANDS)})
+KNOWN = sorted({*ISSUE_COMMANDS, *(e.command.name for e in TABLE)})
 UNKNOWN = ["foo", "balances", "BALANCE", "Alert", "start123", "x" * 32, "_", "unalert_all"]
 ARGUMENTS = [
     "", "btc", "BTC", "eth", "total", "TOTAL", "above", "below", "urgent", "5", "1,5", "1.5",

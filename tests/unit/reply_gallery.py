@@ -23,7 +23,6 @@ from btcturk.notes import NoteSummary
 from core.alert_commands import readings, typed_args
 from core.alert_parse import AlertRequest, parse_alert, suggest
 from core.changes import BalanceChange
-from core.commands import COMMANDS
 from core.cost_basis import Unknown
 from core.durations import AmbiguousDuration, duration_units
 from core.explain import Remainder, explain, explain_remainders
@@ -58,6 +57,7 @@ from core.texts import explain as explain_texts
 from core.thresholds import TOTAL, AlertSpec, AlertUsageError, Direction, Kind, Move, Problem
 from core.typed_numbers import number_marks
 from core.valuation import Portfolio, value_portfolio
+from handlers.command_table import LISTED
 
 D = Decimal
 NOW = datetime(2026, 11, 25, 11, 32, tzinfo=UTC)  # 14:32 in Istanbul
@@ -999,10 +999,10 @@ def export_replies(v: View) -> Gallery:
 
 def general_replies(v: View) -> Gallery:
     """Return /help, every usage line, the unknown command and the stranger's refusal."""
-    found = [("help", general.help_message("TRY", "09:00", v))]
+    found = [("help", general.help_message(LISTED, "TRY", "09:00", v))]
     found += [
         (f"usage {c.name}", general.usage_message(c, v))
-        for c in COMMANDS
+        for c in LISTED
         if f"example.{c.name}" in LANGUAGES[v.lang.code]
     ]
     found += [

@@ -8,6 +8,7 @@ from typing import Any, cast
 from telegram import Bot
 from telegram.error import BadRequest, NetworkError, TelegramError
 
+from handlers.command_table import LISTED
 from services.menus import MENU_TRIES, publish_menus
 from tests.kit.clocks import RecordedSleep
 
@@ -31,20 +32,20 @@ class MenuBot:
 
 async def test_a_language_that_fails_twice_is_published_after_1_and_2_s() -> None:
     bot, sleep = MenuBot({"tr": 2}, NetworkError("Bad Gateway")), RecordedSleep()
-    assert await publish_menus(cast(Bot, bot), "tr", sleep=sleep) == 3
+    assert await publish_menus(cast(Bot, bot), "tr", LISTED, sleep=sleep) == 3
     assert bot.published == {None, "en", "tr"}
     assert sleep.delays == [1.0, 2.0]
 
 
 async def test_a_language_telegram_keeps_failing_is_given_up_the_others_published() -> None:
     bot, sleep = MenuBot({"en": 99}, NetworkError("Bad Gateway")), RecordedSleep()
-    assert await publish_menus(cast(Bot, bot), "tr", sleep=sleep) == 2
+    assert await publish_menus(cast(Bot, bot), "tr", LISTED, sleep=sleep) == 2
     assert bot.calls["en"] == MENU_TRIES
     assert bot.published == {None, "tr"}
 
 
 async def test_a_menu_telegram_refuses_as_bad_is_not_asked_again() -> None:
     bot, sleep = MenuBot({None: 99}, BadRequest("BOT_COMMAND_INVALID")), RecordedSleep()
-    assert await publish_menus(cast(Bot, bot), "tr", sleep=sleep) == 2
+    assert await publish_menus(cast(Bot, bot), "tr", LISTED, sleep=sleep) == 2
     assert bot.calls[None] == 1
     assert sleep.delays == []
