@@ -1,11 +1,11 @@
 """One BTCTurk account as the bot reads it: its client, balances, live feed, history and the
 history rows kept of it, reachable as one bundle.
 
-Handlers and services reach the exchange through `services.account`, never through loose
-parts, so a second account would be a second `Account` (its own key, client, feed, history
-and rows), not a new parameter on every function. The bot reads one account: its stored rows
-(the history cache, the backfill's progress, the told-once notices) are not yet kept apart
-per account.
+Handlers and jobs reach the exchange as `services.account`; the services built on it (the
+poll, the summaries, P&L, Check again) are handed its parts by `open_services()`. A second
+account would be a second `Account` (its own key, client, feed, history and rows), not a new
+parameter on every function. The bot reads one account: its stored rows (the history cache,
+the backfill's progress, the told-once notices) are not yet kept apart per account.
 """
 
 from __future__ import annotations
