@@ -13,6 +13,7 @@ from datetime import datetime, tzinfo
 from decimal import Decimal, localcontext
 from typing import TYPE_CHECKING, Any
 
+from core.keywords import fold
 from core.locales import en, tr
 from core.numbers import (
     QUOTE_PRECISION,
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
 
 LANGUAGES: dict[str, dict[str, str]] = {"en": en.TEXTS, "tr": tr.TEXTS}
 DEFAULT_LANGUAGE = "tr"
+_LANGUAGE_NAMES = {"english": "en", "ingilizce": "en", "turkish": "tr", "turkce": "tr"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +133,14 @@ def get_lang(code: str | None, fallback: str = DEFAULT_LANGUAGE) -> Lang:
         if candidate in LANGUAGES:
             return Lang(candidate)
     return Lang(DEFAULT_LANGUAGE)
+
+
+def read_language(typed: str) -> str | None:
+    """Return the code of the language `typed` names (tr, Türkçe, EN, İngilizce …) in any case
+    and with or without the Turkish letters, or None when the bot does not speak it."""
+    folded = fold(typed)
+    code = _LANGUAGE_NAMES.get(folded, folded)
+    return code if code in LANGUAGES else None
 
 
 @functools.lru_cache(maxsize=8192)

@@ -290,3 +290,9 @@ def test_what_is_not_a_spaced_number_keeps_its_own_refusal(text: str) -> None:
     with pytest.raises(AlertUsageError) as caught:
         parse_alert(text.split(), KNOWN, marks=ENGLISH)
     assert caught.value.problem is Problem.USAGE
+
+
+def test_an_asset_typed_with_a_turkish_capital_i_is_the_asset() -> None:
+    spec = parse_alert_args(["SHİB", "FİYAT", "ALTINDA", "0,001"], ("SHIB",), marks=TURKISH)
+
+    assert spec == AlertSpec("SHIB", BELOW, D("0.001"), Kind.PRICE)
