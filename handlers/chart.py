@@ -11,7 +11,7 @@ from telegram.error import TelegramError
 from btcturk.errors import BtcTurkError
 from core.chart_data import history_since
 from core.texts.chart import chart_caption
-from core.texts.errors import exchange_error_message
+from core.texts.errors import exchange_error_message, stale_notice
 from handlers.commands import chat_view
 from handlers.context import BotContext
 from handlers.replies import reply_html
@@ -23,11 +23,12 @@ async def chart(update: Update, context: BotContext) -> None:
     if chat is None or message is None:
         return
     view = await chat_view(update, services)
-    try:
-        portfolio = await services.portfolio.portfolio()
-    except BtcTurkError as error:
-        await reply_html(update, exchange_error_message(error, view))
+    try:  # BTCTurk failing: the last figures, with a notice, as /balance shows them
+        fetch, stale = await services.portfolio.fetch_or_last()
+    except BtcTurkError as never_read:
+        await reply_html(update, exchange_error_message(never_read, view))
         return
+    portfolio = fetch.portfolio
     with contextlib.suppress(TelegramError):  # only a hint while drawing: never worth the answer
         await context.bot.send_chat_action(chat.id, ChatAction.UPLOAD_PHOTO)
     today = view.now.astimezone(view.tz).date()
@@ -40,4 +41,6 @@ async def chart(update: Update, context: BotContext) -> None:
         summary_at=services.settings.daily_summary_time,
         history_from=None if first is None else first.astimezone(view.tz).date(),
     )
-    await message.reply_photo(photo, caption=chart_caption(portfolio, view), do_quote=False)
+    notice = None if stale is None else stale_notice(stale, portfolio, view)
+    caption = chart_caption(portfolio, view, notice=notice)
+    await message.reply_photo(photo, caption=caption, do_quote=False)

@@ -289,6 +289,10 @@ def balance_replies(v: View) -> Gallery:
         ("balance xyz", balance.unknown_asset_message("XYZ", held, v)),
         ("balance nope", balance.balance_reply("NOPE", p, v)),
         ("chart caption", chart.chart_caption(p, v)),
+        (
+            "chart caption, the last figures",
+            chart.chart_caption(p, v, notice=errors.stale_notice(Unavailable("x"), p, v)),
+        ),
     ]
 
 
