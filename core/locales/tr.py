@@ -69,7 +69,7 @@ TEXTS: dict[str, str] = {
     # argument syntax of the commands (the command words stay the same in every language)
     "args.balance": "[VARLIK]",
     "args.history": "[N]",
-    "args.alert": "<VARLIK|toplam> [fiyat|değer] <üstünde|altında> <tutar> | hareket <yüzde>% [24sa] · [bekleme 1sa] [acil]",
+    "args.alert": "<VARLIK|toplam> [fiyat|değer] <üstünde|altında> <tutar> | hareket %<yüzde> [24sa] · [bekleme 1sa] [acil]",
     "args.unalert": "<no> [no …] | hepsi",
     "args.mute": "[30dk|2sa|1g]",
     "args.lang": "<en|tr>",
@@ -335,7 +335,7 @@ TEXTS: dict[str, str] = {
     "alert.usage.amount": "Kullanım: /alert &lt;VARLIK&gt; miktar &lt;üstünde|altında&gt; &lt;miktar&gt; [bekleme 6sa] [acil]\nörn. /alert BTC miktar altında 5",
     "alert.usage.price": "Kullanım: /alert &lt;VARLIK&gt; fiyat &lt;üstünde|altında&gt; &lt;fiyat&gt; [bekleme 6sa] [acil]\nörn. /alert BTC fiyat üstünde 4000000",
     "alert.usage.value": "Kullanım: /alert &lt;VARLIK|toplam&gt; değer &lt;üstünde|altında&gt; &lt;tutar&gt; [bekleme 6sa] [acil]\nörn. /alert BTC değer altında 30000000",
-    "alert.usage.move": "Kullanım: /alert &lt;VARLIK|toplam&gt; hareket &lt;yüzde&gt;% [süre 1sa..7g, varsayılan 24sa] [bekleme 6sa] [acil]\nörn. /alert BTC hareket %10 24sa",
+    "alert.usage.move": "Kullanım: /alert &lt;VARLIK|toplam&gt; hareket %&lt;yüzde&gt; [süre 1sa..7g, varsayılan 24sa] [bekleme 6sa] [acil]\nörn. /alert BTC hareket %10 24sa",
     "alert.price_subject": "{asset} fiyatı",
     "alert.the_price": "{asset} fiyatı",
     "alert.value_subject": "{asset} değeri",

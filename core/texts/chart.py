@@ -1,10 +1,14 @@
-"""The portfolio chart's caption: the total and the time of the data."""
+"""The portfolio chart's words: its caption (the total and the time of the data), its bars'
+labels and the note on its history line. services/charts.py draws them."""
 
 from __future__ import annotations
 
+from datetime import date, time
+from decimal import Decimal
 from html import escape
 
-from core.i18n import View
+from core.chart_data import LineGap
+from core.i18n import Lang, View
 from core.valuation import Portfolio
 
 MAX_CAPTION = 1024  # Telegram's limit for a photo's caption
@@ -27,3 +31,30 @@ def chart_caption(portfolio: Portfolio, view: View, *, notice: str | None = None
         if len("\n".join([*lines, note])) < MAX_CAPTION:
             lines.append(note)
     return "\n".join(lines)
+
+
+def bar_label(share: Decimal, value: Decimal, lang: Lang) -> str:
+    """Return a bar's label, its share and value: 99.74% · 34,125,765 (Turkish %99,74 · …)."""
+    percent = lang.percent(share).removeprefix("+")
+    return lang.t("chart.bar", share=percent, value=lang.amount(value, 0))
+
+
+def line_note(gap: LineGap, lang: Lang, summary_at: time) -> str:
+    """Return why the history line is empty or short, one paragraph per reason."""
+    at = f"{summary_at:%H:%M}"
+    if gap.empty or gap.kept_from is None:
+        notes = [lang.t("chart.line_none", time=at, kept=gap.kept)]
+    else:
+        notes = [lang.t("chart.line_since", day=_long_day(gap.kept_from, lang), time=at)]
+    if gap.unpriced:
+        notes.append(lang.t("chart.line_unpriced", assets=", ".join(gap.unpriced)))
+    if gap.history_from is not None:
+        notes.append(lang.t("chart.line_history", day=_long_day(gap.history_from, lang)))
+    return "\n".join(notes)
+
+
+def _long_day(day: date, lang: Lang) -> str:
+    """Return a day as 17 Sep 2024 (Turkish: 17 Eyl 2024)."""
+    from babel.dates import format_date
+
+    return str(format_date(day, "d MMM y", locale=lang.code))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -23,6 +23,7 @@ from btcturk.notes import NoteSummary
 from core.alert_commands import readings, typed_args
 from core.alert_parse import AlertRequest, parse_alert, suggest
 from core.changes import BalanceChange
+from core.chart_data import LineGap
 from core.commands import COMMANDS
 from core.cost_basis import Unknown
 from core.durations import AmbiguousDuration, duration_units
@@ -289,6 +290,20 @@ def balance_replies(v: View) -> Gallery:
         ("balance xyz", balance.unknown_asset_message("XYZ", held, v)),
         ("balance nope", balance.balance_reply("NOPE", p, v)),
         ("chart caption", chart.chart_caption(p, v)),
+        ("chart bar", chart.bar_label(D("12.3"), D("123456789.12"), v.lang)),
+        ("chart bar, other", chart.bar_label(D("0.04"), D("12345.67"), v.lang)),
+        (
+            "chart line, none",
+            chart.line_note(LineGap(0, None, history_from=date(2024, 9, 17)), v.lang, time(9)),
+        ),
+        (
+            "chart line, short",
+            chart.line_note(
+                LineGap(3, date(2026, 11, 23), None, unpriced=("RENDER", "MANTRA")),
+                v.lang,
+                time(9),
+            ),
+        ),
         (
             "chart caption, the last figures",
             chart.chart_caption(p, v, notice=errors.stale_notice(Unavailable("x"), p, v)),
@@ -1025,12 +1040,7 @@ DIRECT: dict[str, dict[str, object]] = {
     "balance.refreshed": {},
     "balance.replaced": {},
     "chart.allocation": {"quote": "TRY"},
-    "chart.bar": {"share": "12,3%", "value": "123.456.789,12"},
     "chart.history": {"days": 30},
-    "chart.line_none": {"time": "09:00", "kept": 0},
-    "chart.line_since": {"day": "Wednesday 25 November 2026", "time": "09:00"},
-    "chart.line_unpriced": {"assets": "RENDER, MANTRA"},
-    "chart.line_history": {"day": "Wednesday 25 November 2026"},
     "chart.no_value": {},
     "chart.other": {"count": 12},
     "chart_in_summary.off": {},
