@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import date, datetime, time, tzinfo
 from decimal import Decimal, localcontext
 from typing import TYPE_CHECKING, Any
 
@@ -73,6 +73,12 @@ class Lang:
             return f"{sign}%{digits}"
         return f"{sign}{digits}%"
 
+    def day(self, day: date) -> str:
+        """Return a day with its year: 17 Sep 2024 (Turkish: 17 Eyl 2024)."""
+        from babel.dates import format_date
+
+        return str(format_date(day, "d MMM y", locale=_locale(self.code)))
+
     def plain(self, value: Decimal) -> str:
         """Return a number with exactly the decimals it was written with: 1,500.5."""
         exponent = value.as_tuple().exponent
@@ -125,6 +131,11 @@ class View:
     def place(self) -> str:
         """Return the time zone's city in the reader's language: Istanbul, İstanbul."""
         return _place(self.tz, self.lang.code)
+
+
+def time_of_day(moment: time) -> str:
+    """Return a time of day as both languages write it: 09:00."""
+    return f"{moment:%H:%M}"
 
 
 def get_lang(code: str | None, fallback: str = DEFAULT_LANGUAGE) -> Lang:

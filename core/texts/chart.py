@@ -3,12 +3,12 @@ labels and the note on its history line. services/charts.py draws them."""
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import time
 from decimal import Decimal
 from html import escape
 
 from core.chart_data import LineGap
-from core.i18n import Lang, View
+from core.i18n import Lang, View, time_of_day
 from core.valuation import Portfolio
 
 MAX_CAPTION = 1024  # Telegram's limit for a photo's caption
@@ -41,20 +41,13 @@ def bar_label(share: Decimal, value: Decimal, lang: Lang) -> str:
 
 def line_note(gap: LineGap, lang: Lang, summary_at: time) -> str:
     """Return why the history line is empty or short, one paragraph per reason."""
-    at = f"{summary_at:%H:%M}"
+    at = time_of_day(summary_at)
     if gap.empty or gap.kept_from is None:
         notes = [lang.t("chart.line_none", time=at, kept=gap.kept)]
     else:
-        notes = [lang.t("chart.line_since", day=_long_day(gap.kept_from, lang), time=at)]
+        notes = [lang.t("chart.line_since", day=lang.day(gap.kept_from), time=at)]
     if gap.unpriced:
         notes.append(lang.t("chart.line_unpriced", assets=", ".join(gap.unpriced)))
     if gap.history_from is not None:
-        notes.append(lang.t("chart.line_history", day=_long_day(gap.history_from, lang)))
+        notes.append(lang.t("chart.line_history", day=lang.day(gap.history_from)))
     return "\n".join(notes)
-
-
-def _long_day(day: date, lang: Lang) -> str:
-    """Return a day as 17 Sep 2024 (Turkish: 17 Eyl 2024)."""
-    from babel.dates import format_date
-
-    return str(format_date(day, "d MMM y", locale=lang.code))
