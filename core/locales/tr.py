@@ -531,4 +531,8 @@ TEXTS: dict[str, str] = {
     "chart.line_since": "Çizgi {day} tarihinde başlıyor: bot, başladığı günden itibaren her gün günlük özette ({time}) toplam değeri kaydeder.",
     "chart.line_unpriced": "Elde tutulan bir varlığın fiyatı kaybolduğunda o günün toplamı kaydedilmez: şu an {assets}.",
     "chart.line_history": "Kayıtlı geçmişiniz {day} tarihinde başlıyor; botun ilk gününden önceki günler çizilmez.",
+    # What is left of "Readable on a phone" and "On time, once": the history not read forward
+    "pnl.read_until_refused": "🔑 BTCTurk geçmişi {when} zamanına kadar okundu, sonrası okunamıyor: API anahtarında Hesap izni yok. Sonrasında olanlar bu rakamlarda yok.",
+    "pnl.read_until": "⚠️ BTCTurk geçmişi şu an okunamadı: bu rakamlar {when} zamanına kadar okunanlardan.",
+    "export.stale_refused": "🔑 BTCTurk geçmişi {when} zamanına kadar okundu, sonrası okunamıyor: API anahtarında Hesap izni yok. Dosyada o zamana kadar okunanlar var.",
 }

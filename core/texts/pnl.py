@@ -50,6 +50,13 @@ def pnl_refused_message(view: View) -> str:
     return view.t("pnl.refused")
 
 
+def history_read_until(read_until: datetime, refused: bool, view: View) -> str:
+    """Say the history behind the figures goes up to `read_until` and was not read since:
+    the key lacks the Account permission (`refused`), or the read failed just now."""
+    key = "pnl.read_until_refused" if refused else "pnl.read_until"
+    return view.t(key, when=view.when(read_until))
+
+
 def pnl_unsupported_message(quote: str, supported: Sequence[str], view: View) -> str:
     """Say P&L is not kept in this quote currency, and in which it is."""
     return view.t("pnl.unsupported", quote=escape(quote), supported=", ".join(supported))

@@ -572,6 +572,8 @@ def pnl_replies(v: View) -> Gallery:
     )
     return [
         ("pnl", pnl.pnl_message(pnl_report(), v)),
+        ("pnl, history refused", pnl.history_read_until(NOW - 30 * 24 * H, True, v)),
+        ("pnl, history failed", pnl.history_read_until(NOW - H, False, v)),
         ("pnl fifo, unknown totals", pnl.pnl_message(unknown, v)),
         ("pnl, empty", pnl.pnl_message(pnl_report([]), v)),
         ("pnl, crowded", pnl.pnl_message(pnl_report(), v, crowded={"ETHW"})),
@@ -993,6 +995,7 @@ def export_replies(v: View) -> Gallery:
     year = YearExport(2026, [row] * 3, total, crowded + others, NOW - H)
     plain = YearExport(2026, [], RealizedTotal(D(0), (), D(0)))
     nothing = YearExport(2026, [], RealizedTotal(D(0), left, D(0), unknown=True))
+    refused = replace(plain, read_until=NOW - 30 * 24 * H, read_refused=True)
     notes = export.export_notes(year, "TRY", v)
     labels = export.export_labels("TRY", v)
     words = [*labels.columns, *labels.daily_columns, *labels.kinds.values(), *labels.gaps.values()]
@@ -1007,6 +1010,10 @@ def export_replies(v: View) -> Gallery:
         (
             "export caption, no total",
             export.export_caption(nothing, "TRY", export.export_notes(nothing, "TRY", v), v),
+        ),
+        (
+            "export caption, history refused",
+            export.export_caption(refused, "TRY", export.export_notes(refused, "TRY", v), v),
         ),
         ("export file notes", "\n".join(export.csv_notes(notes))),
         ("export file words", "\n".join(words)),
