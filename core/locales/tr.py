@@ -535,4 +535,5 @@ TEXTS: dict[str, str] = {
     "pnl.read_until_refused": "🔑 BTCTurk geçmişi {when} zamanına kadar okundu, sonrası okunamıyor: API anahtarında Hesap izni yok. Sonrasında olanlar bu rakamlarda yok.",
     "pnl.read_until": "⚠️ BTCTurk geçmişi şu an okunamadı: bu rakamlar {when} zamanına kadar okunanlardan.",
     "export.stale_refused": "🔑 BTCTurk geçmişi {when} zamanına kadar okundu, sonrası okunamıyor: API anahtarında Hesap izni yok. Dosyada o zamana kadar okunanlar var.",
+    "status.feed_key_refused": "⚡ Canlı akış da API anahtarı gibi reddedildi: BTCTurk anahtarı yeniden kabul edince tekrar giriş yapılır.",
 }

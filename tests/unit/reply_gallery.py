@@ -661,6 +661,9 @@ def status_replies(v: View) -> Gallery:
         "down": status.FeedFacts(None, None, 0, False, None),
         "refused": status.FeedFacts(None, None, 0, True, None, "permission", "Invalid Public key"),
         "other": status.FeedFacts(None, None, 0, True, None, None, "<b>odd</b>"),
+        "refused with the key": status.FeedFacts(
+            None, None, 0, True, None, "permission", "Invalid Public key", key_refused=True
+        ),
         "alerts set": status.FeedFacts(NOW - H, None, 0, False, None),
     }
     found = [("status", status.status_message(status_facts(), v))]
