@@ -18,7 +18,7 @@ from core.alert_parse import CONFIRM, COOLDOWN, URGENT, AlertRequest, parse_aler
 from core.durations import ENGLISH_UNITS, Units, typed_duration
 from core.keywords import read_keyword, word
 from core.thresholds import DEFAULT_COOLDOWN, TOTAL, AlertUsageError, Kind
-from core.typed_numbers import ENGLISH, Marks, write_number
+from core.typed_numbers import ENGLISH, Marks, write_number, write_percent
 
 ALERT_BUTTON_PREFIX = "alert:"
 BUTTON_MARKS = ENGLISH  # how numbers are written in a button's data
@@ -36,7 +36,7 @@ def typed_args(request: AlertRequest, marks: Marks, units: Units = ENGLISH_UNITS
     target = word(TOTAL, language) if spec.target == TOTAL else spec.target
     move = word(Kind.MOVE.value, language)
     if spec.kind is Kind.MOVE:
-        args = [target, move, f"{amount}%", typed_duration(spec.move_window, units)]
+        args = [target, move, write_percent(amount, marks), typed_duration(spec.move_window, units)]
     elif spec.kind is Kind.AMOUNT or spec.target == TOTAL:
         args = [target, word(spec.direction.value, language), amount]
     else:

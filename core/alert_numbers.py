@@ -11,7 +11,14 @@ from __future__ import annotations
 from decimal import Context, Decimal
 
 from core.thresholds import AlertUsageError, Direction, Problem
-from core.typed_numbers import AmbiguousNumber, Marks, NotANumber, read_number, write_number
+from core.typed_numbers import (
+    AmbiguousNumber,
+    Marks,
+    NotANumber,
+    read_number,
+    write_number,
+    write_percent,
+)
 
 MAX_AMOUNT = Decimal("1e15")
 MAX_FRACTION_DIGITS = 16
@@ -95,7 +102,7 @@ def parse_percent(text: str, position: int, marks: Marks) -> Decimal:
             raise
         value = None
     if number is None:
-        fix = (f"{stripped}%",) if value is not None and value > 0 else None
+        fix = (write_percent(stripped, marks),) if value is not None and value > 0 else None
         reason = f"a percentage, like 5%, not {text[:20]}"
         raise AlertUsageError(Problem.PERCENT, reason, position=position, fix=fix)
     if value is None or not 0 < value <= MAX_PERCENT:

@@ -27,7 +27,7 @@ from datetime import timedelta
 
 from core.alert_numbers import parse_amount, parse_percent
 from core.durations import ENGLISH_UNITS, AmbiguousDuration, Units, parse_duration
-from core.keywords import closest_spelling, fold, read_keyword, spellings, word
+from core.keywords import asset_code, closest_spelling, fold, read_keyword, spellings, word
 from core.thresholds import (
     DEFAULT_COOLDOWN,
     DEFAULT_WINDOW,
@@ -102,7 +102,7 @@ def _window(text: str, position: int, units: Units) -> timedelta:
 def _target(text: str, known_assets: Collection[str]) -> str:
     if read_keyword(text, (TOTAL,)) is not None:
         return TOTAL
-    target = text.upper()
+    target = asset_code(text)
     known = {asset.upper() for asset in known_assets}
     if target not in known:
         close = _asset_close(text, sorted(known))

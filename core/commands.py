@@ -8,6 +8,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from core.i18n import Lang
+from core.keywords import asset_code
 from core.quiet import DEFAULT_MUTE
 from core.texts.durations import duration_words
 
@@ -54,6 +55,7 @@ def parse_balance_args(args: Sequence[str]) -> str | None:
     """Return the asset asked for (upper-case), None for all; ValueError when malformed."""
     if not args:
         return None
-    if len(args) > 1 or not _ASSET.fullmatch(args[0]):
+    asset = asset_code(args[0])
+    if len(args) > 1 or not _ASSET.fullmatch(asset):
         raise ValueError("malformed /balance arguments")
-    return args[0].upper()
+    return asset

@@ -122,7 +122,8 @@ class YearExport:
 
     `crowded`: moments at which BTCTurk returned a full answer within one millisecond (rows
     past it could not be read); `read_until`: set when the history could not be read just
-    before the export, to the end of what was read.
+    before the export, to the end of what was read; `read_refused`: because the key lacks the
+    Account permission (it is not read forward until it has it again).
     """
 
     year: int
@@ -130,6 +131,7 @@ class YearExport:
     total: RealizedTotal
     crowded: tuple[Crowded, ...] = ()
     read_until: datetime | None = None
+    read_refused: bool = False
 
 
 def _no_reason(asset: str, at_ms: int) -> Unknown:

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import date, datetime, time, tzinfo
 from decimal import Decimal, localcontext
 from typing import TYPE_CHECKING, Any
 
+from core.keywords import fold
 from core.locales import en, tr
 from core.numbers import (
     QUOTE_PRECISION,
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
 
 LANGUAGES: dict[str, dict[str, str]] = {"en": en.TEXTS, "tr": tr.TEXTS}
 DEFAULT_LANGUAGE = "tr"
+_LANGUAGE_NAMES = {"english": "en", "ingilizce": "en", "turkish": "tr", "turkce": "tr"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +72,12 @@ class Lang:
         if _percent_first(self.code):
             return f"{sign}%{digits}"
         return f"{sign}{digits}%"
+
+    def day(self, day: date) -> str:
+        """Return a day with its year: 17 Sep 2024 (Turkish: 17 Eyl 2024)."""
+        from babel.dates import format_date
+
+        return str(format_date(day, "d MMM y", locale=_locale(self.code)))
 
     def plain(self, value: Decimal) -> str:
         """Return a number with exactly the decimals it was written with: 1,500.5."""
@@ -125,12 +133,25 @@ class View:
         return _place(self.tz, self.lang.code)
 
 
+def time_of_day(moment: time) -> str:
+    """Return a time of day as both languages write it: 09:00."""
+    return f"{moment:%H:%M}"
+
+
 def get_lang(code: str | None, fallback: str = DEFAULT_LANGUAGE) -> Lang:
     """Return the language `code`, or `fallback` (else the default) when it is not spoken."""
     for candidate in (code, fallback):
         if candidate in LANGUAGES:
             return Lang(candidate)
     return Lang(DEFAULT_LANGUAGE)
+
+
+def read_language(typed: str) -> str | None:
+    """Return the code of the language `typed` names (tr, Türkçe, EN, İngilizce …) in any case
+    and with or without the Turkish letters, or None when the bot does not speak it."""
+    folded = fold(typed)
+    code = _LANGUAGE_NAMES.get(folded, folded)
+    return code if code in LANGUAGES else None
 
 
 @functools.lru_cache(maxsize=8192)

@@ -52,6 +52,12 @@ def fold(text: str) -> str:
     return text.strip().lower().translate(_FOLD)
 
 
+def asset_code(text: str) -> str:
+    """Return an asset code as typed, the way BTCTurk writes it: upper case, a Turkish
+    keyboard's İ and ı as I (SHİB and shıb are SHIB)."""
+    return text.strip().replace("İ", "I").upper()
+
+
 def word(keyword: str, language: str) -> str:
     """Return how a chat in `language` writes `keyword`: above, üstünde."""
     return _LANGUAGES[language][f"word.{keyword}"]

@@ -13,8 +13,10 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum, StrEnum, unique
+from typing import TypeVar
 
 from core.changes import BalanceChange
+from core.keywords import fold
 from core.quiet import QuietHours
 
 
@@ -38,6 +40,7 @@ class Setting(StrEnum):
 
 SETTINGS = tuple(Setting)
 ALL = "all"
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +98,8 @@ class NotificationKind(Enum):
         return self.value.stored
 
 
+# The words a chat types, read as keywords are (core.keywords.fold): in any case and with or
+# without the Turkish letters (KAPALI, kapali and kapalı are one word).
 _KIND_WORDS: Mapping[str, Setting | str] = {
     "changes": Setting.CHANGES,
     "change": Setting.CHANGES,
@@ -133,8 +138,8 @@ def parse_notify(args: Sequence[str]) -> tuple[tuple[Setting, ...], Level]:
     """Read `/notify <kind|all> <on|silent|off>` into settings and a level; ValueError if bad."""
     if len(args) != 2:
         raise ValueError("expected a kind and a level")
-    setting = _KIND_WORDS.get(args[0].casefold())
-    level = _LEVEL_WORDS.get(args[1].casefold())
+    setting = _read(_KIND_WORDS, args[0])
+    level = _read(_LEVEL_WORDS, args[1])
     if setting is None or level is None:
         raise ValueError("unknown kind or level")
     return (SETTINGS if setting == ALL else (Setting(setting),)), level
@@ -144,7 +149,7 @@ def parse_switch(args: Sequence[str]) -> bool:
     """Read `on` or `off` (also açık, kapalı); ValueError otherwise."""
     if len(args) != 1:
         raise ValueError("expected on or off")
-    level = _LEVEL_WORDS.get(args[0].casefold())
+    level = _read(_LEVEL_WORDS, args[0])
     if level is Level.ON:
         return True
     if level is Level.OFF:
@@ -170,8 +175,14 @@ _QUIET_WORDS = {
 def parse_quiet(args: Sequence[str]) -> QuietHours | QuietChoice:
     """Read `/quiet 23:00-07:00`, `/quiet off` or `/quiet default`; ValueError otherwise."""
     text = " ".join(args).strip()
-    choice = _QUIET_WORDS.get(text.casefold())
+    choice = _read(_QUIET_WORDS, text)
     return choice if choice is not None else QuietHours.parse(text)
+
+
+def _read(words: Mapping[str, T], typed: str) -> T | None:
+    """Return what `typed` means among `words`, compared as keywords are (core.keywords)."""
+    folded = fold(typed)
+    return next((meaning for word, meaning in words.items() if fold(word) == folded), None)
 
 
 def default_levels(*, order_changes: bool) -> dict[Setting, Level]:

@@ -39,13 +39,14 @@ def day_values(portfolio: Portfolio, day: date) -> DailyPortfolio:
 
 
 def asset_moves(portfolio: Portfolio, previous: DailyPortfolio | None) -> list[AssetMove]:
-    """Return each asset worth showing, biggest movers first (assets sold count too)."""
+    """Return each asset worth showing, biggest movers first (assets sold count too, and a
+    negative balance is never too small to show)."""
     before = previous.values if previous else {}
     now = {p.asset: p.value for p in portfolio.positions if p.value is not None}
     moves = [
         AssetMove(asset, now.get(asset, Decimal(0)), before.get(asset) if previous else None)
         for asset in set(now) | set(before)
     ]
-    moves = [m for m in moves if m.now >= DUST_LIMIT or (m.before or 0) >= DUST_LIMIT]
+    moves = [m for m in moves if not 0 <= m.now < DUST_LIMIT or (m.before or 0) >= DUST_LIMIT]
     moves.sort(key=lambda m: (-abs(m.change) if previous else -m.now, m.asset))
     return moves

@@ -41,20 +41,27 @@ _MARKS = ".,"
 
 @dataclass(frozen=True, slots=True)
 class Marks:
-    """How a language writes numbers: its thousands mark and its decimal mark."""
+    """How a language writes numbers: its thousands mark, its decimal mark, and on which side
+    of a number its percent sign goes (Turkish %5, English 5%)."""
 
     group: str
     decimal: str
+    percent_first: bool = False
 
 
 ENGLISH = Marks(group=",", decimal=".")
-TURKISH = Marks(group=".", decimal=",")
+TURKISH = Marks(group=".", decimal=",", percent_first=True)
 _BY_LANGUAGE = {"en": ENGLISH, "tr": TURKISH}
 
 
 def number_marks(language: str) -> Marks:
     """Return the marks of `language` (a code the bot speaks)."""
     return _BY_LANGUAGE[language]
+
+
+def write_percent(number: str, marks: Marks) -> str:
+    """Return a written number as a percentage the way `marks`' language writes one: %5, 5%."""
+    return f"%{number}" if marks.percent_first else f"{number}%"
 
 
 class NotANumber(ValueError):

@@ -120,6 +120,7 @@ def feed_facts(services: Services, *, alerts: int) -> FeedFacts | None:
         safety_poll_s=None if alerts else services.settings.feed_poll_interval_s,
         refusal_reason=state.refusal_reason,
         refusal=state.refusal,
+        key_refused=feed.refused_with_key,
     )
 
 

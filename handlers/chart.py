@@ -12,7 +12,7 @@ from btcturk.errors import BtcTurkError
 from core.chart_data import history_since
 from core.i18n import View
 from core.texts.chart import chart_caption
-from core.texts.errors import exchange_error_message
+from core.texts.errors import exchange_error_message, stale_notice
 from handlers.context import BotContext
 from handlers.preamble import in_chat
 from handlers.replies import reply_html
@@ -24,11 +24,12 @@ async def chart(update: Update, context: BotContext, chat: Chat, view: View) -> 
     services, message = context.services, update.effective_message
     if message is None:
         return
-    try:
-        portfolio = await services.account.portfolio.portfolio()
-    except BtcTurkError as error:
-        await reply_html(update, exchange_error_message(error, view))
+    try:  # BTCTurk failing: the last figures, with a notice, as /balance shows them
+        latest = await services.account.portfolio.fetch_or_last()
+    except BtcTurkError as never_read:
+        await reply_html(update, exchange_error_message(never_read, view))
         return
+    portfolio, stale = latest.portfolio, latest.error
     with contextlib.suppress(TelegramError):  # only a hint while drawing: never worth the answer
         await context.bot.send_chat_action(chat.id, ChatAction.UPLOAD_PHOTO)
     today = view.now.astimezone(view.tz).date()
@@ -41,4 +42,6 @@ async def chart(update: Update, context: BotContext, chat: Chat, view: View) -> 
         summary_at=services.settings.daily_summary_time,
         history_from=None if first is None else first.astimezone(view.tz).date(),
     )
-    await message.reply_photo(photo, caption=chart_caption(portfolio, view), do_quote=False)
+    notice = None if stale is None else stale_notice(stale, portfolio, view)
+    caption = chart_caption(portfolio, view, notice=notice)
+    await message.reply_photo(photo, caption=caption, do_quote=False)

@@ -38,23 +38,25 @@ async def poll_balances(context: BotContext, *, woken: bool = False) -> PollOutc
     services = context.services
     feed = services.account.feed
     told: list[NewNotification] = []
-    if feed is not None:
-        if (
-            not woken
-            and not feed.scheduled_poll_due()
-            and not await services.store.count_alerts()  # alerts watch prices: poll as usual
-        ):
-            services.store.db.check_present()
-            write_heartbeat(services.settings.data_dir, services.clock(), True)
-            return None
-        chats = services.roster.chat_ids()
-        interval_s = services.settings.poll_interval_s
-        told = await feed.refusal_notices(services.views, chats, interval_s)
-        if told:
-            await services.store.enqueue(told)
+    if (
+        feed is not None
+        and not woken
+        and not feed.scheduled_poll_due()
+        and not await services.store.count_alerts()  # alerts watch prices: poll as usual
+    ):
+        services.store.db.check_present()
+        write_heartbeat(services.settings.data_dir, services.clock(), True)
+        return None
     outcome = await services.monitor.poll()
     if feed is not None:
         feed.polled(succeeded=outcome.succeeded)  # the safety interval trusts only a read
+        chats = services.roster.chat_ids()
+        interval_s = services.settings.poll_interval_s
+        told = await feed.refusal_notices(  # after the poll: did BTCTurk take the key?
+            services.views, chats, interval_s, read_ok=outcome.succeeded
+        )
+        if told:
+            await services.store.enqueue(told)
     services.store.db.check_present()  # a deleted DATA_DIR gets no heartbeat: unhealthy
     write_heartbeat(services.settings.data_dir, services.clock(), outcome.succeeded)
     if outcome.queued or told:

@@ -9,6 +9,7 @@ from core.day_prices import SUPPORTED_QUOTES
 from core.i18n import View
 from core.texts.errors import exchange_error_message, stale_notice
 from core.texts.pnl import (
+    history_read_until,
     pnl_loading_message,
     pnl_message,
     pnl_refused_message,
@@ -43,7 +44,9 @@ async def pnl_answer(services: Services, view: View) -> str:
         return pnl_unsupported_message(portfolio.quote, SUPPORTED_QUOTES, view)
     if not outcome.state.complete or outcome.report is None:
         return pnl_loading_message(outcome.state.oldest, view)
-    notice = "" if stale is None else stale_notice(stale, portfolio, view) + "\n\n"
-    return notice + pnl_message(
+    notices = [] if stale is None else [stale_notice(stale, portfolio, view)]
+    if outcome.read_until is not None:  # not read forward: say up to when, as /status does
+        notices.append(history_read_until(outcome.read_until, outcome.read_refused, view))
+    return "".join(f"{notice}\n\n" for notice in notices) + pnl_message(
         outcome.report, view, crowded=outcome.crowded, routes=portfolio.routes
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Chat, Update
 
 from core.durations import AmbiguousDuration, duration_units, mute_duration
-from core.i18n import LANGUAGES, View
+from core.i18n import View, read_language
 from core.notify import (
     Level,
     QuietChoice,
@@ -53,8 +53,8 @@ async def set_language(update: Update, context: BotContext, chat: Chat, view: Vi
     """Change the chat's language: /lang en or /lang tr."""
     services = context.services
     args = context.args or []
-    code = args[0].lower() if len(args) == 1 else ""
-    if code not in LANGUAGES:
+    code = read_language(args[0]) if len(args) == 1 else None
+    if code is None:
         await reply_html(update, view.t("lang.usage"))
         return
     await services.views.set_language(chat.id, code)

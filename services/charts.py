@@ -20,7 +20,6 @@ from core.chart_data import (
     HISTORY_DAYS,
     OTHER,
     HistoryPoint,
-    LineGap,
     Slice,
     allocation,
     history_points,
@@ -28,6 +27,7 @@ from core.chart_data import (
 )
 from core.i18n import Lang, View, get_lang
 from core.summary import DailyPortfolio
+from core.texts.chart import bar_label, line_note
 from core.valuation import Portfolio
 
 if TYPE_CHECKING:
@@ -122,20 +122,6 @@ async def chart_png(
     )
 
 
-def line_note(gap: LineGap, lang: Lang, summary_at: time) -> str:
-    """Return why the history line is empty or short, one paragraph per reason."""
-    at = f"{summary_at:%H:%M}"
-    if gap.empty or gap.kept_from is None:
-        notes = [lang.t("chart.line_none", time=at, kept=gap.kept)]
-    else:
-        notes = [lang.t("chart.line_since", day=_long_day(gap.kept_from, lang), time=at)]
-    if gap.unpriced:
-        notes.append(lang.t("chart.line_unpriced", assets=", ".join(gap.unpriced)))
-    if gap.history_from is not None:
-        notes.append(lang.t("chart.line_history", day=_long_day(gap.history_from, lang)))
-    return "\n".join(notes)
-
-
 def _draw_allocation(axes: Axes, slices: Sequence[Slice], quote: str, lang: Lang) -> None:
     axes.set_title(lang.t("chart.allocation", quote=quote), fontsize=10, loc="left")
     if not slices:
@@ -159,9 +145,7 @@ def _draw_allocation(axes: Axes, slices: Sequence[Slice], quote: str, lang: Lang
     for side in ("top", "right", "bottom", "left"):
         axes.spines[side].set_visible(False)
     for row, (item, share) in enumerate(zip(slices, shares, strict=True)):
-        text = lang.t(
-            "chart.bar", share=_share(item.percent, lang), value=lang.amount(item.value, 0)
-        )
+        text = bar_label(item.percent, item.value, lang)
         if share >= widest * INSIDE_LABEL_SHARE:
             axes.text(share, row, f"{text} ", ha="right", va="center", color="white",
                       fontsize=size, fontweight="bold")  # fmt: skip
@@ -208,18 +192,6 @@ def _empty(axes: Axes, message: str) -> None:
 def _wrapped(text: str, width: int) -> str:
     """Return each paragraph of `text` wrapped to lines of at most `width` characters."""
     return "\n".join(textwrap.fill(paragraph, width) for paragraph in text.splitlines())
-
-
-def _long_day(day: date, lang: Lang) -> str:
-    """Return a day as 17 Sep 2024 (Turkish: 17 Eyl 2024)."""
-    from babel.dates import format_date
-
-    return str(format_date(day, "d MMM y", locale=lang.code))
-
-
-def _share(percent: Decimal, lang: Lang) -> str:
-    """Return 99.74% (Turkish: %99,74)."""
-    return lang.percent(percent).removeprefix("+")
 
 
 def _day(ordinal: float, lang: Lang) -> str:

@@ -112,7 +112,9 @@ class FeedWatch:
         self._last_good_poll: float | None = None  # the last poll that read the account
         self._failing = False  # the last poll, whatever started it, failed
         self._refusal_told = refusal_told
-        client.on_key_back(self.recheck)  # a key that works again may log in again too
+        self._client = client
+        self._asked_again: asyncio.Future[None] | None = None  # the login after the key's return
+        client.on_key_back(self._key_back)  # a key that works again may log in again too
 
     @property
     def state(self) -> FeedState:
@@ -126,9 +128,24 @@ class FeedWatch:
         heard = state.last_message_at
         return state.connected and heard is not None and self._time() - heard < self._silence_s
 
+    @property
+    def refused_with_key(self) -> bool:
+        """Tell whether the login is refused while BTCTurk refuses the key itself.
+
+        BTCTurk answers a login "Invalid Public key" both for a key without the WebSocket
+        permission and for a key it refuses altogether: while the balances' requests are
+        refused too, the key is what is refused (and the login is tried again once it works).
+        """
+        return self._feed.state.refused and self._client.auth_backoff.paused
+
     def recheck(self, *, owner: bool = False) -> asyncio.Future[None] | None:
         """Try a refused login again now (see `PrivateFeed.recheck`)."""
         return self._feed.recheck(owner=owner)
+
+    def _key_back(self) -> None:
+        """The key works again: log in again now; until that login is answered, the refusal
+        on record may be the key's and is not told as the feed's own."""
+        self._asked_again = self.recheck()
 
     def start(self, poll: Poll) -> None:
         """Start the feed, and the task that runs `poll` each time the feed wakes it."""
@@ -160,14 +177,27 @@ class FeedWatch:
         return self._monotonic() - self._last_good_poll >= self._safety_poll_s
 
     async def refusal_notices(
-        self, views: ChatViews, chats: list[int], poll_interval_s: int
+        self,
+        views: ChatViews,
+        chats: list[int],
+        poll_interval_s: int,
+        *,
+        read_ok: bool,
     ) -> list[NewNotification]:
         """Return the chats' notice when the feed was refused, once (across restarts too);
-        after a login that worked, a later refusal is told again."""
+        after a login that worked, a later refusal is told again.
+
+        Asked after a poll: only once `read_ok` (the poll read the balances: BTCTurk takes the
+        key) is the login's reason its own. While the key itself is refused, the key's notice
+        speaks for both, and the feed logs in again once the key works.
+        """
         state = self._feed.state
-        if not await self._refusal_told.news(state.refused, cleared=bool(state.logins)):
+        reason, words = state.refusal_reason, state.refusal  # before an await: the feed goes on
+        asking = self._asked_again is not None and not self._asked_again.done()
+        own = read_ok and not self.refused_with_key and not asking  # the refusal is the feed's
+        cleared = bool(state.logins) and not state.refused
+        if not await self._refusal_told.news(state.refused and own, cleared=cleared):
             return []
-        reason, words = state.refusal_reason, state.refusal
         return await views.notifications(
             chats,
             NotificationKind.STATUS,

@@ -12,13 +12,14 @@ loading").
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from decimal import localcontext
 
-from btcturk.errors import BtcTurkError
+from btcturk.errors import BtcTurkError, HistoryRefused
 from btcturk.history import crowded_assets, crowded_moments
 from btcturk.models import Transfer
 from core.cost_basis import (
@@ -55,6 +56,8 @@ class PnlOutcome:
     refused: bool = False
     unsupported: bool = False
     crowded: frozenset[str] = frozenset()  # assets a moment of 200 rows touches (see history)
+    read_until: datetime | None = None  # the forward read failed: the history ends here
+    read_refused: bool = False  # ... refused: the key lacks the Account permission
 
 
 class ProfitAndLoss:
@@ -126,17 +129,33 @@ class ProfitAndLoss:
             return PnlOutcome(None, state, refused=True)
         if not self.supported:
             return PnlOutcome(None, state, unsupported=True)
-        if state.complete:  # what happened since the last forward read counts too
-            try:
-                await self._backfill.step()
-            except BtcTurkError as error:
-                log.info("P&L from the history read up to %s: %s", state.newest, error)
+        read_until, refused = await self._read_forward(state, "P&L")
         valuation = await self._valuation(wait_s)
         basis, stored = self._build(valuation), valuation.stored
         year = self._clock().astimezone(self._timezone).year
         start, end = self.year_span(year)
-        crowded = crowded_assets(stored.fills, stored.transfers)
-        return PnlOutcome(pnl_report(basis, portfolio, year, start, end), state, crowded=crowded)
+        return PnlOutcome(
+            pnl_report(basis, portfolio, year, start, end),
+            state,
+            crowded=crowded_assets(stored.fills, stored.transfers),
+            read_until=read_until,
+            read_refused=refused,
+        )
+
+    async def _read_forward(self, state: BackfillState, what: str) -> tuple[datetime | None, bool]:
+        """Read what happened since the last forward read, when the history is complete.
+
+        Return None and False when it was read (or is still loading), else the end of what
+        was read before, and whether the key lacks the Account permission.
+        """
+        if not state.complete:
+            return None, False
+        try:
+            await self._backfill.step()
+        except BtcTurkError as error:
+            log.info("%s from the history read up to %s: %s", what, state.newest, error)
+            return state.newest, isinstance(error, HistoryRefused)
+        return None, False
 
     async def asset_row(self, portfolio: Portfolio, asset: str) -> PnlRow | None:
         """Return one held asset's P&L row; None until the history is read back completely.
@@ -173,18 +192,13 @@ class ProfitAndLoss:
         take a second, and the other chats are answered meanwhile.
         """
         state = await self._backfill.load()
-        read_until = None
-        if state.complete:
-            try:
-                await self._backfill.step()
-            except BtcTurkError as error:
-                log.info("export from the history read up to %s: %s", state.newest, error)
-                read_until = state.newest
+        read_until, refused = await self._read_forward(state, "export")
         valuation = await self._valuation(None)
         span = self.year_span(year)
-        return await asyncio.to_thread(
+        made = await asyncio.to_thread(
             self._year_export, valuation, year, span, read_until, portfolio
         )
+        return dataclasses.replace(made, read_refused=refused)
 
     def _year_export(
         self,

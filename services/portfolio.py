@@ -65,9 +65,15 @@ class PortfolioService:
         self._priced_before = self._priced_before | frozenset(assets)
 
     async def fetch(self, max_age_s: float | None = None) -> Fetch:
-        """Return a fetch no older than `max_age_s` (default: the service's cache age)."""
+        """Return a fetch no older than `max_age_s` (default: the service's cache age).
+
+        A read that failed after the cached one ends the cache: the next caller reads again
+        (and, through `fetch_or_last`, says why its figures are older), never the figures
+        alone as if nothing had happened since.
+        """
         limit = self._max_age_s if max_age_s is None else max_age_s
-        if self._last is not None and self._monotonic() - self._last_at <= limit:
+        fresh = self._monotonic() - self._last_at <= limit
+        if self._last is not None and fresh and self.last_error is None:
             return self._last
         if self._in_flight is None:
             self._in_flight = asyncio.ensure_future(self._fetch_now())

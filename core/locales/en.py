@@ -530,4 +530,9 @@ TEXTS: dict[str, str] = {
     "chart.line_since": "The line starts on {day}: the bot keeps one total a day, at the daily summary ({time}), from the day it starts.",
     "chart.line_unpriced": "A day's total is not kept while a held asset has lost its price: {assets} now.",
     "chart.line_history": "Your history on record starts {day}; the days before the bot's first are not drawn.",
+    # What is left of "Readable on a phone" and "On time, once": the history not read forward
+    "pnl.read_until_refused": "🔑 BTCTurk's history was read up to {when}, not since: the API key lacks the Account permission. What happened after is not in these figures.",
+    "pnl.read_until": "⚠️ BTCTurk's history could not be read just now: these figures go up to {when}.",
+    "export.stale_refused": "🔑 BTCTurk's history was read up to {when}, not since: the API key lacks the Account permission. The file holds what was read until then.",
+    "status.feed_key_refused": "⚡ Live feed refused, as the API key is: it logs in again as soon as BTCTurk accepts the key.",
 }

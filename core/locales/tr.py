@@ -69,7 +69,7 @@ TEXTS: dict[str, str] = {
     # argument syntax of the commands (the command words stay the same in every language)
     "args.balance": "[VARLIK]",
     "args.history": "[N]",
-    "args.alert": "<VARLIK|toplam> [fiyat|değer] <üstünde|altında> <tutar> | hareket <yüzde>% [24sa] · [bekleme 1sa] [acil]",
+    "args.alert": "<VARLIK|toplam> [fiyat|değer] <üstünde|altında> <tutar> | hareket %<yüzde> [24sa] · [bekleme 1sa] [acil]",
     "args.unalert": "<no> [no …] | hepsi",
     "args.mute": "[30dk|2sa|1g]",
     "args.lang": "<en|tr>",
@@ -335,7 +335,7 @@ TEXTS: dict[str, str] = {
     "alert.usage.amount": "Kullanım: /alert &lt;VARLIK&gt; miktar &lt;üstünde|altında&gt; &lt;miktar&gt; [bekleme 6sa] [acil]\nörn. /alert BTC miktar altında 5",
     "alert.usage.price": "Kullanım: /alert &lt;VARLIK&gt; fiyat &lt;üstünde|altında&gt; &lt;fiyat&gt; [bekleme 6sa] [acil]\nörn. /alert BTC fiyat üstünde 4000000",
     "alert.usage.value": "Kullanım: /alert &lt;VARLIK|toplam&gt; değer &lt;üstünde|altında&gt; &lt;tutar&gt; [bekleme 6sa] [acil]\nörn. /alert BTC değer altında 30000000",
-    "alert.usage.move": "Kullanım: /alert &lt;VARLIK|toplam&gt; hareket &lt;yüzde&gt;% [süre 1sa..7g, varsayılan 24sa] [bekleme 6sa] [acil]\nörn. /alert BTC hareket %10 24sa",
+    "alert.usage.move": "Kullanım: /alert &lt;VARLIK|toplam&gt; hareket %&lt;yüzde&gt; [süre 1sa..7g, varsayılan 24sa] [bekleme 6sa] [acil]\nörn. /alert BTC hareket %10 24sa",
     "alert.price_subject": "{asset} fiyatı",
     "alert.the_price": "{asset} fiyatı",
     "alert.value_subject": "{asset} değeri",
@@ -531,4 +531,9 @@ TEXTS: dict[str, str] = {
     "chart.line_since": "Çizgi {day} tarihinde başlıyor: bot, başladığı günden itibaren her gün günlük özette ({time}) toplam değeri kaydeder.",
     "chart.line_unpriced": "Elde tutulan bir varlığın fiyatı kaybolduğunda o günün toplamı kaydedilmez: şu an {assets}.",
     "chart.line_history": "Kayıtlı geçmişiniz {day} tarihinde başlıyor; botun ilk gününden önceki günler çizilmez.",
+    # What is left of "Readable on a phone" and "On time, once": the history not read forward
+    "pnl.read_until_refused": "🔑 BTCTurk geçmişi {when} zamanına kadar okundu, sonrası okunamıyor: API anahtarında Hesap izni yok. Sonrasında olanlar bu rakamlarda yok.",
+    "pnl.read_until": "⚠️ BTCTurk geçmişi şu an okunamadı: bu rakamlar {when} zamanına kadar okunan geçmişe dayanıyor.",
+    "export.stale_refused": "🔑 BTCTurk geçmişi {when} zamanına kadar okundu, sonrası okunamıyor: API anahtarında Hesap izni yok. Dosyada o zamana kadar okunanlar var.",
+    "status.feed_key_refused": "⚡ Canlı akış da API anahtarı gibi reddedildi: BTCTurk anahtarı yeniden kabul edince tekrar giriş yapılır.",
 }

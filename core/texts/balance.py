@@ -8,7 +8,7 @@ from html import escape
 
 from core.commands import closest_asset
 from core.i18n import View
-from core.numbers import QUOTE_PRECISION, quantize
+from core.texts.rounding import rounding_note
 from core.texts.routes import VIA_MARK, via_lines
 from core.texts.table import pre_table
 from core.valuation import DUST_LIMIT, Portfolio, Position, is_dust
@@ -55,7 +55,7 @@ def balance_message(portfolio: Portfolio, view: View) -> str:
             view.t("balance.free", amounts=_amount_list([(p.free, p) for p in locked], view))
         )
     if dust:
-        lines.append(_dust_line(dust, portfolio.quote, view))
+        lines.append(dust_line(dust, portfolio.quote, view))
     lines += _price_notes(portfolio, shown, view)
     lines += _route_notes(portfolio, shown, view)
     lines += _rounding_note(portfolio, shown, dust, view)
@@ -94,16 +94,10 @@ def _rounding_note(
     """Say so when the values shown, each rounded to the kuruş, do not add up to the total."""
     if not portfolio.prices_available:
         return []
-    values = [p.value for p in shown if p.value is not None]
-    worth = sum((p.value for p in dust if p.value is not None), Decimal(0))
-    rows = sum((quantize(v, QUOTE_PRECISION) for v in values), Decimal(0))
+    rows = [p.value for p in shown if p.value is not None]
     if dust:
-        rows += quantize(worth, QUOTE_PRECISION)
-    total = quantize(portfolio.total, QUOTE_PRECISION)
-    if rows == total:
-        return []
-    lang, quote = view.lang, escape(portfolio.quote)
-    return [view.t("balance.rounded", sum=lang.money(rows), total=lang.money(total), quote=quote)]
+        rows.append(_worth(dust))
+    return rounding_note(rows, portfolio.total, portfolio.quote, view)
 
 
 def _route_notes(portfolio: Portfolio, shown: Sequence[Position], view: View) -> list[str]:
@@ -215,15 +209,19 @@ def _amount_list(amounts: Iterable[tuple[Decimal, Position]], view: View) -> str
     )
 
 
-def _dust_line(dust: Sequence[Position], quote: str, view: View) -> str:
-    worth = sum((p.value for p in dust if p.value is not None), Decimal(0))
+def dust_line(dust: Sequence[Position], quote: str, view: View) -> str:
+    """Return the one line the small balances are folded into, with what they are worth."""
     return view.t(
         "balance.dust.one" if len(dust) == 1 else "balance.dust.many",
         count=len(dust),
         limit=view.lang.amount(DUST_LIMIT, 0),
         quote=escape(quote),
-        worth=view.lang.money(worth),
+        worth=view.lang.money(_worth(dust)),
     )
+
+
+def _worth(dust: Sequence[Position]) -> Decimal:
+    return sum((p.value for p in dust if p.value is not None), Decimal(0))
 
 
 def _with_held(message: str, held: Sequence[str], view: View) -> str:

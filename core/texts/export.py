@@ -32,7 +32,7 @@ def export_notes(export: YearExport, quote: str, view: View) -> list[str]:
     """Return what the caption adds to the file's description, as HTML: the realized total
     and what it leaves out (as /pnl says it), the sum of its rounded rows when that differs,
     balances that could not be read, the moments BTCTurk could not return in full, a failed
-    last read.
+    or refused last read.
     """
     notes = _realized(export.year, export.total, escape(quote), view)
     for book in BOOKS:
@@ -40,7 +40,8 @@ def export_notes(export: YearExport, quote: str, view: View) -> list[str]:
         if moments:
             notes.append(_crowded(book, moments, view))
     if export.read_until is not None:
-        notes.append(view.t("export.stale", when=view.when(export.read_until)))
+        key = "export.stale_refused" if export.read_refused else "export.stale"
+        notes.append(view.t(key, when=view.when(export.read_until)))
     return notes
 
 

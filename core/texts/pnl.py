@@ -25,6 +25,7 @@ from btcturk.history import PAGE_CAP
 from core.cost_basis import Unknown
 from core.i18n import View
 from core.pnl import Left, PnlReport, PnlRow
+from core.texts.rounding import rounding_note
 from core.texts.routes import VIA_MARK, via_lines
 from core.texts.table import pre_block, wrap
 from core.valuation import Route
@@ -47,6 +48,13 @@ def pnl_loading_message(back_to: datetime | None, view: View) -> str:
 def pnl_refused_message(view: View) -> str:
     """Say the key may not read the history."""
     return view.t("pnl.refused")
+
+
+def history_read_until(read_until: datetime, refused: bool, view: View) -> str:
+    """Say the history behind the figures goes up to `read_until` and was not read since:
+    the key lacks the Account permission (`refused`), or the read failed just now."""
+    key = "pnl.read_until_refused" if refused else "pnl.read_until"
+    return view.t(key, when=view.when(read_until))
 
 
 def pnl_unsupported_message(quote: str, supported: Sequence[str], view: View) -> str:
@@ -168,7 +176,9 @@ def _unrealized_total(report: PnlReport, view: View) -> list[str]:
         quote=report.quote,
         percent=_percent(report.unrealized_pct, view),
     )
-    return [total, *_without(left, view)]
+    rows = [r.unrealized for r in report.rows if r.unrealized is not None]
+    rounded = rounding_note(rows, report.unrealized, report.quote, view, signed=True)
+    return [total, *_without(left, view), *rounded]
 
 
 def _realized_total(report: PnlReport, view: View) -> list[str]:
@@ -182,7 +192,12 @@ def _realized_total(report: PnlReport, view: View) -> list[str]:
         fees=view.lang.money(report.fees_year),
         quote=report.quote,
     )
-    return [total, *_without(left, view)]
+    out = {asset for asset, _ in left}
+    rows = [
+        r.realized_year for r in report.rows if r.realized_year is not None and r.asset not in out
+    ]
+    rounded = rounding_note(rows, report.realized_year, report.quote, view, signed=True)
+    return [total, *_without(left, view), *rounded]
 
 
 def _without(left: Left, view: View) -> list[str]:

@@ -46,6 +46,7 @@ class FeedFacts:
     safety_poll_s: int | None  # None: alerts keep the regular poll while the feed is up
     refusal_reason: RefusalReason | None = None
     refusal: str | None = None  # the exchange's words
+    key_refused: bool = False  # BTCTurk refuses the key itself, the balances' requests too
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,6 +197,8 @@ def _feed_lines(facts: StatusFacts, view: View) -> list[str]:
     checking = checking_line(facts.poll_interval_s, feed, view)
     if feed is None:
         return [view.t("status.feed_off"), checking]
+    if feed.refused and feed.key_refused:  # the login's words would blame a permission
+        return [view.t("status.feed_key_refused")]
     if feed.refused:
         why = refusal_why(feed.refusal_reason, feed.refusal, view)
         return [view.t("status.feed_refused", why=why, interval=every)]

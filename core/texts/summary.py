@@ -11,7 +11,9 @@ from core.i18n import View
 from core.numbers import quantize
 from core.percent import percent_of
 from core.summary import AssetMove, DailyPortfolio, asset_moves
+from core.texts.balance import dust_line
 from core.texts.history import split_lines
+from core.texts.rounding import rounding_note
 from core.texts.routes import VIA_MARK, via_lines
 from core.texts.table import pre_table
 from core.valuation import Portfolio, Route, total_routes
@@ -62,6 +64,10 @@ def summary_message(
     routes = _routes(portfolio, [m.asset for m in moves])
     if moves:
         lines.append(_table(moves, view, compare=compared is not None, routed=routes))
+    rows = {m.asset for m in moves}
+    small = [p for p in portfolio.positions if p.value is not None and p.asset not in rows]
+    if small:  # folded as /balance folds them, so the rows and this line add up to the total
+        lines.append(dust_line(small, portfolio.quote, view))
     lost = set(portfolio.unpriced)
     unpriced = [
         escape(p.asset) for p in portfolio.positions if p.value is None and p.asset not in lost
@@ -69,6 +75,8 @@ def summary_message(
     if unpriced:
         lines.append(view.t("summary.unpriced", quote=quote, assets=", ".join(unpriced)))
     lines += via_lines(routes, portfolio.quote, view)
+    worth = [m.now for m in moves] + [p.value for p in small if p.value is not None]
+    lines += rounding_note(worth, portfolio.total, portfolio.quote, view)
     lines.append(view.t("balance.updated", when=view.when(portfolio.as_of)))
     return "\n".join(lines)
 

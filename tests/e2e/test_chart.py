@@ -22,6 +22,7 @@ from handlers.chart import chart
 from handlers.context import BotContext
 from services.charts import render_portfolio_chart
 from tests.e2e.conftest import ALLOWED_CHAT, ALLOWED_GROUP, REPLY_TIMEOUT_S, BotHarness, services_of
+from tests.kit.clocks import ManualMonotonic, RecordedSleep
 from tests.kit.wiring import BotWiring
 
 StartBot = Callable[[Settings], Any]
@@ -140,6 +141,37 @@ async def test_chart_command_explains_an_exchange_failure(
     assert reply.method == "sendMessage"
     assert reply.plain_text.startswith("🔑 BTCTurk refused the API key")
     assert (ALLOWED_CHAT, "upload_photo") not in bot.telegram.chat_actions
+
+
+@pytest.mark.parametrize(
+    ("fault", "notice"),
+    [("maintenance", "⏳ BTCTurk is not answering"), ("401", "🔑 BTCTurk refused the API key")],
+)
+async def test_chart_during_an_outage_draws_the_last_figures_with_a_notice(
+    fault: Fault,
+    notice: str,
+    exchange: FakeBtcTurk,
+    backoff: RecordedSleep,
+    cache_clock: ManualMonotonic,
+    make_settings: Callable[..., Settings],
+    start_bot: StartBot,
+) -> None:
+    async with start_bot(make_settings(LANGUAGE="en")) as bot:
+        with_chart_command(bot)
+        [before] = await bot.ask("/chart")
+        bot.clock.advance(minutes=7)
+        cache_clock.now += 60  # the figures read for the first chart are a minute old
+        exchange.inject(fault, times=1000)
+
+        [during] = await bot.ask("/chart")  # as /balance and /pnl do: the last figures
+
+    assert_is_the_chart(bot, before)
+    assert_is_the_chart(bot, during)
+    first, blank, *caption = during.plain_text.splitlines()
+    assert first.startswith(notice)
+    assert first.endswith(". Showing data from 08:00 (Istanbul).")
+    assert blank == ""
+    assert caption == before.plain_text.splitlines()  # the same figures, the same time
 
 
 @pytest.mark.parametrize("enabled", [True, False])

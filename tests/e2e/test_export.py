@@ -182,6 +182,19 @@ async def test_a_forward_read_that_fails_is_said_in_the_caption(
     assert any(r and r[0].startswith("# ⚠️ BTCTurk's history could not be read") for r in rows)
 
 
+async def test_a_history_no_longer_read_forward_is_said_in_the_caption(bot: BotHarness) -> None:
+    await backfill(bot)  # read up to 08:00
+    bot.exchange.account_permission = False
+    bot.clock.advance(minutes=30)
+
+    [sent] = await bot.ask("/export")
+
+    assert (
+        "🔑 BTCTurk's history was read up to 08:00 (Istanbul), not since: the API key lacks the"
+        " Account permission. The file holds what was read until then."
+    ) in sent.plain_text
+
+
 async def test_an_export_asked_while_loading_is_sent_once_the_history_is_read(
     make_settings: Callable[..., Settings],
     start_bot: StartBot,

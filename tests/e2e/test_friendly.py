@@ -41,7 +41,7 @@ async def test_lang_switches_one_chat_and_survives_a_restart(
 ) -> None:
     settings = make_settings(LANGUAGE="tr")
     async with start_bot(settings) as bot:
-        [changed] = await bot.ask("/lang en")
+        [changed] = await bot.ask("/lang İNGİLİZCE")  # its name, in capitals, works too
         [usage] = await bot.ask("/lang de")
     async with start_bot(settings) as bot:
         [reply] = await bot.ask("/balance")

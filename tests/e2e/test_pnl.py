@@ -13,7 +13,7 @@ from config import Settings
 from fakes.exchange import FakeBtcTurk
 from services.backfill import Backfill
 from tests.e2e.conftest import BotHarness, FakeClock, poll, services_of
-from tests.kit.clocks import ManualMonotonic
+from tests.kit.clocks import ManualMonotonic, RecordedSleep
 from tests.kit.wiring import BotWiring
 
 D = Decimal
@@ -418,6 +418,38 @@ async def test_status_says_the_history_is_not_read_forward_since_the_permission_
         "History: back to 2026-11, read up to 08:00 (Istanbul), not since: "
         "the API key lacks the Account permission"
     ) in status.plain_text
+
+
+async def test_pnl_says_the_history_is_not_read_forward_since_the_permission_went(
+    bot: BotHarness,
+) -> None:
+    await backfill(bot)  # complete, read up to 08:00
+    bot.exchange.account_permission = False
+    bot.clock.advance(minutes=30)
+
+    [reply] = await bot.ask("/pnl")  # its forward read is refused
+
+    first, blank, title, *_ = reply.plain_text.splitlines()
+    assert first == (
+        "🔑 BTCTurk's history was read up to 08:00 (Istanbul), not since: the API key lacks"
+        " the Account permission. What happened after is not in these figures."
+    )
+    assert blank == ""
+    assert title.startswith("📈 P&L")
+
+
+async def test_pnl_says_up_to_when_the_history_goes_when_its_forward_read_fails(
+    bot: BotHarness, backoff: RecordedSleep
+) -> None:
+    await backfill(bot)
+    bot.clock.advance(minutes=30)
+    bot.exchange.inject("maintenance", times=10, endpoint="trades")
+
+    [reply] = await bot.ask("/pnl")
+
+    assert reply.plain_text.splitlines()[0] == (
+        "⚠️ BTCTurk's history could not be read just now: these figures go up to 08:00 (Istanbul)."
+    )
 
 
 # The price the bot read at the time, whenever it saw the change

@@ -19,6 +19,8 @@ from fakes.exchange import FakeBtcTurk
 from fakes.feed import FakeFeed
 from fakes.telegram import FakeTelegram, SentMessage
 from handlers.backlog import MAX_WAITING_PER_CHAT
+from handlers.context import BotContext
+from handlers.jobs import poll_balances
 from services.monitor import PollOutcome
 from tests.e2e.conftest import (
     ALLOWED_CHAT,
@@ -232,3 +234,60 @@ async def test_permissions_granted_while_running_are_seen_when_the_key_works_aga
     assert before.plain_text.startswith("🔑 /history needs the API key's Account permission")
     assert after.plain_text.startswith("📜")
     assert feed.attempts == 2
+
+
+async def test_a_key_refused_everywhere_is_told_as_the_key_not_the_websocket_permission(
+    make_settings: Callable[..., Settings],
+    start_bot: StartBot,
+    exchange: FakeBtcTurk,
+    feed: FakeFeed,
+    auth_clock: ManualMonotonic,
+    backoff: RecordedSleep,
+) -> None:
+    async with start_bot(feed_settings(make_settings, feed)) as bot:
+        await feed.wait_until(lambda: feed.logins == 1, timeout=REPLY_TIMEOUT_S, what="a login")
+        context = BotContext(bot.application)
+        key, exchange.api_key = exchange.api_key, REFUSED_KEY  # refused for the balances,
+        feed.api_key = REFUSED_KEY  # and for the feed's login: "Invalid Public key"
+        feed.drop_now()
+        await feed.wait_until(lambda: feed.refusals == 1, timeout=REPLY_TIMEOUT_S, what="refusal")
+        await poll_balances(context)  # refused
+        [status] = await bot.ask("/status")
+        exchange.api_key = feed.api_key = key  # the key works again
+        auth_clock.now += 60
+        await poll_balances(context)  # the balances read: the feed is asked again at once
+        await feed.wait_until(lambda: feed.logins == 2, timeout=REPLY_TIMEOUT_S, what="a login")
+        await poll_balances(context)
+        await services_of(bot).deliverer.deliver_due()
+
+    assert "WebSocket permission" not in status.plain_text
+    assert "⚡ Live feed refused, as the API key is" in status.plain_text
+    assert texts(bot, "⚡") == []  # never told the key lacks a permission
+
+
+async def test_a_key_back_without_the_websocket_permission_is_then_told_as_the_permission(
+    make_settings: Callable[..., Settings],
+    start_bot: StartBot,
+    exchange: FakeBtcTurk,
+    feed: FakeFeed,
+    auth_clock: ManualMonotonic,
+    backoff: RecordedSleep,
+) -> None:
+    async with start_bot(feed_settings(make_settings, feed)) as bot:
+        await feed.wait_until(lambda: feed.logins == 1, timeout=REPLY_TIMEOUT_S, what="a login")
+        context = BotContext(bot.application)
+        key, exchange.api_key = exchange.api_key, REFUSED_KEY
+        feed.api_key = REFUSED_KEY
+        feed.drop_now()
+        await feed.wait_until(lambda: feed.refusals == 1, timeout=REPLY_TIMEOUT_S, what="refusal")
+        await poll_balances(context)  # refused: nothing said of the feed
+        exchange.api_key = feed.api_key = key  # the key works again, without WebSocket now
+        feed.websocket_permission = False
+        auth_clock.now += 60
+        await poll_balances(context)  # the balances read: the feed is asked again at once
+        await feed.wait_until(lambda: feed.refusals == 2, timeout=REPLY_TIMEOUT_S, what="refusal")
+        await poll_balances(context)
+        await poll_balances(context)
+
+    [notice] = texts(bot, "⚡")
+    assert "the API key lacks the WebSocket permission" in notice

@@ -150,6 +150,31 @@ async def test_a_refused_key_is_said_first_then_the_last_figures(
     assert bot.exchange.pending_faults() == []
 
 
+@pytest.mark.parametrize(
+    ("fault", "explanation", "times"),
+    [("500", NOT_ANSWERING, 3 + 3), ("401", KEY_REFUSED, 2 + 2)],  # the check, then /balance
+    ids=["500", "401"],
+)
+async def test_a_check_that_failed_after_the_cached_read_is_not_hidden_by_the_cache(
+    fault: Fault,
+    explanation: str,
+    times: int,
+    backoff: RecordedSleep,
+    cache_clock: ManualMonotonic,
+    bot: BotHarness,
+) -> None:
+    [fresh] = await bot.ask("/balance")  # read now, and kept 5 s for the next asker
+    taken_at = local_time(bot.clock)
+    bot.clock.advance(minutes=1)
+    bot.exchange.inject(fault, times=times)
+    assert await poll(bot) == FAILED  # the check after it fails, within the 5 s
+
+    [reply] = await bot.ask("/balance")
+
+    assert fresh.plain_text.startswith(PORTFOLIO)
+    assert_marked_stale(reply.plain_text, explanation, taken_at)
+
+
 async def test_empty_balance_list_is_not_an_emptied_account(
     backoff: RecordedSleep, bot: BotHarness
 ) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -23,6 +23,7 @@ from btcturk.notes import NoteSummary
 from core.alert_commands import readings, typed_args
 from core.alert_parse import AlertRequest, parse_alert, suggest
 from core.changes import BalanceChange
+from core.chart_data import LineGap
 from core.cost_basis import Unknown
 from core.durations import AmbiguousDuration, duration_units
 from core.explain import Remainder, explain, explain_remainders
@@ -289,6 +290,24 @@ def balance_replies(v: View) -> Gallery:
         ("balance xyz", balance.unknown_asset_message("XYZ", held, v)),
         ("balance nope", balance.balance_reply("NOPE", p, v)),
         ("chart caption", chart.chart_caption(p, v)),
+        ("chart bar", chart.bar_label(D("12.3"), D("123456789.12"), v.lang)),
+        ("chart bar, other", chart.bar_label(D("0.04"), D("12345.67"), v.lang)),
+        (
+            "chart line, none",
+            chart.line_note(LineGap(0, None, history_from=date(2024, 9, 17)), v.lang, time(9)),
+        ),
+        (
+            "chart line, short",
+            chart.line_note(
+                LineGap(3, date(2026, 11, 23), None, unpriced=("RENDER", "MANTRA")),
+                v.lang,
+                time(9),
+            ),
+        ),
+        (
+            "chart caption, the last figures",
+            chart.chart_caption(p, v, notice=errors.stale_notice(Unavailable("x"), p, v)),
+        ),
     ]
 
 
@@ -553,6 +572,8 @@ def pnl_replies(v: View) -> Gallery:
     )
     return [
         ("pnl", pnl.pnl_message(pnl_report(), v)),
+        ("pnl, history refused", pnl.history_read_until(NOW - 30 * 24 * H, True, v)),
+        ("pnl, history failed", pnl.history_read_until(NOW - H, False, v)),
         ("pnl fifo, unknown totals", pnl.pnl_message(unknown, v)),
         ("pnl, empty", pnl.pnl_message(pnl_report([]), v)),
         ("pnl, crowded", pnl.pnl_message(pnl_report(), v, crowded={"ETHW"})),
@@ -640,6 +661,9 @@ def status_replies(v: View) -> Gallery:
         "down": status.FeedFacts(None, None, 0, False, None),
         "refused": status.FeedFacts(None, None, 0, True, None, "permission", "Invalid Public key"),
         "other": status.FeedFacts(None, None, 0, True, None, None, "<b>odd</b>"),
+        "refused with the key": status.FeedFacts(
+            None, None, 0, True, None, "permission", "Invalid Public key", key_refused=True
+        ),
         "alerts set": status.FeedFacts(NOW - H, None, 0, False, None),
     }
     found = [("status", status.status_message(status_facts(), v))]
@@ -974,6 +998,7 @@ def export_replies(v: View) -> Gallery:
     year = YearExport(2026, [row] * 3, total, crowded + others, NOW - H)
     plain = YearExport(2026, [], RealizedTotal(D(0), (), D(0)))
     nothing = YearExport(2026, [], RealizedTotal(D(0), left, D(0), unknown=True))
+    refused = replace(plain, read_until=NOW - 30 * 24 * H, read_refused=True)
     notes = export.export_notes(year, "TRY", v)
     labels = export.export_labels("TRY", v)
     words = [*labels.columns, *labels.daily_columns, *labels.kinds.values(), *labels.gaps.values()]
@@ -988,6 +1013,10 @@ def export_replies(v: View) -> Gallery:
         (
             "export caption, no total",
             export.export_caption(nothing, "TRY", export.export_notes(nothing, "TRY", v), v),
+        ),
+        (
+            "export caption, history refused",
+            export.export_caption(refused, "TRY", export.export_notes(refused, "TRY", v), v),
         ),
         ("export file notes", "\n".join(export.csv_notes(notes))),
         ("export file words", "\n".join(words)),
@@ -1021,12 +1050,7 @@ DIRECT: dict[str, dict[str, object]] = {
     "balance.refreshed": {},
     "balance.replaced": {},
     "chart.allocation": {"quote": "TRY"},
-    "chart.bar": {"share": "12,3%", "value": "123.456.789,12"},
     "chart.history": {"days": 30},
-    "chart.line_none": {"time": "09:00", "kept": 0},
-    "chart.line_since": {"day": "Wednesday 25 November 2026", "time": "09:00"},
-    "chart.line_unpriced": {"assets": "RENDER, MANTRA"},
-    "chart.line_history": {"day": "Wednesday 25 November 2026"},
     "chart.no_value": {},
     "chart.other": {"count": 12},
     "chart_in_summary.off": {},

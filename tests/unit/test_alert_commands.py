@@ -16,6 +16,7 @@ from core.alert_commands import (
     typed_args,
 )
 from core.alert_parse import AlertRequest
+from core.durations import TURKISH_UNITS
 from core.thresholds import TOTAL, AlertSpec, Direction, Kind
 from core.typed_numbers import ENGLISH, TURKISH
 
@@ -34,12 +35,19 @@ H = timedelta(hours=1)
                       confirmed=True), "BTC price above 3.6 urgent confirm",
          "BTC price above 3,6 urgent confirm"),
         (AlertRequest(AlertSpec("BTC", Direction.ABOVE, D("2.5"), Kind.MOVE, 72 * H, 6 * H)),
-         "BTC move 2.5% 3d cooldown 6h", "BTC move 2,5% 3d cooldown 6h"),
+         "BTC move 2.5% 3d cooldown 6h", "BTC move %2,5 3d cooldown 6h"),
     ],
 )  # fmt: skip
 def test_typed_args_in_plain_digits(request_: AlertRequest, en: str, tr: str) -> None:
     assert " ".join(typed_args(request_, ENGLISH)) == en
     assert " ".join(typed_args(request_, TURKISH)) == tr
+
+
+def test_a_move_typed_back_in_turkish_writes_the_percent_sign_first() -> None:
+    move = AlertRequest(AlertSpec(TOTAL, Direction.ABOVE, D("12.5"), Kind.MOVE, 24 * H))
+
+    assert " ".join(typed_args(move, TURKISH, TURKISH_UNITS)) == "toplam hareket %12,5 24sa"
+    assert " ".join(typed_args(move, ENGLISH)) == "total move 12.5% 24h"
 
 
 def test_a_button_carries_the_command_it_runs_when_it_fits() -> None:

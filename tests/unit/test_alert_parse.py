@@ -9,7 +9,7 @@ import pytest
 
 from core.alert_commands import readings
 from core.alert_parse import AlertRequest, parse_alert, parse_alert_args, suggest
-from core.durations import ENGLISH_UNITS, parse_duration, typed_duration
+from core.durations import ENGLISH_UNITS, TURKISH_UNITS, parse_duration, typed_duration
 from core.thresholds import (
     DEFAULT_COOLDOWN,
     DEFAULT_WINDOW,
@@ -290,3 +290,19 @@ def test_what_is_not_a_spaced_number_keeps_its_own_refusal(text: str) -> None:
     with pytest.raises(AlertUsageError) as caught:
         parse_alert(text.split(), KNOWN, marks=ENGLISH)
     assert caught.value.problem is Problem.USAGE
+
+
+def test_an_asset_typed_with_a_turkish_capital_i_is_the_asset() -> None:
+    spec = parse_alert_args(["SHİB", "FİYAT", "ALTINDA", "0,001"], ("SHIB",), marks=TURKISH)
+
+    assert spec == AlertSpec("SHIB", BELOW, D("0.001"), Kind.PRICE)
+
+
+def test_a_percentage_without_its_sign_is_offered_with_the_sign_where_the_language_puts_it() -> (
+    None
+):
+    turkish = suggest(["btc", "hareket", "5"], KNOWN, marks=TURKISH, units=TURKISH_UNITS)
+    english = suggest(["btc", "move", "5"], KNOWN, marks=ENGLISH)
+
+    assert turkish == ["btc", "hareket", "%5"]
+    assert english == ["btc", "move", "5%"]

@@ -16,8 +16,9 @@ from PIL import Image
 from core.chart_data import OTHER, HistoryPoint, LineGap, Slice, allocation
 from core.i18n import Lang, View, get_lang
 from core.summary import DailyPortfolio
+from core.texts.chart import bar_label, line_note
 from core.valuation import value_portfolio
-from services.charts import chart_png, line_note, render_portfolio_chart
+from services.charts import chart_png, render_portfolio_chart
 from tests.kit.account import AS_OF, balance, documented_balances, documented_tickers, ticker
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -141,6 +142,13 @@ def test_start_up_does_not_import_matplotlib() -> None:
     )
 
     assert result.returncode == 0, result.stderr
+
+
+def test_a_bar_is_labelled_with_its_share_as_the_language_writes_a_percentage() -> None:
+    share, value = Decimal("12.3"), Decimal("123456789.12")
+
+    assert bar_label(share, value, get_lang("tr")) == "%12,30 · 123.456.789"
+    assert bar_label(share, value, get_lang("en")) == "12.30% · 123,456,789"
 
 
 def test_the_note_says_why_the_line_is_empty_in_each_language() -> None:

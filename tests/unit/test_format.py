@@ -65,6 +65,12 @@ def test_one_asset_in_detail_case_insensitive() -> None:
     assert "Value: 34,125,765.33 TRY (1 BTC = 3,500,000.00 TRY)" in text
 
 
+def test_an_asset_typed_with_a_turkish_capital_i_is_the_asset() -> None:
+    assert parse_balance_args(["SHİB"]) == "SHIB"  # caps lock on a Turkish keyboard
+    assert parse_balance_args(["shıb"]) == "SHIB"
+    assert parse_balance_args(["usdt"]) == "USDT"
+
+
 def test_listed_asset_not_held_and_unknown_asset_get_clear_answers() -> None:
     assert _reply("eth").startswith("You hold no ETH right now.")
     unknown = _reply("NOPE")

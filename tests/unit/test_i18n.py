@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from core.i18n import LANGUAGES, Lang, View, get_lang
+from core.i18n import LANGUAGES, Lang, View, get_lang, read_language
 from core.locales import en, tr
 
 EN, TR = Lang("en"), Lang("tr")
@@ -79,3 +79,27 @@ def test_a_fallback_language_is_used_when_the_asked_one_is_not_spoken() -> None:
     assert get_lang(None, "en") == EN
     assert get_lang("tr", "en") == TR
     assert get_lang("de", "xx") == TR
+
+
+@pytest.mark.parametrize(
+    ("typed", "code"),
+    [
+        ("tr", "tr"),
+        ("TR", "tr"),
+        ("Türkçe", "tr"),
+        ("TÜRKÇE", "tr"),
+        ("turkce", "tr"),
+        ("Turkish", "tr"),
+        ("EN", "en"),
+        ("English", "en"),
+        ("İngilizce", "en"),
+        ("INGILIZCE", "en"),
+        ("ingilizce", "en"),
+        ("de", None),
+        ("", None),
+    ],
+)
+def test_a_language_is_read_by_its_code_or_name_in_any_case_and_without_turkish_letters(
+    typed: str, code: str | None
+) -> None:
+    assert read_language(typed) == code

@@ -126,6 +126,34 @@ def test_switch_reads_on_and_off_only() -> None:
             parse_switch(bad)
 
 
+@pytest.mark.parametrize(
+    ("args", "kinds", "level"),
+    [
+        (["DEĞİŞİM", "KAPALI"], (Setting.CHANGES,), Level.OFF),
+        (["degisim", "kapali"], (Setting.CHANGES,), Level.OFF),
+        (["Özet", "SESSİZ"], (Setting.SUMMARIES,), Level.SILENT),
+        (["ozet", "sessız"], (Setting.SUMMARIES,), Level.SILENT),
+        (["ALARM", "acik"], (Setting.THRESHOLDS,), Level.ON),
+        (["HEPSİ", "AÇIK"], SETTINGS, Level.ON),
+        (["Changes", "SILENT"], (Setting.CHANGES,), Level.SILENT),
+    ],
+)
+def test_notify_reads_its_words_in_any_case_and_without_turkish_letters(
+    args: list[str], kinds: tuple[Setting, ...], level: Level
+) -> None:
+    assert parse_notify(args) == (kinds, level)
+
+
+def test_quiet_and_switch_words_are_read_in_any_case_and_without_turkish_letters() -> None:
+    for off in ("KAPALI", "kapali", "Kapalı"):
+        assert parse_quiet([off]) is QuietChoice.OFF
+        assert parse_switch([off]) is False
+    for default in ("VARSAYILAN", "varsayilan", "Varsayılan"):
+        assert parse_quiet([default]) is QuietChoice.DEFAULT
+    for on in ("AÇIK", "acik", "Açık"):
+        assert parse_switch([on]) is True
+
+
 def test_the_defaults_follow_the_environment_and_a_choice_wins() -> None:
     assert default_levels(order_changes=False)[Setting.ORDERS] is Level.OFF
     assert default_levels(order_changes=True)[Setting.ORDERS] is Level.ON

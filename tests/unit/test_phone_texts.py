@@ -157,6 +157,20 @@ def test_no_turkish_text_holds_an_english_word() -> None:
     assert [leak for leak in leaks if leak[1]] == []
 
 
+@pytest.mark.parametrize(("code", "backwards"), [("en", r"%\d"), ("tr", r"\d%")])
+def test_a_percentage_is_written_the_languages_way(
+    rendered: Rendered, code: str, backwards: str
+) -> None:
+    """Turkish writes %12,3 and English 12.3%: a number is never on the other side of its %."""
+    wrong = [
+        (name, line)
+        for name, text in rendered.replies[code]
+        for line in html.unescape(_TAG.sub(" ", text)).splitlines()
+        if re.search(backwards, line)
+    ]
+    assert wrong == []
+
+
 @pytest.mark.parametrize("code", ["en", "tr"])
 def test_no_api_field_name_reaches_a_chat(rendered: Rendered, code: str) -> None:
     fields = set(FIELDS.split())

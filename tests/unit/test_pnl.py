@@ -92,6 +92,32 @@ def test_an_asset_held_without_history_withholds_its_figures_but_not_the_others(
     )
 
 
+def test_the_totals_say_when_their_rounded_rows_do_not_add_up() -> None:
+    # each asset's P&L is 0.005 TRY: every row shows +0.00, each total is +0.01
+    fills = [
+        fill(1, "AAA", "buy", "1", "100"),
+        fill(2, "BBB", "buy", "1", "100"),
+        fill(3, "CCC", "buy", "1", "100"),
+        fill(4, "CCC", "sell", "1", "100.005"),
+        fill(5, "DDD", "buy", "1", "100"),
+        fill(6, "DDD", "sell", "1", "100.005"),
+    ]
+    basis = build_cost_basis(fills, [], "TRY", lambda a, t: None)
+    held = portfolio({"AAA": "1", "BBB": "1"}, {"AAA": "100.005", "BBB": "100.005"})
+    lines = unescape(pnl_message(pnl_report(basis, held, 2026, *YEAR), VIEW)).splitlines()
+    unrealized = next(i for i, line in enumerate(lines) if line.startswith("Unrealized: "))
+    realized = next(i for i, line in enumerate(lines) if line.startswith("Realized 2026: "))
+    rounded = "ℹ️ Each value is rounded: the rows add up to +0.00 TRY, the exact total is +0.01 TRY."
+
+    assert lines[unrealized].startswith("Unrealized: +0.01 TRY")
+    assert lines[realized].startswith("Realized 2026: +0.01 TRY")
+    assert lines[unrealized + 1] == rounded
+    assert lines[realized + 1] == rounded
+    whole = build_cost_basis(fills[:1], [], "TRY", lambda a, t: None)
+    exact = pnl_report(whole, portfolio({"AAA": "1"}, {"AAA": "110"}), 2026, *YEAR)
+    assert "rounded" not in pnl_message(exact, VIEW)
+
+
 def test_a_hundred_assets_split_into_valid_messages() -> None:
     fills = [fill(i, f"A{i:03d}", "buy", "1", str(100 + i)) for i in range(100)]
     basis = build_cost_basis(fills, [], "TRY", lambda a, t: None)

@@ -18,6 +18,7 @@ from core.texts.balance import balance_reply
 from core.texts.explain import explained_change_alert
 from core.texts.notices import change_alert
 from core.texts.status import StatusFacts, status_message
+from core.texts.summary import summary_message
 from core.valuation import Portfolio, value_portfolio
 from tests.kit.account import AS_OF, balance, documented_balances, documented_tickers, ticker
 
@@ -121,6 +122,37 @@ def test_rows_that_add_up_say_nothing_of_rounding() -> None:
     rows = [balance("BTC", "1"), balance("TRY", "100.5", precision=2)]
     portfolio = value_portfolio(rows, [ticker("BTC", "TRY", "3500000")], "TRY", AS_OF)
     assert "rounded" not in balance_reply(None, portfolio, EN)
+
+
+def test_the_summary_folds_its_small_balances_and_says_its_rows_are_rounded() -> None:
+    # 34,125,765.33 + 62,260.38 + 27,223.73 and 0.40 of SHIB = .84; the exact total is .83
+    lines = summary_message(documented(), None, EN, scheduled=False).splitlines()
+
+    assert "+ 1 small balance under 1 TRY (together 0.40 TRY)" in lines
+    assert (
+        "ℹ️ Each value is rounded: the rows add up to 34,215,249.84 TRY, the exact total is"
+        " 34,215,249.83 TRY." in lines
+    )
+
+
+def test_a_summary_whose_rows_add_up_says_nothing_of_rounding() -> None:
+    rows = [balance("BTC", "1"), balance("TRY", "100.5", precision=2)]
+    portfolio = value_portfolio(rows, [ticker("BTC", "TRY", "3500000")], "TRY", AS_OF)
+    text = summary_message(portfolio, None, EN, scheduled=False)
+
+    assert "rounded" not in text
+    assert "small balance" not in text
+
+
+def test_a_negative_balance_is_a_row_of_the_summary_never_a_small_one() -> None:
+    rows = [balance("BTC", "1"), balance("USDT", "-1.13", precision=2)]
+    tickers = [ticker("BTC", "TRY", "3500000"), ticker("USDT", "TRY", "41.5")]
+    portfolio = value_portfolio(rows, tickers, "TRY", AS_OF)
+    text = summary_message(portfolio, None, EN, scheduled=False)
+
+    assert "USDT          -46.90" in text  # the total, 3,499,953.10, counts it
+    assert "small balance" not in text
+    assert "rounded" not in text
 
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
