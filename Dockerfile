@@ -28,5 +28,5 @@ USER 10001:10001
 VOLUME ["/data"]
 # Healthy while the poll keeps writing DATA_DIR/heartbeat.json (even when BTCTurk is down).
 HEALTHCHECK --interval=30s --timeout=10s --start-period=60s --retries=3 \
-    CMD ["python", "healthcheck.py"]
-CMD ["python", "bot.py"]
+    CMD ["python", "-m", "balance_bot.healthcheck"]
+CMD ["python", "-m", "balance_bot"]

@@ -9,10 +9,10 @@ PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 .PHONY: demo run test lint unit fast faults bench install install-dev lock clean
 
 demo: $(VENV)/.main ## Run the bot against the built-in simulated exchange and chat
-	@$(BIN)/python bot.py --demo
+	@$(BIN)/python -m balance_bot --demo
 
 run: $(VENV)/.main ## Run the real bot with the settings in .env
-	@$(BIN)/python bot.py
+	@$(BIN)/python -m balance_bot
 
 test: lint unit ## Install everything, lint, type-check and run the whole suite
 

@@ -6,7 +6,13 @@ import itertools
 import string
 from decimal import Decimal
 
-from fakes.seed import SEED_TIMESTAMP_MS, JsonRow, demo_balances, demo_tickers, ticker_row
+from balance_bot.fakes.seed import (
+    SEED_TIMESTAMP_MS,
+    JsonRow,
+    demo_balances,
+    demo_tickers,
+    ticker_row,
+)
 
 
 def synthetic_assets() -> itertools.chain[str]:

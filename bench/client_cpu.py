@@ -20,11 +20,11 @@ from typing import Any
 
 import aiohttp
 
+from balance_bot.btcturk.client import BtcTurkClient
+from balance_bot.fakes.seed import DEMO_API_KEY, DEMO_API_SECRET
 from bench.floor_bot import BALANCES_PATH, signed_get
 from bench.harness import ROOT
 from bench.table import Row, percentile, us
-from btcturk.client import BtcTurkClient
-from fakes.seed import DEMO_API_KEY, DEMO_API_SECRET
 
 Call = Callable[[], Awaitable[object]]
 

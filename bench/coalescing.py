@@ -23,7 +23,7 @@ SETTLE_TIMEOUT_S = 20.0
 
 async def run() -> list[Row]:
     """Return the row: answers, balance calls, and the time to the last answer."""
-    from app import BALANCE_CACHE_S
+    from balance_bot.app import BALANCE_CACHE_S
 
     asked = len(CHATS) * PER_CHAT
     with temp_dir() as tmp:

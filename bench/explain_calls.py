@@ -12,13 +12,13 @@ import itertools
 from collections.abc import Callable, Sequence
 from functools import partial
 
+from balance_bot.fakes.exchange import FakeBtcTurk
 from bench.harness import (
     ROOT,
     bot_on_fakes,
     wait_replies,
 )
 from bench.table import Row, not_measured
-from fakes.exchange import FakeBtcTurk
 
 CHAT = 100200300
 POLL_INTERVAL_S = 1
@@ -106,7 +106,7 @@ def rows(quiet: int, per_change: Sequence[tuple[str, int | None]]) -> list[Row]:
 
 def explaining_present() -> bool:
     """Tell whether the product explains changes yet."""
-    return (ROOT / "core" / "explain.py").is_file()
+    return (ROOT / "balance_bot" / "core" / "explain.py").is_file()
 
 
 async def run() -> list[Row]:

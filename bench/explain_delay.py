@@ -17,13 +17,13 @@ import time
 from collections.abc import Sequence
 from functools import partial
 
+from balance_bot.fakes.exchange import FakeBtcTurk
 from bench.harness import (
     bot_on_fakes,
     jobs_present,
     wait_replies,
 )
 from bench.table import Row, latency_summary, ms, not_measured, percentile
-from fakes.exchange import FakeBtcTurk
 
 CHAT = 100200300
 POLL_INTERVAL_S = 1

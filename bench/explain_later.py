@@ -13,10 +13,10 @@ import time
 from collections.abc import Sequence
 from functools import partial
 
+from balance_bot.fakes.feed import FakeFeed
+from balance_bot.fakes.telegram import FakeTelegram
 from bench.harness import bot_on_fakes, jobs_present
 from bench.table import Row, latency_summary, not_measured, percentile
-from fakes.feed import FakeFeed
-from fakes.telegram import FakeTelegram
 
 CHAT = 100200300
 EVENTS = 8

@@ -24,19 +24,19 @@ from zoneinfo import ZoneInfo
 
 import aiohttp
 
+from balance_bot.btcturk.client import BtcTurkClient
+from balance_bot.btcturk.models import Fill, History, Side
+from balance_bot.core.export import export_csv
+from balance_bot.core.i18n import Lang, View
+from balance_bot.core.texts.export import csv_notes, export_labels, export_notes
+from balance_bot.fakes.exchange import FakeBtcTurk
+from balance_bot.fakes.seed import DEMO_API_KEY, DEMO_API_SECRET
+from balance_bot.services.backfill import DONE_KEY, NEWEST_KEY, OLDEST_KEY, Backfill
+from balance_bot.services.daily_prices import DailyPrices
+from balance_bot.services.pnl import ProfitAndLoss
+from balance_bot.store.database import Database
+from balance_bot.store.trades import TradeStore
 from bench.table import Row, duration
-from btcturk.client import BtcTurkClient
-from btcturk.models import Fill, History, Side
-from core.export import export_csv
-from core.i18n import Lang, View
-from core.texts.export import csv_notes, export_labels, export_notes
-from fakes.exchange import FakeBtcTurk
-from fakes.seed import DEMO_API_KEY, DEMO_API_SECRET
-from services.backfill import DONE_KEY, NEWEST_KEY, OLDEST_KEY, Backfill
-from services.daily_prices import DailyPrices
-from services.pnl import ProfitAndLoss
-from store.database import Database
-from store.trades import TradeStore
 
 FILLS = 50_000
 YEAR = 2026

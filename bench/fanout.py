@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from balance_bot.fakes.telegram_limits import FloodControl
 from bench.harness import (
     BOT,
     bot_env,
@@ -24,7 +25,6 @@ from bench.harness import (
     wait_replies,
 )
 from bench.table import Row, not_measured
-from fakes.telegram_limits import FloodControl
 
 PRIVATE_CHATS = tuple(range(200_000_001, 200_000_181))
 GROUP_CHATS = tuple(range(-1_002_000_000_020, -1_002_000_000_000))

@@ -20,6 +20,8 @@ import time
 from collections.abc import Sequence
 from decimal import Decimal
 
+from balance_bot.fakes.feed import FakeFeed
+from balance_bot.fakes.telegram import SentMessage
 from bench.accounts import account
 from bench.harness import (
     bot_on_fakes,
@@ -27,8 +29,6 @@ from bench.harness import (
     wait_replies,
 )
 from bench.table import Row, latency_summary, not_measured, percentile
-from fakes.feed import FakeFeed
-from fakes.telegram import SentMessage
 
 CHAT = 100200300
 EVENTS = 50

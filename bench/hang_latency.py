@@ -15,11 +15,11 @@ import contextlib
 import time
 from collections.abc import AsyncIterator, Sequence
 
+from balance_bot.fakes.exchange import Endpoint
+from balance_bot.fakes.feed import FakeFeed
+from balance_bot.fakes.telegram import FakeTelegram
 from bench.harness import bot_on_fakes, jobs_present
 from bench.table import Row, latency_summary, not_measured
-from fakes.exchange import Endpoint
-from fakes.feed import FakeFeed
-from fakes.telegram import FakeTelegram
 
 CHAT = 100200300
 EVENTS = 15

@@ -1,7 +1,7 @@
 """What every figure shares: the fakes, the bot's environment, and bot processes.
 
 The fakes run in the bench process; each bot runs in its own process, started the way it is
-deployed (`python bot.py`), so it has a core to itself and the fakes' work is not counted in
+deployed (`python -m balance_bot`), so it has a core to itself and the fakes' work is not counted in
 its time. Every address is 127.0.0.1.
 """
 
@@ -19,12 +19,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from fakes.environment import bot_environment
-from fakes.exchange import FakeBtcTurk
-from fakes.telegram import FakeTelegram, SentMessage
+from balance_bot.fakes.environment import bot_environment
+from balance_bot.fakes.exchange import FakeBtcTurk
+from balance_bot.fakes.telegram import FakeTelegram, SentMessage
 
 ROOT = Path(__file__).resolve().parent.parent
-BOT = ("bot.py",)
+BOT = ("-m", "balance_bot")
 FLOOR_BOT = ("-m", "bench.floor_bot")
 BARE_APP = ("-m", "bench.floor_bot", "--bare")
 ECHO_BOT = ("-m", "bench.echo_bot")
@@ -35,7 +35,7 @@ QUIET_SUMMARY_TIME = "23:59"
 
 def jobs_present() -> bool:
     """Tell whether the poll and summary jobs exist in the product yet."""
-    return (ROOT / "handlers" / "jobs.py").is_file()
+    return (ROOT / "balance_bot" / "handlers" / "jobs.py").is_file()
 
 
 def quiet_summary_zone(now: datetime | None = None) -> str:

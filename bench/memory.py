@@ -1,9 +1,10 @@
 """Memory: resident set size over 10,000 polls of an account with 50 assets.
 
-The bot runs in a child process (`python -m bench.memory --worker`) built like `bot.py`
-builds it, against fakes in the bench process. The poll is shortened for the run by calling
-the "poll" job back to back (`Job.run`, what the scheduler calls each interval) instead of
-waiting a second between polls. The worker reports its RSS every `SAMPLE_EVERY` polls.
+The bot runs in a child process (`python -m bench.memory --worker`) built like
+`python -m balance_bot` builds it, against fakes in the bench process. The poll is shortened
+for the run by calling the "poll" job back to back (`Job.run`, what the scheduler calls each
+interval) instead of waiting a second between polls. The worker reports its RSS every
+`SAMPLE_EVERY` polls.
 """
 
 from __future__ import annotations
@@ -35,11 +36,11 @@ async def worker(polls: int) -> None:
     """Run the bot, call its poll job `polls` times, print RSS samples as JSON lines."""
     import psutil
 
-    from config import load_settings
-    from handlers.context import BotContext
-    from handlers.jobs import poll_balances
-    from lifecycle import open_bot
-    from logs import configure_logging
+    from balance_bot.config import load_settings
+    from balance_bot.handlers.context import BotContext
+    from balance_bot.handlers.jobs import poll_balances
+    from balance_bot.lifecycle import open_bot
+    from balance_bot.logs import configure_logging
 
     settings = load_settings(os.environ)
     configure_logging(settings.log_level, settings.secrets)

@@ -20,20 +20,20 @@ from zoneinfo import ZoneInfo
 
 import aiohttp
 
+from balance_bot.btcturk.client import BtcTurkClient
+from balance_bot.btcturk.models import Balance, Fill, Ticker
+from balance_bot.core.cost_basis import build_cost_basis
+from balance_bot.core.i18n import Lang, View
+from balance_bot.core.pnl import pnl_report
+from balance_bot.core.texts.pnl import pnl_message
+from balance_bot.core.valuation import value_portfolio
+from balance_bot.fakes.exchange import FakeBtcTurk
+from balance_bot.fakes.ledger import json_number
+from balance_bot.fakes.seed import DEMO_API_KEY, DEMO_API_SECRET
+from balance_bot.services.backfill import Backfill
+from balance_bot.store.database import Database
+from balance_bot.store.trades import TradeStore
 from bench.table import Row
-from btcturk.client import BtcTurkClient
-from btcturk.models import Balance, Fill, Ticker
-from core.cost_basis import build_cost_basis
-from core.i18n import Lang, View
-from core.pnl import pnl_report
-from core.texts.pnl import pnl_message
-from core.valuation import value_portfolio
-from fakes.exchange import FakeBtcTurk
-from fakes.ledger import json_number
-from fakes.seed import DEMO_API_KEY, DEMO_API_SECRET
-from services.backfill import Backfill
-from store.database import Database
-from store.trades import TradeStore
 
 FILLS = 5000
 YEARS = 2

@@ -1,6 +1,6 @@
 """`/balance` round trip: update pushed into the fake Bot API -> the bot's sendMessage recorded.
 
-Ours (`python bot.py`) and the floor (`python -m bench.floor_bot`) are measured the same way
+Ours (`python -m balance_bot`) and the floor (`python -m bench.floor_bot`) are measured the same way
 and in turns, so that whatever else the machine does weighs on both alike: each bot in its own
 process with its own pair of fakes, warm-up requests, then requests one at a time from two
 private chats, each sent only once the bot's next getUpdates is waiting. Requests are spaced
@@ -17,6 +17,7 @@ import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from balance_bot.fakes.telegram import FakeTelegram
 from bench.harness import (
     BOT,
     ECHO_BOT,
@@ -28,7 +29,6 @@ from bench.harness import (
     wait_polling,
 )
 from bench.table import Row, ms, percentile
-from fakes.telegram import FakeTelegram
 
 CHATS = (100200300, 100200301)
 REQUESTS = 200

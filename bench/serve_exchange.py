@@ -18,9 +18,9 @@ from typing import Any
 
 from aiohttp import web
 
+from balance_bot.fakes._server import json_response
+from balance_bot.fakes.exchange import FakeBtcTurk
 from bench.accounts import account
-from fakes._server import json_response
-from fakes.exchange import FakeBtcTurk
 
 
 class BenchExchange(FakeBtcTurk):

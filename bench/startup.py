@@ -1,6 +1,6 @@
 """Start-up: process start -> the first getUpdates the fake Bot API receives.
 
-`python bot.py` is spawned with a fresh DATA_DIR against fakes in the bench process, then
+`python -m balance_bot` is spawned with a fresh DATA_DIR against fakes in the bench process, then
 stopped with SIGTERM; after one unmeasured run (to warm the file cache), `RUNS` runs are
 timed. A bare python-telegram-bot app (`bench.floor_bot --bare`) is timed the same way, for
 reference.

@@ -10,9 +10,9 @@ from __future__ import annotations
 import asyncio
 import time
 
+from balance_bot.fakes.feed import FakeFeed
 from bench.harness import bot_on_fakes, jobs_present
 from bench.table import Row, not_measured
-from fakes.feed import FakeFeed
 
 CHAT = 100200300
 STORM_S = 60.0

@@ -11,10 +11,10 @@ import json
 import time
 from datetime import UTC, datetime
 
+from balance_bot.btcturk.parsing import parse_balances, parse_envelope, parse_tickers
+from balance_bot.core.valuation import value_portfolio
+from balance_bot.fakes.seed import demo_balances, demo_tickers
 from bench.table import Row, percentile, us
-from btcturk.parsing import parse_balances, parse_envelope, parse_tickers
-from core.valuation import value_portfolio
-from fakes.seed import demo_balances, demo_tickers
 
 ROUNDS = 30
 PER_ROUND = 20

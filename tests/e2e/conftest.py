@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 from telegram.ext import Application
 
-from config import Settings, load_settings
-from fakes.exchange import FakeBtcTurk
-from fakes.telegram import FakeTelegram, SentMessage
-from services.context import Services
-from services.monitor import PollOutcome
+from balance_bot.config import Settings, load_settings
+from balance_bot.fakes.exchange import FakeBtcTurk
+from balance_bot.fakes.telegram import FakeTelegram, SentMessage
+from balance_bot.services.context import Services
+from balance_bot.services.monitor import PollOutcome
 from tests.kit.clocks import FakeClock, ManualMonotonic, RecordedSleep
 from tests.kit.env import ALLOWED_CHAT, ALLOWED_GROUP, environment_on_fakes
 from tests.kit.wiring import BotWiring

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from config import Settings
+from balance_bot.config import Settings
 from tests.e2e.conftest import ALLOWED_CHAT, BotHarness, poll, sent_to
 
 StartBot = Callable[[Settings], Any]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from config import Settings
+from balance_bot.config import Settings
 from tests.e2e.conftest import ALLOWED_CHAT, BotHarness, services_of
 
 StartBot = Callable[[Settings], Any]

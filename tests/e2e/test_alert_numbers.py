@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from config import Settings
-from fakes.telegram import SentMessage
+from balance_bot.config import Settings
+from balance_bot.fakes.telegram import SentMessage
 from tests.e2e.conftest import (
     ALLOWED_CHAT,
     ALLOWED_GROUP,

@@ -12,11 +12,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from telegram.ext import CallbackContext, TypeHandler
 
-import app
-from config import Settings
-from fakes.exchange import FakeBtcTurk
-from fakes.seed import JsonRow, ticker_row
-from fakes.telegram import SentMessage
+from balance_bot import app
+from balance_bot.config import Settings
+from balance_bot.fakes.exchange import FakeBtcTurk
+from balance_bot.fakes.seed import JsonRow, ticker_row
+from balance_bot.fakes.telegram import SentMessage
 from tests.e2e.conftest import (
     ALLOWED_CHAT,
     ALLOWED_GROUP,

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from config import Settings
-from fakes.exchange import FakeBtcTurk
+from balance_bot.config import Settings
+from balance_bot.fakes.exchange import FakeBtcTurk
 from tests.e2e.conftest import ALLOWED_CHAT, BotHarness, FakeClock, poll, sent_to
 from tests.kit.wiring import BotWiring
 

@@ -11,16 +11,16 @@ import pytest
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop, CommandHandler
 
-from config import Settings
-from core.chart_data import HistoryPoint, Slice
-from core.i18n import Lang
-from core.summary import DailyPortfolio
-from fakes.exchange import FakeBtcTurk
-from fakes.exchange_faults import Fault
-from fakes.telegram import SentMessage
-from handlers.chart import chart
-from handlers.context import BotContext
-from services.charts import render_portfolio_chart
+from balance_bot.config import Settings
+from balance_bot.core.chart_data import HistoryPoint, Slice
+from balance_bot.core.i18n import Lang
+from balance_bot.core.summary import DailyPortfolio
+from balance_bot.fakes.exchange import FakeBtcTurk
+from balance_bot.fakes.exchange_faults import Fault
+from balance_bot.fakes.telegram import SentMessage
+from balance_bot.handlers.chart import chart
+from balance_bot.handlers.context import BotContext
+from balance_bot.services.charts import render_portfolio_chart
 from tests.e2e.conftest import ALLOWED_CHAT, ALLOWED_GROUP, REPLY_TIMEOUT_S, BotHarness, services_of
 from tests.kit.clocks import ManualMonotonic, RecordedSleep
 from tests.kit.wiring import BotWiring

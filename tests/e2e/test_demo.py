@@ -1,4 +1,4 @@
-"""`make demo` as a newcomer runs it: `python bot.py --demo` in a pipe and in a terminal.
+"""`make demo` as a newcomer runs it: `python -m balance_bot --demo` in a pipe and in a terminal.
 
 Pictures and files the bot sends are saved under the demo's data folder, their paths printed;
 buttons are pressed with `!press`, through the fake Telegram's callback queries; logs go to a
@@ -51,6 +51,7 @@ def demo_env(data_dir: Path, **extra: str) -> dict[str, str]:
     """Return the environment of a demo run: its own data folder, a summary owed at once."""
     return {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "PYTHONPATH": str(ROOT),
         "DATA_DIR": str(data_dir),
         "DAILY_SUMMARY_TIME": "00:00",  # a fresh state owes today's summary at any hour
         "POLL_INTERVAL_SECONDS": "1",
@@ -60,7 +61,7 @@ def demo_env(data_dir: Path, **extra: str) -> dict[str, str]:
 
 def run_piped(script: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, str(ROOT / "bot.py"), "--demo"],
+        [sys.executable, "-m", "balance_bot", "--demo"],
         cwd=data_dir.parent,
         env=demo_env(data_dir),
         input=script,
@@ -168,7 +169,7 @@ class Terminal:
         if pid == 0:  # the child: becomes the demo
             os.chdir(data_dir.parent)
             os.execve(  # noqa: S606 - the test's own interpreter, no shell
-                sys.executable, [sys.executable, str(ROOT / "bot.py"), "--demo"], demo_env(data_dir)
+                sys.executable, [sys.executable, "-m", "balance_bot", "--demo"], demo_env(data_dir)
             )
         self.pid, self.fd = pid, fd
         self.read = b""
@@ -228,7 +229,7 @@ def test_the_terminal_demo_stops_cleanly(tmp_path: Path, keys: str) -> None:
 
 def test_a_piped_demo_waiting_for_its_next_line_stops_on_sigint(tmp_path: Path) -> None:
     demo = subprocess.Popen(
-        [sys.executable, str(ROOT / "bot.py"), "--demo"],
+        [sys.executable, "-m", "balance_bot", "--demo"],
         cwd=tmp_path,
         env=demo_env(tmp_path / "data"),
         stdin=subprocess.PIPE,

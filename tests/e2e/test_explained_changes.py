@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 
-from config import Settings
-from fakes.exchange import FakeBtcTurk
-from fakes.telegram import SentMessage
-from store.models import DailyPortfolio
+from balance_bot.config import Settings
+from balance_bot.fakes.exchange import FakeBtcTurk
+from balance_bot.fakes.telegram import SentMessage
+from balance_bot.store.models import DailyPortfolio
 from tests.e2e.conftest import (
     ALLOWED_CHAT,
     REPLY_TIMEOUT_S,

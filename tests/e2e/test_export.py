@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 
-from config import Settings
-from fakes.exchange import FakeBtcTurk
-from fakes.telegram import SentMessage
-from handlers.context import BotContext
-from handlers.export import send_waiting_exports
-from services.backfill import Backfill
+from balance_bot.config import Settings
+from balance_bot.fakes.exchange import FakeBtcTurk
+from balance_bot.fakes.telegram import SentMessage
+from balance_bot.handlers.context import BotContext
+from balance_bot.handlers.export import send_waiting_exports
+from balance_bot.services.backfill import Backfill
 from tests.e2e.conftest import (
     ALLOWED_CHAT,
     REPLY_TIMEOUT_S,

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from config import Settings
-from core.refresh_button import REFRESH_PREFIX
+from balance_bot.config import Settings
+from balance_bot.core.refresh_button import REFRESH_PREFIX
 from tests.e2e.conftest import ALLOWED_CHAT, ALLOWED_GROUP, BotHarness, services_of
 from tests.e2e.test_whitelist import GuardWatch
 from tests.kit.wiring import BotWiring

@@ -24,12 +24,12 @@ import aiohttp
 import pytest
 from telegram.error import InvalidToken
 
-from config import Settings
-from fakes.telegram import FakeTelegram
-from lifecycle import RunningBot
-from services.rate_limit import ChatRateLimiter
-from store.database import Database, StoreError
-from store.lock import data_dir_lock
+from balance_bot.config import Settings
+from balance_bot.fakes.telegram import FakeTelegram
+from balance_bot.lifecycle import RunningBot
+from balance_bot.store.database import Database, StoreError
+from balance_bot.store.lock import data_dir_lock
+from balance_bot.telegram_io.rate_limit import ChatRateLimiter
 from tests.kit.wiring import BotWiring
 
 T = TypeVar("T")

@@ -12,12 +12,12 @@ from typing import Any
 
 import pytest
 
-from config import Settings
-from fakes.feed import FakeFeed
-from handlers.context import BotContext
-from handlers.jobs import poll_balances
-from services.feed import MIN_GAP_S
-from services.monitor import PollOutcome
+from balance_bot.config import Settings
+from balance_bot.fakes.feed import FakeFeed
+from balance_bot.handlers.context import BotContext
+from balance_bot.handlers.jobs import poll_balances
+from balance_bot.services.feed import MIN_GAP_S
+from balance_bot.services.monitor import PollOutcome
 from tests.e2e.conftest import (
     ALLOWED_CHAT,
     REPLY_TIMEOUT_S,

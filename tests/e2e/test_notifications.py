@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from config import Settings
-from handlers.command_table import LISTED
-from services.monitor import PollOutcome
+from balance_bot.config import Settings
+from balance_bot.handlers.command_table import LISTED
+from balance_bot.services.monitor import PollOutcome
 from tests.e2e.conftest import (
     ALLOWED_CHAT,
     ALLOWED_GROUP,

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from config import Settings
-from core.summary import DailyPortfolio
+from balance_bot.config import Settings
+from balance_bot.core.summary import DailyPortfolio
 from tests.e2e.conftest import (
     ALLOWED_CHAT,
     ALLOWED_GROUP,

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from config import Settings
-from fakes.feed import FakeFeed
+from balance_bot.config import Settings
+from balance_bot.fakes.feed import FakeFeed
 from tests.e2e.conftest import REPLY_TIMEOUT_S, services_of
 
 StartBot = Callable[[Settings], Any]

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from config import Settings
-from fakes.exchange import FakeBtcTurk
-from services.backfill import Backfill
+from balance_bot.config import Settings
+from balance_bot.fakes.exchange import FakeBtcTurk
+from balance_bot.services.backfill import Backfill
 from tests.e2e.conftest import BotHarness, FakeClock, poll, services_of
 from tests.kit.clocks import ManualMonotonic, RecordedSleep
 from tests.kit.wiring import BotWiring

@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
-from app import BALANCE_CACHE_S
-from config import Settings
-from fakes.exchange import FakeBtcTurk
+from balance_bot.app import BALANCE_CACHE_S
+from balance_bot.config import Settings
+from balance_bot.fakes.exchange import FakeBtcTurk
 from tests.e2e.conftest import ALLOWED_CHAT, BotHarness, FakeClock, poll, sent_to
 from tests.kit.clocks import ManualMonotonic
 from tests.kit.wiring import BotWiring

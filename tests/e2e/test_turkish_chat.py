@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from config import Settings
+from balance_bot.config import Settings
 from tests.e2e.conftest import ALLOWED_CHAT, BotHarness, services_of
 
 StartBot = Callable[[Settings], Any]

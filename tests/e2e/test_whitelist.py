@@ -11,9 +11,9 @@ import pytest
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackContext, TypeHandler
 
-from core.refresh_button import REFRESH_PREFIX
-from fakes.telegram import SentMessage
-from handlers.access import GUARD_GROUP, AccessGuard
+from balance_bot.core.refresh_button import REFRESH_PREFIX
+from balance_bot.fakes.telegram import SentMessage
+from balance_bot.telegram_io.access import GUARD_GROUP, AccessGuard
 from tests.e2e.conftest import ALLOWED_CHAT, ALLOWED_GROUP, REPLY_TIMEOUT_S, STRANGER, BotHarness
 from tests.kit.wiring import BotWiring
 

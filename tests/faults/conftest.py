@@ -2,7 +2,7 @@
 
 In-process tests reuse the e2e harness (the real Application against both fakes on 127.0.0.1)
 with the scheduled jobs switched off, so a test runs each poll and delivery round itself and
-moves the FakeClock between them. Process tests run `python bot.py` against fakes served by
+moves the FakeClock between them. Process tests run `python -m balance_bot` against fakes served by
 the test's own event loop.
 """
 
@@ -23,12 +23,12 @@ import pytest
 from telegram import Update
 from telegram.ext import Application, ApplicationHandlerStop, CallbackContext, TypeHandler
 
-import app
-from config import Settings, load_settings
-from fakes.exchange import FakeBtcTurk
-from fakes.telegram import FakeTelegram
-from handlers.access import GUARD_GROUP
-from services.rate_limit import ChatRateLimiter
+from balance_bot import app
+from balance_bot.config import Settings, load_settings
+from balance_bot.fakes.exchange import FakeBtcTurk
+from balance_bot.fakes.telegram import FakeTelegram
+from balance_bot.telegram_io.access import GUARD_GROUP
+from balance_bot.telegram_io.rate_limit import ChatRateLimiter
 from tests.e2e import conftest as e2e
 from tests.e2e.conftest import REPLY_TIMEOUT_S
 from tests.kit.clocks import AdvancingSleep, ManualMonotonic, RecordedSleep
@@ -166,7 +166,7 @@ class UpdateTracker:
 
 @dataclass
 class BotProcess:
-    """`python bot.py` started by a test; its stderr goes to a file (DEBUG logs can be long)."""
+    """`python -m balance_bot` started by a test; its stderr goes to a file (logs can be long)."""
 
     process: asyncio.subprocess.Process
     stderr_path: Path
@@ -208,7 +208,7 @@ async def wait_while_running(bot: BotProcess, waiting: Awaitable[T]) -> T:
         exited.cancel()
     if not waiter.done():
         waiter.cancel()
-        pytest.fail(f"bot.py exited with {bot.process.returncode}:\n{bot.stderr()[-4000:]}")
+        pytest.fail(f"the bot exited with {bot.process.returncode}:\n{bot.stderr()[-4000:]}")
     return waiter.result()
 
 
@@ -220,15 +220,20 @@ class Launcher:
     started: list[BotProcess] = field(default_factory=list)
 
     async def start(self, env: dict[str, str], *, root: Path = ROOT) -> BotProcess:
-        """Run `python bot.py` of `root` with exactly `env` (plus PATH) in the test's
-        directory."""
+        """Run `python -m balance_bot` of `root` with exactly `env` (plus PATH, and `root` on
+        PYTHONPATH) in the test's directory."""
         log = self.workdir / f"bot-{len(self.started) + 1}.stderr"
         with log.open("wb") as stderr:
             process = await asyncio.create_subprocess_exec(
                 sys.executable,
-                str(root / "bot.py"),
+                "-m",
+                "balance_bot",
                 cwd=self.workdir,
-                env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), **env},
+                env={
+                    "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+                    "PYTHONPATH": str(root),
+                    **env,
+                },
                 stdin=asyncio.subprocess.DEVNULL,
                 stdout=asyncio.subprocess.DEVNULL,
                 stderr=stderr,

@@ -14,14 +14,14 @@ from typing import Any
 
 import pytest
 
-from config import Settings, load_settings
-from fakes.exchange import FakeBtcTurk
-from fakes.feed import FakeFeed
-from fakes.telegram import FakeTelegram, SentMessage
-from handlers.backlog import MAX_WAITING_PER_CHAT
-from handlers.context import BotContext
-from handlers.jobs import poll_balances
-from services.monitor import PollOutcome
+from balance_bot.config import Settings, load_settings
+from balance_bot.fakes.exchange import FakeBtcTurk
+from balance_bot.fakes.feed import FakeFeed
+from balance_bot.fakes.telegram import FakeTelegram, SentMessage
+from balance_bot.handlers.context import BotContext
+from balance_bot.handlers.jobs import poll_balances
+from balance_bot.services.monitor import PollOutcome
+from balance_bot.telegram_io.backlog import MAX_WAITING_PER_CHAT
 from tests.e2e.conftest import (
     ALLOWED_CHAT,
     REPLY_TIMEOUT_S,

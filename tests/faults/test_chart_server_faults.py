@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
-from config import Settings
-from fakes.exchange import FakeBtcTurk
-from services.daily_prices import BACKOFF_FIRST_S
+from balance_bot.config import Settings
+from balance_bot.fakes.exchange import FakeBtcTurk
+from balance_bot.services.daily_prices import BACKOFF_FIRST_S
 from tests.e2e.conftest import FakeClock, services_of
 from tests.e2e.test_pnl import backfill, trade_history
 from tests.kit.clocks import ManualMonotonic
@@ -53,7 +53,7 @@ async def test_balance_does_not_wait_for_a_chart_server_that_never_answers(
     exchange: FakeBtcTurk,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    caplog.set_level(logging.INFO, logger="services.daily_prices")
+    caplog.set_level(logging.INFO, logger="balance_bot.services.daily_prices")
     # A chart request may wait a minute here: a reply that waited for it would not come.
     settings = make_settings(BTCTURK_TIMEOUT_SECONDS="120")
     async with start_bot(settings) as bot:

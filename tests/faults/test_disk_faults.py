@@ -1,5 +1,5 @@
-"""Disk faults: a DATA_DIR that cannot be used or a corrupt database stops `python bot.py` with
-a clear message naming the file, and leaves every file as it was."""
+"""Disk faults: a DATA_DIR that cannot be used or a corrupt database stops
+`python -m balance_bot` with a clear message naming the file, and leaves every file as it was."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from fakes.exchange import FakeBtcTurk
-from fakes.telegram import FakeTelegram
+from balance_bot.fakes.exchange import FakeBtcTurk
+from balance_bot.fakes.telegram import FakeTelegram
 from tests.faults.conftest import START_TIMEOUT_S, Launcher, base_env
 
 pytestmark = pytest.mark.faults

@@ -10,10 +10,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from config import Settings
-from fakes.exchange import FakeBtcTurk
-from fakes.exchange_faults import Fault
-from services.monitor import PollOutcome
+from balance_bot.config import Settings
+from balance_bot.fakes.exchange import FakeBtcTurk
+from balance_bot.fakes.exchange_faults import Fault
+from balance_bot.services.monitor import PollOutcome
 from tests.e2e.conftest import ALLOWED_CHAT, REPLY_TIMEOUT_S, BotHarness, poll, services_of
 from tests.faults.conftest import expire_cache, timing_out
 from tests.kit.account import SEEDED_TOTAL

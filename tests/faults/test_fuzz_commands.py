@@ -17,12 +17,12 @@ from typing import Any
 
 import pytest
 
-from config import Settings
-from fakes.exchange import FakeBtcTurk
-from fakes.seed import demo_balances, demo_tickers
-from fakes.telegram import SentMessage
-from fakes.telegram_types import ChatType
-from handlers.command_table import TABLE
+from balance_bot.config import Settings
+from balance_bot.fakes.exchange import FakeBtcTurk
+from balance_bot.fakes.seed import demo_balances, demo_tickers
+from balance_bot.fakes.telegram import SentMessage
+from balance_bot.fakes.telegram_types import ChatType
+from balance_bot.handlers.command_table import TABLE
 from tests.e2e.conftest import ALLOWED_CHAT, ALLOWED_GROUP, BotHarness, services_of
 from tests.faults.conftest import UpdateTracker
 from tests.kit.clocks import RecordedSleep

@@ -13,15 +13,15 @@ from typing import Any
 
 import pytest
 
-from config import Settings
-from core.locales import tr
-from fakes.exchange import FakeBtcTurk
-from fakes.seed import DEMO_BOT_TOKEN
-from fakes.telegram import FakeTelegram
-from fakes.telegram_types import JsonDict
-from healthcheck import EXIT_HEALTHY, EXIT_UNHEALTHY, check
-from services.heartbeat import write_heartbeat
-from services.rate_limit import ChatRateLimiter
+from balance_bot.config import Settings
+from balance_bot.core.locales import tr
+from balance_bot.fakes.exchange import FakeBtcTurk
+from balance_bot.fakes.seed import DEMO_BOT_TOKEN
+from balance_bot.fakes.telegram import FakeTelegram
+from balance_bot.fakes.telegram_types import JsonDict
+from balance_bot.healthcheck import EXIT_HEALTHY, EXIT_UNHEALTHY, check
+from balance_bot.services.heartbeat import write_heartbeat
+from balance_bot.telegram_io.rate_limit import ChatRateLimiter
 from tests.e2e.conftest import ALLOWED_CHAT, REPLY_TIMEOUT_S, BotHarness, services_of
 from tests.faults.conftest import (
     START_TIMEOUT_S,
@@ -122,7 +122,7 @@ async def test_an_unreadable_update_is_skipped_and_logged_once(
 
     assert reply.plain_text.startswith(HELP_START)
     assert bot.telegram.calls["getUpdates"] - before <= 5  # not fetched again and again
-    [skipped] = [r for r in caplog.records if r.name == "services.updates_request"]
+    [skipped] = [r for r in caplog.records if r.name == "balance_bot.telegram_io.updates_request"]
     assert skipped.getMessage().startswith(f"skipped update {unreadable}: ")
     assert skipped.exc_info is None
     # python-telegram-bot's own report of the failed batch, with its data, comes only once.

@@ -17,14 +17,14 @@ from typing import Any, TypeVar
 
 import pytest
 
-from config import Settings
-from core.notify import NotificationKind
-from fakes.telegram import FakeTelegram
-from fakes.telegram_types import default_chat_type
-from handlers.backlog import MAX_WAITING_PER_CHAT
-from store.database import Database, StoreError
-from store.models import NewNotification
-from store.store import Store
+from balance_bot.config import Settings
+from balance_bot.core.notify import NotificationKind
+from balance_bot.fakes.telegram import FakeTelegram
+from balance_bot.fakes.telegram_types import default_chat_type
+from balance_bot.store.database import Database, StoreError
+from balance_bot.store.models import NewNotification
+from balance_bot.store.store import Store
+from balance_bot.telegram_io.backlog import MAX_WAITING_PER_CHAT
 from tests.e2e.conftest import (
     ALLOWED_CHAT,
     ALLOWED_GROUP,
@@ -276,7 +276,7 @@ async def test_a_bad_request_in_a_handler_is_an_error_with_its_traceback(
     )
     await bot.ask("/help")  # the apology after the failed reply
 
-    failures = [r for r in caplog.records if r.name == "handlers.errors"]
+    failures = [r for r in caplog.records if r.name == "balance_bot.handlers.errors"]
     assert [r.levelno for r in failures] == [logging.ERROR]
     assert failures[0].exc_info is not None
 

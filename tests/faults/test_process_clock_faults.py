@@ -17,15 +17,15 @@ from typing import Any
 
 import pytest
 
-import healthcheck
-from config import Settings
-from fakes.exchange import FakeBtcTurk
-from fakes.telegram import FakeTelegram, SentMessage
-from fakes.telegram_types import AnsweredCallback
-from handlers import jobs
-from handlers.context import BotContext
-from services.clock_steps import current_boot
-from store.database import StoreError
+from balance_bot import healthcheck
+from balance_bot.config import Settings
+from balance_bot.fakes.exchange import FakeBtcTurk
+from balance_bot.fakes.telegram import FakeTelegram, SentMessage
+from balance_bot.fakes.telegram_types import AnsweredCallback
+from balance_bot.handlers import jobs
+from balance_bot.handlers.context import BotContext
+from balance_bot.services.clock_steps import current_boot
+from balance_bot.store.database import StoreError
 from tests.e2e.conftest import (
     ALLOWED_CHAT,
     ALLOWED_GROUP,

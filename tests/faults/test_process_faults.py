@@ -1,5 +1,5 @@
-"""Process faults: `python bot.py` stops cleanly on SIGTERM, and a `kill -9` at any moment loses
-no alert and no owed notification and reports no change twice."""
+"""Process faults: `python -m balance_bot` stops cleanly on SIGTERM, and a `kill -9` at any
+moment loses no alert and no owed notification and reports no change twice."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from fakes.exchange import FakeBtcTurk
-from fakes.telegram import FakeTelegram, SentMessage
+from balance_bot.fakes.exchange import FakeBtcTurk
+from balance_bot.fakes.telegram import FakeTelegram, SentMessage
 from tests.e2e.conftest import ALLOWED_CHAT
 from tests.faults.conftest import (
     START_TIMEOUT_S,

@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from config import Settings
-from services.monitor import PollOutcome
+from balance_bot.config import Settings
+from balance_bot.services.monitor import PollOutcome
 from tests.e2e.conftest import ALLOWED_CHAT, ALLOWED_GROUP, BotHarness, poll, sent_to, services_of
 from tests.faults.conftest import expire_cache
 from tests.kit.clocks import ManualMonotonic

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from aiohttp import web
 
-from fakes.exchange import Endpoint, FakeBtcTurk
-from fakes.seed import DEMO_API_KEY, DEMO_API_SECRET, DEMO_BOT_TOKEN
-from fakes.telegram import FakeTelegram, SentMessage
+from balance_bot.fakes.exchange import Endpoint, FakeBtcTurk
+from balance_bot.fakes.seed import DEMO_API_KEY, DEMO_API_SECRET, DEMO_BOT_TOKEN
+from balance_bot.fakes.telegram import FakeTelegram, SentMessage
 from tests.e2e.conftest import ALLOWED_CHAT
 from tests.faults.conftest import (
     START_TIMEOUT_S,

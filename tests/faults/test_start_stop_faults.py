@@ -1,4 +1,4 @@
-"""Start-up and stop faults of `python bot.py`: a developer's `.env` beside the code, a Bot
+"""Start-up and stop faults of `python -m balance_bot`: a developer's `.env` beside the code, a Bot
 API whose answers lack fields, a command menu Telegram refuses, and sessions left open."""
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from config import Settings
-from fakes.exchange import FakeBtcTurk
-from fakes.telegram import FakeTelegram
+from balance_bot.config import Settings
+from balance_bot.fakes.exchange import FakeBtcTurk
+from balance_bot.fakes.telegram import FakeTelegram
 from tests.e2e.conftest import REPLY_TIMEOUT_S
 from tests.faults.conftest import ROOT, START_TIMEOUT_S, BotProcess, Launcher, base_env
 from tests.faults.test_process_faults import STOP_WITHIN_S, ask, started_polling, until

@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 
-from config import Settings
-from fakes.exchange import FakeBtcTurk
-from fakes.seed import JsonRow, ticker_row
-from fakes.telegram import FakeTelegram
-from services.monitor import PollOutcome
+from balance_bot.config import Settings
+from balance_bot.fakes.exchange import FakeBtcTurk
+from balance_bot.fakes.seed import JsonRow, ticker_row
+from balance_bot.fakes.telegram import FakeTelegram
+from balance_bot.services.monitor import PollOutcome
 from tests.e2e.conftest import (
     ALLOWED_CHAT,
     ALLOWED_GROUP,

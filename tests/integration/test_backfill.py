@@ -17,16 +17,16 @@ from typing import Any
 import aiohttp
 import pytest
 
-from btcturk.client import BtcTurkClient
-from btcturk.errors import HistoryRefused
-from core.cost_basis import build_cost_basis
-from fakes.exchange import FakeBtcTurk
-from fakes.ledger import json_number
-from fakes.seed import DEMO_API_KEY, DEMO_API_SECRET
-from services.backfill import Backfill
-from services.history import to_ms
-from store.database import Database
-from store.trades import TradeStore
+from balance_bot.btcturk.client import BtcTurkClient
+from balance_bot.btcturk.errors import HistoryRefused
+from balance_bot.core.cost_basis import build_cost_basis
+from balance_bot.fakes.exchange import FakeBtcTurk
+from balance_bot.fakes.ledger import json_number
+from balance_bot.fakes.seed import DEMO_API_KEY, DEMO_API_SECRET
+from balance_bot.services.backfill import Backfill
+from balance_bot.services.history import to_ms
+from balance_bot.store.database import Database
+from balance_bot.store.trades import TradeStore
 from tests.kit.clocks import FakeClock
 
 D = Decimal

@@ -10,8 +10,8 @@ from typing import Any
 import aiohttp
 import pytest
 
-from btcturk.client import BtcTurkClient
-from btcturk.errors import (
+from balance_bot.btcturk.client import BtcTurkClient
+from balance_bot.btcturk.errors import (
     AuthError,
     BadResponse,
     BtcTurkError,
@@ -19,11 +19,11 @@ from btcturk.errors import (
     StampRejected,
     Unavailable,
 )
-from btcturk.models import Balance
-from btcturk.parsing import UnreadableResponse
-from fakes.exchange import FakeBtcTurk
-from fakes.exchange_faults import Fault
-from fakes.seed import DEMO_API_KEY, DEMO_API_SECRET, SEED_TIMESTAMP_MS
+from balance_bot.btcturk.models import Balance
+from balance_bot.btcturk.parsing import UnreadableResponse
+from balance_bot.fakes.exchange import FakeBtcTurk
+from balance_bot.fakes.exchange_faults import Fault
+from balance_bot.fakes.seed import DEMO_API_KEY, DEMO_API_SECRET, SEED_TIMESTAMP_MS
 from tests.kit.clocks import ManualMonotonic, RecordedSleep
 
 OTHER_SECRET = "c29tZS1vdGhlci1zZWNyZXQtdGhhdC1pcy12YWxpZC1iYXNlNjQ="  # valid base64

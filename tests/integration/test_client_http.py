@@ -10,9 +10,9 @@ import aiohttp
 import pytest
 from yarl import URL
 
-from btcturk.auth_backoff import FIRST_PAUSE_S
-from btcturk.client import BtcTurkClient
-from btcturk.errors import (
+from balance_bot.btcturk.auth_backoff import FIRST_PAUSE_S
+from balance_bot.btcturk.client import BtcTurkClient
+from balance_bot.btcturk.errors import (
     AuthError,
     BadResponse,
     KeyPaused,
@@ -20,8 +20,8 @@ from btcturk.errors import (
     StampRejected,
     Unavailable,
 )
-from btcturk.parsing import UnreadableResponse
-from btcturk.signing import signature
+from balance_bot.btcturk.parsing import UnreadableResponse
+from balance_bot.btcturk.signing import signature
 from tests.kit.clocks import ManualMonotonic, RecordedSleep
 
 BASE = "http://127.0.0.1:8999"

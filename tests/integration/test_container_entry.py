@@ -28,12 +28,12 @@ from pathlib import Path
 
 import pytest
 
-from fakes.environment import bot_environment
-from fakes.exchange import FakeBtcTurk
-from fakes.seed import DEMO_API_KEY, DEMO_API_SECRET, DEMO_BOT_TOKEN
-from fakes.telegram import FakeTelegram
-from services.clock_steps import BootStamp, current_boot
-from services.heartbeat import Heartbeat, read_heartbeat, write_heartbeat
+from balance_bot.fakes.environment import bot_environment
+from balance_bot.fakes.exchange import FakeBtcTurk
+from balance_bot.fakes.seed import DEMO_API_KEY, DEMO_API_SECRET, DEMO_BOT_TOKEN
+from balance_bot.fakes.telegram import FakeTelegram
+from balance_bot.services.clock_steps import BootStamp, current_boot
+from balance_bot.services.heartbeat import Heartbeat, read_heartbeat, write_heartbeat
 
 ROOT = Path(__file__).resolve().parents[2]
 INSTALL_TIMEOUT_S = 900.0
@@ -226,10 +226,15 @@ def test_the_context_holds_the_code_and_lock_and_never_secrets_or_state(
     rules: list[Rule], app_dir: Path
 ) -> None:
     copied = {p.relative_to(app_dir).as_posix() for p in app_dir.rglob("*") if p.is_file()}
-    for needed in ("bot.py", "healthcheck.py", "config.py", "requirements/main.lock"):
+    for needed in (
+        "balance_bot/__main__.py",
+        "balance_bot/healthcheck.py",
+        "requirements/main.lock",
+    ):
         assert needed in copied
-    for package in ("btcturk", "core", "fakes", "handlers", "services", "store"):
-        assert f"{package}/__init__.py" in copied
+    for package in ("btcturk", "core", "fakes", "handlers", "services", "store", "telegram_io"):
+        assert f"balance_bot/{package}/__init__.py" in copied
+    assert {p.split("/")[0] for p in copied} == {"balance_bot", "requirements"}
     assert not [p for p in copied if p.split("/")[-1] == ".env"]
     assert not (app_dir / "data").exists()
     assert not [p for p in copied if "__pycache__" in p or ".sqlite3" in p]
@@ -242,8 +247,8 @@ def test_the_context_holds_the_code_and_lock_and_never_secrets_or_state(
 def test_the_dockerfile_copies_the_context_and_runs_the_two_commands(image: Image) -> None:
     assert "COPY . ." in image.instructions
     assert "WORKDIR /app" in image.instructions
-    assert image.cmd == ["python", "bot.py"]
-    assert image.healthcheck == ["python", "healthcheck.py"]
+    assert image.cmd == ["python", "-m", "balance_bot"]
+    assert image.healthcheck == ["python", "-m", "balance_bot.healthcheck"]
     assert image.env["DATA_DIR"] == "/data"
     assert 'VOLUME ["/data"]' in image.instructions
 

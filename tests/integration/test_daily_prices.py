@@ -11,15 +11,15 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from btcturk.errors import BadResponse
-from btcturk.graph import daily_closes, parse_closes
-from btcturk.models import Fill, Transfer
-from core.day_prices import needed_days
-from fakes.graph import FakeGraph
-from services.daily_prices import BACKOFF_FIRST_S, DailyPrices
-from services.history import to_ms
-from store.database import Database
-from store.trades import TradeStore
+from balance_bot.btcturk.errors import BadResponse
+from balance_bot.btcturk.graph import daily_closes, parse_closes
+from balance_bot.btcturk.models import Fill, Transfer
+from balance_bot.core.day_prices import needed_days
+from balance_bot.fakes.graph import FakeGraph
+from balance_bot.services.daily_prices import BACKOFF_FIRST_S, DailyPrices
+from balance_bot.services.history import to_ms
+from balance_bot.store.database import Database
+from balance_bot.store.trades import TradeStore
 from tests.kit.clocks import ManualMonotonic
 
 D = Decimal
@@ -222,7 +222,7 @@ async def test_a_chart_server_that_never_answers_costs_one_timeout_then_a_backof
     store: TradeStore,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    caplog.set_level(logging.INFO, logger="services.daily_prices")
+    caplog.set_level(logging.INFO, logger="balance_bot.services.daily_prices")
     graph.candles.set_close("ETHTRY", DAY1, "100000")
     graph.candles.set_close("XRPTRY", DAY1, "20")
     graph.candles.hang = True

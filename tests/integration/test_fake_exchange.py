@@ -15,9 +15,9 @@ from typing import Any
 import aiohttp
 import pytest
 
-from fakes.exchange import FakeBtcTurk, RowShape
-from fakes.exchange_faults import Fault
-from fakes.seed import DEMO_API_KEY, DEMO_API_SECRET
+from balance_bot.fakes.exchange import FakeBtcTurk, RowShape
+from balance_bot.fakes.exchange_faults import Fault
+from balance_bot.fakes.seed import DEMO_API_KEY, DEMO_API_SECRET
 from tests.kit.clocks import ManualMonotonic
 
 FROZEN_S = 1_750_000_000.0

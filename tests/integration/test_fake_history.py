@@ -13,10 +13,10 @@ from typing import Any
 import aiohttp
 import pytest
 
-from btcturk.client import CRYPTO_PATH, FIAT_PATH, TRADES_PATH, BtcTurkClient
-from btcturk.errors import HistoryRefused
-from fakes.exchange import FakeBtcTurk
-from fakes.seed import DEMO_API_KEY, DEMO_API_SECRET
+from balance_bot.btcturk.client import CRYPTO_PATH, FIAT_PATH, TRADES_PATH, BtcTurkClient
+from balance_bot.btcturk.errors import HistoryRefused
+from balance_bot.fakes.exchange import FakeBtcTurk
+from balance_bot.fakes.seed import DEMO_API_KEY, DEMO_API_SECRET
 from tests.kit.clocks import ManualMonotonic, RecordedSleep
 
 FROZEN_S = 1_750_000_000.0

@@ -13,9 +13,9 @@ from telegram.constants import ChatAction, MessageEntityType, ParseMode
 from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter
 from telegram.ext import ApplicationBuilder, CommandHandler, ContextTypes
 
-from fakes.seed import DEMO_BOT_TOKEN, DEMO_CHAT_ID
-from fakes.telegram import FakeTelegram
-from fakes.telegram_limits import FloodControl
+from balance_bot.fakes.seed import DEMO_BOT_TOKEN, DEMO_CHAT_ID
+from balance_bot.fakes.telegram import FakeTelegram
+from balance_bot.fakes.telegram_limits import FloodControl
 from tests.kit.clocks import ManualMonotonic
 
 # PTB itself warns when building RetryAfter's message; that is not ours to fix.

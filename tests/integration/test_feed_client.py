@@ -19,9 +19,9 @@ from typing import Any, Literal
 import aiohttp
 import pytest
 
-from btcturk.feed import FeedState, PrivateFeed
-from btcturk.feed_login import login_message, login_signature
-from btcturk.feed_messages import (
+from balance_bot.btcturk.feed import FeedState, PrivateFeed
+from balance_bot.btcturk.feed_login import login_message, login_signature
+from balance_bot.btcturk.feed_messages import (
     BalanceUpdated,
     Connected,
     FeedEvent,
@@ -29,10 +29,16 @@ from btcturk.feed_messages import (
     Reconnected,
     UserTrade,
 )
-from btcturk.signing import decode_secret
-from fakes._server import Signal
-from fakes.feed import INVALID_KEY, INVALID_SIGNATURE, INVALID_TIMESTAMP, FakeFeed, trade_row
-from fakes.seed import DEMO_API_KEY, DEMO_API_SECRET
+from balance_bot.btcturk.signing import decode_secret
+from balance_bot.fakes._server import Signal
+from balance_bot.fakes.feed import (
+    INVALID_KEY,
+    INVALID_SIGNATURE,
+    INVALID_TIMESTAMP,
+    FakeFeed,
+    trade_row,
+)
+from balance_bot.fakes.seed import DEMO_API_KEY, DEMO_API_SECRET
 from tests.kit.clocks import RecordedSleep
 
 TRADE_ROW: dict[str, Any] = {

@@ -11,9 +11,9 @@ import aiohttp
 import pytest
 from aioresponses import CallbackResult
 
-from btcturk.client import CRYPTO_PATH, FIAT_PATH, TRADES_PATH, BtcTurkClient
-from btcturk.errors import HistoryRefused, KeyPaused, RateLimited
-from btcturk.history import MAX_WINDOW_MS
+from balance_bot.btcturk.client import CRYPTO_PATH, FIAT_PATH, TRADES_PATH, BtcTurkClient
+from balance_bot.btcturk.errors import HistoryRefused, KeyPaused, RateLimited
+from balance_bot.btcturk.history import MAX_WINDOW_MS
 from tests.conftest import canned
 from tests.kit.clocks import AdvancingSleep, ManualMonotonic
 

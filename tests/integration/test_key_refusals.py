@@ -13,11 +13,11 @@ from collections.abc import AsyncIterator
 import aiohttp
 import pytest
 
-from btcturk.auth_backoff import FIRST_PAUSE_S
-from btcturk.client import BtcTurkClient
-from btcturk.errors import AuthError, HistoryRefused, KeyPaused
-from fakes.exchange import FakeBtcTurk
-from fakes.seed import DEMO_API_KEY, DEMO_API_SECRET
+from balance_bot.btcturk.auth_backoff import FIRST_PAUSE_S
+from balance_bot.btcturk.client import BtcTurkClient
+from balance_bot.btcturk.errors import AuthError, HistoryRefused, KeyPaused
+from balance_bot.fakes.exchange import FakeBtcTurk
+from balance_bot.fakes.seed import DEMO_API_KEY, DEMO_API_SECRET
 from tests.kit.clocks import AdvancingSleep, ManualMonotonic
 
 REVOKED = "0b5e4c2d-revoked-public-key"

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from telegram import Bot
 
-from fakes.exchange import FakeBtcTurk
-from services.wiring import BALANCE_CACHE_S, Clocks, Wiring, open_services
-from store.database import Database
+from balance_bot.fakes.exchange import FakeBtcTurk
+from balance_bot.services.wiring import BALANCE_CACHE_S, Clocks, Wiring, open_services
+from balance_bot.store.database import Database
 from tests.kit.clocks import FakeClock, ManualMonotonic, RecordedSleep
 from tests.kit.services import unit_settings
 

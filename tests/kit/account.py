@@ -22,8 +22,8 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Final
 
-from btcturk.models import Balance, Ticker
-from fakes.seed import JsonRow, account_tickers, demo_balances
+from balance_bot.btcturk.models import Balance, Ticker
+from balance_bot.fakes.seed import JsonRow, account_tickers, demo_balances
 
 AS_OF: Final = datetime(2026, 11, 25, 11, 32, tzinfo=UTC)  # 14:32 in Istanbul
 SEEDED_TOTAL: Final = "34,216,101.93"  # the fake exchange's account, as /balance shows it

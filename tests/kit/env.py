@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fakes.environment import bot_environment
-from fakes.exchange import FakeBtcTurk
-from fakes.seed import DEMO_CHAT_ID
-from fakes.telegram import FakeTelegram
+from balance_bot.fakes.environment import bot_environment
+from balance_bot.fakes.exchange import FakeBtcTurk
+from balance_bot.fakes.seed import DEMO_CHAT_ID
+from balance_bot.fakes.telegram import FakeTelegram
 
 ALLOWED_CHAT = DEMO_CHAT_ID
 ALLOWED_GROUP = -1001234567890

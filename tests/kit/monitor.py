@@ -9,13 +9,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from core.notify import NotificationKind
-from services.clock_steps import WallSteps
-from services.monitor import Monitor
-from services.moves import MoveWatch
-from services.roster import Roster
-from store.models import OutboxItem
-from store.store import Store
+from balance_bot.core.notify import NotificationKind
+from balance_bot.services.clock_steps import WallSteps
+from balance_bot.services.monitor import Monitor
+from balance_bot.services.moves import MoveWatch
+from balance_bot.services.roster import Roster
+from balance_bot.store.models import OutboxItem
+from balance_bot.store.store import Store
 from tests.kit.clocks import FakeClock
 from tests.kit.services import StubExchange, chat_views, open_store, unit_settings
 

@@ -9,15 +9,15 @@ from decimal import Decimal
 from pathlib import Path
 from typing import cast
 
-from btcturk.client import BtcTurkClient
-from btcturk.errors import BtcTurkError
-from btcturk.models import Balance, Ticker
-from config import Settings, load_settings
-from fakes.environment import demo_credentials
-from services.chats import ChatViews
-from services.portfolio import PortfolioService
-from store.database import Database
-from store.store import Store
+from balance_bot.btcturk.client import BtcTurkClient
+from balance_bot.btcturk.errors import BtcTurkError
+from balance_bot.btcturk.models import Balance, Ticker
+from balance_bot.config import Settings, load_settings
+from balance_bot.fakes.environment import demo_credentials
+from balance_bot.services.chats import ChatViews
+from balance_bot.services.portfolio import PortfolioService
+from balance_bot.store.database import Database
+from balance_bot.store.store import Store
 from tests.kit.account import documented_balances, documented_tickers
 from tests.kit.clocks import ManualMonotonic
 from tests.kit.env import ALLOWED_CHAT, ALLOWED_GROUP

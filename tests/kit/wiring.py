@@ -16,13 +16,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from config import Settings
-from lifecycle import RunningBot, open_bot
-from services.charts import ChartRenderer, render_portfolio_chart
-from services.clocks import TIMEOUTS, Clocks, Timeouts
-from services.rate_limit import ChatRateLimiter
-from services.wiring import Wiring
-from store.database import Database
+from balance_bot.config import Settings
+from balance_bot.lifecycle import RunningBot, open_bot
+from balance_bot.services.charts import ChartRenderer, render_portfolio_chart
+from balance_bot.services.clocks import TIMEOUTS, Clocks, Timeouts
+from balance_bot.services.wiring import Wiring
+from balance_bot.store.database import Database
+from balance_bot.telegram_io.rate_limit import ChatRateLimiter
 from tests.kit.clocks import FakeClock, ManualMonotonic, RecordedSleep
 
 

@@ -11,9 +11,9 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.alert_parse import parse_alert, suggest
-from core.samples import Seen, SeenValues
-from core.thresholds import (
+from balance_bot.core.alert_parse import parse_alert, suggest
+from balance_bot.core.samples import Seen, SeenValues
+from balance_bot.core.thresholds import (
     TOTAL,
     AlertSpec,
     AlertUsageError,
@@ -23,8 +23,8 @@ from core.thresholds import (
     decide,
     observe,
 )
-from core.typed_numbers import ENGLISH
-from core.valuation import value_portfolio
+from balance_bot.core.typed_numbers import ENGLISH
+from balance_bot.core.valuation import value_portfolio
 from tests.kit.account import balance, ticker
 
 T0 = datetime(2026, 11, 25, 5, 0, tzinfo=UTC)

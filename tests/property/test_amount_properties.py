@@ -7,7 +7,7 @@ from decimal import Decimal
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from btcturk.amounts import AmountError, parse_decimal
+from balance_bot.btcturk.amounts import AmountError, parse_decimal
 
 NUMBER_LIKE = st.from_regex(
     r"\A[ \t]{0,2}[+-]?[0-9]{0,45}([.,][0-9]{0,45})?([eE][+-]?[0-9]{1,7})?[ \t]{0,2}\Z"

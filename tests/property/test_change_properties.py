@@ -14,8 +14,8 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.changes import Holding, detect_changes
-from core.numbers import quantize
+from balance_bot.core.changes import Holding, detect_changes
+from balance_bot.core.numbers import quantize
 
 PRECISIONS = {"BTC": 8, "ETH": 8, "XRP": 4, "TRY": 2, "USDT": 2, "SHIB": 0}
 AMOUNTS = st.decimals(min_value=0, max_value=10**9, places=16, allow_nan=False)

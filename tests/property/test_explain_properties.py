@@ -13,9 +13,9 @@ from decimal import Decimal, localcontext
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from btcturk.models import Fill, History, Transfer
-from core.changes import BalanceChange
-from core.explain import EXACT, TxId, explain, explain_remainders
+from balance_bot.btcturk.models import Fill, History, Transfer
+from balance_bot.core.changes import BalanceChange
+from balance_bot.core.explain import EXACT, TxId, explain, explain_remainders
 
 PRECISIONS = {"BTC": 8, "ETH": 8, "XRP": 4, "TRY": 2, "USDT": 2}
 PAIRS = [("BTC", "TRY"), ("ETH", "TRY"), ("BTC", "USDT"), ("XRP", "USDT"), ("USDT", "TRY")]

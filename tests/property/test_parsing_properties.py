@@ -13,9 +13,9 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from btcturk.errors import BadResponse, BtcTurkError
-from btcturk.models import Balance
-from btcturk.parsing import parse_balances, parse_envelope
+from balance_bot.btcturk.errors import BadResponse, BtcTurkError
+from balance_bot.btcturk.models import Balance
+from balance_bot.btcturk.parsing import parse_balances, parse_envelope
 
 SCALARS = (
     st.none()

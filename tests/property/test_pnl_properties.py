@@ -10,10 +10,10 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from btcturk.models import Balance, Fill, Side, Ticker, Transfer
-from core.cost_basis import Method, build_cost_basis
-from core.pnl import PnlReport, pnl_report
-from core.valuation import Portfolio, value_portfolio
+from balance_bot.btcturk.models import Balance, Fill, Side, Ticker, Transfer
+from balance_bot.core.cost_basis import Method, build_cost_basis
+from balance_bot.core.pnl import PnlReport, pnl_report
+from balance_bot.core.valuation import Portfolio, value_portfolio
 
 D = Decimal
 DAY = 86_400_000

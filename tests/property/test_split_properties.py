@@ -14,8 +14,8 @@ from html import escape
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.split import split_message
-from fakes.telegram_html import FormattedText, parse_html
+from balance_bot.core.split import split_message
+from balance_bot.fakes.telegram_html import FormattedText, parse_html
 
 VISIBLE = st.characters(
     codec="utf-8", categories=["L", "N", "P", "S", "Zs"], exclude_characters="\n\r"

@@ -12,13 +12,19 @@ from babel.numbers import parse_decimal as babel_decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.alert_commands import BUTTON_MARKS, button_args, button_data, readings, typed_args
-from core.alert_parse import AlertRequest, parse_alert
-from core.i18n import View, get_lang
-from core.texts.alert_checks import alert_exists, far_question
-from core.texts.alerts import alert_created, alerts_list
-from core.thresholds import TOTAL, AlertSpec, AlertUsageError, Direction, Kind, Problem
-from core.typed_numbers import AmbiguousNumber, number_marks, read_number, write_number
+from balance_bot.core.alert_commands import (
+    BUTTON_MARKS,
+    button_args,
+    button_data,
+    readings,
+    typed_args,
+)
+from balance_bot.core.alert_parse import AlertRequest, parse_alert
+from balance_bot.core.i18n import View, get_lang
+from balance_bot.core.texts.alert_checks import alert_exists, far_question
+from balance_bot.core.texts.alerts import alert_created, alerts_list
+from balance_bot.core.thresholds import TOTAL, AlertSpec, AlertUsageError, Direction, Kind, Problem
+from balance_bot.core.typed_numbers import AmbiguousNumber, number_marks, read_number, write_number
 
 NOW = datetime(2026, 11, 25, 5, 0, tzinfo=UTC)
 KNOWN = ("BTC", "USDT", "TRY")

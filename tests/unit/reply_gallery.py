@@ -16,26 +16,32 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from btcturk.errors import AuthError, BadResponse, RateLimited, StampRejected, Unavailable
-from btcturk.history import Crowded
-from btcturk.models import Balance, Fill, History, Ticker, Transfer
-from btcturk.notes import NoteSummary
-from core.alert_commands import readings, typed_args
-from core.alert_parse import AlertRequest, parse_alert, suggest
-from core.changes import BalanceChange
-from core.chart_data import LineGap
-from core.cost_basis import Unknown
-from core.durations import AmbiguousDuration, duration_units
-from core.explain import Remainder, explain, explain_remainders
-from core.export import ExportRow, RealizedTotal, YearExport
-from core.flows import FlowSplit, SplitUnavailable
-from core.i18n import LANGUAGES, Lang, View
-from core.keywords import KEYWORDS, word
-from core.notify import SETTINGS, Level, Setting, default_levels
-from core.pnl import PnlReport, PnlRow
-from core.reports import AssetChange, PeriodFigures
-from core.summary import DailyPortfolio
-from core.texts import (
+from balance_bot.btcturk.errors import (
+    AuthError,
+    BadResponse,
+    RateLimited,
+    StampRejected,
+    Unavailable,
+)
+from balance_bot.btcturk.history import Crowded
+from balance_bot.btcturk.models import Balance, Fill, History, Ticker, Transfer
+from balance_bot.btcturk.notes import NoteSummary
+from balance_bot.core.alert_commands import readings, typed_args
+from balance_bot.core.alert_parse import AlertRequest, parse_alert, suggest
+from balance_bot.core.changes import BalanceChange
+from balance_bot.core.chart_data import LineGap
+from balance_bot.core.cost_basis import Unknown
+from balance_bot.core.durations import AmbiguousDuration, duration_units
+from balance_bot.core.explain import Remainder, explain, explain_remainders
+from balance_bot.core.export import ExportRow, RealizedTotal, YearExport
+from balance_bot.core.flows import FlowSplit, SplitUnavailable
+from balance_bot.core.i18n import LANGUAGES, Lang, View
+from balance_bot.core.keywords import KEYWORDS, word
+from balance_bot.core.notify import SETTINGS, Level, Setting, default_levels
+from balance_bot.core.pnl import PnlReport, PnlRow
+from balance_bot.core.reports import AssetChange, PeriodFigures
+from balance_bot.core.summary import DailyPortfolio
+from balance_bot.core.texts import (
     alert_checks,
     alerts,
     balance,
@@ -54,11 +60,19 @@ from core.texts import (
     status,
     summary,
 )
-from core.texts import explain as explain_texts
-from core.thresholds import TOTAL, AlertSpec, AlertUsageError, Direction, Kind, Move, Problem
-from core.typed_numbers import number_marks
-from core.valuation import Portfolio, value_portfolio
-from handlers.command_table import LISTED
+from balance_bot.core.texts import explain as explain_texts
+from balance_bot.core.thresholds import (
+    TOTAL,
+    AlertSpec,
+    AlertUsageError,
+    Direction,
+    Kind,
+    Move,
+    Problem,
+)
+from balance_bot.core.typed_numbers import number_marks
+from balance_bot.core.valuation import Portfolio, value_portfolio
+from balance_bot.handlers.command_table import LISTED
 
 D = Decimal
 NOW = datetime(2026, 11, 25, 11, 32, tzinfo=UTC)  # 14:32 in Istanbul

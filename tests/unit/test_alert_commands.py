@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from core.alert_commands import (
+from balance_bot.core.alert_commands import (
     ALERT_BUTTON_PREFIX,
     MAX_DATA_BYTES,
     button_args,
@@ -15,10 +15,10 @@ from core.alert_commands import (
     parse_unalert_args,
     typed_args,
 )
-from core.alert_parse import AlertRequest
-from core.durations import TURKISH_UNITS
-from core.thresholds import TOTAL, AlertSpec, Direction, Kind
-from core.typed_numbers import ENGLISH, TURKISH
+from balance_bot.core.alert_parse import AlertRequest
+from balance_bot.core.durations import TURKISH_UNITS
+from balance_bot.core.thresholds import TOTAL, AlertSpec, Direction, Kind
+from balance_bot.core.typed_numbers import ENGLISH, TURKISH
 
 D = Decimal
 H = timedelta(hours=1)

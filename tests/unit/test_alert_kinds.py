@@ -9,9 +9,9 @@ from decimal import Decimal
 
 import pytest
 
-from core.alert_parse import MAX_WINDOW
-from core.samples import SAMPLE_EVERY, SAMPLE_RETENTION, Extremes, Seen, SeenValues
-from core.thresholds import (
+from balance_bot.core.alert_parse import MAX_WINDOW
+from balance_bot.core.samples import SAMPLE_EVERY, SAMPLE_RETENTION, Extremes, Seen, SeenValues
+from balance_bot.core.thresholds import (
     TOTAL,
     AlertSpec,
     Direction,
@@ -22,7 +22,7 @@ from core.thresholds import (
     observe,
     watched_value,
 )
-from core.valuation import Portfolio, value_portfolio
+from balance_bot.core.valuation import Portfolio, value_portfolio
 from tests.kit.account import balance, ticker
 
 D = Decimal

@@ -7,10 +7,10 @@ from decimal import Decimal
 
 import pytest
 
-from core.alert_commands import readings
-from core.alert_parse import AlertRequest, parse_alert, parse_alert_args, suggest
-from core.durations import ENGLISH_UNITS, TURKISH_UNITS, parse_duration, typed_duration
-from core.thresholds import (
+from balance_bot.core.alert_commands import readings
+from balance_bot.core.alert_parse import AlertRequest, parse_alert, parse_alert_args, suggest
+from balance_bot.core.durations import ENGLISH_UNITS, TURKISH_UNITS, parse_duration, typed_duration
+from balance_bot.core.thresholds import (
     DEFAULT_COOLDOWN,
     DEFAULT_WINDOW,
     TOTAL,
@@ -20,7 +20,7 @@ from core.thresholds import (
     Kind,
     Problem,
 )
-from core.typed_numbers import ENGLISH, TURKISH, Marks
+from balance_bot.core.typed_numbers import ENGLISH, TURKISH, Marks
 
 D = Decimal
 KNOWN = ("BTC", "TRY", "USDT", "ETH", "GLMR")

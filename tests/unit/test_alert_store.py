@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from core.samples import Seen
-from core.thresholds import TOTAL, AlertSpec, Direction, Kind
-from store.alerts import AlertExists
-from store.database import Database
-from store.schema import APPLICATION_ID, MIGRATIONS
-from store.store import Store
+from balance_bot.core.samples import Seen
+from balance_bot.core.thresholds import TOTAL, AlertSpec, Direction, Kind
+from balance_bot.store.alerts import AlertExists
+from balance_bot.store.database import Database
+from balance_bot.store.schema import APPLICATION_ID, MIGRATIONS
+from balance_bot.store.store import Store
 from tests.kit.clocks import FakeClock
 
 D = Decimal

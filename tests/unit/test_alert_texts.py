@@ -8,11 +8,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from core.alert_commands import typed_args
-from core.alert_parse import parse_alert, suggest
-from core.durations import ENGLISH_UNITS, TURKISH_UNITS, Units
-from core.i18n import View, get_lang
-from core.texts.alerts import (
+from balance_bot.core.alert_commands import typed_args
+from balance_bot.core.alert_parse import parse_alert, suggest
+from balance_bot.core.durations import ENGLISH_UNITS, TURKISH_UNITS, Units
+from balance_bot.core.i18n import View, get_lang
+from balance_bot.core.texts.alerts import (
     alert_fired,
     alert_usage,
     alerts_list,
@@ -20,9 +20,9 @@ from core.texts.alerts import (
     describe,
     span_words,
 )
-from core.thresholds import TOTAL, AlertSpec, AlertUsageError, Direction, Kind, Move
-from core.typed_numbers import ENGLISH, TURKISH, Marks
-from core.valuation import value_portfolio
+from balance_bot.core.thresholds import TOTAL, AlertSpec, AlertUsageError, Direction, Kind, Move
+from balance_bot.core.typed_numbers import ENGLISH, TURKISH, Marks
+from balance_bot.core.valuation import value_portfolio
 from tests.kit.account import AS_OF, balance, ticker
 
 D = Decimal

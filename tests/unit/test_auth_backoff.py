@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from btcturk.auth_backoff import (
+from balance_bot.btcturk.auth_backoff import (
     BUDGET,
     FIRST_PAUSE_S,
     LONGEST_PAUSE_S,

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from telegram import Chat, Message, Update
 
-from handlers.backlog import ChatBacklog
+from balance_bot.telegram_io.backlog import ChatBacklog
 
 FLOODING = -1001234567890
 QUIET = 111

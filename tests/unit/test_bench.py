@@ -10,16 +10,16 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from balance_bot.btcturk.parsing import parse_balances, parse_tickers
+from balance_bot.config import load_settings
+from balance_bot.fakes.telegram_limits import FloodControl
+from balance_bot.fakes.telegram_types import SentMessage
 from bench import explain_calls, explain_delay, feed_latency
 from bench.accounts import account
 from bench.fanout import fastest_schedule, limits_allow_s
 from bench.harness import QUIET_SUMMARY_TIME, bot_env, fakes, quiet_summary_zone
 from bench.serve_exchange import exchange_symbols
 from bench.table import Row, duration, mib, ms, not_measured, percentile, render, us
-from btcturk.parsing import parse_balances, parse_tickers
-from config import load_settings
-from fakes.telegram_limits import FloodControl
-from fakes.telegram_types import SentMessage
 
 PRIVATE = 500
 GROUP = -100500

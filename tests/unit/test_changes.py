@@ -8,15 +8,15 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from btcturk.models import Balance
-from core.changes import (
+from balance_bot.btcturk.models import Balance
+from balance_bot.core.changes import (
     BalanceChange,
     Holding,
     detect_changes,
     is_suspicious,
 )
-from core.numbers import quantize
-from core.valuation import value_portfolio
+from balance_bot.core.numbers import quantize
+from balance_bot.core.valuation import value_portfolio
 
 D = Decimal
 

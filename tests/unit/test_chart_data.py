@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from core.chart_data import (
+from balance_bot.core.chart_data import (
     OTHER,
     LineGap,
     Slice,
@@ -15,10 +15,10 @@ from core.chart_data import (
     history_since,
     line_gap,
 )
-from core.i18n import View, get_lang
-from core.summary import DailyPortfolio
-from core.texts.chart import MAX_CAPTION, chart_caption
-from core.valuation import Portfolio, Position, value_portfolio
+from balance_bot.core.i18n import View, get_lang
+from balance_bot.core.summary import DailyPortfolio
+from balance_bot.core.texts.chart import MAX_CAPTION, chart_caption
+from balance_bot.core.valuation import Portfolio, Position, value_portfolio
 from tests.kit.account import AS_OF, documented_balances, documented_tickers
 
 ISTANBUL = ZoneInfo("Europe/Istanbul")

@@ -13,12 +13,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from PIL import Image
 
-from core.chart_data import OTHER, HistoryPoint, LineGap, Slice, allocation
-from core.i18n import Lang, View, get_lang
-from core.summary import DailyPortfolio
-from core.texts.chart import bar_label, line_note
-from core.valuation import value_portfolio
-from services.charts import chart_png, render_portfolio_chart
+from balance_bot.core.chart_data import OTHER, HistoryPoint, LineGap, Slice, allocation
+from balance_bot.core.i18n import Lang, View, get_lang
+from balance_bot.core.summary import DailyPortfolio
+from balance_bot.core.texts.chart import bar_label, line_note
+from balance_bot.core.valuation import value_portfolio
+from balance_bot.services.charts import chart_png, render_portfolio_chart
 from tests.kit.account import AS_OF, balance, documented_balances, documented_tickers, ticker
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -133,7 +133,8 @@ async def test_chart_png_draws_off_the_event_loop() -> None:
 @pytest.mark.slow
 def test_start_up_does_not_import_matplotlib() -> None:
     code = (
-        "import sys, bot, app, handlers.chart, services.charts, services.summaries\n"
+        "import sys, balance_bot.__main__, balance_bot.app, balance_bot.handlers.chart\n"
+        "import balance_bot.services.charts, balance_bot.services.summaries\n"
         "loaded = sorted(m for m in sys.modules if m.split('.')[0] in ('matplotlib', 'numpy'))\n"
         "assert not loaded, loaded\n"
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from services.clock_steps import BootStamp, WallSteps, current_boot
+from balance_bot.services.clock_steps import BootStamp, WallSteps, current_boot
 from tests.kit.clocks import FakeClock
 
 

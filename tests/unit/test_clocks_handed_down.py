@@ -19,10 +19,10 @@ import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from services.clocks import Clocks, Timeouts
-from tests.unit.test_layers import ALLOWED
+from balance_bot.services.clocks import Clocks, Timeouts
+from tests.unit.test_layers import ALLOWED, module_part
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[2] / "balance_bot"
 PRODUCT = frozenset(ALLOWED)
 BUILDERS = (
     "services/wiring.py",
@@ -46,7 +46,7 @@ def imported_callables(tree: ast.Module) -> dict[str, Callable[..., object]]:
     for node in ast.walk(tree):
         if not isinstance(node, ast.ImportFrom) or not node.module or node.level:
             continue
-        if node.module.split(".")[0] not in PRODUCT:
+        if module_part(node.module) not in PRODUCT:
             continue
         module = importlib.import_module(node.module)
         for alias in node.names:
@@ -116,8 +116,8 @@ def test_every_clock_and_timeout_of_the_bundle_is_handed_down() -> None:
 def test_the_check_sees_a_clock_left_to_its_default(tmp_path: Path) -> None:
     planted = tmp_path / "wiring.py"
     planted.write_text(
-        "from services.backfill import Backfill\n"
-        "from services.rate_limit import ChatRateLimiter\n"
+        "from balance_bot.services.backfill import Backfill\n"
+        "from balance_bot.telegram_io.rate_limit import ChatRateLimiter\n"
         "def build(client, trades, clock, clocks):\n"
         "    ChatRateLimiter(monotonic=clocks.telegram_pace)\n"
         "    return Backfill(client, trades, clock)\n"

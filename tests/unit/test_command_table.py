@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 from telegram.ext import ApplicationBuilder, CommandHandler
 
-from core.i18n import LANGUAGES, get_lang
-from core.texts.general import help_message
-from handlers.command_table import CHANGING, LISTED, SHOWN_ALONE, TABLE, add_commands
+from balance_bot.core.i18n import LANGUAGES, get_lang
+from balance_bot.core.texts.general import help_message
+from balance_bot.handlers.command_table import CHANGING, LISTED, SHOWN_ALONE, TABLE, add_commands
 from tests.unit.reply_gallery import view as view_in
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[2] / "balance_bot"
 BOT_DESCRIPTION_MAX = 256  # Telegram's limit for a menu entry's description
 PRODUCT_DIRS = ("handlers", "services", "core", "store", "btcturk")
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from config import ConfigError, load_settings, read_environment
+from balance_bot.config import ConfigError, load_settings, read_environment
 
 ROOT = Path(__file__).resolve().parents[2]
 VALID = {
@@ -101,10 +101,11 @@ def test_secrets_stay_out_of_repr_and_errors() -> None:
 
 @pytest.mark.slow
 def test_bad_configuration_stops_start_up_with_one_line_and_exit_code_2(tmp_path: Path) -> None:
-    env = {"PATH": "/usr/bin:/bin", **VALID, "ALLOWED_CHAT_IDS": "me", "ENV_FILE": "none"}
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), **VALID, "ALLOWED_CHAT_IDS": "me"}
+    env["ENV_FILE"] = "none"
 
     result = subprocess.run(
-        [sys.executable, str(ROOT / "bot.py")],
+        [sys.executable, "-m", "balance_bot"],
         cwd=tmp_path,
         env=env,
         capture_output=True,

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from btcturk.models import Fill, Side, Transfer
-from core.cost_basis import (
+from balance_bot.btcturk.models import Fill, Side, Transfer
+from balance_bot.core.cost_basis import (
     AssetBasis,
     Method,
     TransferPrice,

@@ -18,10 +18,10 @@ import pytest
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
 
-from core.notify import NotificationKind
-from services.delivery import MAX_BACKOFF_S, Deliverer, retry_delay
-from store.models import NewNotification
-from store.store import Store
+from balance_bot.core.notify import NotificationKind
+from balance_bot.services.delivery import MAX_BACKOFF_S, Deliverer, retry_delay
+from balance_bot.store.models import NewNotification
+from balance_bot.store.store import Store
 from tests.kit.clocks import FakeClock
 from tests.kit.services import open_store
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fakes.telegram_chat import Attachments, Button, find_button, message_text
-from fakes.telegram_types import JsonDict, SentMessage
+from balance_bot.fakes.telegram_chat import Attachments, Button, find_button, message_text
+from balance_bot.fakes.telegram_types import JsonDict, SentMessage
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 16
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from fakes.console import HELP, REFUSED_KEY, UNKNOWN, run_console_command
-from fakes.exchange import FakeBtcTurk
-from fakes.feed import FakeFeed
-from fakes.seed import DEMO_API_KEY
+from balance_bot.fakes.console import HELP, REFUSED_KEY, UNKNOWN, run_console_command
+from balance_bot.fakes.exchange import FakeBtcTurk
+from balance_bot.fakes.feed import FakeFeed
+from balance_bot.fakes.seed import DEMO_API_KEY
 
 
 def test_key_off_refuses_the_key_on_the_api_and_the_feed_and_key_on_accepts_it() -> None:

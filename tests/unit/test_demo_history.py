@@ -5,10 +5,10 @@ from __future__ import annotations
 import copy
 from decimal import Decimal
 
-from demo import demo_environment
-from fakes.demo_history import demo_history, seed_demo_history
-from fakes.exchange import FakeBtcTurk
-from fakes.seed import demo_balances
+from balance_bot.demo import demo_environment
+from balance_bot.fakes.demo_history import demo_history, seed_demo_history
+from balance_bot.fakes.exchange import FakeBtcTurk
+from balance_bot.fakes.seed import demo_balances
 
 NOW_MS = 1_795_000_000_000
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from core.durations import (
+from balance_bot.core.durations import (
     ENGLISH_UNITS,
     TURKISH_UNITS,
     AmbiguousDuration,
@@ -15,7 +15,7 @@ from core.durations import (
     parse_duration,
     typed_duration,
 )
-from core.quiet import DEFAULT_MUTE
+from balance_bot.core.quiet import DEFAULT_MUTE
 
 M, H, D = timedelta(minutes=1), timedelta(hours=1), timedelta(days=1)
 

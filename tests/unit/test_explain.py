@@ -11,9 +11,9 @@ from __future__ import annotations
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from btcturk.models import Fill, History, Transfer
-from core.changes import BalanceChange
-from core.explain import (
+from balance_bot.btcturk.models import Fill, History, Transfer
+from balance_bot.core.changes import BalanceChange
+from balance_bot.core.explain import (
     Remainder,
     Trade,
     explain,
@@ -21,9 +21,9 @@ from core.explain import (
     group_fills,
     transfer_effect,
 )
-from core.i18n import Lang, View
-from core.texts.explain import explained_change_alert, follow_up_message
-from core.valuation import Portfolio, value_portfolio
+from balance_bot.core.i18n import Lang, View
+from balance_bot.core.texts.explain import explained_change_alert, follow_up_message
+from balance_bot.core.valuation import Portfolio, value_portfolio
 from tests.kit.account import AS_OF, balance, ticker
 
 ISTANBUL = ZoneInfo("Europe/Istanbul")

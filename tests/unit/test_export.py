@@ -10,10 +10,10 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from btcturk.history import BOOKS, PAGE_CAP, Crowded, crowded_moments
-from btcturk.models import Fill, Side, Transfer
-from core.cost_basis import PriceAt, build_cost_basis
-from core.export import (
+from balance_bot.btcturk.history import BOOKS, PAGE_CAP, Crowded, crowded_moments
+from balance_bot.btcturk.models import Fill, Side, Transfer
+from balance_bot.core.cost_basis import PriceAt, build_cost_basis
+from balance_bot.core.export import (
     CsvLabels,
     ExportRow,
     RealizedTotal,
@@ -22,9 +22,9 @@ from core.export import (
     export_rows,
     realized_of,
 )
-from core.i18n import Lang, View
-from core.pnl import history_portfolio, pnl_report
-from core.texts.export import SHOWN, export_caption, export_notes
+from balance_bot.core.i18n import Lang, View
+from balance_bot.core.pnl import history_portfolio, pnl_report
+from balance_bot.core.texts.export import SHOWN, export_caption, export_notes
 
 D = Decimal
 YEAR = (int(datetime(2026, 1, 1, tzinfo=UTC).timestamp() * 1000), 10**14)
@@ -184,9 +184,9 @@ def test_the_caption_keeps_within_telegrams_limit_and_the_file_keeps_every_note(
 
 
 def test_the_caption_says_when_the_rounded_rows_do_not_add_up_to_the_total() -> None:
-    from core.export import realized_of
-    from core.pnl import pnl_report
-    from core.valuation import Portfolio
+    from balance_bot.core.export import realized_of
+    from balance_bot.core.pnl import pnl_report
+    from balance_bot.core.valuation import Portfolio
 
     fills = [
         fill(1, ("BTC", "TRY"), "buy", "2", "100"),

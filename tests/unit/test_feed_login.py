@@ -8,14 +8,14 @@ import json
 
 import pytest
 
-from btcturk.feed_login import (
+from balance_bot.btcturk.feed_login import (
     DEFAULT_NONCE,
     LOGIN,
     login_message,
     login_signature,
     refusal_reason,
 )
-from fakes.seed import DEMO_API_KEY, DEMO_API_SECRET
+from balance_bot.fakes.seed import DEMO_API_KEY, DEMO_API_SECRET
 
 API_KEY = "example-public-key"
 RAW_SECRET = b"example-secret-bytes-0123456789"

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from btcturk.feed_messages import (
+from balance_bot.btcturk.feed_messages import (
     BalanceUpdated,
     Frame,
     OrderEvent,
@@ -18,7 +18,7 @@ from btcturk.feed_messages import (
     parse_fill,
     parse_frame,
 )
-from btcturk.models import Fill
+from balance_bot.btcturk.models import Fill
 
 # A fill as the REST trade history shows it (strings, a negative amount for a sell).
 SELL_ROW: dict[str, Any] = {

@@ -8,7 +8,7 @@ import random
 
 import pytest
 
-from btcturk.feed_policy import EXCHANGE_LIMIT, ReconnectPolicy
+from balance_bot.btcturk.feed_policy import EXCHANGE_LIMIT, ReconnectPolicy
 
 HOUR_S = 3600.0
 

@@ -11,12 +11,12 @@ from typing import cast
 import aiohttp
 import pytest
 
-from btcturk.client import BtcTurkClient
-from btcturk.feed_messages import BalanceUpdated
-from services.feed import MIN_GAP_S, FeedWatch
-from services.monitor import PollOutcome
-from services.told import ToldOnce
-from store.store import Store
+from balance_bot.btcturk.client import BtcTurkClient
+from balance_bot.btcturk.feed_messages import BalanceUpdated
+from balance_bot.services.feed import MIN_GAP_S, FeedWatch
+from balance_bot.services.monitor import PollOutcome
+from balance_bot.services.told import ToldOnce
+from balance_bot.store.store import Store
 from tests.kit.clocks import ManualMonotonic
 
 POLL_S = 0.25  # what one poll takes (balances and prices, read in turn)

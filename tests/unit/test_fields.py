@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from btcturk.fields import number, whole
+from balance_bot.btcturk.fields import number, whole
 
 
 @pytest.mark.parametrize(

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from decimal import Decimal, localcontext
 
-from btcturk.models import History
-from core.explain import EXACT
-from core.flows import FlowSplit, SplitUnavailable, split_flows
+from balance_bot.btcturk.models import History
+from balance_bot.core.explain import EXACT
+from balance_bot.core.flows import FlowSplit, SplitUnavailable, split_flows
 from tests.unit.test_explain import T0, fill, transfer
 
 D = Decimal

@@ -6,14 +6,20 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from btcturk.errors import AuthError, BadResponse, RateLimited, StampRejected, Unavailable
-from core.commands import BALANCE, parse_balance_args
-from core.i18n import Lang, View
-from core.texts.balance import balance_reply
-from core.texts.errors import exchange_error_message, stale_notice
-from core.texts.general import usage_message
-from core.texts.table import pre_table
-from core.valuation import Portfolio, value_portfolio
+from balance_bot.btcturk.errors import (
+    AuthError,
+    BadResponse,
+    RateLimited,
+    StampRejected,
+    Unavailable,
+)
+from balance_bot.core.commands import BALANCE, parse_balance_args
+from balance_bot.core.i18n import Lang, View
+from balance_bot.core.texts.balance import balance_reply
+from balance_bot.core.texts.errors import exchange_error_message, stale_notice
+from balance_bot.core.texts.general import usage_message
+from balance_bot.core.texts.table import pre_table
+from balance_bot.core.valuation import Portfolio, value_portfolio
 from tests.kit.account import AS_OF, balance, documented_balances, documented_tickers, ticker
 
 ISTANBUL = ZoneInfo("Europe/Istanbul")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from btcturk.graph import GRAPH_QUOTAS, GraphPacer
-from btcturk.rate import Quota
+from balance_bot.btcturk.graph import GRAPH_QUOTAS, GraphPacer
+from balance_bot.btcturk.rate import Quota
 from tests.kit.clocks import ManualMonotonic, RecordedSleep
 
 

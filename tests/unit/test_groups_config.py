@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from config import ConfigError
+from balance_bot.config import ConfigError
 from tests.kit.services import unit_settings
 
 

@@ -22,7 +22,7 @@ import ast
 from collections.abc import Iterator
 from pathlib import Path
 
-from tests.unit.test_layers import ALLOWED
+from tests.unit.test_layers import ALLOWED, module_part
 
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCT = frozenset(ALLOWED)  # the product's packages and modules, fakes and tests aside
@@ -41,10 +41,10 @@ def product_imports(tree: ast.Module) -> set[str]:
             names.update(
                 alias.asname or alias.name.split(".")[0]
                 for alias in node.names
-                if alias.name.split(".")[0] in PRODUCT
+                if module_part(alias.name) in PRODUCT
             )
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            from_product = node.module.split(".")[0] in PRODUCT
+            from_product = module_part(node.module) in PRODUCT
             names.update(alias.asname or alias.name for alias in node.names if from_product)
     return names
 
@@ -138,7 +138,7 @@ class Module:
             return False
         target = call.args[0]
         if isinstance(target, ast.Constant) and isinstance(target.value, str):
-            return target.value.split(".")[0] in PRODUCT
+            return module_part(target.value) in PRODUCT
         return root_of(target) in self.imports or self.reaches_running(target)
 
     def offences(self) -> Iterator[tuple[int, str]]:
@@ -180,15 +180,15 @@ def test_the_check_sees_each_kind_of_reaching_in(tmp_path: Path) -> None:
     (tmp_path / "tests").mkdir()
     (tmp_path / "tests" / "test_planted.py").write_text(
         "import os\n"
-        "import services.delivery\n"
-        "from btcturk.client import BtcTurkClient\n"
-        "from services import charts\n"
-        "from store.database import Database\n"
+        "import balance_bot.services.delivery as delivery\n"
+        "from balance_bot.btcturk.client import BtcTurkClient\n"
+        "from balance_bot.services import charts\n"
+        "from balance_bot.store.database import Database\n"
         "from unittest import mock\n"
         "\n"
         "def test_planted(bot, monkeypatch, application):\n"
-        "    monkeypatch.setattr(services.delivery, 'SEND_TIMEOUT_S', 0.2)\n"
-        "    monkeypatch.setattr('services.charts.render_portfolio_chart', None)\n"
+        "    monkeypatch.setattr(delivery, 'SEND_TIMEOUT_S', 0.2)\n"
+        "    monkeypatch.setattr('balance_bot.services.charts.render_portfolio_chart', None)\n"
         "    monkeypatch.setattr(Database, '_transaction', None)\n"
         "    mock.patch.object(charts, 'chart_png')\n"
         "    monkeypatch.setattr(os, 'replace', None)\n"  # the machine: allowed

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from config import load_settings
-from fakes.environment import demo_credentials
-from healthcheck import EXIT_HEALTHY, EXIT_UNHEALTHY, check, read_settings
-from services.clock_steps import BootStamp, current_boot
-from services.heartbeat import (
+from balance_bot.config import load_settings
+from balance_bot.fakes.environment import demo_credentials
+from balance_bot.healthcheck import EXIT_HEALTHY, EXIT_UNHEALTHY, check, read_settings
+from balance_bot.services.clock_steps import BootStamp, current_boot
+from balance_bot.services.heartbeat import (
     HEARTBEAT_FILE,
     Heartbeat,
     assess,

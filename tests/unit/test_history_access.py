@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import cast
 
-from btcturk.client import BtcTurkClient
-from btcturk.history import windows
-from btcturk.models import History
-from services.history import SLACK, HistoryAccess, to_ms
-from store.store import Store
+from balance_bot.btcturk.client import BtcTurkClient
+from balance_bot.btcturk.history import windows
+from balance_bot.btcturk.models import History
+from balance_bot.services.history import SLACK, HistoryAccess, to_ms
+from balance_bot.store.store import Store
 
 T0 = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from btcturk.errors import BadResponse
-from btcturk.history import (
+from balance_bot.btcturk.errors import BadResponse
+from balance_bot.btcturk.history import (
     MAX_WINDOW_MS,
     history_of,
     page_span,
@@ -17,7 +17,7 @@ from btcturk.history import (
     parse_transfers,
     windows,
 )
-from btcturk.models import DataNote, Fill, Transfer
+from balance_bot.btcturk.models import DataNote, Fill, Transfer
 
 
 def loads(text: str) -> Any:

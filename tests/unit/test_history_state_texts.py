@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from core.i18n import Lang, View
-from core.texts.export import export_loading
-from core.texts.pnl import pnl_loading_message
-from core.texts.status import HistoryFacts, StatusFacts, status_message
+from balance_bot.core.i18n import Lang, View
+from balance_bot.core.texts.export import export_loading
+from balance_bot.core.texts.pnl import pnl_loading_message
+from balance_bot.core.texts.status import HistoryFacts, StatusFacts, status_message
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 SEPTEMBER = datetime(2026, 9, 3, 12, 0, tzinfo=UTC)

@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from btcturk.models import History
-from core.flows import SplitUnavailable, split_flows
-from core.texts.history import (
+from balance_bot.btcturk.models import History
+from balance_bot.core.flows import SplitUnavailable, split_flows
+from balance_bot.core.texts.history import (
     history_count,
     history_message,
     history_needs_permission,

@@ -6,8 +6,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from core.i18n import LANGUAGES, Lang, View, get_lang, read_language
-from core.locales import en, tr
+from balance_bot.core.i18n import LANGUAGES, Lang, View, get_lang, read_language
+from balance_bot.core.locales import en, tr
 
 EN, TR = Lang("en"), Lang("tr")
 NOW = datetime(2026, 11, 25, 11, 32, tzinfo=UTC)

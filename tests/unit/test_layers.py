@@ -1,9 +1,12 @@
-"""Imports point one way: entry points -> wiring -> handlers -> services -> store, core, btcturk.
+"""Imports point one way inside balance_bot/: entry points -> wiring -> handlers -> services ->
+telegram_io, store -> core -> btcturk.
 
 Each layer may import the layers below it and itself, never one above. `btcturk/` imports
 nothing of the product, `core/` nothing but `btcturk/` (its typed models and amounts), so the
-pure logic never reaches I/O. The test reads every module's imports and fails on an arrow
-that points up.
+pure logic never reaches I/O; `telegram_io/` (Telegram's transport: the rate limiter, the
+request classes, getUpdates' health, the backlog, the strangers' refusals, the access guard)
+knows nothing of the product's services or handlers. The test reads every module's imports
+and fails on an arrow that points up.
 """
 
 from __future__ import annotations
@@ -11,7 +14,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[2] / "balance_bot"
+PACKAGE = "balance_bot"
 
 # What each part of the product may import besides itself (the standard library and the
 # installed packages are always allowed).
@@ -19,17 +23,20 @@ ALLOWED: dict[str, frozenset[str]] = {
     "btcturk": frozenset(),
     "core": frozenset({"btcturk"}),
     "store": frozenset({"core", "btcturk"}),
-    "services": frozenset({"core", "store", "btcturk"}),
-    "handlers": frozenset({"services", "core", "store", "btcturk"}),
+    "telegram_io": frozenset({"core"}),
+    "services": frozenset({"telegram_io", "core", "store", "btcturk"}),
+    "handlers": frozenset({"services", "telegram_io", "core", "store", "btcturk"}),
     "config": frozenset({"core", "btcturk"}),
     "logs": frozenset(),
-    "healthcheck": frozenset({"config", "services"}),
-    "app": frozenset({"config", "handlers", "services", "core", "store", "btcturk", "logs"}),
+    "healthcheck": frozenset({"config", "services", "telegram_io", "core"}),
+    "app": frozenset(
+        {"config", "handlers", "services", "telegram_io", "core", "store", "btcturk", "logs"}
+    ),
     "lifecycle": frozenset({"app", "config", "services", "store"}),
-    "bot": frozenset({"lifecycle", "config", "logs", "store", "demo"}),
+    "__main__": frozenset({"lifecycle", "config", "logs", "store", "demo"}),
     "demo": frozenset({"lifecycle", "app", "config", "logs", "services", "store", "fakes"}),
 }
-PRODUCT = frozenset(ALLOWED) | {"fakes", "bench", "tests"}
+PRODUCT = frozenset(ALLOWED) | {"fakes"}
 
 
 def part_of(path: Path, root: Path) -> str:
@@ -47,8 +54,16 @@ def imported_parts(path: Path) -> set[str]:
             names = [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             names = [node.module]
-        parts.update(name.split(".")[0] for name in names)
+        parts.update(module_part(name) for name in names)
     return parts & PRODUCT
+
+
+def module_part(module: str) -> str:
+    """Return the part of the product `module` names (balance_bot.core.x -> core)."""
+    names = module.split(".")
+    if names[0] == PACKAGE:
+        return names[1] if len(names) > 1 else PACKAGE
+    return names[0]
 
 
 def upward_imports(root: Path) -> list[str]:
@@ -69,9 +84,13 @@ def test_every_import_points_down() -> None:
 
 def test_the_check_sees_a_planted_upward_import(tmp_path: Path) -> None:
     (tmp_path / "btcturk").mkdir()
-    (tmp_path / "btcturk" / "planted.py").write_text("from core.format import balance_message\n")
+    (tmp_path / "btcturk" / "planted.py").write_text(
+        "from balance_bot.core.format import balance_message\n"
+    )
     (tmp_path / "core").mkdir()
-    (tmp_path / "core" / "lazy.py").write_text("def f():\n    import services.monitor\n")
+    (tmp_path / "core" / "lazy.py").write_text(
+        "def f():\n    import balance_bot.services.monitor\n"
+    )
 
     found = upward_imports(tmp_path)
 
@@ -82,4 +101,4 @@ def test_the_check_sees_a_planted_upward_import(tmp_path: Path) -> None:
 
 
 def test_no_cycle_between_the_entry_points() -> None:
-    assert "bot" not in imported_parts(ROOT / "demo.py")
+    assert "__main__" not in imported_parts(ROOT / "demo.py")

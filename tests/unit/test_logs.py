@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from logs import MASK, JsonFormatter, RedactSecrets, configure_logging
+from balance_bot.logs import MASK, JsonFormatter, RedactSecrets, configure_logging
 
 TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
 

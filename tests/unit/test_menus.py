@@ -8,8 +8,8 @@ from typing import Any, cast
 from telegram import Bot
 from telegram.error import BadRequest, NetworkError, TelegramError
 
-from handlers.command_table import LISTED
-from services.menus import MENU_TRIES, publish_menus
+from balance_bot.handlers.command_table import LISTED
+from balance_bot.services.menus import MENU_TRIES, publish_menus
 from tests.kit.clocks import RecordedSleep
 
 

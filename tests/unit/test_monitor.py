@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from btcturk.errors import Unavailable
-from core.notify import NotificationKind
-from core.thresholds import AlertSpec, Direction
-from services.monitor import DOWN_AFTER, PollOutcome
+from balance_bot.btcturk.errors import Unavailable
+from balance_bot.core.notify import NotificationKind
+from balance_bot.core.thresholds import AlertSpec, Direction
+from balance_bot.services.monitor import DOWN_AFTER, PollOutcome
 from tests.kit.env import ALLOWED_CHAT, ALLOWED_GROUP
 from tests.kit.monitor import Polled, polled_monitor
 

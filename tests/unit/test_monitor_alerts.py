@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from core.thresholds import TOTAL, AlertSpec, Direction, Kind
-from services.clock_steps import WallSteps
-from services.monitor import Monitor
-from services.moves import MoveWatch
-from services.roster import Roster
-from store.store import Store
+from balance_bot.core.thresholds import TOTAL, AlertSpec, Direction, Kind
+from balance_bot.services.clock_steps import WallSteps
+from balance_bot.services.monitor import Monitor
+from balance_bot.services.moves import MoveWatch
+from balance_bot.services.roster import Roster
+from balance_bot.store.store import Store
 from tests.kit.env import ALLOWED_CHAT
 from tests.kit.monitor import Polled, polled_monitor
 from tests.kit.services import chat_views, unit_settings

@@ -13,9 +13,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from telegram import Bot
 
-from core.changes import BalanceChange
-from core.i18n import LANGUAGES, View, get_lang
-from core.notify import (
+from balance_bot.core.changes import BalanceChange
+from balance_bot.core.i18n import LANGUAGES, View, get_lang
+from balance_bot.core.notify import (
     SETTINGS,
     Level,
     NotificationKind,
@@ -31,13 +31,13 @@ from core.notify import (
     parse_quiet,
     parse_switch,
 )
-from core.quiet import QuietHours
-from services.delivery import OFF_REASON, Deliverer
-from services.quiet import QuietPolicy
-from store.codec import time_to_db
-from store.models import NewNotification
-from store.outbox import UNKNOWN_KIND
-from store.store import Store
+from balance_bot.core.quiet import QuietHours
+from balance_bot.services.delivery import OFF_REASON, Deliverer
+from balance_bot.services.quiet import QuietPolicy
+from balance_bot.store.codec import time_to_db
+from balance_bot.store.models import NewNotification
+from balance_bot.store.outbox import UNKNOWN_KIND
+from balance_bot.store.store import Store
 from tests.kit.clocks import FakeClock
 from tests.kit.services import open_store
 

@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from core.notify import NotificationKind
-from store.codec import time_to_db
-from store.database import Database
-from store.models import OWED_STATES, NewNotification, OutboxState
-from store.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
-from store.store import Store
+from balance_bot.core.notify import NotificationKind
+from balance_bot.store.codec import time_to_db
+from balance_bot.store.database import Database
+from balance_bot.store.models import OWED_STATES, NewNotification, OutboxState
+from balance_bot.store.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
+from balance_bot.store.store import Store
 from tests.kit.clocks import FakeClock
 
 PREVIOUS = 8  # the last schema that encoded states in last_error

@@ -10,15 +10,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from btcturk.errors import (
+from balance_bot.btcturk.errors import (
     AuthError,
     BadResponse,
     RateLimited,
     StampRejected,
     Unavailable,
 )
-from btcturk.models import Balance, DataNote, Ticker
-from btcturk.parsing import (
+from balance_bot.btcturk.models import Balance, DataNote, Ticker
+from balance_bot.btcturk.parsing import (
     UnreadableResponse,
     decode_answer,
     parse_balances,

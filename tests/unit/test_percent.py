@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from core.percent import HUNDRED, percent_of
+from balance_bot.core.percent import HUNDRED, percent_of
 
 D = Decimal
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from services.periodic import Periodic
+from balance_bot.services.periodic import Periodic
 
 
 async def test_a_failing_run_is_reported_and_the_work_goes_on_until_stopped() -> None:

@@ -23,8 +23,8 @@ from typing import Any
 
 import pytest
 
-from core.locales import en, tr
-from core.texts.table import PHONE_WIDTH
+from balance_bot.core.locales import en, tr
+from balance_bot.core.texts.table import PHONE_WIDTH
 from tests.unit.reply_gallery import Gallery, gallery
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -93,11 +93,11 @@ def _recorder(rendered: Rendered) -> Any:
             return
         module = frame.f_globals.get("__name__") or ""
         name = frame.f_code.co_name
-        if module.startswith("core.texts."):
+        if module.startswith("balance_bot.core.texts."):
             rendered.functions.add((module, name))
-        elif module == "core.i18n" and name == "t" and "key" in frame.f_locals:
+        elif module == "balance_bot.core.i18n" and name == "t" and "key" in frame.f_locals:
             rendered.keys.add(frame.f_locals["key"])
-        elif module == "core.keywords" and name == "word":
+        elif module == "balance_bot.core.keywords" and name == "word":
             rendered.keys.add(f"word.{frame.f_locals['keyword']}")
 
     return record
@@ -194,8 +194,8 @@ def test_the_checks_find_what_they_look_for() -> None:
 
 def test_the_gallery_calls_every_rendering_function(rendered: Rendered) -> None:
     public = {
-        (f"core.texts.{path.stem}", name)
-        for path in (ROOT / "core" / "texts").glob("*.py")
+        (f"balance_bot.core.texts.{path.stem}", name)
+        for path in (ROOT / "balance_bot" / "core" / "texts").glob("*.py")
         for name in re.findall(r"^def ([a-z]\w*)\(", path.read_text(encoding="utf-8"), re.M)
         if name not in NOT_RENDERING
     }

@@ -8,14 +8,14 @@ from decimal import Decimal
 from html import unescape
 from zoneinfo import ZoneInfo
 
-from btcturk.models import Balance, Fill, Side, Ticker
-from core.cost_basis import build_cost_basis
-from core.export import CsvLabels, export_csv, export_rows
-from core.i18n import Lang, View
-from core.pnl import pnl_report
-from core.split import split_message
-from core.texts.pnl import asset_cost_line, pnl_message, summary_pnl_line
-from core.valuation import Portfolio, value_portfolio
+from balance_bot.btcturk.models import Balance, Fill, Side, Ticker
+from balance_bot.core.cost_basis import build_cost_basis
+from balance_bot.core.export import CsvLabels, export_csv, export_rows
+from balance_bot.core.i18n import Lang, View
+from balance_bot.core.pnl import pnl_report
+from balance_bot.core.split import split_message
+from balance_bot.core.texts.pnl import asset_cost_line, pnl_message, summary_pnl_line
+from balance_bot.core.valuation import Portfolio, value_portfolio
 
 D = Decimal
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
@@ -250,9 +250,9 @@ def strip_tags(text: str) -> str:
 
 
 def test_each_source_of_a_deposits_cost_has_its_own_mark_shown_together() -> None:
-    from btcturk.models import Transfer
-    from core.cost_basis import TransferPrice, transfer_key
-    from core.texts.routes import VIA_MARK
+    from balance_bot.btcturk.models import Transfer
+    from balance_bot.core.cost_basis import TransferPrice, transfer_key
+    from balance_bot.core.texts.routes import VIA_MARK
 
     deposits = [
         Transfer("T1", "deposit", "BTC", YEAR[0] + 10, D(1), D(0), D(0), False),

@@ -4,7 +4,7 @@ from datetime import UTC, datetime, time
 
 import pytest
 
-from core.quiet import QuietHours
+from balance_bot.core.quiet import QuietHours
 
 
 def test_span_across_midnight() -> None:

@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from btcturk.rate import Quota, RateBudget
+from balance_bot.btcturk.rate import Quota, RateBudget
 from tests.kit.clocks import AdvancingSleep, ManualMonotonic
 
 PATH = "/api/v1/users/transactions/crypto"

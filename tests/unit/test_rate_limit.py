@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 import pytest
 from telegram.error import RetryAfter
 
-from services.rate_limit import ChatRateLimiter, RateLimiterClosed
+from balance_bot.telegram_io.rate_limit import ChatRateLimiter, RateLimiterClosed
 
 T = TypeVar("T")
 PRIVATE = 111

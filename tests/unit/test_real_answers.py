@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from btcturk import errors
-from btcturk.history import parse_fills, parse_transfers
-from btcturk.models import DataNote
-from btcturk.parsing import (
+from balance_bot.btcturk import errors
+from balance_bot.btcturk.history import parse_fills, parse_transfers
+from balance_bot.btcturk.models import DataNote
+from balance_bot.btcturk.parsing import (
     decode_answer,
     parse_balances,
     parse_envelope,

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from core.refresh_button import MAX_DATA_BYTES, RefreshTarget, button_data, parse_button_data
+from balance_bot.core.refresh_button import (
+    MAX_DATA_BYTES,
+    RefreshTarget,
+    button_data,
+    parse_button_data,
+)
 
 
 @pytest.mark.parametrize(

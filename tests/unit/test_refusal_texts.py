@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from btcturk.feed_login import RefusalReason
-from core.i18n import Lang, View
-from core.texts.status import (
+from balance_bot.btcturk.feed_login import RefusalReason
+from balance_bot.core.i18n import Lang, View
+from balance_bot.core.texts.status import (
     FeedFacts,
     StatusFacts,
     can_check_again,

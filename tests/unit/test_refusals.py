@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from handlers.refusals import REPORT_EVERY_S, RefusalBudget
+from balance_bot.telegram_io.refusals import REPORT_EVERY_S, RefusalBudget
 
 
 class Monotonic:

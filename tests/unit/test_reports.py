@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from core.i18n import View, get_lang
-from core.reports import period_figures, period_start, previous_start
-from core.summary import DailyPortfolio
-from core.texts.reports import report_message
-from services.reports import Reports
-from services.roster import Roster
-from store.store import Store
+from balance_bot.core.i18n import View, get_lang
+from balance_bot.core.reports import period_figures, period_start, previous_start
+from balance_bot.core.summary import DailyPortfolio
+from balance_bot.core.texts.reports import report_message
+from balance_bot.services.reports import Reports
+from balance_bot.services.roster import Roster
+from balance_bot.store.store import Store
 from tests.kit.clocks import FakeClock
 from tests.kit.env import ALLOWED_CHAT, ALLOWED_GROUP
 from tests.kit.services import chat_views, open_store, unit_settings

@@ -9,17 +9,17 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from btcturk.models import History
-from btcturk.notes import NoteSummary
-from core.changes import BalanceChange
-from core.explain import explain
-from core.i18n import Lang, View
-from core.texts.balance import balance_reply
-from core.texts.explain import explained_change_alert
-from core.texts.notices import change_alert
-from core.texts.status import StatusFacts, status_message
-from core.texts.summary import summary_message
-from core.valuation import Portfolio, value_portfolio
+from balance_bot.btcturk.models import History
+from balance_bot.btcturk.notes import NoteSummary
+from balance_bot.core.changes import BalanceChange
+from balance_bot.core.explain import explain
+from balance_bot.core.i18n import Lang, View
+from balance_bot.core.texts.balance import balance_reply
+from balance_bot.core.texts.explain import explained_change_alert
+from balance_bot.core.texts.notices import change_alert
+from balance_bot.core.texts.status import StatusFacts, status_message
+from balance_bot.core.texts.summary import summary_message
+from balance_bot.core.valuation import Portfolio, value_portfolio
 from tests.kit.account import AS_OF, balance, documented_balances, documented_tickers, ticker
 
 D = Decimal

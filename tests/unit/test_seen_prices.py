@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-from btcturk.models import Balance, Fill, Ticker, Transfer
-from core.changes import BalanceChange
-from core.cost_basis import TransferPrice
-from core.seen_prices import (
+from balance_bot.btcturk.models import Balance, Fill, Ticker, Transfer
+from balance_bot.core.changes import BalanceChange
+from balance_bot.core.cost_basis import TransferPrice
+from balance_bot.core.seen_prices import (
     SLACK_MS,
     Seen,
     SeenWindow,
@@ -17,7 +17,7 @@ from core.seen_prices import (
     spans_around,
     transfer_prices_seen,
 )
-from core.valuation import Portfolio, value_portfolio
+from balance_bot.core.valuation import Portfolio, value_portfolio
 
 D = Decimal
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from btcturk.signing import StampClock, auth_headers, decode_secret, signature
+from balance_bot.btcturk.signing import StampClock, auth_headers, decode_secret, signature
 
 API_KEY = "example-public-key"
 RAW_SECRET = b"example-secret-bytes-0123456789"

@@ -6,7 +6,7 @@ from html import escape
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.split import TELEGRAM_LIMIT, split_message
+from balance_bot.core.split import TELEGRAM_LIMIT, split_message
 
 _TAG = re.compile(r"<(/?)(\w+)[^>]*>")
 

@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from btcturk.models import DataNote
-from btcturk.notes import NoteSummary
-from core.i18n import Lang, View
-from core.texts.status import StatusFacts, status_message
+from balance_bot.btcturk.models import DataNote
+from balance_bot.btcturk.notes import NoteSummary
+from balance_bot.core.i18n import Lang, View
+from balance_bot.core.texts.status import StatusFacts, status_message
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 ENDPOINTS = get_args(get_type_hints(DataNote)["endpoint"])

@@ -16,13 +16,13 @@ from pathlib import Path
 
 import pytest
 
-from core.changes import Holding
-from core.notify import NotificationKind
-from core.thresholds import AlertSpec, Direction
-from store.database import Database, StoreError, environment_error
-from store.models import ChatSettings, DailyPortfolio, NewNotification
-from store.schema import APPLICATION_ID, SCHEMA_VERSION
-from store.store import Store
+from balance_bot.core.changes import Holding
+from balance_bot.core.notify import NotificationKind
+from balance_bot.core.thresholds import AlertSpec, Direction
+from balance_bot.store.database import Database, StoreError, environment_error
+from balance_bot.store.models import ChatSettings, DailyPortfolio, NewNotification
+from balance_bot.store.schema import APPLICATION_ID, SCHEMA_VERSION
+from balance_bot.store.store import Store
 from tests.kit.clocks import FakeClock
 
 D = Decimal
@@ -512,12 +512,12 @@ import asyncio, os, signal, sys
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
-from core.changes import Holding
-from core.notify import NotificationKind
-from store import snapshots
-from store.database import Database
-from store.models import NewNotification
-from store.store import Store
+from balance_bot.core.changes import Holding
+from balance_bot.core.notify import NotificationKind
+from balance_bot.store import snapshots
+from balance_bot.store.database import Database
+from balance_bot.store.models import NewNotification
+from balance_bot.store.store import Store
 
 async def main() -> None:
     store = Store(await Database.open(Path(sys.argv[1])))

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from core.notify import NotificationKind
-from store.database import Database
-from store.models import MoneyFlow, NewNotification
-from store.store import Store
+from balance_bot.core.notify import NotificationKind
+from balance_bot.store.database import Database
+from balance_bot.store.models import MoneyFlow, NewNotification
+from balance_bot.store.store import Store
 from tests.kit.clocks import FakeClock
 
 T0 = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)

@@ -10,12 +10,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from btcturk.errors import Unavailable
-from core.notify import NotificationKind
-from services.roster import Roster
-from services.summaries import MIN_SUMMARY_GAP_S, RETRY_AFTER_S, Summaries
-from store.models import OutboxItem
-from store.store import Store
+from balance_bot.btcturk.errors import Unavailable
+from balance_bot.core.notify import NotificationKind
+from balance_bot.services.roster import Roster
+from balance_bot.services.summaries import MIN_SUMMARY_GAP_S, RETRY_AFTER_S, Summaries
+from balance_bot.store.models import OutboxItem
+from balance_bot.store.store import Store
 from tests.kit.account import DOCUMENTED_TOTAL
 from tests.kit.clocks import FakeClock, ManualMonotonic
 from tests.kit.env import ALLOWED_CHAT, ALLOWED_GROUP

@@ -16,12 +16,17 @@ from pathlib import Path
 
 import pytest
 
-from core.locales import en
+from balance_bot.core.locales import en
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[2] / "balance_bot"
 RENDERING_MODULES = sorted((ROOT / "core" / "texts").glob("*.py"))
 TEXT_USERS = sorted(
-    [*ROOT.glob("core/**/*.py"), *ROOT.glob("handlers/*.py"), *ROOT.glob("services/*.py")]
+    [
+        *ROOT.glob("core/**/*.py"),
+        *ROOT.glob("handlers/*.py"),
+        *ROOT.glob("services/*.py"),
+        *ROOT.glob("telegram_io/*.py"),
+    ]
 )
 _TAG = re.compile(r"</?[a-z]+>")
 _ALLOWED = set(string.whitespace) | set(string.punctuation)

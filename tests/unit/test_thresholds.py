@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.alert_parse import parse_alert_args
-from core.thresholds import (
+from balance_bot.core.alert_parse import parse_alert_args
+from balance_bot.core.thresholds import (
     TOTAL,
     AlertSpec,
     AlertUsageError,
@@ -23,7 +23,7 @@ from core.thresholds import (
     is_met,
     same_watch,
 )
-from core.typed_numbers import ENGLISH
+from balance_bot.core.typed_numbers import ENGLISH
 
 D = Decimal
 KNOWN = ("BTC", "TRY", "USDT", "ETH")

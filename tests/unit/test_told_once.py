@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from services.told import ToldOnce
+from balance_bot.services.told import ToldOnce
 from tests.kit.services import open_store
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)

@@ -8,11 +8,11 @@ from decimal import Decimal
 from functools import partial
 from pathlib import Path
 
-from btcturk.models import History, Transfer
-from core.cost_basis import TransferPrice
-from store.database import Database
-from store.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
-from store.trades import TradeStore
+from balance_bot.btcturk.models import History, Transfer
+from balance_bot.core.cost_basis import TransferPrice
+from balance_bot.store.database import Database
+from balance_bot.store.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
+from balance_bot.store.trades import TradeStore
 
 D = Decimal
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
@@ -63,8 +63,8 @@ async def test_the_migration_keeps_the_history_and_the_prices_stored_before(
 async def test_a_fill_rate_is_recorded_once_and_the_seen_prices_are_read_by_span(
     tmp_path: Path,
 ) -> None:
-    from core.seen_prices import Seen, SeenWindow
-    from store.trades import add_seen_window
+    from balance_bot.core.seen_prices import Seen, SeenWindow
+    from balance_bot.store.trades import add_seen_window
 
     async with await Database.open(tmp_path / "bot.sqlite3") as db:
         trades = TradeStore(db)

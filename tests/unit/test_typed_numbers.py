@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from core.i18n import LANGUAGES
-from core.typed_numbers import (
+from balance_bot.core.i18n import LANGUAGES
+from balance_bot.core.typed_numbers import (
     ENGLISH,
     TURKISH,
     AmbiguousNumber,

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from healthcheck import EXIT_HEALTHY, EXIT_UNHEALTHY, check
-from services.heartbeat import write_heartbeat
-from services.updates_health import (
+from balance_bot.healthcheck import EXIT_HEALTHY, EXIT_UNHEALTHY, check
+from balance_bot.services.heartbeat import write_heartbeat
+from balance_bot.telegram_io.updates_health import (
     UPDATES_FAILING_FILE,
     UpdatesFailing,
     UpdatesHealth,

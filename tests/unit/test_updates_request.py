@@ -7,7 +7,7 @@ import logging
 
 import pytest
 
-from services.updates_request import readable_updates
+from balance_bot.telegram_io.updates_request import readable_updates
 
 CHAT = {"id": 1, "type": "private"}
 GOOD = {"update_id": 7, "message": {"message_id": 1, "date": 0, "chat": CHAT}}

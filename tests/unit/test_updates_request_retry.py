@@ -8,8 +8,8 @@ from telegram._utils.types import ODVInput
 from telegram.request import BaseRequest, RequestData
 from telegram.request._requestparameter import RequestParameter
 
-from services.updates_health import UpdatesHealth
-from services.updates_request import UpdatesRequest
+from balance_bot.telegram_io.updates_health import UpdatesHealth
+from balance_bot.telegram_io.updates_request import UpdatesRequest
 from tests.kit.clocks import FakeClock, RecordedSleep
 
 UPDATES = b'{"ok": true, "result": []}'

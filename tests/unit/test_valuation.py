@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from core.valuation import last_prices, price_in, total_routes, value_portfolio
+from balance_bot.core.valuation import last_prices, price_in, total_routes, value_portfolio
 from tests.kit.account import AS_OF, balance, documented_balances, documented_tickers, ticker
 
 

@@ -1,0 +1,53 @@
+"""The portfolio chart's words: its caption (the total and the time of the data), its bars'
+labels and the note on its history line. services/charts.py draws them."""
+
+from __future__ import annotations
+
+from datetime import time
+from decimal import Decimal
+from html import escape
+
+from balance_bot.core.chart_data import LineGap
+from balance_bot.core.i18n import Lang, View, time_of_day
+from balance_bot.core.valuation import Portfolio
+
+MAX_CAPTION = 1024  # Telegram's limit for a photo's caption
+
+
+def chart_caption(portfolio: Portfolio, view: View, *, notice: str | None = None) -> str:
+    """Return the photo's caption: the total and the time of the data, in the reader's words.
+
+    `notice` comes first when the figures are the last ones read, not fresh ones
+    (core.texts.errors.stale_notice), as over /balance.
+    """
+    quote = escape(portfolio.quote)
+    total, when = view.lang.money(portfolio.total), view.when(portfolio.as_of)
+    lines = [view.t("chart.caption", total=total, quote=quote, when=when)]
+    if notice:
+        lines = [notice, "", *lines]
+    unpriced = [escape(p.asset) for p in portfolio.positions if p.value is None]
+    if unpriced:
+        note = view.t("summary.unpriced", quote=quote, assets=", ".join(unpriced))
+        if len("\n".join([*lines, note])) < MAX_CAPTION:
+            lines.append(note)
+    return "\n".join(lines)
+
+
+def bar_label(share: Decimal, value: Decimal, lang: Lang) -> str:
+    """Return a bar's label, its share and value: 99.74% · 34,125,765 (Turkish %99,74 · …)."""
+    percent = lang.percent(share).removeprefix("+")
+    return lang.t("chart.bar", share=percent, value=lang.amount(value, 0))
+
+
+def line_note(gap: LineGap, lang: Lang, summary_at: time) -> str:
+    """Return why the history line is empty or short, one paragraph per reason."""
+    at = time_of_day(summary_at)
+    if gap.empty or gap.kept_from is None:
+        notes = [lang.t("chart.line_none", time=at, kept=gap.kept)]
+    else:
+        notes = [lang.t("chart.line_since", day=lang.day(gap.kept_from), time=at)]
+    if gap.unpriced:
+        notes.append(lang.t("chart.line_unpriced", assets=", ".join(gap.unpriced)))
+    if gap.history_from is not None:
+        notes.append(lang.t("chart.line_history", day=lang.day(gap.history_from)))
+    return "\n".join(notes)

@@ -1,0 +1,47 @@
+"""The /notify, /quiet and /chart_in_summary texts: how one chat hears the bot."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from balance_bot.core.i18n import View
+from balance_bot.core.notify import SETTINGS, Level, Setting
+
+
+def level_name(level: Level, view: View) -> str:
+    """Return a level in words: on, silent, off."""
+    return view.t(f"notify.level.{level.value}")
+
+
+def notify_rows(levels: Mapping[Setting, Level], view: View) -> list[str]:
+    """Return one line per setting with the level the chat hears it at."""
+    return [
+        view.t(
+            "notify.row", kind=view.t(f"notify.kind.{kind}"), level=level_name(levels[kind], view)
+        )
+        for kind in SETTINGS
+    ]
+
+
+def notify_message(levels: Mapping[Setting, Level], view: View) -> str:
+    """Render /notify alone: every kind's level and how to change one."""
+    return "\n".join([view.t("notify.title"), *notify_rows(levels, view), view.t("notify.hint")])
+
+
+def notify_changed(kinds: Sequence[Setting], level: Level, view: View) -> str:
+    """Confirm a /notify change."""
+    if tuple(kinds) == SETTINGS:
+        return view.t("notify.done_all", level=level_name(level, view))
+    return view.t(
+        "notify.done", kind=view.t(f"notify.kind.{kinds[0]}"), level=level_name(level, view)
+    )
+
+
+def quiet_message(hours: str | None, view: View, *, default: bool) -> str:
+    """Show the chat's quiet hours (none, its own, or the bot's `default`) and how to change
+    them."""
+    if hours is None:
+        shown = view.t("quiet.none")
+    else:
+        shown = view.t("quiet.current_default" if default else "quiet.current", hours=hours)
+    return "\n".join([shown, view.t("quiet.hint")])

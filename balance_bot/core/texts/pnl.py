@@ -1,0 +1,285 @@
+"""The /pnl answer: per asset P&L and cost, then the totals and what they leave out.
+
+Rows are records of two lines inside <pre>, at most PHONE_WIDTH (34) columns, so they fit a
+phone; a line that would be wider is cut (core.texts.table.wrap), its rest indented below:
+
+    BTC   +35,745.12 (+19.83%)
+     avg 3,004,248.00 → 3,600,000.00
+    RENDER*  +123,456,789.12
+             (+1,234.56%)
+
+A figure that cannot be told says why ("unknown (no price)", "⏳ prices loading") in its
+place, never a zero or an empty cell; a "?" in a record's second line is explained once
+below it when its first line does not say it. Each total names the assets it leaves out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from collections.abc import Set as AbstractSet
+from datetime import datetime
+from decimal import Decimal
+from html import escape
+
+from balance_bot.btcturk.history import PAGE_CAP
+from balance_bot.core.cost_basis import Unknown
+from balance_bot.core.i18n import View
+from balance_bot.core.pnl import Left, PnlReport, PnlRow
+from balance_bot.core.texts.rounding import rounding_note
+from balance_bot.core.texts.routes import VIA_MARK, via_lines
+from balance_bot.core.texts.table import pre_block, wrap
+from balance_bot.core.valuation import Route
+
+UNKNOWN_CELL = "?"
+
+
+def history_month(moment: datetime) -> str:
+    """Return the month the history reaches back to: 2024-03."""
+    return moment.date().isoformat()[:7]
+
+
+def pnl_loading_message(back_to: datetime | None, view: View) -> str:
+    """Say the history is still being read, and how far back it goes so far."""
+    if back_to is None:
+        return view.t("pnl.loading_start")
+    return view.t("pnl.loading", month=history_month(back_to))
+
+
+def pnl_refused_message(view: View) -> str:
+    """Say the key may not read the history."""
+    return view.t("pnl.refused")
+
+
+def history_read_until(read_until: datetime, refused: bool, view: View) -> str:
+    """Say the history behind the figures goes up to `read_until` and was not read since:
+    the key lacks the Account permission (`refused`), or the read failed just now."""
+    key = "pnl.read_until_refused" if refused else "pnl.read_until"
+    return view.t(key, when=view.when(read_until))
+
+
+def pnl_unsupported_message(quote: str, supported: Sequence[str], view: View) -> str:
+    """Say P&L is not kept in this quote currency, and in which it is."""
+    return view.t("pnl.unsupported", quote=escape(quote), supported=", ".join(supported))
+
+
+def pnl_message(
+    report: PnlReport,
+    view: View,
+    crowded: AbstractSet[str] = frozenset(),
+    *,
+    routes: Mapping[str, Route] | None = None,
+) -> str:
+    """Render the P&L of every asset, most first, and the totals.
+
+    An incomplete asset that `crowded` names (a moment of its history reached BTCTurk's cap) is
+    said to be so; `routes`: the prices now not of their asset's own pair (Portfolio.routes):
+    marked in the price column and named below the totals.
+    """
+    lines = [view.t(f"pnl.title.{report.method}", quote=report.quote)]
+    if not report.rows:
+        return "\n".join([*lines, view.t("pnl.empty")])
+    held = [r for r in report.rows if r.units > 0]
+    routed = {
+        r.asset: route
+        for r in held
+        if r.complete and r.price is not None and (route := (routes or {}).get(r.asset))
+    }
+    if held:
+        lines.append(_records([_held_record(r, view, r.asset in routed) for r in held]))
+    realized = [r for r in report.rows if r.complete and _has_realized(r)]
+    if realized:
+        lines.append(view.t("pnl.realized_title", year=report.year))
+        lines.append(_records([_realized_record(r, view) for r in realized]))
+    lines += _unrealized_total(report, view)
+    lines += _realized_total(report, view)
+    lines += via_lines(routed, report.quote, view)
+    if any(r.from_close for r in report.rows):
+        lines.append(view.t("pnl.close_note", mark=view.t("pnl.mark.close")))
+    if any(r.seen for r in report.rows):
+        lines.append(view.t("pnl.then_note", mark=view.t("pnl.mark.then")))
+    if any(not r.complete for r in report.rows):
+        lines.append(view.t("pnl.incomplete_note"))
+    cut = [escape(r.asset) for r in report.rows if not r.complete and r.asset in crowded]
+    if cut:
+        lines.append(view.t("pnl.crowded_note", assets=", ".join(cut), cap=PAGE_CAP))
+    return "\n".join(lines)
+
+
+def asset_cost_line(row: PnlRow, quote: str, view: View) -> str:
+    """Return one asset's average cost and unrealized P&L, for its /balance detail."""
+    if not row.complete:
+        return view.t("pnl.asset_incomplete")
+    if row.average_cost is None:
+        why = row.cost_why
+        return "" if why is None else view.t("pnl.asset_cost_unknown", cell=cell(why, view))
+    source = _source(row, view)
+    cost = view.t("pnl.asset_cost", cost=view.lang.price(row.average_cost), quote=quote)
+    if row.unrealized is None:
+        unknown = _cell(row.unrealized_why, view)
+        return view.t("pnl.asset_line_unknown", cost=cost, source=source, cell=unknown)
+    return view.t(
+        "pnl.asset_line",
+        cost=cost,
+        source=source,
+        amount=view.lang.signed(row.unrealized, 2),
+        quote=quote,
+        percent=_percent(row.unrealized_pct, view),
+    )
+
+
+def summary_pnl_line(report: PnlReport, yesterday: Decimal | None, view: View) -> str:
+    """Return the summary's line: unrealized P&L now, and its change since `yesterday`.
+
+    A total that leaves an asset out names it and is not compared with yesterday's.
+    """
+    left = report.unrealized_without
+    if not report.unrealized_known:
+        return view.t("pnl.summary_unknown", assets=left_out(left, view))
+    line = view.t(
+        "pnl.summary_line",
+        amount=view.lang.signed(report.unrealized, 2),
+        quote=report.quote,
+        percent=_percent(report.unrealized_pct, view),
+    )
+    if left:
+        return view.t("pnl.summary_without", line=line, assets=left_out(left, view))
+    if yesterday is None:
+        return line
+    change = report.unrealized - yesterday
+    arrow = view.t("pnl.up") if change >= 0 else view.t("pnl.down")
+    return view.t("pnl.summary_change", line=line, arrow=arrow, change=view.lang.signed(change, 2))
+
+
+def cell(why: Unknown, view: View) -> str:
+    """Return what stands where a figure is unknown: "unknown (no price)"."""
+    return view.t(f"pnl.cell.{why}")
+
+
+def left_out(left: Left, view: View) -> str:
+    """Return the assets a total leaves out, grouped by why: "GLMR, AVAX: no price"."""
+    groups: dict[Unknown, list[str]] = {}
+    for asset, why in left:
+        groups.setdefault(why, []).append(escape(asset))
+    return "; ".join(
+        view.t("pnl.left_group", assets=", ".join(assets), why=view.t(f"pnl.why.{why}"))
+        for why, assets in groups.items()
+    )
+
+
+def _unrealized_total(report: PnlReport, view: View) -> list[str]:
+    left = report.unrealized_without
+    if not report.unrealized_known:
+        return [view.t("pnl.unrealized_unknown", assets=left_out(left, view))]
+    total = view.t(
+        "pnl.unrealized_total",
+        amount=view.lang.signed(report.unrealized, 2),
+        quote=report.quote,
+        percent=_percent(report.unrealized_pct, view),
+    )
+    rows = [r.unrealized for r in report.rows if r.unrealized is not None]
+    rounded = rounding_note(rows, report.unrealized, report.quote, view, signed=True)
+    return [total, *_without(left, view), *rounded]
+
+
+def _realized_total(report: PnlReport, view: View) -> list[str]:
+    left = report.realized_without
+    if left and len(left) == len(report.rows):
+        return [view.t("pnl.realized_unknown", year=report.year, assets=left_out(left, view))]
+    total = view.t(
+        "pnl.realized_total",
+        year=report.year,
+        amount=view.lang.signed(report.realized_year, 2),
+        fees=view.lang.money(report.fees_year),
+        quote=report.quote,
+    )
+    out = {asset for asset, _ in left}
+    rows = [
+        r.realized_year for r in report.rows if r.realized_year is not None and r.asset not in out
+    ]
+    rounded = rounding_note(rows, report.realized_year, report.quote, view, signed=True)
+    return [total, *_without(left, view), *rounded]
+
+
+def _without(left: Left, view: View) -> list[str]:
+    return [view.t("pnl.without", assets=left_out(left, view))] if left else []
+
+
+def _has_realized(row: PnlRow) -> bool:
+    return row.realized_why is not None or any((row.realized_all, row.fees_year))
+
+
+def _name(row: PnlRow, view: View) -> str:
+    """Return the asset and the marks of where its cost comes from: ° a deposit's day's close,
+    † a price the bot saw at the time (both when both apply)."""
+    close = view.t("pnl.mark.close") if row.from_close else ""
+    then = view.t("pnl.mark.then") if row.seen else ""
+    return row.asset + close + then
+
+
+def _source(row: PnlRow, view: View) -> str:
+    """Return where the average cost comes from, in words, for /balance ASSET."""
+    if row.from_close and row.seen:
+        return view.t("pnl.asset_source.both")
+    if row.from_close:
+        return view.t("pnl.asset_source.close")
+    return view.t("pnl.asset_source.then") if row.seen else ""
+
+
+Record = tuple[str, str, list[str]]  # name, first line's figure, the lines below
+
+
+def _held_record(row: PnlRow, view: View, routed: bool = False) -> Record:
+    first_why = row.unrealized_why
+    if not row.complete:
+        return (_name(row, view), _cell(first_why, view), [])
+    if row.unrealized is None:
+        figure = _cell(first_why, view)
+    else:
+        figure = view.lang.signed(row.unrealized, 2) + _percent(row.unrealized_pct, view)
+    average = _figure(row.average_cost, view)
+    now = UNKNOWN_CELL if row.price is None else view.lang.price(row.price)
+    if routed:  # through another pair than its own: named below the totals
+        now += VIA_MARK
+    below = [view.t("pnl.avg_line", cost=average, now=now)]
+    return (_name(row, view), figure, below + _explained(row.cost_why, first_why, view))
+
+
+def _realized_record(row: PnlRow, view: View) -> Record:
+    first_why = row.realized_year_why
+    if row.realized_year is None:
+        figure = _cell(first_why, view)
+    else:
+        figure = view.lang.signed(row.realized_year, 2)
+    all_time = UNKNOWN_CELL if row.realized_all is None else view.lang.signed(row.realized_all, 2)
+    fees = UNKNOWN_CELL if row.fees_year is None else view.lang.money(row.fees_year)
+    below = [view.t("pnl.realized_line", all=all_time, fees=fees)]
+    return (_name(row, view), figure, below + _explained(row.before_year_why, first_why, view))
+
+
+def _explained(why: Unknown | None, said: Unknown | None, view: View) -> list[str]:
+    """Return the line that tells why a "?" below is unknown, unless the first line said it."""
+    if why is None or why == said:
+        return []
+    return [view.t("pnl.why_line", why=view.t(f"pnl.why.{why}"))]
+
+
+def _cell(why: Unknown | None, view: View) -> str:
+    return UNKNOWN_CELL if why is None else cell(why, view)
+
+
+def _records(records: list[Record]) -> str:
+    width = max(len(name) for name, _, _ in records)
+    lines = []
+    for name, figure, below in records:
+        lines += wrap(f"{name:<{width}}  {figure}", " " * (width + 2))
+        for line in below:
+            lines += wrap(line, "  ")
+    return pre_block(lines)
+
+
+def _figure(value: Decimal | None, view: View) -> str:
+    return UNKNOWN_CELL if value is None else view.lang.price(value)
+
+
+def _percent(value: Decimal | None, view: View) -> str:
+    return "" if value is None else f" ({view.lang.percent(value)})"

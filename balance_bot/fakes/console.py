@@ -1,0 +1,242 @@
+"""Lines that move the simulated account from the demo's terminal: `!deposit 0.5 BTC` …"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Final
+
+from balance_bot.btcturk.amounts import AmountError, parse_decimal
+from balance_bot.fakes.exchange import ROW_SHAPES, Endpoint, FakeBtcTurk
+from balance_bot.fakes.feed import FakeFeed
+from balance_bot.fakes.seed import DEMO_API_KEY
+
+HELP_ROWS: Final[tuple[tuple[str, str], ...]] = (
+    ("Money moves (the alert comes within a second: the live feed wakes the bot)", ""),
+    ("!deposit 0.5 BTC [pending]", "a deposit; pending: listed a read late"),
+    ("!withdraw 100 USDT [fee] [pending]", "a withdrawal; pending: until !release"),
+    ("!release", "pending deposits, withdrawals complete"),
+    ("!buy 0.5 BTC 3512000 [fills]", "a buy at that TRY price (or BTCUSDT)"),
+    ("!sell 100 USDT 41.5 [fills]", "a sell at that price"),
+    ("!order 1 BTC, !cancel 1 BTC", "lock part of a balance; unlock it"),
+    ("Prices", ""),
+    ("!price BTC 3600000", "set a price (BTC: BTCTRY; or GLMRUSDT)"),
+    ("!prices down, !prices up", "prices fail, balances answer; back"),
+    ("!unlist GLMRUSDT", "a pair leaves the ticker list"),
+    ("!nullprice ETH", "a ticker row without a price"),
+    ("BTCTurk faults and the API key", ""),
+    ("!down, !up", "BTCTurk down for maintenance; back"),
+    ("!key off, !key on", "the API key refused; accepted again"),
+    ("!history off, !history on", "no Account permission; back"),
+    ("!history hang", "the history hangs (!history on ends it)"),
+    ("!ws off, !ws on", "no WebSocket permission; back"),
+    ("!candles hang, !candles up", "the chart server hangs; answers"),
+    ("!shape 2019|2020|documented", "balance rows in an older shape"),
+    ("The chat", ""),
+    ("!press Refresh, !press 2", "press a button of the latest messages"),
+    ("!help", "this list"),
+)
+HELP: Final = "\n".join(
+    ["Lines starting with ! change the simulated exchange, or press a button:"]
+    + [f"  {line:<36} {words}" if words else f" {line}" for line, words in HELP_ROWS]
+)
+MOVES: Final = frozenset({"deposit", "withdraw", "buy", "sell", "order", "cancel", "release"})
+OUTAGE_REQUESTS: Final = 1_000_000
+REFUSED_KEY: Final = "0b5e4c2d-revoked-public-key"
+HISTORY_ENDPOINTS: Final[tuple[Endpoint, ...]] = ("trades", "crypto", "fiat")
+UNKNOWN: Final = "no such line: !help lists them"
+
+
+def run_console_command(exchange: FakeBtcTurk, line: str, feed: FakeFeed | None = None) -> str:
+    """Apply one `!command` to the simulated exchange (and its live feed); say what changed."""
+    words = line.lstrip("!").split()
+    if not words:
+        return HELP
+    name, args = words[0].lower(), [word.lower() for word in words[1:]]
+    try:
+        if name in ("deposit", "withdraw") and len(args) >= 2:
+            return _transfer(exchange, name, parse_decimal(args[0]), args[1].upper(), args[2:])
+        if name in ("buy", "sell") and len(args) in (3, 4):
+            return _trade(exchange, name, args)
+        if name in ("order", "cancel") and len(args) == 2:
+            return _move(exchange, name, parse_decimal(args[0]), args[1].upper())
+        if name == "price" and len(args) == 2:
+            pair = _pair(args[0])
+            exchange.set_price(pair, parse_decimal(args[1]))
+            return f"{pair} is now {args[1]}"
+    except (AmountError, ValueError) as error:
+        return f"{error}: !help shows the form"
+    if len(args) == 1 and name in _SWITCHES:
+        return _SWITCHES[name](exchange, feed, args[0])
+    if name == "release" and not args:
+        released = exchange.ledger.release_pending()
+        return f"{released} pending deposit(s) and withdrawal(s) are now in the history"
+    if name in ("down", "up") and not args:
+        return _outage(exchange, name == "down")
+    if name == "help":
+        return HELP
+    return UNKNOWN
+
+
+def _pair(word: str) -> str:
+    """Return a pair from `BTC` (BTCTRY) or a whole pair (`GLMRUSDT`)."""
+    pair = word.upper()
+    return pair if len(pair) > 5 else f"{pair}TRY"
+
+
+def _outage(exchange: FakeBtcTurk, down: bool) -> str:
+    if down:
+        exchange.inject("maintenance", times=OUTAGE_REQUESTS)
+        return "BTCTurk is now down for maintenance (!up to end it)"
+    exchange.clear_faults()
+    return "BTCTurk answers again"
+
+
+def _prices(exchange: FakeBtcTurk, feed: FakeFeed | None, arg: str) -> str:
+    if arg not in ("down", "up"):
+        return UNKNOWN
+    exchange.ticker_failing = "500" if arg == "down" else None
+    if arg == "down":
+        return "BTCTurk's prices fail, its balances still answer (!prices up to end it)"
+    return "BTCTurk's prices answer again"
+
+
+def _unlist(exchange: FakeBtcTurk, feed: FakeFeed | None, arg: str) -> str:
+    pair = _pair(arg)
+    if not exchange.unlist_pair(pair):
+        return f"no pair {pair} in the ticker list"
+    return f"{pair} left the ticker list"
+
+
+def _nullprice(exchange: FakeBtcTurk, feed: FakeFeed | None, arg: str) -> str:
+    pair = _pair(arg)
+    if not exchange.blank_price(pair):
+        return f"no pair {pair} in the ticker list"
+    return f"{pair} now has last: null"
+
+
+def _shape(exchange: FakeBtcTurk, feed: FakeFeed | None, arg: str) -> str:
+    if arg not in ROW_SHAPES:
+        return f"the shapes are {', '.join(sorted(ROW_SHAPES))}"
+    exchange.row_shape = arg  # type: ignore[assignment]
+    return f"balance rows now come in the {arg} shape"
+
+
+def _history(exchange: FakeBtcTurk, feed: FakeFeed | None, arg: str) -> str:
+    if arg == "hang":
+        for endpoint in HISTORY_ENDPOINTS:
+            exchange.inject("timeout", times=OUTAGE_REQUESTS, endpoint=endpoint)
+        return "BTCTurk's history requests now get no answer (!history on ends it)"
+    if arg not in ("off", "on"):
+        return UNKNOWN
+    exchange.account_permission = arg == "on"
+    if arg == "off":
+        return "the API key lost the Account permission: history requests get HTTP 401"
+    exchange.clear_faults(*HISTORY_ENDPOINTS)
+    return "the API key has the Account permission again, and the history answers"
+
+
+def _key(exchange: FakeBtcTurk, feed: FakeFeed | None, arg: str) -> str:
+    """Refuse the API key on every endpoint and the live feed, or accept it again."""
+    if arg not in ("off", "on"):
+        return UNKNOWN
+    key = REFUSED_KEY if arg == "off" else DEMO_API_KEY
+    exchange.api_key = key
+    if feed is not None:
+        feed.api_key = key
+        if arg == "off":
+            feed.drop_now()  # the live feed's session ends with the key
+    if arg == "off":
+        return "BTCTurk now refuses the API key: HTTP 401 (!key on to accept it again)"
+    return "BTCTurk accepts the API key again"
+
+
+def _ws(exchange: FakeBtcTurk, feed: FakeFeed | None, arg: str) -> str:
+    """Take the WebSocket permission away from the key (dropping the feed), or give it back."""
+    if arg not in ("off", "on") or feed is None:
+        return UNKNOWN
+    feed.websocket_permission = arg == "on"
+    if arg == "off":
+        feed.drop_now()
+        return "the API key lost the WebSocket permission: the live feed refuses its login"
+    return "the API key has the WebSocket permission again"
+
+
+def _candles(exchange: FakeBtcTurk, feed: FakeFeed | None, arg: str) -> str:
+    if arg == "hang":
+        exchange.candles.hang = True
+        return "BTCTurk's chart server (daily prices) now gets no answer (!candles up)"
+    if arg != "up":
+        return UNKNOWN
+    exchange.candles.release()
+    return "BTCTurk's chart server answers again"
+
+
+Switch = Callable[[FakeBtcTurk, FakeFeed | None, str], str]
+_SWITCHES: Final[dict[str, Switch]] = {
+    "prices": _prices,
+    "unlist": _unlist,
+    "nullprice": _nullprice,
+    "shape": _shape,
+    "history": _history,
+    "key": _key,
+    "ws": _ws,
+    "candles": _candles,
+}
+
+
+def _transfer(
+    exchange: FakeBtcTurk, name: str, amount: Decimal, asset: str, extra: list[str]
+) -> str:
+    """Deposit or withdraw through the ledger, so that the history shows it too."""
+    pending = "pending" in (word.lower() for word in extra)
+    numbers = [parse_decimal(word) for word in extra if word.lower() != "pending"]
+    if amount <= 0 or len(numbers) > 1 or (numbers and name == "deposit"):
+        raise ValueError("say an amount, an asset, and for a withdrawal maybe a fee")
+    if name == "deposit":
+        exchange.ledger.deposit(asset, amount, lag=1 if pending else 0)
+        late = " (the history lists it one read late)" if pending else ""
+        return f"{asset}: deposited {amount}{late}; {_figures(exchange, asset)}"
+    fee = numbers[0] if numbers else Decimal(0)
+    exchange.ledger.withdraw(asset, amount, fee=fee, pending=pending)
+    late = " requested (!release completes it)" if pending else ""
+    return f"{asset}: withdrew {amount} + fee {fee}{late}; {_figures(exchange, asset)}"
+
+
+def _trade(exchange: FakeBtcTurk, name: str, args: list[str]) -> str:
+    """Buy or sell at a price, in one or more fills, moving both sides and writing fills."""
+    amount, price = parse_decimal(args[0]), parse_decimal(args[2])
+    pair = _pair(args[1])
+    fills = int(args[3]) if len(args) == 4 and args[3].isdigit() else 1
+    trade = exchange.ledger.buy if name == "buy" else exchange.ledger.sell
+    rows = trade(pair, amount, price, fills=fills)
+    fee = sum((-parse_decimal(str(row["fee"])) for row in rows), Decimal(0))
+    tax = sum((-parse_decimal(str(row["tax"])) for row in rows), Decimal(0))
+    numerator, denominator = str(rows[0]["numeratorSymbol"]), str(rows[0]["denominatorSymbol"])
+    return (
+        f"{'bought' if name == 'buy' else 'sold'} {amount} {numerator} at {price} {denominator}"
+        f" in {len(rows)} fill(s), fee {fee.normalize():f} + tax {tax.normalize():f}"
+        f" {denominator}; "
+        f"{_figures(exchange, numerator)} · {_figures(exchange, denominator)}"
+    )
+
+
+def _figures(exchange: FakeBtcTurk, asset: str) -> str:
+    row = next((r for r in exchange.balances if r.get("asset") == asset), {})
+    balance = parse_decimal(str(row.get("balance", "0")))
+    locked = parse_decimal(str(row.get("locked", "0")))
+    return f"{asset} balance {balance}, locked {locked}"
+
+
+def _move(exchange: FakeBtcTurk, name: str, amount: Decimal, asset: str) -> str:
+    row = next((r for r in exchange.balances if r.get("asset") == asset), None)
+    total = parse_decimal(str(row["balance"])) if row else Decimal(0)
+    locked = parse_decimal(str(row["locked"])) if row else Decimal(0)
+    if amount <= 0:
+        raise ValueError("the amount must be positive")
+    if name == "order":
+        locked += min(amount, total - locked)
+    else:
+        locked -= min(amount, locked)
+    exchange.set_balance(asset, total, locked=locked)
+    return f"{asset}: balance {total}, in orders {locked}"

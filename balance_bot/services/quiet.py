@@ -1,0 +1,50 @@
+"""How a chat hears its messages right now: its mute, its quiet hours, its notification levels."""
+
+from __future__ import annotations
+
+from datetime import datetime, tzinfo
+
+from balance_bot.core.notify import Level, Setting, default_levels, effective_levels
+from balance_bot.core.quiet import QuietHours
+from balance_bot.store.store import Store
+
+
+class QuietPolicy:
+    """Tell until when a chat's change and threshold alerts are held, and which kinds it hears."""
+
+    def __init__(
+        self,
+        store: Store,
+        quiet_hours: QuietHours | None,
+        tz: tzinfo,
+        *,
+        order_changes: bool = False,
+    ) -> None:
+        """`quiet_hours` and `order_changes` are the defaults of a chat that set nothing."""
+        self._store = store
+        self._quiet_hours = quiet_hours
+        self._tz = tz
+        self._defaults = default_levels(order_changes=order_changes)
+
+    async def held_until(self, chat_id: int, now: datetime) -> datetime | None:
+        """Return when the chat's hold ends, or None when alerts go out now."""
+        ends: list[datetime] = []
+        settings = await self._store.chat_settings(chat_id)
+        muted_until = settings.muted_until
+        if muted_until is not None and muted_until > now:
+            ends.append(muted_until)
+        quiet_hours = settings.quiet_hours_or(self._quiet_hours)
+        if quiet_hours is not None:
+            end = quiet_hours.end_after(now.astimezone(self._tz))
+            if end is not None:
+                ends.append(end)
+        return max(ends) if ends else None
+
+    async def levels(self, chat_id: int) -> dict[Setting, Level]:
+        """Return how the chat hears each kind: its own choice, else the default."""
+        chosen = (await self._store.chat_settings(chat_id)).notify
+        return effective_levels(chosen, self._defaults)
+
+    def default_levels(self) -> dict[Setting, Level]:
+        """Return the levels of a chat that set nothing."""
+        return dict(self._defaults)
