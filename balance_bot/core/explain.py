@@ -173,6 +173,7 @@ class Remainder:
     precision: int
     amount: Decimal  # at display precision, as the alert showed it
     raw: Decimal  # unrounded
+    unit: Decimal | None = None  # its price in the quote when the alert went out (None: none)
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,13 +11,18 @@ to it where it cannot be edited, see services.delivery). A later change's read l
 follow-ups take their rows first, so a row is told in the alert that missed it, never in the
 next one. After a read that failed or did not answer in time, changes do not wait for the
 history at all until a read works again.
+
+What a follow-up explains is valued at the prices the alert's poll read (kept with what it
+left open): a deposit listed late is worth what it was when the balance changed, never what
+it is at the look that found its row.
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -157,7 +162,8 @@ class Explainer:
                 return None
             if read is UNANSWERED:
                 unexplained = self._explain(changes, History(), set(), portfolio)
-                report.remainders, report.since = unexplained.remainders(), since
+                report.remainders = priced(unexplained.remainders(), portfolio.prices)
+                report.since = since
                 return None
             history = read
             await self._claim(history, since, now)
@@ -165,7 +171,8 @@ class Explainer:
         explanation = self._explain(changes, history, before | report.explained, portfolio)
         report.explained |= explanation.consumed
         report.flows += flows_of(explanation, portfolio.quote, portfolio.prices)
-        report.remainders, report.since = explanation.remainders(), since
+        report.remainders = priced(explanation.remainders(), portfolio.prices)
+        report.since = since
         return explanation
 
     def follow_up_of(
@@ -257,7 +264,8 @@ class Explainer:
         owed: list[NewNotification],
     ) -> None:
         """Explain what `history` lists of each follow-up; queue `owed` and the edits, and
-        store what is still open, in one transaction."""
+        store what is still open, in one transaction. What it explains is valued at the
+        prices the follow-up's alert was sent with."""
         portfolio = self._portfolio
         precisions = {} if portfolio is None else portfolio.precisions
         before: set[TransactionKey] = set()
@@ -276,10 +284,10 @@ class Explainer:
                 if explanation.explains_anything:
                     explained |= explanation.consumed
                     quote = self._quote if portfolio is None else portfolio.quote
-                    prices = {} if portfolio is None else portfolio.prices
-                    flows += flows_of(explanation, quote, prices)
-                    owed += await self._edits(follow_up, explanation)
-                    remainders = explanation.remainders()
+                    units = alert_prices(remainders)
+                    flows += flows_of(explanation, quote, units)
+                    owed += await self._edits(follow_up, explanation, units)
+                    remainders = priced(explanation.remainders(), units)
             looks = follow_up.looks + 1
             next_at = max(
                 next_look(follow_up.sent_at, looks, self._period_s),
@@ -293,10 +301,15 @@ class Explainer:
             owed, explained=explained, flows=flows, still_open=still_open, closed=closed
         )
 
-    async def _edits(self, follow_up: FollowUp, explanation: Explanation) -> list[NewNotification]:
-        """Return, per chat, the edit of its alert (with a short reply as its fallback)."""
+    async def _edits(
+        self, follow_up: FollowUp, explanation: Explanation, units: Mapping[str, Decimal]
+    ) -> list[NewNotification]:
+        """Return, per chat, the edit of its alert (with a short reply as its fallback); what
+        is still open is valued at the alert's `units`, as the alert valued it."""
         owed: list[NewNotification] = []
         portfolio = self._portfolio
+        if portfolio is not None:
+            portfolio = dataclasses.replace(portfolio, prices=units)
         for message in await self._store.alert_messages(follow_up.outbox_ids):
             view = await self._views.view(message.chat_id)
             reply = split_message(
@@ -356,6 +369,16 @@ class Explainer:
                 self._chats(), NotificationKind.STATUS, history_permission_notice
             )
         return history
+
+
+def priced(remainders: Sequence[Remainder], prices: Mapping[str, Decimal]) -> tuple[Remainder, ...]:
+    """Return `remainders` with the price of each asset in `prices` (the alert's poll's)."""
+    return tuple(dataclasses.replace(r, unit=prices.get(r.asset)) for r in remainders)
+
+
+def alert_prices(remainders: Sequence[Remainder]) -> dict[str, Decimal]:
+    """Return the prices an alert was sent with, of the assets it left open."""
+    return {r.asset: r.unit for r in remainders if r.unit is not None}
 
 
 def requested(portfolio: Portfolio) -> dict[str, Decimal]:

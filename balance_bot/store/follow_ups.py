@@ -20,18 +20,33 @@ _SELECT = "SELECT id, since, sent_at, remainders, outbox_ids, looks, next_at, un
 
 
 def remainders_to_db(remainders: Sequence[Remainder]) -> str:
-    """Return the column text of remainders (amounts as exact decimal text)."""
+    """Return the column text of remainders (amounts and prices as exact decimal text)."""
     return json.dumps(
-        [[r.asset, r.precision, money_to_db(r.amount), money_to_db(r.raw)] for r in remainders]
+        [
+            [
+                r.asset,
+                r.precision,
+                money_to_db(r.amount),
+                money_to_db(r.raw),
+                None if r.unit is None else money_to_db(r.unit),
+            ]
+            for r in remainders
+        ]
     )
 
 
 def remainders_from_db(text: str) -> tuple[Remainder, ...]:
-    """Return the remainders stored as `text`."""
+    """Return the remainders stored as `text` (rows stored without a price have none)."""
     rows: list[list[Any]] = json.loads(text)
     return tuple(
-        Remainder(str(asset), int(precision), money_from_db(amount), money_from_db(raw))
-        for asset, precision, amount, raw in rows
+        Remainder(
+            str(row[0]),
+            int(row[1]),
+            money_from_db(row[2]),
+            money_from_db(row[3]),
+            None if len(row) < 5 or row[4] is None else money_from_db(row[4]),
+        )
+        for row in rows
     )
 
 

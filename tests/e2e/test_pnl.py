@@ -511,3 +511,34 @@ async def test_a_usdt_quoted_buy_the_bot_saw_is_valued_at_the_usdt_price_it_read
     bot.clock.advance(days=1)  # the day's close is known now: the rate recorded stays
     [later] = await bot.ask("/pnl")
     assert "BTC†  +35,940.31 (+19.57%)" in later.plain_text
+
+
+async def test_a_deposit_the_history_lists_late_costs_the_price_its_alert_saw(
+    make_settings: Callable[..., Settings],
+    start_bot: StartBot,
+    exchange: FakeBtcTurk,
+    clock: FakeClock,
+) -> None:
+    trade_history(exchange, clock)
+    async with start_bot(make_settings(EXPLAIN_CHANGES="true")) as bot:
+        services = services_of(bot)
+        await backfill(bot)
+        await poll(bot)  # the baseline
+        clock.advance(minutes=1)
+        exchange.ledger.deposit("BTC", "0.01", lag=1)  # listed one answer late
+        await poll(bot)  # "❔ +0.01000000 BTC (≈ +36,000.00 TRY) not in the history yet"
+        exchange.set_price("BTCTRY", "3900000")
+        await poll(bot)  # a check after the alert reads another price
+        clock.advance(seconds=2)
+        await services.monitor.follow_up()  # the history lists the deposit: the alert edited
+
+        [reply] = await bot.ask("/pnl")
+        text = reply.plain_text
+        print(text)
+        # 0.07 BTC: 180,254.88 + 0.01 x 3,600,000 (the alert's price, not the later check's),
+        # worth 0.07 x 3,900,000 now.
+        assert "BTC†  +56,745.12 (+26.24%)\n avg 3,089,355.43 → 3,900,000.00" in text
+        [sent] = await bot.ask("/export")
+        assert sent.document is not None
+        row = next(r for r in sent.document.decode().splitlines() if ",deposit,BTC," in r)
+        assert ",0.01,3600000,TRY,36000.00," in row

@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from balance_bot.core.explain import Remainder
 from balance_bot.core.notify import NotificationKind
 from balance_bot.store.database import Database
+from balance_bot.store.follow_ups import remainders_from_db, remainders_to_db
 from balance_bot.store.models import MoneyFlow, NewNotification
 from balance_bot.store.store import Store
 from tests.kit.clocks import FakeClock
@@ -64,3 +66,15 @@ async def test_prune_forgets_only_old_rows(store: Store) -> None:
     assert await store.prune_history(T0 + timedelta(minutes=30)) == 2  # the id and one flow
     assert await store.explained_among([("fill", "1")]) == set()
     assert await store.flows_between(T0 - timedelta(days=1), T0 + timedelta(days=1)) == [flow(90)]
+
+
+def test_a_follow_up_keeps_the_prices_its_alert_was_sent_with() -> None:
+    open_ = (
+        Remainder("BTC", 8, Decimal("0.01"), Decimal("0.0100000001"), Decimal("3500000.5")),
+        Remainder("ETHW", 8, Decimal("1"), Decimal("1")),  # no price when the alert went out
+    )
+    assert remainders_from_db(remainders_to_db(open_)) == open_
+    # A row stored before the price was kept reads as one without a price.
+    assert remainders_from_db('[["BTC", 8, "0.01", "0.01"]]') == (
+        Remainder("BTC", 8, Decimal("0.01"), Decimal("0.01")),
+    )
