@@ -26,6 +26,7 @@ from tests.e2e.conftest import (
     sent_to,
     services_of,
 )
+from tests.kit.clocks import RecordedSleep
 from tests.kit.env import ALLOWED_GROUP
 from tests.kit.wiring import BotWiring
 
@@ -366,3 +367,48 @@ async def test_fills_beyond_what_the_history_returns_at_one_moment_are_said_so_o
     print("\n".join(lines))
     at = next(i for i, line in enumerate(lines) if "(200 fills)" in line)
     assert lines[at + 1].startswith("    ⚠️ BTCTurk lists at most 200 fills of one millisecond")
+
+
+async def test_an_alert_sent_without_the_history_tells_each_fact_once_when_explained(
+    backoff: RecordedSleep, bot: BotHarness
+) -> None:
+    for endpoint in HISTORY_ENDPOINTS:  # the history fails when the change is seen
+        bot.exchange.inject("maintenance", times=100, endpoint=endpoint)
+    bot.exchange.ledger.deposit("USDT", "100")
+    bot.exchange.ledger.deposit("BTC", "0.01", lag=1)  # listed one answer late
+    await poll(bot)
+    [sent] = sent_alerts(bot)
+    first = sent.plain_text.splitlines()
+    print("\n".join(first))
+    assert first[1:5] == [
+        "BTC 9.75021866 → 9.76021866",
+        "    +0.01000000 BTC ≈ +35,000.00 TRY",
+        "USDT 1,500.25 → 1,600.25",
+        "    +100.00 USDT ≈ +4,150.00 TRY",
+    ]
+    bot.exchange.clear_faults()
+    bot.exchange.set_price("BTCTRY", "3900000")
+    await poll(bot)  # a check before the look reads another price
+
+    await follow_up(bot)  # the history lists the USDT deposit, not yet the BTC one
+
+    edited = message_lines(bot, sent.message_id)
+    print("\n".join(edited))
+    assert edited == [
+        "🔔 Balance changed",
+        "📥 Deposit 100.00 USDT",  # instead of its "+100.00 USDT ≈ …" line, not beside it
+        "❔ +0.01000000 BTC (≈ +35,000.00 TRY) not in the history yet",  # the alert's value
+        "BTC 9.75021866 → 9.76021866",
+        "USDT 1,500.25 → 1,600.25",
+        *first[5:],
+    ]
+
+    await follow_up(bot, seconds=3)  # the BTC deposit is listed now
+    assert message_lines(bot, sent.message_id) == [
+        "🔔 Balance changed",
+        "📥 Deposit 100.00 USDT",
+        "📥 Deposit 0.01000000 BTC",
+        "BTC 9.75021866 → 9.76021866",
+        "USDT 1,500.25 → 1,600.25",
+        *first[5:],
+    ]
