@@ -44,9 +44,10 @@ from balance_bot.core.pnl import Left, PnlReport
 
 ExportKind = Literal["buy", "sell", "spend", "deposit", "withdrawal"]
 KINDS: tuple[ExportKind, ...] = ("buy", "sell", "spend", "deposit", "withdrawal")
-Gap = Literal["acquisition", "price", "today", "loading"]  # why a figure is left empty
-GAPS: tuple[Gap, ...] = ("acquisition", "price", "today", "loading")
+Gap = Literal["acquisition", "price", "today", "loading", "cost_today", "cost_loading"]
+GAPS: tuple[Gap, ...] = ("acquisition", "price", "today", "loading", "cost_today", "cost_loading")
 _GAP_OF: dict[Unknown, Gap] = {"today": "today", "loading": "loading"}  # the rest: "price"
+_COST_GAP_OF: dict[Unknown, Gap] = {"today": "cost_today", "loading": "cost_loading"}
 ONE = Decimal(1)
 ZERO = Decimal(0)
 BOM = "\ufeff"
@@ -75,7 +76,8 @@ class ExportRow:
     `gap` says why a figure that applies is unknown: `acquisition` (the history does not
     show what the units disposed of cost), `price` (no price in the quote that day), `today`
     (valued at the day's close, once the day is over) or `loading` (the day's prices are
-    still being read). `seen`: the value is at a price the bot saw at the time; `incomplete`:
+    still being read); `cost_today` and `cost_loading`: the value is known, the cost of the
+    units disposed of waits so. `seen`: the value is at a price the bot saw at the time; `incomplete`:
     the history does not account for the asset held now (its figures are left out of the
     realized total).
     """
@@ -114,6 +116,7 @@ class RealizedTotal:
     rows_sum: Decimal
     checked: bool = True
     unknown: bool = False
+    fees_only: frozenset[str] = frozenset()  # left out for their fees alone, as /pnl says
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,13 +223,14 @@ def _disposal(
     sales: Mapping[tuple[str, str], list[Sale]],
     unvalued: Mapping[tuple[str, str], Unknown],
 ) -> tuple[Decimal | None, Decimal | None, Gap | None]:
-    """Return the basis and the P&L of what a fill disposed of, or why they are unknown."""
+    """Return the basis and the P&L of what a fill disposed of (its value known), or why
+    they are unknown: its cost waits for a day's prices, or is not known at all."""
     disposed = sales.get(key)
     if disposed and all(s.known for s in disposed):
         cost = sum((s.cost for s in disposed), ZERO)
         return cost, sum((s.pnl for s in disposed), ZERO), None
     why = unvalued.get(key)
-    return None, None, ("acquisition" if why is None else _GAP_OF.get(why, "acquisition"))
+    return None, None, ("acquisition" if why is None else _COST_GAP_OF.get(why, "acquisition"))
 
 
 def _fill_row(
@@ -340,7 +344,7 @@ def realized_of(rows: Iterable[ExportRow], report: PnlReport, *, checked: bool) 
         ZERO,
     )
     every = bool(left) and len(left) == len(report.rows)
-    return RealizedTotal(report.realized_year, left, rows_sum, checked, every)
+    return RealizedTotal(report.realized_year, left, rows_sum, checked, every, report.fees_only)
 
 
 def export_csv(

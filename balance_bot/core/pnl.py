@@ -112,6 +112,7 @@ class PnlReport:
     fees_year: Decimal  # fees and taxes of the year, over the assets `realized_year` adds up
     unrealized_without: Left = ()  # held assets whose unrealized P&L is not in `unrealized`
     realized_without: Left = ()  # assets left out of `realized_year` and `fees_year`
+    fees_only: frozenset[str] = frozenset()  # ... of those, left out for their fees alone
 
     @property
     def unrealized_pct(self) -> Decimal | None:
@@ -170,6 +171,9 @@ def pnl_report(
             (r.asset, r.reason(REALIZED_YEAR, FEES_YEAR) or "history")
             for r in rows
             if r not in counted
+        ),
+        fees_only=frozenset(
+            r.asset for r in rows if r.realized_year is not None and r.fees_year is None
         ),
     )
 

@@ -524,6 +524,21 @@ def pnl_rows() -> list[PnlRow]:
             why={"realized_year": "loading", "realized_all": "loading", "fees_year": "loading"},
         ),
         PnlRow(
+            "GLMR",
+            8,
+            D("250"),
+            True,
+            False,
+            D("3.68"),
+            D("3.41"),
+            D("-68.95"),
+            D("-7.49"),
+            D(0),
+            D(0),
+            None,
+            why={"fees_year": "today"},  # realized nothing; its fee waits for a close
+        ),
+        PnlRow(
             "ETHW",
             8,
             D("0.75"),
@@ -565,7 +580,13 @@ def pnl_report(rows: list[PnlRow] | None = None, *, whole: bool = False) -> PnlR
         realized_year=D("24691357.02"),
         fees_year=D("12347025.9"),
         unrealized_without=(("MANTRA", "price"), ("XRP", "past_price"), ("ETHW", "history")),
-        realized_without=(("XRP", "loading"), ("USDT", "loading"), ("ETHW", "history")),
+        realized_without=(
+            ("XRP", "loading"),
+            ("USDT", "loading"),
+            ("GLMR", "today"),
+            ("ETHW", "history"),
+        ),
+        fees_only=frozenset({"GLMR"}),
     )
 
 
@@ -576,7 +597,7 @@ def pnl_replies(v: View) -> Gallery:
         "TRY",
         "fifo",
         2026,
-        (rows[2], rows[5]),
+        (rows[2], rows[6]),
         D(0),
         D(0),
         D(0),

@@ -225,3 +225,23 @@ def test_a_value_of_today_waits_for_the_close_and_says_so() -> None:
     glmr, spent = rows[1], rows[2]
     assert (glmr.value, glmr.gap) == (None, "today")
     assert (spent.realized, spent.gap) == (None, "today")
+
+
+def test_a_sale_whose_cost_waits_for_the_days_prices_says_so_of_its_cost_not_its_value() -> None:
+    from balance_bot.core.texts.export import export_labels
+
+    deposit = Transfer("T1", "deposit", "ETH", AT, D(2), D(0), D(0), False)
+    fills = [fill(1, ("ETH", "TRY"), "sell", "1", "120000")]
+    loading = lambda a, t: "loading"  # noqa: E731
+    basis = build_cost_basis(fills, [deposit], "TRY", lambda a, t: None, missing=loading)
+    rows = export_rows(fills, [deposit], basis, lambda a, t: None, *YEAR, missing=loading)
+    deposited, sold = rows
+    assert (deposited.value, deposited.gap) == (None, "loading")
+    assert (sold.value, sold.cost, sold.realized) == (D(120000), None, None)
+    assert sold.gap == "cost_loading"
+    view = View(Lang("en"), ZoneInfo("Europe/Istanbul"), datetime(2026, 11, 25, tzinfo=UTC))
+    note = export_csv(rows, [], export_labels("TRY", view), ZoneInfo("UTC")).splitlines()[-1]
+    assert note.endswith(
+        "cost unknown yet: the prices of the day these units came in are still being read;"
+        " export again later"
+    )

@@ -277,3 +277,28 @@ def test_each_source_of_a_deposits_cost_has_its_own_mark_shown_together() -> Non
         pnl_report(alone, portfolio({"BTC": "1"}, {"BTC": "120"}), 2026, *YEAR), VIEW
     )
     assert "BTC†  +10.00 (+9.09%)" in text and "°" not in text
+
+
+def test_while_the_days_prices_load_each_record_says_which_figure_waits_where_it_stands() -> None:
+    from balance_bot.btcturk.models import Transfer
+
+    usdt = Fill("U1", "o", YEAR[0] + 1, "USDT", "TRY", "buy", D(40), D(100), D(0), D(0), "TRY")
+    glmr = Fill(
+        "G1", "o", YEAR[0] + 2, "GLMR", "USDT", "buy", D("0.1"), D(10), D("0.01"), D(0), "USDT"
+    )
+    deposit = Transfer("T1", "deposit", "BTC", YEAR[0] + 3, D(1), D(0), D(0), False)
+    fills = [usdt, glmr, fill(4, "BTC", "sell", "0.5", "200")]
+    fills += [fill(5, "XRP", "buy", "1", "10"), fill(6, "XRP", "sell", "1", "12")]
+    basis = build_cost_basis(
+        fills, [deposit], "TRY", lambda a, t: None, missing=lambda a, t: "loading"
+    )
+    held = portfolio({"BTC": "0.5", "GLMR": "10", "USDT": "98.99"}, {"BTC": "200", "USDT": "41"})
+    text = strip_tags(pnl_message(pnl_report(basis, held, 2026, *YEAR), VIEW))
+    print(text)
+    # GLMR realized nothing (+0.00, known): only its fee, paid in USDT, waits for USDTTRY.
+    assert "GLMR  +0.00\n all +0.00 · fees ⏳ prices loading\n" in text
+    assert not any(line.strip().startswith("?") for line in text.splitlines())  # no orphan
+    assert (
+        "Realized 2026: +2.00 TRY · fees + taxes 2026: 0.00 TRY\n"
+        "  without USDT, BTC, GLMR (its fees): prices loading"
+    ) in text

@@ -411,7 +411,6 @@ TEXTS: dict[str, str] = {
     # Profit and loss: figures unknown or partial, the cost of deposits, the quote currency
     "pnl.avg_line": " avg {cost} → {now}",
     "pnl.realized_line": " all {all} · fees {fees}",
-    "pnl.why_line": " ? {why}",
     "pnl.mark.close": "°",
     "pnl.close_note": "{mark} cost includes deposits at their day's closing price",
     "pnl.cell.history": "incomplete history",
@@ -535,4 +534,8 @@ TEXTS: dict[str, str] = {
     "pnl.read_until": "⚠️ BTCTurk's history could not be read just now: these figures go up to {when}.",
     "export.stale_refused": "🔑 BTCTurk's history was read up to {when}, not since: the API key lacks the Account permission. The file holds what was read until then.",
     "status.feed_key_refused": "⚡ Live feed refused, as the API key is: it logs in again as soon as BTCTurk accepts the key.",
+    # Every figure right, or plainly unknown (P&L and export faults)
+    "pnl.its_fees": "{asset} (its fees)",
+    "export.gap.cost_loading": "cost unknown yet: the prices of the day these units came in are still being read; export again later",
+    "export.gap.cost_today": "cost unknown yet: these units came in today, valued after today's close (UTC)",
 }

@@ -412,7 +412,6 @@ TEXTS: dict[str, str] = {
     # Profit and loss: figures unknown or partial, the cost of deposits, the quote currency
     "pnl.avg_line": " ort {cost} → {now}",
     "pnl.realized_line": " tümü {all} · komisyon {fees}",
-    "pnl.why_line": " ? {why}",
     "pnl.mark.close": "°",
     "pnl.close_note": "{mark} maliyete yatırmalar, geldikleri günün kapanış fiyatıyla dahil",
     "pnl.cell.history": "geçmiş eksik",
@@ -536,4 +535,8 @@ TEXTS: dict[str, str] = {
     "pnl.read_until": "⚠️ BTCTurk geçmişi şu an okunamadı: bu rakamlar {when} zamanına kadar okunan geçmişe dayanıyor.",
     "export.stale_refused": "🔑 BTCTurk geçmişi {when} zamanına kadar okundu, sonrası okunamıyor: API anahtarında Hesap izni yok. Dosyada o zamana kadar okunanlar var.",
     "status.feed_key_refused": "⚡ Canlı akış da API anahtarı gibi reddedildi: BTCTurk anahtarı yeniden kabul edince tekrar giriş yapılır.",
+    # Every figure right, or plainly unknown (P&L and export faults)
+    "pnl.its_fees": "{asset} (komisyonları)",
+    "export.gap.cost_loading": "maliyet henüz bilinmiyor: bu birimlerin geldiği günün fiyatları hâlâ okunuyor; sonra yeniden dışa aktarın",
+    "export.gap.cost_today": "maliyet henüz bilinmiyor: bu birimler bugün geldi, bugünün kapanışından sonra belli olur (UTC)",
 }

@@ -10,7 +10,7 @@ from balance_bot.core.i18n import View
 from balance_bot.core.texts.explain import item_lines, open_lines
 from balance_bot.core.valuation import Portfolio
 
-_CUT = "\x00"
+_CUT = "\n"  # no line holds one
 
 
 def explained_later(

@@ -9,8 +9,9 @@ phone; a line that would be wider is cut (core.texts.table.wrap), its rest inden
              (+1,234.56%)
 
 A figure that cannot be told says why ("unknown (no price)", "⏳ prices loading") in its
-place, never a zero or an empty cell; a "?" in a record's second line is explained once
-below it when its first line does not say it. Each total names the assets it leaves out.
+place, never a zero or an empty cell; a "?" in a record's second line stands only for what
+its first line says. Each total names the assets it leaves out, and an asset left out for
+its fees alone is named so ("GLMR (its fees)").
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from html import escape
 from balance_bot.btcturk.history import PAGE_CAP
 from balance_bot.core.cost_basis import Unknown
 from balance_bot.core.i18n import View
-from balance_bot.core.pnl import Left, PnlReport, PnlRow
+from balance_bot.core.pnl import FEES_YEAR, REALIZED_ALL, Left, PnlReport, PnlRow
 from balance_bot.core.texts.rounding import rounding_note
 from balance_bot.core.texts.routes import VIA_MARK, via_lines
 from balance_bot.core.texts.table import pre_block, wrap
@@ -155,11 +156,15 @@ def cell(why: Unknown, view: View) -> str:
     return view.t(f"pnl.cell.{why}")
 
 
-def left_out(left: Left, view: View) -> str:
-    """Return the assets a total leaves out, grouped by why: "GLMR, AVAX: no price"."""
+def left_out(left: Left, view: View, fees_only: AbstractSet[str] = frozenset()) -> str:
+    """Return the assets a total leaves out, grouped by why: "GLMR, AVAX: no price"; one
+    left out only because its fees are unknown is named so: "GLMR (its fees)"."""
     groups: dict[Unknown, list[str]] = {}
     for asset, why in left:
-        groups.setdefault(why, []).append(escape(asset))
+        name = escape(asset)
+        if asset in fees_only:
+            name = view.t("pnl.its_fees", asset=name)
+        groups.setdefault(why, []).append(name)
     return "; ".join(
         view.t("pnl.left_group", assets=", ".join(assets), why=view.t(f"pnl.why.{why}"))
         for why, assets in groups.items()
@@ -183,8 +188,9 @@ def _unrealized_total(report: PnlReport, view: View) -> list[str]:
 
 def _realized_total(report: PnlReport, view: View) -> list[str]:
     left = report.realized_without
+    assets = left_out(left, view, report.fees_only)
     if left and len(left) == len(report.rows):
-        return [view.t("pnl.realized_unknown", year=report.year, assets=left_out(left, view))]
+        return [view.t("pnl.realized_unknown", year=report.year, assets=assets)]
     total = view.t(
         "pnl.realized_total",
         year=report.year,
@@ -197,7 +203,8 @@ def _realized_total(report: PnlReport, view: View) -> list[str]:
         r.realized_year for r in report.rows if r.realized_year is not None and r.asset not in out
     ]
     rounded = rounding_note(rows, report.realized_year, report.quote, view, signed=True)
-    return [total, *_without(left, view), *rounded]
+    without = [view.t("pnl.without", assets=assets)] if left else []
+    return [total, *without, *rounded]
 
 
 def _without(left: Left, view: View) -> list[str]:
@@ -240,8 +247,7 @@ def _held_record(row: PnlRow, view: View, routed: bool = False) -> Record:
     now = UNKNOWN_CELL if row.price is None else view.lang.price(row.price)
     if routed:  # through another pair than its own: named below the totals
         now += VIA_MARK
-    below = [view.t("pnl.avg_line", cost=average, now=now)]
-    return (_name(row, view), figure, below + _explained(row.cost_why, first_why, view))
+    return (_name(row, view), figure, [view.t("pnl.avg_line", cost=average, now=now)])
 
 
 def _realized_record(row: PnlRow, view: View) -> Record:
@@ -250,17 +256,22 @@ def _realized_record(row: PnlRow, view: View) -> Record:
         figure = _cell(first_why, view)
     else:
         figure = view.lang.signed(row.realized_year, 2)
-    all_time = UNKNOWN_CELL if row.realized_all is None else view.lang.signed(row.realized_all, 2)
-    fees = UNKNOWN_CELL if row.fees_year is None else view.lang.money(row.fees_year)
+    if row.realized_all is None:
+        all_time = _in_place(row.reason(REALIZED_ALL), first_why, view)
+    else:
+        all_time = view.lang.signed(row.realized_all, 2)
+    if row.fees_year is None:
+        fees = _in_place(row.reason(FEES_YEAR), first_why, view)
+    else:
+        fees = view.lang.money(row.fees_year)
     below = [view.t("pnl.realized_line", all=all_time, fees=fees)]
-    return (_name(row, view), figure, below + _explained(row.before_year_why, first_why, view))
+    return (_name(row, view), figure, below)
 
 
-def _explained(why: Unknown | None, said: Unknown | None, view: View) -> list[str]:
-    """Return the line that tells why a "?" below is unknown, unless the first line said it."""
-    if why is None or why == said:
-        return []
-    return [view.t("pnl.why_line", why=view.t(f"pnl.why.{why}"))]
+def _in_place(why: Unknown | None, said: Unknown | None, view: View) -> str:
+    """Return what stands for an unknown figure of a record's second line: "?" where its
+    first line says why, else the reason itself ("⏳ prices loading")."""
+    return UNKNOWN_CELL if why == said else _cell(why, view)
 
 
 def _cell(why: Unknown | None, view: View) -> str:
