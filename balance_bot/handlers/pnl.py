@@ -43,7 +43,7 @@ async def pnl_answer(services: Services, view: View) -> str:
     if outcome.unsupported:
         return pnl_unsupported_message(portfolio.quote, SUPPORTED_QUOTES, view)
     if not outcome.state.complete or outcome.report is None:
-        return pnl_loading_message(outcome.state.oldest, view)
+        return pnl_loading_message(outcome.state.first, view)  # the oldest record found
     notices = [] if stale is None else [stale_notice(stale, portfolio, view)]
     if outcome.read_until is not None:  # not read forward: say up to when, as /status does
         notices.append(history_read_until(outcome.read_until, outcome.read_refused, view))

@@ -69,7 +69,7 @@ async def bot(
 
 async def test_pnl_waits_for_the_history_then_shows_every_figure(bot: BotHarness) -> None:
     [loading] = await bot.ask("/pnl")
-    assert loading.plain_text.startswith("⏳ History still loading.")
+    assert loading.plain_text.startswith("⏳ History still loading: P&L is ready once")
     [status] = await bot.ask("/status")
     assert "History: not read yet" in status.plain_text
 
@@ -77,7 +77,7 @@ async def test_pnl_waits_for_the_history_then_shows_every_figure(bot: BotHarness
     assert steps is not None
     assert await steps.step()
     [partial] = await bot.ask("/pnl")
-    assert "History still loading (back to 2026-10)" in partial.plain_text
+    assert "History still loading (records back to 2026-11 so far)" in partial.plain_text
 
     await backfill(bot)
     [reply] = await bot.ask("/pnl")
@@ -542,3 +542,19 @@ async def test_a_deposit_the_history_lists_late_costs_the_price_its_alert_saw(
         assert sent.document is not None
         row = next(r for r in sent.document.decode().splitlines() if ",deposit,BTC," in r)
         assert ",0.01,3600000,TRY,36000.00," in row
+
+
+async def test_pnl_while_loading_names_the_oldest_record_and_promises_no_message(
+    bot: BotHarness,
+) -> None:
+    steps = services_of(bot).account.backfill
+    assert steps is not None
+    assert await steps.step()  # 30 days read back, to 2026-10-26; the first record 2026-11-05
+
+    [partial] = await bot.ask("/pnl")
+
+    print(partial.plain_text)
+    assert "(records back to 2026-11 so far)" in partial.plain_text
+    assert "2026-10" not in partial.plain_text  # a month before the first transaction
+    assert "follows" not in partial.plain_text  # no P&L is sent by itself: none is promised
+    assert "/pnl again" in partial.plain_text

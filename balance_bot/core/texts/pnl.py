@@ -39,11 +39,12 @@ def history_month(moment: datetime) -> str:
     return moment.date().isoformat()[:7]
 
 
-def pnl_loading_message(back_to: datetime | None, view: View) -> str:
-    """Say the history is still being read, and how far back it goes so far."""
-    if back_to is None:
+def pnl_loading_message(first: datetime | None, view: View) -> str:
+    """Say the history is still being read, the oldest record found so far, and that the
+    figures are ready (to ask for again) once it reaches the first transaction."""
+    if first is None:
         return view.t("pnl.loading_start")
-    return view.t("pnl.loading", month=history_month(back_to))
+    return view.t("pnl.loading", month=history_month(first))
 
 
 def pnl_refused_message(view: View) -> str:
