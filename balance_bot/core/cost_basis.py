@@ -114,6 +114,7 @@ class Charge:
     at_ms: int
     fee: Decimal
     tax: Decimal
+    pair: str = ""  # a fill's pair ("USDTTRY"); "" for a transfer
 
 
 @dataclass(slots=True)
@@ -310,13 +311,14 @@ class _Book:
         tax: Decimal,
         rate: Decimal | None,
         why: Unknown,
+        pair: str = "",
     ) -> None:
         if not fee and not tax:
             return
         if rate is None:
             self.unvalued_charges.append(Unvalued(record_id, asset, at_ms, why))
         else:
-            self.charges.append(Charge(record_id, asset, at_ms, fee * rate, tax * rate))
+            self.charges.append(Charge(record_id, asset, at_ms, fee * rate, tax * rate, pair))
 
     def fill(self, fill: Fill) -> None:
         if fill.fee_currency != fill.denominator:  # cannot happen on BTCTurk's pairs
@@ -334,7 +336,8 @@ class _Book:
         seen = recorded is not None and recorded.source == SEEN and rate is not None
         gross = fill.price * fill.amount  # in the denominator
         paid = fill.fee + fill.tax
-        self.charge(fill.id, fill.numerator, fill.at_ms, fill.fee, fill.tax, rate, why)
+        pair = fill.numerator + fill.denominator
+        self.charge(fill.id, fill.numerator, fill.at_ms, fill.fee, fill.tax, rate, why, pair)
         if fill.side == "buy":
             spent = gross + paid
             value = None if rate is None else spent * rate

@@ -8,7 +8,9 @@ year. A figure that cannot be told is None, with its reason in `PnlRow.why`:
 - the cost, the realized P&L or the fees that hang on a value the daily prices cannot give
   (yet): "past_price", "loading", "today".
 Each total adds up exactly the assets it does not name in its `*_without` list; the fees go
-with the realized P&L, over the same assets (and the quote currency's own transfer fees).
+with the realized P&L, over the same assets, and add those paid on the quote currency itself
+(`own_fees`: its own transfers, and fills whose bought or sold asset is the quote, such as
+USDTTRY in USDT), which no row shows.
 """
 
 from __future__ import annotations
@@ -113,6 +115,8 @@ class PnlReport:
     unrealized_without: Left = ()  # held assets whose unrealized P&L is not in `unrealized`
     realized_without: Left = ()  # assets left out of `realized_year` and `fees_year`
     fees_only: frozenset[str] = frozenset()  # ... of those, left out for their fees alone
+    own_fees: Decimal = ZERO  # the part of `fees_year` on no row: paid on the quote itself
+    own_fees_on: tuple[str, ...] = ()  # ... on the fills of these pairs, and "" transfers
 
     @property
     def unrealized_pct(self) -> Decimal | None:
@@ -150,9 +154,8 @@ def pnl_report(
     rows.sort(key=lambda r: (not r.complete, -r.weight, r.asset))
     unrealized = [r for r in rows if r.unrealized is not None]
     counted = [r for r in rows if r.realized_year is not None and r.fees_year is not None]
-    own_fees = sum(
-        (c.fee + c.tax for c in basis.charges if c.asset == quote and _in(c.at_ms, span)), ZERO
-    )
+    own = [c for c in basis.charges if c.asset == quote and _in(c.at_ms, span)]
+    own_fees = sum((c.fee + c.tax for c in own), ZERO)
     return PnlReport(
         quote=quote,
         method=basis.method,
@@ -175,6 +178,8 @@ def pnl_report(
         fees_only=frozenset(
             r.asset for r in rows if r.realized_year is not None and r.fees_year is None
         ),
+        own_fees=own_fees,
+        own_fees_on=tuple(sorted({c.pair for c in own}, key=lambda pair: (not pair, pair))),
     )
 
 

@@ -587,6 +587,8 @@ def pnl_report(rows: list[PnlRow] | None = None, *, whole: bool = False) -> PnlR
             ("ETHW", "history"),
         ),
         fees_only=frozenset({"GLMR"}),
+        own_fees=D("2.17"),  # on no row: paid on the quote currency itself
+        own_fees_on=("USDTTRY", ""),
     )
 
 

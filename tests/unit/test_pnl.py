@@ -302,3 +302,47 @@ def test_while_the_days_prices_load_each_record_says_which_figure_waits_where_it
         "Realized 2026: +2.00 TRY · fees + taxes 2026: 0.00 TRY\n"
         "  without USDT, BTC, GLMR (its fees): prices loading"
     ) in text
+
+
+def test_fees_on_no_row_are_named_under_the_total_they_are_in() -> None:
+    from balance_bot.btcturk.models import Transfer
+
+    # In USDT, TRY is an asset: buying USDT with TRY (USDTTRY) pays its fee in TRY, on no row
+    # (USDT, the quote, has none); so does a USDT withdrawal's fee.
+    fills = [
+        Fill("U1", "o", YEAR[0] + 1, "USDT", "TRY", "buy", D(40), D(100), D(8), D(0), "TRY"),
+        Fill(
+            "B1",
+            "o",
+            YEAR[0] + 2,
+            "BTC",
+            "USDT",
+            "buy",
+            D(80000),
+            D("0.001"),
+            D("0.08"),
+            D(0),
+            "USDT",
+        ),
+    ]
+    transfers = [
+        Transfer("T1", "deposit", "TRY", YEAR[0], D(5000), D(0), D(0), True),
+        Transfer("W1", "withdrawal", "USDT", YEAR[0] + 3, D(10), D(1), D(0), False),
+    ]
+    try_in_usdt = {"TRY": D("0.025")}
+    basis = build_cost_basis(fills, transfers, "USDT", lambda a, t: try_in_usdt.get(a))
+    balances = [
+        Balance("BTC", "BTC", D("0.001"), D(0), D("0.001"), None, 8),
+        Balance("TRY", "TRY", D(992), D(0), D(992), None, 2),
+    ]
+    tickers = [Ticker("BTCUSDT", "BTC", "USDT", D(90000)), Ticker("USDTTRY", "USDT", "TRY", D(40))]
+    held = value_portfolio(balances, tickers, "USDT", NOW)
+    report = pnl_report(basis, held, 2026, *YEAR)
+    text = strip_tags(pnl_message(report, VIEW))
+    print(text)
+    # BTC's row: 0.08 USDT; on no row: 8 TRY (0.20 USDT) and the withdrawal's 1 USDT.
+    assert " all +0.00 · fees 0.08" in text
+    assert "fees + taxes 2026: 1.28 USDT" in text
+    assert "  fees include 1.20 USDT on no row: USDTTRY trades, USDT deposits and withdrawals" in (
+        text
+    )

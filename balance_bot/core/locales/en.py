@@ -538,4 +538,7 @@ TEXTS: dict[str, str] = {
     "pnl.its_fees": "{asset} (its fees)",
     "export.gap.cost_loading": "cost unknown yet: the prices of the day these units came in are still being read; export again later",
     "export.gap.cost_today": "cost unknown yet: these units came in today, valued after today's close (UTC)",
+    "pnl.own_fees": "  fees include {fees} {quote} on no row: {what}",
+    "pnl.own_fees_trades": "{pairs} trades",
+    "pnl.own_fees_transfers": "{quote} deposits and withdrawals",
 }

@@ -539,4 +539,7 @@ TEXTS: dict[str, str] = {
     "pnl.its_fees": "{asset} (komisyonları)",
     "export.gap.cost_loading": "maliyet henüz bilinmiyor: bu birimlerin geldiği günün fiyatları hâlâ okunuyor; sonra yeniden dışa aktarın",
     "export.gap.cost_today": "maliyet henüz bilinmiyor: bu birimler bugün geldi, bugünün kapanışından sonra belli olur (UTC)",
+    "pnl.own_fees": "  komisyon + vergiye hiçbir satırda görünmeyen {fees} {quote} dahil: {what}",
+    "pnl.own_fees_trades": "{pairs} işlemleri",
+    "pnl.own_fees_transfers": "{quote} yatırma ve çekmeleri",
 }

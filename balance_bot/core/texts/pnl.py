@@ -205,7 +205,29 @@ def _realized_total(report: PnlReport, view: View) -> list[str]:
     ]
     rounded = rounding_note(rows, report.realized_year, report.quote, view, signed=True)
     without = [view.t("pnl.without", assets=assets)] if left else []
-    return [total, *without, *rounded]
+    return [total, *without, *_own_fees(report, view), *rounded]
+
+
+def _own_fees(report: PnlReport, view: View) -> list[str]:
+    """Return the line naming the fees the total adds that no row shows: those paid on the
+    quote currency itself (USDTTRY trades in USDT, its own deposits and withdrawals)."""
+    if report.own_fees == 0:
+        return []
+    quote = escape(report.quote)
+    what = [
+        view.t("pnl.own_fees_trades", pairs=escape(pair))
+        if pair
+        else view.t("pnl.own_fees_transfers", quote=quote)
+        for pair in report.own_fees_on
+    ]
+    return [
+        view.t(
+            "pnl.own_fees",
+            fees=view.lang.money(report.own_fees),
+            quote=quote,
+            what=", ".join(what),
+        )
+    ]
 
 
 def _without(left: Left, view: View) -> list[str]:
