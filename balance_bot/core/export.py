@@ -117,6 +117,7 @@ class RealizedTotal:
     checked: bool = True
     unknown: bool = False
     fees_only: frozenset[str] = frozenset()  # left out for their fees alone, as /pnl says
+    until: tuple[tuple[str, int], ...] = ()  # assets counted up to a crowded moment (ms)
 
 
 @dataclass(frozen=True, slots=True)
@@ -339,12 +340,27 @@ def realized_of(rows: Iterable[ExportRow], report: PnlReport, *, checked: bool) 
     the sum of the file's rounded cells of the assets it counts."""
     left = report.realized_without
     out = {asset for asset, _ in left}
+    until = dict(report.counted_until)
     rows_sum = sum(
-        (r.realized.quantize(CENT) for r in rows if r.realized is not None and r.asset not in out),
+        (
+            r.realized.quantize(CENT)
+            for r in rows
+            if r.realized is not None
+            and r.asset not in out
+            and r.at_ms < until.get(r.asset, r.at_ms + 1)
+        ),
         ZERO,
     )
     every = bool(left) and len(left) == len(report.rows)
-    return RealizedTotal(report.realized_year, left, rows_sum, checked, every, report.fees_only)
+    return RealizedTotal(
+        report.realized_year,
+        left,
+        rows_sum,
+        checked,
+        every,
+        report.fees_only,
+        report.counted_until,
+    )
 
 
 def export_csv(

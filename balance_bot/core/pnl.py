@@ -7,6 +7,10 @@ year. A figure that cannot be told is None, with its reason in `PnlRow.why`:
 - the unrealized P&L without a price now ("price"), or while the cost is unknown;
 - the cost, the realized P&L or the fees that hang on a value the daily prices cannot give
   (yet): "past_price", "loading", "today".
+An asset whose history a crowded moment cut (more fills at one millisecond than BTCTurk
+returns, `crowded`) keeps the realized P&L and fees of before that moment, which do not
+depend on what is missing: its row is still incomplete, with `until_ms` set, and the realized
+total counts it up to then (`counted_until`).
 Each total adds up exactly the assets it does not name in its `*_without` list; the fees go
 with the realized P&L, over the same assets, and add those paid on the quote currency itself
 (`own_fees`: its own transfers, and fills whose bought or sold asset is the quote, such as
@@ -16,7 +20,7 @@ USDTTRY in USDT), which no row shows.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 
@@ -64,6 +68,7 @@ class PnlRow:
     from_close: bool = False  # ... some of it at the deposit's day's closing price
     seen: bool = False  # part of the cost is valued at a price the bot saw at the time
     why: Mapping[str, Unknown] = field(default_factory=dict)  # figure name -> why unknown
+    until_ms: int | None = None  # incomplete from this crowded moment on; realized up to it
 
     @property
     def weight(self) -> Decimal:
@@ -117,6 +122,7 @@ class PnlReport:
     fees_only: frozenset[str] = frozenset()  # ... of those, left out for their fees alone
     own_fees: Decimal = ZERO  # the part of `fees_year` on no row: paid on the quote itself
     own_fees_on: tuple[str, ...] = ()  # ... on the fills of these pairs, and "" transfers
+    counted_until: tuple[tuple[str, int], ...] = ()  # assets counted up to a crowded moment
 
     @property
     def unrealized_pct(self) -> Decimal | None:
@@ -130,9 +136,17 @@ class PnlReport:
 
 
 def pnl_report(
-    basis: CostBasis, portfolio: Portfolio, year: int, year_start_ms: int, year_end_ms: int
+    basis: CostBasis,
+    portfolio: Portfolio,
+    year: int,
+    year_start_ms: int,
+    year_end_ms: int,
+    crowded: Mapping[str, int] | None = None,
 ) -> PnlReport:
-    """Return the P&L of every held asset (and of those that sold or paid fees this year)."""
+    """Return the P&L of every held asset (and of those that sold or paid fees this year).
+
+    `crowded`: the first moment (ms) at which the history returned a full answer of rows
+    touching an asset (more may have been made then)."""
     quote = basis.quote
     span = (year_start_ms, year_end_ms)
     held = {p.asset: p for p in portfolio.positions if p.asset != quote}
@@ -150,7 +164,11 @@ def pnl_report(
         units = ZERO if position is None else position.total
         precision = portfolio.precision(asset) or (8 if position is None else position.precision)
         price = portfolio.prices.get(asset)
-        rows.append(_row(asset, basis.assets.get(asset), units, precision, price, basis, span))
+        row = _row(asset, basis.assets.get(asset), units, precision, price, basis, span)
+        cut = (crowded or {}).get(asset)
+        if not row.complete and cut is not None:
+            row = _before(row, basis.assets.get(asset), basis, span, cut)
+        rows.append(row)
     rows.sort(key=lambda r: (not r.complete, -r.weight, r.asset))
     unrealized = [r for r in rows if r.unrealized is not None]
     counted = [r for r in rows if r.realized_year is not None and r.fees_year is not None]
@@ -180,6 +198,9 @@ def pnl_report(
         ),
         own_fees=own_fees,
         own_fees_on=tuple(sorted({c.pair for c in own}, key=lambda pair: (not pair, pair))),
+        counted_until=tuple(
+            (r.asset, r.until_ms) for r in counted if r.until_ms is not None and not r.complete
+        ),
     )
 
 
@@ -272,4 +293,42 @@ def _row(
         from_close=position.from_close,
         seen=position.seen,
         why=why,
+    )
+
+
+def _before(
+    row: PnlRow, position: AssetBasis | None, basis: CostBasis, span: tuple[int, int], cut: int
+) -> PnlRow:
+    """Return an incomplete row with the realized P&L and fees of before the crowded moment
+    `cut` (the units the history brought in until then were all sold at a known cost), or
+    the row as it was when they cannot be told."""
+    if position is None or not all(s.known for s in position.sales if s.at_ms < cut):
+        return row
+    end = min(span[1], cut)
+    why: dict[str, Unknown] = {COST: "history", UNREALIZED: "history"}
+    for name, reason in (
+        (REALIZED_YEAR, position.realized_unknown(span[0], end)),
+        (REALIZED_ALL, position.realized_unknown(None, cut)),
+        (
+            FEES_YEAR,
+            gravest(
+                u.why
+                for u in basis.unvalued_charges
+                if u.asset == row.asset and span[0] <= u.at_ms < end
+            ),
+        ),
+    ):
+        if reason is not None:
+            why[name] = reason
+    fees = sum(
+        (c.fee + c.tax for c in basis.charges if c.asset == row.asset and span[0] <= c.at_ms < end),
+        ZERO,
+    )
+    return replace(
+        row,
+        realized_year=None if REALIZED_YEAR in why else position.realized(span[0], end),
+        realized_all=None if REALIZED_ALL in why else position.realized(None, cut),
+        fees_year=None if FEES_YEAR in why else fees,
+        why=why,
+        until_ms=cut,
     )

@@ -20,8 +20,8 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from decimal import localcontext
 
 from balance_bot.btcturk.errors import BtcTurkError, HistoryRefused
-from balance_bot.btcturk.history import crowded_assets, crowded_moments
-from balance_bot.btcturk.models import Transfer
+from balance_bot.btcturk.history import book_of, crowded_moments
+from balance_bot.btcturk.models import Fill, Transfer
 from balance_bot.core.cost_basis import (
     PRECISION,
     CostBasis,
@@ -61,7 +61,7 @@ class PnlOutcome:
     state: BackfillState
     refused: bool = False
     unsupported: bool = False
-    crowded: frozenset[str] = frozenset()  # assets a moment of 200 rows touches (see history)
+    crowded: Mapping[str, int] = dataclasses.field(default_factory=dict)  # see crowded_since
     read_until: datetime | None = None  # the forward read failed: the history ends here
     read_refused: bool = False  # ... refused: the key lacks the Account permission
 
@@ -140,10 +140,11 @@ class ProfitAndLoss:
         basis, stored = self._build(valuation), valuation.stored
         year = self._clock().astimezone(self._timezone).year
         start, end = self.year_span(year)
+        crowded = crowded_since(stored.fills, stored.transfers)
         return PnlOutcome(
-            pnl_report(basis, portfolio, year, start, end),
+            pnl_report(basis, portfolio, year, start, end, crowded),
             state,
-            crowded=crowded_assets(stored.fills, stored.transfers),
+            crowded=crowded,
             read_until=read_until,
             read_refused=refused,
         )
@@ -216,7 +217,7 @@ class ProfitAndLoss:
     ) -> YearExport:
         basis, stored, prices = self._build(valuation), valuation.stored, valuation.prices
         held = portfolio if portfolio is not None else history_portfolio(basis, self._clock())
-        report = pnl_report(basis, held, year, *span)
+        report = pnl_report(basis, held, year, *span, crowded_since(stored.fills, stored.transfers))
         rows = export_rows(
             stored.fills,
             stored.transfers,
@@ -324,6 +325,24 @@ def seen_prices(
             if value is not None:
                 found[transfer_key(t)] = TransferPrice(value / t.amount, "seen")
     return found
+
+
+def crowded_since(fills: Iterable[Fill], transfers: Iterable[Transfer]) -> dict[str, int]:
+    """Return, for each asset that rows at a crowded moment touch (rows BTCTurk did not
+    return there may have moved it too), the first such moment, in ms."""
+    fills, transfers = list(fills), list(transfers)
+    moments = {(c.book, c.at_ms) for c in crowded_moments(fills, transfers)}
+    first: dict[str, int] = {}
+    touched = [
+        (asset, f.at_ms)
+        for f in fills
+        if ("trades", f.at_ms) in moments
+        for asset in (f.numerator, f.denominator, f.fee_currency)
+    ]
+    touched += [(t.asset, t.at_ms) for t in transfers if (book_of(t), t.at_ms) in moments]
+    for asset, at_ms in touched:
+        first[asset] = min(first.get(asset, at_ms), at_ms)
+    return first
 
 
 def _ms(moment: datetime) -> int:

@@ -393,11 +393,27 @@ async def test_an_asset_with_more_fills_at_one_moment_than_the_history_returns_s
     text = reply.plain_text
     print(text)
     btc = next(line for line in text.splitlines() if line.startswith("BTC"))
-    assert btc.split() == ["BTC", "incomplete", "history"]
+    assert btc.split() == ["BTC‡", "incomplete", "history"]
     assert (
-        "BTC: BTCTurk's history returns at most 200 fills of one millisecond, "
-        "and more were made at one moment: those are missing."
+        "‡ BTC: BTCTurk's history returns at most 200 fills of one millisecond, and more were"
+        " made at 07:59 (Istanbul): those are missing, so no figure from then on is shown; the"
+        " realized P&L and fees before then do not depend on them."
     ) in text
+    # The sale of 0.04 BTC came before that moment: its realized P&L and the year's fees
+    # before it stay, marked, and the total counts them, saying up to when.
+    assert "BTC‡  +19,631.84\n all +19,631.84 · fees 623.04" in text
+    assert (
+        "Realized 2026: +19,631.84 TRY · fees + taxes 2026: 623.04 TRY\n"
+        "  BTC‡ only up to 07:59 (Istanbul)"
+    ) in text
+    assert "Unrealized: +40,000.00 TRY (+20.00%)\n  without BTC: incomplete history" in text
+
+    [sent] = await bot.ask("/export")
+    print(sent.plain_text)
+    assert "Realized P&L 2026: +19,631.84 TRY\nBTC counted only up to 07:59 (Istanbul):" in (
+        sent.plain_text
+    )
+    assert "come to" not in sent.plain_text  # the rows it counts add up to it
 
 
 async def test_status_says_the_history_is_not_read_forward_since_the_permission_went(

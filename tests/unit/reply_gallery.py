@@ -80,6 +80,7 @@ YESTERDAY = NOW - timedelta(days=1)
 T0 = int((NOW - timedelta(minutes=3)).timestamp() * 1000)
 ISTANBUL = ZoneInfo("Europe/Istanbul")
 H = timedelta(hours=1)
+CROWDED_MS = int((NOW - 50 * H).timestamp() * 1000)  # a moment of more fills than returned
 Gallery = list[tuple[str, str]]
 
 
@@ -539,6 +540,22 @@ def pnl_rows() -> list[PnlRow]:
             why={"fees_year": "today"},  # realized nothing; its fee waits for a close
         ),
         PnlRow(
+            "AVAX",
+            8,
+            D("1.5"),
+            False,
+            False,
+            None,
+            D("1050.5"),
+            None,
+            None,
+            D("-69.58"),
+            D("-69.58"),
+            D("6.19"),
+            why={"cost": "history", "unrealized": "history"},
+            until_ms=CROWDED_MS,  # realized up to a moment of more fills than BTCTurk returns
+        ),
+        PnlRow(
             "ETHW",
             8,
             D("0.75"),
@@ -589,6 +606,7 @@ def pnl_report(rows: list[PnlRow] | None = None, *, whole: bool = False) -> PnlR
         fees_only=frozenset({"GLMR"}),
         own_fees=D("2.17"),  # on no row: paid on the quote currency itself
         own_fees_on=("USDTTRY", ""),
+        counted_until=(("AVAX", CROWDED_MS),),
     )
 
 
@@ -599,7 +617,7 @@ def pnl_replies(v: View) -> Gallery:
         "TRY",
         "fifo",
         2026,
-        (rows[2], rows[6]),
+        (rows[2], rows[7]),
         D(0),
         D(0),
         D(0),
@@ -613,7 +631,10 @@ def pnl_replies(v: View) -> Gallery:
         ("pnl, history failed", pnl.history_read_until(NOW - H, False, v)),
         ("pnl fifo, unknown totals", pnl.pnl_message(unknown, v)),
         ("pnl, empty", pnl.pnl_message(pnl_report([]), v)),
-        ("pnl, crowded", pnl.pnl_message(pnl_report(), v, crowded={"ETHW"})),
+        (
+            "pnl, crowded",
+            pnl.pnl_message(pnl_report(), v, crowded={"ETHW": CROWDED_MS, "AVAX": CROWDED_MS}),
+        ),
         ("pnl loading", pnl.pnl_loading_message(NOW - 400 * 24 * H, v)),
         ("pnl loading, start", pnl.pnl_loading_message(None, v)),
         ("pnl refused", pnl.pnl_refused_message(v)),
@@ -1031,7 +1052,9 @@ def export_replies(v: View) -> Gallery:
     crowded = tuple(Crowded("trades", T0 + i, 200) for i in range(7))
     others = (Crowded("crypto", T0, 200), Crowded("fiat", T0, 200))
     left: tuple[tuple[str, Unknown], ...] = (("RENDER", "history"), ("MANTRA", "price"))
-    total = RealizedTotal(D("123456789.12"), left, D("123456789.11"), checked=False)
+    total = RealizedTotal(
+        D("123456789.12"), left, D("123456789.11"), checked=False, until=(("BTC", CROWDED_MS),)
+    )
     year = YearExport(2026, [row] * 3, total, crowded + others, NOW - H)
     plain = YearExport(2026, [], RealizedTotal(D(0), (), D(0)))
     nothing = YearExport(2026, [], RealizedTotal(D(0), left, D(0), unknown=True))

@@ -499,7 +499,6 @@ TEXTS: dict[str, str] = {
     "explain.crowded_amount": "    {amount} {asset}",
     "explain.crowded_amount_worth": "    {amount} {asset} (≈ {value} {quote})",
     "history.crowded": "    ⚠️ BTCTurk lists at most {cap} fills of one millisecond: more of this order may be missing",
-    "pnl.crowded_note": "{assets}: BTCTurk's history returns at most {cap} fills of one millisecond, and more were made at one moment: those are missing.",
     "status.history_refused": "History: back to {month}, read up to {when}, not since: the API key lacks the Account permission",
     "status.history_refused_loading": "History: back to {month} so far, read up to {when}, not since: the API key lacks the Account permission",
     # P&L and export: prices seen at the time, the same totals as /pnl, rounded rows
@@ -541,4 +540,9 @@ TEXTS: dict[str, str] = {
     "pnl.own_fees": "  fees include {fees} {quote} on no row: {what}",
     "pnl.own_fees_trades": "{pairs} trades",
     "pnl.own_fees_transfers": "{quote} deposits and withdrawals",
+    "pnl.mark.crowded": "‡",
+    "pnl.crowded_since": "{mark} {asset}: BTCTurk's history returns at most {cap} fills of one millisecond, and more were made at {when}: those are missing, so no figure from then on is shown.",
+    "pnl.crowded_since_kept": "{mark} {asset}: BTCTurk's history returns at most {cap} fills of one millisecond, and more were made at {when}: those are missing, so no figure from then on is shown; the realized P&amp;L and fees before then do not depend on them.",
+    "pnl.counted_until": "  {asset} only up to {when}",
+    "export.counted_until": "{asset} counted only up to {when}: BTCTurk could not return every fill of that moment, so no realized P&amp;L of it from then on is in the total.",
 }

@@ -500,7 +500,6 @@ TEXTS: dict[str, str] = {
     "explain.crowded_amount": "    {amount} {asset}",
     "explain.crowded_amount_worth": "    {amount} {asset} (≈ {value} {quote})",
     "history.crowded": "    ⚠️ BTCTurk aynı milisaniye için en fazla {cap} eşleşme listeliyor: bu emrin bir kısmı eksik olabilir",
-    "pnl.crowded_note": "{assets}: BTCTurk geçmişi aynı milisaniye için en fazla {cap} eşleşme veriyor ve bir anda bundan fazlası gerçekleşti: fazlası eksik.",
     "status.history_refused": "Geçmiş: {month} ayından {when} zamanına kadar okundu, sonrası okunamıyor: API anahtarında Hesap izni yok",
     "status.history_refused_loading": "Geçmiş: şimdilik {month} ayından {when} zamanına kadar okundu, sonrası okunamıyor: API anahtarında Hesap izni yok",
     # P&L and export: prices seen at the time, the same totals as /pnl, rounded rows
@@ -536,10 +535,15 @@ TEXTS: dict[str, str] = {
     "export.stale_refused": "🔑 BTCTurk geçmişi {when} zamanına kadar okundu, sonrası okunamıyor: API anahtarında Hesap izni yok. Dosyada o zamana kadar okunanlar var.",
     "status.feed_key_refused": "⚡ Canlı akış da API anahtarı gibi reddedildi: BTCTurk anahtarı yeniden kabul edince tekrar giriş yapılır.",
     # Every figure right, or plainly unknown (P&L and export faults)
-    "pnl.its_fees": "{asset} (komisyonları)",
+    "pnl.its_fees": "{asset} komisyonları yüzünden",
     "export.gap.cost_loading": "maliyet henüz bilinmiyor: bu birimlerin geldiği günün fiyatları hâlâ okunuyor; sonra yeniden dışa aktarın",
     "export.gap.cost_today": "maliyet henüz bilinmiyor: bu birimler bugün geldi, bugünün kapanışından sonra belli olur (UTC)",
     "pnl.own_fees": "  komisyon + vergiye hiçbir satırda görünmeyen {fees} {quote} dahil: {what}",
     "pnl.own_fees_trades": "{pairs} işlemleri",
     "pnl.own_fees_transfers": "{quote} yatırma ve çekmeleri",
+    "pnl.mark.crowded": "‡",
+    "pnl.crowded_since": "{mark} {asset}: BTCTurk geçmişi aynı milisaniye için en fazla {cap} eşleşme veriyor ve {when} anında bundan fazlası gerçekleşti: fazlası eksik, bu yüzden o andan sonrası için rakam gösterilmiyor.",
+    "pnl.crowded_since_kept": "{mark} {asset}: BTCTurk geçmişi aynı milisaniye için en fazla {cap} eşleşme veriyor ve {when} anında bundan fazlası gerçekleşti: fazlası eksik, bu yüzden o andan sonrası için rakam gösterilmiyor; o andan önceki gerçekleşen kâr/zarar ve komisyonlar bu eksiklere bağlı değil.",
+    "pnl.counted_until": "  {asset} yalnızca {when} anına kadar",
+    "export.counted_until": "{asset} yalnızca {when} anına kadar sayıldı: BTCTurk o anın bütün eşleşmelerini veremedi, bu yüzden o andan sonraki gerçekleşen kâr/zararı toplamda yok.",
 }

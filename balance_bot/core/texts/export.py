@@ -59,6 +59,10 @@ def _realized(year: int, total: RealizedTotal, quote: str, view: View) -> list[s
         amount = view.lang.signed(total.amount, 2)
         key = "export.realized_left" if left else "export.realized"
         notes = [view.t(key, year=year, amount=amount, quote=quote, assets=assets)]
+        notes += [
+            view.t("export.counted_until", asset=escape(asset), when=view.when(_moment(at_ms)))
+            for asset, at_ms in total.until
+        ]
         if total.rows_sum != total.amount.quantize(CENT):
             rows = view.lang.signed(total.rows_sum, 2)
             notes.append(view.t("export.rows_sum", amount=rows, quote=quote))
@@ -104,8 +108,12 @@ def _shown_length(lines: Sequence[str]) -> int:
     return len(text) + sum(1 for c in text if ord(c) > 0xFFFF)  # those take two units
 
 
+def _moment(at_ms: int) -> datetime:
+    return datetime.fromtimestamp(at_ms / 1000, UTC)
+
+
 def _crowded(book: str, moments: Sequence[Crowded], view: View) -> str:
-    times = [view.when(datetime.fromtimestamp(c.at_ms / 1000, UTC)) for c in moments]
+    times = [view.when(_moment(c.at_ms)) for c in moments]
     return view.t(
         "export.crowded",
         moments=_listing(times, view),

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from collections.abc import Set as AbstractSet
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from html import escape
 
@@ -67,16 +67,22 @@ def pnl_unsupported_message(quote: str, supported: Sequence[str], view: View) ->
 def pnl_message(
     report: PnlReport,
     view: View,
-    crowded: AbstractSet[str] = frozenset(),
+    crowded: Mapping[str, int] | None = None,
     *,
     routes: Mapping[str, Route] | None = None,
 ) -> str:
     """Render the P&L of every asset, most first, and the totals.
 
-    An incomplete asset that `crowded` names (a moment of its history reached BTCTurk's cap) is
-    said to be so; `routes`: the prices now not of their asset's own pair (Portfolio.routes):
+    An incomplete asset that `crowded` names (the first moment, in ms, at which its history
+    reached BTCTurk's cap) is marked ‡ and said to be so, with that moment, and what it keeps
+    from before it; `routes`: the prices now not of their asset's own pair (Portfolio.routes):
     marked in the price column and named below the totals.
     """
+    cut = {
+        r.asset: at_ms
+        for r in report.rows
+        if not r.complete and (at_ms := (crowded or {}).get(r.asset)) is not None
+    }
     lines = [view.t(f"pnl.title.{report.method}", quote=report.quote)]
     if not report.rows:
         return "\n".join([*lines, view.t("pnl.empty")])
@@ -87,11 +93,13 @@ def pnl_message(
         if r.complete and r.price is not None and (route := (routes or {}).get(r.asset))
     }
     if held:
-        lines.append(_records([_held_record(r, view, r.asset in routed) for r in held]))
-    realized = [r for r in report.rows if r.complete and _has_realized(r)]
+        lines.append(_records([_held_record(r, view, r.asset in routed, cut) for r in held]))
+    realized = [
+        r for r in report.rows if (r.complete or r.until_ms is not None) and _has_realized(r)
+    ]
     if realized:
         lines.append(view.t("pnl.realized_title", year=report.year))
-        lines.append(_records([_realized_record(r, view) for r in realized]))
+        lines.append(_records([_realized_record(r, view, cut) for r in realized]))
     lines += _unrealized_total(report, view)
     lines += _realized_total(report, view)
     lines += via_lines(routed, report.quote, view)
@@ -101,10 +109,26 @@ def pnl_message(
         lines.append(view.t("pnl.then_note", mark=view.t("pnl.mark.then")))
     if any(not r.complete for r in report.rows):
         lines.append(view.t("pnl.incomplete_note"))
-    cut = [escape(r.asset) for r in report.rows if not r.complete and r.asset in crowded]
-    if cut:
-        lines.append(view.t("pnl.crowded_note", assets=", ".join(cut), cap=PAGE_CAP))
+    for row in report.rows:
+        if row.asset in cut:
+            lines.append(_crowded_note(row, cut[row.asset], view))
     return "\n".join(lines)
+
+
+def _crowded_note(row: PnlRow, at_ms: int, view: View) -> str:
+    """Say from which moment an asset's history misses fills, and what it keeps before it."""
+    key = "pnl.crowded_since_kept" if row.until_ms is not None else "pnl.crowded_since"
+    return view.t(
+        key,
+        mark=view.t("pnl.mark.crowded"),
+        asset=escape(row.asset),
+        cap=PAGE_CAP,
+        when=view.when(_moment(at_ms)),
+    )
+
+
+def _moment(at_ms: int) -> datetime:
+    return datetime.fromtimestamp(at_ms // 1000, UTC) + timedelta(milliseconds=at_ms % 1000)
 
 
 def asset_cost_line(row: PnlRow, quote: str, view: View) -> str:
@@ -205,7 +229,15 @@ def _realized_total(report: PnlReport, view: View) -> list[str]:
     ]
     rounded = rounding_note(rows, report.realized_year, report.quote, view, signed=True)
     without = [view.t("pnl.without", assets=assets)] if left else []
-    return [total, *without, *_own_fees(report, view), *rounded]
+    until = [
+        view.t(
+            "pnl.counted_until",
+            asset=escape(asset) + view.t("pnl.mark.crowded"),
+            when=view.when(_moment(at_ms)),
+        )
+        for asset, at_ms in report.counted_until
+    ]
+    return [total, *without, *until, *_own_fees(report, view), *rounded]
 
 
 def _own_fees(report: PnlReport, view: View) -> list[str]:
@@ -238,12 +270,14 @@ def _has_realized(row: PnlRow) -> bool:
     return row.realized_why is not None or any((row.realized_all, row.fees_year))
 
 
-def _name(row: PnlRow, view: View) -> str:
+def _name(row: PnlRow, view: View, cut: AbstractSet[str] = frozenset()) -> str:
     """Return the asset and the marks of where its cost comes from: ° a deposit's day's close,
-    † a price the bot saw at the time (both when both apply)."""
+    † a price the bot saw at the time (both when both apply); ‡ when fills BTCTurk cannot
+    return cut its history (`cut`)."""
     close = view.t("pnl.mark.close") if row.from_close else ""
     then = view.t("pnl.mark.then") if row.seen else ""
-    return row.asset + close + then
+    crowded = view.t("pnl.mark.crowded") if row.asset in cut else ""
+    return row.asset + close + then + crowded
 
 
 def _source(row: PnlRow, view: View) -> str:
@@ -258,10 +292,12 @@ def _source(row: PnlRow, view: View) -> str:
 Record = tuple[str, str, list[str]]  # name, first line's figure, the lines below
 
 
-def _held_record(row: PnlRow, view: View, routed: bool = False) -> Record:
+def _held_record(
+    row: PnlRow, view: View, routed: bool = False, cut: AbstractSet[str] = frozenset()
+) -> Record:
     first_why = row.unrealized_why
     if not row.complete:
-        return (_name(row, view), _cell(first_why, view), [])
+        return (_name(row, view, cut), _cell(first_why, view), [])
     if row.unrealized is None:
         figure = _cell(first_why, view)
     else:
@@ -273,7 +309,7 @@ def _held_record(row: PnlRow, view: View, routed: bool = False) -> Record:
     return (_name(row, view), figure, [view.t("pnl.avg_line", cost=average, now=now)])
 
 
-def _realized_record(row: PnlRow, view: View) -> Record:
+def _realized_record(row: PnlRow, view: View, cut: AbstractSet[str] = frozenset()) -> Record:
     first_why = row.realized_year_why
     if row.realized_year is None:
         figure = _cell(first_why, view)
@@ -288,7 +324,7 @@ def _realized_record(row: PnlRow, view: View) -> Record:
     else:
         fees = view.lang.money(row.fees_year)
     below = [view.t("pnl.realized_line", all=all_time, fees=fees)]
-    return (_name(row, view), figure, below)
+    return (_name(row, view, cut), figure, below)
 
 
 def _in_place(why: Unknown | None, said: Unknown | None, view: View) -> str:
