@@ -25,7 +25,7 @@ import io
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, tzinfo
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from typing import Literal
 
 from balance_bot.btcturk.history import Crowded
@@ -55,6 +55,7 @@ COMMENT = "# "
 _TIE_ORDER = {"deposit": 0, "buy": 1, "sell": 1, "spend": 1, "withdrawal": 2}  # as the basis reads
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CENT = Decimal("0.01")
+RATE_DIGITS = 12  # significant digits of a rate in the price column (its values are exact)
 
 
 @dataclass(frozen=True, slots=True)
@@ -385,7 +386,7 @@ def export_csv(
                 safe_cell(row.asset),
                 safe_cell(row.pair),
                 _plain(row.amount),
-                _plain(row.price),
+                _plain(row.price if row.kind in ("buy", "sell") else _significant(row.price)),
                 safe_cell(row.currency),
                 _money(row.value),
                 _plain(row.fee),
@@ -425,6 +426,17 @@ def _plain(value: Decimal | None) -> str:
         return ""
     text = format(value, "f")
     return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _significant(value: Decimal | None) -> Decimal | None:
+    """Return a rate to RATE_DIGITS significant digits: a transfer's price or a spent
+    currency's is often found by a division (1 / USDTTRY) of 28 digits and more; the values
+    beside it are computed from the rate unrounded."""
+    if value is None or value == 0:
+        return value
+    with localcontext() as context:
+        context.prec = RATE_DIGITS
+        return value.quantize(Decimal(1).scaleb(value.adjusted() - RATE_DIGITS + 1))
 
 
 def _money(value: Decimal | None) -> str:

@@ -26,7 +26,9 @@ from balance_bot.core.cost_basis import (
     PRECISION,
     CostBasis,
     Method,
+    Missing,
     TransferPrice,
+    Unknown,
     build_cost_basis,
     transfer_key,
 )
@@ -137,7 +139,7 @@ class ProfitAndLoss:
             return PnlOutcome(None, state, unsupported=True)
         read_until, refused = await self._read_forward(state, "P&L")
         valuation = await self._valuation(wait_s)
-        basis, stored = self._build(valuation), valuation.stored
+        basis, stored = self._build(valuation, portfolio), valuation.stored
         year = self._clock().astimezone(self._timezone).year
         start, end = self.year_span(year)
         crowded = crowded_since(stored.fills, stored.transfers)
@@ -215,16 +217,16 @@ class ProfitAndLoss:
         read_until: datetime | None,
         portfolio: Portfolio | None,
     ) -> YearExport:
-        basis, stored, prices = self._build(valuation), valuation.stored, valuation.prices
+        basis, stored = self._build(valuation, portfolio), valuation.stored
         held = portfolio if portfolio is not None else history_portfolio(basis, self._clock())
         report = pnl_report(basis, held, year, *span, crowded_since(stored.fills, stored.transfers))
         rows = export_rows(
             stored.fills,
             stored.transfers,
             basis,
-            prices.price_at,
+            valuation.prices.price_at,
             *span,
-            missing=prices.missing,
+            missing=self._missing(valuation.prices, portfolio),
             transfer_prices=valuation.recorded,
             fill_rates=valuation.rates,
             incomplete={r.asset for r in report.rows if not r.complete},
@@ -282,7 +284,7 @@ class ProfitAndLoss:
             rates |= new_rates
         return _Valuation(stored, prices, recorded, rates)
 
-    def _build(self, valuation: _Valuation) -> CostBasis:
+    def _build(self, valuation: _Valuation, portfolio: Portfolio | None) -> CostBasis:
         """Return the cost basis of a valued history (pure: safe in a worker thread)."""
         stored, prices = valuation.stored, valuation.prices
         return build_cost_basis(
@@ -292,9 +294,29 @@ class ProfitAndLoss:
             prices.price_at,
             method=self._method,
             transfer_prices=valuation.recorded,
-            missing=prices.missing,
+            missing=self._missing(prices, portfolio),
             fill_rates=valuation.rates,
         )
+
+    def _missing(self, prices: DayPrices, portfolio: Portfolio | None) -> Missing:
+        """Return why a value is unknown: as the daily prices say, except that a record of
+        today whose asset has no price now at all (no pair BTCTurk quotes, while the ticker
+        answers) has "no price", not a day's close that will not come."""
+        quote = self._quote
+
+        def why(asset: str, at_ms: int) -> Unknown:
+            reason = prices.missing(asset, at_ms)
+            if (
+                reason == "today"
+                and portfolio is not None
+                and portfolio.prices_available
+                and asset != quote
+                and asset not in portfolio.prices
+            ):
+                return "price"
+            return reason
+
+        return why
 
 
 @dataclass(frozen=True, slots=True)

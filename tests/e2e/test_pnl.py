@@ -574,3 +574,22 @@ async def test_pnl_while_loading_names_the_oldest_record_and_promises_no_message
     assert "2026-10" not in partial.plain_text  # a month before the first transaction
     assert "follows" not in partial.plain_text  # no P&L is sent by itself: none is promised
     assert "/pnl again" in partial.plain_text
+
+
+async def test_a_deposit_of_an_asset_without_any_price_says_so_not_after_the_close(
+    bot: BotHarness,
+) -> None:
+    await backfill(bot)
+    bot.clock.advance(minutes=1)
+    bot.exchange.ledger.deposit("X", "1")  # no pair at all on the exchange: no close will come
+
+    [reply] = await bot.ask("/pnl")
+    text = reply.plain_text
+    print(text)
+    assert "X     unknown (no price)" in text
+    assert "after today's close" not in text
+    assert "  without X: no price" in text
+    [sent] = await bot.ask("/export")
+    assert sent.document is not None
+    row = next(r for r in sent.document.decode().splitlines() if ",deposit,X," in r)
+    assert row.endswith(",value unknown: no TRY price that day")

@@ -245,3 +245,19 @@ def test_a_sale_whose_cost_waits_for_the_days_prices_says_so_of_its_cost_not_its
         "cost unknown yet: the prices of the day these units came in are still being read;"
         " export again later"
     )
+
+
+def test_a_rate_found_by_division_is_written_to_twelve_significant_digits() -> None:
+    from balance_bot.core.cost_basis import TransferPrice, transfer_key
+
+    # In USDT, a TRY deposit is valued at 1 / USDTTRY: 0.02522704339051463168516649849…
+    deposit = Transfer("T1", "deposit", "TRY", AT, D(1000), D(0), D(0), True)
+    rate = {transfer_key(deposit): TransferPrice(D(1) / D("39.64"), "close")}
+    basis = build_cost_basis([], [deposit], "USDT", lambda a, t: None, transfer_prices=rate)
+    bought = fill(1, ("XRP", "TRY"), "buy", "1", "90.123456789")  # BTCTurk's own price: as listed
+    rows = export_rows([bought], [deposit], basis, lambda a, t: None, *YEAR, transfer_prices=rate)
+    table = cells(export_csv(rows, [], LABELS, ZoneInfo("UTC")))
+    deposited, xrp = table[1], table[2]
+    assert deposited[5] == "0.0252270433905"
+    assert deposited[7] == "25.23"  # 1,000 x the unrounded rate, to 0.01
+    assert xrp[5] == "90.123456789"

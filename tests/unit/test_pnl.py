@@ -346,3 +346,25 @@ def test_fees_on_no_row_are_named_under_the_total_they_are_in() -> None:
     assert "  fees include 1.20 USDT on no row: USDTTRY trades, USDT deposits and withdrawals" in (
         text
     )
+
+
+def test_a_small_loss_rounded_to_zero_keeps_its_sign() -> None:
+    # 0.0001 AVAX bought at 27.29, worth 25.31 now: -0.000198, -7.26%.
+    basis = build_cost_basis([fill(1, "AVAX", "buy", "0.0001", "27.29")], [], "TRY", no_price)
+    report = pnl_report(basis, portfolio({"AVAX": "0.0001"}, {"AVAX": "25.31"}), 2026, *YEAR)
+    text = strip_tags(pnl_message(report, VIEW))
+    print(text)
+    assert "AVAX  -0.00 (-7.26%)" in text  # never "+0.00" beside a negative percentage
+    assert "Unrealized: -0.00 TRY (-7.26%)" in text
+    [avax] = report.rows
+    assert "unrealized -0.00 TRY (-7.26%)" in asset_cost_line(avax, "TRY", VIEW)
+    tr = View(Lang("tr"), VIEW.tz, NOW)
+    assert "AVAX  -0,00 (-%7,26)" in strip_tags(pnl_message(report, tr))
+    # and a small percentage: -0.01 of 1,000,000 is -0.000001%
+    basis = build_cost_basis([fill(1, "BTC", "buy", "1", "1000000")], [], "TRY", no_price)
+    report = pnl_report(basis, portfolio({"BTC": "1"}, {"BTC": "999999.99"}), 2026, *YEAR)
+    assert "BTC  -0.01 (-0.00%)" in strip_tags(pnl_message(report, VIEW))
+
+
+def no_price(asset: str, at_ms: int) -> Decimal | None:
+    return None

@@ -147,7 +147,7 @@ def asset_cost_line(row: PnlRow, quote: str, view: View) -> str:
         "pnl.asset_line",
         cost=cost,
         source=source,
-        amount=view.lang.signed(row.unrealized, 2),
+        amount=_signed(view, row.unrealized, 2),
         quote=quote,
         percent=_percent(row.unrealized_pct, view),
     )
@@ -163,7 +163,7 @@ def summary_pnl_line(report: PnlReport, yesterday: Decimal | None, view: View) -
         return view.t("pnl.summary_unknown", assets=left_out(left, view))
     line = view.t(
         "pnl.summary_line",
-        amount=view.lang.signed(report.unrealized, 2),
+        amount=_signed(view, report.unrealized, 2),
         quote=report.quote,
         percent=_percent(report.unrealized_pct, view),
     )
@@ -173,7 +173,7 @@ def summary_pnl_line(report: PnlReport, yesterday: Decimal | None, view: View) -
         return line
     change = report.unrealized - yesterday
     arrow = view.t("pnl.up") if change >= 0 else view.t("pnl.down")
-    return view.t("pnl.summary_change", line=line, arrow=arrow, change=view.lang.signed(change, 2))
+    return view.t("pnl.summary_change", line=line, arrow=arrow, change=_signed(view, change, 2))
 
 
 def cell(why: Unknown, view: View) -> str:
@@ -202,7 +202,7 @@ def _unrealized_total(report: PnlReport, view: View) -> list[str]:
         return [view.t("pnl.unrealized_unknown", assets=left_out(left, view))]
     total = view.t(
         "pnl.unrealized_total",
-        amount=view.lang.signed(report.unrealized, 2),
+        amount=_signed(view, report.unrealized, 2),
         quote=report.quote,
         percent=_percent(report.unrealized_pct, view),
     )
@@ -219,7 +219,7 @@ def _realized_total(report: PnlReport, view: View) -> list[str]:
     total = view.t(
         "pnl.realized_total",
         year=report.year,
-        amount=view.lang.signed(report.realized_year, 2),
+        amount=_signed(view, report.realized_year, 2),
         fees=view.lang.money(report.fees_year),
         quote=report.quote,
     )
@@ -301,7 +301,7 @@ def _held_record(
     if row.unrealized is None:
         figure = _cell(first_why, view)
     else:
-        figure = view.lang.signed(row.unrealized, 2) + _percent(row.unrealized_pct, view)
+        figure = _signed(view, row.unrealized, 2) + _percent(row.unrealized_pct, view)
     average = _figure(row.average_cost, view)
     now = UNKNOWN_CELL if row.price is None else view.lang.price(row.price)
     if routed:  # through another pair than its own: named below the totals
@@ -314,11 +314,11 @@ def _realized_record(row: PnlRow, view: View, cut: AbstractSet[str] = frozenset(
     if row.realized_year is None:
         figure = _cell(first_why, view)
     else:
-        figure = view.lang.signed(row.realized_year, 2)
+        figure = _signed(view, row.realized_year, 2)
     if row.realized_all is None:
         all_time = _in_place(row.reason(REALIZED_ALL), first_why, view)
     else:
-        all_time = view.lang.signed(row.realized_all, 2)
+        all_time = _signed(view, row.realized_all, 2)
     if row.fees_year is None:
         fees = _in_place(row.reason(FEES_YEAR), first_why, view)
     else:
@@ -351,5 +351,15 @@ def _figure(value: Decimal | None, view: View) -> str:
     return UNKNOWN_CELL if value is None else view.lang.price(value)
 
 
+def _signed(view: View, value: Decimal, precision: int) -> str:
+    """Return a P&L figure with its sign, the sign of the value even where it rounds to
+    nothing: a loss of 0.0002 is "-0.00", never "+0.00" beside a negative percentage."""
+    text = view.lang.signed(value, precision)
+    return "-" + text[1:] if value < 0 and text.startswith("+") else text
+
+
 def _percent(value: Decimal | None, view: View) -> str:
-    return "" if value is None else f" ({view.lang.percent(value)})"
+    if value is None:
+        return ""
+    text = view.lang.percent(value)  # its sign first in both languages: -7.25%, -%7,25
+    return f" (-{text[1:]})" if value < 0 and text.startswith("+") else f" ({text})"
