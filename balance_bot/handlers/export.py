@@ -123,5 +123,5 @@ async def export_document(services: Services, year: int, view: View) -> Document
     return Document(
         text.encode("utf-8"),
         f"btcturk-{year}.csv",
-        export_caption(made, quote, notes, view),
+        export_caption(made, quote, notes, view, daily=bool(daily)),
     )

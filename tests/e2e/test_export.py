@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import AsyncIterator, Callable
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -297,3 +298,20 @@ async def test_an_export_without_any_balance_read_says_it_could_not_check_them(
     table(sent)
     assert "Realized P&L 2026: +19,631.84 TRY" in sent.plain_text
     assert "balances could not be read" in sent.plain_text
+
+
+async def test_the_caption_names_daily_values_only_when_the_file_has_some(bot: BotHarness) -> None:
+    from datetime import date
+
+    from balance_bot.store.models import DailyPortfolio
+
+    await backfill(bot)
+    [bare] = await bot.ask("/export")
+    assert "daily portfolio values" not in bare.plain_text  # the bot kept none yet
+    assert not any(r[:1] == ["day"] for r in table(bare))
+
+    kept = DailyPortfolio(date(2026, 11, 24), Decimal("250000"), {})
+    await services_of(bot).store.save_daily_portfolio(kept)
+    [sent] = await bot.ask("/export")
+    assert "then the daily portfolio values" in sent.plain_text
+    assert ["2026-11-24", "250000.00"] in table(sent)

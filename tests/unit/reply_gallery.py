@@ -1071,6 +1071,10 @@ def export_replies(v: View) -> Gallery:
             export.export_caption(plain, "TRY", export.export_notes(plain, "TRY", v), v),
         ),
         (
+            "export caption, no daily values",
+            export.export_caption(plain, "TRY", [], v, daily=False),
+        ),
+        (
             "export caption, no total",
             export.export_caption(nothing, "TRY", export.export_notes(nothing, "TRY", v), v),
         ),

@@ -545,4 +545,5 @@ TEXTS: dict[str, str] = {
     "pnl.crowded_since_kept": "{mark} {asset}: BTCTurk's history returns at most {cap} fills of one millisecond, and more were made at {when}: those are missing, so no figure from then on is shown; the realized P&amp;L and fees before then do not depend on them.",
     "pnl.counted_until": "  {asset} only up to {when}",
     "export.counted_until": "{asset} counted only up to {when}: BTCTurk could not return every fill of that moment, so no realized P&amp;L of it from then on is in the total.",
+    "export.caption_records": "📄 {year}: {count} records, with their {quote} values, fees, taxes and realized P&amp;L.",
 }

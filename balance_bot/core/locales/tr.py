@@ -546,4 +546,5 @@ TEXTS: dict[str, str] = {
     "pnl.crowded_since_kept": "{mark} {asset}: BTCTurk geçmişi aynı milisaniye için en fazla {cap} eşleşme veriyor ve {when} anında bundan fazlası gerçekleşti: fazlası eksik, bu yüzden o andan sonrası için rakam gösterilmiyor; o andan önceki gerçekleşen kâr/zarar ve komisyonlar bu eksiklere bağlı değil.",
     "pnl.counted_until": "  {asset} yalnızca {when} anına kadar",
     "export.counted_until": "{asset} yalnızca {when} anına kadar sayıldı: BTCTurk o anın bütün eşleşmelerini veremedi, bu yüzden o andan sonraki gerçekleşen kâr/zararı toplamda yok.",
+    "export.caption_records": "📄 {year}: {count} kayıt; {quote} değerleri, komisyon, vergi ve gerçekleşen kâr/zarar ile.",
 }

@@ -76,10 +76,14 @@ def csv_notes(notes: Sequence[str]) -> list[str]:
     return [unescape(note) for note in notes]
 
 
-def export_caption(export: YearExport, quote: str, notes: Sequence[str], view: View) -> str:
+def export_caption(
+    export: YearExport, quote: str, notes: Sequence[str], view: View, *, daily: bool = True
+) -> str:
     """Return the message sent with the document, within Telegram's caption limit: notes
-    that do not fit are left to the file's comment rows, and the caption says so."""
-    lines = [view.t("export.caption", year=export.year, count=len(export.rows), quote=quote)]
+    that do not fit are left to the file's comment rows, and the caption says so. `daily`:
+    the file ends with daily portfolio values (the bot keeps one a day from its first)."""
+    key = "export.caption" if daily else "export.caption_records"
+    lines = [view.t(key, year=export.year, count=len(export.rows), quote=quote)]
     rest = view.t("export.more_in_file")
     for index, note in enumerate(notes):
         last = index == len(notes) - 1
