@@ -78,9 +78,9 @@ class ExportRow:
     show what the units disposed of cost), `price` (no price in the quote that day), `today`
     (valued at the day's close, once the day is over) or `loading` (the day's prices are
     still being read); `cost_today` and `cost_loading`: the value is known, the cost of the
-    units disposed of waits so. `seen`: the value is at a price the bot saw at the time; `incomplete`:
-    the history does not account for the asset held now (its figures are left out of the
-    realized total).
+    units disposed of waits so. `seen`: the value is at a price the bot saw at the time;
+    `incomplete`: the history does not account for the asset held now (its figures are left
+    out of the realized total).
     """
 
     at_ms: int

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from balance_bot.config import Settings
-from balance_bot.fakes.exchange import FakeBtcTurk
+from balance_bot.fakes.exchange import Endpoint, FakeBtcTurk
 from balance_bot.fakes.telegram import SentMessage
 from balance_bot.store.models import DailyPortfolio
 from tests.e2e.conftest import (
@@ -31,7 +31,7 @@ from tests.kit.env import ALLOWED_GROUP
 from tests.kit.wiring import BotWiring
 
 StartBot = Callable[[Settings], Any]
-HISTORY_ENDPOINTS = ("trades", "crypto", "fiat")
+HISTORY_ENDPOINTS: tuple[Endpoint, ...] = ("trades", "crypto", "fiat")
 CHATS = (ALLOWED_CHAT, ALLOWED_GROUP)
 
 
@@ -394,10 +394,12 @@ async def test_an_alert_sent_without_the_history_tells_each_fact_once_when_expla
 
     edited = message_lines(bot, sent.message_id)
     print("\n".join(edited))
+    # The deposit found instead of its "+100.00 USDT ≈ …" line, not beside it; what is still
+    # open at the alert's value.
     assert edited == [
         "🔔 Balance changed",
-        "📥 Deposit 100.00 USDT",  # instead of its "+100.00 USDT ≈ …" line, not beside it
-        "❔ +0.01000000 BTC (≈ +35,000.00 TRY) not in the history yet",  # the alert's value
+        "📥 Deposit 100.00 USDT",
+        "❔ +0.01000000 BTC (≈ +35,000.00 TRY) not in the history yet",
         "BTC 9.75021866 → 9.76021866",
         "USDT 1,500.25 → 1,600.25",
         *first[5:],

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from balance_bot.btcturk.history import BOOKS, PAGE_CAP, Crowded, crowded_moments
 from balance_bot.btcturk.models import Fill, Side, Transfer
-from balance_bot.core.cost_basis import PriceAt, build_cost_basis
+from balance_bot.core.cost_basis import PriceAt, Unknown, build_cost_basis
 from balance_bot.core.export import (
     CsvLabels,
     ExportRow,
@@ -232,7 +232,6 @@ def test_a_sale_whose_cost_waits_for_the_days_prices_says_so_of_its_cost_not_its
 
     deposit = Transfer("T1", "deposit", "ETH", AT, D(2), D(0), D(0), False)
     fills = [fill(1, ("ETH", "TRY"), "sell", "1", "120000")]
-    loading = lambda a, t: "loading"  # noqa: E731
     basis = build_cost_basis(fills, [deposit], "TRY", lambda a, t: None, missing=loading)
     rows = export_rows(fills, [deposit], basis, lambda a, t: None, *YEAR, missing=loading)
     deposited, sold = rows
@@ -261,3 +260,7 @@ def test_a_rate_found_by_division_is_written_to_twelve_significant_digits() -> N
     assert deposited[5] == "0.0252270433905"
     assert deposited[7] == "25.23"  # 1,000 x the unrounded rate, to 0.01
     assert xrp[5] == "90.123456789"
+
+
+def loading(asset: str, at_ms: int) -> Unknown:
+    return "loading"

@@ -83,6 +83,7 @@ def pnl_message(
         for r in report.rows
         if not r.complete and (at_ms := (crowded or {}).get(r.asset)) is not None
     }
+    marked = frozenset(cut)
     lines = [view.t(f"pnl.title.{report.method}", quote=report.quote)]
     if not report.rows:
         return "\n".join([*lines, view.t("pnl.empty")])
@@ -93,13 +94,13 @@ def pnl_message(
         if r.complete and r.price is not None and (route := (routes or {}).get(r.asset))
     }
     if held:
-        lines.append(_records([_held_record(r, view, r.asset in routed, cut) for r in held]))
+        lines.append(_records([_held_record(r, view, r.asset in routed, marked) for r in held]))
     realized = [
         r for r in report.rows if (r.complete or r.until_ms is not None) and _has_realized(r)
     ]
     if realized:
         lines.append(view.t("pnl.realized_title", year=report.year))
-        lines.append(_records([_realized_record(r, view, cut) for r in realized]))
+        lines.append(_records([_realized_record(r, view, marked) for r in realized]))
     lines += _unrealized_total(report, view)
     lines += _realized_total(report, view)
     lines += via_lines(routed, report.quote, view)
