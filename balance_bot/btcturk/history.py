@@ -293,21 +293,22 @@ def crowded_moments(fills: Iterable[Fill], transfers: Iterable[Transfer]) -> tup
     return tuple(sorted(found, key=lambda c: (c.at_ms, c.book)))
 
 
-def crowded_assets(fills: Iterable[Fill], transfers: Iterable[Transfer]) -> frozenset[str]:
-    """Return the assets that rows at a crowded moment touch: rows BTCTurk did not return
-    there may have moved them too."""
+def crowded_since(fills: Iterable[Fill], transfers: Iterable[Transfer]) -> dict[str, int]:
+    """Return, for each asset that rows at a crowded moment touch (rows BTCTurk did not
+    return there may have moved it too), the first such moment, in ms."""
     fills, transfers = list(fills), list(transfers)
     moments = {(c.book, c.at_ms) for c in crowded_moments(fills, transfers)}
-    if not moments:
-        return frozenset()
-    assets = {
-        asset
+    touched = [
+        (asset, f.at_ms)
         for f in fills
         if ("trades", f.at_ms) in moments
         for asset in (f.numerator, f.denominator, f.fee_currency)
-    }
-    assets |= {t.asset for t in transfers if (book_of(t), t.at_ms) in moments}
-    return frozenset(assets)
+    ]
+    touched += [(t.asset, t.at_ms) for t in transfers if (book_of(t), t.at_ms) in moments]
+    first: dict[str, int] = {}
+    for asset, at_ms in touched:
+        first[asset] = min(first.get(asset, at_ms), at_ms)
+    return first
 
 
 def crowded_orders(fills: Iterable[Fill]) -> frozenset[str]:

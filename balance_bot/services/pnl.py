@@ -20,8 +20,8 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from decimal import localcontext
 
 from balance_bot.btcturk.errors import BtcTurkError, HistoryRefused
-from balance_bot.btcturk.history import book_of, crowded_moments
-from balance_bot.btcturk.models import Fill, Transfer
+from balance_bot.btcturk.history import crowded_moments, crowded_since
+from balance_bot.btcturk.models import Transfer
 from balance_bot.core.cost_basis import (
     PRECISION,
     CostBasis,
@@ -347,24 +347,6 @@ def seen_prices(
             if value is not None:
                 found[transfer_key(t)] = TransferPrice(value / t.amount, "seen")
     return found
-
-
-def crowded_since(fills: Iterable[Fill], transfers: Iterable[Transfer]) -> dict[str, int]:
-    """Return, for each asset that rows at a crowded moment touch (rows BTCTurk did not
-    return there may have moved it too), the first such moment, in ms."""
-    fills, transfers = list(fills), list(transfers)
-    moments = {(c.book, c.at_ms) for c in crowded_moments(fills, transfers)}
-    first: dict[str, int] = {}
-    touched = [
-        (asset, f.at_ms)
-        for f in fills
-        if ("trades", f.at_ms) in moments
-        for asset in (f.numerator, f.denominator, f.fee_currency)
-    ]
-    touched += [(t.asset, t.at_ms) for t in transfers if (book_of(t), t.at_ms) in moments]
-    for asset, at_ms in touched:
-        first[asset] = min(first.get(asset, at_ms), at_ms)
-    return first
 
 
 def _ms(moment: datetime) -> int:

@@ -264,3 +264,14 @@ def test_a_rate_found_by_division_is_written_to_twelve_significant_digits() -> N
 
 def loading(asset: str, at_ms: int) -> Unknown:
     return "loading"
+
+
+def test_each_asset_a_crowded_moment_touches_is_cut_from_its_first_one() -> None:
+    from balance_bot.btcturk.history import crowded_since
+
+    one = fill(0, ("BTC", "TRY"), "buy", "1", "1")  # at AT
+    later = replace(one, at_ms=AT + 60_000)
+    crowded = [replace(one, id=f"C{i}") for i in range(PAGE_CAP)]
+    crowded += [replace(later, id=f"L{i}") for i in range(PAGE_CAP)]
+    usdt = fill(9, ("USDT", "TRY"), "buy", "1", "40")  # not at a crowded moment
+    assert crowded_since([*crowded, usdt], []) == {"BTC": AT, "TRY": AT}
