@@ -33,6 +33,7 @@ from balance_bot.btcturk.models import History
 from balance_bot.core.changes import BalanceChange, Holding, detect_changes
 from balance_bot.core.explain import Explanation, Remainder, explain, explain_remainders
 from balance_bot.core.notify import NotificationKind
+from balance_bot.core.seen_prices import MAX_WINDOW
 from balance_bot.core.split import split_message
 from balance_bot.core.texts.explain import follow_up_message
 from balance_bot.core.texts.history import history_permission_notice
@@ -170,7 +171,8 @@ class Explainer:
         before = await self._store.explained_among(candidate_ids(history) - report.explained)
         explanation = self._explain(changes, history, before | report.explained, portfolio)
         report.explained |= explanation.consumed
-        report.flows += flows_of(explanation, portfolio.quote, portfolio.prices)
+        seen = portfolio.prices if now - since <= MAX_WINDOW else {}  # else not "at the time"
+        report.flows += flows_of(explanation, portfolio.quote, seen)
         report.remainders = priced(explanation.remainders(), portfolio.prices)
         report.since = since
         return explanation

@@ -305,6 +305,25 @@ async def test_a_deposit_costs_the_price_the_bot_saw_when_it_came_in_and_never_m
         assert "BTC†  +35,745.12 (+16.53%)" in later.plain_text
 
 
+async def test_a_deposit_first_seen_after_a_long_gap_costs_its_days_close_not_that_price(
+    make_settings: Callable[..., Settings],
+    start_bot: StartBot,
+    exchange: FakeBtcTurk,
+    clock: FakeClock,
+) -> None:
+    trade_history(exchange, clock)
+    async with start_bot(make_settings(EXPLAIN_CHANGES="true")) as bot:
+        await backfill(bot)
+        await poll(bot)  # the baseline
+        clock.advance(hours=2)  # the bot saw nothing for two hours (stopped, BTCTurk down)
+        exchange.ledger.deposit("BTC", "0.01")  # made at some moment of those two hours
+        await poll(bot)  # explained at once, but the price read now is not "at the time"
+        [today] = await bot.ask("/pnl")
+        print(today.plain_text)
+        assert "BTC   ⏳ after today's close" in today.plain_text
+        assert "BTC†" not in today.plain_text
+
+
 async def test_a_deposit_the_bot_did_not_see_costs_its_days_close_fixed_once_recorded(
     make_settings: Callable[..., Settings],
     start_bot: StartBot,
