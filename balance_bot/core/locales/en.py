@@ -549,6 +549,7 @@ TEXTS: dict[str, str] = {
     "exchange.other_closed.withdrawal": " (withdrawals closed too)",
     "exchange.closed_for": " (closed {span})",
     "exchange.since": " since {when}",
+    "exchange.span.moment": "under a minute",
     "exchange.span.minutes": "{m} min",
     "exchange.span.hours": "{h} h {m} min",
     "exchange.span.whole_hours": "{h} h",

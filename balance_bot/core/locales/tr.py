@@ -550,6 +550,7 @@ TEXTS: dict[str, str] = {
     "exchange.other_closed.withdrawal": " (çekim de kapalı)",
     "exchange.closed_for": " ({span} kapalı kaldı)",
     "exchange.since": " ({when} itibarıyla)",
+    "exchange.span.moment": "bir dakikadan kısa",
     "exchange.span.minutes": "{m} dk",
     "exchange.span.hours": "{h} sa {m} dk",
     "exchange.span.whole_hours": "{h} sa",

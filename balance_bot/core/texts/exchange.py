@@ -62,7 +62,9 @@ def span(length: timedelta, view: View) -> str:
     if hours:
         key = "exchange.span.hours" if minute else "exchange.span.whole_hours"
         return view.t(key, h=hours, m=minute)
-    return view.t("exchange.span.minutes", m=minute)
+    if minute:
+        return view.t("exchange.span.minutes", m=minute)
+    return view.t("exchange.span.moment")
 
 
 def _since(moments: list[datetime], view: View) -> str:
