@@ -80,7 +80,7 @@ class ExchangeWatch:
         told = concerning(changes, await self.watched())
         owed = []
         if told:
-            log.info("BTCTurk's status changed for the owner's coins: %s", told)
+            log.info("BTCTurk's status changed for the owner's coins: %d line(s)", len(told))
             owed = await self._views.notifications(
                 self._chats(),
                 NotificationKind.EXCHANGE,
