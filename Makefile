@@ -6,13 +6,16 @@ VENV := .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 
-.PHONY: demo run test lint unit fast faults bench install install-dev lock clean
+.PHONY: demo run check test lint unit fast faults bench install install-dev lock clean
 
 demo: $(VENV)/.main ## Run the bot against the built-in simulated exchange and chat
 	@$(BIN)/python -m balance_bot --demo
 
 run: $(VENV)/.main ## Run the real bot with the settings in .env
 	@$(BIN)/python -m balance_bot
+
+check: $(VENV)/.main ## Test the settings in .env before going live: token, chats, clock, key
+	@$(BIN)/python -m balance_bot --check
 
 test: lint unit ## Install everything, lint, type-check and run the whole suite
 

@@ -1,4 +1,5 @@
-"""Entry point: `python bot.py` runs the bot; `--demo` runs it on simulated servers."""
+"""Entry point: `python bot.py` runs the bot; `--demo` runs it on simulated servers; `--check`
+tests the settings (the token, the chats, BTCTurk's clock, the key's permissions) and exits."""
 
 from __future__ import annotations
 
@@ -49,6 +50,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         action="store_true",
         help="run against a built-in simulated exchange and chat (no keys, no network)",
     )
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="test the settings in .env (token, chats, clock, the key's permissions) and exit",
+    )
     return parser.parse_args(argv)
 
 
@@ -59,6 +65,15 @@ def main(argv: list[str] | None = None) -> int:
         from balance_bot.demo import run_demo
 
         return run_demo()
+    if args.check:
+        from balance_bot.check import run_check
+
+        try:
+            env = read_environment(os.environ)
+        except ConfigError as error:
+            print(f"Configuration error: {error}", file=sys.stderr)
+            return EXIT_CONFIG
+        return run_check(env, sys.stdout, sys.stderr)
     try:
         settings = load_settings(read_environment(os.environ))
     except ConfigError as error:

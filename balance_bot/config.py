@@ -100,6 +100,9 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         history_backfill_pace_s=reader.integer(
             "HISTORY_BACKFILL_PACE_SECONDS", 1, minimum=0, maximum=60
         ),
+        exchange_status_interval_s=reader.integer(
+            "EXCHANGE_STATUS_INTERVAL_SECONDS", 300, minimum=1, maximum=86_400
+        ),
     )
 
 

@@ -80,16 +80,19 @@ def demo_environment(
 ) -> dict[str, str]:
     """Return `env` without credentials, pointed at the simulated servers."""
     kept = {k: v for k, v in env.items() if k not in CREDENTIAL_VARIABLES + ENDPOINT_VARIABLES}
+    poll_s = env.get("POLL_INTERVAL_SECONDS") or DEMO_POLL_INTERVAL_S
     return kept | bot_environment(
         telegram_url,
         exchange_url,
         env.get("DATA_DIR") or data_dir,
         feed_url=feed_url,
-        POLL_INTERVAL_SECONDS=env.get("POLL_INTERVAL_SECONDS") or DEMO_POLL_INTERVAL_S,
+        POLL_INTERVAL_SECONDS=poll_s,
         HISTORY_BACKFILL_DELAY_SECONDS=env.get("HISTORY_BACKFILL_DELAY_SECONDS")
         or DEMO_BACKFILL_DELAY_S,
         HISTORY_BACKFILL_PACE_SECONDS=env.get("HISTORY_BACKFILL_PACE_SECONDS")
         or DEMO_BACKFILL_PACE_S,
+        EXCHANGE_STATUS_INTERVAL_SECONDS=env.get("EXCHANGE_STATUS_INTERVAL_SECONDS")
+        or poll_s,  # a !suspend line is seen at the next check
     )
 
 
@@ -117,6 +120,7 @@ async def _demo(stdin: TextIO, stdout: TextIO, environ: Mapping[str, str]) -> in
             if stdin.isatty():
                 print(BANNER.format(files=files.folder, log=log), file=stdout, flush=True)
             await _until_first(_first_poll(settings), stop.wait(), bot)
+            await _until_first(_first_status_read(exchange), stop.wait(), bot)
             if not stop.is_set() and not bot.done():
                 talk = chat.interactive(stdin) if stdin.isatty() else chat.scripted(stdin)
                 await _until_first(talk, stop.wait(), bot)
@@ -193,6 +197,13 @@ async def _first_poll(settings: Settings) -> None:
         if asyncio.get_running_loop().time() > deadline:
             return
         await asyncio.sleep(0.05)
+
+
+async def _first_status_read(exchange: FakeBtcTurk) -> None:
+    """Wait (briefly) for the bot's first read of BTCTurk's status, its silent baseline, so a
+    `!suspend` typed at once is a change it tells."""
+    await exchange.changed.wait_until(lambda: exchange.calls["exchange_info"] >= 1, REPLY_TIMEOUT_S)
+    await asyncio.sleep(QUIET_AFTER_S)  # its answer read and compared
 
 
 async def _lines(stdin: TextIO) -> AsyncIterator[str]:

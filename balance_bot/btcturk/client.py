@@ -40,6 +40,11 @@ from balance_bot.btcturk.errors import (
     StampRejected,
     Unavailable,
 )
+from balance_bot.btcturk.exchange_info import (
+    EXCHANGE_INFO_PATH,
+    ExchangeInfo,
+    parse_exchange_info,
+)
 from balance_bot.btcturk.history import (
     PAGE_CAP,
     history_of,
@@ -72,6 +77,7 @@ SERVER_TIME_PATH = "/api/v2/server/time"
 TRADES_PATH = "/api/v1/users/transactions/trade"
 CRYPTO_PATH = "/api/v1/users/transactions/crypto"
 FIAT_PATH = "/api/v1/users/transactions/fiat"
+OPEN_ORDERS_PATH = "/api/v1/openOrders"  # needs Trade: read once, to tell whether the key can
 HISTORY_QUOTAS = {  # per IP, from the exchange's rate-limit page
     TRADES_PATH: Quota(120, 60.0),
     CRYPTO_PATH: Quota(90, 60.0),
@@ -150,6 +156,8 @@ class BtcTurkClient:
         self._clock_measured = False
         self._crowded_told: set[tuple[str, int]] = set()  # (path, ms) logged once
         self._key_back: list[Callable[[], object]] = []
+        self.key_refusal: str | None = None  # the exchange's words when it last refused the key
+        self.key_worked = False  # a signed request went through since the start
 
     def __repr__(self) -> str:
         return f"BtcTurkClient(base_url={self._base_url!r}, signed={bool(self._api_key)})"
@@ -216,6 +224,37 @@ class BtcTurkClient:
         self._clock_measured = True
         logger.debug("clock offset to BTCTurk: %d ms", offset)
         return offset
+
+    async def get_exchange_info(self) -> ExchangeInfo:
+        """Return the exchange's public status of its pairs and coins (no key needed)."""
+        notes: list[DataNote] = []
+        info = await self._call(
+            EXCHANGE_INFO_PATH, lambda answer: parse_exchange_info(answer.envelope_data(), notes)
+        )
+        self.data_notes.record(notes)
+        return info
+
+    async def can_trade(self) -> bool:
+        """Tell whether the key may trade, from one signed read of the open orders (which
+        needs the Trade permission): True when BTCTurk answers it, False when it refuses it.
+
+        Places nothing. A refusal counts in the hour's budget of refused requests and pauses
+        nothing; `KeyPaused` while the key is refused altogether (the answer would say nothing
+        of Trade then).
+        """
+        if not self._api_key:
+            raise AuthError("no BTCTurk API key is configured")
+        key_wait_s = self.auth_backoff.wait_s()
+        if self.auth_backoff.paused or key_wait_s > 0:
+            raise _key_paused(key_wait_s, self.key_refusal)
+        try:
+            await self._call(OPEN_ORDERS_PATH, _Answer.envelope_data, signed=True)
+        except StampRejected:
+            raise
+        except AuthError:
+            self.auth_backoff.note_refusal()
+            return False
+        return True
 
     async def get_history(self, start_ms: int, end_ms: int) -> History:
         """Return the fills and transfers in [start_ms, end_ms], each once, oldest first.
@@ -292,7 +331,7 @@ class BtcTurkClient:
             raise HistoryRefused(_HISTORY_REFUSED, wait_s)
         key_wait_s = self.auth_backoff.wait_s()
         if self.auth_backoff.paused or key_wait_s > 0:  # the balances try the key, not these
-            raise _key_paused(key_wait_s)
+            raise _key_paused(key_wait_s, self.key_refusal)
         try:
             data = await self._call(path, _Answer.envelope_data, signed=True, params=params)
         except StampRejected:
@@ -322,7 +361,7 @@ class BtcTurkClient:
             if wait_s is None:
                 if refusal is not None:
                     raise refusal
-                raise _key_paused(backoff.wait_s())
+                raise _key_paused(backoff.wait_s(), self.key_refusal)
             try:
                 if wait_s > 0:
                     logger.info("trying the refused API key again in %.0f s", wait_s)
@@ -333,7 +372,12 @@ class BtcTurkClient:
                 raise  # our clock, not the key: the stamp is resynced at each refusal
             except AuthError as error:
                 backoff.refused()
-                logger.warning("BTCTurk refused the API key; next try in %.0f s", backoff.wait_s())
+                self.key_refusal = error.refusal
+                logger.warning(
+                    "BTCTurk refused the API key (%s); next try in %.0f s",
+                    error.refusal or "no reason given",
+                    backoff.wait_s(),
+                )
                 if refusal is not None:
                     raise
                 refusal = error
@@ -341,6 +385,7 @@ class BtcTurkClient:
             except BaseException:
                 backoff.release()
                 raise
+            self.key_worked = True
             if backoff.accepted():
                 self._key_works_again()
             return result
@@ -431,8 +476,10 @@ class BtcTurkClient:
         return _Answer(status, body, content_type, retry_after, sent_at, received_at)
 
 
-def _key_paused(wait_s: float) -> KeyPaused:
-    return KeyPaused(f"BTCTurk refused the API key; next signed request in {wait_s:.0f} s", wait_s)
+def _key_paused(wait_s: float, refusal: str | None) -> KeyPaused:
+    return KeyPaused(
+        f"BTCTurk refused the API key; next signed request in {wait_s:.0f} s", wait_s, refusal
+    )
 
 
 _HISTORY_REFUSED = (

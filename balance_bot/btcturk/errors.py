@@ -21,7 +21,16 @@ class BtcTurkError(Exception):
 
 
 class AuthError(BtcTurkError):
-    """The exchange refused our credentials (key, signature, IP, permission or stamp)."""
+    """The exchange refused our credentials (key, signature, IP, permission or stamp).
+
+    `refusal` keeps the exchange's own words ("Unauthorized - Invalid Public key", "" for an
+    empty 401; None when no answer said it), never a credential: what the likely cause is told
+    from (btcturk.refusal).
+    """
+
+    def __init__(self, message: str, refusal: str | None = None) -> None:
+        super().__init__(message)
+        self.refusal = refusal
 
 
 class StampRejected(AuthError):
@@ -31,8 +40,8 @@ class StampRejected(AuthError):
 class KeyPaused(AuthError):
     """The key was refused lately; signed requests wait (5 s, growing to an hour)."""
 
-    def __init__(self, message: str, retry_in_s: float) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, retry_in_s: float, refusal: str | None = None) -> None:
+        super().__init__(message, refusal)
         self.retry_in_s = retry_in_s
 
 

@@ -35,7 +35,7 @@ class Ticker:
 
 
 NoteKind = Literal["missing", "defaulted", "derived", "type", "skipped"]
-NoteEndpoint = Literal["balances", "tickers", "trades", "crypto", "fiat"]
+NoteEndpoint = Literal["balances", "tickers", "trades", "crypto", "fiat", "exchangeinfo"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -53,10 +53,14 @@ def decode_answer(
     lowered = message.lower()
     html = not readable and _looks_like_html(body, content_type)
     if "invalid nonce" in lowered:
-        raise StampRejected(f"BTCTurk refused the request stamp: {_clip(message)}; check the clock")
+        raise StampRejected(
+            f"BTCTurk refused the request stamp: {_clip(message)}; check the clock", _clip(message)
+        )
     if status == 401 or lowered.startswith(_AUTH_PREFIXES) or (status == 403 and not html):
         detail = f": {_clip(message)}" if message else ""
-        raise AuthError(f"BTCTurk refused the API key (HTTP {status}{detail}); {_AUTH_HINT}")
+        raise AuthError(
+            f"BTCTurk refused the API key (HTTP {status}{detail}); {_AUTH_HINT}", _clip(message)
+        )
     if status == 429 or code == "429" or message == "TOO_MANY_REQUESTS":
         raise RateLimited("BTCTurk rate limit reached", _parse_retry_after(retry_after))
     if "SYSTEM_UNDER_MAINTENANCE" in (message, code):

@@ -19,6 +19,7 @@ Meaning = Literal[
     "trade_unread",
     "transfer_unread",
     "fee_unknown",
+    "status_row_unread",
 ]
 ANY = "*"  # any field
 _MEANINGS: dict[tuple[str, str, str], Meaning] = {
@@ -30,6 +31,7 @@ _MEANINGS: dict[tuple[str, str, str], Meaning] = {
     ("trades", "skipped", ANY): "trade_unread",
     ("crypto", "skipped", ANY): "transfer_unread",
     ("fiat", "skipped", ANY): "transfer_unread",
+    ("exchangeinfo", "skipped", ANY): "status_row_unread",
     **{
         (endpoint, "defaulted", cost): "fee_unknown"
         for endpoint in ("trades", "crypto", "fiat")

@@ -69,6 +69,7 @@ class NotificationKind(Enum):
     SUMMARY_CHART = KindRule("summary_chart", Setting.SUMMARIES)
     REPORT = KindRule("report", Setting.SUMMARIES)
     STATUS = KindRule("status", Setting.OUTAGES, held=True)
+    EXCHANGE = KindRule("exchange", Setting.OUTAGES)  # coins closed, pairs halted: never held
 
     @classmethod
     def _missing_(cls, value: object) -> NotificationKind | None:

@@ -44,6 +44,7 @@ class Settings:
     btcturk_graph_url: str = "https://graph-api.btcturk.com"  # daily candles (public)
     history_backfill_delay_s: int = 120  # the history is read once start-up has settled
     history_backfill_pace_s: int = 1  # between windows, so the poll's requests find room
+    exchange_status_interval_s: int = 300  # BTCTurk's status of coins and pairs, read this often
 
     @property
     def telegram_base_url(self) -> str:

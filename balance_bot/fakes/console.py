@@ -8,6 +8,7 @@ from typing import Final
 
 from balance_bot.btcturk.amounts import AmountError, parse_decimal
 from balance_bot.fakes.exchange import ROW_SHAPES, Endpoint, FakeBtcTurk
+from balance_bot.fakes.exchange_info import Operation
 from balance_bot.fakes.feed import FakeFeed
 from balance_bot.fakes.seed import DEMO_API_KEY
 
@@ -32,6 +33,12 @@ HELP_ROWS: Final[tuple[tuple[str, str], ...]] = (
     ("!ws off, !ws on", "no WebSocket permission; back"),
     ("!candles hang, !candles up", "the chart server hangs; answers"),
     ("!shape 2019|2020|documented", "balance rows in an older shape"),
+    ("BTCTurk's own status: coins and pairs (read every 5 s here)", ""),
+    ("!suspend USDT withdrawals trc20", "close withdrawals|deposits|all [network]"),
+    ("!resume USDT withdrawals trc20", "open them again"),
+    ("!halt BTCTRY, !resume BTCTRY", "a pair stops trading; trades again"),
+    ("!delist BTCTRY, !newpair GLMRTRY", "a pair leaves the list; a new one"),
+    ("!ip off, !ip on", "the key bound to another IP; this one"),
     ("The chat", ""),
     ("!press Refresh, !press 2", "press a button of the latest messages"),
     ("!help", "this list"),
@@ -66,6 +73,10 @@ def run_console_command(exchange: FakeBtcTurk, line: str, feed: FakeFeed | None 
             return f"{pair} is now {args[1]}"
     except (AmountError, ValueError) as error:
         return f"{error}: !help shows the form"
+    if name in ("suspend", "resume") and len(args) in (2, 3):
+        return _operations(exchange, name == "suspend", args)
+    if len(args) == 1 and name in _PAIR_SWITCHES:
+        return _PAIR_SWITCHES[name](exchange, _pair(args[0]))
     if len(args) == 1 and name in _SWITCHES:
         return _SWITCHES[name](exchange, feed, args[0])
     if name == "release" and not args:
@@ -172,6 +183,73 @@ def _candles(exchange: FakeBtcTurk, feed: FakeFeed | None, arg: str) -> str:
     return "BTCTurk's chart server answers again"
 
 
+def _ip(exchange: FakeBtcTurk, feed: FakeFeed | None, arg: str) -> str:
+    """Refuse every signed request as from an IP the key is not bound to, or accept again."""
+    if arg not in ("off", "on"):
+        return UNKNOWN
+    exchange.ip_allowed = arg == "on"
+    if arg == "off":
+        return "BTCTurk now refuses the key from this IP: HTTP 401 naming the address (!ip on)"
+    return "BTCTurk accepts the key from this IP again"
+
+
+_OPERATIONS: Final[dict[str, tuple[Operation, ...]]] = {
+    "withdrawals": ("withdrawal",),
+    "deposits": ("deposit",),
+    "all": ("withdrawal", "deposit"),
+}
+
+
+def _operations(exchange: FakeBtcTurk, close: bool, args: list[str]) -> str:
+    """Close or open a coin's withdrawals, deposits or both, on its own row or a network's."""
+    coin, what = args[0].upper(), args[1]
+    network = args[2].upper() if len(args) == 3 else ""
+    if what not in _OPERATIONS:
+        return "say withdrawals, deposits or all: !help shows the form"
+    for operation in _OPERATIONS[what]:
+        if close:
+            exchange.info.close(coin, operation, network=network)
+        else:
+            exchange.info.reopen(coin, operation, network=network)
+    where = f" on {network}" if network else ""
+    state = "closed" if close else "open again"
+    named = "deposits and withdrawals" if what == "all" else what
+    return f"{coin} {named}{where} now {state} in BTCTurk's status list"
+
+
+def _halt(exchange: FakeBtcTurk, pair: str) -> str:
+    if not exchange.info.halt(pair):
+        return f"no pair {pair} in BTCTurk's list"
+    return f"{pair} is listed as not trading (!resume {pair} ends it)"
+
+
+def _trade_again(exchange: FakeBtcTurk, pair: str) -> str:
+    if not exchange.info.trade(pair):
+        return f"no pair {pair} in BTCTurk's list"
+    return f"{pair} trades again"
+
+
+def _delist(exchange: FakeBtcTurk, pair: str) -> str:
+    if not exchange.info.remove(pair):
+        return f"no pair {pair} in BTCTurk's list"
+    return f"{pair} left BTCTurk's list of pairs (!resume {pair} lists it again)"
+
+
+def _new_pair(exchange: FakeBtcTurk, pair: str) -> str:
+    try:
+        added = exchange.info.add_pair(pair)
+    except ValueError as error:
+        return str(error)
+    return f"{pair} is a new pair on BTCTurk" if added else f"{pair} is listed already"
+
+
+_PAIR_SWITCHES: Final[dict[str, Callable[[FakeBtcTurk, str], str]]] = {
+    "halt": _halt,
+    "resume": _trade_again,
+    "delist": _delist,
+    "newpair": _new_pair,
+}
+
 Switch = Callable[[FakeBtcTurk, FakeFeed | None, str], str]
 _SWITCHES: Final[dict[str, Switch]] = {
     "prices": _prices,
@@ -182,6 +260,7 @@ _SWITCHES: Final[dict[str, Switch]] = {
     "key": _key,
     "ws": _ws,
     "candles": _candles,
+    "ip": _ip,
 }
 
 

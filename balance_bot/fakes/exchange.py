@@ -15,6 +15,14 @@ documentation says longer ranges may be refused; no answer to one is published, 
 takes the strict reading). A key without the Account permission (`account_permission = False`)
 gets HTTP 401 with an empty body, as users saw it on these endpoints (broker-api-docs#422).
 Each endpoint has its own quota per minute (trade 120, crypto and fiat 90), like balances.
+
+The key's permissions, as BTCTurk's API access page grants them: `total_funds_permission`
+(balances), `account_permission` (history), `trade_permission` (`GET /api/v1/openOrders`
+answers instead of refusing; off by default, as the read-only key the bot asks for), and
+`ip_allowed` (the key bound to another IP: every signed request refused). A missing permission
+gets an empty 401, as users saw it (broker-api-docs#422, #435); GUESS: no refusal for an IP has
+been published, so the fake's says "IP address not allowed" and names the caller's address.
+`GET /api/v2/server/exchangeinfo` serves a captured real answer (fakes/exchange_info.py).
 """
 
 from __future__ import annotations
@@ -25,6 +33,7 @@ import copy
 import datetime as dt
 import hashlib
 import hmac
+import json
 import math
 import time
 from collections.abc import Awaitable, Callable, Sequence
@@ -35,6 +44,7 @@ from aiohttp import web
 
 from balance_bot.fakes._server import LocalServer, json_response
 from balance_bot.fakes.exchange_faults import FAULTS, Fault, fault_response, rate_limited
+from balance_bot.fakes.exchange_info import FakeExchangeInfo
 from balance_bot.fakes.graph import OHLCS_PATH, Candles
 from balance_bot.fakes.ledger import Book, Ledger
 from balance_bot.fakes.seed import (
@@ -46,7 +56,9 @@ from balance_bot.fakes.seed import (
     ticker_row,
 )
 
-Endpoint = Literal["balances", "ticker", "server_time", "trades", "crypto", "fiat"]
+Endpoint = Literal[
+    "balances", "ticker", "server_time", "trades", "crypto", "fiat", "exchange_info", "open_orders"
+]
 ENDPOINTS: Final[frozenset[str]] = frozenset(get_args(Endpoint))
 
 RowShape = Literal["documented", "2020", "2019"]
@@ -70,6 +82,8 @@ HISTORY_PATHS: Final[dict[Book, str]] = {
     "fiat": "/api/v1/users/transactions/fiat",
 }
 QUOTAS: Final[dict[str, int]] = {"balances": 120, "trades": 120, "crypto": 90, "fiat": 90}
+EXCHANGE_INFO_PATH: Final = "/api/v2/server/exchangeinfo"
+OPEN_ORDERS_PATH: Final = "/api/v1/openOrders"
 PAGE_CAP: Final = 200
 MAX_WINDOW_MS: Final = 30 * 86_400_000
 
@@ -126,6 +140,14 @@ class FakeBtcTurk(LocalServer):
         self.account_permission = True  # False: the key lacks "Account", history is refused
         self.history_refusals = 0
         self.candles = Candles()  # the chart server's daily candles, served here too
+        self.total_funds_permission = True  # False: balances get an empty 401
+        self.trade_permission = False  # True: the key can trade (openOrders answers)
+        self.trade_refusals = 0
+        self.ip_allowed = True  # False: the key is bound to another IP
+        self.info = FakeExchangeInfo(
+            lambda: [str(row.get("pair")) for row in self.tickers],
+            lambda: [str(row.get("asset")) for row in self.balances],
+        )
 
     @property
     def base_url(self) -> str:
@@ -258,7 +280,34 @@ class FakeBtcTurk(LocalServer):
         for book, path in HISTORY_PATHS.items():
             app.router.add_get(path, self._history_handler(book))
         app.router.add_get(OHLCS_PATH, self.candles.ohlcs)
+        app.router.add_get(EXCHANGE_INFO_PATH, self._exchange_info)
+        app.router.add_get(OPEN_ORDERS_PATH, self._open_orders)
         return app
+
+    async def _exchange_info(self, request: web.Request) -> web.StreamResponse:
+        def body() -> object:
+            return json.loads(self.info.body())
+
+        early = await self._begin("exchange_info", request, body)
+        if early is not None:
+            return early
+        return web.Response(body=self.info.body(), content_type="application/json", charset="utf-8")
+
+    async def _open_orders(self, request: web.Request) -> web.StreamResponse:
+        def body() -> object:
+            return self._envelope({"asks": [], "bids": []})
+
+        early = await self._begin("open_orders", request, body)
+        if early is not None:
+            return early
+        refused = self._check_auth(request)
+        if refused is not None:
+            self.auth_failures += 1
+            return refused
+        if not self.trade_permission:
+            self.trade_refusals += 1
+            return _unauthorized("Unauthorized - Invalid Request")
+        return json_response(body())
 
     async def _balances(self, request: web.Request) -> web.StreamResponse:
         def body() -> object:
@@ -274,6 +323,8 @@ class FakeBtcTurk(LocalServer):
         if refused is not None:
             self.auth_failures += 1
             return refused
+        if not self.total_funds_permission:
+            return web.Response(status=401)
         return json_response(body())
 
     def _history_handler(
@@ -364,6 +415,8 @@ class FakeBtcTurk(LocalServer):
         signature = request.headers.get("X-Signature")
         if not key or not stamp or not signature:
             return _unauthorized("Unauthorized - Headers are missing")
+        if not self.ip_allowed:
+            return _unauthorized(f"Unauthorized - IP address not allowed: {request.remote}")
         if key != self.api_key:
             return _unauthorized("Unauthorized - Invalid Public key")
         if not stamp.isdigit() or abs(int(stamp) - self.now_ms()) > STAMP_TOLERANCE_MS:

@@ -109,6 +109,8 @@ class FakeTelegram(MessageMethods, LocalServer):
             "sendDocument": self._send_document,
             "sendChatAction": self._send_chat_action,
             "deleteMessage": self._delete_message,
+            "getChat": self._get_chat,
+            "getChatMember": self._get_chat_member,
         }
         self._handlers = {name.lower(): (name, handler) for name, handler in handlers.items()}
 
@@ -443,6 +445,28 @@ class FakeTelegram(MessageMethods, LocalServer):
             "has_main_web_app": False,
         }
         return {key: value for key, value in me.items() if key not in self._me_without}
+
+    async def _get_chat(self, params: Params) -> object:
+        """Answer as Telegram does: the chat with its full info, or why the bot cannot reach it."""
+        return self._reachable_chat(params) | {
+            "accent_color_id": 0,
+            "max_reaction_count": 11,
+            "accepted_gift_types": {
+                "unlimited_gifts": False,
+                "limited_gifts": False,
+                "unique_gifts": False,
+                "premium_subscription": False,
+                "gifts_from_channels": False,
+            },
+        }
+
+    async def _get_chat_member(self, params: Params) -> object:
+        """Answer the bot's own membership: a member of every chat it can reach."""
+        self._reachable_chat(params)
+        user_id = params.integer("user_id")
+        if user_id != self.bot_id:
+            raise bad_request("user not found")
+        return {"status": "member", "user": self.bot_user}
 
     async def _get_updates(self, params: Params) -> object:
         offset = params.integer("offset")

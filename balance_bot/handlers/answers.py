@@ -7,7 +7,7 @@ services; the command replies with it, the button rewrites its message with it.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -93,12 +93,34 @@ async def status_reply(
         history_refused=account.history.refused,
         feed=feed_facts(services, alerts=all_alerts),
         history=None if services.pnl is None else services.pnl.history_facts(),
+        **await guard_facts(services, view),
     )
     keyboard = None
     if can_check_again(facts) and services.check_again is not None:
         button = InlineKeyboardButton(view.t("status.check_again"), callback_data=CHECK_AGAIN)
         keyboard = InlineKeyboardMarkup([[button]])
     return status_message(facts, view), keyboard
+
+
+async def guard_facts(services: Services, view: View) -> dict[str, Any]:
+    """Return /status's facts of BTCTurk's own status and of the key: what is closed for the
+    owner's coins, what the key lacks or should not have, the chats Telegram does not reach."""
+    lacks = []
+    if services.account.history.refused:
+        lacks.append("account")
+    feed = services.account.feed
+    if feed is not None and not feed.refused_with_key:
+        state = feed.state
+        if state.refused and state.refusal_reason == "permission":
+            lacks.append("websocket")
+    watch, check = services.exchange, services.key_check
+    return {
+        "exchange_lines": () if watch is None else tuple(await watch.status_lines(view)),
+        "exchange_unread_since": None if watch is None else watch.unread_since,
+        "key_lacks": tuple(lacks),
+        "key_can_trade": check is not None and check.can_trade is True,
+        "unreachable_chats": () if check is None else tuple(p.chat_id for p in check.unreachable),
+    }
 
 
 def feed_facts(services: Services, *, alerts: int) -> FeedFacts | None:

@@ -1,5 +1,6 @@
 """Scheduled work: the balance poll, the history's follow-ups, the daily summary, delivery,
-the /export files asked for while the history was loading."""
+the /export files asked for while the history was loading, BTCTurk's status of its coins and
+pairs, and the key check after start-up (then daily)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,9 @@ SUMMARY_CHECK_INTERVAL_S = 1.0  # cheap until the summary is due: it goes out wi
 FOLLOW_UP_CHECK_INTERVAL_S = 1.0  # cheap until a look is due (no store read, no request)
 EXPORT_CHECK_INTERVAL_S = 5.0  # cheap until the history is complete and an /export waits
 PRUNE_INTERVAL = timedelta(hours=6)
+EXCHANGE_FIRST_S = 3.0  # BTCTurk's status: first read once start-up has settled
+KEY_CHECK_FIRST_S = 10.0  # after the first checks read the account (the key worked, or not)
+KEY_CHECK_INTERVAL = timedelta(days=1)
 
 JobCallback = Callable[[BotContext], Awaitable[object]]
 
@@ -80,6 +84,19 @@ async def daily_summary(context: BotContext) -> None:
         await services.deliverer.deliver_due()
 
 
+async def watch_exchange(context: BotContext) -> None:
+    """Read BTCTurk's status of its coins and pairs; deliver what changed for the owner."""
+    services = context.services
+    if services.exchange is not None and await services.exchange.check():
+        await services.deliverer.deliver_due()
+
+
+async def check_key(context: BotContext) -> None:
+    """Check the chats, the clock and whether the key can trade; log each problem."""
+    if context.services.key_check is not None:
+        await context.services.key_check.run(context.bot)
+
+
 async def deliver_outbox(context: BotContext) -> None:
     """Send what is due in the outbox (retries and anything left from before a restart)."""
     await context.services.deliverer.deliver_due()
@@ -120,6 +137,18 @@ async def running_jobs(
             account.feed.start(lambda: poll_balances(BotContext(application), woken=True))
         account.backfill.start(first_s=services.settings.history_backfill_delay_s)
         _every(periodic, run, poll_interval_s)
+        periodic.every(
+            services.settings.exchange_status_interval_s,
+            lambda: run(watch_exchange),
+            first_s=EXCHANGE_FIRST_S,
+            name="exchange_status",
+        )
+        periodic.every(
+            KEY_CHECK_INTERVAL.total_seconds(),
+            lambda: run(check_key),
+            first_s=KEY_CHECK_FIRST_S,
+            name="key_check",
+        )
         yield
     finally:
         await periodic.stop()

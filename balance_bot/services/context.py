@@ -13,7 +13,9 @@ from balance_bot.services.account import Account
 from balance_bot.services.charts import DrawChart
 from balance_bot.services.chats import ChatViews
 from balance_bot.services.delivery import Deliverer
+from balance_bot.services.exchange_watch import ExchangeWatch
 from balance_bot.services.export_waits import ExportWaits
+from balance_bot.services.key_check import StartupCheck
 from balance_bot.services.monitor import Monitor
 from balance_bot.services.moves import MoveWatch
 from balance_bot.services.pnl import ProfitAndLoss
@@ -42,3 +44,5 @@ class Services:
     pnl: ProfitAndLoss | None = None  # profit and loss from the history cache
     check_again: CheckAgain | None = None  # /status's "Check again": what BTCTurk refused
     exports: ExportWaits | None = None  # /export asked while the history was loading
+    exchange: ExchangeWatch | None = None  # BTCTurk's status: coins closed, pairs halted
+    key_check: StartupCheck | None = None  # after start-up and daily: chats, clock, Trade

@@ -287,10 +287,14 @@ class Monitor:
             return PollOutcome(succeeded=False, queued=0)
         since = self._failing_since
         refused = isinstance(error, AuthError) and not isinstance(error, StampRejected)
-        notice = exchange_refuses_key if refused else exchange_down
-        owed = await self._views.notifications(
-            self._chats, NotificationKind.STATUS, lambda view: notice(since, view)
-        )
+        refusal = error.refusal if isinstance(error, AuthError) else None  # the likely cause
+
+        def notice(view: View) -> str:
+            if refused:
+                return exchange_refuses_key(since, view, refusal)
+            return exchange_down(since, view)
+
+        owed = await self._views.notifications(self._chats, NotificationKind.STATUS, notice)
         await self._store.enqueue(owed)
         await self._outage.tell(since=since.isoformat(), reason=AUTH if refused else None)
         return PollOutcome(succeeded=False, queued=len(owed))

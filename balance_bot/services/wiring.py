@@ -28,8 +28,10 @@ from balance_bot.services.clocks import SYSTEM_CLOCKS, TIMEOUTS, Clocks, Timeout
 from balance_bot.services.context import Services
 from balance_bot.services.daily_prices import DailyPrices
 from balance_bot.services.delivery import Deliverer
+from balance_bot.services.exchange_watch import ExchangeWatch
 from balance_bot.services.explainer import Explainer
 from balance_bot.services.export_waits import ExportWaits
+from balance_bot.services.key_check import StartupCheck
 from balance_bot.services.monitor import Monitor
 from balance_bot.services.moves import MoveWatch
 from balance_bot.services.pnl import ProfitAndLoss
@@ -212,4 +214,6 @@ def _services(
             feed_answer_s=timeouts.check_again_feed_s,
         ),
         exports=ExportWaits(store),
+        exchange=ExchangeWatch(client, store, views, roster.chat_ids, clocks.wall),
+        key_check=StartupCheck(client, roster.chat_ids),
     )

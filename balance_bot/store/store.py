@@ -422,6 +422,19 @@ class Store:
         wanted = list(keys)
         return await self.db.run(lambda conn: {k: snapshots.get_meta(conn, k) for k in wanted})
 
+    async def set_meta_and_enqueue(
+        self, key: str, value: str | None, notifications: Sequence[NewNotification]
+    ) -> list[int]:
+        """Store `value` under `key` and add the messages it owes to the outbox, all or
+        nothing: what was told and the state it was told from are kept together."""
+        now, items = self._clock(), list(notifications)
+
+        def write(conn: sqlite3.Connection) -> list[int]:
+            snapshots.set_meta(conn, key, value)
+            return outbox.enqueue(conn, items, now)
+
+        return await self.db.run(write)
+
     async def set_metas(self, values: Mapping[str, str | None]) -> None:
         """Store each value under its key (None deletes it), in one transaction."""
         items = list(values.items())

@@ -281,7 +281,7 @@ async def test_wrong_api_secret_is_explained_after_one_more_try(
     async with start_bot(make_settings(BTCTURK_API_SECRET=OTHER_SECRET)) as bot:
         [reply] = await bot.ask("/balance")
 
-    assert reply.plain_text.startswith(f"{KEY_REFUSED}: check that it is correct")
+    assert reply.plain_text.startswith(f"{KEY_REFUSED}: the secret does not go with the key")
     assert bot.exchange.auth_failures == 2  # a blip would be over 5 s later; this is not one
     assert bot.exchange.calls["balances"] == 2
 

@@ -8,6 +8,7 @@ measured again; permissions granted while the bot runs are seen after "Check aga
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
@@ -286,8 +287,10 @@ async def test_a_key_back_without_the_websocket_permission_is_then_told_as_the_p
         auth_clock.now += 60
         await poll_balances(context)  # the balances read: the feed is asked again at once
         await feed.wait_until(lambda: feed.refusals == 2, timeout=REPLY_TIMEOUT_S, what="refusal")
-        await poll_balances(context)
-        await poll_balances(context)
+        async with asyncio.timeout(REPLY_TIMEOUT_S):  # until the bot has read that answer
+            while not texts(bot, "⚡"):
+                await poll_balances(context)
+        await poll_balances(context)  # and told once
 
     [notice] = texts(bot, "⚡")
     assert "the API key lacks the WebSocket permission" in notice

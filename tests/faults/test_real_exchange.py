@@ -215,7 +215,7 @@ async def test_a_revoked_key_pauses_signed_requests_says_so_once_and_resumes(
     assert requests_for_commands == 1  # /balance tried the key once, at once
     for chat in (ALLOWED_CHAT, ALLOWED_GROUP):
         [refused] = texts(bot, "🔑 BTCTurk refuses the API key", chat)
-        assert "check that it is correct, has read permission" in refused
+        assert "it does not know the key: deleted on BTCTurk" in refused  # the likely cause
         assert texts(bot, "⏳ Cannot reach BTCTurk", chat) == []
         [back] = texts(bot, "✅ BTCTurk accepts the API key again", chat)
         assert back

@@ -32,10 +32,12 @@ from balance_bot.core.changes import BalanceChange
 from balance_bot.core.chart_data import LineGap
 from balance_bot.core.cost_basis import Unknown
 from balance_bot.core.durations import AmbiguousDuration, duration_units
+from balance_bot.core.exchange_status import Gate, GateChange, PairChange, PairState
 from balance_bot.core.explain import Remainder, explain, explain_remainders
 from balance_bot.core.export import ExportRow, RealizedTotal, YearExport
 from balance_bot.core.flows import FlowSplit, SplitUnavailable
 from balance_bot.core.i18n import LANGUAGES, Lang, View
+from balance_bot.core.key_check import ChatProbe, KeyReport, Probe
 from balance_bot.core.keywords import KEYWORDS, word
 from balance_bot.core.notify import SETTINGS, Level, Setting, default_levels
 from balance_bot.core.pnl import PnlReport, PnlRow
@@ -48,9 +50,12 @@ from balance_bot.core.texts import (
     chart,
     durations,
     errors,
+    exchange,
     export,
     general,
     history,
+    key_check,
+    key_refusal,
     late,
     notices,
     notify,
@@ -664,6 +669,7 @@ def _note(endpoint: str, kind: str, field: str, *subjects: str) -> NoteSummary:
 
 
 DATA_NOTES = (
+    _note("exchangeinfo", "skipped", "name", *(f"P{i}" for i in range(5))),
     _note("balances", "missing", "orderFund", *(f"A{i}" for i in range(16))),
     _note("balances", "missing", "requestFund", *(f"A{i}" for i in range(16))),
     _note("balances", "missing", "timestamp", "BTC"),
@@ -1152,7 +1158,133 @@ def direct_replies(v: View) -> Gallery:
     return found
 
 
+def _gate(coin: str, network: str = "", **change: object) -> GateChange:
+    values: dict[str, object] = dict(
+        closed=frozenset(), reopened={}, still_closed=frozenset(), still_open=frozenset()
+    )
+    return GateChange(Gate(coin, network), **(values | change))  # type: ignore[arg-type]
+
+
+W, DEP = "withdrawal", "deposit"
+EXCHANGE_CHANGES = (
+    _gate("RENDER", "TRC20", closed=frozenset({W}), still_open=frozenset({DEP})),
+    _gate("MANTRA", "L", closed=frozenset({DEP}), still_closed=frozenset({W})),
+    _gate("BTC", "ARC20", closed=frozenset({W}), still_closed=frozenset({DEP})),
+    _gate("USDT", closed=frozenset({DEP}), still_open=frozenset({W})),
+    _gate("RENDER", closed=frozenset({W, DEP})),
+    _gate("RENDER", "TRC20", reopened={W: NOW - 3 * H - timedelta(minutes=12)}),
+    _gate("MANTRA", reopened={W: None, DEP: NOW - 53 * H}),
+    _gate("USDT", "L", closed=frozenset({W}), reopened={DEP: NOW - timedelta(minutes=7)}),
+    _gate("BTC", reopened={DEP: None}),
+    PairChange("RENDERTRY", "RENDER", "halted"),
+    PairChange("MANTRAUSDT", "MANTRA", "removed"),
+    PairChange("RENDERTRY", "RENDER", "resumed"),
+    PairChange("MANTRAUSDT", "MANTRA", "resumed_after", NOW - 2 * H),
+    PairChange("RENDEREUR", "RENDER", "listed"),
+    PairChange("MANTRATRY", "MANTRA", "listed_idle"),
+)
+REFUSALS = (
+    "Unauthorized - IP address not allowed: 203.0.113.254",
+    "Unauthorized - IP restriction",
+    "Unauthorized - Invalid Public key",
+    "Invalid Signature",
+    "Unauthorized - Invalid Nonce",
+    "No permission",
+    "",
+    "Unauthorized - <b>something new</b>",
+)
+GRANTED, REFUSED = Probe("granted"), Probe("refused")
+CHECKED = KeyReport(
+    telegram=GRANTED,
+    bot_name="ayse_bakiye_botu_2026",
+    chats=(ChatProbe(100200300, "Ayşe"), ChatProbe(-1001234567890, "Ayşe ve Ali")),
+    exchange=GRANTED,
+    clock_offset_ms=-1234,
+    balances=GRANTED,
+    history=GRANTED,
+    feed=GRANTED,
+    trade=REFUSED,
+)
+
+
+def guard_replies(v: View) -> Gallery:
+    """Return BTCTurk's incidents, /status's lines of them and of the key, the key check's
+    output in each state, and the causes of a refused key."""
+    found = [
+        ("exchange notice", exchange.exchange_notice(EXCHANGE_CHANGES, NOW, v)),
+        ("spans", " ".join(exchange.span(timedelta(minutes=m), v) for m in (0, 59, 192, 3180))),
+    ]
+    lines = exchange.exchange_status_lines(
+        [
+            (Gate("RENDER", "TRC20"), {"withdrawal": NOW - H, "deposit": None}),
+            (Gate("MANTRA"), {"deposit": None}),
+        ],
+        [
+            ("RENDERTRY", PairState("RENDER", "TRY", False, True, NOW - 30 * H)),
+            ("MANTRAUSDT", PairState("MANTRA", "USDT", False, False, None)),
+        ],
+        v,
+    )
+    guarded = status_facts(
+        exchange_lines=lines,
+        exchange_unread_since=NOW - 2 * H,
+        key_lacks=("account", "websocket"),
+        key_can_trade=True,
+        unreachable_chats=(100200300, -1001234567890),
+    )
+    found.append(("status, guard", status.status_message(guarded, v)))
+    for refusal in REFUSALS:
+        found += [
+            (f"key refused: {refusal}", notices.exchange_refuses_key(NOW - H, v, refusal)),
+            (f"error: {refusal}", errors.exchange_error_message(AuthError("x", refusal), v)),
+            (f"cause: {refusal}", key_refusal.key_cause(refusal, v)),
+        ]
+    reports = {
+        "ready": CHECKED,
+        "ready without": replace(
+            CHECKED,
+            history=REFUSED,
+            feed=Probe("refused", refusal="Unauthorized - Invalid Public key"),
+        ),
+        "unsafe": replace(
+            CHECKED,
+            clock_offset_ms=10_250,
+            trade=GRANTED,
+            chats=(
+                ChatProbe(100200300, problem="not_found", error="Bad Request: chat not found"),
+                ChatProbe(-100123, problem="blocked", error="Forbidden: bot was blocked"),
+                ChatProbe(-100124, problem="not_member", error="Forbidden: bot was kicked"),
+                ChatProbe(-100125, problem="error", error="Bad Request: <odd>"),
+                ChatProbe(1, "Ayşe"),
+            ),
+        ),
+        "ahead": replace(CHECKED, clock_offset_ms=-9_100, feed_off=True),
+        "token refused": KeyReport(telegram=REFUSED, exchange=Probe("unreachable", error="x")),
+        "token unreachable": KeyReport(
+            telegram=Probe("unreachable", error="Timed out"),
+            exchange=Probe("unreachable", error="BTCTurk did not answer in time"),
+        ),
+        "key refused": replace(
+            CHECKED,
+            balances=Probe("refused", refusal=REFUSALS[0]),
+            history=Probe("skipped"),
+        ),
+        "total funds": replace(CHECKED, balances=Probe("refused", refusal="")),
+        "unreachable": replace(
+            CHECKED,
+            balances=Probe("unreachable", error="BTCTurk is unavailable (HTTP 503)"),
+            history=Probe("unreachable", error="BTCTurk is unavailable (HTTP 503)"),
+            feed=Probe("unreachable", error="cannot connect (ClientConnectorError)"),
+            trade=Probe("unreachable", error="BTCTurk is unavailable (HTTP 503)"),
+        ),
+    }
+    for name, report in reports.items():
+        found.append((f"key check, {name}", key_check.key_check_report(report, 60, v)))
+    return found
+
+
 FAMILIES: tuple[Callable[[View], Gallery], ...] = (
+    guard_replies,
     balance_replies,
     change_alerts,
     error_replies,

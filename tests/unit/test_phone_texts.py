@@ -44,6 +44,7 @@ _FIELD = re.compile(r"\b[a-z]+[A-Z][A-Za-z]*\b")  # orderFund, requestFund, dail
 # English words a Turkish text may hold: Turkish words too, or names.
 SHARED = {"an", "en", "tr", "bot", "disk", "net", "no", "not", "on", "ms", "btcturk", "websocket"}
 SHARED |= {"btc"}  # an asset, typed in lower case in the examples
+SHARED |= {"telegram"}  # a name: the key check says which of Telegram and BTCTurk answered
 # Words that leak first: the keywords, units and levels the commands take, and common ones.
 LEAKS = """above below amount price value move total cooldown urgent confirm all changes orders
 thresholds summaries outages silent off default the and or of to in at for with without from

@@ -10,6 +10,7 @@ from balance_bot.btcturk.errors import (
     Unavailable,
 )
 from balance_bot.core.i18n import Lang, View
+from balance_bot.core.texts.key_refusal import key_cause
 from balance_bot.core.valuation import Portfolio
 
 
@@ -17,6 +18,9 @@ def exchange_error_message(error: BtcTurkError, view: View, *, advice: bool = Tr
     """Explain an exchange failure in words the account owner can act on."""
     if isinstance(error, StampRejected):
         return view.t("error.stamp")
+    if isinstance(error, AuthError) and error.refusal is not None:
+        cause = key_cause(error.refusal, view)
+        return view.t("error.auth_cause", cause=cause)
     if isinstance(error, AuthError):
         return view.t("error.auth")
     if isinstance(error, RateLimited):

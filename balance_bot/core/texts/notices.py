@@ -9,6 +9,7 @@ from html import escape
 
 from balance_bot.core.changes import BalanceChange
 from balance_bot.core.i18n import View
+from balance_bot.core.texts.key_refusal import key_cause
 from balance_bot.core.texts.routes import via_lines, via_mark
 from balance_bot.core.valuation import Portfolio, Route, total_routes
 
@@ -103,9 +104,13 @@ def _portfolio_line(portfolio: Portfolio, view: View) -> str:
     return view.t("change.portfolio", total=total, quote=quote)
 
 
-def exchange_refuses_key(since: datetime, view: View) -> str:
-    """Tell the chats BTCTurk refuses the API key, and what to check."""
-    return view.t("outage.auth", when=view.when(since))
+def exchange_refuses_key(since: datetime, view: View, refusal: str | None = None) -> str:
+    """Tell the chats BTCTurk refuses the API key, and its likely cause as BTCTurk's words
+    (`refusal`) tell it; without them, what to check."""
+    if refusal is None:
+        return view.t("outage.auth", when=view.when(since))
+    cause = key_cause(refusal, view)
+    return view.t("outage.auth_cause", when=view.when(since), cause=cause)
 
 
 def exchange_accepts_key(since: datetime, view: View) -> str:

@@ -80,6 +80,11 @@ class StatusFacts:
     history_refused: bool = False  # the key lacks the Account permission: changes unexplained
     feed: FeedFacts | None = None  # None: WEBSOCKET=off
     history: HistoryFacts | None = None  # None: no history cache
+    exchange_lines: Sequence[str] = ()  # closed coins, stopped pairs (core.texts.exchange)
+    exchange_unread_since: datetime | None = None  # BTCTurk's status not read since then
+    key_lacks: Sequence[str] = ()  # permissions the key lacks: account, websocket
+    key_can_trade: bool = False  # the key check found the Trade permission
+    unreachable_chats: Sequence[int] = ()  # allowed chats Telegram does not reach
 
 
 def can_check_again(facts: StatusFacts) -> bool:
@@ -94,6 +99,8 @@ def status_message(facts: StatusFacts, view: View) -> str:
     lines = [view.t("status.title"), view.t("status.ok") if facts.reachable else down]
     if facts.key_retry_at is not None:
         lines.append(view.t("status.key_paused", when=view.when(facts.key_retry_at)))
+    lines += facts.exchange_lines
+    lines += _key_lines(facts, view)
     if not facts.prices_available:
         lines.append(view.t("status.prices_down"))
     if facts.history_refused:
@@ -122,11 +129,27 @@ def status_message(facts: StatusFacts, view: View) -> str:
     if facts.pending_notifications:
         lines.append(view.t("status.pending", count=facts.pending_notifications))
     notes = _data_notes(facts.data_notes, view)
+    if facts.exchange_unread_since is not None:
+        notes.append(view.t("note.exchange_unread", when=view.when(facts.exchange_unread_since)))
     if notes:
         lines.append(view.t("status.data_notes", notes="; ".join(notes)))
     if can_check_again(facts):
         lines.append(view.t("status.check_again_hint"))
     return "\n".join(lines)
+
+
+def _key_lines(facts: StatusFacts, view: View) -> list[str]:
+    """Return what the key lacks or should not have, and the chats Telegram does not reach."""
+    lines = []
+    if facts.key_lacks:
+        lacking = "; ".join(view.t(f"status.lacks.{name}") for name in facts.key_lacks)
+        lines.append(view.t("status.key_lacks", permissions=lacking))
+    if facts.key_can_trade:
+        lines.append(view.t("status.key_can_trade"))
+    if facts.unreachable_chats:
+        chats = ", ".join(str(chat) for chat in facts.unreachable_chats)
+        lines.append(view.t("status.chats_unreachable", chats=chats))
+    return lines
 
 
 def _history_line(history: HistoryFacts, refused: bool, view: View) -> str:

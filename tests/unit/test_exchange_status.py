@@ -1,0 +1,122 @@
+"""Two reads of BTCTurk's status compared: what closed, opened, stopped, left or is new, once;
+the baseline tells nothing; a missing row or list is no news; the state survives a restart."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from balance_bot.btcturk.exchange_info import ExchangeInfo, OperationRow, PairInfo
+from balance_bot.core.exchange_status import (
+    ExchangeState,
+    Gate,
+    GateChange,
+    PairChange,
+    closed_now,
+    compare,
+    concerning,
+    state_from_json,
+    state_to_json,
+    stopped_pairs,
+)
+
+T0 = datetime(2026, 11, 25, 11, 0, tzinfo=UTC)
+PAIRS = (
+    PairInfo("BTCTRY", "BTC", "TRY", "TRADING"),
+    PairInfo("USDTTRY", "USDT", "TRY", "TRADING"),
+    PairInfo("XRPTRY", "XRP", "TRY", "TRADING"),
+)
+COINS = frozenset({"BTC", "USDT", "XRP", "TRY"})
+
+
+def info(
+    *blocks: OperationRow, pairs: tuple[PairInfo, ...] = PAIRS, listed: bool = True
+) -> ExchangeInfo:
+    rows = (OperationRow("Btc", False, False), OperationRow("Usdt", False, False), *blocks)
+    return ExchangeInfo(pairs, rows if listed else None, COINS)
+
+
+def test_the_first_read_is_a_baseline_that_keeps_what_is_closed() -> None:
+    state, changes = compare(None, info(OperationRow("Trc20Usdt", True, False)), T0)
+
+    assert changes == []
+    assert state.closed == {(Gate("USDT", "TRC20"), "withdrawal"): None}  # since: unknown
+
+
+def test_a_closure_and_its_reopening_are_each_one_change() -> None:
+    base, _ = compare(None, info(), T0)
+    closed, first = compare(base, info(OperationRow("Trc20Usdt", True, False)), T0)
+    same, again = compare(closed, info(OperationRow("Trc20Usdt", True, False)), T0)
+    later = T0 + timedelta(hours=3, minutes=12)
+    _, opened = compare(same, info(OperationRow("Trc20Usdt", False, False)), later)
+
+    gate = Gate("USDT", "TRC20")
+    assert first == [
+        GateChange(gate, frozenset({"withdrawal"}), {}, frozenset(), frozenset({"deposit"}))
+    ]
+    assert again == []
+    assert opened == [
+        GateChange(gate, frozenset(), {"withdrawal": T0}, frozenset(), frozenset({"deposit"}))
+    ]
+
+
+def test_a_row_that_leaves_the_list_or_a_list_missing_is_no_news() -> None:
+    closed, _ = compare(None, info(OperationRow("Trc20Usdt", True, True)), T0)
+
+    kept, gone = compare(closed, info(), T0)  # the Trc20Usdt row left the list
+    still, nothing = compare(closed, info(listed=False), T0)  # no block list at all
+
+    assert gone == nothing == []
+    assert kept.closed == still.closed == closed.closed
+
+
+def test_pairs_halted_removed_new_and_back() -> None:
+    base, _ = compare(None, info(), T0)
+    halted = (PairInfo("BTCTRY", "BTC", "TRY", "HALT"), *PAIRS[1:])
+    state, changes = compare(base, info(pairs=halted), T0)
+    assert changes == [PairChange("BTCTRY", "BTC", "halted")]
+
+    state, changes = compare(state, info(pairs=PAIRS[1:]), T0)
+    assert changes == [PairChange("BTCTRY", "BTC", "removed")]
+    assert stopped_pairs(state, {"BTC"}) == [("BTCTRY", state.pairs["BTCTRY"])]
+    assert state.pairs["BTCTRY"].since == T0  # from when it stopped trading
+
+    new = (*PAIRS, PairInfo("BTCEUR", "BTC", "EUR", None))
+    later = T0 + timedelta(minutes=40)
+    state, changes = compare(state, info(pairs=new), later)
+    assert changes == [
+        PairChange("BTCTRY", "BTC", "resumed_after", T0),
+        PairChange("BTCEUR", "BTC", "listed"),
+    ]
+
+
+def test_a_list_less_than_half_as_long_is_not_compared() -> None:
+    many = tuple(PairInfo(f"X{i}TRY", f"X{i}", "TRY", "TRADING") for i in range(10))
+    base, _ = compare(None, info(pairs=many), T0)
+
+    state, changes = compare(base, info(pairs=many[:4]), T0)
+
+    assert changes == []
+    assert state.pairs == base.pairs
+
+
+def test_only_the_owners_coins_concern_them() -> None:
+    base, _ = compare(None, info(), T0)
+    _, changes = compare(
+        base, info(OperationRow("Usdt", True, False), OperationRow("LBtc", False, True)), T0
+    )
+
+    assert [c.gate for c in concerning(changes, {"btc"}) if isinstance(c, GateChange)] == [
+        Gate("BTC", "L")
+    ]
+
+
+def test_the_state_is_read_back_as_it_was_written() -> None:
+    state = ExchangeState(
+        {(Gate("USDT", "TRC20"), "withdrawal"): T0, (Gate("BTC"), "deposit"): None},
+        {"BTCTRY": compare(None, info(), T0)[0].pairs["BTCTRY"]},
+    )
+
+    assert state_from_json(state_to_json(state)) == state
+    assert closed_now(state, {"USDT"}) == [(Gate("USDT", "TRC20"), {"withdrawal": T0})]
+    assert state_from_json("{not json") is None
+    assert state_from_json(None) is None
