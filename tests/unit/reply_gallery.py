@@ -322,6 +322,14 @@ def balance_replies(v: View) -> Gallery:
             "chart caption, the last figures",
             chart.chart_caption(p, v, notice=errors.stale_notice(Unavailable("x"), p, v)),
         ),
+        ("chart caption, a price lost", chart.chart_caption(lost_price_portfolio(), v)),
+        ("chart, no prices", chart.chart_without_prices(v)),
+        (
+            "chart, no prices, the last figures",
+            chart.chart_without_prices(
+                v, notice=errors.stale_notice(Unavailable("x"), unpriced_portfolio(), v)
+            ),
+        ),
     ]
 
 

@@ -535,4 +535,6 @@ TEXTS: dict[str, str] = {
     "pnl.read_until": "⚠️ BTCTurk's history could not be read just now: these figures go up to {when}.",
     "export.stale_refused": "🔑 BTCTurk's history was read up to {when}, not since: the API key lacks the Account permission. The file holds what was read until then.",
     "status.feed_key_refused": "⚡ Live feed refused, as the API key is: it logs in again as soon as BTCTurk accepts the key.",
+    # Unknown figures say their real reason; typed input refused with its reason; one mark each
+    "chart.no_prices": "⚠️ Prices unavailable: no chart now, as its bars and its total are values. /balance shows the amounts.",
 }

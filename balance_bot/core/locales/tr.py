@@ -536,4 +536,6 @@ TEXTS: dict[str, str] = {
     "pnl.read_until": "⚠️ BTCTurk geçmişi şu an okunamadı: bu rakamlar {when} zamanına kadar okunan geçmişe dayanıyor.",
     "export.stale_refused": "🔑 BTCTurk geçmişi {when} zamanına kadar okundu, sonrası okunamıyor: API anahtarında Hesap izni yok. Dosyada o zamana kadar okunanlar var.",
     "status.feed_key_refused": "⚡ Canlı akış da API anahtarı gibi reddedildi: BTCTurk anahtarı yeniden kabul edince tekrar giriş yapılır.",
+    # Unknown figures say their real reason; typed input refused with its reason; one mark each
+    "chart.no_prices": "⚠️ Fiyatlar alınamadı: grafiğin çubukları ve toplamı değer olduğu için grafik şimdi çizilemiyor. Miktarları /balance gösterir.",
 }
