@@ -36,6 +36,7 @@ from balance_bot.core.texts.alerts import (
     alerts_list,
     current_text,
     route_note,
+    unknown_reason,
 )
 from balance_bot.core.texts.errors import exchange_error_message
 from balance_bot.core.thresholds import (
@@ -125,7 +126,15 @@ async def alert_answer(
     with contextlib.suppress(StoreError):  # the alert and its first value are saved already
         await services.moves.alert_set(rule, value)
     created = alert_created(
-        rule.id, spec, value, precision, quote, view, urgent=request.urgent, routes=routes
+        rule.id,
+        spec,
+        value,
+        precision,
+        quote,
+        view,
+        urgent=request.urgent,
+        routes=routes,
+        unknown=unknown_reason(spec, portfolio, view),
     )
     return created, None
 
@@ -202,7 +211,10 @@ async def list_alerts(update: Update, context: BotContext, chat: Chat, view: Vie
             known = portfolio.precision(rule.target)
             precision = DEFAULT_PRECISION if known is None else known
             routes = watched_routes(rule.spec, portfolio)
-        now = current_text(rule.spec, value, precision, quote, view, move, routes=routes)
+        unknown = unknown_reason(rule.spec, portfolio, view)
+        now = current_text(
+            rule.spec, value, precision, quote, view, move, routes=routes, unknown=unknown
+        )
         rows.append((rule.id, rule.spec, now, rule.urgent))
         noted.update(route_note(rule.spec, value, routes))
     await reply_html(update, alerts_list(rows, quote, view, routes=noted))

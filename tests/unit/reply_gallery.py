@@ -892,6 +892,14 @@ SPECS = [
 ]
 
 
+UNKNOWN_SPECS = [  # what is unknown with every price read: an asset without any pair, or unlisted
+    AlertSpec("ETHW", Direction.ABOVE, D("1000"), Kind.VALUE),
+    AlertSpec("ETHW", Direction.ABOVE, D("1000"), Kind.PRICE),
+    AlertSpec("GLMR", Direction.ABOVE, D("1000"), Kind.VALUE),
+    AlertSpec("NOPE", Direction.ABOVE, D("1")),
+]
+
+
 def alert_replies(v: View) -> Gallery:
     """Return /alert's answers and questions, /alerts, /unalert and every alert firing."""
     p = portfolio()
@@ -967,6 +975,21 @@ def alert_replies(v: View) -> Gallery:
         ("keywords", " ".join(word(keyword, v.lang.code) for keyword in KEYWORDS)),
         ("alerts", alerts.alerts_list(rows, "TRY", v)),
         ("alerts, none", alerts.alerts_list([], "TRY", v)),
+        *[
+            (
+                f"unknown, {name} {index}",
+                alerts.current_text(
+                    spec, None, 8, "TRY", v, unknown=alerts.unknown_reason(spec, held, v)
+                ),
+            )
+            for name, held in (
+                ("never read", None),
+                ("no prices", unpriced_portfolio()),
+                ("a price lost", lost_price_portfolio()),
+                ("no pair", portfolio()),
+            )
+            for index, spec in enumerate([*SPECS, *UNKNOWN_SPECS], start=1)
+        ],
         (
             "spans",
             " ".join(alerts.span_words(s, v) for s in (timedelta(minutes=30), H, 24 * H, 72 * H)),

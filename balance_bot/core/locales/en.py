@@ -537,4 +537,10 @@ TEXTS: dict[str, str] = {
     "status.feed_key_refused": "⚡ Live feed refused, as the API key is: it logs in again as soon as BTCTurk accepts the key.",
     # Unknown figures say their real reason; typed input refused with its reason; one mark each
     "chart.no_prices": "⚠️ Prices unavailable: no chart now, as its bars and its total are values. /balance shows the amounts.",
+    "alert.unknown.not_read": "unknown: BTCTurk has not answered yet",
+    "alert.unknown.no_prices": "unknown: prices unavailable",
+    "alert.unknown.total_incomplete": "unknown: no price for {assets} now, so the total is incomplete and total alerts wait",
+    "alert.unknown.lost_price": "unknown: no price for {asset} now",
+    "alert.unknown.no_price": "unknown: no {quote} price for {asset}",
+    "alert.unknown.not_listed": "unknown: BTCTurk does not list {asset}",
 }

@@ -538,4 +538,10 @@ TEXTS: dict[str, str] = {
     "status.feed_key_refused": "⚡ Canlı akış da API anahtarı gibi reddedildi: BTCTurk anahtarı yeniden kabul edince tekrar giriş yapılır.",
     # Unknown figures say their real reason; typed input refused with its reason; one mark each
     "chart.no_prices": "⚠️ Fiyatlar alınamadı: grafiğin çubukları ve toplamı değer olduğu için grafik şimdi çizilemiyor. Miktarları /balance gösterir.",
+    "alert.unknown.not_read": "bilinmiyor: BTCTurk henüz yanıt vermedi",
+    "alert.unknown.no_prices": "bilinmiyor: fiyatlar alınamadı",
+    "alert.unknown.total_incomplete": "bilinmiyor: şu an {assets} için fiyat yok, bu yüzden toplam eksik ve toplam alarmları bekliyor",
+    "alert.unknown.lost_price": "bilinmiyor: şu an {asset} için fiyat yok",
+    "alert.unknown.no_price": "bilinmiyor: {asset} için {quote} fiyatı yok",
+    "alert.unknown.not_listed": "bilinmiyor: BTCTurk {asset} listelemiyor",
 }
