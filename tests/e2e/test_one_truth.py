@@ -10,8 +10,10 @@ from typing import Any
 import pytest
 
 from balance_bot.config import Settings
+from balance_bot.fakes.exchange_faults import Fault
 from balance_bot.fakes.feed import FakeFeed
 from tests.e2e.conftest import REPLY_TIMEOUT_S, services_of
+from tests.kit.clocks import ManualMonotonic, RecordedSleep
 
 StartBot = Callable[[Settings], Any]
 
@@ -98,3 +100,32 @@ async def test_help_says_the_summary_time_and_the_defaults_it_runs_with(
     assert "/history [N] — Your trades, deposits and withdrawals of the last 30 days" in (
         reply.plain_text
     )
+
+
+@pytest.mark.parametrize(
+    ("fault", "notice"),
+    [("maintenance", "⏳ BTCTurk is not answering"), ("401", "🔑 BTCTurk refused the API key")],
+)
+async def test_summary_during_an_outage_shows_the_last_figures_with_a_notice(
+    fault: Fault,
+    notice: str,
+    backoff: RecordedSleep,
+    cache_clock: ManualMonotonic,
+    make_settings: Callable[..., Settings],
+    start_bot: StartBot,
+) -> None:
+    """/summary said "Try again in a few minutes" while /balance, /pnl and /chart showed the
+    last figures with a notice."""
+    async with start_bot(make_settings()) as bot:
+        [before] = await bot.ask("/summary")
+        bot.clock.advance(minutes=7)
+        cache_clock.now += 60
+        bot.exchange.inject(fault, times=1000)
+        [during] = await bot.ask("/summary")
+    print(before.plain_text, during.plain_text, sep="\n\n")
+
+    first, blank, *rest = during.plain_text.splitlines()
+    assert first.startswith(notice)
+    assert first.endswith(". Showing data from 08:00 (Istanbul).")
+    assert blank == ""
+    assert rest == before.plain_text.splitlines()  # the same figures, the same time
