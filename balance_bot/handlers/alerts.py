@@ -26,6 +26,7 @@ from balance_bot.core.texts.alert_checks import (
     alert_exists,
     ambiguous_question,
     far_question,
+    one_reading_question,
     unalert_all_reply,
     unalert_reply,
     unalert_usage,
@@ -178,7 +179,13 @@ def _ambiguous(
     choices = readings(args, error, known, marks=marks, units=units)
     typed = args[error.position].strip() if error.position is not None else ""
     commands = [command for _, command in choices]
-    text = ambiguous_question(typed, error.readings, commands, view, spans=error.spans)
+    if len(choices) == 1 and len(error.readings) == 2:  # the other reading makes no alert
+        kept = error.readings.index(choices[0][0])
+        text = one_reading_question(
+            typed, error.readings, kept, commands[0], view, spans=error.spans
+        )
+    else:
+        text = ambiguous_question(typed, error.readings, commands, view, spans=error.spans)
     row = []
     for reading, command in choices:
         data = button_data(parse_alert(command, known, marks=marks, units=units))

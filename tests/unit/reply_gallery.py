@@ -70,7 +70,7 @@ from balance_bot.core.thresholds import (
     Move,
     Problem,
 )
-from balance_bot.core.typed_numbers import number_marks
+from balance_bot.core.typed_numbers import number_marks, write_percent
 from balance_bot.core.valuation import Portfolio, value_portfolio
 from balance_bot.handlers.command_table import LISTED
 
@@ -995,6 +995,28 @@ def alert_replies(v: View) -> Gallery:
             " ".join(alerts.span_words(s, v) for s in (timedelta(minutes=30), H, 24 * H, 72 * H)),
         ),
         ("ambiguous, none valid", alert_checks.ambiguous_question("3,600", ["3.6", "3600"], [], v)),
+        (
+            "one reading",
+            alert_checks.one_reading_question(
+                "2d",
+                ["2g", "2dk"],
+                0,
+                [
+                    "btc",
+                    word("move", v.lang.code),
+                    write_percent("10", number_marks(v.lang.code)),
+                    "2g",
+                ],
+                v,
+                spans=[timedelta(days=2), timedelta(minutes=2)],
+            ),
+        ),
+        (
+            "one reading, a number",
+            alert_checks.one_reading_question(
+                "3,600", ["3.6", "3600"], 1, ["btc", word("above", v.lang.code), "3600"], v
+            ),
+        ),
         (
             "far",
             alert_checks.far_question(

@@ -543,4 +543,5 @@ TEXTS: dict[str, str] = {
     "alert.unknown.lost_price": "unknown: no price for {asset} now",
     "alert.unknown.no_price": "unknown: no {quote} price for {asset}",
     "alert.unknown.not_listed": "unknown: BTCTurk does not list {asset}",
+    "alert.one_reading": "⚠️ “{text}” could be {kept} or {dropped}, and {dropped} makes no valid alert here. Did you mean:",
 }

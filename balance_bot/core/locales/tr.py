@@ -544,4 +544,5 @@ TEXTS: dict[str, str] = {
     "alert.unknown.lost_price": "bilinmiyor: şu an {asset} için fiyat yok",
     "alert.unknown.no_price": "bilinmiyor: {asset} için {quote} fiyatı yok",
     "alert.unknown.not_listed": "bilinmiyor: BTCTurk {asset} listelemiyor",
+    "alert.one_reading": "⚠️ “{text}” {kept} ya da {dropped} olabilir; {dropped} ile geçerli bir alarm olmuyor. Şunu mu demek istediniz:",
 }

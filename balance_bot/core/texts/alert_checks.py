@@ -39,6 +39,33 @@ def ambiguous_question(
     return "\n".join(lines)
 
 
+def one_reading_question(
+    typed: str,
+    readings: Sequence[str],
+    kept: int,
+    command: Sequence[str],
+    view: View,
+    *,
+    spans: Sequence[timedelta] = (),
+) -> str:
+    """Offer the one reading of `typed` (`readings[kept]`) that makes a valid alert, as the
+    nearest valid form: the other would make none, so there is nothing to ask. A duration's
+    readings (`spans`) are said in words."""
+    words = [duration_words(span, view) for span in spans] or list(readings)
+    dropped = words[1 - kept] if len(words) == 2 else ""
+    return "\n".join(
+        [
+            view.t(
+                "alert.one_reading",
+                text=escape(typed),
+                kept=escape(words[kept]),
+                dropped=escape(dropped),
+            ),
+            view.t("alert.command", args=escape(" ".join(command))),
+        ]
+    )
+
+
 def far_question(
     spec: AlertSpec,
     side: Direction,
