@@ -93,7 +93,7 @@ async def test_a_misspelt_turkish_keyword_gets_the_nearest_turkish_form(tr_bot: 
 async def test_a_misspelt_english_keyword_gets_the_turkish_form_in_a_turkish_chat(
     tr_bot: BotHarness,
 ) -> None:
-    """"abov" was offered as "above" in a Turkish chat, between Turkish words."""
+    """ "abov" was offered as "above" in a Turkish chat, between Turkish words."""
     [reply] = await tr_bot.ask("/alert btc fiyat abov 4000000")
     print(reply.plain_text)
     assert reply.plain_text.splitlines()[0] == (
@@ -105,7 +105,7 @@ async def test_a_misspelt_english_keyword_gets_the_turkish_form_in_a_turkish_cha
 async def test_a_window_typed_in_days_that_reads_one_valid_way_is_offered_as_that(
     tr_bot: BotHarness,
 ) -> None:
-    """"2d" was "2 gün ya da 2 dakika" with one command only: two minutes is no window."""
+    """ "2d" was "2 gün ya da 2 dakika" with one command only: two minutes is no window."""
     since = len(tr_bot.telegram.sent)
     [reply] = await tr_bot.ask("/alert btc hareket %10 2d")
     print(reply.plain_text)
