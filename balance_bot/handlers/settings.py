@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from telegram import Chat, Update
 
-from balance_bot.core.durations import AmbiguousDuration, duration_units, mute_duration
+from balance_bot.core.durations import (
+    AmbiguousDuration,
+    MuteRefused,
+    duration_units,
+    mute_duration,
+)
 from balance_bot.core.i18n import View, read_language
 from balance_bot.core.notify import (
     Level,
@@ -16,7 +21,7 @@ from balance_bot.core.notify import (
     parse_quiet,
     parse_switch,
 )
-from balance_bot.core.texts.durations import ambiguous_duration
+from balance_bot.core.texts.durations import ambiguous_duration, mute_refused
 from balance_bot.core.texts.notify import notify_changed, notify_message, quiet_message
 from balance_bot.core.texts.settings import ChatSettingsView, settings_message
 from balance_bot.core.texts.status import checking_line
@@ -70,8 +75,8 @@ async def mute(update: Update, context: BotContext, chat: Chat, view: View) -> N
     except AmbiguousDuration as error:
         await reply_html(update, ambiguous_duration("mute", error, view))
         return
-    except ValueError:
-        await reply_html(update, view.t("mute.usage"))
+    except MuteRefused as error:
+        await reply_html(update, mute_refused(error, view))
         return
     until = view.now + duration
     await services.store.set_muted_until(chat.id, until)

@@ -297,3 +297,23 @@ async def test_an_export_without_any_balance_read_says_it_could_not_check_them(
     table(sent)
     assert "Realized P&L 2026: +19,631.84 TRY" in sent.plain_text
     assert "balances could not be read" in sent.plain_text
+
+
+@pytest.mark.parametrize(
+    ("typed", "why"),
+    [
+        ("1999", "⚠️ BTCTurk opened in 2013: there is nothing to export from 1999."),
+        ("2027", "⚠️ 2027 has not started yet."),
+        ("abc", "⚠️ “abc” is not a year: write it with four digits, like 2025."),
+        ("2025 2026", "⚠️ One year at a time."),
+    ],
+)
+async def test_export_of_a_year_it_cannot_have_says_why_then_the_usage(
+    bot: BotHarness, typed: str, why: str
+) -> None:
+    """`/export 1999` and `/export 2027` got the bare usage line, without the reason."""
+    [reply] = await bot.ask(f"/export {typed}")
+    print(reply.plain_text)
+    lines = reply.plain_text.splitlines()
+    assert lines[0] == why
+    assert lines[1].startswith("Usage: /export [YEAR]")

@@ -30,8 +30,9 @@ from balance_bot.core.alert_commands import readings, typed_args
 from balance_bot.core.alert_parse import AlertRequest, parse_alert, suggest
 from balance_bot.core.changes import BalanceChange
 from balance_bot.core.chart_data import LineGap
+from balance_bot.core.commands import YearRefused
 from balance_bot.core.cost_basis import Unknown
-from balance_bot.core.durations import AmbiguousDuration, duration_units
+from balance_bot.core.durations import AmbiguousDuration, MuteRefused, duration_units
 from balance_bot.core.explain import Remainder, explain, explain_remainders
 from balance_bot.core.export import ExportRow, RealizedTotal, YearExport
 from balance_bot.core.flows import FlowSplit, SplitUnavailable
@@ -808,6 +809,17 @@ def settings_replies(v: View) -> Gallery:
         ("notify rows", "\n".join(notify.notify_rows(levels, v))),
         ("level", notify.level_name(Level.ON, v)),
         ("mute ambiguous", durations.ambiguous_duration("mute", ambiguous, v)),
+        *[
+            (
+                f"mute refused, {problem}",
+                durations.mute_refused(MuteRefused(problem, typed, unit), v),
+            )
+            for problem, typed, unit in (
+                ("unit", "12345678901234567890", "abcdefghij"),
+                ("form", "12345678901234567890", ""),
+                ("range", "12345678901234567890", ""),
+            )
+        ],
         ("quiet, default", notify.quiet_message("23:00-08:00", v, default=True)),
         ("quiet, own", notify.quiet_message("22:00-07:00", v, default=False)),
         ("quiet, none", notify.quiet_message(None, v, default=False)),
@@ -1090,6 +1102,15 @@ def export_replies(v: View) -> Gallery:
         ("export loading", export.export_loading(NOW - 400 * 24 * H, v)),
         ("export loading, start", export.export_loading(None, v)),
         ("export usage", export.export_usage(v)),
+        *[
+            (f"export refused, {problem}", export.export_usage(v, YearRefused(problem, typed)))
+            for problem, typed in (
+                ("before", "1999"),
+                ("after", "2027"),
+                ("form", "12345678901234567890"),
+                ("several", "2025 2026"),
+            )
+        ],
     ]
 
 

@@ -544,4 +544,11 @@ TEXTS: dict[str, str] = {
     "alert.unknown.no_price": "unknown: no {quote} price for {asset}",
     "alert.unknown.not_listed": "unknown: BTCTurk does not list {asset}",
     "alert.one_reading": "⚠️ “{text}” could be {kept} or {dropped}, and {dropped} makes no valid alert here. Did you mean:",
+    "mute.refused.unit": "⚠️ “{text}”: “{unit}” is not a unit here. Use m (minutes), h (hours), d (days) or w (weeks).",
+    "mute.refused.form": "⚠️ “{text}” is not a duration: a whole number and a unit, such as 30m.",
+    "mute.refused.range": "⚠️ A mute lasts from 1 minute to 7 days, not “{text}”.",
+    "export.refused.before": "⚠️ BTCTurk opened in {first}: there is nothing to export from {text}.",
+    "export.refused.after": "⚠️ {text} has not started yet.",
+    "export.refused.form": "⚠️ “{text}” is not a year: write it with four digits, like 2025.",
+    "export.refused.several": "⚠️ One year at a time.",
 }

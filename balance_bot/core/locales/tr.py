@@ -545,4 +545,11 @@ TEXTS: dict[str, str] = {
     "alert.unknown.no_price": "bilinmiyor: {asset} için {quote} fiyatı yok",
     "alert.unknown.not_listed": "bilinmiyor: BTCTurk {asset} listelemiyor",
     "alert.one_reading": "⚠️ “{text}” {kept} ya da {dropped} olabilir; {dropped} ile geçerli bir alarm olmuyor. Şunu mu demek istediniz:",
+    "mute.refused.unit": "⚠️ “{text}”: “{unit}” bir birim değil. dk (dakika), sa (saat), g (gün) ya da hf (hafta) kullanın.",
+    "mute.refused.form": "⚠️ “{text}” bir süre değil: bir tam sayı ve bir birim yazın, örn. 30dk.",
+    "mute.refused.range": "⚠️ Sessize alma 1 dakika ile 7 gün arasında olabilir; “{text}” değil.",
+    "export.refused.before": "⚠️ BTCTurk {first} yılında açıldı: {text} yılından dışa aktarılacak kayıt yok.",
+    "export.refused.after": "⚠️ {text} yılı henüz başlamadı.",
+    "export.refused.form": "⚠️ “{text}” bir yıl değil: dört basamakla yazın, örn. 2025.",
+    "export.refused.several": "⚠️ Bir seferde tek bir yıl.",
 }
