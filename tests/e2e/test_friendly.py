@@ -122,7 +122,7 @@ async def test_mute_holds_change_alerts_and_unmute_delivers_one_digest(bot: BotH
     assert muted.plain_text.startswith("🔕 Change alerts held until 10:00 (Istanbul).")
     assert held == []
     assert "🔕 Muted until 10:00 (Istanbul)" in settings.plain_text
-    assert unmuted.plain_text == "🔔 Alerts are on again; 2 held message(s) follow."
+    assert unmuted.plain_text == "🔔 Alerts are on again; 2 held messages follow."
     assert digest.plain_text.startswith("🌙 While alerts were held (2)")
     assert digest.plain_text.count("🔔 Balance changed") == 2
     assert len(sent_to(bot, -1001234567890, "🔔")) == 2  # the group was not muted

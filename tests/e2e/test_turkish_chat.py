@@ -74,8 +74,9 @@ async def test_an_alert_typed_with_turkish_keywords_is_set_and_told_in_turkish(
         "#1 BTC 5 altında · şimdi 9,75021866 BTC",
         "#2 BTC fiyatı 3.600.000 TRY üstünde · şimdi 3.500.000,00 TRY",
     ]
-    assert rows[2].startswith("#3 toplam 24 sa içinde %5 hareket · bekleme 6 sa · şimdi +%0,00")
-    assert rows[2].endswith("⚡")
+    assert rows[2].startswith(
+        "#3 toplam 24 sa içinde %5 hareket · bekleme 6 sa · acil · şimdi +%0,00"
+    )
 
 
 async def test_a_misspelt_turkish_keyword_gets_the_nearest_turkish_form(tr_bot: BotHarness) -> None:

@@ -293,6 +293,17 @@ def balance_replies(v: View) -> Gallery:
         ("balance btc", balance.balance_reply("BTC", p, v, cost_line=cost)),
         ("balance render", balance.balance_reply("RENDER", p, v)),
         ("balance try", balance.balance_reply("TRY", p, v)),
+        *[
+            (
+                f"balance {code.lower()}",
+                balance.balance_reply(
+                    code,
+                    value_portfolio([_balance(code, "1234.5", precision=2)], PRICED, "TRY", NOW),
+                    v,
+                ),
+            )
+            for code in ("USD", "EUR", "GBP")
+        ],
         ("balance usdt", balance.balance_reply("USDT", p, v)),
         (
             "balance mantra in usdt",
@@ -823,6 +834,15 @@ def settings_replies(v: View) -> Gallery:
         ("quiet, default", notify.quiet_message("23:00-08:00", v, default=True)),
         ("quiet, own", notify.quiet_message("22:00-07:00", v, default=False)),
         ("quiet, none", notify.quiet_message(None, v, default=False)),
+        ("quiet default, none", notify.quiet_default_message(None, v)),
+        ("quiet default, some", notify.quiet_default_message("23:00-08:00", v)),
+        ("chart in summary, default", notify.summary_chart_message(False, v, default=True)),
+        ("chart in summary, on", notify.summary_chart_message(True, v, default=False)),
+        *[
+            (f"lang, {code}", notify.language_message(code, v, default=code == "tr"))
+            for code in LANGUAGES
+        ],
+        *[(f"unmute {count}", notify.unmute_message(count, v)) for count in (0, 1, 123)],
         (
             "durations",
             " ".join(
@@ -1036,6 +1056,32 @@ def alert_replies(v: View) -> Gallery:
             ),
         ),
         (
+            "far, an amount",
+            alert_checks.far_question(
+                AlertSpec("BTC", Direction.BELOW, D("0.05")),
+                Direction.BELOW,
+                D("35.1234567891234567"),
+                8,
+                "TRY",
+                v,
+                typed=typed,
+                button=True,
+            ),
+        ),
+        (
+            "far, an amount above",
+            alert_checks.far_question(
+                AlertSpec("BTC", Direction.ABOVE, D("5000")),
+                Direction.ABOVE,
+                D("35.1234567891234567"),
+                8,
+                "TRY",
+                v,
+                typed=typed,
+                button=False,
+            ),
+        ),
+        (
             "far, typed",
             alert_checks.far_question(
                 far, Direction.ABOVE, D("0.01"), 2, "TRY", v, typed=typed, button=False
@@ -1156,16 +1202,13 @@ DIRECT: dict[str, dict[str, object]] = {
     "notify.usage": {},
     "quiet.off": {},
     "quiet.set": {"hours": "23:00-08:00"},
-    "quiet.default": {"hours": "23:00-08:00"},
     "quiet.usage": {},
     "refusal.short": {},
     "settings.quiet_none": {},
     "status.check_again": {},
     "status.checked_lately": {"seconds": 59},
     "status.checking": {},
-    "unmute.done": {},
     "unmute.not_muted": {},
-    "unmute.released": {"count": 123},
 }
 
 
