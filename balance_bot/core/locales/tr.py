@@ -552,7 +552,7 @@ TEXTS: dict[str, str] = {
     "export.refused.form": "⚠️ “{text}” bir yıl değil: dört basamakla yazın, örn. 2025.",
     "export.refused.several": "⚠️ Bir seferde tek bir yıl.",
     "unmute.released_one": "🔔 Bildirimler yeniden açık; bekletilen 1 mesaj geliyor.",
-    "quiet.default_none": "🔔 Bu sohbette sessiz saat yok: botun varsayılanında sessiz saat yok.",
+    "quiet.default_none": "🔔 Bu sohbette sessiz saat yok; bot varsayılan olarak sessiz saat kullanmıyor.",
     "setting.default": "{setting} (botun varsayılanı)",
     "chart_in_summary.now_on": "📊 Bu sohbette günlük özet grafikle gelir",
     "chart_in_summary.now_off": "Bu sohbette günlük özet grafiksiz gelir",
