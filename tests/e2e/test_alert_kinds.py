@@ -140,8 +140,8 @@ async def test_alert_forms_in_turkish(
         " sayım şimdi başlar.",
         "Tetiklendikten sonra yeniden geçse bile 6 sa sessiz kalır.",
     ]
-    assert wrong.plain_text.splitlines()[0].endswith(
-        "Şunu mu demek istediniz: /alert BTC price above 4000000?"
+    assert wrong.plain_text.splitlines()[0].endswith(  # the word fixed in the chat's words
+        "Şunu mu demek istediniz: /alert BTC fiyat above 4000000?"
     )
     assert (
         "#1 BTC 24 sa içinde %10 hareket · bekleme 6 sa · şimdi +%0,00"
