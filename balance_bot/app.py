@@ -117,8 +117,8 @@ async def serving(
     """Start the Application, its jobs (unless `jobs` is False), the menus and polling; on
     exit stop them in reverse, after a failed start too, and keep what must be kept.
 
-    A hung exchange request or a reply waiting its turn must not hold up the stop: they are
-    abandoned before the Application waits for its handlers.
+    A hung exchange request, a read of the chart server or a reply waiting its turn must not
+    hold up the stop: they are abandoned before the Application waits for its handlers.
     """
     async with contextlib.AsyncExitStack() as stack:
         stack.push_async_callback(_keep_values_seen, services)
@@ -126,6 +126,8 @@ async def serving(
         stack.push_async_callback(_stop_application, application)
         stack.callback(services.deliverer.stop)  # what is not sent yet stays in the outbox
         stack.callback(services.account.portfolio.cancel)
+        if services.pnl is not None:  # a command waiting for the chart server: not the stop
+            stack.push_async_callback(services.pnl.close)
         if jobs:
             interval_s = services.settings.poll_interval_s
             await stack.enter_async_context(running_jobs(application, interval_s, clocks=clocks))

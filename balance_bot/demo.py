@@ -17,7 +17,7 @@ import signal
 import sys
 import tempfile
 import threading
-from collections.abc import AsyncIterator, Awaitable, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Mapping
 from datetime import datetime
 from typing import TextIO
 
@@ -53,6 +53,7 @@ DEMO_BACKFILL_DELAY_S = "1"
 DEMO_BACKFILL_PACE_S = "0"  # the simulated exchange has requests to spare
 REPLY_TIMEOUT_S = 15.0
 QUIET_AFTER_S = 0.5
+READ_SIZE = 65536  # bytes read from the terminal at a time (a line, in a terminal)
 FILES_FOLDER = "files"
 LOG_FILE = "demo.log"
 ENDPOINT_VARIABLES = (
@@ -130,7 +131,8 @@ async def _demo(stdin: TextIO, stdout: TextIO, environ: Mapping[str, str]) -> in
         if failed is not None:
             print(f"The bot stopped: {failed} (see {log})", file=sys.stderr)
             return 1
-        print(STOPPED.format(folder=settings.data_dir), file=stdout, flush=True)
+    # Said once the simulated servers are closed too: the process exits right after it.
+    print(STOPPED.format(folder=settings.data_dir), file=stdout, flush=True)
     return 0
 
 
@@ -206,8 +208,57 @@ async def _first_status_read(exchange: FakeBtcTurk) -> None:
     await asyncio.sleep(QUIET_AFTER_S)  # its answer read and compared
 
 
-async def _lines(stdin: TextIO) -> AsyncIterator[str]:
-    """Yield the lines of `stdin`, stripped, read in a thread: a stop never waits for input."""
+async def typed_lines(stdin: TextIO) -> AsyncGenerator[str, None]:
+    """Yield the lines of `stdin`, stripped, as they come: a stop never waits for input.
+
+    A terminal or a pipe is read only while the lines are iterated (the event loop watches
+    it), so once the demo stops, what is typed before the process exits is left for the
+    shell; anything else (a file) is read in a thread.
+    """
+    loop = asyncio.get_running_loop()
+    chunks: asyncio.Queue[bytes] = asyncio.Queue()
+    fd = _watchable(stdin)
+
+    def readable() -> None:
+        assert fd is not None
+        try:
+            data = os.read(fd, READ_SIZE)
+        except OSError:  # a terminal that went away
+            data = b""
+        chunks.put_nowait(data)
+        if not data:
+            loop.remove_reader(fd)
+
+    try:
+        if fd is None:
+            raise PermissionError("not watchable")
+        loop.add_reader(fd, readable)
+    except (OSError, ValueError):  # a regular file, /dev/null: the selector cannot watch it
+        async for line in _lines_in_a_thread(stdin):
+            yield line
+        return
+    encoding, pending = stdin.encoding or "utf-8", b""
+    try:
+        while data := await chunks.get():
+            *complete, pending = (pending + data).split(b"\n")
+            for raw in complete:
+                yield raw.decode(encoding, errors="replace").strip()
+        if pending.strip():
+            yield pending.decode(encoding, errors="replace").strip()
+    finally:
+        loop.remove_reader(fd)
+
+
+def _watchable(stdin: TextIO) -> int | None:
+    """Return the file descriptor of `stdin`, None when it has none."""
+    try:
+        return stdin.fileno()
+    except (AttributeError, OSError, ValueError):
+        return None
+
+
+async def _lines_in_a_thread(stdin: TextIO) -> AsyncIterator[str]:
+    """Yield the lines of `stdin`, stripped, read in a thread that never holds up the exit."""
     lines: asyncio.Queue[str | None] = asyncio.Queue()
     loop = asyncio.get_running_loop()
 
@@ -216,7 +267,7 @@ async def _lines(stdin: TextIO) -> AsyncIterator[str]:
             loop.call_soon_threadsafe(lines.put_nowait, raw.strip())
         loop.call_soon_threadsafe(lines.put_nowait, None)
 
-    threading.Thread(target=read, daemon=True).start()  # a read never holds up the exit
+    threading.Thread(target=read, daemon=True).start()
     while (line := await lines.get()) is not None:
         yield line
 
@@ -244,7 +295,7 @@ class _TerminalChat:
 
     async def scripted(self, stdin: TextIO) -> None:
         """Send each line of `stdin`, print the replies, and return at the end."""
-        async for line in _lines(stdin):
+        async for line in typed_lines(stdin):
             if not line:
                 continue
             self._echo(line)
@@ -258,7 +309,7 @@ class _TerminalChat:
         """Send lines as they are typed and print messages as they arrive, until end of input."""
         printer = asyncio.create_task(self._print_forever())
         try:
-            async for line in _lines(stdin):
+            async for line in typed_lines(stdin):
                 if line.startswith("!"):
                     await self._simulate(line, scripted=False)
                 elif line:

@@ -53,7 +53,15 @@ from balance_bot.btcturk.history import (
     parse_transfers,
     windows,
 )
-from balance_bot.btcturk.models import Balance, DataNote, Fill, History, Ticker, Transfer
+from balance_bot.btcturk.models import (
+    Balance,
+    DataNote,
+    Fill,
+    History,
+    NoteEndpoint,
+    Ticker,
+    Transfer,
+)
 from balance_bot.btcturk.notes import DataNotes
 from balance_bot.btcturk.parsing import (
     UnreadableResponse,
@@ -82,6 +90,11 @@ HISTORY_QUOTAS = {  # per IP, from the exchange's rate-limit page
     TRADES_PATH: Quota(120, 60.0),
     CRYPTO_PATH: Quota(90, 60.0),
     FIAT_PATH: Quota(90, 60.0),
+}
+HISTORY_ENDPOINTS: dict[str, NoteEndpoint] = {
+    TRADES_PATH: "trades",
+    CRYPTO_PATH: "crypto",
+    FIAT_PATH: "fiat",
 }
 HISTORY_RECHECK_S = 6 * 3600.0  # a key refused the history is asked again after this long
 DEFAULT_TIMEOUT = aiohttp.ClientTimeout(total=10, connect=5)
@@ -204,7 +217,7 @@ class BtcTurkClient:
         balances = await self._signed_call(
             BALANCES_PATH, lambda answer: parse_balances(answer.envelope_data(), notes)
         )
-        self.data_notes.record(notes)
+        self.data_notes.record(notes, answer_of="balances")
         return balances
 
     async def get_tickers(self) -> list[Ticker]:
@@ -213,7 +226,7 @@ class BtcTurkClient:
         tickers = await self._call(
             TICKER_PATH, lambda answer: parse_tickers(answer.envelope_data(), notes)
         )
-        self.data_notes.record(notes)
+        self.data_notes.record(notes, answer_of="tickers")
         return tickers
 
     async def sync_clock(self) -> int:
@@ -231,7 +244,7 @@ class BtcTurkClient:
         info = await self._call(
             EXCHANGE_INFO_PATH, lambda answer: parse_exchange_info(answer.envelope_data(), notes)
         )
-        self.data_notes.record(notes)
+        self.data_notes.record(notes, answer_of="exchangeinfo")
         return info
 
     async def can_trade(self) -> bool:
@@ -304,7 +317,7 @@ class BtcTurkClient:
             data = await self._history_call(path, {"startDate": str(low), "endDate": str(end)})
             notes: list[DataNote] = []
             found += parse(data, notes)
-            self.data_notes.record(notes)
+            self.data_notes.record(notes, answer_of=HISTORY_ENDPOINTS[path])
             count, oldest = page_span(data)
             if count < PAGE_CAP or oldest is None:
                 return found

@@ -2,7 +2,10 @@
 
 A real answer may lack an optional field in every row, or carry one odd row among hundreds,
 at every poll. That is worth one WARNING a day per kind, and a line in /status, never a log
-line per poll.
+line per poll. The line lasts while the endpoint's latest answer still has it: the balances
+and the ticker answer the whole account and every pair each time, so a kind missing from
+their latest answer is over; the history's pages are windows read once, so their kinds are
+shown for the day.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from balance_bot.btcturk.models import DataNote, NoteKind
+from balance_bot.btcturk.models import DataNote, NoteEndpoint, NoteKind
 
 log = logging.getLogger("btcturk")
 
@@ -20,6 +23,7 @@ DAY_S = 86_400.0
 _SHOWN_SUBJECTS = 5
 
 Kind = tuple[str, NoteKind, str]  # endpoint, kind, field
+WHOLE_ANSWERS: frozenset[str] = frozenset({"balances", "tickers", "exchangeinfo"})  # all each time
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,9 +44,14 @@ class DataNotes:
         self._seen: dict[Kind, tuple[float, set[str]]] = {}
         self._warned: dict[Kind, float] = {}
 
-    def record(self, notes: Iterable[DataNote]) -> None:
-        """Take the notes of one answer; warn about kinds not warned about in the last day."""
+    def record(self, notes: Iterable[DataNote], *, answer_of: NoteEndpoint) -> None:
+        """Take the notes of one answer of `answer_of`; warn about kinds not warned about in
+        the last day. An answer of the whole account or of every pair replaces what the
+        endpoint's answer before it noted."""
         now = self._monotonic()
+        if answer_of in WHOLE_ANSWERS:
+            for kind in [kind for kind in self._seen if kind[0] == answer_of]:
+                del self._seen[kind]
         fresh: dict[Kind, set[str]] = {}
         for note in notes:
             kind = (note.endpoint, note.kind, note.field)

@@ -29,7 +29,7 @@ from balance_bot.core.alert_numbers import parse_amount, parse_percent
 from balance_bot.core.durations import ENGLISH_UNITS, AmbiguousDuration, Units, parse_duration
 from balance_bot.core.keywords import (
     asset_code,
-    closest_spelling,
+    closest_keyword,
     fold,
     read_keyword,
     spellings,
@@ -72,14 +72,15 @@ class AlertRequest:
     confirmed: bool = False
 
 
-def _asset_close(text: str, known: Collection[str]) -> str | None:
-    """Return the asset (or the total's word) `text` most likely misspells, or None."""
-    total = {fold(spelling): spelling for spelling in spellings(TOTAL)}
+def _asset_close(text: str, known: Collection[str], language: str) -> str | None:
+    """Return the asset (or the total's word in the chat's `language`) `text` most likely
+    misspells, or None."""
+    total = {fold(spelling) for spelling in spellings(TOTAL)}
     assets = {asset.lower(): asset.upper() for asset in known}
     found = difflib.get_close_matches(fold(text), [*total, *assets], n=1, cutoff=0.6)
     if not found:
         return None
-    return total.get(found[0]) or assets[found[0]]
+    return word(TOTAL, language) if found[0] in total else assets[found[0]]
 
 
 def _duration(text: str, position: int, units: Units) -> timedelta | None:
@@ -112,13 +113,13 @@ def _window(text: str, position: int, units: Units) -> timedelta:
     return window
 
 
-def _target(text: str, known_assets: Collection[str]) -> str:
+def _target(text: str, known_assets: Collection[str], language: str) -> str:
     if read_keyword(text, (TOTAL,)) is not None:
         return TOTAL
     target = asset_code(text)
     known = {asset.upper() for asset in known_assets}
     if target not in known:
-        close = _asset_close(text, sorted(known))
+        close = _asset_close(text, sorted(known), language)
         raise AlertUsageError(
             Problem.UNKNOWN_ASSET,
             f"unknown asset: {text[:20]}",
@@ -128,29 +129,35 @@ def _target(text: str, known_assets: Collection[str]) -> str:
     return target
 
 
-def _direction(text: str, position: int) -> Direction:
+def _fix(text: str, among: Collection[str], language: str) -> tuple[str, ...] | None:
+    """Return the keyword of `among` that `text` misspells, as the chat's `language` writes
+    it (a Turkish chat that typed "abov" is offered "üstünde"), or None."""
+    close = closest_keyword(text, among)
+    return None if close is None else (word(close, language),)
+
+
+def _direction(text: str, position: int, language: str) -> Direction:
     direction = read_keyword(text, _DIRECTIONS)
     if direction is not None:
         return Direction(direction)
-    close = closest_spelling(text, _DIRECTIONS)
     raise AlertUsageError(
         Problem.DIRECTION,
         f"say above or below, not {text[:20]}",
         position=position,
-        fix=None if close is None else (close,),
+        fix=_fix(text, _DIRECTIONS, language),
     )
 
 
-def _kind(text: str, args: Sequence[str]) -> Kind | None:
+def _kind(text: str, args: Sequence[str], language: str) -> Kind | None:
     """Return the kind named by the second argument, None for a direction (the classic form)."""
     if read_keyword(text, _DIRECTIONS) is not None:
         return None
     kind = read_keyword(text, _KINDS)
     if kind is not None:
         return Kind(kind)
-    close = closest_spelling(text, (*_DIRECTIONS, *_KINDS))
-    fix = None if close is None else (close,)
-    if len(args) == 3 and (close is None or read_keyword(close, _DIRECTIONS) is not None):
+    close = closest_keyword(text, (*_DIRECTIONS, *_KINDS))
+    fix = None if close is None else (word(close, language),)
+    if len(args) == 3 and (close is None or close in _DIRECTIONS):
         raise AlertUsageError(
             Problem.DIRECTION, f"say above or below, not {text[:20]}", position=1, fix=fix
         )
@@ -237,8 +244,7 @@ def _options(args: Sequence[str], start: int, units: Units) -> _Options:
             continue
         if _is_duration(args[index], units):
             raise _usage(index, (word(COOLDOWN, units.code), args[index].strip()))
-        close = closest_spelling(args[index], _OPTIONS)
-        raise _usage(index, None if close is None else (close,))
+        raise _usage(index, _fix(args[index], _OPTIONS, units.code))
     return _Options(cooldown, urgent, confirmed)
 
 
@@ -263,10 +269,10 @@ def parse_alert(
     args = [arg.strip() for arg in args]
     if len(args) < 3:
         raise _usage()
-    kind = _kind(args[1], args)
-    target = _target(args[0], known_assets)
+    kind = _kind(args[1], args, units.code)
+    target = _target(args[0], known_assets, units.code)
     if kind is None:
-        direction = _direction(args[1], 1)
+        direction = _direction(args[1], 1, units.code)
         _whole_number(args, 2, marks)
         amount = parse_amount(args[2], direction, 2, marks)
         options = _options(args, 3, units)
@@ -291,7 +297,7 @@ def parse_alert(
         )
     if len(args) < 4:
         raise _usage()
-    direction = _direction(args[2], 2)
+    direction = _direction(args[2], 2, units.code)
     _whole_number(args, 3, marks)
     amount = parse_amount(args[3], direction, 3, marks)
     options = _options(args, 4, units)

@@ -1,4 +1,5 @@
-"""A command as the user types it (its usage and description), and the argument of /balance."""
+"""A command as the user types it (its usage and description), and the arguments of
+/balance and /export."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from balance_bot.core.quiet import DEFAULT_MUTE
 from balance_bot.core.texts.durations import duration_words
 
 HISTORY_DAYS = 30  # what /history lists: the exchange's window without dates
+FIRST_YEAR = 2013  # BTCTurk opened in 2013: no year before it has a record
+_YEAR = re.compile(r"[0-9]{4}")
 
 _ASSET = re.compile(r"[A-Za-z0-9]{1,15}")
 
@@ -59,3 +62,30 @@ def parse_balance_args(args: Sequence[str]) -> str | None:
     if len(args) > 1 or not _ASSET.fullmatch(asset):
         raise ValueError("malformed /balance arguments")
     return asset
+
+
+class YearRefused(ValueError):
+    """/export's year refused, and why: `problem` is "form" (not four digits), "before"
+    (before BTCTurk opened), "after" (a year not started yet) or "several"."""
+
+    def __init__(self, problem: str, text: str = "") -> None:
+        super().__init__(f"{text[:20]}: {problem}")
+        self.problem = problem
+        self.text = text[:20]
+
+
+def parse_export_year(args: Sequence[str], this_year: int) -> int:
+    """Return the year `/export [YEAR]` names (this year without one), else YearRefused."""
+    if not args:
+        return this_year
+    if len(args) > 1:
+        raise YearRefused("several", " ".join(args))
+    typed = args[0].strip()
+    if not _YEAR.fullmatch(typed):
+        raise YearRefused("form", typed)
+    year = int(typed)
+    if year < FIRST_YEAR:
+        raise YearRefused("before", typed)
+    if year > this_year:
+        raise YearRefused("after", typed)
+    return year

@@ -64,6 +64,25 @@ class AmbiguousDuration(ValueError):
         self.readings = tuple(readings)
 
 
+_REFUSALS = {
+    "unit": "not a unit of this chat's language",
+    "form": "not a duration such as 30m, 2h or 1d",
+    "range": "a mute lasts from 1 minute to 7 days",
+}
+
+
+class MuteRefused(ValueError):
+    """A /mute duration refused, and why: `problem` is "unit" (a number and a unit this
+    language does not take, `unit`), "form" (no number and unit) or "range" (not from a
+    minute to MAX_MUTE)."""
+
+    def __init__(self, problem: str, text: str, unit: str = "") -> None:
+        super().__init__(f"{text[:20]}: {_REFUSALS[problem]}")
+        self.problem = problem
+        self.text = text[:20]
+        self.unit = unit[:10]
+
+
 def duration_units(language: str) -> Units:
     """Return the units of `language` (a code the bot speaks)."""
     return _BY_LANGUAGE[language]
@@ -105,13 +124,18 @@ def typed_duration(span: timedelta, units: Units) -> str:
 
 
 def mute_duration(args: Sequence[str], units: Units) -> timedelta:
-    """Return the duration of /mute [30m|2h|1d] (default one hour); ValueError when malformed,
-    AmbiguousDuration when its unit reads two ways."""
+    """Return the duration of /mute [30m|2h|1d] (default one hour); MuteRefused (a ValueError)
+    saying why when it is no duration of `units`' language or too long, AmbiguousDuration
+    when its unit reads two ways."""
     if not args:
         return DEFAULT_MUTE
-    duration = parse_duration("".join(args), units)
+    typed = "".join(args)
+    duration = parse_duration(typed, units)
     if duration is None:
-        raise ValueError("not a duration such as 30m, 2h or 1d")
+        match = _DURATION.fullmatch(fold(typed))
+        if match is not None:  # a number and a unit, of no language the chat reads
+            raise MuteRefused("unit", " ".join(args), match.group(2))
+        raise MuteRefused("form", " ".join(args))
     if not timedelta(0) < duration <= MAX_MUTE:
-        raise ValueError("a mute lasts from 1 minute to 7 days")
+        raise MuteRefused("range", " ".join(args))
     return duration

@@ -77,8 +77,9 @@ def read_keyword(text: str, among: Collection[str] = KEYWORDS) -> str | None:
     return keyword if keyword in among else None
 
 
-def closest_spelling(text: str, among: Collection[str]) -> str | None:
-    """Return the spelling of a keyword of `among` that `text` most likely misspells, or None."""
-    candidates = {fold(spelling): spelling for keyword in among for spelling in spellings(keyword)}
+def closest_keyword(text: str, among: Collection[str]) -> str | None:
+    """Return the keyword of `among` that `text` most likely misspells, in any of its
+    spellings, or None."""
+    candidates = {fold(spelling): keyword for keyword in among for spelling in spellings(keyword)}
     found = difflib.get_close_matches(fold(text), list(candidates), n=1, cutoff=0.6)
     return candidates[found[0]] if found else None

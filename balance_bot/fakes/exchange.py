@@ -154,6 +154,15 @@ class FakeBtcTurk(LocalServer):
         """Return "http://127.0.0.1:PORT", the value for the client's base URL."""
         return self.url
 
+    async def close(self) -> None:
+        """Answer the chart requests held (a 503), then stop serving: a held request would
+        keep the close waiting its shutdown timeout, then be cut without an answer. A
+        restart holds them again."""
+        hang = self.candles.hang
+        self.candles.release()
+        await super().close()
+        self.candles.hang = hang
+
     def describe(self) -> str:
         """Summarize calls and queued faults for a timeout message."""
         queued = {name: list(queue) for name, queue in self._faults.items() if queue}

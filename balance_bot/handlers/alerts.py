@@ -26,6 +26,7 @@ from balance_bot.core.texts.alert_checks import (
     alert_exists,
     ambiguous_question,
     far_question,
+    one_reading_question,
     unalert_all_reply,
     unalert_reply,
     unalert_usage,
@@ -36,6 +37,7 @@ from balance_bot.core.texts.alerts import (
     alerts_list,
     current_text,
     route_note,
+    unknown_reason,
 )
 from balance_bot.core.texts.errors import exchange_error_message
 from balance_bot.core.thresholds import (
@@ -125,7 +127,15 @@ async def alert_answer(
     with contextlib.suppress(StoreError):  # the alert and its first value are saved already
         await services.moves.alert_set(rule, value)
     created = alert_created(
-        rule.id, spec, value, precision, quote, view, urgent=request.urgent, routes=routes
+        rule.id,
+        spec,
+        value,
+        precision,
+        quote,
+        view,
+        urgent=request.urgent,
+        routes=routes,
+        unknown=unknown_reason(spec, portfolio, view),
     )
     return created, None
 
@@ -169,7 +179,13 @@ def _ambiguous(
     choices = readings(args, error, known, marks=marks, units=units)
     typed = args[error.position].strip() if error.position is not None else ""
     commands = [command for _, command in choices]
-    text = ambiguous_question(typed, error.readings, commands, view, spans=error.spans)
+    if len(choices) == 1 and len(error.readings) == 2:  # the other reading makes no alert
+        kept = error.readings.index(choices[0][0])
+        text = one_reading_question(
+            typed, error.readings, kept, commands[0], view, spans=error.spans
+        )
+    else:
+        text = ambiguous_question(typed, error.readings, commands, view, spans=error.spans)
     row = []
     for reading, command in choices:
         data = button_data(parse_alert(command, known, marks=marks, units=units))
@@ -202,7 +218,10 @@ async def list_alerts(update: Update, context: BotContext, chat: Chat, view: Vie
             known = portfolio.precision(rule.target)
             precision = DEFAULT_PRECISION if known is None else known
             routes = watched_routes(rule.spec, portfolio)
-        now = current_text(rule.spec, value, precision, quote, view, move, routes=routes)
+        unknown = unknown_reason(rule.spec, portfolio, view)
+        now = current_text(
+            rule.spec, value, precision, quote, view, move, routes=routes, unknown=unknown
+        )
         rows.append((rule.id, rule.spec, now, rule.urgent))
         noted.update(route_note(rule.spec, value, routes))
     await reply_html(update, alerts_list(rows, quote, view, routes=noted))

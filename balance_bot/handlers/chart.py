@@ -11,7 +11,7 @@ from telegram.error import TelegramError
 from balance_bot.btcturk.errors import BtcTurkError
 from balance_bot.core.chart_data import history_since
 from balance_bot.core.i18n import View
-from balance_bot.core.texts.chart import chart_caption
+from balance_bot.core.texts.chart import chart_caption, chart_without_prices
 from balance_bot.core.texts.errors import exchange_error_message, stale_notice
 from balance_bot.handlers.context import BotContext
 from balance_bot.handlers.preamble import in_chat
@@ -30,6 +30,10 @@ async def chart(update: Update, context: BotContext, chat: Chat, view: View) -> 
         await reply_html(update, exchange_error_message(never_read, view))
         return
     portfolio, stale = latest.portfolio, latest.error
+    notice = None if stale is None else stale_notice(stale, portfolio, view)
+    if not portfolio.prices_available:  # no value, no bar: say why instead of a picture
+        await reply_html(update, chart_without_prices(view, notice=notice))
+        return
     with contextlib.suppress(TelegramError):  # only a hint while drawing: never worth the answer
         await context.bot.send_chat_action(chat.id, ChatAction.UPLOAD_PHOTO)
     today = view.now.astimezone(view.tz).date()
@@ -42,6 +46,5 @@ async def chart(update: Update, context: BotContext, chat: Chat, view: View) -> 
         summary_at=services.settings.daily_summary_time,
         history_from=None if first is None else first.astimezone(view.tz).date(),
     )
-    notice = None if stale is None else stale_notice(stale, portfolio, view)
     caption = chart_caption(portfolio, view, notice=notice)
     await message.reply_photo(photo, caption=caption, do_quote=False)

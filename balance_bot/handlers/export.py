@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -16,6 +15,7 @@ from telegram import Chat, Update
 from telegram.error import BadRequest, Forbidden, TelegramError
 
 from balance_bot.btcturk.errors import BtcTurkError
+from balance_bot.core.commands import YearRefused, parse_export_year
 from balance_bot.core.export import export_csv
 from balance_bot.core.i18n import View
 from balance_bot.core.texts.export import (
@@ -32,8 +32,6 @@ from balance_bot.handlers.preamble import in_chat
 from balance_bot.handlers.replies import reply_html
 from balance_bot.services.context import Services
 
-FIRST_YEAR = 2013  # BTCTurk opened in 2013
-_YEAR = re.compile(r"\d{4}")
 log = logging.getLogger(__name__)
 
 
@@ -52,11 +50,10 @@ async def export(update: Update, context: BotContext, chat: Chat, view: View) ->
     services, message = context.services, update.effective_message
     if message is None:
         return
-    this_year = view.now.astimezone(view.tz).year
-    args = context.args or []
-    year = this_year if not args else int(args[0]) if _YEAR.fullmatch(args[0]) else 0
-    if len(args) > 1 or not FIRST_YEAR <= year <= this_year:
-        await reply_html(update, export_usage(view))
+    try:
+        year = parse_export_year(context.args or [], view.now.astimezone(view.tz).year)
+    except YearRefused as refused:
+        await reply_html(update, export_usage(view, refused))
         return
     pnl = services.pnl
     state = None if pnl is None else await pnl.load_state()

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from telegram import Chat, Update
 
-from balance_bot.core.durations import AmbiguousDuration, duration_units, mute_duration
+from balance_bot.core.durations import (
+    AmbiguousDuration,
+    MuteRefused,
+    duration_units,
+    mute_duration,
+)
 from balance_bot.core.i18n import View, read_language
 from balance_bot.core.notify import (
     Level,
@@ -16,8 +21,16 @@ from balance_bot.core.notify import (
     parse_quiet,
     parse_switch,
 )
-from balance_bot.core.texts.durations import ambiguous_duration
-from balance_bot.core.texts.notify import notify_changed, notify_message, quiet_message
+from balance_bot.core.texts.durations import ambiguous_duration, mute_refused
+from balance_bot.core.texts.notify import (
+    language_message,
+    notify_changed,
+    notify_message,
+    quiet_default_message,
+    quiet_message,
+    summary_chart_message,
+    unmute_message,
+)
 from balance_bot.core.texts.settings import ChatSettingsView, settings_message
 from balance_bot.core.texts.status import checking_line
 from balance_bot.handlers.answers import feed_facts
@@ -50,9 +63,14 @@ async def show_settings(update: Update, context: BotContext, chat: Chat, view: V
 
 @in_chat
 async def set_language(update: Update, context: BotContext, chat: Chat, view: View) -> None:
-    """Change the chat's language: /lang en or /lang tr."""
+    """Show the chat's language, or change it: /lang en or /lang tr."""
     services = context.services
     args = context.args or []
+    if not args:
+        chosen = (await services.store.chat_settings(chat.id)).language
+        text = language_message(view.lang.code, view, default=chosen is None)
+        await reply_html(update, text)
+        return
     code = read_language(args[0]) if len(args) == 1 else None
     if code is None:
         await reply_html(update, view.t("lang.usage"))
@@ -70,8 +88,8 @@ async def mute(update: Update, context: BotContext, chat: Chat, view: View) -> N
     except AmbiguousDuration as error:
         await reply_html(update, ambiguous_duration("mute", error, view))
         return
-    except ValueError:
-        await reply_html(update, view.t("mute.usage"))
+    except MuteRefused as error:
+        await reply_html(update, mute_refused(error, view))
         return
     until = view.now + duration
     await services.store.set_muted_until(chat.id, until)
@@ -88,8 +106,7 @@ async def unmute(update: Update, context: BotContext, chat: Chat, view: View) ->
         return
     await services.store.set_muted_until(chat.id, None)
     released = await services.store.release_held(chat.id)
-    text = view.t("unmute.released", count=released) if released else view.t("unmute.done")
-    await reply_html(update, text)
+    await reply_html(update, unmute_message(released, view))
     if released:
         await services.deliverer.deliver_due()
 
@@ -142,8 +159,8 @@ async def quiet(update: Update, context: BotContext, chat: Chat, view: View) -> 
         return
     if span is QuietChoice.DEFAULT:
         await services.store.set_quiet_hours(chat.id, None)
-        hours = str(default) if default is not None else view.t("settings.quiet_none")
-        await reply_html(update, view.t("quiet.default", hours=hours))
+        text = quiet_default_message(None if default is None else str(default), view)
+        await reply_html(update, text)
         return
     await services.store.set_quiet_hours(chat.id, span)
     await reply_html(update, view.t("quiet.set", hours=str(span)))
@@ -151,8 +168,14 @@ async def quiet(update: Update, context: BotContext, chat: Chat, view: View) -> 
 
 @in_chat
 async def chart_in_summary(update: Update, context: BotContext, chat: Chat, view: View) -> None:
-    """Choose whether this chat's summary comes with a chart: /chart_in_summary on|off."""
+    """Show or choose whether this chat's summary comes with a chart: /chart_in_summary
+    on|off."""
     services = context.services
+    if not context.args:
+        chosen = (await services.store.chat_settings(chat.id)).summary_chart
+        on = services.settings.summary_chart if chosen is None else chosen
+        await reply_html(update, summary_chart_message(on, view, default=chosen is None))
+        return
     try:
         wanted = parse_switch(context.args or [])
     except ValueError:

@@ -73,6 +73,7 @@ class DailyPrices:
         self._needs: dict[str, set[date]] = {}
         self._today = date.min
         self._burst: asyncio.Task[None] | None = None
+        self._closed = False  # at shutdown: no burst starts any more
         self._retry_at = float("-inf")
         self._backoff_s = BACKOFF_FIRST_S
 
@@ -92,7 +93,8 @@ class DailyPrices:
             self._needs = {asset: set(days) for asset, days in needs.items()}
             self._today = today
             await self._load()
-            if self._work() and self._burst is None and self._monotonic() >= self._retry_at:
+            due = self._burst is None and not self._closed and self._monotonic() >= self._retry_at
+            if due and self._work():
                 self._burst = asyncio.get_running_loop().create_task(
                     self._run_burst(), name="daily-prices"
                 )
@@ -115,7 +117,9 @@ class DailyPrices:
             await asyncio.wait({burst})
 
     async def close(self) -> None:
-        """Abandon the burst in flight (at shutdown)."""
+        """Abandon the burst in flight, and start none after it (at shutdown: a command that
+        asks a moment later gets what is known, not a wait for the chart server)."""
+        self._closed = True
         burst, self._burst = self._burst, None
         if burst is not None:
             burst.cancel()

@@ -27,6 +27,7 @@ from balance_bot.core.pnl import PnlReport
 from balance_bot.core.settings import Settings
 from balance_bot.core.summary import day_values
 from balance_bot.core.texts.chart import chart_caption
+from balance_bot.core.texts.errors import stale_notice
 from balance_bot.core.texts.pnl import summary_pnl_line
 from balance_bot.core.texts.summary import summary_message
 from balance_bot.core.valuation import Portfolio
@@ -197,16 +198,23 @@ class Summaries:
         ]
 
     async def on_demand(self, view: View) -> str:
-        """Return the summary text now, compared with the last daily summary before today."""
-        portfolio = await self._portfolio.portfolio()
+        """Return the summary text now, compared with the last daily summary before today.
+
+        While BTCTurk fails, the last figures read, under the notice /balance gives.
+        """
+        latest = await self._portfolio.fetch_or_last()
+        portfolio = latest.portfolio
         day = view.now.astimezone(view.tz).date()
         previous = await self._store.portfolio_before(day)
         split = await self._split(previous, portfolio)
         pnl = await self._pnl_facts(portfolio, day, keep=False)
         line = None if pnl is None else summary_pnl_line(*pnl, view)
-        return summary_message(
+        text = summary_message(
             portfolio, previous, view, scheduled=False, split=split, pnl_line=line
         )
+        if latest.error is None:
+            return text
+        return f"{stale_notice(latest.error, portfolio, view)}\n\n{text}"
 
     async def _pnl_facts(
         self, portfolio: Portfolio, day: date, *, keep: bool

@@ -140,10 +140,54 @@ async def test_alert_forms_in_turkish(
         " sayım şimdi başlar.",
         "Tetiklendikten sonra yeniden geçse bile 6 sa sessiz kalır.",
     ]
-    assert wrong.plain_text.splitlines()[0].endswith(
-        "Şunu mu demek istediniz: /alert BTC price above 4000000?"
+    assert wrong.plain_text.splitlines()[0].endswith(  # the word fixed in the chat's words
+        "Şunu mu demek istediniz: /alert BTC fiyat above 4000000?"
     )
     assert (
         "#1 BTC 24 sa içinde %10 hareket · bekleme 6 sa · şimdi +%0,00"
         " (08:00 (İstanbul) itibarıyla)" in listing.plain_text
     )
+
+
+async def test_alerts_say_why_a_total_is_unknown_while_a_held_pair_is_unlisted(
+    bot: BotHarness,
+) -> None:
+    """It said "now not known yet (no value seen within 24 h)" seconds after a value was seen,
+    and "now unknown" with no reason."""
+    await bot.ask("/alert total move 5%")
+    await bot.ask("/alert total above 40000000")
+    await bot.ask("/alert glmr value above 1000")
+    await poll(bot)
+    bot.exchange.unlist_pair("GLMRUSDT")
+    bot.clock.advance(minutes=1)
+    await poll(bot)
+    [listed] = await bot.ask("/alerts")
+    [created] = await bot.ask("/alert total below 30000000")
+    print(listed.plain_text, created.plain_text, sep="\n\n")
+
+    assert listed.plain_text.splitlines()[1:4] == [
+        "#1 total move 5% within 24 h · now unknown: no price for GLMR now, so the total is"
+        " incomplete and total alerts wait",
+        "#2 total above 40,000,000 TRY · now unknown: no price for GLMR now, so the total is"
+        " incomplete and total alerts wait",
+        "#3 GLMR value above 1,000 TRY · now unknown: no price for GLMR now",
+    ]
+    assert created.plain_text.splitlines()[1] == (
+        "Now: unknown: no price for GLMR now, so the total is incomplete and total alerts wait"
+    )
+
+
+async def test_alerts_say_the_prices_fail_when_they_do(bot: BotHarness) -> None:
+    await bot.ask("/alert total move 5%")
+    await bot.ask("/alert btc price above 4000000")
+    await poll(bot)
+    bot.exchange.inject("500", times=3, endpoint="ticker")
+    bot.clock.advance(minutes=1)
+    await poll(bot)
+    [listed] = await bot.ask("/alerts")
+    print(listed.plain_text)
+
+    assert listed.plain_text.splitlines()[1:3] == [
+        "#1 total move 5% within 24 h · now unknown: prices unavailable",
+        "#2 BTC price above 4,000,000 TRY · now unknown: prices unavailable",
+    ]

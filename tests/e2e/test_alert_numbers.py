@@ -144,7 +144,7 @@ async def test_set_it_anyway_sets_the_far_threshold(bot: BotHarness) -> None:
     [created] = await press(bot, asked, "Set it anyway")
 
     assert asked.plain_text.splitlines()[0] == (
-        "⚠️ Not set: BTC above 1,000 is more than 100 times its value now, 9.75021866 BTC."
+        "⚠️ Not set: BTC above 1,000 is more than 100 times what you hold now, 9.75021866 BTC."
     )
     assert created.plain_text.splitlines()[0] == "✅ Alert #1 set: BTC above 1,000"
     assert "urgent" in created.plain_text

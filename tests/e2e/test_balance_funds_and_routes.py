@@ -111,3 +111,18 @@ async def test_a_null_or_zero_direct_price_is_a_data_note_and_the_usdt_route_is_
     assert "* via USDT: BTC, GLMR" in whole.plain_text
     assert "via USDT: 84,337.00 USDT × 41.50 TRY" in btc.plain_text
     assert "📝 Data notes: no usable price from BTCTurk (BTCTRY)" in status.plain_text
+
+
+async def test_a_data_note_goes_once_the_price_is_back(bot: BotHarness) -> None:
+    """The note "no usable price from BTCTurk (BTCTRY)" stayed a day after BTCTRY had a price
+    again; the README promised it while it keeps happening."""
+    bot.exchange.blank_price("BTCTRY")
+    await poll(bot)
+    [during] = await bot.ask("/status")
+    bot.exchange.set_price("BTCTRY", "3500000")
+    bot.clock.advance(minutes=1)
+    await poll(bot)  # the ticker's next answer has BTCTRY's price
+    [after] = await bot.ask("/status")
+    print(during.plain_text, after.plain_text, sep="\n\n")
+    assert "📝 Data notes: no usable price from BTCTurk (BTCTRY)" in during.plain_text
+    assert "📝" not in after.plain_text

@@ -213,3 +213,47 @@ async def test_daily_summary_goes_without_the_chart_when_drawing_fails(
     assert [m.method for m in sent] == ["sendMessage"]
     assert sent[0].plain_text.startswith("☀️ Good morning")
     assert "summary chart could not be drawn" in caplog.text
+
+
+async def test_chart_while_prices_fail_shows_no_total_nor_allocation_and_says_why(
+    exchange: FakeBtcTurk,
+    backoff: RecordedSleep,
+    make_settings: Callable[..., Settings],
+    start_bot: StartBot,
+) -> None:
+    """The lira alone drew as 100% under "Portfolio: 27,223.73 TRY", with "No TRY price for
+    AVAX, BTC, …", while /balance said the prices were failing."""
+    exchange.inject("500", times=1000, endpoint="ticker")  # the start-up poll's read fails too
+    async with start_bot(make_settings(LANGUAGE="en")) as bot:
+        with_chart_command(bot)
+        [reply] = await bot.ask("/chart")
+        [balance] = await bot.ask("/balance")
+
+    print(reply.plain_text)
+    assert reply.method == "sendMessage"  # no picture: every bar would be built on no price
+    assert (ALLOWED_CHAT, "upload_photo") not in bot.telegram.chat_actions
+    assert "Prices unavailable" in reply.plain_text
+    assert "27,223.73" not in reply.plain_text
+    assert "No TRY price" not in reply.plain_text
+    assert "⚠️ Prices unavailable: values and total not shown." in balance.plain_text
+
+
+async def test_chart_caption_says_the_total_leaves_out_an_asset_that_lost_its_price(
+    exchange: FakeBtcTurk,
+    cache_clock: ManualMonotonic,
+    make_settings: Callable[..., Settings],
+    start_bot: StartBot,
+) -> None:
+    async with start_bot(make_settings(LANGUAGE="en")) as bot:
+        with_chart_command(bot)
+        await bot.ask("/balance")  # GLMR had a price
+        exchange.unlist_pair("GLMRUSDT")
+        bot.clock.advance(minutes=1)
+        cache_clock.now += 60  # the next read is a fresh one
+        [photo] = await bot.ask("/chart")
+
+    assert_is_the_chart(bot, photo)
+    assert photo.plain_text.splitlines()[1:] == [
+        "⚠️ BTCTurk gives no price for GLMR right now: the total leaves it out.",
+        "ℹ️ No TRY price for ETHW.",
+    ]

@@ -164,12 +164,14 @@ def read_until(fd: int, text: str, within: float = 60.0, read: bytes = b"") -> b
 class Terminal:
     """The demo in a pseudo-terminal, as `make demo` runs in a shell."""
 
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, env: dict[str, str] | None = None) -> None:
         pid, fd = os.forkpty()
         if pid == 0:  # the child: becomes the demo
             os.chdir(data_dir.parent)
             os.execve(  # noqa: S606 - the test's own interpreter, no shell
-                sys.executable, [sys.executable, "-m", "balance_bot", "--demo"], demo_env(data_dir)
+                sys.executable,
+                [sys.executable, "-m", "balance_bot", "--demo"],
+                env or demo_env(data_dir),
             )
         self.pid, self.fd = pid, fd
         self.read = b""
@@ -252,3 +254,27 @@ def test_a_piped_demo_waiting_for_its_next_line_stops_on_sigint(tmp_path: Path) 
     assert demo.returncode == 0, errors
     assert errors == b""
     assert "Demo stopped" in output.decode()
+
+
+def test_ctrl_c_while_a_command_waits_for_the_chart_server_stops_the_demo(tmp_path: Path) -> None:
+    """It printed "Demo stopped" seconds before the process exited (the stop waited out the
+    chart server's budget, then a request the fake held), and the line typed meanwhile was
+    read by the demo, not the shell."""
+    data_dir = tmp_path / "data"
+    env = demo_env(data_dir, BTCTURK_TIMEOUT_SECONDS="120")  # a stop that waited: 2 minutes
+    terminal = Terminal(data_dir, env)
+    try:
+        terminal.read_until("Ctrl-D or Ctrl-C quits.")
+        terminal.type("!candles hang\n")
+        terminal.read_until("now gets no answer")
+        terminal.type("/pnl\n")
+        terminal.read_until("/pnl\r\n")  # echoed: the demo has it, the chart server holds it
+        terminal.type("\x03")
+        code = terminal.exit_code(within=30.0)
+    finally:
+        terminal.close()
+
+    output = terminal.output
+    assert code == 0, output
+    assert "Demo stopped." in output.rstrip().splitlines()[-1]  # after the ^C echoed
+    assert "Traceback" not in output

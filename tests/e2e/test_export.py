@@ -315,3 +315,23 @@ async def test_the_caption_names_daily_values_only_when_the_file_has_some(bot: B
     [sent] = await bot.ask("/export")
     assert "then the daily portfolio values" in sent.plain_text
     assert ["2026-11-24", "250000.00"] in table(sent)
+
+
+@pytest.mark.parametrize(
+    ("typed", "why"),
+    [
+        ("1999", "⚠️ BTCTurk opened in 2013: there is nothing to export from 1999."),
+        ("2027", "⚠️ 2027 has not started yet."),
+        ("abc", "⚠️ “abc” is not a year: write it with four digits, like 2025."),
+        ("2025 2026", "⚠️ One year at a time."),
+    ],
+)
+async def test_export_of_a_year_it_cannot_have_says_why_then_the_usage(
+    bot: BotHarness, typed: str, why: str
+) -> None:
+    """`/export 1999` and `/export 2027` got the bare usage line, without the reason."""
+    [reply] = await bot.ask(f"/export {typed}")
+    print(reply.plain_text)
+    lines = reply.plain_text.splitlines()
+    assert lines[0] == why
+    assert lines[1].startswith("Usage: /export [YEAR]")

@@ -6,6 +6,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+import pytest
+
 from balance_bot.config import Settings
 from tests.e2e.conftest import (
     ALLOWED_CHAT,
@@ -120,7 +122,7 @@ async def test_mute_holds_change_alerts_and_unmute_delivers_one_digest(bot: BotH
     assert muted.plain_text.startswith("🔕 Change alerts held until 10:00 (Istanbul).")
     assert held == []
     assert "🔕 Muted until 10:00 (Istanbul)" in settings.plain_text
-    assert unmuted.plain_text == "🔔 Alerts are on again; 2 held message(s) follow."
+    assert unmuted.plain_text == "🔔 Alerts are on again; 2 held messages follow."
     assert digest.plain_text.startswith("🌙 While alerts were held (2)")
     assert digest.plain_text.count("🔔 Balance changed") == 2
     assert len(sent_to(bot, -1001234567890, "🔔")) == 2  # the group was not muted
@@ -169,10 +171,39 @@ async def test_settings_show_what_applies_to_the_chat(
     ]
 
 
-async def test_mute_with_a_bad_duration_gets_the_usage_line(bot: BotHarness) -> None:
-    [reply] = await bot.ask("/mute forever")
+@pytest.mark.parametrize(
+    ("typed", "why"),
+    [
+        ("forever", "⚠️ “forever” is not a duration: a whole number and a unit, such as 30m."),
+        (
+            "2s",
+            "⚠️ “2s”: “s” is not a unit here. Use m (minutes), h (hours), d (days) or w (weeks).",
+        ),
+        ("8d", "⚠️ A mute lasts from 1 minute to 7 days, not “8d”."),
+        ("0", "⚠️ A mute lasts from 1 minute to 7 days, not “0”."),
+    ],
+)
+async def test_mute_with_a_bad_duration_says_why_then_the_usage_line(
+    bot: BotHarness, typed: str, why: str
+) -> None:
+    """`/mute 2s` in an English chat got the bare usage line: s is no English unit."""
+    [reply] = await bot.ask(f"/mute {typed}")
+    print(reply.plain_text)
+    lines = reply.plain_text.splitlines()
+    assert lines[0] == why
+    assert lines[1].startswith("Usage: /mute [duration]")
+    assert (await services_of(bot).store.chat_settings(ALLOWED_CHAT)).muted_until is None
 
-    assert reply.plain_text.startswith("Usage: /mute [duration]")
+
+async def test_mute_in_turkish_says_which_units_a_turkish_chat_types(
+    make_settings: Callable[..., Settings], start_bot: StartBot
+) -> None:
+    async with start_bot(make_settings(LANGUAGE="tr")) as bot:
+        [reply] = await bot.ask("/mute 2x")
+    print(reply.plain_text)
+    assert reply.plain_text.splitlines()[0] == (
+        "⚠️ “2x”: “x” bir birim değil. dk (dakika), sa (saat), g (gün) ya da hf (hafta) kullanın."
+    )
 
 
 async def test_no_refresh_button_under_an_unknown_asset(bot: BotHarness) -> None:

@@ -10,8 +10,10 @@ from typing import Any
 import pytest
 
 from balance_bot.config import Settings
+from balance_bot.fakes.exchange_faults import Fault
 from balance_bot.fakes.feed import FakeFeed
 from tests.e2e.conftest import REPLY_TIMEOUT_S, services_of
+from tests.kit.clocks import ManualMonotonic, RecordedSleep
 
 StartBot = Callable[[Settings], Any]
 
@@ -98,3 +100,74 @@ async def test_help_says_the_summary_time_and_the_defaults_it_runs_with(
     assert "/history [N] — Your trades, deposits and withdrawals of the last 30 days" in (
         reply.plain_text
     )
+
+
+@pytest.mark.parametrize(
+    ("fault", "notice"),
+    [("maintenance", "⏳ BTCTurk is not answering"), ("401", "🔑 BTCTurk refused the API key")],
+)
+async def test_summary_during_an_outage_shows_the_last_figures_with_a_notice(
+    fault: Fault,
+    notice: str,
+    backoff: RecordedSleep,
+    cache_clock: ManualMonotonic,
+    make_settings: Callable[..., Settings],
+    start_bot: StartBot,
+) -> None:
+    """/summary said "Try again in a few minutes" while /balance, /pnl and /chart showed the
+    last figures with a notice."""
+    async with start_bot(make_settings()) as bot:
+        [before] = await bot.ask("/summary")
+        bot.clock.advance(minutes=7)
+        cache_clock.now += 60
+        bot.exchange.inject(fault, times=1000)
+        [during] = await bot.ask("/summary")
+    print(before.plain_text, during.plain_text, sep="\n\n")
+
+    first, blank, *rest = during.plain_text.splitlines()
+    assert first.startswith(notice)
+    assert first.endswith(". Showing data from 08:00 (Istanbul).")
+    assert blank == ""
+    assert rest == before.plain_text.splitlines()  # the same figures, the same time
+
+
+async def test_quiet_default_says_there_are_none_by_default(
+    make_settings: Callable[..., Settings], start_bot: StartBot
+) -> None:
+    """It answered "🌙 Quiet hours: the bot's default (none).", a moon over no quiet hours."""
+    async with start_bot(make_settings()) as bot:
+        [none] = await bot.ask("/quiet default")
+    async with start_bot(make_settings(QUIET_HOURS="23:00-08:00")) as bot:
+        [some] = await bot.ask("/quiet default")
+    print(none.plain_text, some.plain_text, sep="\n\n")
+    assert none.plain_text == "🔔 No quiet hours in this chat: the bot has none by default."
+    assert some.plain_text == "🌙 Quiet hours in this chat: 23:00-08:00 (the bot's default)."
+
+
+async def test_lang_and_chart_in_summary_alone_show_the_current_setting(
+    make_settings: Callable[..., Settings], start_bot: StartBot
+) -> None:
+    """Both answered with the usage line alone, where /quiet shows what is set."""
+    async with start_bot(make_settings(LANGUAGE="en")) as bot:
+        [lang] = await bot.ask("/lang")
+        [chart] = await bot.ask("/chart_in_summary")
+        await bot.ask("/chart_in_summary on")
+        [chart_on] = await bot.ask("/chart_in_summary")
+        await bot.ask("/lang tr")
+        [lang_tr] = await bot.ask("/lang")
+    print(lang.plain_text, chart.plain_text, chart_on.plain_text, lang_tr.plain_text, sep="\n\n")
+    assert lang.plain_text.splitlines() == [
+        "🌐 This chat's language: English (the bot's default).",
+        "Change it with /lang en or /lang tr.",
+    ]
+    assert chart.plain_text.splitlines() == [
+        "The daily summary comes without a chart in this chat (the bot's default).",
+        "Change it with /chart_in_summary on or /chart_in_summary off.",
+    ]
+    assert chart_on.plain_text.splitlines()[0] == (
+        "📊 The daily summary comes with a chart in this chat."
+    )
+    assert lang_tr.plain_text.splitlines() == [
+        "🌐 Bu sohbetin dili: Türkçe.",
+        "Değiştirmek için /lang en ya da /lang tr.",
+    ]

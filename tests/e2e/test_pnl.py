@@ -176,7 +176,7 @@ async def test_export_sends_the_year_as_a_csv_a_spreadsheet_opens(bot: BotHarnes
     assert "5 records" in sent.plain_text
 
     [usage] = await bot.ask("/export 1999")
-    assert usage.plain_text.startswith("Usage: /export [YEAR]")
+    assert usage.plain_text.splitlines()[1].startswith("Usage: /export [YEAR]")
 
 
 async def test_balance_of_one_asset_shows_its_average_cost_once_the_history_is_read(

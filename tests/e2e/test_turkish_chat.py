@@ -74,8 +74,9 @@ async def test_an_alert_typed_with_turkish_keywords_is_set_and_told_in_turkish(
         "#1 BTC 5 altında · şimdi 9,75021866 BTC",
         "#2 BTC fiyatı 3.600.000 TRY üstünde · şimdi 3.500.000,00 TRY",
     ]
-    assert rows[2].startswith("#3 toplam 24 sa içinde %5 hareket · bekleme 6 sa · şimdi +%0,00")
-    assert rows[2].endswith("⚡")
+    assert rows[2].startswith(
+        "#3 toplam 24 sa içinde %5 hareket · bekleme 6 sa · acil · şimdi +%0,00"
+    )
 
 
 async def test_a_misspelt_turkish_keyword_gets_the_nearest_turkish_form(tr_bot: BotHarness) -> None:
@@ -88,3 +89,33 @@ async def test_a_misspelt_turkish_keyword_gets_the_nearest_turkish_form(tr_bot: 
     assert reply.plain_text.splitlines()[1].startswith(
         "Kullanım: /alert <VARLIK> fiyat <üstünde|altında> <fiyat>"
     )
+
+
+async def test_a_misspelt_english_keyword_gets_the_turkish_form_in_a_turkish_chat(
+    tr_bot: BotHarness,
+) -> None:
+    """ "abov" was offered as "above" in a Turkish chat, between Turkish words."""
+    [reply] = await tr_bot.ask("/alert btc fiyat abov 4000000")
+    print(reply.plain_text)
+    assert reply.plain_text.splitlines()[0] == (
+        "⚠️ “abov” değil, üstünde ya da altında yazın. "
+        "Şunu mu demek istediniz: /alert btc fiyat üstünde 4000000?"
+    )
+
+
+async def test_a_window_typed_in_days_that_reads_one_valid_way_is_offered_as_that(
+    tr_bot: BotHarness,
+) -> None:
+    """ "2d" was "2 gün ya da 2 dakika" with one command only: two minutes is no window."""
+    since = len(tr_bot.telegram.sent)
+    [reply] = await tr_bot.ask("/alert btc hareket %10 2d")
+    print(reply.plain_text)
+    assert reply.plain_text.splitlines() == [
+        "⚠️ “2d” 2 gün ya da 2 dakika olabilir; 2 dakika ile geçerli bir alarm olmuyor."
+        " Şunu mu demek istediniz:",
+        "/alert btc hareket %10 2g",
+    ]
+    [sent] = tr_bot.telegram.sent[since:]
+    markup = sent.reply_markup or {"inline_keyboard": []}
+    assert [button["text"] for row in markup["inline_keyboard"] for button in row] == ["2g"]
+    assert await services_of(tr_bot).store.alerts_for_chat(ALLOWED_CHAT) == []

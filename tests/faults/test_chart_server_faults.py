@@ -7,6 +7,7 @@ read is tried again after a backoff, in the same process.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable
 from typing import Any
@@ -16,7 +17,7 @@ import pytest
 from balance_bot.config import Settings
 from balance_bot.fakes.exchange import FakeBtcTurk
 from balance_bot.services.daily_prices import BACKOFF_FIRST_S
-from tests.e2e.conftest import FakeClock, services_of
+from tests.e2e.conftest import ALLOWED_CHAT, REPLY_TIMEOUT_S, FakeClock, services_of
 from tests.e2e.test_pnl import backfill, trade_history
 from tests.kit.clocks import ManualMonotonic
 from tests.kit.wiring import BotWiring
@@ -108,3 +109,31 @@ async def test_the_days_a_failed_chart_read_missed_are_asked_again_after_a_backo
         print(recovered.plain_text)
         assert "ETH°  +40,000.00 (+20.00%)" in recovered.plain_text
         assert "without" not in recovered.plain_text
+
+
+async def test_a_stop_while_a_command_waits_for_the_chart_server_does_not_wait_for_it(
+    make_settings: Callable[..., Settings], start_bot: StartBot, exchange: FakeBtcTurk
+) -> None:
+    """Ctrl-C in the demo during /pnl with the chart server hung waited out the chart
+    server's budget: the Application waited for the handler, and the burst it waited for was
+    abandoned only after (the demo stopped 4 s late, then hung 2 s more in the fake)."""
+    # A chart request may wait a minute here: a stop that waited for it would not come.
+    running = start_bot(make_settings(BTCTURK_TIMEOUT_SECONDS="120"))
+    bot = await running.__aenter__()
+    stopped = False
+    try:
+        await backfill(bot)
+        exchange.candles.hang = True
+        since = len(bot.telegram.sent)
+        bot.telegram.send_text(ALLOWED_CHAT, "/pnl")
+        await exchange.wait_until(lambda: exchange.candles.held >= 1, what="a chart request held")
+        async with asyncio.timeout(REPLY_TIMEOUT_S):
+            await running.__aexit__(None, None, None)  # the stop: nothing released the server
+        stopped = True
+    finally:
+        if not stopped:
+            exchange.candles.release()
+            await running.__aexit__(None, None, None)
+    [reply] = bot.telegram.sent[since:]  # the command answered with what was known
+    print(reply.plain_text)
+    assert "prices loading" in reply.plain_text

@@ -268,3 +268,15 @@ async def test_a_burst_keeps_to_its_budget_and_the_next_one_goes_on(
     second = await prices.prices(needs, TODAY)  # no failure: no backoff
     assert second.price_at("E", MS1) == D(1)
     assert graph.candles.calls == 5
+
+
+async def test_once_closed_a_later_ask_starts_no_read_and_waits_for_none(
+    graph: FakeGraph, session: aiohttp.ClientSession, store: TradeStore
+) -> None:
+    """A command that asked a moment after the stop began waited out the chart server."""
+    graph.candles.hang = True  # a read started now would hold the ask for its whole budget
+    prices = DailyPrices(session, graph.url, store, "TRY", timeout_s=120, budget_s=600)
+    await prices.close()
+    known = await prices.prices({"BTC": {DAY1}}, TODAY)
+    assert known.price_at("BTC", MS1) is None
+    assert graph.candles.calls == 0

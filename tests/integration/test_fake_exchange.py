@@ -489,3 +489,16 @@ async def test_restart_keeps_the_port_and_the_state(
     assert exchange.base_url + BALANCES == url
     assert status == 200
     assert rows_by_asset(body)["ETH"]["balance"] == "2"
+
+
+async def test_closing_answers_a_chart_request_it_holds(session: aiohttp.ClientSession) -> None:
+    """A held chart request kept the fake's close waiting its 2 s shutdown timeout (the demo
+    printed "Demo stopped" and hung on), then was cut without an answer."""
+    async with FakeBtcTurk() as fake:
+        fake.candles.hang = True
+        url = f"{fake.base_url}/v1/ohlcs?pair=BTCTRY&from=0&to=86400"
+        held = asyncio.ensure_future(get(session, url))
+        await fake.wait_until(lambda: fake.candles.held == 1, what="the request held")
+    status, body = await held  # answered as the fake closed, not cut
+    assert status == 503
+    assert body["message"] == "SERVICE_UNAVAILABLE"

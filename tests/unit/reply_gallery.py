@@ -30,8 +30,9 @@ from balance_bot.core.alert_commands import readings, typed_args
 from balance_bot.core.alert_parse import AlertRequest, parse_alert, suggest
 from balance_bot.core.changes import BalanceChange
 from balance_bot.core.chart_data import LineGap
+from balance_bot.core.commands import YearRefused
 from balance_bot.core.cost_basis import Unknown
-from balance_bot.core.durations import AmbiguousDuration, duration_units
+from balance_bot.core.durations import AmbiguousDuration, MuteRefused, duration_units
 from balance_bot.core.exchange_status import Gate, GateChange, PairChange, PairState
 from balance_bot.core.explain import Remainder, explain, explain_remainders
 from balance_bot.core.export import ExportRow, RealizedTotal, YearExport
@@ -75,7 +76,7 @@ from balance_bot.core.thresholds import (
     Move,
     Problem,
 )
-from balance_bot.core.typed_numbers import number_marks
+from balance_bot.core.typed_numbers import number_marks, write_percent
 from balance_bot.core.valuation import Portfolio, value_portfolio
 from balance_bot.handlers.command_table import LISTED
 
@@ -298,6 +299,17 @@ def balance_replies(v: View) -> Gallery:
         ("balance btc", balance.balance_reply("BTC", p, v, cost_line=cost)),
         ("balance render", balance.balance_reply("RENDER", p, v)),
         ("balance try", balance.balance_reply("TRY", p, v)),
+        *[
+            (
+                f"balance {code.lower()}",
+                balance.balance_reply(
+                    code,
+                    value_portfolio([_balance(code, "1234.5", precision=2)], PRICED, "TRY", NOW),
+                    v,
+                ),
+            )
+            for code in ("USD", "EUR", "GBP")
+        ],
         ("balance usdt", balance.balance_reply("USDT", p, v)),
         (
             "balance mantra in usdt",
@@ -327,6 +339,14 @@ def balance_replies(v: View) -> Gallery:
         (
             "chart caption, the last figures",
             chart.chart_caption(p, v, notice=errors.stale_notice(Unavailable("x"), p, v)),
+        ),
+        ("chart caption, a price lost", chart.chart_caption(lost_price_portfolio(), v)),
+        ("chart, no prices", chart.chart_without_prices(v)),
+        (
+            "chart, no prices, the last figures",
+            chart.chart_without_prices(
+                v, notice=errors.stale_notice(Unavailable("x"), unpriced_portfolio(), v)
+            ),
         ),
     ]
 
@@ -850,9 +870,29 @@ def settings_replies(v: View) -> Gallery:
         ("notify rows", "\n".join(notify.notify_rows(levels, v))),
         ("level", notify.level_name(Level.ON, v)),
         ("mute ambiguous", durations.ambiguous_duration("mute", ambiguous, v)),
+        *[
+            (
+                f"mute refused, {problem}",
+                durations.mute_refused(MuteRefused(problem, typed, unit), v),
+            )
+            for problem, typed, unit in (
+                ("unit", "12345678901234567890", "abcdefghij"),
+                ("form", "12345678901234567890", ""),
+                ("range", "12345678901234567890", ""),
+            )
+        ],
         ("quiet, default", notify.quiet_message("23:00-08:00", v, default=True)),
         ("quiet, own", notify.quiet_message("22:00-07:00", v, default=False)),
         ("quiet, none", notify.quiet_message(None, v, default=False)),
+        ("quiet default, none", notify.quiet_default_message(None, v)),
+        ("quiet default, some", notify.quiet_default_message("23:00-08:00", v)),
+        ("chart in summary, default", notify.summary_chart_message(False, v, default=True)),
+        ("chart in summary, on", notify.summary_chart_message(True, v, default=False)),
+        *[
+            (f"lang, {code}", notify.language_message(code, v, default=code == "tr"))
+            for code in LANGUAGES
+        ],
+        *[(f"unmute {count}", notify.unmute_message(count, v)) for count in (0, 1, 123)],
         (
             "durations",
             " ".join(
@@ -934,6 +974,14 @@ SPECS = [
 ]
 
 
+UNKNOWN_SPECS = [  # what is unknown with every price read: an asset without any pair, or unlisted
+    AlertSpec("ETHW", Direction.ABOVE, D("1000"), Kind.VALUE),
+    AlertSpec("ETHW", Direction.ABOVE, D("1000"), Kind.PRICE),
+    AlertSpec("GLMR", Direction.ABOVE, D("1000"), Kind.VALUE),
+    AlertSpec("NOPE", Direction.ABOVE, D("1")),
+]
+
+
 def alert_replies(v: View) -> Gallery:
     """Return /alert's answers and questions, /alerts, /unalert and every alert firing."""
     p = portfolio()
@@ -1009,15 +1057,78 @@ def alert_replies(v: View) -> Gallery:
         ("keywords", " ".join(word(keyword, v.lang.code) for keyword in KEYWORDS)),
         ("alerts", alerts.alerts_list(rows, "TRY", v)),
         ("alerts, none", alerts.alerts_list([], "TRY", v)),
+        *[
+            (
+                f"unknown, {name} {index}",
+                alerts.current_text(
+                    spec, None, 8, "TRY", v, unknown=alerts.unknown_reason(spec, held, v)
+                ),
+            )
+            for name, held in (
+                ("never read", None),
+                ("no prices", unpriced_portfolio()),
+                ("a price lost", lost_price_portfolio()),
+                ("no pair", portfolio()),
+            )
+            for index, spec in enumerate([*SPECS, *UNKNOWN_SPECS], start=1)
+        ],
         (
             "spans",
             " ".join(alerts.span_words(s, v) for s in (timedelta(minutes=30), H, 24 * H, 72 * H)),
         ),
         ("ambiguous, none valid", alert_checks.ambiguous_question("3,600", ["3.6", "3600"], [], v)),
         (
+            "one reading",
+            alert_checks.one_reading_question(
+                "2d",
+                ["2g", "2dk"],
+                0,
+                [
+                    "btc",
+                    word("move", v.lang.code),
+                    write_percent("10", number_marks(v.lang.code)),
+                    "2g",
+                ],
+                v,
+                spans=[timedelta(days=2), timedelta(minutes=2)],
+            ),
+        ),
+        (
+            "one reading, a number",
+            alert_checks.one_reading_question(
+                "3,600", ["3.6", "3600"], 1, ["btc", word("above", v.lang.code), "3600"], v
+            ),
+        ),
+        (
             "far",
             alert_checks.far_question(
                 far, Direction.BELOW, D("3514938.27"), 2, "TRY", v, typed=typed, button=True
+            ),
+        ),
+        (
+            "far, an amount",
+            alert_checks.far_question(
+                AlertSpec("BTC", Direction.BELOW, D("0.05")),
+                Direction.BELOW,
+                D("35.1234567891234567"),
+                8,
+                "TRY",
+                v,
+                typed=typed,
+                button=True,
+            ),
+        ),
+        (
+            "far, an amount above",
+            alert_checks.far_question(
+                AlertSpec("BTC", Direction.ABOVE, D("5000")),
+                Direction.ABOVE,
+                D("35.1234567891234567"),
+                8,
+                "TRY",
+                v,
+                typed=typed,
+                button=False,
             ),
         ),
         (
@@ -1093,6 +1204,15 @@ def export_replies(v: View) -> Gallery:
         ("export loading", export.export_loading(NOW - 400 * 24 * H, v)),
         ("export loading, start", export.export_loading(None, v)),
         ("export usage", export.export_usage(v)),
+        *[
+            (f"export refused, {problem}", export.export_usage(v, YearRefused(problem, typed)))
+            for problem, typed in (
+                ("before", "1999"),
+                ("after", "2027"),
+                ("form", "12345678901234567890"),
+                ("several", "2025 2026"),
+            )
+        ],
     ]
 
 
@@ -1138,16 +1258,13 @@ DIRECT: dict[str, dict[str, object]] = {
     "notify.usage": {},
     "quiet.off": {},
     "quiet.set": {"hours": "23:00-08:00"},
-    "quiet.default": {"hours": "23:00-08:00"},
     "quiet.usage": {},
     "refusal.short": {},
     "settings.quiet_none": {},
     "status.check_again": {},
     "status.checked_lately": {"seconds": 59},
     "status.checking": {},
-    "unmute.done": {},
     "unmute.not_muted": {},
-    "unmute.released": {"count": 123},
 }
 
 

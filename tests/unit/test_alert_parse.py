@@ -9,7 +9,13 @@ import pytest
 
 from balance_bot.core.alert_commands import readings
 from balance_bot.core.alert_parse import AlertRequest, parse_alert, parse_alert_args, suggest
-from balance_bot.core.durations import ENGLISH_UNITS, TURKISH_UNITS, parse_duration, typed_duration
+from balance_bot.core.durations import (
+    ENGLISH_UNITS,
+    TURKISH_UNITS,
+    Units,
+    parse_duration,
+    typed_duration,
+)
 from balance_bot.core.thresholds import (
     DEFAULT_COOLDOWN,
     DEFAULT_WINDOW,
@@ -306,3 +312,21 @@ def test_a_percentage_without_its_sign_is_offered_with_the_sign_where_the_langua
 
     assert turkish == ["btc", "hareket", "%5"]
     assert english == ["btc", "move", "5%"]
+
+
+@pytest.mark.parametrize(
+    ("text", "units", "marks", "nearest"),
+    [
+        ("btc fiyat abov 4000000", TURKISH_UNITS, TURKISH, "btc fiyat üstünde 4000000"),
+        ("btc fiyat altnda 4000000", TURKISH_UNITS, TURKISH, "btc fiyat altında 4000000"),
+        ("toplm üstünde 40000000", TURKISH_UNITS, TURKISH, "toplam üstünde 40000000"),
+        ("btc below 5 acl", TURKISH_UNITS, TURKISH, "btc below 5 acil"),
+        ("btc price altnda 4000000", ENGLISH_UNITS, ENGLISH, "btc price below 4000000"),
+        ("totl above 40000000", ENGLISH_UNITS, ENGLISH, "total above 40000000"),
+    ],
+)
+def test_a_misspelt_keyword_is_offered_in_the_chats_words(
+    text: str, units: Units, marks: Marks, nearest: str
+) -> None:
+    """A Turkish chat that typed "abov" was offered "above" between its Turkish words."""
+    assert suggest(text.split(), KNOWN, marks=marks, units=units) == nearest.split()

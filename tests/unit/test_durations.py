@@ -11,6 +11,8 @@ from balance_bot.core.durations import (
     ENGLISH_UNITS,
     TURKISH_UNITS,
     AmbiguousDuration,
+    MuteRefused,
+    Units,
     mute_duration,
     parse_duration,
     typed_duration,
@@ -112,5 +114,24 @@ def test_mute_durations_in_both_languages() -> None:
     with pytest.raises(AmbiguousDuration):
         mute_duration(["1d"], TURKISH_UNITS)
     for bad in (["0m"], ["8d"], ["soon"], ["1", "h", "x"], ["-1h"], ["2s"]):
-        with pytest.raises(ValueError, match=r"minute|duration"):
+        with pytest.raises(ValueError, match=r"minute|duration|unit"):
             mute_duration(bad, ENGLISH_UNITS)
+
+
+@pytest.mark.parametrize(
+    ("typed", "units", "problem", "unit"),
+    [
+        (["2s"], ENGLISH_UNITS, "unit", "s"),  # seconds to an English reader: no unit of its
+        (["2", "hours"], ENGLISH_UNITS, "unit", "hours"),
+        (["2x"], TURKISH_UNITS, "unit", "x"),
+        (["soon"], ENGLISH_UNITS, "form", ""),
+        (["30"], TURKISH_UNITS, "form", ""),
+        (["8d"], ENGLISH_UNITS, "range", ""),
+        (["0"], ENGLISH_UNITS, "range", ""),
+    ],
+)
+def test_a_refused_mute_says_why(typed: list[str], units: Units, problem: str, unit: str) -> None:
+    """`/mute 2s` in an English chat got the usage line alone, not that s is no unit there."""
+    with pytest.raises(MuteRefused) as refused:
+        mute_duration(typed, units)
+    assert (refused.value.problem, refused.value.unit) == (problem, unit)

@@ -9,6 +9,7 @@ import pytest
 
 from balance_bot.btcturk.models import History
 from balance_bot.core.flows import SplitUnavailable, split_flows
+from balance_bot.core.locales import en, tr
 from balance_bot.core.texts.history import (
     history_count,
     history_message,
@@ -49,11 +50,11 @@ def test_history_lists_newest_first_in_english() -> None:
 
     assert text.splitlines() == [
         "📜 <b>Last 4 transactions</b> of the last 30 days · times in Istanbul",
-        "25 Nov 14:02 ⬆️ Withdrawal 100.00 USDT · fee 1.00 USDT",
+        "25 Nov 14:02 📤 Withdrawal 100.00 USDT · fee 1.00 USDT",
         "25 Nov 10:30 🔴 Sell 0.25000000 BTC at 3,600,000.00 TRY · fee 900.00 TRY",
         "24 Nov 12:06 🟢 Buy 0.50000000 BTC at avg 3,512,000.00 TRY (2 fills) · "
         "fee 1,404.80 + tax 252.86 TRY",
-        "23 Nov 21:00 ⬇️ Deposit 5,000.00 TRY",
+        "23 Nov 21:00 📥 Deposit 5,000.00 TRY",
     ]
 
 
@@ -62,11 +63,11 @@ def test_history_lists_newest_first_in_turkish() -> None:
 
     assert text.splitlines() == [
         "📜 <b>Son 30 günün son 4 işlemi</b> · saatler İstanbul saatiyle",
-        "25 Kas 14:02 ⬆️ Çekme 100,00 USDT · komisyon 1,00 USDT",
+        "25 Kas 14:02 📤 Çekme 100,00 USDT · komisyon 1,00 USDT",
         "25 Kas 10:30 🔴 Satım 0,25000000 BTC, fiyat 3.600.000,00 TRY · komisyon 900,00 TRY",
         "24 Kas 12:06 🟢 Alım 0,50000000 BTC, ort. fiyat 3.512.000,00 TRY (2 eşleşme) · "
         "komisyon 1.404,80 + vergi 252,86 TRY",
-        "23 Kas 21:00 ⬇️ Yatırma 5.000,00 TRY",
+        "23 Kas 21:00 📥 Yatırma 5.000,00 TRY",
     ]
 
 
@@ -75,7 +76,7 @@ def test_history_shows_only_the_last_n() -> None:
 
     assert text.splitlines() == [
         "📜 <b>Last transaction</b> of the last 30 days · times in Istanbul",
-        "25 Nov 14:02 ⬆️ Withdrawal 100.00 USDT · fee 1.00 USDT",
+        "25 Nov 14:02 📤 Withdrawal 100.00 USDT · fee 1.00 USDT",
     ]
 
 
@@ -98,7 +99,7 @@ def test_a_deposit_with_a_fee_and_a_trade_without_one() -> None:
 
     assert lines[1:] == [
         "25 Nov 13:00 🟢 Buy 1.0000 XRP at 0.50 TRY · no fee",
-        "25 Nov 12:00 ⬇️ Deposit 0.01000000 BTC · fee 0.00010000 BTC",
+        "25 Nov 12:00 📥 Deposit 0.01000000 BTC · fee 0.00010000 BTC",
     ]
 
 
@@ -210,3 +211,14 @@ def test_an_unavailable_split_says_why(
 ) -> None:
     assert split_lines(reason, "TRY", EN) == [english]
     assert split_lines(reason, "TRY", TR) == [turkish]
+
+
+@pytest.mark.parametrize("texts", [en.TEXTS, tr.TEXTS], ids=["en", "tr"])
+def test_a_deposit_and_a_withdrawal_have_one_mark_each_wherever_they_are_told(
+    texts: dict[str, str],
+) -> None:
+    """/history marked them 📥 and 📤, the change alerts 📥 and 📤."""
+    for kind in ("deposit", "deposit_costs", "withdrawal", "withdrawal_costs"):
+        told = texts[f"explain.{kind}"].split()[0]
+        listed = texts[f"history.{kind}"].split()[1]  # after the time
+        assert listed == told, kind

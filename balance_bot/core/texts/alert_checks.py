@@ -15,7 +15,7 @@ from balance_bot.core.i18n import View
 from balance_bot.core.texts.alerts import NO_ROUTES, current_text, describe, route_note
 from balance_bot.core.texts.durations import duration_words
 from balance_bot.core.texts.routes import via_lines
-from balance_bot.core.thresholds import AlertSpec, Direction
+from balance_bot.core.thresholds import TOTAL, AlertSpec, Direction, Kind
 from balance_bot.core.valuation import Route
 
 
@@ -39,6 +39,33 @@ def ambiguous_question(
     return "\n".join(lines)
 
 
+def one_reading_question(
+    typed: str,
+    readings: Sequence[str],
+    kept: int,
+    command: Sequence[str],
+    view: View,
+    *,
+    spans: Sequence[timedelta] = (),
+) -> str:
+    """Offer the one reading of `typed` (`readings[kept]`) that makes a valid alert, as the
+    nearest valid form: the other would make none, so there is nothing to ask. A duration's
+    readings (`spans`) are said in words."""
+    words = [duration_words(span, view) for span in spans] or list(readings)
+    dropped = words[1 - kept] if len(words) == 2 else ""
+    return "\n".join(
+        [
+            view.t(
+                "alert.one_reading",
+                text=escape(typed),
+                kept=escape(words[kept]),
+                dropped=escape(dropped),
+            ),
+            view.t("alert.command", args=escape(" ".join(command))),
+        ]
+    )
+
+
 def far_question(
     spec: AlertSpec,
     side: Direction,
@@ -55,7 +82,11 @@ def far_question(
 
     `routes`: the prices not of their own pair the value now is built on, said as elsewhere.
     """
-    key = "alert.far_above" if side is Direction.ABOVE else "alert.far_below"
+    held = spec.kind is Kind.AMOUNT and spec.target != TOTAL  # an amount: what is held
+    if side is Direction.ABOVE:
+        key = "alert.far_above_held" if held else "alert.far_above"
+    else:
+        key = "alert.far_below_held" if held else "alert.far_below"
     now = current_text(spec, value, precision, quote, view, routes=routes)
     confirm = "alert.far_confirm" if button else "alert.far_confirm_typed"
     return "\n".join(

@@ -21,6 +21,7 @@ from balance_bot.core.thresholds import (
     Problem,
     condition_met,
     watched_routes,
+    watched_value,
 )
 from balance_bot.core.valuation import Portfolio, Route
 
@@ -77,6 +78,31 @@ def describe(spec: AlertSpec, quote: str, view: View) -> str:
     )
 
 
+def unknown_reason(spec: AlertSpec, portfolio: Portfolio | None, view: View) -> str | None:
+    """Return why the level `spec` watches is unknown now (prices failing, a held asset
+    without its price, so the total is incomplete …), or None when it is known.
+
+    `portfolio` is None when BTCTurk's balances were never read.
+    """
+    if portfolio is None:
+        return view.t("alert.unknown.not_read")
+    if watched_value(spec, portfolio) is not None:
+        return None
+    if spec.target != TOTAL and spec.kind is Kind.AMOUNT:
+        return view.t("alert.unknown.not_listed", asset=escape(spec.target))
+    if not portfolio.prices_available:
+        return view.t("alert.unknown.no_prices")
+    if spec.target == TOTAL:
+        lost = ", ".join(escape(asset) for asset in portfolio.unpriced)
+        return view.t("alert.unknown.total_incomplete", assets=lost)
+    asset = escape(spec.target)
+    if spec.target in portfolio.unpriced:
+        return view.t("alert.unknown.lost_price", asset=asset)
+    if spec.target not in portfolio.known_assets and spec.kind is not Kind.PRICE:
+        return view.t("alert.unknown.not_listed", asset=asset)
+    return view.t("alert.unknown.no_price", asset=asset, quote=escape(portfolio.quote))
+
+
 def current_text(
     spec: AlertSpec,
     value: Decimal | None,
@@ -86,15 +112,19 @@ def current_text(
     move: Move | None = None,
     *,
     routes: Routes = NO_ROUTES,
+    unknown: str | None = None,
 ) -> str:
     """Return the watched value now: 9.75021866 BTC, 34,215,249.83 TRY, or a move and what it
     is measured from: -3.20% from the high at 14:32 (Istanbul).
 
     `routes`: the prices not of their own pair the value is built on (thresholds.
     watched_routes): a price says "via USDT", a value or a move carries the mark of
-    `route_note`'s footnote.
+    `route_note`'s footnote. `unknown`: why the level is unknown now (`unknown_reason`),
+    said in place of the value.
     """
     if spec.kind is Kind.MOVE:
+        if unknown is not None:
+            return unknown
         if value is None or move is None:
             return view.t("alert.move_unknown", window=span_words(spec.move_window, view))
         key = "alert.move_now_flat"
@@ -103,7 +133,7 @@ def current_text(
         percent = view.lang.percent(value) + via_mark(routes)
         return view.t(key, percent=percent, when=view.when(move.started_at))
     if value is None:
-        return view.t("alert.unknown_value")
+        return unknown or view.t("alert.unknown_value")
     if spec.kind is Kind.PRICE:
         price = view.t("amount.with_unit", amount=view.lang.price(value), unit=escape(quote))
         return via_price(price, routes.get(spec.target), view)
@@ -133,19 +163,21 @@ def alert_created(
     *,
     urgent: bool = False,
     routes: Routes = NO_ROUTES,
+    unknown: str | None = None,
 ) -> str:
     """Confirm a new alert, echoing what was understood, and say if it is already met.
 
     `value` is what the alert watches now; a move's is the first value it compares with;
-    `routes` the prices not of their own pair it is built on.
+    `routes` the prices not of their own pair it is built on; `unknown` why `value` is
+    unknown (`unknown_reason`).
     """
     if spec.kind is Kind.MOVE:
-        now = view.t("alert.unknown_value")
+        now = unknown or view.t("alert.unknown_value")
         if value is not None:
             unit = escape(quote) + via_mark(routes)
             now = view.t("alert.move_set_now", value=view.lang.money(value), quote=unit)
     else:
-        now = current_text(spec, value, precision, quote, view, routes=routes)
+        now = current_text(spec, value, precision, quote, view, routes=routes, unknown=unknown)
     lines = [
         view.t("alert.created", id=alert_id, alert=describe(spec, quote, view)),
         view.t("alert.now", value=now),

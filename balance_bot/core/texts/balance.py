@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from html import escape
 
+from balance_bot.btcturk.parsing import FIAT_ASSETS
 from balance_bot.core.commands import closest_asset
 from balance_bot.core.i18n import View
 from balance_bot.core.texts.rounding import rounding_note
@@ -112,7 +113,7 @@ def asset_message(
     """Render one holding in detail (with its cost and P&L line when given)."""
     asset, p, quote = escape(position.asset), position.precision, escape(portfolio.quote)
     lang = view.lang
-    lines = [view.t("asset.title", asset=asset, name=escape(position.name))]
+    lines = [view.t("asset.title", asset=asset, name=_name(position, view))]
     lines.append(view.t("asset.total", amount=lang.amount(position.total, p), asset=asset))
     if position.locked != 0:
         lines.append(view.t("asset.free", amount=lang.amount(position.free, p), asset=asset))
@@ -230,3 +231,11 @@ def _with_held(message: str, held: Sequence[str], view: View) -> str:
         return message
     assets = ", ".join(escape(a) for a in held)
     return view.t("asset.you_hold", message=message, assets=assets)
+
+
+def _name(position: Position, view: View) -> str:
+    """Return an asset's name: a fiat currency's in the chat's language (BTCTurk names the
+    lira in Turkish), else BTCTurk's."""
+    if position.asset in FIAT_ASSETS:
+        return view.t(f"asset.name.{position.asset}")
+    return escape(position.name)

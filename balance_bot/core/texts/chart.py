@@ -25,12 +25,28 @@ def chart_caption(portfolio: Portfolio, view: View, *, notice: str | None = None
     lines = [view.t("chart.caption", total=total, quote=quote, when=when)]
     if notice:
         lines = [notice, "", *lines]
-    unpriced = [escape(p.asset) for p in portfolio.positions if p.value is None]
+    lost = [escape(a) for a in portfolio.unpriced]  # the total leaves them out, as /balance says
+    unpriced = [
+        escape(p.asset)
+        for p in portfolio.positions
+        if p.value is None and p.asset not in portfolio.unpriced
+    ]
+    notes = [view.t("balance.lost_price", assets=", ".join(lost))] if lost else []
     if unpriced:
-        note = view.t("summary.unpriced", quote=quote, assets=", ".join(unpriced))
+        notes.append(view.t("summary.unpriced", quote=quote, assets=", ".join(unpriced)))
+    for note in notes:
         if len("\n".join([*lines, note])) < MAX_CAPTION:
             lines.append(note)
     return "\n".join(lines)
+
+
+def chart_without_prices(view: View, *, notice: str | None = None) -> str:
+    """Say why no chart comes while BTCTurk's prices fail: every bar and the total are values.
+
+    `notice` comes first when the figures are the last ones read, as in chart_caption.
+    """
+    text = view.t("chart.no_prices")
+    return text if not notice else f"{notice}\n\n{text}"
 
 
 def bar_label(share: Decimal, value: Decimal, lang: Lang) -> str:

@@ -1,11 +1,12 @@
-"""Durations in words, and the question asked about a duration that reads two ways."""
+"""Durations in words, the question asked about a duration that reads two ways, and why a
+/mute duration was refused."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 from html import escape
 
-from balance_bot.core.durations import AmbiguousDuration
+from balance_bot.core.durations import AmbiguousDuration, MuteRefused
 from balance_bot.core.i18n import Lang, View
 
 _SIZES = (  # a unit, its text for one and for several
@@ -38,3 +39,12 @@ def ambiguous_duration(command: str, error: AmbiguousDuration, view: View) -> st
     ]
     lines += [f"/{command} {escape(typed)}" for typed, _ in error.readings]
     return "\n".join(lines)
+
+
+def mute_refused(error: MuteRefused, view: View) -> str:
+    """Say why /mute refused its duration (a unit the chat's language does not take, no
+    duration at all, too long), then the usage line."""
+    reason = view.t(
+        f"mute.refused.{error.problem}", text=escape(error.text), unit=escape(error.unit)
+    )
+    return "\n".join([reason, view.t("mute.usage")])

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from html import escape, unescape
 
 from balance_bot.btcturk.history import BOOKS, PAGE_CAP, Crowded
+from balance_bot.core.commands import FIRST_YEAR, YearRefused
 from balance_bot.core.export import CENT, GAPS, KINDS, CsvLabels, RealizedTotal, YearExport
 from balance_bot.core.i18n import View
 from balance_bot.core.texts.pnl import history_month, left_out
@@ -101,9 +102,15 @@ def export_loading(first: datetime | None, view: View) -> str:
     return view.t("export.loading", month=history_month(first))
 
 
-def export_usage(view: View) -> str:
-    """Return how /export is used."""
-    return view.t("export.usage")
+def export_usage(view: View, refused: YearRefused | None = None) -> str:
+    """Return how /export is used, after why its year was `refused` (before BTCTurk opened,
+    not started yet, not a year)."""
+    if refused is None:
+        return view.t("export.usage")
+    reason = view.t(
+        f"export.refused.{refused.problem}", text=escape(refused.text), first=FIRST_YEAR
+    )
+    return "\n".join([reason, view.t("export.usage")])
 
 
 def _shown_length(lines: Sequence[str]) -> int:

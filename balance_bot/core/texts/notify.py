@@ -1,4 +1,5 @@
-"""The /notify, /quiet and /chart_in_summary texts: how one chat hears the bot."""
+"""The /notify, /quiet, /chart_in_summary, /lang and /unmute texts: how one chat hears the
+bot."""
 
 from __future__ import annotations
 
@@ -45,3 +46,37 @@ def quiet_message(hours: str | None, view: View, *, default: bool) -> str:
     else:
         shown = view.t("quiet.current_default" if default else "quiet.current", hours=hours)
     return "\n".join([shown, view.t("quiet.hint")])
+
+
+def unmute_message(released: int, view: View) -> str:
+    """Confirm /unmute, counting the held messages that follow."""
+    if not released:
+        return view.t("unmute.done")
+    if released == 1:
+        return view.t("unmute.released_one")
+    return view.t("unmute.released", count=released)
+
+
+def quiet_default_message(hours: str | None, view: View) -> str:
+    """Confirm /quiet default: the bot's default quiet hours, or that it has none."""
+    if hours is None:
+        return view.t("quiet.default_none")
+    return view.t("quiet.current_default", hours=hours)
+
+
+def summary_chart_message(on: bool, view: View, *, default: bool) -> str:
+    """Show /chart_in_summary alone: whether this chat's summary comes with a chart (its own
+    choice, or the bot's `default`), and how to change it."""
+    shown = view.t("chart_in_summary.now_on" if on else "chart_in_summary.now_off")
+    if default:
+        shown = view.t("setting.default", setting=shown)
+    return "\n".join([shown + ".", view.t("chart_in_summary.hint")])
+
+
+def language_message(code: str, view: View, *, default: bool) -> str:
+    """Show /lang alone: this chat's language (its own choice, or the bot's `default`), and
+    how to change it."""
+    shown = view.t("lang.now", language=view.t(f"lang.name.{code}"))
+    if default:
+        shown = view.t("setting.default", setting=shown)
+    return "\n".join([shown + ".", view.t("lang.hint")])
