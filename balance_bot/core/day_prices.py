@@ -142,6 +142,10 @@ class DayPrices:
             return price, set(), None
         return None, set(), "past_price"
 
+    def own_close(self, pair: str, day: date) -> Decimal | None:
+        """Return the close of the pair's own candle of `day`, None without one."""
+        return self.table.closes.get(pair, {}).get(day)
+
     def close_or_before(self, pair: str, day: date) -> Decimal | None:
         """Return the pair's close of `day`; for a day answered for good without a candle (no
         trade that day), the close of up to LOOKBACK_DAYS before it."""
