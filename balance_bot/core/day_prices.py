@@ -115,6 +115,21 @@ class DayPrices:
         _, pairs, _ = self._resolve(asset, day_of(at_ms))
         return pairs
 
+    def settled(self, asset: str, day: date) -> bool:
+        """Tell whether what the asset's price on `day` is will never change: known from a
+        close, or without one on every route for good (nothing left to read, ever)."""
+        if asset == self.quote:
+            return True
+        if not self.supported or day >= self.today:
+            return False
+        for route in routes(asset, self.quote):
+            for pair, _ in route:
+                if self.close_or_before(pair, day) is None and not self.table.settled_on(pair, day):
+                    return False
+            if all(self.close_or_before(pair, day) is not None for pair, _ in route):
+                return True
+        return True
+
     def _resolve(self, asset: str, day: date) -> tuple[Decimal | None, set[str], Unknown | None]:
         """Return the price, the pairs still to read for it, and why it is not known."""
         if asset == self.quote:

@@ -139,6 +139,26 @@ def rebuild(
     return ValueHistory(quote, days, replay.units, since, first, last, others)
 
 
+def life_needs(
+    fills: Sequence[Fill], transfers: Sequence[Transfer], last: date, units: Sequence[str] = UNITS
+) -> dict[str, set[date]]:
+    """Return the days each asset's price is needed on to rebuild every day up to `last`: from
+    the day it first appears in the history, and each unit's from the first record's day."""
+    since: dict[str, date] = {}
+    for record in _ordered(fills, transfers):
+        for asset in _assets(record):
+            since.setdefault(asset, day_of(record.at_ms))
+    if not since:
+        return {}
+    first = min(since.values())
+    starts = {**since, **dict.fromkeys(units, first)}
+    return {
+        asset: {start + timedelta(days=n) for n in range((last - start).days + 1)}
+        for asset, start in starts.items()
+        if start <= last
+    }
+
+
 def incomplete(values: ValueHistory, portfolio: Portfolio) -> tuple[Incomplete, ...]:
     """Return the assets whose units in the history differ from those held now, compared at
     each asset's display precision. An asset held now that the history never names and that

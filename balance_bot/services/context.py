@@ -20,6 +20,7 @@ from balance_bot.services.pnl import ProfitAndLoss
 from balance_bot.services.recheck import CheckAgain
 from balance_bot.services.roster import Roster
 from balance_bot.services.summaries import Summaries
+from balance_bot.services.values import DailyValues
 from balance_bot.store.store import Store
 
 
@@ -42,3 +43,4 @@ class Services:
     pnl: ProfitAndLoss | None = None  # profit and loss from the history cache
     check_again: CheckAgain | None = None  # /status's "Check again": what BTCTurk refused
     exports: ExportWaits | None = None  # /export asked while the history was loading
+    values: DailyValues | None = None  # the daily values from the first day, from the history

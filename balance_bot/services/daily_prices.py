@@ -15,8 +15,9 @@ The chart server is read in bursts, in the background of the request that needs 
 - one request asks a pair for every day it lacks, up to ten years (`CHUNK_DAYS`): the value
   history's years of days cost one request per pair;
 - what the server answered is kept: each finished day's close, and the span of days it
-  answered for good (at least two days old, with or without a candle: a delisted pair's days
-  after its last trade), so a pair's finished days are asked once, also across restarts;
+  answered for good (at least two days old, with or without a candle; all of them, yesterday
+  too, for a pair without a candle in the last two days read: delisted, or never listed), so
+  a pair's finished days are asked once, also across restarts;
 - a day answered without a candle takes the close of up to `LOOKBACK_DAYS` before it once it
   is settled (a pair without a trade that day), and a day answered lately without one (its
   candle may still come) is asked again after `ABSENT_RECHECK_S`.
@@ -87,6 +88,7 @@ class DailyPrices:
         self._retry_at = float("-inf")
         self._backoff_s = BACKOFF_FIRST_S
         self.version = 0  # counts the reads kept: what the closes know changed
+        self._settled: dict[str, set[date]] = {}  # per asset, the days priced for good
 
     @property
     def supported(self) -> bool:
@@ -152,12 +154,20 @@ class DailyPrices:
             self._table.settled |= await self._trades.candle_reads(pairs)
 
     def _work(self) -> dict[str, set[date]]:
-        """Return, per pair, the finished days the needs still lack (the first way first)."""
+        """Return, per pair, the finished days the needs still lack (the first way first).
+
+        A day whose price is settled for good (`DayPrices.settled`) is not looked at again:
+        years of days cost the look once.
+        """
         table = DayPrices(self.quote, self._today, self._table, True, self._monotonic())
         work: dict[str, set[date]] = {}
         for asset, days in self._needs.items():
-            for day in days:
-                for pair in table.to_read(asset, _ms(day)):
+            done = self._settled.setdefault(asset, set())
+            for day in days - done:
+                pairs = table.to_read(asset, _ms(day))
+                if not pairs and table.settled(asset, day):
+                    done.add(day)
+                for pair in pairs:
                     work.setdefault(pair, set()).add(day)
         return work
 
@@ -223,14 +233,21 @@ class DailyPrices:
         self, pair: str, days: set[date], found: dict[date, Decimal], start: date
     ) -> None:
         """Store the finished days' closes read from `start` on, and the span of days
-        answered for good; set the needed days without a candle aside as answered lately."""
+        answered for good; set the needed days without a candle aside as answered lately.
+
+        A pair with no candle in the last SETTLE_DAYS of the read does not trade (delisted, or
+        never listed): its days are answered for good to the read's end, yesterday included.
+        """
         known = self._table.closes.setdefault(pair, {})
         kept = {day: close for day, close in found.items() if day < self._today}
         absent = self._table.absent.setdefault(pair, {})
         for day in days:
             if day not in kept and day not in known:
                 absent[day] = self._monotonic()
-        settled = min(max(days), self._today - timedelta(days=SETTLE_DAYS))
+        last = max(days)
+        recent = last - timedelta(days=SETTLE_DAYS)
+        quiet = start <= recent and not any(recent < day <= last for day in found)
+        settled = last if quiet else min(last, self._today - timedelta(days=SETTLE_DAYS))
         await self._trades.add_prices(pair, kept)
         known |= kept
         if start <= settled:

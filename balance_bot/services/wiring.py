@@ -37,6 +37,7 @@ from balance_bot.services.quiet import QuietPolicy
 from balance_bot.services.recheck import CheckAgain
 from balance_bot.services.roster import Roster
 from balance_bot.services.summaries import Summaries
+from balance_bot.services.values import DailyValues
 from balance_bot.store.database import Database
 from balance_bot.store.store import Store
 from balance_bot.telegram_io.rate_limit import ChatRateLimiter
@@ -170,6 +171,7 @@ def _services(
         refused=lambda: client.history_refused,
     )
     draw_chart = functools.partial(chart_png, render=wiring.render_chart)
+    values = DailyValues(pnl, clock=clocks.wall)
     return Services(
         settings=settings,
         session=session,
@@ -212,4 +214,5 @@ def _services(
             feed_answer_s=timeouts.check_again_feed_s,
         ),
         exports=ExportWaits(store),
+        values=values,
     )
