@@ -89,6 +89,7 @@ class PeriodRow:
     moved_out: Decimal
     fees: Decimal
     trades: int
+    invested: Decimal = ZERO  # net invested by the end: money moved in less out, all along
     units: tuple[UnitResult, ...] = ()
     estimated: frozenset[str] = NOTHING
     unpriced: frozenset[str] = NOTHING  # held, without a price: left out of the values
@@ -157,6 +158,7 @@ def period_row(
             moved_out=sum((d.moved_out for d in days), ZERO),
             fees=sum((d.fees for d in days), ZERO),
             trades=len(frozenset().union(*(d.orders for d in days))),
+            invested=days[-1].invested,
             units=tuple(_unit(unit, before, days) for unit in values.units),
             estimated=_union(d.estimated for d in marked),
             unpriced=_union(d.unpriced for d in marked),

@@ -17,7 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from balance_bot.core.values import UNITS, ValueHistory, rebuild
+from balance_bot.core.valuation import Portfolio
+from balance_bot.core.values import UNITS, Incomplete, ValueHistory, incomplete, rebuild
 from balance_bot.services.backfill import BackfillState
 from balance_bot.services.pnl import ProfitAndLoss, Valuation
 from balance_bot.store.database import StoreError
@@ -35,6 +36,7 @@ class ValuesOutcome:
     unsupported: bool = False  # no daily prices in this quote currency
     read_until: datetime | None = None  # the forward read failed: the history ends here
     read_refused: bool = False  # ... refused: the key lacks the Account permission
+    incomplete: tuple[Incomplete, ...] = ()  # assets the history does not account for
 
     @property
     def loading(self) -> bool:
@@ -57,8 +59,11 @@ class DailyValues:
         self._units = units
         self._kept: tuple[tuple[object, ...], ValueHistory] | None = None
 
-    async def history(self, *, wait_s: float | None = None) -> ValuesOutcome:
-        """Return every day's values up to yesterday, reading the history forward first.
+    async def history(
+        self, portfolio: Portfolio | None = None, *, wait_s: float | None = None
+    ) -> ValuesOutcome:
+        """Return every day's values up to yesterday, reading the history forward first, and
+        the assets whose units it does not account for in `portfolio` (the balances now).
 
         Waits for the chart server at most `wait_s` (its burst's budget by default): a day
         whose prices are still being read leaves them out, named as loading.
@@ -75,7 +80,10 @@ class DailyValues:
         valuation = await pnl.valuation(wait_s)
         yesterday = self._clock().astimezone(UTC).date() - timedelta(days=1)
         values = await self._rebuilt(valuation, yesterday)
-        return ValuesOutcome(values, state, read_until=read_until, read_refused=refused)
+        found = () if portfolio is None else incomplete(values, portfolio)
+        return ValuesOutcome(
+            values, state, read_until=read_until, read_refused=refused, incomplete=found
+        )
 
     async def _rebuilt(self, valuation: Valuation, last: date) -> ValueHistory:
         """Return the values up to `last` from the valued history and the closes it read."""
@@ -107,10 +115,12 @@ class DailyValues:
             self._kept = (key, values)
         return values
 
-    async def safely(self, *, wait_s: float | None = None) -> ValuesOutcome | None:
+    async def safely(
+        self, portfolio: Portfolio | None = None, *, wait_s: float | None = None
+    ) -> ValuesOutcome | None:
         """Return `history()`, or None when the database failed (a message goes without)."""
         try:
-            return await self.history(wait_s=wait_s)
+            return await self.history(portfolio, wait_s=wait_s)
         except StoreError as error:
             log.warning("the daily values could not be rebuilt: %s", error)
             return None
