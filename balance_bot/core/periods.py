@@ -33,7 +33,12 @@ from balance_bot.core.values import (
 )
 
 PeriodKind = Literal["daily", "weekly", "monthly"]
+DAILY, WEEKLY, MONTHLY = "daily", "weekly", "monthly"
 PERIOD_KINDS: tuple[PeriodKind, ...] = ("daily", "weekly", "monthly")
+Detail = Literal["market", "units", "moved", "trades"]
+ALL_DETAILS: tuple[Detail, ...] = ("market", "units", "moved", "trades")
+RETURNS: tuple[Detail, ...] = ("market", "units")  # /pnl's: the market result alone
+UNIT_LABELS = {"USDT": "USD", "BTC": "BTC"}  # USDT stands for the dollar
 DEFAULT_COUNT: dict[PeriodKind, int] = {"daily": 7, "weekly": 8, "monthly": 6}
 MAX_COUNT: dict[PeriodKind, int] = {"daily": 31, "weekly": 26, "monthly": 24}
 PRECISION = 40  # significant digits of a value in another unit (a division)

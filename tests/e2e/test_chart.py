@@ -83,8 +83,7 @@ async def test_chart_command_sends_a_png_with_the_total(
     assert photo.plain_text.splitlines() == [
         "📊 Portfolio: 34,216,101.93 TRY · 08:00 (Istanbul)",
         # the line is the totals kept until the history behind the daily values is read
-        "⏳ History still loading. The daily values follow once it reaches your first"
-        " transaction.",
+        "⏳ History still loading. The daily values follow once it reaches your first transaction.",
         "ℹ️ No TRY price for ETHW.",
     ]
     assert (ALLOWED_CHAT, "upload_photo") in bot.telegram.chat_actions

@@ -556,6 +556,7 @@ TEXTS: dict[str, str] = {
     "periods.span.monthly": "In all, {count} months: market {market} {quote}{percent}",
     "periods.market": "market {amount}{percent}",
     "periods.unit": "{unit} {percent}",
+    "periods.sep": " · ",
     "periods.unit_unknown": "{unit} —",
     "periods.in": "in {amount}",
     "periods.out": "out {amount}",

@@ -557,6 +557,7 @@ TEXTS: dict[str, str] = {
     "periods.span.monthly": "Toplam {count} ay: piyasa {market} {quote}{percent}",
     "periods.market": "piyasa {amount}{percent}",
     "periods.unit": "{unit} {percent}",
+    "periods.sep": " · ",
     "periods.unit_unknown": "{unit} —",
     "periods.in": "giren {amount}",
     "periods.out": "çıkan {amount}",

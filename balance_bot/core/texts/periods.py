@@ -22,16 +22,23 @@ from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from html import escape
 
-from babel.dates import format_date
-
-from balance_bot.core.i18n import View
-from balance_bot.core.periods import DEFAULT_COUNT, MAX_COUNT, PeriodKind, PeriodRow
+from balance_bot.core.i18n import View, time_of_day
+from balance_bot.core.periods import (
+    ALL_DETAILS,
+    DAILY,
+    DEFAULT_COUNT,
+    MAX_COUNT,
+    MONTHLY,
+    RETURNS,
+    UNIT_LABELS,
+    WEEKLY,
+    Detail,
+    PeriodKind,
+    PeriodRow,
+)
 from balance_bot.core.texts.table import PHONE_WIDTH, pre_block, wrap
 
 ESTIMATED, INCOMPLETE, LEFT_OUT = "~", "!", "?"
-UNIT_LABELS = {"USDT": "USD", "BTC": "BTC"}
-ALL_DETAILS = ("market", "units", "moved", "trades")
-RETURNS = ("market", "units")
 
 
 def period_count(kind: PeriodKind, args: Sequence[str]) -> int | None:
@@ -73,7 +80,7 @@ def period_table(
     if len(rows) < asked and first is not None:
         lines.append(view.t("periods.history_from", day=view.lang.day(first)))
     if rows[-1].partial:
-        lines.append(view.t("periods.partial", day=_weekday_day(rows[-1].end, view)))
+        lines.append(view.t("periods.partial", day=view.lang.weekday_day(rows[-1].end)))
     lines += mark_notes(rows, view)
     lines.append(day_rule(view))
     return "\n".join(lines)
@@ -84,7 +91,7 @@ def period_lines(
     view: View,
     *,
     heads: Sequence[str] | None = None,
-    details: Sequence[str] = ALL_DETAILS,
+    details: Sequence[Detail] = ALL_DETAILS,
 ) -> list[str]:
     """Return each period as a record: its name and marks with its value at the end, then
     its market result, in other units, its money moved, its trades and fees."""
@@ -120,10 +127,9 @@ def span_lines(kind: PeriodKind, span: PeriodRow, count: int, quote: str, view: 
     units = _units(span, view)
     if units:
         lines.append(f"  {units}")
-    moved = _moved(span, view)
-    trades = _trades(span, view)
-    if moved or trades:
-        lines.append("  " + " · ".join(part for part in (moved, trades) if part))
+    parts = [part for part in (_moved(span, view), _trades(span, view)) if part]
+    if parts:
+        lines.append("  " + view.t("periods.sep").join(parts))
     return lines
 
 
@@ -150,8 +156,7 @@ def mark_notes(rows: Sequence[PeriodRow], view: View) -> list[str]:
 
 def day_rule(view: View) -> str:
     """Say when a day ends: at BTCTurk's daily close, 00:00 UTC, in the reader's time."""
-    close = datetime.combine(view.now.astimezone(UTC).date(), time(0), UTC).astimezone(view.tz)
-    return view.t("periods.day_rule", time=f"{close:%H:%M}", place=view.place())
+    return view.t("periods.day_rule", time=_close_time(view), place=view.place())
 
 
 def marks(row: PeriodRow) -> str:
@@ -163,26 +168,26 @@ def marks(row: PeriodRow) -> str:
 
 def period_head(row: PeriodRow, view: View) -> str:
     """Return a period's name: Tue 24 Nov, 17–23 Nov (27 Oct–2 Nov), November 2026."""
-    code = view.lang.code
-    if row.kind == "daily":
-        return _weekday_day(row.start, view)
-    if row.kind == "monthly":
-        return str(format_date(row.start, "LLLL y", locale=code))
-    end = row.period_end
-    if row.start.month == end.month:
-        return f"{row.start.day}–{format_date(end, 'd MMM', locale=code)}"
-    return (
-        f"{format_date(row.start, 'd MMM', locale=code)}–{format_date(end, 'd MMM', locale=code)}"
-    )
+    if row.kind == DAILY:
+        return view.lang.weekday_day(row.start)
+    if row.kind == MONTHLY:
+        return view.lang.month_year(row.start)
+    return view.lang.day_span(row.start, row.period_end)
 
 
-def _weekday_day(day: date, view: View) -> str:
-    return str(format_date(day, "EEE d MMM", locale=view.lang.code))
+def _short(day: date, view: View) -> str:
+    return view.short_date(datetime.combine(day, time(12), view.tz))
 
 
-def _details(row: PeriodRow, view: View, details: Sequence[str]) -> list[str]:
+def _close_time(view: View) -> str:
+    """Return when BTCTurk's daily close (00:00 UTC) is in the reader's time zone: 03:00."""
+    close = datetime.combine(view.now.astimezone(UTC).date(), time(0), UTC)
+    return time_of_day(close.astimezone(view.tz).time())
+
+
+def _details(row: PeriodRow, view: View, details: Sequence[Detail]) -> list[str]:
     lines = []
-    if "market" in details:
+    if ALL_DETAILS[0] in details:
         lines.append(
             view.t(
                 "periods.market",
@@ -190,16 +195,12 @@ def _details(row: PeriodRow, view: View, details: Sequence[str]) -> list[str]:
                 percent=_percent(row.percent, view),
             )
         )
-    units = _units(row, view) if "units" in details else ""
-    if units:
-        lines.append(units)
-    moved = _moved(row, view) if "moved" in details else ""
-    if moved:
-        lines.append(moved)
-    trades = _trades(row, view) if "trades" in details else ""
-    if trades:
-        lines.append(trades)
-    return lines
+    shown = (
+        _units(row, view) if ALL_DETAILS[1] in details else "",
+        _moved(row, view) if ALL_DETAILS[2] in details else "",
+        _trades(row, view) if ALL_DETAILS[3] in details else "",
+    )
+    return lines + [line for line in shown if line]
 
 
 def _percent(percent: Decimal | None, view: View) -> str:
@@ -216,7 +217,7 @@ def _units(row: PeriodRow, view: View) -> str:
             )
         elif result.market is None:
             parts.append(view.t("periods.unit_unknown", unit=label))
-    return " · ".join(parts)
+    return view.t("periods.sep").join(parts)
 
 
 def _moved(row: PeriodRow, view: View) -> str:
@@ -225,7 +226,7 @@ def _moved(row: PeriodRow, view: View) -> str:
         parts.append(view.t("periods.in", amount=view.lang.money(row.moved_in)))
     if row.moved_out:
         parts.append(view.t("periods.out", amount=view.lang.money(row.moved_out)))
-    return " · ".join(parts)
+    return view.t("periods.sep").join(parts)
 
 
 def _trades(row: PeriodRow, view: View) -> str:
@@ -235,7 +236,7 @@ def _trades(row: PeriodRow, view: View) -> str:
         parts.append(view.t(key, count=row.trades))
     if row.fees:
         parts.append(view.t("periods.fees", amount=view.lang.money(row.fees)))
-    return " · ".join(parts)
+    return view.t("periods.sep").join(parts)
 
 
 def _names(assets: frozenset[str]) -> str:
@@ -264,8 +265,7 @@ def values_missing_message(
 
 def first_day_pending(view: View) -> str:
     """Say the first transaction is today: its day is valued after today's close."""
-    close = datetime.combine(view.now.astimezone(UTC).date(), time(0), UTC).astimezone(view.tz)
-    return view.t("periods.first_today", time=f"{close:%H:%M}", place=view.place())
+    return view.t("periods.first_today", time=_close_time(view), place=view.place())
 
 
 def summary_period_lines(row: PeriodRow, view: View) -> list[str]:
@@ -286,13 +286,10 @@ def period_report_message(
 ) -> str:
     """Render the weekly or monthly report from the daily values: /weekly's (/monthly's) row
     of the same period, and the assets that moved most (`moves`: report key, asset, change)."""
-    if kind == "weekly":
-        end = format_date(row.end, "d MMM", locale=view.lang.code)
-        start = format_date(row.start, "d MMM", locale=view.lang.code)
-        title = view.t("report.weekly", start=start, end=end)
+    if kind == WEEKLY:
+        title = view.t("report.weekly", start=_short(row.start, view), end=_short(row.end, view))
     else:
-        month = format_date(row.start, view.t("report.month_format"), locale=view.lang.code)
-        title = view.t("report.monthly", month=month)
+        title = view.t("report.monthly", month=view.lang.month_year(row.start))
     lines = [title, pre_block(period_lines([row], view))]
     for key, asset, change in moves:
         amount = view.t(
