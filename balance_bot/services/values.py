@@ -60,13 +60,14 @@ class DailyValues:
         self._kept: tuple[tuple[object, ...], ValueHistory] | None = None
 
     async def history(
-        self, portfolio: Portfolio | None = None, *, wait_s: float | None = None
+        self, portfolio: Portfolio | None = None, *, wait_s: float | None = None, fresh: bool = True
     ) -> ValuesOutcome:
         """Return every day's values up to yesterday, reading the history forward first, and
         the assets whose units it does not account for in `portfolio` (the balances now).
 
         Waits for the chart server at most `wait_s` (its burst's budget by default): a day
-        whose prices are still being read leaves them out, named as loading.
+        whose prices are still being read leaves them out, named as loading. `fresh`: read the
+        history forward first, as a command does (a job leaves it to the background read).
         """
         pnl = self._pnl
         state = await pnl.load_state()
@@ -76,7 +77,9 @@ class DailyValues:
             return ValuesOutcome(None, state, refused=True)
         if not state.complete:
             return ValuesOutcome(None, state)
-        read_until, refused = await pnl.read_forward(state, "the daily values")
+        read_until, refused = None, False
+        if fresh:
+            read_until, refused = await pnl.read_forward(state, "the daily values")
         valuation = await pnl.valuation(wait_s)
         yesterday = self._clock().astimezone(UTC).date() - timedelta(days=1)
         values = await self._rebuilt(valuation, yesterday)
@@ -116,11 +119,11 @@ class DailyValues:
         return values
 
     async def safely(
-        self, portfolio: Portfolio | None = None, *, wait_s: float | None = None
+        self, portfolio: Portfolio | None = None, *, wait_s: float | None = None, fresh: bool = True
     ) -> ValuesOutcome | None:
         """Return `history()`, or None when the database failed (a message goes without)."""
         try:
-            return await self.history(portfolio, wait_s=wait_s)
+            return await self.history(portfolio, wait_s=wait_s, fresh=fresh)
         except StoreError as error:
             log.warning("the daily values could not be rebuilt: %s", error)
             return None

@@ -202,6 +202,7 @@ def _services(
             history=explaining,
             pnl=pnl,
             draw_chart=draw_chart,
+            values=values,
         ),
         deliverer=deliverer,
         views=views,
