@@ -15,8 +15,8 @@ import pytest
 
 from balance_bot.config import Settings
 from balance_bot.fakes.exchange import FakeBtcTurk
-from balance_bot.fakes.years import YearsHistory, seed_years
 from balance_bot.fakes.telegram import SentMessage
+from balance_bot.fakes.years import YearsHistory, seed_years
 from tests.e2e.conftest import ALLOWED_CHAT, BotHarness, FakeClock, services_of
 from tests.kit.clocks import AdvancingSleep, ManualMonotonic
 from tests.kit.wiring import BotWiring
