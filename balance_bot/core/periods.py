@@ -101,6 +101,7 @@ class PeriodRow:
     loading: frozenset[str] = NOTHING
     unvalued: frozenset[str] = NOTHING  # money moved or fees whose value is unknown
     incomplete: frozenset[str] = NOTHING  # the history does not account for what is held
+    unknown: frozenset[str] = NOTHING  # left out and moved: the market result cannot be told
 
     @property
     def partial(self) -> bool:
@@ -126,7 +127,7 @@ class PeriodRow:
     def percent(self) -> Decimal | None:
         """Return the market result as a share of the start value and the money moved in."""
         base = self.value_start + self.moved_in
-        return percent_of(self.market, base) if base > 0 else None
+        return percent_of(self.market, base) if base > 0 and not self.unknown else None
 
     @property
     def left_out(self) -> frozenset[str]:
@@ -150,6 +151,7 @@ def period_row(
     before = values.on(days[0].day - timedelta(days=1))
     edge = [before] if before is not None else []
     marked = [*edge, *days]
+    unknown = _unknown(before, days)
     with localcontext() as context:
         context.prec = PRECISION
         return PeriodRow(
@@ -164,12 +166,16 @@ def period_row(
             fees=sum((d.fees for d in days), ZERO),
             trades=len(frozenset().union(*(d.orders for d in days))),
             invested=days[-1].invested,
-            units=tuple(_unit(unit, before, days) for unit in values.units),
+            units=tuple(
+                UnitResult(unit, None, None) if unknown else _unit(unit, before, days)
+                for unit in values.units
+            ),
             estimated=_union(d.estimated for d in marked),
             unpriced=_union(d.unpriced for d in marked),
             loading=_union(d.loading for d in marked),
             unvalued=_union(d.unvalued for d in days),
             incomplete=incomplete_within(incomplete, days[-1].day),
+            unknown=unknown,
         )
 
 
@@ -196,6 +202,19 @@ def span_row(
     if not rows:
         return None
     return period_row(values, rows[0].kind, rows[0].start, rows[-1].end, incomplete=incomplete)
+
+
+def _unknown(before: DayValue | None, days: Sequence[DayValue]) -> frozenset[str]:
+    """Return the assets left out of a value of the period (no price, or still loading) that
+    moved in it, or that count at one end and not at the other: the change would hold their
+    trades or their price's absence, so the market result cannot be told. An asset left out
+    all along and never moved (a coin without a price, held still) changes nothing."""
+    marked = [*([before] if before is not None else []), *days]
+    left = _union(d.unpriced | d.loading for d in marked)
+    moved = _union(d.touched for d in days)
+    first, last = marked[0], marked[-1]
+    ends = (first.unpriced | first.loading) ^ (last.unpriced | last.loading)
+    return frozenset(left & (moved | ends))
 
 
 def _unit(unit: str, before: DayValue | None, days: Sequence[DayValue]) -> UnitResult:

@@ -49,6 +49,7 @@ class DayValue:
     moved_out: Decimal = ZERO  # a magnitude
     fees: Decimal = ZERO
     orders: frozenset[str] = NOTHING  # the orders with a fill this day
+    touched: frozenset[str] = NOTHING  # the assets a record of this day moved
     values: Mapping[str, Decimal] = field(default_factory=dict)  # each asset's value
     rates: Mapping[str, Decimal] = field(default_factory=dict)  # a unit's price in the quote
     estimated: frozenset[str] = NOTHING  # valued at the last price known before the day
@@ -215,6 +216,7 @@ class _Day:
     moved_out: Decimal = ZERO
     fees: Decimal = ZERO
     orders: set[str] = field(default_factory=set)
+    touched: set[str] = field(default_factory=set)
     estimated: set[str] = field(default_factory=set)
     loading: set[str] = field(default_factory=set)
     unvalued: set[str] = field(default_factory=set)
@@ -284,6 +286,7 @@ class _Replay:
             moved_out=today.moved_out,
             fees=today.fees,
             orders=frozenset(today.orders),
+            touched=frozenset(today.touched),
             values=values,
             rates=rates,
             estimated=frozenset(today.estimated),
@@ -295,6 +298,7 @@ class _Replay:
     def apply(self, record: Record, day: date, today: _Day) -> None:
         """Apply one record of `day`: its units, its money moved and its fees."""
         self.move(record)
+        today.touched.update(_assets(record))
         if isinstance(record, Fill):
             today.orders.add(record.order_id)
             paid = record.fee + record.tax

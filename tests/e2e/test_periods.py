@@ -154,3 +154,22 @@ async def test_a_report_waits_for_its_last_day_to_close(
         weekly = [m for m in await sent_since(bot, since) if "Weekly report" in m.plain_text]
 
     assert weekly[0].plain_text.startswith("📅 Weekly report — 23 Nov to 29 Nov")
+
+
+async def test_pnl_says_the_market_result_in_lira_dollars_and_bitcoin(bot: BotHarness) -> None:
+    [reply] = await bot.ask("/pnl")
+    text = reply.plain_text
+    print(text)
+    returns = text.split("\n\n")[-1]
+    assert returns.startswith("Market result, daily closes to 30 Nov 2026:")
+    [year, whole] = records(reply.text.split("Market result")[1])
+    assert year[0].startswith("2026") and whole[0].startswith("All time")
+    assert year[1].startswith("market ") and year[2].startswith("USD ")
+    assert " · BTC " in year[2]
+    values = (await services_of(bot).values.history()).values  # type: ignore[union-attr]
+    assert values is not None and values.first is not None
+    start = values.on(values.first)
+    assert start is not None
+    last = values.days[-1]
+    market = last.value - last.invested  # all time: nothing held before the first day
+    assert whole[1].startswith(f"market {market:+,.2f}")

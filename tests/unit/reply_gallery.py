@@ -1143,6 +1143,7 @@ def value_rows() -> dict[PeriodKind, list[PeriodRow]]:
                 unpriced=left,
                 loading=left,
                 unvalued=left,
+                unknown=left,
             ),
         ],
         "weekly": [

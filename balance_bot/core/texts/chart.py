@@ -12,6 +12,7 @@ from html import escape
 from balance_bot.core.chart_data import WINDOWS, LineGap, ValueLine, Window
 from balance_bot.core.i18n import Lang, View, time_of_day
 from balance_bot.core.periods import PeriodRow
+from balance_bot.core.texts.periods import market_text
 from balance_bot.core.valuation import Portfolio
 
 MAX_CAPTION = 1024  # Telegram's limit for a photo's caption
@@ -75,11 +76,9 @@ def _window_lines(window: Window, row: PeriodRow, quote: str, view: View) -> lis
         label = view.t("chart.window.all", day=view.lang.day(row.start))
     else:
         label = view.t(f"chart.window.{window}")
-    percent = "" if row.percent is None else f" ({view.lang.percent(row.percent)})"
-    market = view.lang.signed(row.market, 2)
     invested = view.lang.money(row.invested)
     return [
-        view.t("chart.caption_market", window=label, market=market, quote=quote, percent=percent),
+        view.t("chart.caption_market", window=label, market=market_text(row, quote, view)),
         view.t("chart.caption_invested", amount=invested, quote=quote),
     ]
 

@@ -115,15 +115,7 @@ def period_lines(
 
 def span_lines(kind: PeriodKind, span: PeriodRow, count: int, quote: str, view: View) -> list[str]:
     """Return the lines of the whole span: its market result, in other units, money moved."""
-    lines = [
-        view.t(
-            f"periods.span.{kind}",
-            count=count,
-            market=view.lang.signed(span.market, 2),
-            quote=quote,
-            percent=_percent(span.percent, view),
-        )
-    ]
+    lines = [view.t(f"periods.span.{kind}", count=count, market=market_text(span, quote, view))]
     units = _units(span, view)
     if units:
         lines.append(f"  {units}")
@@ -185,9 +177,20 @@ def _close_time(view: View) -> str:
     return time_of_day(close.astimezone(view.tz).time())
 
 
+def market_text(row: PeriodRow, quote: str, view: View) -> str:
+    """Return a period's market result in the quote, or why it cannot be told."""
+    if row.unknown:
+        return view.t("periods.market_unknown", assets=_names(row.unknown))
+    amount = view.lang.signed(row.market, 2)
+    percent = _percent(row.percent, view)
+    return view.t("periods.market_total", amount=amount, quote=quote, percent=percent)
+
+
 def _details(row: PeriodRow, view: View, details: Sequence[Detail]) -> list[str]:
     lines = []
-    if ALL_DETAILS[0] in details:
+    if ALL_DETAILS[0] in details and row.unknown:
+        lines.append(view.t("periods.market_unknown", assets=_names(row.unknown)))
+    elif ALL_DETAILS[0] in details:
         lines.append(
             view.t(
                 "periods.market",
