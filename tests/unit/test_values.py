@@ -239,3 +239,22 @@ def test_the_rows_of_recent_periods_and_their_span_add_up() -> None:
     assert span.fees == sum((r.fees for r in rows), D(0))
     weekly = recent_rows(values, "weekly", 8)
     assert len(weekly) == 1 and weekly[0].partial and weekly[0].end == day(2)
+
+
+def test_a_market_result_resting_on_an_asset_without_a_price_is_unknown_not_a_loss() -> None:
+    """10,000 TRY spent on X, which has no price: the value drops by 10,000, but that is no
+    loss the market made. An asset held still without a price changes nothing."""
+    fills = [fill(ms(day(1)), "buy", ("X", "TRY"), "10", "1000", "0")]
+    transfers = [
+        transfer(ms(day(0)), "deposit", "TRY", "20000"),
+        transfer(ms(day(0), 13), "deposit", "Y", "5"),  # never priced, never moved again
+    ]
+    table = Table({"XTRY": {}, "XUSDT": {}, "USDTTRY": {}, "YTRY": {}, "YUSDT": {}})
+    values = rebuild(fills, transfers, "TRY", table, day(2))
+    assert values.days[1].value == D(10000) and values.days[1].unpriced == {"X", "Y"}
+    bought = period_row(values, "daily", day(1), day(1))
+    assert bought is not None
+    assert bought.unknown == {"X"} and bought.percent is None
+    assert all(u.market is None for u in bought.units)
+    still = period_row(values, "daily", day(2), day(2))
+    assert still is not None and still.unknown == frozenset() and still.market == 0
