@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Final
 
@@ -32,6 +33,8 @@ HELP_ROWS: Final[tuple[tuple[str, str], ...]] = (
     ("!ws off, !ws on", "no WebSocket permission; back"),
     ("!candles hang, !candles up", "the chart server hangs; answers"),
     ("!shape 2019|2020|documented", "balance rows in an older shape"),
+    ("The account's value (/chart, /daily, /weekly, /monthly)", ""),
+    ("!delist GLMRUSDT", "delisted 30 days ago: no candle since"),
     ("The chat", ""),
     ("!press Refresh, !press 2", "press a button of the latest messages"),
     ("!help", "this list"),
@@ -172,6 +175,19 @@ def _candles(exchange: FakeBtcTurk, feed: FakeFeed | None, arg: str) -> str:
     return "BTCTurk's chart server answers again"
 
 
+def _delist(exchange: FakeBtcTurk, feed: FakeFeed | None, arg: str) -> str:
+    """Stop a pair's daily candles 30 days ago and drop it from the ticker list."""
+    pair = _pair(arg)
+    last = datetime.fromtimestamp(exchange.now_ms() / 1000, UTC).date() - timedelta(days=30)
+    if not exchange.candles.delist(pair, last):
+        return f"no candles of {pair}"
+    exchange.unlist_pair(pair)
+    return (
+        f"{pair} was delisted after {last}: no candle since, and no ticker "
+        "(before the first /chart, /daily or /pnl: the candles read are kept for good)"
+    )
+
+
 Switch = Callable[[FakeBtcTurk, FakeFeed | None, str], str]
 _SWITCHES: Final[dict[str, Switch]] = {
     "prices": _prices,
@@ -182,6 +198,8 @@ _SWITCHES: Final[dict[str, Switch]] = {
     "key": _key,
     "ws": _ws,
     "candles": _candles,
+    # The account's value
+    "delist": _delist,
 }
 
 

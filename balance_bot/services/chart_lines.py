@@ -31,6 +31,7 @@ EMPTY_NOTE_CHARS = 52  # a line of the note in place of the history line (8 pt)
 SHORT_NOTE_CHARS = 64  # a line of the note under a short history line (6.5 pt)
 MARKED_POINTS = 62  # up to about two months, every day is a dot; beyond, only estimated ones
 YEAR_TICKS_DAYS = 180  # a line longer than this names months and years, not days
+TITLE_CHARS = 50  # a line of the value line's title (8.5 pt)
 
 
 def draw_line(
@@ -44,7 +45,10 @@ def draw_line(
     """Draw the value line (and the invested one, when the points carry it) on `axes`."""
     from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-    axes.set_title(title or lang.t("chart.history", days=HISTORY_DAYS), fontsize=10, loc="left")
+    if title:  # the daily values' line names its first and last day: a longer title
+        axes.set_title(_wrapped(title, TITLE_CHARS), fontsize=8.5, loc="left")
+    else:
+        axes.set_title(lang.t("chart.history", days=HISTORY_DAYS), fontsize=10, loc="left")
     if len(history) < 2:
         empty(axes, _wrapped(note, EMPTY_NOTE_CHARS))
         return
@@ -68,7 +72,7 @@ def draw_line(
         axes.step([d for d, _ in invested], [v for _, v in invested], where="post",
                   color=INVESTED_COLOR, linewidth=1.2,
                   label=lang.t("chart.invested_label"))  # fmt: skip
-        axes.legend(loc="upper left", fontsize=6.5, frameon=False)
+        axes.legend(loc="best", fontsize=6.5, frameon=False)
     axes.set_ylabel(quote, fontsize=8)
     axes.yaxis.set_major_locator(MaxNLocator(nbins=5))
     axes.yaxis.set_major_formatter(
