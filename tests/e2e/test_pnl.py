@@ -14,6 +14,7 @@ from balance_bot.fakes.exchange import FakeBtcTurk
 from balance_bot.services.backfill import Backfill
 from tests.e2e.conftest import BotHarness, FakeClock, poll, services_of
 from tests.kit.clocks import ManualMonotonic, RecordedSleep
+from tests.kit.values import pnl_part
 from tests.kit.wiring import BotWiring
 
 D = Decimal
@@ -45,12 +46,6 @@ def trade_history(exchange: FakeBtcTurk, clock: FakeClock) -> None:
     clock.now = now
     exchange.set_price("BTCTRY", "3600000")
     exchange.set_price("ETHTRY", "120000")
-
-
-def pnl_part(text: str) -> str:
-    """Return /pnl's own figures, without the market results of the daily values below them
-    (tests/e2e/test_periods.py checks those)."""
-    return text.split("\n\nMarket result")[0]
 
 
 async def backfill(bot: BotHarness) -> Backfill:

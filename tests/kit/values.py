@@ -83,3 +83,9 @@ def latest(closes: dict[date, Decimal], day: date) -> Decimal:
     if day in closes:
         return closes[day]
     return closes[max(d for d in closes if d <= day)]
+
+
+def pnl_part(text: str) -> str:
+    """Return /pnl's own figures, without the market results of the daily values below them
+    (tests/e2e/test_periods.py checks those)."""
+    return text.split("\n\nMarket result")[0]
