@@ -57,7 +57,9 @@ async def periods_answer(services: Services, kind: PeriodKind, count: int, view:
     if outcome is None or outcome.values is None:
         return missing_values(outcome, services, view)
     values = outcome.values
-    if not values.days:
+    if values.first is None:  # nothing on record yet
+        return view.t("periods.none")
+    if not values.days:  # the first transaction is today's
         return first_day_pending(view)
     rows = recent_rows(values, kind, count, outcome.incomplete)
     span = span_row(rows, values, outcome.incomplete)

@@ -6,6 +6,7 @@ A seeded account of a year and a half, read back by the bot; the clock on Tuesda
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, date, datetime, timedelta
@@ -13,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from balance_bot.btcturk.errors import HistoryRefused
 from balance_bot.config import Settings
 from balance_bot.fakes.exchange import FakeBtcTurk
 from balance_bot.fakes.telegram import SentMessage
@@ -173,3 +175,25 @@ async def test_pnl_says_the_market_result_in_lira_dollars_and_bitcoin(bot: BotHa
     last = values.days[-1]
     market = last.value - last.invested  # all time: nothing held before the first day
     assert whole[1].startswith(f"market {market:+,.2f}")
+
+
+async def test_the_tables_say_why_there_are_no_values_yet(
+    years: YearsHistory,
+    make_settings: Callable[..., Settings],
+    start_bot: StartBot,
+    exchange: FakeBtcTurk,
+) -> None:
+    async with start_bot(make_settings()) as bot:
+        [loading] = await bot.ask("/daily")  # the history is not read yet
+        exchange.account_permission = False
+        with contextlib.suppress(HistoryRefused):
+            await services_of(bot).account.backfill.step()  # refused: the key may not read it
+        [refused] = await bot.ask("/weekly")
+    async with start_bot(make_settings(QUOTE_CURRENCY="EUR")) as bot:
+        [unsupported] = await bot.ask("/monthly")
+
+    assert loading.plain_text.startswith("⏳ History still loading.")
+    assert refused.plain_text.startswith("🔑 The daily values need BTCTurk's history")
+    assert unsupported.plain_text == (
+        "📅 Daily values are kept in TRY, USDT only; QUOTE_CURRENCY is EUR."
+    )
