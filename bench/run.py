@@ -45,6 +45,7 @@ FIGURES: dict[str, str] = {
     "pnl": "bench.pnl",
     "export": "bench.export",
     "exchange_status": "bench.exchange_status",
+    "values": "bench.values",
 }
 
 

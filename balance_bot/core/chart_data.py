@@ -9,10 +9,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_FLOOR, Decimal
+from typing import Literal
 
+from balance_bot.core.keywords import fold
 from balance_bot.core.percent import HUNDRED, percent_of
 from balance_bot.core.summary import DailyPortfolio
 from balance_bot.core.valuation import Portfolio
+from balance_bot.core.values import Incomplete, ValueHistory
 
 OTHER = "other"
 SMALL_SHARE = Decimal("0.01")  # assets under 1% of the total are grouped as "other"
@@ -33,10 +36,14 @@ class Slice:
 
 @dataclass(frozen=True, slots=True)
 class HistoryPoint:
-    """The portfolio's total on one day, in the quote currency."""
+    """The portfolio's total on one day, in the quote currency; from the daily values, also
+    the money invested by then and what the day's value rests on."""
 
     day: date
     total: Decimal
+    invested: Decimal | None = None  # net invested by the day's end (daily values only)
+    estimated: bool = False  # a price of the day is the last one known
+    incomplete: bool = False  # the history does not account for an asset held now
 
 
 def allocation(portfolio: Portfolio, max_slices: int = MAX_SLICES) -> list[Slice]:
@@ -126,3 +133,76 @@ def line_gap(
     kept_from = points[0].day if points else None
     older = history_from is not None and (kept_from is None or history_from < kept_from)
     return LineGap(len(points), kept_from, history_from if older else None, tuple(unpriced))
+
+
+Window = Literal["30d", "90d", "1y", "all"]
+WINDOWS: dict[Window, int | None] = {"30d": 30, "90d": 90, "1y": 365, "all": None}
+DEFAULT_WINDOW: Window = "30d"
+_WINDOW_WORDS: dict[str, Window] = {
+    "30d": "30d", "30g": "30d", "30": "30d", "90d": "90d", "90g": "90d", "90": "90d",
+    "1y": "1y", "365d": "1y", "365g": "1y", "all": "all", "hepsi": "all", "tumu": "all",
+}  # fmt: skip
+
+
+def read_window(args: Sequence[str]) -> Window | None:
+    """Return the window of `/chart [30d|90d|1y|all]` (30 days by default), in either
+    language's words (30g, 90g, 1y, hepsi, tümü), in any case; None for anything else."""
+    if not args:
+        return DEFAULT_WINDOW
+    if len(args) != 1:
+        return None
+    return _WINDOW_WORDS.get(fold(args[0]))
+
+
+@dataclass(frozen=True, slots=True)
+class ValueLine:
+    """The daily values a chart draws: its points, and what they leave out or rest on."""
+
+    points: tuple[HistoryPoint, ...]
+    start: date  # the window's first day (the history's first when it starts later)
+    end: date  # the last day closed
+    estimated: tuple[str, ...] = ()
+    incomplete: tuple[str, ...] = ()
+    left_out: tuple[str, ...] = ()  # held, without a price on some day
+    loading: tuple[str, ...] = ()  # prices still being read: those days are not drawn
+
+
+def value_line(
+    values: ValueHistory, window: Window, incomplete: Sequence[Incomplete] = ()
+) -> ValueLine | None:
+    """Return the window's points of the daily values; None when no day has closed."""
+    if not values.days or values.first is None:
+        return None
+    days = WINDOWS[window]
+    start = values.first if days is None else values.last - timedelta(days=days - 1)
+    start = max(start, values.first)
+    since = {i.asset: i.since for i in incomplete}
+    points: list[HistoryPoint] = []
+    estimated: set[str] = set()
+    left_out: set[str] = set()
+    loading: set[str] = set()
+    for day in values.between(start, values.last):
+        loading |= day.loading
+        left_out |= day.unpriced
+        if day.loading:
+            continue
+        estimated |= day.estimated
+        points.append(
+            HistoryPoint(
+                day.day,
+                day.value,
+                day.invested,
+                estimated=bool(day.estimated),
+                incomplete=any(first <= day.day for first in since.values()),
+            )
+        )
+    marked = sorted(a for a, first in since.items() if first <= values.last)
+    return ValueLine(
+        tuple(points),
+        start,
+        values.last,
+        tuple(sorted(estimated)),
+        tuple(marked),
+        tuple(sorted(left_out)),
+        tuple(sorted(loading)),
+    )

@@ -13,8 +13,8 @@ still to read), "past_price" (the chart server answered without a candle for tha
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from balance_bot.btcturk.models import Fill, Transfer
@@ -24,6 +24,7 @@ SUPPORTED_QUOTES = ("TRY", "USDT")  # the quote currencies P&L is kept in
 BRIDGES = {"TRY": "USDT", "USDT": "TRY"}  # an asset without a pair in the quote goes through
 DENOMINATORS = ("TRY", "USDT")  # BTCTurk's pairs: TRY is the denominator of USDTTRY
 ABSENT_RECHECK_S = 3600.0  # a day answered without a candle is asked again after an hour
+LOOKBACK_DAYS = 3  # a settled day without a candle takes the close of up to 3 days before
 ONE = Decimal(1)
 
 Leg = tuple[str, bool]  # a pair, and whether its close is inverted (1 / close)
@@ -76,10 +77,17 @@ def routes(asset: str, quote: str) -> list[tuple[Leg, ...]]:
 
 @dataclass
 class CloseTable:
-    """The closes known (finished days only) and the days answered without a candle."""
+    """The closes known (finished days only, each the day's own candle), the days answered
+    without a candle lately, and the spans of days answered for good (`settled`: a finished
+    day at least two days old, with or without its candle, is never asked again)."""
 
     closes: dict[str, dict[date, Decimal]]
     absent: dict[str, dict[date, float]]  # pair -> day -> when answered, monotonic
+    settled: dict[str, list[tuple[date, date]]] = field(default_factory=dict)
+
+    def settled_on(self, pair: str, day: date) -> bool:
+        """Tell whether the chart server answered `pair` for `day` for good."""
+        return any(first <= day <= last for first, last in self.settled.get(pair, ()))
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +115,21 @@ class DayPrices:
         _, pairs, _ = self._resolve(asset, day_of(at_ms))
         return pairs
 
+    def settled(self, asset: str, day: date) -> bool:
+        """Tell whether what the asset's price on `day` is will never change: known from a
+        close, or without one on every route for good (nothing left to read, ever)."""
+        if asset == self.quote:
+            return True
+        if not self.supported or day >= self.today:
+            return False
+        for route in routes(asset, self.quote):
+            for pair, _ in route:
+                if self.close_or_before(pair, day) is None and not self.table.settled_on(pair, day):
+                    return False
+            if all(self.close_or_before(pair, day) is not None for pair, _ in route):
+                return True
+        return True
+
     def _resolve(self, asset: str, day: date) -> tuple[Decimal | None, set[str], Unknown | None]:
         """Return the price, the pairs still to read for it, and why it is not known."""
         if asset == self.quote:
@@ -120,10 +143,10 @@ class DayPrices:
             unread: set[str] = set()
             absent = False
             for pair, inverted in route:
-                close = self.table.closes.get(pair, {}).get(day)
+                close = self.close_or_before(pair, day)
                 if close is not None:
                     price *= ONE / close if inverted else close
-                elif self._answered(pair, day):
+                elif self.answered(pair, day):
                     absent = True
                 else:
                     unread.add(pair)
@@ -133,6 +156,25 @@ class DayPrices:
                 return None, unread, "loading"
             return price, set(), None
         return None, set(), "past_price"
+
+    def own_close(self, pair: str, day: date) -> Decimal | None:
+        """Return the close of the pair's own candle of `day`, None without one."""
+        return self.table.closes.get(pair, {}).get(day)
+
+    def close_or_before(self, pair: str, day: date) -> Decimal | None:
+        """Return the pair's close of `day`; for a day answered for good without a candle (no
+        trade that day), the close of up to LOOKBACK_DAYS before it."""
+        closes = self.table.closes.get(pair, {})
+        close = closes.get(day)
+        if close is not None or not self.table.settled_on(pair, day):
+            return close
+        earlier = (closes.get(day - timedelta(days=back)) for back in range(1, LOOKBACK_DAYS + 1))
+        return next((c for c in earlier if c is not None), None)
+
+    def answered(self, pair: str, day: date) -> bool:
+        """Tell whether the chart server said it has no candle of `pair` for `day`: for good,
+        or within the last ABSENT_RECHECK_S."""
+        return self.table.settled_on(pair, day) or self._answered(pair, day)
 
     def _answered(self, pair: str, day: date) -> bool:
         when = self.table.absent.get(pair, {}).get(day)

@@ -79,6 +79,19 @@ class Lang:
 
         return str(format_date(day, "d MMM y", locale=_locale(self.code)))
 
+    def weekday_day(self, day: date) -> str:
+        """Return a day with its weekday, without the year: Tue 24 Nov (Turkish: Sal 24 Kas)."""
+        return _date(day, "EEE d MMM", self.code)
+
+    def month_year(self, day: date) -> str:
+        """Return the month of `day` with its year: November 2026 (Turkish: Kasım 2026)."""
+        return _date(day, "LLLL y", self.code)
+
+    def day_span(self, start: date, end: date) -> str:
+        """Return a span of days: 17–23 Nov, or 27 Oct–2 Nov across months."""
+        first = str(start.day) if (start.year, start.month) == (end.year, end.month) else None
+        return f"{first or _date(start, 'd MMM', self.code)}–{_date(end, 'd MMM', self.code)}"
+
     def plain(self, value: Decimal) -> str:
         """Return a number with exactly the decimals it was written with: 1,500.5."""
         exponent = value.as_tuple().exponent
@@ -162,6 +175,12 @@ def _amount(code: str, value: Decimal, places: int) -> str:
         rounded = abs(rounded)
     with localcontext(WIDE_CONTEXT):  # Babel rounds again, by default to 28 digits in all
         return str(_pattern(places).apply(rounded, _locale(code)))
+
+
+def _date(day: date, pattern: str, code: str) -> str:
+    from babel.dates import format_date
+
+    return str(format_date(day, pattern, locale=_locale(code)))
 
 
 @functools.cache

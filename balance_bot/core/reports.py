@@ -1,7 +1,10 @@
-"""The weekly and monthly reports' figures, from the stored daily portfolio values.
+"""The weekly and monthly reports' figures: from the daily values rebuilt from the history
+(core.periods: the period's days, Monday to Sunday or the month, to their last close), else
+from the portfolio values stored at each summary.
 
 A report goes out on the first day of a period (Monday, the 1st) and covers the period that
-just ended: from the value stored on the previous period's first day to today's.
+just ended: from the day before its first day to its last day's close (daily values), or
+from the value stored on the previous period's first day to today's (without them).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from decimal import Decimal
 from balance_bot.core.percent import percent_of
 from balance_bot.core.summary import DailyPortfolio
 from balance_bot.core.valuation import DUST_LIMIT
+from balance_bot.core.values import DayValue, ValueHistory
 
 WEEKLY, MONTHLY = "weekly", "monthly"
 REPORT_KINDS = (WEEKLY, MONTHLY)
@@ -105,3 +109,22 @@ def asset_changes(first: DailyPortfolio, last: DailyPortfolio) -> list[AssetChan
         for asset in sorted(set(first.values) | set(last.values))
     ]
     return [c for c in changes if c.before >= DUST_LIMIT or c.after >= DUST_LIMIT]
+
+
+def value_moves(
+    values: ValueHistory, start: date, end: date
+) -> tuple[AssetChange | None, AssetChange | None]:
+    """Return the best and worst asset of the days from `start` to `end` in the daily values:
+    each asset's value at the close before the period and at its last close."""
+    before, last = values.on(start - timedelta(days=1)), values.on(end)
+    if last is None:
+        return None, None
+    first = DailyPortfolio(start, Decimal(0), {}) if before is None else _kept(before)
+    changes = asset_changes(first, _kept(last))
+    best = max(changes, key=lambda c: (c.change, c.asset), default=None)
+    worst = min(changes, key=lambda c: (c.change, c.asset), default=None)
+    return best, None if worst is best or len(changes) < 2 else worst
+
+
+def _kept(day: DayValue) -> DailyPortfolio:
+    return DailyPortfolio(day.day, day.value, dict(day.values))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Final
 
@@ -39,6 +40,8 @@ HELP_ROWS: Final[tuple[tuple[str, str], ...]] = (
     ("!halt BTCTRY, !resume BTCTRY", "a pair stops trading; trades again"),
     ("!delist BTCTRY, !newpair GLMRTRY", "a pair leaves the list; a new one"),
     ("!ip off, !ip on", "the key bound to another IP; this one"),
+    ("The account's value (/chart, /daily, /weekly, /monthly)", ""),
+    ("!delisted GLMRUSDT", "delisted 30 days ago: no candle since"),
     ("The chat", ""),
     ("!press Refresh, !press 2", "press a button of the latest messages"),
     ("!help", "this list"),
@@ -250,6 +253,20 @@ _PAIR_SWITCHES: Final[dict[str, Callable[[FakeBtcTurk, str], str]]] = {
     "newpair": _new_pair,
 }
 
+
+def _delisted_long_ago(exchange: FakeBtcTurk, feed: FakeFeed | None, arg: str) -> str:
+    """Stop a pair's daily candles 30 days ago and drop it from the ticker list."""
+    pair = _pair(arg)
+    last = datetime.fromtimestamp(exchange.now_ms() / 1000, UTC).date() - timedelta(days=30)
+    if not exchange.candles.delist(pair, last):
+        return f"no candles of {pair}"
+    exchange.unlist_pair(pair)
+    return (
+        f"{pair} was delisted after {last}: no candle since, and no ticker "
+        "(before the first /chart, /daily or /pnl: the candles read are kept for good)"
+    )
+
+
 Switch = Callable[[FakeBtcTurk, FakeFeed | None, str], str]
 _SWITCHES: Final[dict[str, Switch]] = {
     "prices": _prices,
@@ -261,6 +278,8 @@ _SWITCHES: Final[dict[str, Switch]] = {
     "ws": _ws,
     "candles": _candles,
     "ip": _ip,
+    # The account's value
+    "delisted": _delisted_long_ago,
 }
 
 

@@ -3,6 +3,7 @@
     exchange.candles.set_close("USDTTRY", date(2026, 3, 1), "32.1")   # FakeBtcTurk serves it
     exchange.candles.default_close["USDTTRY"] = Decimal("34")         # every other day
     async with FakeGraph() as graph: ...                              # or on its own
+    candles.delist("GLMRUSDT", date(2026, 10, 1))                     # no candle after it
     candles.fail_next = 1        # the next request answers 500
     candles.hang = True          # requests get no answer until candles.release() (then a 503)
 
@@ -51,6 +52,14 @@ class Candles:
     def set_close(self, pair: str, day: date, close: Decimal | str) -> None:
         """Set one day's close of `pair`."""
         self.closes[pair][day] = Decimal(close)
+
+    def delist(self, pair: str, last: date) -> bool:
+        """Stop `pair`'s candles after `last`, as a delisted pair's stop; False without any."""
+        known = self.closes.get(pair, {})
+        had = bool(known) or pair in self.default_close
+        self.closes[pair] = {day: close for day, close in known.items() if day <= last}
+        self.default_close.pop(pair, None)
+        return had
 
     async def ohlcs(self, request: web.Request) -> web.StreamResponse:
         """Answer `GET /v1/ohlcs?pair=&from=&to=` (seconds) with the days set."""

@@ -16,7 +16,7 @@ from telegram.ext import Application, CommandHandler
 from balance_bot.core.commands import BALANCE, Command
 from balance_bot.core.i18n import View
 from balance_bot.core.texts.general import help_message
-from balance_bot.handlers import alerts, commands, settings
+from balance_bot.handlers import alerts, commands, periods, settings
 from balance_bot.handlers.chart import chart
 from balance_bot.handlers.context import BotContext
 from balance_bot.handlers.export import export
@@ -50,9 +50,12 @@ async def start(update: Update, context: BotContext) -> None:
 TABLE: tuple[Entry, ...] = (
     Entry(BALANCE, commands.balance),
     Entry(Command("summary"), commands.summary),
-    Entry(Command("chart"), chart),
+    Entry(Command("chart", arguments=True), chart),
     Entry(Command("history", arguments=True), history),
     Entry(Command("pnl"), pnl),
+    Entry(Command("daily", arguments=True), periods.daily),
+    Entry(Command("weekly", arguments=True), periods.weekly),
+    Entry(Command("monthly", arguments=True), periods.monthly),
     Entry(Command("export", arguments=True), export),
     Entry(Command("alert", arguments=True, changes=True), alerts.set_alert),
     Entry(Command("alerts"), alerts.list_alerts),

@@ -1,4 +1,6 @@
-"""Draw the portfolio chart as a PNG: allocation on top, the total's history below.
+"""Draw the portfolio chart as a PNG: allocation on top, the value's history below
+(services/chart_lines.py: the value and the net invested from the daily values, else the
+totals kept at each summary).
 
 matplotlib is imported inside the rendering function, so start-up never pays for it, and
 only its object API is used (a Figure on an Agg canvas, no pyplot): no global state, so
@@ -10,25 +12,24 @@ from __future__ import annotations
 
 import asyncio
 import io
-import textwrap
 from collections.abc import Awaitable, Sequence
 from datetime import date, time
-from decimal import Decimal
 from typing import TYPE_CHECKING, Protocol
 
 from balance_bot.core.chart_data import (
-    HISTORY_DAYS,
     OTHER,
     HistoryPoint,
     Slice,
+    ValueLine,
     allocation,
     history_points,
     line_gap,
 )
 from balance_bot.core.i18n import Lang, View, get_lang
 from balance_bot.core.summary import DailyPortfolio
-from balance_bot.core.texts.chart import bar_label, line_note
+from balance_bot.core.texts.chart import bar_label, line_note, value_line_note, value_line_title
 from balance_bot.core.valuation import Portfolio
+from balance_bot.services.chart_lines import draw_line, empty
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -36,12 +37,8 @@ if TYPE_CHECKING:
 WIDTH_IN, HEIGHT_IN, DPI = 4.0, 5.0, 200  # 800 x 1000 px, fonts big enough for a phone
 BAR_COLOR = "#1f6fb2"
 OTHER_COLOR = "#9aa5b1"
-GRID_COLOR = "#dde3ea"
-MUTED = "#5f6b7a"
 INSIDE_LABEL_SHARE = 0.55  # a bar longer than this share of the widest one holds its label
 MIN_ROWS = 3  # room kept for this many bars, so two slices do not make two slabs
-EMPTY_NOTE_CHARS = 52  # a line of the note in place of the history line (8 pt)
-SHORT_NOTE_CHARS = 64  # a line of the note under a short history line (6.5 pt)
 ENGLISH = get_lang("en")
 
 
@@ -56,6 +53,7 @@ class ChartRenderer(Protocol):
         *,
         lang: Lang,
         note: str = "",
+        title: str = "",
     ) -> bytes: ...
 
 
@@ -70,6 +68,7 @@ class DrawChart(Protocol):
         *,
         summary_at: time,
         history_from: date | None = None,
+        values: ValueLine | None = None,
     ) -> Awaitable[bytes]: ...
 
 
@@ -80,10 +79,12 @@ def render_portfolio_chart(
     *,
     lang: Lang = ENGLISH,
     note: str = "",
+    title: str = "",
 ) -> bytes:
     """Return the chart as PNG bytes, identical for identical data.
 
-    `note` says why the history line is empty (in its place) or short (under it).
+    `note` says why the history line is empty (in its place) or short (under it), or what
+    the daily values leave out; `title` names the line (the kept totals' when empty).
     """
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
@@ -92,7 +93,7 @@ def render_portfolio_chart(
     FigureCanvasAgg(figure)
     top, bottom = figure.subplots(2, 1, height_ratios=_panel_heights(len(slices), len(history)))
     _draw_allocation(top, slices, quote, lang)
-    _draw_history(bottom, history, quote, lang, note)
+    draw_line(bottom, history, quote, lang, note, title)
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
     return buffer.getvalue()
@@ -105,27 +106,36 @@ async def chart_png(
     *,
     summary_at: time,
     history_from: date | None = None,
+    values: ValueLine | None = None,
     render: ChartRenderer = render_portfolio_chart,
 ) -> bytes:
-    """Render `portfolio` and its daily totals up to today in a worker thread.
+    """Render `portfolio` and its line up to today in a worker thread.
 
-    `summary_at` (when a day's total is kept) and `history_from` (the first transaction on
-    record) tell the owner why the line is empty or short.
+    The line is the daily values' (`values`: the value and net invested of each day of the
+    window) when there are any, else the totals kept at each summary: `summary_at` (when a
+    day's total is kept) and `history_from` (the first transaction on record) tell the owner
+    why that line is empty or short.
     """
     slices = allocation(portfolio)
-    today = view.now.astimezone(view.tz).date()
-    points = history_points(history, today)
-    gap = line_gap(points, today, history_from=history_from, unpriced=portfolio.unpriced)
-    note = "" if gap is None else line_note(gap, view.lang, summary_at)
+    if values is not None:
+        points = list(values.points)
+        note = value_line_note(values, view.lang)
+        title = value_line_title(values, view.lang)
+    else:
+        today = view.now.astimezone(view.tz).date()
+        points = history_points(history, today)
+        gap = line_gap(points, today, history_from=history_from, unpriced=portfolio.unpriced)
+        note = "" if gap is None else line_note(gap, view.lang, summary_at)
+        title = ""
     return await asyncio.to_thread(
-        render, slices, points, portfolio.quote, lang=view.lang, note=note
+        render, slices, points, portfolio.quote, lang=view.lang, note=note, title=title
     )
 
 
 def _draw_allocation(axes: Axes, slices: Sequence[Slice], quote: str, lang: Lang) -> None:
     axes.set_title(lang.t("chart.allocation", quote=quote), fontsize=10, loc="left")
     if not slices:
-        _empty(axes, lang.t("chart.no_value"))
+        empty(axes, lang.t("chart.no_value"))
         return
     labels = [
         lang.t("chart.other", count=s.assets) if s.label == OTHER else s.label for s in slices
@@ -152,53 +162,6 @@ def _draw_allocation(axes: Axes, slices: Sequence[Slice], quote: str, lang: Lang
         else:
             axes.text(share, row, f" {text}", ha="left", va="center", color="black",
                       fontsize=size)  # fmt: skip
-
-
-def _draw_history(
-    axes: Axes, history: Sequence[HistoryPoint], quote: str, lang: Lang, note: str
-) -> None:
-    from matplotlib.ticker import FuncFormatter, MaxNLocator
-
-    axes.set_title(lang.t("chart.history", days=HISTORY_DAYS), fontsize=10, loc="left")
-    if len(history) < 2:
-        _empty(axes, _wrapped(note, EMPTY_NOTE_CHARS))
-        return
-    if note:
-        axes.set_xlabel(_wrapped(note, SHORT_NOTE_CHARS), fontsize=6.5, color=MUTED, loc="left")
-    days = [point.day.toordinal() for point in history]  # x in whole days
-    totals = [float(point.total) for point in history]
-    axes.plot(days, totals, color=BAR_COLOR, linewidth=1.6, marker="o", markersize=2.5)
-    axes.fill_between(days, totals, min(totals), color=BAR_COLOR, alpha=0.08)
-    axes.set_ylabel(quote, fontsize=8)
-    axes.yaxis.set_major_locator(MaxNLocator(nbins=5))
-    axes.yaxis.set_major_formatter(
-        FuncFormatter(lambda value, _: lang.amount(Decimal(round(value)), 0))
-    )
-    axes.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True, min_n_ticks=2))
-    axes.xaxis.set_major_formatter(FuncFormatter(lambda value, _: _day(value, lang)))
-    axes.tick_params(labelsize=7)
-    axes.margins(x=0.04)
-    axes.grid(axis="y", color=GRID_COLOR, linewidth=0.6)
-    for side in ("top", "right"):
-        axes.spines[side].set_visible(False)
-
-
-def _empty(axes: Axes, message: str) -> None:
-    axes.text(0.5, 0.5, message, ha="center", va="center", fontsize=8, color=MUTED,
-              transform=axes.transAxes)  # fmt: skip
-    axes.set_axis_off()
-
-
-def _wrapped(text: str, width: int) -> str:
-    """Return each paragraph of `text` wrapped to lines of at most `width` characters."""
-    return "\n".join(textwrap.fill(paragraph, width) for paragraph in text.splitlines())
-
-
-def _day(ordinal: float, lang: Lang) -> str:
-    """Return a date tick as 3 Nov (Turkish: 3 Kas)."""
-    from babel.dates import format_date
-
-    return str(format_date(date.fromordinal(round(ordinal)), "d MMM", locale=lang.code))
 
 
 def _panel_heights(slices: int, points: int) -> tuple[float, float]:

@@ -22,6 +22,7 @@ from balance_bot.services.pnl import ProfitAndLoss
 from balance_bot.services.recheck import CheckAgain
 from balance_bot.services.roster import Roster
 from balance_bot.services.summaries import Summaries
+from balance_bot.services.values import DailyValues
 from balance_bot.store.store import Store
 
 
@@ -46,3 +47,4 @@ class Services:
     exports: ExportWaits | None = None  # /export asked while the history was loading
     exchange: ExchangeWatch | None = None  # BTCTurk's status: coins closed, pairs halted
     key_check: StartupCheck | None = None  # after start-up and daily: chats, clock, Trade
+    values: DailyValues | None = None  # the daily values from the first day, from the history

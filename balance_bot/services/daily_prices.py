@@ -12,9 +12,15 @@ The chart server is read in bursts, in the background of the request that needs 
 - a failed request ends the burst, and the server is asked again only after a backoff
   (`BACKOFF_FIRST_S`, doubling to `BACKOFF_MAX_S`; a 429's Retry-After when longer); a read
   that works resets it; the days it missed are asked again then, without a restart;
-- a day the server answered without a candle takes the close of up to `LOOKBACK_DAYS` before
-  it (a pair without a trade that day), or, without one, is asked again after
-  `ABSENT_RECHECK_S`.
+- one request asks a pair for every day it lacks, up to ten years (`CHUNK_DAYS`): the value
+  history's years of days cost one request per pair;
+- what the server answered is kept: each finished day's close, and the span of days it
+  answered for good (at least two days old, with or without a candle; all of them, yesterday
+  too, for a pair without a candle in the last two days read: delisted, or never listed), so
+  a pair's finished days are asked once, also across restarts;
+- a day answered without a candle takes the close of up to `LOOKBACK_DAYS` before it once it
+  is settled (a pair without a trade that day), and a day answered lately without one (its
+  candle may still come) is asked again after `ABSENT_RECHECK_S`.
 A caller waits for the burst at most `wait_s` (0: not at all) and gets what is known; each
 missing value says why: "loading" (being read, or waiting out a failure), "past_price" (no
 candle for that day), "today" (the day is not over).
@@ -34,13 +40,19 @@ import aiohttp
 
 from balance_bot.btcturk.errors import BtcTurkError, RateLimited
 from balance_bot.btcturk.graph import GraphPacer, daily_closes
-from balance_bot.core.day_prices import SUPPORTED_QUOTES, CloseTable, DayPrices, routes
+from balance_bot.core.day_prices import (
+    LOOKBACK_DAYS,
+    SUPPORTED_QUOTES,
+    CloseTable,
+    DayPrices,
+    routes,
+)
 from balance_bot.store.database import StoreError
-from balance_bot.store.trades import TradeStore
+from balance_bot.store.trades import TradeStore, merge_spans
 
 log = logging.getLogger(__name__)
-CHUNK_DAYS = 365  # days asked in one request
-LOOKBACK_DAYS = 3  # a day without a candle takes the close of up to 3 days before
+CHUNK_DAYS = 3653  # days asked in one request: ten years
+SETTLE_DAYS = 2  # a day this old is answered for good: yesterday's candle may still be coming
 BACKOFF_FIRST_S = 30.0
 BACKOFF_MAX_S = 3600.0
 
@@ -76,6 +88,8 @@ class DailyPrices:
         self._closed = False  # at shutdown: no burst starts any more
         self._retry_at = float("-inf")
         self._backoff_s = BACKOFF_FIRST_S
+        self.version = 0  # counts the reads kept: what the closes know changed
+        self._settled: dict[str, set[date]] = {}  # per asset, the days priced for good
 
     @property
     def supported(self) -> bool:
@@ -90,7 +104,11 @@ class DailyPrices:
         Waits for the reading at most `wait_s` (the burst's budget by default; 0: not at all).
         """
         if self.supported:
-            self._needs = {asset: set(days) for asset, days in needs.items()}
+            asked = {asset: set(days) for asset, days in needs.items()}
+            if self._burst is not None:  # a burst reads for another caller: theirs stay
+                for asset, days in self._needs.items():
+                    asked.setdefault(asset, set()).update(days)
+            self._needs = asked
             self._today = today
             await self._load()
             due = self._burst is None and not self._closed and self._monotonic() >= self._retry_at
@@ -137,14 +155,23 @@ class DailyPrices:
         }
         if pairs:
             self._table.closes |= await self._trades.prices(pairs)
+            self._table.settled |= await self._trades.candle_reads(pairs)
 
     def _work(self) -> dict[str, set[date]]:
-        """Return, per pair, the finished days the needs still lack (the first way first)."""
+        """Return, per pair, the finished days the needs still lack (the first way first).
+
+        A day whose price is settled for good (`DayPrices.settled`) is not looked at again:
+        years of days cost the look once.
+        """
         table = DayPrices(self.quote, self._today, self._table, True, self._monotonic())
         work: dict[str, set[date]] = {}
         for asset, days in self._needs.items():
-            for day in days:
-                for pair in table.to_read(asset, _ms(day)):
+            done = self._settled.setdefault(asset, set())
+            for day in days - done:
+                pairs = table.to_read(asset, _ms(day))
+                if not pairs and table.settled(asset, day):
+                    done.add(day)
+                for pair in pairs:
                     work.setdefault(pair, set()).add(day)
         return work
 
@@ -203,30 +230,35 @@ class DailyPrices:
                 timeout_s=min(self.timeout_s, left),
             )
             start = end + timedelta(days=1)
-        await self._keep(pair, days, found)
+        await self._keep(pair, days, found, first - timedelta(days=LOOKBACK_DAYS))
         return True
 
-    async def _keep(self, pair: str, days: set[date], found: dict[date, Decimal]) -> None:
-        """Store the finished days read, each needed day without a candle given the close of
-        a day before it (at least two days ago: yesterday's candle may still be coming), or
-        set aside as answered without one."""
+    async def _keep(
+        self, pair: str, days: set[date], found: dict[date, Decimal], start: date
+    ) -> None:
+        """Store the finished days' closes read from `start` on, and the span of days
+        answered for good; set the needed days without a candle aside as answered lately.
+
+        A pair with no candle in the last SETTLE_DAYS of the read does not trade (delisted, or
+        never listed): its days are answered for good to the read's end, yesterday included.
+        """
         known = self._table.closes.setdefault(pair, {})
         kept = {day: close for day, close in found.items() if day < self._today}
-        merged = known | kept
         absent = self._table.absent.setdefault(pair, {})
-        for day in sorted(days):
-            if day in merged:
-                continue
-            earlier = (
-                merged.get(day - timedelta(days=back)) for back in range(1, LOOKBACK_DAYS + 1)
-            )
-            close = next((c for c in earlier if c is not None), None)
-            if close is not None and day < self._today - timedelta(days=1):
-                kept[day] = merged[day] = close
-            else:
+        for day in days:
+            if day not in kept and day not in known:
                 absent[day] = self._monotonic()
+        last = max(days)
+        recent = last - timedelta(days=SETTLE_DAYS)
+        quiet = start <= recent and not any(recent < day <= last for day in found)
+        settled = last if quiet else min(last, self._today - timedelta(days=SETTLE_DAYS))
         await self._trades.add_prices(pair, kept)
         known |= kept
+        if start <= settled:
+            await self._trades.add_candle_read(pair, start, settled)
+            spans = [*self._table.settled.get(pair, []), (start, settled)]
+            self._table.settled[pair] = merge_spans(spans)
+        self.version += 1
 
 
 def _ms(day: date) -> int:

@@ -44,6 +44,7 @@ from balance_bot.core.pnl import PnlReport, PnlRow, history_portfolio, pnl_repor
 from balance_bot.core.seen_prices import fill_rates_seen, spans_around, transfer_prices_seen
 from balance_bot.core.texts.status import HistoryFacts
 from balance_bot.core.valuation import Portfolio
+from balance_bot.core.values import life_needs
 from balance_bot.services.backfill import Backfill, BackfillState
 from balance_bot.services.daily_prices import DailyPrices
 from balance_bot.store.database import StoreError
@@ -109,6 +110,11 @@ class ProfitAndLoss:
         return self._prices.supported
 
     @property
+    def refused(self) -> bool:
+        """Tell whether the key may not read the history now."""
+        return self._refused()
+
+    @property
     def state(self) -> BackfillState:
         """Return how far back the stored history goes."""
         return self._backfill.state
@@ -137,8 +143,8 @@ class ProfitAndLoss:
             return PnlOutcome(None, state, refused=True)
         if not self.supported:
             return PnlOutcome(None, state, unsupported=True)
-        read_until, refused = await self._read_forward(state, "P&L")
-        valuation = await self._valuation(wait_s)
+        read_until, refused = await self.read_forward(state, "P&L")
+        valuation = await self.valuation(wait_s)
         basis, stored = self._build(valuation, portfolio), valuation.stored
         year = self._clock().astimezone(self._timezone).year
         start, end = self.year_span(year)
@@ -151,7 +157,7 @@ class ProfitAndLoss:
             read_refused=refused,
         )
 
-    async def _read_forward(self, state: BackfillState, what: str) -> tuple[datetime | None, bool]:
+    async def read_forward(self, state: BackfillState, what: str) -> tuple[datetime | None, bool]:
         """Read what happened since the last forward read, when the history is complete.
 
         Return None and False when it was read (or is still loading), else the end of what
@@ -201,8 +207,8 @@ class ProfitAndLoss:
         take a second, and the other chats are answered meanwhile.
         """
         state = await self._backfill.load()
-        read_until, refused = await self._read_forward(state, "export")
-        valuation = await self._valuation(None)
+        read_until, refused = await self.read_forward(state, "export")
+        valuation = await self.valuation(None)
         span = self.year_span(year)
         made = await asyncio.to_thread(
             self._year_export, valuation, year, span, read_until, portfolio
@@ -211,7 +217,7 @@ class ProfitAndLoss:
 
     def _year_export(
         self,
-        valuation: _Valuation,
+        valuation: Valuation,
         year: int,
         span: tuple[int, int],
         read_until: datetime | None,
@@ -241,10 +247,14 @@ class ProfitAndLoss:
         start = datetime(year, 1, 1, tzinfo=self._timezone)
         return _ms(start), _ms(start.replace(year=year + 1))
 
-    async def _valuation(self, wait_s: float | None) -> _Valuation:
+    async def valuation(self, wait_s: float | None) -> Valuation:
         """Return the stored history with the prices that value it, recording new ones: for
         each transfer and each fill paid in another currency not recorded yet, the price the
-        bot saw then, else the day's close once the day is over."""
+        bot saw then, else the day's close once the day is over.
+
+        Every asset's daily closes are read over its whole life in the same burst (the daily
+        values need them): one request per pair, once, rather than one now and one later.
+        """
         quote = self._quote
         stored = await self._trades.history()
         now = self._clock()
@@ -266,7 +276,9 @@ class ProfitAndLoss:
             new_rates |= fill_rates_seen(unrated, windows)
         to_price = [t for t in unrecorded if transfer_key(t) not in new]
         to_rate = [f for f in unrated if f.id not in new_rates]
-        needs = needed_days(to_rate, to_price, quote)
+        needs = life_needs(stored.fills, stored.transfers, today - timedelta(days=1))
+        for asset, days in needed_days(to_rate, to_price, quote).items():
+            needs.setdefault(asset, set()).update(days)
         prices = await self._prices.prices(needs, today, wait_s=wait_s)
         for transfer in to_price:
             unit = prices.price_at(transfer.asset, transfer.at_ms)
@@ -282,9 +294,9 @@ class ProfitAndLoss:
         if new_rates:
             await self._trades.add_fill_rates(quote, new_rates, now)
             rates |= new_rates
-        return _Valuation(stored, prices, recorded, rates)
+        return Valuation(stored, prices, recorded, rates)
 
-    def _build(self, valuation: _Valuation, portfolio: Portfolio | None) -> CostBasis:
+    def _build(self, valuation: Valuation, portfolio: Portfolio | None) -> CostBasis:
         """Return the cost basis of a valued history (pure: safe in a worker thread)."""
         stored, prices = valuation.stored, valuation.prices
         return build_cost_basis(
@@ -320,7 +332,7 @@ class ProfitAndLoss:
 
 
 @dataclass(frozen=True, slots=True)
-class _Valuation:
+class Valuation:
     """The stored history, the daily prices read for it, the transfers' recorded prices and
     the fills' recorded rates."""
 

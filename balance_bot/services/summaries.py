@@ -19,15 +19,17 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from balance_bot.btcturk.errors import BtcTurkError
-from balance_bot.core.chart_data import history_since
+from balance_bot.core.chart_data import DEFAULT_WINDOW, history_since, value_line
 from balance_bot.core.flows import FlowSplit, SplitUnavailable, split_flows
 from balance_bot.core.i18n import View
 from balance_bot.core.notify import NotificationKind
+from balance_bot.core.periods import PeriodRow, period_row
 from balance_bot.core.pnl import PnlReport
 from balance_bot.core.settings import Settings
 from balance_bot.core.summary import day_values
 from balance_bot.core.texts.chart import chart_caption
 from balance_bot.core.texts.errors import stale_notice
+from balance_bot.core.texts.periods import summary_period_lines
 from balance_bot.core.texts.pnl import summary_pnl_line
 from balance_bot.core.texts.summary import summary_message
 from balance_bot.core.valuation import Portfolio
@@ -40,6 +42,7 @@ from balance_bot.services.pnl import ProfitAndLoss
 from balance_bot.services.portfolio import PortfolioService
 from balance_bot.services.reports import Reports
 from balance_bot.services.roster import Roster
+from balance_bot.services.values import DailyValues, ValuesOutcome
 from balance_bot.store.models import DailyPortfolio, NewNotification
 from balance_bot.store.store import Store
 
@@ -67,8 +70,10 @@ class Summaries:
         history: HistoryAccess | None = None,
         pnl: ProfitAndLoss | None = None,
         draw_chart: DrawChart = chart_png,
+        values: DailyValues | None = None,
     ) -> None:
         self._history = history
+        self._values = values
         self._draw_chart = draw_chart
         self._pnl = pnl
         self._settings = settings
@@ -82,7 +87,9 @@ class Summaries:
         self._portfolio = portfolio
         self._store = store
         self._clock = clock
-        self.reports = Reports(settings, store, views, clock, self._roster)
+        self.reports = Reports(
+            settings, store, views, clock, self._roster, values=values, portfolio=portfolio
+        )
 
     def next_time(self) -> datetime:
         """Return when the next scheduled summary is due (aware, in the bot's time zone)."""
@@ -128,6 +135,8 @@ class Summaries:
         if portfolio.total_complete:  # tomorrow compares with it: only a true total is kept
             await self._store.save_daily_portfolio(day_values(portfolio, day))
         pnl = await self._pnl_facts(portfolio, day, keep=True)
+        values = await self._daily_values(portfolio, fresh=False)
+        closed = _closed_day(values)
         sent = 0
         charts: dict[str, bytes | None] = {}  # one drawing per language
         for chat_id in owed:
@@ -139,10 +148,11 @@ class Summaries:
                 scheduled=True,
                 split=split,
                 pnl_line=None if pnl is None else summary_pnl_line(*pnl, view),
+                closed_day=() if closed is None else summary_period_lines(closed, view),
             )
             parts = notifications_for([chat_id], NotificationKind.SUMMARY, text)
             if await self._chart_wanted(chat_id):
-                parts += await self._chart(chat_id, portfolio, day, view, charts)
+                parts += await self._chart(chat_id, portfolio, day, view, charts, values)
             if "daily" not in self._settings.reports:  # the day's value is still kept
                 parts = []
             if await self._store.record_summary(chat_id, day, parts):
@@ -176,14 +186,23 @@ class Summaries:
         day: date,
         view: View,
         drawn: dict[str, bytes | None],
+        values: ValuesOutcome | None = None,
     ) -> list[NewNotification]:
-        """Return the chart that follows the summary, or nothing when it cannot be drawn."""
+        """Return the chart that follows the summary, or nothing when it cannot be drawn: the
+        daily values' last 30 days, as /chart draws them, else the totals kept."""
         code = view.lang.code
+        line = None
+        if values is not None and values.values is not None:
+            line = value_line(values.values, DEFAULT_WINDOW, values.incomplete)
         if code not in drawn:
             try:
-                history = await self._store.portfolio_history(history_since(day))
+                history = [] if line else await self._store.portfolio_history(history_since(day))
                 drawn[code] = await self._draw_chart(
-                    portfolio, history, view, summary_at=self._settings.daily_summary_time
+                    portfolio,
+                    history,
+                    view,
+                    summary_at=self._settings.daily_summary_time,
+                    values=line,
                 )
             except Exception:
                 log.exception("summary chart could not be drawn; the text goes alone")
@@ -209,12 +228,25 @@ class Summaries:
         split = await self._split(previous, portfolio)
         pnl = await self._pnl_facts(portfolio, day, keep=False)
         line = None if pnl is None else summary_pnl_line(*pnl, view)
+        closed = _closed_day(await self._daily_values(portfolio, fresh=True))
         text = summary_message(
-            portfolio, previous, view, scheduled=False, split=split, pnl_line=line
+            portfolio,
+            previous,
+            view,
+            scheduled=False,
+            split=split,
+            pnl_line=line,
+            closed_day=() if closed is None else summary_period_lines(closed, view),
         )
         if latest.error is None:
             return text
         return f"{stale_notice(latest.error, portfolio, view)}\n\n{text}"
+
+    async def _daily_values(self, portfolio: Portfolio, *, fresh: bool) -> ValuesOutcome | None:
+        """Return the daily values checked against `portfolio`, None without them."""
+        if self._values is None:
+            return None
+        return await self._values.safely(portfolio, fresh=fresh)
 
     async def _pnl_facts(
         self, portfolio: Portfolio, day: date, *, keep: bool
@@ -269,3 +301,11 @@ class Summaries:
             portfolio.prices,
             lambda asset, at_ms: then.get((asset, at_ms)),
         )
+
+
+def _closed_day(values: ValuesOutcome | None) -> PeriodRow | None:
+    """Return the daily values' row of the last closed day, None without one."""
+    if values is None or values.values is None or not values.values.days:
+        return None
+    last = values.values.last
+    return period_row(values.values, "daily", last, last, incomplete=values.incomplete)

@@ -39,6 +39,7 @@ from balance_bot.services.quiet import QuietPolicy
 from balance_bot.services.recheck import CheckAgain
 from balance_bot.services.roster import Roster
 from balance_bot.services.summaries import Summaries
+from balance_bot.services.values import DailyValues
 from balance_bot.store.database import Database
 from balance_bot.store.store import Store
 from balance_bot.telegram_io.rate_limit import ChatRateLimiter
@@ -172,6 +173,7 @@ def _services(
         refused=lambda: client.history_refused,
     )
     draw_chart = functools.partial(chart_png, render=wiring.render_chart)
+    values = DailyValues(pnl, clock=clocks.wall)
     return Services(
         settings=settings,
         session=session,
@@ -202,6 +204,7 @@ def _services(
             history=explaining,
             pnl=pnl,
             draw_chart=draw_chart,
+            values=values,
         ),
         deliverer=deliverer,
         views=views,
@@ -216,4 +219,5 @@ def _services(
         exports=ExportWaits(store),
         exchange=ExchangeWatch(client, store, views, roster.chat_ids, clocks.wall),
         key_check=StartupCheck(client, roster.chat_ids),
+        values=values,
     )

@@ -225,6 +225,15 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             PRIMARY KEY (id, quote)
         ) WITHOUT ROWID""",
     ),
+    (  # the days the chart server was asked for each pair, settled for good (with or without
+        # a candle), so a pair's finished days are asked once, also across restarts
+        """CREATE TABLE candle_reads (
+            pair TEXT NOT NULL CHECK (pair <> ''),
+            first_day TEXT NOT NULL,
+            last_day TEXT NOT NULL CHECK (last_day >= first_day),
+            PRIMARY KEY (pair, first_day)
+        ) WITHOUT ROWID""",
+    ),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,6 +1,6 @@
-"""The account's history kept for profit and loss: fills and transfers by id, daily prices,
-the prices a check read when it saw a change, and the price each deposit and withdrawal (and
-the rate each fill) was valued at.
+"""The account's history kept for profit and loss: fills and transfers by id, daily prices
+and the days the chart server answered for good, the prices a check read when it saw a
+change, and the price each deposit and withdrawal (and the rate each fill) was valued at.
 
 Each record is stored once per endpoint and id (a window read twice changes nothing), as JSON
 with its amounts as exact decimal text. A window's records and the backfill's progress are
@@ -15,7 +15,7 @@ import json
 import sqlite3
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, cast
 
@@ -152,6 +152,45 @@ def prices_of(conn: sqlite3.Connection, pairs: Iterable[str]) -> dict[str, dict[
     return found
 
 
+def add_candle_read(conn: sqlite3.Connection, pair: str, first: date, last: date) -> None:
+    """Keep that the chart server answered `pair` from `first` to `last` for good, merged with
+    the spans kept before (adjacent or overlapping spans become one)."""
+    spans = candle_reads_of(conn, [pair]).get(pair, [])
+    merged = merge_spans([*spans, (first, last)])
+    conn.execute("DELETE FROM candle_reads WHERE pair = ?", (pair,))
+    conn.executemany(
+        "INSERT INTO candle_reads (pair, first_day, last_day) VALUES (?, ?, ?)",
+        [(pair, day_to_db(start), day_to_db(end)) for start, end in merged],
+    )
+
+
+def candle_reads_of(
+    conn: sqlite3.Connection, pairs: Iterable[str]
+) -> dict[str, list[tuple[date, date]]]:
+    """Return the spans of days the chart server answered for good, per pair, in order."""
+    found: dict[str, list[tuple[date, date]]] = {}
+    for pair in pairs:
+        rows = conn.execute(
+            "SELECT first_day, last_day FROM candle_reads WHERE pair = ? ORDER BY first_day",
+            (pair,),
+        )
+        spans = [(day_from_db(first), day_from_db(last)) for first, last in rows]
+        if spans:
+            found[pair] = spans
+    return found
+
+
+def merge_spans(spans: Iterable[tuple[date, date]]) -> list[tuple[date, date]]:
+    """Return `spans` of days merged where they overlap or touch, in order."""
+    merged: list[tuple[date, date]] = []
+    for first, last in sorted(spans):
+        if merged and first <= merged[-1][1] + timedelta(days=1):
+            merged[-1] = (merged[-1][0], max(merged[-1][1], last))
+        else:
+            merged.append((first, last))
+    return merged
+
+
 def add_transfer_prices(
     conn: sqlite3.Connection,
     quote: str,
@@ -284,6 +323,15 @@ class TradeStore:
         """Return the stored daily closes of each pair."""
         wanted = list(pairs)
         return await self.db.run(lambda conn: prices_of(conn, wanted))
+
+    async def add_candle_read(self, pair: str, first: date, last: date) -> None:
+        """Keep that the chart server answered `pair` from `first` to `last` for good."""
+        await self.db.run(lambda conn: add_candle_read(conn, pair, first, last))
+
+    async def candle_reads(self, pairs: Iterable[str]) -> dict[str, list[tuple[date, date]]]:
+        """Return the spans of days the chart server answered for good, per pair."""
+        wanted = list(pairs)
+        return await self.db.run(lambda conn: candle_reads_of(conn, wanted))
 
     async def transfer_prices(self, quote: str) -> dict[TransferKey, TransferPrice]:
         """Return the recorded prices of transfers in `quote`."""

@@ -82,49 +82,87 @@ async def test_chart_command_sends_a_png_with_the_total(
     assert_is_the_chart(bot, photo)
     assert photo.plain_text.splitlines() == [
         "📊 Portfolio: 34,216,101.93 TRY · 08:00 (Istanbul)",
+        # the line is the totals kept until the history behind the daily values is read
+        "⏳ History still loading. The daily values follow once it reaches your first transaction.",
         "ℹ️ No TRY price for ETHW.",
     ]
     assert (ALLOWED_CHAT, "upload_photo") in bot.telegram.chat_actions
 
 
-async def test_chart_of_a_fresh_install_says_why_its_line_is_empty(
-    exchange: FakeBtcTurk,
-    wiring: BotWiring,
-    make_settings: Callable[..., Settings],
-    start_bot: StartBot,
-) -> None:
-    notes: list[str] = []
+class Spy:
+    """A chart renderer that keeps what it was asked to draw, then draws it."""
 
-    def spy(
+    def __init__(self) -> None:
+        self.lines: list[Sequence[HistoryPoint]] = []
+        self.notes: list[str] = []
+        self.titles: list[str] = []
+
+    def __call__(
+        self,
         slices: Sequence[Slice],
         history: Sequence[HistoryPoint],
         quote: str,
         *,
         lang: Lang,
         note: str = "",
+        title: str = "",
     ) -> bytes:
-        notes.append(note)
-        return render_portfolio_chart(slices, history, quote, lang=lang, note=note)
+        self.lines.append(history)
+        self.notes.append(note)
+        self.titles.append(title)
+        return render_portfolio_chart(slices, history, quote, lang=lang, note=note, title=title)
 
+
+async def test_chart_of_a_fresh_install_without_history_says_why_its_line_is_empty(
+    wiring: BotWiring, make_settings: Callable[..., Settings], start_bot: StartBot
+) -> None:
+    spy = Spy()
     wiring.render_chart = spy
-    row = exchange.ledger.deposit("TRY", "1000")
-    row["timestamp"] = int(datetime(2026, 9, 10, 12, 0, tzinfo=UTC).timestamp() * 1000)
-    wiring.jobs = False  # the history is read by the test
+    wiring.jobs = False  # the history is read by the test: there is none
     async with start_bot(make_settings(LANGUAGE="en")) as bot:
         with_chart_command(bot)
         backfill = services_of(bot).account.backfill
-        assert backfill is not None
         while await backfill.step():
             pass
 
         [photo] = await bot.ask("/chart")
 
     assert_is_the_chart(bot, photo)
-    assert notes == [
+    assert spy.notes == [
         "No line yet: the bot keeps one total a day, at the daily summary (09:00), from the day"
-        " it starts; 0 kept so far.\n"
-        "Your history on record starts 10 Sep 2026; the days before the bot's first are not"
-        " drawn."
+        " it starts; 0 kept so far."
+    ]
+
+
+async def test_a_fresh_install_with_history_draws_it_from_the_first_transaction(
+    exchange: FakeBtcTurk,
+    wiring: BotWiring,
+    make_settings: Callable[..., Settings],
+    start_bot: StartBot,
+) -> None:
+    spy = Spy()
+    wiring.render_chart = spy
+    row = exchange.ledger.deposit("TRY", "1000")
+    row["timestamp"] = int(datetime(2026, 11, 10, 12, 0, tzinfo=UTC).timestamp() * 1000)
+    wiring.jobs = False  # the history is read by the test
+    async with start_bot(make_settings(LANGUAGE="en")) as bot:
+        with_chart_command(bot)
+        backfill = services_of(bot).account.backfill
+        while await backfill.step():
+            pass
+
+        [photo] = await bot.ask("/chart")
+
+    assert_is_the_chart(bot, photo)
+    [points] = spy.lines  # from 10 Nov, the first transaction, to yesterday: never empty
+    assert points[0].day == date(2026, 11, 10) and points[-1].day == TODAY - timedelta(days=1)
+    assert len(points) == 15
+    assert all(p.total == p.invested == 1000 for p in points)
+    assert spy.titles == ["Value and net invested, 10 Nov 2026 – 24 Nov 2026"]
+    lines = photo.plain_text.splitlines()
+    assert lines[1:3] == [
+        "Since 10 Nov 2026: market +0.00 TRY (+0.00%)",  # the history is shorter than 30 days
+        "Net invested: 1,000.00 TRY",
     ]
 
 
@@ -253,7 +291,8 @@ async def test_chart_caption_says_the_total_leaves_out_an_asset_that_lost_its_pr
         [photo] = await bot.ask("/chart")
 
     assert_is_the_chart(bot, photo)
-    assert photo.plain_text.splitlines()[1:] == [
+    print(photo.plain_text)
+    assert photo.plain_text.splitlines()[-2:] == [  # after why no daily values are drawn yet
         "⚠️ BTCTurk gives no price for GLMR right now: the total leaves it out.",
         "ℹ️ No TRY price for ETHW.",
     ]

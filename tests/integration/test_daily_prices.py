@@ -94,7 +94,37 @@ async def test_prices_are_read_once_then_kept(
             needs, date(2026, 11, 25)
         )
         assert again("Y", MS1) == D("64.2")
-        assert graph.candles.calls == asked + 1  # only YTRY, which has no candles, is asked again
+        assert graph.candles.calls == asked  # YTRY, which has no candles, is not asked again
+    finally:
+        await db.close()
+
+
+async def test_years_of_days_cost_one_request_per_pair_once_across_restarts(
+    graph: FakeGraph, session: aiohttp.ClientSession, tmp_path: Path
+) -> None:
+    """A pair delisted a year ago: its days before are closes, the days after are answered
+    without a candle for good; a restart asks the chart server nothing."""
+    first, delisted, today = date(2024, 11, 1), date(2025, 11, 1), date(2026, 11, 25)
+    settled = (today - first).days - 1  # to the day before yesterday: its candle is final
+    days = {first + timedelta(days=n) for n in range(settled)}
+    for day in days:
+        graph.candles.set_close("BTCTRY", day, "3000000")
+        if day <= delisted:
+            graph.candles.set_close("XTRY", day, "7")
+    needs = {"BTC": days, "X": days}
+    db = await Database.open(tmp_path / "bot.sqlite3")
+    try:
+        prices = await DailyPrices(session, graph.url, TradeStore(db), "TRY").prices(needs, today)
+        after = to_ms(datetime(2026, 3, 1, 12, tzinfo=UTC))
+        assert prices.price_at("BTC", after) == D(3000000)
+        assert prices.price_at("X", after) is None  # neither XTRY nor XUSDT has a candle
+        # BTCTRY and XTRY over two years, then XUSDT and USDTTRY for X's days without one
+        assert graph.candles.calls == 4
+        restarted = DailyPrices(session, graph.url, TradeStore(db), "TRY")
+        again = await restarted.prices(needs, today)
+        assert again.price_at("BTC", after) == D(3000000)
+        assert again.missing("X", after) == "past_price"
+        assert graph.candles.calls == 4  # nothing asked again: every finished day is kept
     finally:
         await db.close()
 

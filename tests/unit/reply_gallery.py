@@ -29,7 +29,7 @@ from balance_bot.btcturk.notes import NoteSummary
 from balance_bot.core.alert_commands import readings, typed_args
 from balance_bot.core.alert_parse import AlertRequest, parse_alert, suggest
 from balance_bot.core.changes import BalanceChange
-from balance_bot.core.chart_data import LineGap
+from balance_bot.core.chart_data import LineGap, ValueLine, Window
 from balance_bot.core.commands import YearRefused
 from balance_bot.core.cost_basis import Unknown
 from balance_bot.core.durations import AmbiguousDuration, MuteRefused, duration_units
@@ -41,6 +41,7 @@ from balance_bot.core.i18n import LANGUAGES, Lang, View
 from balance_bot.core.key_check import ChatProbe, KeyReport, Probe
 from balance_bot.core.keywords import KEYWORDS, word
 from balance_bot.core.notify import SETTINGS, Level, Setting, default_levels
+from balance_bot.core.periods import PeriodKind, PeriodRow, UnitResult
 from balance_bot.core.pnl import PnlReport, PnlRow
 from balance_bot.core.reports import AssetChange, PeriodFigures
 from balance_bot.core.summary import DailyPortfolio
@@ -60,6 +61,7 @@ from balance_bot.core.texts import (
     late,
     notices,
     notify,
+    periods,
     pnl,
     reports,
     settings,
@@ -1400,6 +1402,139 @@ def guard_replies(v: View) -> Gallery:
     return found
 
 
+def _period(
+    kind: PeriodKind, start: date, end: date, *, partial: bool = False, **marks: frozenset[str]
+) -> PeriodRow:
+    """Return a period of a big account: 9-digit lira values, every figure long."""
+    return PeriodRow(
+        kind=kind,
+        start=start,
+        end=end,
+        period_end=end + timedelta(days=3) if partial else end,
+        value_start=D("987654321.98"),
+        value_end=D("123456789.12"),
+        moved_in=D("123456789.12"),
+        moved_out=D("98765432.10"),
+        fees=D("1234567.89"),
+        trades=1234,
+        invested=D("123456789.12"),
+        units=(
+            UnitResult("USDT", D("-1234567.12"), D("-1234.56")),
+            UnitResult("BTC", None, None),
+        ),
+        **marks,
+    )
+
+
+def value_rows() -> dict[PeriodKind, list[PeriodRow]]:
+    """Return long rows of each kind, with every mark, the newest not over yet."""
+    left = frozenset({"RENDER", "MANTRA"})
+    return {
+        "daily": [
+            _period("daily", date(2026, 11, 23), date(2026, 11, 23)),
+            _period(
+                "daily",
+                date(2026, 11, 24),
+                date(2026, 11, 24),
+                estimated=left,
+                incomplete=left,
+                unpriced=left,
+                loading=left,
+                unvalued=left,
+                unknown=left,
+            ),
+        ],
+        "weekly": [
+            _period("weekly", date(2026, 10, 26), date(2026, 11, 1), incomplete=left),
+            _period("weekly", date(2026, 11, 23), date(2026, 11, 24), partial=True),
+        ],
+        "monthly": [
+            _period("monthly", date(2026, 9, 1), date(2026, 9, 30)),
+            _period("monthly", date(2026, 11, 1), date(2026, 11, 24), estimated=left),
+        ],
+    }
+
+
+def value_replies(v: View) -> Gallery:
+    """Return the period tables, the chart's value line, the summary's, the reports' and
+    /pnl's records from the daily values, and why there are none."""
+    found = []
+    rows = value_rows()
+    for kind, kind_rows in rows.items():
+        span = _period(kind, kind_rows[0].start, kind_rows[-1].end, estimated=frozenset({"X"}))
+        table = periods.period_table(
+            kind, kind_rows, span, "TRY", v, asked=12, first=date(2024, 9, 17)
+        )
+        found.append((f"/{kind}", table))
+        found.append((f"/{kind} usage", periods.periods_usage(kind, v)))
+    found += [
+        ("/daily, none", periods.period_table("daily", [], None, "TRY", v, asked=7, first=None)),
+        ("summary, yesterday", "\n".join(periods.summary_period_lines(rows["daily"][1], v))),
+        (
+            "report weekly, daily values",
+            periods.period_report_message(
+                "weekly",
+                rows["weekly"][0],
+                [
+                    ("report.best", "RENDER", D("123456789.12")),
+                    ("report.worst", "MANTRA", D("-98765432.1")),
+                ],
+                "TRY",
+                v,
+            ),
+        ),
+        (
+            "report monthly, daily values",
+            periods.period_report_message("monthly", rows["monthly"][0], [], "TRY", v),
+        ),
+        (
+            "pnl returns",
+            "\n".join(
+                periods.returns_lines(
+                    [("2026", rows["daily"][0]), (v.t("pnl.returns_all"), rows["daily"][1])],
+                    date(2026, 11, 24),
+                    v,
+                )
+            ),
+        ),
+        ("values loading", periods.values_missing_message(v, back_to=YESTERDAY)),
+        ("values loading, start", periods.values_missing_message(v)),
+        ("values refused", periods.values_missing_message(v, refused=True)),
+        (
+            "values unsupported",
+            periods.values_missing_message(
+                v, unsupported=True, quote="EUR", supported=("TRY", "USDT")
+            ),
+        ),
+        ("values first today", periods.first_day_pending(v)),
+        ("values day rule", periods.day_rule(v)),
+        (
+            "/daily, one trade",
+            periods.period_table(
+                "daily", [replace(rows["daily"][0], trades=1)], None, "TRY", v, asked=1, first=None
+            ),
+        ),
+        ("chart usage", v.t("chart.usage")),
+    ]
+    line = ValueLine(
+        (), date(2024, 9, 17), date(2026, 11, 24), ("RENDER",), ("MANTRA",), ("ETHW",), ("PEPE",)
+    )
+    p = portfolio()
+    windows: list[tuple[Window, int]] = [("30d", 29), ("90d", 89), ("1y", 364), ("all", 800)]
+    for window, back in windows:
+        start = date(2026, 11, 24) - timedelta(days=back)
+        row = replace(rows["daily"][0], start=start, end=date(2026, 11, 24), trades=1)
+        found.append((f"chart caption {window}", chart.chart_caption(p, v, window=(window, row))))
+    found += [
+        ("chart caption, why no values", chart.chart_caption(p, v, extra=[v.t("periods.refused")])),
+        ("chart value title", chart.value_line_title(line, v.lang)),
+        ("chart value note", chart.value_line_note(line, v.lang)),
+        ("chart value label", v.t("chart.value_label")),
+        ("chart invested label", v.t("chart.invested_label")),
+    ]
+    return found
+
+
 FAMILIES: tuple[Callable[[View], Gallery], ...] = (
     guard_replies,
     balance_replies,
@@ -1414,6 +1549,7 @@ FAMILIES: tuple[Callable[[View], Gallery], ...] = (
     export_replies,
     general_replies,
     direct_replies,
+    value_replies,
 )
 
 

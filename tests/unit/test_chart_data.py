@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -14,11 +15,14 @@ from balance_bot.core.chart_data import (
     history_points,
     history_since,
     line_gap,
+    read_window,
+    value_line,
 )
 from balance_bot.core.i18n import View, get_lang
 from balance_bot.core.summary import DailyPortfolio
 from balance_bot.core.texts.chart import MAX_CAPTION, chart_caption
 from balance_bot.core.valuation import Portfolio, Position, value_portfolio
+from balance_bot.core.values import DayValue, Incomplete, ValueHistory
 from tests.kit.account import AS_OF, documented_balances, documented_tickers
 
 ISTANBUL = ZoneInfo("Europe/Istanbul")
@@ -215,3 +219,51 @@ def test_caption_names_assets_without_a_price_and_stays_within_telegrams_limit()
 
     assert len(caption) <= MAX_CAPTION
     assert caption.startswith("📊 Portfolio: <b>10.00 TRY</b>")
+
+
+# The daily values' line: its window, and the days it draws
+
+
+@pytest.mark.parametrize(
+    ("typed", "window"),
+    [([], "30d"), (["90D"], "90d"), (["90g"], "90d"), (["1y"], "1y"), (["ALL"], "all"),
+     (["hepsi"], "all"), (["Tümü"], "all"), (["2w"], None), (["30d", "x"], None)],
+)  # fmt: skip
+def test_a_window_is_read_in_either_language_and_any_case(
+    typed: list[str], window: str | None
+) -> None:
+    assert read_window(typed) == window
+
+
+def day_value(day: date, value: int) -> DayValue:
+    return DayValue(day, Decimal(value), Decimal(100))
+
+
+def test_the_line_starts_at_the_window_or_the_first_day_and_leaves_loading_days_out() -> None:
+    first = TODAY - timedelta(days=40)
+    days = tuple(day_value(first + timedelta(days=n), 100 + n) for n in range(40))
+    loading = replace(days[-2], loading=frozenset({"LUNA"}))
+    values = ValueHistory("TRY", (*days[:-2], loading, days[-1]), {}, {}, first, days[-1].day)
+    late = (Incomplete("BTC", TODAY - timedelta(days=3), Decimal(2), Decimal(1)),)
+
+    month = value_line(values, "30d", late)
+    whole = value_line(values, "all")
+
+    assert month is not None and whole is not None
+    assert month.start == TODAY - timedelta(days=30) and whole.start == first
+    assert len(month.points) == 29  # 30 days, the one still loading not drawn
+    assert month.loading == ("LUNA",)
+    since = TODAY - timedelta(days=3)
+    assert all(p.incomplete == (p.day >= since) for p in month.points)
+    assert month.incomplete == ("BTC",)
+    assert all(p.invested == 100 for p in whole.points)
+    assert value_line(ValueHistory("TRY", (), {}, {}, None, TODAY), "30d") is None
+
+
+def test_a_span_of_days_is_written_in_the_readers_language() -> None:
+    english, turkish = get_lang("en"), get_lang("tr")
+    assert english.day_span(date(2026, 11, 23), date(2026, 11, 29)) == "23–29 Nov"
+    assert english.day_span(date(2026, 10, 26), date(2026, 11, 1)) == "26 Oct–1 Nov"
+    assert turkish.day_span(date(2026, 10, 26), date(2026, 11, 1)) == "26 Eki–1 Kas"
+    assert turkish.month_year(date(2026, 11, 1)) == "Kasım 2026"
+    assert english.weekday_day(date(2026, 11, 24)) == "Tue 24 Nov"

@@ -111,9 +111,10 @@ async def test_chart_png_draws_off_the_event_loop() -> None:
         *,
         lang: Lang,
         note: str = "",
+        title: str = "",
     ) -> bytes:
         threads.append(threading.get_ident())
-        return render_portfolio_chart(slices, history, quote, lang=lang, note=note)
+        return render_portfolio_chart(slices, history, quote, lang=lang, note=note, title=title)
 
     portfolio = value_portfolio(documented_balances(), documented_tickers(), "TRY", AS_OF)
     history = [
@@ -186,9 +187,10 @@ async def test_a_fresh_install_draws_the_reason_in_place_of_the_line() -> None:
         *,
         lang: Lang,
         note: str = "",
+        title: str = "",
     ) -> bytes:
         notes.append(note)
-        return render_portfolio_chart(slices, history, quote, lang=lang, note=note)
+        return render_portfolio_chart(slices, history, quote, lang=lang, note=note, title=title)
 
     portfolio = value_portfolio(documented_balances(), documented_tickers(), "TRY", AS_OF)
     view = View(

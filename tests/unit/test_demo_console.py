@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
+
 from balance_bot.fakes.console import HELP, REFUSED_KEY, UNKNOWN, run_console_command
+from balance_bot.fakes.demo_history import seed_demo_history
 from balance_bot.fakes.exchange import FakeBtcTurk
 from balance_bot.fakes.feed import FakeFeed
 from balance_bot.fakes.seed import DEMO_API_KEY
@@ -52,6 +55,18 @@ def test_candles_hang_holds_the_chart_server_until_candles_up() -> None:
     run_console_command(exchange, "!candles up")
 
     assert (hanging, exchange.candles.hang) == (True, False)
+
+
+def test_delist_stops_a_pairs_candles_thirty_days_ago_and_its_ticker() -> None:
+    exchange = FakeBtcTurk(clock=lambda: datetime(2026, 11, 25, 5, tzinfo=UTC).timestamp())
+    seed_demo_history(exchange)
+
+    said = run_console_command(exchange, "!delisted GLMRUSDT")
+
+    assert said.startswith("GLMRUSDT was delisted after 2026-10-26")
+    assert max(exchange.candles.closes["GLMRUSDT"]) == date(2026, 10, 26)
+    assert all(row["pair"] != "GLMRUSDT" for row in exchange.tickers)
+    assert run_console_command(exchange, "!delisted NOPETRY") == "no candles of NOPETRY"
 
 
 def test_a_wrong_line_points_to_help_instead_of_printing_it() -> None:

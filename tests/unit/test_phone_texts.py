@@ -56,7 +56,7 @@ pairNormalized dailyPercent orderType orderId balanceType currencySymbol precise
 # Texts no chat message holds: the month's format pattern for Babel.
 NOT_MESSAGES = {"report.month_format"}
 # Functions of core/texts that render no message.
-NOT_RENDERING = {"history_count", "history_month", "can_check_again"}
+NOT_RENDERING = {"history_count", "history_month", "can_check_again", "period_count"}
 
 
 def words_of(text: str) -> list[str]:

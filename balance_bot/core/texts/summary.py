@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime, time
 from decimal import Decimal
 from html import escape
@@ -29,11 +30,14 @@ def summary_message(
     scheduled: bool,
     split: FlowSplit | SplitUnavailable | None = None,
     pnl_line: str | None = None,
+    closed_day: Sequence[str] = (),
 ) -> str:
     """Render the summary; the `scheduled` one greets (good morning, before noon).
 
     `split` tells the change since `previous` apart: money moved in or out, and the market;
-    `pnl_line` is the unrealized P&L (core.texts.pnl.summary_pnl_line).
+    `closed_day` is yesterday's record from the daily values (core.texts.periods
+    .summary_period_lines: /daily's row of the same day), said instead of the split when
+    there is one; `pnl_line` is the unrealized P&L (core.texts.pnl.summary_pnl_line).
     """
     lang, quote = view.lang, escape(portfolio.quote)
     today = view.long_date()
@@ -55,8 +59,9 @@ def summary_message(
     else:
         change = _change(portfolio.total - previous.total, previous.total, quote, view)
         lines.append(_since(previous.day, view, change))
-        if split is not None:
+        if split is not None and not closed_day:
             lines += split_lines(split, portfolio.quote, view)
+    lines += closed_day
     if pnl_line:
         lines.append(pnl_line)
     compared = None if portfolio.unpriced else previous
