@@ -37,6 +37,7 @@ from balance_bot.fakes._server import LocalServer, json_response
 from balance_bot.fakes.exchange_faults import FAULTS, Fault, fault_response, rate_limited
 from balance_bot.fakes.graph import OHLCS_PATH, Candles
 from balance_bot.fakes.ledger import Book, Ledger
+from balance_bot.fakes.orders import OrderDesk
 from balance_bot.fakes.seed import (
     DEMO_API_KEY,
     DEMO_API_SECRET,
@@ -126,6 +127,7 @@ class FakeBtcTurk(LocalServer):
         self.account_permission = True  # False: the key lacks "Account", history is refused
         self.history_refusals = 0
         self.candles = Candles()  # the chart server's daily candles, served here too
+        self.desk = OrderDesk(self)  # the account's orders, and the feed's frames of them
 
     @property
     def base_url(self) -> str:

@@ -16,6 +16,7 @@ from balance_bot.services.delivery import Deliverer
 from balance_bot.services.export_waits import ExportWaits
 from balance_bot.services.monitor import Monitor
 from balance_bot.services.moves import MoveWatch
+from balance_bot.services.orders import OrderWatch
 from balance_bot.services.pnl import ProfitAndLoss
 from balance_bot.services.recheck import CheckAgain
 from balance_bot.services.roster import Roster
@@ -42,3 +43,4 @@ class Services:
     pnl: ProfitAndLoss | None = None  # profit and loss from the history cache
     check_again: CheckAgain | None = None  # /status's "Check again": what BTCTurk refused
     exports: ExportWaits | None = None  # /export asked while the history was loading
+    orders: OrderWatch | None = None  # the orders the live feed tells of (None: feed off)
