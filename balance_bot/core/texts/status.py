@@ -13,6 +13,7 @@ from balance_bot.btcturk.feed_login import RefusalReason
 from balance_bot.core.data_notes import Meaning, meaning
 from balance_bot.core.i18n import View
 from balance_bot.core.texts.history import history_status_line
+from balance_bot.core.texts.orders import orders_missing_line
 
 SHOWN_SUBJECTS = 3
 _INTERVAL_UNITS = (  # the text of one unit, of several, and its length in seconds
@@ -80,6 +81,8 @@ class StatusFacts:
     history_refused: bool = False  # the key lacks the Account permission: changes unexplained
     feed: FeedFacts | None = None  # None: WEBSOCKET=off
     history: HistoryFacts | None = None  # None: no history cache
+    orders_missing_since: datetime | None = None  # the live feed's order events stopped
+    orders_relogin_at: datetime | None = None  # and the feed logged in again for them
 
 
 def can_check_again(facts: StatusFacts) -> bool:
@@ -115,6 +118,8 @@ def status_message(facts: StatusFacts, view: View) -> str:
         key = "status.clock_behind" if facts.clock_offset_ms > 0 else "status.clock_ahead"
         lines.append(view.t(key, seconds=seconds))
     lines += _feed_lines(facts, view)
+    if facts.orders_missing_since is not None:
+        lines.append(orders_missing_line(facts.orders_missing_since, facts.orders_relogin_at, view))
     if facts.history is not None:
         lines.append(_history_line(facts.history, facts.history_refused, view))
     lines.append(view.t("status.alerts", chat=facts.chat_alerts, all=facts.all_alerts))
