@@ -134,10 +134,13 @@ class Order:
 
     @property
     def complete(self) -> bool:
-        """Tell whether its fills reached its amount (a market order: once closed with any)."""
+        """Tell whether its fills reached its amount (a market order: once its 452 came, with
+        any fill)."""
+        reached = self.terms.amount > 0 and self.filled >= self.terms.amount
         if self.terms.market:
-            return self.closed == "filled"
-        return self.terms.amount > 0 and self.filled >= self.terms.amount
+            ended = self.closed == "filled" or self.closing_seq is not None
+            return reached or (ended and self.filled > 0)
+        return reached
 
     @property
     def is_open(self) -> bool:
@@ -296,9 +299,11 @@ class OrderBook:
         return self._filled(order, now)
 
     def logged_in(self) -> None:
-        """The feed logged in (again): what is in orders now is the new baseline."""
-        self._baseline = None
-        self._suspects.clear()
+        """The feed logged in (again): what is in orders now is the new baseline, unless
+        events were missing (what they left unexplained stays so: no order explains it)."""
+        if self.missing_since is None:
+            self._baseline = None
+            self._suspects.clear()
 
     # What the events mean, once settled
 
@@ -416,7 +421,7 @@ class OrderBook:
                     extra[asset] = fund - locked
                 if aged.get(asset, _ZERO) - fund > margin:
                     short[asset] = aged[asset] - fund
-        if not watching:
+        if not watching and self.missing_since is None:
             self.logged_in()
         self.attribution = self._watch(extra, short, precisions, now)
         return self.attribution
