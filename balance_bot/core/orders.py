@@ -167,7 +167,8 @@ class Placed:
 
 @dataclass(frozen=True, slots=True)
 class Edited:
-    """An order edited: BTCTurk deleted it and inserted `after` (452 then 451)."""
+    """An order edited: BTCTurk deleted it and inserted `after` (452 then 451) on the same
+    pair and side, for its amount or what was left of it: its price changed, if anything."""
 
     before: OrderTerms
     after: OrderTerms

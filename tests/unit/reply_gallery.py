@@ -308,7 +308,6 @@ def order_replies(v: View) -> Gallery:
     p = portfolio()
     precisions = p.precisions
     edited = Edited(SELL, replace(SELL, order_id="9", price=D("123456790.5")))
-    both = Edited(SELL, replace(SELL, order_id="9", price=D("1.5"), amount=D("7.5")))
     same = Edited(SELL, replace(SELL, order_id="9"))
     left = Cancelled(SELL, D("1234000.12345678"), D("567.0000"), seen_placed=True)
     older = Cancelled(OLDER, D("0.5"), D(0), seen_placed=False)
@@ -343,7 +342,6 @@ def order_replies(v: View) -> Gallery:
         ("order placed, stop-limit", orders.order_news([Placed(BUY)], v, precisions)),
         ("order placed, side unknown", orders.order_news([Placed(OLDER)], v, precisions)),
         ("order edited", orders.order_news([edited], v, precisions)),
-        ("order edited, price and amount", orders.order_news([both], v, precisions)),
         ("order edited, nothing seen to change", orders.order_news([same], v, precisions)),
         ("order cancelled, part left", orders.order_news([left], v, precisions)),
         ("order cancelled, placed before", orders.order_news([older], v, precisions)),

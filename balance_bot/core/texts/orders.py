@@ -149,30 +149,16 @@ def _cancelled(item: Cancelled, view: View, precisions: Precisions) -> str:
 
 def _edited(item: Edited, view: View, precisions: Precisions) -> str:
     before, after = item.before, item.after
-    parts = []
-    if after.price != before.price:
-        parts.append(
-            view.t(
-                "order.edit_price",
-                old=view.lang.price(before.price),
-                new=view.lang.price(after.price),
-                quote=escape(after.quote),
-            )
-        )
-    if after.amount != before.amount:
-        precision = _precision(after.base, precisions)
-        parts.append(
-            view.t(
-                "order.edit_amount",
-                old=view.lang.amount(before.amount, precision),
-                new=view.lang.amount(after.amount, precision),
-                base=escape(after.base),
-            )
-        )
-    order = order_phrase(before, view, precisions, price=False)
-    if not parts:
+    if after.price == before.price:
         return view.t("order.edited_same", order=order_phrase(after, view, precisions))
-    return view.t("order.edited", order=order, changes=_both(parts, view))
+    change = view.t(
+        "order.edit_price",
+        old=view.lang.price(before.price),
+        new=view.lang.price(after.price),
+        quote=escape(after.quote),
+    )
+    order = order_phrase(before, view, precisions, price=False)
+    return view.t("order.edited", order=order, changes=change)
 
 
 def _record(order: OpenOrder, view: View, precisions: Precisions) -> list[str]:
