@@ -44,6 +44,7 @@ FIGURES: dict[str, str] = {
     "startup": "bench.startup",
     "pnl": "bench.pnl",
     "export": "bench.export",
+    "orders": "bench.orders",
 }
 
 

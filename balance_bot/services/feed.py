@@ -123,6 +123,7 @@ class FeedWatch:
         self._asked_again: asyncio.Future[None] | None = None  # the login after the key's return
         client.on_key_back(self._key_back)  # a key that works again may log in again too
         self._listeners: list[Listener] = []
+        self._accounted: Callable[[], bool] = lambda: False  # see `accounted_by`
 
     @property
     def state(self) -> FeedState:
@@ -154,6 +155,12 @@ class FeedWatch:
         """Hand every event of the feed to `listener` too (the order watch), before it wakes
         the poll."""
         self._listeners.append(listener)
+
+    def accounted_by(self, accounted: Callable[[], bool]) -> None:
+        """Ask `accounted` (the order watch) before looking again after an event whose poll
+        found nothing: True when order events account for it (an edit moves no balance, the
+        second poll of a fill finds what the first told), so no look is owed."""
+        self._accounted = accounted
 
     def relogin(self) -> bool:
         """Close the connection to log in again (see `PrivateFeed.reconnect`)."""
@@ -256,6 +263,8 @@ class FeedWatch:
                 outcome = None
             if outcome is not None and outcome.changed:
                 self._cancel_relook()  # the event's data has arrived
+            elif hinted and outcome is not None and outcome.succeeded and self._accounted():
+                self._cancel_relook()  # order events said what happened: no data is awaited
             elif hinted:
                 self._cancel_relook()
                 self._relook = asyncio.get_running_loop().create_task(

@@ -87,7 +87,9 @@ class OrderWatch:
         self.checked_at: datetime | None = None  # the balances the book was last checked with
         self.funds_known = True
         self.in_orders: dict[str, Decimal] = {}  # what the balances say is in orders
+        self._last_event_at: datetime | None = None
         feed.listen(self._on_event)
+        feed.accounted_by(self.accounts_for_hints)
 
     @property
     def feed(self) -> FeedWatch:
@@ -99,6 +101,15 @@ class OrderWatch:
         """Tell whether orders placed or cancelled are told by the feed's events (else the
         poll tells the money moving between free and locked, as without the feed)."""
         return self._feed.healthy and self.book.missing_since is None
+
+    def accounts_for_hints(self) -> bool:
+        """Tell whether order events of the last moment account for a balance update whose
+        poll found nothing: they came within SETTLE_S, and every fill they told was told by an
+        alert (a fill not told yet is money the balances should show: look again)."""
+        at = self._last_event_at
+        if at is None or (self._clock() - at).total_seconds() > self._settle_s:
+            return False
+        return all(order.filled <= order.told_filled for order in self.book.orders.values())
 
     def start(self) -> None:
         """Start telling the news of each round."""
@@ -196,6 +207,7 @@ class OrderWatch:
                 book.match(read, pair, now)
         else:
             return
+        self._last_event_at = now
         await self._save()
         self._round.set()
         self._relogin(now)
