@@ -39,7 +39,9 @@ from balance_bot.btcturk.orders import OrderFrame, order_event
 from balance_bot.core.changes import BalanceChange
 from balance_bot.core.explain import Explanation, Trade
 from balance_bot.core.notify import NotificationKind
-from balance_bot.core.orders import FeedHealth, FillStory, OrderBook, order_funds, split_symbol
+from balance_bot.core.order_book import OrderBook
+from balance_bot.core.order_locks import order_funds
+from balance_bot.core.orders import FeedHealth, FillStory, split_symbol
 from balance_bot.core.texts.orders import OpenOrder, OrdersFacts, order_news
 from balance_bot.core.valuation import Portfolio
 from balance_bot.services.chats import ChatViews

@@ -39,8 +39,8 @@ from balance_bot.core.flows import FlowSplit, SplitUnavailable
 from balance_bot.core.i18n import LANGUAGES, Lang, View
 from balance_bot.core.keywords import KEYWORDS, word
 from balance_bot.core.notify import SETTINGS, Level, Setting, default_levels
+from balance_bot.core.order_locks import Attribution
 from balance_bot.core.orders import (
-    Attribution,
     Cancelled,
     Edited,
     FeedHealth,

@@ -10,15 +10,9 @@ from pathlib import Path
 from balance_bot.btcturk.models import Fill, Side
 from balance_bot.btcturk.orders import OrderFrame, OrderMatch, OrderMethod
 from balance_bot.core.explain import Trade
-from balance_bot.core.orders import (
-    GRACE,
-    Cancelled,
-    Edited,
-    Gone,
-    OrderBook,
-    Placed,
-    order_funds,
-)
+from balance_bot.core.order_book import OrderBook
+from balance_bot.core.order_locks import order_funds
+from balance_bot.core.orders import GRACE, Cancelled, Edited, Gone, Placed
 from balance_bot.store.database import Database
 from balance_bot.store.orders import OrderStore
 

@@ -13,7 +13,8 @@ import pytest
 
 from balance_bot.btcturk.feed_messages import OrderEvent, UserTrade, event_of, parse_frame
 from balance_bot.btcturk.orders import OrderFrame, OrderMatch, order_event
-from balance_bot.core.orders import Cancelled, OrderBook, Placed, split_symbol
+from balance_bot.core.order_book import OrderBook
+from balance_bot.core.orders import Cancelled, Placed, split_symbol
 
 FIXTURES = sorted((Path(__file__).parents[1] / "fixtures" / "btcturk" / "feed").glob("*.json"))
 KINDS = {"inserted": 451, "deleted": 452, "match": 441}

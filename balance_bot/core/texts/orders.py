@@ -10,8 +10,8 @@ from html import escape
 
 from balance_bot.core.explain import default_precision
 from balance_bot.core.i18n import View, time_of_day
+from balance_bot.core.order_locks import Attribution
 from balance_bot.core.orders import (
-    Attribution,
     Cancelled,
     Edited,
     FeedHealth,
