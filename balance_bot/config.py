@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import dotenv_values
 
+from balance_bot.core.notify import Level
 from balance_bot.core.quiet import QuietHours
 from balance_bot.core.settings import Settings as Settings
 
@@ -80,7 +81,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         data_dir=reader.data_dir(),
         log_level=reader.choice("LOG_LEVEL", "INFO", LOG_LEVELS),
         poll_interval_s=reader.poll_interval(),
-        notify_order_changes=reader.boolean("NOTIFY_ORDER_CHANGES", False),
+        notify_order_changes=reader.level("NOTIFY_ORDER_CHANGES", Level.SILENT),
         explain_changes=reader.boolean("EXPLAIN_CHANGES", True),
         daily_summary_time=reader.clock_time("DAILY_SUMMARY_TIME", "09:00"),
         summary_chart=reader.boolean("SUMMARY_CHART", False),
@@ -211,6 +212,17 @@ class EnvReader:
         if not re.fullmatch(r"\d{1,9}", value) or not minimum <= int(value) <= maximum:
             raise ConfigError(name, f"must be a whole number from {minimum} to {maximum}")
         return int(value)
+
+    def level(self, name: str, default: Level) -> Level:
+        """Return how a kind of message is heard: on, silent or off (true and false too)."""
+        value = self.optional(name, default.value).lower()
+        if value in ("1", "true", "yes", "on"):
+            return Level.ON
+        if value in ("0", "false", "no", "off"):
+            return Level.OFF
+        if value == "silent":
+            return Level.SILENT
+        raise ConfigError(name, "must be one of on, silent, off")
 
     def boolean(self, name: str, default: bool) -> bool:
         value = self.optional(name, "true" if default else "false").lower()

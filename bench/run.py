@@ -46,6 +46,7 @@ FIGURES: dict[str, str] = {
     "export": "bench.export",
     "exchange_status": "bench.exchange_status",
     "values": "bench.values",
+    "orders": "bench.orders",
 }
 
 

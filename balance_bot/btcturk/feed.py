@@ -154,6 +154,8 @@ class PrivateFeed:
         self._nonce = nonce
         self.policy = policy or ReconnectPolicy(random)
         self.state = FeedState()
+        self._ws: aiohttp.ClientWebSocketResponse | None = None  # the connection logged in
+        self._leaving: asyncio.Task[bool] | None = None  # closing it to log in again
 
     def __repr__(self) -> str:
         return f"PrivateFeed(url={self._url!r})"
@@ -190,6 +192,16 @@ class PrivateFeed:
             logger.info("BTCTurk feed: trying the refused login again")
         return done
 
+    def reconnect(self) -> bool:
+        """Close the logged-in connection, to log in again with the usual backoff (events
+        stopped coming on it); False when none is open."""
+        ws = self._ws
+        if ws is None or ws.closed or self._leaving is not None:
+            return False
+        logger.info("BTCTurk feed: closing the connection to log in again")
+        self._leaving = asyncio.get_running_loop().create_task(ws.close(), name="feed:relogin")
+        return True
+
     async def _connection(self) -> _End:
         """Run one connection to its end and say how it ended."""
         started: float | None = None
@@ -209,9 +221,13 @@ class PrivateFeed:
             if refusal is not None:
                 return await self._login_refused(refusal)
             started = self._monotonic()
+            self._ws = ws
             await self._logged_in()
             await ws.send_str(_dump([SUBSCRIBE, self._subscription()]))
-            self._failed(await self._read(ws))
+            ended = await self._read(ws)
+            if self._leaving is not None:
+                ended = "closed to log in again"
+            self._failed(ended)
             return _End.LOST
         except _Closed as closed:
             self._failed(f"{closed} before the login was answered")
@@ -224,9 +240,13 @@ class PrivateFeed:
             return _End.LOST
         finally:
             self.state.connected = False
+            self._ws = None
             if started is not None and self._monotonic() - started >= self._stable_s:
                 self.policy.stable()
             await ws.close()
+            leaving, self._leaving = self._leaving, None
+            if leaving is not None:
+                await asyncio.gather(leaving, return_exceptions=True)
 
     async def _login(self, ws: aiohttp.ClientWebSocketResponse) -> str | None:
         """Log in; return None when accepted, else the refusal. Raise TimeoutError on no answer."""

@@ -12,7 +12,9 @@ class Balance(NamedTuple):
 
     Only `asset` and `balance` are always sent; `free`/`locked` are derived from each other when
     one is missing, `precision` takes a default, and `request_fund` is None when the row lacks
-    it. The row's `orderFund` and `timestamp` are not read: nothing uses them.
+    it. `order_fund` (the part of `locked` in orders, what /orders reconciles its open orders
+    with) is None when the row lacks it, and is read without a note: the older shapes lack it,
+    and /orders says when it cannot check. The row's `timestamp` is not read.
     """
 
     asset: str
@@ -22,6 +24,7 @@ class Balance(NamedTuple):
     free: Decimal
     request_fund: Decimal | None
     precision: int
+    order_fund: Decimal | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -153,7 +153,9 @@ def _balance(row: dict[str, Any], notes: list[DataNote]) -> Balance | None:
     if type(name) is not str or not name:
         notes.append(DataNote("balances", "missing", "assetname", asset))
         name = asset
-    return Balance(asset, name, balance, locked, free, request_fund, _precision(row, asset, notes))
+    precision = _precision(row, asset, notes)
+    order_fund = number(row.get("orderFund"))  # quiet: only /orders reads it, and says so
+    return Balance(asset, name, balance, locked, free, request_fund, precision, order_fund)
 
 
 def _locked_and_free(

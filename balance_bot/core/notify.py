@@ -4,7 +4,7 @@ Every message the bot sends unasked has a NotificationKind, which says the /noti
 obeys, whether a mute or quiet hours hold it and whether it rings when its setting is silent.
 A chat sets each setting (changes, orders, thresholds, summaries, outages) `on`, `silent`
 (delivered without sound) or `off` (never sent to it). What a chat did not set follows the
-environment: every setting `on`, orders as NOTIFY_ORDER_CHANGES says.
+environment: every setting `on`, orders as NOTIFY_ORDER_CHANGES says (`silent` by default).
 """
 
 from __future__ import annotations
@@ -186,10 +186,13 @@ def _read(words: Mapping[str, T], typed: str) -> T | None:
     return next((meaning for word, meaning in words.items() if fold(word) == folded), None)
 
 
-def default_levels(*, order_changes: bool) -> dict[Setting, Level]:
-    """Return the levels of a chat that set nothing, from the environment."""
+def default_levels(*, order_changes: Level | bool) -> dict[Setting, Level]:
+    """Return the levels of a chat that set nothing, from the environment (orders: a level,
+    or true for on and false for off)."""
     levels = dict.fromkeys(SETTINGS, Level.ON)
-    levels[Setting.ORDERS] = Level.ON if order_changes else Level.OFF
+    if isinstance(order_changes, bool):
+        order_changes = Level.ON if order_changes else Level.OFF
+    levels[Setting.ORDERS] = order_changes
     return levels
 
 

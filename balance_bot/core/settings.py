@@ -7,6 +7,7 @@ from datetime import time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from balance_bot.core.notify import Level
 from balance_bot.core.quiet import QuietHours
 
 
@@ -28,7 +29,7 @@ class Settings:
     data_dir: Path = Path("data")
     log_level: str = "INFO"
     poll_interval_s: int = 60
-    notify_order_changes: bool = False
+    notify_order_changes: Level = Level.SILENT  # how a chat hears orders placed or cancelled
     explain_changes: bool = True  # read the history to say why a balance changed
     daily_summary_time: time = time(9, 0)
     summary_chart: bool = False

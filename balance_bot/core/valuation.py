@@ -56,6 +56,7 @@ class Position:
     value: Decimal | None
     request_fund: Decimal | None = None
     route: Route | None = None  # how `price` was found, when not through the asset's own pair
+    order_fund: Decimal | None = None  # in orders, as the exchange said it (`orderFund`)
 
     @property
     def withdrawing(self) -> Decimal:
@@ -214,6 +215,7 @@ def value_portfolio(
                 value=None if price is None else row.balance * price,
                 request_fund=row.request_fund,
                 route=route,
+                order_fund=row.order_fund,
             )
         )
     positions.sort(key=lambda p: (p.value is None, -(p.value or 0), p.asset))

@@ -11,6 +11,7 @@ from balance_bot.btcturk.amounts import AmountError, parse_decimal
 from balance_bot.fakes.exchange import ROW_SHAPES, Endpoint, FakeBtcTurk
 from balance_bot.fakes.exchange_info import Operation
 from balance_bot.fakes.feed import FakeFeed
+from balance_bot.fakes.orders import Frame, Side
 from balance_bot.fakes.seed import DEMO_API_KEY
 
 HELP_ROWS: Final[tuple[tuple[str, str], ...]] = (
@@ -20,7 +21,6 @@ HELP_ROWS: Final[tuple[tuple[str, str], ...]] = (
     ("!release", "pending deposits, withdrawals complete"),
     ("!buy 0.5 BTC 3512000 [fills]", "a buy at that TRY price (or BTCUSDT)"),
     ("!sell 100 USDT 41.5 [fills]", "a sell at that price"),
-    ("!order 1 BTC, !cancel 1 BTC", "lock part of a balance; unlock it"),
     ("Prices", ""),
     ("!price BTC 3600000", "set a price (BTC: BTCTRY; or GLMRUSDT)"),
     ("!prices down, !prices up", "prices fail, balances answer; back"),
@@ -42,6 +42,14 @@ HELP_ROWS: Final[tuple[tuple[str, str], ...]] = (
     ("!ip off, !ip on", "the key bound to another IP; this one"),
     ("The account's value (/chart, /daily, /weekly, /monthly)", ""),
     ("!delisted GLMRUSDT", "delisted 30 days ago: no candle since"),
+    ("Orders (the live feed tells each one)", ""),
+    ("!order sell 0.1 BTC 3900000", "a limit order (buy or sell; BTC: BTCTRY)"),
+    ("!order buy 0.05 BTC market [fills]", "a market order, filled at once"),
+    ("!fill 0.06 [fills]", "fills part of the last order"),
+    ("!edit 3950000", "edits its price (452 then 451)"),
+    ("!cancel, !cancel stale", "cancels it (stale: numLeft before a fill)"),
+    ("!cancel ID, !fill ID 0.06, …", "another order than the last"),
+    ("!order 1 BTC, !cancel 1 BTC", "lock, unlock with no order event"),
     ("The chat", ""),
     ("!press Refresh, !press 2", "press a button of the latest messages"),
     ("!help", "this list"),
@@ -51,6 +59,7 @@ HELP: Final = "\n".join(
     + [f"  {line:<36} {words}" if words else f" {line}" for line, words in HELP_ROWS]
 )
 MOVES: Final = frozenset({"deposit", "withdraw", "buy", "sell", "order", "cancel", "release"})
+ORDER_LINES: Final = frozenset({"order", "fill", "edit", "cancel"})
 OUTAGE_REQUESTS: Final = 1_000_000
 REFUSED_KEY: Final = "0b5e4c2d-revoked-public-key"
 HISTORY_ENDPOINTS: Final[tuple[Endpoint, ...]] = ("trades", "crypto", "fiat")
@@ -68,8 +77,10 @@ def run_console_command(exchange: FakeBtcTurk, line: str, feed: FakeFeed | None 
             return _transfer(exchange, name, parse_decimal(args[0]), args[1].upper(), args[2:])
         if name in ("buy", "sell") and len(args) in (3, 4):
             return _trade(exchange, name, args)
-        if name in ("order", "cancel") and len(args) == 2:
+        if name in ("order", "cancel") and len(args) == 2 and args[1].isalpha():
             return _move(exchange, name, parse_decimal(args[0]), args[1].upper())
+        if name in ORDER_LINES:
+            return _orders(exchange, feed, name, args)
         if name == "price" and len(args) == 2:
             pair = _pair(args[0])
             exchange.set_price(pair, parse_decimal(args[1]))
@@ -338,3 +349,46 @@ def _move(exchange: FakeBtcTurk, name: str, amount: Decimal, asset: str) -> str:
         locked -= min(amount, locked)
     exchange.set_balance(asset, total, locked=locked)
     return f"{asset}: balance {total}, in orders {locked}"
+
+
+def _orders(exchange: FakeBtcTurk, feed: FakeFeed | None, name: str, args: list[str]) -> str:
+    """Place, fill, edit or cancel an order on the desk, and send the feed's frames of it."""
+    desk = exchange.desk
+    if name == "order":
+        frames = _place(exchange, args)
+    else:
+        named = args and args[0].isdigit() and int(args[0]) in desk.orders
+        order_id = int(args.pop(0)) if named else max(desk.orders, default=None)  # the last
+        if order_id not in desk.orders:
+            return "no such open order: !order places one"
+        if name == "fill" and len(args) in (1, 2):
+            fills = int(args[1]) if len(args) == 2 and args[1].isdigit() else 1
+            frames = desk.fill(order_id, parse_decimal(args[0]), fills=fills)
+        elif name == "edit" and len(args) == 1:
+            frames = desk.edit(order_id, price=parse_decimal(args[0]))
+        elif name == "cancel" and args in ([], ["stale"]):
+            frames = desk.cancel(order_id, stale=bool(args))
+        else:
+            raise ValueError("not a form of this line")
+    if feed is not None:
+        feed.publish_frames(frames)
+    kinds = " ".join(str(kind) for kind, _ in frames)
+    opened = [body["id"] for kind, body in frames if kind == 451]
+    said = f"order {opened[-1]} placed; " if name in ("order", "edit") and opened else ""
+    return f"{said}the live feed sent {kinds}"
+
+
+def _place(exchange: FakeBtcTurk, args: list[str]) -> list[Frame]:
+    """Place `buy|sell AMOUNT ASSET PRICE` (a limit order) or `… market [fills]`."""
+    if len(args) not in (4, 5) or args[0] not in ("buy", "sell"):
+        raise ValueError("say buy or sell, an amount, an asset and a price (or market)")
+    side: Side = "buy" if args[0] == "buy" else "sell"
+    amount, pair = parse_decimal(args[1]), _pair(args[2])
+    if args[3] == "market":
+        row = next((r for r in exchange.tickers if r.get("pair") == pair), None)
+        if row is None or row.get("last") is None:
+            raise ValueError(f"no price of {pair} to fill a market order at")
+        price = parse_decimal(str(row["last"]))
+        fills = int(args[4]) if len(args) == 5 and args[4].isdigit() else 1
+        return exchange.desk.market(side, pair, amount, price, fills=fills)
+    return exchange.desk.place(side, pair, amount, parse_decimal(args[3]))

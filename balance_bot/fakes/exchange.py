@@ -47,6 +47,7 @@ from balance_bot.fakes.exchange_faults import FAULTS, Fault, fault_response, rat
 from balance_bot.fakes.exchange_info import FakeExchangeInfo
 from balance_bot.fakes.graph import OHLCS_PATH, Candles
 from balance_bot.fakes.ledger import Book, Ledger
+from balance_bot.fakes.orders import OrderDesk
 from balance_bot.fakes.seed import (
     DEMO_API_KEY,
     DEMO_API_SECRET,
@@ -148,6 +149,7 @@ class FakeBtcTurk(LocalServer):
             lambda: [str(row.get("pair")) for row in self.tickers],
             lambda: [str(row.get("asset")) for row in self.balances],
         )
+        self.desk = OrderDesk(self)  # the account's orders, and the feed's frames of them
 
     @property
     def base_url(self) -> str:

@@ -15,6 +15,9 @@ Nonce" for the same). After login the private events published here are pushed t
 connection (dropped, like the real feed's, while none is: the catch-up poll's job), and each
 subscribed ticker gets a heartbeat every `heartbeat_s`.
 
+`order_events = False` withholds the order events (441, 451, 452) while balance updates and
+fills (201, 423) still come, as BTCTurk's feed was seen to do after a reconnect.
+
 Faults, queued with `inject()` and used by the next connections: "503" and "429" answer the
 handshake with HTTP; "kick" drops the connection right after the handshake; "mute" leaves the
 login unanswered; "refuse" refuses the next login; "stall" goes silent after login with the
@@ -32,7 +35,7 @@ import hashlib
 import hmac
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Final, Literal, get_args
@@ -52,6 +55,7 @@ INVALID_TIMESTAMP: Final = "Unauthorized - Invalid Timestamp"
 STAMP_TOLERANCE_MS: Final = 5000
 VERSION_BODY: Final[dict[str, Any]] = {"type": 991, "current": "5.2.0", "min": "2.3.0"}
 _PRICES: Final = {"USDTTRY": "42.15", "BTCTRY": "4135000", "ETHTRY": "151200"}
+_ORDER_TYPES: Final = frozenset({441, 451, 452, 453})
 
 
 @dataclass(eq=False)
@@ -97,6 +101,10 @@ class FakeFeed(LocalServer):
         self.subscriptions: collections.Counter[str] = collections.Counter()
         self.events_sent = 0
         self.events_dropped = 0
+        # False: 441, 451 and 452 are no longer sent while 201 and 423 still are, as users saw
+        # after a reconnect (broker-api-docs #613, #615)
+        self.order_events = True
+        self.order_events_withheld = 0
         self.last_login: dict[str, Any] | None = None
         self._faults: collections.deque[FeedFault] = collections.deque()
         self._open: set[_Connection] = set()
@@ -149,6 +157,14 @@ class FakeFeed(LocalServer):
             raise ValueError("order events are 441, 451, 452 and 453")
         return self._publish([kind, {**(body or {}), "type": kind}])
 
+    def publish_frames(self, frames: Iterable[tuple[int, dict[str, Any]]]) -> int:
+        """Push frames as they are (an order desk's: 451, 441, 423, 452, 201); return how many
+        connections heard the last one."""
+        heard = 0
+        for kind, body in frames:
+            heard = self._publish([kind, body])
+        return heard
+
     def publish_raw(self, text: str) -> int:
         """Send `text` as it is to the logged-in connections (garbage, unknown types)."""
         return self._send_all(text)
@@ -164,6 +180,9 @@ class FakeFeed(LocalServer):
             _abort(conn)
 
     def _publish(self, message: list[object]) -> int:
+        if not self.order_events and message[0] in _ORDER_TYPES:
+            self.order_events_withheld += 1
+            return 0
         heard = self._send_all(_dump(message))
         if heard:
             self.events_sent += 1

@@ -95,9 +95,11 @@ class Ledger:
         fills: int = 1,
         fee_rate: Decimal | str = FEE_RATE,
         tax_rate: Decimal | str = TAX_RATE,
+        order_id: int | None = None,
     ) -> list[JsonRow]:
-        """Buy `amount` of the pair's numerator at `price` in `fills` fills; return the rows."""
-        return self._trade("buy", pair, amount, price, fills, fee_rate, tax_rate)
+        """Buy `amount` of the pair's numerator at `price` in `fills` fills; return the rows
+        (of a new order, or of `order_id`'s)."""
+        return self._trade("buy", pair, amount, price, fills, fee_rate, tax_rate, order_id)
 
     def sell(
         self,
@@ -108,9 +110,11 @@ class Ledger:
         fills: int = 1,
         fee_rate: Decimal | str = FEE_RATE,
         tax_rate: Decimal | str = TAX_RATE,
+        order_id: int | None = None,
     ) -> list[JsonRow]:
-        """Sell `amount` of the pair's numerator at `price` in `fills` fills; return the rows."""
-        return self._trade("sell", pair, amount, price, fills, fee_rate, tax_rate)
+        """Sell `amount` of the pair's numerator at `price` in `fills` fills; return the rows
+        (of a new order, or of `order_id`'s)."""
+        return self._trade("sell", pair, amount, price, fills, fee_rate, tax_rate, order_id)
 
     def deposit(self, asset: str, amount: Decimal | str, *, lag: int = 0) -> JsonRow:
         """Credit `amount` now; list the row at once, or after `lag` answers of its endpoint."""
@@ -201,6 +205,7 @@ class Ledger:
         fills: int,
         fee_rate: Decimal | str,
         tax_rate: Decimal | str,
+        order_id: int | None = None,
     ) -> list[JsonRow]:
         numerator, denominator = split_pair(pair)
         total, unit = _positive(amount), _positive(price)
@@ -219,7 +224,7 @@ class Ledger:
             raise ValueError(f"not enough free {denominator if side == 'buy' else numerator}")
         self.account.set_balance(numerator, new_base, locked=base[1], request_fund=base[2])
         self.account.set_balance(denominator, new_quote, locked=quote[1], request_fund=quote[2])
-        order_id = next(self._order_ids)
+        order_id = next(self._order_ids) if order_id is None else order_id
         now = self.account.now_ms()
         rows = [
             _trade_row(

@@ -71,7 +71,7 @@ async def status_reply(
     services: Services, chat_id: int, view: View
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     """Return the /status text, and its Check again button when something was refused."""
-    account, store = services.account, services.store
+    account, store, orders = services.account, services.store, services.orders
     portfolio, client = account.portfolio, account.client
     error = portfolio.last_error
     all_alerts = await store.count_alerts()
@@ -94,6 +94,8 @@ async def status_reply(
         feed=feed_facts(services, alerts=all_alerts),
         history=None if services.pnl is None else services.pnl.history_facts(),
         **await guard_facts(services, view),
+        orders_missing_since=None if orders is None else orders.book.missing_since,
+        orders_relogin_at=None if orders is None else orders.book.relogin_after,
     )
     keyboard = None
     if can_check_again(facts) and services.check_again is not None:

@@ -21,6 +21,7 @@ from balance_bot.handlers.chart import chart
 from balance_bot.handlers.context import BotContext
 from balance_bot.handlers.export import export
 from balance_bot.handlers.history import history
+from balance_bot.handlers.orders import orders
 from balance_bot.handlers.pnl import pnl
 from balance_bot.handlers.preamble import Callback, in_chat
 from balance_bot.handlers.replies import reply_html
@@ -52,6 +53,7 @@ TABLE: tuple[Entry, ...] = (
     Entry(Command("summary"), commands.summary),
     Entry(Command("chart", arguments=True), chart),
     Entry(Command("history", arguments=True), history),
+    Entry(Command("orders"), orders),
     Entry(Command("pnl"), pnl),
     Entry(Command("daily", arguments=True), periods.daily),
     Entry(Command("weekly", arguments=True), periods.weekly),

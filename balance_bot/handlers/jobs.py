@@ -133,6 +133,8 @@ async def running_jobs(
     account = services.account
     periodic = Periodic(report, monotonic=clocks.jobs, sleep=clocks.jobs_sleep)
     try:
+        if services.orders is not None:
+            services.orders.start()  # before the feed: no order event waits for it
         if account.feed is not None:
             account.feed.start(lambda: poll_balances(BotContext(application), woken=True))
         account.backfill.start(first_s=services.settings.history_backfill_delay_s)
@@ -154,6 +156,8 @@ async def running_jobs(
         await periodic.stop()
         if account.feed is not None:
             await account.feed.stop()
+        if services.orders is not None:
+            await services.orders.stop()
         await account.backfill.stop()
 
 

@@ -53,7 +53,7 @@ async def show_settings(update: Update, context: BotContext, chat: Chat, view: V
         summary_time=f"{settings.daily_summary_time:%H:%M}",
         summary_chart=chat_settings.summary_chart_or(settings.summary_chart),
         checking=checking_line(settings.poll_interval_s, feed, view),
-        order_changes=settings.notify_order_changes,
+        order_changes=settings.notify_order_changes is not Level.OFF,
         quiet_hours=None if quiet_hours is None else str(quiet_hours),
         muted_until=chat_settings.muted_until,
         notify=await _levels(services, chat.id),

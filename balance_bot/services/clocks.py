@@ -52,6 +52,7 @@ class Clocks:
     feed_sleep: Sleep = asyncio.sleep  # the reconnect backoff, the wait after a refusal
     wake: Clock = time.monotonic  # the pacing of the polls the feed wakes
     wake_sleep: Sleep = asyncio.sleep  # their spacing, and the looks again after an event
+    orders_sleep: Sleep = asyncio.sleep  # a round of order news waits for its events to settle
     # Telegram.
     guard: Clock = time.monotonic  # the strangers' refusal budget
     telegram_pace: Clock = time.monotonic  # the rate limiter's pace per chat and overall

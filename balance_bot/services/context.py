@@ -18,6 +18,7 @@ from balance_bot.services.export_waits import ExportWaits
 from balance_bot.services.key_check import StartupCheck
 from balance_bot.services.monitor import Monitor
 from balance_bot.services.moves import MoveWatch
+from balance_bot.services.orders import OrderWatch
 from balance_bot.services.pnl import ProfitAndLoss
 from balance_bot.services.recheck import CheckAgain
 from balance_bot.services.roster import Roster
@@ -48,3 +49,4 @@ class Services:
     exchange: ExchangeWatch | None = None  # BTCTurk's status: coins closed, pairs halted
     key_check: StartupCheck | None = None  # after start-up and daily: chats, clock, Trade
     values: DailyValues | None = None  # the daily values from the first day, from the history
+    orders: OrderWatch | None = None  # the orders the live feed tells of (None: feed off)

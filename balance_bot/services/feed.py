@@ -55,6 +55,7 @@ from balance_bot.store.models import NewNotification
 log = logging.getLogger(__name__)
 
 Poll = Callable[[], Awaitable[PollOutcome | None]]
+Listener = Callable[[FeedEvent], Awaitable[None]]
 _WAKING = (Connected, Reconnected, BalanceUpdated, UserTrade)
 _HINTS = (BalanceUpdated, UserTrade)  # they say the account changed: look again if unseen
 MIN_GAP_S = 0.25  # between the starts of two polls the feed wakes
@@ -121,6 +122,8 @@ class FeedWatch:
         self._client = client
         self._asked_again: asyncio.Future[None] | None = None  # the login after the key's return
         client.on_key_back(self._key_back)  # a key that works again may log in again too
+        self._listeners: list[Listener] = []
+        self._accounted: Callable[[], bool] = lambda: False  # see `accounted_by`
 
     @property
     def state(self) -> FeedState:
@@ -147,6 +150,21 @@ class FeedWatch:
     def recheck(self, *, owner: bool = False) -> asyncio.Future[None] | None:
         """Try a refused login again now (see `PrivateFeed.recheck`)."""
         return self._feed.recheck(owner=owner)
+
+    def listen(self, listener: Listener) -> None:
+        """Hand every event of the feed to `listener` too (the order watch), before it wakes
+        the poll."""
+        self._listeners.append(listener)
+
+    def accounted_by(self, accounted: Callable[[], bool]) -> None:
+        """Ask `accounted` (the order watch) before looking again after an event whose poll
+        found nothing: True when order events account for it (an edit moves no balance, the
+        second poll of a fill finds what the first told), so no look is owed."""
+        self._accounted = accounted
+
+    def relogin(self) -> bool:
+        """Close the connection to log in again (see `PrivateFeed.reconnect`)."""
+        return self._feed.reconnect()
 
     def _key_back(self) -> None:
         """The key works again: log in again now; until that login is answered, the refusal
@@ -211,6 +229,11 @@ class FeedWatch:
         )
 
     async def _on_event(self, event: FeedEvent) -> None:
+        for listener in self._listeners:
+            try:
+                await listener(event)
+            except Exception:
+                log.exception("a listener of the live feed failed on %s", type(event).__name__)
         if isinstance(event, _WAKING):
             self._hinted = self._hinted or isinstance(event, _HINTS)
             self._wake.set()  # events that come while a poll runs wake one more poll
@@ -240,6 +263,8 @@ class FeedWatch:
                 outcome = None
             if outcome is not None and outcome.changed:
                 self._cancel_relook()  # the event's data has arrived
+            elif hinted and outcome is not None and outcome.succeeded and self._accounted():
+                self._cancel_relook()  # order events said what happened: no data is awaited
             elif hinted:
                 self._cancel_relook()
                 self._relook = asyncio.get_running_loop().create_task(

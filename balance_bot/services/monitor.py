@@ -19,6 +19,7 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from balance_bot.btcturk.errors import (
     AuthError,
@@ -31,6 +32,7 @@ from balance_bot.core.changes import BalanceChange, Holding, detect_changes, is_
 from balance_bot.core.explain import Explanation
 from balance_bot.core.i18n import View
 from balance_bot.core.notify import Level, NotificationKind, Setting, change_kind
+from balance_bot.core.orders import FillStory
 from balance_bot.core.seen_prices import seen_window
 from balance_bot.core.settings import Settings
 from balance_bot.core.texts.alerts import alert_fired
@@ -54,6 +56,9 @@ from balance_bot.services.roster import Roster
 from balance_bot.services.told import ToldOnce
 from balance_bot.store.models import AlertRule, NewNotification
 from balance_bot.store.store import Store
+
+if TYPE_CHECKING:  # the order watch rides on the live feed, which wakes this poll
+    from balance_bot.services.orders import OrderWatch
 
 log = logging.getLogger(__name__)
 
@@ -91,10 +96,12 @@ class Monitor:
         on_queued: Callable[[], None] | None = None,
         steps: WallSteps,
         moves: MoveWatch,
+        orders: OrderWatch | None = None,
     ) -> None:
         """`on_queued` is told when a poll queued messages before it is over (to deliver);
         `steps` tells when the wall clock stepped; `moves` keeps the values move alerts
-        compare with."""
+        compare with; `orders` (with the live feed) tells orders placed and cancelled, and
+        is checked against each poll's balances."""
         self._settings = settings
         self._on_queued = on_queued
         self._explainer = explainer
@@ -105,6 +112,8 @@ class Monitor:
         self._clock = clock
         self._steps = steps
         self._moves = moves
+        self._orders = orders
+        self._told_by_feed = False  # the last poll left order moves to the feed's events
         self.failures = 0
         self._failing_since: datetime | None = None
         self._reads_at_failure = 0  # the portfolio's reads when the last poll failed
@@ -197,19 +206,25 @@ class Monitor:
         self._read_at = now
         if explainer is not None:
             explainer.polled(portfolio)
+        if self._orders is not None:
+            await self._orders.polled(portfolio, now)
         if down is not None:  # after the notice is safely queued: repeat rather than lose
             await self._outage.forget()
         queued += len(owed)
         if queued:
             log.info("poll queued %d notification(s)", queued)
-        return PollOutcome(succeeded=True, queued=queued, changed=bool(changes))
+        changed = bool(changes) or self._told_by_feed  # the feed told what moved
+        return PollOutcome(succeeded=True, queued=queued, changed=changed)
 
     async def _changes(
         self, previous: Mapping[str, Holding], current: Mapping[str, Holding], portfolio: Portfolio
     ) -> list[BalanceChange]:
-        """Return the changes to tell: orders only where a chat hears of them, and requests."""
+        """Return the changes to tell: orders only where a chat hears of them and the live
+        feed's order events do not tell them, and requests."""
         changes = detect_changes(previous, current, include_order_moves=True)
-        if any(c.is_order_move for c in changes) and not await self._order_moves_wanted():
+        moved = any(c.is_order_move for c in changes)
+        self._told_by_feed = moved and self._orders is not None and self._orders.tells_orders
+        if self._told_by_feed or (moved and not await self._order_moves_wanted()):
             changes = [c for c in changes if not c.is_order_move]  # settings read only then
         if self._explainer is not None:
             changes = self._explainer.with_requests(changes, previous, current, portfolio)
@@ -223,7 +238,10 @@ class Monitor:
         if explainer is not None:
             since = min(self._snapshot_at or now, now)  # a step back before a restart
             explanation = await explainer.explain(changes, portfolio, since, now, report)
-        text = _change_text(changes, explanation, portfolio)
+        stories: dict[str, FillStory] = {}
+        if self._orders is not None:
+            stories = self._orders.fill_stories(explanation, changes, now)
+        text = _change_text(changes, explanation, portfolio, stories)
         requested = explanation is not None and bool(explanation.pending)
         # a request is no order move
         kind = NotificationKind.CHANGE if requested else change_kind(changes)
@@ -236,7 +254,7 @@ class Monitor:
         default = self._settings.notify_order_changes
         for chat_id in self._chats:
             level = (await self._store.chat_settings(chat_id)).notify.get(Setting.ORDERS)
-            if default if level is None else level is not Level.OFF:
+            if (default if level is None else level) is not Level.OFF:
                 return True
         return False
 
@@ -326,14 +344,18 @@ class Monitor:
 
 
 def _change_text(
-    changes: list[BalanceChange], explanation: Explanation | None, portfolio: Portfolio
+    changes: list[BalanceChange],
+    explanation: Explanation | None,
+    portfolio: Portfolio,
+    stories: Mapping[str, FillStory],
 ) -> Callable[[View], str]:
-    """Return the change alert in a chat's language: explained when the history was read."""
+    """Return the change alert in a chat's language: explained when the history was read;
+    the orders whose fills it tells, with how far they filled."""
 
     def text(view: View) -> str:
         if explanation is None:
-            return change_alert(changes, portfolio, view)
-        return explained_change_alert(changes, explanation, portfolio, view)
+            return change_alert(changes, portfolio, view, list(stories.values()))
+        return explained_change_alert(changes, explanation, portfolio, view, stories)
 
     return text
 

@@ -18,7 +18,7 @@ class QuietPolicy:
         quiet_hours: QuietHours | None,
         tz: tzinfo,
         *,
-        order_changes: bool = False,
+        order_changes: Level | bool = Level.SILENT,
     ) -> None:
         """`quiet_hours` and `order_changes` are the defaults of a chat that set nothing."""
         self._store = store

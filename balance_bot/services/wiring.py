@@ -34,6 +34,7 @@ from balance_bot.services.export_waits import ExportWaits
 from balance_bot.services.key_check import StartupCheck
 from balance_bot.services.monitor import Monitor
 from balance_bot.services.moves import MoveWatch
+from balance_bot.services.orders import OrderWatch
 from balance_bot.services.pnl import ProfitAndLoss
 from balance_bot.services.quiet import QuietPolicy
 from balance_bot.services.recheck import CheckAgain
@@ -41,6 +42,7 @@ from balance_bot.services.roster import Roster
 from balance_bot.services.summaries import Summaries
 from balance_bot.services.values import DailyValues
 from balance_bot.store.database import Database
+from balance_bot.store.orders import OrderStore
 from balance_bot.store.store import Store
 from balance_bot.telegram_io.rate_limit import ChatRateLimiter
 
@@ -152,6 +154,17 @@ def _services(
         patient_timeout_s=timeouts.patient_send_s,
     )
     moves = MoveWatch(store)
+    orders = None
+    if account.feed is not None:
+        orders = OrderWatch(
+            account.feed,
+            OrderStore(store.db),
+            views,
+            roster.chat_ids,
+            clock=clocks.wall,
+            sleep=clocks.orders_sleep,
+            on_queued=deliverer.kick,
+        )
     trades = account.trades
     pnl = ProfitAndLoss(
         trades,
@@ -191,6 +204,7 @@ def _services(
             on_queued=deliverer.kick,
             steps=WallSteps(clocks.wall, clocks.elapsed),
             moves=moves,
+            orders=orders,
         ),
         moves=moves,
         summaries=Summaries(
@@ -220,4 +234,5 @@ def _services(
         exchange=ExchangeWatch(client, store, views, roster.chat_ids, clocks.wall),
         key_check=StartupCheck(client, roster.chat_ids),
         values=values,
+        orders=orders,
     )

@@ -234,6 +234,12 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             PRIMARY KEY (pair, first_day)
         ) WITHOUT ROWID""",
     ),
+    (  # the orders the live feed told of (/orders), each kept until it closed and was told
+        """CREATE TABLE orders (
+            key TEXT PRIMARY KEY CHECK (key <> ''),
+            state TEXT NOT NULL CHECK (typeof(state) = 'text')
+        ) WITHOUT ROWID""",
+    ),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -162,7 +162,7 @@ async def test_settings_show_what_applies_to_the_chat(
         "Checking balances every hour",
         "Notifications (/notify):",
         "Balance changes: on",
-        "Orders placed or cancelled: off",
+        "Orders placed, edited or cancelled: silent (no sound)",
         "Threshold alerts: on",
         "Summaries and reports: on",
         "BTCTurk outages: on",

@@ -77,14 +77,26 @@ async def test_an_unchanged_account_is_not_written_again(bot: BotHarness) -> Non
     assert changed[1] == bot.clock.now
 
 
-async def test_order_moves_are_quiet_by_default(bot: BotHarness) -> None:
+async def test_order_moves_are_silent_by_default(bot: BotHarness) -> None:
     await poll(bot)
     bot.exchange.set_balance("BTC", BTC_TOTAL, locked="1")
 
-    outcome = await poll(bot)
+    await poll(bot)
+
+    [moved] = sent_to(bot, ALLOWED_CHAT, "🔒")
+    assert moved.silent  # delivered without sound, unless a chat or NOTIFY_ORDER_CHANGES says
+
+
+async def test_order_moves_are_not_reported_when_turned_off(
+    make_settings: Callable[..., Settings], start_bot: StartBot
+) -> None:
+    async with start_bot(make_settings(NOTIFY_ORDER_CHANGES="off")) as bot:
+        await poll(bot)
+        bot.exchange.set_balance("BTC", BTC_TOTAL, locked="1")
+        outcome = await poll(bot)
 
     assert outcome.queued == 0
-    assert bot.telegram.sent == [] or not sent_to(bot, ALLOWED_CHAT, "🔒")
+    assert not sent_to(bot, ALLOWED_CHAT, "🔒")
 
 
 async def test_order_moves_are_reported_when_asked(

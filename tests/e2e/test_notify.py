@@ -57,12 +57,15 @@ async def test_a_kind_turned_off_is_not_sent_to_that_chat(bot: BotHarness) -> No
     assert len(sent_to(bot, ALLOWED_GROUP, CHANGED)) == 1
 
 
-async def test_order_moves_can_be_asked_for_by_one_chat(bot: BotHarness) -> None:
-    await bot.ask("/notify orders on")
-    await poll(bot)
-    bot.exchange.set_balance("BTC", "9,7502186644553258", locked="1")
+async def test_order_moves_can_be_asked_for_by_one_chat(
+    make_settings: Callable[..., Settings], start_bot: StartBot
+) -> None:
+    async with start_bot(make_settings(NOTIFY_ORDER_CHANGES="off")) as bot:
+        await bot.ask("/notify orders on")
+        await poll(bot)
+        bot.exchange.set_balance("BTC", "9,7502186644553258", locked="1")
 
-    await poll(bot)
+        await poll(bot)
 
     [moved] = sent_to(bot, ALLOWED_CHAT, "🔒")
     assert moved.plain_text.splitlines()[0] == "🔒 BTC in orders: 3.31097720 → 1.00000000"
@@ -79,7 +82,7 @@ async def test_notify_alone_lists_every_kind_and_a_bad_form_gets_the_usage(
     assert listing.plain_text.splitlines() == [
         "🔔 Notifications in this chat",
         "Balance changes: on",
-        "Orders placed or cancelled: off",
+        "Orders placed, edited or cancelled: silent (no sound)",
         "Threshold alerts: on",
         "Summaries and reports: silent (no sound)",
         "BTCTurk outages: on",

@@ -73,6 +73,7 @@ def row(asset: str, name: str, balance: str, locked: str, free: str, precision: 
         free=Decimal(free),
         request_fund=ZERO,
         precision=precision,
+        order_fund=Decimal(locked),  # the seed's orders hold all that is locked
     )
 
 

@@ -24,8 +24,9 @@ from balance_bot.btcturk.errors import (
     Unavailable,
 )
 from balance_bot.btcturk.history import Crowded
-from balance_bot.btcturk.models import Balance, Fill, History, Ticker, Transfer
+from balance_bot.btcturk.models import Balance, Fill, History, Side, Ticker, Transfer
 from balance_bot.btcturk.notes import NoteSummary
+from balance_bot.btcturk.orders import OrderMethod
 from balance_bot.core.alert_commands import readings, typed_args
 from balance_bot.core.alert_parse import AlertRequest, parse_alert, suggest
 from balance_bot.core.changes import BalanceChange
@@ -41,6 +42,16 @@ from balance_bot.core.i18n import LANGUAGES, Lang, View
 from balance_bot.core.key_check import ChatProbe, KeyReport, Probe
 from balance_bot.core.keywords import KEYWORDS, word
 from balance_bot.core.notify import SETTINGS, Level, Setting, default_levels
+from balance_bot.core.order_locks import Attribution
+from balance_bot.core.orders import (
+    Cancelled,
+    Edited,
+    FeedHealth,
+    FillStory,
+    Gone,
+    OrderTerms,
+    Placed,
+)
 from balance_bot.core.periods import PeriodKind, PeriodRow, UnitResult
 from balance_bot.core.pnl import PnlReport, PnlRow
 from balance_bot.core.reports import AssetChange, PeriodFigures
@@ -61,6 +72,7 @@ from balance_bot.core.texts import (
     late,
     notices,
     notify,
+    orders,
     periods,
     pnl,
     reports,
@@ -279,6 +291,124 @@ def change_alerts(v: View) -> Gallery:
             "lines",
             "\n".join(explain_texts.item_lines(whole, v) + explain_texts.open_lines(lagging, p, v)),
         ),
+    ]
+
+
+def _terms(
+    order_id: str,
+    side: Side | None,
+    method: OrderMethod | None,
+    base: str = "RENDER",
+    quote: str = "TRY",
+    amount: str = "1234567.12345678",
+    price: str = "123456789.12",
+) -> OrderTerms:
+    return OrderTerms(order_id, base, quote, side, method, D(price), D(amount))
+
+
+SELL = _terms("1", "sell", "limit")
+BUY = _terms("2", "buy", "stop_limit", base="BTC", amount="35.12345678", price="3514938.27")
+MARKET = _terms("3", "buy", "market", base="MANTRA", amount="99999.12345678", price="0")
+OLDER = _terms("4", None, None, base="BTC", quote="USDT", amount="0.5", price="0.000123")
+
+
+def order_replies(v: View) -> Gallery:
+    """Return what the owner hears of orders, and every /orders answer."""
+    p = portfolio()
+    precisions = p.precisions
+    edited = Edited(SELL, replace(SELL, order_id="9", price=D("123456790.5")))
+    same = Edited(SELL, replace(SELL, order_id="9"))
+    left = Cancelled(SELL, D("1234000.12345678"), D("567.0000"), seen_placed=True)
+    older = Cancelled(OLDER, D("0.5"), D(0), seen_placed=False)
+    moved = [_change("RENDER", "1234567.12345678", "0.5"), _change("BTC", "35.1", "0.71")]
+    stories = {
+        "o-BTC-buy-False": FillStory(BUY, D("12.34567891"), False),
+        "1": FillStory(SELL, D("1234567.12345678"), True),
+    }
+    whole = explain(moved, HISTORY)
+    open_orders = [
+        orders.OpenOrder(SELL, D("1234000.12345678"), D("567"), NOW - 30 * H),
+        orders.OpenOrder(BUY, D("35.12345678"), D(0), NOW - H),
+        orders.OpenOrder(OLDER, D("0.5"), D(0), None),
+    ]
+    attribution = Attribution(
+        before={"BTC": D("3.31097720"), "RENDER": D("1000.5")},
+        unseen={"TRY": D("123456789.12")},
+        short={"MANTRA": D("99999.12345678")},
+    )
+    full = orders.OrdersFacts(
+        open_orders,
+        FeedHealth.LIVE,
+        attribution,
+        precisions,
+        funds_known=False,
+        missing_since=NOW - 2 * H,
+        as_of=NOW,
+    )
+    in_orders = {"BTC": D("3.31097720"), "RENDER": D("1000.5"), "TRY": D("4874.36")}
+    return [
+        ("order placed", orders.order_news([Placed(SELL)], v, precisions)),
+        ("order placed, stop-limit", orders.order_news([Placed(BUY)], v, precisions)),
+        ("order placed, side unknown", orders.order_news([Placed(OLDER)], v, precisions)),
+        ("order edited", orders.order_news([edited], v, precisions)),
+        ("order edited, nothing seen to change", orders.order_news([same], v, precisions)),
+        ("order cancelled, part left", orders.order_news([left], v, precisions)),
+        ("order cancelled, placed before", orders.order_news([older], v, precisions)),
+        ("order gone", orders.order_news([Gone(SELL, "RENDER")], v, precisions)),
+        (
+            "orders changed",
+            orders.order_news(
+                [Placed(SELL), edited, left, Cancelled(MARKET, D(0), D(0), seen_placed=True)],
+                v,
+                precisions,
+            ),
+        ),
+        (
+            "fills of orders",
+            "\n".join(
+                orders.story_line(s, v, precisions)
+                for s in [
+                    *stories.values(),
+                    FillStory(MARKET, D("99999.12345678"), True),
+                    FillStory(OLDER, D("0.25"), False),
+                ]
+            ),
+        ),
+        (
+            "order phrases",
+            "\n".join(orders.order_phrase(t, v, precisions, price=False) for t in (SELL, BUY)),
+        ),
+        (
+            "change explained, with its orders",
+            explain_texts.explained_change_alert(moved, whole, p, v, stories),
+        ),
+        (
+            "change without history, with its orders",
+            notices.change_alert(moved, p, v, list(stories.values())),
+        ),
+        ("/orders", orders.orders_message(full, v)),
+        (
+            "/orders, none",
+            orders.orders_message(orders.OrdersFacts((), FeedHealth.LIVE, as_of=NOW), v),
+        ),
+        (
+            "/orders, feed reconnecting",
+            orders.orders_message(
+                orders.OrdersFacts(open_orders[:1], FeedHealth.DOWN, as_of=NOW - H), v
+            ),
+        ),
+        (
+            "/orders, feed off",
+            orders.orders_message(
+                orders.OrdersFacts((), FeedHealth.OFF, in_orders=in_orders, precisions=precisions),
+                v,
+            ),
+        ),
+        (
+            "/orders, feed refused",
+            orders.orders_message(orders.OrdersFacts((), FeedHealth.REFUSED), v),
+        ),
+        ("status line, order events missing", orders.orders_missing_line(NOW - H, None, v)),
     ]
 
 
@@ -828,6 +958,17 @@ def status_replies(v: View) -> Gallery:
                     history_refused=True,
                     history=status.HistoryFacts(NOW - 90 * 24 * H, None, False, NOW - H),
                 ),
+                v,
+            ),
+        ),
+        (
+            "status, order events missing",
+            status.status_message(status_facts(orders_missing_since=NOW - H), v),
+        ),
+        (
+            "status, order events missing, logged in again",
+            status.status_message(
+                status_facts(orders_missing_since=NOW - 30 * H, orders_relogin_at=NOW - 29 * H),
                 v,
             ),
         ),
@@ -1539,6 +1680,7 @@ FAMILIES: tuple[Callable[[View], Gallery], ...] = (
     guard_replies,
     balance_replies,
     change_alerts,
+    order_replies,
     error_replies,
     history_replies,
     summary_replies,

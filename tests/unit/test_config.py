@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from balance_bot.config import ConfigError, load_settings, read_environment
+from balance_bot.core.notify import Level
 
 ROOT = Path(__file__).resolve().parents[2]
 VALID = {
@@ -28,7 +29,7 @@ def test_defaults() -> None:
     assert settings.timezone.key == "Europe/Istanbul"
     assert settings.data_dir == Path("data")
     assert settings.poll_interval_s == 60
-    assert settings.notify_order_changes is False
+    assert settings.notify_order_changes is Level.SILENT
     assert settings.daily_summary_time == time(9, 0)
     assert settings.history_backfill_delay_s == 120
     assert settings.history_backfill_pace_s == 1
@@ -53,7 +54,7 @@ def test_overrides() -> None:
     assert settings.telegram_base_url == "http://127.0.0.1:8081/bot"
     assert settings.quote_currency == "USDT"
     assert settings.poll_interval_s == 1
-    assert settings.notify_order_changes is True
+    assert settings.notify_order_changes is Level.ON
     assert settings.daily_summary_time == time(7, 30)
     assert settings.log_level == "DEBUG"
     assert settings.history_backfill_delay_s == 0

@@ -84,3 +84,32 @@ def test_help_gives_each_line_its_own_row_within_a_terminal() -> None:
     assert all(len(row) <= 80 for row in rows)
     for line in ("!deposit", "!key off", "!ws off", "!history hang", "!candles hang", "!press"):
         assert sum(row.lstrip().startswith(line) for row in rows) == 1, line
+
+
+def test_order_lines_place_fill_edit_and_cancel_sending_the_feeds_frames() -> None:
+    exchange, feed = FakeBtcTurk(), FakeFeed()
+    exchange.set_balance("TRY", "2000000")
+
+    placed = run_console_command(exchange, "!order sell 0.1 BTC 3900000", feed)
+    filled = run_console_command(exchange, "!fill 0.06 2", feed)
+    edited = run_console_command(exchange, "!edit 3950000", feed)
+    [new_id] = exchange.desk.orders
+    cancelled = run_console_command(exchange, f"!cancel {new_id}", feed)
+    market = run_console_command(exchange, "!order buy 0.01 BTC market 10", feed)
+
+    assert placed.startswith("order ") and placed.endswith("the live feed sent 451 201")
+    assert filled == "the live feed sent 441 423 441 423 201"
+    assert edited.endswith("the live feed sent 452 451 201")
+    assert cancelled == "the live feed sent 452 201"
+    assert "the live feed sent 451 441 423" in market and market.endswith("452 201")
+    assert exchange.desk.orders == {}
+    assert run_console_command(exchange, "!cancel", feed) == "no such open order: !order places one"
+
+
+def test_order_and_cancel_with_an_asset_still_lock_and_unlock_without_an_event() -> None:
+    exchange = FakeBtcTurk()
+
+    said = run_console_command(exchange, "!order 1 BTC")
+
+    assert said == "BTC: balance 9.7502186644553258, in orders 4.3109771999999998"
+    assert exchange.desk.orders == {}

@@ -188,3 +188,24 @@ async def test_the_looks_after_failed_checks_back_off_and_end(
     gaps = [b - a for a, b in itertools.pairwise(polls)]
     assert len(polls) <= 10  # bounded: the regular check (every POLL_INTERVAL) takes over
     assert gaps == sorted(gaps)  # each look waits longer than the one before
+
+
+async def test_an_event_order_events_account_for_is_not_looked_at_again(
+    time_: VirtualTime, session: aiohttp.ClientSession
+) -> None:
+    watch, account = watch_on(time_, session), Account(time_)  # no balance ever moves
+    accounted = True  # an edit's 201: the order watch saw 452 and 451, no balance to await
+    watch.accounted_by(lambda: accounted)
+    task = asyncio.get_running_loop().create_task(watch._poll_when_woken(account.poll))
+    try:
+        await watch._on_event(BalanceUpdated())
+        await time_.run_until(600.0)
+        edit = list(account.polls)
+        accounted = False  # a fill the feed told and no alert yet: its balance is awaited
+        await watch._on_event(BalanceUpdated())
+        await time_.run_until(1200.0)
+    finally:
+        task.cancel()
+
+    assert edit == [0.0]  # its one poll, and no look again at 1, 3 and 8 s
+    assert len(account.polls) - len(edit) == 4  # the poll, then the looks at 1, 3 and 8 s

@@ -240,6 +240,7 @@ def test_balances_parse_every_field() -> None:
         free=Decimal("22349.3654565035348765"),
         request_fund=Decimal("0"),
         precision=2,
+        order_fund=Decimal("4874.3628685722294523"),
     )
 
 
@@ -288,7 +289,7 @@ def test_a_missing_optional_balance_field_is_noted_not_fatal(field: str) -> None
     assert notes == {("missing", field, "TRY")}
 
 
-@pytest.mark.parametrize("field", ["orderFund", "timestamp"])
+@pytest.mark.parametrize("field", ["timestamp"])
 @pytest.mark.parametrize("value", ["missing", None, "yesterday", ["1"], 10**30])
 def test_a_balance_field_the_bot_does_not_read_is_never_noted(field: str, value: Any) -> None:
     row = balance_row()
@@ -298,6 +299,21 @@ def test_a_balance_field_the_bot_does_not_read_is_never_noted(field: str, value:
         row[field] = value
     [balance], notes = notes_of([row])
     assert balance == parse_balances([balance_row()])[0]
+    assert notes == set()
+
+
+@pytest.mark.parametrize("value", ["missing", None, "yesterday", ["1"], True])
+def test_order_fund_is_read_quietly_and_unknown_when_unusable(value: Any) -> None:
+    row = balance_row()
+    if value == "missing":
+        del row["orderFund"]
+    else:
+        row["orderFund"] = value
+    [balance], notes = notes_of([row])
+    [documented] = parse_balances([balance_row()])
+    assert balance._replace(order_fund=documented.order_fund) == documented
+    assert balance.order_fund is None
+    assert documented.order_fund is not None
     assert notes == set()
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 from html import escape
@@ -12,18 +12,26 @@ from balance_bot.btcturk.models import Transfer
 from balance_bot.core.changes import BalanceChange
 from balance_bot.core.explain import AssetAccount, Explanation, Trade, is_deposit
 from balance_bot.core.i18n import View
+from balance_bot.core.orders import FillStory
 from balance_bot.core.texts.notices import asset_route, portfolio_line, route_lines
+from balance_bot.core.texts.orders import story_line
 from balance_bot.core.texts.routes import via_lines, via_mark
 from balance_bot.core.valuation import Portfolio, Route
 
 
 def explained_change_alert(
-    changes: Sequence[BalanceChange], explanation: Explanation, portfolio: Portfolio, view: View
+    changes: Sequence[BalanceChange],
+    explanation: Explanation,
+    portfolio: Portfolio,
+    view: View,
+    stories: Mapping[str, FillStory] | None = None,
 ) -> str:
     """Describe one poll's changes with their explanation: why first, then what is left.
 
     One title: "Balance changed" over changed totals; money only set aside (withdrawals
     requested, orders) is titled by its one line, or, for several, by what they are.
+    `stories`: per order id, how far an order the live feed told of is filled: its line
+    heads the order's fills (one story per order), or the alert when the history lacks them.
     """
     moved = [c for c in changes if c.difference != 0]
     lone = not moved and len(explanation.pending) + len(explanation.order_moves) == 1
@@ -34,7 +42,14 @@ def explained_change_alert(
     else:
         title = "change.orders_title"
     lines = [] if lone else [view.t(title)]
-    lines += item_lines(explanation, view)
+    stories = stories or {}
+    traded = {item.order_id for item in explanation.items if isinstance(item, Trade)}
+    lines += [
+        story_line(story, view, portfolio.precisions)
+        for key, story in stories.items()
+        if key not in traded
+    ]
+    lines += item_lines(explanation, view, stories, portfolio.precisions)
     lines += [
         _pending(p.asset, p.amount, explanation, view, title=lone) for p in explanation.pending
     ]
@@ -73,11 +88,20 @@ def follow_up_message(
     return "\n".join(lines)
 
 
-def item_lines(explanation: Explanation, view: View) -> list[str]:
-    """Return one or two lines per trade and one per transfer, oldest first."""
+def item_lines(
+    explanation: Explanation,
+    view: View,
+    stories: Mapping[str, FillStory] | None = None,
+    precisions: Mapping[str, int] | None = None,
+) -> list[str]:
+    """Return one or two lines per trade and one per transfer, oldest first; a trade of an
+    order with a story (`stories`, by order id) under the order's line."""
     lines: list[str] = []
     for item in explanation.items:
         if isinstance(item, Trade):
+            story = (stories or {}).get(item.order_id)
+            if story is not None:
+                lines.append(story_line(story, view, precisions or {}))
             lines += _trade(item, explanation, view)
         else:
             lines.append(_transfer(item, explanation, view))

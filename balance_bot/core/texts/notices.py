@@ -9,16 +9,24 @@ from html import escape
 
 from balance_bot.core.changes import BalanceChange
 from balance_bot.core.i18n import View
+from balance_bot.core.orders import FillStory
 from balance_bot.core.texts.key_refusal import key_cause
+from balance_bot.core.texts.orders import story_line
 from balance_bot.core.texts.routes import via_lines, via_mark
 from balance_bot.core.valuation import Portfolio, Route, total_routes
 
 
-def change_alert(changes: Sequence[BalanceChange], portfolio: Portfolio, view: View) -> str:
+def change_alert(
+    changes: Sequence[BalanceChange],
+    portfolio: Portfolio,
+    view: View,
+    stories: Sequence[FillStory] = (),
+) -> str:
     """Describe every asset that changed in one poll, biggest value change first.
 
     One title: "Balance changed" over the changes; a lone order move is its own title. A
     value through another pair than the asset's own is marked, and named under the total.
+    `stories`: the orders the live feed told of whose fills moved these balances, first.
     """
     lang, quote = view.lang, escape(portfolio.quote)
     routes: dict[str, Route] = {}
@@ -27,6 +35,7 @@ def change_alert(changes: Sequence[BalanceChange], portfolio: Portfolio, view: V
     moves.sort(key=lambda c: -abs(_value(c.difference, c.asset, portfolio) or Decimal(0)))
     lone_order = not moves and len(order_moves) == 1
     lines = [] if lone_order else [view.t("change.title" if moves else "change.orders_title")]
+    lines += [story_line(story, view, portfolio.precisions) for story in stories]
     for change in moves:
         asset, p = escape(change.asset), change.precision
         old, new = lang.amount(change.old_total, p), lang.amount(change.new_total, p)

@@ -13,6 +13,7 @@ from balance_bot.btcturk.feed_login import RefusalReason
 from balance_bot.core.data_notes import Meaning, meaning
 from balance_bot.core.i18n import View
 from balance_bot.core.texts.history import history_status_line
+from balance_bot.core.texts.orders import orders_missing_line
 
 SHOWN_SUBJECTS = 3
 _INTERVAL_UNITS = (  # the text of one unit, of several, and its length in seconds
@@ -85,6 +86,8 @@ class StatusFacts:
     key_lacks: Sequence[str] = ()  # permissions the key lacks: account, websocket
     key_can_trade: bool = False  # the key check found the Trade permission
     unreachable_chats: Sequence[int] = ()  # allowed chats Telegram does not reach
+    orders_missing_since: datetime | None = None  # the live feed's order events stopped
+    orders_relogin_at: datetime | None = None  # and the feed logged in again for them
 
 
 def can_check_again(facts: StatusFacts) -> bool:
@@ -122,6 +125,8 @@ def status_message(facts: StatusFacts, view: View) -> str:
         key = "status.clock_behind" if facts.clock_offset_ms > 0 else "status.clock_ahead"
         lines.append(view.t(key, seconds=seconds))
     lines += _feed_lines(facts, view)
+    if facts.orders_missing_since is not None:
+        lines.append(orders_missing_line(facts.orders_missing_since, facts.orders_relogin_at, view))
     if facts.history is not None:
         lines.append(_history_line(facts.history, facts.history_refused, view))
     lines.append(view.t("status.alerts", chat=facts.chat_alerts, all=facts.all_alerts))
