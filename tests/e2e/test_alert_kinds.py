@@ -145,7 +145,7 @@ async def test_alert_forms_in_turkish(
     )
     assert (
         "#1 BTC 24 sa içinde %10 hareket · bekleme 6 sa · şimdi +%0,00"
-        " (08:00 (İstanbul) itibarıyla)" in listing.plain_text
+        ", 08:00 (İstanbul) itibarıyla" in listing.plain_text
     )
 
 

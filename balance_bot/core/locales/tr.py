@@ -448,7 +448,7 @@ TEXTS: dict[str, str] = {
     "alert.move_from_high": "{start} → {end} {quote} (en yüksek: {when})",
     "alert.move_now_from_low": "{percent} (en düşük değere göre, {when})",
     "alert.move_now_from_high": "{percent} (en yüksek değere göre, {when})",
-    "alert.move_now_flat": "{percent} ({when} itibarıyla)",
+    "alert.move_now_flat": "{percent}, {when} itibarıyla",
     "alert.move_set_now": "{value} {quote}; karşılaştırılacak ilk değer bu",
     "alert.move_rule": "Son {window} içinde görülen herhangi bir değerden %{percent} değişince tetiklenir; sayım şimdi başlar.",
     # Readable on a phone, whole in Turkish: units, keywords, one title, one truth
@@ -559,7 +559,7 @@ TEXTS: dict[str, str] = {
     "exchange.other_closed.deposit": " (yatırma da kapalı)",
     "exchange.other_closed.withdrawal": " (çekim de kapalı)",
     "exchange.closed_for": " ({span} kapalı kaldı)",
-    "exchange.since": " ({when} itibarıyla)",
+    "exchange.since": ", {when} itibarıyla",
     "exchange.span.moment": "bir dakikadan kısa",
     "exchange.span.minutes": "{m} dk",
     "exchange.span.hours": "{h} sa {m} dk",
