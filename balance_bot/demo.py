@@ -40,7 +40,8 @@ from balance_bot.store.store import Store
 BANNER = """\
 BTCTurk balance bot: demo. The real bot runs against a simulated BTCTurk account and a
 simulated Telegram chat on this machine (no keys, no network). You are the chat: type
-  /balance   /chart   /pnl   /export   /alert btc price above 3600000   /status   /help
+  /balance  /chart  /daily  /orders  /pnl  /export  /status  /help
+  /alert btc price above 3600000
 The bot speaks Turkish until you send /lang en.
 Lines starting with ! move the simulated exchange or press a button: !help lists them.
 Pictures and files: {files}
