@@ -138,14 +138,17 @@ class OrderBook:
                 fresh.remove(new)
                 new.told_placed = True
                 new.placed_at = old.placed_at or new.placed_at  # "since" the owner placed it
+                if new.terms.amount == old.left:  # what was left: the fills before stay its own
+                    new.earlier_filled = old.whole_filled
                 self._end(old, "replaced", now)
-                news.append(Edited(old.terms, new.terms))
+                news.append(Edited(old.whole_terms, new.whole_terms))
             elif old.filled > 0 and (old.complete or old.terms.market):
                 self._end(old, "filled", now)  # its fills tell it, in the change alert
             else:
                 self._end(old, "cancelled", now)
                 seen = old.placed_at is not None
-                news.append(Cancelled(old.terms, old.left, old.filled, seen_placed=seen))
+                terms, filled = old.whole_terms, old.whole_filled
+                news.append(Cancelled(terms, old.left, filled, seen_placed=seen))
         for order in fresh:
             order.told_placed = True
             self.changed.add(order.key)
@@ -294,7 +297,8 @@ class OrderBook:
     def _story(self, order: Order, filled: Decimal, now: datetime) -> FillStory:
         order.told_filled = max(order.told_filled, filled)
         self._filled(order, now)
-        return FillStory(order.terms, filled, order.complete)
+        with localcontext(EXACT):
+            return FillStory(order.whole_terms, order.earlier_filled + filled, order.complete)
 
     def _replacement(self, old: Order, fresh: Sequence[Order]) -> Order | None:
         """Return the 451 that makes `old`'s 452 an edit: after it, same pair, side and

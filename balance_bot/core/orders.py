@@ -13,7 +13,7 @@ precisions. The book that keeps them is `core.order_book`, the check against the
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from decimal import Decimal, localcontext
 from enum import Enum
@@ -86,6 +86,7 @@ class Order:
     closed: Close | None = None
     closed_at: datetime | None = None
     aside: int | None = None  # an edit gave its id to a new order: the 452's number
+    earlier_filled: Decimal = _ZERO  # filled before an edit re-inserted what was left of it
 
     @property
     def key(self) -> str:
@@ -106,6 +107,21 @@ class Order:
         amount = self.terms.amount
         believed = [s for s in sums if self.terms.market or s <= amount]
         return max(believed) if believed else amount
+
+    @property
+    def whole_terms(self) -> OrderTerms:
+        """Return the order as the owner placed it: an edit that re-inserted what was left
+        of it (its own `terms`) keeps the part filled before in its amount."""
+        if not self.earlier_filled:
+            return self.terms
+        with localcontext(EXACT):
+            return replace(self.terms, amount=self.terms.amount + self.earlier_filled)
+
+    @property
+    def whole_filled(self) -> Decimal:
+        """Return how much of the order as the owner placed it filled, before edits too."""
+        with localcontext(EXACT):
+            return self.filled + self.earlier_filled
 
     @property
     def left(self) -> Decimal:

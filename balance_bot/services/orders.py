@@ -173,7 +173,10 @@ class OrderWatch:
         feed = FeedHealth.LIVE if self._feed.healthy else FeedHealth.DOWN
         if state.refused or state.stopped:
             feed = FeedHealth.REFUSED
-        orders = [OpenOrder(o.terms, o.left, o.filled, o.placed_at) for o in self.book.open_orders]
+        orders = [
+            OpenOrder(o.whole_terms, o.left, o.whole_filled, o.placed_at)
+            for o in self.book.open_orders
+        ]
         return OrdersFacts(
             orders=orders,
             feed=feed,

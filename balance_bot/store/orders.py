@@ -45,6 +45,7 @@ def order_to_db(order: Order) -> str:
         "closed": order.closed,
         "closed_at": _time(order.closed_at),
         "aside": order.aside,
+        "earlier_filled": money_to_db(order.earlier_filled),
     }
     return json.dumps(record, separators=(",", ":"))
 
@@ -79,6 +80,7 @@ def order_from_db(text: str) -> Order:
         closed=cast("Close | None", record["closed"]),
         closed_at=_from_time(record["closed_at"]),
         aside=record["aside"],
+        earlier_filled=money_from_db(record.get("earlier_filled", "0")),
     )
 
 

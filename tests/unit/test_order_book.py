@@ -127,6 +127,39 @@ def test_an_edit_after_a_partial_fill_re_inserts_what_was_left() -> None:
     assert isinstance(news, Edited)
 
 
+def test_an_order_edited_after_a_partial_fill_stays_the_owners_order_to_its_end() -> None:
+    """Sell 0.1, 0.06 filled, edited (BTCTurk re-inserts the 0.04 left), then cancelled:
+    the cancel said "Limit sell 0.04 BTC cancelled" with nothing left unfilled, and /orders
+    showed the re-inserted 0.04 as never filled."""
+    book = OrderBook()
+    book.open(frame("1"), PAIR, NOW)
+    book.match(match("1", "0.06"), PAIR, NOW)
+    book.settle(book.seq, NOW)
+    book.fill_stories([trade("1", "0.06")], {"BTC"}, NOW)  # its fill's alert
+    book.close(frame("1", opened=False, left="0.04"), PAIR, NOW)
+    book.open(frame("2", amount="0.04", price="3950000"), PAIR, NOW)
+    [edited] = book.settle(book.seq, NOW)
+    [open_order] = book.open_orders
+
+    assert isinstance(edited, Edited)
+    assert (edited.before.amount, edited.after.amount) == (D("0.1"), D("0.1"))
+    assert open_order.whole_terms.amount == D("0.1") and open_order.whole_filled == D("0.06")
+    assert open_order.left == D("0.04")
+
+    book.match(match("2", "0.01", price="3950000"), PAIR, NOW)
+    stories = book.fill_stories([], {"BTC"}, NOW)
+    assert [(s.terms.amount, s.filled) for s in stories.values()] == [(D("0.1"), D("0.07"))]
+
+    book.close(frame("2", opened=False, amount="0.04", price="3950000", left="0.03"), PAIR, NOW)
+    [cancelled] = book.settle(book.seq, NOW)
+    assert isinstance(cancelled, Cancelled)
+    assert (cancelled.terms.amount, cancelled.filled, cancelled.left) == (
+        D("0.1"),
+        D("0.07"),
+        D("0.03"),
+    )
+
+
 def test_a_delete_and_an_insert_in_separate_moments_are_a_cancel_and_a_new_order() -> None:
     book = OrderBook()
     book.open(frame("1"), PAIR, NOW)
@@ -308,4 +341,9 @@ async def test_orders_survive_a_restart_and_are_pruned_once_closed_and_told(
         [cancelled] = again.settle(again.seq, NOW)
         assert isinstance(cancelled, Cancelled) and cancelled.left == D("0.04")
         await store.save([], again.removed, now=NOW)
+        edited = again.orders["2"]
+        edited.earlier_filled = D("0.0600")  # re-inserted by an edit after a fill
+        await store.save([edited], set(), now=NOW)
+        [kept] = await store.load()
+        assert kept.earlier_filled == D("0.06")
         assert [o.terms.order_id for o in await store.load()] == ["2"]
