@@ -102,6 +102,9 @@ class PeriodRow:
     unvalued: frozenset[str] = NOTHING  # money moved or fees whose value is unknown
     incomplete: frozenset[str] = NOTHING  # the history does not account for what is held
     unknown: frozenset[str] = NOTHING  # left out and moved: the market result cannot be told
+    value_loading: frozenset[str] = NOTHING  # the end value waits for these prices: not told
+    invested_loading: frozenset[str] = NOTHING  # `invested` leaves out money moved of these
+    invested_unvalued: frozenset[str] = NOTHING  # ... whose value is unknown for good
 
     @property
     def partial(self) -> bool:
@@ -176,6 +179,9 @@ def period_row(
             unvalued=_union(d.unvalued for d in days),
             incomplete=incomplete_within(incomplete, days[-1].day),
             unknown=unknown,
+            value_loading=days[-1].loading,
+            invested_loading=days[-1].invested_loading,
+            invested_unvalued=days[-1].invested_unvalued,
         )
 
 
@@ -208,13 +214,14 @@ def _unknown(before: DayValue | None, days: Sequence[DayValue]) -> frozenset[str
     """Return the assets left out of a value of the period (no price, or still loading) that
     moved in it, or that count at one end and not at the other: the change would hold their
     trades or their price's absence, so the market result cannot be told. An asset left out
-    all along and never moved (a coin without a price, held still) changes nothing."""
+    all along and never moved (a coin without a price, held still) changes nothing; one whose
+    prices are still loading is unknown for now (its figure would be a guess in a minute)."""
     marked = [*([before] if before is not None else []), *days]
     left = _union(d.unpriced | d.loading for d in marked)
     moved = _union(d.touched for d in days)
     first, last = marked[0], marked[-1]
     ends = (first.unpriced | first.loading) ^ (last.unpriced | last.loading)
-    return frozenset(left & (moved | ends))
+    return frozenset(left & (moved | ends)) | _union(d.loading for d in marked)
 
 
 def _unit(unit: str, before: DayValue | None, days: Sequence[DayValue]) -> UnitResult:

@@ -21,7 +21,7 @@ as zero. `incomplete()` compares the history's units with the balances held now.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, localcontext
 
@@ -56,6 +56,9 @@ class DayValue:
     unpriced: frozenset[str] = NOTHING  # held, never priced: left out of the value
     loading: frozenset[str] = NOTHING  # held or moved, its price still being read: left out
     unvalued: frozenset[str] = NOTHING  # money moved, or a fee, whose value is unknown
+    # money moved up to this day whose value is unknown, so `invested` leaves it out
+    invested_loading: frozenset[str] = NOTHING  # its day's price still being read
+    invested_unvalued: frozenset[str] = NOTHING  # no price of its day at all
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,6 +223,7 @@ class _Day:
     estimated: set[str] = field(default_factory=set)
     loading: set[str] = field(default_factory=set)
     unvalued: set[str] = field(default_factory=set)
+    moves_unknown: dict[str, set[str]] = field(default_factory=dict)  # why -> assets moved
 
 
 @dataclass
@@ -248,6 +252,7 @@ class _Replay:
     ) -> tuple[DayValue, ...]:
         days: list[DayValue] = []
         invested, index, day = ZERO, 0, first
+        left_out: dict[str, set[str]] = {"loading": set(), "unvalued": set()}
         with localcontext(EXACT):
             while day <= last:
                 end, today = _end_ms(day), _Day()
@@ -255,7 +260,16 @@ class _Replay:
                     self.apply(events[index], day, today)
                     index += 1
                 invested += today.moved_in - today.moved_out
-                days.append(self.close(day, today, invested, others))
+                for why, assets in today.moves_unknown.items():
+                    left_out[why] |= assets
+                figures = self.close(day, today, invested, others)
+                days.append(
+                    replace(
+                        figures,
+                        invested_loading=frozenset(left_out["loading"]),
+                        invested_unvalued=frozenset(left_out["unvalued"]),
+                    )
+                )
                 day += timedelta(days=1)
             for record in events[index:]:  # today's, for the units held now
                 self.move(record)
@@ -309,6 +323,8 @@ class _Replay:
             return
         unit = self.transfer_unit(record, day, today)
         if unit is None:
+            why = "loading" if record.asset in today.loading else "unvalued"
+            today.moves_unknown.setdefault(why, set()).add(record.asset)
             return
         effect = transfer_effect(record) * unit
         if record.kind == "deposit":

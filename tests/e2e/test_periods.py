@@ -197,3 +197,30 @@ async def test_the_tables_say_why_there_are_no_values_yet(
     assert unsupported.plain_text == (
         "📅 Daily values are kept in TRY, USDT only; QUOTE_CURRENCY is EUR."
     )
+
+
+async def test_while_the_prices_load_no_value_nor_market_result_is_a_figure(
+    years: YearsHistory, make_settings: Callable[..., Settings], start_bot: StartBot
+) -> None:
+    """With the chart server failing, /daily showed each day at the lira alone (27,223.73 of
+    an account of 34 million), "market +0.00 (+0.00%)", and /chart's caption a net invested
+    without the crypto deposits, each under a footnote only."""
+    async with start_bot(make_settings()) as bot:
+        backfill = services_of(bot).account.backfill
+        while await backfill.step():
+            pass
+        exchange = bot.exchange
+        exchange.candles.fail_next = 1_000  # every daily price stays "loading"
+        [table] = await bot.ask("/daily 3")
+        caption = await bot.ask("/chart")
+
+    print(table.plain_text)
+    days = records(table.text)
+    assert [day[0].split()[-1] for day in days] == ["⏳"] * 3
+    assert all(day[1] == "market ⏳ prices loading" for day in days)
+    assert "+0.00" not in table.plain_text
+    assert "In all, 3 days: market ⏳ prices loading" in table.plain_text
+    [photo] = caption
+    print(photo.plain_text)
+    assert "Net invested: ⏳ not known yet" in photo.plain_text
+    assert "market ⏳ prices loading" in photo.plain_text

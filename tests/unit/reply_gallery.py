@@ -1666,6 +1666,13 @@ def value_replies(v: View) -> Gallery:
         start = date(2026, 11, 24) - timedelta(days=back)
         row = replace(rows["daily"][0], start=start, end=date(2026, 11, 24), trades=1)
         found.append((f"chart caption {window}", chart.chart_caption(p, v, window=(window, row))))
+    moved_unknown = replace(rows["daily"][0], unknown=frozenset({"RENDER", "MANTRA"}))
+    for name, row in [
+        ("market unknown", moved_unknown),
+        ("invested loading", replace(rows["daily"][0], invested_loading=frozenset({"RENDER"}))),
+        ("invested unvalued", replace(rows["daily"][0], invested_unvalued=frozenset({"PEPE"}))),
+    ]:
+        found.append((f"chart caption, {name}", chart.chart_caption(p, v, window=("30d", row))))
     found += [
         ("chart caption, why no values", chart.chart_caption(p, v, extra=[v.t("periods.refused")])),
         ("chart value title", chart.value_line_title(line, v.lang)),

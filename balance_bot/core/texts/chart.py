@@ -92,11 +92,15 @@ def _window_lines(window: Window, row: PeriodRow, quote: str, view: View) -> lis
         label = view.t("chart.window.all", day=view.lang.day(row.start))
     else:
         label = view.t(f"chart.window.{window}")
-    invested = view.lang.money(row.invested)
-    return [
-        view.t("chart.caption_market", window=label, market=market_text(row, quote, view)),
-        view.t("chart.caption_invested", amount=invested, quote=quote),
-    ]
+    market = view.t("chart.caption_market", window=label, market=market_text(row, quote, view))
+    if row.invested_loading:
+        assets = ", ".join(escape(asset) for asset in sorted(row.invested_loading))
+        return [market, view.t("chart.caption_invested_loading", assets=assets)]
+    invested = view.t("chart.caption_invested", amount=view.lang.money(row.invested), quote=quote)
+    if row.invested_unvalued:
+        assets = ", ".join(escape(asset) for asset in sorted(row.invested_unvalued))
+        invested += view.t("chart.caption_invested_without", assets=assets)
+    return [market, invested]
 
 
 def value_line_title(line: ValueLine, lang: Lang) -> str:

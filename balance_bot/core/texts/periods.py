@@ -39,6 +39,7 @@ from balance_bot.core.periods import (
 from balance_bot.core.texts.table import PHONE_WIDTH, pre_block, wrap
 
 ESTIMATED, INCOMPLETE, LEFT_OUT = "~", "!", "?"
+LOADING = "⏳"  # a value whose prices are still being read: never a figure that leaves them out
 
 
 def period_count(kind: PeriodKind, args: Sequence[str]) -> int | None:
@@ -99,7 +100,7 @@ def period_lines(
         (heads[i] if heads is not None else period_head(row, view)) + marks(row)
         for i, row in enumerate(rows)
     ]
-    values = [view.lang.money(row.value_end) for row in rows]
+    values = [LOADING if row.value_loading else view.lang.money(row.value_end) for row in rows]
     name_width, value_width = max(map(len, names)), max(map(len, values))
     lines: list[str] = []
     for row, name, value in zip(rows, names, values, strict=True):
@@ -180,7 +181,7 @@ def _close_time(view: View) -> str:
 def market_text(row: PeriodRow, quote: str, view: View) -> str:
     """Return a period's market result in the quote, or why it cannot be told."""
     if row.unknown:
-        return view.t("periods.market_unknown", assets=_names(row.unknown))
+        return _market_unknown(row, view)
     amount = view.lang.signed(row.market, 2)
     percent = _percent(row.percent, view)
     return view.t("periods.market_total", amount=amount, quote=quote, percent=percent)
@@ -189,7 +190,7 @@ def market_text(row: PeriodRow, quote: str, view: View) -> str:
 def _details(row: PeriodRow, view: View, details: Sequence[Detail]) -> list[str]:
     lines = []
     if ALL_DETAILS[0] in details and row.unknown:
-        lines.append(view.t("periods.market_unknown", assets=_names(row.unknown)))
+        lines.append(_market_unknown(row, view))
     elif ALL_DETAILS[0] in details:
         lines.append(
             view.t(
@@ -204,6 +205,14 @@ def _details(row: PeriodRow, view: View, details: Sequence[Detail]) -> list[str]
         _trades(row, view) if ALL_DETAILS[3] in details else "",
     )
     return lines + [line for line in shown if line]
+
+
+def _market_unknown(row: PeriodRow, view: View) -> str:
+    """Say why the market result cannot be told: prices still loading (named below the
+    block), or assets left out that moved."""
+    if row.unknown <= row.loading:
+        return view.t("periods.market_loading")
+    return view.t("periods.market_unknown", assets=_names(row.unknown))
 
 
 def _percent(percent: Decimal | None, view: View) -> str:
