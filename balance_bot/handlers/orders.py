@@ -7,7 +7,7 @@ from telegram import Chat, Update
 from balance_bot.btcturk.errors import BtcTurkError
 from balance_bot.core.i18n import View
 from balance_bot.core.orders import FeedHealth
-from balance_bot.core.texts.errors import exchange_error_message
+from balance_bot.core.texts.errors import exchange_error_message, stale_notice
 from balance_bot.core.texts.orders import OrdersFacts, orders_message
 from balance_bot.handlers.context import BotContext
 from balance_bot.handlers.preamble import in_chat, with_typing
@@ -43,6 +43,8 @@ async def orders_answer(services: Services, view: View) -> str:
         facts = watch.facts()
         error = error or (None if latest is None else latest.error)
     text = orders_message(facts, view)
+    if latest is not None and latest.error is not None:  # the last figures: say from when
+        return stale_notice(latest.error, latest.portfolio, view) + "\n" + text
     if error is None:
         return text
     return exchange_error_message(error, view, advice=False) + "\n" + text

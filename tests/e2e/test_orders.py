@@ -331,3 +331,24 @@ async def test_a_restart_keeps_the_open_orders_and_tells_their_end(
     assert cancelled.plain_text == f"❌ {SELL} cancelled"
     placed = [m for m in bot.telegram.sent if m.plain_text == f"🔒 {SELL} placed"]
     assert [m.chat_id for m in placed].count(ALLOWED_CHAT) == 1  # not again after the restart
+
+
+async def test_orders_while_btcturk_fails_say_from_when_the_figures_are(
+    feed_settings: Settings,
+    start_bot: StartBot,
+    feed: FakeFeed,
+    cache_clock: Any,
+) -> None:
+    """/orders while BTCTurk did not answer showed what was in orders with "not answering"
+    and no time: the last figures looked current (/balance says "Showing data from …")."""
+    async with start_bot(feed_settings) as bot:
+        await started(bot, feed)
+        bot.exchange.inject("maintenance", times=100)
+        cache_clock.now += 60  # the next read is a fresh one, and fails
+        [reply] = await bot.ask("/orders")
+
+    print(reply.plain_text)
+    first = reply.plain_text.splitlines()[0]
+    assert first.startswith("⏳ BTCTurk is not answering")
+    assert "Showing data from" in first
+    assert "🔒 3.31097720 BTC" in reply.plain_text
