@@ -47,9 +47,12 @@ class Lang:
         return _amount(self.code, value, places(precision))
 
     def signed(self, value: Decimal, precision: int) -> str:
-        """Return `value` like `amount`, always with its sign: +0.50000000."""
+        """Return `value` like `amount`, always with its sign: +0.50000000; a loss too small
+        for the digits keeps its sign (-0.00, never +0.00)."""
         text = self.amount(value, precision)
-        return text if text.startswith("-") else f"+{text}"
+        if text.startswith("-"):
+            return text
+        return f"-{text}" if value < 0 else f"+{text}"
 
     def money(self, value: Decimal) -> str:
         """Return a value in the quote currency with two decimals."""

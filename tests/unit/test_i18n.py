@@ -103,3 +103,12 @@ def test_a_language_is_read_by_its_code_or_name_in_any_case_and_without_turkish_
     typed: str, code: str | None
 ) -> None:
     assert read_language(typed) == code
+
+
+def test_a_loss_too_small_for_the_digits_keeps_its_sign() -> None:
+    """A week's bitcoin return of -0.0026 % read "BTC +0.00%": a loss shown as a gain."""
+    assert EN.percent(Decimal("-0.0026")) == "-0.00%"
+    assert TR.percent(Decimal("-0.0026")) == "-%0,00"
+    assert EN.signed(Decimal("-0.001"), 2) == "-0.00"
+    assert EN.signed(Decimal("0"), 2) == "+0.00"
+    assert EN.percent(Decimal("0.0026")) == "+0.00%"

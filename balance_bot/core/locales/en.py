@@ -682,6 +682,7 @@ TEXTS: dict[str, str] = {
     "periods.market_total": "market {amount} {quote}{percent}",
     "periods.market_unknown": "market unknown ({assets} left out)",
     "periods.market_loading": "market ⏳ prices loading",
+    "periods.value_loading": "⏳",
     "periods.unit": "{unit} {percent}",
     "periods.sep": " · ",
     "periods.unit_unknown": "{unit} —",

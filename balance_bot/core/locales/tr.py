@@ -683,6 +683,7 @@ TEXTS: dict[str, str] = {
     "periods.market_total": "piyasa {amount} {quote}{percent}",
     "periods.market_unknown": "piyasa bilinmiyor ({assets} dışarıda)",
     "periods.market_loading": "piyasa ⏳ fiyatlar yükleniyor",
+    "periods.value_loading": "⏳",
     "periods.unit": "{unit} {percent}",
     "periods.sep": " · ",
     "periods.unit_unknown": "{unit} —",

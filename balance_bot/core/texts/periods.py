@@ -39,7 +39,6 @@ from balance_bot.core.periods import (
 from balance_bot.core.texts.table import PHONE_WIDTH, pre_block, wrap
 
 ESTIMATED, INCOMPLETE, LEFT_OUT = "~", "!", "?"
-LOADING = "⏳"  # a value whose prices are still being read: never a figure that leaves them out
 
 
 def period_count(kind: PeriodKind, args: Sequence[str]) -> int | None:
@@ -100,7 +99,8 @@ def period_lines(
         (heads[i] if heads is not None else period_head(row, view)) + marks(row)
         for i, row in enumerate(rows)
     ]
-    values = [LOADING if row.value_loading else view.lang.money(row.value_end) for row in rows]
+    loading = view.t("periods.value_loading")  # never a figure that leaves them out
+    values = [loading if row.value_loading else view.lang.money(row.value_end) for row in rows]
     name_width, value_width = max(map(len, names)), max(map(len, values))
     lines: list[str] = []
     for row, name, value in zip(rows, names, values, strict=True):
