@@ -61,7 +61,6 @@ def draw_line(
     axes.plot(days, totals, color=BAR_COLOR, linewidth=1.6 if marked else 1.2,
               marker="o" if marked else None, markersize=2.5,
               label=lang.t("chart.value_label"))  # fmt: skip
-    axes.fill_between(days, totals, min(totals), color=BAR_COLOR, alpha=0.08)
     guessed = [(d, t) for d, t, p in zip(days, totals, history, strict=True) if p.estimated]
     if guessed:
         axes.plot([d for d, _ in guessed], [t for _, t in guessed], linestyle="none",
@@ -73,6 +72,9 @@ def draw_line(
                   color=INVESTED_COLOR, linewidth=1.2,
                   label=lang.t("chart.invested_label"))  # fmt: skip
         axes.legend(loc="best", fontsize=6.5, frameon=False)
+    floor, _ = axes.get_ylim()  # the shade reaches the axis, under both lines
+    axes.fill_between(days, totals, floor, color=BAR_COLOR, alpha=0.08)
+    axes.set_ylim(bottom=floor)
     axes.set_ylabel(quote, fontsize=8)
     axes.yaxis.set_major_locator(MaxNLocator(nbins=5))
     axes.yaxis.set_major_formatter(

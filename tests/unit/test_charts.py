@@ -205,3 +205,26 @@ async def test_a_fresh_install_draws_the_reason_in_place_of_the_line() -> None:
     [note] = notes
     assert note.startswith("No line yet: the bot keeps one total a day")
     assert "Your history on record starts 17 Sep 2024" in note
+
+
+def test_the_value_lines_shade_reaches_the_axis_under_both_lines() -> None:
+    """The shade under the value stopped at its lowest day, a band floating over the axis and
+    over the net invested line below it."""
+    from matplotlib.figure import Figure
+
+    from balance_bot.services.chart_lines import draw_line
+
+    start = date(2026, 11, 6)
+    history = [
+        HistoryPoint(
+            start + timedelta(days=i), Decimal(32_400_000 + 60_000 * i), Decimal(29_900_000)
+        )
+        for i in range(30)
+    ]
+    axes = Figure().add_subplot()
+    draw_line(axes, history, "TRY", get_lang("en"), "")
+
+    [shade] = axes.collections
+    lowest = min(float(y) for path in shade.get_paths() for _, y in path.vertices)
+    floor, _ = axes.get_ylim()
+    assert lowest == floor < 29_900_000
