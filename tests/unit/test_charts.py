@@ -225,6 +225,6 @@ def test_the_value_lines_shade_reaches_the_axis_under_both_lines() -> None:
     draw_line(axes, history, "TRY", get_lang("en"), "")
 
     [shade] = axes.collections
-    lowest = min(float(y) for path in shade.get_paths() for _, y in path.vertices)
+    lowest = min(float(path.vertices[:, 1].min()) for path in shade.get_paths())
     floor, _ = axes.get_ylim()
     assert lowest == floor < 29_900_000
