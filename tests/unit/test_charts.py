@@ -210,6 +210,7 @@ async def test_a_fresh_install_draws_the_reason_in_place_of_the_line() -> None:
 def test_the_value_lines_shade_reaches_the_axis_under_both_lines() -> None:
     """The shade under the value stopped at its lowest day, a band floating over the axis and
     over the net invested line below it."""
+    import numpy
     from matplotlib.figure import Figure
 
     from balance_bot.services.chart_lines import draw_line
@@ -225,6 +226,6 @@ def test_the_value_lines_shade_reaches_the_axis_under_both_lines() -> None:
     draw_line(axes, history, "TRY", get_lang("en"), "")
 
     [shade] = axes.collections
-    lowest = min(float(path.vertices[:, 1].min()) for path in shade.get_paths())
+    lowest = min(float(numpy.asarray(path.vertices)[:, 1].min()) for path in shade.get_paths())
     floor, _ = axes.get_ylim()
     assert lowest == floor < 29_900_000
