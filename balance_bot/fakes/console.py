@@ -357,7 +357,11 @@ def _orders(exchange: FakeBtcTurk, feed: FakeFeed | None, name: str, args: list[
     if name == "order":
         frames = _place(exchange, args)
     else:
-        named = args and args[0].isdigit() and int(args[0]) in desk.orders
+        # an id: an open order's, or where the line has room for one (!fill ID 0.06,
+        # !edit ID 3950000, !cancel ID); !fill 1 3 is 1 in 3 fills of the last order
+        room = {"fill": len(args) >= 2 and len(args[0]) > 5, "edit": len(args) == 2}
+        named = bool(args) and args[0].isdigit()
+        named = named and (int(args[0]) in desk.orders or room.get(name, name == "cancel"))
         order_id = int(args.pop(0)) if named else max(desk.orders, default=None)  # the last
         if order_id not in desk.orders:
             return "no such open order: !order places one"
@@ -384,9 +388,13 @@ def _place(exchange: FakeBtcTurk, args: list[str]) -> list[Frame]:
         raise ValueError("say buy or sell, an amount, an asset and a price (or market)")
     side: Side = "buy" if args[0] == "buy" else "sell"
     amount, pair = parse_decimal(args[1]), _pair(args[2])
+    if amount <= 0:
+        raise ValueError("an order's amount is above 0")
+    row = next((r for r in exchange.tickers if r.get("pair") == pair), None)
+    if row is None:
+        raise ValueError(f"no pair {pair} on the simulated exchange (a USDT pair: GLMRUSDT)")
     if args[3] == "market":
-        row = next((r for r in exchange.tickers if r.get("pair") == pair), None)
-        if row is None or row.get("last") is None:
+        if row.get("last") is None:
             raise ValueError(f"no price of {pair} to fill a market order at")
         price = parse_decimal(str(row["last"]))
         fills = int(args[4]) if len(args) == 5 and args[4].isdigit() else 1

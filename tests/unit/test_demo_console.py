@@ -113,3 +113,20 @@ def test_order_and_cancel_with_an_asset_still_lock_and_unlock_without_an_event()
 
     assert said == "BTC: balance 9.7502186644553258, in orders 4.3109771999999998"
     assert exchange.desk.orders == {}
+
+
+def test_an_order_line_refuses_a_pair_the_exchange_lacks_a_zero_amount_and_a_wrong_id() -> None:
+    """`!order sell 100 GLMR 0.09` placed an order on GLMRTRY, a pair the simulated exchange
+    does not list; `!order sell 0 BTC …` said a method was missing; `!fill 999 0.01` read 999
+    as the amount of the last order."""
+    exchange, feed = FakeBtcTurk(), FakeFeed()
+    assert run_console_command(exchange, "!order sell 100 GLMR 0.09", feed).startswith(
+        "no pair GLMRTRY on the simulated exchange"
+    )
+    assert run_console_command(exchange, "!order sell 0 BTC 3900000", feed).startswith(
+        "an order's amount is above 0"
+    )
+    run_console_command(exchange, "!order sell 0.1 BTC 3900000", feed)
+    said = run_console_command(exchange, "!fill 99999999 0.01", feed)
+    assert said == "no such open order: !order places one"
+    assert run_console_command(exchange, "!fill 0.01 2", feed).endswith("441 423 441 423 201")
