@@ -38,6 +38,7 @@ from balance_bot.handlers.context import BotContext
 from balance_bot.handlers.preamble import in_chat
 from balance_bot.handlers.replies import reply_html
 from balance_bot.services.context import Services
+from balance_bot.services.quiet import Held
 
 
 @in_chat
@@ -93,7 +94,9 @@ async def mute(update: Update, context: BotContext, chat: Chat, view: View) -> N
         return
     until = view.now + duration
     await services.store.set_muted_until(chat.id, until)
+    held = await services.quiet.reconsider(chat.id, view.now)  # a shorter mute than before
     await reply_html(update, view.t("mute.done", when=view.when(until)))
+    await _deliver_released(services, held)
 
 
 @in_chat
@@ -105,9 +108,14 @@ async def unmute(update: Update, context: BotContext, chat: Chat, view: View) ->
         await reply_html(update, view.t("unmute.not_muted"))
         return
     await services.store.set_muted_until(chat.id, None)
-    released = await services.store.release_held(chat.id)
-    await reply_html(update, unmute_message(released, view))
-    if released:
+    held = await services.quiet.reconsider(chat.id, view.now)
+    await reply_html(update, unmute_message(held.count, view, held.until))
+    await _deliver_released(services, held)
+
+
+async def _deliver_released(services: Services, held: Held) -> None:
+    """Send the held messages that no longer wait (after the reply that tells of them)."""
+    if held.count and held.until is None:
         await services.deliverer.deliver_due()
 
 
@@ -155,15 +163,16 @@ async def quiet(update: Update, context: BotContext, chat: Chat, view: View) -> 
         return
     if span is QuietChoice.OFF:
         await services.store.set_quiet_hours(chat.id, None, off=True)
-        await reply_html(update, view.t("quiet.off"))
-        return
-    if span is QuietChoice.DEFAULT:
+        text = view.t("quiet.off")
+    elif span is QuietChoice.DEFAULT:
         await services.store.set_quiet_hours(chat.id, None)
         text = quiet_default_message(None if default is None else str(default), view)
-        await reply_html(update, text)
-        return
-    await services.store.set_quiet_hours(chat.id, span)
-    await reply_html(update, view.t("quiet.set", hours=str(span)))
+    else:
+        await services.store.set_quiet_hours(chat.id, span)
+        text = view.t("quiet.set", hours=str(span))
+    held = await services.quiet.reconsider(chat.id, view.now)
+    await reply_html(update, text)
+    await _deliver_released(services, held)
 
 
 @in_chat

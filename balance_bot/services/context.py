@@ -20,6 +20,7 @@ from balance_bot.services.monitor import Monitor
 from balance_bot.services.moves import MoveWatch
 from balance_bot.services.orders import OrderWatch
 from balance_bot.services.pnl import ProfitAndLoss
+from balance_bot.services.quiet import QuietPolicy
 from balance_bot.services.recheck import CheckAgain
 from balance_bot.services.roster import Roster
 from balance_bot.services.summaries import Summaries
@@ -40,6 +41,7 @@ class Services:
     moves: MoveWatch  # the values move alerts compare with, shared by the poll and /alert
     summaries: Summaries
     deliverer: Deliverer
+    quiet: QuietPolicy  # until when a chat's messages wait (the deliverer's own policy)
     views: ChatViews
     roster: Roster
     draw_chart: DrawChart  # the portfolio chart's PNG, drawn off the event loop

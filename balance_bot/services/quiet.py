@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
 from balance_bot.core.notify import Level, Setting, default_levels, effective_levels
 from balance_bot.core.quiet import QuietHours
 from balance_bot.store.store import Store
+
+
+@dataclass(frozen=True, slots=True)
+class Held:
+    """A chat's held messages once its hold was looked at again: `count` of them, due now
+    (`until` None) or still held until `until`."""
+
+    count: int
+    until: datetime | None
 
 
 class QuietPolicy:
@@ -39,6 +49,13 @@ class QuietPolicy:
             if end is not None:
                 ends.append(end)
         return max(ends) if ends else None
+
+    async def reconsider(self, chat_id: int, now: datetime) -> Held:
+        """Look at the chat's held messages again after its quiet hours or mute changed:
+        make them due now if nothing holds them any more, else at the hold's new end."""
+        until = await self.held_until(chat_id, now)
+        count = await self._store.reschedule_held(chat_id, now if until is None else until)
+        return Held(count, until)
 
     async def levels(self, chat_id: int) -> dict[Setting, Level]:
         """Return how the chat hears each kind: its own choice, else the default."""

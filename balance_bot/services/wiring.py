@@ -221,6 +221,7 @@ def _services(
             values=values,
         ),
         deliverer=deliverer,
+        quiet=quiet,
         views=views,
         roster=roster,
         draw_chart=draw_chart,

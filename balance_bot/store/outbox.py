@@ -181,12 +181,12 @@ def hold(conn: sqlite3.Connection, item_ids: list[int], until: datetime) -> None
     )
 
 
-def release_held(conn: sqlite3.Connection, chat_id: int, now: datetime) -> int:
-    """Make a chat's held items due now; return how many."""
+def reschedule_held(conn: sqlite3.Connection, chat_id: int, due: datetime) -> int:
+    """Make a chat's held items due at `due` (now, or the new end of its hold: the chat's
+    quiet hours or mute changed); return how many."""
     cursor = conn.execute(
-        "UPDATE outbox SET next_attempt_at = ? WHERE chat_id = ? AND state = 'held'"
-        " AND next_attempt_at > ?",
-        (time_to_db(now), chat_id, time_to_db(now)),
+        "UPDATE outbox SET next_attempt_at = ? WHERE chat_id = ? AND state = 'held'",
+        (time_to_db(due), chat_id),
     )
     return cursor.rowcount
 

@@ -389,10 +389,10 @@ class Store:
         """Postpone outbox items to `until` (quiet hours, mute) without counting an attempt."""
         await self.db.run(lambda conn: outbox.hold(conn, item_ids, until))
 
-    async def release_held(self, chat_id: int) -> int:
-        """Make the chat's held items due now; return how many."""
-        now = self._clock()
-        return await self.db.run(lambda conn: outbox.release_held(conn, chat_id, now))
+    async def reschedule_held(self, chat_id: int, due: datetime) -> int:
+        """Make the chat's held items due at `due` (now, or its hold's new end); return how
+        many."""
+        return await self.db.run(lambda conn: outbox.reschedule_held(conn, chat_id, due))
 
     async def shift_due(self, step: timedelta) -> int:
         """Move the due times of owed messages (not those held on purpose) by `step`, after

@@ -21,6 +21,7 @@ from tests.e2e.conftest import (
 from tests.kit.clocks import ManualMonotonic
 
 StartBot = Callable[[Settings], Any]
+CHANGED = "🔔 Balance changed"
 
 
 async def test_turkish_by_default_with_turkish_numbers(
@@ -126,6 +127,85 @@ async def test_mute_holds_change_alerts_and_unmute_delivers_one_digest(bot: BotH
     assert digest.plain_text.startswith("🌙 While alerts were held (2)")
     assert digest.plain_text.count("🔔 Balance changed") == 2
     assert len(sent_to(bot, -1001234567890, "🔔")) == 2  # the group was not muted
+
+
+async def test_ending_a_mute_or_changing_quiet_hours_sends_what_no_longer_waits(
+    bot: BotHarness,
+) -> None:
+    """/unmute promised "1 held message follows" while quiet hours still held it; /quiet off
+    did not send it either: it waited for the end of the old quiet hours."""
+    services = services_of(bot)
+    bot.clock.now = datetime(2026, 11, 25, 7, 0, tzinfo=UTC)  # 10:00 in Istanbul
+    await poll(bot)
+    await bot.ask("/quiet 00:00-23:59")
+    await bot.ask("/mute 1h")
+    bot.exchange.set_balance("USDT", "2000")
+    await poll(bot)
+    [unmuted] = await bot.ask("/unmute")
+    await services.deliverer.deliver_due()
+    after_unmute = sent_to(bot, ALLOWED_CHAT, CHANGED)
+    await bot.ask("/quiet 09:00-12:00")  # quiet now still, until 12:00 (09:00 UTC)
+    before_noon = await services.store.due_notifications(datetime(2026, 11, 25, 8, 59, tzinfo=UTC))
+    at_noon = await services.store.due_notifications(datetime(2026, 11, 25, 9, 0, tzinfo=UTC))
+    [off, released] = await bot.ask("/quiet off", replies=2)
+    bot.clock.now = datetime(2026, 11, 25, 21, 0, tzinfo=UTC)  # the old quiet hours' end
+    await services.deliverer.deliver_due()
+
+    assert unmuted.plain_text == (
+        "🔔 Alerts are on again; 1 held message comes when quiet hours end, at 23:59 (Istanbul)."
+    )
+    assert after_unmute == []
+    assert before_noon == []
+    assert [item.kind.stored for item in at_noon] == ["change"]
+    assert off.plain_text == "🔔 No quiet hours in this chat."
+    assert released.plain_text.startswith(CHANGED)
+    assert "USDT 1,500.25 → 2,000.00" in released.plain_text
+    assert len(sent_to(bot, ALLOWED_CHAT, CHANGED)) == 1  # once, not again at 23:59
+
+
+async def test_quiet_hours_ended_during_a_mute_wait_for_the_mute_then_come_as_one_digest(
+    bot: BotHarness,
+) -> None:
+    services = services_of(bot)
+    bot.clock.now = datetime(2026, 11, 25, 7, 0, tzinfo=UTC)  # 10:00 in Istanbul
+    await poll(bot)
+    await bot.ask("/quiet 00:00-23:59")
+    await bot.ask("/mute 1h")
+    for amount in ("2000", "2500"):
+        bot.exchange.set_balance("USDT", amount)
+        await poll(bot)
+    await bot.ask("/quiet default")  # none by default: the mute still holds them
+    muted = await services.store.due_notifications(datetime(2026, 11, 25, 7, 59, tzinfo=UTC))
+    mute_end = await services.store.due_notifications(datetime(2026, 11, 25, 8, 0, tzinfo=UTC))
+    await services.deliverer.deliver_due()
+    held = sent_to(bot, ALLOWED_CHAT, "🔔 Balance")
+    [unmuted, digest] = await bot.ask("/unmute", replies=2)
+    bot.clock.now = datetime(2026, 11, 25, 21, 0, tzinfo=UTC)  # the old quiet hours' end
+    await services.deliverer.deliver_due()
+
+    assert held == []
+    assert muted == []
+    assert len(mute_end) == 2
+    assert unmuted.plain_text == "🔔 Alerts are on again; 2 held messages follow."
+    assert digest.plain_text.startswith("🌙 While alerts were held (2)")
+    assert sent_to(bot, ALLOWED_CHAT, "🔔 Balance") == []  # in the digest, not again alone
+    assert len(sent_to(bot, ALLOWED_CHAT, "🌙 While")) == 1
+
+
+async def test_a_shorter_mute_holds_alerts_only_until_its_own_end(bot: BotHarness) -> None:
+    services = services_of(bot)
+    bot.clock.now = datetime(2026, 11, 25, 7, 0, tzinfo=UTC)  # 10:00 in Istanbul
+    await poll(bot)
+    await bot.ask("/mute 2h")
+    bot.exchange.set_balance("USDT", "2000")
+    await poll(bot)
+    [shorter] = await bot.ask("/mute 30m")
+    bot.clock.now = datetime(2026, 11, 25, 7, 30, tzinfo=UTC)
+    await services.deliverer.deliver_due()
+
+    assert shorter.plain_text.startswith("🔕 Change alerts held until 10:30 (Istanbul).")
+    [change] = sent_to(bot, ALLOWED_CHAT, CHANGED)  # at 10:30, not at 12:00
+    assert "USDT 1,500.25 → 2,000.00" in change.plain_text
 
 
 async def test_quiet_hours_hold_alerts_until_morning_but_not_urgent_ones(

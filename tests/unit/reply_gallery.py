@@ -1036,6 +1036,10 @@ def settings_replies(v: View) -> Gallery:
             for code in LANGUAGES
         ],
         *[(f"unmute {count}", notify.unmute_message(count, v)) for count in (0, 1, 123)],
+        *[
+            (f"unmute, {count} held by quiet hours", notify.unmute_message(count, v, NOW + 9 * H))
+            for count in (1, 123)
+        ],
         (
             "durations",
             " ".join(

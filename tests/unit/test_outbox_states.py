@@ -126,7 +126,7 @@ async def test_the_migration_turns_each_old_encoding_into_its_state(tmp_path: Pa
         assert (kept.photo, kept.edit_of, kept.edit_text) == (b"\x00\xff", 5, "edited")
         assert await store.sent_message_id(7) == 43
         assert await store.pending_count() == 5
-        assert await store.release_held(CHAT) == 1  # the held row is still known as held
+        assert await store.reschedule_held(CHAT, T0) == 1  # the held row is still known as held
         [new_id] = await store.enqueue([NewNotification(CHAT, NotificationKind.CHANGE, "after")])
         assert new_id == PRUNED_ID + 1  # no id is given twice, also across the migration
 

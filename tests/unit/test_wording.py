@@ -45,6 +45,34 @@ def test_held_messages_are_counted_in_each_languages_plural(count: int, en: str,
     assert unmute_message(count, view("tr")) == tr
 
 
+@pytest.mark.parametrize(
+    ("count", "en", "tr"),
+    [
+        (
+            1,
+            "🔔 Alerts are on again; 1 held message comes when quiet hours end, at 23:59"
+            " (Istanbul).",
+            "🔔 Bildirimler yeniden açık; bekletilen 1 mesaj sessiz saatler bitince, 23:59"
+            " (İstanbul) saatinde gelecek.",
+        ),
+        (
+            3,
+            "🔔 Alerts are on again; 3 held messages come when quiet hours end, at 23:59"
+            " (Istanbul).",
+            "🔔 Bildirimler yeniden açık; bekletilen 3 mesaj sessiz saatler bitince, 23:59"
+            " (İstanbul) saatinde gelecek.",
+        ),
+    ],
+)
+def test_unmute_says_until_when_quiet_hours_still_hold_the_held_messages(
+    count: int, en: str, tr: str
+) -> None:
+    """/unmute said "1 held message follows" while quiet hours held it until 23:59."""
+    end = datetime(2026, 11, 25, 20, 59, tzinfo=UTC)  # 23:59 in Istanbul
+    assert unmute_message(count, view("en"), end) == en
+    assert unmute_message(count, view("tr"), end) == tr
+
+
 def test_an_english_chat_reads_an_english_name_for_the_lira() -> None:
     """`/balance try` in English read "TRY · Türk Lirası", BTCTurk's Turkish name."""
     english = balance_reply("TRY", portfolio(), view("en")).splitlines()[0]

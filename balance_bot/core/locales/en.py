@@ -763,4 +763,7 @@ TEXTS: dict[str, str] = {
     "orders.unchecked": "ℹ️ BTCTurk's balances do not say what is in orders: this list is not checked against them.",
     "status.orders_missing": "⚠️ Order events stopped coming from the live feed at {when}: /orders may miss orders placed since",
     "status.orders_missing_relogin": "⚠️ Order events stopped coming from the live feed at {when}; it logged in again at {relogin}. /orders may miss orders placed since",
+    # /unmute while quiet hours still hold what the mute held
+    "unmute.waiting_one": "🔔 Alerts are on again; 1 held message comes when quiet hours end, at {when}.",
+    "unmute.waiting": "🔔 Alerts are on again; {count} held messages come when quiet hours end, at {when}.",
 }

@@ -764,4 +764,7 @@ TEXTS: dict[str, str] = {
     "orders.unchecked": "ℹ️ BTCTurk bakiyelerde emirlerdeki miktarı belirtmiyor: bu liste onunla karşılaştırılamıyor.",
     "status.orders_missing": "⚠️ Canlı akıştan emir bildirimleri {when} itibarıyla gelmiyor: /orders o zamandan beri verilen emirleri göstermeyebilir",
     "status.orders_missing_relogin": "⚠️ Canlı akıştan emir bildirimleri {when} itibarıyla gelmiyor; akışa {relogin} saatinde yeniden giriş yapıldı. /orders o zamandan beri verilen emirleri göstermeyebilir",
+    # /unmute while quiet hours still hold what the mute held
+    "unmute.waiting_one": "🔔 Bildirimler yeniden açık; bekletilen 1 mesaj sessiz saatler bitince, {when} saatinde gelecek.",
+    "unmute.waiting": "🔔 Bildirimler yeniden açık; bekletilen {count} mesaj sessiz saatler bitince, {when} saatinde gelecek.",
 }

@@ -4,6 +4,7 @@ bot."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 
 from balance_bot.core.i18n import View
 from balance_bot.core.notify import SETTINGS, Level, Setting
@@ -48,13 +49,17 @@ def quiet_message(hours: str | None, view: View, *, default: bool) -> str:
     return "\n".join([shown, view.t("quiet.hint")])
 
 
-def unmute_message(released: int, view: View) -> str:
-    """Confirm /unmute, counting the held messages that follow."""
-    if not released:
+def unmute_message(held: int, view: View, until: datetime | None = None) -> str:
+    """Confirm /unmute, counting the held messages that follow now, or that quiet hours still
+    hold `until` then."""
+    if not held:
         return view.t("unmute.done")
-    if released == 1:
+    if until is not None:
+        key = "unmute.waiting_one" if held == 1 else "unmute.waiting"
+        return view.t(key, count=held, when=view.when(until))
+    if held == 1:
         return view.t("unmute.released_one")
-    return view.t("unmute.released", count=released)
+    return view.t("unmute.released", count=held)
 
 
 def quiet_default_message(hours: str | None, view: View) -> str:
