@@ -289,7 +289,7 @@ TEXTS: dict[str, str] = {
     "notify.kind.orders": "Verilen, değiştirilen veya iptal edilen emirler",
     "notify.kind.thresholds": "Eşik alarmları",
     "notify.kind.summaries": "Özetler ve raporlar",
-    "notify.kind.outages": "BTCTurk kesintileri",
+    "notify.kind.outages": "BTCTurk kesintileri, kapanan kripto paralar ve duran pariteler",
     "notify.level.on": "açık",
     "notify.level.silent": "sessiz (sesli bildirim yok)",
     "notify.level.off": "kapalı",
