@@ -8,9 +8,12 @@ some). A state keeps what is closed and since when, and every pair with whether 
     compare(None, info, now)      the baseline: nothing told, what is closed already kept
     compare(state, info, now)     the next state, and what changed since `state`
 
-A row that leaves the list, or an answer without a block list, keeps what was known: a
-missing row is no news that a coin opened. A pair list less than half as long as the last is
-taken for a partial answer and not compared (no pair "left the list" on a bad read).
+An answer without a block list, or without a coin's own row, keeps what was known of it: a
+missing row is no news that a coin opened. A closed network's row that leaves a list still
+naming the coin is open again (BTCTurk drops the row when it lifts the block). A network's
+line counts the coin's own row: that row closes every network. A pair list less than half as
+long as the last is taken for a partial answer and not compared (no pair "left the list" on
+a bad read).
 """
 
 from __future__ import annotations
@@ -194,8 +197,10 @@ def _gates(
     closed = dict(before.closed)
     if info.blocks is None:
         return closed, []
-    changes = []
-    for gate, said in sorted(gates_of(info.blocks, coins).items()):
+    said_of = gates_of(info.blocks, coins)
+    _network_rows_gone(before, said_of)
+    moved: dict[Gate, tuple[set[Operation], dict[Operation, datetime | None]]] = {}
+    for gate, said in sorted(said_of.items()):
         newly: set[Operation] = set()
         reopened: dict[Operation, datetime | None] = {}
         for operation, is_closed in said.items():
@@ -205,13 +210,41 @@ def _gates(
                 newly.add(operation)
             elif not is_closed and key in closed:
                 reopened[operation] = closed.pop(key)
-        if not baseline and (newly or reopened):
-            still = frozenset(op for op in OPERATIONS if (gate, op) in closed) - newly
-            still_open = frozenset(op for op, is_closed in said.items() if not is_closed)
-            changes.append(
-                GateChange(gate, frozenset(newly), reopened, still, still_open - set(reopened))
+        if newly or reopened:
+            moved[gate] = (newly, reopened)
+    if baseline:
+        return closed, []
+    changes = []
+    for gate, (newly, reopened) in sorted(moved.items()):
+        # the coin's own row closes every network: a network's other side is closed by it too
+        wide = {op for op in OPERATIONS if gate.network and (Gate(gate.coin), op) in closed}
+        still = {op for op in OPERATIONS if (gate, op) in closed} | wide
+        still_open = {op for op, is_closed in said_of[gate].items() if not is_closed}
+        changes.append(
+            GateChange(
+                gate,
+                frozenset(newly),
+                reopened,
+                frozenset(still - newly),
+                frozenset(still_open - set(reopened) - wide),
             )
+        )
     return closed, changes
+
+
+def _network_rows_gone(before: ExchangeState, said_of: dict[Gate, dict[Operation, bool]]) -> None:
+    """Count a closed network's row that left the list as open again (BTCTurk drops a
+    network's row when it lifts the block), when the list still names the coin: a list
+    without the coin at all may be a partial answer, and a coin's own row is never dropped."""
+    named = {gate.coin for gate in said_of}
+    gone = {
+        gate
+        for gate, _ in before.closed
+        if gate.network and gate.coin in named and gate not in said_of
+    }
+    for gate, operation in before.closed:
+        if gate in gone:
+            said_of.setdefault(gate, {})[operation] = False
 
 
 def _pairs(

@@ -122,6 +122,8 @@ _KIND_WORDS: Mapping[str, Setting | str] = {
     "outage": Setting.OUTAGES,
     "status": Setting.OUTAGES,
     "kesinti": Setting.OUTAGES,
+    "exchange": Setting.OUTAGES,  # BTCTurk's closed coins and halted pairs follow outages
+    "borsa": Setting.OUTAGES,
     "all": ALL,
     "hepsi": ALL,
 }

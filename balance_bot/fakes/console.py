@@ -214,18 +214,35 @@ _OPERATIONS: Final[dict[str, tuple[Operation, ...]]] = {
 }
 
 
+_NETWORK_WORDS: Final = {"LIQUID": "L"}  # as BTCTurk's pages name the list's `L`
+
+
+def _network_name(network: str) -> str:
+    return "L (Liquid)" if network == "L" else network
+
+
 def _operations(exchange: FakeBtcTurk, close: bool, args: list[str]) -> str:
-    """Close or open a coin's withdrawals, deposits or both, on its own row or a network's."""
+    """Close or open a coin's withdrawals, deposits or both, on its own row or a network the
+    list names for it (a network it does not name is refused, with the ones it does)."""
     coin, what = args[0].upper(), args[1]
     network = args[2].upper() if len(args) == 3 else ""
+    network = _NETWORK_WORDS.get(network, network)
     if what not in _OPERATIONS:
         return "say withdrawals, deposits or all: !help shows the form"
+    known = exchange.info.networks(coin)
+    if network and network not in known:
+        names = ", ".join(map(_network_name, known))
+        listed = f": its networks are {names}" if known else ""
+        return (
+            f"BTCTurk's list names no {network} network for {coin}{listed};"
+            " leave the network out for the coin's own row"
+        )
     for operation in _OPERATIONS[what]:
         if close:
             exchange.info.close(coin, operation, network=network)
         else:
             exchange.info.reopen(coin, operation, network=network)
-    where = f" on {network}" if network else ""
+    where = f" on {_network_name(network)}" if network else ""
     state = "closed" if close else "open again"
     named = "deposits and withdrawals" if what == "all" else what
     return f"{coin} {named}{where} now {state} in BTCTurk's status list"

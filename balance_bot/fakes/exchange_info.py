@@ -12,7 +12,8 @@ Switches, as the demo's `!suspend`, `!resume`, `!halt`, `!delist` and `!newpair`
 
     info.close("USDT", "withdrawal", network="TRC20")   the Trc20Usdt row says closed
     info.close("USDT", "withdrawal", duplicate=True)    a second Usdt row, closed (the first open)
-    info.reopen("USDT", "withdrawal", network="TRC20")
+    info.reopen("USDT", "withdrawal", network="TRC20")   open again (a row added stays, open)
+    info.networks("USDT")          ["ARC20", "L", "TRC20"]: the networks the list names
     info.halt("BTCTRY")            status HALT (GUESS: no halted answer is published)
     info.trade("BTCTRY")           TRADING again (and listed again after `remove`)
     info.remove("BTCTRY")          left out of the list
@@ -120,6 +121,19 @@ class FakeExchangeInfo:
         self._body = None
         return True
 
+    def networks(self, coin: str) -> list[str]:
+        """Return the networks the list's block rows name for `coin` (`Trc20Usdt`: TRC20)."""
+        data = self._built()
+        coins = {row["symbol"].upper() for row in data["currencies"]}
+        name = coin.lower()
+        found = set()
+        for row in data["currencyOperationBlocks"]:
+            symbol: str = row["currencySymbol"]
+            lowered = symbol.lower()
+            if lowered.endswith(name) and lowered != name and symbol.upper() not in coins:
+                found.add(symbol[: -len(name)].upper())
+        return sorted(found)
+
     def listed(self) -> list[str]:
         """Return the pairs the list holds now."""
         return [row["name"] for row in self._built()["symbols"] if self._kept(row)]
@@ -197,7 +211,7 @@ class FakeExchangeInfo:
             shown.add(key)
             served.append(row | {_FIELDS[op]: True for op in self._closed[key]})
         for key, closed in sorted(self._closed.items()):
-            if key in shown or not closed:
+            if key in shown:  # a row added for a closure stays, open once reopened
                 continue
             row = {
                 "currencySymbol": block_symbol(*key),

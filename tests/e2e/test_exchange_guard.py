@@ -127,6 +127,23 @@ async def test_a_duplicate_row_that_closes_closes_the_coin(
     assert message.splitlines()[0] == "⛔ USDT withdrawals closed (deposits open)"
 
 
+async def test_a_network_closed_under_a_closed_coin_says_the_other_side_is_closed(
+    bot: BotHarness, exchange: FakeBtcTurk
+) -> None:
+    await started(bot)
+    exchange.info.close("USDT", "withdrawal")  # the coin's own row: both closed
+    exchange.info.close("USDT", "deposit")
+    await read_status(bot)
+    exchange.info.close("USDT", "withdrawal", network="TRC20")
+
+    await read_status(bot)
+
+    assert [m.splitlines()[0] for m in told(bot, CLOSED)] == [
+        "⛔ USDT deposits and withdrawals closed",
+        "⛔ USDT withdrawals closed on TRC20 (deposits closed too)",
+    ]
+
+
 async def test_a_coin_not_held_is_not_told(bot: BotHarness, exchange: FakeBtcTurk) -> None:
     await started(bot)
     exchange.info.close("SGB", "withdrawal")  # listed, not held, no alert on it

@@ -245,7 +245,7 @@ async def test_settings_show_what_applies_to_the_chat(
         "Orders placed, edited or cancelled: silent (no sound)",
         "Threshold alerts: on",
         "Summaries and reports: on",
-        "BTCTurk outages: on",
+        "BTCTurk outages, closed coins and halted pairs: on",
         "Quiet hours: 23:00-08:00",
         "🔔 Not muted",
     ]

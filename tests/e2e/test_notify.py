@@ -85,7 +85,7 @@ async def test_notify_alone_lists_every_kind_and_a_bad_form_gets_the_usage(
         "Orders placed, edited or cancelled: silent (no sound)",
         "Threshold alerts: on",
         "Summaries and reports: silent (no sound)",
-        "BTCTurk outages: on",
+        "BTCTurk outages, closed coins and halted pairs: on",
         "Change one with /notify <kind> <on|silent|off>, e.g. /notify changes silent",
     ]
     assert usage.plain_text.startswith("Usage: /notify <changes|orders|")

@@ -44,12 +44,49 @@ def test_suspend_and_resume_close_and_open_a_coin_on_a_network() -> None:
     assert block(exchange, "Usdt") == [(False, False)]  # the coin's own row untouched
 
 
-def test_suspend_all_closes_both_and_a_network_without_a_row_gets_one() -> None:
+def test_suspend_all_closes_both_on_a_network_the_list_names() -> None:
     exchange = FakeBtcTurk()
 
-    run_console_command(exchange, "!suspend BTC all erc20")
+    run_console_command(exchange, "!suspend BTC all l")
 
-    assert block(exchange, "Erc20Btc") == [(True, True)]
+    assert block(exchange, "LBtc") == [(True, True)]
+
+
+def test_a_network_the_list_does_not_name_is_refused_with_the_ones_it_does() -> None:
+    exchange = FakeBtcTurk()
+
+    said = run_console_command(exchange, "!suspend USDT withdrawals erc99")
+    on_eth = run_console_command(exchange, "!suspend ETH deposits erc20")
+
+    assert said == (
+        "BTCTurk's list names no ERC99 network for USDT: its networks are ARC20, L (Liquid),"
+        " TRC20; leave the network out for the coin's own row"
+    )
+    assert on_eth == (
+        "BTCTurk's list names no ERC20 network for ETH; leave the network out for the coin's"
+        " own row"
+    )
+    assert block(exchange, "Erc99Usdt") == block(exchange, "Erc20Eth") == []
+
+
+def test_liquid_is_read_as_the_lists_l() -> None:
+    exchange = FakeBtcTurk()
+
+    said = run_console_command(exchange, "!suspend USDT deposits liquid")
+
+    assert said == "USDT deposits on L (Liquid) now closed in BTCTurk's status list"
+    assert block(exchange, "LUsdt") == [(False, True)]
+
+
+def test_a_row_added_for_a_closure_is_served_open_once_reopened() -> None:
+    exchange = FakeBtcTurk()
+    exchange.info.close("BTC", "withdrawal", network="ERC20")
+    closed = block(exchange, "Erc20Btc")
+
+    exchange.info.reopen("BTC", "withdrawal", network="ERC20")
+
+    assert closed == [(True, False)]
+    assert block(exchange, "Erc20Btc") == [(False, False)]  # open, as the watcher must see it
 
 
 def test_halt_resume_delist_and_newpair_change_the_pair_list() -> None:

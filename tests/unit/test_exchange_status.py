@@ -59,14 +59,53 @@ def test_a_closure_and_its_reopening_are_each_one_change() -> None:
     ]
 
 
-def test_a_row_that_leaves_the_list_or_a_list_missing_is_no_news() -> None:
+def test_a_list_missing_or_a_coins_own_row_leaving_it_is_no_news() -> None:
     closed, _ = compare(None, info(OperationRow("Trc20Usdt", True, True)), T0)
+    coin_closed, _ = compare(None, info(OperationRow("Xrp", True, False)), T0)
 
-    kept, gone = compare(closed, info(), T0)  # the Trc20Usdt row left the list
     still, nothing = compare(closed, info(listed=False), T0)  # no block list at all
+    kept, gone = compare(coin_closed, info(), T0)  # the Xrp row left the list
 
     assert gone == nothing == []
-    assert kept.closed == still.closed == closed.closed
+    assert still.closed == closed.closed
+    assert kept.closed == coin_closed.closed
+
+
+def test_a_closed_network_row_that_leaves_the_list_is_open_again_once() -> None:
+    base, _ = compare(None, info(), T0)
+    closed, _ = compare(base, info(OperationRow("Trc20Usdt", True, False)), T0)
+    later = T0 + timedelta(hours=1)
+
+    gone, changes = compare(closed, info(), later)  # BTCTurk dropped the Trc20Usdt row
+    after, again = compare(gone, info(), later)
+
+    gate = Gate("USDT", "TRC20")
+    assert changes == [GateChange(gate, frozenset(), {"withdrawal": T0}, frozenset())]
+    assert again == []
+    assert closed_now(after, COINS) == []
+
+
+def test_a_network_row_leaving_a_list_without_its_coin_is_no_news() -> None:
+    closed, _ = compare(None, info(OperationRow("Trc20Usdt", True, False)), T0)
+    rows_without_usdt = ExchangeInfo(PAIRS, (OperationRow("Btc", False, False),), COINS)
+
+    kept, changes = compare(closed, rows_without_usdt, T0)  # a partial list: USDT unnamed
+
+    assert changes == []
+    assert kept.closed == closed.closed
+
+
+def test_a_network_line_counts_what_the_coins_own_row_closes() -> None:
+    base, _ = compare(None, info(), T0)
+    coin_row = OperationRow("Usdt", True, True)  # USDT deposits and withdrawals closed
+    coin_closed, _ = compare(base, info(coin_row), T0)
+
+    _, changes = compare(coin_closed, info(coin_row, OperationRow("Erc99Usdt", True, False)), T0)
+
+    gate = Gate("USDT", "ERC99")
+    assert changes == [
+        GateChange(gate, frozenset({"withdrawal"}), {}, frozenset({"deposit"}), frozenset())
+    ]
 
 
 def test_pairs_halted_removed_new_and_back() -> None:

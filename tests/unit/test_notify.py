@@ -32,6 +32,7 @@ from balance_bot.core.notify import (
     parse_switch,
 )
 from balance_bot.core.quiet import QuietHours
+from balance_bot.core.texts.notify import notify_rows
 from balance_bot.services.delivery import OFF_REASON, Deliverer
 from balance_bot.services.quiet import QuietPolicy
 from balance_bot.store.codec import time_to_db
@@ -92,12 +93,31 @@ def test_what_holds_and_what_rings_is_the_kinds_own() -> None:
         (["status", "silent"], (Setting.OUTAGES,), Level.SILENT),
         (["all", "silent"], SETTINGS, Level.SILENT),
         (["özet", "sessiz"], (Setting.SUMMARIES,), Level.SILENT),
+        (["exchange", "off"], (Setting.OUTAGES,), Level.OFF),
+        (["BORSA", "kapali"], (Setting.OUTAGES,), Level.OFF),
     ],
 )
 def test_notify_reads_a_kind_and_a_level(
     args: list[str], kinds: tuple[Setting, ...], level: Level
 ) -> None:
     assert parse_notify(args) == (kinds, level)
+
+
+@pytest.mark.parametrize(
+    ("code", "words"),
+    [
+        ("en", ("BTCTurk outages", "closed coins", "halted pairs")),
+        ("tr", ("BTCTurk kesintileri", "kapanan kripto paralar", "duran pariteler")),
+    ],
+)
+def test_the_outages_row_says_it_covers_closed_coins_and_halted_pairs(
+    code: str, words: tuple[str, ...]
+) -> None:
+    view = View(get_lang(code), ISTANBUL, datetime(2026, 11, 25, tzinfo=UTC))
+    rows = notify_rows(dict.fromkeys(SETTINGS, Level.ON), view)
+
+    [row] = [row for row in rows if words[0] in row]
+    assert all(word in row for word in words)
 
 
 @pytest.mark.parametrize(

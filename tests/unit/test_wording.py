@@ -13,8 +13,9 @@ from balance_bot.core.texts.alert_checks import far_question
 from balance_bot.core.texts.alerts import alerts_list
 from balance_bot.core.texts.balance import balance_reply
 from balance_bot.core.texts.notify import unmute_message
+from balance_bot.core.texts.status import FeedFacts, status_message
 from balance_bot.core.thresholds import TOTAL, AlertSpec, Direction, Kind
-from tests.unit.reply_gallery import portfolio
+from tests.unit.reply_gallery import portfolio, status_facts
 
 D = Decimal
 NOW = datetime(2026, 11, 25, 11, 32, tzinfo=UTC)
@@ -114,3 +115,18 @@ def test_an_urgent_alert_is_marked_in_words_not_with_the_live_feeds_mark(code: s
     row = text.splitlines()[1]
     assert "⚡" not in row
     assert ("urgent" if code == "en" else "acil") in row
+
+
+@pytest.mark.parametrize(
+    ("code", "line"),
+    [
+        ("en", "⚡ Live feed reconnects today: 1"),
+        ("tr", "⚡ Canlı akış bugün 1 kez yeniden bağlandı"),
+    ],
+)
+def test_the_feeds_reconnects_today_read_as_a_sentence(code: str, line: str) -> None:
+    feed = FeedFacts(NOW, None, 1, False, 300)
+
+    text = status_message(status_facts(feed=feed), view(code))
+
+    assert line in text.splitlines()

@@ -288,7 +288,7 @@ TEXTS: dict[str, str] = {
     "notify.kind.orders": "Orders placed, edited or cancelled",
     "notify.kind.thresholds": "Threshold alerts",
     "notify.kind.summaries": "Summaries and reports",
-    "notify.kind.outages": "BTCTurk outages",
+    "notify.kind.outages": "BTCTurk outages, closed coins and halted pairs",
     "notify.level.on": "on",
     "notify.level.silent": "silent (no sound)",
     "notify.level.off": "off",

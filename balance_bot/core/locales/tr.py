@@ -270,7 +270,7 @@ TEXTS: dict[str, str] = {
     # the private WebSocket feed
     "status.feed_live": "⚡ Canlı akış bağlı (bağlantı: {since})",
     "status.feed_last_event": "⚡ Son canlı olay {when}",
-    "status.feed_reconnects": "⚡ Canlı akış bugün yeniden bağlanma: {count}",
+    "status.feed_reconnects": "⚡ Canlı akış bugün {count} kez yeniden bağlandı",
     "status.feed_safety": "Canlı akış açıkken bakiyeler her {interval} kontrol ediliyor",
     "status.feed_down": "⚡ Canlı akış yeniden bağlanıyor; bu arada bakiyeler her {interval} kontrol ediliyor",
     "status.feed_refused": "⚡ Canlı akış reddedildi: {why}. Bakiyeler her {interval} kontrol ediliyor.",
@@ -289,7 +289,7 @@ TEXTS: dict[str, str] = {
     "notify.kind.orders": "Verilen, değiştirilen veya iptal edilen emirler",
     "notify.kind.thresholds": "Eşik alarmları",
     "notify.kind.summaries": "Özetler ve raporlar",
-    "notify.kind.outages": "BTCTurk kesintileri",
+    "notify.kind.outages": "BTCTurk kesintileri, kapanan kripto paralar ve duran pariteler",
     "notify.level.on": "açık",
     "notify.level.silent": "sessiz (sesli bildirim yok)",
     "notify.level.off": "kapalı",
