@@ -16,7 +16,7 @@ from typing import TextIO
 import aiohttp
 from telegram import Bot
 
-from balance_bot.config import ConfigError, Settings, load_settings
+from balance_bot.config import ConfigError, Settings, load_settings, missing_env_file
 from balance_bot.core.i18n import View, get_lang
 from balance_bot.core.key_check import EXIT_CONFIG, exit_code
 from balance_bot.core.texts.key_check import key_check_report
@@ -31,6 +31,8 @@ def run_check(env: Mapping[str, str], out: TextIO, err: TextIO) -> int:
         settings = load_settings(env)
     except ConfigError as error:
         print(f"Configuration error: {error}", file=err)
+        if (note := missing_env_file(env)) is not None:
+            print(note, file=err)
         return EXIT_CONFIG
     return asyncio.run(check(settings, out))
 
