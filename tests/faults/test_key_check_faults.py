@@ -43,10 +43,14 @@ class Servers:
             self.exchange,
             self.telegram,
             self.data_dir,
-            BTCTURK_WS_URL=self.feed.ws_url,
-            WEBSOCKET="auto",
-            BTCTURK_TIMEOUT_SECONDS="2",
-            **overrides,
+            **(
+                {
+                    "BTCTURK_WS_URL": self.feed.ws_url,
+                    "WEBSOCKET": "auto",
+                    "BTCTURK_TIMEOUT_SECONDS": "2",
+                }
+                | overrides
+            ),
         )
 
     async def check(self, **overrides: str) -> tuple[int, list[str]]:
@@ -276,8 +280,8 @@ async def test_telegram_and_btcturk_not_reached_are_told_so_with_every_line_not_
 @pytest.mark.parametrize(
     ("language", "expected"),
     [
-        ("en", "✗ WebSocket: the live feed could not be reached: could not connect. Costs:"),
-        ("tr", "✗ WebSocket: canlı akışa ulaşılamadı: bağlantı kurulamadı. Sonuç:"),
+        ("en", "✗ WebSocket: the live feed could not be reached: it is down (HTTP 502). Costs:"),
+        ("tr", "✗ WebSocket: canlı akışa ulaşılamadı: hizmet dışı (HTTP 502). Sonuç:"),
     ],
 )
 async def test_a_feed_not_reached_is_tried_twice_at_most_and_told_in_the_language(
@@ -285,12 +289,15 @@ async def test_a_feed_not_reached_is_tried_twice_at_most_and_told_in_the_languag
 ) -> None:
     connections = 0
 
-    async def hang_up(_: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    async def bad_gateway(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         nonlocal connections
         connections += 1
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+        await writer.drain()
         writer.close()
 
-    listener = await asyncio.start_server(hang_up, "127.0.0.1", 0)
+    listener = await asyncio.start_server(bad_gateway, "127.0.0.1", 0)
     port = listener.sockets[0].getsockname()[1]
     async with listener:
         code, lines = await servers.check(
@@ -298,7 +305,7 @@ async def test_a_feed_not_reached_is_tried_twice_at_most_and_told_in_the_languag
         )
 
     assert code == EXIT_READY
-    assert [text for text in lines if text.startswith(expected[:12])][0].startswith(expected)
+    assert next(text for text in lines if text.startswith(expected[:12])).startswith(expected)
     assert 1 <= connections <= 2  # the probe gives up: nothing keeps trying after the report
 
 
