@@ -14,8 +14,12 @@ demo: $(VENV)/.main ## Run the bot against the built-in simulated exchange and c
 run: $(VENV)/.main ## Run the real bot with the settings in .env
 	@$(BIN)/python -m balance_bot
 
+# make exits 2 whenever a command fails: a deploy script runs `.venv/bin/python -m balance_bot
+# --check` for the check's own code (0 ready, 1 cannot run, 2 a setting, 3 fix first).
 check: $(VENV)/.main ## Test the settings in .env before going live: token, chats, clock, key
-	@$(BIN)/python -m balance_bot --check
+	@$(BIN)/python -m balance_bot --check || { code=$$?; \
+		echo "make check: the check exited $$code (1 cannot run, 2 a setting, 3 fix first)" >&2; \
+		exit $$code; }
 
 test: lint unit ## Install everything, lint, type-check and run the whole suite
 

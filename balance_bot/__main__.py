@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 
 from telegram.error import InvalidToken
 
-from balance_bot.config import ConfigError, load_settings, read_environment
+from balance_bot.config import ConfigError, load_settings, missing_env_file, read_environment
 from balance_bot.lifecycle import BadBotApiAnswer, run_bot
 from balance_bot.logs import configure_logging
 from balance_bot.store.database import StoreError
@@ -78,6 +78,8 @@ def main(argv: list[str] | None = None) -> int:
         settings = load_settings(read_environment(os.environ))
     except ConfigError as error:
         print(f"Configuration error: {error}", file=sys.stderr)
+        if (note := missing_env_file(os.environ)) is not None:
+            print(note, file=sys.stderr)
         return EXIT_CONFIG
     configure_logging(settings.log_level, settings.secrets, settings.log_format)
     try:

@@ -3,23 +3,26 @@
 Reads the settings as the bot does, checks the token, the chats, BTCTurk's clock and the key's
 permissions (services/key_check.py), prints one line per check in the bot's language, and
 returns the exit code core/key_check.py names: 0 ready, 1 cannot run, 2 a bad setting, 3 runs
-but fix first. Nothing is sent to any chat; nothing is written to DATA_DIR.
+but fix first. Nothing is sent to any chat; nothing is written to DATA_DIR. Its output is the
+report alone: the probes' log lines go nowhere, unless LOG_LEVEL=DEBUG.
 """
 
 from __future__ import annotations
 
 import asyncio
 import html
+import logging
 from collections.abc import Mapping
 from typing import TextIO
 
 import aiohttp
 from telegram import Bot
 
-from balance_bot.config import ConfigError, Settings, load_settings
+from balance_bot.config import ConfigError, Settings, load_settings, missing_env_file
 from balance_bot.core.i18n import View, get_lang
 from balance_bot.core.key_check import EXIT_CONFIG, exit_code
 from balance_bot.core.texts.key_check import key_check_report
+from balance_bot.logs import configure_logging
 from balance_bot.services.key_check import check_settings
 from balance_bot.store.store import utc_now
 from balance_bot.telegram_io.request import AiohttpRequest
@@ -31,8 +34,20 @@ def run_check(env: Mapping[str, str], out: TextIO, err: TextIO) -> int:
         settings = load_settings(env)
     except ConfigError as error:
         print(f"Configuration error: {error}", file=err)
+        if (note := missing_env_file(env)) is not None:
+            print(note, file=err)
         return EXIT_CONFIG
+    quiet_logs(settings)
     return asyncio.run(check(settings, out))
+
+
+def quiet_logs(settings: Settings) -> None:
+    """Keep the probes' log lines out of the report: the check's output is its report alone,
+    unless LOG_LEVEL=DEBUG, which logs everything to stderr as the bot does."""
+    if settings.log_level == "DEBUG":
+        configure_logging("DEBUG", settings.secrets, settings.log_format)
+    else:
+        logging.getLogger().handlers[:] = [logging.NullHandler()]
 
 
 async def check(settings: Settings, out: TextIO) -> int:

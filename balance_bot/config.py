@@ -61,6 +61,17 @@ def read_environment(environ: Mapping[str, str], cwd: Path | None = None) -> dic
     return {k: v for k, v in values.items() if v is not None} | dict(environ)
 
 
+def missing_env_file(environ: Mapping[str, str], cwd: Path | None = None) -> str | None:
+    """Return the line telling a new user where the settings go when no `.env` is in `cwd`
+    (by default the working directory) and ENV_FILE names none; else None."""
+    if environ.get(ENV_FILE, "").strip():
+        return None
+    where = cwd or Path.cwd()
+    if (where / DEFAULT_ENV_FILE).is_file():
+        return None
+    return f"No {DEFAULT_ENV_FILE} file in {where}: copy .env.example to .env there and fill it in."
+
+
 def load_settings(env: Mapping[str, str]) -> Settings:
     """Build Settings from `env`, raising ConfigError for the first bad variable."""
     reader = EnvReader(env)

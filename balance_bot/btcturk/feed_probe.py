@@ -35,9 +35,24 @@ async def try_login(
     *,
     clock: ExchangeClock,
     timeout_s: float,
+    attempts: int = 2,
 ) -> LoginAnswer:
-    """Connect to the feed, log in once, and say how it went, within about `timeout_s`."""
+    """Connect to the feed, log in once, and say how it went, within about `timeout_s`.
+
+    A connection that fails is tried again up to `attempts` in all (a login refused for its
+    timestamp is tried again so), then the probe gives up: nothing is left retrying.
+    """
     accepted = asyncio.Event()
+    gave_up = asyncio.Event()
+    tried = 1
+
+    async def before_next(delay_s: float) -> None:
+        nonlocal tried
+        if tried >= attempts:
+            gave_up.set()
+            await asyncio.Future()  # until the probe is cancelled
+        tried += 1
+        await asyncio.sleep(delay_s)
 
     async def on_event(event: FeedEvent) -> None:
         if isinstance(event, Connected):
@@ -50,20 +65,21 @@ async def try_login(
         api_secret,
         on_event=on_event,
         clock=clock,
+        sleep=before_next,
         refusal_recheck_s=None,  # a refusal ends the run: the probe's answer
         connect_timeout_s=timeout_s,
         login_timeout_s=timeout_s,
     )
     running = asyncio.create_task(feed.run(), name="feed:probe")
     answered = asyncio.create_task(accepted.wait(), name="feed:probe-answer")
+    given_up = asyncio.create_task(gave_up.wait(), name="feed:probe-gave-up")
+    tasks = (running, answered, given_up)
     try:
-        await asyncio.wait(
-            {running, answered}, timeout=2 * timeout_s, return_when=asyncio.FIRST_COMPLETED
-        )
+        await asyncio.wait(set(tasks), timeout=2 * timeout_s, return_when=asyncio.FIRST_COMPLETED)
     finally:
-        for task in (running, answered):
+        for task in tasks:
             task.cancel()
-        for task in (running, answered):
+        for task in tasks:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
     state = feed.state

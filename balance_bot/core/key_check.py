@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -29,7 +30,15 @@ ChatProblem = Literal["not_found", "blocked", "not_member", "error"]
 CauseText = Literal[
     "timestamp", "ip", "ip_unknown", "key", "secret", "permission", "unknown", "other"
 ]
+# Why a server was not reached, told in the reader's words (never an exception's name):
+# the name not found, the connection refused, no answer in time, the secure connection failed,
+# any other connection failure, BTCTurk's maintenance, an HTTP error page, an unreadable
+# answer, or the server's own words (`Probe.error`).
+Failure = Literal[
+    "dns", "refused", "timeout", "tls", "network", "maintenance", "down", "answer", "said"
+]
 WITH_THE_KEY = ("account", "websocket", "trade")  # not checked when the key itself is refused
+WITH_THE_EXCHANGE = ("clock", "total_funds")  # not checked either when BTCTurk is not reached
 # Commands the owner types, the same in every language.
 BOTFATHER = "@BotFather"
 WHAT_IS_MY_IP = "curl -4 ifconfig.me"  # BTCTurk binds keys to an IPv4 address (#579)
@@ -43,7 +52,9 @@ class Probe:
 
     access: Access
     refusal: str = ""  # the exchange's words when refused
-    error: str = ""  # what failed when unreachable
+    error: str = ""  # what failed when unreachable (for the log; "said": the server's words)
+    failure: Failure = "network"  # why it was not reached
+    status: int | None = None  # the HTTP status of a "down" answer
 
     @property
     def granted(self) -> bool:
@@ -113,6 +124,33 @@ class KeyReport:
     def clock_off(self) -> bool:
         """Tell whether this server's clock is further from BTCTurk's than it accepts."""
         return self.clock_offset_ms is not None and abs(self.clock_offset_ms) > STAMP_TOLERANCE_MS
+
+
+_FAILURE_NAMES: tuple[tuple[str, Failure], ...] = (
+    ("DNS", "dns"),
+    ("Certificate", "tls"),
+    ("SSL", "tls"),
+    ("Timeout", "timeout"),
+    ("timed out", "timeout"),
+    ("no answer", "timeout"),
+    ("in time", "timeout"),
+    ("ConnectionRefused", "refused"),
+)
+_HTTP_STATUS = re.compile(r"HTTP (\d{3})")
+
+
+def failure_named(error: str) -> tuple[Failure, int | None]:
+    """Return why a server was not reached, from a failure told as text ("cannot connect
+    (ClientConnectorDNSError)", "handshake refused (HTTP 502)", "BTCTurk is under
+    maintenance"), and the HTTP status it names."""
+    if "maintenance" in error.lower():
+        return "maintenance", None
+    if (status := _HTTP_STATUS.search(error)) is not None:
+        return "down", int(status.group(1))
+    for name, failure in _FAILURE_NAMES:
+        if name in error:
+            return failure, None
+    return "network", None
 
 
 def cause_text(refusal: str, address: str | None) -> CauseText:

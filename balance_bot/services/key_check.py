@@ -15,7 +15,10 @@ One log line per problem; /status shows the rest.
 
 from __future__ import annotations
 
+import errno
 import logging
+import socket
+import ssl
 import time
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import replace
@@ -25,13 +28,20 @@ from typing import Any
 import aiohttp
 from telegram import Bot
 from telegram.constants import ChatMemberStatus, ChatType
-from telegram.error import BadRequest, Forbidden, InvalidToken, TelegramError
+from telegram.error import BadRequest, Forbidden, InvalidToken, TelegramError, TimedOut
 
 from balance_bot.btcturk.client import BtcTurkClient
-from balance_bot.btcturk.errors import AuthError, BtcTurkError, HistoryRefused
+from balance_bot.btcturk.errors import AuthError, BadResponse, BtcTurkError, HistoryRefused
 from balance_bot.btcturk.feed_probe import try_login
 from balance_bot.btcturk.refusal import key_refusal
-from balance_bot.core.key_check import STAMP_TOLERANCE_MS, ChatProbe, KeyReport, Probe
+from balance_bot.core.key_check import (
+    STAMP_TOLERANCE_MS,
+    ChatProbe,
+    Failure,
+    KeyReport,
+    Probe,
+    failure_named,
+)
 from balance_bot.core.settings import Settings
 from balance_bot.store.store import utc_now
 
@@ -89,7 +99,7 @@ async def _token(bot: Bot) -> tuple[Probe, str]:
     except InvalidToken:
         return Probe("refused"), ""
     except TelegramError as error:
-        return Probe("unreachable", error=error.message), ""
+        return not_reached(error), ""
     return Probe("granted"), bot.username
 
 
@@ -106,7 +116,7 @@ async def _exchange(
     try:
         offset_ms = await public.sync_clock()
     except BtcTurkError as error:
-        return _with(report, exchange=Probe("unreachable", error=str(error)))
+        return _with(report, exchange=not_reached(error))
     report = _with(report, exchange=Probe("granted"), clock_offset_ms=offset_ms)
 
     def signed() -> BtcTurkClient:
@@ -143,7 +153,9 @@ async def _exchange(
         elif answer.refusal is not None:
             feed = Probe("refused", refusal=answer.refusal)
         else:
-            feed = Probe("unreachable", error=answer.error or "")
+            log.debug("the live feed was not reached: %s", answer.error)
+            failure, status = failure_named(answer.error or "")
+            feed = Probe("unreachable", error=answer.error or "", failure=failure, status=status)
         report = _with(report, feed=feed)
     trade = await _probe(signed().can_trade)
     return _with(report, trade=trade)
@@ -157,7 +169,7 @@ async def _probe(ask: Callable[[], Awaitable[object]]) -> Probe:
     except AuthError as error:
         return Probe("refused", refusal=error.refusal or "")
     except BtcTurkError as error:
-        return Probe("unreachable", error=str(error))
+        return not_reached(error)
     return Probe("refused") if answer is False else Probe("granted")
 
 
@@ -171,8 +183,41 @@ async def _history(client: BtcTurkClient) -> Probe:
     except AuthError as error:
         return Probe("refused", refusal=error.refusal or "")
     except BtcTurkError as error:
-        return Probe("unreachable", error=str(error))
+        return not_reached(error)
     return Probe("granted")
+
+
+def not_reached(error: BaseException) -> Probe:
+    """Return the probe of a server not reached, with why, from `error` and what caused it."""
+    log.debug("not reached: %s", error)
+    failure: Failure | None = None
+    seen: BaseException | None = error
+    for _ in range(5):  # the error, what raised it, and so on
+        if seen is None or (failure := _failure_of(seen)) is not None:
+            break
+        seen = seen.__cause__ or seen.__context__
+    if failure is not None:
+        return Probe("unreachable", error=str(error), failure=failure)
+    if isinstance(error, BadResponse):
+        return Probe("unreachable", error=str(error), failure="answer")
+    if isinstance(error, BtcTurkError):
+        named, status = failure_named(str(error))
+        return Probe("unreachable", error=str(error), failure=named, status=status)
+    if isinstance(error, TelegramError):  # Telegram's own words, no connection failed
+        return Probe("unreachable", error=error.message, failure="said")
+    return Probe("unreachable", error=str(error))
+
+
+def _failure_of(error: BaseException) -> Failure | None:
+    if isinstance(error, (aiohttp.ClientConnectorDNSError, socket.gaierror)):
+        return "dns"
+    if isinstance(error, (aiohttp.ClientSSLError, ssl.SSLError)):
+        return "tls"
+    if isinstance(error, OSError) and error.errno == errno.ECONNREFUSED:
+        return "refused"
+    if isinstance(error, (TimeoutError, TimedOut)):
+        return "timeout"
+    return None
 
 
 def _with(report: KeyReport, **changes: Any) -> KeyReport:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import io
 import os
+import socket
 import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -42,10 +43,14 @@ class Servers:
             self.exchange,
             self.telegram,
             self.data_dir,
-            BTCTURK_WS_URL=self.feed.ws_url,
-            WEBSOCKET="auto",
-            BTCTURK_TIMEOUT_SECONDS="2",
-            **overrides,
+            **(
+                {
+                    "BTCTURK_WS_URL": self.feed.ws_url,
+                    "WEBSOCKET": "auto",
+                    "BTCTURK_TIMEOUT_SECONDS": "2",
+                }
+                | overrides
+            ),
         )
 
     async def check(self, **overrides: str) -> tuple[int, list[str]]:
@@ -218,8 +223,90 @@ async def test_btcturk_unreachable_cannot_run(servers: Servers) -> None:
 
     assert code == EXIT_CANNOT_RUN
     assert line(lines, "✗ BTCTurk could not be reached").startswith(
-        "✗ BTCTurk could not be reached (“BTCTurk is under maintenance”)."
+        "✗ BTCTurk could not be reached: it is under maintenance."
     )
+
+
+def closed_port() -> int:
+    """Return a port on 127.0.0.1 that nothing listens on: a connection is refused."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
+
+
+NOT_REACHED = {
+    "en": [
+        "✗ Telegram could not be reached: connection refused. Costs: the bot cannot run. Fix: "
+        "check this server's network and TELEGRAM_API_URL.",
+        "– Chats: not checked (Telegram could not be reached)",
+        "✗ BTCTurk could not be reached: connection refused. Costs: the bot cannot run. Fix: "
+        "check this server's network and BTCTURK_API_URL.",
+        "– Clock: not checked (BTCTurk could not be reached)",
+        "– Total Funds: not checked (BTCTurk could not be reached)",
+        "– Account: not checked (BTCTurk could not be reached)",
+        "– WebSocket: not checked (BTCTurk could not be reached)",
+        "– Trade: not checked (BTCTurk could not be reached)",
+    ],
+    "tr": [
+        "✗ Telegram'a ulaşılamadı: bağlantı reddedildi. Sonuç: bot çalışamaz. Çözüm: bu "
+        "sunucunun ağını ve TELEGRAM_API_URL değerini kontrol edin.",
+        "– Sohbetler: kontrol edilmedi (Telegram'a ulaşılamadı)",
+        "✗ BTCTurk'e ulaşılamadı: bağlantı reddedildi. Sonuç: bot çalışamaz. Çözüm: bu "
+        "sunucunun ağını ve BTCTURK_API_URL değerini kontrol edin.",
+        "– Saat: kontrol edilmedi (BTCTurk'e ulaşılamadı)",
+        "– Toplam Varlık: kontrol edilmedi (BTCTurk'e ulaşılamadı)",
+        "– Hesap: kontrol edilmedi (BTCTurk'e ulaşılamadı)",
+        "– WebSocket: kontrol edilmedi (BTCTurk'e ulaşılamadı)",
+        "– Al-Sat: kontrol edilmedi (BTCTurk'e ulaşılamadı)",
+    ],
+}
+
+
+@pytest.mark.parametrize("language", ["en", "tr"])
+async def test_telegram_and_btcturk_not_reached_are_told_so_with_every_line_not_checked(
+    servers: Servers, language: str
+) -> None:
+    nowhere = f"http://127.0.0.1:{closed_port()}"
+
+    code, lines = await servers.check(
+        LANGUAGE=language, TELEGRAM_API_URL=nowhere, BTCTURK_API_URL=nowhere
+    )
+
+    assert code == EXIT_CANNOT_RUN
+    assert lines[1:-2] == NOT_REACHED[language]  # not the token blamed; no exception's name
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "✗ WebSocket: the live feed could not be reached: it is down (HTTP 502). Costs:"),
+        ("tr", "✗ WebSocket: canlı akışa ulaşılamadı: hizmet dışı (HTTP 502). Sonuç:"),
+    ],
+)
+async def test_a_feed_not_reached_is_tried_twice_at_most_and_told_in_the_language(
+    servers: Servers, language: str, expected: str
+) -> None:
+    connections = 0
+
+    async def bad_gateway(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        nonlocal connections
+        connections += 1
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+        await writer.drain()
+        writer.close()
+
+    listener = await asyncio.start_server(bad_gateway, "127.0.0.1", 0)
+    port = listener.sockets[0].getsockname()[1]
+    async with listener:
+        code, lines = await servers.check(
+            LANGUAGE=language, BTCTURK_WS_URL=f"ws://127.0.0.1:{port}"
+        )
+
+    assert code == EXIT_READY
+    assert next(text for text in lines if text.startswith(expected[:12])).startswith(expected)
+    assert 1 <= connections <= 2  # the probe gives up: nothing keeps trying after the report
 
 
 @pytest.mark.slow
@@ -245,3 +332,31 @@ async def test_the_check_as_a_process_prints_its_lines_and_exits_with_its_code(
     assert lines[0].startswith("Canlıya geçmeden önce ayarlar kontrol ediliyor")
     assert line(lines, "⚠ Al-Sat").startswith("⚠ Al-Sat: AÇIK, bu anahtar emir verebilir!")
     assert servers.telegram.calls["sendMessage"] == 0
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("log_level", ["INFO", "DEBUG"])
+async def test_the_check_prints_its_report_alone_unless_log_level_is_debug(
+    servers: Servers, log_level: str
+) -> None:
+    servers.exchange.ip_allowed = False  # the client logs the refusal
+    servers.feed.websocket_permission = False
+    env = {"PATH": os.environ.get("PATH", "")} | servers.env(LOG_LEVEL=log_level)
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "balance_bot",
+        "--check",
+        cwd=ROOT,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await asyncio.wait_for(process.communicate(), START_TIMEOUT_S)
+
+    assert process.returncode == EXIT_CANNOT_RUN
+    assert out.decode().splitlines()[0].startswith("Checking the settings")
+    if log_level == "DEBUG":
+        assert "BTCTurk refused the API key" in err.decode()
+    else:
+        assert err.decode() == ""  # the report alone: no log line of the probes

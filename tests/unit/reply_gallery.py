@@ -1525,8 +1525,13 @@ def guard_replies(v: View) -> Gallery:
         "ahead": replace(CHECKED, clock_offset_ms=-9_100, feed_off=True),
         "token refused": KeyReport(telegram=REFUSED, exchange=Probe("unreachable", error="x")),
         "token unreachable": KeyReport(
-            telegram=Probe("unreachable", error="Timed out"),
-            exchange=Probe("unreachable", error="BTCTurk did not answer in time"),
+            telegram=Probe("unreachable", error="Timed out", failure="timeout"),
+            exchange=Probe("unreachable", error="x", failure="dns"),
+        ),
+        "servers not reached": KeyReport(
+            telegram=Probe("unreachable", error="Bad Gateway", failure="said"),
+            exchange=Probe("unreachable", error="x", failure="tls"),
+            feed_off=True,
         ),
         "key refused": replace(
             CHECKED,
@@ -1536,10 +1541,15 @@ def guard_replies(v: View) -> Gallery:
         "total funds": replace(CHECKED, balances=Probe("refused", refusal="")),
         "unreachable": replace(
             CHECKED,
-            balances=Probe("unreachable", error="BTCTurk is unavailable (HTTP 503)"),
-            history=Probe("unreachable", error="BTCTurk is unavailable (HTTP 503)"),
-            feed=Probe("unreachable", error="cannot connect (ClientConnectorError)"),
-            trade=Probe("unreachable", error="BTCTurk is unavailable (HTTP 503)"),
+            balances=Probe("unreachable", error="x", failure="down", status=503),
+            history=Probe("unreachable", error="x", failure="maintenance"),
+            feed=Probe("unreachable", error="x", failure="refused"),
+            trade=Probe("unreachable", error="x", failure="timeout"),
+        ),
+        "answers unread": replace(
+            CHECKED,
+            history=Probe("unreachable", error="x", failure="answer"),
+            feed=Probe("unreachable", error="x", failure="network"),
         ),
     }
     for name, report in reports.items():

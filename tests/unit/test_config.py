@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from balance_bot.__main__ import main
 from balance_bot.config import ConfigError, load_settings, read_environment
 from balance_bot.core.notify import Level
 
@@ -182,3 +183,40 @@ def test_a_choice_error_names_the_values_as_the_docs_write_them(
 def test_choices_are_read_in_any_case() -> None:
     settings = load_settings(VALID | {"LANGUAGE": "EN", "COST_BASIS": "Fifo", "LOG_LEVEL": "info"})
     assert (settings.language, settings.cost_basis, settings.log_level) == ("en", "fifo", "INFO")
+
+
+# No env file: the first line a new user sees says where the settings go
+
+
+@pytest.mark.parametrize("argv", [["--check"], []], ids=["check", "start"])
+def test_no_env_file_in_the_working_directory_says_to_copy_the_example(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    argv: list[str],
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    for name in ("ENV_FILE", "TELEGRAM_BOT_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+
+    assert main(argv) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "Configuration error: TELEGRAM_BOT_TOKEN: is not set (see .env.example)",
+        f"No .env file in {tmp_path}: copy .env.example to .env there and fill it in.",
+    ]
+
+
+@pytest.mark.parametrize("env_file", ["none", "bot.env", ""])
+def test_an_env_file_named_or_found_says_nothing_of_the_example(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    env_file: str,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
+    (tmp_path / (env_file or ".env")).write_text("LANGUAGE=en\n", encoding="utf-8")
+    monkeypatch.setenv("ENV_FILE", env_file)
+
+    assert main(["--check"]) == 2
+    assert "No .env file" not in capsys.readouterr().err

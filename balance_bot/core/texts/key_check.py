@@ -19,6 +19,7 @@ from balance_bot.core.key_check import (
     RUN,
     STAMP_TOLERANCE_MS,
     SYNC_CLOCK,
+    WITH_THE_EXCHANGE,
     WITH_THE_KEY,
     ChatProbe,
     KeyReport,
@@ -52,8 +53,8 @@ def _telegram_lines(report: KeyReport, view: View) -> list[str]:
     if telegram.refused:
         return [view.t("check.token_refused", botfather=BOTFATHER), view.t("check.chats_skipped")]
     if not telegram.granted:
-        error = escape(telegram.error)
-        return [view.t("check.token_unreachable", error=error), view.t("check.chats_skipped")]
+        cause = _cause(telegram, view)
+        return [view.t("check.token_unreachable", cause=cause), view.t("check.chats_unreachable")]
     lines = [view.t("check.token_ok", name=escape(report.bot_name))]
     return lines + [_chat_line(chat, view) for chat in report.chats]
 
@@ -66,7 +67,13 @@ def _chat_line(chat: ChatProbe, view: View) -> str:
 
 def _exchange_lines(report: KeyReport, poll_interval_s: int, view: View) -> list[str]:
     if not report.exchange.granted:
-        return [view.t("check.exchange_unreachable", error=escape(report.exchange.error))]
+        lines = [view.t("check.exchange_unreachable", cause=_cause(report.exchange, view))]
+        names = [view.t(f"check.name.{name}") for name in WITH_THE_EXCHANGE]
+        names += [view.t(f"permission.{name}") for name in WITH_THE_KEY]
+        lines += [view.t("check.skipped_exchange", check=name) for name in names]
+        if report.feed_off:
+            lines[-2] = view.t("check.feed_off")
+        return lines
     lines = [_clock_line(report.clock_offset_ms or 0, view)]
     lines.append(_balances_line(report, view))
     if report.key_refused:
@@ -95,7 +102,7 @@ def _balances_line(report: KeyReport, view: View) -> str:
         return view.t("check.balances_lacking")
     if balances.refused:
         return view.t("check.balances_refused", cause=key_cause(balances.refusal, view))
-    return view.t("check.balances_unreachable", error=escape(balances.error))
+    return view.t("check.balances_unreachable", cause=_cause(balances, view))
 
 
 def _history_line(history: Probe, view: View) -> str:
@@ -103,7 +110,7 @@ def _history_line(history: Probe, view: View) -> str:
         return view.t("check.history_ok")
     if history.refused:
         return view.t("check.history_refused")
-    return view.t("check.history_unreachable", error=escape(history.error))
+    return view.t("check.history_unreachable", cause=_cause(history, view))
 
 
 def _feed_line(report: KeyReport, poll_interval_s: int, view: View) -> str:
@@ -116,7 +123,7 @@ def _feed_line(report: KeyReport, poll_interval_s: int, view: View) -> str:
         why = refusal_why(refusal_reason(feed.refusal), feed.refusal, view)
         every = interval(poll_interval_s, view)
         return view.t("check.feed_refused", why=why, interval=every)
-    return view.t("check.feed_unreachable", error=escape(feed.error))
+    return view.t("check.feed_unreachable", cause=_cause(feed, view))
 
 
 def _trade_line(trade: Probe, view: View) -> str:
@@ -124,4 +131,9 @@ def _trade_line(trade: Probe, view: View) -> str:
         return view.t("check.trade_on")
     if trade.refused:
         return view.t("check.trade_off")
-    return view.t("check.trade_unknown", error=escape(trade.error))
+    return view.t("check.trade_unknown", cause=_cause(trade, view))
+
+
+def _cause(probe: Probe, view: View) -> str:
+    """Say why a server was not reached in the reader's words; a server's own words quoted."""
+    return view.t(f"check.cause.{probe.failure}", status=probe.status, error=escape(probe.error))
