@@ -122,6 +122,7 @@ async def serving(
     """
     async with contextlib.AsyncExitStack() as stack:
         stack.push_async_callback(_keep_values_seen, services)
+        await services.quiet.reconsider_all(services.clock())  # QUIET_HOURS may have changed
         await application.start()
         stack.push_async_callback(_stop_application, application)
         stack.callback(services.deliverer.stop)  # what is not sent yet stays in the outbox

@@ -57,6 +57,12 @@ class QuietPolicy:
         count = await self._store.reschedule_held(chat_id, now if until is None else until)
         return Held(count, until)
 
+    async def reconsider_all(self, now: datetime) -> None:
+        """Look at every chat's held messages again at start-up: `QUIET_HOURS` may have
+        changed while the bot was stopped."""
+        for chat_id in await self._store.held_chats():
+            await self.reconsider(chat_id, now)
+
     async def levels(self, chat_id: int) -> dict[Setting, Level]:
         """Return how the chat hears each kind: its own choice, else the default."""
         chosen = (await self._store.chat_settings(chat_id)).notify

@@ -181,6 +181,12 @@ def hold(conn: sqlite3.Connection, item_ids: list[int], until: datetime) -> None
     )
 
 
+def held_chats(conn: sqlite3.Connection) -> list[int]:
+    """Return the chats with items held by quiet hours or a mute."""
+    rows = conn.execute("SELECT DISTINCT chat_id FROM outbox WHERE state = 'held'").fetchall()
+    return [chat_id for (chat_id,) in rows]
+
+
 def reschedule_held(conn: sqlite3.Connection, chat_id: int, due: datetime) -> int:
     """Make a chat's held items due at `due` (now, or the new end of its hold: the chat's
     quiet hours or mute changed); return how many."""

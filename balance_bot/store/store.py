@@ -389,6 +389,10 @@ class Store:
         """Postpone outbox items to `until` (quiet hours, mute) without counting an attempt."""
         await self.db.run(lambda conn: outbox.hold(conn, item_ids, until))
 
+    async def held_chats(self) -> list[int]:
+        """Return the chats with items held by quiet hours or a mute."""
+        return await self.db.run(outbox.held_chats)
+
     async def reschedule_held(self, chat_id: int, due: datetime) -> int:
         """Make the chat's held items due at `due` (now, or its hold's new end); return how
         many."""

@@ -306,3 +306,24 @@ async def test_a_forged_refresh_button_refreshes_the_whole_portfolio(bot: BotHar
     [answer] = bot.telegram.answered_callbacks
     assert answer.text == "Up to date"  # the whole portfolio, unchanged: nothing to rewrite
     assert bot.telegram.sent[since:] == []  # no error message either
+
+
+async def test_quiet_hours_changed_while_the_bot_was_stopped_release_what_they_held(
+    make_settings: Callable[..., Settings], start_bot: StartBot
+) -> None:
+    """A change held by QUIET_HOURS=00:00-23:59 still waited for 23:59 after a restart with
+    no quiet hours: nothing looked at the held messages again at start-up."""
+    async with start_bot(make_settings(QUIET_HOURS="00:00-23:59")) as bot:
+        bot.clock.now = datetime(2026, 11, 25, 7, 0, tzinfo=UTC)  # 10:00 in Istanbul
+        await poll(bot)
+        bot.exchange.set_balance("USDT", "2000")
+        await poll(bot)
+        held = sent_to(bot, ALLOWED_CHAT, CHANGED)
+    async with start_bot(make_settings(QUIET_HOURS="")) as bot:
+        bot.clock.now = datetime(2026, 11, 25, 7, 5, tzinfo=UTC)
+        await services_of(bot).deliverer.deliver_due()
+        released = sent_to(bot, ALLOWED_CHAT, CHANGED)
+
+    assert held == []
+    [alert] = released
+    assert "USDT 1,500.25 → 2,000.00" in alert.plain_text
