@@ -72,6 +72,7 @@ class GateChange:
     reopened: Mapping[Operation, datetime | None]  # open now, and since when they were closed
     still_closed: frozenset[Operation]  # the gate's other operations closed now
     still_open: frozenset[Operation] = frozenset()  # those the list says are open now
+    coin_closed: frozenset[Operation] = frozenset()  # reopened here, still closed coin-wide
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,6 +228,7 @@ def _gates(
                 reopened,
                 frozenset(still - newly),
                 frozenset(still_open - set(reopened) - wide),
+                frozenset(wide & set(reopened)),
             )
         )
     return closed, changes

@@ -18,6 +18,8 @@ from balance_bot.core.exchange_status import (
     state_to_json,
     stopped_pairs,
 )
+from balance_bot.core.texts.exchange import exchange_notice
+from tests.unit.reply_gallery import view
 
 T0 = datetime(2026, 11, 25, 11, 0, tzinfo=UTC)
 PAIRS = (
@@ -106,6 +108,23 @@ def test_a_network_line_counts_what_the_coins_own_row_closes() -> None:
     assert changes == [
         GateChange(gate, frozenset({"withdrawal"}), {}, frozenset({"deposit"}), frozenset())
     ]
+
+
+def test_a_network_reopened_under_a_closed_coin_says_the_coin_still_closes_it() -> None:
+    """ "✅ USDT withdrawals open again on TRC20" while the coin's own row still closed USDT
+    withdrawals on every network."""
+    base, _ = compare(None, info(OperationRow("Trc20Usdt", True, False)), T0)
+    coin_row = OperationRow("Usdt", True, False)  # USDT withdrawals closed, coin-wide
+    both, _ = compare(base, info(coin_row, OperationRow("Trc20Usdt", True, False)), T0)
+
+    _, [change] = compare(both, info(coin_row, OperationRow("Trc20Usdt", False, False)), T0)
+
+    assert isinstance(change, GateChange) and change.coin_closed == {"withdrawal"}
+    en = exchange_notice([change], T0, view("en"))
+    tr = exchange_notice([change], T0, view("tr"))
+    assert en.startswith("✅ USDT withdrawals open again on TRC20")
+    assert ", but USDT withdrawals stay closed on every network" in en
+    assert ", ancak USDT çekimleri tüm ağlarda kapalı kalıyor" in tr
 
 
 def test_pairs_halted_removed_new_and_back() -> None:

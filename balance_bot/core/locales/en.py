@@ -780,4 +780,8 @@ TEXTS: dict[str, str] = {
     "check.cause.down": "it is down (HTTP {status})",
     "check.cause.answer": "its answer could not be read",
     "check.cause.said": "it answered “{error}”",
+    # a network's operation reopened while the coin's own row still closes it
+    "exchange.coin_still_closed.withdrawal": ", but {coin} withdrawals stay closed on every network",
+    "exchange.coin_still_closed.deposit": ", but {coin} deposits stay closed on every network",
+    "exchange.coin_still_closed.both": ", but {coin} deposits and withdrawals stay closed on every network",
 }

@@ -102,6 +102,10 @@ def _reopened_line(change: GateChange, now: datetime, view: View) -> str:
     since = [moment for moment in change.reopened.values() if moment is not None]
     if since:
         line += view.t("exchange.closed_for", span=span(now - min(since), view))
+    if change.coin_closed:  # the coin's own row still closes them on every network
+        line += view.t(
+            f"exchange.coin_still_closed.{which(change.coin_closed)}", coin=escape(change.gate.coin)
+        )
     return line
 
 
