@@ -222,10 +222,16 @@ async def typed_lines(stdin: TextIO) -> AsyncGenerator[str, None]:
 
     def readable() -> None:
         assert fd is not None
+        blocking = os.get_blocking(fd)
+        os.set_blocking(fd, False)  # a Ctrl-C may flush the line between the poll and the read
         try:
             data = os.read(fd, READ_SIZE)
+        except BlockingIOError:  # nothing to read after all: the line was flushed
+            return
         except OSError:  # a terminal that went away
             data = b""
+        finally:
+            os.set_blocking(fd, blocking)  # the terminal is the shell's too
         chunks.put_nowait(data)
         if not data:
             loop.remove_reader(fd)
