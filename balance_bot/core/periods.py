@@ -105,6 +105,8 @@ class PeriodRow:
     value_loading: frozenset[str] = NOTHING  # the end value waits for these prices: not told
     invested_loading: frozenset[str] = NOTHING  # `invested` leaves out money moved of these
     invested_unvalued: frozenset[str] = NOTHING  # ... whose value is unknown for good
+    moved_loading: frozenset[str] = NOTHING  # money moved whose prices are still loading
+    fees_loading: frozenset[str] = NOTHING  # fees whose prices are still loading
 
     @property
     def partial(self) -> bool:
@@ -182,6 +184,8 @@ def period_row(
             value_loading=days[-1].loading,
             invested_loading=days[-1].invested_loading,
             invested_unvalued=days[-1].invested_unvalued,
+            moved_loading=_union(d.moved_loading for d in days),
+            fees_loading=_union(d.fees_loading for d in days),
         )
 
 

@@ -59,6 +59,8 @@ class DayValue:
     # money moved up to this day whose value is unknown, so `invested` leaves it out
     invested_loading: frozenset[str] = NOTHING  # its day's price still being read
     invested_unvalued: frozenset[str] = NOTHING  # no price of its day at all
+    moved_loading: frozenset[str] = NOTHING  # money moved this day whose price is loading
+    fees_loading: frozenset[str] = NOTHING  # fees paid this day whose price is loading
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,6 +226,8 @@ class _Day:
     loading: set[str] = field(default_factory=set)
     unvalued: set[str] = field(default_factory=set)
     moves_unknown: dict[str, set[str]] = field(default_factory=dict)  # why -> assets moved
+    moved_loading: set[str] = field(default_factory=set)  # moved, its price still loading
+    fees_loading: set[str] = field(default_factory=set)  # paid in fees, its price loading
 
 
 @dataclass
@@ -268,6 +272,8 @@ class _Replay:
                         figures,
                         invested_loading=frozenset(left_out["loading"]),
                         invested_unvalued=frozenset(left_out["unvalued"]),
+                        moved_loading=frozenset(today.moved_loading),
+                        fees_loading=frozenset(today.fees_loading),
                     )
                 )
                 day += timedelta(days=1)
@@ -320,11 +326,15 @@ class _Replay:
                 rate = self.fill_rate(record, day, today)
                 if rate is not None:
                     today.fees += paid * rate
+                elif record.fee_currency in today.loading:
+                    today.fees_loading.add(record.fee_currency)
             return
         unit = self.transfer_unit(record, day, today)
         if unit is None:
             why = "loading" if record.asset in today.loading else "unvalued"
             today.moves_unknown.setdefault(why, set()).add(record.asset)
+            if why == "loading":
+                today.moved_loading.add(record.asset)
             return
         effect = transfer_effect(record) * unit
         if record.kind == "deposit":

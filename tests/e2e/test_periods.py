@@ -203,8 +203,9 @@ async def test_while_the_prices_load_no_value_nor_market_result_is_a_figure(
     years: YearsHistory, make_settings: Callable[..., Settings], start_bot: StartBot
 ) -> None:
     """With the chart server failing, /daily showed each day at the lira alone (27,223.73 of
-    an account of 34 million), "market +0.00 (+0.00%)", and /chart's caption a net invested
-    without the crypto deposits, each under a footnote only."""
+    an account of 34 million), "market +0.00 (+0.00%)", /chart's caption a net invested
+    without the crypto deposits, and /monthly the money moved in and the fees without the
+    crypto ones, each under a footnote only."""
     async with start_bot(make_settings()) as bot:
         backfill = services_of(bot).account.backfill
         while await backfill.step():
@@ -213,6 +214,7 @@ async def test_while_the_prices_load_no_value_nor_market_result_is_a_figure(
         exchange.candles.fail_next = 1_000  # every daily price stays "loading"
         [table] = await bot.ask("/daily 3")
         caption = await bot.ask("/chart")
+        [months] = await bot.ask("/monthly 12")
 
     print(table.plain_text)
     days = records(table.text)
@@ -224,3 +226,7 @@ async def test_while_the_prices_load_no_value_nor_market_result_is_a_figure(
     print(photo.plain_text)
     assert "Net invested: ⏳ not known yet" in photo.plain_text
     assert "market ⏳ prices loading" in photo.plain_text
+    print(months.plain_text)  # the money moved and the fees: no sum that leaves a part out
+    in_all = months.plain_text.split("In all, ")[1]
+    assert "in and out ⏳ prices loading" in in_all and "fees ⏳" in in_all
+    assert "left out for now" not in months.plain_text

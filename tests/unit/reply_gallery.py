@@ -1683,6 +1683,15 @@ def value_replies(v: View) -> Gallery:
         start = date(2026, 11, 24) - timedelta(days=back)
         row = replace(rows["daily"][0], start=start, end=date(2026, 11, 24), trades=1)
         found.append((f"chart caption {window}", chart.chart_caption(p, v, window=(window, row))))
+    waiting = replace(
+        rows["daily"][0], moved_loading=frozenset({"RENDER"}), fees_loading=frozenset({"RENDER"})
+    )
+    found.append(
+        (
+            "/daily, money moved and fees loading",
+            periods.period_table("daily", [waiting], None, "TRY", v, asked=1, first=None),
+        )
+    )
     moved_unknown = replace(rows["daily"][0], unknown=frozenset({"RENDER", "MANTRA"}))
     for name, row in [
         ("market unknown", moved_unknown),

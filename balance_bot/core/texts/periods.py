@@ -233,6 +233,8 @@ def _units(row: PeriodRow, view: View) -> str:
 
 
 def _moved(row: PeriodRow, view: View) -> str:
+    if row.moved_loading:  # a part of it waits for its price: no sum that leaves it out
+        return view.t("periods.moved_loading")
     parts = []
     if row.moved_in:
         parts.append(view.t("periods.in", amount=view.lang.money(row.moved_in)))
@@ -246,7 +248,9 @@ def _trades(row: PeriodRow, view: View) -> str:
     if row.trades:
         key = "periods.trades_one" if row.trades == 1 else "periods.trades"
         parts.append(view.t(key, count=row.trades))
-    if row.fees:
+    if row.fees_loading:
+        parts.append(view.t("periods.fees_loading"))
+    elif row.fees:
         parts.append(view.t("periods.fees", amount=view.lang.money(row.fees)))
     return view.t("periods.sep").join(parts)
 
