@@ -78,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
         settings = load_settings(read_environment(os.environ))
     except ConfigError as error:
         print(f"Configuration error: {error}", file=sys.stderr)
-        if (note := missing_env_file(os.environ)) is not None:
+        if error.missing and (note := missing_env_file(os.environ)) is not None:
             print(note, file=sys.stderr)
         return EXIT_CONFIG
     configure_logging(settings.log_level, settings.secrets, settings.log_format)

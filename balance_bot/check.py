@@ -34,7 +34,7 @@ def run_check(env: Mapping[str, str], out: TextIO, err: TextIO) -> int:
         settings = load_settings(env)
     except ConfigError as error:
         print(f"Configuration error: {error}", file=err)
-        if (note := missing_env_file(env)) is not None:
+        if error.missing and (note := missing_env_file(env)) is not None:
             print(note, file=err)
         return EXIT_CONFIG
     quiet_logs(settings)

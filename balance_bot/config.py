@@ -38,9 +38,10 @@ _CLOCK_TIME = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
 class ConfigError(Exception):
     """A variable is missing or malformed; the message names it and never shows its value."""
 
-    def __init__(self, variable: str, problem: str) -> None:
+    def __init__(self, variable: str, problem: str, *, missing: bool = False) -> None:
         super().__init__(f"{variable}: {problem}")
         self.variable = variable
+        self.missing = missing  # not set at all: perhaps no .env was found
 
 
 def read_environment(environ: Mapping[str, str], cwd: Path | None = None) -> dict[str, str]:
@@ -139,7 +140,7 @@ class EnvReader:
     def required(self, name: str) -> str:
         value = self._env.get(name, "").strip()
         if not value:
-            raise ConfigError(name, "is not set (see .env.example)")
+            raise ConfigError(name, "is not set (see .env.example)", missing=True)
         return value
 
     def token(self, name: str) -> str:

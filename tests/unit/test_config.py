@@ -220,3 +220,18 @@ def test_an_env_file_named_or_found_says_nothing_of_the_example(
 
     assert main(["--check"]) == 2
     assert "No .env file" not in capsys.readouterr().err
+
+
+def test_a_malformed_setting_from_the_environment_says_nothing_of_the_env_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Every setting given in the environment, one of them malformed: the line about a
+    missing .env sent the owner looking for the wrong fault."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("ENV_FILE", raising=False)
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "not-a-token")
+
+    assert main(["--check"]) == 2
+    errors = capsys.readouterr().err
+    assert errors.startswith("Configuration error: TELEGRAM_BOT_TOKEN:")
+    assert "No .env file" not in errors
