@@ -35,7 +35,16 @@ CauseText = Literal[
 # any other connection failure, BTCTurk's maintenance, an HTTP error page, an unreadable
 # answer, or the server's own words (`Probe.error`).
 Failure = Literal[
-    "dns", "refused", "timeout", "tls", "network", "maintenance", "down", "answer", "said"
+    "dns",
+    "refused",
+    "timeout",
+    "tls",
+    "network",
+    "maintenance",
+    "down",
+    "address",
+    "answer",
+    "said",
 ]
 WITH_THE_KEY = ("account", "websocket", "trade")  # not checked when the key itself is refused
 WITH_THE_EXCHANGE = ("clock", "total_funds")  # not checked either when BTCTurk is not reached
@@ -146,7 +155,8 @@ def failure_named(error: str) -> tuple[Failure, int | None]:
     if "maintenance" in error.lower():
         return "maintenance", None
     if (status := _HTTP_STATUS.search(error)) is not None:
-        return "down", int(status.group(1))
+        code = int(status.group(1))  # 404, 405, 410: nothing there, most likely a wrong URL
+        return ("address" if code in (404, 405, 410) else "down"), code
     for name, failure in _FAILURE_NAMES:
         if name in error:
             return failure, None

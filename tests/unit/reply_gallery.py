@@ -1549,6 +1549,9 @@ def guard_replies(v: View) -> Gallery:
             feed=Probe("unreachable", error="x", failure="refused"),
             trade=Probe("unreachable", error="x", failure="timeout"),
         ),
+        "wrong address": replace(
+            CHECKED, balances=Probe("unreachable", error="x", failure="address", status=404)
+        ),
         "answers unread": replace(
             CHECKED,
             history=Probe("unreachable", error="x", failure="answer"),

@@ -53,6 +53,7 @@ def test_what_failed_is_told_as_its_kind(error: Exception, failure: str) -> None
         ("no answer to the login", "timeout", None),
         ("handshake refused (HTTP 502)", "down", 502),
         ("BTCTurk is unavailable (HTTP 503)", "down", 503),
+        ("BTCTurk answered HTTP 404", "address", 404),  # a wrong URL, not an outage
         ("cannot connect (ClientConnectorError)", "network", None),
     ],
 )

@@ -780,6 +780,7 @@ TEXTS: dict[str, str] = {
     "check.cause.network": "could not connect",
     "check.cause.maintenance": "it is under maintenance",
     "check.cause.down": "it is down (HTTP {status})",
+    "check.cause.address": "nothing answers at that address (HTTP {status}): check its URL in the settings",
     "check.cause.answer": "its answer could not be read",
     "check.cause.said": "it answered “{error}”",
     # a network's operation reopened while the coin's own row still closes it

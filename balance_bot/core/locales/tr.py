@@ -781,6 +781,7 @@ TEXTS: dict[str, str] = {
     "check.cause.network": "bağlantı kurulamadı",
     "check.cause.maintenance": "bakımda",
     "check.cause.down": "hizmet dışı (HTTP {status})",
+    "check.cause.address": "bu adreste yanıt veren yok (HTTP {status}): ayarlardaki adresini kontrol edin",
     "check.cause.answer": "yanıtı okunamadı",
     "check.cause.said": "yanıtı “{error}”",
     # a network's operation reopened while the coin's own row still closes it
