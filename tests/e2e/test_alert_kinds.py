@@ -29,7 +29,9 @@ async def test_a_price_alert_through_the_usdt_route(bot: BotHarness) -> None:
         "⚠️ Alert #1: GLMR price rose above 4 TRY",
         "Now 4.15 TRY via USDT",
         "It will fire again after the GLMR price falls back below 4 TRY · /unalert 1",
+        fired.plain_text.splitlines()[-1],
     ]
+    assert fired.plain_text.splitlines()[-1].endswith("(Istanbul)")  # when it fired
 
 
 async def test_a_value_alert_on_a_holding(bot: BotHarness) -> None:
@@ -90,7 +92,9 @@ async def test_a_move_within_minutes_of_setting_the_alert_fires(bot: BotHarness)
         "📉 Alert #1: Your portfolio fell 11.4% within 24 h",
         "34,216,101.93 → 30,316,014.46 TRY (high at 08:00 (Istanbul))",
         "It will fire again after the move is back under 5% · /unalert 1",
+        fired.plain_text.splitlines()[-1],
     ]
+    assert fired.plain_text.splitlines()[-1].endswith("(Istanbul)")  # when it fired
 
 
 async def test_a_cooldown_holds_back_a_bounce(bot: BotHarness) -> None:

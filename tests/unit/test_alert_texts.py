@@ -182,4 +182,5 @@ def test_an_amount_alert_marks_its_worth_when_the_price_came_through_usdt() -> N
         "Now 250.00 GLMR (≈ 851.79 TRY*)",
         "It will fire again after GLMR falls back below 200 · /unalert 1",
         "* via USDT: GLMR (no TRY price of their own)",
+        "14:32 (Istanbul)",  # when it fired: a message held by quiet hours is read later
     ]

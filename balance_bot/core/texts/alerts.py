@@ -277,15 +277,18 @@ def alert_fired(
     portfolio: Portfolio,
     view: View,
 ) -> str:
-    """Announce that an alert's condition has just become true, in the words of its kind."""
+    """Announce that an alert's condition has just become true, in the words of its kind, and
+    when (a message held by quiet hours may be read hours later)."""
     routes = watched_routes(spec, portfolio)
+    when = view.when(portfolio.as_of)
     if spec.kind is Kind.MOVE and move is not None:
         text = _move_fired(alert_id, spec, move, portfolio, view, routes)
     elif spec.kind is Kind.AMOUNT or spec.target == TOTAL:
-        return _amount_fired(alert_id, spec, value, precision, portfolio, view)
+        return "\n".join([_amount_fired(alert_id, spec, value, precision, portfolio, view), when])
     else:
         text = _level_fired(alert_id, spec, value, precision, portfolio, view, routes)
-    return "\n".join([text, *via_lines(route_note(spec, value, routes), portfolio.quote, view)])
+    notes = via_lines(route_note(spec, value, routes), portfolio.quote, view)
+    return "\n".join([text, *notes, when])
 
 
 def _level_fired(
