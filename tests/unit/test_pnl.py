@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from balance_bot.btcturk.models import Balance, Fill, Side, Ticker
 from balance_bot.core.cost_basis import build_cost_basis
-from balance_bot.core.export import CsvLabels, export_csv, export_rows
+from balance_bot.core.export import CsvLabels, export_csv, export_rows, realized_of
 from balance_bot.core.i18n import Lang, View
 from balance_bot.core.pnl import pnl_report
 from balance_bot.core.split import split_message
@@ -329,6 +329,8 @@ def test_the_fee_total_adds_the_known_fees_of_an_asset_whose_realized_pnl_waits(
     # USDT's realized P&L waits too: the USDT GLMR was bought with is valued by USDTTRY.
     assert report.realized_without == (("USDT", "loading"), ("BTC", "loading"))
     assert report.fees_without == (("GLMR", "loading"),)
+    # /export's realized total leaves out what /pnl's does, and nothing for its fees.
+    assert realized_of([], report, checked=True).left_out == report.realized_without
     text = strip_tags(pnl_message(report, VIEW))
     assert "BTC   ⏳ prices loading\n all ? · fees 1.50\n" in text
     assert (
