@@ -320,9 +320,7 @@ def test_the_fee_total_adds_the_known_fees_of_an_asset_whose_realized_pnl_waits(
     basis = build_cost_basis(
         fills, [deposit], "TRY", lambda a, t: None, missing=lambda a, t: "loading"
     )
-    held = portfolio(
-        {"BTC": "0.5", "GLMR": "10", "USDT": "0.99"}, {"BTC": "200", "USDT": "41"}
-    )
+    held = portfolio({"BTC": "0.5", "GLMR": "10", "USDT": "0.99"}, {"BTC": "200", "USDT": "41"})
     report = pnl_report(basis, held, 2026, *YEAR)
     assert report.realized_year == D("1.75")  # XRP's, and GLMR's +0.00
     assert report.fees_year == D("1.75")  # XRP's 0.25 and BTC's 1.50, known
