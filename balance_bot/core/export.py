@@ -117,7 +117,6 @@ class RealizedTotal:
     rows_sum: Decimal
     checked: bool = True
     unknown: bool = False
-    fees_only: frozenset[str] = frozenset()  # left out for their fees alone, as /pnl says
     until: tuple[tuple[str, int], ...] = ()  # assets counted up to a crowded moment (ms)
 
 
@@ -359,7 +358,6 @@ def realized_of(rows: Iterable[ExportRow], report: PnlReport, *, checked: bool) 
         rows_sum,
         checked,
         every,
-        report.fees_only,
         report.counted_until,
     )
 

@@ -11,10 +11,11 @@ An asset whose history a crowded moment cut (more fills at one millisecond than 
 returns, `crowded`) keeps the realized P&L and fees of before that moment, which do not
 depend on what is missing: its row is still incomplete, with `until_ms` set, and the realized
 total counts it up to then (`counted_until`).
-Each total adds up exactly the assets it does not name in its `*_without` list; the fees go
-with the realized P&L, over the same assets, and add those paid on the quote currency itself
-(`own_fees`: its own transfers, and fills whose bought or sold asset is the quote, such as
-USDTTRY in USDT), which no row shows.
+Each total adds up exactly the assets it does not name in its `*_without` list: the realized
+P&L every asset's whose realized P&L is known, the fees every asset's whose fees are known
+(an asset whose realized P&L waits for a price may well know its fees, and the reverse),
+and those paid on the quote currency itself (`own_fees`: its own transfers, and fills whose
+bought or sold asset is the quote, such as USDTTRY in USDT), which no row shows.
 """
 
 from __future__ import annotations
@@ -116,10 +117,10 @@ class PnlReport:
     unrealized: Decimal
     cost: Decimal  # the basis behind `unrealized`
     realized_year: Decimal
-    fees_year: Decimal  # fees and taxes of the year, over the assets `realized_year` adds up
+    fees_year: Decimal  # fees and taxes of the year, of every asset whose fees are known
     unrealized_without: Left = ()  # held assets whose unrealized P&L is not in `unrealized`
-    realized_without: Left = ()  # assets left out of `realized_year` and `fees_year`
-    fees_only: frozenset[str] = frozenset()  # ... of those, left out for their fees alone
+    realized_without: Left = ()  # assets whose realized P&L is not in `realized_year`
+    fees_without: Left = ()  # assets whose fees are not in `fees_year`
     own_fees: Decimal = ZERO  # the part of `fees_year` on no row: paid on the quote itself
     own_fees_on: tuple[str, ...] = ()  # ... on the fills of these pairs, and "" transfers
     counted_until: tuple[tuple[str, int], ...] = ()  # assets counted up to a crowded moment
@@ -171,7 +172,8 @@ def pnl_report(
         rows.append(row)
     rows.sort(key=lambda r: (not r.complete, -r.weight, r.asset))
     unrealized = [r for r in rows if r.unrealized is not None]
-    counted = [r for r in rows if r.realized_year is not None and r.fees_year is not None]
+    realized = [r for r in rows if r.realized_year is not None]
+    charged = [r for r in rows if r.fees_year is not None]
     own = [c for c in basis.charges if c.asset == quote and _in(c.at_ms, span)]
     own_fees = sum((c.fee + c.tax for c in own), ZERO)
     return PnlReport(
@@ -181,25 +183,27 @@ def pnl_report(
         rows=tuple(rows),
         unrealized=sum((r.unrealized for r in unrealized if r.unrealized is not None), ZERO),
         cost=sum((basis.assets[r.asset].cost for r in unrealized), ZERO),
-        realized_year=sum((r.realized_year for r in counted if r.realized_year is not None), ZERO),
-        fees_year=own_fees + sum((r.fees_year for r in counted if r.fees_year is not None), ZERO),
+        realized_year=sum((r.realized_year for r in realized if r.realized_year is not None), ZERO),
+        fees_year=own_fees + sum((r.fees_year for r in charged if r.fees_year is not None), ZERO),
         unrealized_without=tuple(
             (r.asset, r.unrealized_why or "history")
             for r in rows
             if r.unrealized is None and r.units > 0
         ),
         realized_without=tuple(
-            (r.asset, r.reason(REALIZED_YEAR, FEES_YEAR) or "history")
-            for r in rows
-            if r not in counted
+            (r.asset, r.realized_year_why or "history") for r in rows if r.realized_year is None
         ),
-        fees_only=frozenset(
-            r.asset for r in rows if r.realized_year is not None and r.fees_year is None
+        fees_without=tuple(
+            (r.asset, r.reason(FEES_YEAR) or "history") for r in rows if r.fees_year is None
         ),
         own_fees=own_fees,
         own_fees_on=tuple(sorted({c.pair for c in own}, key=lambda pair: (not pair, pair))),
         counted_until=tuple(
-            (r.asset, r.until_ms) for r in counted if r.until_ms is not None and not r.complete
+            (r.asset, r.until_ms)
+            for r in rows
+            if r.until_ms is not None
+            and not r.complete
+            and (r.realized_year is not None or r.fees_year is not None)
         ),
     )
 

@@ -112,6 +112,34 @@ async def test_the_days_a_failed_chart_read_missed_are_asked_again_after_a_backo
         assert "without" not in pnl_part(recovered.plain_text)
 
 
+async def test_while_the_days_prices_load_the_fee_total_keeps_the_known_fees_of_a_waiting_sale(
+    chart_clock: ManualMonotonic,
+    make_settings: Callable[..., Settings],
+    start_bot: StartBot,
+    exchange: FakeBtcTurk,
+) -> None:
+    """An ETH sale whose realized P&L waits for its deposit's day's close paid its fee in TRY,
+    known: the fee total left it out with the realized P&L (623.04 TRY, BTC's fees alone)."""
+    exchange.ledger.sell("ETHTRY", "0.5", "110000")  # its fee and tax: 77.88 TRY
+    async with start_bot(make_settings()) as bot:
+        await backfill(bot)
+        exchange.candles.fail_next = 1
+        [failed] = await bot.ask("/pnl")
+        print(failed.plain_text)
+        assert "ETH  ⏳ prices loading\n all ? · fees 77.88\n" in failed.plain_text
+        assert (
+            "Realized 2026: +19,631.84 TRY · fees + taxes 2026: 700.92 TRY\n"
+            "  realized without ETH: prices loading\n"
+        ) in failed.plain_text
+        assert "fees without" not in failed.plain_text
+
+        chart_clock.now += BACKOFF_FIRST_S
+        [recovered] = await bot.ask("/pnl")
+        print(recovered.plain_text)
+        assert "fees + taxes 2026: 700.92 TRY" in recovered.plain_text
+        assert "without" not in pnl_part(recovered.plain_text)
+
+
 async def test_a_stop_while_a_command_waits_for_the_chart_server_does_not_wait_for_it(
     make_settings: Callable[..., Settings], start_bot: StartBot, exchange: FakeBtcTurk
 ) -> None:

@@ -136,13 +136,14 @@ def test_complete_assets_keep_their_figures_when_another_becomes_incomplete(
     # Each total adds up exactly the assets it does not leave out.
     unrealized = [r.unrealized for r in part.rows if r.unrealized is not None]
     assert part.unrealized == sum(unrealized, D(0))
-    counted = [
-        (r.realized_year, r.fees_year)
-        for r in part.rows
-        if r.realized_year is not None and r.fees_year is not None
-    ]
-    assert part.realized_year == sum((realized for realized, _ in counted), D(0))
-    assert part.fees_year == sum((fees for _, fees in counted), D(0))
+    realized = [r.realized_year for r in part.rows if r.realized_year is not None]
+    assert part.realized_year == sum(realized, D(0))
+    fees = [r.fees_year for r in part.rows if r.fees_year is not None]
+    assert part.fees_year == part.own_fees + sum(fees, D(0))
+    assert {a for a, _ in part.realized_without} == {
+        r.asset for r in part.rows if r.realized_year is None
+    }
+    assert {a for a, _ in part.fees_without} == {r.asset for r in part.rows if r.fees_year is None}
     # The figures of the assets complete in both add up to the same realized + unrealized + fees.
     complete = [r for r in part.rows if all(getattr(r, n) is not None for n in FIGURES)]
     assert sum(_sum(r) for r in complete) == sum(_sum(before[r.asset]) for r in complete)

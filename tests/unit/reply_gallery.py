@@ -678,8 +678,8 @@ def pnl_rows() -> list[PnlRow]:
             D("3.55"),
             None,
             None,
-            None,
-            why={"realized_year": "loading", "realized_all": "loading", "fees_year": "loading"},
+            D("86.32"),
+            why={"realized_year": "loading", "realized_all": "loading"},  # its fees are known
         ),
         PnlRow(
             "GLMR",
@@ -754,13 +754,8 @@ def pnl_report(rows: list[PnlRow] | None = None, *, whole: bool = False) -> PnlR
         realized_year=D("24691357.02"),
         fees_year=D("12347025.9"),
         unrealized_without=(("MANTRA", "price"), ("XRP", "past_price"), ("ETHW", "history")),
-        realized_without=(
-            ("XRP", "loading"),
-            ("USDT", "loading"),
-            ("GLMR", "today"),
-            ("ETHW", "history"),
-        ),
-        fees_only=frozenset({"GLMR"}),
+        realized_without=(("XRP", "loading"), ("USDT", "loading"), ("ETHW", "history")),
+        fees_without=(("XRP", "today"), ("GLMR", "today"), ("ETHW", "history")),
         own_fees=D("2.17"),  # on no row: paid on the quote currency itself
         own_fees_on=("USDTTRY", ""),
         counted_until=(("AVAX", CROWDED_MS),),
@@ -781,12 +776,27 @@ def pnl_replies(v: View) -> Gallery:
         D(0),
         (("MANTRA", "price"), ("ETHW", "history")),
         (("MANTRA", "price"), ("ETHW", "history")),
+        (("MANTRA", "price"), ("ETHW", "history")),
+    )
+    fees_known = PnlReport(  # no realized P&L known, but some fees are
+        "TRY",
+        "average",
+        2026,
+        (rows[4], rows[7]),
+        D("17530.85"),
+        D("494814.45"),
+        D(0),
+        D("86.32"),
+        (("ETHW", "history"),),
+        (("USDT", "loading"), ("ETHW", "history")),
+        (("ETHW", "history"),),
     )
     return [
         ("pnl", pnl.pnl_message(pnl_report(), v)),
         ("pnl, history refused", pnl.history_read_until(NOW - 30 * 24 * H, True, v)),
         ("pnl, history failed", pnl.history_read_until(NOW - H, False, v)),
         ("pnl fifo, unknown totals", pnl.pnl_message(unknown, v)),
+        ("pnl, realized unknown, fees known", pnl.pnl_message(fees_known, v)),
         ("pnl, empty", pnl.pnl_message(pnl_report([]), v)),
         (
             "pnl, crowded",

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from balance_bot.btcturk.models import Balance, Fill, Side, Ticker
 from balance_bot.core.cost_basis import build_cost_basis
-from balance_bot.core.export import CsvLabels, export_csv, export_rows
+from balance_bot.core.export import CsvLabels, export_csv, export_rows, realized_of
 from balance_bot.core.i18n import Lang, View
 from balance_bot.core.pnl import pnl_report
 from balance_bot.core.split import split_message
@@ -300,8 +300,47 @@ def test_while_the_days_prices_load_each_record_says_which_figure_waits_where_it
     assert not any(line.strip().startswith("?") for line in text.splitlines())  # no orphan
     assert (
         "Realized 2026: +2.00 TRY · fees + taxes 2026: 0.00 TRY\n"
-        "  without USDT, BTC, GLMR (its fees): prices loading"
+        "  realized without USDT, BTC: prices loading\n"
+        "  fees without GLMR: prices loading"
     ) in text
+
+
+def test_the_fee_total_adds_the_known_fees_of_an_asset_whose_realized_pnl_waits() -> None:
+    from balance_bot.btcturk.models import Transfer
+
+    # BTC's sale waits for the value of its deposit (prices loading), but its fee is known;
+    # GLMR realized nothing, and its fee, paid in USDT, waits for USDTTRY.
+    usdt = Fill("U1", "o", YEAR[0] + 1, "USDT", "TRY", "buy", D(40), D(2), D(0), D(0), "TRY")
+    glmr = Fill(
+        "G1", "o", YEAR[0] + 2, "GLMR", "USDT", "buy", D("0.1"), D(10), D("0.01"), D(0), "USDT"
+    )
+    deposit = Transfer("T1", "deposit", "BTC", YEAR[0] + 3, D(1), D(0), D(0), False)
+    fills = [usdt, glmr, fill(4, "BTC", "sell", "0.5", "200", fee="1.5")]
+    fills += [fill(5, "XRP", "buy", "1", "10", fee="0.25"), fill(6, "XRP", "sell", "1", "12")]
+    basis = build_cost_basis(
+        fills, [deposit], "TRY", lambda a, t: None, missing=lambda a, t: "loading"
+    )
+    held = portfolio({"BTC": "0.5", "GLMR": "10", "USDT": "0.99"}, {"BTC": "200", "USDT": "41"})
+    report = pnl_report(basis, held, 2026, *YEAR)
+    assert report.realized_year == D("1.75")  # XRP's, and GLMR's +0.00
+    assert report.fees_year == D("1.75")  # XRP's 0.25 and BTC's 1.50, known
+    # USDT's realized P&L waits too: the USDT GLMR was bought with is valued by USDTTRY.
+    assert report.realized_without == (("USDT", "loading"), ("BTC", "loading"))
+    assert report.fees_without == (("GLMR", "loading"),)
+    # /export's realized total leaves out what /pnl's does, and nothing for its fees.
+    assert realized_of([], report, checked=True).left_out == report.realized_without
+    text = strip_tags(pnl_message(report, VIEW))
+    assert "BTC   ⏳ prices loading\n all ? · fees 1.50\n" in text
+    assert (
+        "Realized 2026: +1.75 TRY · fees + taxes 2026: 1.75 TRY\n"
+        "  realized without USDT, BTC: prices loading\n"
+        "  fees without GLMR: prices loading"
+    ) in text
+    turkish = strip_tags(pnl_message(report, View(Lang("tr"), VIEW.tz, NOW)))
+    assert (
+        "  gerçekleşene dahil değil: USDT, BTC (fiyatlar yükleniyor)\n"
+        "  komisyon + vergiye dahil değil: GLMR (fiyatlar yükleniyor)"
+    ) in turkish
 
 
 def test_fees_on_no_row_are_named_under_the_total_they_are_in() -> None:

@@ -533,7 +533,6 @@ TEXTS: dict[str, str] = {
     "export.stale_refused": "🔑 BTCTurk's history was read up to {when}, not since: the API key lacks the Account permission. The file holds what was read until then.",
     "status.feed_key_refused": "⚡ Live feed refused, as the API key is: it logs in again as soon as BTCTurk accepts the key.",
     # Every figure right, or plainly unknown (P&L and export faults)
-    "pnl.its_fees": "{asset} (its fees)",
     "export.gap.cost_loading": "cost unknown yet: the prices of the day these units came in are still being read; export again later",
     "export.gap.cost_today": "cost unknown yet: these units came in today, valued after today's close (UTC)",
     "pnl.own_fees": "  fees include {fees} {quote} on no row: {what}",
@@ -787,4 +786,8 @@ TEXTS: dict[str, str] = {
     "exchange.coin_still_closed.withdrawal": ", but {coin} withdrawals stay closed on every network",
     "exchange.coin_still_closed.deposit": ", but {coin} deposits stay closed on every network",
     "exchange.coin_still_closed.both": ", but {coin} deposits and withdrawals stay closed on every network",
+    # /pnl: the realized total and the fees total each name what they leave out
+    "pnl.realized_without": "  realized without {assets}",
+    "pnl.fees_without": "  fees without {assets}",
+    "pnl.realized_total_unknown": "Realized {year}: unknown · fees + taxes {year}: {fees} {quote}",
 }

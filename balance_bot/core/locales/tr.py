@@ -534,7 +534,6 @@ TEXTS: dict[str, str] = {
     "export.stale_refused": "🔑 BTCTurk geçmişi {when} zamanına kadar okundu, sonrası okunamıyor: API anahtarında Hesap izni yok. Dosyada o zamana kadar okunanlar var.",
     "status.feed_key_refused": "⚡ Canlı akış da API anahtarı gibi reddedildi: BTCTurk anahtarı yeniden kabul edince tekrar giriş yapılır.",
     # Every figure right, or plainly unknown (P&L and export faults)
-    "pnl.its_fees": "{asset} komisyonları yüzünden",
     "export.gap.cost_loading": "maliyet henüz bilinmiyor: bu birimlerin geldiği günün fiyatları hâlâ okunuyor; sonra yeniden dışa aktarın",
     "export.gap.cost_today": "maliyet henüz bilinmiyor: bu birimler bugün geldi, bugünün kapanışından sonra belli olur (UTC)",
     "pnl.own_fees": "  komisyon + vergiye hiçbir satırda görünmeyen {fees} {quote} dahil: {what}",
@@ -788,4 +787,8 @@ TEXTS: dict[str, str] = {
     "exchange.coin_still_closed.withdrawal": ", ancak {coin} çekimleri tüm ağlarda kapalı kalıyor",
     "exchange.coin_still_closed.deposit": ", ancak {coin} yatırmaları tüm ağlarda kapalı kalıyor",
     "exchange.coin_still_closed.both": ", ancak {coin} yatırma ve çekimleri tüm ağlarda kapalı kalıyor",
+    # /pnl: the realized total and the fees total each name what they leave out
+    "pnl.realized_without": "  gerçekleşene dahil değil: {assets}",
+    "pnl.fees_without": "  komisyon + vergiye dahil değil: {assets}",
+    "pnl.realized_total_unknown": "Gerçekleşen {year}: bilinmiyor · komisyon + vergi {year}: {fees} {quote}",
 }

@@ -51,7 +51,7 @@ def _realized(year: int, total: RealizedTotal, quote: str, view: View) -> list[s
     left = total.left_out
     if len(left) > SHOWN:  # the caption stays short: the rows carry each asset's reason
         left = left[:SHOWN]
-    assets = left_out(left, view, total.fees_only)
+    assets = left_out(left, view)
     if len(total.left_out) > SHOWN:
         assets = view.t("export.and_more", names=assets, count=len(total.left_out) - SHOWN)
     if total.unknown:

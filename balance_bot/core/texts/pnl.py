@@ -10,8 +10,10 @@ phone; a line that would be wider is cut (core.texts.table.wrap), its rest inden
 
 A figure that cannot be told says why ("unknown (no price)", "⏳ prices loading") in its
 place, never a zero or an empty cell; a "?" in a record's second line stands only for what
-its first line says. Each total names the assets it leaves out, and an asset left out for
-its fees alone is named so ("GLMR (its fees)").
+its first line says. Each total names the assets it leaves out: the realized P&L those whose
+realized P&L is unknown, the fees those whose fees are unknown, each on its own line
+("realized without BTC: prices loading", "fees without GLMR: prices loading"), or once for
+both when they leave out the same.
 """
 
 from __future__ import annotations
@@ -182,15 +184,11 @@ def cell(why: Unknown, view: View) -> str:
     return view.t(f"pnl.cell.{why}")
 
 
-def left_out(left: Left, view: View, fees_only: AbstractSet[str] = frozenset()) -> str:
-    """Return the assets a total leaves out, grouped by why: "GLMR, AVAX: no price"; one
-    left out only because its fees are unknown is named so: "GLMR (its fees)"."""
+def left_out(left: Left, view: View) -> str:
+    """Return the assets a total leaves out, grouped by why: "GLMR, AVAX: no price"."""
     groups: dict[Unknown, list[str]] = {}
     for asset, why in left:
-        name = escape(asset)
-        if asset in fees_only:
-            name = view.t("pnl.its_fees", asset=name)
-        groups.setdefault(why, []).append(name)
+        groups.setdefault(why, []).append(escape(asset))
     return "; ".join(
         view.t("pnl.left_group", assets=", ".join(assets), why=view.t(f"pnl.why.{why}"))
         for why, assets in groups.items()
@@ -214,22 +212,28 @@ def _unrealized_total(report: PnlReport, view: View) -> list[str]:
 
 def _realized_total(report: PnlReport, view: View) -> list[str]:
     left = report.realized_without
-    assets = left_out(left, view, report.fees_only)
-    if left and len(left) == len(report.rows):
+    fees_left = report.fees_without
+    no_realized = bool(left) and len(left) == len(report.rows)
+    if no_realized and len(fees_left) == len(report.rows) and report.own_fees == 0:
+        assets = left_out(left, view)
         return [view.t("pnl.realized_unknown", year=report.year, assets=assets)]
     total = view.t(
-        "pnl.realized_total",
+        "pnl.realized_total_unknown" if no_realized else "pnl.realized_total",
         year=report.year,
         amount=_signed(view, report.realized_year, 2),
         fees=view.lang.money(report.fees_year),
         quote=report.quote,
     )
-    out = {asset for asset, _ in left}
-    rows = [
-        r.realized_year for r in report.rows if r.realized_year is not None and r.asset not in out
-    ]
+    rows = [r.realized_year for r in report.rows if r.realized_year is not None]
     rounded = rounding_note(rows, report.realized_year, report.quote, view, signed=True)
-    without = [view.t("pnl.without", assets=assets)] if left else []
+    if left and left == fees_left:
+        without = [view.t("pnl.without", assets=left_out(left, view))]
+    else:
+        without = [
+            view.t(key, assets=left_out(assets, view))
+            for key, assets in (("pnl.realized_without", left), ("pnl.fees_without", fees_left))
+            if assets
+        ]
     until = [
         view.t(
             "pnl.counted_until",
