@@ -1440,9 +1440,14 @@ EXCHANGE_CHANGES = (
     _gate("MANTRA", reopened={W: None, DEP: NOW - 53 * H}),
     _gate("USDT", "L", closed=frozenset({W}), reopened={DEP: NOW - timedelta(minutes=7)}),
     _gate("BTC", reopened={DEP: None}),
-    _gate("RENDER", "TRC20", reopened={W: NOW - H}, coin_closed=frozenset({W})),
-    _gate("MANTRA", "L", reopened={DEP: None}, coin_closed=frozenset({DEP})),
-    _gate("USDT", "L", reopened={W: None, DEP: None}, coin_closed=frozenset({W, DEP})),
+    _gate(
+        "USDT", reopened={W: NOW - H, DEP: NOW - H}, networks_closed=(("TRC20", frozenset({W})),)
+    ),
+    _gate(
+        "MANTRA",
+        reopened={W: None, DEP: None},
+        networks_closed=(("ERC20", frozenset({W, DEP})), ("L", frozenset({DEP}))),
+    ),
     PairChange("RENDERTRY", "RENDER", "halted"),
     PairChange("MANTRAUSDT", "MANTRA", "removed"),
     PairChange("RENDERTRY", "RENDER", "resumed"),

@@ -780,8 +780,9 @@ TEXTS: dict[str, str] = {
     "check.cause.down": "it is down (HTTP {status})",
     "check.cause.answer": "its answer could not be read",
     "check.cause.said": "it answered “{error}”",
-    # a network's operation reopened while the coin's own row still closes it
-    "exchange.coin_still_closed.withdrawal": ", but {coin} withdrawals stay closed on every network",
-    "exchange.coin_still_closed.deposit": ", but {coin} deposits stay closed on every network",
-    "exchange.coin_still_closed.both": ", but {coin} deposits and withdrawals stay closed on every network",
+    # a coin's own row reopened while a network's own row still closes some of it
+    "exchange.but": ", but ",
+    "exchange.network_stays_closed.withdrawal": "withdrawals stay closed{on}",
+    "exchange.network_stays_closed.deposit": "deposits stay closed{on}",
+    "exchange.network_stays_closed.both": "deposits and withdrawals stay closed{on}",
 }

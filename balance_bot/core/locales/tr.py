@@ -781,8 +781,9 @@ TEXTS: dict[str, str] = {
     "check.cause.down": "hizmet dışı (HTTP {status})",
     "check.cause.answer": "yanıtı okunamadı",
     "check.cause.said": "yanıtı “{error}”",
-    # a network's operation reopened while the coin's own row still closes it
-    "exchange.coin_still_closed.withdrawal": ", ancak {coin} çekimleri tüm ağlarda kapalı kalıyor",
-    "exchange.coin_still_closed.deposit": ", ancak {coin} yatırmaları tüm ağlarda kapalı kalıyor",
-    "exchange.coin_still_closed.both": ", ancak {coin} yatırma ve çekimleri tüm ağlarda kapalı kalıyor",
+    # a coin's own row reopened while a network's own row still closes some of it
+    "exchange.but": ", ancak ",
+    "exchange.network_stays_closed.withdrawal": "çekimler{on} kapalı kalıyor",
+    "exchange.network_stays_closed.deposit": "yatırmalar{on} kapalı kalıyor",
+    "exchange.network_stays_closed.both": "yatırma ve çekimler{on} kapalı kalıyor",
 }
