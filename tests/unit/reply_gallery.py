@@ -408,6 +408,10 @@ def order_replies(v: View) -> Gallery:
             "/orders, feed refused",
             orders.orders_message(orders.OrdersFacts((), FeedHealth.REFUSED), v),
         ),
+        (
+            "/orders, the key itself refused",
+            orders.orders_message(orders.OrdersFacts((), FeedHealth.KEY_REFUSED), v),
+        ),
         ("status line, order events missing", orders.orders_missing_line(NOW - H, None, v)),
     ]
 

@@ -785,4 +785,6 @@ TEXTS: dict[str, str] = {
     "exchange.network_stays_closed.withdrawal": "withdrawals stay closed{on}",
     "exchange.network_stays_closed.deposit": "deposits stay closed{on}",
     "exchange.network_stays_closed.both": "deposits and withdrawals stay closed{on}",
+    # /orders while BTCTurk refuses the key itself, not only the feed's login
+    "orders.feed_key_refused": "⚡ Open orders are told by BTCTurk's live feed, refused like the API key itself: the feed logs in again as soon as BTCTurk accepts the key.",
 }

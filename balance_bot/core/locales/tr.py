@@ -786,4 +786,6 @@ TEXTS: dict[str, str] = {
     "exchange.network_stays_closed.withdrawal": "çekimler{on} kapalı kalıyor",
     "exchange.network_stays_closed.deposit": "yatırmalar{on} kapalı kalıyor",
     "exchange.network_stays_closed.both": "yatırma ve çekimler{on} kapalı kalıyor",
+    # /orders while BTCTurk refuses the key itself, not only the feed's login
+    "orders.feed_key_refused": "⚡ Açık emirleri BTCTurk'ün canlı akışı bildirir; canlı akış da API anahtarının kendisi gibi reddedildi: BTCTurk anahtarı yeniden kabul edince tekrar giriş yapılır.",
 }
