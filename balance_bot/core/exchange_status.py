@@ -11,7 +11,9 @@ some). A state keeps what is closed and since when, and every pair with whether 
 An answer without a block list, or without a coin's own row, keeps what was known of it: a
 missing row is no news that a coin opened. A closed network's row that leaves a list still
 naming the coin is open again (BTCTurk drops the row when it lifts the block). A network's
-line counts the coin's own row: that row closes every network. A pair list less than half as
+line counts the coin's own row: that row closes every network, so a network row's change of
+an operation the coin's row closes at that moment is not told (it is kept: the coin's
+reopening names the networks still closed). A pair list less than half as
 long as the last is taken for a partial answer and not compared (no pair "left the list" on
 a bad read).
 """
@@ -72,7 +74,8 @@ class GateChange:
     reopened: Mapping[Operation, datetime | None]  # open now, and since when they were closed
     still_closed: frozenset[Operation]  # the gate's other operations closed now
     still_open: frozenset[Operation] = frozenset()  # those the list says are open now
-    coin_closed: frozenset[Operation] = frozenset()  # reopened here, still closed coin-wide
+    # of a coin's own row: the networks whose own rows still close some of what reopened
+    networks_closed: tuple[tuple[str, frozenset[Operation]], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,8 +220,12 @@ def _gates(
         return closed, []
     changes = []
     for gate, (newly, reopened) in sorted(moved.items()):
-        # the coin's own row closes every network: a network's other side is closed by it too
+        # the coin's own row closes every network: what it closes now is no news of a network
         wide = {op for op in OPERATIONS if gate.network and (Gate(gate.coin), op) in closed}
+        newly -= wide
+        reopened = {op: since for op, since in reopened.items() if op not in wide}
+        if not (newly or reopened):
+            continue
         still = {op for op in OPERATIONS if (gate, op) in closed} | wide
         still_open = {op for op, is_closed in said_of[gate].items() if not is_closed}
         changes.append(
@@ -228,10 +235,23 @@ def _gates(
                 reopened,
                 frozenset(still - newly),
                 frozenset(still_open - set(reopened) - wide),
-                frozenset(wide & set(reopened)),
+                () if gate.network else _networks_closed(gate.coin, set(reopened), closed),
             )
         )
     return closed, changes
+
+
+def _networks_closed(
+    coin: str,
+    reopened: set[Operation],
+    closed: Mapping[tuple[Gate, Operation], datetime | None],
+) -> tuple[tuple[str, frozenset[Operation]], ...]:
+    """Return the coin's networks whose own rows still close some of what its row reopened."""
+    found: dict[str, set[Operation]] = {}
+    for gate, operation in sorted(closed):
+        if gate.coin == coin and gate.network and operation in reopened:
+            found.setdefault(gate.network, set()).add(operation)
+    return tuple((network, frozenset(ops)) for network, ops in sorted(found.items()))
 
 
 def _network_rows_gone(before: ExchangeState, said_of: dict[Gate, dict[Operation, bool]]) -> None:

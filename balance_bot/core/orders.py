@@ -36,6 +36,7 @@ class FeedHealth(Enum):
     LIVE = "live"  # logged in and heard from
     DOWN = "down"  # reconnecting: events meanwhile are lost
     REFUSED = "refused"  # its login refused (the WebSocket permission)
+    KEY_REFUSED = "key_refused"  # its login refused as BTCTurk refuses the key itself
     OFF = "off"  # WEBSOCKET=off
 
 

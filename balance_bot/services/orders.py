@@ -173,6 +173,8 @@ class OrderWatch:
         feed = FeedHealth.LIVE if self._feed.healthy else FeedHealth.DOWN
         if state.refused or state.stopped:
             feed = FeedHealth.REFUSED
+        if state.refused and self._feed.refused_with_key:  # not the WebSocket permission
+            feed = FeedHealth.KEY_REFUSED
         orders = [
             OpenOrder(o.whole_terms, o.left, o.whole_filled, o.placed_at)
             for o in self.book.open_orders

@@ -127,21 +127,49 @@ async def test_a_duplicate_row_that_closes_closes_the_coin(
     assert message.splitlines()[0] == "⛔ USDT withdrawals closed (deposits open)"
 
 
-async def test_a_network_closed_under_a_closed_coin_says_the_other_side_is_closed(
+async def test_a_network_closed_and_reopened_under_a_closed_coin_is_no_news(
     bot: BotHarness, exchange: FakeBtcTurk
 ) -> None:
+    """USDT withdrawals were closed on every network all along: TRC20's own row closing and
+    opening them again under the coin's row is not told."""
     await started(bot)
     exchange.info.close("USDT", "withdrawal")  # the coin's own row: both closed
     exchange.info.close("USDT", "deposit")
     await read_status(bot)
     exchange.info.close("USDT", "withdrawal", network="TRC20")
-
+    await read_status(bot)
+    exchange.info.reopen("USDT", "withdrawal", network="TRC20")
     await read_status(bot)
 
     assert [m.splitlines()[0] for m in told(bot, CLOSED)] == [
         "⛔ USDT deposits and withdrawals closed",
-        "⛔ USDT withdrawals closed on TRC20 (deposits closed too)",
     ]
+    assert told(bot, OPEN) == []
+
+
+async def test_a_coin_reopened_says_the_network_still_closed(
+    bot: BotHarness, exchange: FakeBtcTurk
+) -> None:
+    await started(bot)
+    exchange.info.close("USDT", "withdrawal", network="TRC20")
+    await read_status(bot)
+    exchange.info.close("USDT", "withdrawal")
+    exchange.info.close("USDT", "deposit")
+    await read_status(bot)
+    exchange.info.reopen("USDT", "withdrawal")
+    exchange.info.reopen("USDT", "deposit")
+    await read_status(bot)
+    [status] = await bot.ask("/status")
+
+    assert [m.splitlines()[0] for m in told(bot, CLOSED)] == [
+        "⛔ USDT withdrawals closed on TRC20 (deposits open)",
+        "⛔ USDT deposits and withdrawals closed",
+    ]
+    assert [m.splitlines()[0] for m in told(bot, OPEN)] == [
+        "✅ USDT deposits and withdrawals open again (closed under a minute)"
+        ", but withdrawals stay closed on TRC20"
+    ]
+    assert "⛔ USDT withdrawals closed on TRC20" in status.plain_text
 
 
 async def test_a_coin_not_held_is_not_told(bot: BotHarness, exchange: FakeBtcTurk) -> None:
@@ -210,7 +238,8 @@ async def test_several_changes_of_one_read_share_one_message(
     await started(bot)
     exchange.info.close("BTC", "withdrawal")
     exchange.info.close("USDT", "withdrawal")
-    exchange.info.close("USDT", "withdrawal", network="TRC20")
+    exchange.info.close("USDT", "withdrawal", network="TRC20")  # no news: closed coin-wide
+    exchange.info.close("USDT", "deposit", network="TRC20")
 
     await read_status(bot)
 
@@ -218,7 +247,7 @@ async def test_several_changes_of_one_read_share_one_message(
     assert message.splitlines() == [
         "⛔ BTC withdrawals closed (deposits open)",
         "⛔ USDT withdrawals closed (deposits open)",
-        "⛔ USDT withdrawals closed on TRC20 (deposits open)",
+        "⛔ USDT deposits closed on TRC20 (withdrawals closed too)",
         "08:00 (Istanbul)",
     ]
 

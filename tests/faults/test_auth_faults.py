@@ -254,6 +254,7 @@ async def test_a_key_refused_everywhere_is_told_as_the_key_not_the_websocket_per
         await feed.wait_until(lambda: feed.refusals == 1, timeout=REPLY_TIMEOUT_S, what="refusal")
         await poll_balances(context)  # refused
         [status] = await bot.ask("/status")
+        [orders] = await bot.ask("/orders")
         exchange.api_key = feed.api_key = key  # the key works again
         auth_clock.now += 60
         await poll_balances(context)  # the balances read: the feed is asked again at once
@@ -263,6 +264,8 @@ async def test_a_key_refused_everywhere_is_told_as_the_key_not_the_websocket_per
 
     assert "WebSocket permission" not in status.plain_text
     assert "⚡ Live feed refused, as the API key is" in status.plain_text
+    assert "WebSocket permission" not in orders.plain_text
+    assert "refused like the API key itself" in orders.plain_text
     assert texts(bot, "⚡") == []  # never told the key lacks a permission
 
 

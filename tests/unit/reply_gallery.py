@@ -408,6 +408,10 @@ def order_replies(v: View) -> Gallery:
             "/orders, feed refused",
             orders.orders_message(orders.OrdersFacts((), FeedHealth.REFUSED), v),
         ),
+        (
+            "/orders, the key itself refused",
+            orders.orders_message(orders.OrdersFacts((), FeedHealth.KEY_REFUSED), v),
+        ),
         ("status line, order events missing", orders.orders_missing_line(NOW - H, None, v)),
     ]
 
@@ -1450,9 +1454,14 @@ EXCHANGE_CHANGES = (
     _gate("MANTRA", reopened={W: None, DEP: NOW - 53 * H}),
     _gate("USDT", "L", closed=frozenset({W}), reopened={DEP: NOW - timedelta(minutes=7)}),
     _gate("BTC", reopened={DEP: None}),
-    _gate("RENDER", "TRC20", reopened={W: NOW - H}, coin_closed=frozenset({W})),
-    _gate("MANTRA", "L", reopened={DEP: None}, coin_closed=frozenset({DEP})),
-    _gate("USDT", "L", reopened={W: None, DEP: None}, coin_closed=frozenset({W, DEP})),
+    _gate(
+        "USDT", reopened={W: NOW - H, DEP: NOW - H}, networks_closed=(("TRC20", frozenset({W})),)
+    ),
+    _gate(
+        "MANTRA",
+        reopened={W: None, DEP: None},
+        networks_closed=(("ERC20", frozenset({W, DEP})), ("L", frozenset({DEP}))),
+    ),
     PairChange("RENDERTRY", "RENDER", "halted"),
     PairChange("MANTRAUSDT", "MANTRA", "removed"),
     PairChange("RENDERTRY", "RENDER", "resumed"),

@@ -99,7 +99,7 @@ def test_a_network_row_leaving_a_list_without_its_coin_is_no_news() -> None:
 
 def test_a_network_line_counts_what_the_coins_own_row_closes() -> None:
     base, _ = compare(None, info(), T0)
-    coin_row = OperationRow("Usdt", True, True)  # USDT deposits and withdrawals closed
+    coin_row = OperationRow("Usdt", False, True)  # USDT deposits closed, coin-wide
     coin_closed, _ = compare(base, info(coin_row), T0)
 
     _, changes = compare(coin_closed, info(coin_row, OperationRow("Erc99Usdt", True, False)), T0)
@@ -108,23 +108,42 @@ def test_a_network_line_counts_what_the_coins_own_row_closes() -> None:
     assert changes == [
         GateChange(gate, frozenset({"withdrawal"}), {}, frozenset({"deposit"}), frozenset())
     ]
+    assert exchange_notice(changes, T0, view("en")).startswith(
+        "⛔ USDT withdrawals closed on ERC99 (deposits closed too)"
+    )
 
 
-def test_a_network_reopened_under_a_closed_coin_says_the_coin_still_closes_it() -> None:
-    """ "✅ USDT withdrawals open again on TRC20" while the coin's own row still closed USDT
-    withdrawals on every network."""
-    base, _ = compare(None, info(OperationRow("Trc20Usdt", True, False)), T0)
-    coin_row = OperationRow("Usdt", True, False)  # USDT withdrawals closed, coin-wide
-    both, _ = compare(base, info(coin_row, OperationRow("Trc20Usdt", True, False)), T0)
+def test_a_network_row_closing_what_the_coin_row_closes_is_no_news_but_kept() -> None:
+    """USDT withdrawals closed everywhere all along: TRC20's own closure and reopening under
+    it are not told, though the state records them."""
+    base, _ = compare(None, info(), T0)
+    coin_row = OperationRow("Usdt", True, True)  # USDT deposits and withdrawals closed
+    coin_closed, _ = compare(base, info(coin_row), T0)
 
-    _, [change] = compare(both, info(coin_row, OperationRow("Trc20Usdt", False, False)), T0)
+    both, closed = compare(coin_closed, info(coin_row, OperationRow("Trc20Usdt", True, False)), T0)
+    _, reopened = compare(both, info(coin_row, OperationRow("Trc20Usdt", False, False)), T0)
 
-    assert isinstance(change, GateChange) and change.coin_closed == {"withdrawal"}
+    assert closed == reopened == []
+    assert (Gate("USDT", "TRC20"), "withdrawal") in both.closed
+
+
+def test_a_coin_row_reopening_says_what_a_network_row_still_closes() -> None:
+    """ "✅ USDT deposits and withdrawals open again" while TRC20 withdrawals stay closed."""
+    network_row = OperationRow("Trc20Usdt", True, False)
+    base, _ = compare(None, info(network_row), T0)
+    coin_closed, told = compare(base, info(OperationRow("Usdt", True, True), network_row), T0)
+
+    _, [change] = compare(coin_closed, info(network_row), T0)
+
+    assert [c.gate for c in told if isinstance(c, GateChange)] == [Gate("USDT")]
+    assert isinstance(change, GateChange) and change.gate == Gate("USDT")
     en = exchange_notice([change], T0, view("en"))
     tr = exchange_notice([change], T0, view("tr"))
-    assert en.startswith("✅ USDT withdrawals open again on TRC20")
-    assert ", but USDT withdrawals stay closed on every network" in en
-    assert ", ancak USDT çekimleri tüm ağlarda kapalı kalıyor" in tr
+    assert en.startswith(
+        "✅ USDT deposits and withdrawals open again (closed under a minute)"
+        ", but withdrawals stay closed on TRC20\n"
+    )
+    assert ", ancak çekimler TRC20 ağında kapalı kalıyor\n" in tr
 
 
 def test_pairs_halted_removed_new_and_back() -> None:

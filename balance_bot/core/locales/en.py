@@ -782,12 +782,15 @@ TEXTS: dict[str, str] = {
     "check.cause.address": "nothing answers at that address (HTTP {status}): check its URL in the settings",
     "check.cause.answer": "its answer could not be read",
     "check.cause.said": "it answered “{error}”",
-    # a network's operation reopened while the coin's own row still closes it
-    "exchange.coin_still_closed.withdrawal": ", but {coin} withdrawals stay closed on every network",
-    "exchange.coin_still_closed.deposit": ", but {coin} deposits stay closed on every network",
-    "exchange.coin_still_closed.both": ", but {coin} deposits and withdrawals stay closed on every network",
     # /pnl: the realized total and the fees total each name what they leave out
     "pnl.realized_without": "  realized without {assets}",
     "pnl.fees_without": "  fees without {assets}",
     "pnl.realized_total_unknown": "Realized {year}: unknown · fees + taxes {year}: {fees} {quote}",
+    # a coin's own row reopened while a network's own row still closes some of it
+    "exchange.but": ", but ",
+    "exchange.network_stays_closed.withdrawal": "withdrawals stay closed{on}",
+    "exchange.network_stays_closed.deposit": "deposits stay closed{on}",
+    "exchange.network_stays_closed.both": "deposits and withdrawals stay closed{on}",
+    # /orders while BTCTurk refuses the key itself, not only the feed's login
+    "orders.feed_key_refused": "⚡ Open orders are told by BTCTurk's live feed, refused like the API key itself: the feed logs in again as soon as BTCTurk accepts the key.",
 }

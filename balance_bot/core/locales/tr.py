@@ -783,12 +783,15 @@ TEXTS: dict[str, str] = {
     "check.cause.address": "bu adreste yanıt veren yok (HTTP {status}): ayarlardaki adresini kontrol edin",
     "check.cause.answer": "yanıtı okunamadı",
     "check.cause.said": "yanıtı “{error}”",
-    # a network's operation reopened while the coin's own row still closes it
-    "exchange.coin_still_closed.withdrawal": ", ancak {coin} çekimleri tüm ağlarda kapalı kalıyor",
-    "exchange.coin_still_closed.deposit": ", ancak {coin} yatırmaları tüm ağlarda kapalı kalıyor",
-    "exchange.coin_still_closed.both": ", ancak {coin} yatırma ve çekimleri tüm ağlarda kapalı kalıyor",
     # /pnl: the realized total and the fees total each name what they leave out
     "pnl.realized_without": "  gerçekleşene dahil değil: {assets}",
     "pnl.fees_without": "  komisyon + vergiye dahil değil: {assets}",
     "pnl.realized_total_unknown": "Gerçekleşen {year}: bilinmiyor · komisyon + vergi {year}: {fees} {quote}",
+    # a coin's own row reopened while a network's own row still closes some of it
+    "exchange.but": ", ancak ",
+    "exchange.network_stays_closed.withdrawal": "çekimler{on} kapalı kalıyor",
+    "exchange.network_stays_closed.deposit": "yatırmalar{on} kapalı kalıyor",
+    "exchange.network_stays_closed.both": "yatırma ve çekimler{on} kapalı kalıyor",
+    # /orders while BTCTurk refuses the key itself, not only the feed's login
+    "orders.feed_key_refused": "⚡ Açık emirleri BTCTurk'ün canlı akışı bildirir; canlı akış da API anahtarının kendisi gibi reddedildi: BTCTurk anahtarı yeniden kabul edince tekrar giriş yapılır.",
 }

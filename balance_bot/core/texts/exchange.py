@@ -2,6 +2,7 @@
 
     ⛔ USDT withdrawals closed on TRC20 (deposits open)
     ✅ USDT withdrawals open again on TRC20 (closed 3 h 12 min)
+    ✅ USDT deposits and withdrawals open again (closed 2 h), but withdrawals stay closed on TRC20
     ⏸ Trading stopped on BTCTRY
 
 One line per coin and network or pair; the changes one read found share a message, which
@@ -102,10 +103,12 @@ def _reopened_line(change: GateChange, now: datetime, view: View) -> str:
     since = [moment for moment in change.reopened.values() if moment is not None]
     if since:
         line += view.t("exchange.closed_for", span=span(now - min(since), view))
-    if change.coin_closed:  # the coin's own row still closes them on every network
-        line += view.t(
-            f"exchange.coin_still_closed.{which(change.coin_closed)}", coin=escape(change.gate.coin)
-        )
+    clauses = [
+        view.t(f"exchange.network_stays_closed.{which(operations)}", **_names(Gate("", n), view))
+        for n, operations in change.networks_closed  # a network's own row still closes them
+    ]
+    if clauses:
+        line += view.t("exchange.but") + ", ".join(clauses)
     return line
 
 

@@ -86,7 +86,7 @@ def story_line(story: FillStory, view: View, precisions: Precisions) -> str:
 def orders_message(facts: OrdersFacts, view: View) -> str:
     """Render /orders: the open orders, what they leave unexplained, and how far to trust it."""
     precisions = facts.precisions
-    if facts.feed in (FeedHealth.OFF, FeedHealth.REFUSED):
+    if facts.feed in (FeedHealth.OFF, FeedHealth.REFUSED, FeedHealth.KEY_REFUSED):
         lines = [view.t(f"orders.feed_{facts.feed.value}")]
         if facts.in_orders:
             amounts = ", ".join(
