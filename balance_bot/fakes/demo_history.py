@@ -19,7 +19,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Protocol
 
 from balance_bot.fakes.graph import Candles
-from balance_bot.fakes.ledger import Book, JsonRow, Ledger
+from balance_bot.fakes.ledger import Book, JsonRow, Ledger, ScratchAccount
 from balance_bot.fakes.seed import demo_balances
 
 DAY_MS = 86_400_000
@@ -49,31 +49,6 @@ class Exchange(Protocol):
     candles: Candles
 
     def now_ms(self) -> int: ...
-
-
-@dataclass
-class _Scratch:
-    """An account of its own whose clock the script sets: the ledger's operations run on it."""
-
-    balances: list[JsonRow]
-    at_ms: int = 0
-
-    def now_ms(self) -> int:
-        return self.at_ms
-
-    def set_balance(
-        self,
-        asset: str,
-        balance: Decimal | str,
-        *,
-        locked: Decimal | str = "0",
-        request_fund: Decimal | str | None = None,
-    ) -> None:
-        row = next((r for r in self.balances if r["asset"] == asset), None)
-        if row is None:
-            row = {"asset": asset}
-            self.balances.append(row)
-        row.update(balance=str(balance), locked=str(locked), requestFund=str(request_fund or 0))
 
 
 @dataclass(frozen=True)
@@ -120,7 +95,7 @@ def _run(
     now_ms: int, closes: dict[str, dict[date, Decimal]], fiat: Decimal, usdt: Decimal
 ) -> DemoHistory:
     """Play the script on a scratch account with `fiat` TRY deposited in all, `usdt` bought."""
-    account = _Scratch([])
+    account = ScratchAccount([])
     ledger = Ledger(
         account,
         _trade_ids=itertools.count(1181163798900000001),  # older than the live rows' ids

@@ -313,7 +313,6 @@ class FakeBtcTurk(LocalServer):
             return early
         refused = self._check_auth(request)
         if refused is not None:
-            self.auth_failures += 1
             return refused
         if not self.trade_permission:
             self.trade_refusals += 1
@@ -332,7 +331,6 @@ class FakeBtcTurk(LocalServer):
             return limited
         refused = self._check_auth(request)
         if refused is not None:
-            self.auth_failures += 1
             return refused
         if not self.total_funds_permission:
             return web.Response(status=401)
@@ -362,7 +360,6 @@ class FakeBtcTurk(LocalServer):
             return limited
         refused = self._check_auth(request)
         if refused is not None:
-            self.auth_failures += 1
             return refused
         if not self.account_permission:
             self.history_refusals += 1
@@ -420,7 +417,14 @@ class FakeBtcTurk(LocalServer):
         return rate_limited(max(1, math.ceil(remaining)), limit=limit)
 
     def _check_auth(self, request: web.Request) -> web.Response | None:
-        """Return the exchange's 401 answer when the signed headers are not acceptable."""
+        """Return the exchange's 401 answer when the signed headers are not acceptable, and
+        count it in `auth_failures`."""
+        refused = self._refusal(request)
+        if refused is not None:
+            self.auth_failures += 1
+        return refused
+
+    def _refusal(self, request: web.Request) -> web.Response | None:
         key = request.headers.get("X-PCK")
         stamp = request.headers.get("X-Stamp")
         signature = request.headers.get("X-Signature")

@@ -51,6 +51,32 @@ class Account(Protocol):
 
 
 @dataclass
+class ScratchAccount:
+    """An account of its own whose clock a seeding script sets: the ledger's operations run
+    on it before its rows are copied into the fake exchange."""
+
+    balances: list[JsonRow]
+    at_ms: int = 0
+
+    def now_ms(self) -> int:
+        return self.at_ms
+
+    def set_balance(
+        self,
+        asset: str,
+        balance: Decimal | str,
+        *,
+        locked: Decimal | str = "0",
+        request_fund: Decimal | str | None = None,
+    ) -> None:
+        row = next((r for r in self.balances if r["asset"] == asset), None)
+        if row is None:
+            row = {"asset": asset}
+            self.balances.append(row)
+        row.update(balance=str(balance), locked=str(locked), requestFund=str(request_fund or 0))
+
+
+@dataclass
 class _Held:
     """A row not listed yet: for `answers` more answers, or until released."""
 

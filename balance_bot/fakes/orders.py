@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal, Protocol
 
-from balance_bot.fakes.ledger import FEE_RATE, TAX_RATE, JsonRow, Ledger, split_pair
+from balance_bot.fakes.ledger import FEE_RATE, TAX_RATE, Account, Ledger, split_pair
 
 Frame = tuple[int, dict[str, Any]]
 Side = Literal["buy", "sell"]
@@ -34,20 +34,10 @@ _SIXTEEN = Decimal("0.0000000000000001")  # a 452's numbers
 _TEN = Decimal("0.0000000001")  # a 441's
 
 
-class Exchange(Protocol):
-    """What the desk needs of the fake exchange."""
+class Exchange(Account, Protocol):
+    """What the desk needs of the fake exchange: the ledger's account, and its ledger."""
 
-    balances: list[JsonRow]
     ledger: Ledger
-
-    def set_balance(
-        self,
-        asset: str,
-        balance: Decimal | str,
-        *,
-        locked: Decimal | str = "0",
-        request_fund: Decimal | str | None = None,
-    ) -> None: ...
 
 
 @dataclass

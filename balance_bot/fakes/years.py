@@ -22,7 +22,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import Protocol
 
 from balance_bot.fakes.graph import Candles
-from balance_bot.fakes.ledger import Book, JsonRow, Ledger, json_number
+from balance_bot.fakes.ledger import Book, JsonRow, Ledger, ScratchAccount, json_number
 
 DAY_MS = 86_400_000
 DELISTED = "LUNA"  # its TRY pair's candles stop half-way; no other pair of it has any
@@ -97,7 +97,7 @@ def years_history(now_ms: int, *, years: int, fills: int, assets: int, seed: int
     closes[pair_of(DELISTED)] = {
         d: c for d, c in closes[pair_of(DELISTED)].items() if d <= delisted_after
     }
-    script = _Script(rng, _Scratch([]), closes, first, today, delisted_after)
+    script = _Script(rng, ScratchAccount([]), closes, first, today, delisted_after)
     script.play(held, fills)
     balances = {row["asset"]: Decimal(row["balance"]) for row in script.account.balances}
     return YearsHistory(script.ledger.rows, closes, balances, first, delisted_after)
@@ -132,36 +132,11 @@ def _significant(value: Decimal, digits: int = 6) -> Decimal:
 
 
 @dataclass
-class _Scratch:
-    """An account whose clock the script sets: the ledger's operations run on it."""
-
-    balances: list[JsonRow]
-    at_ms: int = 0
-
-    def now_ms(self) -> int:
-        return self.at_ms
-
-    def set_balance(
-        self,
-        asset: str,
-        balance: Decimal | str,
-        *,
-        locked: Decimal | str = "0",
-        request_fund: Decimal | str | None = None,
-    ) -> None:
-        row = next((r for r in self.balances if r["asset"] == asset), None)
-        if row is None:
-            row = {"asset": asset}
-            self.balances.append(row)
-        row.update(balance=str(balance), locked=str(locked), requestFund=str(request_fund or 0))
-
-
-@dataclass
 class _Script:
     """Plays the account's life on a scratch account, one operation at a time."""
 
     rng: random.Random
-    account: _Scratch
+    account: ScratchAccount
     closes: dict[str, dict[date, Decimal]]
     first: date
     today: date
