@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 from balance_bot.core.i18n import Lang, View
 from balance_bot.core.texts.export import export_loading
 from balance_bot.core.texts.pnl import pnl_loading_message
-from balance_bot.core.texts.status import HistoryFacts, StatusFacts, status_message
+from balance_bot.core.texts.status import HistoryFacts, status_message
+from tests.kit.status import healthy_status
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 SEPTEMBER = datetime(2026, 9, 3, 12, 0, tzinfo=UTC)
@@ -18,17 +19,8 @@ EN = View(Lang("en"), ZoneInfo("Europe/Istanbul"), NOW)
 
 
 def status_with(history: HistoryFacts, view: View, *, refused: bool = False) -> str:
-    facts = StatusFacts(
-        reachable=True,
-        last_success_at=NOW,
-        last_latency_s=0.1,
-        last_error=None,
-        clock_offset_ms=0,
-        poll_interval_s=60,
-        chat_alerts=0,
-        all_alerts=0,
-        next_summary_at=NOW,
-        pending_notifications=0,
+    facts = healthy_status(
+        NOW,
         history_refused=refused,
         history=history,
     )

@@ -14,26 +14,15 @@ from balance_bot.btcturk.feed_login import RefusalReason
 from balance_bot.core.i18n import Lang, View
 from balance_bot.core.texts.status import (
     FeedFacts,
-    StatusFacts,
     can_check_again,
     feed_refused_notice,
     status_message,
 )
+from tests.kit.status import healthy_status
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 REASONS: tuple[RefusalReason, ...] = get_args(RefusalReason)
-FACTS = StatusFacts(
-    reachable=True,
-    last_success_at=NOW,
-    last_latency_s=0.1,
-    last_error=None,
-    clock_offset_ms=0,
-    poll_interval_s=60,
-    chat_alerts=0,
-    all_alerts=0,
-    next_summary_at=NOW,
-    pending_notifications=0,
-)
+FACTS = healthy_status(NOW)
 HINT = {"en": "Press 🔄 Check again", "tr": "🔄 Yeniden kontrol et"}
 
 

@@ -17,10 +17,11 @@ from balance_bot.core.i18n import Lang, View
 from balance_bot.core.texts.balance import balance_reply
 from balance_bot.core.texts.explain import explained_change_alert
 from balance_bot.core.texts.notices import change_alert
-from balance_bot.core.texts.status import StatusFacts, status_message
+from balance_bot.core.texts.status import status_message
 from balance_bot.core.texts.summary import summary_message
 from balance_bot.core.valuation import Portfolio, value_portfolio
 from tests.kit.account import AS_OF, balance, documented_balances, documented_tickers, ticker
+from tests.kit.status import healthy_status
 
 D = Decimal
 EN = View(Lang("en"), ZoneInfo("Europe/Istanbul"), AS_OF)
@@ -159,17 +160,8 @@ NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 
 
 def status_with(*notes: NoteSummary) -> str:
-    facts = StatusFacts(
-        reachable=True,
-        last_success_at=NOW,
-        last_latency_s=0.1,
-        last_error=None,
-        clock_offset_ms=0,
-        poll_interval_s=60,
-        chat_alerts=0,
-        all_alerts=0,
-        next_summary_at=NOW,
-        pending_notifications=0,
+    facts = healthy_status(
+        NOW,
         data_notes=notes,
     )
     return status_message(facts, EN)

@@ -12,8 +12,9 @@ import pytest
 from balance_bot.btcturk.models import DataNote
 from balance_bot.btcturk.notes import DataNotes, NoteSummary
 from balance_bot.core.i18n import Lang, View
-from balance_bot.core.texts.status import StatusFacts, status_message
+from balance_bot.core.texts.status import status_message
 from tests.kit.clocks import ManualMonotonic
+from tests.kit.status import healthy_status
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 ENDPOINTS = get_args(get_type_hints(DataNote)["endpoint"])
@@ -23,17 +24,8 @@ ENDPOINTS = get_args(get_type_hints(DataNote)["endpoint"])
 @pytest.mark.parametrize("endpoint", ENDPOINTS)
 def test_a_note_of_each_endpoint_is_told(endpoint: str, code: str) -> None:
     note = NoteSummary(endpoint, "skipped", "timestamp", ("BTCTRY",))
-    facts = StatusFacts(
-        reachable=True,
-        last_success_at=NOW,
-        last_latency_s=0.1,
-        last_error=None,
-        clock_offset_ms=0,
-        poll_interval_s=60,
-        chat_alerts=0,
-        all_alerts=0,
-        next_summary_at=NOW,
-        pending_notifications=0,
+    facts = healthy_status(
+        NOW,
         data_notes=(note,),
     )
     text = status_message(facts, View(Lang(code), ZoneInfo("Europe/Istanbul"), NOW))
